@@ -1,0 +1,5 @@
+//! Extraction: the bytes of a page in, an [`article::Article`] out.
+
+pub mod article;
+pub mod decode;
+pub mod markers;
