@@ -280,7 +280,16 @@ pub fn candidate_score(dom: &Dom, s: &Stats, i: usize) -> f64 {
     if s.score[i] <= 0.0 {
         return 0.0;
     }
-    (s.score[i] + tag_bonus(dom.tag(i)) + f64::from(s.weight[i])) * (1.0 - s.link_density(i))
+    // Class hints scale the text evidence instead of adding to it: a `*-content`
+    // class on a box with one short line must not beat a container of prose.
+    let hint = match s.weight[i] {
+        w if w >= 25 => 1.25,
+        w if w > 0 => 1.1,
+        0 => 1.0,
+        w if w > -25 => 0.85,
+        _ => 0.5,
+    };
+    (s.score[i] + tag_bonus(dom.tag(i)).min(s.score[i])) * hint * (1.0 - s.link_density(i))
 }
 
 /// The chosen article: one container, or several sibling blocks in order.
@@ -303,7 +312,7 @@ pub fn select(dom: &Dom, s: &Stats) -> Option<Selection> {
             continue;
         }
         let tag = dom.tag(i);
-        if matches!(tag, "html" | "body") {
+        if tag == "html" {
             continue;
         }
         finals[i] = candidate_score(dom, s, i);
