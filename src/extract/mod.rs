@@ -10,10 +10,18 @@
 //! * [`render`] turns the article's subtrees into text or Markdown.
 
 pub mod article;
+pub mod author;
 pub mod clean;
 pub mod content;
+pub mod dates;
+pub mod decode;
 pub mod dom;
+pub mod jsonld;
+pub mod lang;
+pub mod markers;
+pub mod metadata;
 pub mod render;
+mod title;
 
 use chrono::{DateTime, Utc};
 use scraper::{Html, Selector};
