@@ -1,2 +1,9 @@
+//! gleaner: a polite crawler daemon that collects clean news and NGO articles.
+//!
+//! The modules follow the pipeline: [`fetch`] pages politely, [`extract`] the article,
+//! keep it in the [`store`], and run it all unattended under the [`daemon`].
+
+pub mod cli;
 pub mod config;
 pub mod extract;
+pub mod logging;

@@ -1,0 +1,30 @@
+//! Command implementations: the binary's edge, where library errors become `anyhow`
+//! errors with context, and outcomes become exit codes.
+
+mod run;
+
+use gleaner::cli::Command;
+use gleaner::config::ConfigError;
+
+pub const EXIT_OK: u8 = 0;
+pub const EXIT_FAILURE: u8 = 1;
+pub const EXIT_USAGE: u8 = 2;
+/// `gleaner extract`: the input is not an article.
+#[allow(dead_code)]
+pub const EXIT_NOT_ARTICLE: u8 = 3;
+
+/// Runs one command; `Ok` carries the exit code for outcomes that are not errors.
+pub fn dispatch(command: Command) -> anyhow::Result<u8> {
+    match command {
+        Command::Run(args) => run::run(args),
+    }
+}
+
+/// Configuration and usage problems exit 2; everything else is a runtime failure.
+pub fn exit_code_for(error: &anyhow::Error) -> u8 {
+    if error.chain().any(|e| e.is::<ConfigError>()) {
+        EXIT_USAGE
+    } else {
+        EXIT_FAILURE
+    }
+}
