@@ -648,15 +648,22 @@ fn is_author_element(element: ElementRef<'_>) -> bool {
     // author or an author box holding a biography.
     let hint = |attr: &str| {
         value.attr(attr).is_some_and(|v| {
-            let v = v.to_ascii_lowercase();
-            (v.contains("byline") || v.contains("author") || v.contains("writtenby"))
-                && !v.contains("comment")
-                && !v.contains("bio")
-                && !v.contains("avatar")
-                && !v.contains("authority")
+            (contains_ci(v, "byline") || contains_ci(v, "author") || contains_ci(v, "writtenby"))
+                && !contains_ci(v, "comment")
+                && !contains_ci(v, "bio")
+                && !contains_ci(v, "avatar")
+                && !contains_ci(v, "authority")
         })
     };
     (hint("class") || hint("id")) && short_text(element, MAX_BYLINE_CHARS)
+}
+
+/// ASCII case-insensitive substring test without allocating (runs on every class attribute).
+fn contains_ci(haystack: &str, needle: &str) -> bool {
+    haystack
+        .as_bytes()
+        .windows(needle.len())
+        .any(|window| window.eq_ignore_ascii_case(needle.as_bytes()))
 }
 
 /// Whether the element's text is at most `max` bytes (stops reading early).
