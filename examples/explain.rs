@@ -28,14 +28,21 @@ fn main() {
     let mut levels = vec![0usize; d.len()];
     for i in 0..d.len() {
         let p = d.nodes[i].parent;
-        levels[i] = if p == dom::NO_PARENT { 0 } else { levels[p] + 1 };
+        levels[i] = if p == dom::NO_PARENT {
+            0
+        } else {
+            levels[p] + 1
+        };
         if d.element(i).is_none() || levels[i] > depth || s.text[i] < 50 && !s.junk[i] {
             continue;
         }
         if s.junk[i] && p != dom::NO_PARENT && s.junk[p] {
             continue;
         }
-        let el = d.element(i).map(|e| (e.tag.to_string(), e.class_id.to_string())).unwrap_or_default();
+        let el = d
+            .element(i)
+            .map(|e| (e.tag.to_string(), e.class_id.to_string()))
+            .unwrap_or_default();
         println!(
             "{}{} [{}] #{} text={} ld={:.2} score={:.1} final={:.1}{}",
             "  ".repeat(levels[i]),

@@ -29,7 +29,10 @@ fn main() -> ExitCode {
     };
     match gleaner::extract::extract(&bytes, &opts) {
         Ok(a) => {
-            println!("title: {:?}\nlang: {:?}\npublished: {:?}\n---\n{}", a.title, a.lang, a.published, a.text);
+            println!(
+                "title: {:?}\nlang: {:?}\npublished: {:?}\n---\n{}",
+                a.title, a.lang, a.published, a.text
+            );
             ExitCode::SUCCESS
         }
         Err(e) => {

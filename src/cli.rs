@@ -50,6 +50,49 @@ pub enum Command {
     /// Run the daemon: crawl the config's sources on schedule, serve the HTTP API.
     #[command(after_help = EXIT_CODES_HELP)]
     Run(RunArgs),
+    /// Extract the article from saved pages (HTML, or gzip-compressed HTML).
+    ///
+    /// Each PATH is extracted on its own; `-` reads standard input. A page that holds no
+    /// article is reported on stderr and the others go on; the exit code is then 3.
+    #[command(after_help = EXIT_CODES_HELP)]
+    Extract(ExtractArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ExtractArgs {
+    /// The page's URL: base for relative links, canonical and image URLs, dates in the path.
+    #[arg(long, value_name = "URL")]
+    pub url: Option<url::Url>,
+    /// Language to keep from multilingual pages (qTranslate markers), e.g. `en`.
+    #[arg(long, value_name = "CODE")]
+    pub lang: Option<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ExtractFormat::Text)]
+    pub format: ExtractFormat,
+    /// Keep links in Markdown output.
+    #[arg(long)]
+    pub links: bool,
+    /// Keep images in Markdown output.
+    #[arg(long)]
+    pub images: bool,
+    /// Drop data tables from the output.
+    #[arg(long)]
+    pub no_tables: bool,
+    /// Pages to extract; `-` is standard input.
+    #[arg(value_name = "PATH", required = true)]
+    pub paths: Vec<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExtractFormat {
+    /// The article text (with several inputs, each under a `==> PATH <==` header).
+    Text,
+    /// The title as a heading, then the body as Markdown.
+    Markdown,
+    /// A JSON object per input: pretty for one input, one per line for several.
+    Json,
+    /// One JSON object per line.
+    Jsonl,
 }
 
 #[derive(Debug, Args)]

@@ -1,6 +1,7 @@
 //! Command implementations: the binary's edge, where library errors become `anyhow`
 //! errors with context, and outcomes become exit codes.
 
+mod extract;
 mod run;
 
 use gleaner::cli::Command;
@@ -10,13 +11,13 @@ pub const EXIT_OK: u8 = 0;
 pub const EXIT_FAILURE: u8 = 1;
 pub const EXIT_USAGE: u8 = 2;
 /// `gleaner extract`: the input is not an article.
-#[allow(dead_code)]
 pub const EXIT_NOT_ARTICLE: u8 = 3;
 
 /// Runs one command; `Ok` carries the exit code for outcomes that are not errors.
 pub fn dispatch(command: Command) -> anyhow::Result<u8> {
     match command {
         Command::Run(args) => run::run(args),
+        Command::Extract(args) => extract::run(args),
     }
 }
 

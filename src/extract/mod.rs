@@ -13,6 +13,7 @@ pub mod article;
 pub mod author;
 pub mod clean;
 pub mod content;
+pub mod dateline;
 pub mod dates;
 pub mod decode;
 pub mod dom;
@@ -24,7 +25,7 @@ pub mod render;
 mod title;
 
 use chrono::{DateTime, Utc};
-use scraper::{Html, Selector};
+use scraper::Html;
 use url::Url;
 
 pub use article::Article;
@@ -97,12 +98,14 @@ pub fn extract_full(html: &[u8], opts: &ExtractOptions) -> Result<Extraction, Ex
     if html.iter().all(u8::is_ascii_whitespace) {
         return Err(ExtractError::Empty);
     }
-    let source = decode(html, opts.content_type.as_deref());
-    check_text(&source)?;
+    let decoded = decode::decode_html(html, opts.content_type.as_deref());
+    check_text(&decoded.html)?;
+    let source = markers::select_language(&decoded.html, opts.preferred_lang.as_deref());
     let doc = Html::parse_document(&source);
-    let title = title_of(&doc);
+    let meta = metadata::extract_metadata(&doc, opts.url.as_ref(), opts.reference_time);
 
     let dom = dom::Dom::from_html(&doc);
+    drop(doc);
     let stats = content::compute(&dom);
     let selection = content::select(&dom, &stats).ok_or_else(|| ExtractError::NotArticle {
         reason: "no paragraph of text found".into(),
@@ -114,30 +117,33 @@ pub fn extract_full(html: &[u8], opts: &ExtractOptions) -> Result<Extraction, Ex
         base: opts.url.as_ref(),
     };
     let mut blocks = render::render(&dom, &stats, &selection.roots, render_opts);
+    let title = meta.title.clone().or_else(|| first_heading(&dom, &stats));
     tidy_blocks(&mut blocks, title.as_deref());
     judge(&blocks)?;
 
     let text = render::to_text(&blocks);
     let markdown = render::to_markdown(&blocks);
+    let published = meta.published.clone().or_else(|| {
+        dateline::find_near(&dom, &stats, &selection, opts.reference_time).map(|d| d.format())
+    });
+    let lang = lang::detect_language(&text, meta.declared_lang.as_deref());
+    let author = (!meta.authors.is_empty()).then(|| meta.authors.join(", "));
     Ok(Extraction {
         article: Article {
             title,
+            author,
+            published,
+            modified: meta.modified,
+            lang,
+            site_name: meta.site_name,
+            description: meta.description,
+            canonical_url: meta.canonical_url,
+            categories: meta.categories,
+            image: meta.image,
             text,
-            ..Article::default()
         },
         markdown,
     })
-}
-
-/// Decodes the page to text.
-fn decode(bytes: &[u8], _content_type: Option<&str>) -> String {
-    if let Some((enc, bom_len)) = encoding_rs::Encoding::for_bom(bytes) {
-        return enc
-            .decode_without_bom_handling(&bytes[bom_len..])
-            .0
-            .into_owned();
-    }
-    String::from_utf8_lossy(bytes).into_owned()
 }
 
 /// Rejects binary data: text has few control characters.
@@ -158,20 +164,18 @@ fn check_text(source: &str) -> Result<(), ExtractError> {
     Ok(())
 }
 
-fn title_of(doc: &Html) -> Option<String> {
-    let pick = |sel: &str, attr: Option<&str>| -> Option<String> {
-        let selector = Selector::parse(sel).ok()?;
-        let el = doc.select(&selector).next()?;
-        let raw = match attr {
-            Some(a) => el.value().attr(a)?.to_string(),
-            None => el.text().collect::<String>(),
-        };
-        let t = raw.split_whitespace().collect::<Vec<_>>().join(" ");
-        (!t.is_empty()).then_some(t)
-    };
-    pick("meta[property='og:title']", Some("content"))
-        .or_else(|| pick("h1", None))
-        .or_else(|| pick("title", None))
+/// The first `<h1>` with text, when the metadata has no title.
+fn first_heading(dom: &dom::Dom, stats: &content::Stats) -> Option<String> {
+    let h1 = (0..dom.len()).find(|&i| dom.tag(i) == "h1" && !stats.junk[i] && stats.text[i] > 0)?;
+    let text: String = (h1..dom.nodes[h1].end)
+        .filter_map(|j| match &dom.nodes[j].kind {
+            dom::NodeKind::Text(t) => Some(t.as_str()),
+            _ => None,
+        })
+        .collect::<Vec<_>>()
+        .join(" ");
+    let t = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    (!t.is_empty()).then_some(t)
 }
 
 fn normalized(s: &str) -> String {

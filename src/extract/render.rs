@@ -148,8 +148,9 @@ impl Renderer<'_> {
             if end > i {
                 break;
             }
-            self.stack.pop();
+            // Closed while still on the stack, so the flushed block knows its context.
             self.close(ctx);
+            self.stack.pop();
         }
     }
 
