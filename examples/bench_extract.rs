@@ -184,29 +184,34 @@ fn many_links(count: usize) -> Vec<u8> {
     html.into_bytes()
 }
 
+/// `size` bytes of nested divs: blocks of 50 nested levels with text at every level.
 fn nested_divs(size: usize) -> Vec<u8> {
-    let unit = "<div><p>Some text in a nested block, with words.</p>";
-    let count = size / unit.len();
-    let mut html = String::with_capacity(size + count * 6 + 64);
+    let open = "<div class=\"wrap\"><p>Some text in a nested block, with words.</p>";
+    let block_len = 50 * (open.len() + "</div>".len());
+    let blocks = (size / block_len).max(1);
+    let mut html = String::with_capacity(size + 64);
     html.push_str("<html><body>");
-    for _ in 0..count {
-        html.push_str(unit);
-    }
-    for _ in 0..count {
-        html.push_str("</div>");
+    for _ in 0..blocks {
+        for _ in 0..50 {
+            html.push_str(open);
+        }
+        for _ in 0..50 {
+            html.push_str("</div>");
+        }
     }
     html.push_str("</body></html>");
     html.into_bytes()
 }
 
+/// `levels` nested divs (the tree builder's worst case) with a sentence at the bottom.
 fn deep_nesting(levels: usize) -> Vec<u8> {
     let mut html = String::from("<html><body>");
     for _ in 0..levels {
-        html.push_str("<span>");
+        html.push_str("<div>");
     }
     html.push_str("A sentence at the bottom of a very deep tree, long enough to be text.");
     for _ in 0..levels {
-        html.push_str("</span>");
+        html.push_str("</div>");
     }
     html.push_str("</body></html>");
     html.into_bytes()

@@ -70,33 +70,43 @@ struct Segment<'a> {
     text: &'a str,
 }
 
+/// Splits a title at its separators in one left-to-right pass (at each position the longest
+/// separator starting there wins). Stops after `MAX_SEGMENTS + 1` pieces: a title with more
+/// is a list and is not split at all.
 fn segments(title: &str) -> Vec<Segment<'_>> {
     let mut out = Vec::new();
-    let mut rest = title;
     let mut separator = "";
-    loop {
-        let next = SEPARATORS
+    let mut piece_start = 0;
+    let mut position = 0;
+    while position < title.len() {
+        let rest = &title[position..];
+        let found = SEPARATORS
             .iter()
-            .filter_map(|sep| rest.find(sep).map(|at| (at, *sep)))
-            .min_by_key(|&(at, sep)| (at, std::cmp::Reverse(sep.len())));
-        match next {
-            Some((at, sep)) => {
+            .filter(|sep| rest.starts_with(**sep))
+            .max_by_key(|sep| sep.len());
+        match found {
+            Some(sep) => {
                 out.push(Segment {
                     separator,
-                    text: &rest[..at],
+                    text: &title[piece_start..position],
                 });
+                if out.len() > MAX_SEGMENTS {
+                    return out;
+                }
                 separator = sep;
-                rest = &rest[at + sep.len()..];
+                position += sep.len();
+                piece_start = position;
             }
             None => {
-                out.push(Segment {
-                    separator,
-                    text: rest,
-                });
-                return out;
+                position += rest.chars().next().map_or(1, char::len_utf8);
             }
         }
     }
+    out.push(Segment {
+        separator,
+        text: &title[piece_start..],
+    });
+    out
 }
 
 fn join(segments: &[Segment<'_>]) -> String {
