@@ -315,18 +315,34 @@ pub fn words(class_id: &str) -> impl Iterator<Item = &str> {
         .filter(|w| !w.is_empty())
 }
 
-/// Class/id names joined without separators, per name (`post-share-bar` →
-/// `postsharebar`), to catch compounds like `sharedaddy` or `relatedposts`.
-fn compounds(class_id: &str) -> impl Iterator<Item = String> + '_ {
-    class_id.split_whitespace().map(|name| {
-        name.chars()
-            .filter(|c| c.is_alphanumeric())
-            .collect::<String>()
-    })
+/// A class/id name joined without separators (`post-share-bar` → `postsharebar`), to
+/// catch compounds like `sharedaddy` or `relatedposts`.
+fn compound(name: &str) -> String {
+    name.chars().filter(|c| c.is_alphanumeric()).collect()
+}
+
+/// Class names that describe a page layout or state rather than what the element is:
+/// `has-sidebar`, `no-print`, `with-comments`, `sidebar-left` on a wrapper.
+fn is_modifier(name: &str) -> bool {
+    let lower = name.trim_start_matches(['-', '_']);
+    [
+        "has-", "has_", "no-", "no_", "not-", "with-", "with_", "without-", "is-", "show-", "hide-",
+    ]
+    .iter()
+    .any(|p| lower.starts_with(p))
+        || lower.ends_with("-left")
+        || lower.ends_with("-right")
+        || lower.starts_with("left-")
+        || lower.starts_with("right-")
+        || lower.contains("layout")
+        || lower.contains("template")
 }
 
 fn has_word(class_id: &str, list: &[&str]) -> bool {
-    words(class_id).any(|w| list.contains(&w)) || compounds(class_id).any(|c| list.contains(&&*c))
+    class_id
+        .split_whitespace()
+        .filter(|name| !is_modifier(name))
+        .any(|name| words(name).any(|w| list.contains(&w)) || list.contains(&&*compound(name)))
 }
 
 /// Words in a class list that show an element is page chrome *about* comments,

@@ -17,6 +17,8 @@ use super::dom::{Dom, NO_PARENT, NodeKind};
 
 /// Paragraphs shorter than this (in characters) carry no score.
 const MIN_PARAGRAPH_CHARS: usize = 25;
+/// Text runs at least this long count as prose when finding wrappers.
+const PROSE_RUN_CHARS: u32 = 40;
 
 /// Per-node statistics, all indexed by node id.
 pub struct Stats {
@@ -114,13 +116,25 @@ pub fn compute(dom: &Dom) -> Stats {
         let inherited = p != NO_PARENT && hard[p];
         hard[i] = inherited || dom.element(i).is_some_and(clean::is_junk_by_tag);
     }
+    // "Prose": text runs long enough to be sentences, outside links — what a
+    // wrapper of the article holds most of, and a comment box or menu does not.
     let mut raw = vec![0u32; n];
+    let mut in_link = vec![false; n];
+    for i in 0..n {
+        let p = dom.nodes[i].parent;
+        in_link[i] = (p != NO_PARENT && in_link[p]) || dom.tag(i) == "a";
+    }
     for i in (0..n).rev() {
         if hard[i] {
             continue;
         }
-        if let NodeKind::Text(t) = &dom.nodes[i].kind {
-            raw[i] = text_len(t).0;
+        if let NodeKind::Text(t) = &dom.nodes[i].kind
+            && !in_link[i]
+        {
+            let len = text_len(t).0;
+            if len >= PROSE_RUN_CHARS {
+                raw[i] = len;
+            }
         }
         let p = dom.nodes[i].parent;
         if p != NO_PARENT {
@@ -144,7 +158,7 @@ pub fn compute(dom: &Dom) -> Stats {
             continue;
         }
         let share = f64::from(raw[i]) / page_text;
-        let wrapper = share >= 0.8
+        let wrapper = share >= 0.5
             || matches!(&*el.tag, "html" | "body" | "main" | "article")
             || el
                 .attr("itemprop")
@@ -160,11 +174,6 @@ pub fn compute(dom: &Dom) -> Stats {
     }
 
     // Pass 3: statistics bottom-up over the kept nodes.
-    let mut in_link = vec![false; n];
-    for i in 0..n {
-        let p = dom.nodes[i].parent;
-        in_link[i] = (p != NO_PARENT && in_link[p]) || dom.tag(i) == "a";
-    }
     for i in (0..n).rev() {
         if s.junk[i] {
             continue;
