@@ -3,8 +3,11 @@
 //! the [`Crawler`](crawler::Crawler) that ties them together.
 
 pub mod address_guard;
+pub mod content;
+pub mod discovery;
 pub mod http;
 pub mod normalize;
 pub mod politeness;
 pub mod robots;
 pub mod scope;
+pub mod stats;
