@@ -6,4 +6,5 @@
 pub mod cli;
 pub mod config;
 pub mod daemon;
+pub mod fetch;
 pub mod logging;
