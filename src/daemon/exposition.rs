@@ -62,9 +62,9 @@ impl Exposition {
         self.family(name, kind, help).sample(name, &[], value)
     }
 
-    /// Histogram samples for one label set. `buckets` are `(upper bound, count in that
-    /// bucket alone)` in increasing bound order; they are written cumulatively, and the
-    /// observations above the last bound go to `+Inf` through `count`.
+    /// Histogram samples for one label set. `buckets` are `(upper bound, observations ≤
+    /// bound)` in increasing bound order (cumulative, as Prometheus wants them); the
+    /// observations above the last bound reach `+Inf` through `count`.
     pub fn histogram(
         &mut self,
         name: &str,
@@ -76,7 +76,8 @@ impl Exposition {
         let bucket_name = format!("{name}_bucket");
         let mut cumulative = 0u64;
         for (bound, n) in buckets {
-            cumulative = cumulative.saturating_add(*n);
+            // Never let a racy snapshot make the series decrease.
+            cumulative = cumulative.max(*n);
             let le = format_value(*bound);
             let mut with_le: Vec<(&str, &str)> = labels.to_vec();
             with_le.push(("le", &le));
@@ -159,10 +160,10 @@ mod tests {
     }
 
     #[test]
-    fn histogram_buckets_are_cumulative_and_end_with_inf() {
+    fn histogram_ends_with_inf_sum_and_count() {
         let mut e = Exposition::new();
         e.family("h_seconds", Kind::Histogram, "h");
-        e.histogram("h_seconds", &[], &[(0.1, 2), (0.5, 3), (1.0, 0)], 7, 4.25);
+        e.histogram("h_seconds", &[], &[(0.1, 2), (0.5, 5), (1.0, 5)], 7, 4.25);
         let text = e.finish();
         assert!(text.contains("h_seconds_bucket{le=\"0.1\"} 2\n"), "{text}");
         assert!(text.contains("h_seconds_bucket{le=\"0.5\"} 5\n"), "{text}");

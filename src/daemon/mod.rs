@@ -5,5 +5,6 @@
 //! keeps systemd informed; signals drive reload (SIGHUP) and clean stop (SIGTERM/SIGINT).
 
 pub mod exposition;
+pub mod metrics;
 pub mod notify;
 pub mod scheduler;
