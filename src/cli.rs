@@ -50,6 +50,9 @@ pub enum Command {
     /// Run the daemon: crawl the config's sources on schedule, serve the HTTP API.
     #[command(after_help = EXIT_CODES_HELP)]
     Run(RunArgs),
+    /// Show the running daemon's sources: last and next crawl, pages, articles, errors.
+    #[command(after_help = EXIT_CODES_HELP)]
+    Status(StatusArgs),
 }
 
 #[derive(Debug, Args)]
@@ -60,6 +63,35 @@ pub struct RunArgs {
     /// Validate the configuration and exit: 0 when valid, 2 when not.
     #[arg(long)]
     pub check: bool,
+}
+
+/// How a command finds the running daemon's HTTP API.
+#[derive(Debug, Clone, Args)]
+pub struct ApiArgs {
+    /// Base URL of the daemon's API, e.g. http://127.0.0.1:7878. Default: the
+    /// `server.listen` address of --config, else http://127.0.0.1:7878.
+    #[arg(long, value_name = "URL", env = "GLEANER_SERVER")]
+    pub server: Option<String>,
+    /// Bearer token for the API. Default: `server.auth_token` of --config, else none.
+    #[arg(
+        long,
+        value_name = "TOKEN",
+        env = "GLEANER_TOKEN",
+        hide_env_values = true
+    )]
+    pub token: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct StatusArgs {
+    /// The daemon's configuration file, to find its API address and token. Default: none.
+    #[arg(long, short, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    #[command(flatten)]
+    pub api: ApiArgs,
+    /// Print the API's JSON instead of a table. Default: a table.
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[cfg(test)]

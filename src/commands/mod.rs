@@ -1,7 +1,9 @@
 //! Command implementations: the binary's edge, where library errors become `anyhow`
 //! errors with context, and outcomes become exit codes.
 
+mod remote;
 mod run;
+mod status;
 
 use gleaner::cli::Command;
 use gleaner::config::ConfigError;
@@ -17,6 +19,7 @@ pub const EXIT_NOT_ARTICLE: u8 = 3;
 pub fn dispatch(command: Command) -> anyhow::Result<u8> {
     match command {
         Command::Run(args) => run::run(args),
+        Command::Status(args) => status::status(args),
     }
 }
 

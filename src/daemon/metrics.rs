@@ -11,6 +11,9 @@ use crate::fetch::stats::{CountersSnapshot, StatsSnapshot};
 use super::exposition::{Exposition, Kind};
 use super::scheduler::SourceStatus;
 
+/// A counter family read off a [`CountersSnapshot`]: name, help, accessor.
+type CounterFamily = (&'static str, &'static str, fn(&CountersSnapshot) -> u64);
+
 /// Queue and store figures, as far as the store could give them.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct QueueFigures {
@@ -70,7 +73,7 @@ pub fn render(input: &MetricsInput<'_>) -> String {
         e.sample("gleaner_fetches_total", &[("class", class)], n as f64);
     }
 
-    let counters: [(&str, &str, fn(&CountersSnapshot) -> u64); 9] = [
+    let counters: [CounterFamily; 9] = [
         (
             "gleaner_fetched_bytes_total",
             "Response body bytes received, after decompression.",
@@ -218,7 +221,7 @@ fn render_sources(e: &mut Exposition, input: &MetricsInput<'_>) {
             );
         }
     }
-    let per_source: [(&str, &str, fn(&CountersSnapshot) -> u64); 3] = [
+    let per_source: [CounterFamily; 3] = [
         (
             "gleaner_source_pages_fetched_total",
             "Pages fetched, per source.",

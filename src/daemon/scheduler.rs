@@ -32,9 +32,13 @@ use super::notify::Notifier;
 /// What the scheduler needs from a crawler: crawl one source once, stopping early when
 /// asked. Implemented by an adapter over the fetch crawler; tests use fakes.
 pub trait SourceCrawler: Send + Sync + 'static {
+    /// `resume` is true for the first crawl of a source after the daemon started (or the
+    /// source was added): URLs an interrupted earlier run left pending are taken up
+    /// again. Later crawls start a new cycle from the seeds, feeds and sitemaps.
     fn crawl(
         &self,
         source: Arc<SourceConfig>,
+        resume: bool,
         stop: StopToken,
     ) -> Pin<Box<dyn Future<Output = CrawlReport> + Send + 'static>>;
 }
@@ -259,6 +263,8 @@ struct Slot {
     running: Option<watch::Sender<bool>>,
     /// The definition changed during a crawl: crawl again as soon as it ends.
     rerun: bool,
+    /// No crawl of this slot has started yet.
+    fresh: bool,
 }
 
 type Finished = (String, u64, CrawlReport);
@@ -392,13 +398,14 @@ impl<C: SourceCrawler> Scheduler<C> {
             let recrawl = config.recrawl.get();
             slot.next_due = now + jittered(recrawl);
             let next_due = slot.next_due;
-            tracing::info!(source = %name, "crawl started");
+            let resume = std::mem::replace(&mut slot.fresh, false);
+            tracing::info!(source = %name, resume, "crawl started");
             self.update_status(&name, |s| {
                 s.state = "crawling".to_string();
                 s.last_crawl_started = Some(Utc::now());
                 s.next_crawl = Some(wall_clock_at(next_due));
             });
-            let crawl = self.crawler.crawl(config, stop);
+            let crawl = self.crawler.crawl(config, resume, stop);
             self.running
                 .spawn(async move { (name, generation, crawl.await) });
         }
@@ -523,6 +530,7 @@ impl<C: SourceCrawler> Scheduler<C> {
                     next_due,
                     running: None,
                     rerun: false,
+                    fresh: true,
                 },
             );
             self.next_generation += 1;
@@ -672,8 +680,11 @@ mod tests {
         fn crawl(
             &self,
             source: Arc<SourceConfig>,
+            resume: bool,
             mut stop: StopToken,
         ) -> Pin<Box<dyn Future<Output = CrawlReport> + Send + 'static>> {
+            let first = self.count(source.name.as_str()) == 0;
+            assert_eq!(resume, first, "only the first crawl resumes");
             self.crawls
                 .lock()
                 .expect("lock")
