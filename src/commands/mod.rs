@@ -1,6 +1,8 @@
 //! Command implementations: the binary's edge, where library errors become `anyhow`
 //! errors with context, and outcomes become exit codes.
 
+mod export;
+mod queue;
 mod remote;
 mod run;
 mod status;
@@ -20,6 +22,8 @@ pub fn dispatch(command: Command) -> anyhow::Result<u8> {
     match command {
         Command::Run(args) => run::run(args),
         Command::Status(args) => status::status(args),
+        Command::Export(args) => export::run(args),
+        Command::Queue(command) => queue::run(command),
     }
 }
 
