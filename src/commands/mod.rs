@@ -1,6 +1,7 @@
 //! Command implementations: the binary's edge, where library errors become `anyhow`
 //! errors with context, and outcomes become exit codes.
 
+mod crawl;
 mod run;
 
 use gleaner::cli::Command;
@@ -17,6 +18,7 @@ pub const EXIT_NOT_ARTICLE: u8 = 3;
 pub fn dispatch(command: Command) -> anyhow::Result<u8> {
     match command {
         Command::Run(args) => run::run(args),
+        Command::Crawl(args) => crawl::crawl(args),
     }
 }
 

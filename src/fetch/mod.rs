@@ -11,3 +11,8 @@ pub mod politeness;
 pub mod robots;
 pub mod scope;
 pub mod stats;
+pub mod crawler;
+pub mod extraction;
+pub mod frontier;
+
+pub use crawler::{CrawlJob, CrawlSummary, Crawler, StartMode, StopReason};
