@@ -5,5 +5,7 @@
 
 pub mod cli;
 pub mod config;
+pub mod extract;
 pub mod fetch;
 pub mod logging;
+pub mod store;
