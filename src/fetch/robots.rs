@@ -233,13 +233,13 @@ impl RobotsCache {
 
     /// The rules for `url`'s origin, fetching robots.txt when absent or expired.
     ///
-    /// Concurrent callers for one origin wait for a single fetch. `before_request` runs
-    /// before every exchange (the caller's politeness wait); `observe` sees each exchange.
+    /// Concurrent callers for one origin wait for a single fetch. Redirect hops are spaced
+    /// by `hop_delay` (the host's politeness delay); `observe` sees each exchange.
     pub async fn get(
         &self,
         http: &HttpClient,
         url: &Url,
-        mut before_request: impl AsyncFnMut(),
+        hop_delay: Duration,
         mut observe: impl FnMut(&Url, &RobotsExchange),
     ) -> RobotsEntry {
         let origin = origin_of(url);
@@ -248,7 +248,7 @@ impl RobotsCache {
         if let Some(entry) = guard.as_ref().filter(|e| e.expires > Instant::now()) {
             return entry.clone();
         }
-        let rules = fetch(http, &origin, &mut before_request, &mut observe).await;
+        let rules = fetch(http, &origin, hop_delay, &mut observe).await;
         let ttl = match &rules {
             RobotsRules::Unreachable(reason) => {
                 tracing::warn!(%origin, %reason, "robots.txt unreachable: origin disallowed until retried");
@@ -268,15 +268,17 @@ impl RobotsCache {
 async fn fetch(
     http: &HttpClient,
     origin: &str,
-    before_request: &mut impl AsyncFnMut(),
+    hop_delay: Duration,
     observe: &mut impl FnMut(&Url, &RobotsExchange),
 ) -> RobotsRules {
     let mut url = match Url::parse(origin).and_then(|o| o.join("/robots.txt")) {
         Ok(u) => u,
         Err(e) => return RobotsRules::Unreachable(format!("bad origin {origin}: {e}")),
     };
-    for _ in 0..=MAX_ROBOTS_REDIRECTS {
-        before_request().await;
+    for hop in 0..=MAX_ROBOTS_REDIRECTS {
+        if hop > 0 {
+            tokio::time::sleep(hop_delay).await;
+        }
         let exchange = http
             .get(Request {
                 url: &url,
