@@ -70,6 +70,9 @@ pub struct DataArgs {
     /// Data directory of the article store. Default: ./gleaner-data.
     #[arg(long, value_name = "DIR", default_value = crate::config::DEFAULT_STORE_PATH)]
     pub data: PathBuf,
+    /// Used when a running daemon holds the database: its API is asked instead.
+    #[command(flatten)]
+    pub api: ApiArgs,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -186,7 +189,8 @@ pub struct RunArgs {
 #[derive(Debug, Clone, Args)]
 pub struct ApiArgs {
     /// Base URL of the daemon's API, e.g. http://127.0.0.1:7878. Default: the
-    /// `server.listen` address of --config, else http://127.0.0.1:7878.
+    /// `server.listen` address of --config (where the command takes one), else
+    /// http://127.0.0.1:7878.
     #[arg(long, value_name = "URL", env = "GLEANER_SERVER")]
     pub server: Option<String>,
     /// Bearer token for the API. Default: `server.auth_token` of --config, else none.

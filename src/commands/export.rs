@@ -8,14 +8,15 @@ use anyhow::Context;
 use flate2::Compression;
 use flate2::write::GzEncoder;
 use gleaner::cli::{ExportArgs, ExportFormat};
+use gleaner::store::Store;
 use gleaner::store::export::{ExportFilter, export_jsonl, export_warc};
-use gleaner::store::{SledStore, Store, StoreOptions};
 
 use super::EXIT_OK;
 
 pub fn run(args: ExportArgs) -> anyhow::Result<u8> {
-    let store = SledStore::open_existing(&args.data.data, StoreOptions::default())
-        .with_context(|| format!("opening the article store in {}", args.data.data.display()))?;
+    // The local database, or the daemon's API while the daemon holds it.
+    let store = super::remote::open_store_or_daemon(&args.data)?;
+    let store: &dyn Store = store.as_ref();
     let filter = ExportFilter {
         since: args.since,
         source: args.source.clone(),
@@ -24,9 +25,9 @@ pub fn run(args: ExportArgs) -> anyhow::Result<u8> {
         None => {
             let stdout = io::stdout();
             let mut out = BufWriter::new(stdout.lock());
-            write_export(&store, &filter, args.format, &mut out, false, None)?
+            write_export(store, &filter, args.format, &mut out, false, None)?
         }
-        Some(path) => write_to_file(&store, &filter, args.format, path)?,
+        Some(path) => write_to_file(store, &filter, args.format, path)?,
     };
     tracing::info!(articles = count, format = ?args.format, "export written");
     Ok(EXIT_OK)

@@ -5,7 +5,7 @@ use std::io::{self, BufWriter, Write};
 use anyhow::Context;
 use chrono::Utc;
 use gleaner::cli::{DataArgs, QueueAckArgs, QueueCommand, QueuePopArgs};
-use gleaner::store::{AckOutcome, SledStore, Store, StoreOptions};
+use gleaner::store::{AckOutcome, Store};
 
 use super::{EXIT_FAILURE, EXIT_OK};
 
@@ -17,9 +17,9 @@ pub fn run(command: QueueCommand) -> anyhow::Result<u8> {
     }
 }
 
-fn open(data: &DataArgs) -> anyhow::Result<SledStore> {
-    SledStore::open_existing(&data.data, StoreOptions::default())
-        .with_context(|| format!("opening the article store in {}", data.data.display()))
+/// The local database, or the daemon's API while the daemon holds it.
+fn open(data: &DataArgs) -> anyhow::Result<Box<dyn Store>> {
+    super::remote::open_store_or_daemon(data)
 }
 
 fn pop(args: QueuePopArgs) -> anyhow::Result<u8> {

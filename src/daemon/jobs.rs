@@ -60,7 +60,10 @@ impl SourceCrawler for CrawlerJobs {
         let job = self.job(&source, resume);
         let crawler = Arc::clone(&self.crawler);
         Box::pin(async move {
-            match crawler.crawl(job, async move { stop.stopped().await }).await {
+            match crawler
+                .crawl(job, async move { stop.stopped().await })
+                .await
+            {
                 Ok(summary) => {
                     let c = &summary.counters;
                     if summary.stop == StopReason::MaxPages {

@@ -17,6 +17,11 @@
 pub mod api;
 pub mod client;
 pub mod exposition;
+pub mod jobs;
 pub mod metrics;
 pub mod notify;
+pub mod remote_store;
 pub mod scheduler;
+mod service;
+
+pub use service::{DaemonError, run};

@@ -8,7 +8,7 @@ use chrono::Utc;
 use tokio::net::TcpListener;
 use tokio::signal::unix::{SignalKind, signal};
 
-use crate::config::{Config, ConfigError};
+use crate::config::{Config, ConfigError, CrawlerConfig};
 use crate::fetch::crawler::{CrawlError, Crawler};
 use crate::store::{SledStore, Store, StoreError, StoreOptions};
 
@@ -84,11 +84,8 @@ pub async fn run(config_path: &Path, config: Config) -> Result<(), DaemonError> 
     let mut sigint = install(SignalKind::interrupt(), "SIGINT")?;
     let mut sighup = install(SignalKind::hangup(), "SIGHUP")?;
 
-    let (scheduler, handle) = Scheduler::new(
-        Arc::clone(&jobs),
-        config.sources.clone(),
-        notifier.clone(),
-    );
+    let (scheduler, handle) =
+        Scheduler::new(Arc::clone(&jobs), config.sources.clone(), notifier.clone());
     let mut scheduler_task = tokio::spawn(scheduler.run());
 
     let state = ApiState::new(
@@ -201,7 +198,10 @@ async fn open_store(path: &Path, options: StoreOptions) -> Result<Arc<dyn Store>
     }
 }
 
-fn install(kind: SignalKind, name: &'static str) -> Result<tokio::signal::unix::Signal, DaemonError> {
+fn install(
+    kind: SignalKind,
+    name: &'static str,
+) -> Result<tokio::signal::unix::Signal, DaemonError> {
     signal(kind).map_err(|source| DaemonError::Signal {
         signal: name,
         source,
@@ -248,11 +248,8 @@ async fn reload(
     }
     // Keep the parts that need a restart as they run, so a later reload compares against
     // what is really in effect.
-    let Config {
-        crawler, sources, ..
-    } = new;
-    current.sources = sources;
-    current.crawler = CrawlerConfigInEffect::merge(&current.crawler, crawler);
+    current.crawler = with_source_defaults(&current.crawler, &new.crawler);
+    current.sources = new.sources;
 }
 
 /// Reads the config file off the async workers (it is small, but the disk may not be).
@@ -276,8 +273,9 @@ fn sections_needing_restart(old: &Config, new: &Config) -> Vec<&'static str> {
     if json(&old.store) != json(&new.store) {
         sections.push("store");
     }
-    if json(&CrawlerConfigInEffect::client_part(&old.crawler))
-        != json(&CrawlerConfigInEffect::client_part(&new.crawler))
+    let defaults = CrawlerConfig::default();
+    if json(&with_source_defaults(&old.crawler, &defaults))
+        != json(&with_source_defaults(&new.crawler, &defaults))
     {
         sections.push("crawler");
     }
@@ -288,32 +286,15 @@ fn json<T: serde::Serialize>(value: &T) -> Option<serde_json::Value> {
     serde_json::to_value(value).ok()
 }
 
-/// The `[crawler]` keys split by when they take effect: the per-source defaults
-/// (`max_depth`, `max_pages`, `min_delay`) apply to the next crawl after a reload; the
-/// rest configure the shared HTTP client and politeness and need a restart.
-struct CrawlerConfigInEffect;
-
-impl CrawlerConfigInEffect {
-    fn client_part(c: &crate::config::CrawlerConfig) -> crate::config::CrawlerConfig {
-        let defaults = crate::config::CrawlerConfig::default();
-        crate::config::CrawlerConfig {
-            max_depth: defaults.max_depth,
-            max_pages: defaults.max_pages,
-            min_delay: defaults.min_delay,
-            ..c.clone()
-        }
-    }
-
-    fn merge(
-        running: &crate::config::CrawlerConfig,
-        new: crate::config::CrawlerConfig,
-    ) -> crate::config::CrawlerConfig {
-        crate::config::CrawlerConfig {
-            max_depth: new.max_depth,
-            max_pages: new.max_pages,
-            min_delay: new.min_delay,
-            ..running.clone()
-        }
+/// `running` with the per-source defaults (`max_depth`, `max_pages`, `min_delay`) of
+/// `from`. Those apply to the next crawl after a reload; the other `[crawler]` keys
+/// configure the shared HTTP client and politeness and need a restart.
+fn with_source_defaults(running: &CrawlerConfig, from: &CrawlerConfig) -> CrawlerConfig {
+    CrawlerConfig {
+        max_depth: from.max_depth,
+        max_pages: from.max_pages,
+        min_delay: from.min_delay,
+        ..running.clone()
     }
 }
 
