@@ -612,6 +612,89 @@ async fn daemon_lifecycle_under_a_service_manager() {
     assert_eq!(stats["articles"], 3, "{stats}");
     assert_eq!(stats["pending"], 3, "{stats}");
 
+    let data_arg = data.to_str().expect("utf-8");
+    let out = gleaner(
+        &[
+            "queue", "pop", "--max", "1", "--lease", "5m", "--data", data_arg, "--server", &api,
+        ],
+        dir.path(),
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let lines: Vec<serde_json::Value> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("JSONL delivery"))
+        .collect();
+    assert_eq!(lines.len(), 1);
+    assert_eq!(lines[0]["source"], "alpha");
+    let token = lines[0]["delivery"]["token"]
+        .as_str()
+        .expect("token")
+        .to_string();
+    let out = gleaner(
+        &["queue", "ack", "--data", data_arg, "--server", &api, &token],
+        dir.path(),
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = gleaner(
+        &["queue", "ack", "--data", data_arg, "--server", &api, &token],
+        dir.path(),
+    );
+    assert_eq!(out.status.code(), Some(1), "acking twice is refused");
+
+    let out = gleaner(
+        &["export", "--data", data_arg, "--server", &api],
+        dir.path(),
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let exported: Vec<serde_json::Value> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("JSONL record"))
+        .collect();
+    assert_eq!(exported.len(), 3);
+    assert!(exported.iter().all(|r| r["source"] == "alpha"));
+    let warc = dir.path().join("alpha.warc");
+    let out = gleaner(
+        &[
+            "export",
+            "--format",
+            "warc",
+            "--output",
+            warc.to_str().expect("utf-8"),
+            "--data",
+            data_arg,
+            "--server",
+            &api,
+        ],
+        dir.path(),
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let warc = String::from_utf8_lossy(&std::fs::read(&warc).expect("WARC written")).into_owned();
+    assert_eq!(
+        warc.matches("WARC-Type: response").count(),
+        3,
+        "raw pages came through the API"
+    );
+
     // SIGHUP adding a source: RELOADING=1 … READY=1, then it is crawled.
     std::fs::write(
         &config,
@@ -697,7 +780,11 @@ async fn daemon_lifecycle_under_a_service_manager() {
         2
     );
     let stats = store.stats(chrono::Utc::now()).expect("stats");
-    assert_eq!((stats.articles, stats.pending), (5, 5));
+    assert_eq!(
+        (stats.articles, stats.pending, stats.acked),
+        (5, 4, 1),
+        "the ack made through the API is durable"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

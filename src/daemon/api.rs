@@ -6,6 +6,8 @@
 //! | GET | `/metrics` | Prometheus text format, names prefixed `gleaner_` |
 //! | GET | `/api/sources` | `{"sources": [SourceStatus…]}` |
 //! | GET | `/api/articles?since=SEQ&source=NAME&limit=N` | `{"articles": [record…], "next": SEQ}` in store order |
+//! | GET | `/api/articles/{id}` | one record, 404 if unknown |
+//! | GET | `/api/articles/{id}/raw` | `{"headers": [[name, value]…], "body_hex": "…"}`: the kept raw response, 404 if none |
 //! | POST | `/api/queue/pop` | body `{"max": N, "lease": "60s"}` → `{"deliveries": [record + "delivery"…]}` |
 //! | POST | `/api/queue/ack` | body `{"tokens": [..]}` → `{"results": [{"token", "outcome"}…]}` |
 //! | GET | `/api/queue/stats` | `{"articles", "pending", "leased", "acked", "duplicates"}` |
@@ -20,7 +22,7 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use axum::extract::{Query, Request, State};
+use axum::extract::{Path, Query, Request, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
@@ -31,7 +33,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::config::Dur;
 use crate::fetch::stats::CrawlStats;
-use crate::store::{AckOutcome, ArticleRecord, Delivery, Store, StoreError, StoreStats};
+use crate::store::{
+    AckOutcome, ArticleId, ArticleRecord, Delivery, RawPage, Store, StoreError, StoreStats,
+};
 
 use super::exposition;
 use super::metrics::{self, MetricsInput, QueueFigures};
@@ -79,6 +83,33 @@ pub struct ArticlesQuery {
 pub struct ArticlesPage {
     pub articles: Vec<ArticleRecord>,
     pub next: u64,
+}
+
+/// `GET /api/articles/{id}/raw`: a kept raw response. The body is hex so that any bytes
+/// (a page in windows-1251, say) survive JSON unchanged.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct RawPageBody {
+    pub headers: Vec<(String, String)>,
+    pub body_hex: String,
+}
+
+impl From<RawPage> for RawPageBody {
+    fn from(raw: RawPage) -> Self {
+        RawPageBody {
+            headers: raw.headers,
+            body_hex: hex::encode(raw.body),
+        }
+    }
+}
+
+impl TryFrom<RawPageBody> for RawPage {
+    type Error = hex::FromHexError;
+    fn try_from(body: RawPageBody) -> Result<Self, Self::Error> {
+        Ok(RawPage {
+            headers: body.headers,
+            body: hex::decode(body.body_hex)?,
+        })
+    }
 }
 
 /// `POST /api/queue/pop` body (all optional).
@@ -156,6 +187,8 @@ pub fn router(state: ApiState) -> Router {
         .route("/metrics", get(metrics_handler))
         .route("/api/sources", get(sources))
         .route("/api/articles", get(articles))
+        .route("/api/articles/{id}", get(article_by_id))
+        .route("/api/articles/{id}/raw", get(raw_page))
         .route("/api/queue/pop", post(queue_pop))
         .route("/api/queue/ack", post(queue_ack))
         .route("/api/queue/stats", get(queue_stats))
@@ -352,6 +385,39 @@ async fn articles(
     .await?;
     let next = articles.last().map_or(since, |a| a.seq);
     Ok(Json(ArticlesPage { articles, next }))
+}
+
+fn parse_id(id: &str) -> Result<ArticleId, ApiError> {
+    id.parse()
+        .map_err(|e: String| ApiError::bad_request(format!("invalid article id: {e}")))
+}
+
+async fn article_by_id(
+    State(state): State<ApiState>,
+    Path(id): Path<String>,
+) -> Result<Json<ArticleRecord>, ApiError> {
+    let id = parse_id(&id)?;
+    match blocking(&state.inner.store, move |s| s.get_article(id)).await? {
+        Some(record) => Ok(Json(record)),
+        None => Err(ApiError::new(
+            StatusCode::NOT_FOUND,
+            format!("no article {id}"),
+        )),
+    }
+}
+
+async fn raw_page(
+    State(state): State<ApiState>,
+    Path(id): Path<String>,
+) -> Result<Json<RawPageBody>, ApiError> {
+    let id = parse_id(&id)?;
+    match blocking(&state.inner.store, move |s| s.raw_page(id)).await? {
+        Some(raw) => Ok(Json(RawPageBody::from(raw))),
+        None => Err(ApiError::new(
+            StatusCode::NOT_FOUND,
+            format!("no raw page kept for article {id}"),
+        )),
+    }
 }
 
 async fn queue_pop(
@@ -566,6 +632,40 @@ mod tests {
         let only_a = client.articles(0, Some("a"), 10).await.expect("source a");
         assert_eq!(only_a.articles.len(), 2);
         assert!(only_a.articles.iter().all(|r| r.provenance.source == "a"));
+    }
+
+    #[tokio::test]
+    async fn one_article_and_its_raw_page_by_id() {
+        let served = serve(None).await;
+        let mut new = article(7, "a");
+        let raw = RawPage {
+            headers: vec![(
+                "Content-Type".into(),
+                "text/html; charset=windows-1251".into(),
+            )],
+            body: vec![0xcf, 0xf0, 0xe8, 0xe2, 0xe5, 0xf2, 0x00, 0xff],
+        };
+        new.raw = Some(raw.clone());
+        let id = served.store.put_article(new).expect("put").id();
+        let bare = served.store.put_article(article(8, "a")).expect("put").id();
+        let client = ApiClient::new(&served.base, None).expect("client");
+
+        let record = client.article(id).await.expect("get").expect("known id");
+        assert_eq!(record.id, id);
+        assert_eq!(record.article.title.as_deref(), Some("Story 7"));
+        assert_eq!(
+            client.raw_page(id).await.expect("raw"),
+            Some(raw),
+            "bytes survive"
+        );
+        assert_eq!(client.raw_page(bare).await.expect("raw"), None);
+        let unknown = ArticleId::for_url("http://nowhere.test/");
+        assert_eq!(client.article(unknown).await.expect("get"), None);
+
+        let answer = reqwest::get(format!("{}/api/articles/not-an-id", served.base))
+            .await
+            .expect("send");
+        assert_eq!(answer.status(), 400);
     }
 
     #[tokio::test]

@@ -12,11 +12,11 @@ use serde::de::DeserializeOwned;
 use url::Url;
 
 use crate::config::{Dur, ServerConfig};
-use crate::store::{Delivery, StoreStats};
+use crate::store::{ArticleId, ArticleRecord, Delivery, RawPage, StoreStats};
 
 use super::api::{
     AckRequest, AckResponse, AckResult, ArticlesPage, ErrorBody, Health, PopRequest, PopResponse,
-    SourcesResponse,
+    RawPageBody, SourcesResponse,
 };
 use super::scheduler::SourceStatus;
 
@@ -116,6 +116,27 @@ impl ApiClient {
         self.get("api/articles", &query).await
     }
 
+    /// One record by id; `None` when the daemon knows no such article.
+    pub async fn article(&self, id: ArticleId) -> Result<Option<ArticleRecord>, ClientError> {
+        self.get_optional(&format!("api/articles/{id}")).await
+    }
+
+    /// The raw response kept for an article; `None` when none was kept.
+    pub async fn raw_page(&self, id: ArticleId) -> Result<Option<RawPage>, ClientError> {
+        let Some(body) = self
+            .get_optional::<RawPageBody>(&format!("api/articles/{id}/raw"))
+            .await?
+        else {
+            return Ok(None);
+        };
+        RawPage::try_from(body)
+            .map(Some)
+            .map_err(|e| ClientError::Decode {
+                url: format!("{}api/articles/{id}/raw", self.base),
+                reason: e.to_string(),
+            })
+    }
+
     pub async fn pop(&self, max: usize, lease: Duration) -> Result<Vec<Delivery>, ClientError> {
         let body = PopRequest {
             max: Some(max),
@@ -147,6 +168,21 @@ impl ApiClient {
             .send(self.authorised(self.http.get(url.clone()).query(query)))
             .await?;
         checked(&url, response).await
+    }
+
+    /// GET where 404 means "no such thing" rather than an error.
+    async fn get_optional<T: DeserializeOwned>(
+        &self,
+        path: &str,
+    ) -> Result<Option<T>, ClientError> {
+        let url = self.url(path)?;
+        let response = self
+            .send(self.authorised(self.http.get(url.clone())))
+            .await?;
+        if response.status() == reqwest::StatusCode::NOT_FOUND {
+            return Ok(None);
+        }
+        checked(&url, response).await.map(Some)
     }
 
     async fn post<B: Serialize, T: DeserializeOwned>(

@@ -2,10 +2,10 @@
 //! `gleaner export` use while the daemon holds the database.
 //!
 //! It implements the [`Store`] trait for the operations a consumer needs (reading
-//! articles in store order, the queue's pop/ack/stats), so those commands run the same
-//! code whichever way they reach the data. The crawler's operations (frontier, writes,
-//! re-extraction) and raw pages are not offered by the API; asking for them is an error
-//! that says so. The calls block on a private single-threaded runtime, so use this from
+//! articles in store order and their raw pages, the queue's pop/ack/stats), so those
+//! commands run the same code whichever way they reach the data. The crawler's operations
+//! (frontier, writes, re-extraction) are not offered by the API; asking for them is an
+//! error that says so. The calls block on a private single-threaded runtime, so use this from
 //! synchronous code only (the CLI), never from inside an async task.
 
 use std::future::Future;
@@ -103,8 +103,11 @@ impl Store for RemoteStore {
     fn put_articles(&self, _batch: Vec<NewArticle>) -> Result<Vec<PutOutcome>> {
         self.unavailable("storing articles")
     }
-    fn get_article(&self, _id: ArticleId) -> Result<Option<ArticleRecord>> {
-        self.unavailable("reading one article by id")
+    fn get_article(&self, id: ArticleId) -> Result<Option<ArticleRecord>> {
+        self.call(
+            "reading an article through the daemon API",
+            self.client.article(id),
+        )
     }
 
     fn articles_since(
@@ -121,8 +124,11 @@ impl Store for RemoteStore {
         Ok(page.articles)
     }
 
-    fn raw_page(&self, _id: ArticleId) -> Result<Option<RawPage>> {
-        self.unavailable("reading raw pages (WARC export)")
+    fn raw_page(&self, id: ArticleId) -> Result<Option<RawPage>> {
+        self.call(
+            "reading a raw page through the daemon API",
+            self.client.raw_page(id),
+        )
     }
 
     fn apply_reextraction(
