@@ -583,11 +583,15 @@ mod tests {
     }
 
     async fn serve(token: Option<&str>) -> Served {
-        let store: Arc<dyn Store> =
-            Arc::new(MemoryStore::new(StoreOptions::default()).expect("memory store"));
         let (scheduler, handle) =
             Scheduler::new(Arc::new(IdleCrawler), Vec::new(), Notifier::disabled());
         tokio::spawn(scheduler.run());
+        serve_with(token, handle).await
+    }
+
+    async fn serve_with(token: Option<&str>, handle: SchedulerHandle) -> Served {
+        let store: Arc<dyn Store> =
+            Arc::new(MemoryStore::new(StoreOptions::default()).expect("memory store"));
         let state = ApiState::new(
             Arc::clone(&store),
             handle.clone(),
@@ -779,6 +783,24 @@ mod tests {
             text.contains("gleaner_fetches_total{class=\"2xx\"} 0\n"),
             "{text}"
         );
+    }
+
+    #[tokio::test]
+    async fn healthz_fails_when_the_scheduler_stops_turning() {
+        // A scheduler that is never run: its heartbeat only ages.
+        let (_never_run, handle) =
+            Scheduler::new(Arc::new(IdleCrawler), Vec::new(), Notifier::disabled());
+        let served = serve_with(None, handle.with_stale_after(Duration::from_millis(50))).await;
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        let answer = reqwest::get(format!("{}/healthz", served.base))
+            .await
+            .expect("send");
+        assert_eq!(answer.status(), 503);
+        let health: Health =
+            serde_json::from_slice(&answer.bytes().await.expect("body")).expect("json");
+        assert_eq!(health.status, "unhealthy");
+        assert_eq!(health.store, "ok");
+        assert!(health.scheduler_heartbeat_age_seconds >= 0.05);
     }
 
     #[test]

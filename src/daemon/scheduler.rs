@@ -203,6 +203,8 @@ pub struct SchedulerHandle {
     shared: Arc<Shared>,
     /// Longest pause between two heartbeats of a healthy loop.
     tick: Duration,
+    /// Heartbeat age beyond which the loop counts as hung; see [`SchedulerHandle::stale_after`].
+    stale_after: Duration,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -222,13 +224,21 @@ impl SchedulerHandle {
         self.shared.heartbeat.age()
     }
 
-    /// True when the loop turned recently enough (a few ticks, at least 10 s).
+    /// True when the loop turned recently enough.
     pub fn is_alive(&self) -> bool {
         self.heartbeat_age() <= self.stale_after()
     }
 
+    /// A few ticks, at least 10 s: long enough that a busy machine is not called hung.
     pub fn stale_after(&self) -> Duration {
-        (self.tick * 3).max(Duration::from_secs(10))
+        self.stale_after
+    }
+
+    /// Tests call a loop hung sooner than 10 s.
+    #[cfg(test)]
+    pub(crate) fn with_stale_after(mut self, stale_after: Duration) -> Self {
+        self.stale_after = stale_after;
+        self
     }
 
     /// Replaces the set of sources: added ones are scheduled, removed ones stopped,
@@ -318,6 +328,7 @@ impl<C: SourceCrawler> Scheduler<C> {
             commands: tx,
             shared,
             tick,
+            stale_after: (tick * 3).max(Duration::from_secs(10)),
         };
         (scheduler, handle)
     }
@@ -652,10 +663,12 @@ mod tests {
     use std::sync::Mutex;
 
     /// Records every crawl; each takes `work` unless stopped, or ignores stops if `stubborn`.
+    /// With `hang`, starting a crawl blocks the calling thread (the scheduler loop) that long.
     struct FakeCrawler {
         crawls: Mutex<Vec<(String, std::time::Instant)>>,
         work: Duration,
         stubborn: bool,
+        hang: Option<Duration>,
     }
 
     impl FakeCrawler {
@@ -664,6 +677,7 @@ mod tests {
                 crawls: Mutex::new(Vec::new()),
                 work,
                 stubborn,
+                hang: None,
             })
         }
         fn count(&self, name: &str) -> usize {
@@ -689,6 +703,9 @@ mod tests {
                 .lock()
                 .expect("lock")
                 .push((source.name.to_string(), std::time::Instant::now()));
+            if let Some(hang) = self.hang {
+                std::thread::sleep(hang);
+            }
             let work = self.work;
             let stubborn = self.stubborn;
             Box::pin(async move {
@@ -875,6 +892,39 @@ mod tests {
             began.elapsed() < Duration::from_secs(3),
             "deadline not kept"
         );
+        task.await.expect("loop ends");
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_hung_loop_stops_its_heartbeat() {
+        let crawler = Arc::new(FakeCrawler {
+            crawls: Mutex::new(Vec::new()),
+            work: Duration::from_millis(5),
+            stubborn: false,
+            hang: Some(Duration::from_millis(800)),
+        });
+        let (mut scheduler, handle) = Scheduler::new(
+            crawler.clone(),
+            vec![source("a", "1h")],
+            Notifier::disabled(),
+        );
+        scheduler.first_crawl_spread = Duration::from_millis(1);
+        let handle = handle.with_stale_after(Duration::from_millis(200));
+        let task = tokio::spawn(scheduler.run());
+        wait_until("the crawl that hangs the loop", || crawler.count("a") == 1).await;
+        tokio::time::sleep(Duration::from_millis(400)).await;
+        // The watchdog ping and this heartbeat come from the same loop turn, so a loop
+        // stuck like this also stops pinging systemd.
+        assert!(
+            !handle.is_alive(),
+            "heartbeat age {:?}",
+            handle.heartbeat_age()
+        );
+        wait_until("the loop to recover", || handle.is_alive()).await;
+        handle
+            .shutdown(Duration::from_secs(1))
+            .await
+            .expect("shutdown");
         task.await.expect("loop ends");
     }
 
