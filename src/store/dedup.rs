@@ -42,6 +42,19 @@ pub fn text_sha256(text: &str) -> [u8; 32] {
     Sha256::digest(normalise_text(text).as_bytes()).into()
 }
 
+/// Both hashes of a text, splitting it into words once: `(text_sha256, simhash, words)`.
+pub fn fingerprint(text: &str) -> ([u8; 32], Simhash, usize) {
+    let words: Vec<String> = words(text).collect();
+    let mut sha = Sha256::new();
+    for (i, word) in words.iter().enumerate() {
+        if i > 0 {
+            sha.update(b" ");
+        }
+        sha.update(word.as_bytes());
+    }
+    (sha.finalize().into(), simhash_of_words(&words), words.len())
+}
+
 /// Lower-cased words: maximal runs of letters and digits.
 fn words(text: &str) -> impl Iterator<Item = String> + '_ {
     text.split(|c: char| !c.is_alphanumeric())
@@ -71,6 +84,10 @@ fn hash_shingle(words: &[String]) -> u64 {
 /// Simhash of the text's word 3-shingles, and the number of words it saw.
 pub fn simhash(text: &str) -> (Simhash, usize) {
     let words: Vec<String> = words(text).collect();
+    (simhash_of_words(&words), words.len())
+}
+
+fn simhash_of_words(words: &[String]) -> Simhash {
     let mut weights = [0i64; 64];
     let mut add = |h: u64| {
         for (bit, weight) in weights.iter_mut().enumerate() {
@@ -83,7 +100,7 @@ pub fn simhash(text: &str) -> (Simhash, usize) {
     };
     if words.len() < SHINGLE_WORDS {
         if !words.is_empty() {
-            add(hash_shingle(&words));
+            add(hash_shingle(words));
         }
     } else {
         for shingle in words.windows(SHINGLE_WORDS) {
@@ -96,7 +113,7 @@ pub fn simhash(text: &str) -> (Simhash, usize) {
             hash |= 1 << bit;
         }
     }
-    (Simhash(hash), words.len())
+    Simhash(hash)
 }
 
 /// In-memory index of the simhashes of original (non-duplicate) articles.
@@ -291,6 +308,13 @@ mod tests {
             of residents and that traffic on two main roads was suspended until the morning.";
         let (c, _) = simhash(other);
         assert!(a.distance(c) > 10, "distance {}", a.distance(c));
+    }
+
+    #[test]
+    fn fingerprint_agrees_with_the_separate_hashes() {
+        let (sha, sim, words) = fingerprint(STORY);
+        assert_eq!(sha, text_sha256(STORY));
+        assert_eq!((sim, words), simhash(STORY));
     }
 
     #[test]

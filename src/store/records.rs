@@ -24,8 +24,7 @@ struct TextHashes {
 
 impl TextHashes {
     fn of(text: &str) -> TextHashes {
-        let sha256 = dedup::text_sha256(text);
-        let (simhash, words) = dedup::simhash(text);
+        let (sha256, simhash, words) = dedup::fingerprint(text);
         TextHashes {
             sha256,
             sha256_hex: hex::encode(sha256),
