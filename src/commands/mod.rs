@@ -18,7 +18,9 @@ pub fn dispatch(command: Command) -> anyhow::Result<u8> {
     match command {
         Command::Run(args) => run::run(args),
         // Interim until the on-disk store is merged (its open function is not on this branch yet).
-        Command::Crawl(_) => anyhow::bail!("gleaner crawl needs the on-disk store, not merged on this branch yet"),
+        Command::Crawl(_) => {
+            anyhow::bail!("gleaner crawl needs the on-disk store, not merged on this branch yet")
+        }
     }
 }
 

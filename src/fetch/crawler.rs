@@ -363,7 +363,11 @@ impl Crawler {
     }
 
     /// Resumes pending URLs or starts a new cycle from the job's start URLs.
-    fn start_frontier(&self, ctx: &CrawlContext, frontier: &mut Frontier) -> Result<usize, CrawlError> {
+    fn start_frontier(
+        &self,
+        ctx: &CrawlContext,
+        frontier: &mut Frontier,
+    ) -> Result<usize, CrawlError> {
         if ctx.job.start == StartMode::ResumeOrNew {
             let resumed = frontier.load_pending()?;
             if resumed > 0 {
@@ -421,7 +425,13 @@ impl Crawler {
         Ok(())
     }
 
-    fn progress(&self, ctx: &CrawlContext, frontier: &Frontier, in_flight: usize, started: Instant) -> Progress {
+    fn progress(
+        &self,
+        ctx: &CrawlContext,
+        frontier: &Frontier,
+        in_flight: usize,
+        started: Instant,
+    ) -> Progress {
         Progress {
             counters: ctx.tally.run(),
             queued: frontier.queued(),
@@ -432,7 +442,12 @@ impl Crawler {
     }
 
     /// Folds a task's report into the frontier.
-    fn apply(&self, ctx: &CrawlContext, frontier: &mut Frontier, report: Report) -> Result<(), CrawlError> {
+    fn apply(
+        &self,
+        ctx: &CrawlContext,
+        frontier: &mut Frontier,
+        report: Report,
+    ) -> Result<(), CrawlError> {
         let Report { task, found, next } = report;
         for f in found {
             self.add_found(ctx, frontier, f)?;
@@ -476,7 +491,12 @@ impl Crawler {
         Ok(())
     }
 
-    fn add_found(&self, ctx: &CrawlContext, frontier: &mut Frontier, found: Found) -> Result<(), CrawlError> {
+    fn add_found(
+        &self,
+        ctx: &CrawlContext,
+        frontier: &mut Frontier,
+        found: Found,
+    ) -> Result<(), CrawlError> {
         let url = match normalize::resolve(&found.base, &found.raw) {
             Ok(u) => u,
             Err(e) => {
@@ -513,7 +533,11 @@ impl Crawler {
 }
 
 /// Fetches the robots.txt of a task's origin, then puts the task back.
-async fn fetch_robots(ctx: Arc<CrawlContext>, task: Task, slot: HostSlot) -> Result<Report, CrawlError> {
+async fn fetch_robots(
+    ctx: Arc<CrawlContext>,
+    task: Task,
+    slot: HostSlot,
+) -> Result<Report, CrawlError> {
     let crawler = &ctx.crawler;
     let host = slot.host().to_string();
     let delay = crawler.politeness.delay(&host, ctx.job.min_delay);
@@ -534,7 +558,9 @@ async fn fetch_robots(ctx: Arc<CrawlContext>, task: Task, slot: HostSlot) -> Res
         )
         .await;
     drop(slot);
-    crawler.politeness.set_crawl_delay(&host, entry.rules.crawl_delay());
+    crawler
+        .politeness
+        .set_crawl_delay(&host, entry.rules.crawl_delay());
     let mut found = Vec::new();
     if let Ok(robots_url) = task.url.join("/robots.txt") {
         for sitemap in entry.rules.sitemaps() {
@@ -556,7 +582,11 @@ async fn fetch_robots(ctx: Arc<CrawlContext>, task: Task, slot: HostSlot) -> Res
 }
 
 /// Fetches one page (or feed, or sitemap) and processes it.
-async fn fetch_page(ctx: Arc<CrawlContext>, task: Task, slot: HostSlot) -> Result<Report, CrawlError> {
+async fn fetch_page(
+    ctx: Arc<CrawlContext>,
+    task: Task,
+    slot: HostSlot,
+) -> Result<Report, CrawlError> {
     let crawler = Arc::clone(&ctx.crawler);
     let host = slot.host().to_string();
     let validators = {
@@ -566,15 +596,11 @@ async fn fetch_page(ctx: Arc<CrawlContext>, task: Task, slot: HostSlot) -> Resul
             .await
             .map_err(|e| CrawlError::Task(e.to_string()))??
     };
-    let http_validators = validators.map(|v| super::http::Validators {
-        etag: v.etag,
-        last_modified: v.last_modified,
-    });
     let exchange = crawler
         .http
         .get(Request {
             url: &task.url,
-            validators: http_validators.as_ref(),
+            validators: validators.as_ref(),
             limit: BodyLimit::Abandon(crawler.config.max_body_bytes),
             accept: ACCEPT_PAGES,
         })
@@ -609,8 +635,15 @@ async fn fetch_page(ctx: Arc<CrawlContext>, task: Task, slot: HostSlot) -> Resul
             if let Some(wait) = retry_after {
                 tracing::info!(url = %task.url, ?wait, status = response.status, "server asked to retry later");
             }
-            let tripped = crawler.politeness.record(&host, Outcome::Throttled(retry_after));
-            Ok(retry_or_give_up(&ctx, task, tripped, status_kind(response.status)))
+            let tripped = crawler
+                .politeness
+                .record(&host, Outcome::Throttled(retry_after));
+            Ok(retry_or_give_up(
+                &ctx,
+                task,
+                tripped,
+                status_kind(response.status),
+            ))
         }
         500..=599 => {
             let tripped = crawler.politeness.record(&host, Outcome::Failure);
@@ -674,7 +707,12 @@ fn failed(ctx: &CrawlContext, task: Task, host: &str, error: FetchError) -> Repo
     done(task)
 }
 
-fn retry_or_give_up(ctx: &CrawlContext, mut task: Task, breaker_tripped: bool, kind: &'static str) -> Report {
+fn retry_or_give_up(
+    ctx: &CrawlContext,
+    mut task: Task,
+    breaker_tripped: bool,
+    kind: &'static str,
+) -> Report {
     if task.attempt < ctx.crawler.config.max_retries && !breaker_tripped {
         task.attempt += 1;
         return Report {
@@ -718,7 +756,10 @@ fn redirect(ctx: &CrawlContext, task: Task, response: &Response) -> Report {
         }
     };
     let max = ctx.crawler.config.max_redirects;
-    if target == task.url || task.hops.iter().any(|h| h == target.as_str()) || task.entry.url == target.as_str() {
+    if target == task.url
+        || task.hops.iter().any(|h| h == target.as_str())
+        || task.entry.url == target.as_str()
+    {
         let e = FetchError::RedirectLoop(target.to_string());
         tracing::warn!(url = %task.entry.url, error = %e, "redirect loop");
         ctx.tally.event(Event::Error(e.kind()));
@@ -756,7 +797,14 @@ async fn process(
     let page_url = task.url.clone();
     let worker_response = Arc::clone(&response);
     let analysed = tokio::task::spawn_blocking(move || {
-        analyse(&worker_response, &page_url, kind, max_body, lang, fetched_at)
+        analyse(
+            &worker_response,
+            &page_url,
+            kind,
+            max_body,
+            lang,
+            fetched_at,
+        )
     })
     .await
     .map_err(|e| CrawlError::Task(e.to_string()))?;
@@ -787,7 +835,13 @@ async fn process(
             let directives = directives.merge(content::x_robots_tag(&response.headers));
             if !directives.nofollow {
                 for link in links {
-                    push(link, &base, depth + 1, DiscoveredVia::Link, Some(task.counter_chain));
+                    push(
+                        link,
+                        &base,
+                        depth + 1,
+                        DiscoveredVia::Link,
+                        Some(task.counter_chain),
+                    );
                 }
             }
             for feed in feeds {
@@ -855,7 +909,12 @@ async fn process(
                 headers: response
                     .headers
                     .iter()
-                    .map(|(k, v)| (k.as_str().to_string(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
+                    .map(|(k, v)| {
+                        (
+                            k.as_str().to_string(),
+                            String::from_utf8_lossy(v.as_bytes()).into_owned(),
+                        )
+                    })
                     .collect(),
                 body: response.body.clone(),
             };
@@ -916,7 +975,8 @@ fn analyse(
 ) -> Analysed {
     match kind {
         ContentKind::Html => {
-            let (text, charset) = content::decode_html(&response.body, response.charset().as_deref());
+            let (text, charset) =
+                content::decode_html(&response.body, response.charset().as_deref());
             let document = scraper::Html::parse_document(&text);
             let links = discovery::page_links(&document, url);
             drop(document);
@@ -937,7 +997,9 @@ fn analyse(
             }
         }
         ContentKind::Feed => Analysed::Feed(discovery::feed_links(&response.body)),
-        ContentKind::Sitemap => Analysed::Sitemap(discovery::sitemap_urls(&response.body, max_body)),
+        ContentKind::Sitemap => {
+            Analysed::Sitemap(discovery::sitemap_urls(&response.body, max_body))
+        }
         ContentKind::Other(media_type) => Analysed::Other(media_type),
     }
 }

@@ -131,7 +131,12 @@ impl Frontier {
 
     /// Adds a newly discovered URL unless this cycle already knows it. Returns whether it
     /// was new.
-    pub fn add(&mut self, entry: FrontierEntry, url: Url, counter_chain: u32) -> Result<bool, StoreError> {
+    pub fn add(
+        &mut self,
+        entry: FrontierEntry,
+        url: Url,
+        counter_chain: u32,
+    ) -> Result<bool, StoreError> {
         if !self.store.frontier_push(&entry)? {
             return Ok(false);
         }

@@ -4,15 +4,15 @@
 
 pub mod address_guard;
 pub mod content;
+pub mod crawler;
 pub mod discovery;
+pub mod extraction;
+pub mod frontier;
 pub mod http;
 pub mod normalize;
 pub mod politeness;
 pub mod robots;
 pub mod scope;
 pub mod stats;
-pub mod crawler;
-pub mod extraction;
-pub mod frontier;
 
 pub use crawler::{CrawlJob, CrawlSummary, Crawler, StartMode, StopReason};

@@ -182,11 +182,7 @@ impl<K: Kv> KvStore<K> {
     }
 
     /// Scans the keys under a one-byte tag (plus optional further prefix bytes).
-    pub(crate) fn scan_prefix(
-        &self,
-        prefix: &[u8],
-        visit: &mut Visitor<'_>,
-    ) -> Result<()> {
+    pub(crate) fn scan_prefix(&self, prefix: &[u8], visit: &mut Visitor<'_>) -> Result<()> {
         let end = keys::prefix_end(prefix);
         self.kv.scan(prefix, end.as_deref(), visit)
     }

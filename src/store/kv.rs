@@ -41,12 +41,7 @@ pub enum Scan {
 pub trait Kv: Send + Sync {
     fn get(&self, key: &[u8]) -> Result<Option<Vec<u8>>>;
     /// Visits keys in `[start, end)` (no end: to the last key) in ascending order.
-    fn scan(
-        &self,
-        start: &[u8],
-        end: Option<&[u8]>,
-        visit: &mut Visitor<'_>,
-    ) -> Result<()>;
+    fn scan(&self, start: &[u8], end: Option<&[u8]>, visit: &mut Visitor<'_>) -> Result<()>;
     /// Applies all writes or none, also across a crash.
     fn apply(&self, batch: WriteBatch) -> Result<()>;
     /// Returns once everything applied so far is durable.
@@ -72,12 +67,7 @@ impl Kv for MemoryKv {
         Ok(self.read().get(key).cloned())
     }
 
-    fn scan(
-        &self,
-        start: &[u8],
-        end: Option<&[u8]>,
-        visit: &mut Visitor<'_>,
-    ) -> Result<()> {
+    fn scan(&self, start: &[u8], end: Option<&[u8]>, visit: &mut Visitor<'_>) -> Result<()> {
         let map = self.read();
         let upper = end.map_or(Bound::Unbounded, Bound::Excluded);
         for (k, v) in map.range::<[u8], _>((Bound::Included(start), upper)) {
