@@ -53,6 +53,12 @@ pub enum Command {
     /// Crawl from seed URLs once, politely, storing the articles found; rerun to resume.
     #[command(after_help = EXIT_CODES_HELP)]
     Crawl(CrawlArgs),
+    /// Write stored articles as JSON lines or WARC.
+    #[command(after_help = EXIT_CODES_HELP)]
+    Export(ExportArgs),
+    /// Consume articles: pop with a lease, acknowledge, or show counts.
+    #[command(subcommand)]
+    Queue(QueueCommand),
 }
 
 #[derive(Debug, Args)]
@@ -74,6 +80,93 @@ pub struct CrawlArgs {
     /// Links followed away from a seed. Default: crawler.max_depth (3).
     #[arg(long, value_name = "N")]
     pub max_depth: Option<u32>,
+}
+
+/// `--data DIR`, shared by the commands that read the article store.
+#[derive(Debug, Clone, Args)]
+pub struct DataArgs {
+    /// Data directory of the article store. Default: ./gleaner-data.
+    #[arg(long, value_name = "DIR", default_value = crate::config::DEFAULT_STORE_PATH)]
+    pub data: PathBuf,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExportFormat {
+    /// One JSON article record per line, all fields, duplicates marked by `duplicate_of`.
+    Jsonl,
+    /// WARC/1.1: a `response` record per kept raw page and a `metadata` record with the
+    /// extraction. Gzipped per record when the output file name ends in `.gz`.
+    Warc,
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    #[command(flatten)]
+    pub data: DataArgs,
+    /// Output format. Default: jsonl.
+    #[arg(long, value_enum, default_value = "jsonl")]
+    pub format: ExportFormat,
+    /// Only articles whose current version was fetched at or after this time (RFC 3339,
+    /// e.g. 2026-11-01T00:00:00Z). Default: all.
+    #[arg(long, value_name = "RFC3339", value_parser = parse_rfc3339)]
+    pub since: Option<chrono::DateTime<chrono::Utc>>,
+    /// Only articles of this source. Default: all sources.
+    #[arg(long, value_name = "NAME")]
+    pub source: Option<String>,
+    /// Write here instead of stdout (replaced atomically when complete). Default: stdout.
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum QueueCommand {
+    /// Lease the oldest waiting articles and print them as JSON lines, each with
+    /// `"delivery": {"token", "lease_expires"}`.
+    #[command(after_help = EXIT_CODES_HELP)]
+    Pop(QueuePopArgs),
+    /// Acknowledge delivered articles by token; exits 1 if any token was unknown or its
+    /// lease had lapsed (the others are still acknowledged).
+    #[command(after_help = EXIT_CODES_HELP)]
+    Ack(QueueAckArgs),
+    /// Print queue counts as JSON: articles, pending, leased, acked, duplicates.
+    #[command(after_help = EXIT_CODES_HELP)]
+    Stats(QueueStatsArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct QueuePopArgs {
+    #[command(flatten)]
+    pub data: DataArgs,
+    /// Most articles to deliver. Default: 10.
+    #[arg(long, default_value_t = 10, value_name = "N")]
+    pub max: usize,
+    /// How long the consumer has to acknowledge before the articles are delivered again.
+    /// Default: 60s.
+    #[arg(long, default_value = "60s", value_name = "DURATION")]
+    pub lease: crate::config::Dur,
+}
+
+#[derive(Debug, Args)]
+pub struct QueueAckArgs {
+    #[command(flatten)]
+    pub data: DataArgs,
+    /// Tokens from `queue pop` deliveries.
+    #[arg(required = true, value_name = "TOKEN")]
+    pub tokens: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct QueueStatsArgs {
+    #[command(flatten)]
+    pub data: DataArgs,
+}
+
+fn parse_rfc3339(s: &str) -> Result<chrono::DateTime<chrono::Utc>, String> {
+    chrono::DateTime::parse_from_rfc3339(s.trim())
+        .map(|t| t.with_timezone(&chrono::Utc))
+        .map_err(|e| {
+            format!("{s:?} is not an RFC 3339 time ({e}); write e.g. 2026-11-01T00:00:00Z")
+        })
 }
 
 #[derive(Debug, Args)]

@@ -1,6 +1,9 @@
 //! Command implementations: the binary's edge, where library errors become `anyhow`
 //! errors with context, and outcomes become exit codes.
 
+mod crawl;
+mod export;
+mod queue;
 mod run;
 
 use gleaner::cli::Command;
@@ -17,10 +20,9 @@ pub const EXIT_NOT_ARTICLE: u8 = 3;
 pub fn dispatch(command: Command) -> anyhow::Result<u8> {
     match command {
         Command::Run(args) => run::run(args),
-        // Interim until the on-disk store is merged (its open function is not on this branch yet).
-        Command::Crawl(_) => {
-            anyhow::bail!("gleaner crawl needs the on-disk store, not merged on this branch yet")
-        }
+        Command::Crawl(args) => crawl::crawl(args),
+        Command::Export(args) => export::run(args),
+        Command::Queue(command) => queue::run(command),
     }
 }
 

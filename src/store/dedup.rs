@@ -22,15 +22,17 @@ const SHINGLE_WORDS: usize = 3;
 /// shingles flips most of its bits when one word changes, and matches by chance too easily.
 pub const MIN_WORDS_FOR_NEAR: usize = 12;
 
-/// The text as hashed for exact duplicates: runs of whitespace (including the blank lines
-/// between paragraphs) collapse to one space, leading and trailing whitespace goes.
+/// The text as hashed for exact duplicates: its words, lower-cased, separated by single
+/// spaces. Layout (line breaks, blank lines between paragraphs, double spaces), punctuation
+/// and typography (curly or straight quotes, dashes) differ between a story and its reprint
+/// without making it another text, so they do not count; words, numbers and their order do.
 pub fn normalise_text(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    for word in text.split_whitespace() {
+    for word in words(text) {
         if !out.is_empty() {
             out.push(' ');
         }
-        out.push_str(word);
+        out.push_str(&word);
     }
     out
 }
@@ -266,10 +268,14 @@ mod tests {
         working groups manage to settle the questions of delimitation and transport.";
 
     #[test]
-    fn normalisation_ignores_layout_only() {
-        assert_eq!(normalise_text("  a\n\nb\t c  "), "a b c");
-        assert_eq!(text_sha256("a\n\nb"), text_sha256("a b"));
-        assert_ne!(text_sha256("a b"), text_sha256("A b"));
+    fn normalisation_ignores_layout_case_and_punctuation_only() {
+        assert_eq!(normalise_text("  A\n\nb,\t «c»  "), "a b c");
+        assert_eq!(
+            text_sha256("He said: \"yes\" -- twice.\n\nThen left."),
+            text_sha256("He said: “Yes” — twice. Then left.")
+        );
+        assert_ne!(text_sha256("a b"), text_sha256("b a"));
+        assert_ne!(text_sha256("6,319 stations"), text_sha256("6,318 stations"));
     }
 
     #[test]

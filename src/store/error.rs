@@ -14,6 +14,14 @@ pub enum StoreError {
     )]
     Locked { path: PathBuf, pid: Option<u32> },
 
+    /// There is no gleaner database in the directory (commands that only read or consume
+    /// do not create one).
+    #[error(
+        "no gleaner database in {} (run a crawl first, or pass --data DIR)",
+        path.display()
+    )]
+    Missing { path: PathBuf },
+
     /// The database, or a value in it, was written by a newer gleaner in a format this build
     /// does not know. Refused rather than misread.
     #[error(

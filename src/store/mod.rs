@@ -19,13 +19,18 @@ pub mod codec;
 pub mod dedup;
 pub mod engine;
 mod error;
+pub mod export;
 mod frontier;
 pub mod keys;
 pub mod kv;
+mod lock;
 pub mod memory;
 mod queue;
 pub mod record;
 mod records;
+pub mod reextract;
+mod sled_store;
+pub mod warc;
 
 use std::time::Duration;
 
@@ -38,6 +43,7 @@ pub use record::{
     AlsoSeen, ArticleId, ArticleRecord, DiscoveredVia, FrontierEntry, NewArticle, PreviousVersion,
     Provenance, PutOutcome, RawPage, Simhash, Validators,
 };
+pub use sled_store::{SledKv, SledStore};
 
 use crate::config::StoreConfig;
 use crate::extract::article::Article;

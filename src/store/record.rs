@@ -238,7 +238,8 @@ pub struct ArticleRecord {
     pub provenance: Provenance,
     #[serde(flatten)]
     pub article: Article,
-    /// Hex SHA-256 of the text after whitespace normalisation (see `store::dedup`).
+    /// Hex SHA-256 of the normalised text: lower-cased words separated by single spaces
+    /// (see `store::dedup::normalise_text`). Equal hashes = exact duplicates.
     pub text_sha256: String,
     pub simhash: Simhash,
     /// First and latest time a fetch (or a `304 Not Modified`) found this article.
