@@ -34,6 +34,8 @@ pub const BASE_BACKOFF: Duration = Duration::from_millis(500);
 #[derive(Debug)]
 struct HostState {
     next_allowed: Instant,
+    /// When the latest request to the host started.
+    last_start: Option<Instant>,
     crawl_delay: Option<Duration>,
     in_flight: usize,
     consecutive_failures: u32,
@@ -44,6 +46,7 @@ impl HostState {
     fn new(now: Instant) -> Self {
         HostState {
             next_allowed: now,
+            last_start: None,
             crawl_delay: None,
             in_flight: 0,
             consecutive_failures: 0,
@@ -143,6 +146,12 @@ impl Politeness {
             tracing::info!(%host, requested = ?d, cap = ?self.max_crawl_delay, "Crawl-delay above max_crawl_delay; capped");
         }
         state.crawl_delay = crawl_delay;
+        // The robots.txt request itself counts: the next one waits the new delay after it.
+        if let (Some(start), Some(delay)) = (state.last_start, crawl_delay) {
+            state.next_allowed = state
+                .next_allowed
+                .max(start + delay.min(self.max_crawl_delay));
+        }
     }
 
     /// Claims the right to start one request to `host` now. On success the host's
@@ -170,6 +179,7 @@ impl Politeness {
             return Claim::Busy;
         };
         state.in_flight += 1;
+        state.last_start = Some(now);
         state.next_allowed = now + self.effective_delay(min_delay, state.crawl_delay);
         Claim::Ready(HostSlot {
             politeness: Arc::clone(self),
