@@ -1,8 +1,10 @@
 //! Politeness: how often and how hard each host is asked, shared by every crawl.
 //!
 //! One [`Politeness`] lives per process. Each host has a next-allowed time: a request may
-//! start only when it has passed, and starting one pushes it forward by the host's delay,
-//! `max(min_delay, Crawl-delay)` with Crawl-delay capped at `max_crawl_delay`. Requests
+//! start only when it has passed; starting one pushes it forward by the host's delay,
+//! `max(min_delay, Crawl-delay)` with Crawl-delay capped at `max_crawl_delay`, and
+//! finishing one pushes it to at least the delay after the response, so the server never
+//! sees two requests closer than the delay however long one took to start. Requests
 //! to one host in flight are bounded by `per_host_concurrency`, requests overall by
 //! `concurrency`. Because the state is per host and not per crawl, two sources on one site
 //! share one budget and never double its rate.
@@ -34,8 +36,6 @@ pub const BASE_BACKOFF: Duration = Duration::from_millis(500);
 #[derive(Debug)]
 struct HostState {
     next_allowed: Instant,
-    /// When the latest request to the host started.
-    last_start: Option<Instant>,
     crawl_delay: Option<Duration>,
     in_flight: usize,
     consecutive_failures: u32,
@@ -46,7 +46,6 @@ impl HostState {
     fn new(now: Instant) -> Self {
         HostState {
             next_allowed: now,
-            last_start: None,
             crawl_delay: None,
             in_flight: 0,
             consecutive_failures: 0,
@@ -93,6 +92,7 @@ pub struct Politeness {
 pub struct HostSlot {
     politeness: Arc<Politeness>,
     host: String,
+    min_delay: Duration,
     _global: OwnedSemaphorePermit,
 }
 
@@ -107,6 +107,13 @@ impl Drop for HostSlot {
         let mut hosts = self.politeness.lock();
         if let Some(state) = hosts.get_mut(&self.host) {
             state.in_flight = state.in_flight.saturating_sub(1);
+            // Spacing also counts from the end of the exchange: a request that waited in a
+            // busy scheduler or on a slow connection cannot make the next one arrive at the
+            // server sooner than the delay after it.
+            let delay = self
+                .politeness
+                .effective_delay(self.min_delay, state.crawl_delay);
+            state.next_allowed = state.next_allowed.max(Instant::now() + delay);
         }
     }
 }
@@ -147,10 +154,10 @@ impl Politeness {
         }
         state.crawl_delay = crawl_delay;
         // The robots.txt request itself counts: the next one waits the new delay after it.
-        if let (Some(start), Some(delay)) = (state.last_start, crawl_delay) {
+        if let Some(delay) = crawl_delay {
             state.next_allowed = state
                 .next_allowed
-                .max(start + delay.min(self.max_crawl_delay));
+                .max(Instant::now() + delay.min(self.max_crawl_delay));
         }
     }
 
@@ -179,11 +186,11 @@ impl Politeness {
             return Claim::Busy;
         };
         state.in_flight += 1;
-        state.last_start = Some(now);
         state.next_allowed = now + self.effective_delay(min_delay, state.crawl_delay);
         Claim::Ready(HostSlot {
             politeness: Arc::clone(self),
             host: host.to_string(),
+            min_delay,
             _global: permit,
         })
     }
