@@ -53,15 +53,36 @@ pub enum Command {
     /// Show the running daemon's sources: last and next crawl, pages, articles, errors.
     #[command(after_help = EXIT_CODES_HELP)]
     Status(StatusArgs),
+    /// Crawl from seed URLs once, politely, storing the articles found; rerun to resume.
+    #[command(after_help = EXIT_CODES_HELP)]
+    Crawl(CrawlArgs),
     /// Write stored articles as JSON lines or WARC.
     #[command(after_help = EXIT_CODES_HELP)]
     Export(ExportArgs),
     /// Consume articles: pop with a lease, acknowledge, or show counts.
     #[command(subcommand)]
     Queue(QueueCommand),
-    /// Crawl from seed URLs once, politely, storing the articles found; rerun to resume.
-    #[command(after_help = EXIT_CODES_HELP)]
-    Crawl(CrawlArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CrawlArgs {
+    /// Start page(s); the crawl stays on their registrable domains. Repeatable.
+    #[arg(long = "seed", value_name = "URL", required = true, num_args = 1..)]
+    pub seeds: Vec<crate::config::HttpUrl>,
+    /// Configuration file (TOML) for the [crawler] and [store] settings. Default: built-in
+    /// defaults.
+    #[arg(long, short, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Database directory. Default: store.path from the config, else $STATE_DIRECTORY,
+    /// else ./gleaner-data.
+    #[arg(long, value_name = "DIR")]
+    pub data: Option<PathBuf>,
+    /// Page requests this run may make. Default: crawler.max_pages (10000).
+    #[arg(long, value_name = "N")]
+    pub max_pages: Option<u64>,
+    /// Links followed away from a seed. Default: crawler.max_depth (3).
+    #[arg(long, value_name = "N")]
+    pub max_depth: Option<u32>,
 }
 
 /// `--data DIR`, shared by the commands that read the article store.
@@ -152,27 +173,6 @@ fn parse_rfc3339(s: &str) -> Result<chrono::DateTime<chrono::Utc>, String> {
         .map_err(|e| {
             format!("{s:?} is not an RFC 3339 time ({e}); write e.g. 2026-11-01T00:00:00Z")
         })
-}
-
-#[derive(Debug, Args)]
-pub struct CrawlArgs {
-    /// Start page(s); the crawl stays on their registrable domains. Repeatable.
-    #[arg(long = "seed", value_name = "URL", required = true, num_args = 1..)]
-    pub seeds: Vec<crate::config::HttpUrl>,
-    /// Configuration file (TOML) for the [crawler] and [store] settings. Default: built-in
-    /// defaults.
-    #[arg(long, short, value_name = "FILE")]
-    pub config: Option<PathBuf>,
-    /// Database directory. Default: store.path from the config, else $STATE_DIRECTORY,
-    /// else ./gleaner-data.
-    #[arg(long, value_name = "DIR")]
-    pub data: Option<PathBuf>,
-    /// Page requests this run may make. Default: crawler.max_pages (10000).
-    #[arg(long, value_name = "N")]
-    pub max_pages: Option<u64>,
-    /// Links followed away from a seed. Default: crawler.max_depth (3).
-    #[arg(long, value_name = "N")]
-    pub max_depth: Option<u32>,
 }
 
 #[derive(Debug, Args)]

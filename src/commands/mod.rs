@@ -1,6 +1,7 @@
 //! Command implementations: the binary's edge, where library errors become `anyhow`
 //! errors with context, and outcomes become exit codes.
 
+mod crawl;
 mod export;
 mod queue;
 mod remote;
@@ -22,12 +23,9 @@ pub fn dispatch(command: Command) -> anyhow::Result<u8> {
     match command {
         Command::Run(args) => run::run(args),
         Command::Status(args) => status::status(args),
+        Command::Crawl(args) => crawl::crawl(args),
         Command::Export(args) => export::run(args),
         Command::Queue(command) => queue::run(command),
-        // Interim until the on-disk store is merged (its open function is not on this branch yet).
-        Command::Crawl(_) => {
-            anyhow::bail!("gleaner crawl needs the on-disk store, not merged on this branch yet")
-        }
     }
 }
 

@@ -596,15 +596,11 @@ async fn fetch_page(
             .await
             .map_err(|e| CrawlError::Task(e.to_string()))??
     };
-    let http_validators = validators.map(|v| super::http::Validators {
-        etag: v.etag,
-        last_modified: v.last_modified,
-    });
     let exchange = crawler
         .http
         .get(Request {
             url: &task.url,
-            validators: http_validators.as_ref(),
+            validators: validators.as_ref(),
             limit: BodyLimit::Abandon(crawler.config.max_body_bytes),
             accept: ACCEPT_PAGES,
         })

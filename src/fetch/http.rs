@@ -15,13 +15,7 @@ use url::Url;
 
 use super::address_guard::{self, AddressRefused, GuardedResolver};
 use crate::config::CrawlerConfig;
-
-/// Conditional-GET validators remembered from an earlier fetch of the same URL.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Validators {
-    pub etag: Option<String>,
-    pub last_modified: Option<String>,
-}
+use crate::store::Validators;
 
 /// What to do with a body larger than the limit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -36,6 +30,7 @@ pub enum BodyLimit {
 #[derive(Debug, Clone)]
 pub struct Request<'a> {
     pub url: &'a Url,
+    /// Sent as `If-None-Match` / `If-Modified-Since`.
     pub validators: Option<&'a Validators>,
     pub limit: BodyLimit,
     /// `Accept` header.

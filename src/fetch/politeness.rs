@@ -1,8 +1,10 @@
 //! Politeness: how often and how hard each host is asked, shared by every crawl.
 //!
 //! One [`Politeness`] lives per process. Each host has a next-allowed time: a request may
-//! start only when it has passed, and starting one pushes it forward by the host's delay,
-//! `max(min_delay, Crawl-delay)` with Crawl-delay capped at `max_crawl_delay`. Requests
+//! start only when it has passed; starting one pushes it forward by the host's delay,
+//! `max(min_delay, Crawl-delay)` with Crawl-delay capped at `max_crawl_delay`, and
+//! finishing one pushes it to at least the delay after the response, so the server never
+//! sees two requests closer than the delay however long one took to start. Requests
 //! to one host in flight are bounded by `per_host_concurrency`, requests overall by
 //! `concurrency`. Because the state is per host and not per crawl, two sources on one site
 //! share one budget and never double its rate.
@@ -90,6 +92,7 @@ pub struct Politeness {
 pub struct HostSlot {
     politeness: Arc<Politeness>,
     host: String,
+    min_delay: Duration,
     _global: OwnedSemaphorePermit,
 }
 
@@ -104,6 +107,13 @@ impl Drop for HostSlot {
         let mut hosts = self.politeness.lock();
         if let Some(state) = hosts.get_mut(&self.host) {
             state.in_flight = state.in_flight.saturating_sub(1);
+            // Spacing also counts from the end of the exchange: a request that waited in a
+            // busy scheduler or on a slow connection cannot make the next one arrive at the
+            // server sooner than the delay after it.
+            let delay = self
+                .politeness
+                .effective_delay(self.min_delay, state.crawl_delay);
+            state.next_allowed = state.next_allowed.max(Instant::now() + delay);
         }
     }
 }
@@ -143,6 +153,12 @@ impl Politeness {
             tracing::info!(%host, requested = ?d, cap = ?self.max_crawl_delay, "Crawl-delay above max_crawl_delay; capped");
         }
         state.crawl_delay = crawl_delay;
+        // The robots.txt request itself counts: the next one waits the new delay after it.
+        if let Some(delay) = crawl_delay {
+            state.next_allowed = state
+                .next_allowed
+                .max(Instant::now() + delay.min(self.max_crawl_delay));
+        }
     }
 
     /// Claims the right to start one request to `host` now. On success the host's
@@ -174,6 +190,7 @@ impl Politeness {
         Claim::Ready(HostSlot {
             politeness: Arc::clone(self),
             host: host.to_string(),
+            min_delay,
             _global: permit,
         })
     }
