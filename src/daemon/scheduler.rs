@@ -201,8 +201,6 @@ struct Shared {
 pub struct SchedulerHandle {
     commands: mpsc::Sender<Command>,
     shared: Arc<Shared>,
-    /// Longest pause between two heartbeats of a healthy loop.
-    tick: Duration,
     /// Heartbeat age beyond which the loop counts as hung; see [`SchedulerHandle::stale_after`].
     stale_after: Duration,
 }
@@ -327,7 +325,6 @@ impl<C: SourceCrawler> Scheduler<C> {
         let handle = SchedulerHandle {
             commands: tx,
             shared,
-            tick,
             stale_after: (tick * 3).max(Duration::from_secs(10)),
         };
         (scheduler, handle)
