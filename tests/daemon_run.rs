@@ -813,3 +813,85 @@ async fn locked_database_without_a_reachable_api_says_both() {
         "{err}"
     );
 }
+
+/// A page that never finishes: the server holds the request open for a minute.
+async fn stall(State(seen): State<Arc<Mutex<Vec<Instant>>>>) -> &'static str {
+    seen.lock().expect("lock").push(Instant::now());
+    tokio::time::sleep(Duration::from_secs(60)).await;
+    "too late"
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sigterm_abandons_a_stuck_fetch_within_the_shutdown_deadline() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let arrivals = Arc::new(Mutex::new(Vec::new()));
+    let app = Router::new()
+        .route("/robots.txt", get(|| async { "User-agent: *\nAllow: /\n" }))
+        .route("/", get(stall))
+        .with_state(Arc::clone(&arrivals));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    tokio::spawn(async move { axum::serve(listener, app).await });
+
+    let data = dir.path().join("data");
+    let port = free_port();
+    let source = format!(
+        "[[source]]\nname = \"stuck\"\nseeds = [\"http://{addr}/\"]\nallow = [\"^http://127\\\\.0\\\\.0\\\\.1:{}/\"]\n",
+        addr.port()
+    );
+    // A request timeout far beyond the shutdown deadline: only the deadline can end it.
+    let config_text = config_toml(&data, port, &source)
+        .replace("request_timeout = \"5s\"", "request_timeout = \"120s\"")
+        .replace("shutdown_timeout = \"3s\"", "shutdown_timeout = \"2s\"");
+    let config = dir.path().join("gleaner.toml");
+    std::fs::write(&config, config_text).expect("write config");
+
+    let notify = NotifySocket::bind(dir.path());
+    let mut daemon = Daemon::start(&config, &notify, dir.path());
+    notify.wait_for("READY=1", 0).await;
+    let give_up = Instant::now() + PATIENCE;
+    while arrivals.lock().expect("lock").is_empty() {
+        assert!(
+            Instant::now() < give_up,
+            "page never requested; log:\n{}",
+            daemon.log()
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+
+    let before = notify.messages().len();
+    let sent = Instant::now();
+    daemon.signal("TERM");
+    notify.wait_for("STOPPING=1", before).await;
+    let status = daemon.wait_exit().await;
+    let took = sent.elapsed();
+    assert_eq!(status.code(), Some(0), "log:\n{}", daemon.log());
+    assert!(
+        took < Duration::from_secs(10),
+        "stop took {took:?} with a 2 s deadline; log:\n{}",
+        daemon.log()
+    );
+    // The stuck URL stays pending for the next start; the store is intact.
+    let store = SledStore::open_existing(&data, StoreOptions::default()).expect("store reopens");
+    assert_eq!(store.stats(chrono::Utc::now()).expect("stats").articles, 0);
+    let pending = store.frontier_pending("stuck").expect("frontier");
+    assert!(
+        pending.iter().any(|e| e.url == format!("http://{addr}/")),
+        "abandoned URL not kept pending: {pending:?}"
+    );
+}
+
+#[test]
+fn status_without_a_daemon_says_where_it_looked() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let nobody = format!("http://127.0.0.1:{}", free_port());
+    let out = gleaner(&["status", "--server", &nobody], dir.path());
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains(&format!("daemon API at {nobody}/ is not reachable")),
+        "{err}"
+    );
+}
