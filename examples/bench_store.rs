@@ -14,14 +14,16 @@ use std::time::{Duration, Instant};
 
 use chrono::{TimeZone, Utc};
 use gleaner::extract::article::Article;
-use gleaner::store::{
-    DiscoveredVia, NewArticle, Provenance, SledStore, Store, StoreOptions,
-};
+use gleaner::store::{DiscoveredVia, NewArticle, Provenance, SledStore, Store, StoreOptions};
 use sha2::{Digest, Sha256};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut args = std::env::args().skip(1);
-    let articles: usize = args.next().map(|a| a.parse()).transpose()?.unwrap_or(50_000);
+    let articles: usize = args
+        .next()
+        .map(|a| a.parse())
+        .transpose()?
+        .unwrap_or(50_000);
     let runs: usize = args.next().map(|a| a.parse()).transpose()?.unwrap_or(5);
     let batch: usize = args.next().map(|a| a.parse()).transpose()?.unwrap_or(500);
 
@@ -114,7 +116,10 @@ fn bench_once(dir: &Path, n: usize, batch: usize) -> Result<RunResult, Box<dyn s
         if deliveries.is_empty() {
             break;
         }
-        let tokens: Vec<String> = deliveries.iter().map(|d| d.delivery.token.clone()).collect();
+        let tokens: Vec<String> = deliveries
+            .iter()
+            .map(|d| d.delivery.token.clone())
+            .collect();
         store.ack(&tokens, now)?;
         delivered += deliveries.len();
     }
@@ -152,14 +157,68 @@ fn median(values: &mut [f64]) -> f64 {
 /// A distinct ~400-word article with realistic provenance.
 fn article(i: usize) -> NewArticle {
     const WORDS: &[&str] = &[
-        "the", "ministry", "said", "election", "observers", "reported", "violations", "polling",
-        "stations", "districts", "capital", "statement", "coalition", "rights", "defenders",
-        "investigation", "detention", "journalists", "protests", "parliament", "budget",
-        "opposition", "government", "road", "regions", "funding", "international", "court",
-        "activist", "prison", "lawyers", "embassy", "concern", "verdict", "authorities",
-        "prisoners", "farmers", "water", "drought", "prices", "bank", "inflation", "president",
-        "delegation", "energy", "pipeline", "exports", "television", "regulator", "licence",
-        "of", "and", "in", "to", "a", "on", "for", "with", "by", "after", "before", "during",
+        "the",
+        "ministry",
+        "said",
+        "election",
+        "observers",
+        "reported",
+        "violations",
+        "polling",
+        "stations",
+        "districts",
+        "capital",
+        "statement",
+        "coalition",
+        "rights",
+        "defenders",
+        "investigation",
+        "detention",
+        "journalists",
+        "protests",
+        "parliament",
+        "budget",
+        "opposition",
+        "government",
+        "road",
+        "regions",
+        "funding",
+        "international",
+        "court",
+        "activist",
+        "prison",
+        "lawyers",
+        "embassy",
+        "concern",
+        "verdict",
+        "authorities",
+        "prisoners",
+        "farmers",
+        "water",
+        "drought",
+        "prices",
+        "bank",
+        "inflation",
+        "president",
+        "delegation",
+        "energy",
+        "pipeline",
+        "exports",
+        "television",
+        "regulator",
+        "licence",
+        "of",
+        "and",
+        "in",
+        "to",
+        "a",
+        "on",
+        "for",
+        "with",
+        "by",
+        "after",
+        "before",
+        "during",
     ];
     let mut state = (i as u64 + 1).wrapping_mul(0x9e37_79b9_7f4a_7c15);
     let mut text = String::with_capacity(3000);
@@ -174,7 +233,10 @@ fn article(i: usize) -> NewArticle {
     }
     text.push('.');
     let url = format!("https://news{}.example/2026/11/23/story-{i}.html", i % 50);
-    let fetched_at = Utc.timestamp_opt(1_790_000_000 + i as i64, 0).single().expect("time");
+    let fetched_at = Utc
+        .timestamp_opt(1_790_000_000 + i as i64, 0)
+        .single()
+        .expect("time");
     NewArticle {
         provenance: Provenance {
             url: url.clone(),

@@ -2,7 +2,9 @@
 //! errors with context, and outcomes become exit codes.
 
 mod export;
+mod extract;
 mod queue;
+mod reextract;
 mod run;
 
 use gleaner::cli::Command;
@@ -12,7 +14,6 @@ pub const EXIT_OK: u8 = 0;
 pub const EXIT_FAILURE: u8 = 1;
 pub const EXIT_USAGE: u8 = 2;
 /// `gleaner extract`: the input is not an article.
-#[allow(dead_code)]
 pub const EXIT_NOT_ARTICLE: u8 = 3;
 
 /// Runs one command; `Ok` carries the exit code for outcomes that are not errors.
@@ -21,6 +22,8 @@ pub fn dispatch(command: Command) -> anyhow::Result<u8> {
         Command::Run(args) => run::run(args),
         Command::Export(args) => export::run(args),
         Command::Queue(command) => queue::run(command),
+        Command::Extract(args) => extract::run(args),
+        Command::Reextract(args) => reextract::run(args),
     }
 }
 

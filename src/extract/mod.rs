@@ -1,1 +1,220 @@
+//! Extraction: bytes of a page in, the article alone out.
+//!
+//! [`extract`] is a pure, synchronous function: no I/O, no clock, no global state.
+//! The pipeline is decode → language markers → parse → metadata → main content →
+//! render. Each step lives in its own module:
+//!
+//! * [`dom`] flattens the parsed tree into arrays so every later pass is a linear sweep,
+//! * [`clean`] knows what page chrome looks like (tags, roles, hidden, class hints),
+//! * [`content`] scores containers by text statistics and picks the article,
+//! * [`render`] turns the article's subtrees into text or Markdown.
+
 pub mod article;
+pub mod author;
+pub mod clean;
+pub mod content;
+pub mod dateline;
+pub mod dates;
+pub mod decode;
+pub mod dom;
+pub mod jsonld;
+pub mod lang;
+pub mod markers;
+pub mod metadata;
+pub mod render;
+mod title;
+
+use chrono::{DateTime, Utc};
+use scraper::Html;
+use url::Url;
+
+pub use article::Article;
+use render::{Block, BlockKind, RenderOptions};
+
+/// Inputs besides the bytes: where the page came from and what to keep.
+#[derive(Debug, Clone)]
+pub struct ExtractOptions {
+    /// The page's URL: base for relative links, canonical URL and images; dates in its path.
+    pub url: Option<Url>,
+    /// The HTTP `Content-Type` header, for its charset.
+    pub content_type: Option<String>,
+    /// Language to keep from multilingual (qTranslate) pages; default: the page's
+    /// declared language, else the first part.
+    pub preferred_lang: Option<String>,
+    /// "Now" for the no-future-dates rule. The extractor never reads the clock;
+    /// without it, dates are only checked against 1990.
+    pub reference_time: Option<DateTime<Utc>>,
+    /// Keep data tables (rendered as rows).
+    pub keep_tables: bool,
+    /// Keep images in Markdown output.
+    pub keep_images: bool,
+    /// Keep links in Markdown output.
+    pub keep_links: bool,
+}
+
+impl Default for ExtractOptions {
+    fn default() -> Self {
+        ExtractOptions {
+            url: None,
+            content_type: None,
+            preferred_lang: None,
+            reference_time: None,
+            keep_tables: true,
+            keep_images: false,
+            keep_links: false,
+        }
+    }
+}
+
+/// Why a page yielded no article.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ExtractError {
+    #[error("empty input")]
+    Empty,
+    #[error("input is not HTML text: {reason}")]
+    NotHtml { reason: String },
+    #[error("not an article: {reason}")]
+    NotArticle { reason: String },
+}
+
+/// An article with its Markdown rendering.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Extraction {
+    pub article: Article,
+    /// The body as Markdown (headings, lists, quotes, tables; links and images when asked).
+    pub markdown: String,
+}
+
+/// Least text an article may have, in characters.
+const MIN_ARTICLE_CHARS: usize = 80;
+
+/// Extracts the article of a page.
+pub fn extract(html: &[u8], opts: &ExtractOptions) -> Result<Article, ExtractError> {
+    extract_full(html, opts).map(|e| e.article)
+}
+
+/// Like [`extract`], also returning the Markdown rendering of the body.
+pub fn extract_full(html: &[u8], opts: &ExtractOptions) -> Result<Extraction, ExtractError> {
+    if html.iter().all(u8::is_ascii_whitespace) {
+        return Err(ExtractError::Empty);
+    }
+    let decoded = decode::decode_html(html, opts.content_type.as_deref());
+    check_text(&decoded.html)?;
+    let source = markers::select_language(&decoded.html, opts.preferred_lang.as_deref());
+    let doc = Html::parse_document(&source);
+    let meta = metadata::extract_metadata(&doc, opts.url.as_ref(), opts.reference_time);
+
+    let dom = dom::Dom::from_html(&doc);
+    drop(doc);
+    let stats = content::compute(&dom);
+    let selection = content::select(&dom, &stats).ok_or_else(|| ExtractError::NotArticle {
+        reason: "no paragraph of text found".into(),
+    })?;
+    let render_opts = RenderOptions {
+        tables: opts.keep_tables,
+        images: opts.keep_images,
+        links: opts.keep_links,
+        base: opts.url.as_ref(),
+    };
+    let mut blocks = render::render(&dom, &stats, &selection.roots, render_opts);
+    let title = meta.title.clone().or_else(|| first_heading(&dom, &stats));
+    tidy_blocks(&mut blocks, title.as_deref());
+    judge(&blocks)?;
+
+    let text = render::to_text(&blocks);
+    let markdown = render::to_markdown(&blocks);
+    let published = meta.published.clone().or_else(|| {
+        dateline::find_near(&dom, &stats, &selection, opts.reference_time).map(|d| d.format())
+    });
+    let lang = lang::detect_language(&text, meta.declared_lang.as_deref());
+    let author = (!meta.authors.is_empty()).then(|| meta.authors.join(", "));
+    Ok(Extraction {
+        article: Article {
+            title,
+            author,
+            published,
+            modified: meta.modified,
+            lang,
+            site_name: meta.site_name,
+            description: meta.description,
+            canonical_url: meta.canonical_url,
+            categories: meta.categories,
+            image: meta.image,
+            text,
+        },
+        markdown,
+    })
+}
+
+/// Rejects binary data: text has few control characters.
+fn check_text(source: &str) -> Result<(), ExtractError> {
+    let sample: Vec<char> = source.chars().take(4096).collect();
+    let control = sample
+        .iter()
+        .filter(|&&c| (c.is_control() && !c.is_whitespace()) || c == '\u{fffd}')
+        .count();
+    if !sample.is_empty() && control * 10 > sample.len() {
+        return Err(ExtractError::NotHtml {
+            reason: format!(
+                "{control} of the first {} characters are control or undecodable bytes",
+                sample.len()
+            ),
+        });
+    }
+    Ok(())
+}
+
+/// The first `<h1>` with text, when the metadata has no title.
+fn first_heading(dom: &dom::Dom, stats: &content::Stats) -> Option<String> {
+    let h1 = (0..dom.len()).find(|&i| dom.tag(i) == "h1" && !stats.junk[i] && stats.text[i] > 0)?;
+    let text: String = (h1..dom.nodes[h1].end)
+        .filter_map(|j| match &dom.nodes[j].kind {
+            dom::NodeKind::Text(t) => Some(t.as_str()),
+            _ => None,
+        })
+        .collect::<Vec<_>>()
+        .join(" ");
+    let t = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    (!t.is_empty()).then_some(t)
+}
+
+fn normalized(s: &str) -> String {
+    s.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
+}
+
+/// Output clean-up: the title is not repeated as the first line; duplicates and
+/// link-only blocks go.
+fn tidy_blocks(blocks: &mut Vec<Block>, title: Option<&str>) {
+    if let Some(title) = title {
+        let t = normalized(title);
+        while let Some(first) = blocks.first() {
+            let f = normalized(&first.text);
+            let is_title = f == t
+                || (matches!(first.kind, BlockKind::Heading(_)) && !f.is_empty() && t.contains(&f));
+            if is_title {
+                blocks.remove(0);
+            } else {
+                break;
+            }
+        }
+    }
+    blocks.retain(|b| {
+        let len = b.text.chars().count();
+        !(len > 0 && b.link_chars * 10 > len * 6 && !matches!(b.kind, BlockKind::TableRow { .. }))
+    });
+    blocks.dedup_by(|b, a| a.text == b.text && a.kind == b.kind);
+}
+
+/// Decides whether what is left is an article.
+fn judge(blocks: &[Block]) -> Result<(), ExtractError> {
+    let chars: usize = blocks.iter().map(render::block_len).sum();
+    if chars < MIN_ARTICLE_CHARS {
+        return Err(ExtractError::NotArticle {
+            reason: format!("too little text ({chars} characters)"),
+        });
+    }
+    Ok(())
+}

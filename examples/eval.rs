@@ -1,0 +1,163 @@
+//! Evaluation harness: scores the extractor on the corpora and the hand fixtures.
+//!
+//! ```text
+//! cargo run --release --example eval [-- --corpus DIR] [--worst N]
+//! ```
+//! `--worst N` also lists the N weakest pages of each set with what went wrong.
+//! The same scoring backs the CI gate in `tests/eval_gate.rs`.
+
+#[path = "../tests/common/scoring.rs"]
+mod scoring;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let mut corpus: Option<PathBuf> = None;
+    let mut worst = 0usize;
+    let mut args = std::env::args().skip(1);
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--corpus" => corpus = args.next().map(PathBuf::from),
+            "--worst" => worst = args.next().and_then(|n| n.parse().ok()).unwrap_or(10),
+            "-h" | "--help" => {
+                println!("usage: eval [--corpus DIR] [--worst N]");
+                return ExitCode::SUCCESS;
+            }
+            other => {
+                eprintln!("eval: unknown argument {other:?} (try --help)");
+                return ExitCode::from(2);
+            }
+        }
+    }
+    let corpus = match corpus.map(Ok).unwrap_or_else(scoring::corpus_dir) {
+        Ok(c) => c,
+        Err(msg) => {
+            eprintln!("eval: {msg}");
+            return ExitCode::from(2);
+        }
+    };
+
+    let traf = match scoring::score_trafilatura(&corpus) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("eval: trafilatura-dev: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let read = match scoring::score_readability(&corpus) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("eval: readability: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let fixtures = scoring::run_fixtures().unwrap_or_else(|e| {
+        eprintln!("eval: fixtures: {e}");
+        Vec::new()
+    });
+
+    println!("| set | pages | metric | value |");
+    println!("|---|---:|---|---:|");
+    println!(
+        "| trafilatura-dev | {} | precision / recall / F1 | {:.3} / {:.3} / {:.3} |",
+        traf.pages,
+        traf.precision(),
+        traf.recall(),
+        traf.f1()
+    );
+    println!(
+        "| trafilatura-dev | {} | tp fn fp tn / no article | {} {} {} {} / {} |",
+        traf.pages, traf.tp, traf.fn_, traf.fp, traf.tn, traf.errors
+    );
+    println!(
+        "| trafilatura-dev | {} | median ms/page | {:.2} |",
+        traf.pages,
+        scoring::median_ms(&traf.times)
+    );
+    let (lang, lang_pages) = read.lang_accuracy();
+    println!(
+        "| readability | {} | title exact | {:.1}% |",
+        read.pages.len(),
+        read.title_exact() * 100.0
+    );
+    println!(
+        "| readability | {lang_pages} | lang accuracy | {:.1}% |",
+        lang * 100.0
+    );
+    println!(
+        "| readability | {} | body shingle F1 median / mean | {:.3} / {:.3} |",
+        read.pages.len(),
+        read.body_f1_median(),
+        read.body_f1_mean()
+    );
+    println!(
+        "| readability | {} | median ms/page | {:.2} |",
+        read.pages.len(),
+        scoring::median_ms(&read.times)
+    );
+    let exact = fixtures
+        .iter()
+        .filter(|f| f.text_ok && f.title_ok && f.date_ok && f.lang_ok)
+        .count();
+    println!(
+        "| fixtures | {} | all fields exact | {exact}/{} |",
+        fixtures.len(),
+        fixtures.len()
+    );
+
+    if worst > 0 {
+        let mut pages = traf.per_page.clone();
+        pages.sort_by_key(|p| std::cmp::Reverse(p.fn_ + p.fp));
+        println!("\nworst trafilatura-dev pages:");
+        for p in pages.iter().take(worst) {
+            println!(
+                "{} fn={} fp={} {}",
+                p.id,
+                p.fn_,
+                p.fp,
+                p.error.as_deref().unwrap_or("")
+            );
+            for m in p.missing.iter().take(3) {
+                println!("    missing: {}", truncate(m));
+            }
+            for l in p.leaked.iter().take(3) {
+                println!("    leaked:  {}", truncate(l));
+            }
+        }
+        let mut rpages = read.pages.clone();
+        rpages.sort_by(|a, b| a.body_f1.total_cmp(&b.body_f1));
+        println!("\nworst readability pages:");
+        for p in rpages.iter().take(worst) {
+            println!(
+                "{} body_f1={:.3} {}",
+                p.name,
+                p.body_f1,
+                p.error.as_deref().unwrap_or("")
+            );
+        }
+        println!("\nreadability title misses:");
+        for p in read.pages.iter().filter(|p| !p.title_ok) {
+            println!(
+                "{}: expected {:?} got {:?}",
+                p.name, p.expected_title, p.got_title
+            );
+        }
+        for f in fixtures.iter().filter(|f| !f.diff.is_empty()) {
+            println!("\nfixture {}:", f.name);
+            for d in &f.diff {
+                println!("  {d}");
+            }
+        }
+    }
+    ExitCode::SUCCESS
+}
+
+fn truncate(s: &str) -> String {
+    let t: String = s.chars().take(100).collect();
+    if t.len() < s.len() {
+        format!("{t}…")
+    } else {
+        t
+    }
+}

@@ -1,0 +1,503 @@
+//! Boilerplate recognition: which elements are never article text, and how much the
+//! class/id names of an element suggest content or chrome.
+//!
+//! Class and id names are split into words at `-`, `_`, spaces and camelCase humps,
+//! so `sharedaddy`, `post-share-bar` and `socialShare` are all recognised, while
+//! words inside words (`canvas` ≠ `nav`) are not. Hints cover the CMS conventions
+//! (WordPress, Drupal, Joomla, Bitrix, Tilda) and names in several languages
+//! (en/de/fr/pl/ru/az transliterated), because the sites we crawl name their
+//! blocks in their own language.
+
+use super::dom::Element;
+
+/// Tags whose content is never article text.
+const JUNK_TAGS: &[&str] = &[
+    "script", "style", "noscript", "template", "iframe", "svg", "math", "canvas", "object",
+    "embed", "button", "select", "input", "textarea", "option", "optgroup", "nav", "aside",
+    "footer", "head", "title", "meta", "link", "dialog", "menu", "map", "audio", "video", "source",
+    "track", "datalist", "output", "progress", "meter", "frameset", "frame",
+];
+
+/// ARIA roles of page chrome.
+const JUNK_ROLES: &[&str] = &[
+    "navigation",
+    "banner",
+    "contentinfo",
+    "complementary",
+    "search",
+    "dialog",
+    "alertdialog",
+    "menu",
+    "menubar",
+    "toolbar",
+    "tablist",
+];
+
+/// Whole words (after splitting class/id names) that mark chrome outright.
+const JUNK_WORDS: &[&str] = &[
+    // navigation
+    "nav",
+    "navbar",
+    "navigation",
+    "menu",
+    "menus",
+    "submenu",
+    "topmenu",
+    "mainmenu",
+    "breadcrumb",
+    "breadcrumbs",
+    "crumbs",
+    "pagination",
+    "pager",
+    "paging",
+    "skip",
+    "skiplink",
+    "toc",
+    // page frame
+    "footer",
+    "sidebar",
+    "sidebars",
+    "masthead",
+    "topbar",
+    "toolbar",
+    "copyright",
+    // sharing / social
+    "share",
+    "shares",
+    "sharing",
+    "sharer",
+    "sharebar",
+    "sharedaddy",
+    "shariff",
+    "addthis",
+    "addtoany",
+    "social",
+    "socials",
+    "sociallinks",
+    "likes",
+    "follow",
+    "teilen",
+    "partage",
+    "udostepnij",
+    "print",
+    "email",
+    // comments
+    "comment",
+    "comments",
+    "commentlist",
+    "commentform",
+    "respond",
+    "reply",
+    "replies",
+    "disqus",
+    "kommentar",
+    "kommentare",
+    "commentaires",
+    "commentaire",
+    "komentarze",
+    "komentarz",
+    "discussion",
+    // related / more
+    "related",
+    "relatedposts",
+    "recommended",
+    "recommendations",
+    "recommend",
+    "similar",
+    "popular",
+    "trending",
+    "mostread",
+    "mostpopular",
+    "readmore",
+    "readalso",
+    "also",
+    "morenews",
+    "othernews",
+    "lastnews",
+    "latestnews",
+    "latest",
+    "topnews",
+    "newsfeed",
+    "feed",
+    "headlines",
+    "outbrain",
+    "taboola",
+    "verwandte",
+    "aehnliche",
+    "weitere",
+    "empfehlungen",
+    "powiazane",
+    "polecane",
+    "zobacz",
+    "pohozhie",
+    "populyarnoe",
+    "chitaite",
+    "oxsar",
+    "digar",
+    "sonxeberler",
+    // ads / promos / boxes
+    "ad",
+    "ads",
+    "adv",
+    "advert",
+    "adverts",
+    "advertisement",
+    "advertising",
+    "banner",
+    "banners",
+    "sponsor",
+    "sponsored",
+    "promo",
+    "promotion",
+    "werbung",
+    "anzeige",
+    "reklama",
+    "publicite",
+    "publicidad",
+    "newsletter",
+    "subscribe",
+    "subscription",
+    "signup",
+    "login",
+    "register",
+    "paywall",
+    "cookie",
+    "cookies",
+    "consent",
+    "gdpr",
+    "popup",
+    "modal",
+    "overlay",
+    "widget",
+    "widgets",
+    // tags / taxonomy
+    "tags",
+    "tagcloud",
+    "taglist",
+    "tagged",
+    "keywords",
+    "schlagworte",
+    "tegi",
+    // accessibility-hidden text
+    "hidden",
+    "hide",
+    "invisible",
+    "sronly",
+    "visuallyhidden",
+    "screenreader",
+];
+
+/// Words that mark chrome only when the element is small (a dateline, byline or
+/// category label next to the headline, not a container of the story).
+const SMALL_JUNK_WORDS: &[&str] = &[
+    "date",
+    "dates",
+    "time",
+    "datetime",
+    "timestamp",
+    "byline",
+    "author",
+    "authors",
+    "meta",
+    "postmeta",
+    "entrymeta",
+    "posted",
+    "published",
+    "updated",
+    "category",
+    "categories",
+    "cat",
+    "rubric",
+    "rubrika",
+    "section",
+    "views",
+    "counter",
+    "rating",
+    "source",
+    "info",
+    "details",
+    "label",
+    "badge",
+    "tools",
+    "actions",
+    "caption",
+    "credit",
+    "credits",
+    "photo",
+    "subscribe",
+    "title",
+    "headline",
+    "header",
+    "heading",
+    "kicker",
+];
+
+/// Words that suggest the element holds the article.
+const POSITIVE_WORDS: &[&str] = &[
+    "article",
+    "articles",
+    "articlebody",
+    "body",
+    "content",
+    "contents",
+    "entry",
+    "hentry",
+    "main",
+    "maincontent",
+    "post",
+    "story",
+    "text",
+    "blog",
+    "artikel",
+    "inhalt",
+    "beitrag",
+    "tresc",
+    "texte",
+    "contenu",
+    "haber",
+    "xeber",
+    "news",
+    "detail",
+    "fulltext",
+    "page",
+    "single",
+    "richtext",
+    "prose",
+    "statya",
+    "material",
+    "publication",
+];
+
+/// Words that suggest chrome without being conclusive.
+const NEGATIVE_WORDS: &[&str] = &[
+    "teaser",
+    "teasers",
+    "secondary",
+    "extra",
+    "aside",
+    "links",
+    "list",
+    "more",
+    "other",
+    "promo",
+    "sponsor",
+    "shopping",
+    "combx",
+    "contact",
+    "media",
+    "meta",
+    "scroll",
+    "shoutbox",
+    "skyscraper",
+    "header",
+    "top",
+    "bottom",
+    "right",
+    "left",
+    "col",
+    "column",
+    "box",
+    "block",
+    "card",
+    "cards",
+    "slider",
+    "carousel",
+    "gallery",
+    "rail",
+    "stream",
+];
+
+/// Splits `class`/`id` text into lower-case words. camelCase humps were already
+/// lost to lower-casing, so compound words are also matched whole (`socialshare`).
+pub fn words(class_id: &str) -> impl Iterator<Item = &str> {
+    class_id
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+}
+
+/// A class/id name joined without separators (`post-share-bar` → `postsharebar`), to
+/// catch compounds like `sharedaddy` or `relatedposts`.
+fn compound(name: &str) -> String {
+    name.chars().filter(|c| c.is_alphanumeric()).collect()
+}
+
+/// Class names that describe a page layout or state rather than what the element is:
+/// `has-sidebar`, `no-print`, `with-comments`, `sidebar-left` on a wrapper.
+fn is_modifier(name: &str) -> bool {
+    let lower = name.trim_start_matches(['-', '_']);
+    [
+        "has-", "has_", "no-", "no_", "not-", "with-", "with_", "without-", "is-", "show-", "hide-",
+    ]
+    .iter()
+    .any(|p| lower.starts_with(p))
+        || lower.ends_with("-left")
+        || lower.ends_with("-right")
+        || lower.starts_with("left-")
+        || lower.starts_with("right-")
+        || lower.contains("layout")
+        || lower.contains("template")
+}
+
+fn has_word(class_id: &str, list: &[&str]) -> bool {
+    class_id
+        .split_whitespace()
+        .filter(|name| !is_modifier(name))
+        .any(|name| words(name).any(|w| list.contains(&w)) || list.contains(&&*compound(name)))
+}
+
+/// Words in a class list that show an element is page chrome *about* comments,
+/// sharing etc. but also contain content words, e.g. `comment-content`: the chrome
+/// word wins, since a comment's content is still a comment.
+pub fn is_junk_by_class(el: &Element) -> bool {
+    if el.class_id.is_empty() {
+        return false;
+    }
+    has_word(&el.class_id, JUNK_WORDS)
+}
+
+/// Small labels (datelines, bylines, categories) recognised by class/id.
+pub fn is_small_junk_by_class(el: &Element) -> bool {
+    !el.class_id.is_empty() && has_word(&el.class_id, SMALL_JUNK_WORDS)
+}
+
+/// Elements removed whatever their size: by tag, ARIA role or because the page hides them.
+pub fn is_junk_by_tag(el: &Element) -> bool {
+    if JUNK_TAGS.contains(&&*el.tag) {
+        return true;
+    }
+    if let Some(role) = el.attr("role") {
+        let role = role.trim().to_ascii_lowercase();
+        if JUNK_ROLES.contains(&role.as_str()) {
+            return true;
+        }
+    }
+    is_hidden(el)
+}
+
+/// `hidden`, `aria-hidden="true"`, inline `display:none` / `visibility:hidden`.
+pub fn is_hidden(el: &Element) -> bool {
+    if el.attr("hidden").is_some() {
+        return true;
+    }
+    if el
+        .attr("aria-hidden")
+        .is_some_and(|v| v.trim().eq_ignore_ascii_case("true"))
+    {
+        return true;
+    }
+    if let Some(style) = el.attr("style") {
+        let compact: String = style
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .flat_map(char::to_lowercase)
+            .collect();
+        if compact.contains("display:none") || compact.contains("visibility:hidden") {
+            return true;
+        }
+    }
+    false
+}
+
+/// Readability-style class weight: +25 for content hints, -25 for chrome hints.
+pub fn class_weight(el: &Element) -> i32 {
+    if el.class_id.is_empty() {
+        return 0;
+    }
+    let mut weight = 0;
+    if has_word(&el.class_id, JUNK_WORDS) {
+        weight -= 25;
+    } else if has_word(&el.class_id, NEGATIVE_WORDS) {
+        weight -= 10;
+    }
+    if has_word(&el.class_id, POSITIVE_WORDS) {
+        weight += 25;
+    }
+    if el
+        .attr("itemprop")
+        .is_some_and(|p| p.contains("articleBody"))
+    {
+        weight += 25;
+    }
+    weight
+}
+
+/// Inline (phrasing) elements: they continue the current paragraph.
+pub fn is_inline(tag: &str) -> bool {
+    matches!(
+        tag,
+        "a" | "abbr"
+            | "b"
+            | "bdi"
+            | "bdo"
+            | "big"
+            | "cite"
+            | "code"
+            | "data"
+            | "del"
+            | "dfn"
+            | "em"
+            | "font"
+            | "i"
+            | "img"
+            | "ins"
+            | "kbd"
+            | "mark"
+            | "q"
+            | "s"
+            | "samp"
+            | "small"
+            | "span"
+            | "strike"
+            | "strong"
+            | "sub"
+            | "sup"
+            | "time"
+            | "tt"
+            | "u"
+            | "var"
+            | "wbr"
+            | "br"
+            | "label"
+            | "nobr"
+            | "acronym"
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn el(tag: &str, class_id: &str) -> Element {
+        Element {
+            tag: tag.into(),
+            class_id: class_id.into(),
+            attrs: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn words_not_substrings() {
+        assert!(!is_junk_by_class(&el("div", "canvas-wrapper")));
+        assert!(is_junk_by_class(&el("div", "post-share-bar")));
+        assert!(is_junk_by_class(&el(
+            "div",
+            "sharedaddy sd-sharing-enabled"
+        )));
+        assert!(is_junk_by_class(&el("div", "comment-content")));
+        assert!(!is_junk_by_class(&el("div", "entry-content")));
+    }
+
+    #[test]
+    fn hidden_styles() {
+        let mut e = el("div", "");
+        e.attrs
+            .push(("style".into(), "color:red; display : none".into()));
+        assert!(is_hidden(&e));
+    }
+
+    #[test]
+    fn weights() {
+        assert!(class_weight(&el("div", "entry-content")) > 0);
+        assert!(class_weight(&el("div", "related-posts")) < 0);
+    }
+}

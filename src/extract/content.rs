@@ -1,0 +1,456 @@
+//! Main-content detection: which part of the page is the article.
+//!
+//! Three linear sweeps over the flattened tree:
+//! 1. text statistics per subtree (length, link text, commas, paragraph counts),
+//! 2. boilerplate marking, inherited from ancestors (tags, roles, hidden, class hints —
+//!    the latter not on wrappers that hold most of the page),
+//! 3. paragraph scores (length, commas, link density) credited to the paragraph's
+//!    container and, decaying, to its ancestors — the container that gathers the most
+//!    well-formed prose wins, readability-style.
+//!
+//! The winner is then widened: to a common ancestor when several strong candidates
+//! sit side by side (a story split into blocks), to a parent that scores higher, and to
+//! siblings that continue the article.
+
+use super::clean;
+use super::dom::{Dom, NO_PARENT, NodeKind};
+
+/// Paragraphs shorter than this (in characters) carry no score.
+const MIN_PARAGRAPH_CHARS: usize = 25;
+/// Text runs at least this long count as prose when finding wrappers.
+const PROSE_RUN_CHARS: u32 = 40;
+
+/// Per-node statistics, all indexed by node id.
+pub struct Stats {
+    /// Visible text characters in the subtree, whitespace runs counted once.
+    pub text: Vec<u32>,
+    /// Characters of that text inside links.
+    pub link: Vec<u32>,
+    /// Commas (all scripts) in the subtree.
+    pub commas: Vec<u32>,
+    /// Text directly in this element or its inline descendants (not in nested blocks).
+    pub inline_text: Vec<u32>,
+    pub inline_link: Vec<u32>,
+    pub inline_commas: Vec<u32>,
+    /// Paragraph-like descendants (including self).
+    pub paragraphs: Vec<u32>,
+    pub images: Vec<u32>,
+    pub list_items: Vec<u32>,
+    pub inputs: Vec<u32>,
+    pub headings: Vec<u32>,
+    /// Removed from the output (the node or an ancestor is boilerplate).
+    pub junk: Vec<bool>,
+    /// Readability class weight of each element.
+    pub weight: Vec<i32>,
+    /// Accumulated content score.
+    pub score: Vec<f64>,
+}
+
+impl Stats {
+    pub fn link_density(&self, i: usize) -> f64 {
+        if self.text[i] == 0 {
+            0.0
+        } else {
+            f64::from(self.link[i]) / f64::from(self.text[i])
+        }
+    }
+}
+
+/// Collapsed length of a text run: non-space characters plus one per whitespace run.
+pub fn text_len(s: &str) -> (u32, u32) {
+    let mut len = 0u32;
+    let mut commas = 0u32;
+    let mut in_space = true;
+    for c in s.chars() {
+        if c.is_whitespace() || c == '\u{200b}' || c == '\u{feff}' {
+            if !in_space {
+                len += 1;
+                in_space = true;
+            }
+        } else {
+            len += 1;
+            in_space = false;
+            if matches!(c, ',' | '،' | '，' | '、') {
+                commas += 1;
+            }
+        }
+    }
+    (len, commas)
+}
+
+fn is_heading(tag: &str) -> bool {
+    matches!(tag, "h1" | "h2" | "h3" | "h4" | "h5" | "h6")
+}
+
+/// Elements that are page chrome but never hold the main text: removed only when
+/// they are not the wrapper of most of the page (ASP.NET wraps pages in a `<form>`,
+/// some themes the whole body in a `<header>`-classed div).
+fn is_wrapper_sensitive_junk(tag: &str) -> bool {
+    matches!(tag, "form" | "header")
+}
+
+pub fn compute(dom: &Dom) -> Stats {
+    let n = dom.len();
+    let mut s = Stats {
+        text: vec![0; n],
+        link: vec![0; n],
+        commas: vec![0; n],
+        inline_text: vec![0; n],
+        inline_link: vec![0; n],
+        inline_commas: vec![0; n],
+        paragraphs: vec![0; n],
+        images: vec![0; n],
+        list_items: vec![0; n],
+        inputs: vec![0; n],
+        headings: vec![0; n],
+        junk: vec![false; n],
+        weight: vec![0; n],
+        score: vec![0.0; n],
+    };
+
+    // Pass 1: raw text per subtree with only the unconditional removals, to know
+    // which elements wrap most of the page.
+    let mut hard = vec![false; n];
+    for i in 0..n {
+        let p = dom.nodes[i].parent;
+        let inherited = p != NO_PARENT && hard[p];
+        hard[i] = inherited || dom.element(i).is_some_and(clean::is_junk_by_tag);
+    }
+    // "Prose": text runs long enough to be sentences, outside links — what a
+    // wrapper of the article holds most of, and a comment box or menu does not.
+    let mut raw = vec![0u32; n];
+    let mut in_link = vec![false; n];
+    for i in 0..n {
+        let p = dom.nodes[i].parent;
+        in_link[i] = (p != NO_PARENT && in_link[p]) || dom.tag(i) == "a";
+    }
+    for i in (0..n).rev() {
+        if hard[i] {
+            continue;
+        }
+        if let NodeKind::Text(t) = &dom.nodes[i].kind
+            && !in_link[i]
+        {
+            let len = text_len(t).0;
+            if len >= PROSE_RUN_CHARS {
+                raw[i] = len;
+            }
+        }
+        let p = dom.nodes[i].parent;
+        if p != NO_PARENT {
+            raw[p] = raw[p].saturating_add(raw[i]);
+        }
+    }
+    let body = dom.body();
+    let page_text = f64::from(raw[body].max(1));
+
+    // Pass 2: boilerplate, top-down.
+    for i in 0..n {
+        let p = dom.nodes[i].parent;
+        if p != NO_PARENT && s.junk[p] {
+            s.junk[i] = true;
+            continue;
+        }
+        let Some(el) = dom.element(i) else { continue };
+        s.weight[i] = clean::class_weight(el);
+        if hard[i] {
+            s.junk[i] = true;
+            continue;
+        }
+        let share = f64::from(raw[i]) / page_text;
+        let wrapper = share >= 0.5
+            || matches!(&*el.tag, "html" | "body" | "main" | "article")
+            || el
+                .attr("itemprop")
+                .is_some_and(|p| p.contains("articleBody"));
+        if wrapper {
+            continue;
+        }
+        if is_wrapper_sensitive_junk(&el.tag) && share < 0.5 {
+            s.junk[i] = true;
+        } else if clean::is_junk_by_class(el) {
+            s.junk[i] = true;
+        }
+    }
+
+    // Pass 3: statistics bottom-up over the kept nodes.
+    for i in (0..n).rev() {
+        if s.junk[i] {
+            continue;
+        }
+        let node = &dom.nodes[i];
+        let inline = match &node.kind {
+            NodeKind::Text(t) => {
+                let (len, commas) = text_len(t);
+                s.text[i] = len;
+                s.commas[i] = commas;
+                s.inline_text[i] = len;
+                s.inline_commas[i] = commas;
+                if in_link[i] {
+                    s.link[i] = len;
+                    s.inline_link[i] = len;
+                }
+                true
+            }
+            NodeKind::Element(el) => {
+                let tag = &*el.tag;
+                match tag {
+                    "img" | "picture" => s.images[i] += 1,
+                    "li" | "dt" | "dd" => s.list_items[i] += 1,
+                    "input" | "textarea" | "select" => s.inputs[i] += 1,
+                    _ if is_heading(tag) => s.headings[i] += 1,
+                    _ => {}
+                }
+                let inline = clean::is_inline(tag);
+                if !inline && s.inline_text[i] >= MIN_PARAGRAPH_CHARS as u32 {
+                    s.paragraphs[i] += 1;
+                }
+                inline
+            }
+            NodeKind::Other => false,
+        };
+        let p = node.parent;
+        if p == NO_PARENT {
+            continue;
+        }
+        s.text[p] += s.text[i];
+        s.link[p] += s.link[i];
+        s.commas[p] += s.commas[i];
+        s.paragraphs[p] += s.paragraphs[i];
+        s.images[p] += s.images[i];
+        s.list_items[p] += s.list_items[i];
+        s.inputs[p] += s.inputs[i];
+        s.headings[p] += s.headings[i];
+        if inline {
+            s.inline_text[p] += s.inline_text[i];
+            s.inline_link[p] += s.inline_link[i];
+            s.inline_commas[p] += s.inline_commas[i];
+        }
+    }
+
+    // Pass 4: paragraph scores credited to containers.
+    for i in 0..n {
+        if s.junk[i] {
+            continue;
+        }
+        let Some(el) = dom.element(i) else { continue };
+        let tag = &*el.tag;
+        if clean::is_inline(tag) || is_heading(tag) || matches!(tag, "li" | "dt" | "dd" | "a") {
+            continue;
+        }
+        let len = s.inline_text[i];
+        if len < MIN_PARAGRAPH_CHARS as u32 {
+            continue;
+        }
+        let link_density = f64::from(s.inline_link[i]) / f64::from(len);
+        if link_density > 0.5 {
+            continue;
+        }
+        let base = (1.0 + f64::from(s.inline_commas[i]) + (f64::from(len) / 100.0).min(3.0))
+            * (1.0 - link_density);
+        // A container holding its own text (a table cell with <br>-separated
+        // paragraphs, a div of bare text) is a candidate itself.
+        if tag != "p" {
+            s.score[i] += base;
+        }
+        let mut ancestor = dom.nodes[i].parent;
+        let mut level = 1;
+        while ancestor != NO_PARENT && level <= 5 {
+            if s.junk[ancestor] {
+                break;
+            }
+            let divider = match level {
+                1 => 1.0,
+                2 => 2.0,
+                l => f64::from(l) * 3.0,
+            };
+            s.score[ancestor] += base / divider;
+            ancestor = dom.nodes[ancestor].parent;
+            level += 1;
+        }
+    }
+    s
+}
+
+/// Initial score of a candidate by its tag, as in Readability.
+fn tag_bonus(tag: &str) -> f64 {
+    match tag {
+        "div" | "article" | "section" | "main" => 5.0,
+        "pre" | "td" | "blockquote" => 3.0,
+        "address" | "ol" | "ul" | "dl" | "dd" | "dt" | "li" | "form" => -3.0,
+        "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "th" => -5.0,
+        _ => 0.0,
+    }
+}
+
+/// Final candidate score: accumulated score plus tag and class hints, scaled down
+/// by link density.
+pub fn candidate_score(dom: &Dom, s: &Stats, i: usize) -> f64 {
+    if s.score[i] <= 0.0 {
+        return 0.0;
+    }
+    // Class hints scale the text evidence instead of adding to it: a `*-content`
+    // class on a box with one short line must not beat a container of prose.
+    let hint = match s.weight[i] {
+        w if w >= 25 => 1.25,
+        w if w > 0 => 1.1,
+        0 => 1.0,
+        w if w > -25 => 0.85,
+        _ => 0.5,
+    };
+    (s.score[i] + tag_bonus(dom.tag(i)).min(s.score[i])) * hint * (1.0 - s.link_density(i))
+}
+
+/// The chosen article: one container, or several sibling blocks in order.
+#[derive(Debug, Clone)]
+pub struct Selection {
+    /// Roots of the subtrees that make up the article, in document order.
+    pub roots: Vec<usize>,
+    /// Score of the winning candidate.
+    pub score: f64,
+}
+
+pub fn select(dom: &Dom, s: &Stats) -> Option<Selection> {
+    let body = dom.body();
+    let n = dom.len();
+    let mut finals = vec![0.0f64; n];
+    let mut best: Option<usize> = None;
+    let mut top: Vec<usize> = Vec::new();
+    for i in 0..n {
+        if s.junk[i] || dom.element(i).is_none() || s.score[i] <= 0.0 {
+            continue;
+        }
+        let tag = dom.tag(i);
+        if tag == "html" {
+            continue;
+        }
+        finals[i] = candidate_score(dom, s, i);
+        if best.is_none_or(|b| finals[i] > finals[b]) {
+            best = Some(i);
+        }
+        top.push(i);
+    }
+    let mut best = best?;
+    let best_score = finals[best];
+    top.sort_by(|a, b| finals[*b].total_cmp(&finals[*a]));
+    top.truncate(5);
+
+    // Several strong candidates side by side: take their common ancestor.
+    let strong: Vec<usize> = top
+        .iter()
+        .copied()
+        .filter(|&c| {
+            c != best
+                && finals[c] >= 0.75 * best_score
+                && !dom.contains(c, best)
+                && !dom.contains(best, c)
+        })
+        .collect();
+    if strong.len() >= 2 {
+        let mut ancestor = dom.nodes[best].parent;
+        while ancestor != NO_PARENT && ancestor != body {
+            let covered = strong
+                .iter()
+                .filter(|&&c| dom.contains(ancestor, c))
+                .count();
+            if covered >= 2 {
+                best = ancestor;
+                break;
+            }
+            ancestor = dom.nodes[ancestor].parent;
+        }
+    }
+
+    // Climb to a parent that scores higher (the article split into sub-blocks).
+    let threshold = finals[best] / 3.0;
+    let mut last = finals[best];
+    let mut parent = dom.nodes[best].parent;
+    while parent != NO_PARENT && parent != body {
+        if s.score[parent] <= 0.0 {
+            parent = dom.nodes[parent].parent;
+            continue;
+        }
+        let ps = finals[parent];
+        if ps < threshold {
+            break;
+        }
+        if ps > last {
+            best = parent;
+            break;
+        }
+        last = ps;
+        parent = dom.nodes[parent].parent;
+    }
+    // A lone child says nothing about its parent: widen through single-child wrappers.
+    loop {
+        let p = dom.nodes[best].parent;
+        if p == NO_PARENT || p == body || s.junk[p] {
+            break;
+        }
+        let element_children = dom
+            .children(p)
+            .filter(|&c| dom.element(c).is_some() && !s.junk[c])
+            .count();
+        if element_children != 1 {
+            break;
+        }
+        best = p;
+    }
+
+    let top_score = finals[best].max(best_score);
+    let mut roots = Vec::new();
+    let parent = dom.nodes[best].parent;
+    if parent == NO_PARENT {
+        roots.push(best);
+    } else {
+        let sibling_threshold = (top_score * 0.2).max(10.0);
+        let best_class = dom.element(best).map(|e| e.class_id.clone());
+        for c in dom.children(parent) {
+            if c == best {
+                roots.push(c);
+                continue;
+            }
+            if s.junk[c] || dom.element(c).is_none() {
+                continue;
+            }
+            let mut bonus = 0.0;
+            if let (Some(bc), Some(el)) = (&best_class, dom.element(c))
+                && !bc.is_empty()
+                && el.class_id == *bc
+            {
+                bonus = top_score * 0.2;
+            }
+            let score = candidate_score(dom, s, c);
+            let keep = if score > 0.0 && score + bonus >= sibling_threshold {
+                true
+            } else if dom.tag(c) == "p" {
+                let len = s.text[c];
+                let ld = s.link_density(c);
+                (len > 80 && ld < 0.25) || (len > 0 && ld == 0.0 && ends_sentence(dom, c))
+            } else {
+                false
+            };
+            if keep {
+                roots.push(c);
+            }
+        }
+    }
+    Some(Selection {
+        roots,
+        score: top_score,
+    })
+}
+
+fn ends_sentence(dom: &Dom, i: usize) -> bool {
+    let end = dom.nodes[i].end;
+    for j in (i..end).rev() {
+        if let NodeKind::Text(t) = &dom.nodes[j].kind {
+            let t = t.trim_end();
+            if t.is_empty() {
+                continue;
+            }
+            return t.ends_with(['.', '!', '?', '…', '。']);
+        }
+    }
+    false
+}

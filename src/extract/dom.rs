@@ -1,0 +1,233 @@
+//! A compact, index-based copy of the parsed page.
+//!
+//! html5ever gives us a linked tree; the content scorer wants flat arrays it can
+//! sweep over. Nodes are stored in document (pre-)order, so the subtree of node `i`
+//! is exactly the range `i..end[i]` and every child comes after its parent. That turns
+//! "sum over the subtree" into one reverse sweep and "inherit from the ancestors" into
+//! one forward sweep — linear time, no recursion, no stack to overflow on pages nested
+//! 100 000 levels deep.
+
+use scraper::{Html, Node as HtmlNode};
+
+/// Sentinel parent index of the root.
+pub const NO_PARENT: usize = usize::MAX;
+
+/// One node of the flattened tree.
+#[derive(Debug)]
+pub struct Node {
+    pub parent: usize,
+    /// One past the last node of this node's subtree.
+    pub end: usize,
+    pub kind: NodeKind,
+}
+
+#[derive(Debug)]
+pub enum NodeKind {
+    Element(Element),
+    Text(String),
+    /// Document root, comments, doctypes, processing instructions.
+    Other,
+}
+
+/// The parts of an element the extractor looks at.
+#[derive(Debug)]
+pub struct Element {
+    /// Lower-case local name.
+    pub tag: Box<str>,
+    /// `class` and `id` values, lower-cased, joined by a space.
+    pub class_id: Box<str>,
+    pub attrs: Vec<(Box<str>, Box<str>)>,
+}
+
+impl Element {
+    pub fn attr(&self, name: &str) -> Option<&str> {
+        self.attrs
+            .iter()
+            .find(|(k, _)| &**k == name)
+            .map(|(_, v)| &**v)
+    }
+
+    pub fn is(&self, tag: &str) -> bool {
+        &*self.tag == tag
+    }
+}
+
+/// The flattened page.
+#[derive(Debug)]
+pub struct Dom {
+    pub nodes: Vec<Node>,
+}
+
+/// Attributes worth keeping; everything else (inline event handlers, data blobs)
+/// is dropped to keep the copy small.
+const KEPT_ATTRS: &[&str] = &[
+    "href",
+    "src",
+    "data-src",
+    "alt",
+    "style",
+    "hidden",
+    "aria-hidden",
+    "role",
+    "itemprop",
+    "itemtype",
+    "type",
+    "rel",
+    "colspan",
+    "start",
+    "title",
+];
+
+impl Dom {
+    /// Flattens `html` iteratively (first-child / next-sibling / parent walk).
+    pub fn from_html(html: &Html) -> Dom {
+        let mut nodes: Vec<Node> = Vec::new();
+        // Stack of indices of open elements, parallel to the walk.
+        let mut open: Vec<usize> = Vec::new();
+        let mut cur = html.tree.root();
+        loop {
+            let index = nodes.len();
+            let parent = open.last().copied().unwrap_or(NO_PARENT);
+            let kind = match cur.value() {
+                HtmlNode::Element(el) => {
+                    let mut class_id = String::new();
+                    if let Some(c) = el.attr("class") {
+                        class_id.push_str(c);
+                    }
+                    if let Some(id) = el.id() {
+                        if !class_id.is_empty() {
+                            class_id.push(' ');
+                        }
+                        class_id.push_str(id);
+                    }
+                    let attrs = el
+                        .attrs()
+                        .filter(|(k, _)| KEPT_ATTRS.contains(k))
+                        .map(|(k, v)| (Box::from(k), Box::from(v)))
+                        .collect();
+                    NodeKind::Element(Element {
+                        tag: el.name().to_ascii_lowercase().into_boxed_str(),
+                        class_id: class_id.to_lowercase().into_boxed_str(),
+                        attrs,
+                    })
+                }
+                HtmlNode::Text(t) => NodeKind::Text(t.to_string()),
+                _ => NodeKind::Other,
+            };
+            nodes.push(Node {
+                parent,
+                end: index + 1,
+                kind,
+            });
+            if let Some(child) = cur.first_child() {
+                open.push(index);
+                cur = child;
+                continue;
+            }
+            // Leaf: climb until a next sibling exists, closing subtrees on the way.
+            let mut node = cur;
+            loop {
+                if let Some(sibling) = node.next_sibling() {
+                    cur = sibling;
+                    break;
+                }
+                match (node.parent(), open.pop()) {
+                    (Some(p), Some(closed)) => {
+                        nodes[closed].end = nodes.len();
+                        node = p;
+                    }
+                    _ => return Dom { nodes },
+                }
+            }
+        }
+    }
+
+    pub fn element(&self, i: usize) -> Option<&Element> {
+        match &self.nodes[i].kind {
+            NodeKind::Element(e) => Some(e),
+            _ => None,
+        }
+    }
+
+    pub fn tag(&self, i: usize) -> &str {
+        self.element(i).map_or("", |e| &e.tag)
+    }
+
+    pub fn len(&self) -> usize {
+        self.nodes.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.nodes.is_empty()
+    }
+
+    /// Direct children of `i`, in order.
+    pub fn children(&self, i: usize) -> Children<'_> {
+        Children {
+            dom: self,
+            next: i + 1,
+            end: self.nodes[i].end,
+        }
+    }
+
+    /// The `<body>` element, or the root when there is none.
+    pub fn body(&self) -> usize {
+        (0..self.nodes.len())
+            .find(|&i| self.tag(i) == "body")
+            .unwrap_or(0)
+    }
+
+    /// Whether `ancestor` contains `node` (or is it).
+    pub fn contains(&self, ancestor: usize, node: usize) -> bool {
+        node >= ancestor && node < self.nodes[ancestor].end
+    }
+}
+
+pub struct Children<'a> {
+    dom: &'a Dom,
+    next: usize,
+    end: usize,
+}
+
+impl Iterator for Children<'_> {
+    type Item = usize;
+    fn next(&mut self) -> Option<usize> {
+        if self.next >= self.end {
+            return None;
+        }
+        let i = self.next;
+        self.next = self.dom.nodes[i].end;
+        Some(i)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn preorder_ranges_cover_subtrees() {
+        let html = Html::parse_document("<div id=A><p>x<b>y</b></p><p>z</p></div>");
+        let dom = Dom::from_html(&html);
+        let div = (0..dom.len()).find(|&i| dom.tag(i) == "div").unwrap();
+        let kids: Vec<_> = dom.children(div).collect();
+        assert_eq!(kids.len(), 2);
+        assert_eq!(dom.tag(kids[0]), "p");
+        assert_eq!(dom.nodes[div].end, dom.nodes[kids[1]].end);
+        assert_eq!(dom.element(div).unwrap().class_id.as_ref(), "a");
+        for (i, n) in dom.nodes.iter().enumerate() {
+            if n.parent != NO_PARENT {
+                assert!(dom.contains(n.parent, i));
+            }
+        }
+    }
+
+    #[test]
+    fn deep_nesting_does_not_overflow() {
+        let depth = 100_000;
+        let src = format!("{}x{}", "<div>".repeat(depth), "</div>".repeat(depth));
+        let html = Html::parse_document(&src);
+        let dom = Dom::from_html(&html);
+        assert!(dom.len() > 10);
+    }
+}

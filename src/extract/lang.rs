@@ -1,0 +1,304 @@
+//! Which language an article is written in.
+//!
+//! Markup is a hint, not an answer: portals declare one `<html lang>` for every page, so an
+//! English wire story on a Russian aggregator is declared `ru`. The extracted text decides when
+//! there is enough of it for a reliable statistical verdict (whatlang's trigram model, which
+//! tells apart the languages gleaner's users care about: ru/uk/be, az/tr, en/de…). When the
+//! text is short or ambiguous the declaration is used, unless it names a language whose script
+//! the text is not even written in.
+
+use whatlang::{Lang, Script};
+
+/// Below this many letters a detection is too noisy to overrule a declaration.
+const MIN_LETTERS_TO_OVERRULE: usize = 40;
+
+/// Detection cost grows with the text; a few thousand characters decide any language.
+const SAMPLE_CHARS: usize = 6_000;
+
+/// Returns the ISO 639-1 code (`en`, `ru`, `az`, …) of `text`, using the page's declared
+/// language (`<html lang>`, `Content-Language`, any BCP 47 tag such as `ru-RU`) as the
+/// fallback when the text cannot decide.
+pub fn detect_language(text: &str, declared: Option<&str>) -> Option<String> {
+    let declared = declared.and_then(normalise_tag);
+    let sample = prefix_chars(text, SAMPLE_CHARS);
+    let letters = sample.chars().filter(|c| c.is_alphabetic()).count();
+    let detected = if letters == 0 {
+        None
+    } else {
+        whatlang::detect(sample)
+    };
+    let Some(info) = detected else {
+        return declared;
+    };
+    let Some(code) = iso_639_1(info.lang()) else {
+        return declared;
+    };
+    match declared {
+        None => Some(code.to_owned()),
+        Some(declared) if declared == code => Some(declared),
+        Some(declared) => {
+            if letters >= MIN_LETTERS_TO_OVERRULE && info.is_reliable() {
+                return Some(code.to_owned());
+            }
+            // Too little text to trust the model over the markup, unless the markup names a
+            // language that is not written in the text's script at all.
+            match script_of(&declared) {
+                Some(script) if script != info.script() && letters >= 10 => {
+                    // An unreliable guess on short text tends towards rare languages (a
+                    // Russian headline scored as Belarusian); among widely used languages the
+                    // guess is far more often right.
+                    let common = whatlang::Detector::with_allowlist(COMMON_LANGUAGES.to_vec());
+                    let lang = common.detect_lang(sample).unwrap_or(info.lang());
+                    iso_639_1(lang).map(str::to_owned)
+                }
+                _ => Some(declared),
+            }
+        }
+    }
+}
+
+/// Languages preferred when a short text must be classified despite an unreliable score.
+const COMMON_LANGUAGES: &[Lang] = &[
+    Lang::Eng,
+    Lang::Rus,
+    Lang::Ukr,
+    Lang::Aze,
+    Lang::Tur,
+    Lang::Deu,
+    Lang::Fra,
+    Lang::Spa,
+    Lang::Por,
+    Lang::Ita,
+    Lang::Pol,
+    Lang::Nld,
+    Lang::Cmn,
+    Lang::Jpn,
+    Lang::Kor,
+    Lang::Ara,
+    Lang::Pes,
+    Lang::Heb,
+    Lang::Ell,
+    Lang::Kat,
+    Lang::Hye,
+    Lang::Hin,
+];
+
+/// `ru-RU` → `ru`, `EN_us` → `en`; anything that is not a plausible language subtag → `None`.
+pub fn normalise_tag(tag: &str) -> Option<String> {
+    let primary = tag.trim().split(['-', '_']).next()?.to_ascii_lowercase();
+    let valid = (2..=3).contains(&primary.len()) && primary.bytes().all(|b| b.is_ascii_lowercase());
+    if !valid {
+        return None;
+    }
+    // Deprecated and three-letter forms that have a two-letter code.
+    let code = match primary.as_str() {
+        "iw" => "he",
+        "in" => "id",
+        "ji" => "yi",
+        "eng" => "en",
+        "rus" => "ru",
+        "aze" => "az",
+        "ukr" => "uk",
+        "deu" | "ger" => "de",
+        "tur" => "tr",
+        "fra" | "fre" => "fr",
+        "pol" => "pl",
+        // "und" (undetermined) and "mul" (multiple) say nothing.
+        "und" | "mul" | "zxx" => return None,
+        other => other,
+    };
+    Some(code.to_owned())
+}
+
+fn prefix_chars(text: &str, max_chars: usize) -> &str {
+    match text.char_indices().nth(max_chars) {
+        Some((end, _)) => &text[..end],
+        None => text,
+    }
+}
+
+/// The script a language is normally written in, for the languages where a mismatch is a
+/// clear sign the declaration is wrong.
+fn script_of(code: &str) -> Option<Script> {
+    Some(match code {
+        "ru" | "uk" | "be" | "bg" | "mk" | "kk" | "ky" | "tg" | "mn" => Script::Cyrillic,
+        "en" | "de" | "fr" | "es" | "pt" | "it" | "nl" | "pl" | "cs" | "sk" | "tr" | "az"
+        | "ro" | "hu" | "sv" | "da" | "nb" | "no" | "fi" | "et" | "lv" | "lt" | "hr" | "sl"
+        | "id" | "vi" | "ca" => Script::Latin,
+        "ka" => Script::Georgian,
+        "hy" => Script::Armenian,
+        "el" => Script::Greek,
+        "he" | "yi" => Script::Hebrew,
+        "ar" | "fa" | "ur" => Script::Arabic,
+        _ => return None,
+    })
+}
+
+/// whatlang's ISO 639-3 languages mapped to ISO 639-1. Esperanto and Latin have codes too;
+/// Akan has one (`ak`); Mandarin is reported as `zh`.
+fn iso_639_1(lang: Lang) -> Option<&'static str> {
+    Some(match lang {
+        Lang::Epo => "eo",
+        Lang::Eng => "en",
+        Lang::Rus => "ru",
+        Lang::Cmn => "zh",
+        Lang::Spa => "es",
+        Lang::Por => "pt",
+        Lang::Ita => "it",
+        Lang::Ben => "bn",
+        Lang::Fra => "fr",
+        Lang::Deu => "de",
+        Lang::Ukr => "uk",
+        Lang::Kat => "ka",
+        Lang::Ara => "ar",
+        Lang::Hin => "hi",
+        Lang::Jpn => "ja",
+        Lang::Heb => "he",
+        Lang::Yid => "yi",
+        Lang::Pol => "pl",
+        Lang::Amh => "am",
+        Lang::Jav => "jv",
+        Lang::Kor => "ko",
+        Lang::Nob => "nb",
+        Lang::Dan => "da",
+        Lang::Swe => "sv",
+        Lang::Fin => "fi",
+        Lang::Tur => "tr",
+        Lang::Nld => "nl",
+        Lang::Hun => "hu",
+        Lang::Ces => "cs",
+        Lang::Ell => "el",
+        Lang::Bul => "bg",
+        Lang::Bel => "be",
+        Lang::Mar => "mr",
+        Lang::Kan => "kn",
+        Lang::Ron => "ro",
+        Lang::Slv => "sl",
+        Lang::Hrv => "hr",
+        Lang::Srp => "sr",
+        Lang::Mkd => "mk",
+        Lang::Lit => "lt",
+        Lang::Lav => "lv",
+        Lang::Est => "et",
+        Lang::Tam => "ta",
+        Lang::Vie => "vi",
+        Lang::Urd => "ur",
+        Lang::Tha => "th",
+        Lang::Guj => "gu",
+        Lang::Uzb => "uz",
+        Lang::Pan => "pa",
+        Lang::Aze => "az",
+        Lang::Ind => "id",
+        Lang::Tel => "te",
+        Lang::Pes => "fa",
+        Lang::Mal => "ml",
+        Lang::Ori => "or",
+        Lang::Mya => "my",
+        Lang::Nep => "ne",
+        Lang::Sin => "si",
+        Lang::Khm => "km",
+        Lang::Tuk => "tk",
+        Lang::Aka => "ak",
+        Lang::Zul => "zu",
+        Lang::Sna => "sn",
+        Lang::Afr => "af",
+        Lang::Lat => "la",
+        Lang::Slk => "sk",
+        Lang::Cat => "ca",
+        Lang::Tgl => "tl",
+        Lang::Hye => "hy",
+        Lang::Cym => "cy",
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const EN: &str = "The government announced on Monday that it would hold early parliamentary \
+        elections in the autumn, a move that opposition parties said left them too little time \
+        to register candidates and observers.";
+    const RU: &str = "Правительство объявило в понедельник, что проведёт досрочные парламентские \
+        выборы осенью. Оппозиционные партии заявили, что у них осталось слишком мало времени \
+        для регистрации кандидатов и наблюдателей.";
+    const UK: &str = "Уряд оголосив у понеділок, що проведе дострокові парламентські вибори \
+        восени. Опозиційні партії заявили, що в них залишилося надто мало часу для реєстрації \
+        кандидатів і спостерігачів.";
+    const AZ: &str = "Hökumət bazar ertəsi payızda növbədənkənar parlament seçkiləri keçirəcəyini \
+        elan edib. Müxalifət partiyaları bildiriblər ki, namizədlərin və müşahidəçilərin \
+        qeydiyyatı üçün çox az vaxt qalıb.";
+    const TR: &str = "Hükümet pazartesi günü sonbaharda erken parlamento seçimleri yapacağını \
+        açıkladı. Muhalefet partileri, adayların ve gözlemcilerin kaydı için çok az zaman \
+        kaldığını söyledi.";
+    const DE: &str = "Die Regierung kündigte am Montag an, im Herbst vorgezogene \
+        Parlamentswahlen abzuhalten. Oppositionsparteien erklärten, ihnen bleibe zu wenig Zeit, \
+        um Kandidaten und Wahlbeobachter zu registrieren.";
+
+    #[test]
+    fn tells_the_core_languages_apart() {
+        for (text, code) in [
+            (EN, "en"),
+            (RU, "ru"),
+            (UK, "uk"),
+            (AZ, "az"),
+            (TR, "tr"),
+            (DE, "de"),
+        ] {
+            assert_eq!(detect_language(text, None).as_deref(), Some(code), "{text}");
+        }
+    }
+
+    #[test]
+    fn text_overrules_lying_markup() {
+        assert_eq!(detect_language(EN, Some("ru-RU")).as_deref(), Some("en"));
+        assert_eq!(detect_language(AZ, Some("tr")).as_deref(), Some("az"));
+        assert_eq!(detect_language(UK, Some("ru")).as_deref(), Some("uk"));
+    }
+
+    #[test]
+    fn declared_language_used_for_short_text() {
+        assert_eq!(detect_language("", Some("ru-RU")).as_deref(), Some("ru"));
+        assert_eq!(detect_language("OK", Some("az")).as_deref(), Some("az"));
+        assert_eq!(
+            detect_language("12:45 — 03.09.2024", Some("EN_us")).as_deref(),
+            Some("en")
+        );
+        // Short but in the wrong script for the declaration.
+        assert_eq!(
+            detect_language("Выборы назначены на осень", Some("en")).as_deref(),
+            Some("ru")
+        );
+    }
+
+    #[test]
+    fn nothing_to_go_on() {
+        assert_eq!(detect_language("", None), None);
+        assert_eq!(detect_language("1234 5678 !!!", None), None);
+        assert_eq!(detect_language("", Some("und")), None);
+        assert_eq!(detect_language("", Some("not a tag")), None);
+    }
+
+    #[test]
+    fn normalises_tags() {
+        assert_eq!(normalise_tag("ru-RU").as_deref(), Some("ru"));
+        assert_eq!(normalise_tag(" en_GB ").as_deref(), Some("en"));
+        assert_eq!(normalise_tag("AZ").as_deref(), Some("az"));
+        assert_eq!(normalise_tag("iw").as_deref(), Some("he"));
+        assert_eq!(normalise_tag("rus").as_deref(), Some("ru"));
+        assert_eq!(normalise_tag("x"), None);
+        assert_eq!(normalise_tag("12"), None);
+        assert_eq!(normalise_tag(""), None);
+    }
+
+    #[test]
+    fn huge_and_mixed_input() {
+        let huge = EN.repeat(20_000);
+        assert_eq!(detect_language(&huge, Some("ru")).as_deref(), Some("en"));
+        let mixed = format!("{RU} {EN} {RU} {RU}");
+        assert_eq!(detect_language(&mixed, None).as_deref(), Some("ru"));
+        let garbage: String = (0..5000u32)
+            .filter_map(|i| char::from_u32(0x20 + (i * 7919) % 0x3000))
+            .collect();
+        let _ = detect_language(&garbage, Some("en"));
+    }
+}

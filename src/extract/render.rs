@@ -1,0 +1,670 @@
+//! Turning the selected subtrees into blocks, and blocks into text or Markdown.
+//!
+//! Rendering also finishes the cleaning inside the article: elements that are
+//! boilerplate by their own statistics (link-heavy lists, small datelines, image
+//! strips) are skipped here, relative to the chosen container, so the decision can
+//! use what the container looks like.
+
+use url::Url;
+
+use super::clean;
+use super::content::{self, Stats};
+use super::dom::{Dom, NodeKind};
+
+/// What a block of output is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BlockKind {
+    Paragraph,
+    Heading(u8),
+    ListItem {
+        ordered: bool,
+        number: u32,
+        depth: u8,
+    },
+    Quote,
+    Pre,
+    /// A row of a data table; `header` for the first row.
+    TableRow {
+        header: bool,
+    },
+}
+
+/// One block of article output.
+#[derive(Debug, Clone)]
+pub struct Block {
+    pub kind: BlockKind,
+    /// Plain text.
+    pub text: String,
+    /// Markdown inline text (links and images when asked for).
+    pub markdown: String,
+    /// Characters of `text` that were link text.
+    pub link_chars: usize,
+    /// Cells for table rows (plain, markdown).
+    pub cells: Vec<(String, String)>,
+}
+
+/// What to keep while rendering.
+#[derive(Debug, Clone, Copy)]
+pub struct RenderOptions<'a> {
+    pub tables: bool,
+    pub images: bool,
+    pub links: bool,
+    pub base: Option<&'a Url>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Ctx {
+    Heading(u8),
+    ListItem,
+    Quote,
+    Pre,
+    List { ordered: bool },
+    DataTable,
+    Row,
+    Cell,
+    Link { md_start: usize, node: usize },
+    Plain,
+}
+
+struct Renderer<'a> {
+    dom: &'a Dom,
+    stats: &'a Stats,
+    opts: RenderOptions<'a>,
+    blocks: Vec<Block>,
+    text: String,
+    md: String,
+    link_chars: usize,
+    pending_space: bool,
+    /// Open elements: (subtree end, context).
+    stack: Vec<(usize, Ctx)>,
+    /// Item counters of open lists.
+    list_numbers: Vec<u32>,
+    row: Vec<(String, String)>,
+    rows_in_table: usize,
+}
+
+/// Renders the selection's subtrees into blocks.
+pub fn render(dom: &Dom, stats: &Stats, roots: &[usize], opts: RenderOptions<'_>) -> Vec<Block> {
+    let mut r = Renderer {
+        dom,
+        stats,
+        opts,
+        blocks: Vec::new(),
+        text: String::new(),
+        md: String::new(),
+        link_chars: 0,
+        pending_space: false,
+        stack: Vec::new(),
+        list_numbers: Vec::new(),
+        row: Vec::new(),
+        rows_in_table: 0,
+    };
+    for &root in roots {
+        r.render_subtree(root);
+        r.flush();
+    }
+    r.blocks
+}
+
+fn is_block(tag: &str) -> bool {
+    !clean::is_inline(tag)
+}
+
+fn heading_level(tag: &str) -> Option<u8> {
+    match tag {
+        "h1" => Some(1),
+        "h2" => Some(2),
+        "h3" => Some(3),
+        "h4" => Some(4),
+        "h5" => Some(5),
+        "h6" => Some(6),
+        _ => None,
+    }
+}
+
+impl Renderer<'_> {
+    fn render_subtree(&mut self, root: usize) {
+        let end = self.dom.nodes[root].end;
+        let mut i = root;
+        while i < end {
+            self.close_until(i);
+            if self.stats.junk[i] || (i != root && self.skip(i)) {
+                i = self.dom.nodes[i].end;
+                continue;
+            }
+            match &self.dom.nodes[i].kind {
+                NodeKind::Text(t) => self.push_text(t),
+                NodeKind::Element(_) => self.open(i),
+                NodeKind::Other => {}
+            }
+            i += 1;
+        }
+        self.close_until(usize::MAX);
+    }
+
+    /// Closes every open element whose subtree ends at or before `i`.
+    fn close_until(&mut self, i: usize) {
+        while let Some(&(end, ctx)) = self.stack.last() {
+            if end > i {
+                break;
+            }
+            // Closed while still on the stack, so the flushed block knows its context.
+            self.close(ctx);
+            self.stack.pop();
+        }
+    }
+
+    fn in_ctx(&self, f: impl Fn(&Ctx) -> bool) -> bool {
+        self.stack.iter().any(|(_, c)| f(c))
+    }
+
+    fn in_pre(&self) -> bool {
+        self.in_ctx(|c| *c == Ctx::Pre)
+    }
+
+    /// Conditional cleaning inside the article, after Readability's `_cleanConditionally`.
+    fn skip(&self, i: usize) -> bool {
+        let Some(el) = self.dom.element(i) else {
+            return false;
+        };
+        let s = self.stats;
+        let tag = &*el.tag;
+        let text = s.text[i];
+        let ld = s.link_density(i);
+        if clean::is_small_junk_by_class(el) && text < 200 && s.paragraphs[i] <= 1 {
+            return true;
+        }
+        if heading_level(tag).is_some() {
+            return s.weight[i] < 0 || ld > 0.33;
+        }
+        match tag {
+            "p" => text > 0 && ld > 0.5,
+            "div" | "section" | "ul" | "ol" | "dl" | "table" | "form" | "aside" | "header"
+            | "figure" | "center" | "article" | "main" | "li" | "span" => {
+                if s.commas[i] >= 10 && ld < 0.25 {
+                    return false;
+                }
+                let weight = s.weight[i];
+                let is_list = matches!(tag, "ul" | "ol" | "dl");
+                if s.images[i] > 1 && s.paragraphs[i] * 2 < s.images[i] && text < 200 {
+                    return true;
+                }
+                if (weight < 25 && ld > 0.25) || (weight >= 25 && ld > 0.5) {
+                    return true;
+                }
+                if !is_list
+                    && tag != "li"
+                    && tag != "span"
+                    && text > 0
+                    && text < 25
+                    && s.images[i] == 0
+                    && s.headings[i] == 0
+                    && !ends_with_sentence(self.dom, i)
+                {
+                    return true;
+                }
+                false
+            }
+            _ => false,
+        }
+    }
+
+    fn is_data_table(&self, i: usize) -> bool {
+        // A layout table holds blocks of prose or other tables; a data table holds cells.
+        let end = self.dom.nodes[i].end;
+        for j in i + 1..end {
+            let tag = self.dom.tag(j);
+            if tag == "table" {
+                return false;
+            }
+            if matches!(
+                tag,
+                "p" | "div" | "ul" | "ol" | "blockquote" | "h1" | "h2" | "h3"
+            ) && self.stats.text[j] > 150
+            {
+                return false;
+            }
+            if matches!(tag, "td" | "th") && self.stats.text[j] > 400 {
+                return false;
+            }
+        }
+        true
+    }
+
+    fn open(&mut self, i: usize) {
+        let dom = self.dom;
+        let Some(el) = dom.element(i) else { return };
+        let tag = &*el.tag;
+        let end = dom.nodes[i].end;
+        let in_table = self.in_ctx(|c| *c == Ctx::DataTable);
+        if tag == "br" {
+            self.newline();
+            return;
+        }
+        if tag == "img" {
+            if self.opts.images {
+                let src = el.attr("src").or_else(|| el.attr("data-src"));
+                if let Some(src) = src.and_then(|s| self.resolve(s)) {
+                    let alt = el.attr("alt").unwrap_or("").trim().replace(['[', ']'], "");
+                    self.space_if_pending();
+                    self.md.push_str(&format!("![{alt}]({src})"));
+                }
+            }
+            return;
+        }
+        if tag == "hr" {
+            self.flush();
+            return;
+        }
+        if tag == "a" {
+            self.space_if_pending();
+            let md_start = self.md.len();
+            self.stack.push((end, Ctx::Link { md_start, node: i }));
+            return;
+        }
+        if in_table && matches!(tag, "tr" | "td" | "th") {
+            match tag {
+                "tr" => {
+                    self.row.clear();
+                    self.stack.push((end, Ctx::Row));
+                }
+                _ => {
+                    self.text.clear();
+                    self.md.clear();
+                    self.pending_space = false;
+                    self.stack.push((end, Ctx::Cell));
+                }
+            }
+            return;
+        }
+        if !is_block(tag) {
+            return;
+        }
+        if in_table && self.in_ctx(|c| *c == Ctx::Cell) {
+            // Blocks inside a data cell stay in the cell.
+            self.pending_space = true;
+            return;
+        }
+        self.flush();
+        let ctx = if let Some(level) = heading_level(tag) {
+            Ctx::Heading(level)
+        } else {
+            match tag {
+                "li" | "dt" | "dd" => {
+                    if let Some(n) = self.list_numbers.last_mut() {
+                        *n += 1;
+                    }
+                    Ctx::ListItem
+                }
+                "ul" | "ol" | "dl" => {
+                    self.list_numbers.push(
+                        el.attr("start")
+                            .and_then(|s| s.trim().parse::<u32>().ok())
+                            .map_or(0, |s| s.saturating_sub(1)),
+                    );
+                    Ctx::List {
+                        ordered: tag == "ol",
+                    }
+                }
+                "blockquote" => Ctx::Quote,
+                "pre" => Ctx::Pre,
+                "table" if self.opts.tables && self.is_data_table(i) => {
+                    self.rows_in_table = 0;
+                    Ctx::DataTable
+                }
+                _ => Ctx::Plain,
+            }
+        };
+        if ctx == Ctx::DataTable || tag != "table" || self.opts.tables || !self.is_data_table(i) {
+            self.stack.push((end, ctx));
+        } else {
+            // Data tables are not wanted: skip by pushing a context that swallows text.
+            self.stack.push((end, Ctx::Plain));
+        }
+    }
+
+    fn close(&mut self, ctx: Ctx) {
+        match ctx {
+            Ctx::Link { md_start, node } => {
+                let href = self
+                    .dom
+                    .element(node)
+                    .and_then(|e| e.attr("href"))
+                    .and_then(|h| self.resolve(h));
+                if self.opts.links
+                    && md_start <= self.md.len()
+                    && self.md.is_char_boundary(md_start)
+                    && let Some(href) = href
+                {
+                    let inner = self.md[md_start..].trim().to_string();
+                    if !inner.is_empty() {
+                        self.md.truncate(md_start);
+                        self.md.push_str(&format!("[{inner}]({href})"));
+                    }
+                }
+            }
+            Ctx::Cell => {
+                let text = normalize_inline(&self.text);
+                let md = normalize_inline(&self.md).replace('|', "\\|");
+                self.row.push((text, md));
+                self.text.clear();
+                self.md.clear();
+                self.link_chars = 0;
+            }
+            Ctx::Row => {
+                let cells = std::mem::take(&mut self.row);
+                if cells.iter().any(|(t, _)| !t.is_empty()) {
+                    let text = cells
+                        .iter()
+                        .map(|(t, _)| t.as_str())
+                        .collect::<Vec<_>>()
+                        .join(" | ");
+                    self.blocks.push(Block {
+                        kind: BlockKind::TableRow {
+                            header: self.rows_in_table == 0,
+                        },
+                        markdown: text.clone(),
+                        text,
+                        link_chars: 0,
+                        cells,
+                    });
+                    self.rows_in_table += 1;
+                }
+            }
+            Ctx::DataTable => {
+                self.flush();
+            }
+            Ctx::List { .. } => {
+                self.flush();
+                self.list_numbers.pop();
+            }
+            _ => self.flush(),
+        }
+    }
+
+    fn resolve(&self, href: &str) -> Option<String> {
+        let href = href.trim();
+        if href.is_empty() || href.starts_with("javascript:") || href.starts_with('#') {
+            return None;
+        }
+        match self.opts.base {
+            Some(base) => base.join(href).ok().map(|u| u.to_string()),
+            None => Url::parse(href)
+                .ok()
+                .map(|u| u.to_string())
+                .or_else(|| Some(href.to_string())),
+        }
+    }
+
+    fn space_if_pending(&mut self) {
+        if self.pending_space {
+            if !self.text.is_empty() && !self.text.ends_with(['\n', ' ']) {
+                self.text.push(' ');
+            }
+            if !self.md.is_empty() && !self.md.ends_with(['\n', ' ']) {
+                self.md.push(' ');
+            }
+            self.pending_space = false;
+        }
+    }
+
+    fn newline(&mut self) {
+        if self.in_ctx(|c| *c == Ctx::Cell) {
+            self.pending_space = true;
+            return;
+        }
+        self.text.push('\n');
+        self.md.push('\n');
+        self.pending_space = false;
+    }
+
+    fn push_text(&mut self, raw: &str) {
+        let in_link = self.in_ctx(|c| matches!(c, Ctx::Link { .. }));
+        if self.in_pre() {
+            self.text.push_str(raw);
+            self.md.push_str(raw);
+            return;
+        }
+        for (k, word) in raw
+            .split(|c: char| c.is_whitespace() || is_invisible_space(c))
+            .enumerate()
+        {
+            if word.is_empty() {
+                if k == 0 {
+                    self.pending_space = true;
+                }
+                continue;
+            }
+            if k > 0 {
+                self.pending_space = true;
+            }
+            self.space_if_pending();
+            let word: String = word.chars().filter(|c| !is_zero_width(*c)).collect();
+            if in_link {
+                self.link_chars += word.chars().count();
+            }
+            self.text.push_str(&word);
+            self.md.push_str(&word);
+        }
+        if raw.ends_with(|c: char| c.is_whitespace() || is_invisible_space(c)) {
+            self.pending_space = true;
+        }
+    }
+
+    /// Ends the current paragraph and stores it as a block of the current context.
+    fn flush(&mut self) {
+        let text = std::mem::take(&mut self.text);
+        let md = std::mem::take(&mut self.md);
+        let link_chars = std::mem::take(&mut self.link_chars);
+        self.pending_space = false;
+        if self.in_ctx(|c| *c == Ctx::Cell) {
+            return;
+        }
+        let pre = self.in_pre();
+        let kind = self.current_kind();
+        if pre {
+            let text = text.trim_matches('\n').to_string();
+            if !text.trim().is_empty() {
+                self.blocks.push(Block {
+                    kind,
+                    markdown: md.trim_matches('\n').to_string(),
+                    text,
+                    link_chars,
+                    cells: Vec::new(),
+                });
+            }
+            return;
+        }
+        // Blank lines from <br><br> split a block into paragraphs.
+        let texts = split_paragraphs(&text);
+        let mds = split_paragraphs(&md);
+        let same = texts.len() == mds.len();
+        let count = texts.len();
+        for (k, t) in texts.into_iter().enumerate() {
+            let m = if same { mds[k].clone() } else { t.clone() };
+            self.blocks.push(Block {
+                kind: kind.clone(),
+                text: t,
+                markdown: m,
+                link_chars: if count == 1 { link_chars } else { 0 },
+                cells: Vec::new(),
+            });
+        }
+    }
+
+    fn current_kind(&self) -> BlockKind {
+        let mut depth = 0u8;
+        let mut in_item = false;
+        let mut ordered = false;
+        for (_, c) in self.stack.iter().rev() {
+            match c {
+                Ctx::Heading(l) if !in_item => return BlockKind::Heading(*l),
+                Ctx::Pre => return BlockKind::Pre,
+                Ctx::ListItem => in_item = true,
+                Ctx::List { ordered: o } => {
+                    if in_item && depth == 0 {
+                        ordered = *o;
+                    }
+                    depth = depth.saturating_add(1);
+                }
+                _ => {}
+            }
+        }
+        if in_item {
+            return BlockKind::ListItem {
+                ordered,
+                number: self.list_numbers.last().copied().unwrap_or(1).max(1),
+                depth: depth.saturating_sub(1),
+            };
+        }
+        if self.in_ctx(|c| *c == Ctx::Quote) {
+            return BlockKind::Quote;
+        }
+        BlockKind::Paragraph
+    }
+}
+
+fn is_zero_width(c: char) -> bool {
+    matches!(
+        c,
+        '\u{200b}' | '\u{200c}' | '\u{200d}' | '\u{2060}' | '\u{feff}' | '\u{ad}'
+    )
+}
+
+fn is_invisible_space(c: char) -> bool {
+    matches!(c, '\u{a0}' | '\u{2007}' | '\u{202f}') || is_zero_width(c) && c != '\u{ad}'
+}
+
+fn normalize_inline(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Splits on blank lines; trims every line and drops empty ones.
+fn split_paragraphs(s: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut cur: Vec<&str> = Vec::new();
+    for line in s.split('\n') {
+        let line = line.trim();
+        if line.is_empty() {
+            if !cur.is_empty() {
+                out.push(cur.join("\n"));
+                cur.clear();
+            }
+        } else {
+            cur.push(line);
+        }
+    }
+    if !cur.is_empty() {
+        out.push(cur.join("\n"));
+    }
+    out
+}
+
+fn ends_with_sentence(dom: &Dom, i: usize) -> bool {
+    let end = dom.nodes[i].end;
+    for j in (i..end).rev() {
+        if let NodeKind::Text(t) = &dom.nodes[j].kind {
+            let t = t.trim_end();
+            if t.is_empty() {
+                continue;
+            }
+            return t.ends_with(['.', '!', '?', '…', '。', ':']);
+        }
+    }
+    false
+}
+
+/// Plain-text rendering: blank line between paragraphs, `- item` lists, rows one per line.
+pub fn to_text(blocks: &[Block]) -> String {
+    let mut out = String::new();
+    let mut prev: Option<&BlockKind> = None;
+    for b in blocks {
+        if let Some(p) = prev {
+            let tight = matches!(
+                (p, &b.kind),
+                (BlockKind::ListItem { .. }, BlockKind::ListItem { .. })
+                    | (
+                        BlockKind::TableRow { .. },
+                        BlockKind::TableRow { header: false }
+                    )
+            );
+            out.push_str(if tight { "\n" } else { "\n\n" });
+        }
+        match &b.kind {
+            BlockKind::ListItem { depth, .. } => {
+                out.push_str(&"  ".repeat(usize::from(*depth)));
+                out.push_str("- ");
+                out.push_str(&b.text);
+            }
+            _ => out.push_str(&b.text),
+        }
+        prev = Some(&b.kind);
+    }
+    out
+}
+
+/// Markdown rendering: headings, lists, quotes, code blocks, tables.
+pub fn to_markdown(blocks: &[Block]) -> String {
+    let mut out = String::new();
+    let mut prev: Option<&BlockKind> = None;
+    for b in blocks {
+        if let Some(p) = prev {
+            let tight = matches!(
+                (p, &b.kind),
+                (BlockKind::ListItem { .. }, BlockKind::ListItem { .. })
+                    | (
+                        BlockKind::TableRow { .. },
+                        BlockKind::TableRow { header: false }
+                    )
+            );
+            out.push_str(if tight { "\n" } else { "\n\n" });
+        }
+        match &b.kind {
+            BlockKind::Heading(level) => {
+                out.push_str(&"#".repeat(usize::from(*level)));
+                out.push(' ');
+                out.push_str(&b.markdown.replace('\n', " "));
+            }
+            BlockKind::ListItem {
+                ordered,
+                number,
+                depth,
+            } => {
+                out.push_str(&"  ".repeat(usize::from(*depth)));
+                if *ordered {
+                    out.push_str(&format!("{number}. "));
+                } else {
+                    out.push_str("- ");
+                }
+                out.push_str(&b.markdown.replace('\n', " "));
+            }
+            BlockKind::Quote => {
+                let quoted: Vec<String> = b.markdown.lines().map(|l| format!("> {l}")).collect();
+                out.push_str(&quoted.join("\n"));
+            }
+            BlockKind::Pre => {
+                out.push_str("```\n");
+                out.push_str(&b.text);
+                out.push_str("\n```");
+            }
+            BlockKind::TableRow { header } => {
+                let cells: Vec<&str> = b.cells.iter().map(|(_, m)| m.as_str()).collect();
+                out.push_str("| ");
+                out.push_str(&cells.join(" | "));
+                out.push_str(" |");
+                if *header {
+                    out.push_str("\n|");
+                    out.push_str(&" --- |".repeat(cells.len()));
+                }
+            }
+            BlockKind::Paragraph => out.push_str(&b.markdown),
+        }
+        prev = Some(&b.kind);
+    }
+    out
+}
+
+/// Text length of a block the way the scorer counts it.
+pub fn block_len(b: &Block) -> usize {
+    content::text_len(&b.text).0 as usize
+}

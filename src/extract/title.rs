@@ -1,0 +1,350 @@
+//! The headline: which candidate to trust and how to take the site's name off it.
+//!
+//! Pages carry their headline several times: `og:title`, JSON-LD `headline`, `twitter:title`,
+//! `<title>` and one or more `<h1>`. Metadata fields are written for sharing and are usually
+//! the clean headline; `<title>` is written for browser tabs and search engines and usually
+//! carries the site name (" - Site", " | Site", " — Site", or "Site: " in front); `<h1>` is
+//! often the headline but just as often the logo. So: the first metadata headline, else the
+//! `<title>`, each with site-name affixes removed; an `<h1>` only when nothing else exists or
+//! the others are just the site's name. The other candidates serve as hints: when `<title>`
+//! is "Headline | Section | Site" and the `<h1>` is "Headline", the split point is certain.
+
+use super::author::normalise_space;
+
+/// Where a title candidate came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum TitleSource {
+    /// `og:title`, JSON-LD `headline`, `twitter:title`, Dublin Core…
+    Metadata,
+    /// The `<title>` element.
+    TitleTag,
+}
+
+/// Separators between a headline and the site or section names around it.
+const SEPARATORS: &[&str] = &[
+    " | ", " - ", " – ", " — ", " :: ", " · ", " » ", " « ", " • ", " / ", " ~ ", " ｜ ", "｜",
+    " || ",
+];
+
+/// A title with more separated pieces than this is a list, not a headline with affixes.
+const MAX_SEGMENTS: usize = 12;
+
+/// How many site/section pieces may surround the headline on each side.
+const AFFIX_SEGMENTS: usize = 3;
+
+/// Picks and cleans the title. `sources` are in order of preference; `h1` are the page's
+/// `<h1>` texts; `site_names` are names the site goes by (og:site_name, publisher, host label).
+pub(crate) fn choose_title(
+    sources: &[(TitleSource, String)],
+    h1: &[String],
+    site_names: &[String],
+) -> Option<String> {
+    let sites: Vec<String> = site_names
+        .iter()
+        .map(|name| comparable(name.trim_start_matches('@')))
+        .filter(|name| name.chars().count() >= 2)
+        .collect();
+    let is_site_name = |text: &str| {
+        let text = comparable(text);
+        text.is_empty() || sites.contains(&text)
+    };
+    let hints: Vec<&str> = sources
+        .iter()
+        .map(|(_, text)| text.as_str())
+        .chain(h1.iter().map(String::as_str))
+        .collect();
+    for (source, raw) in sources {
+        let cleaned = strip_site_affixes(raw, &sites, &hints, *source == TitleSource::TitleTag);
+        if !is_site_name(&cleaned) {
+            return Some(cleaned);
+        }
+    }
+    h1.iter()
+        .map(|h| normalise_space(h))
+        .find(|h| !is_site_name(h))
+}
+
+/// A piece of a title between separators, with the separator that preceded it.
+struct Segment<'a> {
+    separator: &'a str,
+    text: &'a str,
+}
+
+fn segments(title: &str) -> Vec<Segment<'_>> {
+    let mut out = Vec::new();
+    let mut rest = title;
+    let mut separator = "";
+    loop {
+        let next = SEPARATORS
+            .iter()
+            .filter_map(|sep| rest.find(sep).map(|at| (at, *sep)))
+            .min_by_key(|&(at, sep)| (at, std::cmp::Reverse(sep.len())));
+        match next {
+            Some((at, sep)) => {
+                out.push(Segment {
+                    separator,
+                    text: &rest[..at],
+                });
+                separator = sep;
+                rest = &rest[at + sep.len()..];
+            }
+            None => {
+                out.push(Segment {
+                    separator,
+                    text: rest,
+                });
+                return out;
+            }
+        }
+    }
+}
+
+fn join(segments: &[Segment<'_>]) -> String {
+    let mut out = String::new();
+    for (i, segment) in segments.iter().enumerate() {
+        if i > 0 {
+            out.push_str(segment.separator);
+        }
+        out.push_str(segment.text);
+    }
+    out.trim().to_owned()
+}
+
+/// Removes the site name (and sections) before or after the headline.
+fn strip_site_affixes(title: &str, sites: &[String], hints: &[&str], generic: bool) -> String {
+    let title = normalise_space(title);
+    let parts = segments(&title);
+    if parts.len() < 2 || parts.len() > MAX_SEGMENTS {
+        return title;
+    }
+    // A hint that equals a run of segments pins the headline exactly. At most a few
+    // segments are cut from either end, which keeps this bounded.
+    let cut = AFFIX_SEGMENTS.min(parts.len() - 1);
+    for hint in hints {
+        let hint = comparable(hint);
+        if hint.is_empty() || hint == comparable(&title) {
+            continue;
+        }
+        for start in 0..=cut {
+            for end in (parts.len() - cut..=parts.len()).rev() {
+                if end <= start {
+                    continue;
+                }
+                if (start, end) == (0, parts.len()) {
+                    continue;
+                }
+                let candidate = join(&parts[start..end]);
+                if comparable(&candidate) == hint && candidate.split_whitespace().count() >= 2 {
+                    return candidate;
+                }
+            }
+        }
+    }
+    let mut start = 0;
+    let mut end = parts.len();
+    let mut stripped = false;
+    while end - start > 1 && matches_site(parts[end - 1].text, sites) {
+        end -= 1;
+        stripped = true;
+    }
+    while end - start > 1 && matches_site(parts[start].text, sites) {
+        start += 1;
+        stripped = true;
+    }
+    if !stripped && generic && end - start > 1 {
+        // "A long headline of several words – My website": a short trailing segment after a
+        // much longer headline is a site or section name even when we do not know the site.
+        let last_words = parts[end - 1].text.split_whitespace().count();
+        let rest_words: usize = parts[start..end - 1]
+            .iter()
+            .map(|p| p.text.split_whitespace().count())
+            .sum();
+        if last_words <= 4 && rest_words >= 4 && rest_words >= 2 * last_words {
+            end -= 1;
+        }
+    }
+    join(&parts[start..end])
+}
+
+/// Whether a title segment is the site's name (or the site's name plus a little, like
+/// "BBC News" for the host label "bbc", or "Le Monde" for "Le Monde.fr").
+fn matches_site(segment: &str, sites: &[String]) -> bool {
+    let segment = comparable(segment);
+    let length = segment.chars().count();
+    if length == 0 {
+        return false;
+    }
+    sites.iter().any(|site| {
+        let site_length = site.chars().count();
+        segment == *site
+            || (site_length >= 3
+                && length <= site_length + 12
+                && (segment.starts_with(site.as_str()) || segment.ends_with(site.as_str())))
+            || (length >= 4
+                && site_length <= length + 12
+                && (site.starts_with(segment.as_str()) || site.ends_with(segment.as_str())))
+    })
+}
+
+/// Lower-case letters and digits only: how titles and names are compared.
+fn comparable(text: &str) -> String {
+    text.chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn choose(sources: &[(TitleSource, &str)], h1: &[&str], sites: &[&str]) -> Option<String> {
+        let sources: Vec<(TitleSource, String)> =
+            sources.iter().map(|(s, t)| (*s, (*t).to_owned())).collect();
+        let h1: Vec<String> = h1.iter().map(|h| (*h).to_owned()).collect();
+        let sites: Vec<String> = sites.iter().map(|s| (*s).to_owned()).collect();
+        choose_title(&sources, &h1, &sites)
+    }
+
+    use TitleSource::{Metadata, TitleTag};
+
+    #[test]
+    fn site_suffixes_and_prefixes_are_removed() {
+        for (raw, site) in [
+            ("Turnout low in Baku - Turan", "Turan"),
+            ("Turnout low in Baku | Turan", "turan"),
+            (
+                "Turnout low in Baku — Turan Information Agency",
+                "Turan Information Agency",
+            ),
+            ("Turan: Turnout low in Baku", "Turan"),
+            ("BBC News - Turnout low in Baku", "bbc"),
+            ("Turnout low in Baku | Politics | Turan", "Turan"),
+        ] {
+            let expected = if raw.starts_with("Turan:") {
+                // A colon is part of many headlines and is not treated as a separator.
+                raw
+            } else {
+                "Turnout low in Baku"
+            };
+            let got = choose(&[(TitleTag, raw)], &[], &[site]);
+            if raw.contains("Politics") {
+                assert_eq!(
+                    got.as_deref(),
+                    Some("Turnout low in Baku | Politics"),
+                    "{raw}"
+                );
+            } else {
+                assert_eq!(got.as_deref(), Some(expected), "{raw}");
+            }
+        }
+    }
+
+    #[test]
+    fn h1_hint_pins_the_headline() {
+        assert_eq!(
+            choose(
+                &[(TitleTag, "Turnout low in Baku | Politics | Turan")],
+                &["Turnout low in Baku"],
+                &[]
+            )
+            .as_deref(),
+            Some("Turnout low in Baku")
+        );
+        assert_eq!(
+            choose(
+                &[(Metadata, "Getting LEAN with Digital Ad UX | IAB")],
+                &["Getting LEAN with Digital Ad UX"],
+                &[]
+            )
+            .as_deref(),
+            Some("Getting LEAN with Digital Ad UX")
+        );
+    }
+
+    #[test]
+    fn metadata_title_preferred_over_title_tag() {
+        assert_eq!(
+            choose(
+                &[
+                    (Metadata, "The real headline"),
+                    (TitleTag, "Something else - Site")
+                ],
+                &["Logo"],
+                &["Site"]
+            )
+            .as_deref(),
+            Some("The real headline")
+        );
+    }
+
+    #[test]
+    fn site_name_only_candidates_fall_through() {
+        assert_eq!(
+            choose(
+                &[
+                    (Metadata, "Turan"),
+                    (TitleTag, "Turnout low in Baku - Turan")
+                ],
+                &[],
+                &["Turan"]
+            )
+            .as_deref(),
+            Some("Turnout low in Baku")
+        );
+        assert_eq!(
+            choose(
+                &[(TitleTag, "Turan")],
+                &["Turan", "Turnout low in Baku"],
+                &["Turan"]
+            )
+            .as_deref(),
+            Some("Turnout low in Baku")
+        );
+    }
+
+    #[test]
+    fn unknown_site_short_suffix_heuristic_applies_to_title_tag_only() {
+        assert_eq!(
+            choose(
+                &[(TitleTag, "Lorem ipsum dolor sit amet – My website")],
+                &[],
+                &[]
+            )
+            .as_deref(),
+            Some("Lorem ipsum dolor sit amet")
+        );
+        assert_eq!(
+            choose(
+                &[(Metadata, "Lorem ipsum dolor sit amet – My website")],
+                &[],
+                &[]
+            )
+            .as_deref(),
+            Some("Lorem ipsum dolor sit amet – My website")
+        );
+        // A dash inside a short headline is not a site separator.
+        assert_eq!(
+            choose(&[(TitleTag, "Baku - Tbilisi")], &[], &[]).as_deref(),
+            Some("Baku - Tbilisi")
+        );
+    }
+
+    #[test]
+    fn no_candidates() {
+        assert_eq!(choose(&[], &[], &[]), None);
+        assert_eq!(
+            choose(&[], &["  Only an h1  "], &[]).as_deref(),
+            Some("Only an h1")
+        );
+        // Nothing but a separator: no title rather than punctuation.
+        assert_eq!(choose(&[(TitleTag, " | ")], &[], &[]), None);
+    }
+
+    #[test]
+    fn pathological_titles() {
+        let many = vec!["word"; 2_000].join(" | ");
+        let got = choose(&[(TitleTag, &many)], &["word word"], &["site"]);
+        assert_eq!(got, Some(many.clone()));
+    }
+}

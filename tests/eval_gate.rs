@@ -1,0 +1,71 @@
+//! Quality gate: scores the evaluation corpora with the harness's scoring and fails
+//! when a figure drops below its pinned floor. Floors are what the extractor achieves
+//! minus a small margin; raise them as quality improves, never lower them silently.
+//!
+//! The corpus is found through `GLEANER_CORPUS` or at `../shared/corpus`.
+
+#[path = "common/scoring.rs"]
+mod scoring;
+
+/// trafilatura-dev, micro-averaged over snippets.
+const TRAFILATURA_F1_FLOOR: f64 = 0.855;
+const TRAFILATURA_PRECISION_FLOOR: f64 = 0.92;
+const TRAFILATURA_RECALL_FLOOR: f64 = 0.795;
+/// readability test pages.
+const READABILITY_TITLE_EXACT_FLOOR: f64 = 0.72;
+const READABILITY_BODY_F1_MEDIAN_FLOOR: f64 = 0.97;
+const READABILITY_LANG_FLOOR: f64 = 0.90;
+
+fn corpus() -> std::path::PathBuf {
+    match scoring::corpus_dir() {
+        Ok(dir) => dir,
+        Err(msg) => panic!("{msg}"),
+    }
+}
+
+#[test]
+fn trafilatura_dev_scores_hold() {
+    let report = scoring::score_trafilatura(&corpus()).unwrap_or_else(|e| panic!("{e}"));
+    let (p, r, f1) = (report.precision(), report.recall(), report.f1());
+    eprintln!(
+        "trafilatura-dev: P {p:.3} R {r:.3} F1 {f1:.3} over {} pages",
+        report.pages
+    );
+    assert!(
+        f1 >= TRAFILATURA_F1_FLOOR,
+        "F1 {f1:.4} below floor {TRAFILATURA_F1_FLOOR}"
+    );
+    assert!(
+        p >= TRAFILATURA_PRECISION_FLOOR,
+        "precision {p:.4} below floor {TRAFILATURA_PRECISION_FLOOR}"
+    );
+    assert!(
+        r >= TRAFILATURA_RECALL_FLOOR,
+        "recall {r:.4} below floor {TRAFILATURA_RECALL_FLOOR}"
+    );
+}
+
+#[test]
+fn readability_scores_hold() {
+    let report = scoring::score_readability(&corpus()).unwrap_or_else(|e| panic!("{e}"));
+    let title = report.title_exact();
+    let body = report.body_f1_median();
+    let (lang, lang_pages) = report.lang_accuracy();
+    eprintln!(
+        "readability: title exact {:.1}%, body F1 median {body:.3}, lang {:.1}% of {lang_pages}",
+        title * 100.0,
+        lang * 100.0
+    );
+    assert!(
+        title >= READABILITY_TITLE_EXACT_FLOOR,
+        "title exact {title:.4} below floor {READABILITY_TITLE_EXACT_FLOOR}"
+    );
+    assert!(
+        body >= READABILITY_BODY_F1_MEDIAN_FLOOR,
+        "body F1 median {body:.4} below floor {READABILITY_BODY_F1_MEDIAN_FLOOR}"
+    );
+    assert!(
+        lang >= READABILITY_LANG_FLOOR,
+        "lang accuracy {lang:.4} below floor {READABILITY_LANG_FLOOR}"
+    );
+}

@@ -1,0 +1,25 @@
+//! Hand-written pages modelled on the seed portals: the extracted text must equal
+//! the article exactly, and title, publication date and language must be right.
+
+#[path = "common/scoring.rs"]
+mod scoring;
+
+#[test]
+fn fixtures_extract_exactly() {
+    let results = scoring::run_fixtures().expect("fixtures readable");
+    assert!(
+        results.len() >= 5,
+        "expected the five seed-modelled fixtures, found {}",
+        results.len()
+    );
+    let failures: Vec<String> = results
+        .iter()
+        .filter(|r| !r.diff.is_empty())
+        .map(|r| format!("{}:\n  {}", r.name, r.diff.join("\n  ")))
+        .collect();
+    assert!(
+        failures.is_empty(),
+        "fixture mismatches:\n{}",
+        failures.join("\n")
+    );
+}
