@@ -17,6 +17,8 @@ use super::dom::{Dom, NO_PARENT, NodeKind};
 
 /// Paragraphs shorter than this (in characters) carry no score.
 const MIN_PARAGRAPH_CHARS: usize = 25;
+/// Elements with an ambiguous chrome class are dropped only below this much prose.
+const WEAK_JUNK_MAX_PROSE: u32 = 200;
 /// Text runs at least this long count as prose when finding wrappers.
 const PROSE_RUN_CHARS: u32 = 40;
 
@@ -168,7 +170,9 @@ pub fn compute(dom: &Dom) -> Stats {
         }
         if is_wrapper_sensitive_junk(&el.tag) && share < 0.5 {
             s.junk[i] = true;
-        } else if clean::is_junk_by_class(el) {
+        } else if clean::is_junk_by_class(el)
+            || (raw[i] < WEAK_JUNK_MAX_PROSE && clean::is_weak_junk_by_class(el))
+        {
             s.junk[i] = true;
         }
     }
