@@ -7,6 +7,14 @@
 //! cut the 64 bits into *k + 1* blocks; two hashes within distance *k* agree exactly on at
 //! least one block, so candidates come from *k + 1* exact-match tables held in memory and
 //! rebuilt from the `h` keys when the database opens.
+//!
+//! What the default distance of 3 catches, measured on a ~790-word wire story: a credit
+//! line appended (distance 1), the agency name dropped from the first sentence (3), one
+//! word changed anywhere (≤ 3 in 92 % of positions, median 2). It misses the headline
+//! repeated at the top of the text (5) or the last paragraph cut (5): simhash sees
+//! similarity, not containment, and on 64 bits each changed shingle in ~800 moves ~0.4
+//! bits. Raising `store.near_duplicate_distance` to 6–8 catches those; unrelated texts sit
+//! around 32 bits apart, so false matches stay rare well beyond that.
 
 use std::collections::HashMap;
 

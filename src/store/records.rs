@@ -38,6 +38,14 @@ impl<K: Kv> KvStore<K> {
     /// Inserts or updates one article; the caller flushes.
     pub(crate) fn upsert(&self, state: &mut State, new: NewArticle) -> Result<PutOutcome> {
         codec::validate_provenance(&new.provenance)?;
+        if new.article.text.trim().is_empty() {
+            // Every empty text would be an "exact duplicate" of every other; a page without
+            // text is not an article and must not be stored.
+            return Err(super::error::StoreError::InvalidInput(format!(
+                "article from {} has no text",
+                new.provenance.final_url
+            )));
+        }
         let NewArticle {
             provenance,
             article,
