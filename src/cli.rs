@@ -59,6 +59,16 @@ pub enum Command {
     /// Consume articles: pop with a lease, acknowledge, or show counts.
     #[command(subcommand)]
     Queue(QueueCommand),
+    /// Extract the article from saved pages (HTML, or gzip-compressed HTML).
+    ///
+    /// Each PATH is extracted on its own; `-` reads standard input. A page that holds no
+    /// article is reported on stderr and the others go on; the exit code is then 3.
+    #[command(after_help = EXIT_CODES_HELP)]
+    Extract(ExtractArgs),
+    /// Re-run the current extractor on stored raw pages; changed articles are updated and
+    /// queued again.
+    #[command(after_help = EXIT_CODES_HELP)]
+    Reextract(ReextractArgs),
 }
 
 #[derive(Debug, Args)]
@@ -161,12 +171,58 @@ pub struct QueueStatsArgs {
     pub data: DataArgs,
 }
 
+#[derive(Debug, Args)]
+pub struct ReextractArgs {
+    #[command(flatten)]
+    pub data: DataArgs,
+    /// Only articles of this source. Default: all sources.
+    #[arg(long, value_name = "NAME")]
+    pub source: Option<String>,
+}
+
 fn parse_rfc3339(s: &str) -> Result<chrono::DateTime<chrono::Utc>, String> {
     chrono::DateTime::parse_from_rfc3339(s.trim())
         .map(|t| t.with_timezone(&chrono::Utc))
         .map_err(|e| {
             format!("{s:?} is not an RFC 3339 time ({e}); write e.g. 2026-11-01T00:00:00Z")
         })
+}
+
+#[derive(Debug, Args)]
+pub struct ExtractArgs {
+    /// The page's URL: base for relative links, canonical and image URLs, dates in the path.
+    #[arg(long, value_name = "URL")]
+    pub url: Option<url::Url>,
+    /// Language to keep from multilingual pages (qTranslate markers), e.g. `en`.
+    #[arg(long, value_name = "CODE")]
+    pub lang: Option<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ExtractFormat::Text)]
+    pub format: ExtractFormat,
+    /// Keep links in Markdown output.
+    #[arg(long)]
+    pub links: bool,
+    /// Keep images in Markdown output.
+    #[arg(long)]
+    pub images: bool,
+    /// Drop data tables from the output.
+    #[arg(long)]
+    pub no_tables: bool,
+    /// Pages to extract; `-` is standard input.
+    #[arg(value_name = "PATH", required = true)]
+    pub paths: Vec<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExtractFormat {
+    /// The article text (with several inputs, each under a `==> PATH <==` header).
+    Text,
+    /// The title as a heading, then the body as Markdown.
+    Markdown,
+    /// A JSON object per input: pretty for one input, one per line for several.
+    Json,
+    /// One JSON object per line.
+    Jsonl,
 }
 
 #[derive(Debug, Args)]

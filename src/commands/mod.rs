@@ -3,7 +3,9 @@
 
 mod crawl;
 mod export;
+mod extract;
 mod queue;
+mod reextract;
 mod run;
 
 use gleaner::cli::Command;
@@ -13,7 +15,6 @@ pub const EXIT_OK: u8 = 0;
 pub const EXIT_FAILURE: u8 = 1;
 pub const EXIT_USAGE: u8 = 2;
 /// `gleaner extract`: the input is not an article.
-#[allow(dead_code)]
 pub const EXIT_NOT_ARTICLE: u8 = 3;
 
 /// Runs one command; `Ok` carries the exit code for outcomes that are not errors.
@@ -23,6 +24,8 @@ pub fn dispatch(command: Command) -> anyhow::Result<u8> {
         Command::Crawl(args) => crawl::crawl(args),
         Command::Export(args) => export::run(args),
         Command::Queue(command) => queue::run(command),
+        Command::Extract(args) => extract::run(args),
+        Command::Reextract(args) => reextract::run(args),
     }
 }
 

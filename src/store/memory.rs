@@ -152,6 +152,26 @@ mod tests {
     }
 
     #[test]
+    fn input_that_is_not_an_article_is_refused_and_nothing_is_stored() {
+        let store = MemoryStore::new(StoreOptions::default()).expect("opens");
+        let empty = article("https://a.example/1", "a", " \n\n ", at(0));
+        assert!(matches!(
+            store.put_article(empty),
+            Err(crate::store::StoreError::InvalidInput(_))
+        ));
+        let mut bad_hash = article("https://a.example/2", "a", TEXT, at(0));
+        bad_hash.provenance.raw_sha256 = "not hex".into();
+        assert!(matches!(
+            store.put_article(bad_hash),
+            Err(crate::store::StoreError::InvalidInput(_))
+        ));
+        let mut no_source = article("https://a.example/3", "a", TEXT, at(0));
+        no_source.provenance.source = String::new();
+        assert!(store.put_article(no_source).is_err());
+        assert_eq!(store.stats(at(1)).expect("stats").articles, 0);
+    }
+
+    #[test]
     fn frontier_knows_each_url_once_per_cycle() {
         let store = MemoryStore::new(StoreOptions::default()).expect("opens");
         let entry = |url: &str| FrontierEntry {

@@ -24,8 +24,7 @@ struct TextHashes {
 
 impl TextHashes {
     fn of(text: &str) -> TextHashes {
-        let sha256 = dedup::text_sha256(text);
-        let (simhash, words) = dedup::simhash(text);
+        let (sha256, simhash, words) = dedup::fingerprint(text);
         TextHashes {
             sha256,
             sha256_hex: hex::encode(sha256),
@@ -39,6 +38,14 @@ impl<K: Kv> KvStore<K> {
     /// Inserts or updates one article; the caller flushes.
     pub(crate) fn upsert(&self, state: &mut State, new: NewArticle) -> Result<PutOutcome> {
         codec::validate_provenance(&new.provenance)?;
+        if new.article.text.trim().is_empty() {
+            // Every empty text would be an "exact duplicate" of every other; a page without
+            // text is not an article and must not be stored.
+            return Err(super::error::StoreError::InvalidInput(format!(
+                "article from {} has no text",
+                new.provenance.final_url
+            )));
+        }
         let NewArticle {
             provenance,
             article,
