@@ -22,11 +22,46 @@ const HOSTS: usize = 50;
 const PAGES: usize = 200;
 
 const WORDS: &[&str] = &[
-    "election", "observers", "reported", "ministry", "regional", "council", "budget", "water",
-    "school", "bridge", "farmers", "court", "hearing", "journalists", "protest", "villages",
-    "hospital", "teachers", "salaries", "drought", "harvest", "railway", "airport", "border",
-    "customs", "museum", "festival", "theatre", "volunteers", "charity", "refugees", "housing",
-    "energy", "pipeline", "tariffs", "exports", "wheat", "cotton", "parliament", "deputies",
+    "election",
+    "observers",
+    "reported",
+    "ministry",
+    "regional",
+    "council",
+    "budget",
+    "water",
+    "school",
+    "bridge",
+    "farmers",
+    "court",
+    "hearing",
+    "journalists",
+    "protest",
+    "villages",
+    "hospital",
+    "teachers",
+    "salaries",
+    "drought",
+    "harvest",
+    "railway",
+    "airport",
+    "border",
+    "customs",
+    "museum",
+    "festival",
+    "theatre",
+    "volunteers",
+    "charity",
+    "refugees",
+    "housing",
+    "energy",
+    "pipeline",
+    "tariffs",
+    "exports",
+    "wheat",
+    "cotton",
+    "parliament",
+    "deputies",
 ];
 
 /// A realistic article page: navigation, the story (6 paragraphs), related links, footer.
@@ -36,7 +71,9 @@ fn article(host: usize, page: usize) -> String {
     for _ in 0..6 {
         let mut words = Vec::with_capacity(60);
         for _ in 0..60 {
-            x = x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            x = x
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
             words.push(WORDS[((x >> 33) % WORDS.len() as u64) as usize]);
         }
         body.push_str(&format!("<p>{}.</p>\n", words.join(" ")));
@@ -62,7 +99,9 @@ fn index(page_count: usize) -> String {
     let links: String = (0..page_count.min(20))
         .map(|p| format!("<li><a href=\"/news/{p}\">Headline {p}</a></li>"))
         .collect();
-    format!("<!doctype html><html><head><title>Home</title></head><body><ul>{links}</ul></body></html>")
+    format!(
+        "<!doctype html><html><head><title>Home</title></head><body><ul>{links}</ul></body></html>"
+    )
 }
 
 /// Arrival times per host, for the politeness scenario.
@@ -88,12 +127,19 @@ async fn start_hosts(arrivals: Arrivals) -> Vec<Url> {
                     ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], s).into_response()
                 };
                 if path == "/robots.txt" {
-                    return ([(header::CONTENT_TYPE, "text/plain")], "User-agent: *\nAllow: /\n").into_response();
+                    return (
+                        [(header::CONTENT_TYPE, "text/plain")],
+                        "User-agent: *\nAllow: /\n",
+                    )
+                        .into_response();
                 }
                 if path == "/" {
                     return html(index(PAGES));
                 }
-                match path.strip_prefix("/news/").and_then(|n| n.parse::<usize>().ok()) {
+                match path
+                    .strip_prefix("/news/")
+                    .and_then(|n| n.parse::<usize>().ok())
+                {
                     Some(n) if n < PAGES => html(article(h, n)),
                     _ => (axum::http::StatusCode::NOT_FOUND, "").into_response(),
                 }
@@ -137,7 +183,13 @@ fn median(mut v: Vec<f64>) -> f64 {
 
 async fn throughput_round(seeds: &[Url]) -> (f64, u64, Vec<(usize, f64)>) {
     let config = config(Duration::ZERO);
-    let store: Arc<dyn Store> = Arc::new(MemoryStore::new(StoreOptions { keep_raw: false, ..StoreOptions::default() }).expect("store"));
+    let store: Arc<dyn Store> = Arc::new(
+        MemoryStore::new(StoreOptions {
+            keep_raw: false,
+            ..StoreOptions::default()
+        })
+        .expect("store"),
+    );
     let crawler = Crawler::new(&config, Arc::clone(&store)).expect("crawler");
     let mut job = CrawlJob::from_seeds(seeds.to_vec(), &config);
     job.source = "bench".into();
@@ -152,23 +204,46 @@ async fn throughput_round(seeds: &[Url]) -> (f64, u64, Vec<(usize, f64)>) {
         .expect("crawl");
     let elapsed = started.elapsed().as_secs_f64();
     let fetched = summary.counters.pages_fetched;
-    assert_eq!(summary.counters.stored + summary.counters.duplicates, (HOSTS * PAGES) as u64, "{:?}", summary.counters);
-    (fetched as f64 / elapsed, summary.counters.stored, rss_samples)
+    assert_eq!(
+        summary.counters.stored + summary.counters.duplicates,
+        (HOSTS * PAGES) as u64,
+        "{:?}",
+        summary.counters
+    );
+    (
+        fetched as f64 / elapsed,
+        summary.counters.stored,
+        rss_samples,
+    )
 }
 
-async fn politeness_round(seeds: &[Url], arrivals: &Arrivals, delay: Duration, pages_per_host: u64) -> (f64, f64) {
+async fn politeness_round(
+    seeds: &[Url],
+    arrivals: &Arrivals,
+    delay: Duration,
+    pages_per_host: u64,
+) -> (f64, f64) {
     for a in arrivals.lock().expect("arrivals").iter_mut() {
         a.clear();
     }
     let config = config(delay);
-    let store: Arc<dyn Store> = Arc::new(MemoryStore::new(StoreOptions { keep_raw: false, ..StoreOptions::default() }).expect("store"));
+    let store: Arc<dyn Store> = Arc::new(
+        MemoryStore::new(StoreOptions {
+            keep_raw: false,
+            ..StoreOptions::default()
+        })
+        .expect("store"),
+    );
     let crawler = Crawler::new(&config, Arc::clone(&store)).expect("crawler");
     let mut job = CrawlJob::from_seeds(seeds.to_vec(), &config);
     job.source = "polite".into();
     job.start = StartMode::NewCycle;
     job.max_pages = pages_per_host * HOSTS as u64;
     let started = Instant::now();
-    crawler.crawl(job, std::future::pending()).await.expect("crawl");
+    crawler
+        .crawl(job, std::future::pending())
+        .await
+        .expect("crawl");
     let elapsed = started.elapsed().as_secs_f64();
     let bound = 1.0 / delay.as_secs_f64();
     let arrivals = arrivals.lock().expect("arrivals");
@@ -198,10 +273,16 @@ async fn politeness_round(seeds: &[Url], arrivals: &Arrivals, delay: Duration, p
 
 #[tokio::main]
 async fn main() {
-    let rounds: usize = std::env::args().nth(1).and_then(|a| a.parse().ok()).unwrap_or(3);
+    let rounds: usize = std::env::args()
+        .nth(1)
+        .and_then(|a| a.parse().ok())
+        .unwrap_or(3);
     let arrivals: Arrivals = Arc::new(Mutex::new(vec![Vec::new(); HOSTS]));
     let seeds = start_hosts(Arc::clone(&arrivals)).await;
-    println!("local web: {HOSTS} hosts × {PAGES} pages (127.0.0.100–{}), {rounds} rounds", 100 + HOSTS - 1);
+    println!(
+        "local web: {HOSTS} hosts × {PAGES} pages (127.0.0.100–{}), {rounds} rounds",
+        100 + HOSTS - 1
+    );
 
     println!("throughput, min_delay = 0 (fetch + extract + store in memory):");
     let mut rates = Vec::new();
@@ -209,10 +290,15 @@ async fn main() {
         let (rate, stored, rss) = throughput_round(&seeds).await;
         let marks: Vec<String> = [0.1, 0.5, 1.0]
             .iter()
-            .filter_map(|f| rss.get(((rss.len() as f64 * f) as usize).min(rss.len().saturating_sub(1))))
+            .filter_map(|f| {
+                rss.get(((rss.len() as f64 * f) as usize).min(rss.len().saturating_sub(1)))
+            })
             .map(|(known, mib)| format!("{mib:.0} MiB @ {known} URLs"))
             .collect();
-        println!("  round {round}: {rate:.0} pages/s, {stored} articles stored; RSS {}", marks.join(", "));
+        println!(
+            "  round {round}: {rate:.0} pages/s, {stored} articles stored; RSS {}",
+            marks.join(", ")
+        );
         rates.push(rate);
     }
     println!("  median: {:.0} pages/s", median(rates));
@@ -220,11 +306,16 @@ async fn main() {
     println!("politeness, per_host_concurrency = 1, 20 pages per host:");
     let mut ratios = Vec::new();
     for delay_ms in [100u64, 250] {
-        let (rate, bound) = politeness_round(&seeds, &arrivals, Duration::from_millis(delay_ms), 20).await;
+        let (rate, bound) =
+            politeness_round(&seeds, &arrivals, Duration::from_millis(delay_ms), 20).await;
         ratios.push(rate / bound);
     }
     println!(
         "  achieved / bound: {}",
-        ratios.iter().map(|r| format!("{:.1} %", r * 100.0)).collect::<Vec<_>>().join(", ")
+        ratios
+            .iter()
+            .map(|r| format!("{:.1} %", r * 100.0))
+            .collect::<Vec<_>>()
+            .join(", ")
     );
 }
