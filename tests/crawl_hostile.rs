@@ -105,8 +105,15 @@ async fn redirect_loops_and_long_chains_stop() {
     let site = Site::start("127.0.0.21", |req| {
         let t = req.target;
         match t {
-            "/robots.txt" => with_status(404, ""),
-            "/" => html(index_html(&["/loop-a", "/chain/1", "/to-outside"])),
+            "/robots.txt" => robots("User-agent: *\nDisallow: /private/\n"),
+            "/" => html(index_html(&[
+                "/loop-a",
+                "/chain/1",
+                "/to-outside",
+                "/to-private",
+            ])),
+            "/to-private" => redirect(302, "/private/page"),
+            "/private/page" => html(article_html("Private", 66)),
             "/loop-a" => redirect(302, "/loop-b"),
             "/loop-b" => redirect(302, "/loop-a"),
             "/to-outside" => redirect(301, "http://169.254.169.254/latest/meta-data/"),
@@ -145,6 +152,10 @@ async fn redirect_loops_and_long_chains_stop() {
     assert_eq!(c.errors.get("too_many_redirects"), Some(&1), "{c:?}");
     // A redirect off the crawl's domain (here to a metadata address) is not followed.
     assert_eq!(c.skipped.get("redirect_out_of_scope"), Some(&1), "{c:?}");
+    // A redirect into a path robots.txt disallows is not followed either.
+    assert_eq!(site.count("/to-private"), 1);
+    assert_eq!(site.count("/private/page"), 0);
+    assert_eq!(c.robots_blocked, 1, "{c:?}");
     assert!(articles(&store).is_empty());
 }
 

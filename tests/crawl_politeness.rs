@@ -285,3 +285,41 @@ async fn one_request_per_host_and_shared_budget_across_crawls() {
         );
     }
 }
+
+#[tokio::test]
+async fn overall_concurrency_is_bounded() {
+    let group = Arc::new(Group::default());
+    let mut seeds = Vec::new();
+    let mut sites = Vec::new();
+    for (i, ip) in ["127.0.0.12", "127.0.0.13", "127.0.0.14", "127.0.0.15"]
+        .into_iter()
+        .enumerate()
+    {
+        let site = Site::start_with(
+            ip,
+            Duration::from_millis(60),
+            Some(Arc::clone(&group)),
+            move |req| match req.target {
+                "/robots.txt" => with_status(404, ""),
+                "/" => html(index_html(&["/c1", "/c2", "/c3"])),
+                t => html(article_html(
+                    t,
+                    900 + 10 * i as u64 + u64::from(t.as_bytes()[2]),
+                )),
+            },
+        )
+        .await;
+        seeds.push(site.url("/"));
+        sites.push(site);
+    }
+    let config = gleaner::config::CrawlerConfig {
+        concurrency: PositiveUsize::new(2).expect("2"),
+        per_host_concurrency: PositiveUsize::new(2).expect("2"),
+        ..test_config()
+    };
+    let store = memory_store();
+    let summary = crawl(&config, &store, job("concurrency", seeds, &config)).await;
+    assert_eq!(summary.counters.stored, 12, "{:?}", summary.counters);
+    assert_eq!(group.max_in_flight(), 2, "overall concurrency");
+    assert!(sites.iter().all(|s| s.max_in_flight() <= 2));
+}

@@ -189,7 +189,7 @@ impl Renderer<'_> {
                 if s.images[i] > 1 && s.paragraphs[i] * 2 < s.images[i] && text < 200 {
                     return true;
                 }
-                if (weight < 25 && ld > 0.25) || (weight >= 25 && ld > 0.5) {
+                if (weight < 25 && ld > 0.33) || (weight >= 25 && ld > 0.5) {
                     return true;
                 }
                 if !is_list

@@ -1010,3 +1010,48 @@ pub fn by_count(map: &BTreeMap<String, u64>) -> Vec<(String, u64)> {
     v.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
     v
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::{MemoryStore, StoreOptions};
+
+    fn is_send<T: Send>(_: &T) {}
+
+    /// The daemon spawns crawls as tasks: the future must be `Send`.
+    #[tokio::test]
+    async fn crawl_future_is_send() {
+        let store: Arc<dyn Store> =
+            Arc::new(MemoryStore::new(StoreOptions::default()).expect("store"));
+        let config = CrawlerConfig::default();
+        let crawler = Crawler::new(&config, store).expect("crawler");
+        // Loopback with the address guard on: nothing could leave the machine anyway.
+        let seeds = vec![Url::parse("http://127.0.0.1:9/").expect("url")];
+        let future = crawler.crawl(CrawlJob::from_seeds(seeds, &config), async {});
+        is_send(&future);
+        // Stopped before it starts: ends at once, nothing fetched, the seed stays pending.
+        let summary = future.await.expect("crawl");
+        assert_eq!(summary.stop, StopReason::Cancelled);
+        assert_eq!(summary.counters.pages_fetched, 0);
+        assert_eq!(summary.pending, 1);
+    }
+
+    #[test]
+    fn jobs_from_sources_and_seeds() {
+        let config: crate::config::Config = toml::from_str(
+            "[crawler]\nmax_depth = 4\n[[source]]\nname = \"ngo\"\nseeds = [\"https://ngo.example/news/\"]\nfeeds = [\"https://ngo.example/rss\"]\nmax_pages = 50\nmin_delay = \"5s\"\nlang = \"ru\"\n",
+        )
+        .expect("config");
+        let job = CrawlJob::from_source(&config.sources[0], &config.crawler);
+        assert_eq!(job.source, "ngo");
+        assert_eq!((job.max_depth, job.max_pages), (4, 50));
+        assert_eq!(job.min_delay, Duration::from_secs(5));
+        assert_eq!(job.feeds.len(), 1);
+        assert_eq!(job.lang.as_deref(), Some("ru"));
+        let job = CrawlJob::from_seeds(
+            vec![Url::parse("https://www.news.example/a").expect("url")],
+            &config.crawler,
+        );
+        assert_eq!(job.source, "www.news.example");
+    }
+}

@@ -36,8 +36,23 @@ pub struct Req<'a> {
 
 pub type Handler = Arc<dyn Fn(&Req<'_>) -> Response + Send + Sync>;
 
+/// In-flight counting shared by several servers (for overall concurrency checks).
+#[derive(Default)]
+pub struct Group {
+    in_flight: AtomicUsize,
+    max_in_flight: AtomicUsize,
+}
+
+impl Group {
+    pub fn max_in_flight(&self) -> usize {
+        self.max_in_flight.load(Ordering::SeqCst)
+    }
+}
+
 struct ServerState {
     handler: Handler,
+    latency: Duration,
+    group: Option<Arc<Group>>,
     hits: Mutex<Vec<Hit>>,
     in_flight: AtomicUsize,
     max_in_flight: AtomicUsize,
@@ -56,12 +71,25 @@ impl Site {
         ip: &str,
         handler: impl Fn(&Req<'_>) -> Response + Send + Sync + 'static,
     ) -> Site {
+        Site::start_with(ip, Duration::from_millis(5), None, handler).await
+    }
+
+    /// Like [`Site::start`], taking `latency` per response and counting in-flight requests
+    /// in `group` too.
+    pub async fn start_with(
+        ip: &str,
+        latency: Duration,
+        group: Option<Arc<Group>>,
+        handler: impl Fn(&Req<'_>) -> Response + Send + Sync + 'static,
+    ) -> Site {
         let listener = tokio::net::TcpListener::bind((ip, 0))
             .await
             .expect("bind test server");
         let addr = listener.local_addr().expect("local addr");
         let state = Arc::new(ServerState {
             handler: Arc::new(handler),
+            latency,
+            group,
             hits: Mutex::new(Vec::new()),
             in_flight: AtomicUsize::new(0),
             max_in_flight: AtomicUsize::new(0),
@@ -102,12 +130,19 @@ struct InFlight<'a>(&'a ServerState);
 impl Drop for InFlight<'_> {
     fn drop(&mut self) {
         self.0.in_flight.fetch_sub(1, Ordering::SeqCst);
+        if let Some(g) = &self.0.group {
+            g.in_flight.fetch_sub(1, Ordering::SeqCst);
+        }
     }
 }
 
 async fn serve(State(state): State<Arc<ServerState>>, request: Request) -> Response {
     let now = state.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
     state.max_in_flight.fetch_max(now, Ordering::SeqCst);
+    if let Some(g) = &state.group {
+        let now = g.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
+        g.max_in_flight.fetch_max(now, Ordering::SeqCst);
+    }
     let _guard = InFlight(&state);
     let target = request
         .uri()
@@ -126,7 +161,7 @@ async fn serve(State(state): State<Arc<ServerState>>, request: Request) -> Respo
         n
     };
     // Let concurrent requests overlap measurably.
-    tokio::time::sleep(Duration::from_millis(5)).await;
+    tokio::time::sleep(state.latency).await;
     (state.handler)(&Req {
         target: &target,
         headers: &headers,
