@@ -467,6 +467,13 @@ async fn daemon_lifecycle_under_a_service_manager() {
 
     // READY=1 once the store is open and the API listens; then watchdog pings.
     let ready = notify.wait_for("READY=1", 0).await;
+    let ready_message = notify.messages()[ready].clone();
+    assert!(
+        ready_message
+            .lines()
+            .any(|l| l.starts_with("STATUS=1 source (")),
+        "READY=1 without a status line: {ready_message:?}"
+    );
     let (status, health) = get_json(&format!("{api}/healthz")).await;
     assert_eq!(status, 200, "{health}");
     assert_eq!(health["status"], "ok");
@@ -760,6 +767,16 @@ async fn daemon_lifecycle_under_a_service_manager() {
     notify.wait_for("STOPPING=1", before).await;
     let status = daemon.wait_exit().await;
     assert_eq!(status.code(), Some(0), "log:\n{}", daemon.log());
+    let log = daemon.log();
+    for line in log.lines().filter(|l| !l.trim().is_empty()) {
+        let event: serde_json::Value = serde_json::from_str(line)
+            .unwrap_or_else(|e| panic!("log line is not JSON ({e}): {line}"));
+        assert!(
+            event["level"].is_string() && event["message"].is_string(),
+            "{line}"
+        );
+    }
+    assert!(log.contains("gleaner daemon stopped"), "{log}");
 
     // The store reopens with everything in it.
     let store = SledStore::open_existing(&data, StoreOptions::default()).expect("store reopens");
