@@ -244,3 +244,104 @@ impl Frontier {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::{CrawlerConfig, Dur};
+    use crate::store::{DiscoveredVia, MemoryStore, StoreOptions};
+    use std::time::Duration;
+
+    fn entry(url: &str) -> (FrontierEntry, Url) {
+        let parsed = Url::parse(url).expect("url");
+        (
+            FrontierEntry {
+                url: url.to_string(),
+                depth: 1,
+                discovered_from: None,
+                discovered_via: DiscoveredVia::Link,
+                source: "s".into(),
+            },
+            parsed,
+        )
+    }
+
+    fn frontier() -> (Frontier, Arc<dyn Store>) {
+        let store: Arc<dyn Store> =
+            Arc::new(MemoryStore::new(StoreOptions::default()).expect("store"));
+        (Frontier::new(Arc::clone(&store), "s"), store)
+    }
+
+    #[test]
+    fn hosts_take_turns_and_urls_are_known_once() {
+        let (mut f, _) = frontier();
+        for url in [
+            "http://a.test/1",
+            "http://a.test/2",
+            "http://b.test/1",
+            "http://a.test/1",
+        ] {
+            let (e, u) = entry(url);
+            f.add(e, u, 0).expect("add");
+        }
+        assert_eq!(f.queued(), 3, "the repeated URL is not queued again");
+        let politeness = Politeness::new(&CrawlerConfig {
+            min_delay: Dur::from(Duration::ZERO),
+            ..CrawlerConfig::default()
+        });
+        let mut order = Vec::new();
+        while let Next::Ready(task, slot) = f.next(&politeness, Duration::ZERO, |_| Filter::Fetch) {
+            order.push(task.url.to_string());
+            drop(slot);
+        }
+        assert_eq!(
+            order,
+            ["http://a.test/1", "http://b.test/1", "http://a.test/2"]
+        );
+        assert!(matches!(
+            f.next(&politeness, Duration::ZERO, |_| Filter::Fetch),
+            Next::Empty
+        ));
+    }
+
+    #[test]
+    fn pending_entries_survive_for_resume() {
+        let (mut f, store) = frontier();
+        for url in ["http://a.test/1", "http://a.test/2"] {
+            let (e, u) = entry(url);
+            f.add(e, u, 0).expect("add");
+        }
+        f.done("http://a.test/1").expect("done");
+        let mut resumed = Frontier::new(store, "s");
+        assert_eq!(resumed.load_pending().expect("load"), 1);
+        let politeness = Politeness::new(&CrawlerConfig::default());
+        match resumed.next(&politeness, Duration::ZERO, |_| Filter::Fetch) {
+            Next::Ready(task, _) => assert_eq!(task.url.as_str(), "http://a.test/2"),
+            _ => panic!("the pending URL is ready"),
+        }
+    }
+
+    #[test]
+    fn a_busy_host_waits_and_a_settled_task_needs_no_slot() {
+        let (mut f, _) = frontier();
+        let (e, u) = entry("http://a.test/1");
+        f.add(e, u, 0).expect("add");
+        let (e, u) = entry("http://a.test/2");
+        f.add(e, u, 0).expect("add");
+        let politeness = Politeness::new(&CrawlerConfig::default());
+        let delay = Duration::from_secs(60);
+        let _slot = match f.next(&politeness, delay, |_| Filter::Fetch) {
+            Next::Ready(_, slot) => slot,
+            _ => panic!("first is ready"),
+        };
+        assert!(matches!(
+            f.next(&politeness, delay, |_| Filter::Fetch),
+            Next::Wait(_)
+        ));
+        assert!(matches!(
+            f.next(&politeness, delay, |_| Filter::Settle),
+            Next::Settled(_)
+        ));
+        assert_eq!(f.queued(), 0);
+    }
+}
