@@ -26,6 +26,8 @@ async fn stores_each_article_once_with_full_provenance() {
                 "/report.pdf",
                 "/noindex",
                 "/nofollow",
+                "/untyped",
+                "/header-noindex",
                 "mailto:desk@example.org",
                 "https://elsewhere.example/out",
             ])
@@ -61,6 +63,16 @@ async fn stores_each_article_once_with_full_provenance() {
              <url><loc>/a5</loc></url></urlset>",
         )
             .into_response(),
+        // No Content-Type at all: sniffed as HTML.
+        "/untyped" => {
+            axum::response::Response::new(axum::body::Body::from(article_html("Untyped story", 7)))
+        }
+        "/header-noindex" => {
+            let mut r = html(article_html("Header noindex", 8));
+            r.headers_mut()
+                .insert("x-robots-tag", "noindex".parse().expect("header"));
+            r
+        }
         "/report.pdf" => {
             ([(header::CONTENT_TYPE, "application/pdf")], "%PDF-1.4 ...").into_response()
         }
@@ -122,11 +134,12 @@ async fn stores_each_article_once_with_full_provenance() {
         );
     }
 
-    // Exactly the five articles are stored; no index, PDF, noindex page.
+    // Exactly the six articles are stored; no index, PDF or noindex page.
     let stored = by_path(&store);
     let mut paths: Vec<&String> = stored.keys().collect();
     paths.sort();
-    assert_eq!(paths, ["/a1", "/a2", "/a3", "/a4", "/a5"]);
+    assert_eq!(paths, ["/a1", "/a2", "/a3", "/a4", "/a5", "/untyped"]);
+    assert_eq!(stored["/untyped"].provenance.content_type, None);
 
     let a1 = &stored["/a1"].provenance;
     assert_eq!(a1.url, site.url("/a1").to_string());
@@ -174,9 +187,13 @@ async fn stores_each_article_once_with_full_provenance() {
     );
 
     let c = &summary.counters;
-    assert_eq!(c.stored, 5, "{c:?}");
+    assert_eq!(c.stored, 6, "{c:?}");
     assert_eq!(c.skipped.get("content_type"), Some(&1), "{c:?}");
-    assert_eq!(c.skipped.get("noindex"), Some(&1), "{c:?}");
+    assert_eq!(
+        c.skipped.get("noindex"),
+        Some(&2),
+        "meta and X-Robots-Tag: {c:?}"
+    );
     assert!(
         c.not_article >= 2,
         "index and nofollow pages are not articles: {c:?}"

@@ -275,6 +275,9 @@ impl Crawler {
             let mut wait_until = None;
             let mut idle = false;
             while requests < ctx.job.max_pages {
+                if frontier.needs_reload() {
+                    frontier.load_pending()?;
+                }
                 let next = frontier.next(&self.politeness, ctx.job.min_delay, |task| {
                     self.settle_filter(task)
                 });
@@ -290,7 +293,7 @@ impl Crawler {
                     Next::Settled(task) => {
                         ctx.tally.event(Event::RobotsBlocked);
                         tracing::debug!(url = %task.url, "disallowed by robots.txt");
-                        self.settle_redirect_chain(&frontier, &task)?;
+                        self.settle_redirect_chain(&mut frontier, &task)?;
                         frontier.done(&task.entry.url)?;
                     }
                     Next::Wait(t) => {
@@ -418,7 +421,11 @@ impl Crawler {
     }
 
     /// Marks the hops of a redirect chain done along with its end.
-    fn settle_redirect_chain(&self, frontier: &Frontier, task: &Task) -> Result<(), StoreError> {
+    fn settle_redirect_chain(
+        &self,
+        frontier: &mut Frontier,
+        task: &Task,
+    ) -> Result<(), StoreError> {
         if task.url.as_str() != task.entry.url {
             frontier.done(task.url.as_str())?;
         }

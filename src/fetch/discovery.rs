@@ -167,9 +167,10 @@ fn parse_sitemap_xml(xml: &[u8]) -> Result<SitemapUrls, String> {
                     }
                     saw_root = true;
                 }
-                if stack.len() < 64 {
-                    stack.push(name);
+                if stack.len() >= 64 {
+                    return Err("not a sitemap: elements nested more than 64 deep".into());
                 }
+                stack.push(name);
                 text.clear();
             }
             XmlEvent::Text(t) => {

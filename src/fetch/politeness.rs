@@ -195,23 +195,6 @@ impl Politeness {
         })
     }
 
-    /// Waits for a slot on `host`, for one-off requests outside a scheduler (feeds and
-    /// sitemaps given in config are fetched this way too, through the same budget).
-    pub async fn claim(
-        self: &Arc<Self>,
-        host: &str,
-        min_delay: Duration,
-    ) -> Result<HostSlot, Instant> {
-        loop {
-            match self.try_claim(host, min_delay) {
-                Claim::Ready(slot) => return Ok(slot),
-                Claim::Paused(until) => return Err(until),
-                Claim::WaitUntil(t) => tokio::time::sleep_until(t.into()).await,
-                Claim::Busy => tokio::time::sleep(Duration::from_millis(20)).await,
-            }
-        }
-    }
-
     /// Records how an exchange with `host` went; returns true when this call tripped the
     /// circuit breaker.
     pub fn record(&self, host: &str, outcome: Outcome) -> bool {
