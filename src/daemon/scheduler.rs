@@ -310,6 +310,12 @@ impl<C: SourceCrawler> Scheduler<C> {
         let (tx, rx) = mpsc::channel(8);
         let shared = Arc::new(Shared::default());
         shared.heartbeat.beat();
+        // Visible at once (API, STATUS=), although they are scheduled when the loop starts.
+        if let Ok(mut statuses) = shared.statuses.write() {
+            for source in &sources {
+                statuses.insert(source.name.to_string(), SourceStatus::new(source));
+            }
+        }
         let scheduler = Scheduler {
             crawler,
             notifier,
@@ -923,6 +929,18 @@ mod tests {
             .await
             .expect("shutdown");
         task.await.expect("loop ends");
+    }
+
+    #[test]
+    fn configured_sources_are_listed_before_the_loop_runs() {
+        let crawler = FakeCrawler::new(Duration::from_millis(5), false);
+        let (_scheduler, handle) = Scheduler::new(
+            crawler,
+            vec![source("a", "1h"), source("b", "1h")],
+            Notifier::disabled(),
+        );
+        let names: Vec<String> = handle.statuses().into_iter().map(|s| s.name).collect();
+        assert_eq!(names, vec!["a".to_string(), "b".to_string()]);
     }
 
     #[test]
