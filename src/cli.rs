@@ -50,12 +50,148 @@ pub enum Command {
     /// Run the daemon: crawl the config's sources on schedule, serve the HTTP API.
     #[command(after_help = EXIT_CODES_HELP)]
     Run(RunArgs),
+    /// Show the running daemon's sources: last and next crawl, pages, articles, errors.
+    #[command(after_help = EXIT_CODES_HELP)]
+    Status(StatusArgs),
+    /// Crawl from seed URLs once, politely, storing the articles found; rerun to resume.
+    #[command(after_help = EXIT_CODES_HELP)]
+    Crawl(CrawlArgs),
+    /// Write stored articles as JSON lines or WARC.
+    #[command(after_help = EXIT_CODES_HELP)]
+    Export(ExportArgs),
+    /// Consume articles: pop with a lease, acknowledge, or show counts.
+    #[command(subcommand)]
+    Queue(QueueCommand),
     /// Extract the article from saved pages (HTML, or gzip-compressed HTML).
     ///
     /// Each PATH is extracted on its own; `-` reads standard input. A page that holds no
     /// article is reported on stderr and the others go on; the exit code is then 3.
     #[command(after_help = EXIT_CODES_HELP)]
     Extract(ExtractArgs),
+    /// Re-run the current extractor on stored raw pages; changed articles are updated and
+    /// queued again.
+    #[command(after_help = EXIT_CODES_HELP)]
+    Reextract(ReextractArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CrawlArgs {
+    /// Start page(s); the crawl stays on their registrable domains. Repeatable.
+    #[arg(long = "seed", value_name = "URL", required = true, num_args = 1..)]
+    pub seeds: Vec<crate::config::HttpUrl>,
+    /// Configuration file (TOML) for the [crawler] and [store] settings. Default: built-in
+    /// defaults.
+    #[arg(long, short, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Database directory. Default: store.path from the config, else $STATE_DIRECTORY,
+    /// else ./gleaner-data.
+    #[arg(long, value_name = "DIR")]
+    pub data: Option<PathBuf>,
+    /// Page requests this run may make. Default: crawler.max_pages (10000).
+    #[arg(long, value_name = "N")]
+    pub max_pages: Option<u64>,
+    /// Links followed away from a seed. Default: crawler.max_depth (3).
+    #[arg(long, value_name = "N")]
+    pub max_depth: Option<u32>,
+}
+
+/// `--data DIR`, shared by the commands that read the article store.
+#[derive(Debug, Clone, Args)]
+pub struct DataArgs {
+    /// Data directory of the article store. Default: ./gleaner-data.
+    #[arg(long, value_name = "DIR", default_value = crate::config::DEFAULT_STORE_PATH)]
+    pub data: PathBuf,
+    /// Used when a running daemon holds the database: its API is asked instead.
+    #[command(flatten)]
+    pub api: ApiArgs,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExportFormat {
+    /// One JSON article record per line, all fields, duplicates marked by `duplicate_of`.
+    Jsonl,
+    /// WARC/1.1: a `response` record per kept raw page and a `metadata` record with the
+    /// extraction. Gzipped per record when the output file name ends in `.gz`.
+    Warc,
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    #[command(flatten)]
+    pub data: DataArgs,
+    /// Output format. Default: jsonl.
+    #[arg(long, value_enum, default_value = "jsonl")]
+    pub format: ExportFormat,
+    /// Only articles whose current version was fetched at or after this time (RFC 3339,
+    /// e.g. 2026-11-01T00:00:00Z). Default: all.
+    #[arg(long, value_name = "RFC3339", value_parser = parse_rfc3339)]
+    pub since: Option<chrono::DateTime<chrono::Utc>>,
+    /// Only articles of this source. Default: all sources.
+    #[arg(long, value_name = "NAME")]
+    pub source: Option<String>,
+    /// Write here instead of stdout (replaced atomically when complete). Default: stdout.
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum QueueCommand {
+    /// Lease the oldest waiting articles and print them as JSON lines, each with
+    /// `"delivery": {"token", "lease_expires"}`.
+    #[command(after_help = EXIT_CODES_HELP)]
+    Pop(QueuePopArgs),
+    /// Acknowledge delivered articles by token; exits 1 if any token was unknown or its
+    /// lease had lapsed (the others are still acknowledged).
+    #[command(after_help = EXIT_CODES_HELP)]
+    Ack(QueueAckArgs),
+    /// Print queue counts as JSON: articles, pending, leased, acked, duplicates.
+    #[command(after_help = EXIT_CODES_HELP)]
+    Stats(QueueStatsArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct QueuePopArgs {
+    #[command(flatten)]
+    pub data: DataArgs,
+    /// Most articles to deliver. Default: 10.
+    #[arg(long, default_value_t = 10, value_name = "N")]
+    pub max: usize,
+    /// How long the consumer has to acknowledge before the articles are delivered again.
+    /// Default: 60s.
+    #[arg(long, default_value = "60s", value_name = "DURATION")]
+    pub lease: crate::config::Dur,
+}
+
+#[derive(Debug, Args)]
+pub struct QueueAckArgs {
+    #[command(flatten)]
+    pub data: DataArgs,
+    /// Tokens from `queue pop` deliveries.
+    #[arg(required = true, value_name = "TOKEN")]
+    pub tokens: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct QueueStatsArgs {
+    #[command(flatten)]
+    pub data: DataArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct ReextractArgs {
+    #[command(flatten)]
+    pub data: DataArgs,
+    /// Only articles of this source. Default: all sources.
+    #[arg(long, value_name = "NAME")]
+    pub source: Option<String>,
+}
+
+fn parse_rfc3339(s: &str) -> Result<chrono::DateTime<chrono::Utc>, String> {
+    chrono::DateTime::parse_from_rfc3339(s.trim())
+        .map(|t| t.with_timezone(&chrono::Utc))
+        .map_err(|e| {
+            format!("{s:?} is not an RFC 3339 time ({e}); write e.g. 2026-11-01T00:00:00Z")
+        })
 }
 
 #[derive(Debug, Args)]
@@ -103,6 +239,36 @@ pub struct RunArgs {
     /// Validate the configuration and exit: 0 when valid, 2 when not.
     #[arg(long)]
     pub check: bool,
+}
+
+/// How a command finds the running daemon's HTTP API.
+#[derive(Debug, Clone, Args)]
+pub struct ApiArgs {
+    /// Base URL of the daemon's API, e.g. http://127.0.0.1:7878. Default: the
+    /// `server.listen` address of --config (where the command takes one), else
+    /// http://127.0.0.1:7878.
+    #[arg(long, value_name = "URL", env = "GLEANER_SERVER")]
+    pub server: Option<String>,
+    /// Bearer token for the API. Default: `server.auth_token` of --config, else none.
+    #[arg(
+        long,
+        value_name = "TOKEN",
+        env = "GLEANER_TOKEN",
+        hide_env_values = true
+    )]
+    pub token: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct StatusArgs {
+    /// The daemon's configuration file, to find its API address and token. Default: none.
+    #[arg(long, short, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    #[command(flatten)]
+    pub api: ApiArgs,
+    /// Print the API's JSON instead of a table. Default: a table.
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[cfg(test)]

@@ -5,5 +5,8 @@
 
 pub mod cli;
 pub mod config;
+pub mod daemon;
 pub mod extract;
+pub mod fetch;
 pub mod logging;
+pub mod store;

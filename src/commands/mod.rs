@@ -1,8 +1,14 @@
 //! Command implementations: the binary's edge, where library errors become `anyhow`
 //! errors with context, and outcomes become exit codes.
 
+mod crawl;
+mod export;
 mod extract;
+mod queue;
+mod reextract;
+mod remote;
 mod run;
+mod status;
 
 use gleaner::cli::Command;
 use gleaner::config::ConfigError;
@@ -17,7 +23,12 @@ pub const EXIT_NOT_ARTICLE: u8 = 3;
 pub fn dispatch(command: Command) -> anyhow::Result<u8> {
     match command {
         Command::Run(args) => run::run(args),
+        Command::Status(args) => status::status(args),
+        Command::Crawl(args) => crawl::crawl(args),
+        Command::Export(args) => export::run(args),
+        Command::Queue(command) => queue::run(command),
         Command::Extract(args) => extract::run(args),
+        Command::Reextract(args) => reextract::run(args),
     }
 }
 

@@ -1,5 +1,6 @@
 //! `gleaner run`: the daemon, or with `--check` a config validation.
 
+use anyhow::Context;
 use gleaner::cli::RunArgs;
 use gleaner::config::Config;
 
@@ -16,5 +17,19 @@ pub fn run(args: RunArgs) -> anyhow::Result<u8> {
         );
         return Ok(EXIT_OK);
     }
-    anyhow::bail!("the daemon is not part of this build yet; use --check to validate the config")
+    if config.sources.is_empty() {
+        tracing::warn!(
+            config = %args.config.display(),
+            "no [[source]] configured: the daemon will serve its API but crawl nothing until a reload adds sources"
+        );
+    }
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .thread_name("gleaner")
+        .build()
+        .context("starting the async runtime")?;
+    runtime
+        .block_on(gleaner::daemon::run(&args.config, config))
+        .with_context(|| format!("running the daemon with {}", args.config.display()))?;
+    Ok(EXIT_OK)
 }

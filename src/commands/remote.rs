@@ -1,0 +1,66 @@
+//! Reaching the data while the daemon holds the database.
+//!
+//! sled allows one process per database. Commands that read or change the store
+//! (`gleaner queue …`, `gleaner export`) open it directly when they can; when the store
+//! reports it is locked by another gleaner, they go through that daemon's HTTP API instead.
+//! With neither reachable, the error says both: which database is held (and by whom), and
+//! why the API could not be reached.
+
+use std::future::Future;
+
+use anyhow::Context;
+use gleaner::cli::{ApiArgs, DataArgs};
+use gleaner::config::{Config, ServerConfig};
+use gleaner::daemon::client::{ApiClient, base_url_for};
+use gleaner::daemon::remote_store::RemoteStore;
+use gleaner::store::{SledStore, Store, StoreOptions};
+
+/// The API client for these arguments: `--server`/`--token` first, then the config's
+/// `[server]` (listen address and token), then the defaults.
+pub fn api_client(api: &ApiArgs, config: Option<&Config>) -> anyhow::Result<ApiClient> {
+    let defaults = ServerConfig::default();
+    let server = config.map_or(&defaults, |c| &c.server);
+    let base = match &api.server {
+        Some(url) => url.clone(),
+        None => base_url_for(server.listen),
+    };
+    let token = api.token.clone().or_else(|| server.auth_token.clone());
+    Ok(ApiClient::new(&base, token)?)
+}
+
+/// Runs one future to completion on a small runtime (the CLI is otherwise synchronous).
+pub fn block_on<F: Future>(future: F) -> anyhow::Result<F::Output> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .context("starting the async runtime")?;
+    Ok(runtime.block_on(future))
+}
+
+/// Opens the database in `--data`, or, when another gleaner (the daemon) holds it, reaches
+/// the data through that daemon's API (checked with `/healthz` first). With neither
+/// reachable, the error says why for both.
+pub fn open_store_or_daemon(data: &DataArgs) -> anyhow::Result<Box<dyn Store>> {
+    let locked = match SledStore::open_existing(&data.data, StoreOptions::default()) {
+        Ok(store) => return Ok(Box::new(store)),
+        Err(e) if e.is_locked() => e,
+        Err(e) => {
+            return Err(anyhow::Error::new(e))
+                .with_context(|| format!("opening the article store in {}", data.data.display()));
+        }
+    };
+    let remote = RemoteStore::new(api_client(&data.api, None)?)
+        .context("starting the async runtime for the API client")?;
+    match remote.check() {
+        Ok(()) => {
+            tracing::debug!(
+                api = remote.base(),
+                "database held by the daemon; using its API"
+            );
+            Ok(Box::new(remote))
+        }
+        Err(api_error) => anyhow::bail!(
+            "neither the database nor the daemon API is reachable: {locked}; and {api_error}"
+        ),
+    }
+}

@@ -1,0 +1,963 @@
+//! The recrawl schedule: each source is crawled again every `recrawl`, jittered.
+//!
+//! One loop owns the schedule. It starts crawls when they are due (each as its own task,
+//! all sharing the one crawler and therefore one politeness budget per host), records
+//! their outcome, applies reloads and shutdowns sent through a [`SchedulerHandle`], and on
+//! every turn beats the [`Heartbeat`] and pings systemd's watchdog. Because the pings come
+//! from this loop and nowhere else, a loop that hangs stops them and gets restarted.
+//!
+//! Jitter: a source is next due `recrawl × (1 ± 10 %)` after its last crawl started, and
+//! the first crawl of a newly configured source waits a random fraction of a second to a
+//! few seconds, so sources configured together drift apart instead of hitting shared
+//! hosts in lockstep forever.
+
+use std::collections::BTreeMap;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, RwLock};
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use rand::Rng;
+use serde::{Deserialize, Serialize};
+use tokio::sync::{mpsc, oneshot, watch};
+use tokio::task::JoinSet;
+use tokio::time::Instant;
+
+use crate::config::SourceConfig;
+
+use super::notify::Notifier;
+
+/// What the scheduler needs from a crawler: crawl one source once, stopping early when
+/// asked. Implemented by an adapter over the fetch crawler; tests use fakes.
+pub trait SourceCrawler: Send + Sync + 'static {
+    /// `resume` is true for the first crawl of a source after the daemon started (or the
+    /// source was added): URLs an interrupted earlier run left pending are taken up
+    /// again. Later crawls start a new cycle from the seeds, feeds and sitemaps.
+    fn crawl(
+        &self,
+        source: Arc<SourceConfig>,
+        resume: bool,
+        stop: StopToken,
+    ) -> Pin<Box<dyn Future<Output = CrawlReport> + Send + 'static>>;
+}
+
+/// The outcome of one crawl of one source.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CrawlReport {
+    /// Pages fetched (including 304 Not Modified answers).
+    pub pages: u64,
+    /// Articles stored new or updated.
+    pub articles: u64,
+    /// Pages that failed (network, HTTP errors, limits).
+    pub errors: u64,
+    /// Set when the crawl as a whole failed (e.g. the store refused a write).
+    pub failure: Option<String>,
+}
+
+/// Tells a running crawl to stop; cheap to clone.
+#[derive(Debug, Clone)]
+pub struct StopToken(watch::Receiver<bool>);
+
+impl StopToken {
+    /// True once a stop was requested.
+    pub fn is_stopped(&self) -> bool {
+        *self.0.borrow()
+    }
+
+    /// Completes when a stop is requested (or the scheduler is gone).
+    pub async fn stopped(&mut self) {
+        let _ = self.0.wait_for(|stop| *stop).await;
+    }
+
+    /// A token that is never stopped, for one-shot use.
+    pub fn never() -> StopToken {
+        let (tx, rx) = watch::channel(false);
+        // Keep the sender alive forever so `stopped()` never completes.
+        std::mem::forget(tx);
+        StopToken(rx)
+    }
+}
+
+fn stop_pair() -> (watch::Sender<bool>, StopToken) {
+    let (tx, rx) = watch::channel(false);
+    (tx, StopToken(rx))
+}
+
+/// When the scheduler loop last turned; read by `/healthz`.
+#[derive(Debug)]
+pub struct Heartbeat {
+    epoch: std::time::Instant,
+    last_ms: AtomicU64,
+}
+
+impl Default for Heartbeat {
+    fn default() -> Self {
+        Heartbeat {
+            epoch: std::time::Instant::now(),
+            last_ms: AtomicU64::new(0),
+        }
+    }
+}
+
+impl Heartbeat {
+    pub fn beat(&self) {
+        let ms = self.epoch.elapsed().as_millis() as u64;
+        self.last_ms.store(ms, Ordering::Relaxed);
+    }
+
+    /// Time since the last beat.
+    pub fn age(&self) -> Duration {
+        let now = self.epoch.elapsed().as_millis() as u64;
+        Duration::from_millis(now.saturating_sub(self.last_ms.load(Ordering::Relaxed)))
+    }
+}
+
+/// One source as `/api/sources` and `gleaner status` show it.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct SourceStatus {
+    pub name: String,
+    /// `crawling`, `scheduled`, or `stopping`.
+    pub state: String,
+    pub recrawl_seconds: u64,
+    pub last_crawl_started: Option<DateTime<Utc>>,
+    pub last_crawl_finished: Option<DateTime<Utc>>,
+    /// End of the last crawl that did not fail as a whole.
+    pub last_success: Option<DateTime<Utc>>,
+    pub next_crawl: Option<DateTime<Utc>>,
+    /// Crawls completed since the daemon started.
+    pub crawls: u64,
+    /// Totals since the daemon started.
+    pub pages: u64,
+    pub articles: u64,
+    pub errors: u64,
+    /// The last crawl's own figures.
+    pub last_pages: u64,
+    pub last_articles: u64,
+    pub last_errors: u64,
+    pub last_failure: Option<String>,
+}
+
+impl SourceStatus {
+    fn new(source: &SourceConfig) -> Self {
+        SourceStatus {
+            name: source.name.to_string(),
+            state: "scheduled".to_string(),
+            recrawl_seconds: source.recrawl.get().as_secs(),
+            last_crawl_started: None,
+            last_crawl_finished: None,
+            last_success: None,
+            next_crawl: None,
+            crawls: 0,
+            pages: 0,
+            articles: 0,
+            errors: 0,
+            last_pages: 0,
+            last_articles: 0,
+            last_errors: 0,
+            last_failure: None,
+        }
+    }
+}
+
+/// What a reload changed.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ReloadSummary {
+    pub added: Vec<String>,
+    pub removed: Vec<String>,
+    pub changed: Vec<String>,
+}
+
+/// How shutdown went.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ShutdownSummary {
+    /// Crawls that finished within the deadline.
+    pub finished: usize,
+    /// Crawls abandoned at the deadline.
+    pub abandoned: usize,
+}
+
+enum Command {
+    Reload {
+        sources: Vec<SourceConfig>,
+        reply: oneshot::Sender<ReloadSummary>,
+    },
+    Shutdown {
+        deadline: Duration,
+        reply: oneshot::Sender<ShutdownSummary>,
+    },
+}
+
+/// State shared between the loop and its readers.
+#[derive(Debug, Default)]
+struct Shared {
+    statuses: RwLock<BTreeMap<String, SourceStatus>>,
+    heartbeat: Heartbeat,
+}
+
+/// Talks to a running scheduler; cheap to clone.
+#[derive(Clone)]
+pub struct SchedulerHandle {
+    commands: mpsc::Sender<Command>,
+    shared: Arc<Shared>,
+    /// Heartbeat age beyond which the loop counts as hung; see [`SchedulerHandle::stale_after`].
+    stale_after: Duration,
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("the scheduler has stopped")]
+pub struct SchedulerGone;
+
+impl SchedulerHandle {
+    /// Every source's status, by name.
+    pub fn statuses(&self) -> Vec<SourceStatus> {
+        match self.shared.statuses.read() {
+            Ok(s) => s.values().cloned().collect(),
+            Err(poisoned) => poisoned.into_inner().values().cloned().collect(),
+        }
+    }
+
+    pub fn heartbeat_age(&self) -> Duration {
+        self.shared.heartbeat.age()
+    }
+
+    /// True when the loop turned recently enough.
+    pub fn is_alive(&self) -> bool {
+        self.heartbeat_age() <= self.stale_after()
+    }
+
+    /// A few ticks, at least 10 s: long enough that a busy machine is not called hung.
+    pub fn stale_after(&self) -> Duration {
+        self.stale_after
+    }
+
+    /// Tests call a loop hung sooner than 10 s.
+    #[cfg(test)]
+    pub(crate) fn with_stale_after(mut self, stale_after: Duration) -> Self {
+        self.stale_after = stale_after;
+        self
+    }
+
+    /// Replaces the set of sources: added ones are scheduled, removed ones stopped,
+    /// changed ones crawled again soon with their new definition.
+    pub async fn reload(&self, sources: Vec<SourceConfig>) -> Result<ReloadSummary, SchedulerGone> {
+        let (reply, answer) = oneshot::channel();
+        self.commands
+            .send(Command::Reload { sources, reply })
+            .await
+            .map_err(|_| SchedulerGone)?;
+        answer.await.map_err(|_| SchedulerGone)
+    }
+
+    /// Stops scheduling, asks running crawls to stop, waits up to `deadline` for them,
+    /// abandons the rest, and ends the loop.
+    pub async fn shutdown(&self, deadline: Duration) -> Result<ShutdownSummary, SchedulerGone> {
+        let (reply, answer) = oneshot::channel();
+        self.commands
+            .send(Command::Shutdown { deadline, reply })
+            .await
+            .map_err(|_| SchedulerGone)?;
+        answer.await.map_err(|_| SchedulerGone)
+    }
+}
+
+/// A configured source and its place in the schedule.
+struct Slot {
+    config: Arc<SourceConfig>,
+    /// Distinguishes a source from a later one with the same name (removed, re-added).
+    generation: u64,
+    next_due: Instant,
+    running: Option<watch::Sender<bool>>,
+    /// The definition changed during a crawl: crawl again as soon as it ends.
+    rerun: bool,
+    /// No crawl of this slot has started yet.
+    fresh: bool,
+}
+
+type Finished = (String, u64, CrawlReport);
+
+/// The schedule loop; see the module docs.
+pub struct Scheduler<C: SourceCrawler> {
+    crawler: Arc<C>,
+    notifier: Notifier,
+    shared: Arc<Shared>,
+    commands: mpsc::Receiver<Command>,
+    slots: BTreeMap<String, Slot>,
+    running: JoinSet<Finished>,
+    next_generation: u64,
+    tick: Duration,
+    /// Longest wait before a new source's first crawl.
+    first_crawl_spread: Duration,
+    /// The sources given to `new`, scheduled when the loop starts.
+    initial_sources: Option<Vec<SourceConfig>>,
+}
+
+impl<C: SourceCrawler> Scheduler<C> {
+    /// A scheduler for `sources`; run it with [`Scheduler::run`] and steer it through the
+    /// handle. The loop turns at least every second, and twice per watchdog interval.
+    pub fn new(
+        crawler: Arc<C>,
+        sources: Vec<SourceConfig>,
+        notifier: Notifier,
+    ) -> (Self, SchedulerHandle) {
+        let tick = match notifier.watchdog_interval() {
+            Some(interval) => {
+                (interval / 2).clamp(Duration::from_millis(10), Duration::from_secs(1))
+            }
+            None => Duration::from_secs(1),
+        };
+        let (tx, rx) = mpsc::channel(8);
+        let shared = Arc::new(Shared::default());
+        shared.heartbeat.beat();
+        // Visible at once (API, STATUS=), although they are scheduled when the loop starts.
+        if let Ok(mut statuses) = shared.statuses.write() {
+            for source in &sources {
+                statuses.insert(source.name.to_string(), SourceStatus::new(source));
+            }
+        }
+        let scheduler = Scheduler {
+            crawler,
+            notifier,
+            shared: shared.clone(),
+            commands: rx,
+            slots: BTreeMap::new(),
+            running: JoinSet::new(),
+            next_generation: 0,
+            tick,
+            first_crawl_spread: Duration::from_secs(2),
+            initial_sources: Some(sources),
+        };
+        let handle = SchedulerHandle {
+            commands: tx,
+            shared,
+            stale_after: (tick * 3).max(Duration::from_secs(10)),
+        };
+        (scheduler, handle)
+    }
+
+    /// Runs until shut down through the handle (or until every handle is dropped, which
+    /// is treated as a shutdown with no grace period).
+    pub async fn run(mut self) {
+        if let Some(sources) = self.initial_sources.take() {
+            self.apply_sources(sources);
+        }
+        let mut last_ping = std::time::Instant::now();
+        let ping_every = self.notifier.watchdog_interval();
+        self.notifier.watchdog();
+        loop {
+            self.shared.heartbeat.beat();
+            if let Some(every) = ping_every {
+                if last_ping.elapsed() >= every / 2 {
+                    self.notifier.watchdog();
+                    last_ping = std::time::Instant::now();
+                }
+            }
+            self.start_due();
+
+            let wake = self
+                .slots
+                .values()
+                .filter(|s| s.running.is_none())
+                .map(|s| s.next_due)
+                .min()
+                .map_or(Instant::now() + self.tick, |due| {
+                    due.min(Instant::now() + self.tick)
+                });
+            tokio::select! {
+                _ = tokio::time::sleep_until(wake) => {}
+                Some(done) = self.running.join_next(), if !self.running.is_empty() => {
+                    match done {
+                        Ok((name, generation, report)) => self.finish(&name, generation, report),
+                        Err(e) => tracing::error!(error = %e, "a crawl task failed"),
+                    }
+                }
+                command = self.commands.recv() => match command {
+                    Some(Command::Reload { sources, reply }) => {
+                        let summary = self.apply_sources(sources);
+                        let _ = reply.send(summary);
+                    }
+                    Some(Command::Shutdown { deadline, reply }) => {
+                        let summary = self.stop_all(deadline).await;
+                        let _ = reply.send(summary);
+                        return;
+                    }
+                    None => {
+                        self.stop_all(Duration::ZERO).await;
+                        return;
+                    }
+                },
+            }
+        }
+    }
+
+    /// Starts every idle source whose time has come.
+    fn start_due(&mut self) {
+        let now = Instant::now();
+        let due: Vec<String> = self
+            .slots
+            .iter()
+            .filter(|(_, s)| s.running.is_none() && s.next_due <= now)
+            .map(|(name, _)| name.clone())
+            .collect();
+        for name in due {
+            let Some(slot) = self.slots.get_mut(&name) else {
+                continue;
+            };
+            let (stop_tx, stop) = stop_pair();
+            slot.running = Some(stop_tx);
+            slot.rerun = false;
+            let generation = slot.generation;
+            let config = slot.config.clone();
+            let recrawl = config.recrawl.get();
+            slot.next_due = now + jittered(recrawl);
+            let next_due = slot.next_due;
+            let resume = std::mem::replace(&mut slot.fresh, false);
+            tracing::info!(source = %name, resume, "crawl started");
+            self.update_status(&name, |s| {
+                s.state = "crawling".to_string();
+                s.last_crawl_started = Some(Utc::now());
+                s.next_crawl = Some(wall_clock_at(next_due));
+            });
+            let crawl = self.crawler.crawl(config, resume, stop);
+            self.running
+                .spawn(async move { (name, generation, crawl.await) });
+        }
+    }
+
+    /// Records a finished crawl and schedules the next one.
+    fn finish(&mut self, name: &str, generation: u64, report: CrawlReport) {
+        let Some(slot) = self
+            .slots
+            .get_mut(name)
+            .filter(|s| s.generation == generation)
+        else {
+            tracing::info!(source = %name, pages = report.pages, "crawl of a removed source ended");
+            return;
+        };
+        slot.running = None;
+        if slot.rerun {
+            slot.next_due = Instant::now();
+        }
+        let next_due = slot.next_due;
+        match &report.failure {
+            Some(failure) => tracing::warn!(
+                source = %name, pages = report.pages, articles = report.articles,
+                errors = report.errors, failure = %failure, "crawl failed"
+            ),
+            None => tracing::info!(
+                source = %name, pages = report.pages, articles = report.articles,
+                errors = report.errors, "crawl finished"
+            ),
+        }
+        self.update_status(name, |s| {
+            let now = Utc::now();
+            s.state = "scheduled".to_string();
+            s.last_crawl_finished = Some(now);
+            if report.failure.is_none() {
+                s.last_success = Some(now);
+            }
+            s.next_crawl = Some(wall_clock_at(next_due));
+            s.crawls += 1;
+            s.pages += report.pages;
+            s.articles += report.articles;
+            s.errors += report.errors;
+            s.last_pages = report.pages;
+            s.last_articles = report.articles;
+            s.last_errors = report.errors;
+            s.last_failure = report.failure.clone();
+        });
+    }
+
+    /// Makes `sources` the configured set; see [`SchedulerHandle::reload`].
+    fn apply_sources(&mut self, sources: Vec<SourceConfig>) -> ReloadSummary {
+        let mut summary = ReloadSummary::default();
+        let mut incoming: BTreeMap<String, SourceConfig> = sources
+            .into_iter()
+            .map(|s| (s.name.to_string(), s))
+            .collect();
+
+        let names: Vec<String> = self.slots.keys().cloned().collect();
+        for name in names {
+            match incoming.remove(&name) {
+                None => {
+                    if let Some(slot) = self.slots.remove(&name) {
+                        if let Some(stop) = slot.running {
+                            let _ = stop.send(true);
+                        }
+                    }
+                    self.remove_status(&name);
+                    tracing::info!(source = %name, "source removed");
+                    summary.removed.push(name);
+                }
+                Some(new) => {
+                    let first_delay = self.first_delay();
+                    let Some(slot) = self.slots.get_mut(&name) else {
+                        continue;
+                    };
+                    if same_definition(&slot.config, &new) {
+                        continue;
+                    }
+                    let only_interval = same_definition(
+                        &slot.config,
+                        &SourceConfig {
+                            recrawl: slot.config.recrawl,
+                            ..new.clone()
+                        },
+                    );
+                    let recrawl = new.recrawl.get();
+                    slot.config = Arc::new(new);
+                    if only_interval {
+                        // Keep the rhythm; only the period changes.
+                        if slot.running.is_none() {
+                            slot.next_due = slot.next_due.min(Instant::now() + jittered(recrawl));
+                        }
+                    } else if slot.running.is_some() {
+                        slot.rerun = true;
+                    } else {
+                        slot.next_due = Instant::now() + first_delay;
+                    }
+                    let next_due = slot.next_due;
+                    let running = slot.running.is_some();
+                    self.update_status(&name, |s| {
+                        s.recrawl_seconds = recrawl.as_secs();
+                        if !running {
+                            s.next_crawl = Some(wall_clock_at(next_due));
+                        }
+                    });
+                    tracing::info!(source = %name, "source changed");
+                    summary.changed.push(name);
+                }
+            }
+        }
+
+        for (name, config) in incoming {
+            let next_due = Instant::now() + self.first_delay();
+            let mut status = SourceStatus::new(&config);
+            status.next_crawl = Some(wall_clock_at(next_due));
+            self.set_status(&name, status);
+            self.slots.insert(
+                name.clone(),
+                Slot {
+                    config: Arc::new(config),
+                    generation: self.next_generation,
+                    next_due,
+                    running: None,
+                    rerun: false,
+                    fresh: true,
+                },
+            );
+            self.next_generation += 1;
+            tracing::info!(source = %name, "source added");
+            summary.added.push(name);
+        }
+        summary
+    }
+
+    /// Asks every crawl to stop and waits for them up to `deadline`.
+    async fn stop_all(&mut self, deadline: Duration) -> ShutdownSummary {
+        for (name, slot) in &self.slots {
+            if let Some(stop) = &slot.running {
+                let _ = stop.send(true);
+                tracing::info!(source = %name, "stopping crawl");
+            }
+        }
+        let names: Vec<String> = self.slots.keys().cloned().collect();
+        for name in &names {
+            self.update_status(name, |s| {
+                s.state = "stopping".to_string();
+                s.next_crawl = None;
+            });
+        }
+        let mut summary = ShutdownSummary::default();
+        let give_up = Instant::now() + deadline;
+        while !self.running.is_empty() {
+            self.shared.heartbeat.beat();
+            self.notifier.watchdog();
+            let next = tokio::time::timeout_at(
+                give_up.min(Instant::now() + self.tick),
+                self.running.join_next(),
+            )
+            .await;
+            match next {
+                Ok(Some(Ok((name, generation, report)))) => {
+                    summary.finished += 1;
+                    self.finish(&name, generation, report);
+                }
+                Ok(Some(Err(e))) => {
+                    summary.finished += 1;
+                    tracing::error!(error = %e, "a crawl task failed");
+                }
+                Ok(None) => break,
+                Err(_) if Instant::now() < give_up => continue,
+                Err(_) => {
+                    summary.abandoned = self.running.len();
+                    tracing::warn!(
+                        crawls = summary.abandoned,
+                        deadline_ms = deadline.as_millis() as u64,
+                        "abandoning crawls still running at the shutdown deadline"
+                    );
+                    self.running.shutdown().await;
+                    break;
+                }
+            }
+        }
+        summary
+    }
+
+    fn first_delay(&self) -> Duration {
+        if self.first_crawl_spread.is_zero() {
+            return Duration::ZERO;
+        }
+        rand::rng().random_range(Duration::ZERO..self.first_crawl_spread)
+    }
+
+    fn update_status(&self, name: &str, f: impl FnOnce(&mut SourceStatus)) {
+        let mut statuses = match self.shared.statuses.write() {
+            Ok(s) => s,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        if let Some(status) = statuses.get_mut(name) {
+            f(status);
+        }
+    }
+
+    fn set_status(&self, name: &str, status: SourceStatus) {
+        let mut statuses = match self.shared.statuses.write() {
+            Ok(s) => s,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        statuses.insert(name.to_string(), status);
+    }
+
+    fn remove_status(&self, name: &str) {
+        let mut statuses = match self.shared.statuses.write() {
+            Ok(s) => s,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        statuses.remove(name);
+    }
+}
+
+/// `period × (1 ± 10 %)`, never zero.
+fn jittered(period: Duration) -> Duration {
+    let factor: f64 = rand::rng().random_range(0.9..=1.1);
+    period.mul_f64(factor).max(Duration::from_millis(1))
+}
+
+/// The wall-clock time of a future monotonic instant, for display.
+fn wall_clock_at(instant: Instant) -> DateTime<Utc> {
+    let ahead = instant.saturating_duration_since(Instant::now());
+    Utc::now() + chrono::Duration::from_std(ahead).unwrap_or(chrono::Duration::zero())
+}
+
+/// Two source definitions are the same when they serialise the same (regexes compare by
+/// their text).
+fn same_definition(a: &SourceConfig, b: &SourceConfig) -> bool {
+    match (serde_json::to_value(a), serde_json::to_value(b)) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Mutex;
+
+    /// Records every crawl; each takes `work` unless stopped, or ignores stops if `stubborn`.
+    /// With `hang`, starting a crawl blocks the calling thread (the scheduler loop) that long.
+    struct FakeCrawler {
+        crawls: Mutex<Vec<(String, std::time::Instant)>>,
+        work: Duration,
+        stubborn: bool,
+        hang: Option<Duration>,
+    }
+
+    impl FakeCrawler {
+        fn new(work: Duration, stubborn: bool) -> Arc<Self> {
+            Arc::new(FakeCrawler {
+                crawls: Mutex::new(Vec::new()),
+                work,
+                stubborn,
+                hang: None,
+            })
+        }
+        fn count(&self, name: &str) -> usize {
+            self.crawls
+                .lock()
+                .expect("lock")
+                .iter()
+                .filter(|(n, _)| n == name)
+                .count()
+        }
+    }
+
+    impl SourceCrawler for FakeCrawler {
+        fn crawl(
+            &self,
+            source: Arc<SourceConfig>,
+            resume: bool,
+            mut stop: StopToken,
+        ) -> Pin<Box<dyn Future<Output = CrawlReport> + Send + 'static>> {
+            let first = self.count(source.name.as_str()) == 0;
+            assert_eq!(resume, first, "only the first crawl resumes");
+            self.crawls
+                .lock()
+                .expect("lock")
+                .push((source.name.to_string(), std::time::Instant::now()));
+            if let Some(hang) = self.hang {
+                std::thread::sleep(hang);
+            }
+            let work = self.work;
+            let stubborn = self.stubborn;
+            Box::pin(async move {
+                if stubborn {
+                    tokio::time::sleep(work).await;
+                } else {
+                    tokio::select! {
+                        _ = tokio::time::sleep(work) => {}
+                        _ = stop.stopped() => {}
+                    }
+                }
+                CrawlReport {
+                    pages: 3,
+                    articles: 2,
+                    errors: 1,
+                    failure: None,
+                }
+            })
+        }
+    }
+
+    fn source(name: &str, recrawl: &str) -> SourceConfig {
+        let mut s = SourceConfig::from_seeds(
+            name.parse().expect("name"),
+            vec![format!("http://{name}.test/").parse().expect("url")],
+        );
+        s.recrawl = recrawl.parse().expect("duration");
+        s
+    }
+
+    fn start(
+        crawler: Arc<FakeCrawler>,
+        sources: Vec<SourceConfig>,
+    ) -> (SchedulerHandle, tokio::task::JoinHandle<()>) {
+        let (mut scheduler, handle) = Scheduler::new(crawler, sources, Notifier::disabled());
+        scheduler.first_crawl_spread = Duration::from_millis(20);
+        (handle, tokio::spawn(scheduler.run()))
+    }
+
+    async fn wait_until(what: &str, mut f: impl FnMut() -> bool) {
+        let give_up = Instant::now() + Duration::from_secs(10);
+        while !f() {
+            assert!(Instant::now() < give_up, "timed out waiting for {what}");
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+    }
+
+    #[tokio::test]
+    async fn sources_are_recrawled_on_their_own_schedule() {
+        let crawler = FakeCrawler::new(Duration::from_millis(5), false);
+        let (handle, task) = start(
+            crawler.clone(),
+            vec![source("fast", "150ms"), source("slow", "1h")],
+        );
+        wait_until("three crawls of the fast source", || {
+            crawler.count("fast") >= 3
+        })
+        .await;
+        assert_eq!(crawler.count("slow"), 1, "slow source crawled once only");
+
+        let fast: Vec<std::time::Instant> = crawler
+            .crawls
+            .lock()
+            .expect("lock")
+            .iter()
+            .filter(|(n, _)| n == "fast")
+            .map(|(_, t)| *t)
+            .collect();
+        for pair in fast.windows(2) {
+            let gap = pair[1] - pair[0];
+            // 150 ms ± 10 % jitter, plus scheduling slack.
+            assert!(
+                gap >= Duration::from_millis(130),
+                "recrawl too early: {gap:?}"
+            );
+        }
+
+        let statuses = handle.statuses();
+        let slow = statuses
+            .iter()
+            .find(|s| s.name == "slow")
+            .expect("slow status");
+        assert_eq!(slow.crawls, 1);
+        assert_eq!((slow.pages, slow.articles, slow.errors), (3, 2, 1));
+        assert!(slow.last_success.is_some());
+        let next = slow.next_crawl.expect("next crawl known");
+        let ahead = next - Utc::now();
+        assert!(
+            ahead > chrono::Duration::minutes(50),
+            "next crawl {ahead:?} ahead"
+        );
+        assert!(handle.is_alive());
+
+        handle
+            .shutdown(Duration::from_secs(1))
+            .await
+            .expect("shutdown");
+        task.await.expect("loop ends");
+    }
+
+    #[tokio::test]
+    async fn reload_adds_removes_and_changes_sources() {
+        let crawler = FakeCrawler::new(Duration::from_millis(5), false);
+        let (handle, task) = start(crawler.clone(), vec![source("a", "1h"), source("b", "1h")]);
+        wait_until("first crawls", || {
+            crawler.count("a") == 1 && crawler.count("b") == 1
+        })
+        .await;
+        wait_until("crawls finished", || {
+            handle.statuses().iter().all(|s| s.crawls == 1)
+        })
+        .await;
+
+        let mut changed_b = source("b", "1h");
+        changed_b
+            .seeds
+            .push("http://b.test/more".parse().expect("url"));
+        let summary = handle
+            .reload(vec![changed_b, source("c", "1h")])
+            .await
+            .expect("reload");
+        assert_eq!(summary.added, vec!["c".to_string()]);
+        assert_eq!(summary.removed, vec!["a".to_string()]);
+        assert_eq!(summary.changed, vec!["b".to_string()]);
+
+        wait_until("new source crawled", || crawler.count("c") == 1).await;
+        wait_until("changed source crawled again", || crawler.count("b") == 2).await;
+        let names: Vec<String> = handle.statuses().into_iter().map(|s| s.name).collect();
+        assert_eq!(names, vec!["b".to_string(), "c".to_string()]);
+
+        // Same definition again: nothing to do.
+        let mut again_b = source("b", "1h");
+        again_b
+            .seeds
+            .push("http://b.test/more".parse().expect("url"));
+        let summary = handle
+            .reload(vec![again_b, source("c", "1h")])
+            .await
+            .expect("reload");
+        assert_eq!(summary, ReloadSummary::default());
+
+        handle
+            .shutdown(Duration::from_secs(1))
+            .await
+            .expect("shutdown");
+        task.await.expect("loop ends");
+        assert_eq!(crawler.count("a"), 1, "removed source not crawled again");
+    }
+
+    #[tokio::test]
+    async fn shutdown_lets_cooperative_crawls_finish_and_abandons_stuck_ones() {
+        let cooperative = FakeCrawler::new(Duration::from_secs(3600), false);
+        let (handle, task) = start(cooperative.clone(), vec![source("a", "1h")]);
+        wait_until("crawl running", || cooperative.count("a") == 1).await;
+        let summary = handle
+            .shutdown(Duration::from_secs(5))
+            .await
+            .expect("shutdown");
+        assert_eq!(
+            summary,
+            ShutdownSummary {
+                finished: 1,
+                abandoned: 0
+            }
+        );
+        task.await.expect("loop ends");
+
+        let stubborn = FakeCrawler::new(Duration::from_secs(3600), true);
+        let (handle, task) = start(stubborn.clone(), vec![source("a", "1h")]);
+        wait_until("crawl running", || stubborn.count("a") == 1).await;
+        let began = Instant::now();
+        let summary = handle
+            .shutdown(Duration::from_millis(300))
+            .await
+            .expect("shutdown");
+        assert_eq!(
+            summary,
+            ShutdownSummary {
+                finished: 0,
+                abandoned: 1
+            }
+        );
+        assert!(
+            began.elapsed() < Duration::from_secs(3),
+            "deadline not kept"
+        );
+        task.await.expect("loop ends");
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_hung_loop_stops_its_heartbeat() {
+        let crawler = Arc::new(FakeCrawler {
+            crawls: Mutex::new(Vec::new()),
+            work: Duration::from_millis(5),
+            stubborn: false,
+            hang: Some(Duration::from_millis(800)),
+        });
+        let (mut scheduler, handle) = Scheduler::new(
+            crawler.clone(),
+            vec![source("a", "1h")],
+            Notifier::disabled(),
+        );
+        scheduler.first_crawl_spread = Duration::from_millis(1);
+        let handle = handle.with_stale_after(Duration::from_millis(200));
+        let task = tokio::spawn(scheduler.run());
+        wait_until("the crawl that hangs the loop", || crawler.count("a") == 1).await;
+        tokio::time::sleep(Duration::from_millis(400)).await;
+        // The watchdog ping and this heartbeat come from the same loop turn, so a loop
+        // stuck like this also stops pinging systemd.
+        assert!(
+            !handle.is_alive(),
+            "heartbeat age {:?}",
+            handle.heartbeat_age()
+        );
+        wait_until("the loop to recover", || handle.is_alive()).await;
+        handle
+            .shutdown(Duration::from_secs(1))
+            .await
+            .expect("shutdown");
+        task.await.expect("loop ends");
+    }
+
+    #[test]
+    fn configured_sources_are_listed_before_the_loop_runs() {
+        let crawler = FakeCrawler::new(Duration::from_millis(5), false);
+        let (_scheduler, handle) = Scheduler::new(
+            crawler,
+            vec![source("a", "1h"), source("b", "1h")],
+            Notifier::disabled(),
+        );
+        let names: Vec<String> = handle.statuses().into_iter().map(|s| s.name).collect();
+        assert_eq!(names, vec!["a".to_string(), "b".to_string()]);
+    }
+
+    #[test]
+    fn jitter_stays_within_ten_percent() {
+        for _ in 0..200 {
+            let d = jittered(Duration::from_secs(100));
+            assert!(
+                d >= Duration::from_secs(90) && d <= Duration::from_secs(110),
+                "{d:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn heartbeat_ages() {
+        let h = Heartbeat::default();
+        h.beat();
+        assert!(h.age() < Duration::from_secs(1));
+    }
+}

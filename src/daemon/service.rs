@@ -1,0 +1,321 @@
+//! Start-up, the signal loop and shutdown of `gleaner run`; see the [module docs](super).
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::Utc;
+use tokio::net::TcpListener;
+use tokio::signal::unix::{SignalKind, signal};
+
+use crate::config::{Config, ConfigError, CrawlerConfig};
+use crate::fetch::crawler::{CrawlError, Crawler};
+use crate::store::{SledStore, Store, StoreError, StoreOptions};
+
+use super::api::{self, ApiState};
+use super::jobs::CrawlerJobs;
+use super::notify::Notifier;
+use super::scheduler::{Scheduler, SchedulerHandle};
+
+/// How often `STATUS=` is refreshed with live counts.
+const STATUS_INTERVAL: Duration = Duration::from_secs(10);
+/// How long open API connections get to finish once shutdown reaches the API.
+const API_DRAIN_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// Why the daemon could not start or had to stop.
+#[derive(Debug, thiserror::Error)]
+pub enum DaemonError {
+    #[error("cannot open the store at {}: {source}", path.display())]
+    Store {
+        path: PathBuf,
+        #[source]
+        source: StoreError,
+    },
+    #[error("cannot start the crawler: {0}")]
+    Crawler(#[from] CrawlError),
+    #[error("cannot listen on {addr} (server.listen): {source}")]
+    Listen {
+        addr: std::net::SocketAddr,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("cannot install a handler for {signal}: {source}")]
+    Signal {
+        signal: &'static str,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("the API server failed: {0}")]
+    Api(#[source] std::io::Error),
+    #[error("the scheduler stopped unexpectedly")]
+    SchedulerStopped,
+    #[error("flushing the store at shutdown failed: {0}")]
+    Flush(#[source] StoreError),
+    #[error("a background task failed: {0}")]
+    Task(String),
+}
+
+/// Runs the daemon with `config` (read from `config_path`, which SIGHUP reads again) until
+/// SIGTERM or SIGINT. Returns `Ok` after a clean stop.
+pub async fn run(config_path: &Path, config: Config) -> Result<(), DaemonError> {
+    let notifier = Notifier::from_env();
+    let store_path = config.store.resolved_path();
+    let store = open_store(&store_path, StoreOptions::from(&config.store)).await?;
+    tracing::info!(path = %store_path.display(), "store open");
+
+    let crawler = Crawler::new(&config.crawler, Arc::clone(&store))?;
+    let jobs = Arc::new(CrawlerJobs::new(
+        Arc::clone(&crawler),
+        config.crawler.clone(),
+    ));
+
+    let listen = config.server.listen;
+    let listener = TcpListener::bind(listen)
+        .await
+        .map_err(|source| DaemonError::Listen {
+            addr: listen,
+            source,
+        })?;
+    let bound = listener.local_addr().unwrap_or(listen);
+
+    // Signals are installed before READY=1 so a reload or stop sent right after start-up
+    // is never lost to the default action (which for SIGHUP would kill the process).
+    let mut sigterm = install(SignalKind::terminate(), "SIGTERM")?;
+    let mut sigint = install(SignalKind::interrupt(), "SIGINT")?;
+    let mut sighup = install(SignalKind::hangup(), "SIGHUP")?;
+
+    let (scheduler, handle) =
+        Scheduler::new(Arc::clone(&jobs), config.sources.clone(), notifier.clone());
+    let mut scheduler_task = tokio::spawn(scheduler.run());
+
+    let state = ApiState::new(
+        Arc::clone(&store),
+        handle.clone(),
+        crawler.stats(),
+        config.server.auth_token.clone(),
+    );
+    let (api_stop_tx, api_stop_rx) = tokio::sync::oneshot::channel::<()>();
+    let mut api_task = tokio::spawn(async move {
+        axum::serve(listener, api::router(state))
+            .with_graceful_shutdown(async move {
+                let _ = api_stop_rx.await;
+            })
+            .await
+    });
+
+    tracing::info!(
+        listen = %bound,
+        sources = config.sources.len(),
+        auth = config.server.auth_token.is_some(),
+        "gleaner daemon ready"
+    );
+    notifier.ready(&status_line(&handle, &store).await);
+
+    let mut config = config;
+    let mut status_timer = tokio::time::interval(STATUS_INTERVAL);
+    status_timer.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let stop_signal = loop {
+        tokio::select! {
+            _ = sigterm.recv() => break "SIGTERM",
+            _ = sigint.recv() => break "SIGINT",
+            _ = sighup.recv() => {
+                notifier.reloading();
+                reload(config_path, &mut config, &handle, &jobs).await;
+                notifier.ready(&status_line(&handle, &store).await);
+            }
+            _ = status_timer.tick() => notifier.status(&status_line(&handle, &store).await),
+            result = &mut api_task => {
+                notifier.stopping("API server failed");
+                return Err(match result {
+                    Ok(Ok(())) => DaemonError::Task("the API server stopped unexpectedly".into()),
+                    Ok(Err(e)) => DaemonError::Api(e),
+                    Err(e) => DaemonError::Task(e.to_string()),
+                });
+            }
+            _ = &mut scheduler_task => {
+                notifier.stopping("scheduler stopped unexpectedly");
+                return Err(DaemonError::SchedulerStopped);
+            }
+        }
+    };
+
+    let deadline = config.server.shutdown_timeout.get();
+    tracing::info!(
+        signal = stop_signal,
+        deadline_ms = deadline.as_millis() as u64,
+        "shutting down: no new crawls, waiting for running ones"
+    );
+    notifier.stopping("stopping: finishing crawls");
+    tokio::select! {
+        result = handle.shutdown(deadline) => match result {
+            Ok(summary) => tracing::info!(
+                finished = summary.finished,
+                abandoned = summary.abandoned,
+                "crawls stopped"
+            ),
+            Err(e) => tracing::warn!(error = %e, "scheduler was already gone at shutdown"),
+        },
+        _ = sigterm.recv() => tracing::warn!("second SIGTERM: not waiting for crawls any longer"),
+        _ = sigint.recv() => tracing::warn!("second SIGINT: not waiting for crawls any longer"),
+    }
+    scheduler_task.abort();
+
+    let _ = api_stop_tx.send(());
+    match tokio::time::timeout(API_DRAIN_TIMEOUT, &mut api_task).await {
+        Ok(Ok(Ok(()))) => {}
+        Ok(Ok(Err(e))) => tracing::warn!(error = %e, "API server ended with an error"),
+        Ok(Err(e)) => tracing::warn!(error = %e, "API server task failed"),
+        Err(_) => {
+            tracing::warn!("API connections still open after the drain timeout; closing them");
+            api_task.abort();
+        }
+    }
+
+    // The crawler holds a reference to the store; flush through ours and let both go.
+    let flush_store = Arc::clone(&store);
+    tokio::task::spawn_blocking(move || flush_store.flush())
+        .await
+        .map_err(|e| DaemonError::Task(e.to_string()))?
+        .map_err(DaemonError::Flush)?;
+    drop(jobs);
+    drop(crawler);
+    drop(store);
+    tracing::info!("store flushed; gleaner daemon stopped");
+    Ok(())
+}
+
+async fn open_store(path: &Path, options: StoreOptions) -> Result<Arc<dyn Store>, DaemonError> {
+    let owned = path.to_path_buf();
+    let opened = tokio::task::spawn_blocking(move || SledStore::open(&owned, options))
+        .await
+        .map_err(|e| DaemonError::Task(e.to_string()))?;
+    match opened {
+        Ok(store) => Ok(Arc::new(store)),
+        Err(source) => Err(DaemonError::Store {
+            path: path.to_path_buf(),
+            source,
+        }),
+    }
+}
+
+fn install(
+    kind: SignalKind,
+    name: &'static str,
+) -> Result<tokio::signal::unix::Signal, DaemonError> {
+    signal(kind).map_err(|source| DaemonError::Signal {
+        signal: name,
+        source,
+    })
+}
+
+/// Re-reads the config; applies what can change at run time, keeps the rest.
+async fn reload(
+    config_path: &Path,
+    current: &mut Config,
+    scheduler: &SchedulerHandle,
+    jobs: &CrawlerJobs,
+) {
+    tracing::info!(config = %config_path.display(), "SIGHUP: reloading configuration");
+    let new = match load_config(config_path).await {
+        Ok(new) => new,
+        Err(e) => {
+            tracing::error!(
+                error = %e,
+                "new configuration is invalid; still running on the previous one"
+            );
+            return;
+        }
+    };
+    for section in sections_needing_restart(current, &new) {
+        tracing::warn!(
+            section,
+            "changes to [{section}] take effect after a restart; keeping the running values"
+        );
+    }
+    jobs.set_defaults(new.crawler.clone());
+    match scheduler.reload(new.sources.clone()).await {
+        Ok(summary) => tracing::info!(
+            added = ?summary.added,
+            removed = ?summary.removed,
+            changed = ?summary.changed,
+            sources = new.sources.len(),
+            "configuration reloaded"
+        ),
+        Err(e) => {
+            tracing::error!(error = %e, "cannot apply the new sources");
+            return;
+        }
+    }
+    // Keep the parts that need a restart as they run, so a later reload compares against
+    // what is really in effect.
+    current.crawler = with_source_defaults(&current.crawler, &new.crawler);
+    current.sources = new.sources;
+}
+
+/// Reads the config file off the async workers (it is small, but the disk may not be).
+async fn load_config(path: &Path) -> Result<Config, ConfigError> {
+    let owned = path.to_path_buf();
+    match tokio::task::spawn_blocking(move || Config::load(&owned)).await {
+        Ok(result) => result,
+        Err(e) => Err(ConfigError::Read {
+            path: path.to_path_buf(),
+            source: std::io::Error::other(e.to_string()),
+        }),
+    }
+}
+
+/// Which sections of `new` differ from `old` in ways a reload cannot apply.
+fn sections_needing_restart(old: &Config, new: &Config) -> Vec<&'static str> {
+    let mut sections = Vec::new();
+    if json(&old.server) != json(&new.server) {
+        sections.push("server");
+    }
+    if json(&old.store) != json(&new.store) {
+        sections.push("store");
+    }
+    let defaults = CrawlerConfig::default();
+    if json(&with_source_defaults(&old.crawler, &defaults))
+        != json(&with_source_defaults(&new.crawler, &defaults))
+    {
+        sections.push("crawler");
+    }
+    sections
+}
+
+fn json<T: serde::Serialize>(value: &T) -> Option<serde_json::Value> {
+    serde_json::to_value(value).ok()
+}
+
+/// `running` with the per-source defaults (`max_depth`, `max_pages`, `min_delay`) of
+/// `from`. Those apply to the next crawl after a reload; the other `[crawler]` keys
+/// configure the shared HTTP client and politeness and need a restart.
+fn with_source_defaults(running: &CrawlerConfig, from: &CrawlerConfig) -> CrawlerConfig {
+    CrawlerConfig {
+        max_depth: from.max_depth,
+        max_pages: from.max_pages,
+        min_delay: from.min_delay,
+        ..running.clone()
+    }
+}
+
+/// One line for `systemctl status`: sources, crawls running, store counts.
+async fn status_line(scheduler: &SchedulerHandle, store: &Arc<dyn Store>) -> String {
+    let statuses = scheduler.statuses();
+    let crawling = statuses.iter().filter(|s| s.state == "crawling").count();
+    let store = Arc::clone(store);
+    let stats = tokio::task::spawn_blocking(move || store.stats(Utc::now())).await;
+    let counts = match stats {
+        Ok(Ok(s)) => format!(
+            "{} articles, {} pending, {} leased",
+            s.articles, s.pending, s.leased
+        ),
+        _ => "store not answering".to_string(),
+    };
+    format!(
+        "{} source{} ({} crawling); {}",
+        statuses.len(),
+        if statuses.len() == 1 { "" } else { "s" },
+        crawling,
+        counts
+    )
+}

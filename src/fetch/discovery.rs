@@ -1,0 +1,285 @@
+//! Finding URLs: links and advertised feeds in HTML, entries of RSS/Atom feeds, and
+//! `<loc>`s of sitemaps (urlset, sitemapindex, news sitemaps, gzipped or not).
+//!
+//! Everything returned is raw (as written, possibly relative); the crawler normalises and
+//! scope-checks it. Each function bounds how much it returns.
+
+use std::io::Read;
+
+use quick_xml::events::Event as XmlEvent;
+use scraper::{Html, Selector};
+use url::Url;
+
+use super::content::RobotsDirectives;
+use super::robots::PRODUCT_TOKEN;
+
+/// Links taken from one page at most: a page with more is a link farm, not an article.
+pub const MAX_LINKS_PER_PAGE: usize = 5_000;
+/// URLs taken from one sitemap or feed at most (the sitemap protocol's own limit).
+pub const MAX_URLS_PER_SITEMAP: usize = 50_000;
+
+/// What an HTML page offers for discovery.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct PageLinks {
+    /// The base URL links resolve against (`<base href>` when present).
+    pub base: Option<Url>,
+    /// `<a href>` and `<area href>` targets, minus `rel="nofollow"` ones.
+    pub links: Vec<String>,
+    /// Feeds advertised with `<link rel="alternate" type="application/rss+xml|atom+xml">`.
+    pub feeds: Vec<String>,
+    /// `<meta name="robots">` (and `name="gleaner"`) directives.
+    pub robots: RobotsDirectives,
+}
+
+fn selector(css: &str) -> Selector {
+    // The selectors below are constants; a parse failure is a programming error caught by tests.
+    Selector::parse(css).unwrap_or_else(|e| panic!("invalid built-in selector {css:?}: {e}"))
+}
+
+/// Reads links, feeds and robots directives from a parsed page at `url`.
+pub fn page_links(document: &Html, url: &Url) -> PageLinks {
+    let mut out = PageLinks::default();
+    for meta in document.select(&selector("meta[name][content]")) {
+        let name = meta.value().attr("name").unwrap_or("").trim();
+        if name.eq_ignore_ascii_case("robots") || name.eq_ignore_ascii_case(PRODUCT_TOKEN) {
+            let directives = RobotsDirectives::parse(meta.value().attr("content").unwrap_or(""));
+            out.robots = out.robots.merge(directives);
+        }
+    }
+    out.base = document
+        .select(&selector("base[href]"))
+        .next()
+        .and_then(|b| b.value().attr("href"))
+        .and_then(|href| url.join(href.trim()).ok());
+    for link in document.select(&selector("link[rel][href]")) {
+        let el = link.value();
+        let rel = el.attr("rel").unwrap_or("").to_ascii_lowercase();
+        let kind = el.attr("type").unwrap_or("").trim().to_ascii_lowercase();
+        if rel.split_ascii_whitespace().any(|r| r == "alternate")
+            && matches!(
+                kind.as_str(),
+                "application/rss+xml" | "application/atom+xml" | "application/feed+json"
+            )
+            && let Some(href) = el.attr("href")
+        {
+            out.feeds.push(href.trim().to_string());
+        }
+    }
+    if out.robots.nofollow {
+        return out;
+    }
+    for a in document.select(&selector("a[href], area[href]")) {
+        if out.links.len() >= MAX_LINKS_PER_PAGE {
+            break;
+        }
+        let el = a.value();
+        let nofollow = el.attr("rel").is_some_and(|rel| {
+            rel.split_ascii_whitespace()
+                .any(|r| r.eq_ignore_ascii_case("nofollow"))
+        });
+        if let Some(href) = el.attr("href").map(str::trim)
+            && !nofollow
+            && !href.is_empty()
+            && !href.starts_with('#')
+        {
+            out.links.push(href.to_string());
+        }
+    }
+    out
+}
+
+/// Entry links of an RSS, Atom or JSON feed.
+pub fn feed_links(body: &[u8]) -> Result<Vec<String>, String> {
+    let feed = feed_rs::parser::parse(body).map_err(|e| format!("not a readable feed: {e}"))?;
+    Ok(feed
+        .entries
+        .iter()
+        .filter_map(|entry| {
+            let alternate = entry
+                .links
+                .iter()
+                .find(|l| l.rel.as_deref().is_none_or(|r| r == "alternate"))
+                .or_else(|| entry.links.first())
+                .map(|l| l.href.clone());
+            alternate.or_else(|| {
+                // RSS items without <link> sometimes carry the URL as a permalink guid.
+                (entry.id.starts_with("http://") || entry.id.starts_with("https://"))
+                    .then(|| entry.id.clone())
+            })
+        })
+        .take(MAX_URLS_PER_SITEMAP)
+        .collect())
+}
+
+/// The URLs a sitemap lists.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct SitemapUrls {
+    /// `<url><loc>`: pages (news sitemaps included).
+    pub pages: Vec<String>,
+    /// `<sitemap><loc>`: further sitemaps (a sitemap index).
+    pub sitemaps: Vec<String>,
+}
+
+/// Reads a sitemap; a gzipped body is inflated up to `max_bytes` (a bomb stops there).
+pub fn sitemap_urls(body: &[u8], max_bytes: u64) -> Result<SitemapUrls, String> {
+    let inflated;
+    let xml: &[u8] = if body.starts_with(&[0x1f, 0x8b]) {
+        let mut out = Vec::new();
+        flate2::read::GzDecoder::new(body)
+            .take(max_bytes.saturating_add(1))
+            .read_to_end(&mut out)
+            .map_err(|e| format!("cannot inflate gzipped sitemap: {e}"))?;
+        if out.len() as u64 > max_bytes {
+            return Err(format!("gzipped sitemap inflates beyond {max_bytes} bytes"));
+        }
+        inflated = out;
+        &inflated
+    } else {
+        body
+    };
+    parse_sitemap_xml(xml)
+}
+
+fn parse_sitemap_xml(xml: &[u8]) -> Result<SitemapUrls, String> {
+    let mut reader = quick_xml::Reader::from_reader(xml);
+    let mut buf = Vec::new();
+    // Local names of open elements; only the last two matter (`url`/`sitemap` > `loc`).
+    let mut stack: Vec<Vec<u8>> = Vec::new();
+    let mut text = String::new();
+    let mut out = SitemapUrls::default();
+    let mut saw_root = false;
+    loop {
+        let event = reader.read_event_into(&mut buf).map_err(|e| {
+            format!(
+                "malformed sitemap XML at byte {}: {e}",
+                reader.buffer_position()
+            )
+        })?;
+        match event {
+            XmlEvent::Start(e) => {
+                let name = e.local_name().as_ref().to_ascii_lowercase();
+                if stack.is_empty() {
+                    if name != b"urlset" && name != b"sitemapindex" {
+                        return Err(format!(
+                            "not a sitemap: root element <{}>",
+                            String::from_utf8_lossy(&name)
+                        ));
+                    }
+                    saw_root = true;
+                }
+                if stack.len() >= 64 {
+                    return Err("not a sitemap: elements nested more than 64 deep".into());
+                }
+                stack.push(name);
+                text.clear();
+            }
+            XmlEvent::Text(t) => {
+                if let Ok(s) = t.decode() {
+                    text.push_str(&s);
+                }
+            }
+            XmlEvent::CData(t) => text.push_str(&String::from_utf8_lossy(&t)),
+            XmlEvent::GeneralRef(r) => {
+                if let Ok(Some(c)) = r.resolve_char_ref() {
+                    text.push(c);
+                } else if let Ok(name) = r.decode()
+                    && let Some(s) = quick_xml::escape::resolve_predefined_entity(&name)
+                {
+                    text.push_str(s);
+                }
+            }
+            XmlEvent::End(_) => {
+                let closing = stack.pop();
+                if closing.as_deref() == Some(b"loc".as_slice()) {
+                    let loc = text.trim().to_string();
+                    let target = match stack.last().map(Vec::as_slice) {
+                        Some(b"url") => Some(&mut out.pages),
+                        Some(b"sitemap") => Some(&mut out.sitemaps),
+                        _ => None,
+                    };
+                    if let Some(list) = target
+                        && !loc.is_empty()
+                        && list.len() < MAX_URLS_PER_SITEMAP
+                    {
+                        list.push(loc);
+                    }
+                }
+                text.clear();
+            }
+            XmlEvent::Eof => break,
+            _ => {}
+        }
+        buf.clear();
+    }
+    if !saw_root {
+        return Err("not a sitemap: no <urlset> or <sitemapindex>".into());
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    #[test]
+    fn page_links_and_feeds() {
+        let html = Html::parse_document(
+            r##"<html><head><link rel="alternate" type="application/rss+xml" href="/rss">
+            <link rel="stylesheet" href="/s.css"></head><body>
+            <a href="/a">a</a><a href="b?x=1">b</a><a href="#top">t</a>
+            <a rel="nofollow ugc" href="/spam">s</a><area href="/c"></body></html>"##,
+        );
+        let url = Url::parse("https://e.com/news/").expect("url");
+        let links = page_links(&html, &url);
+        assert_eq!(links.links, ["/a", "b?x=1", "/c"]);
+        assert_eq!(links.feeds, ["/rss"]);
+        assert_eq!(links.robots, RobotsDirectives::default());
+    }
+
+    #[test]
+    fn meta_robots_nofollow_hides_links() {
+        let html = Html::parse_document(
+            r#"<meta name="ROBOTS" content="noindex, nofollow"><a href="/a">a</a>"#,
+        );
+        let links = page_links(&html, &Url::parse("https://e.com/").expect("url"));
+        assert!(links.robots.noindex && links.robots.nofollow);
+        assert!(links.links.is_empty());
+    }
+
+    #[test]
+    fn feeds_give_entry_links() {
+        let rss = br#"<?xml version="1.0"?><rss version="2.0"><channel><title>t</title>
+            <item><title>a</title><link>https://e.com/a</link></item>
+            <item><title>b</title><guid>https://e.com/b</guid></item></channel></rss>"#;
+        assert_eq!(
+            feed_links(rss).expect("feed"),
+            ["https://e.com/a", "https://e.com/b"]
+        );
+        let atom = br#"<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom"><title>t</title><id>x</id><updated>2024-01-01T00:00:00Z</updated>
+            <entry><title>a</title><id>urn:a</id><updated>2024-01-01T00:00:00Z</updated><link rel="alternate" href="https://e.com/atom-a"/></entry></feed>"#;
+        assert_eq!(feed_links(atom).expect("feed"), ["https://e.com/atom-a"]);
+        assert!(feed_links(b"<html>no</html>").is_err());
+    }
+
+    #[test]
+    fn sitemaps_urlset_index_news_gzip() {
+        let urlset = br#"<?xml version="1.0" encoding="UTF-8"?>
+            <urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" xmlns:news="http://www.google.com/schemas/sitemap-news/0.9">
+            <url><loc> https://e.com/a?x=1&amp;y=2 </loc><lastmod>2024-01-01</lastmod></url>
+            <url><loc><![CDATA[https://e.com/b]]></loc><news:news><news:title>T</news:title></news:news></url>
+            </urlset>"#;
+        let s = sitemap_urls(urlset, 1 << 20).expect("sitemap");
+        assert_eq!(s.pages, ["https://e.com/a?x=1&y=2", "https://e.com/b"]);
+        let index = br#"<sitemapindex><sitemap><loc>https://e.com/s1.xml.gz</loc></sitemap></sitemapindex>"#;
+        let s = sitemap_urls(index, 1 << 20).expect("index");
+        assert_eq!(s.sitemaps, ["https://e.com/s1.xml.gz"]);
+
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        gz.write_all(urlset).expect("gzip");
+        let gz = gz.finish().expect("gzip");
+        assert_eq!(sitemap_urls(&gz, 1 << 20).expect("gz").pages.len(), 2);
+        assert!(sitemap_urls(&gz, 100).is_err(), "inflation is capped");
+        assert!(sitemap_urls(b"<html></html>", 1 << 20).is_err());
+    }
+}

@@ -1,0 +1,48 @@
+//! The one place the crawler calls the extractor.
+//!
+//! Keeping the call here means the crawler sees a single, small surface: bytes and where
+//! they came from in, an [`Extracted`] out, with the extractor's "this is no article"
+//! kept apart from failures to read the input at all.
+
+use chrono::{DateTime, Utc};
+use url::Url;
+
+use crate::extract::article::Article;
+use crate::extract::{self, ExtractError, ExtractOptions};
+
+/// Recorded in every article's provenance; changes with the gleaner release that carries
+/// the extractor, so `gleaner reextract` can tell which records an older one produced.
+pub const EXTRACTOR_VERSION: &str = concat!("gleaner-extract/", env!("CARGO_PKG_VERSION"));
+
+/// What the extractor made of a page.
+#[derive(Debug)]
+pub enum Extracted {
+    Article(Box<Article>),
+    /// Not an article (index page, list of headlines, empty or non-text page): used for
+    /// discovery only, never stored.
+    NotArticle(String),
+}
+
+/// Extracts the article from an HTML body fetched from `url`.
+pub fn extract_page(
+    body: &[u8],
+    url: &Url,
+    content_type: Option<&str>,
+    preferred_lang: Option<String>,
+    fetched_at: DateTime<Utc>,
+) -> Extracted {
+    let options = ExtractOptions {
+        url: Some(url.clone()),
+        content_type: content_type.map(str::to_string),
+        preferred_lang,
+        reference_time: Some(fetched_at),
+        ..ExtractOptions::default()
+    };
+    match extract::extract(body, &options) {
+        Ok(article) => Extracted::Article(Box::new(article)),
+        Err(ExtractError::NotArticle { reason }) => Extracted::NotArticle(reason),
+        Err(e @ (ExtractError::Empty | ExtractError::NotHtml { .. })) => {
+            Extracted::NotArticle(e.to_string())
+        }
+    }
+}

@@ -1,0 +1,553 @@
+//! The versioned binary format of stored values.
+//!
+//! Every value starts with two bytes: the value format version and an encoding byte
+//! (0 = plain postcard, 1 = zstd-compressed postcard preceded by the plain length). The
+//! structs below are the *version 1* layouts, written field by field rather than reusing
+//! the public types: postcard is not self-describing, so adding a field to [`Article`] or
+//! [`Provenance`] must not silently change what old databases decode to. A new field means
+//! a `…V2` struct and a migration in `decode_*`; a version this build does not know is
+//! refused with [`StoreError::UnsupportedFormat`], never misread.
+//!
+//! JSON with `#[serde(flatten)]` is the export format; it cannot be used here because
+//! flatten needs a self-describing format.
+
+use chrono::{DateTime, Utc};
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+
+use super::error::{Result, StoreError};
+use super::record::{
+    AlsoSeen, ArticleId, ArticleRecord, DiscoveredVia, FrontierEntry, PreviousVersion, Provenance,
+    RawPage, Simhash,
+};
+use crate::extract::article::Article;
+
+/// Format of the database as a whole (layout of keys); stored under `META_FORMAT`.
+pub const DB_FORMAT: u32 = 1;
+/// Format of individual values.
+pub const VALUE_FORMAT: u8 = 1;
+
+const PLAIN: u8 = 0;
+const ZSTD: u8 = 1;
+
+/// Values larger than this are compressed. Small values (indexes, queue entries) are not
+/// worth a zstd frame header.
+const COMPRESS_ABOVE: usize = 256;
+/// A decoded value is never larger than this: a corrupt length must not make us allocate
+/// gigabytes.
+const MAX_DECODED: usize = 512 * 1024 * 1024;
+
+/// Compression level for values: records are written at crawl speed, so favour speed;
+/// level 3 already gets most of zstd's gain on prose and HTML.
+const ZSTD_LEVEL: i32 = 3;
+
+thread_local! {
+    // zstd contexts are costly to set up (the compressor's tables are allocated per
+    // context); one per thread is reused for every value.
+    static COMPRESSOR: std::cell::RefCell<Option<zstd::bulk::Compressor<'static>>> =
+        const { std::cell::RefCell::new(None) };
+    static DECOMPRESSOR: std::cell::RefCell<Option<zstd::bulk::Decompressor<'static>>> =
+        const { std::cell::RefCell::new(None) };
+}
+
+fn compress(plain: &[u8]) -> std::io::Result<Vec<u8>> {
+    COMPRESSOR.with(|cell| {
+        let mut slot = cell.borrow_mut();
+        let compressor = match slot.as_mut() {
+            Some(c) => c,
+            None => slot.insert(zstd::bulk::Compressor::new(ZSTD_LEVEL)?),
+        };
+        compressor.compress(plain)
+    })
+}
+
+fn decompress(frame: &[u8], len: usize) -> std::io::Result<Vec<u8>> {
+    DECOMPRESSOR.with(|cell| {
+        let mut slot = cell.borrow_mut();
+        let decompressor = match slot.as_mut() {
+            Some(d) => d,
+            None => slot.insert(zstd::bulk::Decompressor::new()?),
+        };
+        decompressor.decompress(frame, len)
+    })
+}
+
+pub fn encode<T: Serialize>(value: &T) -> Result<Vec<u8>> {
+    let plain = postcard::to_stdvec(value)
+        .map_err(|e| StoreError::InvalidInput(format!("cannot encode value: {e}")))?;
+    if plain.len() <= COMPRESS_ABOVE {
+        let mut out = Vec::with_capacity(plain.len() + 2);
+        out.extend_from_slice(&[VALUE_FORMAT, PLAIN]);
+        out.extend_from_slice(&plain);
+        return Ok(out);
+    }
+    let compressed = compress(&plain).map_err(|e| StoreError::backend("compressing a value", e))?;
+    let len = u32::try_from(plain.len())
+        .map_err(|_| StoreError::InvalidInput("value larger than 4 GiB".into()))?;
+    let mut out = Vec::with_capacity(compressed.len() + 6);
+    out.extend_from_slice(&[VALUE_FORMAT, ZSTD]);
+    out.extend_from_slice(&len.to_le_bytes());
+    out.extend_from_slice(&compressed);
+    Ok(out)
+}
+
+pub fn decode<T: DeserializeOwned>(bytes: &[u8], what: &'static str, key: &[u8]) -> Result<T> {
+    let corrupt = |detail: String| StoreError::Corrupt {
+        what,
+        key: super::keys::display(key),
+        detail,
+    };
+    let (&version, rest) = bytes
+        .split_first()
+        .ok_or_else(|| corrupt("empty value".into()))?;
+    if version > VALUE_FORMAT {
+        return Err(StoreError::UnsupportedFormat {
+            what: format!("stored {what}"),
+            found: u32::from(version),
+            supported: u32::from(VALUE_FORMAT),
+        });
+    }
+    if version == 0 {
+        return Err(corrupt("format version 0".into()));
+    }
+    let (&encoding, payload) = rest
+        .split_first()
+        .ok_or_else(|| corrupt("missing encoding byte".into()))?;
+    let decompressed;
+    let plain: &[u8] = match encoding {
+        PLAIN => payload,
+        ZSTD => {
+            let len_bytes: [u8; 4] = payload
+                .get(..4)
+                .and_then(|b| b.try_into().ok())
+                .ok_or_else(|| corrupt("truncated length".into()))?;
+            let len = u32::from_le_bytes(len_bytes) as usize;
+            if len > MAX_DECODED {
+                return Err(corrupt(format!("implausible length {len}")));
+            }
+            decompressed =
+                decompress(&payload[4..], len).map_err(|e| corrupt(format!("zstd: {e}")))?;
+            if decompressed.len() != len {
+                return Err(corrupt("length mismatch after decompression".into()));
+            }
+            &decompressed
+        }
+        other => return Err(corrupt(format!("unknown encoding {other}"))),
+    };
+    let (value, remainder) =
+        postcard::take_from_bytes(plain).map_err(|e| corrupt(format!("postcard: {e}")))?;
+    if !remainder.is_empty() {
+        return Err(corrupt(format!("{} trailing bytes", remainder.len())));
+    }
+    Ok(value)
+}
+
+fn micros(t: DateTime<Utc>) -> i64 {
+    t.timestamp_micros()
+}
+
+fn from_micros(us: i64) -> DateTime<Utc> {
+    // Out-of-range values cannot come from `micros`; clamp rather than fail a whole export.
+    DateTime::from_timestamp_micros(us).unwrap_or(DateTime::<Utc>::UNIX_EPOCH)
+}
+
+fn via_code(via: DiscoveredVia) -> u8 {
+    match via {
+        DiscoveredVia::Seed => 0,
+        DiscoveredVia::Link => 1,
+        DiscoveredVia::Feed => 2,
+        DiscoveredVia::Sitemap => 3,
+        DiscoveredVia::Redirect => 4,
+    }
+}
+
+fn via_from_code(code: u8) -> Option<DiscoveredVia> {
+    Some(match code {
+        0 => DiscoveredVia::Seed,
+        1 => DiscoveredVia::Link,
+        2 => DiscoveredVia::Feed,
+        3 => DiscoveredVia::Sitemap,
+        4 => DiscoveredVia::Redirect,
+        _ => return None,
+    })
+}
+
+fn sha_bytes(hex_text: &str) -> Option<[u8; 32]> {
+    let mut out = [0u8; 32];
+    hex::decode_to_slice(hex_text, &mut out).ok()?;
+    Some(out)
+}
+
+/// An article record as stored, plus what only the store needs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredRecord {
+    pub record: ArticleRecord,
+    /// Queue seq of this article's latest queue entry, pending or leased.
+    pub queued: Option<u64>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct RecordV1 {
+    id: [u8; 8],
+    seq: u64,
+    // provenance
+    url: String,
+    final_url: String,
+    source: String,
+    discovered_from: Option<String>,
+    discovered_via: u8,
+    fetched_at: i64,
+    http_status: u16,
+    content_type: Option<String>,
+    charset: Option<String>,
+    etag: Option<String>,
+    last_modified: Option<String>,
+    raw_sha256: [u8; 32],
+    extractor_version: String,
+    crawler_version: String,
+    // extraction
+    title: Option<String>,
+    author: Option<String>,
+    published: Option<String>,
+    modified: Option<String>,
+    lang: Option<String>,
+    site_name: Option<String>,
+    description: Option<String>,
+    canonical_url: Option<String>,
+    categories: Vec<String>,
+    image: Option<String>,
+    text: String,
+    // store
+    text_sha256: [u8; 32],
+    simhash: u64,
+    first_seen: i64,
+    last_seen: i64,
+    version: u32,
+    previous_versions: Vec<(u32, [u8; 32], i64)>,
+    duplicate_of: Option<[u8; 8]>,
+    also_seen_at: Vec<([u8; 8], String, String, i64)>,
+    queued: Option<u64>,
+}
+
+/// Checks what the binary format cannot represent, before anything is written.
+pub fn validate_provenance(p: &Provenance) -> Result<()> {
+    if p.final_url.is_empty() || p.source.is_empty() {
+        return Err(StoreError::InvalidInput(format!(
+            "article from {:?} lacks a final_url or a source",
+            p.url
+        )));
+    }
+    if sha_bytes(&p.raw_sha256).is_none() {
+        return Err(StoreError::InvalidInput(format!(
+            "raw_sha256 of {} is not 64 hex digits: {:?}",
+            p.url, p.raw_sha256
+        )));
+    }
+    Ok(())
+}
+
+pub fn encode_record(stored: &StoredRecord) -> Result<Vec<u8>> {
+    let r = &stored.record;
+    let p = &r.provenance;
+    // Destructured without `..`: a field added to Article must be added to the format.
+    let Article {
+        title,
+        author,
+        published,
+        modified,
+        lang,
+        site_name,
+        description,
+        canonical_url,
+        categories,
+        image,
+        text,
+    } = &r.article;
+    let hash = |h: &str, what: &str| {
+        sha_bytes(h).ok_or_else(|| {
+            StoreError::InvalidInput(format!("{what} of {} is not 64 hex digits", r.id))
+        })
+    };
+    let mut previous_versions = Vec::with_capacity(r.previous_versions.len());
+    for v in &r.previous_versions {
+        previous_versions.push((
+            v.version,
+            hash(&v.text_sha256, "previous text_sha256")?,
+            micros(v.fetched_at),
+        ));
+    }
+    let v1 = RecordV1 {
+        id: r.id.to_bytes(),
+        seq: r.seq,
+        url: p.url.clone(),
+        final_url: p.final_url.clone(),
+        source: p.source.clone(),
+        discovered_from: p.discovered_from.clone(),
+        discovered_via: via_code(p.discovered_via),
+        fetched_at: micros(p.fetched_at),
+        http_status: p.http_status,
+        content_type: p.content_type.clone(),
+        charset: p.charset.clone(),
+        etag: p.etag.clone(),
+        last_modified: p.last_modified.clone(),
+        raw_sha256: hash(&p.raw_sha256, "raw_sha256")?,
+        extractor_version: p.extractor_version.clone(),
+        crawler_version: p.crawler_version.clone(),
+        title: title.clone(),
+        author: author.clone(),
+        published: published.clone(),
+        modified: modified.clone(),
+        lang: lang.clone(),
+        site_name: site_name.clone(),
+        description: description.clone(),
+        canonical_url: canonical_url.clone(),
+        categories: categories.clone(),
+        image: image.clone(),
+        text: text.clone(),
+        text_sha256: hash(&r.text_sha256, "text_sha256")?,
+        simhash: r.simhash.0,
+        first_seen: micros(r.first_seen),
+        last_seen: micros(r.last_seen),
+        version: r.version,
+        previous_versions,
+        duplicate_of: r.duplicate_of.map(ArticleId::to_bytes),
+        also_seen_at: r
+            .also_seen_at
+            .iter()
+            .map(|a| {
+                (
+                    a.id.to_bytes(),
+                    a.url.clone(),
+                    a.source.clone(),
+                    micros(a.seen_at),
+                )
+            })
+            .collect(),
+        queued: stored.queued,
+    };
+    encode(&v1)
+}
+
+pub fn decode_record(bytes: &[u8], key: &[u8]) -> Result<StoredRecord> {
+    let v: RecordV1 = decode(bytes, "article record", key)?;
+    let discovered_via = via_from_code(v.discovered_via).ok_or_else(|| StoreError::Corrupt {
+        what: "article record",
+        key: super::keys::display(key),
+        detail: format!("unknown discovered_via code {}", v.discovered_via),
+    })?;
+    let record = ArticleRecord {
+        id: ArticleId::from_bytes(v.id),
+        seq: v.seq,
+        provenance: Provenance {
+            url: v.url,
+            final_url: v.final_url,
+            source: v.source,
+            discovered_from: v.discovered_from,
+            discovered_via,
+            fetched_at: from_micros(v.fetched_at),
+            http_status: v.http_status,
+            content_type: v.content_type,
+            charset: v.charset,
+            etag: v.etag,
+            last_modified: v.last_modified,
+            raw_sha256: hex::encode(v.raw_sha256),
+            extractor_version: v.extractor_version,
+            crawler_version: v.crawler_version,
+        },
+        article: Article {
+            title: v.title,
+            author: v.author,
+            published: v.published,
+            modified: v.modified,
+            lang: v.lang,
+            site_name: v.site_name,
+            description: v.description,
+            canonical_url: v.canonical_url,
+            categories: v.categories,
+            image: v.image,
+            text: v.text,
+        },
+        text_sha256: hex::encode(v.text_sha256),
+        simhash: Simhash(v.simhash),
+        first_seen: from_micros(v.first_seen),
+        last_seen: from_micros(v.last_seen),
+        version: v.version,
+        previous_versions: v
+            .previous_versions
+            .into_iter()
+            .map(|(version, sha, at)| PreviousVersion {
+                version,
+                text_sha256: hex::encode(sha),
+                fetched_at: from_micros(at),
+            })
+            .collect(),
+        duplicate_of: v.duplicate_of.map(ArticleId::from_bytes),
+        also_seen_at: v
+            .also_seen_at
+            .into_iter()
+            .map(|(id, url, source, at)| AlsoSeen {
+                id: ArticleId::from_bytes(id),
+                url,
+                source,
+                seen_at: from_micros(at),
+            })
+            .collect(),
+    };
+    Ok(StoredRecord {
+        record,
+        queued: v.queued,
+    })
+}
+
+/// Running totals, kept in one value updated in the same batch as the data they count.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CountersV1 {
+    pub articles: u64,
+    pub duplicates: u64,
+    /// Queue entries waiting (including ones whose lease lapsed but were not reclaimed yet:
+    /// those are counted in `leased` until the next pop).
+    pub pending: u64,
+    pub leased: u64,
+    pub acked: u64,
+    /// Last sequence numbers handed out (0 = none yet).
+    pub last_seq: u64,
+    pub last_qseq: u64,
+    pub last_fseq: u64,
+}
+
+/// Per-URL state: which article the URL produced and its conditional-GET validators.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PageStateV1 {
+    pub article: Option<[u8; 8]>,
+    pub etag: Option<String>,
+    pub last_modified: Option<String>,
+}
+
+/// A queue entry waiting for delivery.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QueueItemV1 {
+    pub article: [u8; 8],
+}
+
+/// A delivered, not yet acknowledged queue entry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LeaseV1 {
+    pub article: [u8; 8],
+    pub nonce: u64,
+    pub expires_ms: u64,
+}
+
+/// Whether a URL is known to a source's current crawl cycle, and done.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FrontierMarkV1 {
+    pub fseq: u64,
+    pub done: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+struct FrontierEntryV1 {
+    url: String,
+    depth: u32,
+    discovered_from: Option<String>,
+    discovered_via: u8,
+    source: String,
+}
+
+pub fn encode_frontier_entry(e: &FrontierEntry) -> Result<Vec<u8>> {
+    encode(&FrontierEntryV1 {
+        url: e.url.clone(),
+        depth: e.depth,
+        discovered_from: e.discovered_from.clone(),
+        discovered_via: via_code(e.discovered_via),
+        source: e.source.clone(),
+    })
+}
+
+pub fn decode_frontier_entry(bytes: &[u8], key: &[u8]) -> Result<FrontierEntry> {
+    let v: FrontierEntryV1 = decode(bytes, "frontier entry", key)?;
+    Ok(FrontierEntry {
+        url: v.url,
+        depth: v.depth,
+        discovered_from: v.discovered_from,
+        discovered_via: via_from_code(v.discovered_via).ok_or_else(|| StoreError::Corrupt {
+            what: "frontier entry",
+            key: super::keys::display(key),
+            detail: format!("unknown discovered_via code {}", v.discovered_via),
+        })?,
+        source: v.source,
+    })
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+struct RawPageV1 {
+    headers: Vec<(String, String)>,
+    body: Vec<u8>,
+}
+
+pub fn encode_raw(raw: &RawPage) -> Result<Vec<u8>> {
+    encode(&RawPageV1 {
+        headers: raw.headers.clone(),
+        body: raw.body.clone(),
+    })
+}
+
+pub fn decode_raw(bytes: &[u8], key: &[u8]) -> Result<RawPage> {
+    let v: RawPageV1 = decode(bytes, "raw page", key)?;
+    Ok(RawPage {
+        headers: v.headers,
+        body: v.body,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn small_and_large_values_round_trip() {
+        let small = QueueItemV1 { article: [7; 8] };
+        let bytes = encode(&small).expect("encodes");
+        assert_eq!(bytes[..2], [VALUE_FORMAT, PLAIN]);
+        assert_eq!(
+            decode::<QueueItemV1>(&bytes, "q", b"k").expect("decodes"),
+            small
+        );
+
+        let raw = RawPage {
+            headers: vec![("Content-Type".into(), "text/html".into())],
+            body: "<p>hello</p>".repeat(1000).into_bytes(),
+        };
+        let bytes = encode_raw(&raw).expect("encodes");
+        assert_eq!(bytes[..2], [VALUE_FORMAT, ZSTD]);
+        assert!(bytes.len() < raw.body.len() / 10, "compressed");
+        assert_eq!(decode_raw(&bytes, b"k").expect("decodes"), raw);
+    }
+
+    #[test]
+    fn newer_format_is_refused_not_misread() {
+        let mut bytes = encode(&QueueItemV1 { article: [1; 8] }).expect("encodes");
+        bytes[0] = VALUE_FORMAT + 1;
+        match decode::<QueueItemV1>(&bytes, "queue entry", b"q") {
+            Err(StoreError::UnsupportedFormat { found, .. }) => {
+                assert_eq!(found, u32::from(VALUE_FORMAT) + 1)
+            }
+            other => panic!("expected UnsupportedFormat, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn garbage_is_reported_as_corrupt() {
+        for bad in [
+            &b""[..],
+            &[1],
+            &[1, 9, 0],
+            &[1, 1, 255, 255, 255, 255, 0],
+            &[1, 0],
+        ] {
+            match decode::<LeaseV1>(bad, "lease", b"l") {
+                Err(StoreError::Corrupt { .. }) => {}
+                other => panic!("{bad:?}: expected Corrupt, got {other:?}"),
+            }
+        }
+    }
+}

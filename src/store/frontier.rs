@@ -1,0 +1,112 @@
+//! The persistent frontier: which URLs a source's current crawl cycle knows, and which of
+//! them still wait to be fetched.
+//!
+//! Frontier writes are not flushed one by one (a crawl pushes far more links than it stores
+//! articles); they become durable with the next article commit or sled's periodic flush,
+//! within half a second. After a crash a resumed crawl may therefore fetch a few pages
+//! again — which costs a request and yields `Unchanged` — but never loses a stored article.
+
+use super::codec::{self, FrontierMarkV1};
+use super::engine::{KvStore, Txn};
+use super::error::{Result, StoreError};
+use super::keys;
+use super::kv::{Kv, Scan};
+use super::record::FrontierEntry;
+
+/// Longest crawl key accepted: source names are ≤ 64 bytes, host names ≤ 253.
+const MAX_SOURCE_LEN: usize = 1024;
+
+fn check_source(source: &str) -> Result<()> {
+    if source.is_empty() || source.len() > MAX_SOURCE_LEN {
+        return Err(StoreError::InvalidInput(format!(
+            "frontier source name must be 1-{MAX_SOURCE_LEN} bytes, got {}",
+            source.len()
+        )));
+    }
+    Ok(())
+}
+
+impl<K: Kv> KvStore<K> {
+    pub(crate) fn push_frontier(&self, entry: &FrontierEntry) -> Result<bool> {
+        check_source(&entry.source)?;
+        let mut state = self.lock();
+        let known_key = keys::frontier_known(&entry.source, &entry.url);
+        if self.kv.get(&known_key)?.is_some() {
+            return Ok(false);
+        }
+        let mut txn = Txn::new(&state);
+        txn.counters.last_fseq += 1;
+        let fseq = txn.counters.last_fseq;
+        let mark = FrontierMarkV1 { fseq, done: false };
+        txn.batch.put(known_key, codec::encode(&mark)?);
+        txn.batch.put(
+            keys::frontier_pending(&entry.source, fseq),
+            codec::encode_frontier_entry(entry)?,
+        );
+        self.commit(&mut state, txn)?;
+        Ok(true)
+    }
+
+    pub(crate) fn pending_frontier(&self, source: &str) -> Result<Vec<FrontierEntry>> {
+        check_source(source)?;
+        let mut out = Vec::new();
+        let mut error = None;
+        let prefix = keys::frontier_prefix(keys::FRONTIER_PENDING, source);
+        self.scan_prefix(&prefix, &mut |key, value| {
+            match codec::decode_frontier_entry(value, key) {
+                Ok(entry) => out.push(entry),
+                Err(e) => {
+                    error = Some(e);
+                    return Ok(Scan::Stop);
+                }
+            }
+            Ok(Scan::Continue)
+        })?;
+        match error {
+            Some(e) => Err(e),
+            None => Ok(out),
+        }
+    }
+
+    pub(crate) fn mark_frontier_done(&self, source: &str, url: &str) -> Result<()> {
+        check_source(source)?;
+        let mut state = self.lock();
+        let known_key = keys::frontier_known(source, url);
+        let mut txn = Txn::new(&state);
+        match self.kv.get(&known_key)? {
+            Some(bytes) => {
+                let mark: FrontierMarkV1 = codec::decode(&bytes, "frontier mark", &known_key)?;
+                if mark.done {
+                    return Ok(());
+                }
+                txn.batch.remove(keys::frontier_pending(source, mark.fseq));
+                let done = FrontierMarkV1 { done: true, ..mark };
+                txn.batch.put(known_key, codec::encode(&done)?);
+            }
+            None => {
+                // Fetched without being pushed (a redirect target): remember it so the
+                // cycle does not fetch it again.
+                let done = FrontierMarkV1 {
+                    fseq: 0,
+                    done: true,
+                };
+                txn.batch.put(known_key, codec::encode(&done)?);
+            }
+        }
+        self.commit(&mut state, txn)
+    }
+
+    pub(crate) fn clear_frontier(&self, source: &str) -> Result<()> {
+        check_source(source)?;
+        let mut state = self.lock();
+        let mut txn = Txn::new(&state);
+        for tag in [keys::FRONTIER_KNOWN, keys::FRONTIER_PENDING] {
+            let prefix = keys::frontier_prefix(tag, source);
+            self.scan_prefix(&prefix, &mut |key, _| {
+                txn.batch.remove(key.to_vec());
+                Ok(Scan::Continue)
+            })?;
+        }
+        self.commit(&mut state, txn)
+    }
+}

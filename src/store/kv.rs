@@ -1,0 +1,95 @@
+//! The ordered key-value interface the store's logic runs on.
+//!
+//! [`KvStore`](super::engine::KvStore) implements every rule (versions, dedup, queue,
+//! frontier) once, on top of this; sled and an in-memory `BTreeMap` are the two backends.
+//! Only what those rules need is here: point reads, ordered range scans, atomic batches and
+//! a durability barrier.
+
+use std::collections::BTreeMap;
+use std::ops::Bound;
+use std::sync::RwLock;
+
+use super::error::Result;
+
+/// One atomic group of writes: `None` removes the key.
+#[derive(Debug, Default)]
+pub struct WriteBatch {
+    pub writes: Vec<(Vec<u8>, Option<Vec<u8>>)>,
+}
+
+impl WriteBatch {
+    pub fn put(&mut self, key: Vec<u8>, value: Vec<u8>) {
+        self.writes.push((key, Some(value)));
+    }
+    pub fn remove(&mut self, key: Vec<u8>) {
+        self.writes.push((key, None));
+    }
+    pub fn is_empty(&self) -> bool {
+        self.writes.is_empty()
+    }
+}
+
+/// Called for each key and value of a scan, in key order.
+pub type Visitor<'a> = dyn FnMut(&[u8], &[u8]) -> Result<Scan> + 'a;
+
+/// Whether a scan goes on.
+pub enum Scan {
+    Continue,
+    Stop,
+}
+
+pub trait Kv: Send + Sync {
+    fn get(&self, key: &[u8]) -> Result<Option<Vec<u8>>>;
+    /// Visits keys in `[start, end)` (no end: to the last key) in ascending order.
+    fn scan(&self, start: &[u8], end: Option<&[u8]>, visit: &mut Visitor<'_>) -> Result<()>;
+    /// Applies all writes or none, also across a crash.
+    fn apply(&self, batch: WriteBatch) -> Result<()>;
+    /// Returns once everything applied so far is durable.
+    fn flush(&self) -> Result<()>;
+}
+
+/// A `BTreeMap` behind a lock: the backend of [`MemoryStore`](super::MemoryStore).
+#[derive(Debug, Default)]
+pub struct MemoryKv {
+    map: RwLock<BTreeMap<Vec<u8>, Vec<u8>>>,
+}
+
+impl MemoryKv {
+    fn read(&self) -> std::sync::RwLockReadGuard<'_, BTreeMap<Vec<u8>, Vec<u8>>> {
+        // A panic while holding the lock cannot leave the map half-updated (writes are
+        // applied under one guard), so a poisoned lock is still consistent.
+        self.map.read().unwrap_or_else(|p| p.into_inner())
+    }
+}
+
+impl Kv for MemoryKv {
+    fn get(&self, key: &[u8]) -> Result<Option<Vec<u8>>> {
+        Ok(self.read().get(key).cloned())
+    }
+
+    fn scan(&self, start: &[u8], end: Option<&[u8]>, visit: &mut Visitor<'_>) -> Result<()> {
+        let map = self.read();
+        let upper = end.map_or(Bound::Unbounded, Bound::Excluded);
+        for (k, v) in map.range::<[u8], _>((Bound::Included(start), upper)) {
+            if let Scan::Stop = visit(k, v)? {
+                break;
+            }
+        }
+        Ok(())
+    }
+
+    fn apply(&self, batch: WriteBatch) -> Result<()> {
+        let mut map = self.map.write().unwrap_or_else(|p| p.into_inner());
+        for (key, value) in batch.writes {
+            match value {
+                Some(v) => map.insert(key, v),
+                None => map.remove(&key),
+            };
+        }
+        Ok(())
+    }
+
+    fn flush(&self) -> Result<()> {
+        Ok(())
+    }
+}

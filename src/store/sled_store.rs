@@ -1,0 +1,161 @@
+//! [`SledStore`]: the on-disk store, on sled 0.34.
+//!
+//! Layout of a data directory:
+//!
+//! ```text
+//! gleaner-data/
+//!   sled/        the sled database (one tree, `gleaner`, laid out as in `keys`)
+//!   owner.pid    pid of the process holding it (see `lock`)
+//! ```
+//!
+//! Durability: sled writes to an in-memory log buffer; [`Kv::flush`] (sled's `flush`)
+//! writes and fsyncs it. sled also flushes in the background every 500 ms. Because every
+//! store operation is one atomic sled batch, what survives a crash is always a prefix of
+//! the operations, each complete.
+
+use std::path::{Path, PathBuf};
+
+use super::StoreOptions;
+use super::engine::KvStore;
+use super::error::{Result, StoreError};
+use super::kv::{Kv, Scan, Visitor, WriteBatch};
+use super::lock;
+use crate::config::StoreConfig;
+
+/// Memory sled may use for its page cache. sled's default (1 GiB) is a lot for a crawler
+/// sharing a small server; articles are written once and read rarely, so a modest cache
+/// costs little speed.
+const CACHE_BYTES: u64 = 128 * 1024 * 1024;
+
+const TREE: &str = "gleaner";
+
+/// The sled backend of [`KvStore`].
+pub struct SledKv {
+    db: sled::Db,
+    tree: sled::Tree,
+    dir: PathBuf,
+}
+
+/// The on-disk [`Store`](super::Store).
+pub type SledStore = KvStore<SledKv>;
+
+impl KvStore<SledKv> {
+    /// Opens (creating if needed) the database in directory `dir`.
+    ///
+    /// Fails with [`StoreError::Locked`] when another process holds it, and with
+    /// [`StoreError::UnsupportedFormat`] when a newer gleaner wrote it.
+    pub fn open(dir: &Path, options: StoreOptions) -> Result<SledStore> {
+        std::fs::create_dir_all(dir).map_err(|e| StoreError::Open {
+            path: dir.to_path_buf(),
+            detail: format!("cannot create the directory: {e}"),
+        })?;
+        let db = sled::Config::new()
+            .path(dir.join("sled"))
+            .cache_capacity(CACHE_BYTES)
+            .open()
+            .map_err(|e| {
+                if lock::is_lock_conflict(&e) {
+                    StoreError::Locked {
+                        path: dir.to_path_buf(),
+                        pid: lock::current_owner(dir),
+                    }
+                } else {
+                    StoreError::Open {
+                        path: dir.to_path_buf(),
+                        detail: e.to_string(),
+                    }
+                }
+            })?;
+        lock::record_owner(dir)?;
+        let tree = db
+            .open_tree(TREE)
+            .map_err(|e| StoreError::backend("opening the article tree", e))?;
+        let kv = SledKv {
+            db,
+            tree,
+            dir: dir.to_path_buf(),
+        };
+        KvStore::with_kv(kv, options, format!("database {}", dir.display()))
+    }
+
+    /// Opens an existing database; fails with [`StoreError::Missing`] instead of creating
+    /// one (for commands that read or consume, where a mistyped `--data` should say so).
+    pub fn open_existing(dir: &Path, options: StoreOptions) -> Result<SledStore> {
+        if !dir.join("sled").join("conf").is_file() {
+            return Err(StoreError::Missing {
+                path: dir.to_path_buf(),
+            });
+        }
+        SledStore::open(dir, options)
+    }
+
+    /// Opens the database configured by `[store]`.
+    pub fn open_config(config: &StoreConfig) -> Result<SledStore> {
+        SledStore::open(&config.resolved_path(), StoreOptions::from(config))
+    }
+
+    /// Bytes the database occupies on disk.
+    pub fn size_on_disk(&self) -> Result<u64> {
+        self.kv
+            .db
+            .size_on_disk()
+            .map_err(|e| StoreError::backend("measuring the database", e))
+    }
+
+    /// The data directory.
+    pub fn dir(&self) -> &Path {
+        &self.kv.dir
+    }
+}
+
+impl Kv for SledKv {
+    fn get(&self, key: &[u8]) -> Result<Option<Vec<u8>>> {
+        self.tree
+            .get(key)
+            .map(|v| v.map(|v| v.to_vec()))
+            .map_err(|e| StoreError::backend("reading", e))
+    }
+
+    fn scan(&self, start: &[u8], end: Option<&[u8]>, visit: &mut Visitor<'_>) -> Result<()> {
+        let iter = match end {
+            Some(end) => self.tree.range(start..end),
+            None => self.tree.range(start..),
+        };
+        for item in iter {
+            let (key, value) = item.map_err(|e| StoreError::backend("scanning", e))?;
+            if let Scan::Stop = visit(&key, &value)? {
+                break;
+            }
+        }
+        Ok(())
+    }
+
+    fn apply(&self, batch: WriteBatch) -> Result<()> {
+        let mut sled_batch = sled::Batch::default();
+        for (key, value) in batch.writes {
+            match value {
+                Some(v) => sled_batch.insert(key, v),
+                None => sled_batch.remove(key),
+            }
+        }
+        self.tree
+            .apply_batch(sled_batch)
+            .map_err(|e| StoreError::backend("writing", e))
+    }
+
+    fn flush(&self) -> Result<()> {
+        self.db
+            .flush()
+            .map(|_| ())
+            .map_err(|e| StoreError::backend("flushing to disk", e))
+    }
+}
+
+impl Drop for SledKv {
+    fn drop(&mut self) {
+        // sled flushes on drop too, but silently; a failure here is worth a log line.
+        if let Err(e) = self.db.flush() {
+            tracing::error!(database = %self.dir.display(), error = %e, "final flush failed");
+        }
+    }
+}

@@ -1,0 +1,249 @@
+//! A crawl of a small local web: what gets stored (each article once, with full provenance),
+//! what does not (index pages, non-HTML, noindex, duplicates by tracking parameters), and
+//! which URLs are discovered through links, redirects, feeds and sitemaps.
+
+mod support;
+
+use std::time::Duration;
+
+use axum::http::header;
+use axum::response::IntoResponse;
+use gleaner::store::DiscoveredVia;
+use sha2::{Digest, Sha256};
+use support::*;
+
+#[tokio::test]
+async fn stores_each_article_once_with_full_provenance() {
+    let site = Site::start("127.0.0.2", |req| match req.target {
+        "/robots.txt" => robots("User-agent: *\nAllow: /\nSitemap: /sitemap.xml\n"),
+        "/" => html(
+            index_html(&[
+                "/a1",
+                "/a1?utm_source=twitter&utm_medium=social",
+                "/a1?fbclid=xyz#comments",
+                "/A2/../a2",
+                "/old-a3",
+                "/report.pdf",
+                "/noindex",
+                "/nofollow",
+                "/untyped",
+                "/header-noindex",
+                "mailto:desk@example.org",
+                "https://elsewhere.example/out",
+            ])
+            .replace(
+                "<head>",
+                "<head><link rel=\"alternate\" type=\"application/rss+xml\" href=\"/feed.xml\">",
+            ),
+        ),
+        "/a1" => {
+            let mut r = html(article_html("First story", 1));
+            r.headers_mut()
+                .insert(header::ETAG, "\"a1-v1\"".parse().expect("etag"));
+            r.headers_mut().insert(
+                header::LAST_MODIFIED,
+                "Mon, 02 Nov 2026 10:00:00 GMT".parse().expect("lm"),
+            );
+            r
+        }
+        "/a2" => html(article_html("Second story", 2)),
+        "/old-a3" => redirect(301, "/a3"),
+        "/a3" => html(article_html("Third story", 3)),
+        "/a4" => html(article_html("Feed story", 4)),
+        "/a5" => html(article_html("Sitemap story", 5)),
+        "/feed.xml" => (
+            [(header::CONTENT_TYPE, "application/rss+xml")],
+            "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>t</title>\
+             <item><title>x</title><link>/a4</link></item></channel></rss>",
+        )
+            .into_response(),
+        "/sitemap.xml" => (
+            [(header::CONTENT_TYPE, "application/xml")],
+            "<?xml version=\"1.0\"?><urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\
+             <url><loc>/a5</loc></url></urlset>",
+        )
+            .into_response(),
+        // No Content-Type at all: sniffed as HTML.
+        "/untyped" => {
+            axum::response::Response::new(axum::body::Body::from(article_html("Untyped story", 7)))
+        }
+        "/header-noindex" => {
+            let mut r = html(article_html("Header noindex", 8));
+            r.headers_mut()
+                .insert("x-robots-tag", "noindex".parse().expect("header"));
+            r
+        }
+        "/report.pdf" => {
+            ([(header::CONTENT_TYPE, "application/pdf")], "%PDF-1.4 ...").into_response()
+        }
+        "/noindex" => html(
+            article_html("Hidden story", 6)
+                .replace("<head>", "<head><meta name=\"robots\" content=\"noindex\">"),
+        ),
+        "/nofollow" => html(index_html(&["/never-followed"]).replace(
+            "<head>",
+            "<head><meta name=\"robots\" content=\"nofollow\">",
+        )),
+        _ => with_status(404, "not found"),
+    })
+    .await;
+
+    let config = test_config();
+    let store = memory_store();
+    let seed = site.url("/");
+    let host = seed.host_str().expect("host").to_string();
+    let mut job = gleaner::fetch::CrawlJob::from_seeds(vec![seed.clone()], &config);
+    job.start = gleaner::fetch::StartMode::NewCycle;
+    let summary = crawl(&config, &store, job).await;
+
+    // Every URL fetched once, robots.txt first; nothing outside the site or refused.
+    let targets = site.targets();
+    assert_eq!(
+        targets.first().map(String::as_str),
+        Some("/robots.txt"),
+        "{targets:?}"
+    );
+    for t in &targets {
+        assert_eq!(site.count(t), 1, "{t} fetched more than once: {targets:?}");
+    }
+    assert!(
+        !targets
+            .iter()
+            .any(|t| t.contains("utm_") || t.contains("fbclid")),
+        "{targets:?}"
+    );
+    assert!(
+        !targets.contains(&"/never-followed".to_string()),
+        "nofollow page's links followed"
+    );
+    for must in [
+        "/a1",
+        "/a2",
+        "/old-a3",
+        "/a3",
+        "/a4",
+        "/a5",
+        "/feed.xml",
+        "/sitemap.xml",
+        "/report.pdf",
+        "/noindex",
+    ] {
+        assert!(
+            targets.contains(&must.to_string()),
+            "{must} not fetched: {targets:?}"
+        );
+    }
+
+    // Exactly the six articles are stored; no index, PDF or noindex page.
+    let stored = by_path(&store);
+    let mut paths: Vec<&String> = stored.keys().collect();
+    paths.sort();
+    assert_eq!(paths, ["/a1", "/a2", "/a3", "/a4", "/a5", "/untyped"]);
+    assert_eq!(stored["/untyped"].provenance.content_type, None);
+
+    let a1 = &stored["/a1"].provenance;
+    assert_eq!(a1.url, site.url("/a1").to_string());
+    assert_eq!(a1.final_url, a1.url);
+    assert_eq!(a1.source, host);
+    assert_eq!(a1.discovered_from.as_deref(), Some(seed.as_str()));
+    assert_eq!(a1.discovered_via, DiscoveredVia::Link);
+    assert_eq!(a1.http_status, 200);
+    assert_eq!(a1.content_type.as_deref(), Some("text/html"));
+    assert_eq!(a1.charset.as_deref(), Some("UTF-8"));
+    assert_eq!(a1.etag.as_deref(), Some("\"a1-v1\""));
+    assert_eq!(
+        a1.last_modified.as_deref(),
+        Some("Mon, 02 Nov 2026 10:00:00 GMT")
+    );
+    assert_eq!(
+        a1.raw_sha256,
+        hex::encode(Sha256::digest(article_html("First story", 1).as_bytes()))
+    );
+    assert!(!a1.extractor_version.is_empty());
+    assert_eq!(a1.crawler_version, env!("CARGO_PKG_VERSION"));
+    assert!(chrono::Utc::now() - a1.fetched_at < chrono::TimeDelta::minutes(1));
+    assert_eq!(stored["/a1"].article.title.as_deref(), Some("First story"));
+    assert!(
+        stored["/a1"].article.text.contains("election") || stored["/a1"].article.text.len() > 200
+    );
+
+    // Redirect: discovered as /old-a3, answered at /a3.
+    let a3 = &stored["/a3"].provenance;
+    assert_eq!(a3.url, site.url("/old-a3").to_string());
+    assert_eq!(a3.final_url, site.url("/a3").to_string());
+    assert_eq!(a3.discovered_via, DiscoveredVia::Link);
+
+    let a4 = &stored["/a4"].provenance;
+    assert_eq!(a4.discovered_via, DiscoveredVia::Feed);
+    assert_eq!(
+        a4.discovered_from.as_deref(),
+        Some(site.url("/feed.xml").as_str())
+    );
+    let a5 = &stored["/a5"].provenance;
+    assert_eq!(a5.discovered_via, DiscoveredVia::Sitemap);
+    assert_eq!(
+        a5.discovered_from.as_deref(),
+        Some(site.url("/sitemap.xml").as_str())
+    );
+
+    let c = &summary.counters;
+    assert_eq!(c.stored, 6, "{c:?}");
+    assert_eq!(c.skipped.get("content_type"), Some(&1), "{c:?}");
+    assert_eq!(
+        c.skipped.get("noindex"),
+        Some(&2),
+        "meta and X-Robots-Tag: {c:?}"
+    );
+    assert!(
+        c.not_article >= 2,
+        "index and nofollow pages are not articles: {c:?}"
+    );
+    assert_eq!(summary.pending, 0);
+    assert_eq!(summary.stop, gleaner::fetch::StopReason::Finished);
+}
+
+#[tokio::test]
+async fn recrawl_uses_conditional_get() {
+    let site = Site::start("127.0.0.3", |req| match req.target {
+        "/robots.txt" => with_status(404, ""),
+        "/" => html(index_html(&["/story"])),
+        "/story" => {
+            if req
+                .headers
+                .get(header::IF_NONE_MATCH)
+                .is_some_and(|v| v == "\"s1\"")
+            {
+                return with_status(304, "");
+            }
+            let mut r = html(article_html("Story", 11));
+            r.headers_mut()
+                .insert(header::ETAG, "\"s1\"".parse().expect("etag"));
+            r
+        }
+        _ => with_status(404, ""),
+    })
+    .await;
+    let config = test_config();
+    let store = memory_store();
+    let first = crawl(&config, &store, job("s", vec![site.url("/")], &config)).await;
+    assert_eq!(first.counters.stored, 1);
+    let second = crawl(&config, &store, job("s", vec![site.url("/")], &config)).await;
+    assert_eq!(second.counters.not_modified, 1, "{:?}", second.counters);
+    assert_eq!(second.counters.stored, 0);
+    let story_hits: Vec<_> = site
+        .hits()
+        .into_iter()
+        .filter(|h| h.target == "/story")
+        .collect();
+    assert_eq!(story_hits.len(), 2);
+    assert!(story_hits[0].headers.get(header::IF_NONE_MATCH).is_none());
+    assert_eq!(
+        story_hits[1]
+            .headers
+            .get(header::IF_NONE_MATCH)
+            .map(|v| v.as_bytes()),
+        Some(b"\"s1\"".as_slice())
+    );
+    assert_eq!(articles(&store).len(), 1);
+    let _ = Duration::ZERO;
+}

@@ -1,0 +1,530 @@
+//! Article records on the sled store: versions, last_seen, dedup, pages, re-extraction,
+//! format versions and the one-process lock.
+
+mod store_support;
+
+use std::time::Duration;
+
+use gleaner::store::dedup::simhash;
+use gleaner::store::reextract::reextract;
+use gleaner::store::{
+    ArticleId, PutOutcome, SledStore, Store, StoreError, StoreOptions, Validators,
+};
+use store_support::{at, new_article, story};
+
+fn open(dir: &std::path::Path) -> SledStore {
+    SledStore::open(dir, StoreOptions::default()).expect("store opens")
+}
+
+#[test]
+fn recrawl_updates_last_seen_and_changed_text_is_a_new_version_queued_again() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let text = story(1, 400);
+    let url = "https://wire.example/2026/11/talks";
+    let id = {
+        let store = open(dir.path());
+        let id = match store
+            .put_article(new_article(url, "wire", &text, at(0)))
+            .expect("put")
+        {
+            PutOutcome::New { id } => id,
+            other => panic!("expected New, got {other:?}"),
+        };
+        // Deliver and acknowledge the first version.
+        let popped = store.pop(10, Duration::from_secs(60), at(10)).expect("pop");
+        assert_eq!(popped.len(), 1);
+        let token = popped[0].delivery.token.clone();
+        assert_eq!(
+            store.ack(&[token], at(11)).expect("ack"),
+            [gleaner::store::AckOutcome::Acked]
+        );
+
+        // Same text an hour later, reflowed: last_seen only, nothing queued.
+        let reflowed = text.replace("\n\n", "\n");
+        assert_eq!(
+            store
+                .put_article(new_article(url, "wire", &reflowed, at(3600)))
+                .expect("put"),
+            PutOutcome::Unchanged { id }
+        );
+        let record = store.get_article(id).expect("get").expect("stored");
+        assert_eq!(record.version, 1);
+        assert_eq!(record.first_seen, at(0));
+        assert_eq!(record.last_seen, at(3600));
+        assert_eq!(store.stats(at(3601)).expect("stats").pending, 0);
+        id
+    };
+
+    // Reopen: changed text bumps the version, keeps the old hash and queues again.
+    let store = open(dir.path());
+    let old = store.get_article(id).expect("get").expect("stored");
+    let changed = format!("{text}\n\nUpdate: the ministry later denied the report.");
+    assert_eq!(
+        store
+            .put_article(new_article(url, "wire", &changed, at(7200)))
+            .expect("put"),
+        PutOutcome::Updated { id, version: 2 }
+    );
+    let record = store.get_article(id).expect("get").expect("stored");
+    assert_eq!(record.version, 2);
+    assert_eq!(record.first_seen, at(0));
+    assert_eq!(record.last_seen, at(7200));
+    assert_eq!(record.previous_versions.len(), 1);
+    assert_eq!(record.previous_versions[0].version, 1);
+    assert_eq!(record.previous_versions[0].text_sha256, old.text_sha256);
+    assert_ne!(record.text_sha256, old.text_sha256);
+    assert!(
+        record.seq > old.seq,
+        "a new version moves to the end of store order"
+    );
+    assert!(record.article.text.ends_with("denied the report."));
+
+    let stats = store.stats(at(7201)).expect("stats");
+    assert_eq!((stats.articles, stats.pending, stats.acked), (1, 1, 1));
+    let again = store
+        .pop(10, Duration::from_secs(60), at(7202))
+        .expect("pop");
+    assert_eq!(again.len(), 1);
+    assert_eq!(again[0].record.version, 2);
+}
+
+#[test]
+fn reprints_are_duplicates_across_sources_and_the_original_lists_them() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = open(dir.path());
+    let text = story(7, 800);
+    let original = store
+        .put_article(new_article(
+            "https://wire.example/story-1",
+            "wire",
+            &text,
+            at(0),
+        ))
+        .expect("put");
+    let PutOutcome::New { id: original_id } = original else {
+        panic!("expected New, got {original:?}")
+    };
+
+    // An aggregator reprints it word for word, with its own layout and typography
+    // (like an aggregator page around a wire story): exact duplicate.
+    let reprint = format!(
+        "  {}  ",
+        text.replace(". ", ".  ").replace('\n', " ").to_uppercase()
+    );
+    let exact = store
+        .put_article(new_article(
+            "https://aggregator.example/news/123",
+            "aggregator",
+            &reprint,
+            at(60),
+        ))
+        .expect("put");
+    let PutOutcome::Duplicate { id: exact_id, of } = exact else {
+        panic!("expected an exact duplicate, got {exact:?}")
+    };
+    assert_eq!(of, original_id);
+
+    // A regional site corrects one word: near duplicate by simhash.
+    let edited = text.replacen("ministry", "government", 1);
+    let (a, _) = simhash(&text);
+    let (b, _) = simhash(&edited);
+    assert!(
+        a.distance(b) <= 3,
+        "precondition: a one-word correction in an 800-word story is within distance 3 (got {})",
+        a.distance(b)
+    );
+    let near = store
+        .put_article(new_article(
+            "https://regional.example/a/9",
+            "regional",
+            &edited,
+            at(120),
+        ))
+        .expect("put");
+    let PutOutcome::Duplicate { id: near_id, of } = near else {
+        panic!("expected a near duplicate, got {near:?}")
+    };
+    assert_eq!(of, original_id);
+
+    // Another story is not a duplicate.
+    let other = store
+        .put_article(new_article(
+            "https://regional.example/a/10",
+            "regional",
+            &story(8, 800),
+            at(180),
+        ))
+        .expect("put");
+    assert!(matches!(other, PutOutcome::New { .. }), "{other:?}");
+
+    let original = store
+        .get_article(original_id)
+        .expect("get")
+        .expect("stored");
+    let sightings: Vec<_> = original
+        .also_seen_at
+        .iter()
+        .map(|s| (s.id, s.url.as_str(), s.source.as_str(), s.seen_at))
+        .collect();
+    assert_eq!(
+        sightings,
+        [
+            (
+                exact_id,
+                "https://aggregator.example/news/123",
+                "aggregator",
+                at(60)
+            ),
+            (near_id, "https://regional.example/a/9", "regional", at(120)),
+        ]
+    );
+    for id in [exact_id, near_id] {
+        let dup = store.get_article(id).expect("get").expect("stored");
+        assert_eq!(dup.duplicate_of, Some(original_id));
+    }
+
+    // One pending article per story; duplicates stored but not queued.
+    let stats = store.stats(at(200)).expect("stats");
+    assert_eq!((stats.articles, stats.pending, stats.duplicates), (4, 2, 2));
+    let popped = store
+        .pop(10, Duration::from_secs(60), at(201))
+        .expect("pop");
+    let ids: Vec<ArticleId> = popped.iter().map(|d| d.record.id).collect();
+    assert_eq!(ids.len(), 2);
+    assert!(ids.contains(&original_id) && !ids.contains(&exact_id) && !ids.contains(&near_id));
+}
+
+#[test]
+fn dedup_settings_are_honoured() {
+    let text = story(7, 800);
+    let edited = text.replacen("ministry", "government", 1);
+
+    // Distance 0: the corrected reprint is its own article.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let strict = StoreOptions {
+        near_duplicate_distance: 0,
+        ..StoreOptions::default()
+    };
+    let store = SledStore::open(dir.path(), strict).expect("opens");
+    store
+        .put_article(new_article("https://wire.example/1", "wire", &text, at(0)))
+        .expect("put");
+    let outcome = store
+        .put_article(new_article(
+            "https://regional.example/1",
+            "regional",
+            &edited,
+            at(1),
+        ))
+        .expect("put");
+    assert!(matches!(outcome, PutOutcome::New { .. }), "{outcome:?}");
+    drop(store);
+
+    // queue_duplicates: duplicates are delivered too.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let queue_all = StoreOptions {
+        queue_duplicates: true,
+        ..StoreOptions::default()
+    };
+    let store = SledStore::open(dir.path(), queue_all).expect("opens");
+    store
+        .put_article(new_article("https://wire.example/1", "wire", &text, at(0)))
+        .expect("put");
+    let outcome = store
+        .put_article(new_article(
+            "https://regional.example/1",
+            "regional",
+            &text,
+            at(1),
+        ))
+        .expect("put");
+    assert!(
+        matches!(outcome, PutOutcome::Duplicate { .. }),
+        "{outcome:?}"
+    );
+    let stats = store.stats(at(2)).expect("stats");
+    assert_eq!((stats.pending, stats.duplicates), (2, 1));
+}
+
+#[test]
+fn the_same_article_through_another_source_is_one_record_seen_twice() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = open(dir.path());
+    let text = story(3, 300);
+    let url = "https://ngo.example/statement";
+    let id = store
+        .put_article(new_article(url, "ngo", &text, at(0)))
+        .expect("put")
+        .id();
+    let mut via_feed = new_article(url, "ngo-feed", &text, at(50));
+    via_feed.provenance.url = "https://ngo.example/statement?from=rss".into();
+    assert_eq!(
+        store.put_article(via_feed).expect("put"),
+        PutOutcome::Unchanged { id }
+    );
+    let record = store.get_article(id).expect("get").expect("stored");
+    assert_eq!(
+        record.provenance.source, "ngo",
+        "the first sighting stays the provenance"
+    );
+    assert_eq!(record.also_seen_at.len(), 1);
+    assert_eq!(record.also_seen_at[0].source, "ngo-feed");
+    assert_eq!(record.last_seen, at(50));
+    assert_eq!(store.stats(at(51)).expect("stats").articles, 1);
+}
+
+#[test]
+fn validators_and_not_modified_follow_the_url() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = open(dir.path());
+    let mut article = new_article("https://a.example/x", "a", &story(4, 200), at(0));
+    article.provenance.final_url = "https://a.example/x/".into();
+    let etag = article.provenance.etag.clone();
+    let id = store.put_article(article).expect("put").id();
+    for url in ["https://a.example/x", "https://a.example/x/"] {
+        let v = store.validators(url).expect("validators").expect("known");
+        assert_eq!(v.etag, etag);
+        assert_eq!(
+            v.last_modified.as_deref(),
+            Some("Mon, 23 Nov 2026 10:00:00 GMT")
+        );
+    }
+    assert_eq!(
+        store
+            .validators("https://a.example/other")
+            .expect("validators"),
+        None
+    );
+
+    assert_eq!(
+        store
+            .record_not_modified("https://a.example/x", at(500))
+            .expect("304"),
+        Some(id)
+    );
+    let record = store.get_article(id).expect("get").expect("stored");
+    assert_eq!((record.last_seen, record.version), (at(500), 1));
+    assert_eq!(
+        store
+            .record_not_modified("https://a.example/unknown", at(600))
+            .expect("304"),
+        None
+    );
+
+    // A section page that is not an article keeps its validators too.
+    let section = Validators {
+        etag: Some("\"s1\"".into()),
+        last_modified: None,
+    };
+    store
+        .set_validators("https://a.example/news/", &section)
+        .expect("set");
+    assert_eq!(
+        store
+            .validators("https://a.example/news/")
+            .expect("validators"),
+        Some(section)
+    );
+}
+
+#[test]
+fn reextraction_updates_changed_records_and_queues_them() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = open(dir.path());
+    let texts = [
+        story(11, 300),
+        story(12, 300),
+        story(13, 300),
+        story(14, 300),
+    ];
+    let mut ids = Vec::new();
+    for (i, text) in texts.iter().enumerate() {
+        let url = format!("https://site.example/{i}");
+        ids.push(
+            store
+                .put_article(new_article(&url, "site", text, at(i as i64)))
+                .expect("put")
+                .id(),
+        );
+    }
+    // A fourth article from another source is not touched with --source site2.
+    let popped = store.pop(10, Duration::from_secs(60), at(10)).expect("pop");
+    let tokens: Vec<String> = popped.iter().map(|d| d.delivery.token.clone()).collect();
+    store.ack(&tokens, at(11)).expect("ack");
+
+    let summary = reextract(&store, Some("site"), "test-extractor/2", |record, raw| {
+        assert!(String::from_utf8_lossy(&raw.body).contains("<article>"));
+        let mut article = record.article.clone();
+        match record.provenance.url.as_str() {
+            "https://site.example/0" => {
+                article.text.push_str(" A sentence the old extractor lost.")
+            }
+            "https://site.example/1" => article.author = Some("Jane Roe".into()),
+            "https://site.example/2" => return Err("no paragraph of text found".into()),
+            _ => {}
+        }
+        Ok(article)
+    })
+    .expect("reextract");
+    assert_eq!(summary.examined, 4);
+    assert_eq!(
+        (summary.updated, summary.unchanged, summary.rejected),
+        (2, 1, 1)
+    );
+
+    let r0 = store.get_article(ids[0]).expect("get").expect("stored");
+    assert_eq!(r0.version, 2);
+    assert_eq!(r0.provenance.extractor_version, "test-extractor/2");
+    let r1 = store.get_article(ids[1]).expect("get").expect("stored");
+    assert_eq!(
+        (r1.version, r1.article.author.as_deref()),
+        (1, Some("Jane Roe"))
+    );
+    let r2 = store.get_article(ids[2]).expect("get").expect("stored");
+    assert_eq!(
+        r2.provenance.extractor_version, "test-extractor/1",
+        "rejected: kept as is"
+    );
+    let r3 = store.get_article(ids[3]).expect("get").expect("stored");
+    assert_eq!(r3.provenance.extractor_version, "test-extractor/2");
+
+    let again = store.pop(10, Duration::from_secs(60), at(20)).expect("pop");
+    let mut queued: Vec<ArticleId> = again.iter().map(|d| d.record.id).collect();
+    queued.sort();
+    let mut expected = vec![ids[0], ids[1]];
+    expected.sort();
+    assert_eq!(queued, expected);
+}
+
+#[test]
+fn raw_pages_are_kept_only_when_configured() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let no_raw = StoreOptions {
+        keep_raw: false,
+        ..StoreOptions::default()
+    };
+    let store = SledStore::open(dir.path(), no_raw).expect("opens");
+    let id = store
+        .put_article(new_article(
+            "https://a.example/1",
+            "a",
+            &story(1, 100),
+            at(0),
+        ))
+        .expect("put")
+        .id();
+    assert_eq!(store.raw_page(id).expect("raw"), None);
+    drop(store);
+
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = open(dir.path());
+    let article = new_article("https://a.example/1", "a", &story(1, 100), at(0));
+    let raw = article.raw.clone();
+    let id = store.put_article(article).expect("put").id();
+    assert_eq!(store.raw_page(id).expect("raw"), raw);
+}
+
+#[test]
+fn a_database_from_a_newer_gleaner_is_refused_not_misread() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let id = {
+        let store = open(dir.path());
+        store
+            .put_article(new_article(
+                "https://a.example/1",
+                "a",
+                &story(1, 100),
+                at(0),
+            ))
+            .expect("put")
+            .id()
+    };
+    // Tamper as a future gleaner would: a newer value format in one record.
+    {
+        let db = sled::open(dir.path().join("sled")).expect("raw sled opens");
+        let tree = db.open_tree("gleaner").expect("tree");
+        let mut key = vec![b'a'];
+        key.extend_from_slice(&id.to_bytes());
+        let mut value = tree
+            .get(&key)
+            .expect("get")
+            .expect("record present")
+            .to_vec();
+        value[0] = 2;
+        tree.insert(&key, value).expect("insert");
+        db.flush().expect("flush");
+    }
+    {
+        let store = open(dir.path());
+        match store.get_article(id) {
+            Err(e @ StoreError::UnsupportedFormat { .. }) => {
+                assert!(e.to_string().contains("newer gleaner"), "{e}");
+            }
+            other => panic!("expected UnsupportedFormat, got {other:?}"),
+        }
+    }
+    // And a newer database layout is refused at open.
+    {
+        let db = sled::open(dir.path().join("sled")).expect("raw sled opens");
+        let tree = db.open_tree("gleaner").expect("tree");
+        tree.insert(b"\0format", &99u32.to_le_bytes())
+            .expect("insert");
+        db.flush().expect("flush");
+    }
+    match SledStore::open(dir.path(), StoreOptions::default()) {
+        Err(StoreError::UnsupportedFormat { found, .. }) => assert_eq!(found, 99),
+        other => panic!("expected UnsupportedFormat, got {:?}", other.map(|_| ())),
+    }
+}
+
+#[test]
+fn a_second_opener_is_told_who_holds_the_database() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = open(dir.path());
+    store
+        .put_article(new_article(
+            "https://a.example/1",
+            "a",
+            &story(1, 100),
+            at(0),
+        ))
+        .expect("put");
+
+    match SledStore::open(dir.path(), StoreOptions::default()) {
+        Err(e @ StoreError::Locked { .. }) => {
+            let StoreError::Locked { pid, .. } = &e else {
+                unreachable!()
+            };
+            assert_eq!(*pid, Some(std::process::id()));
+            let message = e.to_string();
+            assert!(
+                message.contains("in use by another gleaner process"),
+                "{message}"
+            );
+            assert!(message.contains("HTTP API"), "{message}");
+            assert!(e.is_locked());
+        }
+        other => panic!("expected Locked, got {:?}", other.map(|_| ())),
+    }
+
+    // The CLI says so too, and exits 1.
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_gleaner"))
+        .args(["queue", "stats", "--data"])
+        .arg(dir.path())
+        .output()
+        .expect("gleaner runs");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains(&format!(
+            "in use by another gleaner process (pid {})",
+            std::process::id()
+        )),
+        "{stderr}"
+    );
+
+    // Released on drop: the next opener gets in.
+    drop(store);
+    let store = open(dir.path());
+    assert_eq!(store.stats(at(1)).expect("stats").articles, 1);
+}
