@@ -41,6 +41,37 @@ const MAX_DECODED: usize = 512 * 1024 * 1024;
 /// level 3 already gets most of zstd's gain on prose and HTML.
 const ZSTD_LEVEL: i32 = 3;
 
+thread_local! {
+    // zstd contexts are costly to set up (the compressor's tables are allocated per
+    // context); one per thread is reused for every value.
+    static COMPRESSOR: std::cell::RefCell<Option<zstd::bulk::Compressor<'static>>> =
+        const { std::cell::RefCell::new(None) };
+    static DECOMPRESSOR: std::cell::RefCell<Option<zstd::bulk::Decompressor<'static>>> =
+        const { std::cell::RefCell::new(None) };
+}
+
+fn compress(plain: &[u8]) -> std::io::Result<Vec<u8>> {
+    COMPRESSOR.with(|cell| {
+        let mut slot = cell.borrow_mut();
+        let compressor = match slot.as_mut() {
+            Some(c) => c,
+            None => slot.insert(zstd::bulk::Compressor::new(ZSTD_LEVEL)?),
+        };
+        compressor.compress(plain)
+    })
+}
+
+fn decompress(frame: &[u8], len: usize) -> std::io::Result<Vec<u8>> {
+    DECOMPRESSOR.with(|cell| {
+        let mut slot = cell.borrow_mut();
+        let decompressor = match slot.as_mut() {
+            Some(d) => d,
+            None => slot.insert(zstd::bulk::Decompressor::new()?),
+        };
+        decompressor.decompress(frame, len)
+    })
+}
+
 pub fn encode<T: Serialize>(value: &T) -> Result<Vec<u8>> {
     let plain = postcard::to_stdvec(value)
         .map_err(|e| StoreError::InvalidInput(format!("cannot encode value: {e}")))?;
@@ -50,8 +81,7 @@ pub fn encode<T: Serialize>(value: &T) -> Result<Vec<u8>> {
         out.extend_from_slice(&plain);
         return Ok(out);
     }
-    let compressed = zstd::bulk::compress(&plain, ZSTD_LEVEL)
-        .map_err(|e| StoreError::backend("compressing a value", e))?;
+    let compressed = compress(&plain).map_err(|e| StoreError::backend("compressing a value", e))?;
     let len = u32::try_from(plain.len())
         .map_err(|_| StoreError::InvalidInput("value larger than 4 GiB".into()))?;
     let mut out = Vec::with_capacity(compressed.len() + 6);
@@ -95,8 +125,8 @@ pub fn decode<T: DeserializeOwned>(bytes: &[u8], what: &'static str, key: &[u8])
             if len > MAX_DECODED {
                 return Err(corrupt(format!("implausible length {len}")));
             }
-            decompressed = zstd::bulk::decompress(&payload[4..], len)
-                .map_err(|e| corrupt(format!("zstd: {e}")))?;
+            decompressed =
+                decompress(&payload[4..], len).map_err(|e| corrupt(format!("zstd: {e}")))?;
             if decompressed.len() != len {
                 return Err(corrupt("length mismatch after decompression".into()));
             }

@@ -220,6 +220,10 @@ impl<K: Kv> Store for KvStore<K> {
         Ok(outcome)
     }
     fn put_articles(&self, batch: Vec<NewArticle>) -> Result<Vec<PutOutcome>> {
+        // An invalid article fails the whole batch before anything is written.
+        for article in &batch {
+            super::records::validate(article)?;
+        }
         let mut outcomes = Vec::with_capacity(batch.len());
         {
             let mut state = self.lock();

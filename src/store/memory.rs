@@ -169,6 +169,11 @@ mod tests {
         no_source.provenance.source = String::new();
         assert!(store.put_article(no_source).is_err());
         assert_eq!(store.stats(at(1)).expect("stats").articles, 0);
+        // One bad article in a batch: nothing of the batch is stored.
+        let good = article("https://a.example/4", "a", TEXT, at(0));
+        let bad = article("https://a.example/5", "a", "", at(0));
+        assert!(store.put_articles(vec![good, bad]).is_err());
+        assert_eq!(store.stats(at(1)).expect("stats").articles, 0);
     }
 
     #[test]

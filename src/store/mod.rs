@@ -114,7 +114,8 @@ pub trait Store: Send + Sync {
     /// survives a crash or power loss from then on.
     fn put_article(&self, article: NewArticle) -> Result<PutOutcome>;
     /// [`Store::put_article`] for many articles with one flush: the batch is durable when
-    /// it returns (each article is applied atomically; a crash mid-batch keeps a prefix).
+    /// it returns. Invalid input fails the batch before anything is written; each article
+    /// is applied atomically, so a crash (or a storage error) mid-batch keeps a prefix.
     fn put_articles(&self, batch: Vec<NewArticle>) -> Result<Vec<PutOutcome>>;
     fn get_article(&self, id: ArticleId) -> Result<Option<ArticleRecord>>;
     /// Records with `seq > after_seq`, in store order, optionally of one source, at most

@@ -37,15 +37,7 @@ impl TextHashes {
 impl<K: Kv> KvStore<K> {
     /// Inserts or updates one article; the caller flushes.
     pub(crate) fn upsert(&self, state: &mut State, new: NewArticle) -> Result<PutOutcome> {
-        codec::validate_provenance(&new.provenance)?;
-        if new.article.text.trim().is_empty() {
-            // Every empty text would be an "exact duplicate" of every other; a page without
-            // text is not an article and must not be stored.
-            return Err(super::error::StoreError::InvalidInput(format!(
-                "article from {} has no text",
-                new.provenance.final_url
-            )));
-        }
+        validate(&new)?;
         let NewArticle {
             provenance,
             article,
@@ -398,6 +390,20 @@ impl<K: Kv> KvStore<K> {
             None => Ok(out),
         }
     }
+}
+
+/// Refuses what must never be stored; checked for a whole batch before any of it is.
+pub(crate) fn validate(new: &NewArticle) -> Result<()> {
+    codec::validate_provenance(&new.provenance)?;
+    if new.article.text.trim().is_empty() {
+        // Every empty text would be an "exact duplicate" of every other; a page without
+        // text is not an article and must not be stored.
+        return Err(super::error::StoreError::InvalidInput(format!(
+            "article from {} has no text",
+            new.provenance.final_url
+        )));
+    }
+    Ok(())
 }
 
 fn r_is_queueable(record: &ArticleRecord, queue_duplicates: bool) -> bool {
