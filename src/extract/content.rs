@@ -135,7 +135,7 @@ pub fn compute(dom: &Dom) -> Stats {
     let mut in_link = vec![false; n];
     for i in 0..n {
         let p = dom.nodes[i].parent;
-        in_link[i] = (p != NO_PARENT && in_link[p]) || dom.tag(i) == "a";
+        in_link[i] = (p != NO_PARENT && in_link[p]) || dom.is_link(i);
     }
     for i in (0..n).rev() {
         if hard[i] {
@@ -225,7 +225,7 @@ pub fn compute(dom: &Dom) -> Stats {
             }
             NodeKind::Other => false,
         };
-        if dom.tag(i) == "a" {
+        if dom.is_link(i) {
             s.longest_link[i] = s.text[i];
         }
         let p = node.parent;

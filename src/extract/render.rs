@@ -265,7 +265,7 @@ impl Renderer<'_> {
             self.flush();
             return;
         }
-        if tag == "a" {
+        if dom.is_link(i) {
             self.space_if_pending();
             let md_start = self.md.len();
             self.stack.push((end, Ctx::Link { md_start, node: i }));
