@@ -427,9 +427,9 @@ fn raw_pages_are_kept_only_when_configured() {
 #[test]
 fn a_database_from_a_newer_gleaner_is_refused_not_misread() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let id = {
+    let (id, seq) = {
         let store = open(dir.path());
-        store
+        let id = store
             .put_article(new_article(
                 "https://a.example/1",
                 "a",
@@ -437,14 +437,15 @@ fn a_database_from_a_newer_gleaner_is_refused_not_misread() {
                 at(0),
             ))
             .expect("put")
-            .id()
+            .id();
+        (id, store.get_article(id).expect("get").expect("stored").seq)
     };
     // Tamper as a future gleaner would: a newer value format in one record.
     {
         let db = sled::open(dir.path().join("sled")).expect("raw sled opens");
         let tree = db.open_tree("gleaner").expect("tree");
         let mut key = vec![b'a'];
-        key.extend_from_slice(&id.to_bytes());
+        key.extend_from_slice(&seq.to_be_bytes());
         let mut value = tree
             .get(&key)
             .expect("get")

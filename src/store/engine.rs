@@ -174,11 +174,29 @@ impl<K: Kv> KvStore<K> {
     }
 
     pub(crate) fn read_record(&self, id: ArticleId) -> Result<Option<StoredRecord>> {
-        let key = keys::article(id);
+        let Some(seq) = self.kv.get(&keys::article_id(id))? else {
+            return Ok(None);
+        };
+        let seq = keys::u64_at(&seq, 0).ok_or_else(|| StoreError::Corrupt {
+            what: "article id index",
+            key: keys::display(&keys::article_id(id)),
+            detail: format!("{} bytes instead of 8", seq.len()),
+        })?;
+        let key = keys::article(seq);
         self.kv
             .get(&key)?
             .map(|bytes| codec::decode_record(&bytes, &key))
             .transpose()
+    }
+
+    /// Writes a record under its seq, and the id index pointing there.
+    pub(crate) fn write_record(&self, txn: &mut Txn, stored: &StoredRecord) -> Result<()> {
+        let r = &stored.record;
+        txn.batch
+            .put(keys::article(r.seq), codec::encode_record(stored)?);
+        txn.batch
+            .put(keys::article_id(r.id), r.seq.to_be_bytes().to_vec());
+        Ok(())
     }
 
     /// Scans the keys under a one-byte tag (plus optional further prefix bytes).

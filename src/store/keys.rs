@@ -1,16 +1,21 @@
 //! Key layout: one ordered keyspace, partitioned by a one-byte tag.
 //!
 //! Numbers in keys are big-endian so that byte order is numeric order: a prefix scan over
-//! `ORDER` walks articles in store order, over `QUEUE` the queue oldest first, over
+//! `ARTICLE` walks articles in store order, over `QUEUE` the queue oldest first, over
 //! `LEASE_EXPIRY` leases soonest-expiring first. Everything lives in one sled tree because
 //! sled batches are atomic within a tree: one article upsert (record, indexes, queue entry,
 //! counters) lands completely or not at all.
 //!
+//! Records are keyed by their sequence number, not their id: new and changed records are
+//! appended at the end of the keyspace, so sled rewrites only its last node instead of
+//! nodes all over a tree of kilobyte-sized values (random-id keys made every upsert dirty
+//! a random node: 20 times slower, twice the size). The id index holds only 8-byte values.
+//!
 //! | tag | key                                   | value                       |
 //! |-----|---------------------------------------|-----------------------------|
 //! | `\0`| `format`, `counters`                  | database format, counters   |
-//! | `a` | article id (8)                        | article record              |
-//! | `o` | seq (8)                               | article id — store order    |
+//! | `a` | seq (8)                               | article record, store order |
+//! | `i` | article id (8)                        | seq (8) of its record       |
 //! | `u` | URL bytes                             | page state (validators, id) |
 //! | `t` | text SHA-256 (32)                     | id of the original          |
 //! | `h` | simhash (8) + id (8)                  | first_seen µs (originals)   |
@@ -27,7 +32,7 @@ pub const META_FORMAT: &[u8] = b"\0format";
 pub const META_COUNTERS: &[u8] = b"\0counters";
 
 pub const ARTICLE: u8 = b'a';
-pub const ORDER: u8 = b'o';
+pub const ARTICLE_ID: u8 = b'i';
 pub const PAGE: u8 = b'u';
 pub const TEXT_HASH: u8 = b't';
 pub const SIMHASH: u8 = b'h';
@@ -48,12 +53,12 @@ fn tagged(tag: u8, parts: &[&[u8]]) -> Vec<u8> {
     key
 }
 
-pub fn article(id: ArticleId) -> Vec<u8> {
-    tagged(ARTICLE, &[&id.to_bytes()])
+pub fn article(seq: u64) -> Vec<u8> {
+    tagged(ARTICLE, &[&seq.to_be_bytes()])
 }
 
-pub fn order(seq: u64) -> Vec<u8> {
-    tagged(ORDER, &[&seq.to_be_bytes()])
+pub fn article_id(id: ArticleId) -> Vec<u8> {
+    tagged(ARTICLE_ID, &[&id.to_bytes()])
 }
 
 pub fn page(url: &str) -> Vec<u8> {
@@ -143,7 +148,7 @@ mod tests {
 
     #[test]
     fn numeric_order_is_byte_order() {
-        assert!(order(255) < order(256));
+        assert!(article(255) < article(256));
         assert!(queue(1) < queue(1 << 40));
         assert!(lease_expiry(10, 99) < lease_expiry(11, 0));
     }
@@ -160,7 +165,7 @@ mod tests {
         assert_eq!(prefix_end(b"a"), Some(b"b".to_vec()));
         assert_eq!(prefix_end(&[b'a', 0xff]), Some(b"b".to_vec()));
         assert_eq!(prefix_end(&[0xff, 0xff]), None);
-        assert_eq!(u64_at(&order(42), 1), Some(42));
+        assert_eq!(u64_at(&article(42), 1), Some(42));
         assert_eq!(u64_at(b"o", 1), None);
     }
 }

@@ -63,8 +63,7 @@ impl<K: Kv> KvStore<K> {
                 if !same_place {
                     note_sighting(r, id, &provenance.final_url, &provenance.source, fetched_at);
                 }
-                txn.batch
-                    .put(keys::article(id), codec::encode_record(&stored)?);
+                self.write_record(&mut txn, &stored)?;
                 PutOutcome::Unchanged { id }
             }
             Some(mut stored) => {
@@ -155,8 +154,7 @@ impl<K: Kv> KvStore<K> {
             if r_is_queueable(&stored.record, self.options.queue_duplicates) {
                 self.enqueue(&mut txn, &mut stored)?;
             }
-            txn.batch
-                .put(keys::article(id), codec::encode_record(&stored)?);
+            self.write_record(&mut txn, &stored)?;
             PutOutcome::Updated {
                 id,
                 version: stored.record.version,
@@ -164,8 +162,7 @@ impl<K: Kv> KvStore<K> {
         } else {
             if stored.record.provenance.extractor_version != extractor_version {
                 stored.record.provenance.extractor_version = extractor_version.to_string();
-                txn.batch
-                    .put(keys::article(id), codec::encode_record(&stored)?);
+                self.write_record(&mut txn, &stored)?;
             }
             PutOutcome::Unchanged { id }
         };
@@ -198,8 +195,7 @@ impl<K: Kv> KvStore<K> {
                 let seen_at = p.fetched_at;
                 let (url, source) = (p.final_url.clone(), p.source.clone());
                 note_sighting(&mut orig.record, id, &url, &source, seen_at);
-                txn.batch
-                    .put(keys::article(orig.record.id), codec::encode_record(&orig)?);
+                self.write_record(txn, &orig)?;
                 PutOutcome::Duplicate {
                     id,
                     of: orig.record.id,
@@ -230,8 +226,7 @@ impl<K: Kv> KvStore<K> {
         if r_is_queueable(&stored.record, self.options.queue_duplicates) {
             self.enqueue(txn, &mut stored)?;
         }
-        txn.batch
-            .put(keys::article(id), codec::encode_record(&stored)?);
+        self.write_record(txn, &stored)?;
         Ok(outcome)
     }
 
@@ -283,12 +278,10 @@ impl<K: Kv> KvStore<K> {
     /// Moves a record to the end of store order (new or changed).
     fn reorder(&self, txn: &mut Txn, record: &mut ArticleRecord) {
         if record.seq != 0 {
-            txn.batch.remove(keys::order(record.seq));
+            txn.batch.remove(keys::article(record.seq));
         }
         txn.counters.last_seq += 1;
         record.seq = txn.counters.last_seq;
-        txn.batch
-            .put(keys::order(record.seq), record.id.to_bytes().to_vec());
     }
 
     /// A 304 for `url`: the article it produced was seen again.
@@ -310,8 +303,7 @@ impl<K: Kv> KvStore<K> {
         if seen_at > stored.record.last_seen {
             stored.record.last_seen = seen_at;
             let mut txn = Txn::new(&state);
-            txn.batch
-                .put(keys::article(id), codec::encode_record(&stored)?);
+            self.write_record(&mut txn, &stored)?;
             self.commit(&mut state, txn)?;
         }
         Ok(Some(id))
@@ -358,22 +350,16 @@ impl<K: Kv> KvStore<K> {
         let Some(start_seq) = after_seq.checked_add(1) else {
             return Ok(out);
         };
-        let start = keys::order(start_seq);
-        let end = keys::prefix_end(&[keys::ORDER]);
+        let start = keys::article(start_seq);
+        let end = keys::prefix_end(&[keys::ARTICLE]);
         let mut error = None;
-        self.kv.scan(&start, end.as_deref(), &mut |_key, value| {
-            let Some(id) = keys::id_at(value, 0) else {
-                return Ok(Scan::Continue);
-            };
-            match self.read_record(id) {
-                Ok(Some(stored)) => {
+        self.kv.scan(&start, end.as_deref(), &mut |key, value| {
+            match codec::decode_record(value, key) {
+                Ok(stored) => {
                     if source.is_none_or(|s| s == stored.record.provenance.source) {
                         out.push(stored.record);
                     }
                 }
-                // The order index and the record are written in one batch; a missing
-                // record means a concurrent update moved it further along.
-                Ok(None) => {}
                 Err(e) => {
                     error = Some(e);
                     return Ok(Scan::Stop);
