@@ -179,9 +179,9 @@ pub fn compute(dom: &Dom) -> Stats {
         if wrapper {
             continue;
         }
-        if is_wrapper_sensitive_junk(&el.tag) && share < 0.5 {
-            s.junk[i] = true;
-        } else if clean::is_junk_by_class(el)
+        // Not a wrapper of most of the page's prose: forms, headers and chrome by class go.
+        if is_wrapper_sensitive_junk(&el.tag)
+            || clean::is_junk_by_class(el)
             || (raw[i] < WEAK_JUNK_MAX_PROSE
                 && !clean::is_inline(&el.tag)
                 && clean::is_weak_junk_by_class(el))
