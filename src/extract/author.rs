@@ -74,6 +74,14 @@ const NOT_NAMES: &[&str] = &[
     "read more",
     "more",
     "view all posts",
+    "sign in",
+    "sign up",
+    "log in",
+    "login",
+    "subscribe",
+    "newsletter",
+    "menu",
+    "search",
 ];
 
 /// Extracts the author from a visible byline that carries a cue ("By X", "Author: X",
@@ -165,7 +173,7 @@ fn looks_capitalised(name: &str) -> bool {
         .filter(|word| !PARTICLES.contains(&word.to_lowercase().as_str()))
         .filter(|word| word.chars().next().is_some_and(char::is_lowercase))
         .count();
-    lower * 2 < words.len()
+    lower * 2 <= words.len()
 }
 
 /// Adds `candidate` to `authors` unless an equal name (ignoring case and spacing) is there.

@@ -23,7 +23,7 @@ use std::sync::LazyLock;
 
 use chrono::{
     DateTime, Datelike, Duration, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, SecondsFormat,
-    Utc,
+    Timelike, Utc,
 };
 use regex::Regex;
 
@@ -450,6 +450,81 @@ pub fn parse_dateline(text: &str, reference: Option<DateTime<Utc>>) -> Option<Fo
         .captures_iter(text)
         .filter_map(|captures| dateline_from_captures(&captures))
         .find(|found| found.is_plausible(reference))
+        .or_else(|| reference.and_then(|reference| relative_dateline(text, reference)))
+}
+
+/// Longest text read as a relative dateline: "today" and "2 hours ago" are datelines only
+/// when they stand (nearly) alone, not as words in a sentence.
+const MAX_RELATIVE_DATELINE: usize = 48;
+
+/// "Сегодня, 14:12", "Bugün 09:30", "yesterday", "3 hours ago", "2 часа назад", "5 saat
+/// əvvəl", "vor 2 Tagen": dates relative to the reference time.
+static RELATIVE_DAY: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(&format!(
+        r"(?i)^\W*(?:(?P<today>today|сегодня|сьогодні|bugün|heute|aujourd'hui|dzisiaj|dziś)|(?P<yesterday>yesterday|вчера|вчора|dünən|dün|gestern|hier|wczoraj))\W*(?:(?:at|в|um|à|o|saat)\s*)?(?P<time>{TIME})?\W*$"
+    ))
+    .expect("relative day regex is valid")
+});
+
+static RELATIVE_AGO: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?ix)^\W*(?:
+            (?P<n1>[0-9]{1,3})\s*(?P<u1>min(?:ute)?s?|hours?|hrs?|days?|минут[уы]?|мин|час(?:а|ов)?|дн(?:я|ей)|день|dəqiqə|saat|gün|dakika)\s+(?:ago|назад|əvvəl|öncə|önce)
+          | vor\s+(?P<n2>[0-9]{1,3})\s+(?P<u2>Minuten?|Stunden?|Tagen?)
+          | il\s+y\s+a\s+(?P<n3>[0-9]{1,3})\s+(?P<u3>minutes?|heures?|jours?)
+        )\W*$",
+    )
+    .expect("relative ago regex is valid")
+});
+
+fn relative_dateline(text: &str, reference: DateTime<Utc>) -> Option<FoundDate> {
+    let text = text.trim();
+    if text.is_empty() || text.chars().count() > MAX_RELATIVE_DATELINE {
+        return None;
+    }
+    if let Some(captures) = RELATIVE_DAY.captures(text) {
+        let days_back = if captures.name("today").is_some() {
+            0
+        } else {
+            1
+        };
+        let date = reference.date_naive() - Duration::days(days_back);
+        let mut found = FoundDate::day(date);
+        if let Some((time, offset)) = captures.name("time").and_then(|m| parse_time(m.as_str())) {
+            found.time = Some(time);
+            found.offset = offset;
+        }
+        return Some(found);
+    }
+    let captures = RELATIVE_AGO.captures(text)?;
+    let (number, unit) = [("n1", "u1"), ("n2", "u2"), ("n3", "u3")]
+        .iter()
+        .find_map(|(n, u)| Some((captures.name(n)?, captures.name(u)?)))?;
+    let number = i64::from(number.as_str().parse::<u32>().ok()?);
+    let unit = unit.as_str().to_lowercase();
+    let ago = if unit.starts_with("min")
+        || unit.starts_with("мин")
+        || unit.starts_with("dəq")
+        || unit.starts_with("dak")
+    {
+        Duration::minutes(number)
+    } else if unit.starts_with('h')
+        || unit.starts_with("час")
+        || unit == "saat"
+        || unit.starts_with("stunde")
+    {
+        Duration::hours(number)
+    } else {
+        Duration::days(number)
+    };
+    let instant = reference - ago;
+    let utc = FixedOffset::east_opt(0)?;
+    let found = FoundDate {
+        date: instant.date_naive(),
+        time: NaiveTime::from_hms_opt(instant.hour(), instant.minute(), 0),
+        offset: Some(utc),
+    };
+    found.is_plausible(Some(reference)).then_some(found)
 }
 
 fn dateline_from_captures(captures: &regex::Captures<'_>) -> Option<FoundDate> {
@@ -684,6 +759,46 @@ mod tests {
         let huge = "word ".repeat(1_000_000) + "2 September 2024";
         // Only the beginning of a long text is searched.
         assert_eq!(dateline(&huge), None);
+    }
+
+    #[test]
+    fn relative_datelines_need_a_reference_and_stand_alone() {
+        assert_eq!(dateline("Сегодня, 14:12").as_deref(), Some("2025-01-15"));
+        assert_eq!(
+            parse_dateline("Сегодня, 14:12", reference()).and_then(|d| d.time),
+            NaiveTime::from_hms_opt(14, 12, 0)
+        );
+        assert_eq!(dateline("Bugün 09:30").as_deref(), Some("2025-01-15"));
+        assert_eq!(dateline("Yesterday").as_deref(), Some("2025-01-14"));
+        assert_eq!(dateline("dünən").as_deref(), Some("2025-01-14"));
+        assert_eq!(
+            dateline("3 hours ago").as_deref(),
+            Some("2025-01-15T09:00:00Z")
+        );
+        assert_eq!(
+            dateline("2 часа назад").as_deref(),
+            Some("2025-01-15T10:00:00Z")
+        );
+        assert_eq!(
+            dateline("5 saat əvvəl").as_deref(),
+            Some("2025-01-15T07:00:00Z")
+        );
+        assert_eq!(
+            dateline("vor 2 Tagen").as_deref(),
+            Some("2025-01-13T12:00:00Z")
+        );
+        assert_eq!(
+            dateline("10 minutes ago").as_deref(),
+            Some("2025-01-15T11:50:00Z")
+        );
+        // Without a reference there is nothing to be relative to.
+        assert_eq!(parse_dateline("Сегодня, 14:12", None), None);
+        // In a sentence, "today" is not a dateline.
+        assert_eq!(
+            dateline("The parliament voted today on the new election law"),
+            None
+        );
+        assert_eq!(dateline("today is a good day to vote"), None);
     }
 
     #[test]

@@ -162,6 +162,10 @@ pub fn types(object: &Map<String, Value>) -> Vec<&str> {
 /// schema.org types that describe the article itself, not the site or a breadcrumb.
 pub fn is_article_type(kind: &str) -> bool {
     let kind = kind.rsplit(['/', ':']).next().unwrap_or(kind);
+    // schema.org has dozens of *Article and *Posting subtypes, and sites invent more.
+    if kind.ends_with("Article") || kind.ends_with("Posting") {
+        return true;
+    }
     matches!(
         kind,
         "Article"

@@ -33,6 +33,11 @@ pub fn detect_language(text: &str, declared: Option<&str>) -> Option<String> {
     let Some(code) = iso_639_1(info.lang()) else {
         return declared;
     };
+    // Latin text on the web is lorem-ipsum filler far more often than an article in Latin:
+    // it does not overrule a declaration.
+    if code == "la" && declared.is_some() {
+        return declared;
+    }
     match declared {
         None => Some(code.to_owned()),
         Some(declared) if declared == code => Some(declared),

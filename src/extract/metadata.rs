@@ -31,6 +31,9 @@ const MAX_DESCRIPTION_CHARS: usize = 1_000;
 /// Most categories/tags kept.
 const MAX_CATEGORIES: usize = 30;
 
+/// Longest text of an element taken for a byline, in bytes.
+const MAX_BYLINE_CHARS: usize = 200;
+
 /// `h1` elements considered as headline candidates.
 const MAX_H1: usize = 8;
 
@@ -82,7 +85,8 @@ pub fn extract_metadata(
     });
 
     let mut site_names: Vec<String> = site_name.iter().cloned().collect();
-    site_names.extend(page.meta_all(&["application-name", "og:site_name", "twitter:site"]));
+    // `application-name` is not in this list: many templates fill it with the page title.
+    site_names.extend(page.meta_all(&["og:site_name", "twitter:site"]));
     site_names.extend(page.jsonld_site_names());
     if let Some(label) = host_url.as_ref().and_then(host_label) {
         site_names.push(label);
@@ -109,10 +113,14 @@ pub fn extract_metadata(
 /// Everything of interest in the document, collected in one traversal.
 #[derive(Default)]
 struct PageFacts<'a> {
-    /// `<meta>` contents by lower-cased `property`, `name`, `itemprop` and `http-equiv`.
+    /// `<meta>` contents by lower-cased `property`, then by `name`, `itemprop` and
+    /// `http-equiv`: a value given as a `property` (RDFa, OpenGraph's own syntax) is looked up
+    /// first.
     meta: HashMap<String, Vec<String>>,
     /// `<link>` hrefs by lower-cased `rel` token.
     links: HashMap<String, Vec<String>>,
+    /// How many of the leading values of each `meta` key came from `property` attributes.
+    property_counts: HashMap<String, usize>,
     jsonld: Vec<Map<String, Value>>,
     title_tag: Option<String>,
     h1: Vec<String>,
@@ -206,14 +214,18 @@ impl<'a> PageFacts<'a> {
         if content.is_empty() {
             return;
         }
-        for key in ["property", "name", "itemprop", "http-equiv"] {
-            if let Some(keys) = value.attr(key) {
+        for attribute in ["property", "name", "itemprop", "http-equiv"] {
+            if let Some(keys) = value.attr(attribute) {
                 // `property="og:title dc:title"` names several properties at once.
                 for key in keys.split_ascii_whitespace() {
-                    self.meta
-                        .entry(key.to_ascii_lowercase())
-                        .or_default()
-                        .push(content.clone());
+                    let values = self.meta.entry(meta_key(key)).or_default();
+                    if attribute == "property" {
+                        let first_named = self.property_counts.entry(meta_key(key)).or_default();
+                        values.insert(*first_named, content.clone());
+                        *first_named += 1;
+                    } else {
+                        values.push(content.clone());
+                    }
                 }
             }
         }
@@ -316,13 +328,14 @@ impl<'a> PageFacts<'a> {
     }
 
     fn site_name(&self, article: Option<&Map<String, Value>>) -> Option<String> {
-        self.meta_first(&["og:site_name"])
-            .or_else(|| {
-                article
-                    .and_then(|a| a.get("publisher"))
-                    .and_then(jsonld::text_of)
-                    .map(|name| normalise_space(&name))
-            })
+        // The JSON-LD publisher is the publication; og:site_name is sometimes the hosting
+        // platform ("Medium") or carries a tagline.
+        article
+            .and_then(|a| a.get("publisher"))
+            .and_then(jsonld::text_of)
+            .map(|name| normalise_space(&name))
+            .filter(|name| !name.is_empty())
+            .or_else(|| self.meta_first(&["og:site_name"]))
             .or_else(|| {
                 self.jsonld
                     .iter()
@@ -330,27 +343,25 @@ impl<'a> PageFacts<'a> {
                     .find_map(|object| object.get("name").and_then(jsonld::text_of))
                     .map(|name| normalise_space(&name))
             })
-            .or_else(|| self.meta_first(&["application-name"]))
             .map(|name| strip_markers(&name))
             .filter(|name| !name.is_empty() && name.chars().count() <= 200)
     }
 
     fn title(&self, article: Option<&Map<String, Value>>, site_names: &[String]) -> Option<String> {
         let jsonld_headline = article
-            .and_then(|a| a.get("headline").or_else(|| a.get("name")))
-            .and_then(jsonld::text_of)
+            .and_then(|a| jsonld_headline(a, self.title_tag.as_deref()))
             .map(|headline| normalise_space(&decode_entities(&headline)));
         let mut sources: Vec<(TitleSource, String)> = Vec::new();
         for (source, value) in [
-            (TitleSource::Metadata, self.meta_first(&["og:title"])),
             (TitleSource::Metadata, jsonld_headline),
             (
                 TitleSource::Metadata,
                 self.meta_first(&[
-                    "twitter:title",
-                    "dc.title",
+                    "dc:title",
                     "dcterm:title",
-                    "dcterms.title",
+                    "dcterms:title",
+                    "og:title",
+                    "twitter:title",
                     "parsely-title",
                     "sailthru.title",
                     "headline",
@@ -372,12 +383,15 @@ impl<'a> PageFacts<'a> {
 
     fn authors(&self, article: Option<&Map<String, Value>>) -> Vec<String> {
         let mut authors = Vec::new();
+        let add = |authors: &mut Vec<String>, name: Option<String>| {
+            if let Some(name) = name {
+                push_unique(authors, name);
+            }
+        };
         // 1. JSON-LD.
         if let Some(value) = article.and_then(|a| a.get("author").or_else(|| a.get("creator"))) {
             for name in jsonld_people(value) {
-                if let Some(name) = clean_author(&name) {
-                    push_unique(&mut authors, name);
-                }
+                add(&mut authors, clean_author(&name));
             }
         }
         if !authors.is_empty() {
@@ -385,33 +399,32 @@ impl<'a> PageFacts<'a> {
         }
         // 2. Meta fields, some of which carry a "By" cue (NYT's `byl`).
         for key in [
-            "author",
-            "dc.creator",
+            "dc:creator",
             "dcterm:creator",
-            "dcterms.creator",
-            "article:author",
+            "dcterms:creator",
+            "author",
             "parsely-author",
+            "article:author",
             "sailthru.author",
             "byl",
             "citation_author",
         ] {
             for value in self.meta.get(key).into_iter().flatten() {
-                if let Some(name) = clean_author(value) {
-                    push_unique(&mut authors, name);
-                }
+                add(&mut authors, clean_author(value));
             }
             if !authors.is_empty() {
                 return authors;
             }
         }
-        // 3. The document: author links and byline elements.
+        // 3. The document: the first author link or byline element that holds a name. Later
+        // ones are usually other articles' bylines or commenters.
         for element in &self.author_elements {
             let text = author_element_text(*element);
-            let name = parse_byline(&text).or_else(|| clean_author(&text));
-            if let Some(name) = name {
-                push_unique(&mut authors, name);
-            }
-            if authors.len() >= 4 {
+            add(
+                &mut authors,
+                parse_byline(&text).or_else(|| clean_author(&text)),
+            );
+            if !authors.is_empty() {
                 break;
             }
         }
@@ -455,11 +468,11 @@ impl<'a> PageFacts<'a> {
                     "publish_date",
                     "parsely-pub-date",
                     "sailthru.date",
-                    "dc.date.issued",
-                    "dcterms.issued",
-                    "dc.date",
-                    "dcterms.date",
-                    "dcterms.created",
+                    "dc:date.issued",
+                    "dcterms:issued",
+                    "dc:date",
+                    "dcterms:date",
+                    "dcterms:created",
                     "citation_publication_date",
                     "citation_date",
                     "date",
@@ -477,7 +490,7 @@ impl<'a> PageFacts<'a> {
                     "article:modified",
                     "modified_time",
                     "datemodified",
-                    "dcterms.modified",
+                    "dcterms:modified",
                     "last-modified",
                 ])
             })
@@ -586,7 +599,7 @@ impl<'a> PageFacts<'a> {
             .as_deref()
             .and_then(normalise_tag)
             .or_else(|| {
-                self.meta_first(&["content-language", "language", "dc.language", "og:locale"])
+                self.meta_first(&["content-language", "language", "dc:language", "og:locale"])
                     .and_then(|tag| normalise_tag(tag.split(',').next().unwrap_or_default()))
             })
             .or_else(|| {
@@ -596,6 +609,20 @@ impl<'a> PageFacts<'a> {
                     .and_then(|tag| normalise_tag(&tag))
             })
     }
+}
+
+/// Lower-cased meta key with the Dublin Core prefix spelled one way: `DC.title`, `dc:title`
+/// and `dc.Title` are the same property.
+fn meta_key(key: &str) -> String {
+    let key = key.to_ascii_lowercase();
+    for prefix in ["dcterms", "dcterm", "dc"] {
+        if let Some(rest) = key.strip_prefix(prefix) {
+            if let Some(name) = rest.strip_prefix('.').or_else(|| rest.strip_prefix(':')) {
+                return format!("{prefix}:{name}");
+            }
+        }
+    }
+    key
 }
 
 /// Elements that name an author in the document.
@@ -617,34 +644,43 @@ fn is_author_element(element: ElementRef<'_>) -> bool {
     }) {
         return true;
     }
+    // Readability's byline test: class or id mentioning byline/author, but not a comment's
+    // author or an author box holding a biography.
     let hint = |attr: &str| {
         value.attr(attr).is_some_and(|v| {
-            v.split(|c: char| c.is_whitespace())
-                .map(str::to_ascii_lowercase)
-                .any(|token| {
-                    matches!(
-                        token.as_str(),
-                        "author"
-                            | "byline"
-                            | "by-line"
-                            | "article-author"
-                            | "author-name"
-                            | "byline-author"
-                            | "p-author"
-                            | "entry-author"
-                            | "post-author"
-                            | "authorname"
-                            | "writer"
-                            | "c-byline__author"
-                    )
-                })
+            (contains_ci(v, "byline") || contains_ci(v, "author") || contains_ci(v, "writtenby"))
+                && !contains_ci(v, "comment")
+                && !contains_ci(v, "bio")
+                && !contains_ci(v, "avatar")
+                && !contains_ci(v, "authority")
         })
     };
-    hint("class") || hint("id")
+    (hint("class") || hint("id")) && short_text(element, MAX_BYLINE_CHARS)
+}
+
+/// ASCII case-insensitive substring test without allocating (runs on every class attribute).
+fn contains_ci(haystack: &str, needle: &str) -> bool {
+    haystack
+        .as_bytes()
+        .windows(needle.len())
+        .any(|window| window.eq_ignore_ascii_case(needle.as_bytes()))
+}
+
+/// Whether the element's text is at most `max` bytes (stops reading early).
+fn short_text(element: ElementRef<'_>, max: usize) -> bool {
+    let mut length = 0;
+    for piece in element.text() {
+        length += piece.trim().len();
+        if length > max {
+            return false;
+        }
+    }
+    length > 0
 }
 
 /// The name inside an author element: an `itemprop=name` descendant if there is one, else the
-/// element's own text (bounded, since a mis-classed container may hold a whole article).
+/// element's own text with line breaks where blocks end (so that "Name" and the headline of
+/// the next block do not run together), bounded since a mis-classed container may be large.
 fn author_element_text(element: ElementRef<'_>) -> String {
     for descendant in element.descendent_elements() {
         if descendant
@@ -663,15 +699,111 @@ fn author_element_text(element: ElementRef<'_>) -> String {
     if let Some(content) = element.value().attr("content") {
         return normalise_space(content);
     }
+    block_text(element, 600)
+}
+
+/// Text of an element with a newline wherever consecutive text nodes sit in different block
+/// elements (or a `<br>` separates them), up to about `max` bytes.
+fn block_text(element: ElementRef<'_>, max: usize) -> String {
     let mut text = String::new();
-    for piece in element.text() {
-        text.push_str(piece);
-        text.push(' ');
-        if text.len() > 600 {
+    let mut previous_block = None;
+    for node in element.descendants() {
+        if text.len() > max {
             break;
         }
+        match node.value() {
+            scraper::Node::Text(piece) => {
+                let block = node
+                    .ancestors()
+                    .find(|a| a.value().as_element().is_some_and(|e| is_block(e.name())))
+                    .map(|a| a.id());
+                if previous_block.is_some() && block != previous_block {
+                    text.push('\n');
+                }
+                previous_block = block;
+                text.push_str(piece);
+            }
+            scraper::Node::Element(inner) if inner.name() == "br" => text.push('\n'),
+            _ => {}
+        }
     }
-    normalise_space(&text)
+    text
+}
+
+fn is_block(name: &str) -> bool {
+    matches!(
+        name,
+        "address"
+            | "article"
+            | "aside"
+            | "blockquote"
+            | "br"
+            | "dd"
+            | "div"
+            | "dl"
+            | "dt"
+            | "figcaption"
+            | "figure"
+            | "footer"
+            | "h1"
+            | "h2"
+            | "h3"
+            | "h4"
+            | "h5"
+            | "h6"
+            | "header"
+            | "hr"
+            | "li"
+            | "main"
+            | "nav"
+            | "ol"
+            | "p"
+            | "pre"
+            | "section"
+            | "table"
+            | "td"
+            | "th"
+            | "tr"
+            | "ul"
+    )
+}
+
+/// The headline of a JSON-LD article. Some sites put the headline in `name` and a subtitle
+/// in `headline` (or the reverse); when both exist and differ, the one closer to `<title>` is
+/// the headline.
+fn jsonld_headline(article: &Map<String, Value>, title_tag: Option<&str>) -> Option<String> {
+    let headline = article.get("headline").and_then(jsonld::text_of);
+    let name = article.get("name").and_then(jsonld::text_of);
+    match (headline, name) {
+        (Some(headline), Some(name)) if headline != name => {
+            let Some(title_tag) = title_tag else {
+                return Some(headline);
+            };
+            if word_overlap(&name, title_tag) > word_overlap(&headline, title_tag) {
+                Some(name)
+            } else {
+                Some(headline)
+            }
+        }
+        (headline, name) => headline.or(name),
+    }
+}
+
+/// Share of the words of `candidate` that also occur in `reference`.
+fn word_overlap(candidate: &str, reference: &str) -> f64 {
+    let words = |text: &str| -> Vec<String> {
+        text.split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .map(str::to_lowercase)
+            .collect()
+    };
+    let reference = words(reference);
+    let candidate = words(candidate);
+    if candidate.is_empty() {
+        return 0.0;
+    }
+    let shared = candidate.iter().filter(|w| reference.contains(w)).count();
+    shared as f64 / candidate.len() as f64
 }
 
 /// Names in a JSON-LD author value: strings, `Person` objects (with `name`, or `givenName` and
@@ -739,5 +871,211 @@ fn truncate_chars(text: &str, max: usize) -> String {
     match text.char_indices().nth(max) {
         Some((end, _)) => format!("{}…", text[..end].trim_end()),
         None => text.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn meta(html: &str, url: Option<&str>) -> Metadata {
+        let doc = Html::parse_document(html);
+        let url = url.map(|u| Url::parse(u).expect("test URL"));
+        let reference = DateTime::parse_from_rfc3339("2025-01-15T12:00:00Z")
+            .expect("valid")
+            .with_timezone(&Utc);
+        extract_metadata(&doc, url.as_ref(), Some(reference))
+    }
+
+    #[test]
+    fn opengraph_news_page() {
+        let html = r#"<!DOCTYPE html><html lang="ru-RU"><head>
+            <title>Выборы назначены на осень - Туран</title>
+            <meta property="og:title" content="Выборы назначены на осень">
+            <meta property="og:site_name" content="Туран">
+            <meta property="og:description" content="  Парламент   принял решение. ">
+            <meta property="og:image" content="/img/lead.jpg">
+            <meta property="article:published_time" content="2024-09-03T14:12:00+04:00">
+            <meta property="article:modified_time" content="2024-09-03T16:00:00+04:00">
+            <meta property="article:section" content="Политика">
+            <meta property="article:tag" content="выборы"><meta property="article:tag" content="Выборы">
+            <meta name="author" content="Иван Петров">
+            <link rel="canonical" href="/news/123">
+            </head><body><h1>Выборы назначены на осень</h1></body></html>"#;
+        let m = meta(html, Some("https://turan.example/ru/news/123?utm=x"));
+        assert_eq!(m.title.as_deref(), Some("Выборы назначены на осень"));
+        assert_eq!(m.site_name.as_deref(), Some("Туран"));
+        assert_eq!(m.description.as_deref(), Some("Парламент принял решение."));
+        assert_eq!(
+            m.image.as_deref(),
+            Some("https://turan.example/img/lead.jpg")
+        );
+        assert_eq!(
+            m.canonical_url.as_deref(),
+            Some("https://turan.example/news/123")
+        );
+        assert_eq!(m.published.as_deref(), Some("2024-09-03T14:12:00+04:00"));
+        assert_eq!(m.modified.as_deref(), Some("2024-09-03T16:00:00+04:00"));
+        assert_eq!(m.categories, ["Политика", "выборы"]);
+        assert_eq!(m.authors, ["Иван Петров"]);
+        assert_eq!(m.declared_lang.as_deref(), Some("ru"));
+    }
+
+    #[test]
+    fn jsonld_graph_with_people_and_dates() {
+        let html = r#"<html><head><title>Appeal | NGO</title>
+            <script type="application/ld+json">{"@context":"https://schema.org","@graph":[
+              {"@type":"WebSite","name":"NGO Monitor"},
+              {"@type":"NewsArticle","headline":"Civil society appeal",
+               "author":[{"@type":"Person","name":"Jane Doe"},{"@type":"Person","givenName":"John","familyName":"Roe"}],
+               "datePublished":"2024-02-07T10:00:00Z","dateModified":"2024-02-06",
+               "publisher":{"@type":"Organization","name":"NGO Monitor"},
+               "image":{"@type":"ImageObject","url":"https://ngo.example/a.jpg"},
+               "keywords":"human rights, torture","inLanguage":"en-GB"}]}</script>
+            </head><body></body></html>"#;
+        let m = meta(html, None);
+        assert_eq!(m.title.as_deref(), Some("Civil society appeal"));
+        assert_eq!(m.authors, ["Jane Doe", "John Roe"]);
+        assert_eq!(m.published.as_deref(), Some("2024-02-07T10:00:00Z"));
+        // Modified before published is a template error and is dropped.
+        assert_eq!(m.modified, None);
+        assert_eq!(m.site_name.as_deref(), Some("NGO Monitor"));
+        assert_eq!(m.image.as_deref(), Some("https://ngo.example/a.jpg"));
+        assert_eq!(m.categories, ["human rights", "torture"]);
+        assert_eq!(m.declared_lang.as_deref(), Some("en"));
+    }
+
+    #[test]
+    fn title_tag_suffix_and_h1_fallbacks() {
+        let m = meta(
+            "<html><head><title>Turnout low in Baku | Politics | Turan</title></head>             <body><h1>Turan</h1><h1>Turnout low in Baku</h1></body></html>",
+            Some("https://www.turan.az/2024/09/02/turnout"),
+        );
+        assert_eq!(m.title.as_deref(), Some("Turnout low in Baku"));
+        // The date in the URL path is the last resort.
+        assert_eq!(m.published.as_deref(), Some("2024-09-02"));
+
+        let m = meta("<html><body><h1> Only a heading </h1></body></html>", None);
+        assert_eq!(m.title.as_deref(), Some("Only a heading"));
+    }
+
+    #[test]
+    fn qtranslate_markers_never_leak_into_metadata() {
+        let m = meta(
+            r#"<html><head><title>[:en]Appeal[:ru]Обращение[:]</title>
+            <meta property="og:site_name" content="[:en]Monitor[:az]Gözətçi[:]">
+            <meta name="description" content="{:en}Text{:}"></head></html>"#,
+            None,
+        );
+        assert_eq!(m.title.as_deref(), Some("Appeal"));
+        assert_eq!(m.site_name.as_deref(), Some("Monitor"));
+        assert_eq!(m.description.as_deref(), Some("Text"));
+    }
+
+    #[test]
+    fn dublin_core_spellings_and_property_preference() {
+        let m = meta(
+            r#"<html><head><meta name="DC.title" content="Name title">
+            <meta property="dc:title" content="Property title">
+            <meta name="DC.creator" content="Name Author"></head></html>"#,
+            None,
+        );
+        assert_eq!(m.title.as_deref(), Some("Property title"));
+        assert_eq!(m.authors, ["Name Author"]);
+    }
+
+    #[test]
+    fn visible_byline_elements() {
+        let m = meta(
+            r#"<html><body><article><h1>Story</h1>
+            <div class="post-byline"><span>by</span> <a href="/u/g">Gozetci</a></div>
+            <p>Text</p></article>
+            <div class="comment-author">Troll</div></body></html>"#,
+            None,
+        );
+        assert_eq!(m.authors, ["Gozetci"]);
+        let m = meta(
+            r#"<html><body><a rel="author" href="/a">Jane Doe</a>
+            <div class="author"><div>Other Person</div><div>A headline of another story here</div></div></body></html>"#,
+            None,
+        );
+        assert_eq!(m.authors, ["Jane Doe"]);
+        let m = meta(
+            r#"<html><body><div class="author"><div>Other Person</div><div>A headline of another story</div></div></body></html>"#,
+            None,
+        );
+        assert_eq!(m.authors, ["Other Person"]);
+    }
+
+    #[test]
+    fn author_urls_are_not_names() {
+        let m = meta(
+            r#"<html><head><meta property="article:author" content="https://facebook.com/someone"></head></html>"#,
+            None,
+        );
+        assert!(m.authors.is_empty());
+    }
+
+    #[test]
+    fn time_elements_only_from_the_article() {
+        let sidebar = r#"<html><body><article><h1>Story</h1><time datetime="2024-09-02T08:00:00Z">2 Sep</time></article>
+            <aside><time datetime="2024-09-05">5 Sep</time></aside></body></html>"#;
+        assert_eq!(
+            meta(sidebar, None).published.as_deref(),
+            Some("2024-09-02T08:00:00Z")
+        );
+        let feed = r#"<html><body><ul><li><time datetime="2024-09-02">x</time></li>
+            <li><time datetime="2024-09-05">y</time></li></ul></body></html>"#;
+        assert_eq!(meta(feed, None).published, None);
+        let itemprop = r#"<html><body><span itemprop="datePublished" content="2023-12-26T22:31:00+04:00">26-12-2023 [22:31]</span></body></html>"#;
+        assert_eq!(
+            meta(itemprop, None).published.as_deref(),
+            Some("2023-12-26T22:31:00+04:00")
+        );
+    }
+
+    #[test]
+    fn future_and_ancient_dates_fall_through() {
+        let html = r#"<html><head>
+            <meta property="article:published_time" content="2031-01-01T00:00:00Z">
+            <meta name="date" content="1970-01-01">
+            <meta itemprop="datePublished" content="2024-03-02">
+            </head></html>"#;
+        assert_eq!(meta(html, None).published.as_deref(), Some("2024-03-02"));
+    }
+
+    #[test]
+    fn relative_urls_without_a_page_url_are_dropped() {
+        let m = meta(
+            r#"<html><head><link rel="canonical" href="/x"><meta property="og:image" content="img.jpg"></head></html>"#,
+            None,
+        );
+        assert_eq!(m.canonical_url, None);
+        assert_eq!(m.image, None);
+        let m = meta(
+            r#"<html><head><base href="https://cdn.example/base/"><meta property="og:image" content="img.jpg"></head></html>"#,
+            Some("https://site.example/a/b"),
+        );
+        assert_eq!(m.image.as_deref(), Some("https://cdn.example/base/img.jpg"));
+    }
+
+    #[test]
+    fn empty_and_garbage_documents() {
+        assert_eq!(meta("", None), Metadata::default());
+        let garbage =
+            "<<<>>>\u{0}<meta content><script type=application/ld+json>{{{</script><title></title>";
+        let m = meta(garbage, None);
+        assert_eq!(m.title, None);
+        let deep = "<div>".repeat(5_000) + "<h1>Deep</h1>";
+        assert_eq!(meta(&deep, None).title.as_deref(), Some("Deep"));
+    }
+
+    #[test]
+    fn svg_title_is_not_the_page_title() {
+        let m = meta(
+            "<html><body><svg><title>arrow-down</title></svg><h1>Real headline</h1></body></html>",
+            None,
+        );
+        assert_eq!(m.title.as_deref(), Some("Real headline"));
     }
 }

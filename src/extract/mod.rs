@@ -21,6 +21,7 @@ pub mod jsonld;
 pub mod lang;
 pub mod markers;
 pub mod metadata;
+pub mod nesting;
 pub mod render;
 mod title;
 
@@ -101,6 +102,8 @@ pub fn extract_full(html: &[u8], opts: &ExtractOptions) -> Result<Extraction, Ex
     let decoded = decode::decode_html(html, opts.content_type.as_deref());
     check_text(&decoded.html)?;
     let source = markers::select_language(&decoded.html, opts.preferred_lang.as_deref());
+    // html5ever's tree builder is quadratic in nesting depth; cap it before parsing.
+    let source = nesting::limit_nesting(&source, nesting::MAX_NESTING);
     let doc = Html::parse_document(&source);
     let meta = metadata::extract_metadata(&doc, opts.url.as_ref(), opts.reference_time);
 

@@ -1,0 +1,389 @@
+//! Speed and memory of the extractor: the dev corpus, large pages, and pathological inputs.
+//!
+//! ```text
+//! cargo run --release --example bench_extract [-- --rounds N]
+//! ```
+//!
+//! Everything runs on one thread. Pages are decompressed into memory before timing, so the
+//! figures are the extractor's alone. Reported:
+//! * per-page time over the trafilatura-dev corpus (median, p90, max) and pages per second,
+//!   for the whole `extract()` and for the metadata path alone (decode, markers, parse,
+//!   metadata, language);
+//! * the largest corpus page, and a 5 MB article built from corpus paragraphs;
+//! * pathological inputs at several sizes (100k links, 10 MB of nested divs, 100k-level
+//!   nesting), whose times must grow linearly, run on a thread with a 2 MiB stack (what a
+//!   tokio blocking thread gets) so a recursive walk would overflow;
+//! * peak heap memory relative to the input size, measured by a counting allocator that
+//!   exists only in this example.
+//!
+//! Targets (issue 3): median ≤ 2 ms/page, ≥ 400 pages/s, 5 MB page ≤ 100 ms, linear growth,
+//! no stack overflow, peak memory ≤ 20× the input.
+//!
+//! The corpus is looked up in `$GLEANER_CORPUS`, else `../shared/corpus` or
+//! `../../shared/corpus` relative to the crate.
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use gleaner::extract::decode::{decode_html, maybe_gunzip};
+use gleaner::extract::lang::detect_language;
+use gleaner::extract::markers::select_language;
+use gleaner::extract::metadata::extract_metadata;
+use gleaner::extract::{ExtractOptions, extract};
+
+/// Counts live and peak heap bytes.
+struct CountingAllocator;
+
+static LIVE: AtomicUsize = AtomicUsize::new(0);
+static PEAK: AtomicUsize = AtomicUsize::new(0);
+
+// SAFETY: defers to the system allocator and only updates counters around it.
+unsafe impl GlobalAlloc for CountingAllocator {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        // SAFETY: same contract as the caller's.
+        let ptr = unsafe { System.alloc(layout) };
+        if !ptr.is_null() {
+            let live = LIVE.fetch_add(layout.size(), Ordering::Relaxed) + layout.size();
+            PEAK.fetch_max(live, Ordering::Relaxed);
+        }
+        ptr
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        // SAFETY: same contract as the caller's.
+        unsafe { System.dealloc(ptr, layout) };
+        LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
+    }
+
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        // SAFETY: same contract as the caller's.
+        let new = unsafe { System.realloc(ptr, layout, new_size) };
+        if !new.is_null() {
+            if new_size >= layout.size() {
+                let grow = new_size - layout.size();
+                let live = LIVE.fetch_add(grow, Ordering::Relaxed) + grow;
+                PEAK.fetch_max(live, Ordering::Relaxed);
+            } else {
+                LIVE.fetch_sub(layout.size() - new_size, Ordering::Relaxed);
+            }
+        }
+        new
+    }
+}
+
+#[global_allocator]
+static ALLOCATOR: CountingAllocator = CountingAllocator;
+
+/// Runs `work` and returns its result, its duration and the heap it needed at its peak beyond
+/// what was live when it started.
+fn measure<T>(work: impl FnOnce() -> T) -> (T, Duration, usize) {
+    let base = LIVE.load(Ordering::Relaxed);
+    PEAK.store(base, Ordering::Relaxed);
+    let start = Instant::now();
+    let result = work();
+    let elapsed = start.elapsed();
+    let peak = PEAK.load(Ordering::Relaxed).saturating_sub(base);
+    (result, elapsed, peak)
+}
+
+fn corpus_dir() -> Option<PathBuf> {
+    if let Some(dir) = std::env::var_os("GLEANER_CORPUS") {
+        return Some(PathBuf::from(dir));
+    }
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
+    ["../shared/corpus", "../../shared/corpus"]
+        .iter()
+        .map(|relative| manifest.join(relative))
+        .find(|dir| dir.is_dir())
+}
+
+fn load_pages(dir: &Path) -> Result<Vec<(String, Vec<u8>)>, String> {
+    let mut paths: Vec<PathBuf> = fs::read_dir(dir)
+        .map_err(|e| format!("listing {}: {e}", dir.display()))?
+        .filter_map(|entry| entry.ok().map(|e| e.path()))
+        .filter(|path| path.to_string_lossy().ends_with(".html.gz"))
+        .collect();
+    paths.sort();
+    let mut pages = Vec::with_capacity(paths.len());
+    for path in paths {
+        let bytes = fs::read(&path).map_err(|e| format!("reading {}: {e}", path.display()))?;
+        let html = maybe_gunzip(&bytes, 64 << 20)
+            .map_err(|e| format!("decompressing {}: {e}", path.display()))?
+            .into_owned();
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        pages.push((name, html));
+    }
+    Ok(pages)
+}
+
+fn ms(duration: Duration) -> f64 {
+    duration.as_secs_f64() * 1000.0
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    if sorted.is_empty() {
+        return Duration::ZERO;
+    }
+    let index = ((sorted.len() - 1) as f64 * p).round() as usize;
+    sorted[index.min(sorted.len() - 1)]
+}
+
+fn summary(label: &str, mut times: Vec<Duration>) {
+    times.sort();
+    let total: Duration = times.iter().sum();
+    println!(
+        "{label:<28} median {:>7.3} ms   p90 {:>7.3} ms   max {:>8.3} ms   {:>6.0} pages/s",
+        ms(percentile(&times, 0.5)),
+        ms(percentile(&times, 0.9)),
+        ms(times.last().copied().unwrap_or_default()),
+        times.len() as f64 / total.as_secs_f64().max(f64::EPSILON)
+    );
+}
+
+/// The metadata path: what `extract_metadata` and `detect_language` cost on top of parsing.
+fn metadata_path(bytes: &[u8]) -> usize {
+    let decoded = decode_html(bytes, None);
+    let html = select_language(&decoded.html, None);
+    let doc = scraper::Html::parse_document(&html);
+    let meta = extract_metadata(&doc, None, None);
+    let text: String = doc.root_element().text().take(2_000).collect();
+    let lang = detect_language(&text, meta.declared_lang.as_deref());
+    meta.title.map_or(0, |t| t.len()) + lang.map_or(0, |l| l.len())
+}
+
+/// A long article: the paragraphs of real pages repeated up to `size` bytes.
+fn big_article(size: usize, paragraphs: &[String]) -> Vec<u8> {
+    let mut html = String::from(
+        "<!DOCTYPE html><html lang=en><head><meta charset=utf-8><title>Long report</title></head>\
+         <body><nav><a href=/>Home</a></nav><article><h1>Long report</h1>",
+    );
+    let mut i = 0;
+    while html.len() < size && !paragraphs.is_empty() {
+        html.push_str("<p>");
+        html.push_str(&paragraphs[i % paragraphs.len()]);
+        html.push_str("</p>\n");
+        i += 1;
+    }
+    html.push_str("</article><footer>© site</footer></body></html>");
+    html.into_bytes()
+}
+
+fn many_links(count: usize) -> Vec<u8> {
+    let mut html = String::from("<html><body><div class=content><p>Intro text of the page.</p>");
+    for i in 0..count {
+        html.push_str(&format!("<a href=\"/item/{i}\">Link number {i}</a> "));
+    }
+    html.push_str("</div></body></html>");
+    html.into_bytes()
+}
+
+/// `size` bytes of nested divs: blocks of 50 nested levels with text at every level.
+fn nested_divs(size: usize) -> Vec<u8> {
+    let open = "<div class=\"wrap\"><p>Some text in a nested block, with words.</p>";
+    let block_len = 50 * (open.len() + "</div>".len());
+    let blocks = (size / block_len).max(1);
+    let mut html = String::with_capacity(size + 64);
+    html.push_str("<html><body>");
+    for _ in 0..blocks {
+        for _ in 0..50 {
+            html.push_str(open);
+        }
+        for _ in 0..50 {
+            html.push_str("</div>");
+        }
+    }
+    html.push_str("</body></html>");
+    html.into_bytes()
+}
+
+/// `levels` nested divs (the tree builder's worst case) with a sentence at the bottom.
+fn deep_nesting(levels: usize) -> Vec<u8> {
+    let mut html = String::from("<html><body>");
+    for _ in 0..levels {
+        html.push_str("<div>");
+    }
+    html.push_str("A sentence at the bottom of a very deep tree, long enough to be text.");
+    for _ in 0..levels {
+        html.push_str("</div>");
+    }
+    html.push_str("</body></html>");
+    html.into_bytes()
+}
+
+/// Extracts `html` on a thread with a 2 MiB stack; returns time, peak heap and the outcome.
+fn run_small_stack(html: Vec<u8>) -> Result<(Duration, usize, String), String> {
+    std::thread::Builder::new()
+        .stack_size(2 << 20)
+        .spawn(move || {
+            let opts = ExtractOptions::default();
+            let (result, elapsed, peak) = measure(|| extract(&html, &opts));
+            let outcome = match result {
+                Ok(article) => format!("article, {} chars", article.text.chars().count()),
+                Err(error) => format!("error: {error}"),
+            };
+            (elapsed, peak, outcome)
+        })
+        .map_err(|e| format!("spawning: {e}"))?
+        .join()
+        .map_err(|_| "the extractor panicked".to_owned())
+}
+
+fn pathological(label: &str, make: &dyn Fn(usize) -> Vec<u8>, sizes: &[usize]) {
+    let mut first: Option<(usize, Duration)> = None;
+    for &size in sizes {
+        let html = make(size);
+        let bytes = html.len();
+        match run_small_stack(html) {
+            Ok((elapsed, peak, outcome)) => {
+                let growth = first.map_or(String::new(), |(size0, time0)| {
+                    format!(
+                        "  ×{:.1} time for ×{:.0} input",
+                        elapsed.as_secs_f64() / time0.as_secs_f64().max(1e-9),
+                        size as f64 / size0 as f64
+                    )
+                });
+                first.get_or_insert((size, elapsed));
+                println!(
+                    "{label:<16} n={size:<9} {:>6.1} MB  {:>9.1} ms  peak heap {:>5.1}× input  {outcome}{growth}",
+                    bytes as f64 / 1e6,
+                    ms(elapsed),
+                    peak as f64 / bytes as f64
+                );
+            }
+            Err(error) => println!("{label:<16} n={size:<9} FAILED: {error}"),
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    let mut rounds = 3usize;
+    let mut args = std::env::args().skip(1);
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--rounds" => rounds = args.next().and_then(|n| n.parse().ok()).unwrap_or(3).max(1),
+            "-h" | "--help" => {
+                println!("usage: bench_extract [--rounds N]");
+                return ExitCode::SUCCESS;
+            }
+            other => {
+                eprintln!("bench_extract: unknown argument {other:?}");
+                return ExitCode::from(2);
+            }
+        }
+    }
+    if cfg!(debug_assertions) {
+        eprintln!("bench_extract: debug build; run with --release for meaningful figures");
+    }
+    let Some(corpus) = corpus_dir() else {
+        eprintln!(
+            "bench_extract: corpus not found; set GLEANER_CORPUS to the directory holding trafilatura-dev/"
+        );
+        return ExitCode::from(2);
+    };
+    let pages = match load_pages(&corpus.join("trafilatura-dev/html")) {
+        Ok(pages) if !pages.is_empty() => pages,
+        Ok(_) => {
+            eprintln!("bench_extract: no pages in {}", corpus.display());
+            return ExitCode::from(2);
+        }
+        Err(error) => {
+            eprintln!("bench_extract: {error}");
+            return ExitCode::from(2);
+        }
+    };
+    let total_bytes: usize = pages.iter().map(|(_, html)| html.len()).sum();
+    println!(
+        "trafilatura-dev: {} pages, {:.1} MB decompressed, {rounds} rounds, one thread",
+        pages.len(),
+        total_bytes as f64 / 1e6
+    );
+
+    // Corpus: best of `rounds` per page, so that a scheduling hiccup on a shared machine
+    // does not count as the extractor's time.
+    let opts = ExtractOptions::default();
+    let mut extract_times = vec![Duration::MAX; pages.len()];
+    let mut metadata_times = vec![Duration::MAX; pages.len()];
+    let mut ratios = Vec::with_capacity(pages.len());
+    let mut articles = 0usize;
+    for round in 0..rounds {
+        for (i, (_, html)) in pages.iter().enumerate() {
+            let (result, elapsed, peak) = measure(|| extract(html, &opts));
+            extract_times[i] = extract_times[i].min(elapsed);
+            if round == 0 {
+                articles += usize::from(result.is_ok());
+                ratios.push(peak as f64 / html.len().max(1) as f64);
+            }
+            let (_, elapsed, _) = measure(|| metadata_path(html));
+            metadata_times[i] = metadata_times[i].min(elapsed);
+        }
+    }
+    println!("{articles} of {} pages gave an article", pages.len());
+    summary("extract()", extract_times.clone());
+    summary("metadata path alone", metadata_times);
+    ratios.sort_by(f64::total_cmp);
+    println!(
+        "peak heap / input size       median {:.1}×   p90 {:.1}×   max {:.1}×",
+        ratios[ratios.len() / 2],
+        ratios[(ratios.len() - 1) * 9 / 10],
+        ratios.last().copied().unwrap_or_default()
+    );
+
+    let (largest_name, largest) = pages
+        .iter()
+        .max_by_key(|(_, html)| html.len())
+        .map(|(name, html)| (name.clone(), html.clone()))
+        .unwrap_or_default();
+    let (_, elapsed, peak) = measure(|| extract(&largest, &opts));
+    println!(
+        "largest corpus page          {largest_name}: {:.2} MB in {:.1} ms, peak heap {:.1}× input",
+        largest.len() as f64 / 1e6,
+        ms(elapsed),
+        peak as f64 / largest.len() as f64
+    );
+
+    // Paragraph texts of the corpus, for a realistic long article.
+    let paragraphs: Vec<String> = pages
+        .iter()
+        .take(50)
+        .flat_map(|(_, html)| {
+            let doc = scraper::Html::parse_document(&String::from_utf8_lossy(html));
+            let selector = scraper::Selector::parse("p").expect("valid selector");
+            doc.select(&selector)
+                .map(|p| p.text().collect::<String>())
+                .filter(|t| t.len() > 200)
+                .map(|t| t.replace(['<', '>', '&'], " "))
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    let big = big_article(5_000_000, &paragraphs);
+    let mut best = Duration::MAX;
+    let mut peak_big = 0;
+    for _ in 0..rounds {
+        let (_, elapsed, peak) = measure(|| extract(&big, &opts));
+        best = best.min(elapsed);
+        peak_big = peak;
+    }
+    println!(
+        "5 MB article                 {:.2} MB in {:.1} ms, peak heap {:.1}× input",
+        big.len() as f64 / 1e6,
+        ms(best),
+        peak_big as f64 / big.len() as f64
+    );
+
+    println!("pathological inputs (2 MiB stack):");
+    pathological("links", &many_links, &[25_000, 50_000, 100_000]);
+    pathological(
+        "nested divs",
+        &nested_divs,
+        &[2_500_000, 5_000_000, 10_000_000],
+    );
+    pathological("deep nesting", &deep_nesting, &[25_000, 50_000, 100_000]);
+    ExitCode::SUCCESS
+}

@@ -1,0 +1,41 @@
+//! Fuzzes the whole extractor and the parsers it is built from: no input may panic, hang or
+//! exhaust memory. Empty, binary, truncated and invalid UTF-8 input must give an error.
+//!
+//! `cargo fuzz run extract` (needs a nightly compiler, or `RUSTC_BOOTSTRAP=1` on stable).
+
+#![no_main]
+
+use gleaner::extract::{ExtractOptions, author, dates, decode, jsonld, lang, markers};
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    // The first byte picks options, so option-dependent paths get covered too.
+    let (flags, page) = match data.split_first() {
+        Some((flags, page)) => (*flags, page),
+        None => (0, data),
+    };
+    let options = ExtractOptions {
+        url: (flags & 1 != 0)
+            .then(|| url::Url::parse("https://example.org/2024/09/02/story").ok())
+            .flatten(),
+        content_type: (flags & 2 != 0).then(|| "text/html; charset=windows-1251".to_owned()),
+        preferred_lang: (flags & 4 != 0).then(|| "ru".to_owned()),
+        reference_time: None,
+        keep_tables: flags & 8 != 0,
+        keep_images: flags & 16 != 0,
+        keep_links: flags & 32 != 0,
+    };
+    let _ = gleaner::extract::extract(page, &options);
+
+    let _ = decode::maybe_gunzip(page, 1 << 20);
+    let decoded = decode::decode_html(page, None);
+    let text = decoded.html.as_str();
+    let _ = markers::select_language(text, Some("en"));
+    let _ = dates::parse_dateline(text, None);
+    let _ = dates::parse_machine_date(text, None);
+    let _ = author::parse_byline(text);
+    let _ = lang::detect_language(text, Some("ru-RU"));
+    let _ = jsonld::parse_objects(text);
+    let doc = scraper::Html::parse_document(text);
+    let _ = gleaner::extract::metadata::extract_metadata(&doc, None, None);
+});

@@ -1,0 +1,225 @@
+//! A cap on element nesting, applied to the HTML text before it is parsed.
+//!
+//! The HTML tree builder checks "has an element in scope" for many start tags (every `<div>`,
+//! `<p>`, `<ul>`… closes an open `<p>` first), and that check walks the stack of open
+//! elements. With N nested elements parsing costs O(N²): 100 000 nested `<div>`s (600 KB)
+//! take minutes in html5ever, a denial of service for a crawler. Browsers cap the tree depth
+//! (Chromium at 512) for the same reason. We do it on the text: start tags that would open
+//! an element deeper than the cap are removed together with their end tags, so their content
+//! is kept, attached to the deepest allowed ancestor. The pass is linear and returns the
+//! input untouched (borrowed) when no page would be affected, which is every real page.
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+
+/// Deepest element nesting kept. Real pages stay far below 100; browsers cap at 512.
+pub const MAX_NESTING: usize = 256;
+
+/// Elements without content: they never nest.
+const VOID: &[&str] = &[
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source",
+    "track", "wbr", "keygen",
+];
+
+/// Elements whose end tag is optional and usually omitted: they would inflate the count of a
+/// well-formed page, so they are neither counted nor removed.
+const IMPLICITLY_CLOSED: &[&str] = &[
+    "p", "li", "dt", "dd", "option", "optgroup", "tr", "td", "th", "tbody", "thead", "tfoot",
+    "colgroup", "caption", "rb", "rt", "rp", "rtc", "html", "head", "body",
+];
+
+/// Elements whose content is text up to their end tag, not markup.
+const RAW_TEXT: &[&str] = &[
+    "script",
+    "style",
+    "textarea",
+    "title",
+    "xmp",
+    "iframe",
+    "noembed",
+    "noframes",
+    "plaintext",
+];
+
+/// Removes start tags nested deeper than `max_depth` (and their end tags).
+pub fn limit_nesting(html: &str, max_depth: usize) -> Cow<'_, str> {
+    let bytes = html.as_bytes();
+    let mut depth = 0usize;
+    let mut removed: Vec<(usize, usize)> = Vec::new();
+    let mut pending_end_tags: HashMap<String, usize> = HashMap::new();
+    let mut position = 0;
+    while let Some(offset) = html[position..].find('<') {
+        let start = position + offset;
+        let rest = &bytes[start..];
+        if rest.starts_with(b"<!--") {
+            position = match html[start + 4..].find("-->") {
+                Some(end) => start + 4 + end + 3,
+                None => break,
+            };
+            continue;
+        }
+        if rest.starts_with(b"<!") || rest.starts_with(b"<?") {
+            position = match html[start..].find('>') {
+                Some(end) => start + end + 1,
+                None => break,
+            };
+            continue;
+        }
+        let closing = rest.get(1) == Some(&b'/');
+        let name_start = start + if closing { 2 } else { 1 };
+        let name_end = bytes[name_start..]
+            .iter()
+            .position(|b| !b.is_ascii_alphanumeric() && *b != b'-')
+            .map_or(bytes.len(), |n| name_start + n);
+        if name_end == name_start || !bytes[name_start].is_ascii_alphabetic() {
+            // "<" that starts no tag: text.
+            position = start + 1;
+            continue;
+        }
+        let name = html[name_start..name_end].to_ascii_lowercase();
+        let Some(tag_end) = tag_end(bytes, name_end) else {
+            break;
+        };
+        position = tag_end;
+        let counted = !VOID.contains(&name.as_str()) && !IMPLICITLY_CLOSED.contains(&name.as_str());
+        if closing {
+            if let Some(count) = pending_end_tags.get_mut(&name).filter(|c| **c > 0) {
+                *count -= 1;
+                removed.push((start, tag_end));
+            } else if counted {
+                depth = depth.saturating_sub(1);
+            }
+            continue;
+        }
+        let self_closing = bytes[..tag_end].ends_with(b"/>");
+        if RAW_TEXT.contains(&name.as_str()) {
+            // Skip the content up to the matching end tag; the end tag itself is handled
+            // (and uncounted) by the loop, so the raw element is not counted either.
+            let close = format!("</{name}");
+            position = find_ascii_ci(&bytes[tag_end..], close.as_bytes())
+                .map_or(bytes.len(), |n| tag_end + n);
+            if position < bytes.len() {
+                // Consume the end tag here so it does not decrement the depth.
+                position = tag_end_or_len(bytes, position + close.len());
+            }
+            continue;
+        }
+        if !counted || self_closing {
+            continue;
+        }
+        if depth >= max_depth {
+            removed.push((start, tag_end));
+            *pending_end_tags.entry(name).or_default() += 1;
+        } else {
+            depth += 1;
+        }
+    }
+    if removed.is_empty() {
+        return Cow::Borrowed(html);
+    }
+    let mut out = String::with_capacity(html.len());
+    let mut last = 0;
+    for (start, end) in removed {
+        out.push_str(&html[last..start]);
+        last = end;
+    }
+    out.push_str(&html[last..]);
+    Cow::Owned(out)
+}
+
+/// The position after the `>` that ends a tag whose name ends at `from`, skipping quoted
+/// attribute values; `None` when the input ends first.
+fn tag_end(bytes: &[u8], from: usize) -> Option<usize> {
+    let mut quote: Option<u8> = None;
+    for (i, &b) in bytes.iter().enumerate().skip(from) {
+        match quote {
+            Some(q) if b == q => quote = None,
+            Some(_) => {}
+            None if b == b'"' || b == b'\'' => quote = Some(b),
+            None if b == b'>' => return Some(i + 1),
+            None => {}
+        }
+    }
+    None
+}
+
+fn tag_end_or_len(bytes: &[u8], from: usize) -> usize {
+    bytes[from..]
+        .iter()
+        .position(|&b| b == b'>')
+        .map_or(bytes.len(), |n| from + n + 1)
+}
+
+fn find_ascii_ci(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    if needle.is_empty() || haystack.len() < needle.len() {
+        return None;
+    }
+    let first = needle[0];
+    (0..=haystack.len() - needle.len()).find(|&i| {
+        haystack[i] == first && haystack[i..i + needle.len()].eq_ignore_ascii_case(needle)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ordinary_pages_are_untouched() {
+        let html = "<!DOCTYPE html><html><head><script>if (a<b) {}</script></head>\
+            <body><div><p>One<p>Two<ul><li>x<li>y</ul><img src=a.png><br/></div>\
+            <!-- <div><div> --></body></html>";
+        assert!(matches!(limit_nesting(html, 3), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn excess_depth_is_flattened_keeping_text() {
+        let html = "<div><div><div><div>deep</div>after</div></div></div>";
+        assert_eq!(limit_nesting(html, 2), "<div><div>deepafter</div></div>");
+    }
+
+    #[test]
+    fn unclosed_paragraphs_do_not_count() {
+        let html = "<div>".to_owned() + &"<p>para".repeat(1000) + "</div>";
+        assert!(matches!(limit_nesting(&html, 10), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn raw_text_and_attributes_are_not_markup() {
+        let html = r#"<div title="<div><div>"><script>"<div><div><div>"</script><style>a>b{}</style>x</div>"#;
+        assert!(matches!(limit_nesting(html, 1), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn hundred_thousand_levels_in_linear_time() {
+        let depth = 100_000;
+        let html = format!(
+            "{}text{}",
+            "<div class=x>".repeat(depth),
+            "</div>".repeat(depth)
+        );
+        let out = limit_nesting(&html, MAX_NESTING);
+        assert_eq!(out.matches("<div").count(), MAX_NESTING);
+        assert_eq!(out.matches("</div>").count(), MAX_NESTING);
+        assert!(out.contains("text"));
+    }
+
+    #[test]
+    fn truncated_and_garbage_input() {
+        for html in [
+            "<",
+            "<div",
+            "<div class='x",
+            "</",
+            "<!--",
+            "<script>",
+            "<<<>>>",
+            "< div>",
+            "<1>",
+        ] {
+            let _ = limit_nesting(html, 1);
+        }
+        let html = "<div><div><div>".to_owned() + "\u{FFFD}é<";
+        assert_eq!(limit_nesting(&html, 1), "<div>\u{FFFD}é<");
+    }
+}
