@@ -88,6 +88,16 @@ const JUNK_WORDS: &[&str] = &[
     "commentaire",
     "komentarze",
     "komentarz",
+    // author boxes after the story
+    "bio",
+    "authorbio",
+    "authorbox",
+    "aboutauthor",
+    "abouttheauthor",
+    "authorinfo",
+    "authordetails",
+    "autorenbox",
+    "ueberdenautor",
     // related / more
     "related",
     "relatedposts",

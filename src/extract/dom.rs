@@ -245,7 +245,10 @@ mod tests {
 
     #[test]
     fn deep_nesting_does_not_overflow() {
-        let depth = 100_000;
+        // html5ever's scope checks make parsing itself quadratic in nesting depth, so the
+        // unit test stays at a depth a debug build parses quickly; the flattening is
+        // iterative and does not care about depth.
+        let depth = 20_000;
         let src = format!("{}x{}", "<div>".repeat(depth), "</div>".repeat(depth));
         let html = Html::parse_document(&src);
         let dom = Dom::from_html(&html);

@@ -269,6 +269,43 @@ fn tidy_blocks(blocks: &mut Vec<Block>, title: Option<&str>) {
         !link_heavy && !is_notice_line(&b.text)
     });
     blocks.dedup_by(|b, a| a.text == b.text && a.kind == b.kind);
+    trim_tail(blocks);
+}
+
+/// Drops what trails the story: headings with nothing under them ("Related
+/// articles" whose list was removed) and short labels ("Kontakt:", "Credit:").
+fn trim_tail(blocks: &mut Vec<Block>) {
+    // A heading followed by a heading of the same or a higher rank heads nothing.
+    let mut keep = vec![true; blocks.len()];
+    let mut next_level: Option<u8> = None;
+    for (k, b) in blocks.iter().enumerate().rev() {
+        if let BlockKind::Heading(level) = b.kind {
+            if next_level.is_none_or(|n| n <= level) {
+                keep[k] = false;
+            }
+            next_level = Some(level);
+        } else {
+            next_level = Some(u8::MAX);
+        }
+    }
+    let mut k = 0;
+    blocks.retain(|_| {
+        k += 1;
+        keep[k - 1]
+    });
+    while let Some(last) = blocks.last() {
+        let len = last.text.chars().count();
+        let text = last.text.trim_end();
+        let label = matches!(last.kind, BlockKind::Paragraph)
+            && len < 50
+            && (text.ends_with(':') || text.split_whitespace().count() < 3)
+            && !text.ends_with(['.', '!', '?', '…', '"', '»', '”', ')', '“']);
+        if label && blocks.len() > 1 {
+            blocks.pop();
+        } else {
+            break;
+        }
+    }
 }
 
 /// Phrases of copyright notices, in the languages of the sites we crawl.

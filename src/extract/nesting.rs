@@ -30,7 +30,15 @@ const IMPLICITLY_CLOSED: &[&str] = &[
 
 /// Elements whose content is text up to their end tag, not markup.
 const RAW_TEXT: &[&str] = &[
-    "script", "style", "textarea", "title", "xmp", "iframe", "noembed", "noframes", "plaintext",
+    "script",
+    "style",
+    "textarea",
+    "title",
+    "xmp",
+    "iframe",
+    "noembed",
+    "noframes",
+    "plaintext",
 ];
 
 /// Removes start tags nested deeper than `max_depth` (and their end tags).
@@ -185,7 +193,11 @@ mod tests {
     #[test]
     fn hundred_thousand_levels_in_linear_time() {
         let depth = 100_000;
-        let html = format!("{}text{}", "<div class=x>".repeat(depth), "</div>".repeat(depth));
+        let html = format!(
+            "{}text{}",
+            "<div class=x>".repeat(depth),
+            "</div>".repeat(depth)
+        );
         let out = limit_nesting(&html, MAX_NESTING);
         assert_eq!(out.matches("<div").count(), MAX_NESTING);
         assert_eq!(out.matches("</div>").count(), MAX_NESTING);
@@ -194,7 +206,17 @@ mod tests {
 
     #[test]
     fn truncated_and_garbage_input() {
-        for html in ["<", "<div", "<div class='x", "</", "<!--", "<script>", "<<<>>>", "< div>", "<1>"] {
+        for html in [
+            "<",
+            "<div",
+            "<div class='x",
+            "</",
+            "<!--",
+            "<script>",
+            "<<<>>>",
+            "< div>",
+            "<1>",
+        ] {
             let _ = limit_nesting(html, 1);
         }
         let html = "<div><div><div>".to_owned() + "\u{FFFD}é<";
