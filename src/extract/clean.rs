@@ -341,6 +341,7 @@ fn is_modifier(name: &str) -> bool {
         || lower.ends_with("-right")
         || lower.starts_with("left-")
         || lower.starts_with("right-")
+        || lower.contains(':')
         || lower.contains("layout")
         || lower.contains("template")
 }

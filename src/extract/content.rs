@@ -17,6 +17,11 @@ use super::dom::{Dom, NO_PARENT, NodeKind};
 
 /// Paragraphs shorter than this (in characters) carry no score.
 const MIN_PARAGRAPH_CHARS: usize = 25;
+/// How much a character of non-prose text (links, labels) costs against prose when
+/// widening the article container.
+const CHROME_PENALTY: f64 = 2.0;
+/// Shortest link text taken for a headline in teaser detection.
+const TEASER_MIN_HEADLINE: u32 = 15;
 /// Elements with an ambiguous chrome class are dropped only below this much prose.
 const WEAK_JUNK_MAX_PROSE: u32 = 200;
 /// Text runs at least this long count as prose when finding wrappers.
@@ -46,6 +51,10 @@ pub struct Stats {
     pub weight: Vec<i32>,
     /// Accumulated content score.
     pub score: Vec<f64>,
+    /// Length of the longest link text in the subtree (a headline link is long).
+    pub longest_link: Vec<u32>,
+    /// Prose characters in the subtree: text of paragraphs that are not mostly links.
+    pub prose: Vec<u32>,
 }
 
 impl Stats {
@@ -108,6 +117,8 @@ pub fn compute(dom: &Dom) -> Stats {
         junk: vec![false; n],
         weight: vec![0; n],
         score: vec![0.0; n],
+        prose: vec![0; n],
+        longest_link: vec![0; n],
     };
 
     // Pass 1: raw text per subtree with only the unconditional removals, to know
@@ -124,7 +135,7 @@ pub fn compute(dom: &Dom) -> Stats {
     let mut in_link = vec![false; n];
     for i in 0..n {
         let p = dom.nodes[i].parent;
-        in_link[i] = (p != NO_PARENT && in_link[p]) || dom.tag(i) == "a";
+        in_link[i] = (p != NO_PARENT && in_link[p]) || dom.is_link(i);
     }
     for i in (0..n).rev() {
         if hard[i] {
@@ -171,7 +182,9 @@ pub fn compute(dom: &Dom) -> Stats {
         if is_wrapper_sensitive_junk(&el.tag) && share < 0.5 {
             s.junk[i] = true;
         } else if clean::is_junk_by_class(el)
-            || (raw[i] < WEAK_JUNK_MAX_PROSE && clean::is_weak_junk_by_class(el))
+            || (raw[i] < WEAK_JUNK_MAX_PROSE
+                && !clean::is_inline(&el.tag)
+                && clean::is_weak_junk_by_class(el))
         {
             s.junk[i] = true;
         }
@@ -213,10 +226,14 @@ pub fn compute(dom: &Dom) -> Stats {
             }
             NodeKind::Other => false,
         };
+        if dom.is_link(i) {
+            s.longest_link[i] = s.text[i];
+        }
         let p = node.parent;
         if p == NO_PARENT {
             continue;
         }
+        s.longest_link[p] = s.longest_link[p].max(s.longest_link[i]);
         s.text[p] += s.text[i];
         s.link[p] += s.link[i];
         s.commas[p] += s.commas[i];
@@ -231,6 +248,8 @@ pub fn compute(dom: &Dom) -> Stats {
             s.inline_commas[p] += s.inline_commas[i];
         }
     }
+
+    mark_teasers(dom, &mut s);
 
     // Pass 4: paragraph scores credited to containers.
     for i in 0..n {
@@ -250,6 +269,7 @@ pub fn compute(dom: &Dom) -> Stats {
         if link_density > 0.5 {
             continue;
         }
+        s.prose[i] = len - s.inline_link[i];
         let base = (1.0 + f64::from(s.inline_commas[i]) + (f64::from(len) / 100.0).min(3.0))
             * (1.0 - link_density);
         // A container holding its own text (a table cell with <br>-separated
@@ -273,7 +293,73 @@ pub fn compute(dom: &Dom) -> Stats {
             level += 1;
         }
     }
+    for i in (1..n).rev() {
+        let p = dom.nodes[i].parent;
+        if p != NO_PARENT && !s.junk[i] {
+            s.prose[p] += s.prose[i];
+        }
+    }
     s
+}
+
+/// Marks teaser lists as boilerplate: three or more sibling blocks of the same kind
+/// (tag and class), each led by a headline link with some text beside it — a feed of
+/// other stories after the article, a "more news" strip, an index page. Their lead
+/// paragraphs read like prose, so link density alone does not catch them.
+fn mark_teasers(dom: &Dom, s: &mut Stats) {
+    let n = dom.len();
+    // (signature, qualifying children, all children) per parent, reused.
+    let mut groups: Vec<(&str, &str, usize, usize)> = Vec::new();
+    for p in 0..n {
+        if s.junk[p] || dom.element(p).is_none() {
+            continue;
+        }
+        groups.clear();
+        for c in dom.children(p) {
+            let Some(el) = dom.element(c) else { continue };
+            if !matches!(&*el.tag, "div" | "li" | "article" | "section" | "dl") {
+                continue;
+            }
+            // Items already dropped by their class count as teasers of the group.
+            let qualifies = s.junk[c]
+                || s.longest_link[c] >= TEASER_MIN_HEADLINE
+                    && u64::from(s.link[c]) * 100 >= u64::from(s.text[c]) * 15
+                    && s.paragraphs[c] <= 3
+                    && s.text[c] > s.link[c];
+            let key = (&*el.tag, &*el.class_id);
+            match groups.iter_mut().find(|g| (g.0, g.1) == key) {
+                Some(g) => {
+                    g.2 += usize::from(qualifies);
+                    g.3 += 1;
+                }
+                None => groups.push((key.0, key.1, usize::from(qualifies), 1)),
+            }
+        }
+        let teaser_groups: Vec<(&str, &str)> = groups
+            .iter()
+            .filter(|g| g.2 >= 3 && g.2 * 3 >= g.3 * 2)
+            .map(|g| (g.0, g.1))
+            .collect();
+        if teaser_groups.is_empty() {
+            continue;
+        }
+        for c in dom.children(p) {
+            let Some(el) = dom.element(c) else { continue };
+            if teaser_groups.contains(&(&*el.tag, &*el.class_id)) {
+                for j in c..dom.nodes[c].end {
+                    s.junk[j] = true;
+                }
+            }
+        }
+    }
+}
+
+/// Prose minus a share of everything else (links, labels, headline lists): the
+/// container that balances the most article text against the least chrome.
+fn prose_balance(s: &Stats, i: usize) -> f64 {
+    let prose = f64::from(s.prose[i]);
+    let other = f64::from(s.text[i].saturating_sub(s.prose[i]));
+    prose - CHROME_PENALTY * other
 }
 
 /// Initial score of a candidate by its tag, as in Readability.
@@ -401,6 +487,21 @@ pub fn select(dom: &Dom, s: &Stats) -> Option<Selection> {
         best = p;
     }
 
+    // Paragraphs nested in per-paragraph wrappers credit their common container too
+    // little: widen to the ancestor with the best prose balance.
+    let mut widest = best;
+    let mut balance = prose_balance(s, best);
+    let mut ancestor = dom.nodes[best].parent;
+    while ancestor != NO_PARENT && !s.junk[ancestor] && dom.tag(ancestor) != "html" {
+        let b = prose_balance(s, ancestor);
+        if b > balance {
+            balance = b;
+            widest = ancestor;
+        }
+        ancestor = dom.nodes[ancestor].parent;
+    }
+    best = widest;
+
     let top_score = finals[best].max(best_score);
     let mut roots = Vec::new();
     let parent = dom.nodes[best].parent;
@@ -439,10 +540,63 @@ pub fn select(dom: &Dom, s: &Stats) -> Option<Selection> {
             }
         }
     }
+    let mut leads = roots
+        .first()
+        .map_or_else(Vec::new, |&first| leads_before(dom, s, first));
+    leads.extend(roots);
     Some(Selection {
-        roots,
+        roots: leads,
         score: top_score,
     })
+}
+
+/// How many nodes before the article are searched for its headline and lead.
+const LEAD_LOOKBACK: usize = 400;
+/// Shortest standfirst taken from between the headline and the body.
+const MIN_LEAD_CHARS: u32 = 60;
+
+/// The standfirst: prose between the article's headline and its body, which many
+/// layouts put in the header block beside the `<h1>` rather than in the body container.
+fn leads_before(dom: &Dom, s: &Stats, first: usize) -> Vec<usize> {
+    let floor = first.saturating_sub(LEAD_LOOKBACK);
+    let Some(h1) = (floor..first)
+        .rev()
+        .find(|&i| dom.tag(i) == "h1" && !dom.contains(i, first) && !s.junk[i])
+    else {
+        return Vec::new();
+    };
+    let mut leads = Vec::new();
+    let mut i = dom.nodes[h1].end;
+    while i < first {
+        if s.junk[i] {
+            i = dom.nodes[i].end;
+            continue;
+        }
+        if dom.contains(i, first) {
+            i += 1;
+            continue;
+        }
+        let Some(el) = dom.element(i) else {
+            i += 1;
+            continue;
+        };
+        if matches!(&*el.tag, "figure" | "figcaption" | "table" | "ul" | "ol") {
+            i = dom.nodes[i].end;
+            continue;
+        }
+        let len = s.inline_text[i];
+        if !clean::is_inline(&el.tag)
+            && len >= MIN_LEAD_CHARS
+            && u64::from(s.inline_link[i]) * 5 < u64::from(len)
+            && !clean::is_small_junk_by_class(el)
+        {
+            leads.push(i);
+            i = dom.nodes[i].end;
+            continue;
+        }
+        i += 1;
+    }
+    leads
 }
 
 fn ends_sentence(dom: &Dom, i: usize) -> bool {

@@ -131,12 +131,21 @@ impl Dom {
                     cur = sibling;
                     break;
                 }
-                match (node.parent(), open.pop()) {
-                    (Some(p), Some(closed)) => {
-                        nodes[closed].end = nodes.len();
+                match node.parent() {
+                    Some(p) => {
+                        if let Some(closed) = open.pop() {
+                            nodes[closed].end = nodes.len();
+                        }
                         node = p;
                     }
-                    _ => return Dom { nodes },
+                    None => {
+                        // Back at the root: close whatever is still open (the root itself).
+                        let len = nodes.len();
+                        for closed in open.drain(..) {
+                            nodes[closed].end = len;
+                        }
+                        return Dom { nodes };
+                    }
                 }
             }
         }
@@ -159,6 +168,13 @@ impl Dom {
 
     pub fn is_empty(&self) -> bool {
         self.nodes.is_empty()
+    }
+
+    /// A hyperlink: `<a href>`. Named anchors (`<a name>`), often left unclosed around
+    /// whole sections of old pages, are not links.
+    pub fn is_link(&self, i: usize) -> bool {
+        self.element(i)
+            .is_some_and(|e| e.is("a") && e.attr("href").is_some())
     }
 
     /// Direct children of `i`, in order.
@@ -215,6 +231,11 @@ mod tests {
         assert_eq!(dom.tag(kids[0]), "p");
         assert_eq!(dom.nodes[div].end, dom.nodes[kids[1]].end);
         assert_eq!(dom.element(div).unwrap().class_id.as_ref(), "a");
+        assert_eq!(
+            dom.nodes[0].end,
+            dom.len(),
+            "the root spans the whole document"
+        );
         for (i, n) in dom.nodes.iter().enumerate() {
             if n.parent != NO_PARENT {
                 assert!(dom.contains(n.parent, i));

@@ -262,9 +262,46 @@ fn tidy_blocks(blocks: &mut Vec<Block>, title: Option<&str>) {
     }
     blocks.retain(|b| {
         let len = b.text.chars().count();
-        !(len > 0 && b.link_chars * 10 > len * 6 && !matches!(b.kind, BlockKind::TableRow { .. }))
+        let link_heavy =
+            len > 0 && b.link_chars * 10 > len * 6 && !matches!(b.kind, BlockKind::TableRow { .. });
+        !link_heavy && !is_notice_line(&b.text)
     });
     blocks.dedup_by(|b, a| a.text == b.text && a.kind == b.kind);
+}
+
+/// Phrases of copyright notices, in the languages of the sites we crawl.
+const RIGHTS_PHRASES: &[&str] = &[
+    "all rights reserved",
+    "все права защищены",
+    "все права сохранены",
+    "bütün hüquqlar",
+    "alle rechte vorbehalten",
+    "tous droits réservés",
+    "wszelkie prawa zastrzeżone",
+    "tüm hakları saklıdır",
+];
+
+/// Short lines that are page furniture wherever they appear: copyright notices and
+/// bare phone numbers.
+fn is_notice_line(text: &str) -> bool {
+    let len = text.chars().count();
+    if len == 0 || len > 200 {
+        return false;
+    }
+    let lower = text.to_lowercase();
+    if text.contains('©')
+        || lower.starts_with("copyright")
+        || RIGHTS_PHRASES.iter().any(|p| lower.contains(p))
+    {
+        return true;
+    }
+    let digits = text.chars().filter(char::is_ascii_digit).count();
+    let letters = text.chars().filter(|c| c.is_alphabetic()).count();
+    digits >= 7
+        && letters <= 8
+        && text
+            .chars()
+            .all(|c| c.is_alphanumeric() || c.is_whitespace() || "+()-./:,;".contains(c))
 }
 
 /// Decides whether what is left is an article.

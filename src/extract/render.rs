@@ -81,6 +81,8 @@ struct Renderer<'a> {
     list_numbers: Vec<u32>,
     row: Vec<(String, String)>,
     rows_in_table: usize,
+    /// Prose of the subtree being rendered.
+    root_prose: u32,
 }
 
 /// Renders the selection's subtrees into blocks.
@@ -98,6 +100,7 @@ pub fn render(dom: &Dom, stats: &Stats, roots: &[usize], opts: RenderOptions<'_>
         list_numbers: Vec::new(),
         row: Vec::new(),
         rows_in_table: 0,
+        root_prose: 0,
     };
     for &root in roots {
         r.render_subtree(root);
@@ -124,6 +127,7 @@ fn heading_level(tag: &str) -> Option<u8> {
 
 impl Renderer<'_> {
     fn render_subtree(&mut self, root: usize) {
+        self.root_prose = self.stats.prose[root];
         let end = self.dom.nodes[root].end;
         let mut i = root;
         while i < end {
@@ -177,6 +181,11 @@ impl Renderer<'_> {
         if heading_level(tag).is_some() {
             return s.weight[i] < 0 || ld > 0.33;
         }
+        // A block holding a good part of the article's prose is the article, whatever
+        // link lists sit inside it; those are judged on their own further down.
+        if u64::from(s.prose[i]) * 10 >= u64::from(self.root_prose) * 3 && s.prose[i] > 0 {
+            return false;
+        }
         match tag {
             "p" => text > 0 && ld > 0.5,
             "div" | "section" | "ul" | "ol" | "dl" | "table" | "form" | "aside" | "header"
@@ -189,7 +198,7 @@ impl Renderer<'_> {
                 if s.images[i] > 1 && s.paragraphs[i] * 2 < s.images[i] && text < 200 {
                     return true;
                 }
-                if (weight < 25 && ld > 0.25) || (weight >= 25 && ld > 0.5) {
+                if (weight < 25 && ld > 0.33) || (weight >= 25 && ld > 0.5) {
                     return true;
                 }
                 if !is_list
@@ -256,7 +265,7 @@ impl Renderer<'_> {
             self.flush();
             return;
         }
-        if tag == "a" {
+        if dom.is_link(i) {
             self.space_if_pending();
             let md_start = self.md.len();
             self.stack.push((end, Ctx::Link { md_start, node: i }));
