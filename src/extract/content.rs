@@ -179,9 +179,8 @@ pub fn compute(dom: &Dom) -> Stats {
         if wrapper {
             continue;
         }
-        if is_wrapper_sensitive_junk(&el.tag) && share < 0.5 {
-            s.junk[i] = true;
-        } else if clean::is_junk_by_class(el)
+        if (is_wrapper_sensitive_junk(&el.tag) && share < 0.5)
+            || clean::is_junk_by_class(el)
             || (raw[i] < WEAK_JUNK_MAX_PROSE
                 && !clean::is_inline(&el.tag)
                 && clean::is_weak_junk_by_class(el))

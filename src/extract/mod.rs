@@ -124,8 +124,7 @@ pub fn extract_full(html: &[u8], opts: &ExtractOptions) -> Result<Extraction, Ex
     let rendered: usize = blocks.iter().map(render::block_len).sum();
     if let Some(body) = jsonld_article_body(&doc)
         && rendered
-            < MIN_ARTICLE_CHARS
-                .max(body.iter().map(|b| render::block_len(b)).sum::<usize>() * 2 / 5)
+            < MIN_ARTICLE_CHARS.max(body.iter().map(render::block_len).sum::<usize>() * 2 / 5)
     {
         blocks = body;
     }
