@@ -539,10 +539,63 @@ pub fn select(dom: &Dom, s: &Stats) -> Option<Selection> {
             }
         }
     }
+    let mut leads = roots
+        .first()
+        .map_or_else(Vec::new, |&first| leads_before(dom, s, first));
+    leads.extend(roots);
     Some(Selection {
-        roots,
+        roots: leads,
         score: top_score,
     })
+}
+
+/// How many nodes before the article are searched for its headline and lead.
+const LEAD_LOOKBACK: usize = 400;
+/// Shortest standfirst taken from between the headline and the body.
+const MIN_LEAD_CHARS: u32 = 60;
+
+/// The standfirst: prose between the article's headline and its body, which many
+/// layouts put in the header block beside the `<h1>` rather than in the body container.
+fn leads_before(dom: &Dom, s: &Stats, first: usize) -> Vec<usize> {
+    let floor = first.saturating_sub(LEAD_LOOKBACK);
+    let Some(h1) = (floor..first)
+        .rev()
+        .find(|&i| dom.tag(i) == "h1" && !dom.contains(i, first) && !s.junk[i])
+    else {
+        return Vec::new();
+    };
+    let mut leads = Vec::new();
+    let mut i = dom.nodes[h1].end;
+    while i < first {
+        if s.junk[i] {
+            i = dom.nodes[i].end;
+            continue;
+        }
+        if dom.contains(i, first) {
+            i += 1;
+            continue;
+        }
+        let Some(el) = dom.element(i) else {
+            i += 1;
+            continue;
+        };
+        if matches!(&*el.tag, "figure" | "figcaption" | "table" | "ul" | "ol") {
+            i = dom.nodes[i].end;
+            continue;
+        }
+        let len = s.inline_text[i];
+        if !clean::is_inline(&el.tag)
+            && len >= MIN_LEAD_CHARS
+            && u64::from(s.inline_link[i]) * 5 < u64::from(len)
+            && !clean::is_small_junk_by_class(el)
+        {
+            leads.push(i);
+            i = dom.nodes[i].end;
+            continue;
+        }
+        i += 1;
+    }
+    leads
 }
 
 fn ends_sentence(dom: &Dom, i: usize) -> bool {
