@@ -442,7 +442,7 @@ fn a_database_from_a_newer_gleaner_is_refused_not_misread() {
     };
     // Tamper as a future gleaner would: a newer value format in one record.
     {
-        let db = sled::open(dir.path().join("sled")).expect("raw sled opens");
+        let db = open_raw_sled(&dir.path().join("sled"));
         let tree = db.open_tree("gleaner").expect("tree");
         let mut key = vec![b'a'];
         key.extend_from_slice(&seq.to_be_bytes());
@@ -466,7 +466,7 @@ fn a_database_from_a_newer_gleaner_is_refused_not_misread() {
     }
     // And a newer database layout is refused at open.
     {
-        let db = sled::open(dir.path().join("sled")).expect("raw sled opens");
+        let db = open_raw_sled(&dir.path().join("sled"));
         let tree = db.open_tree("gleaner").expect("tree");
         tree.insert(b"\0format", &99u32.to_le_bytes())
             .expect("insert");
@@ -528,4 +528,19 @@ fn a_second_opener_is_told_who_holds_the_database() {
     drop(store);
     let store = open(dir.path());
     assert_eq!(store.stats(at(1)).expect("stats").articles, 1);
+}
+
+/// Opens the database with sled directly, as a future gleaner would. sled's flusher thread
+/// may hold the file lock for a moment after the store above is dropped, so wait for it.
+fn open_raw_sled(path: &std::path::Path) -> sled::Db {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    loop {
+        match sled::open(path) {
+            Ok(db) => return db,
+            Err(_) if std::time::Instant::now() < deadline => {
+                std::thread::sleep(std::time::Duration::from_millis(20));
+            }
+            Err(e) => panic!("raw sled open failed: {e}"),
+        }
+    }
 }

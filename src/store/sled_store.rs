@@ -49,23 +49,19 @@ impl KvStore<SledKv> {
             path: dir.to_path_buf(),
             detail: format!("cannot create the directory: {e}"),
         })?;
-        let db = sled::Config::new()
-            .path(dir.join("sled"))
-            .cache_capacity(CACHE_BYTES)
-            .open()
-            .map_err(|e| {
-                if lock::is_lock_conflict(&e) {
-                    StoreError::Locked {
-                        path: dir.to_path_buf(),
-                        pid: lock::current_owner(dir),
-                    }
-                } else {
-                    StoreError::Open {
-                        path: dir.to_path_buf(),
-                        detail: e.to_string(),
-                    }
+        let db = open_sled(dir).map_err(|e| {
+            if lock::is_lock_conflict(&e) {
+                StoreError::Locked {
+                    path: dir.to_path_buf(),
+                    pid: lock::current_owner(dir),
                 }
-            })?;
+            } else {
+                StoreError::Open {
+                    path: dir.to_path_buf(),
+                    detail: e.to_string(),
+                }
+            }
+        })?;
         lock::record_owner(dir)?;
         let tree = db
             .open_tree(TREE)
@@ -156,6 +152,31 @@ impl Drop for SledKv {
         // sled flushes on drop too, but silently; a failure here is worth a log line.
         if let Err(e) = self.db.flush() {
             tracing::error!(database = %self.dir.display(), error = %e, "final flush failed");
+        }
+    }
+}
+
+/// Opens sled, waiting briefly when the lock is held by this very process.
+///
+/// sled's flusher thread keeps the database file (and so its `flock`) open for a moment
+/// after the last handle is dropped; a reopen in the same process (a test, a reload) would
+/// otherwise fail with a lock conflict against itself. Another process's lock fails at once.
+fn open_sled(dir: &Path) -> std::result::Result<sled::Db, sled::Error> {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    loop {
+        let result = sled::Config::new()
+            .path(dir.join("sled"))
+            .cache_capacity(CACHE_BYTES)
+            .open();
+        match result {
+            Err(e)
+                if lock::is_lock_conflict(&e)
+                    && lock::current_owner(dir) == Some(std::process::id())
+                    && std::time::Instant::now() < deadline =>
+            {
+                std::thread::sleep(std::time::Duration::from_millis(20));
+            }
+            other => return other,
         }
     }
 }
