@@ -1,7 +1,6 @@
-//! What a response is (HTML, feed, sitemap, something else), how its text is encoded, and
-//! what its robots directives (`X-Robots-Tag`, `<meta name="robots">`) allow.
+//! What a response is (HTML, feed, sitemap, something else) and what its robots directives
+//! (`X-Robots-Tag`, `<meta name="robots">`) allow.
 
-use encoding_rs::Encoding;
 use reqwest::header::HeaderMap;
 
 /// What a response body is, from its Content-Type, sniffed when that is missing or vague.
@@ -68,40 +67,6 @@ fn sniff(body: &[u8]) -> Option<ContentKind> {
         }
     }
     None
-}
-
-/// Decodes an HTML body: BOM, then the Content-Type charset, then `<meta charset>`, then a
-/// statistical guess. Returns the text and the encoding's name.
-pub fn decode_html(body: &[u8], header_charset: Option<&str>) -> (String, &'static str) {
-    if let Some((encoding, _)) = Encoding::for_bom(body) {
-        let (text, _, _) = encoding.decode(body);
-        return (text.into_owned(), encoding.name());
-    }
-    let declared = header_charset
-        .and_then(|c| Encoding::for_label(c.as_bytes()))
-        .or_else(|| meta_charset(body));
-    let encoding = declared.unwrap_or_else(|| {
-        let mut detector = chardetng::EncodingDetector::new();
-        detector.feed(&body[..body.len().min(64 * 1024)], body.len() <= 64 * 1024);
-        detector.guess(None, true)
-    });
-    // A page labelled UTF-16 but without a BOM is almost always ASCII-compatible in fact.
-    let encoding = encoding.output_encoding();
-    let (text, _, _) = encoding.decode(body);
-    (text.into_owned(), encoding.name())
-}
-
-/// `<meta charset=…>` or `<meta http-equiv=Content-Type content="…; charset=…">` in the
-/// first KiB, found by a plain byte scan (the prescan of the HTML standard, simplified).
-fn meta_charset(body: &[u8]) -> Option<&'static Encoding> {
-    let head = &body[..body.len().min(SNIFF_BYTES)];
-    let head = String::from_utf8_lossy(head).to_ascii_lowercase();
-    let at = head.find("charset=")?;
-    let rest = head[at + "charset=".len()..].trim_start_matches(['"', '\'', ' ']);
-    let end = rest
-        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == ':'))
-        .unwrap_or(rest.len());
-    Encoding::for_label(&rest.as_bytes()[..end])
 }
 
 /// `noindex` / `nofollow` as the page or its headers declare them.
@@ -193,20 +158,6 @@ mod tests {
             classify(None, b"\x89PNG\r\n"),
             ContentKind::Other("unknown".into())
         );
-    }
-
-    #[test]
-    fn decodes_declared_and_guessed_charsets() {
-        let (encoded, _, _) =
-            encoding_rs::WINDOWS_1251.encode("<p>Привет, мир: новости и выборы</p>");
-        let (text, name) = decode_html(&encoded, Some("windows-1251"));
-        assert!(text.contains("Привет"));
-        assert_eq!(name, "windows-1251");
-        let mut with_meta = b"<meta charset=\"windows-1251\">".to_vec();
-        with_meta.extend_from_slice(&encoded);
-        assert!(decode_html(&with_meta, None).0.contains("Привет"));
-        let (text, name) = decode_html("<p>héllo</p>".as_bytes(), None);
-        assert_eq!((text.as_str(), name), ("<p>héllo</p>", "UTF-8"));
     }
 
     #[test]

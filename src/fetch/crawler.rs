@@ -982,9 +982,14 @@ fn analyse(
 ) -> Analysed {
     match kind {
         ContentKind::Html => {
-            let (text, charset) =
-                content::decode_html(&response.body, response.charset().as_deref());
-            let document = scraper::Html::parse_document(&text);
+            // The extractor's decoder, so links and the article agree on the charset
+            // (including pages whose declared charset lies).
+            let decoded = crate::extract::decode::decode_html(
+                &response.body,
+                response.header(header::CONTENT_TYPE),
+            );
+            let charset = decoded.encoding;
+            let document = scraper::Html::parse_document(&decoded.html);
             let links = discovery::page_links(&document, url);
             drop(document);
             let extracted = extraction::extract_page(
