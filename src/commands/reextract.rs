@@ -2,15 +2,11 @@
 
 use anyhow::Context;
 use gleaner::cli::ReextractArgs;
-use gleaner::extract::{self, ExtractOptions};
+use gleaner::extract::{self, EXTRACTOR_VERSION, ExtractOptions};
 use gleaner::store::reextract::reextract;
 use gleaner::store::{ArticleRecord, RawPage, SledStore, StoreOptions};
 
 use super::EXIT_OK;
-
-/// Recorded as `extractor_version` on re-extracted records; the crawler records the same
-/// string for the extractor it runs (`fetch::extraction::EXTRACTOR_VERSION`).
-const EXTRACTOR_VERSION: &str = concat!("gleaner-extract/", env!("CARGO_PKG_VERSION"));
 
 pub fn run(args: ReextractArgs) -> anyhow::Result<u8> {
     let store = SledStore::open_existing(&args.data.data, StoreOptions::default())

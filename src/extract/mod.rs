@@ -89,6 +89,11 @@ pub struct Extraction {
 /// Least text an article may have, in characters.
 const MIN_ARTICLE_CHARS: usize = 80;
 
+/// Recorded as `extractor_version` in every article's provenance, by the crawler and by
+/// `gleaner reextract`; changes with the gleaner release that carries the extractor, so
+/// re-extraction can tell which records an older one produced.
+pub const EXTRACTOR_VERSION: &str = concat!("gleaner-extract/", env!("CARGO_PKG_VERSION"));
+
 /// Extracts the article of a page.
 pub fn extract(html: &[u8], opts: &ExtractOptions) -> Result<Article, ExtractError> {
     extract_full(html, opts).map(|e| e.article)

@@ -10,9 +10,7 @@ use url::Url;
 use crate::extract::article::Article;
 use crate::extract::{self, ExtractError, ExtractOptions};
 
-/// Recorded in every article's provenance; changes with the gleaner release that carries
-/// the extractor, so `gleaner reextract` can tell which records an older one produced.
-pub const EXTRACTOR_VERSION: &str = concat!("gleaner-extract/", env!("CARGO_PKG_VERSION"));
+pub use crate::extract::EXTRACTOR_VERSION;
 
 /// What the extractor made of a page.
 #[derive(Debug)]
