@@ -583,21 +583,28 @@ fn ends_with_sentence(dom: &Dom, i: usize) -> bool {
     false
 }
 
+/// What stands between two consecutive blocks: list items and table body rows stay on
+/// adjacent lines, everything else is separated by a blank line. Shared by both renderings
+/// so text and Markdown agree on paragraph boundaries.
+fn separator(prev: &BlockKind, next: &BlockKind) -> &'static str {
+    let tight = matches!(
+        (prev, next),
+        (BlockKind::ListItem { .. }, BlockKind::ListItem { .. })
+            | (
+                BlockKind::TableRow { .. },
+                BlockKind::TableRow { header: false }
+            )
+    );
+    if tight { "\n" } else { "\n\n" }
+}
+
 /// Plain-text rendering: blank line between paragraphs, `- item` lists, rows one per line.
 pub fn to_text(blocks: &[Block]) -> String {
     let mut out = String::new();
     let mut prev: Option<&BlockKind> = None;
     for b in blocks {
         if let Some(p) = prev {
-            let tight = matches!(
-                (p, &b.kind),
-                (BlockKind::ListItem { .. }, BlockKind::ListItem { .. })
-                    | (
-                        BlockKind::TableRow { .. },
-                        BlockKind::TableRow { header: false }
-                    )
-            );
-            out.push_str(if tight { "\n" } else { "\n\n" });
+            out.push_str(separator(p, &b.kind));
         }
         match &b.kind {
             BlockKind::ListItem { depth, .. } => {
@@ -618,15 +625,7 @@ pub fn to_markdown(blocks: &[Block]) -> String {
     let mut prev: Option<&BlockKind> = None;
     for b in blocks {
         if let Some(p) = prev {
-            let tight = matches!(
-                (p, &b.kind),
-                (BlockKind::ListItem { .. }, BlockKind::ListItem { .. })
-                    | (
-                        BlockKind::TableRow { .. },
-                        BlockKind::TableRow { header: false }
-                    )
-            );
-            out.push_str(if tight { "\n" } else { "\n\n" });
+            out.push_str(separator(p, &b.kind));
         }
         match &b.kind {
             BlockKind::Heading(level) => {
