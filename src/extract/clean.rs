@@ -8,6 +8,9 @@
 //! (en/de/fr/pl/ru/az transliterated), because the sites we crawl name their
 //! blocks in their own language.
 
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
 use super::dom::Element;
 
 /// Tags whose content is never article text.
@@ -332,12 +335,6 @@ pub fn words(class_id: &str) -> impl Iterator<Item = &str> {
         .filter(|w| !w.is_empty())
 }
 
-/// A class/id name joined without separators (`post-share-bar` → `postsharebar`), to
-/// catch compounds like `sharedaddy` or `relatedposts`.
-fn compound(name: &str) -> String {
-    name.chars().filter(|c| c.is_alphanumeric()).collect()
-}
-
 /// Class names that describe a page layout or state rather than what the element is:
 /// `has-sidebar`, `no-print`, `with-comments`, `sidebar-left` on a wrapper.
 fn is_modifier(name: &str) -> bool {
@@ -356,28 +353,71 @@ fn is_modifier(name: &str) -> bool {
         || lower.contains("template")
 }
 
-fn has_word(class_id: &str, list: &[&str]) -> bool {
-    class_id
+/// One bit per hint list: a single pass over a class/id value answers all of them.
+const JUNK: u8 = 1;
+const WEAK_JUNK: u8 = 1 << 1;
+const SMALL_JUNK: u8 = 1 << 2;
+const POSITIVE: u8 = 1 << 3;
+const NEGATIVE: u8 = 1 << 4;
+
+/// Every hint word with the bits of the lists it is in. Class tests run several times
+/// on every element of every page; a scan of each list per word was the extractor's
+/// most expensive pass after parsing.
+static HINT_WORDS: LazyLock<HashMap<&'static str, u8>> = LazyLock::new(|| {
+    let mut map = HashMap::new();
+    for (list, bit) in [
+        (JUNK_WORDS, JUNK),
+        (WEAK_JUNK_WORDS, WEAK_JUNK),
+        (SMALL_JUNK_WORDS, SMALL_JUNK),
+        (POSITIVE_WORDS, POSITIVE),
+        (NEGATIVE_WORDS, NEGATIVE),
+    ] {
+        for word in list {
+            *map.entry(*word).or_insert(0) |= bit;
+        }
+    }
+    map
+});
+
+/// The hint lists that a word or the compound of a (non-modifier) name of `class_id` is in.
+fn hints(class_id: &str) -> u8 {
+    let lookup = |word: &str| HINT_WORDS.get(word).copied().unwrap_or(0);
+    let mut bits = 0;
+    let mut joined = String::new();
+    for name in class_id
         .split_whitespace()
         .filter(|name| !is_modifier(name))
-        .any(|name| words(name).any(|w| list.contains(&w)) || list.contains(&&*compound(name)))
+    {
+        bits |= words(name).fold(0, |acc, w| acc | lookup(w));
+        // A name of one word is its own compound, already looked up.
+        if name.contains(|c: char| !c.is_alphanumeric()) {
+            joined.clear();
+            joined.extend(name.chars().filter(|c| c.is_alphanumeric()));
+            bits |= lookup(&joined);
+        }
+    }
+    bits
+}
+
+fn has_word(class_id: &str, list: u8) -> bool {
+    hints(class_id) & list != 0
 }
 
 /// Words in a class list that show an element is page chrome *about* comments,
 /// sharing etc. but also contain content words, e.g. `comment-content`: the chrome
 /// word wins, since a comment's content is still a comment.
 pub fn is_junk_by_class(el: &Element) -> bool {
-    !el.class_id.is_empty() && has_word(&el.class_id, JUNK_WORDS)
+    !el.class_id.is_empty() && has_word(&el.class_id, JUNK)
 }
 
 /// Chrome by an ambiguous class name: only decisive for elements with little prose.
 pub fn is_weak_junk_by_class(el: &Element) -> bool {
-    !el.class_id.is_empty() && has_word(&el.class_id, WEAK_JUNK_WORDS)
+    !el.class_id.is_empty() && has_word(&el.class_id, WEAK_JUNK)
 }
 
 /// Small labels (datelines, bylines, categories) recognised by class/id.
 pub fn is_small_junk_by_class(el: &Element) -> bool {
-    !el.class_id.is_empty() && has_word(&el.class_id, SMALL_JUNK_WORDS)
+    !el.class_id.is_empty() && has_word(&el.class_id, SMALL_JUNK)
 }
 
 /// Elements removed whatever their size: by tag, ARIA role or because the page hides them.
@@ -424,12 +464,13 @@ pub fn class_weight(el: &Element) -> i32 {
         return 0;
     }
     let mut weight = 0;
-    if has_word(&el.class_id, JUNK_WORDS) || has_word(&el.class_id, WEAK_JUNK_WORDS) {
+    let hints = hints(&el.class_id);
+    if hints & (JUNK | WEAK_JUNK) != 0 {
         weight -= 25;
-    } else if has_word(&el.class_id, NEGATIVE_WORDS) {
+    } else if hints & NEGATIVE != 0 {
         weight -= 10;
     }
-    if has_word(&el.class_id, POSITIVE_WORDS) {
+    if hints & POSITIVE != 0 {
         weight += 25;
     }
     if el
