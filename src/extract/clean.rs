@@ -528,7 +528,7 @@ pub fn is_inline(tag: &str) -> bool {
 mod tests {
     use super::*;
 
-    fn el(tag: &str, class_id: &str) -> Element {
+    fn el(tag: &'static str, class_id: &'static str) -> Element<'static> {
         Element {
             tag: tag.into(),
             class_id: class_id.into(),

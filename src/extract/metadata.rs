@@ -161,7 +161,7 @@ impl<'a> PageFacts<'a> {
             match name {
                 "meta" => facts.add_meta(element),
                 "link" => {
-                    if let (Some(rel), Some(href)) = (value.attr("rel"), value.attr("href")) {
+                    if let (Some(rel), Some(href)) = (attr(value, "rel"), attr(value, "href")) {
                         for token in rel.split_ascii_whitespace() {
                             facts
                                 .links
@@ -172,8 +172,7 @@ impl<'a> PageFacts<'a> {
                     }
                 }
                 "script" => {
-                    let is_jsonld = value
-                        .attr("type")
+                    let is_jsonld = attr(value, "type")
                         .is_some_and(|t| t.trim().eq_ignore_ascii_case("application/ld+json"));
                     if is_jsonld {
                         let text: String = element.text().collect();
@@ -193,7 +192,7 @@ impl<'a> PageFacts<'a> {
                     }
                 }
                 "base" if facts.base_href.is_none() => {
-                    facts.base_href = value.attr("href").map(str::to_owned);
+                    facts.base_href = attr(value, "href").map(str::to_owned);
                 }
                 _ => {}
             }
@@ -207,7 +206,7 @@ impl<'a> PageFacts<'a> {
 
     fn add_meta(&mut self, element: ElementRef<'_>) {
         let value = element.value();
-        let Some(content) = value.attr("content").or_else(|| value.attr("value")) else {
+        let Some(content) = attr(value, "content").or_else(|| attr(value, "value")) else {
             return;
         };
         let content = normalise_space(content);
@@ -215,7 +214,7 @@ impl<'a> PageFacts<'a> {
             return;
         }
         for attribute in ["property", "name", "itemprop", "http-equiv"] {
-            if let Some(keys) = value.attr(attribute) {
+            if let Some(keys) = attr(value, attribute) {
                 // `property="og:title dc:title"` names several properties at once.
                 for key in keys.split_ascii_whitespace() {
                     let values = self.meta.entry(meta_key(key)).or_default();
@@ -233,16 +232,15 @@ impl<'a> PageFacts<'a> {
 
     fn add_time(&mut self, element: ElementRef<'_>) {
         let value = element.value();
-        let itemprop = value
-            .attr("itemprop")
+        let itemprop = attr(value, "itemprop")
             .map(str::to_ascii_lowercase)
             .filter(|p| p == "datepublished" || p == "datemodified" || p == "datecreated");
         let machine = if value.name() == "time" {
-            value.attr("datetime").map(str::to_owned)
+            attr(value, "datetime").map(str::to_owned)
         } else if itemprop.is_some() && value.name() != "meta" {
             value
                 .attr("datetime")
-                .or_else(|| value.attr("content"))
+                .or_else(|| attr(value, "content"))
                 .map(str::to_owned)
                 .or_else(|| Some(element.text().collect::<String>()))
         } else {
@@ -263,7 +261,7 @@ impl<'a> PageFacts<'a> {
             value: machine,
             in_article,
             itemprop,
-            pubdate: value.attr("pubdate").is_some(),
+            pubdate: attr(value, "pubdate").is_some(),
         });
     }
 
@@ -611,6 +609,17 @@ impl<'a> PageFacts<'a> {
     }
 }
 
+/// Attribute `name` (no namespace) of `element`: what scraper's `Element::attr` returns,
+/// without interning `name` as an atom first. This runs several times on every element of
+/// every page, and the interning cost more than the search.
+fn attr<'e>(element: &'e scraper::node::Element, name: &str) -> Option<&'e str> {
+    element
+        .attrs
+        .iter()
+        .find(|(qualified, _)| qualified.ns.is_empty() && &*qualified.local == name)
+        .map(|(_, value)| &**value)
+}
+
 /// Lower-cased meta key with the Dublin Core prefix spelled one way: `DC.title`, `dc:title`
 /// and `dc.Title` are the same property.
 fn meta_key(key: &str) -> String {
@@ -628,7 +637,7 @@ fn meta_key(key: &str) -> String {
 /// Elements that name an author in the document.
 fn is_author_element(element: ElementRef<'_>) -> bool {
     let value = element.value();
-    if value.attr("rel").is_some_and(|rel| {
+    if attr(value, "rel").is_some_and(|rel| {
         rel.split_ascii_whitespace()
             .any(|r| r.eq_ignore_ascii_case("author"))
     }) && value.name() == "a"
@@ -638,7 +647,7 @@ fn is_author_element(element: ElementRef<'_>) -> bool {
     if value.name() == "meta" || value.name() == "link" {
         return false;
     }
-    if value.attr("itemprop").is_some_and(|p| {
+    if attr(value, "itemprop").is_some_and(|p| {
         p.split_ascii_whitespace()
             .any(|p| p.eq_ignore_ascii_case("author"))
     }) {
@@ -646,8 +655,8 @@ fn is_author_element(element: ElementRef<'_>) -> bool {
     }
     // Readability's byline test: class or id mentioning byline/author, but not a comment's
     // author or an author box holding a biography.
-    let hint = |attr: &str| {
-        value.attr(attr).is_some_and(|v| {
+    let hint = |name: &str| {
+        attr(value, name).is_some_and(|v| {
             (contains_ci(v, "byline") || contains_ci(v, "author") || contains_ci(v, "writtenby"))
                 && !contains_ci(v, "comment")
                 && !contains_ci(v, "bio")

@@ -106,13 +106,76 @@ pub fn extract_full(html: &[u8], opts: &ExtractOptions) -> Result<Extraction, Ex
     }
     let decoded = decode::decode_html(html, opts.content_type.as_deref());
     check_text(&decoded.html)?;
-    let source = markers::select_language(&decoded.html, opts.preferred_lang.as_deref());
+    let doc = parse_source(&decoded.html, opts);
+    // The tree holds its own copy of the text.
+    drop(decoded);
+    extract_document(&doc, opts)
+}
+
+/// A page decoded and parsed the way the extractor reads it, for callers that need the
+/// document as well as the article: the crawler reads links from it, then extracts from it
+/// with [`extract_parsed`], parsing each page once.
+pub struct ParsedPage {
+    document: Html,
+    encoding: &'static str,
+    /// Why the bytes are not an HTML page, when they are not; found before parsing.
+    rejected: Option<ExtractError>,
+}
+
+impl ParsedPage {
+    /// Decodes and parses `html` exactly as [`extract`] does (charset from the options'
+    /// Content-Type, the page or detection; the options' language of qTranslate markers;
+    /// nesting capped). Empty or binary input still yields a document, so that whatever
+    /// links it has can be read; extracting from it gives the error [`extract`] gives.
+    pub fn parse(html: &[u8], opts: &ExtractOptions) -> ParsedPage {
+        let decoded = decode::decode_html(html, opts.content_type.as_deref());
+        let rejected = if html.iter().all(u8::is_ascii_whitespace) {
+            Some(ExtractError::Empty)
+        } else {
+            check_text(&decoded.html).err()
+        };
+        ParsedPage {
+            document: parse_source(&decoded.html, opts),
+            encoding: decoded.encoding,
+            rejected,
+        }
+    }
+
+    /// The parsed page.
+    pub fn document(&self) -> &Html {
+        &self.document
+    }
+
+    /// The WHATWG name of the encoding the page was decoded with, e.g. `"windows-1251"`.
+    pub fn encoding(&self) -> &'static str {
+        self.encoding
+    }
+}
+
+/// Extracts the article of a page parsed with [`ParsedPage::parse`]; `opts` should be the
+/// options it was parsed with. Gives the same result as [`extract_full`] on the same bytes.
+pub fn extract_parsed(
+    page: &ParsedPage,
+    opts: &ExtractOptions,
+) -> Result<Extraction, ExtractError> {
+    if let Some(rejected) = &page.rejected {
+        return Err(rejected.clone());
+    }
+    extract_document(&page.document, opts)
+}
+
+/// Language markers resolved, nesting capped, parsed.
+fn parse_source(decoded: &str, opts: &ExtractOptions) -> Html {
+    let source = markers::select_language(decoded, opts.preferred_lang.as_deref());
     // html5ever's tree builder is quadratic in nesting depth; cap it before parsing.
     let source = nesting::limit_nesting(&source, nesting::MAX_NESTING);
-    let doc = Html::parse_document(&source);
-    let meta = metadata::extract_metadata(&doc, opts.url.as_ref(), opts.reference_time);
+    Html::parse_document(&source)
+}
 
-    let dom = dom::Dom::from_html(&doc);
+fn extract_document(doc: &Html, opts: &ExtractOptions) -> Result<Extraction, ExtractError> {
+    let meta = metadata::extract_metadata(doc, opts.url.as_ref(), opts.reference_time);
+
+    let dom = dom::Dom::from_html(doc);
     let stats = content::compute(&dom);
     let selection = content::select(&dom, &stats);
     let render_opts = RenderOptions {
@@ -130,13 +193,12 @@ pub fn extract_full(html: &[u8], opts: &ExtractOptions) -> Result<Extraction, Ex
     // Script-rendered pages carry the story only in their JSON-LD: use it when the
     // markup yields much less.
     let rendered: usize = blocks.iter().map(render::block_len).sum();
-    if let Some(body) = jsonld_article_body(&doc)
+    if let Some(body) = jsonld_article_body(doc)
         && rendered
             < MIN_ARTICLE_CHARS.max(body.iter().map(render::block_len).sum::<usize>() * 2 / 5)
     {
         blocks = body;
     }
-    drop(doc);
     judge(&blocks)?;
 
     let text = render::to_text(&blocks);
@@ -235,7 +297,7 @@ fn first_heading(dom: &dom::Dom, stats: &content::Stats) -> Option<String> {
     let h1 = (0..dom.len()).find(|&i| dom.tag(i) == "h1" && !stats.junk[i] && stats.text[i] > 0)?;
     let text: String = (h1..dom.nodes[h1].end)
         .filter_map(|j| match &dom.nodes[j].kind {
-            dom::NodeKind::Text(t) => Some(t.as_str()),
+            dom::NodeKind::Text(t) => Some(*t),
             _ => None,
         })
         .collect::<Vec<_>>()

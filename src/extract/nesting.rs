@@ -76,14 +76,23 @@ pub fn limit_nesting(html: &str, max_depth: usize) -> Cow<'_, str> {
             position = start + 1;
             continue;
         }
-        let name = html[name_start..name_end].to_ascii_lowercase();
+        // Compared in place: this runs for every tag of every page, so no allocation.
+        let name = &bytes[name_start..name_end];
+        let is = |list: &[&str]| list.iter().any(|t| t.as_bytes().eq_ignore_ascii_case(name));
         let Some(tag_end) = tag_end(bytes, name_end) else {
             break;
         };
         position = tag_end;
-        let counted = !VOID.contains(&name.as_str()) && !IMPLICITLY_CLOSED.contains(&name.as_str());
+        let counted = !is(VOID) && !is(IMPLICITLY_CLOSED);
         if closing {
-            if let Some(count) = pending_end_tags.get_mut(&name).filter(|c| **c > 0) {
+            let pending = if pending_end_tags.is_empty() {
+                None
+            } else {
+                pending_end_tags
+                    .get_mut(&html[name_start..name_end].to_ascii_lowercase())
+                    .filter(|c| **c > 0)
+            };
+            if let Some(count) = pending {
                 *count -= 1;
                 removed.push((start, tag_end));
             } else if counted {
@@ -92,15 +101,13 @@ pub fn limit_nesting(html: &str, max_depth: usize) -> Cow<'_, str> {
             continue;
         }
         let self_closing = bytes[..tag_end].ends_with(b"/>");
-        if RAW_TEXT.contains(&name.as_str()) {
+        if is(RAW_TEXT) {
             // Skip the content up to the matching end tag; the end tag itself is handled
             // (and uncounted) by the loop, so the raw element is not counted either.
-            let close = format!("</{name}");
-            position = find_ascii_ci(&bytes[tag_end..], close.as_bytes())
-                .map_or(bytes.len(), |n| tag_end + n);
+            position = find_end_tag(html, tag_end, name).unwrap_or(bytes.len());
             if position < bytes.len() {
                 // Consume the end tag here so it does not decrement the depth.
-                position = tag_end_or_len(bytes, position + close.len());
+                position = tag_end_or_len(bytes, position + 2 + name.len());
             }
             continue;
         }
@@ -109,7 +116,9 @@ pub fn limit_nesting(html: &str, max_depth: usize) -> Cow<'_, str> {
         }
         if depth >= max_depth {
             removed.push((start, tag_end));
-            *pending_end_tags.entry(name).or_default() += 1;
+            *pending_end_tags
+                .entry(html[name_start..name_end].to_ascii_lowercase())
+                .or_default() += 1;
         } else {
             depth += 1;
         }
@@ -150,14 +159,20 @@ fn tag_end_or_len(bytes: &[u8], from: usize) -> usize {
         .map_or(bytes.len(), |n| from + n + 1)
 }
 
-fn find_ascii_ci(haystack: &[u8], needle: &[u8]) -> Option<usize> {
-    if needle.is_empty() || haystack.len() < needle.len() {
-        return None;
+/// Where the first `</name` (ASCII case-insensitive) at or after `from` starts. Jumps from
+/// `</` to `</` with the standard library's substring search rather than testing every byte:
+/// scripts and styles are a good part of a page's bytes.
+fn find_end_tag(html: &str, from: usize, name: &[u8]) -> Option<usize> {
+    let mut at = from;
+    while let Some(offset) = html.get(at..)?.find("</") {
+        let start = at + offset;
+        let after = &html.as_bytes()[start + 2..];
+        if after.len() >= name.len() && after[..name.len()].eq_ignore_ascii_case(name) {
+            return Some(start);
+        }
+        at = start + 2;
     }
-    let first = needle[0];
-    (0..=haystack.len() - needle.len()).find(|&i| {
-        haystack[i] == first && haystack[i..i + needle.len()].eq_ignore_ascii_case(needle)
-    })
+    None
 }
 
 #[cfg(test)]

@@ -67,7 +67,7 @@ enum Ctx {
 }
 
 struct Renderer<'a> {
-    dom: &'a Dom,
+    dom: &'a Dom<'a>,
     stats: &'a Stats,
     opts: RenderOptions<'a>,
     blocks: Vec<Block>,

@@ -982,23 +982,16 @@ fn analyse(
 ) -> Analysed {
     match kind {
         ContentKind::Html => {
-            // The extractor's decoder, so links and the article agree on the charset
-            // (including pages whose declared charset lies).
-            let decoded = crate::extract::decode::decode_html(
-                &response.body,
-                response.header(header::CONTENT_TYPE),
-            );
-            let charset = decoded.encoding;
-            let document = scraper::Html::parse_document(&decoded.html);
-            let links = discovery::page_links(&document, url);
-            drop(document);
-            let extracted = extraction::extract_page(
-                &response.body,
-                url,
-                response.header(header::CONTENT_TYPE),
-                lang,
-                fetched_at,
-            );
+            // One parse serves discovery and extraction: the extractor's decoding (so links
+            // and the article agree on the charset, including pages whose declared charset
+            // lies), its nesting cap (html5ever is quadratic in depth) and its choice of
+            // language on qTranslate pages.
+            let options =
+                extraction::options(url, response.header(header::CONTENT_TYPE), lang, fetched_at);
+            let page = crate::extract::ParsedPage::parse(&response.body, &options);
+            let charset = page.encoding();
+            let links = discovery::page_links(page.document(), url);
+            let extracted = extraction::extract_page(&page, &options);
             Analysed::Html {
                 base: links.base.clone().unwrap_or_else(|| url.clone()),
                 links: links.links,

@@ -1,14 +1,14 @@
 //! The one place the crawler calls the extractor.
 //!
-//! Keeping the call here means the crawler sees a single, small surface: bytes and where
-//! they came from in, an [`Extracted`] out, with the extractor's "this is no article"
+//! Keeping the call here means the crawler sees a single, small surface: a parsed page and
+//! where it came from in, an [`Extracted`] out, with the extractor's "this is no article"
 //! kept apart from failures to read the input at all.
 
 use chrono::{DateTime, Utc};
 use url::Url;
 
 use crate::extract::article::Article;
-use crate::extract::{self, ExtractError, ExtractOptions};
+use crate::extract::{self, ExtractError, ExtractOptions, ParsedPage};
 
 pub use crate::extract::EXTRACTOR_VERSION;
 
@@ -21,23 +21,27 @@ pub enum Extracted {
     NotArticle(String),
 }
 
-/// Extracts the article from an HTML body fetched from `url`.
-pub fn extract_page(
-    body: &[u8],
+/// The extractor's options for a page fetched from `url`.
+pub fn options(
     url: &Url,
     content_type: Option<&str>,
     preferred_lang: Option<String>,
     fetched_at: DateTime<Utc>,
-) -> Extracted {
-    let options = ExtractOptions {
+) -> ExtractOptions {
+    ExtractOptions {
         url: Some(url.clone()),
         content_type: content_type.map(str::to_string),
         preferred_lang,
         reference_time: Some(fetched_at),
         ..ExtractOptions::default()
-    };
-    match extract::extract(body, &options) {
-        Ok(article) => Extracted::Article(Box::new(article)),
+    }
+}
+
+/// Extracts the article from a page parsed with `options` (the crawler has already read
+/// its links from the same parse).
+pub fn extract_page(page: &ParsedPage, options: &ExtractOptions) -> Extracted {
+    match extract::extract_parsed(page, options) {
+        Ok(extraction) => Extracted::Article(Box::new(extraction.article)),
         Err(ExtractError::NotArticle { reason }) => Extracted::NotArticle(reason),
         Err(e @ (ExtractError::Empty | ExtractError::NotHtml { .. })) => {
             Extracted::NotArticle(e.to_string())
