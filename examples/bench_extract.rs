@@ -7,8 +7,9 @@
 //! Everything runs on one thread. Pages are decompressed into memory before timing, so the
 //! figures are the extractor's alone. Reported:
 //! * per-page time over the trafilatura-dev corpus (median, p90, max) and pages per second,
-//!   for the whole `extract()` and for the metadata path alone (decode, markers, parse,
-//!   metadata, language);
+//!   for the whole `extract()`, for decoding and parsing alone (`ParsedPage::parse`: the
+//!   floor the extractor's own passes add to) and for the metadata path alone (decode,
+//!   markers, parse, metadata, language);
 //! * the largest corpus page, and a 5 MB article built from corpus paragraphs;
 //! * pathological inputs at several sizes (100k links, 10 MB of nested divs, 100k-level
 //!   nesting), whose times must grow linearly, run on a thread with a 2 MiB stack (what a
@@ -33,7 +34,7 @@ use gleaner::extract::decode::{decode_html, maybe_gunzip};
 use gleaner::extract::lang::detect_language;
 use gleaner::extract::markers::select_language;
 use gleaner::extract::metadata::extract_metadata;
-use gleaner::extract::{ExtractOptions, extract};
+use gleaner::extract::{ExtractOptions, ParsedPage, extract};
 
 /// Counts live and peak heap bytes.
 struct CountingAllocator;
@@ -310,6 +311,7 @@ fn main() -> ExitCode {
     let opts = ExtractOptions::default();
     let mut extract_times = vec![Duration::MAX; pages.len()];
     let mut metadata_times = vec![Duration::MAX; pages.len()];
+    let mut parse_times = vec![Duration::MAX; pages.len()];
     let mut ratios = Vec::with_capacity(pages.len());
     let mut articles = 0usize;
     for round in 0..rounds {
@@ -322,10 +324,13 @@ fn main() -> ExitCode {
             }
             let (_, elapsed, _) = measure(|| metadata_path(html));
             metadata_times[i] = metadata_times[i].min(elapsed);
+            let (_, elapsed, _) = measure(|| ParsedPage::parse(html, &opts).encoding().len());
+            parse_times[i] = parse_times[i].min(elapsed);
         }
     }
     println!("{articles} of {} pages gave an article", pages.len());
     summary("extract()", extract_times.clone());
+    summary("decode + parse alone", parse_times);
     summary("metadata path alone", metadata_times);
     ratios.sort_by(f64::total_cmp);
     println!(

@@ -551,8 +551,7 @@ mod tests {
     #[test]
     fn hidden_styles() {
         let mut e = el("div", "");
-        e.attrs
-            .push(("style".into(), "color:red; display : none".into()));
+        e.attrs.push(("style", "color:red; display : none"));
         assert!(is_hidden(&e));
     }
 

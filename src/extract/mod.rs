@@ -420,3 +420,42 @@ fn judge(blocks: &[Block]) -> Result<(), ExtractError> {
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const PAGE: &str = "<html lang=en><head><title>Turnout low - Site</title></head><body>\
+        <nav><a href=/>Home</a></nav><article><h1>Turnout low</h1>\
+        <p>Turnout in the capital was lower than at any election since 1995, officials said on Monday.</p>\
+        <p>Observers reported queues at some polling stations, but no serious incidents, the mission said.</p>\
+        </article><a href=/next>Next</a></body></html>";
+
+    #[test]
+    fn parsing_once_gives_what_extract_gives() {
+        let opts = ExtractOptions::default();
+        let page = ParsedPage::parse(PAGE.as_bytes(), &opts);
+        assert_eq!(page.encoding(), "UTF-8");
+        let links = page
+            .document()
+            .select(&scraper::Selector::parse("a[href]").expect("selector"))
+            .count();
+        assert_eq!(links, 2);
+        assert_eq!(
+            extract_parsed(&page, &opts),
+            extract_full(PAGE.as_bytes(), &opts)
+        );
+        assert!(extract_parsed(&page, &opts).is_ok());
+    }
+
+    #[test]
+    fn parsed_empty_and_binary_input_give_extract_errors() {
+        let opts = ExtractOptions::default();
+        for input in [&b" \n "[..], &[0u8, 1, 2, 3, 0xff, 0xfe, 7, 8][..]] {
+            let page = ParsedPage::parse(input, &opts);
+            let parsed = extract_parsed(&page, &opts);
+            assert!(parsed.is_err());
+            assert_eq!(parsed, extract_full(input, &opts));
+        }
+    }
+}
