@@ -430,17 +430,24 @@ async fn raw_page(
     }
 }
 
+/// A JSON request body whose fields are all optional. An empty body means all defaults, so
+/// `curl -X POST .../api/queue/pop` just works.
+fn body_or_default<T: Default + serde::de::DeserializeOwned>(
+    body: &[u8],
+    what: &str,
+) -> Result<T, ApiError> {
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Ok(T::default());
+    }
+    serde_json::from_slice(body)
+        .map_err(|e| ApiError::bad_request(format!("invalid {what} request: {e}")))
+}
+
 async fn queue_pop(
     State(state): State<ApiState>,
     body: axum::body::Bytes,
 ) -> Result<Json<PopResponse>, ApiError> {
-    // An empty body means all defaults, so `curl -X POST .../pop` just works.
-    let request: PopRequest = if body.iter().all(u8::is_ascii_whitespace) {
-        PopRequest::default()
-    } else {
-        serde_json::from_slice(&body)
-            .map_err(|e| ApiError::bad_request(format!("invalid pop request: {e}")))?
-    };
+    let request: PopRequest = body_or_default(&body, "pop")?;
     let max = match request.max {
         None => DEFAULT_POP_MAX,
         Some(0) => return Err(ApiError::bad_request("max must be at least 1")),
@@ -492,12 +499,7 @@ async fn reextract(
     State(state): State<ApiState>,
     body: axum::body::Bytes,
 ) -> Result<Json<ReextractSummary>, ApiError> {
-    let request: ReextractRequest = if body.iter().all(u8::is_ascii_whitespace) {
-        ReextractRequest::default()
-    } else {
-        serde_json::from_slice(&body)
-            .map_err(|e| ApiError::bad_request(format!("invalid reextract request: {e}")))?
-    };
+    let request: ReextractRequest = body_or_default(&body, "reextract")?;
     tracing::info!(source = ?request.source, "re-extraction requested through the API");
     let summary = blocking(&state.inner.store, move |s| {
         reextract_with_current(s, request.source.as_deref())
