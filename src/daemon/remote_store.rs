@@ -171,4 +171,12 @@ impl Store for RemoteStore {
         // The daemon makes its own writes durable (acks before it answers).
         Ok(())
     }
+
+    fn source_state(&self, _source: &str) -> Result<Option<Vec<u8>>> {
+        self.unavailable("reading the schedule")
+    }
+
+    fn set_source_state(&self, _source: &str, _state: &[u8]) -> Result<()> {
+        self.unavailable("changing the schedule")
+    }
 }

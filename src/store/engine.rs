@@ -299,6 +299,16 @@ impl<K: Kv> Store for KvStore<K> {
     fn stats(&self, now: DateTime<Utc>) -> Result<StoreStats> {
         self.queue_stats(now)
     }
+    fn source_state(&self, source: &str) -> Result<Option<Vec<u8>>> {
+        self.kv.get(&keys::source_state(source))
+    }
+
+    fn set_source_state(&self, source: &str, state: &[u8]) -> Result<()> {
+        let mut batch = WriteBatch::default();
+        batch.put(keys::source_state(source), state.to_vec());
+        self.kv.apply(batch)
+    }
+
     fn flush(&self) -> Result<()> {
         self.kv.flush()
     }

@@ -149,4 +149,13 @@ pub trait Store: Send + Sync {
 
     /// Makes every earlier write durable.
     fn flush(&self) -> Result<()>;
+
+    // --- daemon state ---
+
+    /// What the daemon stored about a source's crawls (its schedule), opaque to the store;
+    /// `None` when nothing was stored.
+    fn source_state(&self, source: &str) -> Result<Option<Vec<u8>>>;
+    /// Replaces what the daemon keeps about a source. Not flushed on its own: it becomes
+    /// durable with the next flush (sled also flushes by itself twice a second).
+    fn set_source_state(&self, source: &str, state: &[u8]) -> Result<()>;
 }
