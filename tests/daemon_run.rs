@@ -910,7 +910,10 @@ async fn sigterm_abandons_a_stuck_fetch_within_the_shutdown_deadline() {
     // The stuck URL stays pending for the next start; the store is intact.
     let store = SledStore::open_existing(&data, StoreOptions::default()).expect("store reopens");
     assert_eq!(store.stats(chrono::Utc::now()).expect("stats").articles, 0);
-    let pending = store.frontier_pending("stuck").expect("frontier");
+    let pending = store
+        .frontier_pending("stuck", 0, 100)
+        .expect("frontier")
+        .entries;
     assert!(
         pending.iter().any(|e| e.url == format!("http://{addr}/")),
         "abandoned URL not kept pending: {pending:?}"
