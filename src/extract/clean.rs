@@ -9,6 +9,7 @@
 //! blocks in their own language.
 
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::LazyLock;
 
 use super::dom::Element;
@@ -363,61 +364,87 @@ const NEGATIVE: u8 = 1 << 4;
 /// Every hint word with the bits of the lists it is in. Class tests run several times
 /// on every element of every page; a scan of each list per word was the extractor's
 /// most expensive pass after parsing.
-static HINT_WORDS: LazyLock<HashMap<&'static str, u8>> = LazyLock::new(|| {
-    let mut map = HashMap::new();
-    for (list, bit) in [
-        (JUNK_WORDS, JUNK),
-        (WEAK_JUNK_WORDS, WEAK_JUNK),
-        (SMALL_JUNK_WORDS, SMALL_JUNK),
-        (POSITIVE_WORDS, POSITIVE),
-        (NEGATIVE_WORDS, NEGATIVE),
-    ] {
-        for word in list {
-            *map.entry(*word).or_insert(0) |= bit;
+static HINT_WORDS: LazyLock<HashMap<&'static str, u8, BuildHasherDefault<Fnv>>> =
+    LazyLock::new(|| {
+        let mut map = HashMap::default();
+        for (list, bit) in [
+            (JUNK_WORDS, JUNK),
+            (WEAK_JUNK_WORDS, WEAK_JUNK),
+            (SMALL_JUNK_WORDS, SMALL_JUNK),
+            (POSITIVE_WORDS, POSITIVE),
+            (NEGATIVE_WORDS, NEGATIVE),
+        ] {
+            for word in list {
+                *map.entry(*word).or_insert(0) |= bit;
+            }
         }
+        map
+    });
+
+/// FNV-1a: the keys are a few hundred fixed words and the lookups short class names, for
+/// which the standard library's DoS-resistant hasher costs more than the lookup itself.
+#[derive(Default)]
+struct Fnv(u64);
+
+impl Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
     }
-    map
-});
+
+    fn write(&mut self, bytes: &[u8]) {
+        let mut hash = if self.0 == 0 {
+            0xcbf2_9ce4_8422_2325
+        } else {
+            self.0
+        };
+        for &byte in bytes {
+            hash = (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3);
+        }
+        self.0 = hash;
+    }
+}
 
 /// The hint lists that a word or the compound of a (non-modifier) name of `class_id` is in.
-fn hints(class_id: &str) -> u8 {
+/// Computed once per element, into [`Element::hints`].
+pub fn class_hints(class_id: &str) -> u8 {
     let lookup = |word: &str| HINT_WORDS.get(word).copied().unwrap_or(0);
     let mut bits = 0;
     let mut joined = String::new();
-    for name in class_id
-        .split_whitespace()
-        .filter(|name| !is_modifier(name))
-    {
-        bits |= words(name).fold(0, |acc, w| acc | lookup(w));
+    for name in class_id.split_whitespace() {
+        let mut name_bits = words(name).fold(0, |acc, w| acc | lookup(w));
         // A name of one word is its own compound, already looked up.
         if name.contains(|c: char| !c.is_alphanumeric()) {
             joined.clear();
             joined.extend(name.chars().filter(|c| c.is_alphanumeric()));
-            bits |= lookup(&joined);
+            name_bits |= lookup(&joined);
+        }
+        // Modifiers hint at nothing; most names hit no list, so this is rarely asked.
+        if name_bits != 0 && !is_modifier(name) {
+            bits |= name_bits;
         }
     }
     bits
 }
 
-fn has_word(class_id: &str, list: u8) -> bool {
-    hints(class_id) & list != 0
+fn has_word(el: &Element, list: u8) -> bool {
+    el.hints & list != 0
 }
 
 /// Words in a class list that show an element is page chrome *about* comments,
 /// sharing etc. but also contain content words, e.g. `comment-content`: the chrome
 /// word wins, since a comment's content is still a comment.
 pub fn is_junk_by_class(el: &Element) -> bool {
-    !el.class_id.is_empty() && has_word(&el.class_id, JUNK)
+    !el.class_id.is_empty() && has_word(el, JUNK)
 }
 
 /// Chrome by an ambiguous class name: only decisive for elements with little prose.
 pub fn is_weak_junk_by_class(el: &Element) -> bool {
-    !el.class_id.is_empty() && has_word(&el.class_id, WEAK_JUNK)
+    !el.class_id.is_empty() && has_word(el, WEAK_JUNK)
 }
 
 /// Small labels (datelines, bylines, categories) recognised by class/id.
 pub fn is_small_junk_by_class(el: &Element) -> bool {
-    !el.class_id.is_empty() && has_word(&el.class_id, SMALL_JUNK)
+    !el.class_id.is_empty() && has_word(el, SMALL_JUNK)
 }
 
 /// Elements removed whatever their size: by tag, ARIA role or because the page hides them.
@@ -464,7 +491,7 @@ pub fn class_weight(el: &Element) -> i32 {
         return 0;
     }
     let mut weight = 0;
-    let hints = hints(&el.class_id);
+    let hints = el.hints;
     if hints & (JUNK | WEAK_JUNK) != 0 {
         weight -= 25;
     } else if hints & NEGATIVE != 0 {
@@ -533,6 +560,7 @@ mod tests {
             tag: tag.into(),
             class_id: class_id.into(),
             attrs: Vec::new(),
+            hints: class_hints(class_id),
         }
     }
 

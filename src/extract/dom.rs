@@ -15,6 +15,8 @@ use std::borrow::Cow;
 
 use scraper::{Html, Node as HtmlNode};
 
+use super::clean;
+
 /// Sentinel parent index of the root.
 pub const NO_PARENT: usize = usize::MAX;
 
@@ -43,6 +45,9 @@ pub struct Element<'a> {
     /// `class` and `id` values, lower-cased, joined by a space.
     pub class_id: Cow<'a, str>,
     pub attrs: Vec<(&'a str, &'a str)>,
+    /// Which of [`clean`]'s class/id hint lists the names in `class_id` hit, one bit per
+    /// list: worked out once here, asked several times per element.
+    pub hints: u8,
 }
 
 impl Element<'_> {
@@ -111,9 +116,11 @@ impl<'a> Dom<'a> {
                         (Some(only), None) | (_, Some(only)) => Cow::Borrowed(only),
                         (None, None) => Cow::Borrowed(""),
                     };
+                    let class_id = lowercase(class_id);
                     NodeKind::Element(Element {
                         tag: ascii_lowercase(el.name()),
-                        class_id: lowercase(class_id),
+                        hints: clean::class_hints(&class_id),
+                        class_id,
                         attrs,
                     })
                 }

@@ -76,9 +76,16 @@ pub fn limit_nesting(html: &str, max_depth: usize) -> Cow<'_, str> {
             position = start + 1;
             continue;
         }
-        // Compared in place: this runs for every tag of every page, so no allocation.
+        // Lower-cased on the stack: this runs for every tag of every page. No listed name is
+        // longer than the buffer; a longer name is in no list.
         let name = &bytes[name_start..name_end];
-        let is = |list: &[&str]| list.iter().any(|t| t.as_bytes().eq_ignore_ascii_case(name));
+        let mut buffer = [0u8; 16];
+        let lower = buffer.get_mut(..name.len()).map_or("", |lower| {
+            lower.copy_from_slice(name);
+            lower.make_ascii_lowercase();
+            std::str::from_utf8(lower).unwrap_or("")
+        });
+        let is = |list: &[&str]| !lower.is_empty() && list.contains(&lower);
         let Some(tag_end) = tag_end(bytes, name_end) else {
             break;
         };
