@@ -12,10 +12,44 @@ use super::dom::Element;
 
 /// Tags whose content is never article text.
 const JUNK_TAGS: &[&str] = &[
-    "script", "style", "noscript", "template", "iframe", "svg", "math", "canvas", "object",
-    "embed", "button", "select", "input", "textarea", "option", "optgroup", "nav", "aside",
-    "footer", "head", "title", "meta", "link", "dialog", "menu", "map", "audio", "video", "source",
-    "track", "datalist", "output", "progress", "meter", "frameset", "frame",
+    "script",
+    "style",
+    "noscript",
+    "template",
+    "iframe",
+    "svg",
+    "math",
+    "canvas",
+    "object",
+    "embed",
+    "button",
+    "select",
+    "input",
+    "textarea",
+    "option",
+    "optgroup",
+    "nav",
+    "aside",
+    "footer",
+    "head",
+    "title",
+    "meta",
+    "link",
+    "dialog",
+    "menu",
+    "map",
+    "audio",
+    "video",
+    "source",
+    "track",
+    "datalist",
+    "output",
+    "progress",
+    "meter",
+    "frameset",
+    "frame",
+    // Captions and photo credits describe an image, they do not continue the story.
+    "figcaption",
 ];
 
 /// ARIA roles of page chrome.
@@ -98,6 +132,11 @@ const JUNK_WORDS: &[&str] = &[
     "authordetails",
     "autorenbox",
     "ueberdenautor",
+    "authordescription",
+    "authorprofile",
+    "abouttheauthors",
+    // WordPress "Simple Author Box"
+    "saboxplugin",
     // related / more
     "related",
     "relatedposts",
@@ -360,7 +399,30 @@ fn has_word(class_id: &str, list: &[&str]) -> bool {
     class_id
         .split_whitespace()
         .filter(|name| !is_modifier(name))
-        .any(|name| words(name).any(|w| list.contains(&w)) || list.contains(&&*compound(name)))
+        .any(|name| {
+            words(name).any(|w| list.contains(&w))
+                || list.contains(&&*compound(name))
+                || has_word_pair(name, list)
+        })
+}
+
+/// Two adjacent words of a name joined, so a compound in the list is found inside a longer
+/// prefixed name: `bmg-author-box` → `authorbox`, `entry-author-info` → `authorinfo`.
+fn has_word_pair(name: &str, list: &[&str]) -> bool {
+    let mut previous: Option<&str> = None;
+    let mut pair = String::new();
+    for word in words(name) {
+        if let Some(previous) = previous {
+            pair.clear();
+            pair.push_str(previous);
+            pair.push_str(word);
+            if list.contains(&pair.as_str()) {
+                return true;
+            }
+        }
+        previous = Some(word);
+    }
+    false
 }
 
 /// Words in a class list that show an element is page chrome *about* comments,
@@ -505,6 +567,13 @@ mod tests {
         )));
         assert!(is_junk_by_class(&el("div", "comment-content")));
         assert!(!is_junk_by_class(&el("div", "entry-content")));
+        // A compound inside a longer name.
+        assert!(is_junk_by_class(&el(
+            "section",
+            "bmg-content-box bmg-author-box"
+        )));
+        assert!(is_junk_by_class(&el("div", "entry-author-info")));
+        assert!(!is_junk_by_class(&el("div", "author-name")));
     }
 
     #[test]
