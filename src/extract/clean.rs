@@ -503,6 +503,158 @@ pub fn class_weight(el: &Element) -> i32 {
     weight
 }
 
+/// Labels that open the furniture after a story — contact, sources, further reading, the
+/// author — in the languages of the sites we crawl. Compared with a whole short block.
+const TAIL_SECTION_LABELS: &[&str] = &[
+    "contact",
+    "contacts",
+    "media contact",
+    "press contact",
+    "kontakt",
+    "pressekontakt",
+    "ansprechpartner",
+    "ansprechpartnerin",
+    "weitere informationen",
+    "mehr informationen",
+    "more information",
+    "further information",
+    "plus d'informations",
+    "pour en savoir plus",
+    "en savoir plus",
+    "sources",
+    "quellen",
+    "quellenangaben",
+    "zum weiterlesen",
+    "weiterlesen",
+    "schon gelesen",
+    "das könnte sie auch interessieren",
+    "das könnte dich auch interessieren",
+    "weitere beiträge",
+    "ähnliche beiträge",
+    "ähnliche artikel",
+    "related articles",
+    "related posts",
+    "read more",
+    "read also",
+    "you may also like",
+    "über den autor",
+    "über die autorin",
+    "about the author",
+    "à lire aussi",
+    "lire aussi",
+    "czytaj także",
+    "czytaj też",
+    "zobacz także",
+    "kontakt dla mediów",
+    "lea también",
+    "te puede interesar",
+    "контакты",
+    "читайте также",
+    "читайте также:",
+    "смотрите также",
+    "об авторе",
+    "источники",
+    "əlaqə",
+    "oxşar xəbərlər",
+    "digər xəbərlər",
+];
+
+/// Openings of credit and source lines: who took the photo, where the text came from.
+const CREDIT_PREFIXES: &[&str] = &[
+    "foto:",
+    "fotos:",
+    "foto :",
+    "photo:",
+    "photos:",
+    "photo :",
+    "bild:",
+    "bilder:",
+    "bildquelle:",
+    "titelbild:",
+    "titelfoto:",
+    "quelle:",
+    "source:",
+    "source :",
+    "credit:",
+    "credits:",
+    "crédits photos",
+    "crédit photo",
+    "crédits :",
+    "fuente:",
+    "фото:",
+    "источник:",
+    "mənbə:",
+    "(c) ",
+    "©",
+];
+
+/// Calls to action that close a page rather than the story: follow us, subscribe, get
+/// the app, write to us.
+const PROMO_PHRASES: &[&str] = &[
+    "follow us",
+    "on twitter",
+    "on facebook",
+    "on instagram",
+    "on telegram",
+    "newsletter",
+    "subscribe",
+    "sign up for",
+    "download the",
+    "download our",
+    "app store",
+    "google play",
+    "letter to the editor",
+    "abonnieren",
+    "abonniere",
+    "folgen sie uns",
+    "folge uns",
+    "unterstützen sie",
+    "unterstütze uns",
+    "abonnez-vous",
+    "suivez-nous",
+    "suscríbete",
+    "síguenos",
+    "subskryp",
+    "obserwuj nas",
+    "подписывайтесь",
+    "подпишитесь",
+    "abunə olun",
+    "bizi izləyin",
+];
+
+fn normalised_label(text: &str) -> String {
+    text.trim()
+        .trim_end_matches([':', '?', '!', '.', '…', ' ', '\u{a0}'])
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
+}
+
+/// A short block that names a section of page furniture ("Kontakt:", "Weitere
+/// Informationen", "Читайте также"): what follows it belongs to that section.
+pub fn is_tail_section_label(text: &str) -> bool {
+    text.chars().count() <= 60 && TAIL_SECTION_LABELS.contains(&normalised_label(text).as_str())
+}
+
+/// A photo credit or source line ("Foto: dpa", "Quelle: …", "© Reuters").
+pub fn is_credit_line(text: &str) -> bool {
+    if text.chars().count() > 150 {
+        return false;
+    }
+    let lower = text.trim_start().to_lowercase();
+    CREDIT_PREFIXES.iter().any(|p| lower.starts_with(p))
+}
+
+/// A short paragraph asking the reader to follow, subscribe, download or write in.
+pub fn is_promo_line(text: &str) -> bool {
+    if text.chars().count() > 300 {
+        return false;
+    }
+    let lower = text.to_lowercase();
+    PROMO_PHRASES.iter().any(|p| lower.contains(p))
+}
+
 /// Inline (phrasing) elements: they continue the current paragraph.
 pub fn is_inline(tag: &str) -> bool {
     matches!(
@@ -574,6 +726,23 @@ mod tests {
         )));
         assert!(is_junk_by_class(&el("div", "entry-author-info")));
         assert!(!is_junk_by_class(&el("div", "author-name")));
+    }
+
+    #[test]
+    fn tail_furniture() {
+        assert!(is_tail_section_label("Kontakt:"));
+        assert!(is_tail_section_label("Weitere Informationen"));
+        assert!(is_tail_section_label("Читайте также:"));
+        assert!(!is_tail_section_label("Kontakt zur Außenwelt verloren"));
+        assert!(is_credit_line("Foto: Sascha Klahn"));
+        assert!(is_credit_line("Quelle: Deutscher Jagdverband (DJV)"));
+        assert!(!is_credit_line(
+            "Photographers were kept away from the square."
+        ));
+        assert!(is_promo_line(
+            "Follow The Gleaner on Twitter and Instagram @JamaicaGleaner."
+        ));
+        assert!(!is_promo_line("The minister declined to comment."));
     }
 
     #[test]

@@ -298,6 +298,15 @@ fn trim_tail(blocks: &mut Vec<Block>) {
         k += 1;
         keep[k - 1]
     });
+    // A furniture label in the last third ("Kontakt:", "Weitere Informationen", "Читайте
+    // также") opens what follows the story: cut there.
+    let tail_start = (blocks.len() * 2 / 3).max(1);
+    if let Some(label) = (tail_start..blocks.len()).find(|&k| {
+        matches!(blocks[k].kind, BlockKind::Paragraph | BlockKind::Heading(_))
+            && clean::is_tail_section_label(&blocks[k].text)
+    }) {
+        blocks.truncate(label);
+    }
     while let Some(last) = blocks.last() {
         let len = last.text.chars().count();
         let text = last.text.trim_end();
@@ -305,7 +314,9 @@ fn trim_tail(blocks: &mut Vec<Block>) {
             && len < 50
             && (text.ends_with(':') || text.split_whitespace().count() < 3)
             && !text.ends_with(['.', '!', '?', '…', '"', '»', '”', ')', '“']);
-        if label && blocks.len() > 1 {
+        let furniture = matches!(last.kind, BlockKind::Paragraph)
+            && (clean::is_credit_line(text) || clean::is_promo_line(text));
+        if (label || furniture) && blocks.len() > 1 {
             blocks.pop();
         } else {
             break;
