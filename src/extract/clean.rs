@@ -29,7 +29,6 @@ const JUNK_TAGS: &[&str] = &[
     "option",
     "optgroup",
     "nav",
-    "aside",
     "footer",
     "head",
     "title",
@@ -177,7 +176,6 @@ const JUNK_WORDS: &[&str] = &[
     "publicite",
     "publicidad",
     "newsletter",
-    "paywall",
     "cookie",
     "cookies",
     "consent",
@@ -203,6 +201,8 @@ const WEAK_JUNK_WORDS: &[&str] = &[
     "promotion",
     "subscribe",
     "subscription",
+    // "paywall-container" wraps the paywalled story itself; only the small box is chrome.
+    "paywall",
     "signup",
     "login",
     "register",
@@ -395,10 +395,20 @@ fn is_modifier(name: &str) -> bool {
         || lower.contains("template")
 }
 
+/// WordPress's `post_class()` marks the post container with its taxonomy terms
+/// (`category-news`, `tag-elections`) beside `hentry` and `type-post`/`status-publish`: on
+/// such an element those names describe the story, they do not label a category box.
+fn is_post_class_term(class_id: &str, name: &str) -> bool {
+    (name.starts_with("category-") || name.starts_with("tag-"))
+        && class_id
+            .split_whitespace()
+            .any(|n| n == "hentry" || n.starts_with("type-") || n.starts_with("status-"))
+}
+
 fn has_word(class_id: &str, list: &[&str]) -> bool {
     class_id
         .split_whitespace()
-        .filter(|name| !is_modifier(name))
+        .filter(|name| !is_modifier(name) && !is_post_class_term(class_id, name))
         .any(|name| {
             words(name).any(|w| list.contains(&w))
                 || list.contains(&&*compound(name))
@@ -743,6 +753,16 @@ mod tests {
             "Follow The Gleaner on Twitter and Instagram @JamaicaGleaner."
         ));
         assert!(!is_promo_line("The minister declined to comment."));
+    }
+
+    #[test]
+    fn wordpress_post_terms_are_not_labels() {
+        let post = el(
+            "div",
+            "post-34 post type-post status-publish hentry category-news",
+        );
+        assert!(!is_small_junk_by_class(&post));
+        assert!(is_small_junk_by_class(&el("div", "category-news")));
     }
 
     #[test]

@@ -17,6 +17,8 @@ use super::dom::{Dom, NO_PARENT, NodeKind};
 
 /// Paragraphs shorter than this (in characters) carry no score.
 const MIN_PARAGRAPH_CHARS: usize = 25;
+/// List items shorter than this carry no score (menus and labels are short).
+const MIN_LIST_ITEM_CHARS: u32 = 80;
 /// How much a character of non-prose text (links, labels) costs against prose when
 /// widening the article container.
 const CHROME_PENALTY: f64 = 2.0;
@@ -93,11 +95,11 @@ fn is_heading(tag: &str) -> bool {
     matches!(tag, "h1" | "h2" | "h3" | "h4" | "h5" | "h6")
 }
 
-/// Elements that are page chrome but never hold the main text: removed only when
+/// Elements that are page chrome but rarely hold the main text: removed only when
 /// they are not the wrapper of most of the page (ASP.NET wraps pages in a `<form>`,
-/// some themes the whole body in a `<header>`-classed div).
+/// some themes the whole body in a `<header>`-classed div, a few the story in `<aside>`).
 fn is_wrapper_sensitive_junk(tag: &str) -> bool {
-    matches!(tag, "form" | "header")
+    matches!(tag, "form" | "header" | "aside")
 }
 
 pub fn compute(dom: &Dom) -> Stats {
@@ -258,11 +260,18 @@ pub fn compute(dom: &Dom) -> Stats {
         }
         let Some(el) = dom.element(i) else { continue };
         let tag = &*el.tag;
-        if clean::is_inline(tag) || is_heading(tag) || matches!(tag, "li" | "dt" | "dd" | "a") {
+        if clean::is_inline(tag) || is_heading(tag) || matches!(tag, "dt" | "dd" | "a") {
             continue;
         }
         let len = s.inline_text[i];
-        if len < MIN_PARAGRAPH_CHARS as u32 {
+        // A list item counts when it is a sentence or more, not a menu entry or a label:
+        // some posts are nothing but a list of such items.
+        let min_len = if tag == "li" {
+            MIN_LIST_ITEM_CHARS
+        } else {
+            MIN_PARAGRAPH_CHARS as u32
+        };
+        if len < min_len {
             continue;
         }
         let link_density = f64::from(s.inline_link[i]) / f64::from(len);
@@ -274,7 +283,7 @@ pub fn compute(dom: &Dom) -> Stats {
             * (1.0 - link_density);
         // A container holding its own text (a table cell with <br>-separated
         // paragraphs, a div of bare text) is a candidate itself.
-        if tag != "p" {
+        if !matches!(tag, "p" | "li") {
             s.score[i] += base;
         }
         let mut ancestor = dom.nodes[i].parent;
