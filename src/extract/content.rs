@@ -57,6 +57,9 @@ pub struct Stats {
     pub longest_link: Vec<u32>,
     /// Prose characters in the subtree: text of paragraphs that are not mostly links.
     pub prose: Vec<u32>,
+    /// Inside the header of an article (a `<header>` holding its headline within an
+    /// `<article>` or `<main>`): only its standfirst is kept, the headline itself is not.
+    pub article_header: Vec<bool>,
 }
 
 impl Stats {
@@ -121,6 +124,7 @@ pub fn compute(dom: &Dom) -> Stats {
         score: vec![0.0; n],
         prose: vec![0; n],
         longest_link: vec![0; n],
+        article_header: vec![false; n],
     };
 
     // Pass 1: raw text per subtree with only the unconditional removals, to know
@@ -160,16 +164,42 @@ pub fn compute(dom: &Dom) -> Stats {
     let page_text = f64::from(raw[body].max(1));
 
     // Pass 2: boilerplate, top-down.
+    let mut in_story = vec![false; n];
     for i in 0..n {
         let p = dom.nodes[i].parent;
         if p != NO_PARENT && s.junk[p] {
             s.junk[i] = true;
             continue;
         }
-        let Some(el) = dom.element(i) else { continue };
+        if p != NO_PARENT {
+            in_story[i] = in_story[p] || matches!(dom.tag(p), "article" | "main");
+            s.article_header[i] = s.article_header[p];
+        }
+        let Some(el) = dom.element(i) else {
+            // Bare text beside the headline is a byline or a date.
+            if p != NO_PARENT && s.article_header[p] && dom.tag(p) == "header" {
+                s.junk[i] = true;
+            }
+            continue;
+        };
         s.weight[i] = clean::class_weight(el);
         if hard[i] {
             s.junk[i] = true;
+            continue;
+        }
+        if s.article_header[i]
+            && (is_heading(&el.tag) || (!clean::is_inline(&el.tag) && raw[i] < MIN_LEAD_CHARS))
+        {
+            // The headline, kicker, byline and date around a standfirst.
+            s.junk[i] = true;
+            continue;
+        }
+        if &*el.tag == "header"
+            && in_story[i]
+            && !clean::is_junk_by_class(el)
+            && holds_headline(dom, i)
+        {
+            s.article_header[i] = true;
             continue;
         }
         let share = f64::from(raw[i]) / page_text;
@@ -309,6 +339,16 @@ pub fn compute(dom: &Dom) -> Stats {
         }
     }
     s
+}
+
+/// Most nodes searched for a headline inside a `<header>`.
+const HEADER_SCAN_NODES: usize = 2_000;
+
+/// Whether a header holds an `<h1>` or `<h2>` (within its first nodes): the header of an
+/// article rather than a page banner.
+fn holds_headline(dom: &Dom, header: usize) -> bool {
+    let end = dom.nodes[header].end.min(header + HEADER_SCAN_NODES);
+    (header + 1..end).any(|j| matches!(dom.tag(j), "h1" | "h2"))
 }
 
 /// Marks teaser lists as boilerplate: three or more sibling blocks of the same kind
@@ -568,10 +608,9 @@ const MIN_LEAD_CHARS: u32 = 60;
 /// layouts put in the header block beside the `<h1>` rather than in the body container.
 fn leads_before(dom: &Dom, s: &Stats, first: usize) -> Vec<usize> {
     let floor = first.saturating_sub(LEAD_LOOKBACK);
-    let Some(h1) = (floor..first)
-        .rev()
-        .find(|&i| dom.tag(i) == "h1" && !dom.contains(i, first) && !s.junk[i])
-    else {
+    let Some(h1) = (floor..first).rev().find(|&i| {
+        dom.tag(i) == "h1" && !dom.contains(i, first) && (!s.junk[i] || s.article_header[i])
+    }) else {
         return Vec::new();
     };
     let mut leads = Vec::new();
