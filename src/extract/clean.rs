@@ -134,6 +134,7 @@ const JUNK_WORDS: &[&str] = &[
     "authordescription",
     "authorprofile",
     "abouttheauthors",
+    "authorsection",
     // WordPress "Simple Author Box"
     "saboxplugin",
     // related / more
@@ -632,6 +633,45 @@ const PROMO_PHRASES: &[&str] = &[
     "bizi izləyin",
 ];
 
+/// Words that, beside "cookie", make a block a consent notice rather than a recipe.
+const CONSENT_WORDS: &[&str] = &[
+    "website",
+    "webseite",
+    "site",
+    "seite",
+    "browser",
+    "accept",
+    "consent",
+    "agree",
+    "privacy",
+    "akzept",
+    "zustimm",
+    "einverstanden",
+    "datenschutz",
+    "nutzung",
+    "utilis",
+    "accepte",
+    "navega",
+    "acept",
+    "korzysta",
+    "używa",
+    "zgod",
+    "сайт",
+    "согла",
+    "sayt",
+];
+
+/// A cookie or consent notice: a short block that speaks of cookies and of the site,
+/// the browser or agreeing.
+pub fn is_consent_notice(text: &str) -> bool {
+    if text.chars().count() > 600 {
+        return false;
+    }
+    let lower = text.to_lowercase();
+    (lower.contains("cookie") || lower.contains("куки"))
+        && CONSENT_WORDS.iter().any(|w| lower.contains(w))
+}
+
 fn normalised_label(text: &str) -> String {
     text.trim()
         .trim_end_matches([':', '?', '!', '.', '…', ' ', '\u{a0}'])
@@ -753,6 +793,12 @@ mod tests {
             "Follow The Gleaner on Twitter and Instagram @JamaicaGleaner."
         ));
         assert!(!is_promo_line("The minister declined to comment."));
+        assert!(is_consent_notice(
+            "Diese Webseite verwendet Cookies. Durch die weitere Nutzung stimmen Sie zu."
+        ));
+        assert!(!is_consent_notice(
+            "Cookies mit Schokolade: 200 g Butter, 2 Eier."
+        ));
     }
 
     #[test]

@@ -254,6 +254,14 @@ fn normalized(s: &str) -> String {
 /// Output clean-up: the title is not repeated as the first line; duplicates and
 /// link-only blocks go.
 fn tidy_blocks(blocks: &mut Vec<Block>, title: Option<&str>) {
+    // Link-only blocks (a category or breadcrumb line above the headline) go first, so
+    // the headline they precede is seen as the first line.
+    blocks.retain(|b| {
+        let len = b.text.chars().count();
+        let link_heavy =
+            len > 0 && b.link_chars * 10 > len * 6 && !matches!(b.kind, BlockKind::TableRow { .. });
+        !link_heavy && !is_notice_line(&b.text) && !clean::is_consent_notice(&b.text)
+    });
     if let Some(title) = title {
         let t = normalized(title);
         while let Some(first) = blocks.first() {
@@ -266,13 +274,11 @@ fn tidy_blocks(blocks: &mut Vec<Block>, title: Option<&str>) {
                 break;
             }
         }
+        // The headline a line or two down, under a kicker or a dateline.
+        if let Some(k) = blocks.iter().take(3).position(|b| normalized(&b.text) == t) {
+            blocks.remove(k);
+        }
     }
-    blocks.retain(|b| {
-        let len = b.text.chars().count();
-        let link_heavy =
-            len > 0 && b.link_chars * 10 > len * 6 && !matches!(b.kind, BlockKind::TableRow { .. });
-        !link_heavy && !is_notice_line(&b.text)
-    });
     blocks.dedup_by(|b, a| a.text == b.text && a.kind == b.kind);
     trim_tail(blocks);
 }
