@@ -256,7 +256,11 @@ const SMALL_JUNK_WORDS: &[&str] = &[
     "authors",
     "meta",
     "postmeta",
+    "postmetadata",
     "entrymeta",
+    "entryutility",
+    "entryfooter",
+    "postfooter",
     "posted",
     "published",
     "updated",
@@ -659,6 +663,16 @@ const PROMO_PHRASES: &[&str] = &[
     "подпишитесь",
     "abunə olun",
     "bizi izləyin",
+    // comment forms without their form
+    "log in to comment",
+    "to leave a comment",
+    "to post a comment",
+    "nicht eingeloggt",
+    "um kommentare",
+    "kommentar schreiben",
+    "registrieren sie sich",
+    "para comentar",
+    "pour commenter",
 ];
 
 /// Words that, beside "cookie", make a block a consent notice rather than a recipe.
@@ -710,9 +724,25 @@ fn normalised_label(text: &str) -> String {
 }
 
 /// A short block that names a section of page furniture ("Kontakt:", "Weitere
-/// Informationen", "Читайте также"): what follows it belongs to that section.
+/// Informationen", "Читайте также", "Weitere Beiträge aus der Kolumne:"), or opens with
+/// such a label and a colon ("Kontakt: Pressestelle, Tel. …"): what follows belongs to it.
 pub fn is_tail_section_label(text: &str) -> bool {
-    text.chars().count() <= 60 && TAIL_SECTION_LABELS.contains(&normalised_label(text).as_str())
+    let length = text.chars().count();
+    if length > 300 {
+        return false;
+    }
+    let label = normalised_label(text);
+    if length <= 60 && TAIL_SECTION_LABELS.contains(&label.as_str()) {
+        return true;
+    }
+    let lower = text.trim().to_lowercase();
+    TAIL_SECTION_LABELS.iter().any(|known| {
+        lower.strip_prefix(known).is_some_and(|rest| {
+            let rest = rest.trim_start();
+            // "Kontakt: …" or a label line that runs on and ends in a colon.
+            rest.starts_with(':') || (length <= 60 && rest.ends_with(':') && rest.len() > 1)
+        })
+    })
 }
 
 /// A photo credit or source line ("Foto: dpa", "Quelle: …", "© Reuters").
@@ -812,6 +842,13 @@ mod tests {
         assert!(is_tail_section_label("Weitere Informationen"));
         assert!(is_tail_section_label("Читайте также:"));
         assert!(!is_tail_section_label("Kontakt zur Außenwelt verloren"));
+        assert!(is_tail_section_label(
+            "Kontakt: Pressestelle, Tel. 030 1234"
+        ));
+        assert!(is_tail_section_label("Weitere Beiträge aus der Kolumne:"));
+        assert!(!is_tail_section_label(
+            "Quellen zufolge wurde der Vertrag gestern unterschrieben."
+        ));
         assert!(is_credit_line("Foto: Sascha Klahn"));
         assert!(is_credit_line("Quelle: Deutscher Jagdverband (DJV)"));
         assert!(!is_credit_line(
