@@ -451,6 +451,24 @@ pub fn is_weak_junk_by_class(el: &Element) -> bool {
     !el.class_id.is_empty() && has_word(&el.class_id, WEAK_JUNK_WORDS)
 }
 
+/// Words of image captions and credits, which headers put beside the lead image.
+const CAPTION_WORDS: &[&str] = &[
+    "caption",
+    "captions",
+    "credit",
+    "credits",
+    "photo",
+    "photocredit",
+    "bildunterschrift",
+    "legende",
+    "legend",
+];
+
+/// An image caption or credit recognised by class/id (`photo-caption`, `credit`).
+pub fn is_caption_by_class(el: &Element) -> bool {
+    !el.class_id.is_empty() && has_word(&el.class_id, CAPTION_WORDS)
+}
+
 /// Small labels (datelines, bylines, categories) recognised by class/id.
 pub fn is_small_junk_by_class(el: &Element) -> bool {
     !el.class_id.is_empty() && has_word(&el.class_id, SMALL_JUNK_WORDS)

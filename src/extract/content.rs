@@ -57,8 +57,9 @@ pub struct Stats {
     pub longest_link: Vec<u32>,
     /// Prose characters in the subtree: text of paragraphs that are not mostly links.
     pub prose: Vec<u32>,
-    /// Inside the header of an article (a `<header>` holding its headline within an
-    /// `<article>` or `<main>`): only its standfirst is kept, the headline itself is not.
+    /// Inside the header of an article (a `<header>` within an `<article>` or `<main>` that
+    /// holds the headline or paragraphs of prose): only its standfirst is kept, the
+    /// headline itself is not.
     pub article_header: Vec<bool>,
 }
 
@@ -188,16 +189,18 @@ pub fn compute(dom: &Dom) -> Stats {
             continue;
         }
         if s.article_header[i]
-            && (is_heading(&el.tag) || (!clean::is_inline(&el.tag) && raw[i] < MIN_LEAD_CHARS))
+            && (is_heading(&el.tag)
+                || clean::is_caption_by_class(el)
+                || (!clean::is_inline(&el.tag) && raw[i] < MIN_LEAD_CHARS))
         {
-            // The headline, kicker, byline and date around a standfirst.
+            // The headline, kicker, byline, date and lead image's caption around a standfirst.
             s.junk[i] = true;
             continue;
         }
         if &*el.tag == "header"
             && in_story[i]
             && !clean::is_junk_by_class(el)
-            && holds_headline(dom, i)
+            && (holds_headline(dom, i) || raw[i] >= WEAK_JUNK_MAX_PROSE)
         {
             s.article_header[i] = true;
             continue;
