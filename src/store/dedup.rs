@@ -226,16 +226,29 @@ impl NearIndex {
 
     /// The closest indexed original within the distance, other than `exclude`.
     pub fn nearest(&self, hash: Simhash, exclude: ArticleId) -> Option<(ArticleId, u32)> {
-        let mut best: Option<(u32, i64, ArticleId)> = None;
+        self.nearest_where(hash, |id| id != exclude)
+            .map(|m| (m.id, m.distance))
+    }
+
+    /// The best match within the distance among the originals `keep` accepts: the closest,
+    /// then the earliest seen, then the lowest id (so that the choice never depends on
+    /// insertion order, and matches from two indexes compare with `min`).
+    pub fn nearest_where(
+        &self,
+        hash: Simhash,
+        keep: impl Fn(ArticleId) -> bool,
+    ) -> Option<NearMatch> {
+        let mut best: Option<NearMatch> = None;
         let mut consider = |entry: &Entry| {
-            if entry.id == exclude {
-                return;
-            }
             let distance = (entry.hash ^ hash.0).count_ones();
-            if distance > self.max_distance {
+            if distance > self.max_distance || !keep(entry.id) {
                 return;
             }
-            let candidate = (distance, entry.rank, entry.id);
+            let candidate = NearMatch {
+                distance,
+                rank: entry.rank,
+                id: entry.id,
+            };
             if best.is_none_or(|b| candidate < b) {
                 best = Some(candidate);
             }
@@ -253,8 +266,17 @@ impl NearIndex {
                 }
             }
         }
-        best.map(|(distance, _, id)| (id, distance))
+        best
     }
+}
+
+/// A near-duplicate candidate; ordered best first (field order matters for `Ord`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct NearMatch {
+    pub distance: u32,
+    /// First sighting, µs since the epoch: the earlier original wins a tie.
+    pub rank: i64,
+    pub id: ArticleId,
 }
 
 #[cfg(test)]
