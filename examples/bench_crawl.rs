@@ -20,66 +20,19 @@ use gleaner::fetch::{CrawlJob, Crawler, StartMode};
 use gleaner::store::{MemoryStore, Store, StoreOptions};
 use url::Url;
 
+/// The test web's page generator, shared with the crawl tests.
+#[path = "../tests/support/mod.rs"]
+mod support;
+
 const HOSTS: usize = 50;
 const PAGES: usize = 200;
 
-const WORDS: &[&str] = &[
-    "election",
-    "observers",
-    "reported",
-    "ministry",
-    "regional",
-    "council",
-    "budget",
-    "water",
-    "school",
-    "bridge",
-    "farmers",
-    "court",
-    "hearing",
-    "journalists",
-    "protest",
-    "villages",
-    "hospital",
-    "teachers",
-    "salaries",
-    "drought",
-    "harvest",
-    "railway",
-    "airport",
-    "border",
-    "customs",
-    "museum",
-    "festival",
-    "theatre",
-    "volunteers",
-    "charity",
-    "refugees",
-    "housing",
-    "energy",
-    "pipeline",
-    "tariffs",
-    "exports",
-    "wheat",
-    "cotton",
-    "parliament",
-    "deputies",
-];
-
 /// A realistic article page: navigation, the story (6 paragraphs), related links, footer.
 fn article(host: usize, page: usize) -> String {
-    let mut x = (host as u64 * 1_000_003 + page as u64).wrapping_mul(6364136223846793005) | 1;
-    let mut body = String::new();
-    for _ in 0..6 {
-        let mut words = Vec::with_capacity(60);
-        for _ in 0..60 {
-            x = x
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            words.push(WORDS[((x >> 33) % WORDS.len() as u64) as usize]);
-        }
-        body.push_str(&format!("<p>{}.</p>\n", words.join(" ")));
-    }
+    let body: String = support::story_paragraphs(host as u64 * 1_000_003 + page as u64, 6, 60)
+        .iter()
+        .map(|p| format!("<p>{p}.</p>\n"))
+        .collect();
     // Links onward: the next pages on this host, so the frontier grows as the crawl goes.
     let related: String = (1..=5)
         .map(|k| {
@@ -178,13 +131,8 @@ fn config(min_delay: Duration) -> CrawlerConfig {
     }
 }
 
-fn median(mut v: Vec<f64>) -> f64 {
-    v.sort_by(|a, b| a.total_cmp(b));
-    v[v.len() / 2]
-}
-
-async fn throughput_round(seeds: &[Url]) -> (f64, u64, Vec<(usize, f64)>) {
-    let config = config(Duration::ZERO);
+/// A crawler storing into memory without raw pages, so the figures are the crawler's.
+fn crawler_on_memory(config: &CrawlerConfig) -> Arc<Crawler> {
     let store: Arc<dyn Store> = Arc::new(
         MemoryStore::new(StoreOptions {
             keep_raw: false,
@@ -192,7 +140,17 @@ async fn throughput_round(seeds: &[Url]) -> (f64, u64, Vec<(usize, f64)>) {
         })
         .expect("store"),
     );
-    let crawler = Crawler::new(&config, Arc::clone(&store)).expect("crawler");
+    Crawler::new(config, store).expect("crawler")
+}
+
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(|a, b| a.total_cmp(b));
+    v[v.len() / 2]
+}
+
+async fn throughput_round(seeds: &[Url]) -> (f64, u64, Vec<(usize, f64)>) {
+    let config = config(Duration::ZERO);
+    let crawler = crawler_on_memory(&config);
     let mut job = CrawlJob::from_seeds(seeds.to_vec(), &config);
     job.source = "bench".into();
     job.start = StartMode::NewCycle;
@@ -229,14 +187,7 @@ async fn politeness_round(
         a.clear();
     }
     let config = config(delay);
-    let store: Arc<dyn Store> = Arc::new(
-        MemoryStore::new(StoreOptions {
-            keep_raw: false,
-            ..StoreOptions::default()
-        })
-        .expect("store"),
-    );
-    let crawler = Crawler::new(&config, Arc::clone(&store)).expect("crawler");
+    let crawler = crawler_on_memory(&config);
     let mut job = CrawlJob::from_seeds(seeds.to_vec(), &config);
     job.source = "polite".into();
     job.start = StartMode::NewCycle;

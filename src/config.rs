@@ -210,6 +210,11 @@ pub struct SourceConfig {
     pub lang: Option<String>,
 }
 
+/// The shortest `recrawl`. `"0s"` (or a few milliseconds) would start a new crawl cycle the
+/// moment the last one ends, forever: a busy loop of conditional GETs, never what an
+/// operator meant. Real schedules are minutes to days; tests use seconds.
+pub const MIN_RECRAWL: Duration = Duration::from_secs(1);
+
 fn default_recrawl() -> Dur {
     Dur::from_secs(3600)
 }
@@ -314,6 +319,7 @@ impl Config {
         #[derive(Deserialize)]
         struct SourceNameSpan {
             name: Option<toml::Spanned<String>>,
+            recrawl: Option<toml::Spanned<toml::Value>>,
         }
         #[derive(Deserialize)]
         struct ServerSpan {
@@ -330,6 +336,11 @@ impl Config {
                 .get(i)
                 .and_then(|s| s.get_ref().name.as_ref())
                 .map(|n| n.span());
+            let recrawl_span = spans
+                .sources
+                .get(i)
+                .and_then(|s| s.get_ref().recrawl.as_ref())
+                .map(|r| r.span());
             if let Some(first) = seen.insert(source.name.as_str(), i) {
                 return Err(invalid_at(
                     path,
@@ -354,6 +365,21 @@ impl Config {
                     ),
                 )
                 .with_key(format!("source[{}]", i + 1)));
+            }
+            if source.recrawl.get() < MIN_RECRAWL {
+                return Err(invalid_at(
+                    path,
+                    text,
+                    recrawl_span.or(table_span),
+                    format!(
+                        "recrawl of source {:?} is {}; the shortest allowed is {} (a source is \
+                         revisited only after its previous crawl has finished)",
+                        source.name.as_str(),
+                        humantime::format_duration(source.recrawl.get()),
+                        humantime::format_duration(MIN_RECRAWL)
+                    ),
+                )
+                .with_key(format!("source[{}].recrawl", i + 1)));
             }
         }
 
@@ -700,6 +726,17 @@ mod tests {
         assert_eq!(line, Some(8));
         assert_eq!(key.as_deref(), Some("source[2].allow"));
         assert!(message.contains("invalid regex"), "{message}");
+    }
+
+    #[test]
+    fn recrawl_below_the_minimum_is_located() {
+        let text = "[[source]]\nname = \"a\"\nseeds = [\"https://a.example/\"]\nrecrawl = \"0s\"\n";
+        let (line, key, message) = invalid(text);
+        assert_eq!(line, Some(4));
+        assert_eq!(key.as_deref(), Some("source[1].recrawl"));
+        assert!(message.contains("shortest allowed is 1s"), "{message}");
+        let ok = "[[source]]\nname = \"a\"\nseeds = [\"https://a.example/\"]\nrecrawl = \"1s\"\n";
+        assert!(parse(ok).is_ok());
     }
 
     #[test]

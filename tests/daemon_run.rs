@@ -6,6 +6,7 @@
 //! `gleaner queue` through the API while the daemon holds the database, SIGHUP adding a
 //! source, SIGHUP with a broken config, SIGTERM, and the store reopened afterwards.
 
+use std::cell::Cell;
 use std::fs::File;
 use std::net::SocketAddr;
 use std::os::unix::net::UnixDatagram;
@@ -274,18 +275,17 @@ impl NotifySocket {
     }
 
     async fn wait_for(&self, line: &str, from: usize) -> usize {
-        let give_up = Instant::now() + PATIENCE;
-        loop {
-            if let Some(i) = self.find(line, from) {
-                return i;
-            }
-            assert!(
-                Instant::now() < give_up,
-                "no {line:?} after message {from}; got {:#?}",
-                self.messages()
-            );
-            tokio::time::sleep(Duration::from_millis(20)).await;
-        }
+        eventually(
+            Duration::from_millis(20),
+            async || self.find(line, from),
+            || {
+                format!(
+                    "no {line:?} after message {from}; got {:#?}",
+                    self.messages()
+                )
+            },
+        )
+        .await
     }
 }
 
@@ -346,18 +346,17 @@ impl Daemon {
     }
 
     async fn wait_exit(&mut self) -> std::process::ExitStatus {
-        let give_up = Instant::now() + PATIENCE;
-        loop {
-            if let Some(status) = self.child.try_wait().expect("try_wait") {
-                return status;
-            }
-            assert!(
-                Instant::now() < give_up,
-                "daemon did not exit; log:\n{}",
-                self.log()
-            );
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
+        let log = self.log.clone();
+        let child = &mut self.child;
+        eventually(
+            Duration::from_millis(50),
+            async || child.try_wait().expect("try_wait"),
+            || {
+                let log = std::fs::read_to_string(&log).unwrap_or_default();
+                format!("daemon did not exit; log:\n{log}")
+            },
+        )
+        .await
     }
 }
 
@@ -367,6 +366,23 @@ impl Drop for Daemon {
             let _ = self.child.kill();
             let _ = self.child.wait();
         }
+    }
+}
+
+/// Polls `probe` every `every` until it returns `Some`, and fails the test with `why()`
+/// (which sees the latest state, e.g. the daemon's log) after [`PATIENCE`].
+async fn eventually<T>(
+    every: Duration,
+    mut probe: impl AsyncFnMut() -> Option<T>,
+    why: impl Fn() -> String,
+) -> T {
+    let give_up = Instant::now() + PATIENCE;
+    loop {
+        if let Some(found) = probe().await {
+            return found;
+        }
+        assert!(Instant::now() < give_up, "{}", why());
+        tokio::time::sleep(every).await;
     }
 }
 
@@ -415,20 +431,23 @@ async fn wait_articles(
     count: usize,
     daemon: &Daemon,
 ) -> Vec<serde_json::Value> {
-    let give_up = Instant::now() + PATIENCE;
-    loop {
-        let found = articles(api, source).await;
-        if found.len() >= count {
-            return found;
-        }
-        assert!(
-            Instant::now() < give_up,
-            "{source}: {} of {count} articles; log:\n{}",
-            found.len(),
-            daemon.log()
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    let last_count = Cell::new(0);
+    eventually(
+        Duration::from_millis(100),
+        async || {
+            let found = articles(api, source).await;
+            last_count.set(found.len());
+            (found.len() >= count).then_some(found)
+        },
+        || {
+            format!(
+                "{source}: {} of {count} articles; log:\n{}",
+                last_count.get(),
+                daemon.log()
+            )
+        },
+    )
+    .await
 }
 
 fn gleaner(args: &[&str], dir: &Path) -> Output {
@@ -497,20 +516,19 @@ async fn daemon_lifecycle_under_a_service_manager() {
     }
 
     // Recrawl (every 3 s) asks conditionally and a 304 costs nothing more.
-    let give_up = Instant::now() + PATIENCE;
-    while !alpha
-        .seen()
-        .iter()
-        .filter(|s| s.path.starts_with("/news/"))
-        .any(|s| s.status == 304)
-    {
-        assert!(
-            Instant::now() < give_up,
-            "no conditional recrawl; log:\n{}",
-            daemon.log()
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    eventually(
+        Duration::from_millis(100),
+        async || {
+            alpha
+                .seen()
+                .iter()
+                .filter(|s| s.path.starts_with("/news/"))
+                .any(|s| s.status == 304)
+                .then_some(())
+        },
+        || format!("no conditional recrawl; log:\n{}", daemon.log()),
+    )
+    .await;
     // Let the cycle finish its other stories.
     tokio::time::sleep(Duration::from_millis(500)).await;
     let seen = alpha.seen();
@@ -740,15 +758,17 @@ async fn daemon_lifecycle_under_a_service_manager() {
     daemon.signal("HUP");
     let reloading = notify.wait_for("RELOADING=1", before).await;
     notify.wait_for("READY=1", reloading).await;
-    let give_up = Instant::now() + PATIENCE;
-    while !daemon.log().contains("still running on the previous one") {
-        assert!(
-            Instant::now() < give_up,
-            "no refusal logged:\n{}",
-            daemon.log()
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    eventually(
+        Duration::from_millis(50),
+        async || {
+            daemon
+                .log()
+                .contains("still running on the previous one")
+                .then_some(())
+        },
+        || format!("no refusal logged:\n{}", daemon.log()),
+    )
+    .await;
     assert!(
         daemon.log().contains("crawler.concurency"),
         "reason not logged:\n{}",
@@ -868,15 +888,12 @@ async fn sigterm_abandons_a_stuck_fetch_within_the_shutdown_deadline() {
     let notify = NotifySocket::bind(dir.path());
     let mut daemon = Daemon::start(&config, &notify, dir.path());
     notify.wait_for("READY=1", 0).await;
-    let give_up = Instant::now() + PATIENCE;
-    while arrivals.lock().expect("lock").is_empty() {
-        assert!(
-            Instant::now() < give_up,
-            "page never requested; log:\n{}",
-            daemon.log()
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    eventually(
+        Duration::from_millis(50),
+        async || (!arrivals.lock().expect("lock").is_empty()).then_some(()),
+        || format!("page never requested; log:\n{}", daemon.log()),
+    )
+    .await;
 
     let before = notify.messages().len();
     let sent = Instant::now();
@@ -893,7 +910,10 @@ async fn sigterm_abandons_a_stuck_fetch_within_the_shutdown_deadline() {
     // The stuck URL stays pending for the next start; the store is intact.
     let store = SledStore::open_existing(&data, StoreOptions::default()).expect("store reopens");
     assert_eq!(store.stats(chrono::Utc::now()).expect("stats").articles, 0);
-    let pending = store.frontier_pending("stuck").expect("frontier");
+    let pending = store
+        .frontier_pending("stuck", 0, 100)
+        .expect("frontier")
+        .entries;
     assert!(
         pending.iter().any(|e| e.url == format!("http://{addr}/")),
         "abandoned URL not kept pending: {pending:?}"

@@ -1,24 +1,48 @@
 //! `gleaner reextract`: run the current extractor over the raw pages kept in the store.
+//!
+//! Opens the database directly when it can; while the daemon holds it, the daemon runs the
+//! re-extraction (`POST /api/reextract`) and this command waits for its summary.
 
 use anyhow::Context;
 use gleaner::cli::ReextractArgs;
-use gleaner::extract::{self, EXTRACTOR_VERSION, ExtractOptions};
-use gleaner::store::reextract::reextract;
-use gleaner::store::{ArticleRecord, RawPage, SledStore, StoreOptions};
+use gleaner::daemon::client::ClientError;
+use gleaner::store::reextract::{ReextractSummary, reextract_with_current};
+use gleaner::store::{SledStore, StoreOptions};
 
 use super::EXIT_OK;
+use super::remote::{api_client, block_on};
 
 pub fn run(args: ReextractArgs) -> anyhow::Result<u8> {
-    let store = SledStore::open_existing(&args.data.data, StoreOptions::default())
-        .with_context(|| format!("opening the article store in {}", args.data.data.display()))?;
-    let summary = reextract(
-        &store,
-        args.source.as_deref(),
-        EXTRACTOR_VERSION,
-        extract_stored,
-    )
-    .context("re-extracting stored pages")?;
-    println!("{}", serde_json::to_string(&summary)?);
+    let data = &args.data;
+    let summary = match SledStore::open_existing(&data.data, StoreOptions::default()) {
+        Ok(store) => reextract_with_current(&store, args.source.as_deref())
+            .context("re-extracting stored pages")?,
+        Err(locked) if locked.is_locked() => {
+            let client = api_client(&data.api, None)?;
+            tracing::info!(
+                api = client.base(),
+                "database held by the daemon; it runs the re-extraction"
+            );
+            block_on(client.reextract(args.source.as_deref()))?.map_err(|api_error| {
+                match api_error {
+                    ClientError::Unreachable { .. } => anyhow::anyhow!(
+                        "neither the database nor the daemon API is reachable: {locked}; and {api_error}"
+                    ),
+                    other => anyhow::Error::new(other)
+                        .context("re-extracting stored pages through the daemon API"),
+                }
+            })?
+        }
+        Err(e) => {
+            return Err(anyhow::Error::new(e))
+                .with_context(|| format!("opening the article store in {}", data.data.display()));
+        }
+    };
+    report(&summary)
+}
+
+fn report(summary: &ReextractSummary) -> anyhow::Result<u8> {
+    println!("{}", serde_json::to_string(summary)?);
     if summary.without_raw > 0 {
         tracing::warn!(
             articles = summary.without_raw,
@@ -26,30 +50,4 @@ pub fn run(args: ReextractArgs) -> anyhow::Result<u8> {
         );
     }
     Ok(EXIT_OK)
-}
-
-/// The extractor's inputs, as they were when the page was fetched.
-fn extract_stored(
-    record: &ArticleRecord,
-    raw: &RawPage,
-) -> Result<gleaner::extract::Article, String> {
-    let p = &record.provenance;
-    let content_type = raw
-        .headers
-        .iter()
-        .find(|(name, _)| name.eq_ignore_ascii_case("content-type"))
-        .map(|(_, value)| value.clone())
-        .or_else(|| match (&p.content_type, &p.charset) {
-            (Some(t), Some(c)) => Some(format!("{t}; charset={c}")),
-            (t, _) => t.clone(),
-        });
-    let options = ExtractOptions {
-        url: url::Url::parse(&p.final_url).ok(),
-        content_type,
-        // Keep the language chosen at crawl time on multilingual pages.
-        preferred_lang: record.article.lang.clone(),
-        reference_time: Some(p.fetched_at),
-        ..ExtractOptions::default()
-    };
-    extract::extract(&raw.body, &options).map_err(|e| e.to_string())
 }

@@ -11,6 +11,7 @@
 //! | POST | `/api/queue/pop` | body `{"max": N, "lease": "60s"}` → `{"deliveries": [record + "delivery"…]}` |
 //! | POST | `/api/queue/ack` | body `{"tokens": [..]}` → `{"results": [{"token", "outcome"}…]}` |
 //! | GET | `/api/queue/stats` | `{"articles", "pending", "leased", "acked", "duplicates"}` |
+//! | POST | `/api/reextract` | body `{"source": NAME}` (optional) → the run's summary `{"examined", "unchanged", "updated", "duplicates", "without_raw", "rejected"}`; answers when the run is done |
 //!
 //! With `server.auth_token` set, every request but `/healthz` needs
 //! `Authorization: Bearer <token>`. Errors are JSON `{"error": "..."}`.
@@ -33,6 +34,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::config::Dur;
 use crate::fetch::stats::CrawlStats;
+use crate::store::reextract::{ReextractSummary, reextract_with_current};
 use crate::store::{
     AckOutcome, ArticleId, ArticleRecord, Delivery, RawPage, Store, StoreError, StoreStats,
 };
@@ -142,6 +144,13 @@ pub struct AckResponse {
     pub results: Vec<AckResult>,
 }
 
+/// `POST /api/reextract` body (all optional).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct ReextractRequest {
+    /// Only articles of this source; default all.
+    pub source: Option<String>,
+}
+
 /// The JSON body of every error answer.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ErrorBody {
@@ -192,6 +201,7 @@ pub fn router(state: ApiState) -> Router {
         .route("/api/queue/pop", post(queue_pop))
         .route("/api/queue/ack", post(queue_ack))
         .route("/api/queue/stats", get(queue_stats))
+        .route("/api/reextract", post(reextract))
         .route_layer(middleware::from_fn_with_state(state.clone(), require_token));
     Router::new()
         .route("/healthz", get(healthz))
@@ -420,17 +430,24 @@ async fn raw_page(
     }
 }
 
+/// A JSON request body whose fields are all optional. An empty body means all defaults, so
+/// `curl -X POST .../api/queue/pop` just works.
+fn body_or_default<T: Default + serde::de::DeserializeOwned>(
+    body: &[u8],
+    what: &str,
+) -> Result<T, ApiError> {
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Ok(T::default());
+    }
+    serde_json::from_slice(body)
+        .map_err(|e| ApiError::bad_request(format!("invalid {what} request: {e}")))
+}
+
 async fn queue_pop(
     State(state): State<ApiState>,
     body: axum::body::Bytes,
 ) -> Result<Json<PopResponse>, ApiError> {
-    // An empty body means all defaults, so `curl -X POST .../pop` just works.
-    let request: PopRequest = if body.iter().all(u8::is_ascii_whitespace) {
-        PopRequest::default()
-    } else {
-        serde_json::from_slice(&body)
-            .map_err(|e| ApiError::bad_request(format!("invalid pop request: {e}")))?
-    };
+    let request: PopRequest = body_or_default(&body, "pop")?;
     let max = match request.max {
         None => DEFAULT_POP_MAX,
         Some(0) => return Err(ApiError::bad_request("max must be at least 1")),
@@ -474,6 +491,22 @@ async fn queue_ack(
 async fn queue_stats(State(state): State<ApiState>) -> Result<Json<StoreStats>, ApiError> {
     let stats = blocking(&state.inner.store, |s| s.stats(Utc::now())).await?;
     Ok(Json(stats))
+}
+
+/// Re-runs the current extractor over the kept raw pages while the daemon keeps crawling:
+/// the store is shared, and each article is updated atomically.
+async fn reextract(
+    State(state): State<ApiState>,
+    body: axum::body::Bytes,
+) -> Result<Json<ReextractSummary>, ApiError> {
+    let request: ReextractRequest = body_or_default(&body, "reextract")?;
+    tracing::info!(source = ?request.source, "re-extraction requested through the API");
+    let summary = blocking(&state.inner.store, move |s| {
+        reextract_with_current(s, request.source.as_deref())
+    })
+    .await?;
+    tracing::info!(?summary, "re-extraction through the API finished");
+    Ok(Json(summary))
 }
 
 #[cfg(test)]
@@ -670,6 +703,49 @@ mod tests {
             .await
             .expect("send");
         assert_eq!(answer.status(), 400);
+    }
+
+    #[tokio::test]
+    async fn reextract_reruns_the_extractor_on_kept_pages_of_the_chosen_source() {
+        let served = serve(None).await;
+        let paragraph = "The regional election commission published the final turnout \
+            figures on Monday evening, and observers from three organisations said the count \
+            in the northern districts had been delayed by several hours without explanation.";
+        let page = format!(
+            "<html lang=en><head><title>Turnout figures</title></head><body><article>\
+             <h1>Turnout figures</h1><p>{paragraph}</p><p>{paragraph}</p></article></body></html>"
+        );
+        let mut kept = article(1, "a");
+        kept.raw = Some(RawPage {
+            headers: vec![("Content-Type".into(), "text/html; charset=utf-8".into())],
+            body: page.into_bytes(),
+        });
+        let id = served.store.put_article(kept).expect("put").id();
+        served.store.put_article(article(2, "a")).expect("put");
+        let client = ApiClient::new(&served.base, None).expect("client");
+
+        let other_source = client.reextract(Some("b")).await.expect("reextract b");
+        assert_eq!(other_source.examined, 0);
+
+        let summary = client.reextract(Some("a")).await.expect("reextract a");
+        assert_eq!(
+            (summary.examined, summary.updated, summary.without_raw),
+            (2, 1, 1)
+        );
+        let record = served.store.get_article(id).expect("get").expect("kept");
+        assert!(
+            record.article.text.contains("final turnout figures"),
+            "the stored text now comes from the kept page: {:?}",
+            record.article.text
+        );
+        assert_eq!(record.article.title.as_deref(), Some("Turnout figures"));
+
+        let again = client.reextract(None).await.expect("reextract all");
+        assert_eq!(
+            (again.unchanged, again.updated, again.without_raw),
+            (1, 0, 1),
+            "nothing left to change"
+        );
     }
 
     #[tokio::test]

@@ -12,16 +12,20 @@ use serde::de::DeserializeOwned;
 use url::Url;
 
 use crate::config::{Dur, ServerConfig};
+use crate::store::reextract::ReextractSummary;
 use crate::store::{ArticleId, ArticleRecord, Delivery, RawPage, StoreStats};
 
 use super::api::{
     AckRequest, AckResponse, AckResult, ArticlesPage, ErrorBody, Health, PopRequest, PopResponse,
-    RawPageBody, SourcesResponse,
+    RawPageBody, ReextractRequest, SourcesResponse,
 };
 use super::scheduler::SourceStatus;
 
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(3);
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(60);
+/// A re-extraction answers when it has visited every stored page, which takes minutes on a
+/// large store (a few milliseconds per page).
+const REEXTRACT_TIMEOUT: Duration = Duration::from_secs(6 * 3600);
 
 /// A failed API call, phrased for the person at the terminal.
 #[derive(Debug, thiserror::Error)]
@@ -158,6 +162,15 @@ impl ApiClient {
         self.get("api/queue/stats", &[]).await
     }
 
+    /// Runs `gleaner reextract` inside the daemon and waits for its summary.
+    pub async fn reextract(&self, source: Option<&str>) -> Result<ReextractSummary, ClientError> {
+        let body = ReextractRequest {
+            source: source.map(str::to_string),
+        };
+        self.post_within("api/reextract", &body, REEXTRACT_TIMEOUT)
+            .await
+    }
+
     async fn get<T: DeserializeOwned>(
         &self,
         path: &str,
@@ -190,6 +203,16 @@ impl ApiClient {
         path: &str,
         body: &B,
     ) -> Result<T, ClientError> {
+        self.post_within(path, body, REQUEST_TIMEOUT).await
+    }
+
+    /// POST that may take up to `timeout` to answer.
+    async fn post_within<B: Serialize, T: DeserializeOwned>(
+        &self,
+        path: &str,
+        body: &B,
+        timeout: Duration,
+    ) -> Result<T, ClientError> {
         let url = self.url(path)?;
         // reqwest's `json` feature would do this; one serde_json call does not need it.
         let body = serde_json::to_vec(body).map_err(|e| ClientError::Decode {
@@ -200,6 +223,7 @@ impl ApiClient {
             .http
             .post(url.clone())
             .header(reqwest::header::CONTENT_TYPE, "application/json")
+            .timeout(timeout)
             .body(body);
         let response = self.send(self.authorised(request)).await?;
         checked(&url, response).await

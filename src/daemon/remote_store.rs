@@ -15,8 +15,8 @@ use chrono::{DateTime, Utc};
 
 use crate::extract::article::Article;
 use crate::store::{
-    AckOutcome, ArticleId, ArticleRecord, Delivery, FrontierEntry, NewArticle, PutOutcome, RawPage,
-    Result, Store, StoreError, StoreStats, Validators,
+    AckOutcome, ArticleId, ArticleRecord, Delivery, FrontierEntry, NewArticle, PendingPage,
+    PutOutcome, RawPage, Result, Store, StoreError, StoreStats, Validators,
 };
 
 use super::api::{MAX_ARTICLES_LIMIT, MAX_POP_MAX};
@@ -75,7 +75,10 @@ impl Store for RemoteStore {
     fn frontier_push(&self, _entry: &FrontierEntry) -> Result<bool> {
         self.unavailable("adding to the frontier")
     }
-    fn frontier_pending(&self, _source: &str) -> Result<Vec<FrontierEntry>> {
+    fn frontier_pending(&self, _source: &str, _after: u64, _limit: usize) -> Result<PendingPage> {
+        self.unavailable("reading the frontier")
+    }
+    fn frontier_pending_count(&self, _source: &str) -> Result<u64> {
         self.unavailable("reading the frontier")
     }
     fn frontier_done(&self, _source: &str, _url: &str) -> Result<()> {
@@ -170,5 +173,13 @@ impl Store for RemoteStore {
     fn flush(&self) -> Result<()> {
         // The daemon makes its own writes durable (acks before it answers).
         Ok(())
+    }
+
+    fn source_state(&self, _source: &str) -> Result<Option<Vec<u8>>> {
+        self.unavailable("reading the schedule")
+    }
+
+    fn set_source_state(&self, _source: &str, _state: &[u8]) -> Result<()> {
+        self.unavailable("changing the schedule")
     }
 }

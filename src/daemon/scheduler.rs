@@ -10,6 +10,11 @@
 //! the first crawl of a newly configured source waits a random fraction of a second to a
 //! few seconds, so sources configured together drift apart instead of hitting shared
 //! hosts in lockstep forever.
+//!
+//! Restarts keep the rhythm: with a [`ScheduleMemory`] (the daemon keeps it in the article
+//! store), every crawl's start and end are remembered, and a source whose last crawl
+//! completed under the same definition waits for its remembered next crawl instead of
+//! being crawled again at start-up. A crawl that a stop interrupted is resumed at once.
 
 use std::collections::BTreeMap;
 use std::future::Future;
@@ -41,6 +46,26 @@ pub trait SourceCrawler: Send + Sync + 'static {
         resume: bool,
         stop: StopToken,
     ) -> Pin<Box<dyn Future<Output = CrawlReport> + Send + 'static>>;
+}
+
+/// Where the schedule outlives the process: what was last known of each source. Calls are
+/// short (no flush) and made from the scheduler loop.
+pub trait ScheduleMemory: Send + Sync + 'static {
+    /// The remembered state of `source`, if any (and readable).
+    fn recall(&self, source: &str) -> Option<RememberedSource>;
+    /// Replaces the remembered state of `remembered.config.name`.
+    fn remember(&self, remembered: &RememberedSource);
+}
+
+/// One source's schedule as remembered across restarts.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct RememberedSource {
+    /// The definition the schedule belongs to: a changed definition is crawled soon
+    /// instead of waiting.
+    pub config: SourceConfig,
+    pub status: SourceStatus,
+    /// The last crawl was stopped (shutdown) before it finished: resume it at start-up.
+    pub interrupted: bool,
 }
 
 /// The outcome of one crawl of one source.
@@ -291,6 +316,9 @@ pub struct Scheduler<C: SourceCrawler> {
     first_crawl_spread: Duration,
     /// The sources given to `new`, scheduled when the loop starts.
     initial_sources: Option<Vec<SourceConfig>>,
+    memory: Option<Arc<dyn ScheduleMemory>>,
+    /// A shutdown is under way: crawls ending now were interrupted.
+    stopping: bool,
 }
 
 impl<C: SourceCrawler> Scheduler<C> {
@@ -327,6 +355,8 @@ impl<C: SourceCrawler> Scheduler<C> {
             tick,
             first_crawl_spread: Duration::from_secs(2),
             initial_sources: Some(sources),
+            memory: None,
+            stopping: false,
         };
         let handle = SchedulerHandle {
             commands: tx,
@@ -334,6 +364,12 @@ impl<C: SourceCrawler> Scheduler<C> {
             stale_after: (tick * 3).max(Duration::from_secs(10)),
         };
         (scheduler, handle)
+    }
+
+    /// Remembers the schedule in `memory`, and starts from what it remembers.
+    pub fn with_memory(mut self, memory: Arc<dyn ScheduleMemory>) -> Self {
+        self.memory = Some(memory);
+        self
     }
 
     /// Runs until shut down through the handle (or until every handle is dropped, which
@@ -419,6 +455,7 @@ impl<C: SourceCrawler> Scheduler<C> {
                 s.last_crawl_started = Some(Utc::now());
                 s.next_crawl = Some(wall_clock_at(next_due));
             });
+            self.remember(&name, false);
             let crawl = self.crawler.crawl(config, resume, stop);
             self.running
                 .spawn(async move { (name, generation, crawl.await) });
@@ -467,6 +504,85 @@ impl<C: SourceCrawler> Scheduler<C> {
             s.last_errors = report.errors;
             s.last_failure = report.failure.clone();
         });
+        self.remember(name, self.stopping);
+    }
+
+    /// Stores the source's current status and definition in the schedule memory.
+    fn remember(&self, name: &str, interrupted: bool) {
+        let (Some(memory), Some(slot)) = (&self.memory, self.slots.get(name)) else {
+            return;
+        };
+        let status = {
+            let statuses = match self.shared.statuses.read() {
+                Ok(s) => s,
+                Err(poisoned) => poisoned.into_inner(),
+            };
+            statuses.get(name).cloned()
+        };
+        if let Some(status) = status {
+            memory.remember(&RememberedSource {
+                config: (*slot.config).clone(),
+                status,
+                interrupted,
+            });
+        }
+    }
+
+    /// When a newly configured source is first due, and its status, from what the schedule
+    /// memory holds: the remembered next crawl if the last one completed under this same
+    /// definition (no later than one `recrawl` after it started), else soon.
+    fn first_schedule(&self, config: &SourceConfig) -> (Instant, SourceStatus) {
+        let soon = Instant::now() + self.first_delay();
+        let mut status = SourceStatus::new(config);
+        let Some(remembered) = self
+            .memory
+            .as_ref()
+            .and_then(|m| m.recall(config.name.as_str()))
+        else {
+            return (soon, status);
+        };
+        let old = remembered.status;
+        status.last_crawl_started = old.last_crawl_started;
+        status.last_crawl_finished = old.last_crawl_finished;
+        status.last_success = old.last_success;
+        status.last_pages = old.last_pages;
+        status.last_articles = old.last_articles;
+        status.last_errors = old.last_errors;
+        status.last_failure = old.last_failure;
+        let completed = match (old.last_crawl_started, old.last_crawl_finished) {
+            (Some(started), Some(finished)) => finished >= started && !remembered.interrupted,
+            _ => false,
+        };
+        let same = same_definition(
+            &remembered.config,
+            &SourceConfig {
+                recrawl: remembered.config.recrawl,
+                ..config.clone()
+            },
+        );
+        let remembered_due = match (old.next_crawl, old.last_crawl_started) {
+            (Some(next), Some(started)) if completed && same => {
+                let latest = started
+                    + chrono::Duration::from_std(config.recrawl.get())
+                        .unwrap_or(chrono::Duration::MAX);
+                Some(next.min(latest))
+            }
+            _ => None,
+        };
+        let due = match remembered_due {
+            Some(at) => {
+                let wait = (at - Utc::now()).to_std().unwrap_or(Duration::ZERO);
+                soon.max(Instant::now() + wait)
+            }
+            None => soon,
+        };
+        tracing::info!(
+            source = %config.name,
+            resumes = !completed,
+            next_crawl = %wall_clock_at(due),
+            "schedule restored"
+        );
+        (due, status)
     }
 
     /// Makes `sources` the configured set; see [`SchedulerHandle::reload`].
@@ -532,8 +648,7 @@ impl<C: SourceCrawler> Scheduler<C> {
         }
 
         for (name, config) in incoming {
-            let next_due = Instant::now() + self.first_delay();
-            let mut status = SourceStatus::new(&config);
+            let (next_due, mut status) = self.first_schedule(&config);
             status.next_crawl = Some(wall_clock_at(next_due));
             self.set_status(&name, status);
             self.slots.insert(
@@ -556,6 +671,7 @@ impl<C: SourceCrawler> Scheduler<C> {
 
     /// Asks every crawl to stop and waits for them up to `deadline`.
     async fn stop_all(&mut self, deadline: Duration) -> ShutdownSummary {
+        self.stopping = true;
         for (name, slot) in &self.slots {
             if let Some(stop) = &slot.running {
                 let _ = stop.send(true);
@@ -743,9 +859,148 @@ mod tests {
         crawler: Arc<FakeCrawler>,
         sources: Vec<SourceConfig>,
     ) -> (SchedulerHandle, tokio::task::JoinHandle<()>) {
+        start_with_memory(crawler, sources, None)
+    }
+
+    fn start_with_memory(
+        crawler: Arc<FakeCrawler>,
+        sources: Vec<SourceConfig>,
+        memory: Option<Arc<MapMemory>>,
+    ) -> (SchedulerHandle, tokio::task::JoinHandle<()>) {
         let (mut scheduler, handle) = Scheduler::new(crawler, sources, Notifier::disabled());
         scheduler.first_crawl_spread = Duration::from_millis(20);
+        if let Some(memory) = memory {
+            scheduler = scheduler.with_memory(memory);
+        }
         (handle, tokio::spawn(scheduler.run()))
+    }
+
+    /// A schedule memory in a map, surviving the schedulers of one test.
+    #[derive(Default)]
+    struct MapMemory(Mutex<BTreeMap<String, RememberedSource>>);
+
+    impl MapMemory {
+        fn get(&self, name: &str) -> Option<RememberedSource> {
+            self.0.lock().expect("lock").get(name).cloned()
+        }
+    }
+
+    impl ScheduleMemory for MapMemory {
+        fn recall(&self, source: &str) -> Option<RememberedSource> {
+            self.get(source)
+        }
+        fn remember(&self, remembered: &RememberedSource) {
+            self.0
+                .lock()
+                .expect("lock")
+                .insert(remembered.config.name.to_string(), remembered.clone());
+        }
+    }
+
+    fn finished_once(memory: &MapMemory, name: &str) -> bool {
+        memory.get(name).is_some_and(|r| {
+            r.status.last_crawl_finished.is_some() && r.status.state == "scheduled"
+        })
+    }
+
+    #[tokio::test]
+    async fn a_restart_keeps_the_rhythm_of_completed_crawls() {
+        let memory = Arc::new(MapMemory::default());
+        let crawler = FakeCrawler::new(Duration::from_millis(5), false);
+        let sources = vec![source("kept", "1h"), source("edited", "1h")];
+        let (handle, task) = start_with_memory(crawler.clone(), sources, Some(memory.clone()));
+        wait_until("both sources crawled and remembered", || {
+            finished_once(&memory, "kept") && finished_once(&memory, "edited")
+        })
+        .await;
+        handle
+            .shutdown(Duration::from_secs(1))
+            .await
+            .expect("shutdown");
+        task.await.expect("loop");
+        let first_finish = memory
+            .get("kept")
+            .and_then(|r| r.status.last_crawl_finished);
+
+        // Restart: "kept" unchanged waits its hour; "edited" has a new seed and is crawled.
+        let mut edited = source("edited", "1h");
+        edited
+            .seeds
+            .push("http://edited.test/more".parse().expect("url"));
+        let crawler = FakeCrawler::new(Duration::from_millis(5), false);
+        let (handle, task) = start_with_memory(
+            crawler.clone(),
+            vec![source("kept", "1h"), edited],
+            Some(memory.clone()),
+        );
+        wait_until("the edited source crawled", || crawler.count("edited") == 1).await;
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        assert_eq!(
+            crawler.count("kept"),
+            0,
+            "an unchanged source waits for its turn"
+        );
+        let kept = handle
+            .statuses()
+            .into_iter()
+            .find(|s| s.name == "kept")
+            .expect("kept status");
+        assert_eq!(kept.last_crawl_finished, first_finish, "status restored");
+        let next = kept.next_crawl.expect("next crawl");
+        assert!(
+            next > Utc::now() + chrono::Duration::minutes(50),
+            "next crawl about an hour after the last one: {next}"
+        );
+        handle
+            .shutdown(Duration::from_secs(1))
+            .await
+            .expect("shutdown");
+        task.await.expect("loop");
+
+        // A shorter recrawl than the time already waited: due at once.
+        let crawler = FakeCrawler::new(Duration::from_millis(5), false);
+        let (handle, task) =
+            start_with_memory(crawler.clone(), vec![source("kept", "1s")], Some(memory));
+        wait_until("the now overdue source crawled", || {
+            crawler.count("kept") == 1
+        })
+        .await;
+        handle
+            .shutdown(Duration::from_secs(1))
+            .await
+            .expect("shutdown");
+        task.await.expect("loop");
+    }
+
+    #[tokio::test]
+    async fn a_crawl_interrupted_by_shutdown_is_resumed_at_restart() {
+        let memory = Arc::new(MapMemory::default());
+        let crawler = FakeCrawler::new(Duration::from_secs(30), false);
+        let (handle, task) = start_with_memory(
+            crawler.clone(),
+            vec![source("long", "1h")],
+            Some(memory.clone()),
+        );
+        wait_until("the crawl started", || crawler.count("long") == 1).await;
+        handle
+            .shutdown(Duration::from_secs(1))
+            .await
+            .expect("shutdown");
+        task.await.expect("loop");
+        assert!(memory.get("long").is_some_and(|r| r.interrupted));
+
+        let crawler = FakeCrawler::new(Duration::from_millis(5), false);
+        let (handle, task) =
+            start_with_memory(crawler.clone(), vec![source("long", "1h")], Some(memory));
+        wait_until("the interrupted crawl resumed", || {
+            crawler.count("long") == 1
+        })
+        .await;
+        handle
+            .shutdown(Duration::from_secs(1))
+            .await
+            .expect("shutdown");
+        task.await.expect("loop");
     }
 
     async fn wait_until(what: &str, mut f: impl FnMut() -> bool) {

@@ -15,7 +15,7 @@ use crate::store::{SledStore, Store, StoreError, StoreOptions};
 use super::api::{self, ApiState};
 use super::jobs::CrawlerJobs;
 use super::notify::Notifier;
-use super::scheduler::{Scheduler, SchedulerHandle};
+use super::scheduler::{RememberedSource, ScheduleMemory, Scheduler, SchedulerHandle};
 
 /// How often `STATUS=` is refreshed with live counts.
 const STATUS_INTERVAL: Duration = Duration::from_secs(10);
@@ -86,6 +86,7 @@ pub async fn run(config_path: &Path, config: Config) -> Result<(), DaemonError> 
 
     let (scheduler, handle) =
         Scheduler::new(Arc::clone(&jobs), config.sources.clone(), notifier.clone());
+    let scheduler = scheduler.with_memory(Arc::new(StoredSchedule(Arc::clone(&store))));
     let mut scheduler_task = tokio::spawn(scheduler.run());
 
     let state = ApiState::new(
@@ -318,4 +319,43 @@ async fn status_line(scheduler: &SchedulerHandle, store: &Arc<dyn Store>) -> Str
         crawling,
         counts
     )
+}
+
+/// The schedule kept in the article store (as JSON, so the store need not know its type),
+/// so that a restart neither recrawls every source at once nor forgets an interrupted crawl.
+/// A state that cannot be read is logged and forgotten: the source is then crawled soon,
+/// which is what a daemon without memory does anyway.
+struct StoredSchedule(Arc<dyn Store>);
+
+impl ScheduleMemory for StoredSchedule {
+    fn recall(&self, source: &str) -> Option<RememberedSource> {
+        let bytes = match self.0.source_state(source) {
+            Ok(bytes) => bytes?,
+            Err(e) => {
+                tracing::warn!(source, error = %e, "cannot read the remembered schedule; crawling soon");
+                return None;
+            }
+        };
+        match serde_json::from_slice(&bytes) {
+            Ok(remembered) => Some(remembered),
+            Err(e) => {
+                tracing::warn!(source, error = %e, "the remembered schedule is unreadable (written by another version?); crawling soon");
+                None
+            }
+        }
+    }
+
+    fn remember(&self, remembered: &RememberedSource) {
+        let source = remembered.config.name.as_str();
+        let written = serde_json::to_vec(remembered)
+            .map_err(|e| e.to_string())
+            .and_then(|bytes| {
+                self.0
+                    .set_source_state(source, &bytes)
+                    .map_err(|e| e.to_string())
+            });
+        if let Err(error) = written {
+            tracing::warn!(source, %error, "cannot remember the schedule; a restart will crawl this source soon");
+        }
+    }
 }

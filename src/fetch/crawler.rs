@@ -145,7 +145,7 @@ pub struct CrawlSummary {
     /// URLs taken over from an interrupted earlier run.
     pub resumed: usize,
     /// URLs still pending in the store when the crawl ended.
-    pub pending: usize,
+    pub pending: u64,
     pub counters: CountersSnapshot,
     pub elapsed: Duration,
 }
@@ -347,7 +347,7 @@ impl Crawler {
         let source = ctx.job.source.clone();
         let pending = tokio::task::spawn_blocking(move || {
             store.flush()?;
-            store.frontier_pending(&source).map(|p| p.len())
+            store.frontier_pending_count(&source)
         })
         .await
         .map_err(|e| CrawlError::Task(e.to_string()))??;

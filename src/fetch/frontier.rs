@@ -22,6 +22,8 @@ use crate::store::{FrontierEntry, Store, StoreError};
 
 /// Tasks held in memory per crawl (a few hundred bytes each); the rest wait in the store.
 pub const MAX_QUEUED_IN_MEMORY: usize = 100_000;
+/// Pending entries read from the store at a time when the queues are refilled.
+const PENDING_PAGE: usize = 1024;
 
 /// One unit of work: a frontier entry, and the in-memory state of its fetch.
 #[derive(Debug, Clone)]
@@ -134,30 +136,39 @@ impl Frontier {
     /// Enqueues the store's pending entries (an interrupted crawl, or URLs that did not fit
     /// in memory), except those in flight. Returns how many.
     pub fn load_pending(&mut self) -> Result<usize, StoreError> {
-        let pending = self.store.frontier_pending(&self.source)?;
         self.spilled = false;
         let mut loaded = 0;
-        for entry in pending {
-            if self.in_flight.contains(&entry.url) {
-                continue;
-            }
-            if self.queued >= self.capacity {
-                self.spilled = true;
+        let mut after = 0;
+        'pages: loop {
+            let page = self
+                .store
+                .frontier_pending(&self.source, after, PENDING_PAGE)?;
+            if page.entries.is_empty() {
                 break;
             }
-            match Url::parse(&entry.url) {
-                Ok(url) => {
-                    let task = Task::new(entry, url, 0);
-                    if let Some(n) = self.paused.get_mut(&task.host()) {
-                        *n += 1;
-                        continue;
-                    }
-                    self.enqueue_back(task);
-                    loaded += 1;
+            after = page.next;
+            for entry in page.entries {
+                if self.in_flight.contains(&entry.url) {
+                    continue;
                 }
-                Err(e) => {
-                    tracing::warn!(url = %entry.url, error = %e, "dropping unparsable pending URL");
-                    self.store.frontier_done(&self.source, &entry.url)?;
+                if self.queued >= self.capacity {
+                    self.spilled = true;
+                    break 'pages;
+                }
+                match Url::parse(&entry.url) {
+                    Ok(url) => {
+                        let task = Task::new(entry, url, 0);
+                        if let Some(n) = self.paused.get_mut(&task.host()) {
+                            *n += 1;
+                            continue;
+                        }
+                        self.enqueue_back(task);
+                        loaded += 1;
+                    }
+                    Err(e) => {
+                        tracing::warn!(url = %entry.url, error = %e, "dropping unparsable pending URL");
+                        self.store.frontier_done(&self.source, &entry.url)?;
+                    }
                 }
             }
         }
@@ -408,6 +419,35 @@ mod capacity_tests {
     use crate::config::{CrawlerConfig, Dur};
     use crate::store::{DiscoveredVia, MemoryStore, StoreOptions};
     use std::time::Duration;
+
+    #[test]
+    fn resume_reads_the_store_a_page_at_a_time_up_to_capacity() {
+        let store: Arc<dyn Store> =
+            Arc::new(MemoryStore::new(StoreOptions::default()).expect("store"));
+        let total = PENDING_PAGE * 2 + 500;
+        for i in 0..total {
+            let entry = FrontierEntry {
+                url: format!("http://h{}.test/{i}", i % 7),
+                depth: 1,
+                discovered_from: None,
+                discovered_via: DiscoveredVia::Link,
+                source: "s".into(),
+            };
+            assert!(store.frontier_push(&entry).expect("push"));
+        }
+        let capacity = PENDING_PAGE * 2 + 100;
+        let mut f = Frontier::with_capacity(Arc::clone(&store), "s", capacity);
+        assert_eq!(
+            f.load_pending().expect("load"),
+            capacity,
+            "three pages read"
+        );
+        assert_eq!(f.queued(), capacity);
+
+        let mut all = Frontier::with_capacity(store, "s", total + 1);
+        assert_eq!(all.load_pending().expect("load"), total, "every page read");
+        assert!(!all.needs_reload());
+    }
 
     #[test]
     fn urls_beyond_capacity_wait_in_the_store() {

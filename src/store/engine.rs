@@ -22,7 +22,7 @@ use super::queue::{AckOutcome, Delivery, StoreStats};
 use super::record::{
     ArticleId, ArticleRecord, FrontierEntry, NewArticle, PutOutcome, RawPage, Simhash, Validators,
 };
-use super::{Store, StoreOptions};
+use super::{PendingPage, Store, StoreOptions};
 use crate::extract::article::Article;
 
 /// A [`Store`] over an ordered key-value backend (sled, or memory).
@@ -247,8 +247,11 @@ impl<K: Kv> Store for KvStore<K> {
     fn frontier_push(&self, entry: &FrontierEntry) -> Result<bool> {
         self.push_frontier(entry)
     }
-    fn frontier_pending(&self, source: &str) -> Result<Vec<FrontierEntry>> {
-        self.pending_frontier(source)
+    fn frontier_pending(&self, source: &str, after: u64, limit: usize) -> Result<PendingPage> {
+        self.pending_frontier(source, after, limit)
+    }
+    fn frontier_pending_count(&self, source: &str) -> Result<u64> {
+        self.count_pending_frontier(source)
     }
     fn frontier_done(&self, source: &str, url: &str) -> Result<()> {
         self.mark_frontier_done(source, url)
@@ -344,6 +347,16 @@ impl<K: Kv> Store for KvStore<K> {
     fn stats(&self, now: DateTime<Utc>) -> Result<StoreStats> {
         self.queue_stats(now)
     }
+    fn source_state(&self, source: &str) -> Result<Option<Vec<u8>>> {
+        self.kv.get(&keys::source_state(source))
+    }
+
+    fn set_source_state(&self, source: &str, state: &[u8]) -> Result<()> {
+        let mut batch = WriteBatch::default();
+        batch.put(keys::source_state(source), state.to_vec());
+        self.kv.apply(batch)
+    }
+
     fn flush(&self) -> Result<()> {
         self.kv.flush()
     }

@@ -13,6 +13,15 @@ use super::keys;
 use super::kv::{Kv, Scan};
 use super::record::FrontierEntry;
 
+/// A page of a source's pending URLs; see [`Store::frontier_pending`](super::Store::frontier_pending).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct PendingPage {
+    /// In the order they were pushed.
+    pub entries: Vec<FrontierEntry>,
+    /// Pass as `after` to continue; the same `after` when the page is empty.
+    pub next: u64,
+}
+
 /// Longest crawl key accepted: source names are ≤ 64 bytes, host names ≤ 253.
 const MAX_SOURCE_LEN: usize = 1024;
 
@@ -47,25 +56,66 @@ impl<K: Kv> KvStore<K> {
         Ok(true)
     }
 
-    pub(crate) fn pending_frontier(&self, source: &str) -> Result<Vec<FrontierEntry>> {
+    pub(crate) fn pending_frontier(
+        &self,
+        source: &str,
+        after: u64,
+        limit: usize,
+    ) -> Result<PendingPage> {
         check_source(source)?;
-        let mut out = Vec::new();
+        let mut page = PendingPage {
+            entries: Vec::new(),
+            next: after,
+        };
+        if limit == 0 {
+            return Ok(page);
+        }
         let mut error = None;
         let prefix = keys::frontier_prefix(keys::FRONTIER_PENDING, source);
-        self.scan_prefix(&prefix, &mut |key, value| {
-            match codec::decode_frontier_entry(value, key) {
-                Ok(entry) => out.push(entry),
+        let start = keys::frontier_pending(source, after.saturating_add(1));
+        let end = keys::prefix_end(&prefix);
+        self.kv.scan(&start, end.as_deref(), &mut |key, value| {
+            let decoded = codec::decode_frontier_entry(value, key).and_then(|entry| {
+                let fseq = keys::u64_at(key, key.len().saturating_sub(8)).ok_or_else(|| {
+                    StoreError::Corrupt {
+                        what: "frontier entry",
+                        key: keys::display(key),
+                        detail: "the key has no position".to_string(),
+                    }
+                })?;
+                Ok((fseq, entry))
+            });
+            match decoded {
+                Ok((fseq, entry)) => {
+                    page.entries.push(entry);
+                    page.next = fseq;
+                }
                 Err(e) => {
                     error = Some(e);
                     return Ok(Scan::Stop);
                 }
             }
-            Ok(Scan::Continue)
+            Ok(if page.entries.len() >= limit {
+                Scan::Stop
+            } else {
+                Scan::Continue
+            })
         })?;
         match error {
             Some(e) => Err(e),
-            None => Ok(out),
+            None => Ok(page),
         }
+    }
+
+    pub(crate) fn count_pending_frontier(&self, source: &str) -> Result<u64> {
+        check_source(source)?;
+        let mut count = 0;
+        let prefix = keys::frontier_prefix(keys::FRONTIER_PENDING, source);
+        self.scan_prefix(&prefix, &mut |_, _| {
+            count += 1;
+            Ok(Scan::Continue)
+        })?;
+        Ok(count)
     }
 
     pub(crate) fn mark_frontier_done(&self, source: &str, url: &str) -> Result<()> {

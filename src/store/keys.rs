@@ -25,6 +25,7 @@
 //! | `e` | lease expiry, ms since epoch (8) + queue seq (8) | —                |
 //! | `f` | source length (2) + source + URL      | frontier mark               |
 //! | `p` | source length (2) + source + frontier seq (8) | frontier entry      |
+//! | `s` | source name                           | the daemon's schedule state (opaque) |
 
 use super::record::ArticleId;
 
@@ -42,6 +43,7 @@ pub const LEASE: u8 = b'l';
 pub const LEASE_EXPIRY: u8 = b'e';
 pub const FRONTIER_KNOWN: u8 = b'f';
 pub const FRONTIER_PENDING: u8 = b'p';
+pub const SOURCE_STATE: u8 = b's';
 
 fn tagged(tag: u8, parts: &[&[u8]]) -> Vec<u8> {
     let len = 1 + parts.iter().map(|p| p.len()).sum::<usize>();
@@ -71,6 +73,10 @@ pub fn text_hash(sha256: &[u8; 32]) -> Vec<u8> {
 
 pub fn simhash(hash: u64, id: ArticleId) -> Vec<u8> {
     tagged(SIMHASH, &[&hash.to_be_bytes(), &id.to_bytes()])
+}
+
+pub fn source_state(source: &str) -> Vec<u8> {
+    tagged(SOURCE_STATE, &[source.as_bytes()])
 }
 
 pub fn raw(id: ArticleId) -> Vec<u8> {

@@ -245,11 +245,24 @@ mod tests {
         assert!(store.frontier_push(&entry("https://s/2")).expect("push"));
         assert!(!store.frontier_push(&entry("https://s/1")).expect("push"));
         store.frontier_done("s", "https://s/1").expect("done");
-        let pending = store.frontier_pending("s").expect("pending");
-        assert_eq!(pending, vec![entry("https://s/2")]);
+        assert!(store.frontier_push(&entry("https://s/3")).expect("push"));
+        let pending = store.frontier_pending("s", 0, 10).expect("pending");
+        assert_eq!(
+            pending.entries,
+            vec![entry("https://s/2"), entry("https://s/3")]
+        );
+        assert_eq!(store.frontier_pending_count("s").expect("count"), 2);
+        // A page at a time, in push order, ending with an empty page at the same position.
+        let first = store.frontier_pending("s", 0, 1).expect("page 1");
+        assert_eq!(first.entries, vec![entry("https://s/2")]);
+        let second = store.frontier_pending("s", first.next, 1).expect("page 2");
+        assert_eq!(second.entries, vec![entry("https://s/3")]);
+        let end = store.frontier_pending("s", second.next, 1).expect("end");
+        assert!(end.entries.is_empty());
+        assert_eq!(end.next, second.next);
         assert!(!store.frontier_push(&entry("https://s/1")).expect("push"));
         store.frontier_new_cycle("s").expect("cycle");
-        assert!(store.frontier_pending("s").expect("pending").is_empty());
+        assert_eq!(store.frontier_pending_count("s").expect("count"), 0);
         assert!(store.frontier_push(&entry("https://s/1")).expect("push"));
     }
 }

@@ -37,6 +37,7 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 
 pub use error::{Result, StoreError};
+pub use frontier::PendingPage;
 pub use memory::MemoryStore;
 pub use queue::{AckOutcome, Delivery, DeliveryLease, StoreStats};
 pub use record::{
@@ -88,8 +89,12 @@ pub trait Store: Send + Sync {
     /// cycle already knows the URL (pending or done).
     fn frontier_push(&self, entry: &FrontierEntry) -> Result<bool>;
     /// The source's URLs not yet marked done, in the order they were pushed: what an
-    /// interrupted crawl resumes with.
-    fn frontier_pending(&self, source: &str) -> Result<Vec<FrontierEntry>>;
+    /// interrupted crawl resumes with. A page of at most `limit`, after position `after`
+    /// (0: from the start); continue from the page's `next`. Paged so that a frontier of
+    /// millions of URLs never has to fit in memory at once.
+    fn frontier_pending(&self, source: &str, after: u64, limit: usize) -> Result<PendingPage>;
+    /// How many of the source's URLs are pending (a scan, without decoding them).
+    fn frontier_pending_count(&self, source: &str) -> Result<u64>;
     /// Marks a URL fetched (or given up) in the current cycle. A URL that was never pushed
     /// (a redirect target) becomes known-and-done.
     fn frontier_done(&self, source: &str, url: &str) -> Result<()>;
@@ -150,4 +155,13 @@ pub trait Store: Send + Sync {
 
     /// Makes every earlier write durable.
     fn flush(&self) -> Result<()>;
+
+    // --- daemon state ---
+
+    /// What the daemon stored about a source's crawls (its schedule), opaque to the store;
+    /// `None` when nothing was stored.
+    fn source_state(&self, source: &str) -> Result<Option<Vec<u8>>>;
+    /// Replaces what the daemon keeps about a source. Not flushed on its own: it becomes
+    /// durable with the next flush (sled also flushes by itself twice a second).
+    fn set_source_state(&self, source: &str, state: &[u8]) -> Result<()>;
 }

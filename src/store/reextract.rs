@@ -1,15 +1,18 @@
 //! Re-extraction: run the current extractor over stored raw pages and update what changed.
 //!
-//! The extractor is passed in (the command passes `gleaner::extract::extract`) so this
-//! module stays independent of the extractor's options, and testable.
+//! [`reextract`] takes the extractor as a parameter so the rules here are testable with a
+//! fake one; [`reextract_with_current`] is what `gleaner reextract` and the daemon's
+//! `POST /api/reextract` run: the current extractor, fed the inputs the page had when it
+//! was fetched ([`extract_stored`]).
 
 use super::Store;
 use super::error::Result;
 use super::record::{ArticleId, ArticleRecord, PutOutcome, RawPage};
 use crate::extract::article::Article;
+use crate::extract::{self, EXTRACTOR_VERSION, ExtractOptions};
 
 /// What a re-extraction run did.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ReextractSummary {
     /// Articles looked at.
     pub examined: u64,
@@ -23,6 +26,40 @@ pub struct ReextractSummary {
     pub without_raw: u64,
     /// The extractor now rejects the page; the stored record is kept as it was.
     pub rejected: u64,
+}
+
+/// Re-extracts every article (of `source`, if given) that has a raw page with the current
+/// extractor ([`EXTRACTOR_VERSION`]).
+pub fn reextract_with_current(store: &dyn Store, source: Option<&str>) -> Result<ReextractSummary> {
+    reextract(store, source, EXTRACTOR_VERSION, extract_stored)
+}
+
+/// Runs the current extractor on a stored raw page with the inputs it had when the page was
+/// fetched: its final URL, its Content-Type (the kept header, else the recorded type and
+/// charset), the language chosen then (so a multilingual page keeps its language) and the
+/// fetch time as the reference for "not in the future".
+pub fn extract_stored(
+    record: &ArticleRecord,
+    raw: &RawPage,
+) -> std::result::Result<Article, String> {
+    let p = &record.provenance;
+    let content_type = raw
+        .headers
+        .iter()
+        .find(|(name, _)| name.eq_ignore_ascii_case("content-type"))
+        .map(|(_, value)| value.clone())
+        .or_else(|| match (&p.content_type, &p.charset) {
+            (Some(t), Some(c)) => Some(format!("{t}; charset={c}")),
+            (t, _) => t.clone(),
+        });
+    let options = ExtractOptions {
+        url: url::Url::parse(&p.final_url).ok(),
+        content_type,
+        preferred_lang: record.article.lang.clone(),
+        reference_time: Some(p.fetched_at),
+        ..ExtractOptions::default()
+    };
+    extract::extract(&raw.body, &options).map_err(|e| e.to_string())
 }
 
 /// Re-extracts every article (of `source`, if given) that has a raw page.

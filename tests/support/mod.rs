@@ -253,22 +253,33 @@ const WORDS: &[&str] = &[
     "deputies",
 ];
 
+/// `count` paragraphs of `words` news words each, picked by a generator seeded with `seed`:
+/// deterministic, and different seeds give texts far apart (never near-duplicates).
+pub fn story_paragraphs(seed: u64, count: usize, words: usize) -> Vec<String> {
+    let step = |x: u64| {
+        x.wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407)
+    };
+    let mut x = step(seed);
+    (0..count)
+        .map(|_| {
+            (0..words)
+                .map(|_| {
+                    x = step(x);
+                    WORDS[((x >> 33) % WORDS.len() as u64) as usize]
+                })
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .collect()
+}
+
 /// An article page whose text is unique to `seed` (so no two are near-duplicates).
 pub fn article_html(title: &str, seed: u64) -> String {
-    let mut x = seed
-        .wrapping_mul(6364136223846793005)
-        .wrapping_add(1442695040888963407);
-    let mut paragraphs = String::new();
-    for _ in 0..4 {
-        let mut words = Vec::new();
-        for _ in 0..45 {
-            x = x
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            words.push(WORDS[((x >> 33) % WORDS.len() as u64) as usize]);
-        }
-        paragraphs.push_str(&format!("<p>The {} {}.</p>\n", words.join(" "), seed));
-    }
+    let paragraphs: String = story_paragraphs(seed, 4, 45)
+        .iter()
+        .map(|p| format!("<p>The {p} {seed}.</p>\n"))
+        .collect();
     format!(
         "<!doctype html><html lang=\"en\"><head><title>{title}</title></head><body>\
          <nav><a href=\"/\">Home</a></nav><article><h1>{title}</h1>{paragraphs}</article></body></html>"
