@@ -27,6 +27,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let runs: usize = args.next().map(|a| a.parse()).transpose()?.unwrap_or(5);
     let batch: usize = args.next().map(|a| a.parse()).transpose()?.unwrap_or(500);
 
+    // The machine is shared: figures mean little without the load they were taken under.
+    println!("load average before: {}", load_average());
     let mut upserts = Vec::new();
     let mut singles = Vec::new();
     let mut pop_acks = Vec::new();
@@ -43,6 +45,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             r.json_bytes as f64 / 1e6,
             r.db_bytes as f64 / r.json_bytes as f64
         );
+        println!("    load average: {}", load_average());
         upserts.push(r.upserts_per_s);
         singles.push(r.single_puts_per_s);
         pop_acks.push(r.pop_ack_per_s);
@@ -150,6 +153,14 @@ fn bench_once(dir: &Path, n: usize, batch: usize) -> Result<RunResult, Box<dyn s
         db_bytes,
         json_bytes,
     })
+}
+
+/// The 1, 5 and 15 minute load averages, as `uptime` shows them ("?" where unavailable).
+fn load_average() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .ok()
+        .map(|s| s.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
+        .unwrap_or_else(|| "?".to_string())
 }
 
 fn dir_size(path: &Path) -> std::io::Result<u64> {
