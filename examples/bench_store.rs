@@ -8,6 +8,12 @@
 //! Defaults: 50 000 articles of ~2.5 KB text (400 words), 5 runs, batches of 500 (one flush
 //! per batch). Each run uses a fresh database in a temporary directory; medians are
 //! printed last.
+//!
+//! Each run also measures sled alone with the same writes per article and no gleaner code:
+//! one record and one queue entry at increasing keys, and four index entries at random
+//! places (id, URL, text hash, simhash), in the same batches with the same flushes. That is
+//! the ceiling this key layout has on this machine: random-place inserts each dirty a
+//! different tree node, and they, not gleaner's own work, dominate an upsert.
 
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -27,13 +33,18 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let runs: usize = args.next().map(|a| a.parse()).transpose()?.unwrap_or(5);
     let batch: usize = args.next().map(|a| a.parse()).transpose()?.unwrap_or(500);
 
+    // The machine is shared: figures mean little without the load they were taken under.
+    println!("load average before: {}", load_average());
     let mut upserts = Vec::new();
     let mut singles = Vec::new();
     let mut pop_acks = Vec::new();
     let mut ratios = Vec::new();
+    let mut ceilings = Vec::new();
     for run in 1..=runs {
         let dir = tempfile::tempdir()?;
         let r = bench_once(dir.path(), articles, batch)?;
+        let raw_dir = tempfile::tempdir()?;
+        let ceiling = sled_ceiling(raw_dir.path(), articles, batch, r.record_bytes)?;
         println!(
             "run {run}: {:>8.0} upserts/s (batches of {batch}), {:>6.0} single durable puts/s, {:>8.0} pop+ack/s, db {:.1} MB vs JSON {:.1} MB = {:.2}x",
             r.upserts_per_s,
@@ -43,6 +54,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             r.json_bytes as f64 / 1e6,
             r.db_bytes as f64 / r.json_bytes as f64
         );
+        println!(
+            "    sled alone, same writes per article ({} B records): {ceiling:>8.0} articles/s",
+            r.record_bytes
+        );
+        println!("    load average: {}", load_average());
+        ceilings.push(ceiling);
         upserts.push(r.upserts_per_s);
         singles.push(r.single_puts_per_s);
         pop_acks.push(r.pop_ack_per_s);
@@ -55,10 +72,48 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         median(&mut pop_acks),
         median(&mut ratios)
     );
+    println!(
+        "sled alone with the same writes per article: {:.0} articles/s (median)",
+        median(&mut ceilings)
+    );
     Ok(())
 }
 
+/// sled's own speed for the writes one upsert makes (see the module docs).
+fn sled_ceiling(
+    dir: &Path,
+    n: usize,
+    batch: usize,
+    record_bytes: usize,
+) -> Result<f64, Box<dyn std::error::Error>> {
+    let db = sled::Config::new().path(dir).open()?;
+    let record = vec![0x5a_u8; record_bytes];
+    let started = Instant::now();
+    let mut seq = 0u64;
+    for _ in 0..n.div_ceil(batch.max(1)) {
+        let mut writes = sled::Batch::default();
+        for _ in 0..batch.max(1) {
+            seq += 1;
+            let scattered = seq.wrapping_mul(0x9E37_79B9_7F4A_7C15).to_be_bytes();
+            writes.insert([&[b'a'][..], &seq.to_be_bytes()].concat(), record.clone());
+            writes.insert([&[b'q'][..], &seq.to_be_bytes()].concat(), vec![0u8; 16]);
+            for tag in [b'i', b'u', b't', b'h'] {
+                writes.insert(
+                    [&[tag][..], &scattered[..]].concat(),
+                    seq.to_be_bytes().to_vec(),
+                );
+            }
+        }
+        db.apply_batch(writes)?;
+        db.flush()?;
+    }
+    Ok(seq as f64 / started.elapsed().as_secs_f64())
+}
+
 struct RunResult {
+    /// Mean size of one record as JSON compressed with zstd -3, close to what the store
+    /// keeps per record.
+    record_bytes: usize,
     upserts_per_s: f64,
     single_puts_per_s: f64,
     pop_ack_per_s: f64,
@@ -93,13 +148,18 @@ fn bench_once(dir: &Path, n: usize, batch: usize) -> Result<RunResult, Box<dyn s
 
     // Size: JSON of every record vs the database on disk, after a flush.
     let mut json_bytes = 0u64;
+    let mut packed_bytes = 0u64;
+    let mut records = 0u64;
     let mut after = 0;
     loop {
         let page = store.articles_since(after, None, 1000)?;
         let Some(last) = page.last() else { break };
         after = last.seq;
         for record in &page {
-            json_bytes += serde_json::to_vec(record)?.len() as u64 + 1;
+            let json = serde_json::to_vec(record)?;
+            json_bytes += json.len() as u64 + 1;
+            packed_bytes += zstd::bulk::compress(&json, 3)?.len() as u64;
+            records += 1;
         }
     }
     store.flush()?;
@@ -144,12 +204,21 @@ fn bench_once(dir: &Path, n: usize, batch: usize) -> Result<RunResult, Box<dyn s
     );
 
     Ok(RunResult {
+        record_bytes: (packed_bytes / records.max(1)) as usize,
         upserts_per_s: n as f64 / upsert_time.as_secs_f64(),
         single_puts_per_s: sample as f64 / single_time.as_secs_f64(),
         pop_ack_per_s: delivered as f64 / pop_time.as_secs_f64(),
         db_bytes,
         json_bytes,
     })
+}
+
+/// The 1, 5 and 15 minute load averages, as `uptime` shows them ("?" where unavailable).
+fn load_average() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .ok()
+        .map(|s| s.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
+        .unwrap_or_else(|| "?".to_string())
 }
 
 fn dir_size(path: &Path) -> std::io::Result<u64> {

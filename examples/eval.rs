@@ -1,9 +1,12 @@
 //! Evaluation harness: scores the extractor on the corpora and the hand fixtures.
 //!
 //! ```text
-//! cargo run --release --example eval [-- --corpus DIR] [--worst N]
+//! cargo run --release --example eval [-- --corpus DIR] [--worst N] [--halves] [--pages FILE]
 //! ```
 //! `--worst N` also lists the N weakest pages of each set with what went wrong.
+//! `--halves` scores the even and odd trafilatura-dev pages (by sorted id) apart: develop
+//! on one half, check a change holds on the other, so a gain is not memorised.
+//! `--pages FILE` writes per-page counts (id, tp, fn, fp, tn) to compare two runs.
 //! The same scoring backs the CI gate in `tests/eval_gate.rs`.
 
 #[path = "../tests/common/scoring.rs"]
@@ -15,13 +18,17 @@ use std::process::ExitCode;
 fn main() -> ExitCode {
     let mut corpus: Option<PathBuf> = None;
     let mut worst = 0usize;
+    let mut halves = false;
+    let mut pages_file: Option<PathBuf> = None;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         match arg.as_str() {
             "--corpus" => corpus = args.next().map(PathBuf::from),
             "--worst" => worst = args.next().and_then(|n| n.parse().ok()).unwrap_or(10),
+            "--halves" => halves = true,
+            "--pages" => pages_file = args.next().map(PathBuf::from),
             "-h" | "--help" => {
-                println!("usage: eval [--corpus DIR] [--worst N]");
+                println!("usage: eval [--corpus DIR] [--worst N] [--halves] [--pages FILE]");
                 return ExitCode::SUCCESS;
             }
             other => {
@@ -75,6 +82,38 @@ fn main() -> ExitCode {
         traf.pages,
         scoring::median_ms(&traf.times)
     );
+    if halves {
+        for (name, parity) in [("even", 0), ("odd", 1)] {
+            let (mut tp, mut fn_, mut fp) = (0u32, 0u32, 0u32);
+            for page in traf.per_page.iter().skip(parity).step_by(2) {
+                tp += page.tp;
+                fn_ += page.fn_;
+                fp += page.fp;
+            }
+            let p = f64::from(tp) / f64::from((tp + fp).max(1));
+            let r = f64::from(tp) / f64::from((tp + fn_).max(1));
+            let f1 = if p + r == 0.0 {
+                0.0
+            } else {
+                2.0 * p * r / (p + r)
+            };
+            println!(
+                "| trafilatura-dev {name} | {} | precision / recall / F1 | {p:.3} / {r:.3} / {f1:.3} |",
+                traf.per_page.iter().skip(parity).step_by(2).count()
+            );
+        }
+    }
+    if let Some(file) = &pages_file {
+        let lines: String = traf
+            .per_page
+            .iter()
+            .map(|p| format!("{}\t{}\t{}\t{}\t{}\n", p.id, p.tp, p.fn_, p.fp, p.tn))
+            .collect();
+        if let Err(e) = std::fs::write(file, lines) {
+            eprintln!("eval: writing {}: {e}", file.display());
+            return ExitCode::FAILURE;
+        }
+    }
     let (lang, lang_pages) = read.lang_accuracy();
     println!(
         "| readability | {} | title exact | {:.1}% |",

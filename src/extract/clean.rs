@@ -16,10 +16,43 @@ use super::dom::Element;
 
 /// Tags whose content is never article text.
 const JUNK_TAGS: &[&str] = &[
-    "script", "style", "noscript", "template", "iframe", "svg", "math", "canvas", "object",
-    "embed", "button", "select", "input", "textarea", "option", "optgroup", "nav", "aside",
-    "footer", "head", "title", "meta", "link", "dialog", "menu", "map", "audio", "video", "source",
-    "track", "datalist", "output", "progress", "meter", "frameset", "frame",
+    "script",
+    "style",
+    "noscript",
+    "template",
+    "iframe",
+    "svg",
+    "math",
+    "canvas",
+    "object",
+    "embed",
+    "button",
+    "select",
+    "input",
+    "textarea",
+    "option",
+    "optgroup",
+    "nav",
+    "footer",
+    "head",
+    "title",
+    "meta",
+    "link",
+    "dialog",
+    "menu",
+    "map",
+    "audio",
+    "video",
+    "source",
+    "track",
+    "datalist",
+    "output",
+    "progress",
+    "meter",
+    "frameset",
+    "frame",
+    // Captions and photo credits describe an image, they do not continue the story.
+    "figcaption",
 ];
 
 /// ARIA roles of page chrome.
@@ -34,7 +67,6 @@ const JUNK_ROLES: &[&str] = &[
     "menu",
     "menubar",
     "toolbar",
-    "tablist",
 ];
 
 /// Whole words (after splitting class/id names) that mark chrome outright, whatever
@@ -102,6 +134,12 @@ const JUNK_WORDS: &[&str] = &[
     "authordetails",
     "autorenbox",
     "ueberdenautor",
+    "authordescription",
+    "authorprofile",
+    "abouttheauthors",
+    "authorsection",
+    // WordPress "Simple Author Box"
+    "saboxplugin",
     // related / more
     "related",
     "relatedposts",
@@ -142,7 +180,6 @@ const JUNK_WORDS: &[&str] = &[
     "publicite",
     "publicidad",
     "newsletter",
-    "paywall",
     "cookie",
     "cookies",
     "consent",
@@ -168,6 +205,8 @@ const WEAK_JUNK_WORDS: &[&str] = &[
     "promotion",
     "subscribe",
     "subscription",
+    // "paywall-container" wraps the paywalled story itself; only the small box is chrome.
+    "paywall",
     "signup",
     "login",
     "register",
@@ -221,7 +260,11 @@ const SMALL_JUNK_WORDS: &[&str] = &[
     "authors",
     "meta",
     "postmeta",
+    "postmetadata",
     "entrymeta",
+    "entryutility",
+    "entryfooter",
+    "postfooter",
     "posted",
     "published",
     "updated",
@@ -354,12 +397,23 @@ fn is_modifier(name: &str) -> bool {
         || lower.contains("template")
 }
 
+/// WordPress's `post_class()` marks the post container with its taxonomy terms
+/// (`category-news`, `tag-elections`) beside `hentry` and `type-post`/`status-publish`: on
+/// such an element those names describe the story, they do not label a category box.
+fn is_post_class_term(class_id: &str, name: &str) -> bool {
+    (name.starts_with("category-") || name.starts_with("tag-"))
+        && class_id
+            .split_whitespace()
+            .any(|n| n == "hentry" || n.starts_with("type-") || n.starts_with("status-"))
+}
+
 /// One bit per hint list: a single pass over a class/id value answers all of them.
 const JUNK: u8 = 1;
 const WEAK_JUNK: u8 = 1 << 1;
 const SMALL_JUNK: u8 = 1 << 2;
 const POSITIVE: u8 = 1 << 3;
 const NEGATIVE: u8 = 1 << 4;
+const CAPTION: u8 = 1 << 5;
 
 /// Every hint word with the bits of the lists it is in. Class tests run several times
 /// on every element of every page; a scan of each list per word was the extractor's
@@ -373,6 +427,7 @@ static HINT_WORDS: LazyLock<HashMap<&'static str, u8, BuildHasherDefault<Fnv>>> 
             (SMALL_JUNK_WORDS, SMALL_JUNK),
             (POSITIVE_WORDS, POSITIVE),
             (NEGATIVE_WORDS, NEGATIVE),
+            (CAPTION_WORDS, CAPTION),
         ] {
             for word in list {
                 *map.entry(*word).or_insert(0) |= bit;
@@ -417,9 +472,22 @@ pub fn class_hints(class_id: &str) -> u8 {
             joined.clear();
             joined.extend(name.chars().filter(|c| c.is_alphanumeric()));
             name_bits |= lookup(&joined);
+            // Two adjacent words joined, so a compound in a list is found inside a longer
+            // prefixed name: `bmg-author-box` → `authorbox`, `entry-author-info` → `authorinfo`.
+            let mut previous: Option<&str> = None;
+            for word in words(name) {
+                if let Some(previous) = previous {
+                    joined.clear();
+                    joined.push_str(previous);
+                    joined.push_str(word);
+                    name_bits |= lookup(&joined);
+                }
+                previous = Some(word);
+            }
         }
-        // Modifiers hint at nothing; most names hit no list, so this is rarely asked.
-        if name_bits != 0 && !is_modifier(name) {
+        // Modifiers and post-class terms hint at nothing; most names hit no list, so this
+        // is rarely asked.
+        if name_bits != 0 && !is_modifier(name) && !is_post_class_term(class_id, name) {
             bits |= name_bits;
         }
     }
@@ -440,6 +508,24 @@ pub fn is_junk_by_class(el: &Element) -> bool {
 /// Chrome by an ambiguous class name: only decisive for elements with little prose.
 pub fn is_weak_junk_by_class(el: &Element) -> bool {
     !el.class_id.is_empty() && has_word(el, WEAK_JUNK)
+}
+
+/// Words of image captions and credits, which headers put beside the lead image.
+const CAPTION_WORDS: &[&str] = &[
+    "caption",
+    "captions",
+    "credit",
+    "credits",
+    "photo",
+    "photocredit",
+    "bildunterschrift",
+    "legende",
+    "legend",
+];
+
+/// An image caption or credit recognised by class/id (`photo-caption`, `credit`).
+pub fn is_caption_by_class(el: &Element) -> bool {
+    !el.class_id.is_empty() && has_word(el, CAPTION)
 }
 
 /// Small labels (datelines, bylines, categories) recognised by class/id.
@@ -509,6 +595,252 @@ pub fn class_weight(el: &Element) -> i32 {
     weight
 }
 
+/// Labels that open the furniture after a story — contact, sources, further reading, the
+/// author — in the languages of the sites we crawl. Compared with a whole short block.
+const TAIL_SECTION_LABELS: &[&str] = &[
+    "contact",
+    "contacts",
+    "media contact",
+    "press contact",
+    "kontakt",
+    "pressekontakt",
+    "ansprechpartner",
+    "ansprechpartnerin",
+    "weitere informationen",
+    "mehr informationen",
+    "more information",
+    "further information",
+    "plus d'informations",
+    "pour en savoir plus",
+    "en savoir plus",
+    "sources",
+    "quellen",
+    "quellenangaben",
+    "zum weiterlesen",
+    "weiterlesen",
+    "schon gelesen",
+    "das könnte sie auch interessieren",
+    "das könnte dich auch interessieren",
+    "weitere beiträge",
+    "ähnliche beiträge",
+    "ähnliche artikel",
+    "related articles",
+    "related posts",
+    "read more",
+    "read also",
+    "you may also like",
+    "über den autor",
+    "über die autorin",
+    "about the author",
+    "à lire aussi",
+    "lire aussi",
+    "czytaj także",
+    "czytaj też",
+    "zobacz także",
+    "kontakt dla mediów",
+    "lea también",
+    "te puede interesar",
+    "neueste artikel",
+    "neueste beiträge",
+    "aktuelle news",
+    "aktuelle nachrichten",
+    "aktuelle artikel",
+    "top themen",
+    "meistgelesen",
+    "mehr zum thema",
+    "auch interessant",
+    "empfehlungen der redaktion",
+    "latest news",
+    "latest articles",
+    "latest posts",
+    "most read",
+    "most popular",
+    "more on this topic",
+    "more stories",
+    "les plus lus",
+    "sur le même sujet",
+    "dans la même rubrique",
+    "najnowsze",
+    "najczęściej czytane",
+    "lo más leído",
+    "últimas noticias",
+    "последние новости",
+    "популярное",
+    "самое читаемое",
+    "son xəbərlər",
+    "ən çox oxunan",
+    "контакты",
+    "читайте также",
+    "читайте также:",
+    "смотрите также",
+    "об авторе",
+    "источники",
+    "əlaqə",
+    "oxşar xəbərlər",
+    "digər xəbərlər",
+];
+
+/// Openings of credit and source lines: who took the photo, where the text came from.
+const CREDIT_PREFIXES: &[&str] = &[
+    "foto:",
+    "fotos:",
+    "foto :",
+    "photo:",
+    "photos:",
+    "photo :",
+    "bild:",
+    "bilder:",
+    "bildquelle:",
+    "titelbild:",
+    "titelfoto:",
+    "quelle:",
+    "source:",
+    "source :",
+    "credit:",
+    "credits:",
+    "crédits photos",
+    "crédit photo",
+    "crédits :",
+    "fuente:",
+    "фото:",
+    "источник:",
+    "mənbə:",
+    "(c) ",
+    "©",
+];
+
+/// Calls to action that close a page rather than the story: follow us, subscribe, get
+/// the app, write to us.
+const PROMO_PHRASES: &[&str] = &[
+    "follow us",
+    "on twitter",
+    "on facebook",
+    "on instagram",
+    "on telegram",
+    "newsletter",
+    "subscribe",
+    "sign up for",
+    "download the",
+    "download our",
+    "app store",
+    "google play",
+    "letter to the editor",
+    "abonnieren",
+    "abonniere",
+    "folgen sie uns",
+    "folge uns",
+    "unterstützen sie",
+    "unterstütze uns",
+    "abonnez-vous",
+    "suivez-nous",
+    "suscríbete",
+    "síguenos",
+    "subskryp",
+    "obserwuj nas",
+    "подписывайтесь",
+    "подпишитесь",
+    "abunə olun",
+    "bizi izləyin",
+    // comment forms without their form
+    "log in to comment",
+    "to leave a comment",
+    "to post a comment",
+    "nicht eingeloggt",
+    "um kommentare",
+    "kommentar schreiben",
+    "registrieren sie sich",
+    "para comentar",
+    "pour commenter",
+];
+
+/// Words that, beside "cookie", make a block a consent notice rather than a recipe.
+const CONSENT_WORDS: &[&str] = &[
+    "website",
+    "webseite",
+    "site",
+    "seite",
+    "browser",
+    "accept",
+    "consent",
+    "agree",
+    "privacy",
+    "akzept",
+    "zustimm",
+    "einverstanden",
+    "datenschutz",
+    "nutzung",
+    "utilis",
+    "accepte",
+    "navega",
+    "acept",
+    "korzysta",
+    "używa",
+    "zgod",
+    "сайт",
+    "согла",
+    "sayt",
+];
+
+/// A cookie or consent notice: a short block that speaks of cookies and of the site,
+/// the browser or agreeing.
+pub fn is_consent_notice(text: &str) -> bool {
+    if text.chars().count() > 600 {
+        return false;
+    }
+    let lower = text.to_lowercase();
+    (lower.contains("cookie") || lower.contains("куки"))
+        && CONSENT_WORDS.iter().any(|w| lower.contains(w))
+}
+
+fn normalised_label(text: &str) -> String {
+    text.trim()
+        .trim_end_matches([':', '?', '!', '.', '…', ' ', '\u{a0}'])
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
+}
+
+/// A short block that names a section of page furniture ("Kontakt:", "Weitere
+/// Informationen", "Читайте также", "Weitere Beiträge aus der Kolumne:"), or opens with
+/// such a label and a colon ("Kontakt: Pressestelle, Tel. …"): what follows belongs to it.
+pub fn is_tail_section_label(text: &str) -> bool {
+    let length = text.chars().count();
+    if length > 300 {
+        return false;
+    }
+    let label = normalised_label(text);
+    if length <= 60 && TAIL_SECTION_LABELS.contains(&label.as_str()) {
+        return true;
+    }
+    let lower = text.trim().to_lowercase();
+    TAIL_SECTION_LABELS.iter().any(|known| {
+        lower.strip_prefix(known).is_some_and(|rest| {
+            let rest = rest.trim_start();
+            // "Kontakt: …" or a label line that runs on and ends in a colon.
+            rest.starts_with(':') || (length <= 60 && rest.ends_with(':') && rest.len() > 1)
+        })
+    })
+}
+
+/// A photo credit or source line ("Foto: dpa", "Quelle: …", "© Reuters").
+pub fn is_credit_line(text: &str) -> bool {
+    if text.chars().count() > 150 {
+        return false;
+    }
+    let lower = text.trim_start().to_lowercase();
+    CREDIT_PREFIXES.iter().any(|p| lower.starts_with(p))
+}
+
+/// A short paragraph asking the reader to follow, subscribe, download or write in.
+pub fn is_promo_line(text: &str) -> bool {
+    if text.chars().count() > 300 {
+        return false;
+    }
+    let lower = text.to_lowercase();
+    PROMO_PHRASES.iter().any(|p| lower.contains(p))
+}
+
 /// Inline (phrasing) elements: they continue the current paragraph.
 pub fn is_inline(tag: &str) -> bool {
     matches!(
@@ -574,6 +906,53 @@ mod tests {
         )));
         assert!(is_junk_by_class(&el("div", "comment-content")));
         assert!(!is_junk_by_class(&el("div", "entry-content")));
+        // A compound inside a longer name.
+        assert!(is_junk_by_class(&el(
+            "section",
+            "bmg-content-box bmg-author-box"
+        )));
+        assert!(is_junk_by_class(&el("div", "entry-author-info")));
+        assert!(!is_junk_by_class(&el("div", "author-name")));
+    }
+
+    #[test]
+    fn tail_furniture() {
+        assert!(is_tail_section_label("Kontakt:"));
+        assert!(is_tail_section_label("Weitere Informationen"));
+        assert!(is_tail_section_label("Читайте также:"));
+        assert!(!is_tail_section_label("Kontakt zur Außenwelt verloren"));
+        assert!(is_tail_section_label(
+            "Kontakt: Pressestelle, Tel. 030 1234"
+        ));
+        assert!(is_tail_section_label("Weitere Beiträge aus der Kolumne:"));
+        assert!(!is_tail_section_label(
+            "Quellen zufolge wurde der Vertrag gestern unterschrieben."
+        ));
+        assert!(is_credit_line("Foto: Sascha Klahn"));
+        assert!(is_credit_line("Quelle: Deutscher Jagdverband (DJV)"));
+        assert!(!is_credit_line(
+            "Photographers were kept away from the square."
+        ));
+        assert!(is_promo_line(
+            "Follow The Gleaner on Twitter and Instagram @JamaicaGleaner."
+        ));
+        assert!(!is_promo_line("The minister declined to comment."));
+        assert!(is_consent_notice(
+            "Diese Webseite verwendet Cookies. Durch die weitere Nutzung stimmen Sie zu."
+        ));
+        assert!(!is_consent_notice(
+            "Cookies mit Schokolade: 200 g Butter, 2 Eier."
+        ));
+    }
+
+    #[test]
+    fn wordpress_post_terms_are_not_labels() {
+        let post = el(
+            "div",
+            "post-34 post type-post status-publish hentry category-news",
+        );
+        assert!(!is_small_junk_by_class(&post));
+        assert!(is_small_junk_by_class(&el("div", "category-news")));
     }
 
     #[test]

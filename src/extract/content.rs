@@ -17,6 +17,8 @@ use super::dom::{Dom, NO_PARENT, NodeKind};
 
 /// Paragraphs shorter than this (in characters) carry no score.
 const MIN_PARAGRAPH_CHARS: usize = 25;
+/// List items shorter than this carry no score (menus and labels are short).
+const MIN_LIST_ITEM_CHARS: u32 = 80;
 /// How much a character of non-prose text (links, labels) costs against prose when
 /// widening the article container.
 const CHROME_PENALTY: f64 = 2.0;
@@ -55,6 +57,10 @@ pub struct Stats {
     pub longest_link: Vec<u32>,
     /// Prose characters in the subtree: text of paragraphs that are not mostly links.
     pub prose: Vec<u32>,
+    /// Inside the header of an article (a `<header>` within an `<article>` or `<main>` that
+    /// holds the headline or paragraphs of prose): only its standfirst is kept, the
+    /// headline itself is not.
+    pub article_header: Vec<bool>,
 }
 
 impl Stats {
@@ -93,11 +99,11 @@ fn is_heading(tag: &str) -> bool {
     matches!(tag, "h1" | "h2" | "h3" | "h4" | "h5" | "h6")
 }
 
-/// Elements that are page chrome but never hold the main text: removed only when
+/// Elements that are page chrome but rarely hold the main text: removed only when
 /// they are not the wrapper of most of the page (ASP.NET wraps pages in a `<form>`,
-/// some themes the whole body in a `<header>`-classed div).
+/// some themes the whole body in a `<header>`-classed div, a few the story in `<aside>`).
 fn is_wrapper_sensitive_junk(tag: &str) -> bool {
-    matches!(tag, "form" | "header")
+    matches!(tag, "form" | "header" | "aside")
 }
 
 pub fn compute(dom: &Dom) -> Stats {
@@ -119,6 +125,7 @@ pub fn compute(dom: &Dom) -> Stats {
         score: vec![0.0; n],
         prose: vec![0; n],
         longest_link: vec![0; n],
+        article_header: vec![false; n],
     };
 
     // Pass 1: raw text per subtree with only the unconditional removals, to know
@@ -158,16 +165,44 @@ pub fn compute(dom: &Dom) -> Stats {
     let page_text = f64::from(raw[body].max(1));
 
     // Pass 2: boilerplate, top-down.
+    let mut in_story = vec![false; n];
     for i in 0..n {
         let p = dom.nodes[i].parent;
         if p != NO_PARENT && s.junk[p] {
             s.junk[i] = true;
             continue;
         }
-        let Some(el) = dom.element(i) else { continue };
+        if p != NO_PARENT {
+            in_story[i] = in_story[p] || matches!(dom.tag(p), "article" | "main");
+            s.article_header[i] = s.article_header[p];
+        }
+        let Some(el) = dom.element(i) else {
+            // Bare text beside the headline is a byline or a date.
+            if p != NO_PARENT && s.article_header[p] && dom.tag(p) == "header" {
+                s.junk[i] = true;
+            }
+            continue;
+        };
         s.weight[i] = clean::class_weight(el);
         if hard[i] {
             s.junk[i] = true;
+            continue;
+        }
+        if s.article_header[i]
+            && (is_heading(&el.tag)
+                || clean::is_caption_by_class(el)
+                || (!clean::is_inline(&el.tag) && raw[i] < MIN_LEAD_CHARS))
+        {
+            // The headline, kicker, byline, date and lead image's caption around a standfirst.
+            s.junk[i] = true;
+            continue;
+        }
+        if &*el.tag == "header"
+            && in_story[i]
+            && !clean::is_junk_by_class(el)
+            && (holds_headline(dom, i) || raw[i] >= WEAK_JUNK_MAX_PROSE)
+        {
+            s.article_header[i] = true;
             continue;
         }
         let share = f64::from(raw[i]) / page_text;
@@ -258,11 +293,18 @@ pub fn compute(dom: &Dom) -> Stats {
         }
         let Some(el) = dom.element(i) else { continue };
         let tag = &*el.tag;
-        if clean::is_inline(tag) || is_heading(tag) || matches!(tag, "li" | "dt" | "dd" | "a") {
+        if clean::is_inline(tag) || is_heading(tag) || matches!(tag, "dt" | "dd" | "a") {
             continue;
         }
         let len = s.inline_text[i];
-        if len < MIN_PARAGRAPH_CHARS as u32 {
+        // A list item counts when it is a sentence or more, not a menu entry or a label:
+        // some posts are nothing but a list of such items.
+        let min_len = if tag == "li" {
+            MIN_LIST_ITEM_CHARS
+        } else {
+            MIN_PARAGRAPH_CHARS as u32
+        };
+        if len < min_len {
             continue;
         }
         let link_density = f64::from(s.inline_link[i]) / f64::from(len);
@@ -274,7 +316,7 @@ pub fn compute(dom: &Dom) -> Stats {
             * (1.0 - link_density);
         // A container holding its own text (a table cell with <br>-separated
         // paragraphs, a div of bare text) is a candidate itself.
-        if tag != "p" {
+        if !matches!(tag, "p" | "li") {
             s.score[i] += base;
         }
         let mut ancestor = dom.nodes[i].parent;
@@ -300,6 +342,16 @@ pub fn compute(dom: &Dom) -> Stats {
         }
     }
     s
+}
+
+/// Most nodes searched for a headline inside a `<header>`.
+const HEADER_SCAN_NODES: usize = 2_000;
+
+/// Whether a header holds an `<h1>` or `<h2>` (within its first nodes): the header of an
+/// article rather than a page banner.
+fn holds_headline(dom: &Dom, header: usize) -> bool {
+    let end = dom.nodes[header].end.min(header + HEADER_SCAN_NODES);
+    (header + 1..end).any(|j| matches!(dom.tag(j), "h1" | "h2"))
 }
 
 /// Marks teaser lists as boilerplate: three or more sibling blocks of the same kind
@@ -559,10 +611,9 @@ const MIN_LEAD_CHARS: u32 = 60;
 /// layouts put in the header block beside the `<h1>` rather than in the body container.
 fn leads_before(dom: &Dom, s: &Stats, first: usize) -> Vec<usize> {
     let floor = first.saturating_sub(LEAD_LOOKBACK);
-    let Some(h1) = (floor..first)
-        .rev()
-        .find(|&i| dom.tag(i) == "h1" && !dom.contains(i, first) && !s.junk[i])
-    else {
+    let Some(h1) = (floor..first).rev().find(|&i| {
+        dom.tag(i) == "h1" && !dom.contains(i, first) && (!s.junk[i] || s.article_header[i])
+    }) else {
         return Vec::new();
     };
     let mut leads = Vec::new();

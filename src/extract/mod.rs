@@ -316,6 +316,14 @@ fn normalized(s: &str) -> String {
 /// Output clean-up: the title is not repeated as the first line; duplicates and
 /// link-only blocks go.
 fn tidy_blocks(blocks: &mut Vec<Block>, title: Option<&str>) {
+    // Link-only blocks (a category or breadcrumb line above the headline) go first, so
+    // the headline they precede is seen as the first line.
+    blocks.retain(|b| {
+        let len = b.text.chars().count();
+        let link_heavy =
+            len > 0 && b.link_chars * 10 > len * 6 && !matches!(b.kind, BlockKind::TableRow { .. });
+        !link_heavy && !is_notice_line(&b.text) && !clean::is_consent_notice(&b.text)
+    });
     if let Some(title) = title {
         let t = normalized(title);
         while let Some(first) = blocks.first() {
@@ -328,13 +336,11 @@ fn tidy_blocks(blocks: &mut Vec<Block>, title: Option<&str>) {
                 break;
             }
         }
+        // The headline a line or two down, under a kicker or a dateline.
+        if let Some(k) = blocks.iter().take(3).position(|b| normalized(&b.text) == t) {
+            blocks.remove(k);
+        }
     }
-    blocks.retain(|b| {
-        let len = b.text.chars().count();
-        let link_heavy =
-            len > 0 && b.link_chars * 10 > len * 6 && !matches!(b.kind, BlockKind::TableRow { .. });
-        !link_heavy && !is_notice_line(&b.text)
-    });
     blocks.dedup_by(|b, a| a.text == b.text && a.kind == b.kind);
     trim_tail(blocks);
 }
@@ -360,6 +366,15 @@ fn trim_tail(blocks: &mut Vec<Block>) {
         k += 1;
         keep[k - 1]
     });
+    // A furniture label in the last third ("Kontakt:", "Weitere Informationen", "Читайте
+    // также") opens what follows the story: cut there.
+    let tail_start = (blocks.len() * 2 / 3).max(1);
+    if let Some(label) = (tail_start..blocks.len()).find(|&k| {
+        matches!(blocks[k].kind, BlockKind::Paragraph | BlockKind::Heading(_))
+            && clean::is_tail_section_label(&blocks[k].text)
+    }) {
+        blocks.truncate(label);
+    }
     while let Some(last) = blocks.last() {
         let len = last.text.chars().count();
         let text = last.text.trim_end();
@@ -367,7 +382,9 @@ fn trim_tail(blocks: &mut Vec<Block>) {
             && len < 50
             && (text.ends_with(':') || text.split_whitespace().count() < 3)
             && !text.ends_with(['.', '!', '?', '…', '"', '»', '”', ')', '“']);
-        if label && blocks.len() > 1 {
+        let furniture = matches!(last.kind, BlockKind::Paragraph)
+            && (clean::is_credit_line(text) || clean::is_promo_line(text));
+        if (label || furniture) && blocks.len() > 1 {
             blocks.pop();
         } else {
             break;

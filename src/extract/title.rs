@@ -53,8 +53,23 @@ pub(crate) fn choose_title(
         .map(|(_, text)| text.as_str())
         .chain(h1.iter().map(String::as_str))
         .collect();
+    // The site's own suffix, as its `<title>` shows it: what a metadata title may lose when
+    // another source pins the headline.
+    let title_tag_tail = sources
+        .iter()
+        .find(|(source, _)| *source == TitleSource::TitleTag)
+        .and_then(|(_, text)| {
+            let text = normalise_space(text);
+            segments(&text).last().map(|last| comparable(last.text))
+        });
     for (source, raw) in sources {
-        let cleaned = strip_site_affixes(raw, &sites, &hints, *source == TitleSource::TitleTag);
+        let strip = match source {
+            TitleSource::TitleTag => Stripping::TitleTag,
+            TitleSource::Metadata => Stripping::Metadata {
+                title_tag_tail: title_tag_tail.as_deref(),
+            },
+        };
+        let cleaned = strip_site_affixes(raw, &sites, &hints, strip);
         if !is_site_name(&cleaned) {
             return Some(cleaned);
         }
@@ -120,8 +135,26 @@ fn join(segments: &[Segment<'_>]) -> String {
     out.trim().to_owned()
 }
 
+/// How much evidence a title source needs before a segment is cut from it.
+#[derive(Clone, Copy)]
+enum Stripping<'a> {
+    /// `<title>` is written for tabs and search results: cut known site names, what another
+    /// source shows is not part of the headline, and a short trailing segment.
+    TitleTag,
+    /// `og:title` and its kin are chosen by the publisher for sharing: what follows the
+    /// headline there ("| Eleanor Ainge Roy", "- Part Two") is meant to be read, so only
+    /// the site's name is cut — a known site name, or the trailing segment the page's
+    /// `<title>` ends with too (its site suffix, as the template writes it).
+    Metadata { title_tag_tail: Option<&'a str> },
+}
+
 /// Removes the site name (and sections) before or after the headline.
-fn strip_site_affixes(title: &str, sites: &[String], hints: &[&str], generic: bool) -> String {
+fn strip_site_affixes(
+    title: &str,
+    sites: &[String],
+    hints: &[&str],
+    strip: Stripping<'_>,
+) -> String {
     let title = normalise_space(title);
     let parts = segments(&title);
     if parts.len() < 2 || parts.len() > MAX_SEGMENTS {
@@ -132,16 +165,24 @@ fn strip_site_affixes(title: &str, sites: &[String], hints: &[&str], generic: bo
     // an h1 is more often the site's logo than the headline. At most a few segments are cut,
     // which keeps this bounded.
     let cut = AFFIX_SEGMENTS.min(parts.len() - 1);
-    for hint in hints {
-        let hint = comparable(hint);
-        if hint.is_empty() || hint == comparable(&title) {
-            continue;
-        }
-        for end in (parts.len() - cut..parts.len()).rev() {
-            {
-                let candidate = join(&parts[..end]);
-                if comparable(&candidate) == hint && candidate.split_whitespace().count() >= 2 {
-                    return candidate;
+    let pinned_tail_is_site_suffix = match strip {
+        Stripping::TitleTag => true,
+        Stripping::Metadata { title_tag_tail } => parts
+            .last()
+            .is_some_and(|last| title_tag_tail == Some(comparable(last.text).as_str())),
+    };
+    if pinned_tail_is_site_suffix {
+        for hint in hints {
+            let hint = comparable(hint);
+            if hint.is_empty() || hint == comparable(&title) {
+                continue;
+            }
+            for end in (parts.len() - cut..parts.len()).rev() {
+                {
+                    let candidate = join(&parts[..end]);
+                    if comparable(&candidate) == hint && candidate.split_whitespace().count() >= 2 {
+                        return candidate;
+                    }
                 }
             }
         }
@@ -157,7 +198,7 @@ fn strip_site_affixes(title: &str, sites: &[String], hints: &[&str], generic: bo
         start += 1;
         stripped = true;
     }
-    if !stripped && generic && end - start > 1 {
+    if !stripped && matches!(strip, Stripping::TitleTag) && end - start > 1 {
         // "A long headline of several words – My website": a short trailing segment after a
         // much longer headline is a site or section name even when we do not know the site.
         let last_words = parts[end - 1].text.split_whitespace().count();
@@ -262,14 +303,55 @@ mod tests {
             .as_deref(),
             Some("Turnout low in Baku")
         );
+        // A metadata title loses what the h1 lacks only when it is the site's suffix: the
+        // `<title>` ends with it too.
         assert_eq!(
             choose(
-                &[(Metadata, "Getting LEAN with Digital Ad UX | IAB")],
+                &[
+                    (Metadata, "Getting LEAN with Digital Ad UX | IAB"),
+                    (TitleTag, "Getting LEAN with Digital Ad UX | IAB")
+                ],
                 &["Getting LEAN with Digital Ad UX"],
                 &[]
             )
             .as_deref(),
             Some("Getting LEAN with Digital Ad UX")
+        );
+    }
+
+    #[test]
+    fn metadata_title_keeps_what_is_not_the_site_suffix() {
+        // An author or series after the headline in og:title is the publisher's choice.
+        for (og, title_tag) in [
+            (
+                "Whale strandings | Eleanor Ainge Roy",
+                "Whale strandings | Eleanor Ainge Roy | Environment | The Guardian",
+            ),
+            (
+                "ONE HUNDRED TWO: What kind of wordchain? - Super Supportive",
+                "ONE HUNDRED TWO: What kind of wordchain? - Super Supportive | Royal Road",
+            ),
+        ] {
+            let h1 = og.split(['|', '-']).next().unwrap_or(og).trim();
+            assert_eq!(
+                choose(
+                    &[(Metadata, og), (TitleTag, title_tag)],
+                    &[h1],
+                    &["Royal Road", "the Guardian"]
+                )
+                .as_deref(),
+                Some(og)
+            );
+        }
+        // The site's name is cut from og:title all the same.
+        assert_eq!(
+            choose(
+                &[(Metadata, "Neutral fact-checker asks a question - Breitbart")],
+                &[],
+                &["Breitbart"]
+            )
+            .as_deref(),
+            Some("Neutral fact-checker asks a question")
         );
     }
 

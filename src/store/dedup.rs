@@ -35,14 +35,7 @@ pub const MIN_WORDS_FOR_NEAR: usize = 12;
 /// and typography (curly or straight quotes, dashes) differ between a story and its reprint
 /// without making it another text, so they do not count; words, numbers and their order do.
 pub fn normalise_text(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for word in words(text) {
-        if !out.is_empty() {
-            out.push(' ');
-        }
-        out.push_str(&word);
-    }
-    out
+    Normalised::of(text).text
 }
 
 /// SHA-256 of [`normalise_text`]`(text)`.
@@ -50,78 +43,172 @@ pub fn text_sha256(text: &str) -> [u8; 32] {
     Sha256::digest(normalise_text(text).as_bytes()).into()
 }
 
-/// Both hashes of a text, splitting it into words once: `(text_sha256, simhash, words)`.
+/// Both hashes of a text, normalising it once: `(text_sha256, simhash, words)`.
 pub fn fingerprint(text: &str) -> ([u8; 32], Simhash, usize) {
-    let words: Vec<String> = words(text).collect();
-    let mut sha = Sha256::new();
-    for (i, word) in words.iter().enumerate() {
-        if i > 0 {
-            sha.update(b" ");
-        }
-        sha.update(word.as_bytes());
-    }
-    (sha.finalize().into(), simhash_of_words(&words), words.len())
-}
-
-/// Lower-cased words: maximal runs of letters and digits.
-fn words(text: &str) -> impl Iterator<Item = String> + '_ {
-    text.split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .map(str::to_lowercase)
-}
-
-/// FNV-1a, then a SplitMix64 finaliser so that similar shingles spread over all 64 bits.
-/// Hand-written so the hash never changes under us: simhashes are stored.
-fn hash_shingle(words: &[String]) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for (i, word) in words.iter().enumerate() {
-        if i > 0 {
-            h ^= 0x20;
-            h = h.wrapping_mul(0x0000_0100_0000_01b3);
-        }
-        for &b in word.as_bytes() {
-            h ^= u64::from(b);
-            h = h.wrapping_mul(0x0000_0100_0000_01b3);
-        }
-    }
-    h = (h ^ (h >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-    h = (h ^ (h >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-    h ^ (h >> 31)
+    let normalised = Normalised::of(text);
+    (
+        Sha256::digest(normalised.text.as_bytes()).into(),
+        normalised.simhash(),
+        normalised.starts.len(),
+    )
 }
 
 /// Simhash of the text's word 3-shingles, and the number of words it saw.
 pub fn simhash(text: &str) -> (Simhash, usize) {
-    let words: Vec<String> = words(text).collect();
-    (simhash_of_words(&words), words.len())
+    let normalised = Normalised::of(text);
+    (normalised.simhash(), normalised.starts.len())
 }
 
-fn simhash_of_words(words: &[String]) -> Simhash {
-    let mut weights = [0i64; 64];
-    let mut add = |h: u64| {
-        for (bit, weight) in weights.iter_mut().enumerate() {
-            if h >> bit & 1 == 1 {
-                *weight += 1;
+/// A text as [`normalise_text`] defines it, with where each word starts.
+///
+/// One buffer instead of a `String` per word: fingerprinting runs on every upsert, and the
+/// per-word allocations were most of its cost. A shingle is then a plain slice of the
+/// buffer (its words and the single spaces between them).
+struct Normalised {
+    text: String,
+    starts: Vec<usize>,
+}
+
+impl Normalised {
+    /// Words are maximal runs of letters and digits, lower-cased exactly as
+    /// `str::to_lowercase` does (including its word-final sigma rule).
+    fn of(text: &str) -> Normalised {
+        let mut out = Normalised {
+            text: String::with_capacity(text.len()),
+            starts: Vec::new(),
+        };
+        for word in text.split(|c: char| !c.is_alphanumeric()) {
+            if word.is_empty() {
+                continue;
+            }
+            if !out.text.is_empty() {
+                out.text.push(' ');
+            }
+            out.starts.push(out.text.len());
+            if word.is_ascii() {
+                out.text
+                    .extend(word.bytes().map(|b| char::from(b.to_ascii_lowercase())));
+            } else if word.contains('Σ') {
+                // Only capital sigma lower-cases by context; leave it to the standard library.
+                out.text.push_str(&word.to_lowercase());
             } else {
-                *weight -= 1;
+                out.text.extend(word.chars().flat_map(char::to_lowercase));
             }
         }
-    };
-    if words.len() < SHINGLE_WORDS {
-        if !words.is_empty() {
-            add(hash_shingle(words));
+        out
+    }
+
+    /// The bytes of words `first..end` with the spaces between them.
+    fn span(&self, first: usize, end: usize) -> &[u8] {
+        let from = self.starts[first];
+        let to = self
+            .starts
+            .get(end)
+            .map_or(self.text.len(), |&next| next - 1);
+        &self.text.as_bytes()[from..to]
+    }
+
+    fn simhash(&self) -> Simhash {
+        let words = self.starts.len();
+        let mut ones = BitCounts::new();
+        if words < SHINGLE_WORDS {
+            if words > 0 {
+                ones.add(hash_shingle(self.span(0, words)));
+            }
+        } else {
+            for first in 0..=words - SHINGLE_WORDS {
+                ones.add(hash_shingle(self.span(first, first + SHINGLE_WORDS)));
+            }
         }
-    } else {
-        for shingle in words.windows(SHINGLE_WORDS) {
-            add(hash_shingle(shingle));
+        ones.majority()
+    }
+}
+
+/// How often each of the 64 bits was set over the shingle hashes added: the simhash has a
+/// bit set where more than half of them did (the weight +1 per set bit, -1 per clear bit
+/// of the textbook formulation, summed, is positive).
+///
+/// Counting 64 bits one by one was the most expensive part of fingerprinting; here each
+/// byte of a hash is spread by a table into eight one-byte counters packed in a `u64`, so
+/// one addition counts eight bits. The byte counters are moved into `u32`s before they
+/// can overflow.
+struct BitCounts {
+    lanes: [u64; 8],
+    in_lanes: u32,
+    counts: [u64; 64],
+    added: u64,
+}
+
+/// `SPREAD[b]` has byte `j` set to bit `j` of `b`.
+const SPREAD: [u64; 256] = {
+    let mut table = [0u64; 256];
+    let mut b = 0;
+    while b < 256 {
+        let mut j = 0;
+        while j < 8 {
+            table[b] |= ((b as u64 >> j) & 1) << (8 * j);
+            j += 1;
+        }
+        b += 1;
+    }
+    table
+};
+
+impl BitCounts {
+    fn new() -> BitCounts {
+        BitCounts {
+            lanes: [0; 8],
+            in_lanes: 0,
+            counts: [0; 64],
+            added: 0,
         }
     }
-    let mut hash = 0u64;
-    for (bit, weight) in weights.iter().enumerate() {
-        if *weight > 0 {
-            hash |= 1 << bit;
+
+    fn add(&mut self, hash: u64) {
+        for (i, lane) in self.lanes.iter_mut().enumerate() {
+            *lane += SPREAD[(hash >> (8 * i)) as u8 as usize];
+        }
+        self.added += 1;
+        self.in_lanes += 1;
+        if self.in_lanes == u32::from(u8::MAX) {
+            self.drain();
         }
     }
-    Simhash(hash)
+
+    fn drain(&mut self) {
+        for (i, lane) in self.lanes.iter_mut().enumerate() {
+            for j in 0..8 {
+                self.counts[8 * i + j] += u64::from((*lane >> (8 * j)) as u8);
+            }
+            *lane = 0;
+        }
+        self.in_lanes = 0;
+    }
+
+    fn majority(mut self) -> Simhash {
+        self.drain();
+        let mut hash = 0u64;
+        for (bit, &count) in self.counts.iter().enumerate() {
+            if count.saturating_mul(2) > self.added {
+                hash |= 1 << bit;
+            }
+        }
+        Simhash(hash)
+    }
+}
+
+/// FNV-1a over a shingle's bytes (words joined by single spaces), then a SplitMix64
+/// finaliser so that similar shingles spread over all 64 bits. Hand-written so the hash
+/// never changes under us: simhashes are stored.
+fn hash_shingle(bytes: &[u8]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for &b in bytes {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    h = (h ^ (h >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    h = (h ^ (h >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    h ^ (h >> 31)
 }
 
 /// In-memory index of the simhashes of original (non-duplicate) articles.
@@ -226,16 +313,29 @@ impl NearIndex {
 
     /// The closest indexed original within the distance, other than `exclude`.
     pub fn nearest(&self, hash: Simhash, exclude: ArticleId) -> Option<(ArticleId, u32)> {
-        let mut best: Option<(u32, i64, ArticleId)> = None;
+        self.nearest_where(hash, |id| id != exclude)
+            .map(|m| (m.id, m.distance))
+    }
+
+    /// The best match within the distance among the originals `keep` accepts: the closest,
+    /// then the earliest seen, then the lowest id (so that the choice never depends on
+    /// insertion order, and matches from two indexes compare with `min`).
+    pub fn nearest_where(
+        &self,
+        hash: Simhash,
+        keep: impl Fn(ArticleId) -> bool,
+    ) -> Option<NearMatch> {
+        let mut best: Option<NearMatch> = None;
         let mut consider = |entry: &Entry| {
-            if entry.id == exclude {
-                return;
-            }
             let distance = (entry.hash ^ hash.0).count_ones();
-            if distance > self.max_distance {
+            if distance > self.max_distance || !keep(entry.id) {
                 return;
             }
-            let candidate = (distance, entry.rank, entry.id);
+            let candidate = NearMatch {
+                distance,
+                rank: entry.rank,
+                id: entry.id,
+            };
             if best.is_none_or(|b| candidate < b) {
                 best = Some(candidate);
             }
@@ -253,8 +353,17 @@ impl NearIndex {
                 }
             }
         }
-        best.map(|(distance, _, id)| (id, distance))
+        best
     }
+}
+
+/// A near-duplicate candidate; ordered best first (field order matters for `Ord`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct NearMatch {
+    pub distance: u32,
+    /// First sighting, µs since the epoch: the earlier original wins a tie.
+    pub rank: i64,
+    pub id: ArticleId,
 }
 
 #[cfg(test)]
@@ -332,10 +441,105 @@ mod tests {
         assert_eq!(a, b);
         // Stored hashes must never change between builds.
         assert_eq!(simhash("").0, Simhash(0));
-        assert_eq!(
-            hash_shingle(&["a".to_string(), "b".to_string()]),
-            hash_shingle(&["a".to_string(), "b".to_string()])
-        );
+        assert_eq!(hash_shingle(b"a b"), hash_shingle(b"a b"));
+    }
+
+    /// The word-per-`String` implementation the stored hashes were first computed with.
+    mod reference {
+        use super::super::*;
+
+        fn words(text: &str) -> Vec<String> {
+            text.split(|c: char| !c.is_alphanumeric())
+                .filter(|w| !w.is_empty())
+                .map(str::to_lowercase)
+                .collect()
+        }
+
+        fn hash_words(words: &[String]) -> u64 {
+            let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+            for (i, word) in words.iter().enumerate() {
+                if i > 0 {
+                    h ^= 0x20;
+                    h = h.wrapping_mul(0x0000_0100_0000_01b3);
+                }
+                for &b in word.as_bytes() {
+                    h ^= u64::from(b);
+                    h = h.wrapping_mul(0x0000_0100_0000_01b3);
+                }
+            }
+            h = (h ^ (h >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+            h = (h ^ (h >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+            h ^ (h >> 31)
+        }
+
+        pub fn simhash(text: &str) -> Simhash {
+            let words = words(text);
+            let mut weights = [0i64; 64];
+            let mut add = |h: u64| {
+                for (bit, weight) in weights.iter_mut().enumerate() {
+                    if h >> bit & 1 == 1 {
+                        *weight += 1;
+                    } else {
+                        *weight -= 1;
+                    }
+                }
+            };
+            if words.len() < SHINGLE_WORDS {
+                if !words.is_empty() {
+                    add(hash_words(&words));
+                }
+            } else {
+                for shingle in words.windows(SHINGLE_WORDS) {
+                    add(hash_words(shingle));
+                }
+            }
+            let mut hash = 0u64;
+            for (bit, weight) in weights.iter().enumerate() {
+                if *weight > 0 {
+                    hash |= 1 << bit;
+                }
+            }
+            Simhash(hash)
+        }
+
+        pub fn normalise_text(text: &str) -> String {
+            words(text).join(" ")
+        }
+    }
+
+    #[test]
+    fn hashes_equal_the_original_implementation() {
+        let texts = [
+            String::new(),
+            "one".into(),
+            "One, two!".into(),
+            "  leading and trailing  ".into(),
+            STORY.into(),
+            STORY.repeat(5),
+            "Выборы в Баку: наблюдатели ОБСЕ сообщили о НАРУШЕНИЯХ на 12 участках.".into(),
+            "Azərbaycan İnsan Hüquqları Mərkəzi ŞƏHƏR seçkiləri haqqında hesabat yayıb.".into(),
+            "ΟΔΟΣ ΣΟΦΟΚΛΕΟΥΣ: ο Σωκράτης ΈΦΥΓΕ. ΣΣ Σ".into(),
+            "ǅemal ǈubljana ﬁnal ß ẞ İstanbul K ΐ".into(),
+            "a—b–c «d» \"e\" 1,000.5 x2 ① ²".into(),
+        ];
+        for text in &texts {
+            assert_eq!(
+                normalise_text(text),
+                reference::normalise_text(text),
+                "{text:?}"
+            );
+            assert_eq!(simhash(text).0, reference::simhash(text), "{text:?}");
+            let (sha, sim, words) = fingerprint(text);
+            assert_eq!(sha, text_sha256(text));
+            assert_eq!(sim, reference::simhash(text));
+            assert_eq!(
+                words,
+                reference::normalise_text(text)
+                    .split(' ')
+                    .filter(|w| !w.is_empty())
+                    .count()
+            );
+        }
     }
 
     #[test]

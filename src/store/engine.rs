@@ -8,6 +8,7 @@
 //! The operations themselves live next to what they operate on: `records.rs` (articles
 //! and pages), `queue.rs`, `frontier.rs`.
 
+use std::collections::HashMap;
 use std::sync::{Mutex, MutexGuard};
 
 use chrono::{DateTime, Utc};
@@ -49,16 +50,21 @@ pub(crate) struct State {
     pub near: NearIndex,
 }
 
-/// Writes of one operation, applied atomically by [`KvStore::commit`].
+/// Writes of one operation (or of a whole [`Store::put_articles`] batch), applied
+/// atomically by [`KvStore::commit`].
+///
+/// Until then nothing outside the transaction changes: reads of the operation go through
+/// its writes first ([`KvStore::get`], [`KvStore::read_record`]) and near-duplicate
+/// lookups through its pending index changes ([`KvStore::nearest_original`]), so the
+/// 500th article of a batch sees the first 499 exactly as if each had been committed.
 pub(crate) struct Txn {
     pub batch: WriteBatch,
     pub counters: CountersV1,
-    near: Vec<NearOp>,
-}
-
-enum NearOp {
-    Insert(Simhash, ArticleId, i64),
-    Remove(ArticleId),
+    /// Near-index changes by article: `Some` = (re)indexed with this hash and rank,
+    /// `None` = removed. Applied to [`State::near`] on commit.
+    near_changes: HashMap<ArticleId, Option<(Simhash, i64)>>,
+    /// The originals indexed by this transaction, searchable before the commit.
+    near_pending: NearIndex,
 }
 
 impl Txn {
@@ -66,14 +72,17 @@ impl Txn {
         Txn {
             batch: WriteBatch::default(),
             counters: state.counters,
-            near: Vec::new(),
+            near_changes: HashMap::new(),
+            near_pending: NearIndex::new(state.near.max_distance()),
         }
     }
     pub fn near_insert(&mut self, hash: Simhash, id: ArticleId, rank: i64) {
-        self.near.push(NearOp::Insert(hash, id, rank));
+        self.near_changes.insert(id, Some((hash, rank)));
+        self.near_pending.insert(hash, id, rank);
     }
     pub fn near_remove(&mut self, id: ArticleId) {
-        self.near.push(NearOp::Remove(id));
+        self.near_changes.insert(id, None);
+        self.near_pending.remove(id);
     }
 }
 
@@ -164,17 +173,46 @@ impl<K: Kv> KvStore<K> {
         }
         self.kv.apply(txn.batch)?;
         state.counters = txn.counters;
-        for op in txn.near {
-            match op {
-                NearOp::Insert(hash, id, rank) => state.near.insert(hash, id, rank),
-                NearOp::Remove(id) => state.near.remove(id),
+        for (id, change) in txn.near_changes {
+            match change {
+                Some((hash, rank)) => state.near.insert(hash, id, rank),
+                None => state.near.remove(id),
             }
         }
         Ok(())
     }
 
-    pub(crate) fn read_record(&self, id: ArticleId) -> Result<Option<StoredRecord>> {
-        let Some(seq) = self.kv.get(&keys::article_id(id))? else {
+    /// Reads `key` as `txn` would leave it: its own writes first, then the database.
+    pub(crate) fn get(&self, txn: Option<&Txn>, key: &[u8]) -> Result<Option<Vec<u8>>> {
+        match txn.and_then(|t| t.batch.get(key)) {
+            Some(pending) => Ok(pending.map(<[u8]>::to_vec)),
+            None => self.kv.get(key),
+        }
+    }
+
+    /// The closest original within the near-duplicate distance of `hash`, other than
+    /// `exclude`, as the index will be once `txn` is committed.
+    pub(crate) fn nearest_original(
+        &self,
+        state: &State,
+        txn: &Txn,
+        hash: Simhash,
+        exclude: ArticleId,
+    ) -> Option<ArticleId> {
+        let committed = state.near.nearest_where(hash, |id| {
+            id != exclude && !txn.near_changes.contains_key(&id)
+        });
+        let pending = txn.near_pending.nearest_where(hash, |id| id != exclude);
+        committed.into_iter().chain(pending).min().map(|m| m.id)
+    }
+
+    /// The stored record of `id`, as `txn` (if any) would leave it.
+    pub(crate) fn read_record(
+        &self,
+        txn: Option<&Txn>,
+        id: ArticleId,
+    ) -> Result<Option<StoredRecord>> {
+        let Some(seq) = self.get(txn, &keys::article_id(id))? else {
             return Ok(None);
         };
         let seq = keys::u64_at(&seq, 0).ok_or_else(|| StoreError::Corrupt {
@@ -183,8 +221,7 @@ impl<K: Kv> KvStore<K> {
             detail: format!("{} bytes instead of 8", seq.len()),
         })?;
         let key = keys::article(seq);
-        self.kv
-            .get(&key)?
+        self.get(txn, &key)?
             .map(|bytes| codec::decode_record(&bytes, &key))
             .transpose()
     }
@@ -232,9 +269,13 @@ impl<K: Kv> Store for KvStore<K> {
         self.not_modified(url, seen_at)
     }
     fn put_article(&self, article: NewArticle) -> Result<PutOutcome> {
+        super::records::validate(&article)?;
         let outcome = {
             let mut state = self.lock();
-            self.upsert(&mut state, article)?
+            let mut txn = Txn::new(&state);
+            let outcome = self.upsert(&state, &mut txn, article)?;
+            self.commit(&mut state, txn)?;
+            outcome
         };
         // Flushed outside the lock so concurrent writers share one fsync (group commit).
         self.kv.flush()?;
@@ -245,18 +286,22 @@ impl<K: Kv> Store for KvStore<K> {
         for article in &batch {
             super::records::validate(article)?;
         }
+        // One transaction for the whole batch: one atomic write (each sled batch costs a
+        // synchronous log write of its own, whatever its size) and one flush.
         let mut outcomes = Vec::with_capacity(batch.len());
         {
             let mut state = self.lock();
+            let mut txn = Txn::new(&state);
             for article in batch {
-                outcomes.push(self.upsert(&mut state, article)?);
+                outcomes.push(self.upsert(&state, &mut txn, article)?);
             }
+            self.commit(&mut state, txn)?;
         }
         self.kv.flush()?;
         Ok(outcomes)
     }
     fn get_article(&self, id: ArticleId) -> Result<Option<ArticleRecord>> {
-        Ok(self.read_record(id)?.map(|s| s.record))
+        Ok(self.read_record(None, id)?.map(|s| s.record))
     }
     fn articles_since(
         &self,

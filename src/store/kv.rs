@@ -11,21 +11,36 @@ use std::sync::RwLock;
 
 use super::error::Result;
 
-/// One atomic group of writes: `None` removes the key.
+/// One atomic group of writes, keyed so that a later write of a key replaces an earlier
+/// one. While an operation (or a whole batch of upserts) builds it, it is also the overlay
+/// its reads go through first ([`WriteBatch::get`]), so later steps see earlier ones.
 #[derive(Debug, Default)]
 pub struct WriteBatch {
-    pub writes: Vec<(Vec<u8>, Option<Vec<u8>>)>,
+    writes: BTreeMap<Vec<u8>, Option<Vec<u8>>>,
 }
 
 impl WriteBatch {
     pub fn put(&mut self, key: Vec<u8>, value: Vec<u8>) {
-        self.writes.push((key, Some(value)));
+        self.writes.insert(key, Some(value));
     }
+    /// Removes `key`: `None` is the removal marker.
     pub fn remove(&mut self, key: Vec<u8>) {
-        self.writes.push((key, None));
+        self.writes.insert(key, None);
+    }
+    /// What this batch does to `key`: `None` when it does not touch it, `Some(None)` when it
+    /// removes it, `Some(Some(value))` when it writes it.
+    pub fn get(&self, key: &[u8]) -> Option<Option<&[u8]>> {
+        self.writes.get(key).map(Option::as_deref)
     }
     pub fn is_empty(&self) -> bool {
         self.writes.is_empty()
+    }
+    pub fn len(&self) -> usize {
+        self.writes.len()
+    }
+    /// The writes in key order; `None` removes the key.
+    pub fn into_writes(self) -> impl Iterator<Item = (Vec<u8>, Option<Vec<u8>>)> {
+        self.writes.into_iter()
     }
 }
 
@@ -80,7 +95,7 @@ impl Kv for MemoryKv {
 
     fn apply(&self, batch: WriteBatch) -> Result<()> {
         let mut map = self.map.write().unwrap_or_else(|p| p.into_inner());
-        for (key, value) in batch.writes {
+        for (key, value) in batch.into_writes() {
             match value {
                 Some(v) => map.insert(key, v),
                 None => map.remove(&key),

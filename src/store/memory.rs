@@ -152,6 +152,61 @@ mod tests {
     }
 
     #[test]
+    fn a_batch_sees_its_own_earlier_articles() {
+        let store = MemoryStore::new(StoreOptions {
+            near_duplicate_distance: 8,
+            ..StoreOptions::default()
+        })
+        .expect("opens");
+        let original = article("https://a.example/1", "a", TEXT, at(0));
+        let (a, _) = crate::store::dedup::simhash(TEXT);
+        let (b, _) = crate::store::dedup::simhash(&format!("{TEXT} (Reuters)"));
+        assert!(
+            a.distance(b) <= 8,
+            "the near reprint is near: {}",
+            a.distance(b)
+        );
+        // Exact reprint, near reprint, and the original recrawled with changed text, all in
+        // the batch that stores the original.
+        let exact = article("https://b.example/1", "b", &format!("{TEXT}\n"), at(1));
+        let near = article(
+            "https://c.example/1",
+            "c",
+            &format!("{TEXT} (Reuters)"),
+            at(2),
+        );
+        let mut changed = original.clone();
+        changed.article.text = format!("{TEXT} The tender was announced on Friday.");
+        changed.provenance.fetched_at = at(3);
+        let outcomes = store
+            .put_articles(vec![original, exact, near, changed])
+            .expect("batch");
+        let id = outcomes[0].id();
+        assert_eq!(outcomes[0], PutOutcome::New { id });
+        assert!(
+            matches!(outcomes[1], PutOutcome::Duplicate { of, .. } if of == id),
+            "{outcomes:?}"
+        );
+        assert!(
+            matches!(outcomes[2], PutOutcome::Duplicate { of, .. } if of == id),
+            "{outcomes:?}"
+        );
+        assert_eq!(outcomes[3], PutOutcome::Updated { id, version: 2 });
+        let rec = store.get_article(id).expect("get").expect("present");
+        assert_eq!(rec.version, 2);
+        assert_eq!(rec.also_seen_at.len(), 2, "{:?}", rec.also_seen_at);
+        assert_eq!(rec.previous_versions.len(), 1);
+        let stats = store.stats(at(10)).expect("stats");
+        assert_eq!((stats.articles, stats.pending, stats.duplicates), (3, 1, 2));
+        // The batch's index changes were committed: a later single put finds the original.
+        let later = article("https://d.example/1", "d", &rec.article.text, at(20));
+        assert!(matches!(
+            store.put_article(later).expect("put"),
+            PutOutcome::Duplicate { of, .. } if of == id
+        ));
+    }
+
+    #[test]
     fn input_that_is_not_an_article_is_refused_and_nothing_is_stored() {
         let store = MemoryStore::new(StoreOptions::default()).expect("opens");
         let empty = article("https://a.example/1", "a", " \n\n ", at(0));

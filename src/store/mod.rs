@@ -118,9 +118,10 @@ pub trait Store: Send + Sync {
     /// Stores an article and returns what happened. Durable when it returns: the article
     /// survives a crash or power loss from then on.
     fn put_article(&self, article: NewArticle) -> Result<PutOutcome>;
-    /// [`Store::put_article`] for many articles with one flush: the batch is durable when
-    /// it returns. Invalid input fails the batch before anything is written; each article
-    /// is applied atomically, so a crash (or a storage error) mid-batch keeps a prefix.
+    /// [`Store::put_article`] for many articles, in order, with one flush: the batch is
+    /// durable when it returns. The batch is one atomic write: invalid input, a storage
+    /// error or a crash stores all of it or none of it. Later articles see earlier ones
+    /// (a reprint in the same batch is a duplicate of its original).
     fn put_articles(&self, batch: Vec<NewArticle>) -> Result<Vec<PutOutcome>>;
     fn get_article(&self, id: ArticleId) -> Result<Option<ArticleRecord>>;
     /// Records with `seq > after_seq`, in store order, optionally of one source, at most

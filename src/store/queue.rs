@@ -89,7 +89,7 @@ impl<K: Kv> KvStore<K> {
     /// Queues `stored` for delivery unless an entry of it is already waiting.
     pub(crate) fn enqueue(&self, txn: &mut Txn, stored: &mut StoredRecord) -> Result<()> {
         if let Some(q) = stored.queued {
-            if self.kv.get(&keys::queue(q))?.is_some() {
+            if self.get(Some(txn), &keys::queue(q))?.is_some() {
                 return Ok(());
             }
         }
@@ -137,9 +137,9 @@ impl<K: Kv> KvStore<K> {
                 // If the article changed meanwhile and already waits under a newer entry,
                 // one delivery of the latest version is enough.
                 let id = ArticleId::from_bytes(lease.article);
-                let newer_waiting = match self.read_record(id)? {
+                let newer_waiting = match self.read_record(Some(&txn), id)? {
                     Some(stored) => match stored.queued {
-                        Some(q) if q != qseq => self.kv.get(&keys::queue(q))?.is_some(),
+                        Some(q) if q != qseq => self.get(Some(&txn), &keys::queue(q))?.is_some(),
                         _ => false,
                     },
                     None => true,
@@ -189,7 +189,8 @@ impl<K: Kv> KvStore<K> {
         for (qseq, item) in waiting {
             txn.batch.remove(keys::queue(qseq));
             txn.counters.pending = txn.counters.pending.saturating_sub(1);
-            let Some(stored) = self.read_record(ArticleId::from_bytes(item.article))? else {
+            let Some(stored) = self.read_record(Some(&txn), ArticleId::from_bytes(item.article))?
+            else {
                 continue;
             };
             let nonce = rand::random::<u64>();

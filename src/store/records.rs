@@ -35,9 +35,14 @@ impl TextHashes {
 }
 
 impl<K: Kv> KvStore<K> {
-    /// Inserts or updates one article; the caller flushes.
-    pub(crate) fn upsert(&self, state: &mut State, new: NewArticle) -> Result<PutOutcome> {
-        validate(&new)?;
+    /// Inserts or updates one article within `txn` (validated by the caller); the caller
+    /// commits and flushes.
+    pub(crate) fn upsert(
+        &self,
+        state: &State,
+        txn: &mut Txn,
+        new: NewArticle,
+    ) -> Result<PutOutcome> {
         let NewArticle {
             provenance,
             article,
@@ -45,7 +50,6 @@ impl<K: Kv> KvStore<K> {
         } = new;
         let id = ArticleId::derive(article.canonical_url.as_deref(), &provenance.final_url);
         let hashes = TextHashes::of(&article.text);
-        let mut txn = Txn::new(state);
         let fetched_at = provenance.fetched_at;
         let page_urls = [provenance.url.clone(), provenance.final_url.clone()];
         let validators = Validators {
@@ -53,7 +57,7 @@ impl<K: Kv> KvStore<K> {
             last_modified: provenance.last_modified.clone(),
         };
 
-        let outcome = match self.read_record(id)? {
+        let outcome = match self.read_record(Some(txn), id)? {
             Some(mut stored) if stored.record.text_sha256 == hashes.sha256_hex => {
                 let r = &mut stored.record;
                 r.last_seen = r.last_seen.max(fetched_at);
@@ -63,18 +67,18 @@ impl<K: Kv> KvStore<K> {
                 if !same_place {
                     note_sighting(r, id, &provenance.final_url, &provenance.source, fetched_at);
                 }
-                self.write_record(&mut txn, &stored)?;
+                self.write_record(txn, &stored)?;
                 PutOutcome::Unchanged { id }
             }
             Some(mut stored) => {
-                self.unindex(&mut txn, &stored);
+                self.unindex(txn, &stored)?;
                 push_previous(&mut stored.record);
                 let r = &mut stored.record;
                 r.version = r.version.saturating_add(1);
                 r.last_seen = r.last_seen.max(fetched_at);
                 r.provenance = provenance;
                 r.article = article;
-                self.replace_text(state, &mut txn, stored, &hashes)?
+                self.replace_text(state, txn, stored, &hashes)?
             }
             None => {
                 let stored = StoredRecord {
@@ -95,7 +99,7 @@ impl<K: Kv> KvStore<K> {
                     queued: None,
                 };
                 txn.counters.articles += 1;
-                match self.replace_text(state, &mut txn, stored, &hashes)? {
+                match self.replace_text(state, txn, stored, &hashes)? {
                     PutOutcome::Updated { id, .. } => PutOutcome::New { id },
                     other => other,
                 }
@@ -120,7 +124,6 @@ impl<K: Kv> KvStore<K> {
         ) {
             txn.batch.put(keys::raw(id), codec::encode_raw(&raw)?);
         }
-        self.commit(state, txn)?;
         Ok(outcome)
     }
 
@@ -132,13 +135,13 @@ impl<K: Kv> KvStore<K> {
         article: Article,
         extractor_version: &str,
     ) -> Result<Option<PutOutcome>> {
-        let Some(mut stored) = self.read_record(id)? else {
+        let Some(mut stored) = self.read_record(None, id)? else {
             return Ok(None);
         };
         let mut txn = Txn::new(state);
         let hashes = TextHashes::of(&article.text);
         let outcome = if hashes.sha256_hex != stored.record.text_sha256 {
-            self.unindex(&mut txn, &stored);
+            self.unindex(&mut txn, &stored)?;
             push_previous(&mut stored.record);
             let r = &mut stored.record;
             r.version = r.version.saturating_add(1);
@@ -184,7 +187,7 @@ impl<K: Kv> KvStore<K> {
         stored.record.text_sha256 = hashes.sha256_hex.clone();
         stored.record.simhash = hashes.simhash;
 
-        let original = self.find_original(state, id, hashes)?;
+        let original = self.find_original(state, txn, id, hashes)?;
         let outcome = match original {
             Some(mut orig) => {
                 stored.record.duplicate_of = Some(orig.record.id);
@@ -234,12 +237,13 @@ impl<K: Kv> KvStore<K> {
     fn find_original(
         &self,
         state: &State,
+        txn: &Txn,
         id: ArticleId,
         hashes: &TextHashes,
     ) -> Result<Option<StoredRecord>> {
-        if let Some(bytes) = self.kv.get(&keys::text_hash(&hashes.sha256))? {
+        if let Some(bytes) = self.get(Some(txn), &keys::text_hash(&hashes.sha256))? {
             if let Some(orig) = keys::id_at(&bytes, 0).filter(|o| *o != id) {
-                if let Some(stored) = self.read_record(orig)? {
+                if let Some(stored) = self.read_record(Some(txn), orig)? {
                     if stored.record.duplicate_of.is_none() {
                         return Ok(Some(stored));
                     }
@@ -247,8 +251,8 @@ impl<K: Kv> KvStore<K> {
             }
         }
         if hashes.words >= dedup::MIN_WORDS_FOR_NEAR {
-            if let Some((orig, _distance)) = state.near.nearest(hashes.simhash, id) {
-                if let Some(stored) = self.read_record(orig)? {
+            if let Some(orig) = self.nearest_original(state, txn, hashes.simhash, id) {
+                if let Some(stored) = self.read_record(Some(txn), orig)? {
                     return Ok(Some(stored));
                 }
             }
@@ -257,15 +261,15 @@ impl<K: Kv> KvStore<K> {
     }
 
     /// Removes an original's text from the dedup indexes before its text changes.
-    fn unindex(&self, txn: &mut Txn, stored: &StoredRecord) {
+    fn unindex(&self, txn: &mut Txn, stored: &StoredRecord) -> Result<()> {
         let r = &stored.record;
         if r.duplicate_of.is_some() {
-            return;
+            return Ok(());
         }
         let mut sha = [0u8; 32];
         if hex::decode_to_slice(&r.text_sha256, &mut sha).is_ok() {
             // Only if it still points here: another original may own an equal text.
-            if let Ok(Some(owner)) = self.kv.get(&keys::text_hash(&sha)) {
+            if let Some(owner) = self.get(Some(txn), &keys::text_hash(&sha))? {
                 if keys::id_at(&owner, 0) == Some(r.id) {
                     txn.batch.remove(keys::text_hash(&sha));
                 }
@@ -273,6 +277,7 @@ impl<K: Kv> KvStore<K> {
         }
         txn.batch.remove(keys::simhash(r.simhash.0, r.id));
         txn.near_remove(r.id);
+        Ok(())
     }
 
     /// Moves a record to the end of store order (new or changed).
@@ -297,7 +302,7 @@ impl<K: Kv> KvStore<K> {
         let Some(id) = page.article.map(ArticleId::from_bytes) else {
             return Ok(None);
         };
-        let Some(mut stored) = self.read_record(id)? else {
+        let Some(mut stored) = self.read_record(None, id)? else {
             return Ok(None);
         };
         if seen_at > stored.record.last_seen {

@@ -128,7 +128,7 @@ impl Kv for SledKv {
 
     fn apply(&self, batch: WriteBatch) -> Result<()> {
         let mut sled_batch = sled::Batch::default();
-        for (key, value) in batch.writes {
+        for (key, value) in batch.into_writes() {
             match value {
                 Some(v) => sled_batch.insert(key, v),
                 None => sled_batch.remove(key),
