@@ -841,6 +841,95 @@ pub fn is_promo_line(text: &str) -> bool {
     PROMO_PHRASES.iter().any(|p| lower.contains(p))
 }
 
+/// Phrases of an editor's note about where a story first ran or who wrote it.
+const END_NOTE_PHRASES: &[&str] = &[
+    "originally published",
+    "first published",
+    "originally appeared",
+    "first appeared",
+    "was published in",
+    "republished",
+    "is reprinted",
+    "erschien zuerst",
+    "erschien ursprünglich",
+    "zuerst erschienen",
+    "publié initialement",
+    "publicado originalmente",
+    "publicado originalmente",
+    "opublikowany pierwotnie",
+    "впервые опубликован",
+];
+
+/// Social networks: an emphasised one-liner naming one points the reader away from the
+/// story. Only short lines count; a longer closing question to readers that mentions one
+/// is often part of the story.
+const SOCIAL_NETWORKS: &[&str] = &[
+    "youtube",
+    "twitter",
+    "facebook",
+    "instagram",
+    "telegram",
+    "tiktok",
+    "whatsapp",
+    "linkedin",
+];
+
+/// Longest emphasised line that a social-network name alone marks as a note.
+const SOCIAL_LINE_MAX_CHARS: usize = 150;
+
+/// Verbs that join an author's name to what the author does ("Jane Doe is a reporter
+/// at …", "Max Muster ist Redakteur …").
+const BIO_COPULAS: &[&str] = &[
+    "is",
+    "was",
+    "ist",
+    "war",
+    "est",
+    "es",
+    "jest",
+    "является",
+    "—",
+    "-",
+    "–",
+];
+
+/// A note that closes a page rather than the story, judged on a block the page set
+/// entirely in italics or bold: where the story first appeared, an author bio
+/// ("Jane Doe is a reporter at …"), a pointer to social media, or an address to write to.
+/// The caller decides that the block is emphasised and sits after the story.
+pub fn is_end_note(text: &str) -> bool {
+    let length = text.chars().count();
+    if length == 0 || length > 600 {
+        return false;
+    }
+    let lower = text.to_lowercase();
+    if END_NOTE_PHRASES.iter().any(|p| lower.contains(p))
+        || has_email(text)
+        || (length <= SOCIAL_LINE_MAX_CHARS && SOCIAL_NETWORKS.iter().any(|p| lower.contains(p)))
+    {
+        return true;
+    }
+    // A bio: a capitalised name of two to four words, then a copula.
+    let words: Vec<&str> = text.split_whitespace().take(6).collect();
+    (2..=4).any(|n| {
+        words.len() > n
+            && words[..n]
+                .iter()
+                .all(|w| w.chars().next().is_some_and(char::is_uppercase))
+            && BIO_COPULAS.contains(&words[n].to_lowercase().as_str())
+    })
+}
+
+/// Whether the text holds something shaped like an e-mail address.
+fn has_email(text: &str) -> bool {
+    text.split_whitespace().any(|word| {
+        let word = word.trim_matches(|c: char| !c.is_alphanumeric());
+        word.split_once('@').is_some_and(|(user, host)| {
+            !user.is_empty() && host.contains('.') && !host.starts_with('.') && !host.ends_with('.')
+        })
+    })
+}
+
 /// Inline (phrasing) elements: they continue the current paragraph.
 pub fn is_inline(tag: &str) -> bool {
     matches!(
@@ -937,6 +1026,22 @@ mod tests {
             "Follow The Gleaner on Twitter and Instagram @JamaicaGleaner."
         ));
         assert!(!is_promo_line("The minister declined to comment."));
+        assert!(is_end_note(
+            "This article was originally published on The Conversation."
+        ));
+        assert!(is_end_note(
+            "Jane Doe is a reporter at the Daily Planet covering courts."
+        ));
+        assert!(is_end_note("Max Muster ist Redakteur im Ressort Politik."));
+        assert!(is_end_note("Tips? Write to tips@example.org."));
+        assert!(is_end_note("¡Mira lo que tiene nuestro canal de YouTube!"));
+        assert!(!is_end_note("The minister said he is tired."));
+        assert!(!is_end_note(
+            "Voters queued for hours at @ polling stations."
+        ));
+        assert!(!is_end_note(
+            "Correction: an earlier version gave the wrong date."
+        ));
         assert!(is_consent_notice(
             "Diese Webseite verwendet Cookies. Durch die weitere Nutzung stimmen Sie zu."
         ));

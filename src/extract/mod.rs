@@ -286,6 +286,7 @@ fn jsonld_article_body(doc: &Html) -> Option<Vec<Block>> {
             markdown: line.clone(),
             text: line,
             link_chars: 0,
+            emphasised: false,
             cells: Vec::new(),
         })
         .collect();
@@ -384,7 +385,18 @@ fn trim_tail(blocks: &mut Vec<Block>) {
             && !text.ends_with(['.', '!', '?', '…', '"', '»', '”', ')', '“']);
         let furniture = matches!(last.kind, BlockKind::Paragraph)
             && (clean::is_credit_line(text) || clean::is_promo_line(text));
-        if (label || furniture) && blocks.len() > 1 {
+        // An italic or bold note after the story's last ordinary paragraph: where it
+        // first ran, who wrote it, where to follow the site. Emphasised blocks in the
+        // middle, a pull quote or an emphasised standfirst never reach here.
+        let end_note = last.emphasised
+            && matches!(last.kind, BlockKind::Paragraph)
+            && clean::is_end_note(text)
+            && blocks
+                .iter()
+                .rev()
+                .skip(1)
+                .any(|b| !b.emphasised && matches!(b.kind, BlockKind::Paragraph));
+        if (label || furniture || end_note) && blocks.len() > 1 {
             blocks.pop();
         } else {
             break;
@@ -463,6 +475,40 @@ mod tests {
             extract_full(PAGE.as_bytes(), &opts)
         );
         assert!(extract_parsed(&page, &opts).is_ok());
+    }
+
+    #[test]
+    fn emphasised_end_notes_go_emphasised_story_text_stays() {
+        let page = "<html lang=en><body><article><h1>Turnout low</h1>\
+            <p><em>Officials blamed the weather for the lowest turnout since 1995.</em></p>\
+            <p>Turnout in the capital was lower than at any election since 1995, officials said on Monday.</p>\
+            <p><strong>Observers said queues formed early at some polling stations.</strong></p>\
+            <p>Observers reported queues at some polling stations, but no serious incidents, the mission said.</p>\
+            <p><i>This article was originally published by the Election Monitor.</i></p>\
+            <p><b>Jane Doe</b> <b>is a reporter at the Election Monitor.</b></p>\
+            </article></body></html>";
+        let text = extract(page.as_bytes(), &ExtractOptions::default())
+            .expect("article")
+            .text;
+        assert!(text.starts_with("Officials blamed the weather"), "{text}");
+        assert!(
+            text.contains("Observers said queues formed early"),
+            "{text}"
+        );
+        assert!(
+            text.ends_with("no serious incidents, the mission said."),
+            "{text}"
+        );
+
+        // The same note set in plain type is the author's own closing line: kept.
+        let plain = page
+            .replace("<i>This", "This")
+            .replace("Monitor.</i>", "Monitor.");
+        let text = extract(plain.as_bytes(), &ExtractOptions::default())
+            .expect("article")
+            .text;
+        assert!(text.contains("originally published"), "{text}");
+        assert!(!text.contains("Jane Doe"), "{text}");
     }
 
     #[test]

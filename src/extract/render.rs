@@ -39,6 +39,9 @@ pub struct Block {
     pub markdown: String,
     /// Characters of `text` that were link text.
     pub link_chars: usize,
+    /// Every word of `text` sat inside `<em>`, `<i>`, `<strong>` or `<b>`: an italic
+    /// editor's note or a bold author bio rather than the story's own prose.
+    pub emphasised: bool,
     /// Cells for table rows (plain, markdown).
     pub cells: Vec<(String, String)>,
 }
@@ -58,11 +61,18 @@ enum Ctx {
     ListItem,
     Quote,
     Pre,
-    List { ordered: bool },
+    List {
+        ordered: bool,
+    },
     DataTable,
     Row,
     Cell,
-    Link { md_start: usize, node: usize },
+    Link {
+        md_start: usize,
+        node: usize,
+    },
+    /// `<em>`, `<i>`, `<strong>`, `<b>`: counted, not rendered differently.
+    Emphasis,
     Plain,
 }
 
@@ -74,6 +84,9 @@ struct Renderer<'a> {
     text: String,
     md: String,
     link_chars: usize,
+    /// Characters of `text` pushed inside emphasis, and in all.
+    emphasis_chars: usize,
+    word_chars: usize,
     pending_space: bool,
     /// Open elements: (subtree end, context).
     stack: Vec<(usize, Ctx)>,
@@ -95,6 +108,8 @@ pub fn render(dom: &Dom, stats: &Stats, roots: &[usize], opts: RenderOptions<'_>
         text: String::new(),
         md: String::new(),
         link_chars: 0,
+        emphasis_chars: 0,
+        word_chars: 0,
         pending_space: false,
         stack: Vec::new(),
         list_numbers: Vec::new(),
@@ -287,6 +302,9 @@ impl Renderer<'_> {
             return;
         }
         if !is_block(tag) {
+            if matches!(tag, "em" | "i" | "strong" | "b") {
+                self.stack.push((end, Ctx::Emphasis));
+            }
             return;
         }
         if in_table && self.in_ctx(|c| *c == Ctx::Cell) {
@@ -359,6 +377,8 @@ impl Renderer<'_> {
                 self.text.clear();
                 self.md.clear();
                 self.link_chars = 0;
+                self.emphasis_chars = 0;
+                self.word_chars = 0;
             }
             Ctx::Row => {
                 let cells = std::mem::take(&mut self.row);
@@ -375,6 +395,7 @@ impl Renderer<'_> {
                         markdown: text.clone(),
                         text,
                         link_chars: 0,
+                        emphasised: false,
                         cells,
                     });
                     self.rows_in_table += 1;
@@ -383,6 +404,7 @@ impl Renderer<'_> {
             Ctx::DataTable => {
                 self.flush();
             }
+            Ctx::Emphasis => {}
             Ctx::List { .. } => {
                 self.flush();
                 self.list_numbers.pop();
@@ -429,6 +451,7 @@ impl Renderer<'_> {
 
     fn push_text(&mut self, raw: &str) {
         let in_link = self.in_ctx(|c| matches!(c, Ctx::Link { .. }));
+        let in_emphasis = self.in_ctx(|c| *c == Ctx::Emphasis);
         if self.in_pre() {
             self.text.push_str(raw);
             self.md.push_str(raw);
@@ -449,9 +472,14 @@ impl Renderer<'_> {
             }
             self.space_if_pending();
             let word: String = word.chars().filter(|c| !is_zero_width(*c)).collect();
+            let chars = word.chars().count();
             if in_link {
-                self.link_chars += word.chars().count();
+                self.link_chars += chars;
             }
+            if in_emphasis {
+                self.emphasis_chars += chars;
+            }
+            self.word_chars += chars;
             self.text.push_str(&word);
             self.md.push_str(&word);
         }
@@ -465,6 +493,10 @@ impl Renderer<'_> {
         let text = std::mem::take(&mut self.text);
         let md = std::mem::take(&mut self.md);
         let link_chars = std::mem::take(&mut self.link_chars);
+        let emphasis_chars = std::mem::take(&mut self.emphasis_chars);
+        let word_chars = std::mem::take(&mut self.word_chars);
+        // Pre text is pushed raw, uncounted: never called emphasised.
+        let emphasised = word_chars > 0 && emphasis_chars == word_chars;
         self.pending_space = false;
         if self.in_ctx(|c| *c == Ctx::Cell) {
             return;
@@ -479,6 +511,7 @@ impl Renderer<'_> {
                     markdown: md.trim_matches('\n').to_string(),
                     text,
                     link_chars,
+                    emphasised: false,
                     cells: Vec::new(),
                 });
             }
@@ -496,6 +529,7 @@ impl Renderer<'_> {
                 text: t,
                 markdown: m,
                 link_chars: if count == 1 { link_chars } else { 0 },
+                emphasised,
                 cells: Vec::new(),
             });
         }
