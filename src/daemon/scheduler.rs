@@ -913,11 +913,7 @@ mod tests {
             finished_once(&memory, "kept") && finished_once(&memory, "edited")
         })
         .await;
-        handle
-            .shutdown(Duration::from_secs(1))
-            .await
-            .expect("shutdown");
-        task.await.expect("loop");
+        stop(handle, task).await;
         let first_finish = memory
             .get("kept")
             .and_then(|r| r.status.last_crawl_finished);
@@ -951,11 +947,7 @@ mod tests {
             next > Utc::now() + chrono::Duration::minutes(50),
             "next crawl about an hour after the last one: {next}"
         );
-        handle
-            .shutdown(Duration::from_secs(1))
-            .await
-            .expect("shutdown");
-        task.await.expect("loop");
+        stop(handle, task).await;
 
         // A shorter recrawl than the time already waited: due at once.
         let crawler = FakeCrawler::new(Duration::from_millis(5), false);
@@ -965,11 +957,7 @@ mod tests {
             crawler.count("kept") == 1
         })
         .await;
-        handle
-            .shutdown(Duration::from_secs(1))
-            .await
-            .expect("shutdown");
-        task.await.expect("loop");
+        stop(handle, task).await;
     }
 
     #[tokio::test]
@@ -982,11 +970,7 @@ mod tests {
             Some(memory.clone()),
         );
         wait_until("the crawl started", || crawler.count("long") == 1).await;
-        handle
-            .shutdown(Duration::from_secs(1))
-            .await
-            .expect("shutdown");
-        task.await.expect("loop");
+        stop(handle, task).await;
         assert!(memory.get("long").is_some_and(|r| r.interrupted));
 
         let crawler = FakeCrawler::new(Duration::from_millis(5), false);
@@ -996,6 +980,11 @@ mod tests {
             crawler.count("long") == 1
         })
         .await;
+        stop(handle, task).await;
+    }
+
+    /// Shuts the scheduler down (1 s grace) and waits for its loop to end.
+    async fn stop(handle: SchedulerHandle, task: tokio::task::JoinHandle<()>) {
         handle
             .shutdown(Duration::from_secs(1))
             .await
