@@ -1,5 +1,7 @@
-//! Fuzzes the whole extractor and the parsers it is built from: no input may panic, hang or
-//! exhaust memory. Empty, binary, truncated and invalid UTF-8 input must give an error.
+//! Fuzzes the whole extractor, the crawler's parse-once path (link discovery and
+//! `extract_parsed`, which must agree with `extract`) and the parsers they are built from:
+//! no input may panic, hang or exhaust memory. Empty, binary, truncated and invalid UTF-8
+//! input must give an error.
 //!
 //! `cargo fuzz run extract` (needs a nightly compiler, or `RUSTC_BOOTSTRAP=1` on stable).
 
@@ -25,7 +27,15 @@ fuzz_target!(|data: &[u8]| {
         keep_images: flags & 16 != 0,
         keep_links: flags & 32 != 0,
     };
-    let _ = gleaner::extract::extract(page, &options);
+    let direct = gleaner::extract::extract(page, &options);
+
+    // The crawler's path: one parse for links and extraction; it must agree with extract().
+    let parsed = gleaner::extract::ParsedPage::parse(page, &options);
+    if let Ok(base) = url::Url::parse("https://example.org/section/") {
+        let _ = gleaner::fetch::discovery::page_links(parsed.document(), &base);
+    }
+    let via_parsed = gleaner::extract::extract_parsed(&parsed, &options).map(|e| e.article);
+    assert_eq!(via_parsed, direct, "extract_parsed and extract disagree");
 
     let _ = decode::maybe_gunzip(page, 1 << 20);
     let decoded = decode::decode_html(page, None);
