@@ -24,6 +24,9 @@
 //! `../../shared/corpus` relative to the crate.
 
 use std::alloc::{GlobalAlloc, Layout, System};
+#[path = "../tests/common/scoring.rs"]
+mod scoring;
+
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -89,17 +92,6 @@ fn measure<T>(work: impl FnOnce() -> T) -> (T, Duration, usize) {
     let elapsed = start.elapsed();
     let peak = PEAK.load(Ordering::Relaxed).saturating_sub(base);
     (result, elapsed, peak)
-}
-
-fn corpus_dir() -> Option<PathBuf> {
-    if let Some(dir) = std::env::var_os("GLEANER_CORPUS") {
-        return Some(PathBuf::from(dir));
-    }
-    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
-    ["../shared/corpus", "../../shared/corpus"]
-        .iter()
-        .map(|relative| manifest.join(relative))
-        .find(|dir| dir.is_dir())
 }
 
 fn load_pages(dir: &Path) -> Result<Vec<(String, Vec<u8>)>, String> {
@@ -282,11 +274,12 @@ fn main() -> ExitCode {
     if cfg!(debug_assertions) {
         eprintln!("bench_extract: debug build; run with --release for meaningful figures");
     }
-    let Some(corpus) = corpus_dir() else {
-        eprintln!(
-            "bench_extract: corpus not found; set GLEANER_CORPUS to the directory holding trafilatura-dev/"
-        );
-        return ExitCode::from(2);
+    let corpus = match scoring::corpus_dir() {
+        Ok(dir) => dir,
+        Err(e) => {
+            eprintln!("bench_extract: {e}");
+            return ExitCode::from(2);
+        }
     };
     let pages = match load_pages(&corpus.join("trafilatura-dev/html")) {
         Ok(pages) if !pages.is_empty() => pages,

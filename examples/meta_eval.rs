@@ -11,6 +11,9 @@
 //! `expected.html.gz` (the article as Readability extracts it) with the page's declared
 //! language as fallback, which is how the extractor uses `detect_language`.
 
+#[path = "../tests/common/scoring.rs"]
+mod scoring;
+
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -24,17 +27,6 @@ use scraper::Html;
 use serde_json::Value;
 
 const MAX_PAGE: usize = 64 << 20;
-
-fn corpus_dir() -> Option<PathBuf> {
-    if let Some(dir) = std::env::var_os("GLEANER_CORPUS") {
-        return Some(PathBuf::from(dir));
-    }
-    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
-    ["../shared/corpus", "../../shared/corpus"]
-        .iter()
-        .map(|relative| manifest.join(relative))
-        .find(|dir| dir.is_dir())
-}
 
 #[derive(Default)]
 struct Score {
@@ -87,11 +79,12 @@ fn read_gz(path: &Path) -> Result<Vec<u8>, String> {
 
 fn main() -> ExitCode {
     let verbose = std::env::args().any(|a| a == "--verbose" || a == "-v");
-    let Some(corpus) = corpus_dir() else {
-        eprintln!(
-            "meta_eval: corpus not found; set GLEANER_CORPUS to the directory holding readability/"
-        );
-        return ExitCode::from(2);
+    let corpus = match scoring::corpus_dir() {
+        Ok(dir) => dir,
+        Err(e) => {
+            eprintln!("meta_eval: {e}");
+            return ExitCode::from(2);
+        }
     };
     let dir = corpus.join("readability");
     let mut pages: Vec<PathBuf> = match fs::read_dir(&dir) {
