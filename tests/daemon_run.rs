@@ -461,6 +461,19 @@ fn gleaner(args: &[&str], dir: &Path) -> Output {
         .expect("gleaner runs")
 }
 
+/// Runs gleaner and fails the test, showing its output, unless it exits 0.
+fn gleaner_ok(args: &[&str], dir: &Path) -> Output {
+    let out = gleaner(args, dir);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "gleaner {args:?}\nstdout: {}\nstderr: {}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
+
 fn metric(text: &str, series: &str) -> Option<f64> {
     text.lines()
         .find_map(|l| l.strip_prefix(series)?.strip_prefix(' ')?.parse().ok())
@@ -601,22 +614,16 @@ async fn daemon_lifecycle_under_a_service_manager() {
 
     // `gleaner status` reads the API; `gleaner queue stats` finds the database locked by the
     // daemon and goes through the API too.
-    let out = gleaner(
+    let out = gleaner_ok(
         &["status", "--config", config.to_str().expect("utf-8")],
         dir.path(),
     );
     let table = String::from_utf8_lossy(&out.stdout).into_owned();
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{table}\n{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
     assert!(table.starts_with("SOURCE"), "{table}");
     assert!(table.lines().any(|l| l.starts_with("alpha ")), "{table}");
     assert!(table.contains("daemon: healthy"), "{table}");
 
-    let out = gleaner(
+    let out = gleaner_ok(
         &[
             "queue",
             "stats",
@@ -627,28 +634,16 @@ async fn daemon_lifecycle_under_a_service_manager() {
         ],
         dir.path(),
     );
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
     let stats: serde_json::Value = serde_json::from_slice(&out.stdout).expect("stats JSON");
     assert_eq!(stats["articles"], 3, "{stats}");
     assert_eq!(stats["pending"], 3, "{stats}");
 
     let data_arg = data.to_str().expect("utf-8");
-    let out = gleaner(
+    let out = gleaner_ok(
         &[
             "queue", "pop", "--max", "1", "--lease", "5m", "--data", data_arg, "--server", &api,
         ],
         dir.path(),
-    );
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
     );
     let lines: Vec<serde_json::Value> = String::from_utf8_lossy(&out.stdout)
         .lines()
@@ -660,15 +655,9 @@ async fn daemon_lifecycle_under_a_service_manager() {
         .as_str()
         .expect("token")
         .to_string();
-    let out = gleaner(
+    gleaner_ok(
         &["queue", "ack", "--data", data_arg, "--server", &api, &token],
         dir.path(),
-    );
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
     );
     let out = gleaner(
         &["queue", "ack", "--data", data_arg, "--server", &api, &token],
@@ -676,15 +665,9 @@ async fn daemon_lifecycle_under_a_service_manager() {
     );
     assert_eq!(out.status.code(), Some(1), "acking twice is refused");
 
-    let out = gleaner(
+    let out = gleaner_ok(
         &["export", "--data", data_arg, "--server", &api],
         dir.path(),
-    );
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
     );
     let exported: Vec<serde_json::Value> = String::from_utf8_lossy(&out.stdout)
         .lines()
@@ -693,7 +676,7 @@ async fn daemon_lifecycle_under_a_service_manager() {
     assert_eq!(exported.len(), 3);
     assert!(exported.iter().all(|r| r["source"] == "alpha"));
     let warc = dir.path().join("alpha.warc");
-    let out = gleaner(
+    gleaner_ok(
         &[
             "export",
             "--format",
@@ -706,12 +689,6 @@ async fn daemon_lifecycle_under_a_service_manager() {
             &api,
         ],
         dir.path(),
-    );
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
     );
     let warc = String::from_utf8_lossy(&std::fs::read(&warc).expect("WARC written")).into_owned();
     assert_eq!(

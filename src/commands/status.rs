@@ -153,18 +153,7 @@ mod tests {
             name: name.to_string(),
             state: "scheduled".to_string(),
             recrawl_seconds: 3600,
-            last_crawl_started: None,
-            last_crawl_finished: None,
-            last_success: None,
-            next_crawl: None,
-            crawls: 0,
-            pages: 0,
-            articles: 0,
-            errors: 0,
-            last_pages: 0,
-            last_articles: 0,
-            last_errors: 0,
-            last_failure: None,
+            ..SourceStatus::default()
         }
     }
 

@@ -140,7 +140,7 @@ impl Heartbeat {
 }
 
 /// One source as `/api/sources` and `gleaner status` show it.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 pub struct SourceStatus {
     pub name: String,
     /// `crawling`, `scheduled`, or `stopping`.
@@ -170,18 +170,7 @@ impl SourceStatus {
             name: source.name.to_string(),
             state: "scheduled".to_string(),
             recrawl_seconds: source.recrawl.get().as_secs(),
-            last_crawl_started: None,
-            last_crawl_finished: None,
-            last_success: None,
-            next_crawl: None,
-            crawls: 0,
-            pages: 0,
-            articles: 0,
-            errors: 0,
-            last_pages: 0,
-            last_articles: 0,
-            last_errors: 0,
-            last_failure: None,
+            ..SourceStatus::default()
         }
     }
 }
