@@ -12,6 +12,7 @@ use serde::de::DeserializeOwned;
 use url::Url;
 
 use crate::config::{Dur, ServerConfig};
+use crate::fetch::http::error_chain;
 use crate::store::reextract::ReextractSummary;
 use crate::store::{ArticleId, ArticleRecord, Delivery, RawPage, StoreStats};
 
@@ -301,22 +302,6 @@ async fn decode<T: DeserializeOwned>(
         url: url.to_string(),
         reason: e.to_string(),
     })
-}
-
-/// An error with its causes, because reqwest's top-level message ("error sending request")
-/// hides the useful part ("Connection refused").
-fn error_chain(e: &dyn std::error::Error) -> String {
-    let mut text = e.to_string();
-    let mut source = e.source();
-    while let Some(cause) = source {
-        let cause_text = cause.to_string();
-        if !text.contains(&cause_text) {
-            text.push_str(": ");
-            text.push_str(&cause_text);
-        }
-        source = cause.source();
-    }
-    text
 }
 
 #[cfg(test)]

@@ -295,8 +295,9 @@ impl HttpClient {
     }
 }
 
-/// The error and its causes on one line: reqwest's top-level message alone rarely says why.
-fn error_chain(error: &dyn std::error::Error) -> String {
+/// The error and its causes on one line: reqwest's top-level message alone rarely says why
+/// ("error sending request" hides "Connection refused"). Also used by the API client.
+pub(crate) fn error_chain(error: &dyn std::error::Error) -> String {
     let mut text = error.to_string();
     let mut source = error.source();
     while let Some(e) = source {
