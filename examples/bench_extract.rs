@@ -20,8 +20,8 @@
 //! Targets (issue 3): median ≤ 2 ms/page, ≥ 400 pages/s, 5 MB page ≤ 100 ms, linear growth,
 //! no stack overflow, peak memory ≤ 20× the input.
 //!
-//! The corpus is looked up in `$GLEANER_CORPUS`, else `../shared/corpus` or
-//! `../../shared/corpus` relative to the crate.
+//! The corpus is looked up as the eval harness does: `$GLEANER_CORPUS`, else
+//! `../shared/corpus` relative to the crate.
 
 use std::alloc::{GlobalAlloc, Layout, System};
 #[path = "../tests/common/scoring.rs"]

@@ -3,8 +3,8 @@
 //!
 //! Usage: `cargo run --release --example meta_eval [-- --verbose]`
 //!
-//! The corpus is looked up in `$GLEANER_CORPUS`, else `../shared/corpus` or
-//! `../../shared/corpus` relative to the crate. The expected values are Readability.js's, which
+//! The corpus is looked up as the eval harness does: `$GLEANER_CORPUS`, else
+//! `../shared/corpus` relative to the crate. The expected values are Readability.js's, which
 //! keeps site suffixes in some titles ("How to Build a Terrarium | eHow") and takes bylines
 //! verbatim from the page ("by Lucas Nolan22 Dec 2016651"); the "loose" columns forgive those
 //! differences so the two can be told apart. Language is detected from the text of
