@@ -22,6 +22,11 @@ const MIN_LIST_ITEM_CHARS: u32 = 80;
 /// How much a character of non-prose text (links, labels) costs against prose when
 /// widening the article container.
 const CHROME_PENALTY: f64 = 2.0;
+/// What a character of a short list item without links (an ingredient, a feature of a
+/// holiday home) is worth against prose when widening: half as much. Such lists sit beside
+/// the prose of recipes and product pages as part of them; menus and teaser lists carry
+/// links and pay the chrome penalty instead.
+const LIST_CREDIT: f64 = 0.5;
 /// Shortest link text taken for a headline in teaser detection.
 const TEASER_MIN_HEADLINE: u32 = 15;
 /// Elements with an ambiguous chrome class are dropped only below this much prose.
@@ -57,6 +62,9 @@ pub struct Stats {
     pub longest_link: Vec<u32>,
     /// Prose characters in the subtree: text of paragraphs that are not mostly links.
     pub prose: Vec<u32>,
+    /// Characters of short list items without links in the subtree: ingredient, feature
+    /// and fact lists, which are too short to be prose but are not chrome either.
+    pub list_text: Vec<u32>,
     /// Inside the header of an article (a `<header>` within an `<article>` or `<main>` that
     /// holds the headline or paragraphs of prose): only its standfirst is kept, the
     /// headline itself is not.
@@ -124,6 +132,7 @@ pub fn compute(dom: &Dom) -> Stats {
         weight: vec![0; n],
         score: vec![0.0; n],
         prose: vec![0; n],
+        list_text: vec![0; n],
         longest_link: vec![0; n],
         article_header: vec![false; n],
     };
@@ -297,6 +306,15 @@ pub fn compute(dom: &Dom) -> Stats {
             continue;
         }
         let len = s.inline_text[i];
+        if tag == "li"
+            && s.inline_link[i] == 0
+            && len < MIN_LIST_ITEM_CHARS
+            && s.weight[i] >= 0
+            && dom.nodes[i].parent != NO_PARENT
+            && s.weight[dom.nodes[i].parent] >= 0
+        {
+            s.list_text[i] = len;
+        }
         // A list item counts when it is a sentence or more, not a menu entry or a label:
         // some posts are nothing but a list of such items.
         let min_len = if tag == "li" {
@@ -339,6 +357,7 @@ pub fn compute(dom: &Dom) -> Stats {
         let p = dom.nodes[i].parent;
         if p != NO_PARENT && !s.junk[i] {
             s.prose[p] += s.prose[i];
+            s.list_text[p] += s.list_text[i];
         }
     }
     s
@@ -406,12 +425,14 @@ fn mark_teasers(dom: &Dom, s: &mut Stats) {
     }
 }
 
-/// Prose minus a share of everything else (links, labels, headline lists): the
-/// container that balances the most article text against the least chrome.
+/// Prose (and half of the link-free list items) minus a share of everything else (links,
+/// labels, headline lists): the container that balances the most article text against the
+/// least chrome.
 fn prose_balance(s: &Stats, i: usize) -> f64 {
     let prose = f64::from(s.prose[i]);
-    let other = f64::from(s.text[i].saturating_sub(s.prose[i]));
-    prose - CHROME_PENALTY * other
+    let lists = f64::from(s.list_text[i]);
+    let other = f64::from(s.text[i].saturating_sub(s.prose[i] + s.list_text[i]));
+    prose + LIST_CREDIT * lists - CHROME_PENALTY * other
 }
 
 /// Initial score of a candidate by its tag, as in Readability.
@@ -662,4 +683,44 @@ fn ends_sentence(dom: &Dom, i: usize) -> bool {
         }
     }
     false
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::extract::{ExtractOptions, extract};
+
+    fn text_of(page: &str) -> String {
+        extract(page.as_bytes(), &ExtractOptions::default())
+            .expect("article")
+            .text
+    }
+
+    #[test]
+    fn link_free_list_beside_the_steps_belongs_to_the_recipe() {
+        let step =
+            "Stir the flour, the sugar and the butter in a bowl, then add the eggs one by one.";
+        let steps = (1..=6)
+            .map(|k| format!("<p>Step {k}: {step}</p>"))
+            .collect::<String>();
+        let page = format!(
+            "<html lang=en><body><nav><a href=/>Home</a> <a href=/cakes>Cakes</a></nav>\
+            <div class=recipe><div class=col><h2>Ingredients</h2><ul>\
+            <li>250 g flour</li><li>125 g sugar</li><li>125 g butter</li><li>4 eggs</li>\
+            <li>1 pinch of salt</li><li>2 tsp baking powder</li></ul></div>\
+            <div class=col>{steps}</div></div>\
+            <div class=more><a href=/a>Another cake recipe for the weekend</a></div></body></html>"
+        );
+        let text = text_of(&page);
+        assert!(text.contains("- 250 g flour"), "{text}");
+        assert!(text.contains("Step 6:"), "{text}");
+        assert!(!text.contains("Another cake"), "{text}");
+
+        // The same list made of links is a menu beside the story, not part of it.
+        let menu = page
+            .replace("<li>", "<li><a href=/x>")
+            .replace("</li>", "</a></li>");
+        let text = text_of(&menu);
+        assert!(!text.contains("250 g flour"), "{text}");
+        assert!(text.contains("Step 6:"), "{text}");
+    }
 }
