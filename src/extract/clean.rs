@@ -823,6 +823,43 @@ pub fn is_tail_section_label(text: &str) -> bool {
     })
 }
 
+/// Stems of the word "comment" in the languages of the sites we crawl.
+const COMMENT_STEMS: &[&str] = &[
+    "comment",
+    "komment",
+    "коммент",
+    "комент",
+    "komentar",
+    "comentar",
+    "şərh",
+    "yorum",
+];
+
+/// A short block that opens a comment section: "3 Kommentare", "Комментарии (12)",
+/// "Leave a comment", "So können Sie kommentieren:", or a heading "Leserkommentare". What
+/// follows it is readers' talk or the form for it, never the story. A lone word counts
+/// only as a heading: in a paragraph or a table cell "Comment" is a column name or a verb.
+pub fn is_comments_label(text: &str, heading: bool) -> bool {
+    if text.chars().count() > 60 {
+        return false;
+    }
+    let lower = text.trim().to_lowercase();
+    let words: Vec<&str> = lower
+        .split(|c: char| !c.is_alphabetic())
+        .filter(|w| !w.is_empty())
+        .collect();
+    let names_comments = words
+        .iter()
+        .any(|w| COMMENT_STEMS.iter().any(|stem| w.contains(stem)));
+    let counted = lower.contains(|c: char| c.is_ascii_digit());
+    names_comments
+        && match words.len() {
+            1 => heading || counted || lower.ends_with(':'),
+            2 | 3 => true,
+            n => n <= 6 && lower.ends_with(':'),
+        }
+}
+
 /// A photo credit or source line ("Foto: dpa", "Quelle: …", "© Reuters").
 pub fn is_credit_line(text: &str) -> bool {
     if text.chars().count() > 150 {
@@ -1016,6 +1053,22 @@ mod tests {
         assert!(is_tail_section_label("Weitere Beiträge aus der Kolumne:"));
         assert!(!is_tail_section_label(
             "Quellen zufolge wurde der Vertrag gestern unterschrieben."
+        ));
+        for label in [
+            "3 Kommentare",
+            "Комментарии (12)",
+            "Leave a comment",
+            "So können Sie kommentieren:",
+        ] {
+            assert!(is_comments_label(label, false), "{label}");
+        }
+        assert!(is_comments_label("Leserkommentare", true));
+        assert!(is_comments_label("Şərhlər", true));
+        assert!(!is_comments_label("Comment", false));
+        assert!(!is_comments_label("Ein Kommentar von Max Mustermann", true));
+        assert!(!is_comments_label(
+            "The minister declined to comment on the figures.",
+            false
         ));
         assert!(is_credit_line("Foto: Sascha Klahn"));
         assert!(is_credit_line("Quelle: Deutscher Jagdverband (DJV)"));

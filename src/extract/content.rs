@@ -723,4 +723,21 @@ mod tests {
         assert!(!text.contains("250 g flour"), "{text}");
         assert!(text.contains("Step 6:"), "{text}");
     }
+
+    #[test]
+    fn comment_section_is_cut_below_the_story_not_at_a_counter_above_it() {
+        let story = "<p>Turnout in the capital was lower than at any election since 1995, \
+            officials said on Monday, and observers reported long queues.</p>"
+            .repeat(6);
+        let comment = "<p>I waited two hours at my polling station and nobody explained why, \
+            which is not how an election should be run in a capital city.</p>";
+        let page = format!(
+            "<html lang=en><body><article><h1>Turnout low</h1><p>3 comments</p>{story}\
+            <h3>3 Comments</h3>{comment}{comment}{comment}<p>Leave a comment:</p>\
+            </article></body></html>"
+        );
+        let text = text_of(&page);
+        assert!(text.starts_with("3 comments"), "{text}");
+        assert!(text.ends_with("observers reported long queues."), "{text}");
+    }
 }

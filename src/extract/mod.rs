@@ -346,6 +346,9 @@ fn tidy_blocks(blocks: &mut Vec<Block>, title: Option<&str>) {
     trim_tail(blocks);
 }
 
+/// Text above a comment section's label, in characters, enough to call it the story.
+const COMMENTS_MIN_ABOVE: usize = 500;
+
 /// Drops what trails the story: headings with nothing under them ("Related
 /// articles" whose list was removed) and short labels ("Kontakt:", "Credit:").
 fn trim_tail(blocks: &mut Vec<Block>) {
@@ -370,10 +373,26 @@ fn trim_tail(blocks: &mut Vec<Block>) {
     // A furniture label in the last third ("Kontakt:", "Weitere Informationen", "Читайте
     // также") opens what follows the story: cut there.
     let tail_start = (blocks.len() * 2 / 3).max(1);
-    if let Some(label) = (tail_start..blocks.len()).find(|&k| {
+    let tail_label = (tail_start..blocks.len()).find(|&k| {
         matches!(blocks[k].kind, BlockKind::Paragraph | BlockKind::Heading(_))
             && clean::is_tail_section_label(&blocks[k].text)
-    }) {
+    });
+    // A comment section's label ("3 Kommentare") may sit higher, since readers' comments
+    // can outweigh the story: it counts below a few paragraphs of text (a comment counter
+    // beside the byline does not).
+    let total: usize = blocks.iter().map(render::block_len).sum();
+    let mut above = 0;
+    let comments_label = blocks.iter().position(|b| {
+        let opens_comments = above >= COMMENTS_MIN_ABOVE.min(total / 3).max(1)
+            && match b.kind {
+                BlockKind::Paragraph => clean::is_comments_label(&b.text, false),
+                BlockKind::Heading(_) => clean::is_comments_label(&b.text, true),
+                _ => false,
+            };
+        above += render::block_len(b);
+        opens_comments
+    });
+    if let Some(label) = tail_label.into_iter().chain(comments_label).min() {
         blocks.truncate(label);
     }
     while let Some(last) = blocks.last() {
