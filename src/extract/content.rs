@@ -740,4 +740,21 @@ mod tests {
         assert!(text.starts_with("3 comments"), "{text}");
         assert!(text.ends_with("observers reported long queues."), "{text}");
     }
+
+    #[test]
+    fn standfirst_set_as_a_heading_is_kept_empty_section_headings_go() {
+        let lead = "Turnout in the capital was the lowest since 1995, and observers who \
+            watched the count say the figures the commission published on Monday do not add up.";
+        let answer = "<p>Queues formed early at most polling stations in the centre, \
+            and several closed before everyone in them had voted, the observers said.</p>";
+        let page = format!(
+            "<html lang=en><body><article><h1>Turnout low</h1><h2><em>{lead}</em></h2>\
+            <h2>What did the observers see?</h2>{answer}{answer}<h2>Related</h2>\
+            </article></body></html>"
+        );
+        let text = text_of(&page);
+        assert!(text.starts_with("Turnout in the capital"), "{text}");
+        assert!(text.contains("What did the observers see?"), "{text}");
+        assert!(!text.contains("Related"), "{text}");
+    }
 }

@@ -346,6 +346,9 @@ fn tidy_blocks(blocks: &mut Vec<Block>, title: Option<&str>) {
     trim_tail(blocks);
 }
 
+/// Headings at least this long read as prose (a standfirst set in heading type).
+const LONG_HEADING_CHARS: usize = 150;
+
 /// Text above a comment section's label, in characters, enough to call it the story.
 const COMMENTS_MIN_ABOVE: usize = 500;
 
@@ -357,7 +360,9 @@ fn trim_tail(blocks: &mut Vec<Block>) {
     let mut next_level: Option<u8> = None;
     for (k, b) in blocks.iter().enumerate().rev() {
         if let BlockKind::Heading(level) = b.kind {
-            if next_level.is_none_or(|n| n <= level) {
+            // A long heading is a standfirst set in heading type, not a section title.
+            let section_title = b.text.chars().count() < LONG_HEADING_CHARS;
+            if section_title && next_level.is_none_or(|n| n <= level) {
                 keep[k] = false;
             }
             next_level = Some(level);
