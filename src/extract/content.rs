@@ -757,4 +757,22 @@ mod tests {
         assert!(text.contains("What did the observers see?"), "{text}");
         assert!(!text.contains("Related"), "{text}");
     }
+
+    #[test]
+    fn contact_label_below_a_short_story_cuts_what_follows() {
+        let story = "<p>Turnout in the capital was lower than at any election since 1995, \
+            officials said on Monday, and observers reported long queues at several polling \
+            stations in the centre.</p><p>Some of them closed before everyone in the queue \
+            had voted, the mission said, and it asked the commission to publish the figures \
+            of every station.</p>";
+        let page = format!(
+            "<html lang=de><body><article><h1>Turnout low</h1>{story}<p>Kontakt:</p>\
+            <p>Jan Koch, Telefon 040 49 07 11, jan.koch@example.org</p>\
+            <h3>Klimaneutrale Unternehmen</h3>\
+            <p>Was Unternehmen für die Einstufung als klimaneutral brauchen.</p>\
+            </article></body></html>"
+        );
+        let text = text_of(&page);
+        assert!(text.ends_with("the figures of every station."), "{text}");
+    }
 }

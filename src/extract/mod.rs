@@ -376,27 +376,40 @@ fn trim_tail(blocks: &mut Vec<Block>) {
         keep[k - 1]
     });
     // A furniture label in the last third ("Kontakt:", "Weitere Informationen", "Читайте
-    // также") opens what follows the story: cut there.
-    let tail_start = (blocks.len() * 2 / 3).max(1);
-    let tail_label = (tail_start..blocks.len()).find(|&k| {
-        matches!(blocks[k].kind, BlockKind::Paragraph | BlockKind::Heading(_))
-            && clean::is_tail_section_label(&blocks[k].text)
-    });
-    // A comment section's label ("3 Kommentare") may sit higher, since readers' comments
-    // can outweigh the story: it counts below a few paragraphs of text (a comment counter
-    // beside the byline does not).
+    // также") opens what follows the story: cut there. The last third of the blocks, or of
+    // the text: a short story of long paragraphs has its contact lines and teasers in many
+    // short blocks after it.
     let total: usize = blocks.iter().map(render::block_len).sum();
+    let tail_start = (blocks.len() * 2 / 3).max(1);
     let mut above = 0;
-    let comments_label = blocks.iter().position(|b| {
-        let opens_comments = above >= COMMENTS_MIN_ABOVE.min(total / 3).max(1)
-            && match b.kind {
-                BlockKind::Paragraph => clean::is_comments_label(&b.text, false),
-                BlockKind::Heading(_) => clean::is_comments_label(&b.text, true),
-                _ => false,
-            };
+    let mut tail_label = None;
+    let mut comments_label = None;
+    for (k, b) in blocks.iter().enumerate() {
+        let heading = match b.kind {
+            BlockKind::Paragraph => false,
+            BlockKind::Heading(_) => true,
+            _ => {
+                above += render::block_len(b);
+                continue;
+            }
+        };
+        if (k >= tail_start || (above > 0 && above * 3 >= total * 2))
+            && clean::is_tail_section_label(&b.text)
+        {
+            tail_label = Some(k);
+            break;
+        }
+        // A comment section's label ("3 Kommentare") may sit higher, since readers'
+        // comments can outweigh the story: it counts below a few paragraphs of text (a
+        // comment counter beside the byline does not).
+        if comments_label.is_none()
+            && above >= COMMENTS_MIN_ABOVE.min(total / 3).max(1)
+            && clean::is_comments_label(&b.text, heading)
+        {
+            comments_label = Some(k);
+        }
         above += render::block_len(b);
-        opens_comments
-    });
+    }
     if let Some(label) = tail_label.into_iter().chain(comments_label).min() {
         blocks.truncate(label);
     }
