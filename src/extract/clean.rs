@@ -533,18 +533,19 @@ pub fn is_small_junk_by_class(el: &Element) -> bool {
     !el.class_id.is_empty() && has_word(el, SMALL_JUNK)
 }
 
-/// Elements removed whatever their size: by tag, ARIA role or because the page hides them.
+/// Elements removed whatever their size: by tag or because the page hides them.
 pub fn is_junk_by_tag(el: &Element) -> bool {
-    if JUNK_TAGS.contains(&&*el.tag) {
-        return true;
-    }
-    if let Some(role) = el.attr("role") {
+    JUNK_TAGS.contains(&&*el.tag) || is_hidden(el)
+}
+
+/// Page chrome by ARIA role (`navigation`, `banner`, `complementary`…). The caller spares
+/// an element that wraps most of the page: a template that never closes its
+/// `<header role="banner">` puts the whole page inside it.
+pub fn is_junk_by_role(el: &Element) -> bool {
+    el.attr("role").is_some_and(|role| {
         let role = role.trim().to_ascii_lowercase();
-        if JUNK_ROLES.contains(&role.as_str()) {
-            return true;
-        }
-    }
-    is_hidden(el)
+        JUNK_ROLES.contains(&role.as_str())
+    })
 }
 
 /// `hidden`, `aria-hidden="true"`, inline `display:none` / `visibility:hidden`.

@@ -223,8 +223,10 @@ pub fn compute(dom: &Dom) -> Stats {
         if wrapper {
             continue;
         }
-        // Not a wrapper of most of the page's prose: forms, headers and chrome by class go.
+        // Not a wrapper of most of the page's prose: forms, headers and chrome by role or
+        // class go.
         if is_wrapper_sensitive_junk(&el.tag)
+            || clean::is_junk_by_role(el)
             || clean::is_junk_by_class(el)
             || (raw[i] < WEAK_JUNK_MAX_PROSE
                 && !clean::is_inline(&el.tag)
@@ -774,5 +776,24 @@ mod tests {
         );
         let text = text_of(&page);
         assert!(text.ends_with("the figures of every station."), "{text}");
+    }
+
+    #[test]
+    fn banner_left_open_around_the_page_does_not_hide_the_story() {
+        let story = "<p>Turnout in the capital was lower than at any election since 1995, \
+            officials said on Monday, and observers reported long queues.</p>\
+            <p>Some polling stations closed before everyone in the queue had voted, the \
+            mission said, and it asked the commission to publish every station's figures.</p>";
+        // The template never closes its banner, so the parser puts the page inside it.
+        let page = format!(
+            "<html lang=en><body><header role=banner><a href=/>Logo</a>\
+            <div role=navigation><a href=/news>News</a></div>\
+            <main><article><h1>Turnout low</h1>{story}</article></main>\
+            <div role=complementary><p>Subscribe to our newsletter for the latest news \
+            from the capital and the regions.</p></div></body></html>"
+        );
+        let text = text_of(&page);
+        assert!(text.starts_with("Turnout in the capital"), "{text}");
+        assert!(text.ends_with("every station's figures."), "{text}");
     }
 }
