@@ -861,6 +861,23 @@ pub fn is_comments_label(text: &str, heading: bool) -> bool {
         }
 }
 
+/// Longest block read as a bare dateline.
+const MAX_DATELINE_BLOCK_CHARS: usize = 60;
+
+/// A block that is only a date, with at most a label or a name beside it ("opublikowano:
+/// 7 kwietnia 2021", "Monday, September 2, 2024 14:12", "26-12-2023 [22:31]"): the
+/// dateline the page sets above or below the story, not a sentence of it.
+pub fn is_dateline_block(text: &str) -> bool {
+    if text.chars().count() > MAX_DATELINE_BLOCK_CHARS {
+        return false;
+    }
+    let words = text
+        .split(|c: char| !c.is_alphabetic())
+        .filter(|w| !w.is_empty())
+        .count();
+    words <= 3 && super::dates::parse_dateline(text, None).is_some()
+}
+
 /// A photo credit or source line ("Foto: dpa", "Quelle: …", "© Reuters").
 pub fn is_credit_line(text: &str) -> bool {
     if text.chars().count() > 150 {
@@ -1071,6 +1088,21 @@ mod tests {
             "The minister declined to comment on the figures.",
             false
         ));
+        for dateline in [
+            "opublikowano: 7 kwietnia 2021",
+            "Monday, September 2, 2024 14:12",
+            "26-12-2023 [22:31]",
+            "3 сентября 2024 г.",
+        ] {
+            assert!(is_dateline_block(dateline), "{dateline}");
+        }
+        for text in [
+            "The vote was held on 2 September 2024.",
+            "Turnout fell again on 2 September 2024 in the capital",
+            "Politics",
+        ] {
+            assert!(!is_dateline_block(text), "{text}");
+        }
         assert!(is_credit_line("Foto: Sascha Klahn"));
         assert!(is_credit_line("Quelle: Deutscher Jagdverband (DJV)"));
         assert!(!is_credit_line(

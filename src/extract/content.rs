@@ -796,4 +796,17 @@ mod tests {
         assert!(text.starts_with("Turnout in the capital"), "{text}");
         assert!(text.ends_with("every station's figures."), "{text}");
     }
+
+    #[test]
+    fn datelines_above_and_below_the_story_are_not_text() {
+        let page = "<html lang=pl><body><article><h1>Frekwencja</h1>\
+            <p>opublikowano: 7 kwietnia 2021</p>\
+            <p>Frekwencja w stolicy była najniższa od 1995 roku, poinformowali urzędnicy \
+            w poniedziałek, a obserwatorzy zgłosili długie kolejki.</p>\
+            <p>Niektóre lokale zamknięto, zanim wszyscy zdążyli zagłosować, podała misja \
+            obserwacyjna w swoim raporcie.</p><p>08.04.2021 12:30</p></article></body></html>";
+        let text = text_of(page);
+        assert!(text.starts_with("Frekwencja w stolicy"), "{text}");
+        assert!(text.ends_with("w swoim raporcie."), "{text}");
+    }
 }

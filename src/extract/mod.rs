@@ -343,6 +343,17 @@ fn tidy_blocks(blocks: &mut Vec<Block>, title: Option<&str>) {
         }
     }
     blocks.dedup_by(|b, a| a.text == b.text && a.kind == b.kind);
+    // A dateline right above or below the story.
+    let count = blocks.len();
+    let mut k = 0;
+    blocks.retain(|b| {
+        k += 1;
+        let edge = k <= 2 || k + 2 > count;
+        !(edge
+            && count > 1
+            && matches!(b.kind, BlockKind::Paragraph)
+            && clean::is_dateline_block(&b.text))
+    });
     trim_tail(blocks);
 }
 
