@@ -896,6 +896,38 @@ pub fn is_promo_line(text: &str) -> bool {
     PROMO_PHRASES.iter().any(|p| lower.contains(p))
 }
 
+/// Phrases of a disclosure that a post is advertising or earns from its links.
+const DISCLOSURE_PHRASES: &[&str] = &[
+    "affiliate link",
+    "affiliate-link",
+    "we may receive compensation",
+    "we may earn",
+    "may earn a commission",
+    "enthält werbung",
+    "werbung für",
+    "unbezahlte werbung",
+    "enthält affiliate",
+    "contient des liens",
+    "lien affilié",
+    "liens affiliés",
+    "enlaces de afiliado",
+    "linki afiliacyjne",
+    "wpis sponsorowany",
+    "на правах рекламы",
+    "reklam hüququnda",
+];
+
+/// A short note that the post advertises or earns from its links ("*Werbung. Dieser
+/// Beitrag enthält Werbung für …", "We may receive compensation if you …"): furniture
+/// above or below the story.
+pub fn is_disclosure(text: &str) -> bool {
+    if text.chars().count() > 400 {
+        return false;
+    }
+    let lower = text.to_lowercase();
+    DISCLOSURE_PHRASES.iter().any(|p| lower.contains(p))
+}
+
 /// Phrases of an editor's note about where a story first ran or who wrote it.
 const END_NOTE_PHRASES: &[&str] = &[
     "originally published",
@@ -1103,6 +1135,16 @@ mod tests {
         ] {
             assert!(!is_dateline_block(text), "{text}");
         }
+        assert!(is_disclosure(
+            "*Werbung. Dieser Beitrag enthält Werbung für eine Modemarke."
+        ));
+        assert!(is_disclosure(
+            "We may receive compensation if you visit partners we recommend."
+        ));
+        assert!(is_disclosure("На правах рекламы"));
+        assert!(!is_disclosure(
+            "The commission banned political advertising on election day."
+        ));
         assert!(is_credit_line("Foto: Sascha Klahn"));
         assert!(is_credit_line("Quelle: Deutscher Jagdverband (DJV)"));
         assert!(!is_credit_line(

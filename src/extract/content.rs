@@ -809,4 +809,23 @@ mod tests {
         assert!(text.starts_with("Frekwencja w stolicy"), "{text}");
         assert!(text.ends_with("w swoim raporcie."), "{text}");
     }
+
+    #[test]
+    fn notes_to_the_reader_above_the_story_are_not_text() {
+        let story = "<p>Turnout in the capital was lower than at any election since 1995, \
+            officials said on Monday, and observers reported long queues.</p>\
+            <p>Some polling stations closed before everyone in the queue had voted, the \
+            mission said, and it asked the commission to publish every station's figures.</p>";
+        for note in [
+            "Submit your letter to the editor via this form.",
+            "*Advertising. This post contains affiliate links.",
+        ] {
+            let page = format!(
+                "<html lang=en><body><article><h1>Turnout low</h1><p>{note}</p>{story}\
+                </article></body></html>"
+            );
+            let text = text_of(&page);
+            assert!(text.starts_with("Turnout in the capital"), "{text}");
+        }
+    }
 }

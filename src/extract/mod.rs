@@ -343,7 +343,8 @@ fn tidy_blocks(blocks: &mut Vec<Block>, title: Option<&str>) {
         }
     }
     blocks.dedup_by(|b, a| a.text == b.text && a.kind == b.kind);
-    // A dateline right above or below the story.
+    // A dateline, an advertising disclosure or (on top) a call to write in or follow the
+    // site, right above or below the story.
     let count = blocks.len();
     let mut k = 0;
     blocks.retain(|b| {
@@ -352,7 +353,9 @@ fn tidy_blocks(blocks: &mut Vec<Block>, title: Option<&str>) {
         !(edge
             && count > 1
             && matches!(b.kind, BlockKind::Paragraph)
-            && clean::is_dateline_block(&b.text))
+            && (clean::is_dateline_block(&b.text)
+                || clean::is_disclosure(&b.text)
+                || (k == 1 && clean::is_promo_line(&b.text))))
     });
     trim_tail(blocks);
 }
