@@ -679,6 +679,21 @@ const TAIL_SECTION_LABELS: &[&str] = &[
     "əlaqə",
     "oxşar xəbərlər",
     "digər xəbərlər",
+    // further reading and how to cite the piece
+    "further reading",
+    "aller plus loin",
+    "pour aller plus loin",
+    "weiterführende links",
+    "suggested citation",
+    "cite this article",
+    "how to cite",
+    "how to cite this article",
+    "pour citer cet article",
+    "zitiervorschlag",
+    "zitierweise",
+    "jak cytować",
+    "как цитировать",
+    "для цитирования",
 ];
 
 /// Openings of credit and source lines: who took the photo, where the text came from.
@@ -1101,6 +1116,8 @@ mod tests {
             "Kontakt: Pressestelle, Tel. 030 1234"
         ));
         assert!(is_tail_section_label("Weitere Beiträge aus der Kolumne:"));
+        assert!(is_tail_section_label("Pour citer cet article :"));
+        assert!(is_tail_section_label("Aller plus loin"));
         assert!(!is_tail_section_label(
             "Quellen zufolge wurde der Vertrag gestern unterschrieben."
         ));
