@@ -828,4 +828,17 @@ mod tests {
             assert!(text.starts_with("Turnout in the capital"), "{text}");
         }
     }
+
+    #[test]
+    fn block_editor_headings_stay_in_the_story() {
+        let part = "<p>Turnout in the capital was lower than at any election since 1995, \
+            officials said on Monday, and observers reported long queues.</p>";
+        let page = format!(
+            "<html lang=en><body><article><h1>Turnout low</h1>{part}\
+            <h2 class=\"wp-block-heading\">What the observers saw</h2>{}</article></body></html>",
+            part.replace("Turnout", "Attendance")
+        );
+        let text = text_of(&page);
+        assert!(text.contains("\n\nWhat the observers saw\n\n"), "{text}");
+    }
 }
