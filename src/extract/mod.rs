@@ -314,6 +314,16 @@ fn normalized(s: &str) -> String {
         .to_lowercase()
 }
 
+/// Whether `line` is the headline part of `title` "Headline | Site | Date", as a publisher's
+/// og:title may have it (both normalised).
+fn heads_title(title: &str, line: &str) -> bool {
+    !line.is_empty()
+        && title.strip_prefix(line).is_some_and(|rest| {
+            let rest = rest.trim_start();
+            rest.starts_with(['|', '-', '–', '—', '·', '•', '/', '»'])
+        })
+}
+
 /// Output clean-up: the title is not repeated as the first line; duplicates and
 /// link-only blocks go.
 fn tidy_blocks(blocks: &mut Vec<Block>, title: Option<&str>) {
@@ -330,7 +340,8 @@ fn tidy_blocks(blocks: &mut Vec<Block>, title: Option<&str>) {
         while let Some(first) = blocks.first() {
             let f = normalized(&first.text);
             let is_title = f == t
-                || (matches!(first.kind, BlockKind::Heading(_)) && !f.is_empty() && t.contains(&f));
+                || (matches!(first.kind, BlockKind::Heading(_)) && !f.is_empty() && t.contains(&f))
+                || heads_title(&t, &f);
             if is_title {
                 blocks.remove(0);
             } else {
@@ -338,7 +349,10 @@ fn tidy_blocks(blocks: &mut Vec<Block>, title: Option<&str>) {
             }
         }
         // The headline a line or two down, under a kicker or a dateline.
-        if let Some(k) = blocks.iter().take(3).position(|b| normalized(&b.text) == t) {
+        if let Some(k) = blocks.iter().take(3).position(|b| {
+            let b = normalized(&b.text);
+            b == t || heads_title(&t, &b)
+        }) {
             blocks.remove(k);
         }
     }
