@@ -64,11 +64,18 @@ impl Element<'_> {
 #[derive(Debug)]
 pub struct Dom<'a> {
     pub nodes: Vec<Node<'a>>,
+    /// Elements in the SVG or MathML namespace, in order.
+    foreign: Vec<usize>,
+    /// The `class` and `id` attributes as written, of the elements that have either, in
+    /// order: `class_id` is lower-cased and joined, and the byline test reads them apart.
+    class_attrs: Vec<(usize, Option<&'a str>, Option<&'a str>)>,
 }
 
-/// Attributes worth keeping; everything else (inline event handlers, data blobs)
-/// is dropped to keep the copy small.
-const KEPT_ATTRS: &[&str] = &[
+/// Attributes the extractor, the metadata reader and link discovery read; everything else
+/// (inline event handlers, data blobs, SVG geometry) is dropped to keep the copy small.
+/// Only attributes in no namespace are kept: those are the ones HTML elements have, and the
+/// only ones anything here asks for (SVG's `xlink:href` is not a link gleaner follows).
+pub const KEPT_ATTRS: &[&str] = &[
     "href",
     "src",
     "data-src",
@@ -84,6 +91,15 @@ const KEPT_ATTRS: &[&str] = &[
     "colspan",
     "start",
     "title",
+    "lang",
+    "xml:lang",
+    "content",
+    "value",
+    "property",
+    "name",
+    "http-equiv",
+    "datetime",
+    "pubdate",
 ];
 
 impl<'a> Dom<'a> {
@@ -92,6 +108,8 @@ impl<'a> Dom<'a> {
         let mut nodes: Vec<Node<'a>> = Vec::with_capacity(html.tree.values().len());
         // Stack of indices of open elements, parallel to the walk.
         let mut open: Vec<usize> = Vec::new();
+        let mut foreign = Vec::new();
+        let mut class_attrs = Vec::new();
         let mut cur = html.tree.root();
         loop {
             let index = nodes.len();
@@ -101,13 +119,25 @@ impl<'a> Dom<'a> {
                     let mut class = None;
                     let mut id = None;
                     let mut attrs = Vec::new();
-                    for (k, v) in el.attrs() {
-                        match k {
-                            "class" => class = Some(v),
-                            "id" => id = Some(v),
-                            _ if KEPT_ATTRS.contains(&k) => attrs.push((k, v)),
-                            _ => {}
+                    for (name, v) in &el.attrs {
+                        if !name.ns.is_empty() {
+                            continue;
                         }
+                        match &*name.local {
+                            "class" => class = Some(&**v),
+                            "id" => id = Some(&**v),
+                            k => {
+                                if let Some(k) = KEPT_ATTRS.iter().find(|kept| **kept == k) {
+                                    attrs.push((*k, &**v));
+                                }
+                            }
+                        }
+                    }
+                    if &*el.name.ns != "http://www.w3.org/1999/xhtml" {
+                        foreign.push(index);
+                    }
+                    if class.is_some() || id.is_some() {
+                        class_attrs.push((index, class, id));
                     }
                     let class_id = match (class, id) {
                         (Some(class), Some(id)) if !class.is_empty() => {
@@ -157,7 +187,11 @@ impl<'a> Dom<'a> {
                         for closed in open.drain(..) {
                             nodes[closed].end = len;
                         }
-                        return Dom { nodes };
+                        return Dom {
+                            nodes,
+                            foreign,
+                            class_attrs,
+                        };
                     }
                 }
             }
@@ -209,6 +243,46 @@ impl<'a> Dom<'a> {
     /// Whether `ancestor` contains `node` (or is it).
     pub fn contains(&self, ancestor: usize, node: usize) -> bool {
         node >= ancestor && node < self.nodes[ancestor].end
+    }
+
+    /// The document element (`<html>`): the first element child of the root.
+    pub fn root_element(&self) -> Option<usize> {
+        if self.nodes.is_empty() {
+            return None;
+        }
+        self.children(0).find(|&i| self.element(i).is_some())
+    }
+
+    /// Whether element `i` is in the HTML namespace (not SVG or MathML).
+    pub fn in_html_namespace(&self, i: usize) -> bool {
+        self.element(i).is_some() && self.foreign.binary_search(&i).is_err()
+    }
+
+    /// The `class` and `id` attributes of element `i` as written.
+    pub fn class_and_id(&self, i: usize) -> (Option<&'a str>, Option<&'a str>) {
+        match self
+            .class_attrs
+            .binary_search_by_key(&i, |(node, _, _)| *node)
+        {
+            Ok(k) => (self.class_attrs[k].1, self.class_attrs[k].2),
+            Err(_) => (None, None),
+        }
+    }
+
+    /// The text nodes of the subtree of `i`, in order.
+    pub fn texts(&self, i: usize) -> impl Iterator<Item = &'a str> + '_ {
+        self.nodes[i..self.nodes[i].end]
+            .iter()
+            .filter_map(|node| match node.kind {
+                NodeKind::Text(text) => Some(text),
+                _ => None,
+            })
+    }
+
+    /// The ancestors of `i`, nearest first, not `i` itself.
+    pub fn ancestors(&self, i: usize) -> impl Iterator<Item = usize> + '_ {
+        let parent = |p: usize| Some(self.nodes.get(p)?.parent).filter(|&p| p != NO_PARENT);
+        std::iter::successors(parent(i), move |&p| parent(p))
     }
 }
 

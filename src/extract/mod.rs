@@ -141,9 +141,9 @@ impl ParsedPage {
         }
     }
 
-    /// The parsed page.
-    pub fn document(&self) -> &Html {
-        &self.document
+    /// The parsed page as the extractor's flat tree.
+    pub fn dom(&self) -> dom::Dom<'_> {
+        dom::Dom::from_html(&self.document)
     }
 
     /// The WHATWG name of the encoding the page was decoded with, e.g. `"windows-1251"`.
@@ -173,9 +173,9 @@ fn parse_source(decoded: &str, opts: &ExtractOptions) -> Html {
 }
 
 fn extract_document(doc: &Html, opts: &ExtractOptions) -> Result<Extraction, ExtractError> {
-    let meta = metadata::extract_metadata(doc, opts.url.as_ref(), opts.reference_time);
-
     let dom = dom::Dom::from_html(doc);
+    let meta = metadata::extract_metadata(&dom, opts.url.as_ref(), opts.reference_time);
+
     let stats = content::compute(&dom);
     let selection = content::select(&dom, &stats);
     let render_opts = RenderOptions {
@@ -193,7 +193,7 @@ fn extract_document(doc: &Html, opts: &ExtractOptions) -> Result<Extraction, Ext
     // Script-rendered pages carry the story only in their JSON-LD: use it when the
     // markup yields much less.
     let rendered: usize = blocks.iter().map(render::block_len).sum();
-    if let Some(body) = jsonld_article_body(doc)
+    if let Some(body) = jsonld_article_body(&dom)
         && rendered
             < MIN_ARTICLE_CHARS.max(body.iter().map(render::block_len).sum::<usize>() * 2 / 5)
     {
@@ -248,11 +248,24 @@ fn check_text(source: &str) -> Result<(), ExtractError> {
 }
 
 /// The longest JSON-LD `articleBody` on the page, as paragraph blocks.
-fn jsonld_article_body(doc: &Html) -> Option<Vec<Block>> {
-    let selector = scraper::Selector::parse("script[type='application/ld+json']").ok()?;
+fn jsonld_article_body(dom: &dom::Dom) -> Option<Vec<Block>> {
     let mut best: Option<String> = None;
-    for script in doc.select(&selector) {
-        let source: String = script.text().collect();
+    // `script[type="application/ld+json"]`, matched as CSS does: the type's case is ignored
+    // on HTML elements (not on SVG ones), and not trimmed.
+    let scripts = (0..dom.len()).filter(|&i| {
+        dom.element(i).is_some_and(|e| {
+            e.is("script")
+                && e.attr("type").is_some_and(|t| {
+                    if dom.in_html_namespace(i) {
+                        t.eq_ignore_ascii_case("application/ld+json")
+                    } else {
+                        t == "application/ld+json"
+                    }
+                })
+        })
+    });
+    for script in scripts {
+        let source: String = dom.texts(script).collect();
         for object in jsonld::parse_objects(&source) {
             if let Some(body) = object.get("articleBody").and_then(|v| v.as_str())
                 && best.as_ref().is_none_or(|b| body.len() > b.len())
@@ -465,10 +478,8 @@ mod tests {
         let opts = ExtractOptions::default();
         let page = ParsedPage::parse(PAGE.as_bytes(), &opts);
         assert_eq!(page.encoding(), "UTF-8");
-        let links = page
-            .document()
-            .select(&scraper::Selector::parse("a[href]").expect("selector"))
-            .count();
+        let dom = page.dom();
+        let links = (0..dom.len()).filter(|&i| dom.is_link(i)).count();
         assert_eq!(links, 2);
         assert_eq!(
             extract_parsed(&page, &opts),
