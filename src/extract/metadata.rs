@@ -889,12 +889,13 @@ mod tests {
     use super::*;
 
     fn meta(html: &str, url: Option<&str>) -> Metadata {
-        let doc = Html::parse_document(html);
         let url = url.map(|u| Url::parse(u).expect("test URL"));
         let reference = DateTime::parse_from_rfc3339("2025-01-15T12:00:00Z")
             .expect("valid")
             .with_timezone(&Utc);
-        extract_metadata(&Dom::from_html(&doc), url.as_ref(), Some(reference))
+        Dom::parse_with(html, |dom| {
+            extract_metadata(dom, url.as_ref(), Some(reference))
+        })
     }
 
     #[test]
@@ -1076,7 +1077,8 @@ mod tests {
             "<<<>>>\u{0}<meta content><script type=application/ld+json>{{{</script><title></title>";
         let m = meta(garbage, None);
         assert_eq!(m.title, None);
-        let deep = "<div>".repeat(5_000) + "<h1>Deep</h1>";
+        // Deep below the h1, and nested beyond the parser's cap after it.
+        let deep = "<div>".repeat(200) + "<h1>Deep</h1>" + &"<div>".repeat(5_000) + "x";
         assert_eq!(meta(&deep, None).title.as_deref(), Some("Deep"));
     }
 

@@ -22,6 +22,7 @@ pub mod lang;
 pub mod markers;
 pub mod metadata;
 pub mod nesting;
+pub mod parse;
 pub mod render;
 mod title;
 
@@ -107,16 +108,16 @@ pub fn extract_full(html: &[u8], opts: &ExtractOptions) -> Result<Extraction, Ex
     let decoded = decode::decode_html(html, opts.content_type.as_deref());
     check_text(&decoded.html)?;
     let doc = parse_source(&decoded.html, opts);
-    // The tree holds its own copy of the text.
+    // The document holds its own copy of the text.
     drop(decoded);
-    extract_document(&doc, opts)
+    extract_dom(&dom::Dom::new(&doc), opts)
 }
 
 /// A page decoded and parsed the way the extractor reads it, for callers that need the
 /// document as well as the article: the crawler reads links from it, then extracts from it
 /// with [`extract_parsed`], parsing each page once.
 pub struct ParsedPage {
-    document: Html,
+    document: parse::Document,
     encoding: &'static str,
     /// Why the bytes are not an HTML page, when they are not; found before parsing.
     rejected: Option<ExtractError>,
@@ -143,7 +144,7 @@ impl ParsedPage {
 
     /// The parsed page as the extractor's flat tree.
     pub fn dom(&self) -> dom::Dom<'_> {
-        dom::Dom::from_html(&self.document)
+        dom::Dom::new(&self.document)
     }
 
     /// The WHATWG name of the encoding the page was decoded with, e.g. `"windows-1251"`.
@@ -161,23 +162,20 @@ pub fn extract_parsed(
     if let Some(rejected) = &page.rejected {
         return Err(rejected.clone());
     }
-    extract_document(&page.document, opts)
+    extract_dom(&page.dom(), opts)
 }
 
-/// Language markers resolved, nesting capped, parsed.
-fn parse_source(decoded: &str, opts: &ExtractOptions) -> Html {
+/// Language markers resolved, then parsed (with nesting capped, see [`nesting`]).
+fn parse_source(decoded: &str, opts: &ExtractOptions) -> parse::Document {
     let source = markers::select_language(decoded, opts.preferred_lang.as_deref());
-    // html5ever's tree builder is quadratic in nesting depth; cap it before parsing.
-    let source = nesting::limit_nesting(&source, nesting::MAX_NESTING);
-    Html::parse_document(&source)
+    parse::Document::parse(&source)
 }
 
-fn extract_document(doc: &Html, opts: &ExtractOptions) -> Result<Extraction, ExtractError> {
-    let dom = dom::Dom::from_html(doc);
-    let meta = metadata::extract_metadata(&dom, opts.url.as_ref(), opts.reference_time);
+fn extract_dom(dom: &dom::Dom, opts: &ExtractOptions) -> Result<Extraction, ExtractError> {
+    let meta = metadata::extract_metadata(dom, opts.url.as_ref(), opts.reference_time);
 
-    let stats = content::compute(&dom);
-    let selection = content::select(&dom, &stats);
+    let stats = content::compute(dom);
+    let selection = content::select(dom, &stats);
     let render_opts = RenderOptions {
         tables: opts.keep_tables,
         images: opts.keep_images,
@@ -186,14 +184,14 @@ fn extract_document(doc: &Html, opts: &ExtractOptions) -> Result<Extraction, Ext
     };
     let mut blocks = selection
         .as_ref()
-        .map(|sel| render::render(&dom, &stats, &sel.roots, render_opts))
+        .map(|sel| render::render(dom, &stats, &sel.roots, render_opts))
         .unwrap_or_default();
-    let title = meta.title.clone().or_else(|| first_heading(&dom, &stats));
+    let title = meta.title.clone().or_else(|| first_heading(dom, &stats));
     tidy_blocks(&mut blocks, title.as_deref());
     // Script-rendered pages carry the story only in their JSON-LD: use it when the
     // markup yields much less.
     let rendered: usize = blocks.iter().map(render::block_len).sum();
-    if let Some(body) = jsonld_article_body(&dom)
+    if let Some(body) = jsonld_article_body(dom)
         && rendered
             < MIN_ARTICLE_CHARS.max(body.iter().map(render::block_len).sum::<usize>() * 2 / 5)
     {
@@ -206,7 +204,7 @@ fn extract_document(doc: &Html, opts: &ExtractOptions) -> Result<Extraction, Ext
     let published = meta.published.clone().or_else(|| {
         selection
             .as_ref()
-            .and_then(|sel| dateline::find_near(&dom, &stats, sel, opts.reference_time))
+            .and_then(|sel| dateline::find_near(dom, &stats, sel, opts.reference_time))
             .map(|d| d.format())
     });
     let lang = lang::detect_language(&text, meta.declared_lang.as_deref());

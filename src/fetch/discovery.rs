@@ -230,8 +230,7 @@ mod tests {
     use std::io::Write;
 
     fn links_of(html: &str, url: &Url) -> PageLinks {
-        let html = scraper::Html::parse_document(html);
-        page_links(&Dom::from_html(&html), url)
+        Dom::parse_with(html, |dom| page_links(dom, url))
     }
 
     #[test]
