@@ -12,7 +12,7 @@
 
 use std::borrow::Cow;
 
-use super::parse::{DocKind, Document};
+use super::parse::{DocKind, Document, Skeleton};
 
 /// Sentinel parent index of the root.
 pub const NO_PARENT: usize = usize::MAX;
@@ -71,9 +71,15 @@ pub struct Dom<'a> {
 impl<'a> Dom<'a> {
     /// The flat tree of a parsed document, borrowing its strings.
     pub fn new(doc: &'a Document) -> Dom<'a> {
+        Dom::from_parts(&doc.text, &doc.skeleton)
+    }
+
+    /// The flat tree of a document's nodes, borrowing the document's text: the nodes can be
+    /// freed once it is built.
+    pub(super) fn from_parts(text: &'a str, skeleton: &Skeleton) -> Dom<'a> {
         let mut foreign = Vec::new();
         let mut class_attrs = Vec::new();
-        let nodes = doc
+        let nodes = skeleton
             .nodes
             .iter()
             .enumerate()
@@ -86,25 +92,25 @@ impl<'a> Dom<'a> {
                         if el.class.is_some() || el.id.is_some() {
                             class_attrs.push((
                                 i,
-                                el.class.map(|c| doc.str(c)),
-                                el.id.map(|c| doc.str(c)),
+                                el.class.map(|c| c.of(text)),
+                                el.id.map(|c| c.of(text)),
                             ));
                         }
                         let (first, last) = el.attrs;
                         NodeKind::Element(Element {
-                            tag: Cow::Borrowed(doc.str(el.tag)),
-                            class_id: Cow::Borrowed(doc.str(el.class_id)),
-                            attrs: doc
+                            tag: Cow::Borrowed(el.tag.of(text)),
+                            class_id: Cow::Borrowed(el.class_id.of(text)),
+                            attrs: skeleton
                                 .attrs
                                 .get(first..last)
                                 .unwrap_or_default()
                                 .iter()
-                                .map(|(name, value)| (*name, doc.str(*value)))
+                                .map(|(name, value)| (*name, value.of(text)))
                                 .collect(),
                             hints: el.hints,
                         })
                     }
-                    DocKind::Text(text) => NodeKind::Text(doc.str(*text)),
+                    DocKind::Text(span) => NodeKind::Text(span.of(text)),
                     DocKind::Other => NodeKind::Other,
                 };
                 Node {

@@ -26,6 +26,8 @@ pub mod parse;
 pub mod render;
 mod title;
 
+use std::borrow::Cow;
+
 use chrono::{DateTime, Utc};
 use scraper::Html;
 use url::Url;
@@ -107,10 +109,11 @@ pub fn extract_full(html: &[u8], opts: &ExtractOptions) -> Result<Extraction, Ex
     }
     let decoded = decode::decode_html(html, opts.content_type.as_deref());
     check_text(&decoded.html)?;
-    let doc = parse_source(&decoded.html, opts);
-    // The document holds its own copy of the text.
-    drop(decoded);
-    extract_dom(&dom::Dom::new(&doc), opts)
+    let parse::Document { text, skeleton } = parse_source(decoded.html, opts);
+    let dom = dom::Dom::from_parts(&text, &skeleton);
+    // The flat tree has all the extractor reads; memory peaks after this point.
+    drop(skeleton);
+    extract_dom(&dom, opts)
 }
 
 /// A page decoded and parsed the way the extractor reads it, for callers that need the
@@ -136,7 +139,7 @@ impl ParsedPage {
             check_text(&decoded.html).err()
         };
         ParsedPage {
-            document: parse_source(&decoded.html, opts),
+            document: parse_source(decoded.html, opts),
             encoding: decoded.encoding,
             rejected,
         }
@@ -165,10 +168,14 @@ pub fn extract_parsed(
     extract_dom(&page.dom(), opts)
 }
 
-/// Language markers resolved, then parsed (with nesting capped, see [`nesting`]).
-fn parse_source(decoded: &str, opts: &ExtractOptions) -> parse::Document {
-    let source = markers::select_language(decoded, opts.preferred_lang.as_deref());
-    parse::Document::parse(&source)
+/// Language markers resolved, then parsed (with nesting capped, see [`nesting`]). The
+/// decoded page is freed as soon as the parser has its own copy.
+fn parse_source(decoded: String, opts: &ExtractOptions) -> parse::Document {
+    let selected = match markers::select_language(&decoded, opts.preferred_lang.as_deref()) {
+        Cow::Owned(selected) => Some(selected),
+        Cow::Borrowed(_) => None,
+    };
+    parse::Document::parse_owned(selected.unwrap_or(decoded))
 }
 
 fn extract_dom(dom: &dom::Dom, opts: &ExtractOptions) -> Result<Extraction, ExtractError> {

@@ -81,10 +81,24 @@ pub(super) struct Span {
 /// A parsed page: the nodes in document order and the strings they point to.
 #[derive(Debug, Default)]
 pub struct Document {
-    text: String,
+    pub(super) text: String,
+    pub(super) skeleton: Skeleton,
+}
+
+/// The nodes of a [`Document`], pointing into its text.
+#[derive(Debug, Default)]
+pub(super) struct Skeleton {
     pub(super) nodes: Vec<DocNode>,
     /// Attributes of all elements, element after element: name and value.
     pub(super) attrs: Vec<(&'static str, Span)>,
+}
+
+impl Span {
+    /// The text of this span in `text`, the document's text.
+    pub(super) fn of(self, text: &str) -> &str {
+        let start = self.start as usize;
+        text.get(start..start + self.len as usize).unwrap_or("")
+    }
 }
 
 #[derive(Debug)]
@@ -124,6 +138,17 @@ impl Document {
     /// Parses `html` as a whole document, the way a browser does (html5ever, scripting
     /// enabled), with element nesting capped at [`super::nesting::MAX_NESTING`].
     pub fn parse(html: &str) -> Document {
+        Document::parse_tendril(StrTendril::from(html))
+    }
+
+    /// Like [`Document::parse`], freeing `html` as soon as the parser has its own copy.
+    pub fn parse_owned(html: String) -> Document {
+        let tendril = StrTendril::from(html.as_str());
+        drop(html);
+        Document::parse_tendril(tendril)
+    }
+
+    fn parse_tendril(html: StrTendril) -> Document {
         let sink = Sink {
             source_len: html.len(),
             ..Sink::default()
@@ -131,7 +156,7 @@ impl Document {
         let builder = TreeBuilder::new(sink, TreeBuilderOpts::default());
         let tokenizer = Tokenizer::new(NestingCap::new(builder), TokenizerOpts::default());
         let input = BufferQueue::default();
-        input.push_back(StrTendril::from(html));
+        input.push_back(html);
         // The tokenizer stops after each `</script>` so that a browser could run it; we
         // have nothing to run and go on.
         while let TokenizerResult::Script(_) = tokenizer.feed(&input) {}
@@ -141,10 +166,7 @@ impl Document {
     }
 
     pub(super) fn str(&self, span: Span) -> &str {
-        let start = span.start as usize;
-        self.text
-            .get(start..start + span.len as usize)
-            .unwrap_or("")
+        span.of(&self.text)
     }
 }
 
@@ -464,15 +486,17 @@ impl TreeSink for Sink {
 fn flatten(mut arena: Vec<ArenaNode>, text_len: usize) -> Document {
     let mut doc = Document {
         text: String::with_capacity(text_len),
-        nodes: Vec::with_capacity(arena.len()),
-        attrs: Vec::new(),
+        skeleton: Skeleton {
+            nodes: Vec::with_capacity(arena.len()),
+            attrs: Vec::new(),
+        },
     };
     let mut names = Names::default();
     // Document indices of the open ancestors of the current node.
     let mut open: Vec<usize> = Vec::new();
     let mut cur = ROOT;
     loop {
-        let index = doc.nodes.len();
+        let index = doc.skeleton.nodes.len();
         let parent = open.last().copied().unwrap_or(usize::MAX);
         let data = std::mem::replace(&mut arena[cur].data, NodeData::Other);
         let kind = match data {
@@ -480,7 +504,7 @@ fn flatten(mut arena: Vec<ArenaNode>, text_len: usize) -> Document {
             NodeData::Text(text) => DocKind::Text(doc.add_str(&text)),
             NodeData::Document | NodeData::Other => DocKind::Other,
         };
-        doc.nodes.push(DocNode {
+        doc.skeleton.nodes.push(DocNode {
             parent,
             end: index + 1,
             kind,
@@ -500,15 +524,18 @@ fn flatten(mut arena: Vec<ArenaNode>, text_len: usize) -> Document {
             }
             node = arena[node].parent;
             match open.pop() {
-                Some(closed) if node != NONE => doc.nodes[closed].end = doc.nodes.len(),
+                Some(closed) if node != NONE => {
+                    doc.skeleton.nodes[closed].end = doc.skeleton.nodes.len()
+                }
                 _ => {
-                    let len = doc.nodes.len();
+                    let len = doc.skeleton.nodes.len();
                     for closed in open.drain(..) {
-                        doc.nodes[closed].end = len;
+                        doc.skeleton.nodes[closed].end = len;
                     }
-                    if let Some(root) = doc.nodes.first_mut() {
+                    if let Some(root) = doc.skeleton.nodes.first_mut() {
                         root.end = len;
                     }
+                    doc.text.shrink_to_fit();
                     return doc;
                 }
             }
@@ -537,13 +564,13 @@ impl Document {
         };
         let mut class = None;
         let mut id = None;
-        let first = self.attrs.len();
+        let first = self.skeleton.attrs.len();
         for (name, value) in &element.attrs {
             let span = self.add_str(value);
             match *name {
                 "class" => class = Some(span),
                 "id" => id = Some(span),
-                _ => self.attrs.push((name, span)),
+                _ => self.skeleton.attrs.push((name, span)),
             }
         }
         let (class_id, hints) = self.class_id(class, id, names);
@@ -553,7 +580,7 @@ impl Document {
             class,
             id,
             hints,
-            attrs: (first, self.attrs.len()),
+            attrs: (first, self.skeleton.attrs.len()),
             foreign: element.name.ns != ns!(html),
         }
     }
