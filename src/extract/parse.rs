@@ -318,15 +318,49 @@ impl Sink {
     }
 }
 
+/// The `'static` name of an attribute in [`KEPT_ATTRS`]. Names are interned atoms, so this is
+/// mostly integer comparisons, not string comparisons.
+fn kept_name(name: &LocalName) -> Option<&'static str> {
+    Some(match *name {
+        local_name!("class") => "class",
+        local_name!("id") => "id",
+        local_name!("href") => "href",
+        local_name!("src") => "src",
+        local_name!("alt") => "alt",
+        local_name!("style") => "style",
+        local_name!("hidden") => "hidden",
+        local_name!("aria-hidden") => "aria-hidden",
+        local_name!("role") => "role",
+        local_name!("itemprop") => "itemprop",
+        local_name!("itemtype") => "itemtype",
+        local_name!("type") => "type",
+        local_name!("rel") => "rel",
+        local_name!("colspan") => "colspan",
+        local_name!("start") => "start",
+        local_name!("title") => "title",
+        local_name!("lang") => "lang",
+        local_name!("xml:lang") => "xml:lang",
+        local_name!("content") => "content",
+        local_name!("value") => "value",
+        local_name!("property") => "property",
+        local_name!("name") => "name",
+        local_name!("http-equiv") => "http-equiv",
+        local_name!("datetime") => "datetime",
+        // Not among html5ever's interned names.
+        _ => match &**name {
+            "data-src" => "data-src",
+            "pubdate" => "pubdate",
+            _ => return None,
+        },
+    })
+}
+
 /// The attributes kept of `attrs`, under their `'static` names.
 fn kept_attrs(attrs: Vec<Attribute>) -> Vec<(&'static str, StrTendril)> {
     attrs
         .into_iter()
         .filter(|attr| attr.name.ns == ns!())
-        .filter_map(|attr| {
-            let name = KEPT_ATTRS.iter().find(|k| **k == &*attr.name.local)?;
-            Some((*name, attr.value))
-        })
+        .filter_map(|attr| Some((kept_name(&attr.name.local)?, attr.value)))
         .collect()
 }
 
@@ -472,6 +506,9 @@ impl TreeSink for Sink {
     }
 
     fn reparent_children(&self, node: &Id, new_parent: &Id) {
+        if node == new_parent {
+            return;
+        }
         let mut arena = self.arena();
         let mut arena = Arena(&mut arena);
         while arena.0[*node].first_child != NONE {
@@ -644,5 +681,28 @@ fn push_lowercase(out: &mut String, text: &str) {
         out.extend(text.bytes().map(|b| char::from(b.to_ascii_lowercase())));
     } else {
         out.push_str(&text.to_lowercase());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kept_names_are_the_listed_ones() {
+        for name in KEPT_ATTRS {
+            assert_eq!(kept_name(&LocalName::from(*name)), Some(*name));
+        }
+        for name in ["onclick", "data-srcset", "srcset", "xlink:href", ""] {
+            assert_eq!(kept_name(&LocalName::from(name)), None, "{name}");
+        }
+    }
+
+    #[test]
+    fn strings_are_stored_once_per_distinct_class() {
+        let html = "<ul>".to_owned() + &"<li class='Item Big'>x</li>".repeat(100) + "</ul>";
+        let doc = Document::parse(&html);
+        assert_eq!(doc.text.matches("item big").count(), 1);
+        assert!(doc.text.len() < html.len());
     }
 }
