@@ -189,7 +189,9 @@ struct ArenaNode {
 
 enum NodeData {
     Document,
-    Element(Box<ElementData>),
+    /// Inline, not boxed: the tree builder asks for element names all the time (scope
+    /// checks walk the stack of open elements), and a box is one more cache miss each.
+    Element(ElementData),
     Text(StrTendril),
     Other,
 }
@@ -392,11 +394,11 @@ impl TreeSink for Sink {
     fn create_element(&self, name: QualName, attrs: Vec<Attribute>, flags: ElementFlags) -> Id {
         let mut arena = self.arena();
         let mut arena = Arena(&mut arena);
-        let id = arena.push(NodeData::Element(Box::new(ElementData {
+        let id = arena.push(NodeData::Element(ElementData {
             name,
             attrs: kept_attrs(attrs),
             template_contents: NONE,
-        })));
+        }));
         if flags.template {
             let contents = arena.push(NodeData::Other);
             arena.append(id, contents);
@@ -537,7 +539,7 @@ fn flatten(mut arena: Vec<ArenaNode>, text_len: usize) -> Document {
         let parent = open.last().copied().unwrap_or(usize::MAX);
         let data = std::mem::replace(&mut arena[cur].data, NodeData::Other);
         let kind = match data {
-            NodeData::Element(element) => DocKind::Element(doc.add_element(*element, &mut names)),
+            NodeData::Element(element) => DocKind::Element(doc.add_element(element, &mut names)),
             NodeData::Text(text) => DocKind::Text(doc.add_str(&text)),
             NodeData::Document | NodeData::Other => DocKind::Other,
         };
