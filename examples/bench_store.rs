@@ -38,6 +38,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut upserts = Vec::new();
     let mut singles = Vec::new();
     let mut pop_acks = Vec::new();
+    let mut opens = Vec::new();
     let mut ratios = Vec::new();
     let mut ceilings = Vec::new();
     for run in 1..=runs {
@@ -46,10 +47,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let raw_dir = tempfile::tempdir()?;
         let ceiling = sled_ceiling(raw_dir.path(), articles, batch, r.record_bytes)?;
         println!(
-            "run {run}: {:>8.0} upserts/s (batches of {batch}), {:>6.0} single durable puts/s, {:>8.0} pop+ack/s, db {:.1} MB vs JSON {:.1} MB = {:.2}x",
+            "run {run}: {:>8.0} upserts/s (batches of {batch}), {:>6.0} single durable puts/s, {:>8.0} pop+ack/s, open {:.0} ms, db {:.1} MB vs JSON {:.1} MB = {:.2}x",
             r.upserts_per_s,
             r.single_puts_per_s,
             r.pop_ack_per_s,
+            r.open_ms,
             r.db_bytes as f64 / 1e6,
             r.json_bytes as f64 / 1e6,
             r.db_bytes as f64 / r.json_bytes as f64
@@ -63,19 +65,22 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         upserts.push(r.upserts_per_s);
         singles.push(r.single_puts_per_s);
         pop_acks.push(r.pop_ack_per_s);
+        opens.push(r.open_ms);
         ratios.push(r.db_bytes as f64 / r.json_bytes as f64);
     }
     println!(
-        "median of {runs} runs, {articles} articles: {:.0} upserts/s, {:.0} single durable puts/s, {:.0} pop+ack/s, db/JSON size {:.2}x",
+        "median of {runs} runs, {articles} articles: {:.0} upserts/s, {:.0} single durable puts/s, {:.0} pop+ack/s, open {:.0} ms, db/JSON size {:.2}x",
         median(&mut upserts),
         median(&mut singles),
         median(&mut pop_acks),
+        median(&mut opens),
         median(&mut ratios)
     );
     println!(
         "sled alone with the same writes per article: {:.0} articles/s (median)",
         median(&mut ceilings)
     );
+    println!("load average after: {}", load_average());
     Ok(())
 }
 
@@ -117,6 +122,8 @@ struct RunResult {
     upserts_per_s: f64,
     single_puts_per_s: f64,
     pop_ack_per_s: f64,
+    /// Opening the database holding the articles (sled's recovery plus index rebuild).
+    open_ms: f64,
     db_bytes: u64,
     json_bytes: u64,
 }
@@ -164,8 +171,11 @@ fn bench_once(dir: &Path, n: usize, batch: usize) -> Result<RunResult, Box<dyn s
     }
     store.flush()?;
     drop(store);
-    // Reopen so sled has settled its files, then measure what is on disk.
+    // Reopen so sled has settled its files, then measure what is on disk. The reopen is
+    // timed: it includes rebuilding the in-memory indexes.
+    let started = Instant::now();
     let store = SledStore::open(&data, options)?;
+    let open_time = started.elapsed();
     let db_bytes = dir_size(&data.join("sled"))?;
 
     let now = Utc::now();
@@ -208,6 +218,7 @@ fn bench_once(dir: &Path, n: usize, batch: usize) -> Result<RunResult, Box<dyn s
         upserts_per_s: n as f64 / upsert_time.as_secs_f64(),
         single_puts_per_s: sample as f64 / single_time.as_secs_f64(),
         pop_ack_per_s: delivered as f64 / pop_time.as_secs_f64(),
+        open_ms: open_time.as_secs_f64() * 1e3,
         db_bytes,
         json_bytes,
     })
