@@ -1,12 +1,12 @@
 //! Duplicate detection: exact (same normalised text) and near (simhash within a few bits).
 //!
-//! Exact duplicates are found through the `t` index of text hashes in the database. Near
+//! Exact duplicates are found through the catalog's index of text hashes. Near
 //! duplicates use a 64-bit simhash over word 3-shingles, the classic technique for finding
 //! reprints that differ by a dateline, a byline or a trailing sentence. Finding all stored
 //! hashes within Hamming distance *k* uses the pigeonhole trick (Manku et al., WWW 2007):
 //! cut the 64 bits into *k + 1* blocks; two hashes within distance *k* agree exactly on at
-//! least one block, so candidates come from *k + 1* exact-match tables held in memory and
-//! rebuilt from the `h` keys when the database opens.
+//! least one block, so candidates come from *k + 1* exact-match tables held in memory (in
+//! the catalog, rebuilt from its log when the database opens).
 //!
 //! What the default distance of 3 catches, measured on a ~790-word wire story: a credit
 //! line appended (distance 1), the agency name dropped from the first sentence (3), one
@@ -273,6 +273,34 @@ impl NearIndex {
 
     pub fn is_empty(&self) -> bool {
         self.positions.is_empty()
+    }
+
+    /// Every indexed original: (id, simhash, rank).
+    pub fn iter(&self) -> impl Iterator<Item = (ArticleId, Simhash, i64)> + '_ {
+        self.entries
+            .iter()
+            .flatten()
+            .map(|e| (e.id, Simhash(e.hash), e.rank))
+    }
+
+    /// Approximate heap bytes held.
+    pub fn memory_bytes(&self) -> usize {
+        let table =
+            |buckets: usize, entry: usize| (buckets * 8 / 7).next_power_of_two() * (entry + 1);
+        let lists: usize = self
+            .tables
+            .iter()
+            .map(|t| {
+                table(t.capacity(), std::mem::size_of::<(u64, Vec<u32>)>())
+                    + t.values().map(|l| l.capacity() * 4).sum::<usize>()
+            })
+            .sum();
+        self.entries.capacity() * std::mem::size_of::<Option<Entry>>()
+            + table(
+                self.positions.capacity(),
+                std::mem::size_of::<(ArticleId, u32)>(),
+            )
+            + lists
     }
 
     pub fn insert(&mut self, hash: Simhash, id: ArticleId, rank: i64) {

@@ -63,6 +63,22 @@ pub trait Kv: Send + Sync {
     fn flush(&self) -> Result<()>;
 }
 
+/// A borrowed backend is a backend (tests open a store over a map they inspect later).
+impl<K: Kv + ?Sized> Kv for &K {
+    fn get(&self, key: &[u8]) -> Result<Option<Vec<u8>>> {
+        (**self).get(key)
+    }
+    fn scan(&self, start: &[u8], end: Option<&[u8]>, visit: &mut Visitor<'_>) -> Result<()> {
+        (**self).scan(start, end, visit)
+    }
+    fn apply(&self, batch: WriteBatch) -> Result<()> {
+        (**self).apply(batch)
+    }
+    fn flush(&self) -> Result<()> {
+        (**self).flush()
+    }
+}
+
 /// A `BTreeMap` behind a lock: the backend of [`MemoryStore`](super::MemoryStore).
 #[derive(Debug, Default)]
 pub struct MemoryKv {
@@ -70,6 +86,18 @@ pub struct MemoryKv {
 }
 
 impl MemoryKv {
+    /// A backend holding `map`.
+    pub fn from_map(map: BTreeMap<Vec<u8>, Vec<u8>>) -> MemoryKv {
+        MemoryKv {
+            map: RwLock::new(map),
+        }
+    }
+
+    /// A copy of everything it holds.
+    pub fn to_map(&self) -> BTreeMap<Vec<u8>, Vec<u8>> {
+        self.read().clone()
+    }
+
     fn read(&self) -> std::sync::RwLockReadGuard<'_, BTreeMap<Vec<u8>, Vec<u8>>> {
         // A panic while holding the lock cannot leave the map half-updated (writes are
         // applied under one guard), so a poisoned lock is still consistent.

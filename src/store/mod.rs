@@ -15,6 +15,7 @@
 //! [`Store::apply_reextraction`], [`Store::flush`] — in `tokio::task::spawn_blocking`;
 //! the others are short and may be called directly.
 
+mod catalog;
 pub mod codec;
 pub mod dedup;
 pub mod engine;
@@ -25,6 +26,7 @@ pub mod keys;
 pub mod kv;
 mod lock;
 pub mod memory;
+mod migrate;
 mod queue;
 pub mod record;
 mod records;
