@@ -44,9 +44,11 @@ const COMPRESS_ABOVE: usize = 256;
 /// gigabytes.
 const MAX_DECODED: usize = 512 * 1024 * 1024;
 
-/// Compression level for values: records are written at crawl speed, so favour speed;
-/// level 3 already gets most of zstd's gain on prose and HTML.
-const ZSTD_LEVEL: i32 = 3;
+/// Compression level for values: compressing the record is the largest single cost of an
+/// upsert, so favour speed. On ~3.4 KB article records level 1 takes about two thirds of
+/// the time of level 3 for records 2.4 % larger; negative levels are faster still but
+/// 40 % larger.
+const ZSTD_LEVEL: i32 = 1;
 
 thread_local! {
     // zstd contexts are costly to set up (the compressor's tables are allocated per
@@ -55,16 +57,22 @@ thread_local! {
         const { std::cell::RefCell::new(None) };
     static DECOMPRESSOR: std::cell::RefCell<Option<zstd::bulk::Decompressor<'static>>> =
         const { std::cell::RefCell::new(None) };
+    /// Encoding buffers: the plain postcard bytes and the compressed frame.
+    static SCRATCH: std::cell::RefCell<(Vec<u8>, Vec<u8>)> =
+        const { std::cell::RefCell::new((Vec::new(), Vec::new())) };
 }
 
-fn compress(plain: &[u8]) -> std::io::Result<Vec<u8>> {
+/// Compresses `plain` into `packed` (replacing what it held).
+fn compress(plain: &[u8], packed: &mut Vec<u8>) -> std::io::Result<()> {
     COMPRESSOR.with(|cell| {
         let mut slot = cell.borrow_mut();
         let compressor = match slot.as_mut() {
             Some(c) => c,
             None => slot.insert(zstd::bulk::Compressor::new(ZSTD_LEVEL)?),
         };
-        compressor.compress(plain)
+        packed.clear();
+        packed.reserve(zstd::zstd_safe::compress_bound(plain.len()));
+        compressor.compress_to_buffer(plain, packed).map(|_| ())
     })
 }
 
@@ -86,22 +94,28 @@ pub fn encode<T: Serialize>(value: &T) -> Result<Vec<u8>> {
 
 /// Encodes `value` as layout `version` of its kind.
 pub fn encode_as<T: Serialize>(version: u8, value: &T) -> Result<Vec<u8>> {
-    let plain = postcard::to_stdvec(value)
-        .map_err(|e| StoreError::InvalidInput(format!("cannot encode value: {e}")))?;
-    if plain.len() <= COMPRESS_ABOVE {
-        let mut out = Vec::with_capacity(plain.len() + 2);
-        out.extend_from_slice(&[version, PLAIN]);
-        out.extend_from_slice(&plain);
-        return Ok(out);
-    }
-    let compressed = compress(&plain).map_err(|e| StoreError::backend("compressing a value", e))?;
-    let len = u32::try_from(plain.len())
-        .map_err(|_| StoreError::InvalidInput("value larger than 4 GiB".into()))?;
-    let mut out = Vec::with_capacity(compressed.len() + 6);
-    out.extend_from_slice(&[version, ZSTD]);
-    out.extend_from_slice(&len.to_le_bytes());
-    out.extend_from_slice(&compressed);
-    Ok(out)
+    SCRATCH.with(|cell| {
+        // Reused buffers: a record is kilobytes, and growing fresh vectors to that size
+        // copied it several times per upsert.
+        let (plain, packed) = &mut *cell.borrow_mut();
+        plain.clear();
+        *plain = postcard::to_extend(value, std::mem::take(plain))
+            .map_err(|e| StoreError::InvalidInput(format!("cannot encode value: {e}")))?;
+        if plain.len() <= COMPRESS_ABOVE {
+            let mut out = Vec::with_capacity(plain.len() + 2);
+            out.extend_from_slice(&[version, PLAIN]);
+            out.extend_from_slice(plain);
+            return Ok(out);
+        }
+        compress(plain, packed).map_err(|e| StoreError::backend("compressing a value", e))?;
+        let len = u32::try_from(plain.len())
+            .map_err(|_| StoreError::InvalidInput("value larger than 4 GiB".into()))?;
+        let mut out = Vec::with_capacity(packed.len() + 6);
+        out.extend_from_slice(&[version, ZSTD]);
+        out.extend_from_slice(&len.to_le_bytes());
+        out.extend_from_slice(packed);
+        Ok(out)
+    })
 }
 
 /// Decodes a value that has only layout version 1.

@@ -245,10 +245,14 @@ impl<K: Kv> KvStore<K> {
             enqueued,
             first_qseq,
         } = txn;
-        for (seq, record) in records {
-            match record {
-                Some(stored) => batch.put(keys::article(seq), codec::encode_record(&stored)?),
-                None => batch.remove(keys::article(seq)),
+        let records: Vec<(u64, Option<StoredRecord>)> = records.into_iter().collect();
+        let encoded = super::parallel::map(&records, |(_, record)| {
+            record.as_ref().map(codec::encode_record).transpose()
+        });
+        for ((seq, _), value) in records.iter().zip(encoded) {
+            match value? {
+                Some(bytes) => batch.put(keys::article(*seq), bytes),
+                None => batch.remove(keys::article(*seq)),
             }
         }
         state.queue.enqueue(first_qseq, &enqueued, &mut queue);
@@ -499,10 +503,8 @@ impl<K: Kv> Store for KvStore<K> {
         }
         // One transaction for the whole batch: one atomic write (each sled batch costs a
         // synchronous log write of its own, whatever its size) and one flush.
-        let hashes: Vec<TextHashes> = batch
-            .iter()
-            .map(|a| TextHashes::of(&a.article.text))
-            .collect();
+        // Fingerprints need no lock, and each is independent: computed first, in parallel.
+        let hashes = super::parallel::map(&batch, |a| TextHashes::of(&a.article.text));
         let mut outcomes = Vec::with_capacity(batch.len());
         {
             let mut state = self.lock();

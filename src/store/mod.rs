@@ -27,6 +27,7 @@ pub mod kv;
 mod lock;
 pub mod memory;
 mod migrate;
+mod parallel;
 mod queue;
 pub mod record;
 mod records;
