@@ -327,6 +327,123 @@ fn validators_and_not_modified_follow_the_url() {
     );
 }
 
+/// Page states (which article a URL produced, and the validators of its latest response)
+/// follow each URL, whatever article id its canonical URL gives, across reopening.
+#[test]
+fn page_states_follow_urls_through_redirects_canonicals_and_moves() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let validators = |etag: &str| Validators {
+        etag: Some(format!("\"{etag}\"")),
+        last_modified: None,
+    };
+    let fetched = |url: &str, final_url: &str, canonical: Option<&str>, seed: u64, etag: &str| {
+        let mut a = new_article(url, "site", &story(seed, 200), at(seed as i64));
+        a.provenance.final_url = final_url.to_string();
+        a.provenance.etag = Some(format!("\"{etag}\""));
+        a.provenance.last_modified = None;
+        a.article.canonical_url = canonical.map(str::to_string);
+        a
+    };
+    let (redirected, moved) = {
+        let store = open(dir.path());
+        // Through a redirect: both URLs get the final response's validators.
+        let redirected = store
+            .put_article(fetched(
+                "https://s.example/r/1",
+                "https://s.example/news/1",
+                None,
+                1,
+                "r1",
+            ))
+            .expect("put")
+            .id();
+        // A canonical URL other than the one fetched names the article; the fetched URL
+        // keeps the page state, the canonical one (never fetched) has none.
+        store
+            .put_article(fetched(
+                "https://s.example/news/2?utm=feed",
+                "https://s.example/news/2?utm=feed",
+                Some("https://s.example/news/2"),
+                2,
+                "c2",
+            ))
+            .expect("put");
+        // A URL whose canonical changes moves to the article its new canonical names.
+        store
+            .put_article(fetched(
+                "https://s.example/live",
+                "https://s.example/live",
+                Some("https://s.example/live/day-1"),
+                3,
+                "d1",
+            ))
+            .expect("put");
+        let moved = store
+            .put_article(fetched(
+                "https://s.example/live",
+                "https://s.example/live",
+                Some("https://s.example/live/day-2"),
+                4,
+                "d2",
+            ))
+            .expect("put")
+            .id();
+        assert_eq!(moved, ArticleId::for_url("https://s.example/live/day-2"));
+        // Validators set for an article's URL replace the response's, until the next fetch.
+        store
+            .set_validators("https://s.example/news/1", &validators("manual"))
+            .expect("set");
+        (redirected, moved)
+    };
+    let store = open(dir.path());
+    let page = |url: &str| store.validators(url).expect("validators");
+    assert_eq!(page("https://s.example/r/1"), Some(validators("r1")));
+    assert_eq!(page("https://s.example/news/1"), Some(validators("manual")));
+    assert_eq!(
+        page("https://s.example/news/2?utm=feed"),
+        Some(validators("c2"))
+    );
+    assert_eq!(page("https://s.example/news/2"), None);
+    assert_eq!(page("https://s.example/live"), Some(validators("d2")));
+    let not_modified = |url: &str| store.record_not_modified(url, at(900)).expect("304");
+    assert_eq!(not_modified("https://s.example/r/1"), Some(redirected));
+    assert_eq!(not_modified("https://s.example/live"), Some(moved));
+    assert_eq!(not_modified("https://s.example/news/2"), None);
+    store
+        .put_article(fetched(
+            "https://s.example/r/1",
+            "https://s.example/news/1",
+            None,
+            1,
+            "r1b",
+        ))
+        .expect("put");
+    assert_eq!(page("https://s.example/news/1"), Some(validators("r1b")));
+
+    // An article reached through more URLs than a record keeps forgets the oldest.
+    let text = story(9, 200);
+    for i in 0..70 {
+        let mut a = new_article(&format!("https://s.example/a?s={i}"), "site", &text, at(i));
+        a.article.canonical_url = Some("https://s.example/a".into());
+        store.put_article(a).expect("put");
+    }
+    assert_eq!(page("https://s.example/a?s=0"), None);
+    assert_eq!(
+        store
+            .record_not_modified("https://s.example/a?s=0", at(999))
+            .expect("304"),
+        None
+    );
+    assert!(page("https://s.example/a?s=69").is_some());
+    assert!(page("https://s.example/a?s=6").is_some());
+    assert_eq!(
+        store
+            .record_not_modified("https://s.example/a?s=6", at(999))
+            .expect("304"),
+        Some(ArticleId::for_url("https://s.example/a"))
+    );
+}
+
 #[test]
 fn reextraction_updates_changed_records_and_queues_them() {
     let dir = tempfile::tempdir().expect("tempdir");

@@ -293,6 +293,25 @@ impl Catalog {
         chunks
     }
 
+    /// Everything the catalog holds, sorted: for comparing two catalogs in tests.
+    #[cfg(test)]
+    pub fn contents(&self) -> String {
+        let mut near: Vec<_> = self.near.iter().collect();
+        near.sort_by_key(|e| e.0);
+        let sorted = |m: &Prehashed<ArticleId>| {
+            let mut v: Vec<_> = m.iter().map(|(k, a)| (*k, *a)).collect();
+            v.sort();
+            v
+        };
+        let mut seqs: Vec<_> = self.seqs.iter().map(|(k, s)| (*k, *s)).collect();
+        seqs.sort();
+        format!(
+            "{seqs:?}\n{:?}\n{:?}\n{near:?}",
+            sorted(&self.texts),
+            sorted(&self.urls)
+        )
+    }
+
     /// Approximate heap bytes held (hash tables at their capacity).
     pub fn memory_bytes(&self) -> usize {
         fn table<V>(map: &Prehashed<V>) -> usize {
@@ -356,6 +375,8 @@ pub(crate) struct LogState {
     pub chunks: Vec<(u64, usize)>,
     /// Keys in all chunks.
     pub entries: usize,
+    /// Compactions since the database was opened.
+    pub compactions: u64,
 }
 
 impl LogState {
