@@ -16,10 +16,9 @@
 //! bits. Raising `store.near_duplicate_distance` to 6–8 catches those; unrelated texts sit
 //! around 32 bits apart, so false matches stay rare well beyond that.
 
-use std::collections::HashMap;
-
 use sha2::{Digest, Sha256};
 
+use super::idhash::IdMap;
 use super::record::{ArticleId, Simhash};
 
 /// Words per shingle. Three catches reordered sentences and changed words without making
@@ -219,9 +218,10 @@ pub struct NearIndex {
     /// which case lookups scan every entry.
     blocks: Vec<(u32, u64)>,
     /// Tables per block: block value → positions in `entries`.
-    tables: Vec<HashMap<u64, Vec<u32>>>,
+    tables: Vec<IdMap<Vec<u32>>>,
     entries: Vec<Option<Entry>>,
-    positions: HashMap<ArticleId, u32>,
+    /// Article id (as a number) → position in `entries`.
+    positions: IdMap<u32>,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -256,10 +256,10 @@ impl NearIndex {
         }
         NearIndex {
             max_distance,
-            tables: vec![HashMap::new(); blocks.len()],
+            tables: vec![IdMap::default(); blocks.len()],
             blocks,
             entries: Vec::new(),
-            positions: HashMap::new(),
+            positions: IdMap::default(),
         }
     }
 
@@ -296,11 +296,14 @@ impl NearIndex {
             })
             .sum();
         self.entries.capacity() * std::mem::size_of::<Option<Entry>>()
-            + table(
-                self.positions.capacity(),
-                std::mem::size_of::<(ArticleId, u32)>(),
-            )
+            + table(self.positions.capacity(), std::mem::size_of::<(u64, u32)>())
             + lists
+    }
+
+    /// Room for `originals` more without growing (at open).
+    pub fn reserve(&mut self, originals: usize) {
+        self.entries.reserve(originals);
+        self.positions.reserve(originals);
     }
 
     pub fn insert(&mut self, hash: Simhash, id: ArticleId, rank: i64) {
@@ -315,14 +318,14 @@ impl NearIndex {
             id,
             rank,
         }));
-        self.positions.insert(id, pos);
+        self.positions.insert(id_key(id), pos);
         for (table, &(shift, mask)) in self.tables.iter_mut().zip(&self.blocks) {
             table.entry(hash.0 >> shift & mask).or_default().push(pos);
         }
     }
 
     pub fn remove(&mut self, id: ArticleId) {
-        let Some(pos) = self.positions.remove(&id) else {
+        let Some(pos) = self.positions.remove(&id_key(id)) else {
             return;
         };
         if let Some(Some(entry)) = self.entries.get(pos as usize).copied() {
@@ -383,6 +386,10 @@ impl NearIndex {
         }
         best
     }
+}
+
+fn id_key(id: ArticleId) -> u64 {
+    u64::from_be_bytes(id.to_bytes())
 }
 
 /// A near-duplicate candidate; ordered best first (field order matters for `Ord`).

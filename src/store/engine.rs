@@ -175,7 +175,11 @@ impl<K: Kv> KvStore<K> {
             Some(bytes) => codec::decode_counters(&bytes, keys::META_COUNTERS)?,
             None => Counters::default(),
         };
-        let (catalog, log) = replay_catalog(&kv, options.near_duplicate_distance)?;
+        let (catalog, log) = replay_catalog(
+            &kv,
+            options.near_duplicate_distance,
+            usize::try_from(counters.articles).unwrap_or(0),
+        )?;
         // A compaction interrupted before its counters landed wrote chunks past
         // `last_chunk`; never hand out their seqs again.
         if let Some(&(last, _)) = log.chunks.last() {
@@ -192,7 +196,7 @@ impl<K: Kv> KvStore<K> {
             log_chunks = log.chunks.len(),
             pending = queue.pending(),
             index_mib = (catalog.memory_bytes() + queue.memory_bytes()) as f64 / (1 << 20) as f64,
-            elapsed = ?started.elapsed(),
+            indexes_rebuilt_in = ?started.elapsed(),
             "store opened"
         );
         Ok(KvStore {
@@ -421,8 +425,13 @@ impl<K: Kv> KvStore<K> {
 }
 
 /// Replays the catalog log: the catalog and the shape of the log.
-fn replay_catalog<K: Kv>(kv: &K, max_distance: u32) -> Result<(Catalog, LogState)> {
+fn replay_catalog<K: Kv>(
+    kv: &K,
+    max_distance: u32,
+    articles: usize,
+) -> Result<(Catalog, LogState)> {
     let mut catalog = Catalog::new(max_distance);
+    catalog.reserve(articles);
     let mut log = LogState::default();
     let mut error = None;
     let start = [keys::CATALOG_LOG];
@@ -440,9 +449,10 @@ fn replay_catalog<K: Kv>(kv: &K, max_distance: u32) -> Result<(Catalog, LogState
             ))
         }) {
             Ok((chunk, value)) => {
-                let changes = Changes::from_chunk(value);
-                log.push(chunk, changes.len());
-                catalog.apply(changes);
+                let entries =
+                    value.seqs.len() + value.texts.len() + value.urls.len() + value.near.len();
+                log.push(chunk, entries);
+                catalog.apply_chunk(value);
                 Ok(Scan::Continue)
             }
             Err(e) => {

@@ -22,6 +22,7 @@ pub mod engine;
 mod error;
 pub mod export;
 mod frontier;
+mod idhash;
 pub mod keys;
 pub mod kv;
 mod lock;
