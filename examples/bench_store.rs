@@ -3,11 +3,16 @@
 //!
 //! ```text
 //! cargo run --release --example bench_store [-- ARTICLES [RUNS [BATCH]]]
+//! cargo run --release --example bench_store -- scale ARTICLES [REOPENS]
 //! ```
 //!
 //! Defaults: 50 000 articles of ~2.5 KB text (400 words), 5 runs, batches of 500 (one flush
 //! per batch). Each run uses a fresh database in a temporary directory; medians are
 //! printed last.
+//!
+//! `scale` fills one database with ARTICLES (a million, say) and then opens it REOPENS
+//! times (default 3), each in a fresh process, reporting the median open time, the
+//! in-memory indexes' size and the process's resident memory after the open.
 //!
 //! Each run also measures sled alone, with no gleaner code, doing the writes of each
 //! database format in the same batches with the same flushes: the ceiling a key layout has
@@ -27,6 +32,20 @@ use gleaner::store::{DiscoveredVia, NewArticle, Provenance, SledStore, Store, St
 use sha2::{Digest, Sha256};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let mode: Vec<String> = std::env::args().skip(1).take(3).collect();
+    match mode.first().map(String::as_str) {
+        Some("scale") => {
+            let articles = mode
+                .get(1)
+                .map(|a| a.parse())
+                .transpose()?
+                .unwrap_or(1_000_000);
+            let reopens = mode.get(2).map(|a| a.parse()).transpose()?.unwrap_or(3);
+            return scale(articles, reopens);
+        }
+        Some("open") => return open_once(Path::new(mode.get(1).ok_or("open DIR")?)),
+        _ => {}
+    }
     let mut args = std::env::args().skip(1);
     let articles: usize = args
         .next()
@@ -89,6 +108,105 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         median(&mut ceilings2)
     );
     println!("load average after: {}", load_average());
+    Ok(())
+}
+
+/// Fills a database with `n` articles, then times opening it in fresh processes.
+fn scale(n: usize, reopens: usize) -> Result<(), Box<dyn std::error::Error>> {
+    println!("load average before: {}", load_average());
+    let dir = tempfile::tempdir()?;
+    let data = dir.path().join("db");
+    let options = StoreOptions {
+        keep_raw: false,
+        ..StoreOptions::default()
+    };
+    let started = Instant::now();
+    {
+        let store = SledStore::open(&data, options)?;
+        let mut next = 0;
+        while next < n {
+            let end = (next + 1000).min(n);
+            store.put_articles((next..end).map(article).collect())?;
+            next = end;
+            if next % 100_000 == 0 {
+                println!(
+                    "  {next} articles stored, {:.0} s, load {}",
+                    started.elapsed().as_secs_f64(),
+                    load_average()
+                );
+            }
+        }
+        store.flush()?;
+    }
+    println!(
+        "filled {n} articles in {:.0} s; database {:.0} MB",
+        started.elapsed().as_secs_f64(),
+        dir_size(&data.join("sled"))? as f64 / 1e6
+    );
+    let mut opens = Vec::new();
+    let mut indexes = Vec::new();
+    let mut rss = Vec::new();
+    for round in 1..=reopens {
+        let output = std::process::Command::new(std::env::current_exe()?)
+            .args(["open".as_ref(), data.as_os_str()])
+            .output()?;
+        let line = String::from_utf8_lossy(&output.stdout).trim().to_string();
+        let figures: Vec<f64> = line
+            .split_whitespace()
+            .map(|f| f.parse())
+            .collect::<Result<_, _>>()
+            .map_err(|e| {
+                format!(
+                    "child said {line:?} ({e}); {}",
+                    String::from_utf8_lossy(&output.stderr)
+                )
+            })?;
+        let [open_ms, index_mib, rss_mib] = figures[..] else {
+            return Err(format!("child said {line:?}").into());
+        };
+        println!(
+            "reopen {round}: open {open_ms:.0} ms, in-memory indexes {index_mib:.1} MiB, resident {rss_mib:.0} MiB, load {}",
+            load_average()
+        );
+        // The store's own debug line says how long its part (after sled's) took.
+        for line in String::from_utf8_lossy(&output.stderr).lines() {
+            if line.contains("store opened") {
+                println!("    {}", line.trim());
+            }
+        }
+        opens.push(open_ms);
+        indexes.push(index_mib);
+        rss.push(rss_mib);
+    }
+    println!(
+        "median of {reopens} reopens with {n} articles: open {:.0} ms, in-memory indexes {:.1} MiB, resident {:.0} MiB",
+        median(&mut opens),
+        median(&mut indexes),
+        median(&mut rss)
+    );
+    println!("load average after: {}", load_average());
+    Ok(())
+}
+
+/// The child of `scale`: opens the database once and prints open ms, index MiB, RSS MiB.
+fn open_once(data: &Path) -> Result<(), Box<dyn std::error::Error>> {
+    tracing_subscriber::fmt()
+        .with_env_filter("gleaner::store=debug")
+        .with_writer(std::io::stderr)
+        .with_ansi(false)
+        .init();
+    let started = Instant::now();
+    let store = SledStore::open(data, StoreOptions::default())?;
+    let open_ms = started.elapsed().as_secs_f64() * 1e3;
+    let index_mib = store.index_memory_bytes() as f64 / (1 << 20) as f64;
+    let status = std::fs::read_to_string("/proc/self/status")?;
+    let rss_kib: f64 = status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .and_then(|v| v.split_whitespace().next())
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(f64::NAN);
+    println!("{open_ms} {index_mib} {}", rss_kib / 1024.0);
     Ok(())
 }
 
