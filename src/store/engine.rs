@@ -593,7 +593,7 @@ impl<K: Kv> Store for KvStore<K> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::store::kv::MemoryKv;
+    use crate::store::kv::{Dying, MemoryKv};
     use crate::store::record::{DiscoveredVia, Provenance};
 
     fn text(seed: u64, version: u64) -> String {
@@ -704,5 +704,52 @@ mod tests {
                 .and_then(|v| v.etag),
             Some("\"1500-3\"".to_string())
         );
+    }
+
+    #[test]
+    fn a_compaction_interrupted_anywhere_replays_to_the_same_catalog() {
+        let kv = MemoryKv::default();
+        let expected = {
+            let store =
+                KvStore::with_kv(&kv, StoreOptions::default(), "test".into()).expect("opens");
+            for version in 0..3 {
+                for i in 0..300 {
+                    store.put_article(article(i, version)).expect("put");
+                }
+            }
+            store.catalog().contents()
+        };
+        let before = kv.to_map();
+        let mut crashes = 0;
+        for budget in 0.. {
+            let kv = MemoryKv::from_map(before.clone());
+            {
+                let store = KvStore::with_kv(
+                    Dying::new(&kv, budget),
+                    StoreOptions::default(),
+                    "test".into(),
+                )
+                .expect("opens");
+                let mut state = store.lock();
+                match store.compact_log(&mut state) {
+                    Ok(()) => break,
+                    Err(e) => assert!(e.to_string().contains("simulated crash"), "{e}"),
+                }
+            }
+            crashes += 1;
+            let reopened = KvStore::with_kv(&kv, StoreOptions::default(), "test".into())
+                .unwrap_or_else(|e| panic!("reopen after crash at {budget}: {e}"));
+            assert_eq!(
+                reopened.catalog().contents(),
+                expected,
+                "crash after {budget} batches"
+            );
+            // And the next compaction finishes the job.
+            let mut state = reopened.lock();
+            reopened.compact_log(&mut state).expect("compacts");
+            drop(state);
+            assert_eq!(reopened.catalog().contents(), expected);
+        }
+        assert!(crashes >= 2, "{crashes} crash points");
     }
 }

@@ -136,3 +136,47 @@ impl Kv for MemoryKv {
         Ok(())
     }
 }
+
+/// A backend that dies after `budget` batches: the next batch fails without being
+/// applied, as a crash loses a batch. What survives is a prefix of the batches, each
+/// whole: what sled guarantees after a crash. For tests of multi-batch operations.
+#[cfg(test)]
+pub(crate) struct Dying<'a> {
+    inner: &'a MemoryKv,
+    budget: std::sync::atomic::AtomicUsize,
+}
+
+#[cfg(test)]
+impl Dying<'_> {
+    pub fn new(inner: &MemoryKv, budget: usize) -> Dying<'_> {
+        Dying {
+            inner,
+            budget: std::sync::atomic::AtomicUsize::new(budget),
+        }
+    }
+}
+
+#[cfg(test)]
+impl Kv for Dying<'_> {
+    fn get(&self, key: &[u8]) -> Result<Option<Vec<u8>>> {
+        self.inner.get(key)
+    }
+    fn scan(&self, start: &[u8], end: Option<&[u8]>, visit: &mut Visitor<'_>) -> Result<()> {
+        self.inner.scan(start, end, visit)
+    }
+    fn apply(&self, batch: WriteBatch) -> Result<()> {
+        use std::sync::atomic::Ordering;
+        let left = self.budget.load(Ordering::SeqCst);
+        if left == 0 {
+            return Err(super::StoreError::backend(
+                "writing",
+                std::io::Error::other("simulated crash"),
+            ));
+        }
+        self.budget.store(left - 1, Ordering::SeqCst);
+        self.inner.apply(batch)
+    }
+    fn flush(&self) -> Result<()> {
+        self.inner.flush()
+    }
+}

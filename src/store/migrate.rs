@@ -267,43 +267,11 @@ fn corrupt(what: &'static str, key: &[u8]) -> StoreError {
 #[cfg(test)]
 mod tests {
     use std::collections::BTreeMap;
-    use std::sync::atomic::{AtomicUsize, Ordering};
 
     use super::*;
     use crate::store::StoreOptions;
     use crate::store::engine::KvStore;
-    use crate::store::kv::{MemoryKv, Visitor};
-
-    /// A backend that dies after `budget` batches: the next batch fails without being
-    /// applied, as a crash loses a batch. What survives is a prefix of the batches, each
-    /// whole — what sled guarantees after a crash.
-    struct Dying<'a> {
-        inner: &'a MemoryKv,
-        budget: AtomicUsize,
-    }
-
-    impl Kv for Dying<'_> {
-        fn get(&self, key: &[u8]) -> Result<Option<Vec<u8>>> {
-            self.inner.get(key)
-        }
-        fn scan(&self, start: &[u8], end: Option<&[u8]>, visit: &mut Visitor<'_>) -> Result<()> {
-            self.inner.scan(start, end, visit)
-        }
-        fn apply(&self, batch: WriteBatch) -> Result<()> {
-            let left = self.budget.load(Ordering::SeqCst);
-            if left == 0 {
-                return Err(StoreError::backend(
-                    "writing",
-                    std::io::Error::other("simulated crash"),
-                ));
-            }
-            self.budget.store(left - 1, Ordering::SeqCst);
-            self.inner.apply(batch)
-        }
-        fn flush(&self) -> Result<()> {
-            self.inner.flush()
-        }
-    }
+    use crate::store::kv::{Dying, MemoryKv};
 
     /// The format-1 fixture database, key by key.
     fn format1_fixture() -> BTreeMap<Vec<u8>, Vec<u8>> {
@@ -346,11 +314,7 @@ mod tests {
         let mut interrupted = 0;
         for budget in 0.. {
             let kv = MemoryKv::from_map(format1.clone());
-            let dying = Dying {
-                inner: &kv,
-                budget: AtomicUsize::new(budget),
-            };
-            match open(dying) {
+            match open(Dying::new(&kv, budget)) {
                 Ok(_) => break,
                 Err(e) => assert!(e.to_string().contains("simulated crash"), "{e}"),
             }
