@@ -402,6 +402,12 @@ impl LogState {
         self.entries += entries;
     }
 
+    /// Forgets the `count` oldest chunks (removed from the database).
+    pub fn remove_oldest(&mut self, count: usize) {
+        let count = count.min(self.chunks.len());
+        self.entries -= self.chunks.drain(..count).map(|(_, n)| n).sum::<usize>();
+    }
+
     pub fn pop(&mut self) -> Option<(u64, usize)> {
         let last = self.chunks.pop()?;
         self.entries -= last.1;

@@ -330,22 +330,25 @@ impl<K: Kv> KvStore<K> {
     /// Rewrites the catalog log as a snapshot of the catalog (see `catalog`): the snapshot
     /// goes after the last chunk, then the old chunks are removed oldest first, so that
     /// whatever prefix of these batches survives a crash replays to the same catalog.
+    ///
+    /// `state.log` follows every batch as it lands, so that after a failure it still lists
+    /// exactly the chunks on disk, oldest first, and the next compaction removes them all.
     fn compact_log(&self, state: &mut State) -> Result<()> {
         let started = std::time::Instant::now();
         let snapshot = self.catalog().snapshot(FULL_CHUNK);
-        let old: Vec<u64> = state.log.chunks.iter().map(|&(chunk, _)| chunk).collect();
+        let old = state.log.chunks.len();
         let old_entries = state.log.entries;
-        let mut log = LogState::default();
         for group in snapshot.chunks(16) {
             let mut counters = state.counters;
             let mut batch = WriteBatch::default();
+            let mut written = Vec::with_capacity(group.len());
             for changes in group {
                 counters.last_chunk += 1;
                 batch.put(
                     keys::catalog_chunk(counters.last_chunk),
                     codec::encode(&changes.to_chunk())?,
                 );
-                log.push(counters.last_chunk, changes.len());
+                written.push((counters.last_chunk, changes.len()));
             }
             batch.put(
                 keys::META_COUNTERS.to_vec(),
@@ -353,20 +356,25 @@ impl<K: Kv> KvStore<K> {
             );
             self.kv.apply(batch)?;
             state.counters = counters;
+            for (chunk, entries) in written {
+                state.log.push(chunk, entries);
+            }
         }
-        let mut snapshot_log = log;
-        snapshot_log.compactions = state.log.compactions + 1;
-        for group in old.chunks(1024) {
+        let mut removed = 0;
+        while removed < old {
+            let group = (old - removed).min(1024);
             let mut batch = WriteBatch::default();
-            for &chunk in group {
+            for &(chunk, _) in &state.log.chunks[..group] {
                 batch.remove(keys::catalog_chunk(chunk));
             }
             self.kv.apply(batch)?;
+            state.log.remove_oldest(group);
+            removed += group;
         }
-        state.log = snapshot_log;
+        state.log.compactions += 1;
         tracing::info!(
             database = %self.label,
-            old_chunks = old.len(),
+            old_chunks = old,
             old_entries,
             chunks = state.log.chunks.len(),
             entries = state.log.entries,
@@ -735,6 +743,19 @@ mod tests {
                     Ok(()) => break,
                     Err(e) => assert!(e.to_string().contains("simulated crash"), "{e}"),
                 }
+                // The writer still knows exactly which chunks are on disk.
+                let mut on_disk = Vec::new();
+                kv.scan(
+                    &[keys::CATALOG_LOG],
+                    Some(&[keys::CATALOG_LOG + 1]),
+                    &mut |key, _| {
+                        on_disk.push(keys::u64_at(key, 1).expect("seq"));
+                        Ok(Scan::Continue)
+                    },
+                )
+                .expect("scan");
+                let known: Vec<u64> = state.log.chunks.iter().map(|c| c.0).collect();
+                assert_eq!(known, on_disk, "crash after {budget} batches");
             }
             crashes += 1;
             let reopened = KvStore::with_kv(&kv, StoreOptions::default(), "test".into())
