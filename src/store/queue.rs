@@ -25,8 +25,8 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::codec::{self, LeaseBatchV1, QueueRunV1};
-use super::engine::{KvStore, Txn};
+use super::codec::{self, LeaseBatchV1, QueueRunV1, StoredRecord};
+use super::engine::{KvStore, State, Txn};
 use super::error::{Result, StoreError};
 use super::keys;
 use super::kv::{Kv, Scan, WriteBatch};
@@ -380,12 +380,7 @@ fn corrupt(what: &'static str, key: &[u8], detail: &str) -> StoreError {
 
 impl<K: Kv> KvStore<K> {
     /// Queues `stored` for delivery unless an entry of it is already waiting.
-    pub(crate) fn enqueue(
-        &self,
-        state: &super::engine::State,
-        txn: &mut Txn,
-        stored: &mut super::codec::StoredRecord,
-    ) {
+    pub(crate) fn enqueue(&self, state: &State, txn: &mut Txn, stored: &mut StoredRecord) {
         if let Some(q) = stored.queued {
             if txn.is_pending(state, q) {
                 return;
