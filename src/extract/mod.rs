@@ -361,8 +361,28 @@ fn tidy_blocks(blocks: &mut Vec<Block>, title: Option<&str>) {
         }
     }
     blocks.dedup_by(|b, a| a.text == b.text && a.kind == b.kind);
+    // A dateline, an advertising disclosure or (on top) a call to write in or follow the
+    // site, right above or below the story.
+    let count = blocks.len();
+    let mut k = 0;
+    blocks.retain(|b| {
+        k += 1;
+        let edge = k <= 2 || k + 2 > count;
+        !(edge
+            && count > 1
+            && matches!(b.kind, BlockKind::Paragraph)
+            && (clean::is_dateline_block(&b.text)
+                || clean::is_disclosure(&b.text)
+                || (k == 1 && clean::is_promo_line(&b.text))))
+    });
     trim_tail(blocks);
 }
+
+/// Headings at least this long read as prose (a standfirst set in heading type).
+const LONG_HEADING_CHARS: usize = 150;
+
+/// Text above a comment section's label, in characters, enough to call it the story.
+const COMMENTS_MIN_ABOVE: usize = 500;
 
 /// Drops what trails the story: headings with nothing under them ("Related
 /// articles" whose list was removed) and short labels ("Kontakt:", "Credit:").
@@ -372,7 +392,9 @@ fn trim_tail(blocks: &mut Vec<Block>) {
     let mut next_level: Option<u8> = None;
     for (k, b) in blocks.iter().enumerate().rev() {
         if let BlockKind::Heading(level) = b.kind {
-            if next_level.is_none_or(|n| n <= level) {
+            // A long heading is a standfirst set in heading type, not a section title.
+            let section_title = b.text.chars().count() < LONG_HEADING_CHARS;
+            if section_title && next_level.is_none_or(|n| n <= level) {
                 keep[k] = false;
             }
             next_level = Some(level);
@@ -386,12 +408,41 @@ fn trim_tail(blocks: &mut Vec<Block>) {
         keep[k - 1]
     });
     // A furniture label in the last third ("Kontakt:", "Weitere Informationen", "Читайте
-    // также") opens what follows the story: cut there.
+    // также") opens what follows the story: cut there. The last third of the blocks, or of
+    // the text: a short story of long paragraphs has its contact lines and teasers in many
+    // short blocks after it.
+    let total: usize = blocks.iter().map(render::block_len).sum();
     let tail_start = (blocks.len() * 2 / 3).max(1);
-    if let Some(label) = (tail_start..blocks.len()).find(|&k| {
-        matches!(blocks[k].kind, BlockKind::Paragraph | BlockKind::Heading(_))
-            && clean::is_tail_section_label(&blocks[k].text)
-    }) {
+    let mut above = 0;
+    let mut tail_label = None;
+    let mut comments_label = None;
+    for (k, b) in blocks.iter().enumerate() {
+        let heading = match b.kind {
+            BlockKind::Paragraph => false,
+            BlockKind::Heading(_) => true,
+            _ => {
+                above += render::block_len(b);
+                continue;
+            }
+        };
+        if (k >= tail_start || (above > 0 && above * 3 >= total * 2))
+            && clean::is_tail_section_label(&b.text)
+        {
+            tail_label = Some(k);
+            break;
+        }
+        // A comment section's label ("3 Kommentare") may sit higher, since readers'
+        // comments can outweigh the story: it counts below a few paragraphs of text (a
+        // comment counter beside the byline does not).
+        if comments_label.is_none()
+            && above >= COMMENTS_MIN_ABOVE.min(total / 3).max(1)
+            && clean::is_comments_label(&b.text, heading)
+        {
+            comments_label = Some(k);
+        }
+        above += render::block_len(b);
+    }
+    if let Some(label) = tail_label.into_iter().chain(comments_label).min() {
         blocks.truncate(label);
     }
     while let Some(last) = blocks.last() {
