@@ -64,30 +64,39 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut ratios = Vec::new();
     let mut ceilings = Vec::new();
     let mut ceilings2 = Vec::new();
+    let (mut ceiling_cpus, mut ceiling2_cpus) = (Vec::new(), Vec::new());
+    let (mut upsert_cpus, mut pop_ack_cpus) = (Vec::new(), Vec::new());
     for run in 1..=runs {
         let dir = tempfile::tempdir()?;
         let r = bench_once(dir.path(), articles, batch)?;
         let raw_dir = tempfile::tempdir()?;
-        let ceiling = sled_ceiling(raw_dir.path(), articles, batch, r.record_bytes)?;
+        let (ceiling, ceiling_cpu) = sled_ceiling(raw_dir.path(), articles, batch, r.record_bytes)?;
         let raw_dir = tempfile::tempdir()?;
-        let ceiling2 = sled_ceiling_format2(raw_dir.path(), articles, batch, r.record_bytes)?;
+        let (ceiling2, ceiling2_cpu) =
+            sled_ceiling_format2(raw_dir.path(), articles, batch, r.record_bytes)?;
         println!(
-            "run {run}: {:>8.0} upserts/s (batches of {batch}), {:>6.0} single durable puts/s, {:>8.0} pop+ack/s, open {:.0} ms, db {:.1} MB vs JSON {:.1} MB = {:.2}x",
+            "run {run}: {:>8.0} upserts/s (batches of {batch}; CPU {:.0} us each), {:>6.0} single durable puts/s, {:>8.0} pop+ack/s (CPU {:.0} us each), open {:.0} ms, db {:.1} MB vs JSON {:.1} MB = {:.2}x",
             r.upserts_per_s,
+            r.upsert_cpu_us,
             r.single_puts_per_s,
             r.pop_ack_per_s,
+            r.pop_ack_cpu_us,
             r.open_ms,
             r.db_bytes as f64 / 1e6,
             r.json_bytes as f64 / 1e6,
             r.db_bytes as f64 / r.json_bytes as f64
         );
         println!(
-            "    sled alone ({} B records), format-1 writes: {ceiling:>8.0} articles/s, format-2 writes: {ceiling2:>8.0} articles/s",
+            "    sled alone ({} B records), format-1 writes: {ceiling:>8.0} articles/s (CPU {ceiling_cpu:.0} us each), format-2 writes: {ceiling2:>8.0} articles/s (CPU {ceiling2_cpu:.0} us each)",
             r.record_bytes
         );
         println!("    load average: {}", load_average());
         ceilings.push(ceiling);
         ceilings2.push(ceiling2);
+        ceiling_cpus.push(ceiling_cpu);
+        ceiling2_cpus.push(ceiling2_cpu);
+        upsert_cpus.push(r.upsert_cpu_us);
+        pop_ack_cpus.push(r.pop_ack_cpu_us);
         upserts.push(r.upserts_per_s);
         singles.push(r.single_puts_per_s);
         pop_acks.push(r.pop_ack_per_s);
@@ -103,9 +112,16 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         median(&mut ratios)
     );
     println!(
-        "sled alone, format-1 writes: {:.0} articles/s, format-2 writes: {:.0} articles/s (medians)",
+        "CPU per article (all threads): upsert {:.0} us, pop+ack {:.0} us",
+        median(&mut upsert_cpus),
+        median(&mut pop_ack_cpus)
+    );
+    println!(
+        "sled alone, format-1 writes: {:.0} articles/s (CPU {:.0} us each), format-2 writes: {:.0} articles/s (CPU {:.0} us each) (medians)",
         median(&mut ceilings),
-        median(&mut ceilings2)
+        median(&mut ceiling_cpus),
+        median(&mut ceilings2),
+        median(&mut ceiling2_cpus)
     );
     println!("load average after: {}", load_average());
     Ok(())
@@ -216,10 +232,11 @@ fn sled_ceiling(
     n: usize,
     batch: usize,
     record_bytes: usize,
-) -> Result<f64, Box<dyn std::error::Error>> {
+) -> Result<(f64, f64), Box<dyn std::error::Error>> {
     let db = sled::Config::new().path(dir).open()?;
     let record = vec![0x5a_u8; record_bytes];
     let started = Instant::now();
+    let cpu = cpu_seconds();
     let mut seq = 0u64;
     for _ in 0..n.div_ceil(batch.max(1)) {
         let mut writes = sled::Batch::default();
@@ -238,7 +255,10 @@ fn sled_ceiling(
         db.apply_batch(writes)?;
         db.flush()?;
     }
-    Ok(seq as f64 / started.elapsed().as_secs_f64())
+    Ok((
+        seq as f64 / started.elapsed().as_secs_f64(),
+        (cpu_seconds() - cpu) * 1e6 / seq as f64,
+    ))
 }
 
 /// sled's own speed for the writes format 2 makes (see the module docs).
@@ -247,11 +267,12 @@ fn sled_ceiling_format2(
     n: usize,
     batch: usize,
     record_bytes: usize,
-) -> Result<f64, Box<dyn std::error::Error>> {
+) -> Result<(f64, f64), Box<dyn std::error::Error>> {
     let db = sled::Config::new().path(dir).open()?;
     let record = vec![0x5a_u8; record_bytes];
     let batch = batch.max(1);
     let started = Instant::now();
+    let cpu = cpu_seconds();
     let mut seq = 0u64;
     for chunk in 1..=n.div_ceil(batch) as u64 {
         let mut writes = sled::Batch::default();
@@ -276,7 +297,10 @@ fn sled_ceiling_format2(
         db.apply_batch(writes)?;
         db.flush()?;
     }
-    Ok(seq as f64 / started.elapsed().as_secs_f64())
+    Ok((
+        seq as f64 / started.elapsed().as_secs_f64(),
+        (cpu_seconds() - cpu) * 1e6 / seq as f64,
+    ))
 }
 
 struct RunResult {
@@ -286,6 +310,9 @@ struct RunResult {
     upserts_per_s: f64,
     single_puts_per_s: f64,
     pop_ack_per_s: f64,
+    /// CPU time (all threads) per upserted / delivered article.
+    upsert_cpu_us: f64,
+    pop_ack_cpu_us: f64,
     /// Opening the database holding the articles (sled's recovery plus index rebuild).
     open_ms: f64,
     db_bytes: u64,
@@ -302,12 +329,14 @@ fn bench_once(dir: &Path, n: usize, batch: usize) -> Result<RunResult, Box<dyn s
     let inputs: Vec<NewArticle> = (0..n).map(article).collect();
 
     let started = Instant::now();
+    let cpu = cpu_seconds();
     let mut pending = inputs.into_iter().peekable();
     while pending.peek().is_some() {
         let chunk: Vec<NewArticle> = pending.by_ref().take(batch).collect();
         store.put_articles(chunk)?;
     }
     let upsert_time = started.elapsed();
+    let upsert_cpu = cpu_seconds() - cpu;
 
     // Single durable puts (one flush each), the crawler's path: a small sample.
     let sample = 200.min(n);
@@ -344,6 +373,7 @@ fn bench_once(dir: &Path, n: usize, batch: usize) -> Result<RunResult, Box<dyn s
 
     let now = Utc::now();
     let started = Instant::now();
+    let cpu = cpu_seconds();
     let mut delivered = 0usize;
     loop {
         let deliveries = store.pop(batch, Duration::from_secs(60), now)?;
@@ -358,6 +388,7 @@ fn bench_once(dir: &Path, n: usize, batch: usize) -> Result<RunResult, Box<dyn s
         delivered += deliveries.len();
     }
     let pop_time = started.elapsed();
+    let pop_cpu = cpu_seconds() - cpu;
     assert_eq!(delivered, n + sample, "every article delivered once");
 
     store.flush()?;
@@ -382,10 +413,32 @@ fn bench_once(dir: &Path, n: usize, batch: usize) -> Result<RunResult, Box<dyn s
         upserts_per_s: n as f64 / upsert_time.as_secs_f64(),
         single_puts_per_s: sample as f64 / single_time.as_secs_f64(),
         pop_ack_per_s: delivered as f64 / pop_time.as_secs_f64(),
+        upsert_cpu_us: upsert_cpu * 1e6 / n as f64,
+        pop_ack_cpu_us: pop_cpu * 1e6 / delivered.max(1) as f64,
         open_ms: open_time.as_secs_f64() * 1e3,
         db_bytes,
         json_bytes,
     })
+}
+
+/// CPU seconds this process has used so far, all threads (exited ones included): a cost
+/// that, unlike throughput, barely depends on what else the machine runs.
+fn cpu_seconds() -> f64 {
+    let Ok(stat) = std::fs::read_to_string("/proc/self/stat") else {
+        return f64::NAN;
+    };
+    // Fields after the command name: state is field 3, utime 14, stime 15 (in ticks).
+    let fields: Vec<&str> = stat
+        .rsplit_once(')')
+        .map_or("", |(_, rest)| rest)
+        .split_whitespace()
+        .collect();
+    let ticks = |i: usize| fields.get(i).and_then(|f| f.parse::<f64>().ok());
+    match (ticks(11), ticks(12)) {
+        // The kernel's USER_HZ is 100 on Linux.
+        (Some(user), Some(system)) => (user + system) / 100.0,
+        _ => f64::NAN,
+    }
 }
 
 /// The 1, 5 and 15 minute load averages, as `uptime` shows them ("?" where unavailable).
