@@ -289,12 +289,12 @@ const SMALL_JUNK_WORDS: &[&str] = &[
     "credits",
     "photo",
     "subscribe",
-    "title",
-    "headline",
-    "header",
-    "heading",
-    "kicker",
 ];
+
+/// Words that name a title: chrome when they label a small box (a widget's or a teaser's
+/// title), but on a heading element they say only that it is a heading
+/// (`wp-block-heading`, `heading--small`, `entry-title`).
+const TITLE_WORDS: &[&str] = &["title", "headline", "header", "heading", "kicker"];
 
 /// Words that suggest the element holds the article.
 const POSITIVE_WORDS: &[&str] = &[
@@ -361,7 +361,6 @@ const NEGATIVE_WORDS: &[&str] = &[
     "col",
     "column",
     "box",
-    "block",
     "card",
     "cards",
     "slider",
@@ -414,6 +413,7 @@ const SMALL_JUNK: u8 = 1 << 2;
 const POSITIVE: u8 = 1 << 3;
 const NEGATIVE: u8 = 1 << 4;
 const CAPTION: u8 = 1 << 5;
+const TITLE: u8 = 1 << 6;
 
 /// Every hint word with the bits of the lists it is in. Class tests run several times
 /// on every element of every page; a scan of each list per word was the extractor's
@@ -428,6 +428,7 @@ static HINT_WORDS: LazyLock<HashMap<&'static str, u8, BuildHasherDefault<Fnv>>> 
             (POSITIVE_WORDS, POSITIVE),
             (NEGATIVE_WORDS, NEGATIVE),
             (CAPTION_WORDS, CAPTION),
+            (TITLE_WORDS, TITLE),
         ] {
             for word in list {
                 *map.entry(*word).or_insert(0) |= bit;
@@ -530,7 +531,10 @@ pub fn is_caption_by_class(el: &Element) -> bool {
 
 /// Small labels (datelines, bylines, categories) recognised by class/id.
 pub fn is_small_junk_by_class(el: &Element) -> bool {
-    !el.class_id.is_empty() && has_word(el, SMALL_JUNK)
+    !el.class_id.is_empty()
+        && (has_word(el, SMALL_JUNK)
+            || (has_word(el, TITLE)
+                && !matches!(&*el.tag, "h1" | "h2" | "h3" | "h4" | "h5" | "h6")))
 }
 
 /// Elements removed whatever their size: by tag or because the page hides them.
@@ -1203,6 +1207,9 @@ mod tests {
         );
         assert!(!is_small_junk_by_class(&post));
         assert!(is_small_junk_by_class(&el("div", "category-news")));
+        // A heading classed as a heading is a heading; a box classed as a title is a label.
+        assert!(!is_small_junk_by_class(&el("h2", "wp-block-heading")));
+        assert!(is_small_junk_by_class(&el("div", "widget-title")));
     }
 
     #[test]

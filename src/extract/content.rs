@@ -214,6 +214,15 @@ pub fn compute(dom: &Dom) -> Stats {
             s.article_header[i] = true;
             continue;
         }
+        if &*el.tag == "header"
+            && in_story[i]
+            && !clean::is_junk_by_class(el)
+            && holds_subheading(dom, i)
+        {
+            // The head of a section or an accordion panel inside the story: its heading
+            // is the section's title.
+            continue;
+        }
         let share = f64::from(raw[i]) / page_text;
         let wrapper = share >= 0.5
             || matches!(&*el.tag, "html" | "body" | "main" | "article")
@@ -373,6 +382,13 @@ const HEADER_SCAN_NODES: usize = 2_000;
 fn holds_headline(dom: &Dom, header: usize) -> bool {
     let end = dom.nodes[header].end.min(header + HEADER_SCAN_NODES);
     (header + 1..end).any(|j| matches!(dom.tag(j), "h1" | "h2"))
+}
+
+/// Whether a header holds an `<h3>`–`<h6>` (within its first nodes): the head of a
+/// section or an accordion panel.
+fn holds_subheading(dom: &Dom, header: usize) -> bool {
+    let end = dom.nodes[header].end.min(header + HEADER_SCAN_NODES);
+    (header + 1..end).any(|j| matches!(dom.tag(j), "h3" | "h4" | "h5" | "h6"))
 }
 
 /// Marks teaser lists as boilerplate: three or more sibling blocks of the same kind
@@ -827,5 +843,32 @@ mod tests {
             let text = text_of(&page);
             assert!(text.starts_with("Turnout in the capital"), "{text}");
         }
+    }
+
+    #[test]
+    fn block_editor_headings_stay_in_the_story() {
+        let part = "<p>Turnout in the capital was lower than at any election since 1995, \
+            officials said on Monday, and observers reported long queues.</p>";
+        let page = format!(
+            "<html lang=en><body><article><h1>Turnout low</h1>{part}\
+            <h2 class=\"wp-block-heading\">What the observers saw</h2>{}</article></body></html>",
+            part.replace("Turnout", "Attendance")
+        );
+        let text = text_of(&page);
+        assert!(text.contains("\n\nWhat the observers saw\n\n"), "{text}");
+    }
+
+    #[test]
+    fn accordion_panel_heads_stay_in_the_story() {
+        let story = "<p>Turnout in the capital was lower than at any election since 1995, \
+            officials said on Monday, and observers reported long queues.</p>";
+        let page = format!(
+            "<html lang=en><body><article><h1>Turnout low</h1>{story}<ul class=accordion>\
+            <li><header><h3>Why were the queues so long?</h3></header><div>Several polling \
+            stations opened late, and some had too few ballot papers for the voters.</div>\
+            </li></ul></article></body></html>"
+        );
+        let text = text_of(&page);
+        assert!(text.contains("Why were the queues so long?"), "{text}");
     }
 }

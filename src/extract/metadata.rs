@@ -783,7 +783,12 @@ fn is_block(name: &str) -> bool {
 /// the headline.
 fn jsonld_headline(article: &Map<String, Value>, title_tag: Option<&str>) -> Option<String> {
     let headline = article.get("headline").and_then(jsonld::text_of);
-    let name = article.get("name").and_then(jsonld::text_of);
+    // Some CMSs put the site's name in the article's `name`: that is the publisher's name.
+    let publisher = article.get("publisher").and_then(jsonld::text_of);
+    let name = article
+        .get("name")
+        .and_then(jsonld::text_of)
+        .filter(|name| publisher.as_ref() != Some(name));
     match (headline, name) {
         (Some(headline), Some(name)) if headline != name => {
             let Some(title_tag) = title_tag else {

@@ -435,6 +435,23 @@ mod tests {
     }
 
     #[test]
+    fn jsonld_name_that_is_the_publisher_is_not_the_headline() {
+        let page = r#"<html lang=en><head><title>Low turnout in Baku - Turan</title>
+            <script type="application/ld+json">{"@type":"NewsArticle","name":"Turan",
+            "headline":"Turnout in the capital hits a record low",
+            "publisher":{"@type":"Organization","name":"Turan"}}</script></head>
+            <body><article><p>Turnout in the capital was lower than at any election since
+            1995, officials said on Monday, and observers reported long queues.</p>
+            </article></body></html>"#;
+        let article =
+            crate::extract::extract(page.as_bytes(), &Default::default()).expect("article");
+        assert_eq!(
+            article.title.as_deref(),
+            Some("Turnout in the capital hits a record low")
+        );
+    }
+
+    #[test]
     fn pathological_titles() {
         let many = vec!["word"; 2_000].join(" | ");
         let got = choose(&[(TitleTag, &many)], &["word word"], &["site"]);
