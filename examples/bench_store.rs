@@ -3,17 +3,25 @@
 //!
 //! ```text
 //! cargo run --release --example bench_store [-- ARTICLES [RUNS [BATCH]]]
+//! cargo run --release --example bench_store -- scale ARTICLES [REOPENS]
 //! ```
 //!
 //! Defaults: 50 000 articles of ~2.5 KB text (400 words), 5 runs, batches of 500 (one flush
 //! per batch). Each run uses a fresh database in a temporary directory; medians are
 //! printed last.
 //!
-//! Each run also measures sled alone with the same writes per article and no gleaner code:
-//! one record and one queue entry at increasing keys, and four index entries at random
-//! places (id, URL, text hash, simhash), in the same batches with the same flushes. That is
-//! the ceiling this key layout has on this machine: random-place inserts each dirty a
-//! different tree node, and they, not gleaner's own work, dominate an upsert.
+//! `scale` fills one database with ARTICLES (a million, say) and then opens it REOPENS
+//! times (default 3), each in a fresh process, reporting the median open time, the
+//! in-memory indexes' size and the process's resident memory after the open.
+//!
+//! Each run also measures sled alone, with no gleaner code, doing the writes of each
+//! database format in the same batches with the same flushes: the ceiling a key layout has
+//! on this machine.
+//!
+//! - Format 1: per article, one record and one queue entry at increasing keys and four
+//!   index entries at random places (id, URL, text hash, simhash).
+//! - Format 2 (today's): per article, one record at an increasing key; per batch, one
+//!   catalog log chunk of 3 entries per article, one queue run and the counters.
 
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -24,6 +32,20 @@ use gleaner::store::{DiscoveredVia, NewArticle, Provenance, SledStore, Store, St
 use sha2::{Digest, Sha256};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let mode: Vec<String> = std::env::args().skip(1).take(3).collect();
+    match mode.first().map(String::as_str) {
+        Some("scale") => {
+            let articles = mode
+                .get(1)
+                .map(|a| a.parse())
+                .transpose()?
+                .unwrap_or(1_000_000);
+            let reopens = mode.get(2).map(|a| a.parse()).transpose()?.unwrap_or(3);
+            return scale(articles, reopens);
+        }
+        Some("open") => return open_once(Path::new(mode.get(1).ok_or("open DIR")?)),
+        _ => {}
+    }
     let mut args = std::env::args().skip(1);
     let articles: usize = args
         .next()
@@ -38,44 +60,169 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut upserts = Vec::new();
     let mut singles = Vec::new();
     let mut pop_acks = Vec::new();
+    let mut opens = Vec::new();
     let mut ratios = Vec::new();
     let mut ceilings = Vec::new();
+    let mut ceilings2 = Vec::new();
+    let (mut ceiling_cpus, mut ceiling2_cpus) = (Vec::new(), Vec::new());
+    let (mut upsert_cpus, mut pop_ack_cpus) = (Vec::new(), Vec::new());
     for run in 1..=runs {
         let dir = tempfile::tempdir()?;
         let r = bench_once(dir.path(), articles, batch)?;
         let raw_dir = tempfile::tempdir()?;
-        let ceiling = sled_ceiling(raw_dir.path(), articles, batch, r.record_bytes)?;
+        let (ceiling, ceiling_cpu) = sled_ceiling(raw_dir.path(), articles, batch, r.record_bytes)?;
+        let raw_dir = tempfile::tempdir()?;
+        let (ceiling2, ceiling2_cpu) =
+            sled_ceiling_format2(raw_dir.path(), articles, batch, r.record_bytes)?;
         println!(
-            "run {run}: {:>8.0} upserts/s (batches of {batch}), {:>6.0} single durable puts/s, {:>8.0} pop+ack/s, db {:.1} MB vs JSON {:.1} MB = {:.2}x",
+            "run {run}: {:>8.0} upserts/s (batches of {batch}; CPU {:.0} us each), {:>6.0} single durable puts/s, {:>8.0} pop+ack/s (CPU {:.0} us each), open {:.0} ms, db {:.1} MB vs JSON {:.1} MB = {:.2}x",
             r.upserts_per_s,
+            r.upsert_cpu_us,
             r.single_puts_per_s,
             r.pop_ack_per_s,
+            r.pop_ack_cpu_us,
+            r.open_ms,
             r.db_bytes as f64 / 1e6,
             r.json_bytes as f64 / 1e6,
             r.db_bytes as f64 / r.json_bytes as f64
         );
         println!(
-            "    sled alone, same writes per article ({} B records): {ceiling:>8.0} articles/s",
+            "    sled alone ({} B records), format-1 writes: {ceiling:>8.0} articles/s (CPU {ceiling_cpu:.0} us each), format-2 writes: {ceiling2:>8.0} articles/s (CPU {ceiling2_cpu:.0} us each)",
             r.record_bytes
         );
         println!("    load average: {}", load_average());
         ceilings.push(ceiling);
+        ceilings2.push(ceiling2);
+        ceiling_cpus.push(ceiling_cpu);
+        ceiling2_cpus.push(ceiling2_cpu);
+        upsert_cpus.push(r.upsert_cpu_us);
+        pop_ack_cpus.push(r.pop_ack_cpu_us);
         upserts.push(r.upserts_per_s);
         singles.push(r.single_puts_per_s);
         pop_acks.push(r.pop_ack_per_s);
+        opens.push(r.open_ms);
         ratios.push(r.db_bytes as f64 / r.json_bytes as f64);
     }
     println!(
-        "median of {runs} runs, {articles} articles: {:.0} upserts/s, {:.0} single durable puts/s, {:.0} pop+ack/s, db/JSON size {:.2}x",
+        "median of {runs} runs, {articles} articles: {:.0} upserts/s, {:.0} single durable puts/s, {:.0} pop+ack/s, open {:.0} ms, db/JSON size {:.2}x",
         median(&mut upserts),
         median(&mut singles),
         median(&mut pop_acks),
+        median(&mut opens),
         median(&mut ratios)
     );
     println!(
-        "sled alone with the same writes per article: {:.0} articles/s (median)",
-        median(&mut ceilings)
+        "CPU per article (all threads): upsert {:.0} us, pop+ack {:.0} us",
+        median(&mut upsert_cpus),
+        median(&mut pop_ack_cpus)
     );
+    println!(
+        "sled alone, format-1 writes: {:.0} articles/s (CPU {:.0} us each), format-2 writes: {:.0} articles/s (CPU {:.0} us each) (medians)",
+        median(&mut ceilings),
+        median(&mut ceiling_cpus),
+        median(&mut ceilings2),
+        median(&mut ceiling2_cpus)
+    );
+    println!("load average after: {}", load_average());
+    Ok(())
+}
+
+/// Fills a database with `n` articles, then times opening it in fresh processes.
+fn scale(n: usize, reopens: usize) -> Result<(), Box<dyn std::error::Error>> {
+    println!("load average before: {}", load_average());
+    let dir = tempfile::tempdir()?;
+    let data = dir.path().join("db");
+    let options = StoreOptions {
+        keep_raw: false,
+        ..StoreOptions::default()
+    };
+    let started = Instant::now();
+    {
+        let store = SledStore::open(&data, options)?;
+        let mut next = 0;
+        while next < n {
+            let end = (next + 1000).min(n);
+            store.put_articles((next..end).map(article).collect())?;
+            next = end;
+            if next % 100_000 == 0 {
+                println!(
+                    "  {next} articles stored, {:.0} s, load {}",
+                    started.elapsed().as_secs_f64(),
+                    load_average()
+                );
+            }
+        }
+        store.flush()?;
+    }
+    println!(
+        "filled {n} articles in {:.0} s; database {:.0} MB",
+        started.elapsed().as_secs_f64(),
+        dir_size(&data.join("sled"))? as f64 / 1e6
+    );
+    let mut opens = Vec::new();
+    let mut indexes = Vec::new();
+    let mut rss = Vec::new();
+    for round in 1..=reopens {
+        let output = std::process::Command::new(std::env::current_exe()?)
+            .args(["open".as_ref(), data.as_os_str()])
+            .output()?;
+        let line = String::from_utf8_lossy(&output.stdout).trim().to_string();
+        let figures: Vec<f64> = line
+            .split_whitespace()
+            .map(|f| f.parse())
+            .collect::<Result<_, _>>()
+            .map_err(|e| {
+                format!(
+                    "child said {line:?} ({e}); {}",
+                    String::from_utf8_lossy(&output.stderr)
+                )
+            })?;
+        let [open_ms, index_mib, rss_mib] = figures[..] else {
+            return Err(format!("child said {line:?}").into());
+        };
+        println!(
+            "reopen {round}: open {open_ms:.0} ms, in-memory indexes {index_mib:.1} MiB, resident {rss_mib:.0} MiB, load {}",
+            load_average()
+        );
+        // The store's own debug line says how long its part (after sled's) took.
+        for line in String::from_utf8_lossy(&output.stderr).lines() {
+            if line.contains("store opened") {
+                println!("    {}", line.trim());
+            }
+        }
+        opens.push(open_ms);
+        indexes.push(index_mib);
+        rss.push(rss_mib);
+    }
+    println!(
+        "median of {reopens} reopens with {n} articles: open {:.0} ms, in-memory indexes {:.1} MiB, resident {:.0} MiB",
+        median(&mut opens),
+        median(&mut indexes),
+        median(&mut rss)
+    );
+    println!("load average after: {}", load_average());
+    Ok(())
+}
+
+/// The child of `scale`: opens the database once and prints open ms, index MiB, RSS MiB.
+fn open_once(data: &Path) -> Result<(), Box<dyn std::error::Error>> {
+    tracing_subscriber::fmt()
+        .with_env_filter("gleaner::store=debug")
+        .with_writer(std::io::stderr)
+        .with_ansi(false)
+        .init();
+    let started = Instant::now();
+    let store = SledStore::open(data, StoreOptions::default())?;
+    let open_ms = started.elapsed().as_secs_f64() * 1e3;
+    let index_mib = store.index_memory_bytes() as f64 / (1 << 20) as f64;
+    let status = std::fs::read_to_string("/proc/self/status")?;
+    let rss_kib: f64 = status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .and_then(|v| v.split_whitespace().next())
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(f64::NAN);
+    println!("{open_ms} {index_mib} {}", rss_kib / 1024.0);
     Ok(())
 }
 
@@ -85,10 +232,11 @@ fn sled_ceiling(
     n: usize,
     batch: usize,
     record_bytes: usize,
-) -> Result<f64, Box<dyn std::error::Error>> {
+) -> Result<(f64, f64), Box<dyn std::error::Error>> {
     let db = sled::Config::new().path(dir).open()?;
     let record = vec![0x5a_u8; record_bytes];
     let started = Instant::now();
+    let cpu = cpu_seconds();
     let mut seq = 0u64;
     for _ in 0..n.div_ceil(batch.max(1)) {
         let mut writes = sled::Batch::default();
@@ -107,7 +255,52 @@ fn sled_ceiling(
         db.apply_batch(writes)?;
         db.flush()?;
     }
-    Ok(seq as f64 / started.elapsed().as_secs_f64())
+    Ok((
+        seq as f64 / started.elapsed().as_secs_f64(),
+        (cpu_seconds() - cpu) * 1e6 / seq as f64,
+    ))
+}
+
+/// sled's own speed for the writes format 2 makes (see the module docs).
+fn sled_ceiling_format2(
+    dir: &Path,
+    n: usize,
+    batch: usize,
+    record_bytes: usize,
+) -> Result<(f64, f64), Box<dyn std::error::Error>> {
+    let db = sled::Config::new().path(dir).open()?;
+    let record = vec![0x5a_u8; record_bytes];
+    let batch = batch.max(1);
+    let started = Instant::now();
+    let cpu = cpu_seconds();
+    let mut seq = 0u64;
+    for chunk in 1..=n.div_ceil(batch) as u64 {
+        let mut writes = sled::Batch::default();
+        for _ in 0..batch {
+            seq += 1;
+            writes.insert([&[b'a'][..], &seq.to_be_bytes()].concat(), record.clone());
+        }
+        // A catalog chunk holds ~20 incompressible bytes per entry, 3 entries per article.
+        let catalog: Vec<u8> = (0..batch * 60)
+            .map(|i| {
+                (i as u64 ^ seq)
+                    .wrapping_mul(0x9E37_79B9_7F4A_7C15)
+                    .to_be_bytes()[0]
+            })
+            .collect();
+        writes.insert([&[b'x'][..], &chunk.to_be_bytes()].concat(), catalog);
+        writes.insert(
+            [&[b'Q'][..], &chunk.to_be_bytes()].concat(),
+            vec![7u8; batch * 8],
+        );
+        writes.insert(&b"\0counters"[..], vec![1u8; 40]);
+        db.apply_batch(writes)?;
+        db.flush()?;
+    }
+    Ok((
+        seq as f64 / started.elapsed().as_secs_f64(),
+        (cpu_seconds() - cpu) * 1e6 / seq as f64,
+    ))
 }
 
 struct RunResult {
@@ -117,6 +310,11 @@ struct RunResult {
     upserts_per_s: f64,
     single_puts_per_s: f64,
     pop_ack_per_s: f64,
+    /// CPU time (all threads) per upserted / delivered article.
+    upsert_cpu_us: f64,
+    pop_ack_cpu_us: f64,
+    /// Opening the database holding the articles (sled's recovery plus index rebuild).
+    open_ms: f64,
     db_bytes: u64,
     json_bytes: u64,
 }
@@ -131,12 +329,14 @@ fn bench_once(dir: &Path, n: usize, batch: usize) -> Result<RunResult, Box<dyn s
     let inputs: Vec<NewArticle> = (0..n).map(article).collect();
 
     let started = Instant::now();
+    let cpu = cpu_seconds();
     let mut pending = inputs.into_iter().peekable();
     while pending.peek().is_some() {
         let chunk: Vec<NewArticle> = pending.by_ref().take(batch).collect();
         store.put_articles(chunk)?;
     }
     let upsert_time = started.elapsed();
+    let upsert_cpu = cpu_seconds() - cpu;
 
     // Single durable puts (one flush each), the crawler's path: a small sample.
     let sample = 200.min(n);
@@ -164,12 +364,16 @@ fn bench_once(dir: &Path, n: usize, batch: usize) -> Result<RunResult, Box<dyn s
     }
     store.flush()?;
     drop(store);
-    // Reopen so sled has settled its files, then measure what is on disk.
+    // Reopen so sled has settled its files, then measure what is on disk. The reopen is
+    // timed: it includes rebuilding the in-memory indexes.
+    let started = Instant::now();
     let store = SledStore::open(&data, options)?;
+    let open_time = started.elapsed();
     let db_bytes = dir_size(&data.join("sled"))?;
 
     let now = Utc::now();
     let started = Instant::now();
+    let cpu = cpu_seconds();
     let mut delivered = 0usize;
     loop {
         let deliveries = store.pop(batch, Duration::from_secs(60), now)?;
@@ -184,6 +388,7 @@ fn bench_once(dir: &Path, n: usize, batch: usize) -> Result<RunResult, Box<dyn s
         delivered += deliveries.len();
     }
     let pop_time = started.elapsed();
+    let pop_cpu = cpu_seconds() - cpu;
     assert_eq!(delivered, n + sample, "every article delivered once");
 
     store.flush()?;
@@ -208,9 +413,32 @@ fn bench_once(dir: &Path, n: usize, batch: usize) -> Result<RunResult, Box<dyn s
         upserts_per_s: n as f64 / upsert_time.as_secs_f64(),
         single_puts_per_s: sample as f64 / single_time.as_secs_f64(),
         pop_ack_per_s: delivered as f64 / pop_time.as_secs_f64(),
+        upsert_cpu_us: upsert_cpu * 1e6 / n as f64,
+        pop_ack_cpu_us: pop_cpu * 1e6 / delivered.max(1) as f64,
+        open_ms: open_time.as_secs_f64() * 1e3,
         db_bytes,
         json_bytes,
     })
+}
+
+/// CPU seconds this process has used so far, all threads (exited ones included): a cost
+/// that, unlike throughput, barely depends on what else the machine runs.
+fn cpu_seconds() -> f64 {
+    let Ok(stat) = std::fs::read_to_string("/proc/self/stat") else {
+        return f64::NAN;
+    };
+    // Fields after the command name: state is field 3, utime 14, stime 15 (in ticks).
+    let fields: Vec<&str> = stat
+        .rsplit_once(')')
+        .map_or("", |(_, rest)| rest)
+        .split_whitespace()
+        .collect();
+    let ticks = |i: usize| fields.get(i).and_then(|f| f.parse::<f64>().ok());
+    match (ticks(11), ticks(12)) {
+        // The kernel's USER_HZ is 100 on Linux.
+        (Some(user), Some(system)) => (user + system) / 100.0,
+        _ => f64::NAN,
+    }
 }
 
 /// The 1, 5 and 15 minute load averages, as `uptime` shows them ("?" where unavailable).

@@ -1,12 +1,12 @@
 //! Duplicate detection: exact (same normalised text) and near (simhash within a few bits).
 //!
-//! Exact duplicates are found through the `t` index of text hashes in the database. Near
+//! Exact duplicates are found through the catalog's index of text hashes. Near
 //! duplicates use a 64-bit simhash over word 3-shingles, the classic technique for finding
 //! reprints that differ by a dateline, a byline or a trailing sentence. Finding all stored
 //! hashes within Hamming distance *k* uses the pigeonhole trick (Manku et al., WWW 2007):
 //! cut the 64 bits into *k + 1* blocks; two hashes within distance *k* agree exactly on at
-//! least one block, so candidates come from *k + 1* exact-match tables held in memory and
-//! rebuilt from the `h` keys when the database opens.
+//! least one block, so candidates come from *k + 1* exact-match tables held in memory (in
+//! the catalog, rebuilt from its log when the database opens).
 //!
 //! What the default distance of 3 catches, measured on a ~790-word wire story: a credit
 //! line appended (distance 1), the agency name dropped from the first sentence (3), one
@@ -16,10 +16,9 @@
 //! bits. Raising `store.near_duplicate_distance` to 6–8 catches those; unrelated texts sit
 //! around 32 bits apart, so false matches stay rare well beyond that.
 
-use std::collections::HashMap;
-
 use sha2::{Digest, Sha256};
 
+use super::idhash::IdMap;
 use super::record::{ArticleId, Simhash};
 
 /// Words per shingle. Three catches reordered sentences and changed words without making
@@ -219,9 +218,10 @@ pub struct NearIndex {
     /// which case lookups scan every entry.
     blocks: Vec<(u32, u64)>,
     /// Tables per block: block value → positions in `entries`.
-    tables: Vec<HashMap<u64, Vec<u32>>>,
+    tables: Vec<IdMap<Vec<u32>>>,
     entries: Vec<Option<Entry>>,
-    positions: HashMap<ArticleId, u32>,
+    /// Article id (as a number) → position in `entries`.
+    positions: IdMap<u32>,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -256,10 +256,10 @@ impl NearIndex {
         }
         NearIndex {
             max_distance,
-            tables: vec![HashMap::new(); blocks.len()],
+            tables: vec![IdMap::default(); blocks.len()],
             blocks,
             entries: Vec::new(),
-            positions: HashMap::new(),
+            positions: IdMap::default(),
         }
     }
 
@@ -275,6 +275,37 @@ impl NearIndex {
         self.positions.is_empty()
     }
 
+    /// Every indexed original: (id, simhash, rank).
+    pub fn iter(&self) -> impl Iterator<Item = (ArticleId, Simhash, i64)> + '_ {
+        self.entries
+            .iter()
+            .flatten()
+            .map(|e| (e.id, Simhash(e.hash), e.rank))
+    }
+
+    /// Approximate heap bytes held.
+    pub fn memory_bytes(&self) -> usize {
+        let table =
+            |buckets: usize, entry: usize| (buckets * 8 / 7).next_power_of_two() * (entry + 1);
+        let lists: usize = self
+            .tables
+            .iter()
+            .map(|t| {
+                table(t.capacity(), std::mem::size_of::<(u64, Vec<u32>)>())
+                    + t.values().map(|l| l.capacity() * 4).sum::<usize>()
+            })
+            .sum();
+        self.entries.capacity() * std::mem::size_of::<Option<Entry>>()
+            + table(self.positions.capacity(), std::mem::size_of::<(u64, u32)>())
+            + lists
+    }
+
+    /// Room for `originals` more without growing (at open).
+    pub fn reserve(&mut self, originals: usize) {
+        self.entries.reserve(originals);
+        self.positions.reserve(originals);
+    }
+
     pub fn insert(&mut self, hash: Simhash, id: ArticleId, rank: i64) {
         self.remove(id);
         let Ok(pos) = u32::try_from(self.entries.len()) else {
@@ -287,14 +318,14 @@ impl NearIndex {
             id,
             rank,
         }));
-        self.positions.insert(id, pos);
+        self.positions.insert(id_key(id), pos);
         for (table, &(shift, mask)) in self.tables.iter_mut().zip(&self.blocks) {
             table.entry(hash.0 >> shift & mask).or_default().push(pos);
         }
     }
 
     pub fn remove(&mut self, id: ArticleId) {
-        let Some(pos) = self.positions.remove(&id) else {
+        let Some(pos) = self.positions.remove(&id_key(id)) else {
             return;
         };
         if let Some(Some(entry)) = self.entries.get(pos as usize).copied() {
@@ -355,6 +386,10 @@ impl NearIndex {
         }
         best
     }
+}
+
+fn id_key(id: ArticleId) -> u64 {
+    u64::from_be_bytes(id.to_bytes())
 }
 
 /// A near-duplicate candidate; ordered best first (field order matters for `Ord`).

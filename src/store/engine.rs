@@ -1,27 +1,30 @@
 //! [`KvStore`]: the store's rules, written once over any [`Kv`] backend.
 //!
 //! Every mutation runs under one mutex, reads what it needs, and writes one atomic
-//! [`WriteBatch`] that includes the updated counters. With a single writer and atomic
-//! batches, the database on disk always moves from one consistent state to the next — the
-//! property the crash test checks after SIGKILL. Reads (export, lookups) take no lock.
+//! [`WriteBatch`] that includes the updated counters and, when the catalog changed, a
+//! chunk of the catalog log. With a single writer and atomic batches, the database on disk
+//! always moves from one consistent state to the next — the property the crash test checks
+//! after SIGKILL. Readers take no part in that mutex: they read the catalog under its own
+//! read lock, which a commit holds for writing only while it applies its batch.
 //!
 //! The operations themselves live next to what they operate on: `records.rs` (articles
-//! and pages), `queue.rs`, `frontier.rs`.
+//! and pages), `queue.rs`, `frontier.rs`; opening older databases in `migrate.rs`.
 
-use std::collections::HashMap;
-use std::sync::{Mutex, MutexGuard};
+use std::collections::BTreeMap;
+use std::sync::{Mutex, MutexGuard, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 use chrono::{DateTime, Utc};
 
-use super::codec::{self, CountersV1, DB_FORMAT, StoredRecord};
-use super::dedup::NearIndex;
+use super::catalog::{Catalog, Changes, Delta, FULL_CHUNK, LogState};
+use super::codec::{self, CatalogChunkV1, Counters, DB_FORMAT, StoredRecord};
 use super::error::{Result, StoreError};
 use super::keys;
 use super::kv::{Kv, Scan, Visitor, WriteBatch};
-use super::queue::{AckOutcome, Delivery, StoreStats};
+use super::queue::{AckOutcome, Delivery, QueueChanges, QueueState, StoreStats};
 use super::record::{
-    ArticleId, ArticleRecord, FrontierEntry, NewArticle, PutOutcome, RawPage, Simhash, Validators,
+    ArticleId, ArticleRecord, FrontierEntry, NewArticle, PutOutcome, RawPage, Validators,
 };
+use super::records::TextHashes;
 use super::{PendingPage, Store, StoreOptions};
 use crate::extract::article::Article;
 
@@ -30,6 +33,7 @@ pub struct KvStore<K: Kv> {
     pub(crate) kv: K,
     pub(crate) options: StoreOptions,
     state: Mutex<State>,
+    catalog: RwLock<Catalog>,
     /// Names the database in errors ("database /var/lib/gleaner").
     pub(crate) label: String,
 }
@@ -43,52 +47,74 @@ impl<K: Kv> std::fmt::Debug for KvStore<K> {
     }
 }
 
-/// What the writer keeps in memory: counters (also persisted with every batch) and the
-/// near-duplicate index (rebuilt from the `h` keys at open).
+/// What the writer keeps in memory besides the catalog: counters (also persisted with
+/// every batch), the queue (mirroring its keys) and the shape of the catalog log.
 pub(crate) struct State {
-    pub counters: CountersV1,
-    pub near: NearIndex,
+    pub counters: Counters,
+    pub queue: QueueState,
+    pub log: LogState,
 }
 
 /// Writes of one operation (or of a whole [`Store::put_articles`] batch), applied
 /// atomically by [`KvStore::commit`].
 ///
 /// Until then nothing outside the transaction changes: reads of the operation go through
-/// its writes first ([`KvStore::get`], [`KvStore::read_record`]) and near-duplicate
-/// lookups through its pending index changes ([`KvStore::nearest_original`]), so the
-/// 500th article of a batch sees the first 499 exactly as if each had been committed.
+/// its writes first ([`KvStore::read_record`]) and catalog lookups through its pending
+/// changes, so the 500th article of a batch sees the first 499 exactly
+/// as if each had been committed.
 pub(crate) struct Txn {
+    /// Writes other than records.
     pub batch: WriteBatch,
-    pub counters: CountersV1,
-    /// Near-index changes by article: `Some` = (re)indexed with this hash and rank,
-    /// `None` = removed. Applied to [`State::near`] on commit.
-    near_changes: HashMap<ArticleId, Option<(Simhash, i64)>>,
-    /// The originals indexed by this transaction, searchable before the commit.
-    near_pending: NearIndex,
+    /// Records by seq: written (`Some`, encoded at commit) or removed.
+    records: BTreeMap<u64, Option<StoredRecord>>,
+    pub counters: Counters,
+    pub catalog: Delta,
+    pub queue: QueueChanges,
+    /// Articles queued by this transaction; the first has queue seq `first_qseq`.
+    enqueued: Vec<ArticleId>,
+    first_qseq: u64,
 }
 
 impl Txn {
-    pub fn new(state: &State) -> Txn {
+    pub fn new(state: &State, near_duplicate_distance: u32) -> Txn {
         Txn {
             batch: WriteBatch::default(),
+            records: BTreeMap::new(),
             counters: state.counters,
-            near_changes: HashMap::new(),
-            near_pending: NearIndex::new(state.near.max_distance()),
+            catalog: Delta::new(near_duplicate_distance),
+            queue: QueueChanges::default(),
+            enqueued: Vec::new(),
+            first_qseq: state.counters.last_qseq + 1,
         }
     }
-    pub fn near_insert(&mut self, hash: Simhash, id: ArticleId, rank: i64) {
-        self.near_changes.insert(id, Some((hash, rank)));
-        self.near_pending.insert(hash, id, rank);
+
+    /// Queues `article` under a new queue seq, which it returns.
+    pub fn enqueue(&mut self, article: ArticleId) -> u64 {
+        self.counters.last_qseq += 1;
+        self.counters.pending += 1;
+        self.enqueued.push(article);
+        self.counters.last_qseq
     }
-    pub fn near_remove(&mut self, id: ArticleId) {
-        self.near_changes.insert(id, None);
-        self.near_pending.remove(id);
+
+    /// Whether entry `qseq` waits for delivery, counting this transaction's new entries.
+    pub fn is_pending(&self, state: &State, qseq: u64) -> bool {
+        (self.first_qseq..=self.counters.last_qseq).contains(&qseq) || state.queue.is_pending(qseq)
+    }
+
+    fn is_empty(&self, state: &State) -> bool {
+        self.batch.is_empty()
+            && self.records.is_empty()
+            && self.catalog.changes.is_empty()
+            && self.queue.is_empty()
+            && self.enqueued.is_empty()
+            && self.counters == state.counters
     }
 }
 
 impl<K: Kv> KvStore<K> {
-    /// Opens the store on `kv`: checks the format, initialises an empty database, loads the
-    /// counters and rebuilds the near-duplicate index.
+    /// Opens the store on `kv`: checks the format (migrating a format-1 database),
+    /// initialises an empty database, loads the counters and the queue, and rebuilds the
+    /// catalog from its log.
     pub(crate) fn with_kv(kv: K, options: StoreOptions, label: String) -> Result<Self> {
         match kv.get(keys::META_FORMAT)? {
             Some(bytes) => {
@@ -99,12 +125,23 @@ impl<K: Kv> KvStore<K> {
                         key: keys::display(keys::META_FORMAT),
                         detail: format!("{} bytes", bytes.len()),
                     })?;
-                if found > DB_FORMAT {
-                    return Err(StoreError::UnsupportedFormat {
-                        what: label,
-                        found,
-                        supported: DB_FORMAT,
-                    });
+                match found {
+                    DB_FORMAT => {}
+                    1 => super::migrate::from_format1(&kv, &label)?,
+                    f if f > DB_FORMAT => {
+                        return Err(StoreError::UnsupportedFormat {
+                            what: label,
+                            found,
+                            supported: DB_FORMAT,
+                        });
+                    }
+                    _ => {
+                        return Err(StoreError::Corrupt {
+                            what: "database format marker",
+                            key: keys::display(keys::META_FORMAT),
+                            detail: format!("format {found} never existed"),
+                        });
+                    }
                 }
             }
             None => {
@@ -124,34 +161,53 @@ impl<K: Kv> KvStore<K> {
                 batch.put(keys::META_FORMAT.to_vec(), DB_FORMAT.to_le_bytes().to_vec());
                 batch.put(
                     keys::META_COUNTERS.to_vec(),
-                    codec::encode(&CountersV1::default())?,
+                    codec::encode_counters(&Counters::default())?,
                 );
                 kv.apply(batch)?;
                 kv.flush()?;
             }
         }
-        let counters = match kv.get(keys::META_COUNTERS)? {
-            Some(bytes) => codec::decode(&bytes, "counters", keys::META_COUNTERS)?,
-            None => CountersV1::default(),
+        // A migration interrupted after it switched the format may have left old keys.
+        super::migrate::remove_format1_leftovers(&kv, &label)?;
+
+        let started = std::time::Instant::now();
+        let mut counters = match kv.get(keys::META_COUNTERS)? {
+            Some(bytes) => codec::decode_counters(&bytes, keys::META_COUNTERS)?,
+            None => Counters::default(),
         };
-        let mut near = NearIndex::new(options.near_duplicate_distance);
-        let start = [keys::SIMHASH];
-        let end = keys::prefix_end(&start);
-        kv.scan(&start, end.as_deref(), &mut |key, value| {
-            let hash = keys::u64_at(key, 1);
-            let id = keys::id_at(key, 9);
-            let rank = <[u8; 8]>::try_from(value).map(i64::from_le_bytes);
-            match (hash, id, rank) {
-                (Some(hash), Some(id), Ok(rank)) => near.insert(Simhash(hash), id, rank),
-                _ => tracing::warn!(key = %keys::display(key), "ignoring malformed simhash index entry"),
-            }
-            Ok(Scan::Continue)
-        })?;
-        tracing::debug!(database = %label, articles = counters.articles, originals = near.len(), "store opened");
+        let (catalog, log) = replay_catalog(
+            &kv,
+            options.near_duplicate_distance,
+            usize::try_from(counters.articles).unwrap_or(0),
+        )?;
+        // A compaction interrupted before its counters landed wrote chunks past
+        // `last_chunk`; never hand out their seqs again.
+        if let Some(&(last, _)) = log.chunks.last() {
+            counters.last_chunk = counters.last_chunk.max(last);
+        }
+        let queue = QueueState::load(&kv)?;
+        if let Some(last) = queue.last_lease_batch() {
+            counters.last_lease = counters.last_lease.max(last);
+        }
+        tracing::debug!(
+            database = %label,
+            articles = counters.articles,
+            catalogued = catalog.articles(),
+            log_chunks = log.chunks.len(),
+            pending = queue.pending(),
+            index_mib = (catalog.memory_bytes() + queue.memory_bytes()) as f64 / (1 << 20) as f64,
+            indexes_rebuilt_in = ?started.elapsed(),
+            "store opened"
+        );
         Ok(KvStore {
             kv,
             options,
-            state: Mutex::new(State { counters, near }),
+            state: Mutex::new(State {
+                counters,
+                queue,
+                log,
+            }),
+            catalog: RwLock::new(catalog),
             label,
         })
     }
@@ -162,48 +218,175 @@ impl<K: Kv> KvStore<K> {
         self.state.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    /// Applies a transaction: data, counters and index changes together.
-    pub(crate) fn commit(&self, state: &mut State, mut txn: Txn) -> Result<()> {
-        if txn.batch.is_empty() {
+    /// The catalog, for lookups. Never held while waiting for [`KvStore::lock`].
+    pub(crate) fn catalog(&self) -> RwLockReadGuard<'_, Catalog> {
+        // Changed only in `commit`, after its batch applied, in one step: a poisoned lock
+        // still guards a consistent catalog.
+        self.catalog.read().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn catalog_mut(&self) -> RwLockWriteGuard<'_, Catalog> {
+        self.catalog.write().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Heap bytes held by the in-memory indexes (catalog and queue), approximately.
+    pub fn index_memory_bytes(&self) -> usize {
+        let queue = self.lock().queue.memory_bytes();
+        self.catalog().memory_bytes() + queue
+    }
+
+    /// Applies a transaction: records, catalog log chunk, queue, counters together.
+    pub(crate) fn commit(&self, state: &mut State, txn: Txn) -> Result<()> {
+        if txn.is_empty(state) {
             return Ok(());
         }
-        if txn.counters != state.counters {
-            txn.batch
-                .put(keys::META_COUNTERS.to_vec(), codec::encode(&txn.counters)?);
+        let Txn {
+            mut batch,
+            records,
+            mut counters,
+            catalog,
+            mut queue,
+            enqueued,
+            first_qseq,
+        } = txn;
+        let records: Vec<(u64, Option<StoredRecord>)> = records.into_iter().collect();
+        let encoded = super::parallel::map(&records, |(_, record)| {
+            record.as_ref().map(codec::encode_record).transpose()
+        });
+        for ((seq, _), value) in records.iter().zip(encoded) {
+            match value? {
+                Some(bytes) => batch.put(keys::article(*seq), bytes),
+                None => batch.remove(keys::article(*seq)),
+            }
         }
-        self.kv.apply(txn.batch)?;
-        state.counters = txn.counters;
-        for (id, change) in txn.near_changes {
-            match change {
-                Some((hash, rank)) => state.near.insert(hash, id, rank),
-                None => state.near.remove(id),
+        state.queue.enqueue(first_qseq, &enqueued, &mut queue);
+        queue.write(&mut batch)?;
+        let changes = catalog.changes;
+        let log = if changes.is_empty() {
+            None
+        } else {
+            Some(self.log_chunk(state, &changes, &mut counters, &mut batch)?)
+        };
+        if counters != state.counters {
+            batch.put(
+                keys::META_COUNTERS.to_vec(),
+                codec::encode_counters(&counters)?,
+            );
+        }
+        let live = {
+            // Readers see the catalog and the data change together.
+            let mut catalog = self.catalog_mut();
+            self.kv.apply(batch)?;
+            catalog.apply(changes);
+            catalog.len()
+        };
+        state.counters = counters;
+        state.queue.apply(queue);
+        if let Some(log) = log {
+            state.log = log;
+        }
+        if state.log.needs_compaction(live) {
+            // The commit stands either way; a failed compaction is retried after the next.
+            if let Err(e) = self.compact_log(state) {
+                tracing::warn!(database = %self.label, error = %e, "compacting the catalog log failed");
             }
         }
         Ok(())
     }
 
-    /// Reads `key` as `txn` would leave it: its own writes first, then the database.
-    pub(crate) fn get(&self, txn: Option<&Txn>, key: &[u8]) -> Result<Option<Vec<u8>>> {
-        match txn.and_then(|t| t.batch.get(key)) {
-            Some(pending) => Ok(pending.map(<[u8]>::to_vec)),
-            None => self.kv.get(key),
-        }
-    }
-
-    /// The closest original within the near-duplicate distance of `hash`, other than
-    /// `exclude`, as the index will be once `txn` is committed.
-    pub(crate) fn nearest_original(
+    /// Adds the chunk for `changes` to `batch`, merged with the chunks before it while
+    /// they are of comparable size; returns the log as it will be.
+    fn log_chunk(
         &self,
         state: &State,
-        txn: &Txn,
-        hash: Simhash,
-        exclude: ArticleId,
-    ) -> Option<ArticleId> {
-        let committed = state.near.nearest_where(hash, |id| {
-            id != exclude && !txn.near_changes.contains_key(&id)
-        });
-        let pending = txn.near_pending.nearest_where(hash, |id| id != exclude);
-        committed.into_iter().chain(pending).min().map(|m| m.id)
+        changes: &Changes,
+        counters: &mut Counters,
+        batch: &mut WriteBatch,
+    ) -> Result<LogState> {
+        let mut log = state.log.clone();
+        let mut merged = changes.clone();
+        while let Some(previous) = log.merge_candidate(merged.len()) {
+            let key = keys::catalog_chunk(previous);
+            let bytes = self.kv.get(&key)?.ok_or_else(|| StoreError::Corrupt {
+                what: "catalog log",
+                key: keys::display(&key),
+                detail: "a chunk the log had at open is missing".to_string(),
+            })?;
+            let mut older = Changes::from_chunk(codec::decode(&bytes, "catalog chunk", &key)?);
+            older.merge(merged);
+            merged = older;
+            batch.remove(key);
+            log.pop();
+        }
+        counters.last_chunk += 1;
+        batch.put(
+            keys::catalog_chunk(counters.last_chunk),
+            codec::encode(&merged.to_chunk())?,
+        );
+        log.push(counters.last_chunk, merged.len());
+        Ok(log)
+    }
+
+    /// Rewrites the catalog log as a snapshot of the catalog (see `catalog`): the snapshot
+    /// goes after the last chunk, then the old chunks are removed oldest first, so that
+    /// whatever prefix of these batches survives a crash replays to the same catalog.
+    ///
+    /// `state.log` follows every batch as it lands, so that after a failure it still lists
+    /// exactly the chunks on disk, oldest first, and the next compaction removes them all.
+    fn compact_log(&self, state: &mut State) -> Result<()> {
+        let started = std::time::Instant::now();
+        let snapshot = self.catalog().snapshot(FULL_CHUNK);
+        let old = state.log.chunks.len();
+        let old_entries = state.log.entries;
+        for group in snapshot.chunks(16) {
+            let mut counters = state.counters;
+            let mut batch = WriteBatch::default();
+            let mut written = Vec::with_capacity(group.len());
+            for changes in group {
+                counters.last_chunk += 1;
+                batch.put(
+                    keys::catalog_chunk(counters.last_chunk),
+                    codec::encode(&changes.to_chunk())?,
+                );
+                written.push((counters.last_chunk, changes.len()));
+            }
+            batch.put(
+                keys::META_COUNTERS.to_vec(),
+                codec::encode_counters(&counters)?,
+            );
+            self.kv.apply(batch)?;
+            state.counters = counters;
+            for (chunk, entries) in written {
+                state.log.push(chunk, entries);
+            }
+        }
+        let mut removed = 0;
+        while removed < old {
+            let group = (old - removed).min(1024);
+            let mut batch = WriteBatch::default();
+            for &(chunk, _) in &state.log.chunks[..group] {
+                batch.remove(keys::catalog_chunk(chunk));
+            }
+            self.kv.apply(batch)?;
+            state.log.remove_oldest(group);
+            removed += group;
+        }
+        state.log.compactions += 1;
+        tracing::info!(
+            database = %self.label,
+            old_chunks = old,
+            old_entries,
+            chunks = state.log.chunks.len(),
+            entries = state.log.entries,
+            elapsed = ?started.elapsed(),
+            "compacted the catalog log"
+        );
+        Ok(())
+    }
+
+    /// The seq of `id`'s record, as `txn` (if any) would leave it.
+    pub(crate) fn seq_of(&self, txn: Option<&Txn>, id: ArticleId) -> Option<u64> {
+        self.catalog().seq(txn.map(|t| &t.catalog), id)
     }
 
     /// The stored record of `id`, as `txn` (if any) would leave it.
@@ -212,34 +395,83 @@ impl<K: Kv> KvStore<K> {
         txn: Option<&Txn>,
         id: ArticleId,
     ) -> Result<Option<StoredRecord>> {
-        let Some(seq) = self.get(txn, &keys::article_id(id))? else {
+        let catalog = self.catalog();
+        let Some(seq) = catalog.seq(txn.map(|t| &t.catalog), id) else {
             return Ok(None);
         };
-        let seq = keys::u64_at(&seq, 0).ok_or_else(|| StoreError::Corrupt {
-            what: "article id index",
-            key: keys::display(&keys::article_id(id)),
-            detail: format!("{} bytes instead of 8", seq.len()),
-        })?;
+        if let Some(pending) = txn.and_then(|t| t.records.get(&seq)) {
+            return Ok(pending.clone());
+        }
+        // Read under the catalog lock: a concurrent commit cannot move the record between
+        // the lookup and the read.
         let key = keys::article(seq);
-        self.get(txn, &key)?
+        self.kv
+            .get(&key)?
             .map(|bytes| codec::decode_record(&bytes, &key))
             .transpose()
     }
 
-    /// Writes a record under its seq, and the id index pointing there.
-    pub(crate) fn write_record(&self, txn: &mut Txn, stored: &StoredRecord) -> Result<()> {
-        let r = &stored.record;
-        txn.batch
-            .put(keys::article(r.seq), codec::encode_record(stored)?);
-        txn.batch
-            .put(keys::article_id(r.id), r.seq.to_be_bytes().to_vec());
-        Ok(())
+    /// Writes a record under its seq, and points the catalog there.
+    pub(crate) fn write_record(&self, txn: &mut Txn, stored: StoredRecord) {
+        let (id, seq) = (stored.record.id, stored.record.seq);
+        if self.seq_of(Some(txn), id) != Some(seq) {
+            txn.catalog.set_seq(id, seq);
+        }
+        txn.records.insert(seq, Some(stored));
+    }
+
+    /// Removes the record at `seq` (it moves to a new one).
+    pub(crate) fn remove_record(&self, txn: &mut Txn, seq: u64) {
+        txn.records.insert(seq, None);
     }
 
     /// Scans the keys under a one-byte tag (plus optional further prefix bytes).
     pub(crate) fn scan_prefix(&self, prefix: &[u8], visit: &mut Visitor<'_>) -> Result<()> {
         let end = keys::prefix_end(prefix);
         self.kv.scan(prefix, end.as_deref(), visit)
+    }
+}
+
+/// Replays the catalog log: the catalog and the shape of the log.
+fn replay_catalog<K: Kv>(
+    kv: &K,
+    max_distance: u32,
+    articles: usize,
+) -> Result<(Catalog, LogState)> {
+    let mut catalog = Catalog::new(max_distance);
+    catalog.reserve(articles);
+    let mut log = LogState::default();
+    let mut error = None;
+    let start = [keys::CATALOG_LOG];
+    let end = keys::prefix_end(&start);
+    kv.scan(&start, end.as_deref(), &mut |key, value| {
+        let chunk = keys::u64_at(key, 1).ok_or_else(|| StoreError::Corrupt {
+            what: "catalog log",
+            key: keys::display(key),
+            detail: "the key has no chunk seq".to_string(),
+        });
+        match chunk.and_then(|c| {
+            Ok((
+                c,
+                codec::decode::<CatalogChunkV1>(value, "catalog chunk", key)?,
+            ))
+        }) {
+            Ok((chunk, value)) => {
+                let entries =
+                    value.seqs.len() + value.texts.len() + value.urls.len() + value.near.len();
+                log.push(chunk, entries);
+                catalog.apply_chunk(value);
+                Ok(Scan::Continue)
+            }
+            Err(e) => {
+                error = Some(e);
+                Ok(Scan::Stop)
+            }
+        }
+    })?;
+    match error {
+        Some(e) => Err(e),
+        None => Ok((catalog, log)),
     }
 }
 
@@ -270,10 +502,12 @@ impl<K: Kv> Store for KvStore<K> {
     }
     fn put_article(&self, article: NewArticle) -> Result<PutOutcome> {
         super::records::validate(&article)?;
+        // Hashing needs no lock: done before taking it.
+        let hashes = TextHashes::of(&article.article.text);
         let outcome = {
             let mut state = self.lock();
-            let mut txn = Txn::new(&state);
-            let outcome = self.upsert(&state, &mut txn, article)?;
+            let mut txn = Txn::new(&state, self.options.near_duplicate_distance);
+            let outcome = self.upsert(&state, &mut txn, article, hashes)?;
             self.commit(&mut state, txn)?;
             outcome
         };
@@ -288,12 +522,14 @@ impl<K: Kv> Store for KvStore<K> {
         }
         // One transaction for the whole batch: one atomic write (each sled batch costs a
         // synchronous log write of its own, whatever its size) and one flush.
+        // Fingerprints need no lock, and each is independent: computed first, in parallel.
+        let hashes = super::parallel::map(&batch, |a| TextHashes::of(&a.article.text));
         let mut outcomes = Vec::with_capacity(batch.len());
         {
             let mut state = self.lock();
-            let mut txn = Txn::new(&state);
-            for article in batch {
-                outcomes.push(self.upsert(&state, &mut txn, article)?);
+            let mut txn = Txn::new(&state, self.options.near_duplicate_distance);
+            for (article, hashes) in batch.into_iter().zip(hashes) {
+                outcomes.push(self.upsert(&state, &mut txn, article, hashes)?);
             }
             self.commit(&mut state, txn)?;
         }
@@ -359,5 +595,182 @@ impl<K: Kv> Store for KvStore<K> {
 
     fn flush(&self) -> Result<()> {
         self.kv.flush()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::kv::{Dying, MemoryKv};
+    use crate::store::record::{DiscoveredVia, Provenance};
+
+    fn text(seed: u64, version: u64) -> String {
+        let mut state = seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1;
+        let mut words: Vec<String> = (0..40)
+            .map(|_| {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                format!("w{}", state % 5000)
+            })
+            .collect();
+        words.push(format!("version{version}"));
+        words.join(" ")
+    }
+
+    fn article(i: u64, version: u64) -> NewArticle {
+        let url = format!("https://site.example/{i}");
+        NewArticle {
+            provenance: Provenance {
+                url: format!("{url}?from=feed"),
+                final_url: url,
+                source: "site".into(),
+                discovered_from: None,
+                discovered_via: DiscoveredVia::Feed,
+                fetched_at: DateTime::from_timestamp(
+                    1_790_000_000 + (i + version * 10_000) as i64,
+                    0,
+                )
+                .unwrap_or_default(),
+                http_status: 200,
+                content_type: None,
+                charset: None,
+                etag: Some(format!("\"{i}-{version}\"")),
+                last_modified: None,
+                raw_sha256: "00".repeat(32),
+                extractor_version: "test".into(),
+                crawler_version: "test".into(),
+            },
+            article: Article {
+                text: text(i, version),
+                ..Article::default()
+            },
+            raw: None,
+        }
+    }
+
+    #[test]
+    fn the_catalog_log_stays_small_and_replays_to_the_same_catalog() {
+        let kv = MemoryKv::default();
+        let open = || KvStore::with_kv(&kv, StoreOptions::default(), "test".to_string());
+        let store = open().expect("opens");
+        const ARTICLES: u64 = 2000;
+        for version in 0..4 {
+            // Half as single puts (a chunk each, merged), half in batches.
+            for i in 0..ARTICLES / 2 {
+                store.put_article(article(i, version)).expect("put");
+            }
+            let batch: Vec<NewArticle> = (ARTICLES / 2..ARTICLES)
+                .map(|i| article(i, version))
+                .collect();
+            for chunk in batch.chunks(100) {
+                store.put_articles(chunk.to_vec()).expect("batch");
+            }
+        }
+        let mut chunks = Vec::new();
+        store
+            .scan_prefix(&[keys::CATALOG_LOG], &mut |key, _| {
+                chunks.push(keys::u64_at(key, 1).expect("seq"));
+                Ok(Scan::Continue)
+            })
+            .expect("scan");
+        let live = store.catalog().len();
+        {
+            let state = store.lock();
+            assert_eq!(
+                chunks,
+                state.log.chunks.iter().map(|c| c.0).collect::<Vec<_>>()
+            );
+            assert!(!state.log.needs_compaction(live));
+            assert!(chunks.len() <= 12, "{} chunks", chunks.len());
+            assert!(state.log.compactions >= 1, "never compacted");
+        }
+        let before = store.catalog().contents();
+        drop(store);
+        let reopened = open().expect("reopens");
+        assert_eq!(reopened.catalog().contents(), before);
+        // And it still deduplicates against what it replayed.
+        let reprint = NewArticle {
+            provenance: Provenance {
+                url: "https://other.example/x".into(),
+                final_url: "https://other.example/x".into(),
+                ..article(0, 0).provenance
+            },
+            ..article(7, 3)
+        };
+        assert_eq!(
+            reopened.put_article(reprint).expect("put"),
+            PutOutcome::Duplicate {
+                id: ArticleId::for_url("https://other.example/x"),
+                of: ArticleId::for_url("https://site.example/7"),
+            }
+        );
+        assert_eq!(
+            reopened
+                .validators("https://site.example/1500?from=feed")
+                .expect("validators")
+                .and_then(|v| v.etag),
+            Some("\"1500-3\"".to_string())
+        );
+    }
+
+    #[test]
+    fn a_compaction_interrupted_anywhere_replays_to_the_same_catalog() {
+        let kv = MemoryKv::default();
+        let expected = {
+            let store =
+                KvStore::with_kv(&kv, StoreOptions::default(), "test".into()).expect("opens");
+            for version in 0..3 {
+                for i in 0..300 {
+                    store.put_article(article(i, version)).expect("put");
+                }
+            }
+            store.catalog().contents()
+        };
+        let before = kv.to_map();
+        let mut crashes = 0;
+        for budget in 0.. {
+            let kv = MemoryKv::from_map(before.clone());
+            {
+                let store = KvStore::with_kv(
+                    Dying::new(&kv, budget),
+                    StoreOptions::default(),
+                    "test".into(),
+                )
+                .expect("opens");
+                let mut state = store.lock();
+                match store.compact_log(&mut state) {
+                    Ok(()) => break,
+                    Err(e) => assert!(e.to_string().contains("simulated crash"), "{e}"),
+                }
+                // The writer still knows exactly which chunks are on disk.
+                let mut on_disk = Vec::new();
+                kv.scan(
+                    &[keys::CATALOG_LOG],
+                    Some(&[keys::CATALOG_LOG + 1]),
+                    &mut |key, _| {
+                        on_disk.push(keys::u64_at(key, 1).expect("seq"));
+                        Ok(Scan::Continue)
+                    },
+                )
+                .expect("scan");
+                let known: Vec<u64> = state.log.chunks.iter().map(|c| c.0).collect();
+                assert_eq!(known, on_disk, "crash after {budget} batches");
+            }
+            crashes += 1;
+            let reopened = KvStore::with_kv(&kv, StoreOptions::default(), "test".into())
+                .unwrap_or_else(|e| panic!("reopen after crash at {budget}: {e}"));
+            assert_eq!(
+                reopened.catalog().contents(),
+                expected,
+                "crash after {budget} batches"
+            );
+            // And the next compaction finishes the job.
+            let mut state = reopened.lock();
+            reopened.compact_log(&mut state).expect("compacts");
+            drop(state);
+            assert_eq!(reopened.catalog().contents(), expected);
+        }
+        assert!(crashes >= 2, "{crashes} crash points");
     }
 }

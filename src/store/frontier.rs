@@ -43,7 +43,7 @@ impl<K: Kv> KvStore<K> {
         if self.kv.get(&known_key)?.is_some() {
             return Ok(false);
         }
-        let mut txn = Txn::new(&state);
+        let mut txn = Txn::new(&state, self.options.near_duplicate_distance);
         txn.counters.last_fseq += 1;
         let fseq = txn.counters.last_fseq;
         let mark = FrontierMarkV1 { fseq, done: false };
@@ -122,7 +122,7 @@ impl<K: Kv> KvStore<K> {
         check_source(source)?;
         let mut state = self.lock();
         let known_key = keys::frontier_known(source, url);
-        let mut txn = Txn::new(&state);
+        let mut txn = Txn::new(&state, self.options.near_duplicate_distance);
         match self.kv.get(&known_key)? {
             Some(bytes) => {
                 let mark: FrontierMarkV1 = codec::decode(&bytes, "frontier mark", &known_key)?;
@@ -149,7 +149,7 @@ impl<K: Kv> KvStore<K> {
     pub(crate) fn clear_frontier(&self, source: &str) -> Result<()> {
         check_source(source)?;
         let mut state = self.lock();
-        let mut txn = Txn::new(&state);
+        let mut txn = Txn::new(&state, self.options.near_duplicate_distance);
         for tag in [keys::FRONTIER_KNOWN, keys::FRONTIER_PENDING] {
             let prefix = keys::frontier_prefix(tag, source);
             self.scan_prefix(&prefix, &mut |key, _| {

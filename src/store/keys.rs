@@ -1,31 +1,43 @@
-//! Key layout: one ordered keyspace, partitioned by a one-byte tag.
+//! Key layout (database format 2): one ordered keyspace, partitioned by a one-byte tag.
 //!
 //! Numbers in keys are big-endian so that byte order is numeric order: a prefix scan over
-//! `ARTICLE` walks articles in store order, over `QUEUE` the queue oldest first, over
-//! `LEASE_EXPIRY` leases soonest-expiring first. Everything lives in one sled tree because
-//! sled batches are atomic within a tree: one article upsert (record, indexes, queue entry,
-//! counters) lands completely or not at all.
+//! `ARTICLE` walks articles in store order, over `QUEUE_RUN` the queue oldest first, over
+//! `CATALOG_LOG` the log in the order it was written. Everything lives in one sled tree
+//! because sled batches are atomic within a tree: one commit (records, catalog log chunk,
+//! queue run, counters) lands completely or not at all.
 //!
-//! Records are keyed by their sequence number, not their id: new and changed records are
-//! appended at the end of the keyspace, so sled rewrites only its last node instead of
-//! nodes all over a tree of kilobyte-sized values (random-id keys made every upsert dirty
-//! a random node: 20 times slower, twice the size). The id index holds only 8-byte values.
+//! What an article upsert writes is kept to one key per article plus a few per commit,
+//! because each key costs sled about as much as the gleaner work of an upsert (measured on
+//! sled 0.34: one record key in order ~22 µs, any further key per article 10–40 µs, more
+//! when scattered). Records are therefore keyed by sequence number, so that new and changed
+//! records are appended at the end of the keyspace; the indexes that format 1 kept as keys
+//! scattered across the tree (id → seq, text hash → original, simhash → original, URL →
+//! page state, one key per queue entry) are now:
+//!
+//! - the **catalog** (id → seq, text hash → original, simhashes, URL → article), held in
+//!   memory and rebuilt at open from the catalog log: one chunk per commit with what the
+//!   commit changed, merged as it grows (see `catalog`);
+//! - the **pages** of an article (its URLs and their validators), inside its record;
+//! - the **queue** as runs of consecutive entries and lease batches, one key per commit,
+//!   per `pop` and per lease batch, rather than one to three keys per entry.
 //!
 //! | tag | key                                   | value                       |
 //! |-----|---------------------------------------|-----------------------------|
 //! | `\0`| `format`, `counters`                  | database format, counters   |
-//! | `a` | seq (8)                               | article record, store order |
-//! | `i` | article id (8)                        | seq (8) of its record       |
-//! | `u` | URL bytes                             | page state (validators, id) |
-//! | `t` | text SHA-256 (32)                     | id of the original          |
-//! | `h` | simhash (8) + id (8)                  | first_seen µs (originals)   |
+//! | `a` | seq (8)                               | article record with its pages, store order |
+//! | `x` | chunk seq (8)                         | catalog log chunk           |
+//! | `u` | URL bytes                             | page state of a page that is not (or, from format 1, not yet) in a record's pages |
 //! | `r` | article id (8)                        | raw page (zstd)             |
-//! | `q` | queue seq (8)                         | pending queue entry         |
-//! | `l` | queue seq (8)                         | lease of a delivered entry  |
-//! | `e` | lease expiry, ms since epoch (8) + queue seq (8) | —                |
+//! | `Q` | queue seq (8) of the run's first entry | run of waiting queue entries |
+//! | `L` | lease batch seq (8)                   | entries leased by one pop, not yet acked |
 //! | `f` | source length (2) + source + URL      | frontier mark               |
 //! | `p` | source length (2) + source + frontier seq (8) | frontier entry      |
 //! | `s` | source name                           | the daemon's schedule state (opaque) |
+//!
+//! Format 1 (migrated at open by `migrate`) also had `i` (id → seq), `t` (text hash →
+//! original), `h` (simhash + id → rank), `q` (one key per waiting entry), `l` (one key per
+//! lease) and `e` (lease expiry + queue seq); its `u` keys held the page state of every
+//! URL, article or not.
 
 use super::record::ArticleId;
 
@@ -33,17 +45,26 @@ pub const META_FORMAT: &[u8] = b"\0format";
 pub const META_COUNTERS: &[u8] = b"\0counters";
 
 pub const ARTICLE: u8 = b'a';
-pub const ARTICLE_ID: u8 = b'i';
+pub const CATALOG_LOG: u8 = b'x';
 pub const PAGE: u8 = b'u';
-pub const TEXT_HASH: u8 = b't';
-pub const SIMHASH: u8 = b'h';
 pub const RAW: u8 = b'r';
-pub const QUEUE: u8 = b'q';
-pub const LEASE: u8 = b'l';
-pub const LEASE_EXPIRY: u8 = b'e';
+pub const QUEUE_RUN: u8 = b'Q';
+pub const LEASE_BATCH: u8 = b'L';
 pub const FRONTIER_KNOWN: u8 = b'f';
 pub const FRONTIER_PENDING: u8 = b'p';
 pub const SOURCE_STATE: u8 = b's';
+
+/// Tags of database format 1 that format 2 no longer has.
+pub mod format1 {
+    pub const ARTICLE_ID: u8 = b'i';
+    pub const TEXT_HASH: u8 = b't';
+    pub const SIMHASH: u8 = b'h';
+    pub const QUEUE: u8 = b'q';
+    pub const LEASE: u8 = b'l';
+    pub const LEASE_EXPIRY: u8 = b'e';
+    /// Every tag format 2 dropped.
+    pub const TAGS: [u8; 6] = [ARTICLE_ID, TEXT_HASH, SIMHASH, QUEUE, LEASE, LEASE_EXPIRY];
+}
 
 fn tagged(tag: u8, parts: &[&[u8]]) -> Vec<u8> {
     let len = 1 + parts.iter().map(|p| p.len()).sum::<usize>();
@@ -59,20 +80,12 @@ pub fn article(seq: u64) -> Vec<u8> {
     tagged(ARTICLE, &[&seq.to_be_bytes()])
 }
 
-pub fn article_id(id: ArticleId) -> Vec<u8> {
-    tagged(ARTICLE_ID, &[&id.to_bytes()])
+pub fn catalog_chunk(chunk: u64) -> Vec<u8> {
+    tagged(CATALOG_LOG, &[&chunk.to_be_bytes()])
 }
 
 pub fn page(url: &str) -> Vec<u8> {
     tagged(PAGE, &[url.as_bytes()])
-}
-
-pub fn text_hash(sha256: &[u8; 32]) -> Vec<u8> {
-    tagged(TEXT_HASH, &[sha256])
-}
-
-pub fn simhash(hash: u64, id: ArticleId) -> Vec<u8> {
-    tagged(SIMHASH, &[&hash.to_be_bytes(), &id.to_bytes()])
 }
 
 pub fn source_state(source: &str) -> Vec<u8> {
@@ -83,19 +96,12 @@ pub fn raw(id: ArticleId) -> Vec<u8> {
     tagged(RAW, &[&id.to_bytes()])
 }
 
-pub fn queue(qseq: u64) -> Vec<u8> {
-    tagged(QUEUE, &[&qseq.to_be_bytes()])
+pub fn queue_run(first_qseq: u64) -> Vec<u8> {
+    tagged(QUEUE_RUN, &[&first_qseq.to_be_bytes()])
 }
 
-pub fn lease(qseq: u64) -> Vec<u8> {
-    tagged(LEASE, &[&qseq.to_be_bytes()])
-}
-
-pub fn lease_expiry(expires_ms: u64, qseq: u64) -> Vec<u8> {
-    tagged(
-        LEASE_EXPIRY,
-        &[&expires_ms.to_be_bytes(), &qseq.to_be_bytes()],
-    )
+pub fn lease_batch(batch: u64) -> Vec<u8> {
+    tagged(LEASE_BATCH, &[&batch.to_be_bytes()])
 }
 
 /// Prefix of everything one source owns under a frontier tag. The length prefix keeps
@@ -155,8 +161,8 @@ mod tests {
     #[test]
     fn numeric_order_is_byte_order() {
         assert!(article(255) < article(256));
-        assert!(queue(1) < queue(1 << 40));
-        assert!(lease_expiry(10, 99) < lease_expiry(11, 0));
+        assert!(queue_run(1) < queue_run(1 << 40));
+        assert!(catalog_chunk(9) < catalog_chunk(10));
     }
 
     #[test]

@@ -63,6 +63,22 @@ pub trait Kv: Send + Sync {
     fn flush(&self) -> Result<()>;
 }
 
+/// A borrowed backend is a backend (tests open a store over a map they inspect later).
+impl<K: Kv + ?Sized> Kv for &K {
+    fn get(&self, key: &[u8]) -> Result<Option<Vec<u8>>> {
+        (**self).get(key)
+    }
+    fn scan(&self, start: &[u8], end: Option<&[u8]>, visit: &mut Visitor<'_>) -> Result<()> {
+        (**self).scan(start, end, visit)
+    }
+    fn apply(&self, batch: WriteBatch) -> Result<()> {
+        (**self).apply(batch)
+    }
+    fn flush(&self) -> Result<()> {
+        (**self).flush()
+    }
+}
+
 /// A `BTreeMap` behind a lock: the backend of [`MemoryStore`](super::MemoryStore).
 #[derive(Debug, Default)]
 pub struct MemoryKv {
@@ -70,6 +86,18 @@ pub struct MemoryKv {
 }
 
 impl MemoryKv {
+    /// A backend holding `map`.
+    pub fn from_map(map: BTreeMap<Vec<u8>, Vec<u8>>) -> MemoryKv {
+        MemoryKv {
+            map: RwLock::new(map),
+        }
+    }
+
+    /// A copy of everything it holds.
+    pub fn to_map(&self) -> BTreeMap<Vec<u8>, Vec<u8>> {
+        self.read().clone()
+    }
+
     fn read(&self) -> std::sync::RwLockReadGuard<'_, BTreeMap<Vec<u8>, Vec<u8>>> {
         // A panic while holding the lock cannot leave the map half-updated (writes are
         // applied under one guard), so a poisoned lock is still consistent.
@@ -106,5 +134,49 @@ impl Kv for MemoryKv {
 
     fn flush(&self) -> Result<()> {
         Ok(())
+    }
+}
+
+/// A backend that dies after `budget` batches: the next batch fails without being
+/// applied, as a crash loses a batch. What survives is a prefix of the batches, each
+/// whole: what sled guarantees after a crash. For tests of multi-batch operations.
+#[cfg(test)]
+pub(crate) struct Dying<'a> {
+    inner: &'a MemoryKv,
+    budget: std::sync::atomic::AtomicUsize,
+}
+
+#[cfg(test)]
+impl Dying<'_> {
+    pub fn new(inner: &MemoryKv, budget: usize) -> Dying<'_> {
+        Dying {
+            inner,
+            budget: std::sync::atomic::AtomicUsize::new(budget),
+        }
+    }
+}
+
+#[cfg(test)]
+impl Kv for Dying<'_> {
+    fn get(&self, key: &[u8]) -> Result<Option<Vec<u8>>> {
+        self.inner.get(key)
+    }
+    fn scan(&self, start: &[u8], end: Option<&[u8]>, visit: &mut Visitor<'_>) -> Result<()> {
+        self.inner.scan(start, end, visit)
+    }
+    fn apply(&self, batch: WriteBatch) -> Result<()> {
+        use std::sync::atomic::Ordering;
+        let left = self.budget.load(Ordering::SeqCst);
+        if left == 0 {
+            return Err(super::StoreError::backend(
+                "writing",
+                std::io::Error::other("simulated crash"),
+            ));
+        }
+        self.budget.store(left - 1, Ordering::SeqCst);
+        self.inner.apply(batch)
+    }
+    fn flush(&self) -> Result<()> {
+        self.inner.flush()
     }
 }

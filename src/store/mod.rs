@@ -15,16 +15,20 @@
 //! [`Store::apply_reextraction`], [`Store::flush`] — in `tokio::task::spawn_blocking`;
 //! the others are short and may be called directly.
 
+mod catalog;
 pub mod codec;
 pub mod dedup;
 pub mod engine;
 mod error;
 pub mod export;
 mod frontier;
+mod idhash;
 pub mod keys;
 pub mod kv;
 mod lock;
 pub mod memory;
+mod migrate;
+mod parallel;
 mod queue;
 pub mod record;
 mod records;

@@ -9,17 +9,27 @@
 //!
 //! A token is 32 hex digits: the entry's queue sequence number and a random nonce, so an
 //! ack finds its lease with one lookup and a guessed or stale token matches nothing.
+//!
+//! Storage (format 2) is by groups, not by entry, so that a batch of upserts, a `pop` or an
+//! `ack` writes a few keys whatever its size: waiting entries are **runs** of consecutive
+//! queue seqs (`Q` keys, at most [`RUN_MAX`] entries each; a pop takes the front of the
+//! first runs and rewrites the rest of the last one it touches), and the entries one pop
+//! leased are one **lease batch** (`L` key), shrunk as they are acked and removed when
+//! empty or lapsed. Entries go back in line at their own queue seq, so a run never
+//! overlaps another and the runs in key order are the queue in order. [`QueueState`]
+//! mirrors both in memory (8 bytes per waiting entry, ~40 per leased one).
 
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::codec::{self, LeaseV1, QueueItemV1, StoredRecord};
-use super::engine::{KvStore, Txn};
-use super::error::Result;
+use super::codec::{self, LeaseBatchV1, QueueRunV1, StoredRecord};
+use super::engine::{KvStore, State, Txn};
+use super::error::{Result, StoreError};
 use super::keys;
-use super::kv::{Kv, Scan};
+use super::kv::{Kv, Scan, WriteBatch};
 use super::record::{ArticleId, ArticleRecord};
 
 /// One delivered article: the record plus how to acknowledge it.
@@ -85,23 +95,298 @@ fn epoch_ms(t: DateTime<Utc>) -> u64 {
     u64::try_from(t.timestamp_millis()).unwrap_or(0)
 }
 
-impl<K: Kv> KvStore<K> {
-    /// Queues `stored` for delivery unless an entry of it is already waiting.
-    pub(crate) fn enqueue(&self, txn: &mut Txn, stored: &mut StoredRecord) -> Result<()> {
-        if let Some(q) = stored.queued {
-            if self.get(Some(txn), &keys::queue(q))?.is_some() {
-                return Ok(());
+/// Most entries in one run: a pop that takes part of a run rewrites the rest of it.
+pub const RUN_MAX: usize = 256;
+
+/// One leased entry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Leased {
+    pub qseq: u64,
+    pub nonce: u64,
+    pub article: ArticleId,
+}
+
+/// The entries of one pop not acked yet.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct LeaseBatch {
+    pub expires_ms: u64,
+    pub entries: Vec<Leased>,
+}
+
+impl LeaseBatch {
+    fn encode(&self) -> Result<Vec<u8>> {
+        codec::encode(&LeaseBatchV1 {
+            expires_ms: self.expires_ms,
+            entries: self
+                .entries
+                .iter()
+                .map(|e| (e.qseq, e.nonce, e.article.to_bytes()))
+                .collect(),
+        })
+    }
+
+    fn decode(bytes: &[u8], key: &[u8]) -> Result<LeaseBatch> {
+        let v: LeaseBatchV1 = codec::decode(bytes, "lease batch", key)?;
+        Ok(LeaseBatch {
+            expires_ms: v.expires_ms,
+            entries: v
+                .entries
+                .into_iter()
+                .map(|(qseq, nonce, article)| Leased {
+                    qseq,
+                    nonce,
+                    article: ArticleId::from_bytes(article),
+                })
+                .collect(),
+        })
+    }
+}
+
+/// The queue as the writer holds it, mirroring the `Q` and `L` keys.
+#[derive(Debug, Default)]
+pub(crate) struct QueueState {
+    /// Waiting entries: runs by the queue seq of their first entry.
+    runs: BTreeMap<u64, Vec<ArticleId>>,
+    /// Lease batches by batch seq.
+    leases: BTreeMap<u64, LeaseBatch>,
+    /// Leased queue seq → its batch.
+    leased: HashMap<u64, u64>,
+    /// (expiry ms, batch seq) of every batch, soonest first.
+    expiries: BTreeSet<(u64, u64)>,
+}
+
+/// Changes to the queue's keys: runs and lease batches written (`Some`) or removed.
+#[derive(Debug, Default)]
+pub(crate) struct QueueChanges {
+    runs: BTreeMap<u64, Option<Vec<ArticleId>>>,
+    leases: BTreeMap<u64, Option<LeaseBatch>>,
+}
+
+impl QueueChanges {
+    pub fn is_empty(&self) -> bool {
+        self.runs.is_empty() && self.leases.is_empty()
+    }
+
+    pub fn put_run(&mut self, first: u64, articles: Vec<ArticleId>) {
+        self.runs.insert(first, Some(articles));
+    }
+
+    pub fn put_lease_batch(&mut self, batch: u64, lease: LeaseBatch) {
+        self.leases.insert(batch, Some(lease));
+    }
+
+    /// Adds the keys to `batch`.
+    pub fn write(&self, batch: &mut WriteBatch) -> Result<()> {
+        for (&first, run) in &self.runs {
+            match run {
+                Some(articles) => {
+                    let value = QueueRunV1 {
+                        articles: articles.iter().map(|a| a.to_bytes()).collect(),
+                    };
+                    batch.put(keys::queue_run(first), codec::encode(&value)?);
+                }
+                None => batch.remove(keys::queue_run(first)),
             }
         }
-        txn.counters.last_qseq += 1;
-        let qseq = txn.counters.last_qseq;
-        let item = QueueItemV1 {
-            article: stored.record.id.to_bytes(),
-        };
-        txn.batch.put(keys::queue(qseq), codec::encode(&item)?);
-        txn.counters.pending += 1;
-        stored.queued = Some(qseq);
+        for (&seq, lease) in &self.leases {
+            match lease {
+                Some(lease) => batch.put(keys::lease_batch(seq), lease.encode()?),
+                None => batch.remove(keys::lease_batch(seq)),
+            }
+        }
         Ok(())
+    }
+}
+
+impl QueueState {
+    /// Reads the runs and lease batches.
+    pub fn load<K: Kv>(kv: &K) -> Result<QueueState> {
+        let mut queue = QueueState::default();
+        let mut error = None;
+        let start = [keys::QUEUE_RUN];
+        let end = keys::prefix_end(&start);
+        kv.scan(&start, end.as_deref(), &mut |key, value| {
+            let decoded = keys::u64_at(key, 1)
+                .ok_or_else(|| corrupt("queue run", key, "the key has no queue seq"))
+                .and_then(|first| {
+                    let run: QueueRunV1 = codec::decode(value, "queue run", key)?;
+                    Ok((first, run))
+                });
+            match decoded {
+                Ok((first, run)) => {
+                    queue.runs.insert(
+                        first,
+                        run.articles
+                            .into_iter()
+                            .map(ArticleId::from_bytes)
+                            .collect(),
+                    );
+                    Ok(Scan::Continue)
+                }
+                Err(e) => {
+                    error = Some(e);
+                    Ok(Scan::Stop)
+                }
+            }
+        })?;
+        let start = [keys::LEASE_BATCH];
+        let end = keys::prefix_end(&start);
+        kv.scan(&start, end.as_deref(), &mut |key, value| {
+            let decoded = keys::u64_at(key, 1)
+                .ok_or_else(|| corrupt("lease batch", key, "the key has no batch seq"))
+                .and_then(|seq| Ok((seq, LeaseBatch::decode(value, key)?)));
+            match decoded {
+                Ok((seq, lease)) => {
+                    queue.insert_lease(seq, lease);
+                    Ok(Scan::Continue)
+                }
+                Err(e) => {
+                    error = Some(e);
+                    Ok(Scan::Stop)
+                }
+            }
+        })?;
+        match error {
+            Some(e) => Err(e),
+            None => Ok(queue),
+        }
+    }
+
+    /// Whether entry `qseq` waits for delivery.
+    pub fn is_pending(&self, qseq: u64) -> bool {
+        self.runs
+            .range(..=qseq)
+            .next_back()
+            .is_some_and(|(&first, run)| qseq - first < run.len() as u64)
+    }
+
+    /// The newest lease batch still held.
+    pub fn last_lease_batch(&self) -> Option<u64> {
+        self.leases.last_key_value().map(|(&seq, _)| seq)
+    }
+
+    /// Waiting entries (a count over the runs).
+    pub fn pending(&self) -> u64 {
+        self.runs.values().map(|r| r.len() as u64).sum()
+    }
+
+    /// Leased entries whose lease runs past `now_ms`.
+    pub fn running_leases(&self, now_ms: u64) -> u64 {
+        self.expiries
+            .range((now_ms.saturating_add(1), 0)..)
+            .filter_map(|(_, seq)| self.leases.get(seq))
+            .map(|b| b.entries.len() as u64)
+            .sum()
+    }
+
+    /// Adds the entries `first..` (fresh queue seqs, after every existing one) to the
+    /// queue: topping up the last run when they continue it, then in new runs.
+    pub fn enqueue(&self, first: u64, articles: &[ArticleId], changes: &mut QueueChanges) {
+        if articles.is_empty() {
+            return;
+        }
+        let mut rest = articles;
+        let mut next = first;
+        if let Some((&tail_first, tail)) = self.runs.last_key_value() {
+            if tail_first + tail.len() as u64 == first && tail.len() < RUN_MAX {
+                let take = (RUN_MAX - tail.len()).min(rest.len());
+                let mut topped = Vec::with_capacity(tail.len() + take);
+                topped.extend_from_slice(tail);
+                topped.extend_from_slice(&rest[..take]);
+                changes.put_run(tail_first, topped);
+                rest = &rest[take..];
+                next += take as u64;
+            }
+        }
+        for run in rest.chunks(RUN_MAX) {
+            changes.put_run(next, run.to_vec());
+            next += run.len() as u64;
+        }
+    }
+
+    /// Takes up to `max` waiting entries, oldest first: removes them from their runs.
+    fn take_front(&self, max: usize, changes: &mut QueueChanges) -> Vec<(u64, ArticleId)> {
+        let mut taken = Vec::new();
+        for (&first, run) in &self.runs {
+            let want = max - taken.len();
+            if want == 0 {
+                break;
+            }
+            let take = want.min(run.len());
+            taken.extend((first..).zip(run[..take].iter().copied()));
+            changes.runs.insert(first, None);
+            if take < run.len() {
+                changes.put_run(first + take as u64, run[take..].to_vec());
+            }
+        }
+        taken
+    }
+
+    fn insert_lease(&mut self, seq: u64, lease: LeaseBatch) {
+        self.remove_lease(seq);
+        for e in &lease.entries {
+            self.leased.insert(e.qseq, seq);
+        }
+        self.expiries.insert((lease.expires_ms, seq));
+        self.leases.insert(seq, lease);
+    }
+
+    fn remove_lease(&mut self, seq: u64) {
+        if let Some(old) = self.leases.remove(&seq) {
+            for e in &old.entries {
+                if self.leased.get(&e.qseq) == Some(&seq) {
+                    self.leased.remove(&e.qseq);
+                }
+            }
+            self.expiries.remove(&(old.expires_ms, seq));
+        }
+    }
+
+    /// Applies committed changes.
+    pub fn apply(&mut self, changes: QueueChanges) {
+        for (first, run) in changes.runs {
+            match run {
+                Some(articles) => self.runs.insert(first, articles),
+                None => self.runs.remove(&first),
+            };
+        }
+        for (seq, lease) in changes.leases {
+            match lease {
+                Some(lease) => self.insert_lease(seq, lease),
+                None => self.remove_lease(seq),
+            }
+        }
+    }
+
+    /// Approximate heap bytes held.
+    pub fn memory_bytes(&self) -> usize {
+        let runs: usize = self.runs.values().map(|r| r.capacity() * 8 + 48).sum();
+        let leases: usize = self
+            .leases
+            .values()
+            .map(|b| b.entries.capacity() * std::mem::size_of::<Leased>() + 64)
+            .sum();
+        runs + leases + self.leased.capacity() * 17 + self.expiries.len() * 24
+    }
+}
+
+fn corrupt(what: &'static str, key: &[u8], detail: &str) -> StoreError {
+    StoreError::Corrupt {
+        what,
+        key: keys::display(key),
+        detail: detail.to_string(),
+    }
+}
+
+impl<K: Kv> KvStore<K> {
+    /// Queues `stored` for delivery unless an entry of it is already waiting.
+    pub(crate) fn enqueue(&self, state: &State, txn: &mut Txn, stored: &mut StoredRecord) {
+        if let Some(q) = stored.queued {
+            if txn.is_pending(state, q) {
+                return;
+            }
+        }
+        stored.queued = Some(txn.enqueue(stored.record.id));
     }
 
     pub(crate) fn pop_queue(
@@ -113,95 +398,81 @@ impl<K: Kv> KvStore<K> {
         let mut state = self.lock();
         let now_ms = epoch_ms(now);
 
-        // 1. Lapsed leases go back in line, at their original place.
-        let mut lapsed = Vec::new();
-        let start = [keys::LEASE_EXPIRY];
-        let end = keys::lease_expiry(now_ms.saturating_add(1), 0);
-        self.kv.scan(&start, Some(&end), &mut |key, _| {
-            if let Some(qseq) = keys::u64_at(key, 9) {
-                lapsed.push((key.to_vec(), qseq));
+        // 1. Lapsed leases go back in line, at their original place, in the order format 1
+        //    reclaimed them: by expiry, then queue seq.
+        let mut lapsed: Vec<(u64, u64, Leased)> = Vec::new();
+        for &(expires_ms, seq) in state.queue.expiries.range(..=(now_ms, u64::MAX)) {
+            if let Some(batch) = state.queue.leases.get(&seq) {
+                lapsed.extend(batch.entries.iter().map(|e| (expires_ms, seq, *e)));
             }
-            Ok(Scan::Continue)
-        })?;
+        }
         if !lapsed.is_empty() {
-            let mut txn = Txn::new(&state);
-            for (expiry_key, qseq) in lapsed {
-                txn.batch.remove(expiry_key);
-                let lease_key = keys::lease(qseq);
-                let Some(bytes) = self.kv.get(&lease_key)? else {
-                    continue;
-                };
-                let lease: LeaseV1 = codec::decode(&bytes, "lease", &lease_key)?;
-                txn.batch.remove(lease_key);
+            lapsed.sort_by_key(|&(expires_ms, _, e)| (expires_ms, e.qseq));
+            let mut txn = Txn::new(&state, self.options.near_duplicate_distance);
+            let mut back: BTreeMap<u64, ArticleId> = BTreeMap::new();
+            for (_, seq, entry) in lapsed {
+                txn.queue.leases.insert(seq, None);
                 txn.counters.leased = txn.counters.leased.saturating_sub(1);
                 // If the article changed meanwhile and already waits under a newer entry,
                 // one delivery of the latest version is enough.
-                let id = ArticleId::from_bytes(lease.article);
-                let newer_waiting = match self.read_record(Some(&txn), id)? {
+                let newer_waiting = match self.read_record(Some(&txn), entry.article)? {
                     Some(stored) => match stored.queued {
-                        Some(q) if q != qseq => self.get(Some(&txn), &keys::queue(q))?.is_some(),
+                        Some(q) if q != entry.qseq => {
+                            state.queue.is_pending(q) || back.contains_key(&q)
+                        }
                         _ => false,
                     },
                     None => true,
                 };
                 if !newer_waiting {
-                    let item = QueueItemV1 {
-                        article: lease.article,
-                    };
-                    txn.batch.put(keys::queue(qseq), codec::encode(&item)?);
+                    back.insert(entry.qseq, entry.article);
                     txn.counters.pending += 1;
                 }
+            }
+            // Consecutive entries go back as one run.
+            let mut run: Option<(u64, Vec<ArticleId>)> = None;
+            for (qseq, article) in back {
+                match &mut run {
+                    Some((first, articles))
+                        if *first + articles.len() as u64 == qseq && articles.len() < RUN_MAX =>
+                    {
+                        articles.push(article)
+                    }
+                    _ => {
+                        if let Some((first, articles)) = run.take() {
+                            txn.queue.put_run(first, articles);
+                        }
+                        run = Some((qseq, vec![article]));
+                    }
+                }
+            }
+            if let Some((first, articles)) = run {
+                txn.queue.put_run(first, articles);
             }
             self.commit(&mut state, txn)?;
         }
 
         // 2. Lease the oldest waiting entries.
-        let mut waiting = Vec::new();
-        if max > 0 {
-            let mut error = None;
-            self.scan_prefix(&[keys::QUEUE], &mut |key, value| {
-                if let Some(qseq) = keys::u64_at(key, 1) {
-                    match codec::decode::<QueueItemV1>(value, "queue entry", key) {
-                        Ok(item) => waiting.push((qseq, item)),
-                        Err(e) => {
-                            error = Some(e);
-                            return Ok(Scan::Stop);
-                        }
-                    }
-                }
-                Ok(if waiting.len() >= max {
-                    Scan::Stop
-                } else {
-                    Scan::Continue
-                })
-            })?;
-            if let Some(e) = error {
-                return Err(e);
-            }
-        }
         let lease = chrono::Duration::from_std(lease).unwrap_or(chrono::Duration::MAX);
         let expires = now
             .checked_add_signed(lease)
             .unwrap_or(DateTime::<Utc>::MAX_UTC);
         let expires_ms = epoch_ms(expires);
-        let mut txn = Txn::new(&state);
+        let mut txn = Txn::new(&state, self.options.near_duplicate_distance);
+        let waiting = state.queue.take_front(max, &mut txn.queue);
         let mut deliveries = Vec::with_capacity(waiting.len());
-        for (qseq, item) in waiting {
-            txn.batch.remove(keys::queue(qseq));
+        let mut leased = Vec::with_capacity(waiting.len());
+        for (qseq, article) in waiting {
             txn.counters.pending = txn.counters.pending.saturating_sub(1);
-            let Some(stored) = self.read_record(Some(&txn), ArticleId::from_bytes(item.article))?
-            else {
+            let Some(stored) = self.read_record(None, article)? else {
                 continue;
             };
             let nonce = rand::random::<u64>();
-            let lease = LeaseV1 {
-                article: item.article,
+            leased.push(Leased {
+                qseq,
                 nonce,
-                expires_ms,
-            };
-            txn.batch.put(keys::lease(qseq), codec::encode(&lease)?);
-            txn.batch
-                .put(keys::lease_expiry(expires_ms, qseq), Vec::new());
+                article,
+            });
             txn.counters.leased += 1;
             deliveries.push(Delivery {
                 record: stored.record,
@@ -212,6 +483,16 @@ impl<K: Kv> KvStore<K> {
                         .unwrap_or(expires),
                 },
             });
+        }
+        if !leased.is_empty() {
+            txn.counters.last_lease += 1;
+            txn.queue.put_lease_batch(
+                txn.counters.last_lease,
+                LeaseBatch {
+                    expires_ms,
+                    entries: leased,
+                },
+            );
         }
         self.commit(&mut state, txn)?;
         Ok(deliveries)
@@ -224,53 +505,63 @@ impl<K: Kv> KvStore<K> {
     ) -> Result<Vec<AckOutcome>> {
         let mut state = self.lock();
         let now_ms = epoch_ms(now);
-        let mut txn = Txn::new(&state);
+        let mut txn = Txn::new(&state, self.options.near_duplicate_distance);
         let mut outcomes = Vec::with_capacity(tokens.len());
-        let mut acked_now = std::collections::HashSet::new();
+        let mut acked_now = HashSet::new();
+        // The batches this call shrinks, as they will be written.
+        let mut shrunk: BTreeMap<u64, LeaseBatch> = BTreeMap::new();
         for token in tokens {
             let Some((qseq, nonce)) = parse_token(token) else {
                 outcomes.push(AckOutcome::Unknown);
                 continue;
             };
-            let lease_key = keys::lease(qseq);
-            let outcome = match self.kv.get(&lease_key)? {
-                Some(bytes) => {
-                    let lease: LeaseV1 = codec::decode(&bytes, "lease", &lease_key)?;
+            let lease = state.queue.leased.get(&qseq).and_then(|&seq| {
+                let batch = state.queue.leases.get(&seq)?;
+                let entry = batch.entries.iter().find(|e| e.qseq == qseq)?;
+                Some((seq, batch, *entry))
+            });
+            let outcome = match lease {
+                Some((seq, batch, entry)) => {
                     // Another nonce: lapsed and redelivered under a newer token.
-                    if lease.nonce != nonce || lease.expires_ms <= now_ms {
+                    if entry.nonce != nonce || batch.expires_ms <= now_ms {
                         AckOutcome::Lapsed
                     } else if !acked_now.insert(qseq) {
                         AckOutcome::Unknown
                     } else {
-                        txn.batch.remove(lease_key);
-                        txn.batch.remove(keys::lease_expiry(lease.expires_ms, qseq));
+                        shrunk
+                            .entry(seq)
+                            .or_insert_with(|| batch.clone())
+                            .entries
+                            .retain(|e| e.qseq != qseq);
                         txn.counters.leased = txn.counters.leased.saturating_sub(1);
                         txn.counters.acked += 1;
                         AckOutcome::Acked
                     }
                 }
-                None if self.kv.get(&keys::queue(qseq))?.is_some() => AckOutcome::Lapsed,
+                None if state.queue.is_pending(qseq) => AckOutcome::Lapsed,
                 None => AckOutcome::Unknown,
             };
             outcomes.push(outcome);
+        }
+        for (seq, batch) in shrunk {
+            if batch.entries.is_empty() {
+                txn.queue.leases.insert(seq, None);
+            } else {
+                txn.queue.put_lease_batch(seq, batch);
+            }
         }
         self.commit(&mut state, txn)?;
         Ok(outcomes)
     }
 
     pub(crate) fn queue_stats(&self, now: DateTime<Utc>) -> Result<StoreStats> {
-        // Held during the scan so counters and leases are read at one point in time.
         let state = self.lock();
         let counters = state.counters;
-        let mut running = 0u64;
-        let start = keys::lease_expiry(epoch_ms(now).saturating_add(1), 0);
-        let end = keys::prefix_end(&[keys::LEASE_EXPIRY]);
-        self.kv.scan(&start, end.as_deref(), &mut |_, _| {
-            running += 1;
-            Ok(Scan::Continue)
-        })?;
+        let running = state
+            .queue
+            .running_leases(epoch_ms(now))
+            .min(counters.leased);
         drop(state);
-        let running = running.min(counters.leased);
         Ok(StoreStats {
             articles: counters.articles,
             pending: counters.pending + (counters.leased - running),

@@ -2,7 +2,8 @@
 
 use chrono::{DateTime, Utc};
 
-use super::codec::{self, PageStateV1, StoredRecord};
+use super::catalog::text_key;
+use super::codec::{self, Page, PageStateV1, StoredRecord};
 use super::dedup;
 use super::engine::{KvStore, State, Txn};
 use super::error::Result;
@@ -14,24 +15,37 @@ use super::record::{
 };
 use crate::extract::article::Article;
 
-/// Hashes of a text, computed once per upsert.
-struct TextHashes {
-    sha256: [u8; 32],
+/// Cap on the pages kept in a record: an article reached through ever new URLs (session
+/// ids the crawler could not strip) must not grow its record without bound. The URL seen
+/// least recently is forgotten first; its next fetch is unconditional.
+pub const MAX_PAGES: usize = 64;
+
+/// Hashes of a text, computed once per upsert (before the writer lock is taken).
+pub(crate) struct TextHashes {
     sha256_hex: String,
+    text_key: u64,
     simhash: Simhash,
     words: usize,
 }
 
 impl TextHashes {
-    fn of(text: &str) -> TextHashes {
+    pub fn of(text: &str) -> TextHashes {
         let (sha256, simhash, words) = dedup::fingerprint(text);
         TextHashes {
-            sha256,
             sha256_hex: hex::encode(sha256),
+            text_key: text_key(&sha256),
             simhash,
             words,
         }
     }
+}
+
+/// Where a URL's page state lives.
+enum PageOwner {
+    /// In the pages of this record.
+    Record(Box<StoredRecord>),
+    /// Under its own `u` key (a page that is not an article, or one format 1 stored).
+    Key(Option<PageStateV1>),
 }
 
 impl<K: Kv> KvStore<K> {
@@ -42,6 +56,7 @@ impl<K: Kv> KvStore<K> {
         state: &State,
         txn: &mut Txn,
         new: NewArticle,
+        hashes: TextHashes,
     ) -> Result<PutOutcome> {
         let NewArticle {
             provenance,
@@ -49,9 +64,12 @@ impl<K: Kv> KvStore<K> {
             raw,
         } = new;
         let id = ArticleId::derive(article.canonical_url.as_deref(), &provenance.final_url);
-        let hashes = TextHashes::of(&article.text);
         let fetched_at = provenance.fetched_at;
-        let page_urls = [provenance.url.clone(), provenance.final_url.clone()];
+        let mut page_urls = vec![provenance.url.clone()];
+        if provenance.final_url != provenance.url {
+            page_urls.push(provenance.final_url.clone());
+        }
+        page_urls.retain(|u| !u.is_empty());
         let validators = Validators {
             etag: provenance.etag.clone(),
             last_modified: provenance.last_modified.clone(),
@@ -67,21 +85,23 @@ impl<K: Kv> KvStore<K> {
                 if !same_place {
                     note_sighting(r, id, &provenance.final_url, &provenance.source, fetched_at);
                 }
-                self.write_record(txn, &stored)?;
+                self.add_pages(txn, &mut stored, &page_urls, &validators);
+                self.write_record(txn, stored);
                 PutOutcome::Unchanged { id }
             }
             Some(mut stored) => {
-                self.unindex(txn, &stored)?;
+                self.unindex(txn, &stored);
                 push_previous(&mut stored.record);
                 let r = &mut stored.record;
                 r.version = r.version.saturating_add(1);
                 r.last_seen = r.last_seen.max(fetched_at);
                 r.provenance = provenance;
                 r.article = article;
+                self.add_pages(txn, &mut stored, &page_urls, &validators);
                 self.replace_text(state, txn, stored, &hashes)?
             }
             None => {
-                let stored = StoredRecord {
+                let mut stored = StoredRecord {
                     record: ArticleRecord {
                         id,
                         seq: 0,
@@ -97,8 +117,10 @@ impl<K: Kv> KvStore<K> {
                         also_seen_at: Vec::new(),
                     },
                     queued: None,
+                    pages: Vec::new(),
                 };
                 txn.counters.articles += 1;
+                self.add_pages(txn, &mut stored, &page_urls, &validators);
                 match self.replace_text(state, txn, stored, &hashes)? {
                     PutOutcome::Updated { id, .. } => PutOutcome::New { id },
                     other => other,
@@ -106,17 +128,6 @@ impl<K: Kv> KvStore<K> {
             }
         };
 
-        for url in page_urls.iter().filter(|u| !u.is_empty()) {
-            let page = PageStateV1 {
-                article: Some(id.to_bytes()),
-                etag: validators.etag.clone(),
-                last_modified: validators.last_modified.clone(),
-            };
-            txn.batch.put(keys::page(url), codec::encode(&page)?);
-            if page_urls[0] == page_urls[1] {
-                break;
-            }
-        }
         if let (true, Some(raw), false) = (
             self.options.keep_raw,
             raw,
@@ -125,6 +136,39 @@ impl<K: Kv> KvStore<K> {
             txn.batch.put(keys::raw(id), codec::encode_raw(&raw)?);
         }
         Ok(outcome)
+    }
+
+    /// Records that `urls` produced `stored` with these validators: its pages, and the
+    /// catalog's way from each URL to it.
+    fn add_pages(
+        &self,
+        txn: &mut Txn,
+        stored: &mut StoredRecord,
+        urls: &[String],
+        validators: &Validators,
+    ) {
+        let id = stored.record.id;
+        for url in urls {
+            // The most recently seen page goes last, so the first is the one to forget.
+            if let Some(at) = stored.pages.iter().position(|p| &p.url == url) {
+                stored.pages.remove(at);
+            }
+            stored.pages.push(Page {
+                url: url.clone(),
+                validators: validators.clone(),
+            });
+            let url_key = ArticleId::for_url(url);
+            if self.catalog().url_article(Some(&txn.catalog), url_key) != id {
+                txn.catalog.point_url(url_key, id);
+            }
+        }
+        while stored.pages.len() > MAX_PAGES {
+            let forgotten = stored.pages.remove(0);
+            let url_key = ArticleId::for_url(&forgotten.url);
+            if url_key != id && self.catalog().url_article(Some(&txn.catalog), url_key) == id {
+                txn.catalog.point_url(url_key, url_key);
+            }
+        }
     }
 
     /// Re-extraction of a stored page produced `article`: update what changed.
@@ -138,10 +182,10 @@ impl<K: Kv> KvStore<K> {
         let Some(mut stored) = self.read_record(None, id)? else {
             return Ok(None);
         };
-        let mut txn = Txn::new(state);
+        let mut txn = Txn::new(state, self.options.near_duplicate_distance);
         let hashes = TextHashes::of(&article.text);
         let outcome = if hashes.sha256_hex != stored.record.text_sha256 {
-            self.unindex(&mut txn, &stored)?;
+            self.unindex(&mut txn, &stored);
             push_previous(&mut stored.record);
             let r = &mut stored.record;
             r.version = r.version.saturating_add(1);
@@ -155,17 +199,15 @@ impl<K: Kv> KvStore<K> {
             r.provenance.extractor_version = extractor_version.to_string();
             self.reorder(&mut txn, &mut stored.record);
             if r_is_queueable(&stored.record, self.options.queue_duplicates) {
-                self.enqueue(&mut txn, &mut stored)?;
+                self.enqueue(state, &mut txn, &mut stored);
             }
-            self.write_record(&mut txn, &stored)?;
-            PutOutcome::Updated {
-                id,
-                version: stored.record.version,
-            }
+            let version = stored.record.version;
+            self.write_record(&mut txn, stored);
+            PutOutcome::Updated { id, version }
         } else {
             if stored.record.provenance.extractor_version != extractor_version {
                 stored.record.provenance.extractor_version = extractor_version.to_string();
-                self.write_record(&mut txn, &stored)?;
+                self.write_record(&mut txn, stored);
             }
             PutOutcome::Unchanged { id }
         };
@@ -187,7 +229,7 @@ impl<K: Kv> KvStore<K> {
         stored.record.text_sha256 = hashes.sha256_hex.clone();
         stored.record.simhash = hashes.simhash;
 
-        let original = self.find_original(state, txn, id, hashes)?;
+        let original = self.find_original(txn, id, hashes)?;
         let outcome = match original {
             Some(mut orig) => {
                 stored.record.duplicate_of = Some(orig.record.id);
@@ -198,26 +240,19 @@ impl<K: Kv> KvStore<K> {
                 let seen_at = p.fetched_at;
                 let (url, source) = (p.final_url.clone(), p.source.clone());
                 note_sighting(&mut orig.record, id, &url, &source, seen_at);
-                self.write_record(txn, &orig)?;
-                PutOutcome::Duplicate {
-                    id,
-                    of: orig.record.id,
-                }
+                let of = orig.record.id;
+                self.write_record(txn, orig);
+                PutOutcome::Duplicate { id, of }
             }
             None => {
                 stored.record.duplicate_of = None;
                 if was_duplicate {
                     txn.counters.duplicates = txn.counters.duplicates.saturating_sub(1);
                 }
-                let rank = stored.record.first_seen.timestamp_micros();
-                txn.batch
-                    .put(keys::text_hash(&hashes.sha256), id.to_bytes().to_vec());
-                txn.batch.put(
-                    keys::simhash(hashes.simhash.0, id),
-                    rank.to_le_bytes().to_vec(),
-                );
+                txn.catalog.claim_text(hashes.text_key, id);
                 if hashes.words >= dedup::MIN_WORDS_FOR_NEAR {
-                    txn.near_insert(hashes.simhash, id, rank);
+                    let rank = stored.record.first_seen.timestamp_micros();
+                    txn.catalog.near_insert(hashes.simhash, id, rank);
                 }
                 PutOutcome::Updated {
                     id,
@@ -227,31 +262,37 @@ impl<K: Kv> KvStore<K> {
         };
         self.reorder(txn, &mut stored.record);
         if r_is_queueable(&stored.record, self.options.queue_duplicates) {
-            self.enqueue(txn, &mut stored)?;
+            self.enqueue(state, txn, &mut stored);
         }
-        self.write_record(txn, &stored)?;
+        self.write_record(txn, stored);
         Ok(outcome)
     }
 
     /// The original that a text with these hashes duplicates, if any (never `id` itself).
     fn find_original(
         &self,
-        state: &State,
         txn: &Txn,
         id: ArticleId,
         hashes: &TextHashes,
     ) -> Result<Option<StoredRecord>> {
-        if let Some(bytes) = self.get(Some(txn), &keys::text_hash(&hashes.sha256))? {
-            if let Some(orig) = keys::id_at(&bytes, 0).filter(|o| *o != id) {
-                if let Some(stored) = self.read_record(Some(txn), orig)? {
-                    if stored.record.duplicate_of.is_none() {
-                        return Ok(Some(stored));
-                    }
+        let owner = self
+            .catalog()
+            .text_owner(Some(&txn.catalog), hashes.text_key);
+        if let Some(orig) = owner.filter(|o| *o != id) {
+            if let Some(stored) = self.read_record(Some(txn), orig)? {
+                // The catalog keys texts by 64 bits of their hash: confirm all of it.
+                if stored.record.duplicate_of.is_none()
+                    && stored.record.text_sha256 == hashes.sha256_hex
+                {
+                    return Ok(Some(stored));
                 }
             }
         }
         if hashes.words >= dedup::MIN_WORDS_FOR_NEAR {
-            if let Some(orig) = self.nearest_original(state, txn, hashes.simhash, id) {
+            let nearest = self
+                .catalog()
+                .nearest_original(&txn.catalog, hashes.simhash, id);
+            if let Some(orig) = nearest {
                 if let Some(stored) = self.read_record(Some(txn), orig)? {
                     return Ok(Some(stored));
                 }
@@ -261,32 +302,48 @@ impl<K: Kv> KvStore<K> {
     }
 
     /// Removes an original's text from the dedup indexes before its text changes.
-    fn unindex(&self, txn: &mut Txn, stored: &StoredRecord) -> Result<()> {
+    fn unindex(&self, txn: &mut Txn, stored: &StoredRecord) {
         let r = &stored.record;
         if r.duplicate_of.is_some() {
-            return Ok(());
+            return;
         }
         let mut sha = [0u8; 32];
         if hex::decode_to_slice(&r.text_sha256, &mut sha).is_ok() {
             // Only if it still points here: another original may own an equal text.
-            if let Some(owner) = self.get(Some(txn), &keys::text_hash(&sha))? {
-                if keys::id_at(&owner, 0) == Some(r.id) {
-                    txn.batch.remove(keys::text_hash(&sha));
-                }
+            let key = text_key(&sha);
+            if self.catalog().text_owner(Some(&txn.catalog), key) == Some(r.id) {
+                txn.catalog.release_text(key);
             }
         }
-        txn.batch.remove(keys::simhash(r.simhash.0, r.id));
-        txn.near_remove(r.id);
-        Ok(())
+        txn.catalog.near_remove(r.id);
     }
 
     /// Moves a record to the end of store order (new or changed).
     fn reorder(&self, txn: &mut Txn, record: &mut ArticleRecord) {
         if record.seq != 0 {
-            txn.batch.remove(keys::article(record.seq));
+            self.remove_record(txn, record.seq);
         }
         txn.counters.last_seq += 1;
         record.seq = txn.counters.last_seq;
+    }
+
+    /// Where the page state of `url` is: the pages of the record the catalog points the
+    /// URL to, if they list it, else the URL's own `u` key.
+    fn page_owner(&self, url: &str) -> Result<PageOwner> {
+        let url_key = ArticleId::for_url(url);
+        let article = self.catalog().url_article(None, url_key);
+        if let Some(stored) = self.read_record(None, article)? {
+            if stored.pages.iter().any(|p| p.url == url) {
+                return Ok(PageOwner::Record(Box::new(stored)));
+            }
+        }
+        let key = keys::page(url);
+        let state = self
+            .kv
+            .get(&key)?
+            .map(|bytes| codec::decode::<PageStateV1>(&bytes, "page state", &key))
+            .transpose()?;
+        Ok(PageOwner::Key(state))
     }
 
     /// A 304 for `url`: the article it produced was seen again.
@@ -296,49 +353,60 @@ impl<K: Kv> KvStore<K> {
         seen_at: DateTime<Utc>,
     ) -> Result<Option<ArticleId>> {
         let mut state = self.lock();
-        let Some(page) = self.page_state(url)? else {
-            return Ok(None);
+        let mut stored = match self.page_owner(url)? {
+            PageOwner::Record(stored) => *stored,
+            PageOwner::Key(page) => {
+                let Some(id) = page.and_then(|p| p.article).map(ArticleId::from_bytes) else {
+                    return Ok(None);
+                };
+                let Some(stored) = self.read_record(None, id)? else {
+                    return Ok(None);
+                };
+                stored
+            }
         };
-        let Some(id) = page.article.map(ArticleId::from_bytes) else {
-            return Ok(None);
-        };
-        let Some(mut stored) = self.read_record(None, id)? else {
-            return Ok(None);
-        };
+        let id = stored.record.id;
         if seen_at > stored.record.last_seen {
             stored.record.last_seen = seen_at;
-            let mut txn = Txn::new(&state);
-            self.write_record(&mut txn, &stored)?;
+            let mut txn = Txn::new(&state, self.options.near_duplicate_distance);
+            self.write_record(&mut txn, stored);
             self.commit(&mut state, txn)?;
         }
         Ok(Some(id))
     }
 
-    fn page_state(&self, url: &str) -> Result<Option<PageStateV1>> {
-        let key = keys::page(url);
-        self.kv
-            .get(&key)?
-            .map(|bytes| codec::decode(&bytes, "page state", &key))
-            .transpose()
-    }
-
     pub(crate) fn page_validators(&self, url: &str) -> Result<Option<Validators>> {
-        Ok(self.page_state(url)?.and_then(|p| {
-            let v = Validators {
+        let validators = match self.page_owner(url)? {
+            PageOwner::Record(stored) => stored
+                .pages
+                .into_iter()
+                .find(|p| p.url == url)
+                .map(|p| p.validators),
+            PageOwner::Key(page) => page.map(|p| Validators {
                 etag: p.etag,
                 last_modified: p.last_modified,
-            };
-            (!v.is_empty()).then_some(v)
-        }))
+            }),
+        };
+        Ok(validators.filter(|v| !v.is_empty()))
     }
 
     pub(crate) fn store_validators(&self, url: &str, validators: &Validators) -> Result<()> {
         let mut state = self.lock();
-        let mut page = self.page_state(url)?.unwrap_or_default();
-        page.etag = validators.etag.clone();
-        page.last_modified = validators.last_modified.clone();
-        let mut txn = Txn::new(&state);
-        txn.batch.put(keys::page(url), codec::encode(&page)?);
+        let mut txn = Txn::new(&state, self.options.near_duplicate_distance);
+        match self.page_owner(url)? {
+            PageOwner::Record(mut stored) => {
+                for page in stored.pages.iter_mut().filter(|p| p.url == url) {
+                    page.validators = validators.clone();
+                }
+                self.write_record(&mut txn, *stored);
+            }
+            PageOwner::Key(page) => {
+                let mut page = page.unwrap_or_default();
+                page.etag = validators.etag.clone();
+                page.last_modified = validators.last_modified.clone();
+                txn.batch.put(keys::page(url), codec::encode(&page)?);
+            }
+        }
         self.commit(&mut state, txn)
     }
 

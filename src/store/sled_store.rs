@@ -11,7 +11,9 @@
 //! Durability: sled writes to an in-memory log buffer; [`Kv::flush`] (sled's `flush`)
 //! writes and fsyncs it. sled also flushes in the background every 500 ms. Because every
 //! store operation is one atomic sled batch, what survives a crash is always a prefix of
-//! the operations, each complete.
+//! the operations, each complete. The two that take several batches, migrating a format-1
+//! database and compacting the catalog log, order them so that every prefix is a
+//! consistent database too.
 
 use std::path::{Path, PathBuf};
 
