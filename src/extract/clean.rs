@@ -761,6 +761,18 @@ const PROMO_PHRASES: &[&str] = &[
     "подпишитесь",
     "abunə olun",
     "bizi izləyin",
+    // appeals to fund the site
+    "support our work",
+    "supporting our work",
+    "support us",
+    "donate now",
+    "jetzt spenden",
+    "spenden sie",
+    "soutenez-nous",
+    "wesprzyj nas",
+    "поддержите нас",
+    "поддержать редакцию",
+    "bizi dəstəkləyin",
     // comment forms without their form
     "log in to comment",
     "to leave a comment",
@@ -1175,6 +1187,9 @@ mod tests {
             "Follow The Gleaner on Twitter and Instagram @JamaicaGleaner."
         ));
         assert!(!is_promo_line("The minister declined to comment."));
+        assert!(is_promo_line(
+            "If you enjoyed reading this post – would you consider supporting our work?"
+        ));
         assert!(is_end_note(
             "This article was originally published on The Conversation."
         ));

@@ -871,4 +871,22 @@ mod tests {
         let text = text_of(&page);
         assert!(text.contains("Why were the queues so long?"), "{text}");
     }
+
+    #[test]
+    fn appeals_to_subscribe_among_the_last_blocks_go() {
+        let page = "<html lang=en><body><article><h1>Turnout low</h1>\
+            <p>Turnout in the capital was lower than at any election since 1995, officials \
+            said on Monday, and observers reported long queues.</p>\
+            <p>Some polling stations closed before everyone in the queue had voted, the \
+            mission said, and it asked the commission to publish every station's figures.</p>\
+            <p>The commission has not answered the request so far.</p>\
+            <p>Subscribe to our weekly newsletter to follow the count.</p>\
+            <p>Reporting by Jane Doe in the capital.</p></article></body></html>";
+        let text = text_of(page);
+        assert!(!text.contains("Subscribe"), "{text}");
+        assert!(
+            text.ends_with("Reporting by Jane Doe in the capital."),
+            "{text}"
+        );
+    }
 }

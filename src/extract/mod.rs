@@ -459,6 +459,17 @@ fn trim_tail(blocks: &mut Vec<Block>) {
     if let Some(label) = tail_label.into_iter().chain(comments_label).min() {
         blocks.truncate(label);
     }
+    // Calls to subscribe, follow or support the site among the story's last blocks.
+    let total: usize = blocks.iter().map(render::block_len).sum();
+    let tail_start = (blocks.len() * 2 / 3).max(1);
+    let mut above = 0;
+    let mut k = 0;
+    blocks.retain(|b| {
+        let in_tail = k >= tail_start || (above > 0 && above * 3 >= total * 2);
+        k += 1;
+        above += render::block_len(b);
+        !(in_tail && matches!(b.kind, BlockKind::Paragraph) && clean::is_promo_line(&b.text))
+    });
     while let Some(last) = blocks.last() {
         let len = last.text.chars().count();
         let text = last.text.trim_end();
