@@ -19,7 +19,7 @@ use super::catalog::{Catalog, Changes, Delta, FULL_CHUNK, LogState};
 use super::codec::{self, CatalogChunkV1, Counters, DB_FORMAT, StoredRecord};
 use super::error::{Result, StoreError};
 use super::keys;
-use super::kv::{Kv, Scan, Visitor, WriteBatch};
+use super::kv::{Kv, Scan, WriteBatch};
 use super::queue::{AckOutcome, Delivery, QueueChanges, QueueState, StoreStats};
 use super::record::{
     ArticleId, ArticleRecord, FrontierEntry, NewArticle, PutOutcome, RawPage, Validators,
@@ -424,12 +424,6 @@ impl<K: Kv> KvStore<K> {
     pub(crate) fn remove_record(&self, txn: &mut Txn, seq: u64) {
         txn.records.insert(seq, None);
     }
-
-    /// Scans the keys under a one-byte tag (plus optional further prefix bytes).
-    pub(crate) fn scan_prefix(&self, prefix: &[u8], visit: &mut Visitor<'_>) -> Result<()> {
-        let end = keys::prefix_end(prefix);
-        self.kv.scan(prefix, end.as_deref(), visit)
-    }
 }
 
 /// Replays the catalog log: the catalog and the shape of the log.
@@ -441,38 +435,19 @@ fn replay_catalog<K: Kv>(
     let mut catalog = Catalog::new(max_distance);
     catalog.reserve(articles);
     let mut log = LogState::default();
-    let mut error = None;
-    let start = [keys::CATALOG_LOG];
-    let end = keys::prefix_end(&start);
-    kv.scan(&start, end.as_deref(), &mut |key, value| {
+    kv.scan_prefix(&[keys::CATALOG_LOG], &mut |key, value| {
         let chunk = keys::u64_at(key, 1).ok_or_else(|| StoreError::Corrupt {
             what: "catalog log",
             key: keys::display(key),
             detail: "the key has no chunk seq".to_string(),
-        });
-        match chunk.and_then(|c| {
-            Ok((
-                c,
-                codec::decode::<CatalogChunkV1>(value, "catalog chunk", key)?,
-            ))
-        }) {
-            Ok((chunk, value)) => {
-                let entries =
-                    value.seqs.len() + value.texts.len() + value.urls.len() + value.near.len();
-                log.push(chunk, entries);
-                catalog.apply_chunk(value);
-                Ok(Scan::Continue)
-            }
-            Err(e) => {
-                error = Some(e);
-                Ok(Scan::Stop)
-            }
-        }
+        })?;
+        let value = codec::decode::<CatalogChunkV1>(value, "catalog chunk", key)?;
+        let entries = value.seqs.len() + value.texts.len() + value.urls.len() + value.near.len();
+        log.push(chunk, entries);
+        catalog.apply_chunk(value);
+        Ok(Scan::Continue)
     })?;
-    match error {
-        Some(e) => Err(e),
-        None => Ok((catalog, log)),
-    }
+    Ok((catalog, log))
 }
 
 impl<K: Kv> Store for KvStore<K> {
@@ -669,6 +644,7 @@ mod tests {
         }
         let mut chunks = Vec::new();
         store
+            .kv
             .scan_prefix(&[keys::CATALOG_LOG], &mut |key, _| {
                 chunks.push(keys::u64_at(key, 1).expect("seq"));
                 Ok(Scan::Continue)

@@ -70,48 +70,34 @@ impl<K: Kv> KvStore<K> {
         if limit == 0 {
             return Ok(page);
         }
-        let mut error = None;
         let prefix = keys::frontier_prefix(keys::FRONTIER_PENDING, source);
         let start = keys::frontier_pending(source, after.saturating_add(1));
         let end = keys::prefix_end(&prefix);
         self.kv.scan(&start, end.as_deref(), &mut |key, value| {
-            let decoded = codec::decode_frontier_entry(value, key).and_then(|entry| {
-                let fseq = keys::u64_at(key, key.len().saturating_sub(8)).ok_or_else(|| {
-                    StoreError::Corrupt {
-                        what: "frontier entry",
-                        key: keys::display(key),
-                        detail: "the key has no position".to_string(),
-                    }
-                })?;
-                Ok((fseq, entry))
-            });
-            match decoded {
-                Ok((fseq, entry)) => {
-                    page.entries.push(entry);
-                    page.next = fseq;
+            let entry = codec::decode_frontier_entry(value, key)?;
+            let fseq = keys::u64_at(key, key.len().saturating_sub(8)).ok_or_else(|| {
+                StoreError::Corrupt {
+                    what: "frontier entry",
+                    key: keys::display(key),
+                    detail: "the key has no position".to_string(),
                 }
-                Err(e) => {
-                    error = Some(e);
-                    return Ok(Scan::Stop);
-                }
-            }
+            })?;
+            page.entries.push(entry);
+            page.next = fseq;
             Ok(if page.entries.len() >= limit {
                 Scan::Stop
             } else {
                 Scan::Continue
             })
         })?;
-        match error {
-            Some(e) => Err(e),
-            None => Ok(page),
-        }
+        Ok(page)
     }
 
     pub(crate) fn count_pending_frontier(&self, source: &str) -> Result<u64> {
         check_source(source)?;
         let mut count = 0;
         let prefix = keys::frontier_prefix(keys::FRONTIER_PENDING, source);
-        self.scan_prefix(&prefix, &mut |_, _| {
+        self.kv.scan_prefix(&prefix, &mut |_, _| {
             count += 1;
             Ok(Scan::Continue)
         })?;
@@ -152,7 +138,7 @@ impl<K: Kv> KvStore<K> {
         let mut txn = Txn::new(&state, self.options.near_duplicate_distance);
         for tag in [keys::FRONTIER_KNOWN, keys::FRONTIER_PENDING] {
             let prefix = keys::frontier_prefix(tag, source);
-            self.scan_prefix(&prefix, &mut |key, _| {
+            self.kv.scan_prefix(&prefix, &mut |key, _| {
                 txn.batch.remove(key.to_vec());
                 Ok(Scan::Continue)
             })?;

@@ -44,7 +44,8 @@ impl WriteBatch {
     }
 }
 
-/// Called for each key and value of a scan, in key order.
+/// Called for each key and value of a scan, in key order. An error ends the scan and is
+/// what [`Kv::scan`] returns, so a visitor that fails to decode a value can return it as is.
 pub type Visitor<'a> = dyn FnMut(&[u8], &[u8]) -> Result<Scan> + 'a;
 
 /// Whether a scan goes on.
@@ -55,8 +56,15 @@ pub enum Scan {
 
 pub trait Kv: Send + Sync {
     fn get(&self, key: &[u8]) -> Result<Option<Vec<u8>>>;
-    /// Visits keys in `[start, end)` (no end: to the last key) in ascending order.
+    /// Visits keys in `[start, end)` (no end: to the last key) in ascending order; stops at
+    /// the first error, from the backend or from `visit`, and returns it.
     fn scan(&self, start: &[u8], end: Option<&[u8]>, visit: &mut Visitor<'_>) -> Result<()>;
+    /// Visits every key that starts with `prefix` (a one-byte tag, plus optional further
+    /// prefix bytes), in ascending order.
+    fn scan_prefix(&self, prefix: &[u8], visit: &mut Visitor<'_>) -> Result<()> {
+        let end = super::keys::prefix_end(prefix);
+        self.scan(prefix, end.as_deref(), visit)
+    }
     /// Applies all writes or none, also across a crash.
     fn apply(&self, batch: WriteBatch) -> Result<()>;
     /// Returns once everything applied so far is durable.

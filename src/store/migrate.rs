@@ -216,21 +216,10 @@ type EntryVisitor<'a> = dyn FnMut(&[u8], &[u8]) -> Result<()> + 'a;
 
 /// Visits every key under `tag`, in order.
 fn scan_tag<K: Kv>(kv: &K, tag: u8, visit: &mut EntryVisitor<'_>) -> Result<()> {
-    let start = [tag];
-    let end = keys::prefix_end(&start);
-    let mut error = None;
-    kv.scan(
-        &start,
-        end.as_deref(),
-        &mut |key, value| match visit(key, value) {
-            Ok(()) => Ok(Scan::Continue),
-            Err(e) => {
-                error = Some(e);
-                Ok(Scan::Stop)
-            }
-        },
-    )?;
-    error.map_or(Ok(()), Err)
+    kv.scan_prefix(&[tag], &mut |key, value| {
+        visit(key, value)?;
+        Ok(Scan::Continue)
+    })
 }
 
 /// Removes every key under `tag`, a bounded batch at a time; returns how many.

@@ -202,54 +202,25 @@ impl QueueState {
     /// Reads the runs and lease batches.
     pub fn load<K: Kv>(kv: &K) -> Result<QueueState> {
         let mut queue = QueueState::default();
-        let mut error = None;
-        let start = [keys::QUEUE_RUN];
-        let end = keys::prefix_end(&start);
-        kv.scan(&start, end.as_deref(), &mut |key, value| {
-            let decoded = keys::u64_at(key, 1)
-                .ok_or_else(|| corrupt("queue run", key, "the key has no queue seq"))
-                .and_then(|first| {
-                    let run: QueueRunV1 = codec::decode(value, "queue run", key)?;
-                    Ok((first, run))
-                });
-            match decoded {
-                Ok((first, run)) => {
-                    queue.runs.insert(
-                        first,
-                        run.articles
-                            .into_iter()
-                            .map(ArticleId::from_bytes)
-                            .collect(),
-                    );
-                    Ok(Scan::Continue)
-                }
-                Err(e) => {
-                    error = Some(e);
-                    Ok(Scan::Stop)
-                }
-            }
+        kv.scan_prefix(&[keys::QUEUE_RUN], &mut |key, value| {
+            let first = keys::u64_at(key, 1)
+                .ok_or_else(|| corrupt("queue run", key, "the key has no queue seq"))?;
+            let run: QueueRunV1 = codec::decode(value, "queue run", key)?;
+            let articles = run
+                .articles
+                .into_iter()
+                .map(ArticleId::from_bytes)
+                .collect();
+            queue.runs.insert(first, articles);
+            Ok(Scan::Continue)
         })?;
-        let start = [keys::LEASE_BATCH];
-        let end = keys::prefix_end(&start);
-        kv.scan(&start, end.as_deref(), &mut |key, value| {
-            let decoded = keys::u64_at(key, 1)
-                .ok_or_else(|| corrupt("lease batch", key, "the key has no batch seq"))
-                .and_then(|seq| Ok((seq, LeaseBatch::decode(value, key)?)));
-            match decoded {
-                Ok((seq, lease)) => {
-                    queue.insert_lease(seq, lease);
-                    Ok(Scan::Continue)
-                }
-                Err(e) => {
-                    error = Some(e);
-                    Ok(Scan::Stop)
-                }
-            }
+        kv.scan_prefix(&[keys::LEASE_BATCH], &mut |key, value| {
+            let seq = keys::u64_at(key, 1)
+                .ok_or_else(|| corrupt("lease batch", key, "the key has no batch seq"))?;
+            queue.insert_lease(seq, LeaseBatch::decode(value, key)?);
+            Ok(Scan::Continue)
         })?;
-        match error {
-            Some(e) => Err(e),
-            None => Ok(queue),
-        }
+        Ok(queue)
     }
 
     /// Whether entry `qseq` waits for delivery.

@@ -425,18 +425,10 @@ impl<K: Kv> KvStore<K> {
         };
         let start = keys::article(start_seq);
         let end = keys::prefix_end(&[keys::ARTICLE]);
-        let mut error = None;
         self.kv.scan(&start, end.as_deref(), &mut |key, value| {
-            match codec::decode_record(value, key) {
-                Ok(stored) => {
-                    if source.is_none_or(|s| s == stored.record.provenance.source) {
-                        out.push(stored.record);
-                    }
-                }
-                Err(e) => {
-                    error = Some(e);
-                    return Ok(Scan::Stop);
-                }
+            let stored = codec::decode_record(value, key)?;
+            if source.is_none_or(|s| s == stored.record.provenance.source) {
+                out.push(stored.record);
             }
             Ok(if out.len() >= limit {
                 Scan::Stop
@@ -444,10 +436,7 @@ impl<K: Kv> KvStore<K> {
                 Scan::Continue
             })
         })?;
-        match error {
-            Some(e) => Err(e),
-            None => Ok(out),
-        }
+        Ok(out)
     }
 }
 
