@@ -28,7 +28,7 @@ use super::codec::{self, Counters, DB_FORMAT, LeaseV1, QueueItemV1};
 use super::error::{Result, StoreError};
 use super::keys::{self, format1};
 use super::kv::{Kv, Scan, WriteBatch};
-use super::queue::{LeaseBatch, Leased, QueueChanges, RUN_MAX};
+use super::queue::{LeaseBatch, Leased, QueueChanges};
 use super::record::{ArticleId, Simhash};
 
 /// Keys removed per batch when clearing a tag: bounded memory whatever the database size.
@@ -105,33 +105,15 @@ pub(crate) fn from_format1<K: Kv>(kv: &K, label: &str) -> Result<()> {
     drop(catalog);
 
     // 2. Waiting entries as runs of consecutive queue seqs.
-    let mut queue = QueueChanges::default();
-    let mut run: Option<(u64, Vec<ArticleId>)> = None;
-    let mut runs = 0usize;
+    let mut waiting = Vec::new();
     scan_tag(kv, format1::QUEUE, &mut |key, value| {
         let qseq = keys::u64_at(key, 1).ok_or_else(|| corrupt("queue entry", key))?;
         let item: QueueItemV1 = codec::decode(value, "queue entry", key)?;
-        let article = ArticleId::from_bytes(item.article);
-        match &mut run {
-            Some((first, articles))
-                if *first + articles.len() as u64 == qseq && articles.len() < RUN_MAX =>
-            {
-                articles.push(article)
-            }
-            _ => {
-                if let Some((first, articles)) = run.take() {
-                    queue.put_run(first, articles);
-                    runs += 1;
-                }
-                run = Some((qseq, vec![article]));
-            }
-        }
+        waiting.push((qseq, ArticleId::from_bytes(item.article)));
         Ok(())
     })?;
-    if let Some((first, articles)) = run {
-        queue.put_run(first, articles);
-        runs += 1;
-    }
+    let mut queue = QueueChanges::default();
+    let runs = queue.put_entries(waiting);
 
     // 3. Leases, one batch per expiry (one per pop that made them).
     let mut by_expiry: BTreeMap<u64, Vec<Leased>> = BTreeMap::new();

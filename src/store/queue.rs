@@ -171,6 +171,33 @@ impl QueueChanges {
         self.runs.insert(first, Some(articles));
     }
 
+    /// Writes `entries`, given in ascending queue-seq order, as runs: consecutive seqs share
+    /// a run of at most [`RUN_MAX`] entries. Returns how many runs it wrote.
+    pub fn put_entries(&mut self, entries: impl IntoIterator<Item = (u64, ArticleId)>) -> usize {
+        let mut runs = 0;
+        let mut run: Option<(u64, Vec<ArticleId>)> = None;
+        for (qseq, article) in entries {
+            match &mut run {
+                Some((first, articles))
+                    if *first + articles.len() as u64 == qseq && articles.len() < RUN_MAX =>
+                {
+                    articles.push(article)
+                }
+                _ => {
+                    if let Some((first, articles)) = run.replace((qseq, vec![article])) {
+                        self.put_run(first, articles);
+                        runs += 1;
+                    }
+                }
+            }
+        }
+        if let Some((first, articles)) = run {
+            self.put_run(first, articles);
+            runs += 1;
+        }
+        runs
+    }
+
     pub fn put_lease_batch(&mut self, batch: u64, lease: LeaseBatch) {
         self.leases.insert(batch, Some(lease));
     }
@@ -401,25 +428,7 @@ impl<K: Kv> KvStore<K> {
                 }
             }
             // Consecutive entries go back as one run.
-            let mut run: Option<(u64, Vec<ArticleId>)> = None;
-            for (qseq, article) in back {
-                match &mut run {
-                    Some((first, articles))
-                        if *first + articles.len() as u64 == qseq && articles.len() < RUN_MAX =>
-                    {
-                        articles.push(article)
-                    }
-                    _ => {
-                        if let Some((first, articles)) = run.take() {
-                            txn.queue.put_run(first, articles);
-                        }
-                        run = Some((qseq, vec![article]));
-                    }
-                }
-            }
-            if let Some((first, articles)) = run {
-                txn.queue.put_run(first, articles);
-            }
+            txn.queue.put_entries(back);
             self.commit(&mut state, txn)?;
         }
 
@@ -554,5 +563,26 @@ mod tests {
         assert_eq!(parse_token("nope"), None);
         assert_eq!(parse_token(&"z".repeat(32)), None);
         assert_eq!(parse_token(&"é".repeat(16)), None);
+    }
+
+    #[test]
+    fn entries_go_back_as_runs_of_consecutive_seqs() {
+        let id = |n: u64| ArticleId::from_bytes(n.to_be_bytes());
+        let mut changes = QueueChanges::default();
+        let gap = 10 + RUN_MAX as u64;
+        let entries: Vec<(u64, ArticleId)> = [1, 2, 3, 7, 8]
+            .into_iter()
+            .chain(10..gap + 1)
+            .map(|q| (q, id(q)))
+            .collect();
+        assert_eq!(changes.put_entries(entries), 4);
+        let runs: Vec<(u64, usize)> = changes
+            .runs
+            .iter()
+            .map(|(&first, run)| (first, run.as_ref().map_or(0, Vec::len)))
+            .collect();
+        assert_eq!(runs, [(1, 3), (7, 2), (10, RUN_MAX), (gap, 1)]);
+        assert_eq!(changes.runs[&7].as_deref(), Some(&[id(7), id(8)][..]));
+        assert_eq!(QueueChanges::default().put_entries([]), 0);
     }
 }
