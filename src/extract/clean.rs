@@ -920,11 +920,16 @@ pub fn is_credit_line(text: &str) -> bool {
 
 /// A short paragraph asking the reader to follow, subscribe, download or write in.
 pub fn is_promo_line(text: &str) -> bool {
-    if text.chars().count() > 300 {
+    is_short_with_phrase(text, 300, PROMO_PHRASES)
+}
+
+/// Whether `text` is at most `max_chars` long and contains one of `phrases` (lower case).
+fn is_short_with_phrase(text: &str, max_chars: usize, phrases: &[&str]) -> bool {
+    if text.chars().count() > max_chars {
         return false;
     }
     let lower = text.to_lowercase();
-    PROMO_PHRASES.iter().any(|p| lower.contains(p))
+    phrases.iter().any(|p| lower.contains(p))
 }
 
 /// Phrases of a disclosure that a post is advertising or earns from its links.
@@ -952,11 +957,7 @@ const DISCLOSURE_PHRASES: &[&str] = &[
 /// Beitrag enthält Werbung für …", "We may receive compensation if you …"): furniture
 /// above or below the story.
 pub fn is_disclosure(text: &str) -> bool {
-    if text.chars().count() > 400 {
-        return false;
-    }
-    let lower = text.to_lowercase();
-    DISCLOSURE_PHRASES.iter().any(|p| lower.contains(p))
+    is_short_with_phrase(text, 400, DISCLOSURE_PHRASES)
 }
 
 /// Phrases of an editor's note about where a story first ran or who wrote it.
