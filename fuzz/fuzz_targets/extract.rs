@@ -31,10 +31,11 @@ fuzz_target!(|data: &[u8]| {
 
     // The crawler's path: one parse for links and extraction; it must agree with extract().
     let parsed = gleaner::extract::ParsedPage::parse(page, &options);
+    let tree = parsed.dom();
     if let Ok(base) = url::Url::parse("https://example.org/section/") {
-        let _ = gleaner::fetch::discovery::page_links(&parsed.dom(), &base);
+        let _ = gleaner::fetch::discovery::page_links(&tree, &base);
     }
-    let via_parsed = gleaner::extract::extract_parsed(&parsed, &options).map(|e| e.article);
+    let via_parsed = gleaner::extract::extract_parsed(&tree, &options).map(|e| e.article);
     assert_eq!(via_parsed, direct, "extract_parsed and extract disagree");
 
     let _ = decode::maybe_gunzip(page, 1 << 20);
@@ -46,5 +47,5 @@ fuzz_target!(|data: &[u8]| {
     let _ = author::parse_byline(text);
     let _ = lang::detect_language(text, Some("ru-RU"));
     let _ = jsonld::parse_objects(text);
-    let _ = gleaner::extract::metadata::extract_metadata(&parsed.dom(), None, None);
+    let _ = gleaner::extract::metadata::extract_metadata(&tree, None, None);
 });

@@ -990,8 +990,9 @@ fn analyse(
                 extraction::options(url, response.header(header::CONTENT_TYPE), lang, fetched_at);
             let page = crate::extract::ParsedPage::parse(&response.body, &options);
             let charset = page.encoding();
-            let links = discovery::page_links(&page.dom(), url);
-            let extracted = extraction::extract_page(&page, &options);
+            let tree = page.dom();
+            let links = discovery::page_links(&tree, url);
+            let extracted = extraction::extract_page(&tree, &options);
             Analysed::Html {
                 base: links.base.clone().unwrap_or_else(|| url.clone()),
                 links: links.links,

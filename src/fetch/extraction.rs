@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 use url::Url;
 
 use crate::extract::article::Article;
-use crate::extract::{self, ExtractError, ExtractOptions, ParsedPage};
+use crate::extract::{self, ExtractError, ExtractOptions, PageTree};
 
 pub use crate::extract::EXTRACTOR_VERSION;
 
@@ -37,10 +37,10 @@ pub fn options(
     }
 }
 
-/// Extracts the article from a page parsed with `options` (the crawler has already read
-/// its links from the same parse).
-pub fn extract_page(page: &ParsedPage, options: &ExtractOptions) -> Extracted {
-    match extract::extract_parsed(page, options) {
+/// Extracts the article from the tree of a page parsed with `options` (the crawler has
+/// already read its links from the same tree).
+pub fn extract_page(tree: &PageTree<'_>, options: &ExtractOptions) -> Extracted {
+    match extract::extract_parsed(tree, options) {
         Ok(extraction) => Extracted::Article(Box::new(extraction.article)),
         Err(ExtractError::NotArticle { reason }) => Extracted::NotArticle(reason),
         Err(e @ (ExtractError::Empty | ExtractError::NotHtml { .. })) => {
