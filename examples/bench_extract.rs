@@ -33,9 +33,8 @@ use std::process::ExitCode;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use gleaner::extract::decode::{decode_html, maybe_gunzip};
+use gleaner::extract::decode::maybe_gunzip;
 use gleaner::extract::lang::detect_language;
-use gleaner::extract::markers::select_language;
 use gleaner::extract::metadata::extract_metadata;
 use gleaner::extract::{ExtractOptions, ParsedPage, extract};
 
@@ -142,11 +141,10 @@ fn summary(label: &str, mut times: Vec<Duration>) {
 
 /// The metadata path: what `extract_metadata` and `detect_language` cost on top of parsing.
 fn metadata_path(bytes: &[u8]) -> usize {
-    let decoded = decode_html(bytes, None);
-    let html = select_language(&decoded.html, None);
-    let doc = scraper::Html::parse_document(&html);
-    let meta = extract_metadata(&doc, None, None);
-    let text: String = doc.root_element().text().take(2_000).collect();
+    let page = ParsedPage::parse(bytes, &ExtractOptions::default());
+    let dom = page.dom();
+    let meta = extract_metadata(&dom, None, None);
+    let text: String = dom.texts(0).take(2_000).collect();
     let lang = detect_language(&text, meta.declared_lang.as_deref());
     meta.title.map_or(0, |t| t.len()) + lang.map_or(0, |l| l.len())
 }

@@ -8,7 +8,7 @@
 #[path = "../tests/common/scoring.rs"]
 mod scoring;
 
-use gleaner::extract::{content, dom};
+use gleaner::extract::{ExtractOptions, ParsedPage, content, dom};
 
 fn main() {
     let mut args = std::env::args().skip(1);
@@ -21,9 +21,8 @@ fn main() {
             return;
         }
     };
-    let source = String::from_utf8_lossy(&bytes);
-    let html = scraper::Html::parse_document(&source);
-    let d = dom::Dom::from_html(&html);
+    let page = ParsedPage::parse(&bytes, &ExtractOptions::default());
+    let d = page.dom();
     let s = content::compute(&d);
     let mut levels = vec![0usize; d.len()];
     for i in 0..d.len() {

@@ -19,10 +19,10 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use gleaner::extract::author::{clean_author, parse_byline};
-use gleaner::extract::decode::{decode_html, maybe_gunzip};
+use gleaner::extract::decode::maybe_gunzip;
 use gleaner::extract::lang::detect_language;
-use gleaner::extract::markers::select_language;
 use gleaner::extract::metadata::extract_metadata;
+use gleaner::extract::{ExtractOptions, ParsedPage};
 use scraper::Html;
 use serde_json::Value;
 
@@ -125,10 +125,8 @@ fn main() -> ExitCode {
                 continue;
             }
         };
-        let decoded = decode_html(&source, None);
-        let html = select_language(&decoded.html, None);
-        let doc = Html::parse_document(&html);
-        let meta = extract_metadata(&doc, None, None);
+        let parsed = ParsedPage::parse(&source, &ExtractOptions::default());
+        let meta = extract_metadata(&parsed.dom(), None, None);
         let field = |key: &str| expected.get(key).and_then(Value::as_str).map(str::to_owned);
 
         // Title: every page has an expected title (possibly empty).

@@ -32,7 +32,7 @@ fuzz_target!(|data: &[u8]| {
     // The crawler's path: one parse for links and extraction; it must agree with extract().
     let parsed = gleaner::extract::ParsedPage::parse(page, &options);
     if let Ok(base) = url::Url::parse("https://example.org/section/") {
-        let _ = gleaner::fetch::discovery::page_links(parsed.document(), &base);
+        let _ = gleaner::fetch::discovery::page_links(&parsed.dom(), &base);
     }
     let via_parsed = gleaner::extract::extract_parsed(&parsed, &options).map(|e| e.article);
     assert_eq!(via_parsed, direct, "extract_parsed and extract disagree");
@@ -46,6 +46,5 @@ fuzz_target!(|data: &[u8]| {
     let _ = author::parse_byline(text);
     let _ = lang::detect_language(text, Some("ru-RU"));
     let _ = jsonld::parse_objects(text);
-    let doc = scraper::Html::parse_document(text);
-    let _ = gleaner::extract::metadata::extract_metadata(&doc, None, None);
+    let _ = gleaner::extract::metadata::extract_metadata(&parsed.dom(), None, None);
 });

@@ -289,12 +289,12 @@ const SMALL_JUNK_WORDS: &[&str] = &[
     "credits",
     "photo",
     "subscribe",
-    "title",
-    "headline",
-    "header",
-    "heading",
-    "kicker",
 ];
+
+/// Words that name a title: chrome when they label a small box (a widget's or a teaser's
+/// title), but on a heading element they say only that it is a heading
+/// (`wp-block-heading`, `heading--small`, `entry-title`).
+const TITLE_WORDS: &[&str] = &["title", "headline", "header", "heading", "kicker"];
 
 /// Words that suggest the element holds the article.
 const POSITIVE_WORDS: &[&str] = &[
@@ -361,7 +361,6 @@ const NEGATIVE_WORDS: &[&str] = &[
     "col",
     "column",
     "box",
-    "block",
     "card",
     "cards",
     "slider",
@@ -414,6 +413,7 @@ const SMALL_JUNK: u8 = 1 << 2;
 const POSITIVE: u8 = 1 << 3;
 const NEGATIVE: u8 = 1 << 4;
 const CAPTION: u8 = 1 << 5;
+const TITLE: u8 = 1 << 6;
 
 /// Every hint word with the bits of the lists it is in. Class tests run several times
 /// on every element of every page; a scan of each list per word was the extractor's
@@ -428,6 +428,7 @@ static HINT_WORDS: LazyLock<HashMap<&'static str, u8, BuildHasherDefault<Fnv>>> 
             (POSITIVE_WORDS, POSITIVE),
             (NEGATIVE_WORDS, NEGATIVE),
             (CAPTION_WORDS, CAPTION),
+            (TITLE_WORDS, TITLE),
         ] {
             for word in list {
                 *map.entry(*word).or_insert(0) |= bit;
@@ -530,21 +531,25 @@ pub fn is_caption_by_class(el: &Element) -> bool {
 
 /// Small labels (datelines, bylines, categories) recognised by class/id.
 pub fn is_small_junk_by_class(el: &Element) -> bool {
-    !el.class_id.is_empty() && has_word(el, SMALL_JUNK)
+    !el.class_id.is_empty()
+        && (has_word(el, SMALL_JUNK)
+            || (has_word(el, TITLE)
+                && !matches!(&*el.tag, "h1" | "h2" | "h3" | "h4" | "h5" | "h6")))
 }
 
-/// Elements removed whatever their size: by tag, ARIA role or because the page hides them.
+/// Elements removed whatever their size: by tag or because the page hides them.
 pub fn is_junk_by_tag(el: &Element) -> bool {
-    if JUNK_TAGS.contains(&&*el.tag) {
-        return true;
-    }
-    if let Some(role) = el.attr("role") {
+    JUNK_TAGS.contains(&&*el.tag) || is_hidden(el)
+}
+
+/// Page chrome by ARIA role (`navigation`, `banner`, `complementary`…). The caller spares
+/// an element that wraps most of the page: a template that never closes its
+/// `<header role="banner">` puts the whole page inside it.
+pub fn is_junk_by_role(el: &Element) -> bool {
+    el.attr("role").is_some_and(|role| {
         let role = role.trim().to_ascii_lowercase();
-        if JUNK_ROLES.contains(&role.as_str()) {
-            return true;
-        }
-    }
-    is_hidden(el)
+        JUNK_ROLES.contains(&role.as_str())
+    })
 }
 
 /// `hidden`, `aria-hidden="true"`, inline `display:none` / `visibility:hidden`.
@@ -678,6 +683,21 @@ const TAIL_SECTION_LABELS: &[&str] = &[
     "əlaqə",
     "oxşar xəbərlər",
     "digər xəbərlər",
+    // further reading and how to cite the piece
+    "further reading",
+    "aller plus loin",
+    "pour aller plus loin",
+    "weiterführende links",
+    "suggested citation",
+    "cite this article",
+    "how to cite",
+    "how to cite this article",
+    "pour citer cet article",
+    "zitiervorschlag",
+    "zitierweise",
+    "jak cytować",
+    "как цитировать",
+    "для цитирования",
 ];
 
 /// Openings of credit and source lines: who took the photo, where the text came from.
@@ -823,6 +843,60 @@ pub fn is_tail_section_label(text: &str) -> bool {
     })
 }
 
+/// Stems of the word "comment" in the languages of the sites we crawl.
+const COMMENT_STEMS: &[&str] = &[
+    "comment",
+    "komment",
+    "коммент",
+    "комент",
+    "komentar",
+    "comentar",
+    "şərh",
+    "yorum",
+];
+
+/// A short block that opens a comment section: "3 Kommentare", "Комментарии (12)",
+/// "Leave a comment", "So können Sie kommentieren:", or a heading "Leserkommentare". What
+/// follows it is readers' talk or the form for it, never the story. A lone word counts
+/// only as a heading: in a paragraph or a table cell "Comment" is a column name or a verb.
+pub fn is_comments_label(text: &str, heading: bool) -> bool {
+    if text.chars().count() > 60 {
+        return false;
+    }
+    let lower = text.trim().to_lowercase();
+    let words: Vec<&str> = lower
+        .split(|c: char| !c.is_alphabetic())
+        .filter(|w| !w.is_empty())
+        .collect();
+    let names_comments = words
+        .iter()
+        .any(|w| COMMENT_STEMS.iter().any(|stem| w.contains(stem)));
+    let counted = lower.contains(|c: char| c.is_ascii_digit());
+    names_comments
+        && match words.len() {
+            1 => heading || counted || lower.ends_with(':'),
+            2 | 3 => true,
+            n => n <= 6 && lower.ends_with(':'),
+        }
+}
+
+/// Longest block read as a bare dateline.
+const MAX_DATELINE_BLOCK_CHARS: usize = 60;
+
+/// A block that is only a date, with at most a label or a name beside it ("opublikowano:
+/// 7 kwietnia 2021", "Monday, September 2, 2024 14:12", "26-12-2023 [22:31]"): the
+/// dateline the page sets above or below the story, not a sentence of it.
+pub fn is_dateline_block(text: &str) -> bool {
+    if text.chars().count() > MAX_DATELINE_BLOCK_CHARS {
+        return false;
+    }
+    let words = text
+        .split(|c: char| !c.is_alphabetic())
+        .filter(|w| !w.is_empty())
+        .count();
+    words <= 3 && super::dates::parse_dateline(text, None).is_some()
+}
+
 /// A photo credit or source line ("Foto: dpa", "Quelle: …", "© Reuters").
 pub fn is_credit_line(text: &str) -> bool {
     if text.chars().count() > 150 {
@@ -839,6 +913,38 @@ pub fn is_promo_line(text: &str) -> bool {
     }
     let lower = text.to_lowercase();
     PROMO_PHRASES.iter().any(|p| lower.contains(p))
+}
+
+/// Phrases of a disclosure that a post is advertising or earns from its links.
+const DISCLOSURE_PHRASES: &[&str] = &[
+    "affiliate link",
+    "affiliate-link",
+    "we may receive compensation",
+    "we may earn",
+    "may earn a commission",
+    "enthält werbung",
+    "werbung für",
+    "unbezahlte werbung",
+    "enthält affiliate",
+    "contient des liens",
+    "lien affilié",
+    "liens affiliés",
+    "enlaces de afiliado",
+    "linki afiliacyjne",
+    "wpis sponsorowany",
+    "на правах рекламы",
+    "reklam hüququnda",
+];
+
+/// A short note that the post advertises or earns from its links ("*Werbung. Dieser
+/// Beitrag enthält Werbung für …", "We may receive compensation if you …"): furniture
+/// above or below the story.
+pub fn is_disclosure(text: &str) -> bool {
+    if text.chars().count() > 400 {
+        return false;
+    }
+    let lower = text.to_lowercase();
+    DISCLOSURE_PHRASES.iter().any(|p| lower.contains(p))
 }
 
 /// Phrases of an editor's note about where a story first ran or who wrote it.
@@ -1014,8 +1120,51 @@ mod tests {
             "Kontakt: Pressestelle, Tel. 030 1234"
         ));
         assert!(is_tail_section_label("Weitere Beiträge aus der Kolumne:"));
+        assert!(is_tail_section_label("Pour citer cet article :"));
+        assert!(is_tail_section_label("Aller plus loin"));
         assert!(!is_tail_section_label(
             "Quellen zufolge wurde der Vertrag gestern unterschrieben."
+        ));
+        for label in [
+            "3 Kommentare",
+            "Комментарии (12)",
+            "Leave a comment",
+            "So können Sie kommentieren:",
+        ] {
+            assert!(is_comments_label(label, false), "{label}");
+        }
+        assert!(is_comments_label("Leserkommentare", true));
+        assert!(is_comments_label("Şərhlər", true));
+        assert!(!is_comments_label("Comment", false));
+        assert!(!is_comments_label("Ein Kommentar von Max Mustermann", true));
+        assert!(!is_comments_label(
+            "The minister declined to comment on the figures.",
+            false
+        ));
+        for dateline in [
+            "opublikowano: 7 kwietnia 2021",
+            "Monday, September 2, 2024 14:12",
+            "26-12-2023 [22:31]",
+            "3 сентября 2024 г.",
+        ] {
+            assert!(is_dateline_block(dateline), "{dateline}");
+        }
+        for text in [
+            "The vote was held on 2 September 2024.",
+            "Turnout fell again on 2 September 2024 in the capital",
+            "Politics",
+        ] {
+            assert!(!is_dateline_block(text), "{text}");
+        }
+        assert!(is_disclosure(
+            "*Werbung. Dieser Beitrag enthält Werbung für eine Modemarke."
+        ));
+        assert!(is_disclosure(
+            "We may receive compensation if you visit partners we recommend."
+        ));
+        assert!(is_disclosure("На правах рекламы"));
+        assert!(!is_disclosure(
+            "The commission banned political advertising on election day."
         ));
         assert!(is_credit_line("Foto: Sascha Klahn"));
         assert!(is_credit_line("Quelle: Deutscher Jagdverband (DJV)"));
@@ -1058,6 +1207,9 @@ mod tests {
         );
         assert!(!is_small_junk_by_class(&post));
         assert!(is_small_junk_by_class(&el("div", "category-news")));
+        // A heading classed as a heading is a heading; a box classed as a title is a label.
+        assert!(!is_small_junk_by_class(&el("h2", "wp-block-heading")));
+        assert!(is_small_junk_by_class(&el("div", "widget-title")));
     }
 
     #[test]

@@ -22,6 +22,11 @@ const MIN_LIST_ITEM_CHARS: u32 = 80;
 /// How much a character of non-prose text (links, labels) costs against prose when
 /// widening the article container.
 const CHROME_PENALTY: f64 = 2.0;
+/// What a character of a short list item without links (an ingredient, a feature of a
+/// holiday home) is worth against prose when widening: half as much. Such lists sit beside
+/// the prose of recipes and product pages as part of them; menus and teaser lists carry
+/// links and pay the chrome penalty instead.
+const LIST_CREDIT: f64 = 0.5;
 /// Shortest link text taken for a headline in teaser detection.
 const TEASER_MIN_HEADLINE: u32 = 15;
 /// Elements with an ambiguous chrome class are dropped only below this much prose.
@@ -57,6 +62,9 @@ pub struct Stats {
     pub longest_link: Vec<u32>,
     /// Prose characters in the subtree: text of paragraphs that are not mostly links.
     pub prose: Vec<u32>,
+    /// Characters of short list items without links in the subtree: ingredient, feature
+    /// and fact lists, which are too short to be prose but are not chrome either.
+    pub list_text: Vec<u32>,
     /// Inside the header of an article (a `<header>` within an `<article>` or `<main>` that
     /// holds the headline or paragraphs of prose): only its standfirst is kept, the
     /// headline itself is not.
@@ -124,6 +132,7 @@ pub fn compute(dom: &Dom) -> Stats {
         weight: vec![0; n],
         score: vec![0.0; n],
         prose: vec![0; n],
+        list_text: vec![0; n],
         longest_link: vec![0; n],
         article_header: vec![false; n],
     };
@@ -205,6 +214,15 @@ pub fn compute(dom: &Dom) -> Stats {
             s.article_header[i] = true;
             continue;
         }
+        if &*el.tag == "header"
+            && in_story[i]
+            && !clean::is_junk_by_class(el)
+            && holds_subheading(dom, i)
+        {
+            // The head of a section or an accordion panel inside the story: its heading
+            // is the section's title.
+            continue;
+        }
         let share = f64::from(raw[i]) / page_text;
         let wrapper = share >= 0.5
             || matches!(&*el.tag, "html" | "body" | "main" | "article")
@@ -214,8 +232,10 @@ pub fn compute(dom: &Dom) -> Stats {
         if wrapper {
             continue;
         }
-        // Not a wrapper of most of the page's prose: forms, headers and chrome by class go.
+        // Not a wrapper of most of the page's prose: forms, headers and chrome by role or
+        // class go.
         if is_wrapper_sensitive_junk(&el.tag)
+            || clean::is_junk_by_role(el)
             || clean::is_junk_by_class(el)
             || (raw[i] < WEAK_JUNK_MAX_PROSE
                 && !clean::is_inline(&el.tag)
@@ -297,6 +317,15 @@ pub fn compute(dom: &Dom) -> Stats {
             continue;
         }
         let len = s.inline_text[i];
+        if tag == "li"
+            && s.inline_link[i] == 0
+            && len < MIN_LIST_ITEM_CHARS
+            && s.weight[i] >= 0
+            && dom.nodes[i].parent != NO_PARENT
+            && s.weight[dom.nodes[i].parent] >= 0
+        {
+            s.list_text[i] = len;
+        }
         // A list item counts when it is a sentence or more, not a menu entry or a label:
         // some posts are nothing but a list of such items.
         let min_len = if tag == "li" {
@@ -339,6 +368,7 @@ pub fn compute(dom: &Dom) -> Stats {
         let p = dom.nodes[i].parent;
         if p != NO_PARENT && !s.junk[i] {
             s.prose[p] += s.prose[i];
+            s.list_text[p] += s.list_text[i];
         }
     }
     s
@@ -352,6 +382,13 @@ const HEADER_SCAN_NODES: usize = 2_000;
 fn holds_headline(dom: &Dom, header: usize) -> bool {
     let end = dom.nodes[header].end.min(header + HEADER_SCAN_NODES);
     (header + 1..end).any(|j| matches!(dom.tag(j), "h1" | "h2"))
+}
+
+/// Whether a header holds an `<h3>`–`<h6>` (within its first nodes): the head of a
+/// section or an accordion panel.
+fn holds_subheading(dom: &Dom, header: usize) -> bool {
+    let end = dom.nodes[header].end.min(header + HEADER_SCAN_NODES);
+    (header + 1..end).any(|j| matches!(dom.tag(j), "h3" | "h4" | "h5" | "h6"))
 }
 
 /// Marks teaser lists as boilerplate: three or more sibling blocks of the same kind
@@ -406,12 +443,14 @@ fn mark_teasers(dom: &Dom, s: &mut Stats) {
     }
 }
 
-/// Prose minus a share of everything else (links, labels, headline lists): the
-/// container that balances the most article text against the least chrome.
+/// Prose (and half of the link-free list items) minus a share of everything else (links,
+/// labels, headline lists): the container that balances the most article text against the
+/// least chrome.
 fn prose_balance(s: &Stats, i: usize) -> f64 {
     let prose = f64::from(s.prose[i]);
-    let other = f64::from(s.text[i].saturating_sub(s.prose[i]));
-    prose - CHROME_PENALTY * other
+    let lists = f64::from(s.list_text[i]);
+    let other = f64::from(s.text[i].saturating_sub(s.prose[i] + s.list_text[i]));
+    prose + LIST_CREDIT * lists - CHROME_PENALTY * other
 }
 
 /// Initial score of a candidate by its tag, as in Readability.
@@ -662,4 +701,174 @@ fn ends_sentence(dom: &Dom, i: usize) -> bool {
         }
     }
     false
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::extract::{ExtractOptions, extract};
+
+    fn text_of(page: &str) -> String {
+        extract(page.as_bytes(), &ExtractOptions::default())
+            .expect("article")
+            .text
+    }
+
+    #[test]
+    fn link_free_list_beside_the_steps_belongs_to_the_recipe() {
+        let step =
+            "Stir the flour, the sugar and the butter in a bowl, then add the eggs one by one.";
+        let steps = (1..=6)
+            .map(|k| format!("<p>Step {k}: {step}</p>"))
+            .collect::<String>();
+        let page = format!(
+            "<html lang=en><body><nav><a href=/>Home</a> <a href=/cakes>Cakes</a></nav>\
+            <div class=recipe><div class=col><h2>Ingredients</h2><ul>\
+            <li>250 g flour</li><li>125 g sugar</li><li>125 g butter</li><li>4 eggs</li>\
+            <li>1 pinch of salt</li><li>2 tsp baking powder</li></ul></div>\
+            <div class=col>{steps}</div></div>\
+            <div class=more><a href=/a>Another cake recipe for the weekend</a></div></body></html>"
+        );
+        let text = text_of(&page);
+        assert!(text.contains("- 250 g flour"), "{text}");
+        assert!(text.contains("Step 6:"), "{text}");
+        assert!(!text.contains("Another cake"), "{text}");
+
+        // The same list made of links is a menu beside the story, not part of it.
+        let menu = page
+            .replace("<li>", "<li><a href=/x>")
+            .replace("</li>", "</a></li>");
+        let text = text_of(&menu);
+        assert!(!text.contains("250 g flour"), "{text}");
+        assert!(text.contains("Step 6:"), "{text}");
+    }
+
+    #[test]
+    fn comment_section_is_cut_below_the_story_not_at_a_counter_above_it() {
+        let story = "<p>Turnout in the capital was lower than at any election since 1995, \
+            officials said on Monday, and observers reported long queues.</p>"
+            .repeat(6);
+        let comment = "<p>I waited two hours at my polling station and nobody explained why, \
+            which is not how an election should be run in a capital city.</p>";
+        let page = format!(
+            "<html lang=en><body><article><h1>Turnout low</h1><p>3 comments</p>{story}\
+            <h3>3 Comments</h3>{comment}{comment}{comment}<p>Leave a comment:</p>\
+            </article></body></html>"
+        );
+        let text = text_of(&page);
+        assert!(text.starts_with("3 comments"), "{text}");
+        assert!(text.ends_with("observers reported long queues."), "{text}");
+    }
+
+    #[test]
+    fn standfirst_set_as_a_heading_is_kept_empty_section_headings_go() {
+        let lead = "Turnout in the capital was the lowest since 1995, and observers who \
+            watched the count say the figures the commission published on Monday do not add up.";
+        let answer = "<p>Queues formed early at most polling stations in the centre, \
+            and several closed before everyone in them had voted, the observers said.</p>";
+        let page = format!(
+            "<html lang=en><body><article><h1>Turnout low</h1><h2><em>{lead}</em></h2>\
+            <h2>What did the observers see?</h2>{answer}{answer}<h2>Related</h2>\
+            </article></body></html>"
+        );
+        let text = text_of(&page);
+        assert!(text.starts_with("Turnout in the capital"), "{text}");
+        assert!(text.contains("What did the observers see?"), "{text}");
+        assert!(!text.contains("Related"), "{text}");
+    }
+
+    #[test]
+    fn contact_label_below_a_short_story_cuts_what_follows() {
+        let story = "<p>Turnout in the capital was lower than at any election since 1995, \
+            officials said on Monday, and observers reported long queues at several polling \
+            stations in the centre.</p><p>Some of them closed before everyone in the queue \
+            had voted, the mission said, and it asked the commission to publish the figures \
+            of every station.</p>";
+        let page = format!(
+            "<html lang=de><body><article><h1>Turnout low</h1>{story}<p>Kontakt:</p>\
+            <p>Jan Koch, Telefon 040 49 07 11, jan.koch@example.org</p>\
+            <h3>Klimaneutrale Unternehmen</h3>\
+            <p>Was Unternehmen für die Einstufung als klimaneutral brauchen.</p>\
+            </article></body></html>"
+        );
+        let text = text_of(&page);
+        assert!(text.ends_with("the figures of every station."), "{text}");
+    }
+
+    #[test]
+    fn banner_left_open_around_the_page_does_not_hide_the_story() {
+        let story = "<p>Turnout in the capital was lower than at any election since 1995, \
+            officials said on Monday, and observers reported long queues.</p>\
+            <p>Some polling stations closed before everyone in the queue had voted, the \
+            mission said, and it asked the commission to publish every station's figures.</p>";
+        // The template never closes its banner, so the parser puts the page inside it.
+        let page = format!(
+            "<html lang=en><body><header role=banner><a href=/>Logo</a>\
+            <div role=navigation><a href=/news>News</a></div>\
+            <main><article><h1>Turnout low</h1>{story}</article></main>\
+            <div role=complementary><p>Subscribe to our newsletter for the latest news \
+            from the capital and the regions.</p></div></body></html>"
+        );
+        let text = text_of(&page);
+        assert!(text.starts_with("Turnout in the capital"), "{text}");
+        assert!(text.ends_with("every station's figures."), "{text}");
+    }
+
+    #[test]
+    fn datelines_above_and_below_the_story_are_not_text() {
+        let page = "<html lang=pl><body><article><h1>Frekwencja</h1>\
+            <p>opublikowano: 7 kwietnia 2021</p>\
+            <p>Frekwencja w stolicy była najniższa od 1995 roku, poinformowali urzędnicy \
+            w poniedziałek, a obserwatorzy zgłosili długie kolejki.</p>\
+            <p>Niektóre lokale zamknięto, zanim wszyscy zdążyli zagłosować, podała misja \
+            obserwacyjna w swoim raporcie.</p><p>08.04.2021 12:30</p></article></body></html>";
+        let text = text_of(page);
+        assert!(text.starts_with("Frekwencja w stolicy"), "{text}");
+        assert!(text.ends_with("w swoim raporcie."), "{text}");
+    }
+
+    #[test]
+    fn notes_to_the_reader_above_the_story_are_not_text() {
+        let story = "<p>Turnout in the capital was lower than at any election since 1995, \
+            officials said on Monday, and observers reported long queues.</p>\
+            <p>Some polling stations closed before everyone in the queue had voted, the \
+            mission said, and it asked the commission to publish every station's figures.</p>";
+        for note in [
+            "Submit your letter to the editor via this form.",
+            "*Advertising. This post contains affiliate links.",
+        ] {
+            let page = format!(
+                "<html lang=en><body><article><h1>Turnout low</h1><p>{note}</p>{story}\
+                </article></body></html>"
+            );
+            let text = text_of(&page);
+            assert!(text.starts_with("Turnout in the capital"), "{text}");
+        }
+    }
+
+    #[test]
+    fn block_editor_headings_stay_in_the_story() {
+        let part = "<p>Turnout in the capital was lower than at any election since 1995, \
+            officials said on Monday, and observers reported long queues.</p>";
+        let page = format!(
+            "<html lang=en><body><article><h1>Turnout low</h1>{part}\
+            <h2 class=\"wp-block-heading\">What the observers saw</h2>{}</article></body></html>",
+            part.replace("Turnout", "Attendance")
+        );
+        let text = text_of(&page);
+        assert!(text.contains("\n\nWhat the observers saw\n\n"), "{text}");
+    }
+
+    #[test]
+    fn accordion_panel_heads_stay_in_the_story() {
+        let story = "<p>Turnout in the capital was lower than at any election since 1995, \
+            officials said on Monday, and observers reported long queues.</p>";
+        let page = format!(
+            "<html lang=en><body><article><h1>Turnout low</h1>{story}<ul class=accordion>\
+            <li><header><h3>Why were the queues so long?</h3></header><div>Several polling \
+            stations opened late, and some had too few ballot papers for the voters.</div>\
+            </li></ul></article></body></html>"
+        );
+        let text = text_of(&page);
+        assert!(text.contains("Why were the queues so long?"), "{text}");
+    }
 }

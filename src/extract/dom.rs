@@ -1,21 +1,18 @@
-//! A compact, index-based copy of the parsed page.
+//! The flat tree the extractor sweeps.
 //!
-//! html5ever gives us a linked tree; the content scorer wants flat arrays it can
-//! sweep over. Nodes are stored in document (pre-)order, so the subtree of node `i`
-//! is exactly the range `i..end[i]` and every child comes after its parent. That turns
-//! "sum over the subtree" into one reverse sweep and "inherit from the ancestors" into
-//! one forward sweep — linear time, no recursion, no stack to overflow on pages nested
-//! 100 000 levels deep.
+//! Nodes are stored in document (pre-)order, so the subtree of node `i` is exactly the
+//! range `i..end[i]` and every child comes after its parent. That turns "sum over the
+//! subtree" into one reverse sweep and "inherit from the ancestors" into one forward
+//! sweep — linear time, no recursion, no stack to overflow on pages nested 100 000 levels
+//! deep.
 //!
-//! The copy borrows names, attribute values and text from the parsed document instead of
-//! copying them: one allocation per page instead of several per node, and half the memory
-//! on pages that are mostly text or links.
+//! A [`Dom`] borrows names, attribute values and text from the [`Document`] the parser
+//! wrote ([`super::parse`]) instead of copying them: one allocation per page, plus one per
+//! element that has attributes.
 
 use std::borrow::Cow;
 
-use scraper::{Html, Node as HtmlNode};
-
-use super::clean;
+use super::parse::{DocKind, Document, Skeleton};
 
 /// Sentinel parent index of the root.
 pub const NO_PARENT: usize = usize::MAX;
@@ -64,104 +61,77 @@ impl Element<'_> {
 #[derive(Debug)]
 pub struct Dom<'a> {
     pub nodes: Vec<Node<'a>>,
+    /// Elements in the SVG or MathML namespace, in order.
+    foreign: Vec<usize>,
+    /// The `class` and `id` attributes as written, of the elements that have either, in
+    /// order: `class_id` is lower-cased and joined, and the byline test reads them apart.
+    class_attrs: Vec<(usize, Option<&'a str>, Option<&'a str>)>,
 }
 
-/// Attributes worth keeping; everything else (inline event handlers, data blobs)
-/// is dropped to keep the copy small.
-const KEPT_ATTRS: &[&str] = &[
-    "href",
-    "src",
-    "data-src",
-    "alt",
-    "style",
-    "hidden",
-    "aria-hidden",
-    "role",
-    "itemprop",
-    "itemtype",
-    "type",
-    "rel",
-    "colspan",
-    "start",
-    "title",
-];
-
 impl<'a> Dom<'a> {
-    /// Flattens `html` iteratively (first-child / next-sibling / parent walk).
-    pub fn from_html(html: &'a Html) -> Dom<'a> {
-        let mut nodes: Vec<Node<'a>> = Vec::with_capacity(html.tree.values().len());
-        // Stack of indices of open elements, parallel to the walk.
-        let mut open: Vec<usize> = Vec::new();
-        let mut cur = html.tree.root();
-        loop {
-            let index = nodes.len();
-            let parent = open.last().copied().unwrap_or(NO_PARENT);
-            let kind = match cur.value() {
-                HtmlNode::Element(el) => {
-                    let mut class = None;
-                    let mut id = None;
-                    let mut attrs = Vec::new();
-                    for (k, v) in el.attrs() {
-                        match k {
-                            "class" => class = Some(v),
-                            "id" => id = Some(v),
-                            _ if KEPT_ATTRS.contains(&k) => attrs.push((k, v)),
-                            _ => {}
+    /// The flat tree of a parsed document, borrowing its strings.
+    pub fn new(doc: &'a Document) -> Dom<'a> {
+        Dom::from_parts(&doc.text, &doc.skeleton)
+    }
+
+    /// The flat tree of a document's nodes, borrowing the document's text: the nodes can be
+    /// freed once it is built.
+    pub(super) fn from_parts(text: &'a str, skeleton: &Skeleton) -> Dom<'a> {
+        let mut foreign = Vec::new();
+        let mut class_attrs = Vec::new();
+        let nodes = skeleton
+            .nodes
+            .iter()
+            .enumerate()
+            .map(|(i, node)| {
+                let kind = match &node.kind {
+                    DocKind::Element(el) => {
+                        if el.foreign {
+                            foreign.push(i);
                         }
+                        if el.class.is_some() || el.id.is_some() {
+                            class_attrs.push((
+                                i,
+                                el.class.map(|c| c.of(text)),
+                                el.id.map(|c| c.of(text)),
+                            ));
+                        }
+                        let (first, last) = el.attrs;
+                        NodeKind::Element(Element {
+                            tag: Cow::Borrowed(el.tag.of(text)),
+                            class_id: Cow::Borrowed(el.class_id.of(text)),
+                            attrs: skeleton
+                                .attrs
+                                .get(first..last)
+                                .unwrap_or_default()
+                                .iter()
+                                .map(|(name, value)| (*name, value.of(text)))
+                                .collect(),
+                            hints: el.hints,
+                        })
                     }
-                    let class_id = match (class, id) {
-                        (Some(class), Some(id)) if !class.is_empty() => {
-                            Cow::Owned(format!("{class} {id}"))
-                        }
-                        (Some(only), None) | (_, Some(only)) => Cow::Borrowed(only),
-                        (None, None) => Cow::Borrowed(""),
-                    };
-                    let class_id = lowercase(class_id);
-                    NodeKind::Element(Element {
-                        tag: ascii_lowercase(el.name()),
-                        hints: clean::class_hints(&class_id),
-                        class_id,
-                        attrs,
-                    })
+                    DocKind::Text(span) => NodeKind::Text(span.of(text)),
+                    DocKind::Other => NodeKind::Other,
+                };
+                Node {
+                    parent: node.parent,
+                    end: node.end,
+                    kind,
                 }
-                HtmlNode::Text(t) => NodeKind::Text(t),
-                _ => NodeKind::Other,
-            };
-            nodes.push(Node {
-                parent,
-                end: index + 1,
-                kind,
-            });
-            if let Some(child) = cur.first_child() {
-                open.push(index);
-                cur = child;
-                continue;
-            }
-            // Leaf: climb until a next sibling exists, closing subtrees on the way.
-            let mut node = cur;
-            loop {
-                if let Some(sibling) = node.next_sibling() {
-                    cur = sibling;
-                    break;
-                }
-                match node.parent() {
-                    Some(p) => {
-                        if let Some(closed) = open.pop() {
-                            nodes[closed].end = nodes.len();
-                        }
-                        node = p;
-                    }
-                    None => {
-                        // Back at the root: close whatever is still open (the root itself).
-                        let len = nodes.len();
-                        for closed in open.drain(..) {
-                            nodes[closed].end = len;
-                        }
-                        return Dom { nodes };
-                    }
-                }
-            }
+            })
+            .collect();
+        Dom {
+            nodes,
+            foreign,
+            class_attrs,
         }
+    }
+
+    /// Parses `html` as the extractor does and hands its flat tree to `f`: for tests and
+    /// tools that keep no [`Document`] of their own.
+    pub fn parse_with<T>(html: &str, f: impl FnOnce(&Dom<'_>) -> T) -> T {
+        let doc = Document::parse(html);
+        f(&Dom::new(&doc))
     }
 
     pub fn element(&self, i: usize) -> Option<&Element<'a>> {
@@ -210,30 +180,45 @@ impl<'a> Dom<'a> {
     pub fn contains(&self, ancestor: usize, node: usize) -> bool {
         node >= ancestor && node < self.nodes[ancestor].end
     }
-}
 
-/// `name` with ASCII letters lower-cased, borrowed when it already is (HTML tag names
-/// always are; SVG's `foreignObject` is not).
-fn ascii_lowercase(name: &str) -> Cow<'_, str> {
-    if name.bytes().any(|b| b.is_ascii_uppercase()) {
-        Cow::Owned(name.to_ascii_lowercase())
-    } else {
-        Cow::Borrowed(name)
+    /// The document element (`<html>`): the first element child of the root.
+    pub fn root_element(&self) -> Option<usize> {
+        if self.nodes.is_empty() {
+            return None;
+        }
+        self.children(0).find(|&i| self.element(i).is_some())
     }
-}
 
-/// `text` lower-cased, borrowed when it already is.
-fn lowercase(text: Cow<'_, str>) -> Cow<'_, str> {
-    let is_lower = if text.is_ascii() {
-        !text.bytes().any(|b| b.is_ascii_uppercase())
-    } else {
-        text.chars()
-            .all(|c| c.to_lowercase().eq(std::iter::once(c)))
-    };
-    if is_lower {
-        text
-    } else {
-        Cow::Owned(text.to_lowercase())
+    /// Whether element `i` is in the HTML namespace (not SVG or MathML).
+    pub fn in_html_namespace(&self, i: usize) -> bool {
+        self.element(i).is_some() && self.foreign.binary_search(&i).is_err()
+    }
+
+    /// The `class` and `id` attributes of element `i` as written.
+    pub fn class_and_id(&self, i: usize) -> (Option<&'a str>, Option<&'a str>) {
+        match self
+            .class_attrs
+            .binary_search_by_key(&i, |(node, _, _)| *node)
+        {
+            Ok(k) => (self.class_attrs[k].1, self.class_attrs[k].2),
+            Err(_) => (None, None),
+        }
+    }
+
+    /// The text nodes of the subtree of `i`, in order.
+    pub fn texts(&self, i: usize) -> impl Iterator<Item = &'a str> + '_ {
+        self.nodes[i..self.nodes[i].end]
+            .iter()
+            .filter_map(|node| match node.kind {
+                NodeKind::Text(text) => Some(text),
+                _ => None,
+            })
+    }
+
+    /// The ancestors of `i`, nearest first, not `i` itself.
+    pub fn ancestors(&self, i: usize) -> impl Iterator<Item = usize> + '_ {
+        let parent = |p: usize| Some(self.nodes.get(p)?.parent).filter(|&p| p != NO_PARENT);
+        std::iter::successors(parent(i), move |&p| parent(p))
     }
 }
 
@@ -257,39 +242,229 @@ impl Iterator for Children<'_> {
 
 #[cfg(test)]
 mod tests {
+    use std::collections::BTreeSet;
+
+    use scraper::{Html, Node as HtmlNode};
+
     use super::*;
 
-    #[test]
-    fn preorder_ranges_cover_subtrees() {
-        let html = Html::parse_document("<div id=A><p>x<b>y</b></p><p>z</p></div>");
-        let dom = Dom::from_html(&html);
-        let div = (0..dom.len()).find(|&i| dom.tag(i) == "div").unwrap();
-        let kids: Vec<_> = dom.children(div).collect();
-        assert_eq!(kids.len(), 2);
-        assert_eq!(dom.tag(kids[0]), "p");
-        assert_eq!(dom.nodes[div].end, dom.nodes[kids[1]].end);
-        assert_eq!(dom.element(div).unwrap().class_id.as_ref(), "a");
-        assert_eq!(
-            dom.nodes[0].end,
-            dom.len(),
-            "the root spans the whole document"
-        );
-        for (i, n) in dom.nodes.iter().enumerate() {
-            if n.parent != NO_PARENT {
-                assert!(dom.contains(n.parent, i));
+    /// The attributes the flat tree kept when it was copied from scraper's tree.
+    const OLD_KEPT_ATTRS: &[&str] = &[
+        "href",
+        "src",
+        "data-src",
+        "alt",
+        "style",
+        "hidden",
+        "aria-hidden",
+        "role",
+        "itemprop",
+        "itemtype",
+        "type",
+        "rel",
+        "colspan",
+        "start",
+        "title",
+    ];
+
+    /// One node as the extractor sees it, comparable between two trees.
+    #[derive(Debug, PartialEq)]
+    enum Flat {
+        Element {
+            tag: String,
+            class_id: String,
+            hints: u8,
+            attrs: BTreeSet<(String, String)>,
+        },
+        Text(String),
+        Other,
+    }
+
+    /// The flat tree scraper's `Html` used to be copied into: the reference the sink must
+    /// reproduce. Attributes are compared on HTML elements only (scraper kept SVG's
+    /// namespaced ones under their local names; nothing reads those).
+    fn from_scraper(html: &Html) -> Vec<(usize, usize, Flat)> {
+        let mut out: Vec<(usize, usize, Flat)> = Vec::new();
+        let mut open: Vec<usize> = Vec::new();
+        let mut cur = html.tree.root();
+        loop {
+            let index = out.len();
+            let parent = open.last().copied().unwrap_or(NO_PARENT);
+            let flat = match cur.value() {
+                HtmlNode::Element(el) => {
+                    let mut class = None;
+                    let mut id = None;
+                    let mut attrs = BTreeSet::new();
+                    for (k, v) in el.attrs() {
+                        match k {
+                            "class" => class = Some(v),
+                            "id" => id = Some(v),
+                            _ if OLD_KEPT_ATTRS.contains(&k)
+                                && &*el.name.ns == "http://www.w3.org/1999/xhtml" =>
+                            {
+                                attrs.insert((k.to_owned(), v.to_owned()));
+                            }
+                            _ => {}
+                        }
+                    }
+                    let class_id = match (class, id) {
+                        (Some(class), Some(id)) if !class.is_empty() => format!("{class} {id}"),
+                        (Some(only), None) | (_, Some(only)) => only.to_owned(),
+                        (None, None) => String::new(),
+                    }
+                    .to_lowercase();
+                    Flat::Element {
+                        tag: el.name().to_ascii_lowercase(),
+                        hints: super::super::clean::class_hints(&class_id),
+                        class_id,
+                        attrs,
+                    }
+                }
+                HtmlNode::Text(t) => Flat::Text(t.to_string()),
+                _ => Flat::Other,
+            };
+            out.push((parent, index + 1, flat));
+            if let Some(child) = cur.first_child() {
+                open.push(index);
+                cur = child;
+                continue;
+            }
+            let mut node = cur;
+            loop {
+                if let Some(sibling) = node.next_sibling() {
+                    cur = sibling;
+                    break;
+                }
+                match node.parent() {
+                    Some(p) => {
+                        if let Some(closed) = open.pop() {
+                            out[closed].1 = out.len();
+                        }
+                        node = p;
+                    }
+                    None => {
+                        let len = out.len();
+                        for closed in open.drain(..) {
+                            out[closed].1 = len;
+                        }
+                        return out;
+                    }
+                }
             }
         }
     }
 
+    fn flat(dom: &Dom) -> Vec<(usize, usize, Flat)> {
+        dom.nodes
+            .iter()
+            .enumerate()
+            .map(|(i, node)| {
+                let flat = match &node.kind {
+                    NodeKind::Element(el) => Flat::Element {
+                        tag: el.tag.to_string(),
+                        class_id: el.class_id.to_string(),
+                        hints: el.hints,
+                        attrs: el
+                            .attrs
+                            .iter()
+                            .filter(|(k, _)| OLD_KEPT_ATTRS.contains(k) && dom.in_html_namespace(i))
+                            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+                            .collect(),
+                    },
+                    NodeKind::Text(t) => Flat::Text((*t).to_owned()),
+                    NodeKind::Other => Flat::Other,
+                };
+                (node.parent, node.end, flat)
+            })
+            .collect()
+    }
+
+    /// The sink builds the tree scraper builds, node for node, on the parts of HTML where
+    /// tree building is more than appending: tables (foster parenting), misnested
+    /// formatting (the adoption agency), templates, foreign content, repeated `<html>` and
+    /// `<body>` tags, raw text, entities and text runs that merge.
     #[test]
-    fn deep_nesting_does_not_overflow() {
-        // html5ever's scope checks make parsing itself quadratic in nesting depth, so the
-        // unit test stays at a depth a debug build parses quickly; the flattening is
-        // iterative and does not care about depth.
-        let depth = 20_000;
+    fn same_tree_as_scraper() {
+        let cases = [
+            "<div id=A class='Main Story'><p>x<b>y</b></p><p>z</p></div>",
+            "<table><tr><td>x</td></tr>a<tr><td>y</td>b<b>c</b>d</table>e",
+            "<table>a<b x=1>b<p>c</table>",
+            "<a href=/1><p>one</a>two<p>three</p>",
+            "<b><i>x</b>y</i>z<b><p>q</b>r",
+            "<p><b class=Q><i><u>x<div>y</b>z</div>w</p>",
+            "<html lang=en><body class=a><p>x</p><html lang=ru data-x=1 class=b><body id=B hidden>",
+            "<template><p class=t>in</p><td>cell</td></template><p>after</p>",
+            "<svg viewBox='0 0 1 1'><title>Share</title><a href=/s xlink:href=/x>s</a>\
+             <foreignObject><p class=F>html</p><title>T</title></foreignObject><div>out</div>",
+            "<math><mi>x</mi><annotation-xml encoding='text/html'><p>y</p></annotation-xml></math>",
+            "<noscript><p>no</p></noscript><script>if (a<b) document.write('<p>')</script>\
+             <style>p{}</style><textarea><b>t</b></textarea><title>A &amp; B</title>",
+            "a<!--c-->b&nbsp;c&amp;d&#x41;\u{0}e\r\nf",
+            "<frameset><frame src=a></frameset>",
+            "<select><option>a<option class=O>b</select><form><form><input name=x></form>",
+            "<ul><li class='Nav ΣΑΣ'>one<li id=X class=''>two</ul><dl><dt>a<dd>b</dl>",
+            "<DIV CLASS=Up ID=Id STYLE='display:none'><IMG SRC=a.png ALT=A></DIV>",
+            "<p>unclosed <i>italic <b>bold<p>next",
+            "<table><caption>c</caption><colgroup><col></colgroup><tbody><tr><th>h</th></tr></tbody><tfoot></table>",
+            "<plaintext><p>all text",
+            "",
+            "<<<>>>\u{0}<meta content><script type=application/ld+json>{{{</script><title></title>",
+        ];
+        for html in cases {
+            let reference = from_scraper(&Html::parse_document(html));
+            let ours = Dom::parse_with(html, flat);
+            assert_eq!(ours, reference, "{html}");
+        }
+    }
+
+    #[test]
+    fn preorder_ranges_cover_subtrees() {
+        Dom::parse_with("<div id=A><p>x<b>y</b></p><p>z</p></div>", |dom| {
+            let div = (0..dom.len()).find(|&i| dom.tag(i) == "div").unwrap();
+            let kids: Vec<_> = dom.children(div).collect();
+            assert_eq!(kids.len(), 2);
+            assert_eq!(dom.tag(kids[0]), "p");
+            assert_eq!(dom.nodes[div].end, dom.nodes[kids[1]].end);
+            assert_eq!(dom.element(div).unwrap().class_id.as_ref(), "a");
+            assert_eq!(
+                dom.nodes[0].end,
+                dom.len(),
+                "the root spans the whole document"
+            );
+            for (i, n) in dom.nodes.iter().enumerate() {
+                if n.parent != NO_PARENT {
+                    assert!(dom.contains(n.parent, i));
+                }
+            }
+            assert_eq!(dom.texts(div).collect::<String>(), "xyz");
+            let b = (0..dom.len()).find(|&i| dom.tag(i) == "b").unwrap();
+            let ancestors: Vec<&str> = dom.ancestors(b).map(|a| dom.tag(a)).collect();
+            assert_eq!(ancestors, ["p", "div", "body", "html", ""]);
+            assert_eq!(dom.root_element().map(|r| dom.tag(r)), Some("html"));
+        });
+    }
+
+    #[test]
+    fn svg_and_mathml_are_not_html() {
+        Dom::parse_with("<svg><title>x</title></svg><title>y</title>", |dom| {
+            let titles: Vec<bool> = (0..dom.len())
+                .filter(|&i| dom.tag(i) == "title")
+                .map(|i| dom.in_html_namespace(i))
+                .collect();
+            assert_eq!(titles, [false, true]);
+        });
+    }
+
+    #[test]
+    fn deep_nesting_is_capped_and_does_not_overflow() {
+        let depth = 100_000;
         let src = format!("{}x{}", "<div>".repeat(depth), "</div>".repeat(depth));
-        let html = Html::parse_document(&src);
-        let dom = Dom::from_html(&html);
-        assert!(dom.len() > 10);
+        Dom::parse_with(&src, |dom| {
+            let text = (0..dom.len())
+                .find(|&i| matches!(dom.nodes[i].kind, NodeKind::Text("x")))
+                .expect("the text survives");
+            let divs = dom.ancestors(text).filter(|&a| dom.tag(a) == "div").count();
+            assert_eq!(divs, super::super::nesting::MAX_NESTING);
+        });
     }
 }

@@ -14,12 +14,13 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
-use scraper::{ElementRef, Html};
+use scraper::Html;
 use serde_json::{Map, Value};
 use url::Url;
 
 use super::author::{clean_author, normalise_space, parse_byline, push_unique};
 use super::dates::{FoundDate, date_from_url_path, parse_machine_date};
+use super::dom::{Dom, Element, NodeKind};
 use super::jsonld;
 use super::lang::normalise_tag;
 use super::markers::select_language;
@@ -65,11 +66,11 @@ pub struct Metadata {
 /// image URLs and contributes dates in its path and its host as a site name. `reference` is
 /// the time of fetching: dates after it are rejected as implausible.
 pub fn extract_metadata(
-    doc: &Html,
+    dom: &Dom,
     page_url: Option<&Url>,
     reference: Option<DateTime<Utc>>,
 ) -> Metadata {
-    let page = PageFacts::collect(doc);
+    let page = PageFacts::collect(dom);
     let base = page.base_url(page_url);
     let article = page.jsonld_article();
 
@@ -111,8 +112,8 @@ pub fn extract_metadata(
 }
 
 /// Everything of interest in the document, collected in one traversal.
-#[derive(Default)]
-struct PageFacts<'a> {
+struct PageFacts<'d, 'a> {
+    dom: &'d Dom<'a>,
     /// `<meta>` contents by lower-cased `property`, then by `name`, `itemprop` and
     /// `http-equiv`: a value given as a `property` (RDFa, OpenGraph's own syntax) is looked up
     /// first.
@@ -127,7 +128,7 @@ struct PageFacts<'a> {
     html_lang: Option<String>,
     base_href: Option<String>,
     /// Elements that name an author: `rel=author`, `itemprop=author`, author/byline classes.
-    author_elements: Vec<ElementRef<'a>>,
+    author_elements: Vec<usize>,
     /// `<time>` and `itemprop=datePublished|dateModified` elements with their machine value,
     /// whether they sit inside an `<article>`, and which itemprop they carry.
     times: Vec<TimeElement>,
@@ -140,28 +141,39 @@ struct TimeElement {
     pubdate: bool,
 }
 
-impl<'a> PageFacts<'a> {
-    fn collect(doc: &'a Html) -> PageFacts<'a> {
-        let mut facts = PageFacts::default();
-        let root = doc.root_element();
-        if let Some(lang) = root
-            .value()
-            .attr("lang")
-            .or_else(|| root.value().attr("xml:lang"))
+impl<'d, 'a> PageFacts<'d, 'a> {
+    fn collect(dom: &'d Dom<'a>) -> PageFacts<'d, 'a> {
+        let mut facts = PageFacts {
+            dom,
+            meta: HashMap::new(),
+            links: HashMap::new(),
+            property_counts: HashMap::new(),
+            jsonld: Vec::new(),
+            title_tag: None,
+            h1: Vec::new(),
+            html_lang: None,
+            base_href: None,
+            author_elements: Vec::new(),
+            times: Vec::new(),
+        };
+        let Some(root) = dom.root_element() else {
+            return facts;
+        };
+        if let Some(root_element) = dom.element(root)
+            && let Some(lang) = root_element
+                .attr("lang")
+                .or_else(|| root_element.attr("xml:lang"))
         {
             facts.html_lang = Some(lang.to_owned());
         }
-        for node in root.descendants() {
-            let Some(element) = ElementRef::wrap(node) else {
+        for i in root..dom.nodes[root].end {
+            let NodeKind::Element(value) = &dom.nodes[i].kind else {
                 continue;
             };
-            let value = element.value();
-            let name = value.name();
-            let in_html_namespace = &*value.name.ns == "http://www.w3.org/1999/xhtml";
-            match name {
-                "meta" => facts.add_meta(element),
+            match &*value.tag {
+                "meta" => facts.add_meta(value),
                 "link" => {
-                    if let (Some(rel), Some(href)) = (attr(value, "rel"), attr(value, "href")) {
+                    if let (Some(rel), Some(href)) = (value.attr("rel"), value.attr("href")) {
                         for token in rel.split_ascii_whitespace() {
                             facts
                                 .links
@@ -172,41 +184,41 @@ impl<'a> PageFacts<'a> {
                     }
                 }
                 "script" => {
-                    let is_jsonld = attr(value, "type")
+                    let is_jsonld = value
+                        .attr("type")
                         .is_some_and(|t| t.trim().eq_ignore_ascii_case("application/ld+json"));
                     if is_jsonld {
-                        let text: String = element.text().collect();
+                        let text: String = dom.texts(i).collect();
                         facts.jsonld.extend(jsonld::parse_objects(&text));
                     }
                 }
-                "title" if in_html_namespace && facts.title_tag.is_none() => {
-                    let text = normalise_space(&element.text().collect::<String>());
+                "title" if dom.in_html_namespace(i) && facts.title_tag.is_none() => {
+                    let text = normalise_space(&dom.texts(i).collect::<String>());
                     if !text.is_empty() {
                         facts.title_tag = Some(text);
                     }
                 }
                 "h1" if facts.h1.len() < MAX_H1 => {
-                    let text = normalise_space(&element.text().collect::<String>());
+                    let text = normalise_space(&dom.texts(i).collect::<String>());
                     if !text.is_empty() {
                         facts.h1.push(text);
                     }
                 }
                 "base" if facts.base_href.is_none() => {
-                    facts.base_href = attr(value, "href").map(str::to_owned);
+                    facts.base_href = value.attr("href").map(str::to_owned);
                 }
                 _ => {}
             }
-            facts.add_time(element);
-            if is_author_element(element) {
-                facts.author_elements.push(element);
+            facts.add_time(i, value);
+            if is_author_element(dom, i, value) {
+                facts.author_elements.push(i);
             }
         }
         facts
     }
 
-    fn add_meta(&mut self, element: ElementRef<'_>) {
-        let value = element.value();
-        let Some(content) = attr(value, "content").or_else(|| attr(value, "value")) else {
+    fn add_meta(&mut self, value: &Element<'_>) {
+        let Some(content) = value.attr("content").or_else(|| value.attr("value")) else {
             return;
         };
         let content = normalise_space(content);
@@ -214,7 +226,7 @@ impl<'a> PageFacts<'a> {
             return;
         }
         for attribute in ["property", "name", "itemprop", "http-equiv"] {
-            if let Some(keys) = attr(value, attribute) {
+            if let Some(keys) = value.attr(attribute) {
                 // `property="og:title dc:title"` names several properties at once.
                 for key in keys.split_ascii_whitespace() {
                     let values = self.meta.entry(meta_key(key)).or_default();
@@ -230,30 +242,30 @@ impl<'a> PageFacts<'a> {
         }
     }
 
-    fn add_time(&mut self, element: ElementRef<'_>) {
-        let value = element.value();
-        let itemprop = attr(value, "itemprop")
+    fn add_time(&mut self, i: usize, value: &Element<'_>) {
+        let itemprop = value
+            .attr("itemprop")
             .map(str::to_ascii_lowercase)
             .filter(|p| p == "datepublished" || p == "datemodified" || p == "datecreated");
-        let machine = if value.name() == "time" {
-            attr(value, "datetime").map(str::to_owned)
-        } else if itemprop.is_some() && value.name() != "meta" {
+        let machine = if &*value.tag == "time" {
+            value.attr("datetime").map(str::to_owned)
+        } else if itemprop.is_some() && &*value.tag != "meta" {
             value
                 .attr("datetime")
-                .or_else(|| attr(value, "content"))
+                .or_else(|| value.attr("content"))
                 .map(str::to_owned)
-                .or_else(|| Some(element.text().collect::<String>()))
+                .or_else(|| Some(self.dom.texts(i).collect::<String>()))
         } else {
             None
         };
         let Some(machine) = machine else {
             return;
         };
-        let in_article = element.ancestors().any(|ancestor| {
-            ElementRef::wrap(ancestor).is_some_and(|a| {
-                a.value().name() == "article"
-                    || a.value()
-                        .attr("itemprop")
+        let dom = self.dom;
+        let in_article = dom.ancestors(i).any(|ancestor| {
+            dom.element(ancestor).is_some_and(|a| {
+                &*a.tag == "article"
+                    || a.attr("itemprop")
                         .is_some_and(|p| p.eq_ignore_ascii_case("articleBody"))
             })
         });
@@ -261,7 +273,7 @@ impl<'a> PageFacts<'a> {
             value: machine,
             in_article,
             itemprop,
-            pubdate: attr(value, "pubdate").is_some(),
+            pubdate: value.attr("pubdate").is_some(),
         });
     }
 
@@ -416,8 +428,8 @@ impl<'a> PageFacts<'a> {
         }
         // 3. The document: the first author link or byline element that holds a name. Later
         // ones are usually other articles' bylines or commenters.
-        for element in &self.author_elements {
-            let text = author_element_text(*element);
+        for &element in &self.author_elements {
+            let text = author_element_text(self.dom, element);
             add(
                 &mut authors,
                 parse_byline(&text).or_else(|| clean_author(&text)),
@@ -609,17 +621,6 @@ impl<'a> PageFacts<'a> {
     }
 }
 
-/// Attribute `name` (no namespace) of `element`: what scraper's `Element::attr` returns,
-/// without interning `name` as an atom first. This runs several times on every element of
-/// every page, and the interning cost more than the search.
-fn attr<'e>(element: &'e scraper::node::Element, name: &str) -> Option<&'e str> {
-    element
-        .attrs
-        .iter()
-        .find(|(qualified, _)| qualified.ns.is_empty() && &*qualified.local == name)
-        .map(|(_, value)| &**value)
-}
-
 /// Lower-cased meta key with the Dublin Core prefix spelled one way: `DC.title`, `dc:title`
 /// and `dc.Title` are the same property.
 fn meta_key(key: &str) -> String {
@@ -635,19 +636,18 @@ fn meta_key(key: &str) -> String {
 }
 
 /// Elements that name an author in the document.
-fn is_author_element(element: ElementRef<'_>) -> bool {
-    let value = element.value();
-    if attr(value, "rel").is_some_and(|rel| {
+fn is_author_element(dom: &Dom, i: usize, value: &Element<'_>) -> bool {
+    if value.attr("rel").is_some_and(|rel| {
         rel.split_ascii_whitespace()
             .any(|r| r.eq_ignore_ascii_case("author"))
-    }) && value.name() == "a"
+    }) && &*value.tag == "a"
     {
         return true;
     }
-    if value.name() == "meta" || value.name() == "link" {
+    if &*value.tag == "meta" || &*value.tag == "link" {
         return false;
     }
-    if attr(value, "itemprop").is_some_and(|p| {
+    if value.attr("itemprop").is_some_and(|p| {
         p.split_ascii_whitespace()
             .any(|p| p.eq_ignore_ascii_case("author"))
     }) {
@@ -655,8 +655,9 @@ fn is_author_element(element: ElementRef<'_>) -> bool {
     }
     // Readability's byline test: class or id mentioning byline/author, but not a comment's
     // author or an author box holding a biography.
-    let hint = |name: &str| {
-        attr(value, name).is_some_and(|v| {
+    let (class, id) = dom.class_and_id(i);
+    let hint = |attribute: Option<&str>| {
+        attribute.is_some_and(|v| {
             (contains_ci(v, "byline") || contains_ci(v, "author") || contains_ci(v, "writtenby"))
                 && !contains_ci(v, "comment")
                 && !contains_ci(v, "bio")
@@ -664,7 +665,7 @@ fn is_author_element(element: ElementRef<'_>) -> bool {
                 && !contains_ci(v, "authority")
         })
     };
-    (hint("class") || hint("id")) && short_text(element, MAX_BYLINE_CHARS)
+    (hint(class) || hint(id)) && short_text(dom, i, MAX_BYLINE_CHARS)
 }
 
 /// ASCII case-insensitive substring test without allocating (runs on every class attribute).
@@ -676,9 +677,9 @@ fn contains_ci(haystack: &str, needle: &str) -> bool {
 }
 
 /// Whether the element's text is at most `max` bytes (stops reading early).
-fn short_text(element: ElementRef<'_>, max: usize) -> bool {
+fn short_text(dom: &Dom, i: usize, max: usize) -> bool {
     let mut length = 0;
-    for piece in element.text() {
+    for piece in dom.texts(i) {
         length += piece.trim().len();
         if length > max {
             return false;
@@ -690,49 +691,49 @@ fn short_text(element: ElementRef<'_>, max: usize) -> bool {
 /// The name inside an author element: an `itemprop=name` descendant if there is one, else the
 /// element's own text with line breaks where blocks end (so that "Name" and the headline of
 /// the next block do not run together), bounded since a mis-classed container may be large.
-fn author_element_text(element: ElementRef<'_>) -> String {
-    for descendant in element.descendent_elements() {
-        if descendant
-            .value()
+fn author_element_text(dom: &Dom, element: usize) -> String {
+    for descendant in element..dom.nodes[element].end {
+        let Some(value) = dom.element(descendant) else {
+            continue;
+        };
+        if value
             .attr("itemprop")
             .is_some_and(|p| p.eq_ignore_ascii_case("name"))
         {
-            let text = descendant
-                .value()
+            let text = value
                 .attr("content")
                 .map(str::to_owned)
-                .unwrap_or_else(|| descendant.text().collect());
+                .unwrap_or_else(|| dom.texts(descendant).collect());
             return normalise_space(&text);
         }
     }
-    if let Some(content) = element.value().attr("content") {
+    if let Some(content) = dom.element(element).and_then(|e| e.attr("content")) {
         return normalise_space(content);
     }
-    block_text(element, 600)
+    block_text(dom, element, 600)
 }
 
 /// Text of an element with a newline wherever consecutive text nodes sit in different block
 /// elements (or a `<br>` separates them), up to about `max` bytes.
-fn block_text(element: ElementRef<'_>, max: usize) -> String {
+fn block_text(dom: &Dom, element: usize, max: usize) -> String {
     let mut text = String::new();
     let mut previous_block = None;
-    for node in element.descendants() {
+    for node in element..dom.nodes[element].end {
         if text.len() > max {
             break;
         }
-        match node.value() {
-            scraper::Node::Text(piece) => {
-                let block = node
-                    .ancestors()
-                    .find(|a| a.value().as_element().is_some_and(|e| is_block(e.name())))
-                    .map(|a| a.id());
+        match &dom.nodes[node].kind {
+            NodeKind::Text(piece) => {
+                let block = dom
+                    .ancestors(node)
+                    .find(|&a| dom.element(a).is_some_and(|e| is_block(&e.tag)));
                 if previous_block.is_some() && block != previous_block {
                     text.push('\n');
                 }
                 previous_block = block;
                 text.push_str(piece);
             }
-            scraper::Node::Element(inner) if inner.name() == "br" => text.push('\n'),
+            NodeKind::Element(inner) if &*inner.tag == "br" => text.push('\n'),
             _ => {}
         }
     }
@@ -782,7 +783,12 @@ fn is_block(name: &str) -> bool {
 /// the headline.
 fn jsonld_headline(article: &Map<String, Value>, title_tag: Option<&str>) -> Option<String> {
     let headline = article.get("headline").and_then(jsonld::text_of);
-    let name = article.get("name").and_then(jsonld::text_of);
+    // Some CMSs put the site's name in the article's `name`: that is the publisher's name.
+    let publisher = article.get("publisher").and_then(jsonld::text_of);
+    let name = article
+        .get("name")
+        .and_then(jsonld::text_of)
+        .filter(|name| publisher.as_ref() != Some(name));
     match (headline, name) {
         (Some(headline), Some(name)) if headline != name => {
             let Some(title_tag) = title_tag else {
@@ -888,12 +894,13 @@ mod tests {
     use super::*;
 
     fn meta(html: &str, url: Option<&str>) -> Metadata {
-        let doc = Html::parse_document(html);
         let url = url.map(|u| Url::parse(u).expect("test URL"));
         let reference = DateTime::parse_from_rfc3339("2025-01-15T12:00:00Z")
             .expect("valid")
             .with_timezone(&Utc);
-        extract_metadata(&doc, url.as_ref(), Some(reference))
+        Dom::parse_with(html, |dom| {
+            extract_metadata(dom, url.as_ref(), Some(reference))
+        })
     }
 
     #[test]
@@ -1075,7 +1082,8 @@ mod tests {
             "<<<>>>\u{0}<meta content><script type=application/ld+json>{{{</script><title></title>";
         let m = meta(garbage, None);
         assert_eq!(m.title, None);
-        let deep = "<div>".repeat(5_000) + "<h1>Deep</h1>";
+        // Deep below the h1, and nested beyond the parser's cap after it.
+        let deep = "<div>".repeat(200) + "<h1>Deep</h1>" + &"<div>".repeat(5_000) + "x";
         assert_eq!(meta(&deep, None).title.as_deref(), Some("Deep"));
     }
 

@@ -22,8 +22,11 @@ pub mod lang;
 pub mod markers;
 pub mod metadata;
 pub mod nesting;
+pub mod parse;
 pub mod render;
 mod title;
+
+use std::borrow::Cow;
 
 use chrono::{DateTime, Utc};
 use scraper::Html;
@@ -106,17 +109,18 @@ pub fn extract_full(html: &[u8], opts: &ExtractOptions) -> Result<Extraction, Ex
     }
     let decoded = decode::decode_html(html, opts.content_type.as_deref());
     check_text(&decoded.html)?;
-    let doc = parse_source(&decoded.html, opts);
-    // The tree holds its own copy of the text.
-    drop(decoded);
-    extract_document(&doc, opts)
+    let parse::Document { text, skeleton } = parse_source(decoded.html, opts);
+    let dom = dom::Dom::from_parts(&text, &skeleton);
+    // The flat tree has all the extractor reads; memory peaks after this point.
+    drop(skeleton);
+    extract_dom(&dom, opts)
 }
 
 /// A page decoded and parsed the way the extractor reads it, for callers that need the
 /// document as well as the article: the crawler reads links from it, then extracts from it
 /// with [`extract_parsed`], parsing each page once.
 pub struct ParsedPage {
-    document: Html,
+    document: parse::Document,
     encoding: &'static str,
     /// Why the bytes are not an HTML page, when they are not; found before parsing.
     rejected: Option<ExtractError>,
@@ -135,15 +139,15 @@ impl ParsedPage {
             check_text(&decoded.html).err()
         };
         ParsedPage {
-            document: parse_source(&decoded.html, opts),
+            document: parse_source(decoded.html, opts),
             encoding: decoded.encoding,
             rejected,
         }
     }
 
-    /// The parsed page.
-    pub fn document(&self) -> &Html {
-        &self.document
+    /// The parsed page as the extractor's flat tree.
+    pub fn dom(&self) -> dom::Dom<'_> {
+        dom::Dom::new(&self.document)
     }
 
     /// The WHATWG name of the encoding the page was decoded with, e.g. `"windows-1251"`.
@@ -161,23 +165,24 @@ pub fn extract_parsed(
     if let Some(rejected) = &page.rejected {
         return Err(rejected.clone());
     }
-    extract_document(&page.document, opts)
+    extract_dom(&page.dom(), opts)
 }
 
-/// Language markers resolved, nesting capped, parsed.
-fn parse_source(decoded: &str, opts: &ExtractOptions) -> Html {
-    let source = markers::select_language(decoded, opts.preferred_lang.as_deref());
-    // html5ever's tree builder is quadratic in nesting depth; cap it before parsing.
-    let source = nesting::limit_nesting(&source, nesting::MAX_NESTING);
-    Html::parse_document(&source)
+/// Language markers resolved, then parsed (with nesting capped, see [`nesting`]). The
+/// decoded page is freed as soon as the parser has its own copy.
+fn parse_source(decoded: String, opts: &ExtractOptions) -> parse::Document {
+    let selected = match markers::select_language(&decoded, opts.preferred_lang.as_deref()) {
+        Cow::Owned(selected) => Some(selected),
+        Cow::Borrowed(_) => None,
+    };
+    parse::Document::parse_owned(selected.unwrap_or(decoded))
 }
 
-fn extract_document(doc: &Html, opts: &ExtractOptions) -> Result<Extraction, ExtractError> {
-    let meta = metadata::extract_metadata(doc, opts.url.as_ref(), opts.reference_time);
+fn extract_dom(dom: &dom::Dom, opts: &ExtractOptions) -> Result<Extraction, ExtractError> {
+    let meta = metadata::extract_metadata(dom, opts.url.as_ref(), opts.reference_time);
 
-    let dom = dom::Dom::from_html(doc);
-    let stats = content::compute(&dom);
-    let selection = content::select(&dom, &stats);
+    let stats = content::compute(dom);
+    let selection = content::select(dom, &stats);
     let render_opts = RenderOptions {
         tables: opts.keep_tables,
         images: opts.keep_images,
@@ -186,14 +191,14 @@ fn extract_document(doc: &Html, opts: &ExtractOptions) -> Result<Extraction, Ext
     };
     let mut blocks = selection
         .as_ref()
-        .map(|sel| render::render(&dom, &stats, &sel.roots, render_opts))
+        .map(|sel| render::render(dom, &stats, &sel.roots, render_opts))
         .unwrap_or_default();
-    let title = meta.title.clone().or_else(|| first_heading(&dom, &stats));
+    let title = meta.title.clone().or_else(|| first_heading(dom, &stats));
     tidy_blocks(&mut blocks, title.as_deref());
     // Script-rendered pages carry the story only in their JSON-LD: use it when the
     // markup yields much less.
     let rendered: usize = blocks.iter().map(render::block_len).sum();
-    if let Some(body) = jsonld_article_body(doc)
+    if let Some(body) = jsonld_article_body(dom)
         && rendered
             < MIN_ARTICLE_CHARS.max(body.iter().map(render::block_len).sum::<usize>() * 2 / 5)
     {
@@ -206,7 +211,7 @@ fn extract_document(doc: &Html, opts: &ExtractOptions) -> Result<Extraction, Ext
     let published = meta.published.clone().or_else(|| {
         selection
             .as_ref()
-            .and_then(|sel| dateline::find_near(&dom, &stats, sel, opts.reference_time))
+            .and_then(|sel| dateline::find_near(dom, &stats, sel, opts.reference_time))
             .map(|d| d.format())
     });
     let lang = lang::detect_language(&text, meta.declared_lang.as_deref());
@@ -248,11 +253,24 @@ fn check_text(source: &str) -> Result<(), ExtractError> {
 }
 
 /// The longest JSON-LD `articleBody` on the page, as paragraph blocks.
-fn jsonld_article_body(doc: &Html) -> Option<Vec<Block>> {
-    let selector = scraper::Selector::parse("script[type='application/ld+json']").ok()?;
+fn jsonld_article_body(dom: &dom::Dom) -> Option<Vec<Block>> {
     let mut best: Option<String> = None;
-    for script in doc.select(&selector) {
-        let source: String = script.text().collect();
+    // `script[type="application/ld+json"]`, matched as CSS does: the type's case is ignored
+    // on HTML elements (not on SVG ones), and not trimmed.
+    let scripts = (0..dom.len()).filter(|&i| {
+        dom.element(i).is_some_and(|e| {
+            e.is("script")
+                && e.attr("type").is_some_and(|t| {
+                    if dom.in_html_namespace(i) {
+                        t.eq_ignore_ascii_case("application/ld+json")
+                    } else {
+                        t == "application/ld+json"
+                    }
+                })
+        })
+    });
+    for script in scripts {
+        let source: String = dom.texts(script).collect();
         for object in jsonld::parse_objects(&source) {
             if let Some(body) = object.get("articleBody").and_then(|v| v.as_str())
                 && best.as_ref().is_none_or(|b| body.len() > b.len())
@@ -314,6 +332,16 @@ fn normalized(s: &str) -> String {
         .to_lowercase()
 }
 
+/// Whether `line` is the headline part of `title` "Headline | Site | Date", as a publisher's
+/// og:title may have it (both normalised).
+fn heads_title(title: &str, line: &str) -> bool {
+    !line.is_empty()
+        && title.strip_prefix(line).is_some_and(|rest| {
+            let rest = rest.trim_start();
+            rest.starts_with(['|', '-', '–', '—', '·', '•', '/', '»'])
+        })
+}
+
 /// Output clean-up: the title is not repeated as the first line; duplicates and
 /// link-only blocks go.
 fn tidy_blocks(blocks: &mut Vec<Block>, title: Option<&str>) {
@@ -330,7 +358,8 @@ fn tidy_blocks(blocks: &mut Vec<Block>, title: Option<&str>) {
         while let Some(first) = blocks.first() {
             let f = normalized(&first.text);
             let is_title = f == t
-                || (matches!(first.kind, BlockKind::Heading(_)) && !f.is_empty() && t.contains(&f));
+                || (matches!(first.kind, BlockKind::Heading(_)) && !f.is_empty() && t.contains(&f))
+                || heads_title(&t, &f);
             if is_title {
                 blocks.remove(0);
             } else {
@@ -338,13 +367,36 @@ fn tidy_blocks(blocks: &mut Vec<Block>, title: Option<&str>) {
             }
         }
         // The headline a line or two down, under a kicker or a dateline.
-        if let Some(k) = blocks.iter().take(3).position(|b| normalized(&b.text) == t) {
+        if let Some(k) = blocks.iter().take(3).position(|b| {
+            let b = normalized(&b.text);
+            b == t || heads_title(&t, &b)
+        }) {
             blocks.remove(k);
         }
     }
     blocks.dedup_by(|b, a| a.text == b.text && a.kind == b.kind);
+    // A dateline, an advertising disclosure or (on top) a call to write in or follow the
+    // site, right above or below the story.
+    let count = blocks.len();
+    let mut k = 0;
+    blocks.retain(|b| {
+        k += 1;
+        let edge = k <= 2 || k + 2 > count;
+        !(edge
+            && count > 1
+            && matches!(b.kind, BlockKind::Paragraph)
+            && (clean::is_dateline_block(&b.text)
+                || clean::is_disclosure(&b.text)
+                || (k == 1 && clean::is_promo_line(&b.text))))
+    });
     trim_tail(blocks);
 }
+
+/// Headings at least this long read as prose (a standfirst set in heading type).
+const LONG_HEADING_CHARS: usize = 150;
+
+/// Text above a comment section's label, in characters, enough to call it the story.
+const COMMENTS_MIN_ABOVE: usize = 500;
 
 /// Drops what trails the story: headings with nothing under them ("Related
 /// articles" whose list was removed) and short labels ("Kontakt:", "Credit:").
@@ -354,7 +406,9 @@ fn trim_tail(blocks: &mut Vec<Block>) {
     let mut next_level: Option<u8> = None;
     for (k, b) in blocks.iter().enumerate().rev() {
         if let BlockKind::Heading(level) = b.kind {
-            if next_level.is_none_or(|n| n <= level) {
+            // A long heading is a standfirst set in heading type, not a section title.
+            let section_title = b.text.chars().count() < LONG_HEADING_CHARS;
+            if section_title && next_level.is_none_or(|n| n <= level) {
                 keep[k] = false;
             }
             next_level = Some(level);
@@ -368,12 +422,41 @@ fn trim_tail(blocks: &mut Vec<Block>) {
         keep[k - 1]
     });
     // A furniture label in the last third ("Kontakt:", "Weitere Informationen", "Читайте
-    // также") opens what follows the story: cut there.
+    // также") opens what follows the story: cut there. The last third of the blocks, or of
+    // the text: a short story of long paragraphs has its contact lines and teasers in many
+    // short blocks after it.
+    let total: usize = blocks.iter().map(render::block_len).sum();
     let tail_start = (blocks.len() * 2 / 3).max(1);
-    if let Some(label) = (tail_start..blocks.len()).find(|&k| {
-        matches!(blocks[k].kind, BlockKind::Paragraph | BlockKind::Heading(_))
-            && clean::is_tail_section_label(&blocks[k].text)
-    }) {
+    let mut above = 0;
+    let mut tail_label = None;
+    let mut comments_label = None;
+    for (k, b) in blocks.iter().enumerate() {
+        let heading = match b.kind {
+            BlockKind::Paragraph => false,
+            BlockKind::Heading(_) => true,
+            _ => {
+                above += render::block_len(b);
+                continue;
+            }
+        };
+        if (k >= tail_start || (above > 0 && above * 3 >= total * 2))
+            && clean::is_tail_section_label(&b.text)
+        {
+            tail_label = Some(k);
+            break;
+        }
+        // A comment section's label ("3 Kommentare") may sit higher, since readers'
+        // comments can outweigh the story: it counts below a few paragraphs of text (a
+        // comment counter beside the byline does not).
+        if comments_label.is_none()
+            && above >= COMMENTS_MIN_ABOVE.min(total / 3).max(1)
+            && clean::is_comments_label(&b.text, heading)
+        {
+            comments_label = Some(k);
+        }
+        above += render::block_len(b);
+    }
+    if let Some(label) = tail_label.into_iter().chain(comments_label).min() {
         blocks.truncate(label);
     }
     while let Some(last) = blocks.last() {
@@ -465,10 +548,8 @@ mod tests {
         let opts = ExtractOptions::default();
         let page = ParsedPage::parse(PAGE.as_bytes(), &opts);
         assert_eq!(page.encoding(), "UTF-8");
-        let links = page
-            .document()
-            .select(&scraper::Selector::parse("a[href]").expect("selector"))
-            .count();
+        let dom = page.dom();
+        let links = (0..dom.len()).filter(|&i| dom.is_link(i)).count();
         assert_eq!(links, 2);
         assert_eq!(
             extract_parsed(&page, &opts),

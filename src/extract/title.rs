@@ -1,13 +1,20 @@
-//! The headline: which candidate to trust and how to take the site's name off it.
+//! The headline: which candidate to trust, and how to take the site's name off `<title>`.
 //!
 //! Pages carry their headline several times: `og:title`, JSON-LD `headline`, `twitter:title`,
-//! `<title>` and one or more `<h1>`. Metadata fields are written for sharing and are usually
-//! the clean headline; `<title>` is written for browser tabs and search engines and usually
-//! carries the site name (" - Site", " | Site", " — Site", or "Site: " in front); `<h1>` is
-//! often the headline but just as often the logo. So: the first metadata headline, else the
-//! `<title>`, each with site-name affixes removed; an `<h1>` only when nothing else exists or
-//! the others are just the site's name. The other candidates serve as hints: when `<title>`
-//! is "Headline | Section | Site" and the `<h1>` is "Headline", the split point is certain.
+//! `<title>` and one or more `<h1>`. The rule (issue #3): og:title / JSON-LD headline / the
+//! article's h1 / `<title>` without the site-name suffix.
+//!
+//! - A metadata title (`og:title`, JSON-LD `headline`, `twitter:title`, Dublin Core…) is the
+//!   title the publisher declared for the article and is taken as it is, whitespace
+//!   normalised: what follows the headline there ("| Eleanor Ainge Roy", "- Part Two",
+//!   "| eHow") was put there by the publisher. Only a metadata title that is nothing but the
+//!   site's name (a template default) is passed over.
+//! - `<title>` is written for browser tabs and search engines: it is used only when no
+//!   metadata title exists, with the site name (" - Site", " | Site", " — Site", or "Site: "
+//!   in front) and sections removed. The other candidates serve as hints: when `<title>` is
+//!   "Headline | Section | Site" and the `<h1>` is "Headline", the split point is certain.
+//! - An `<h1>` is often the headline but just as often the logo: it is used only when nothing
+//!   else exists or the others are just the site's name.
 
 use super::author::normalise_space;
 
@@ -53,23 +60,11 @@ pub(crate) fn choose_title(
         .map(|(_, text)| text.as_str())
         .chain(h1.iter().map(String::as_str))
         .collect();
-    // The site's own suffix, as its `<title>` shows it: what a metadata title may lose when
-    // another source pins the headline.
-    let title_tag_tail = sources
-        .iter()
-        .find(|(source, _)| *source == TitleSource::TitleTag)
-        .and_then(|(_, text)| {
-            let text = normalise_space(text);
-            segments(&text).last().map(|last| comparable(last.text))
-        });
     for (source, raw) in sources {
-        let strip = match source {
-            TitleSource::TitleTag => Stripping::TitleTag,
-            TitleSource::Metadata => Stripping::Metadata {
-                title_tag_tail: title_tag_tail.as_deref(),
-            },
+        let cleaned = match source {
+            TitleSource::Metadata => normalise_space(raw),
+            TitleSource::TitleTag => strip_site_affixes(raw, &sites, &hints),
         };
-        let cleaned = strip_site_affixes(raw, &sites, &hints, strip);
         if !is_site_name(&cleaned) {
             return Some(cleaned);
         }
@@ -135,26 +130,10 @@ fn join(segments: &[Segment<'_>]) -> String {
     out.trim().to_owned()
 }
 
-/// How much evidence a title source needs before a segment is cut from it.
-#[derive(Clone, Copy)]
-enum Stripping<'a> {
-    /// `<title>` is written for tabs and search results: cut known site names, what another
-    /// source shows is not part of the headline, and a short trailing segment.
-    TitleTag,
-    /// `og:title` and its kin are chosen by the publisher for sharing: what follows the
-    /// headline there ("| Eleanor Ainge Roy", "- Part Two") is meant to be read, so only
-    /// the site's name is cut — a known site name, or the trailing segment the page's
-    /// `<title>` ends with too (its site suffix, as the template writes it).
-    Metadata { title_tag_tail: Option<&'a str> },
-}
-
-/// Removes the site name (and sections) before or after the headline.
-fn strip_site_affixes(
-    title: &str,
-    sites: &[String],
-    hints: &[&str],
-    strip: Stripping<'_>,
-) -> String {
+/// Removes the site name (and sections) before or after the headline in `<title>`: known
+/// site names, what another source shows is not part of the headline, and a short trailing
+/// segment.
+fn strip_site_affixes(title: &str, sites: &[String], hints: &[&str]) -> String {
     let title = normalise_space(title);
     let parts = segments(&title);
     if parts.len() < 2 || parts.len() > MAX_SEGMENTS {
@@ -165,25 +144,15 @@ fn strip_site_affixes(
     // an h1 is more often the site's logo than the headline. At most a few segments are cut,
     // which keeps this bounded.
     let cut = AFFIX_SEGMENTS.min(parts.len() - 1);
-    let pinned_tail_is_site_suffix = match strip {
-        Stripping::TitleTag => true,
-        Stripping::Metadata { title_tag_tail } => parts
-            .last()
-            .is_some_and(|last| title_tag_tail == Some(comparable(last.text).as_str())),
-    };
-    if pinned_tail_is_site_suffix {
-        for hint in hints {
-            let hint = comparable(hint);
-            if hint.is_empty() || hint == comparable(&title) {
-                continue;
-            }
-            for end in (parts.len() - cut..parts.len()).rev() {
-                {
-                    let candidate = join(&parts[..end]);
-                    if comparable(&candidate) == hint && candidate.split_whitespace().count() >= 2 {
-                        return candidate;
-                    }
-                }
+    for hint in hints {
+        let hint = comparable(hint);
+        if hint.is_empty() || hint == comparable(&title) {
+            continue;
+        }
+        for end in (parts.len() - cut..parts.len()).rev() {
+            let candidate = join(&parts[..end]);
+            if comparable(&candidate) == hint && candidate.split_whitespace().count() >= 2 {
+                return candidate;
             }
         }
     }
@@ -198,7 +167,7 @@ fn strip_site_affixes(
         start += 1;
         stripped = true;
     }
-    if !stripped && matches!(strip, Stripping::TitleTag) && end - start > 1 {
+    if !stripped && end - start > 1 {
         // "A long headline of several words – My website": a short trailing segment after a
         // much longer headline is a site or section name even when we do not know the site.
         let last_words = parts[end - 1].text.split_whitespace().count();
@@ -303,8 +272,8 @@ mod tests {
             .as_deref(),
             Some("Turnout low in Baku")
         );
-        // A metadata title loses what the h1 lacks only when it is the site's suffix: the
-        // `<title>` ends with it too.
+        // A metadata title is the publisher's declaration and is not cut, even when the h1
+        // is shorter.
         assert_eq!(
             choose(
                 &[
@@ -315,12 +284,12 @@ mod tests {
                 &[]
             )
             .as_deref(),
-            Some("Getting LEAN with Digital Ad UX")
+            Some("Getting LEAN with Digital Ad UX | IAB")
         );
     }
 
     #[test]
-    fn metadata_title_keeps_what_is_not_the_site_suffix() {
+    fn metadata_title_is_taken_as_declared() {
         // An author or series after the headline in og:title is the publisher's choice.
         for (og, title_tag) in [
             (
@@ -343,10 +312,20 @@ mod tests {
                 Some(og)
             );
         }
-        // The site's name is cut from og:title all the same.
+        // So is the site's name, when the publisher put it there.
         assert_eq!(
             choose(
                 &[(Metadata, "Neutral fact-checker asks a question - Breitbart")],
+                &[],
+                &["Breitbart"]
+            )
+            .as_deref(),
+            Some("Neutral fact-checker asks a question - Breitbart")
+        );
+        // The same suffix in `<title>`, the fallback, is cut.
+        assert_eq!(
+            choose(
+                &[(TitleTag, "Neutral fact-checker asks a question - Breitbart")],
                 &[],
                 &["Breitbart"]
             )
@@ -432,6 +411,43 @@ mod tests {
         );
         // Nothing but a separator: no title rather than punctuation.
         assert_eq!(choose(&[(TitleTag, " | ")], &[], &[]), None);
+    }
+
+    #[test]
+    fn jsonld_name_that_is_the_publisher_is_not_the_headline() {
+        let page = r#"<html lang=en><head><title>Low turnout in Baku - Turan</title>
+            <script type="application/ld+json">{"@type":"NewsArticle","name":"Turan",
+            "headline":"Turnout in the capital hits a record low",
+            "publisher":{"@type":"Organization","name":"Turan"}}</script></head>
+            <body><article><p>Turnout in the capital was lower than at any election since
+            1995, officials said on Monday, and observers reported long queues.</p>
+            </article></body></html>"#;
+        let article =
+            crate::extract::extract(page.as_bytes(), &Default::default()).expect("article");
+        assert_eq!(
+            article.title.as_deref(),
+            Some("Turnout in the capital hits a record low")
+        );
+    }
+
+    #[test]
+    fn declared_title_with_suffix_is_kept_and_its_headline_not_repeated_in_the_text() {
+        let page = r#"<html lang=en><head><title>Turnout low in Baku - Turan</title>
+            <meta property="og:title" content="Turnout low in Baku | Turan | 02.09.2024">
+            </head><body><article><p>Turnout low in Baku</p><p>Turnout in the capital was
+            lower than at any election since 1995, officials said on Monday, and observers
+            reported long queues.</p></article></body></html>"#;
+        let article =
+            crate::extract::extract(page.as_bytes(), &Default::default()).expect("article");
+        assert_eq!(
+            article.title.as_deref(),
+            Some("Turnout low in Baku | Turan | 02.09.2024")
+        );
+        assert!(
+            article.text.starts_with("Turnout in the capital"),
+            "{}",
+            article.text
+        );
     }
 
     #[test]

@@ -990,7 +990,7 @@ fn analyse(
                 extraction::options(url, response.header(header::CONTENT_TYPE), lang, fetched_at);
             let page = crate::extract::ParsedPage::parse(&response.body, &options);
             let charset = page.encoding();
-            let links = discovery::page_links(page.document(), url);
+            let links = discovery::page_links(&page.dom(), url);
             let extracted = extraction::extract_page(&page, &options);
             Analysed::Html {
                 base: links.base.clone().unwrap_or_else(|| url.clone()),

@@ -7,8 +7,9 @@
 use std::io::Read;
 
 use quick_xml::events::Event as XmlEvent;
-use scraper::{Html, Selector};
 use url::Url;
+
+use crate::extract::dom::{Dom, NodeKind};
 
 use super::content::RobotsDirectives;
 use super::robots::PRODUCT_TOKEN;
@@ -31,36 +32,43 @@ pub struct PageLinks {
     pub robots: RobotsDirectives,
 }
 
-fn selector(css: &str) -> Selector {
-    // The selectors below are constants; a parse failure is a programming error caught by tests.
-    Selector::parse(css).unwrap_or_else(|e| panic!("invalid built-in selector {css:?}: {e}"))
-}
-
 /// Reads links, feeds and robots directives from a parsed page at `url`.
-pub fn page_links(document: &Html, url: &Url) -> PageLinks {
+///
+/// The elements are those the CSS selectors `meta[name][content]`, `base[href]`,
+/// `link[rel][href]` and `a[href], area[href]` match, in document order.
+pub fn page_links(dom: &Dom, url: &Url) -> PageLinks {
     let mut out = PageLinks::default();
-    for meta in document.select(&selector("meta[name][content]")) {
-        let name = meta.value().attr("name").unwrap_or("").trim();
+    let elements = || {
+        dom.nodes.iter().filter_map(|node| match &node.kind {
+            NodeKind::Element(el) => Some(el),
+            _ => None,
+        })
+    };
+    for meta in elements().filter(|el| el.is("meta")) {
+        let (Some(name), Some(content)) = (meta.attr("name"), meta.attr("content")) else {
+            continue;
+        };
+        let name = name.trim();
         if name.eq_ignore_ascii_case("robots") || name.eq_ignore_ascii_case(PRODUCT_TOKEN) {
-            let directives = RobotsDirectives::parse(meta.value().attr("content").unwrap_or(""));
+            let directives = RobotsDirectives::parse(content);
             out.robots = out.robots.merge(directives);
         }
     }
-    out.base = document
-        .select(&selector("base[href]"))
-        .next()
-        .and_then(|b| b.value().attr("href"))
+    out.base = elements()
+        .filter(|el| el.is("base"))
+        .find_map(|b| b.attr("href"))
         .and_then(|href| url.join(href.trim()).ok());
-    for link in document.select(&selector("link[rel][href]")) {
-        let el = link.value();
-        let rel = el.attr("rel").unwrap_or("").to_ascii_lowercase();
+    for el in elements().filter(|el| el.is("link")) {
+        let (Some(rel), Some(href)) = (el.attr("rel"), el.attr("href")) else {
+            continue;
+        };
+        let rel = rel.to_ascii_lowercase();
         let kind = el.attr("type").unwrap_or("").trim().to_ascii_lowercase();
         if rel.split_ascii_whitespace().any(|r| r == "alternate")
             && matches!(
                 kind.as_str(),
                 "application/rss+xml" | "application/atom+xml" | "application/feed+json"
             )
-            && let Some(href) = el.attr("href")
         {
             out.feeds.push(href.trim().to_string());
         }
@@ -68,11 +76,10 @@ pub fn page_links(document: &Html, url: &Url) -> PageLinks {
     if out.robots.nofollow {
         return out;
     }
-    for a in document.select(&selector("a[href], area[href]")) {
+    for el in elements().filter(|el| el.is("a") || el.is("area")) {
         if out.links.len() >= MAX_LINKS_PER_PAGE {
             break;
         }
-        let el = a.value();
         let nofollow = el.attr("rel").is_some_and(|rel| {
             rel.split_ascii_whitespace()
                 .any(|r| r.eq_ignore_ascii_case("nofollow"))
@@ -222,16 +229,18 @@ mod tests {
     use super::*;
     use std::io::Write;
 
+    fn links_of(html: &str, url: &Url) -> PageLinks {
+        Dom::parse_with(html, |dom| page_links(dom, url))
+    }
+
     #[test]
     fn page_links_and_feeds() {
-        let html = Html::parse_document(
-            r##"<html><head><link rel="alternate" type="application/rss+xml" href="/rss">
+        let html = r##"<html><head><link rel="alternate" type="application/rss+xml" href="/rss">
             <link rel="stylesheet" href="/s.css"></head><body>
             <a href="/a">a</a><a href="b?x=1">b</a><a href="#top">t</a>
-            <a rel="nofollow ugc" href="/spam">s</a><area href="/c"></body></html>"##,
-        );
+            <a rel="nofollow ugc" href="/spam">s</a><area href="/c"></body></html>"##;
         let url = Url::parse("https://e.com/news/").expect("url");
-        let links = page_links(&html, &url);
+        let links = links_of(html, &url);
         assert_eq!(links.links, ["/a", "b?x=1", "/c"]);
         assert_eq!(links.feeds, ["/rss"]);
         assert_eq!(links.robots, RobotsDirectives::default());
@@ -239,10 +248,10 @@ mod tests {
 
     #[test]
     fn meta_robots_nofollow_hides_links() {
-        let html = Html::parse_document(
+        let links = links_of(
             r#"<meta name="ROBOTS" content="noindex, nofollow"><a href="/a">a</a>"#,
+            &Url::parse("https://e.com/").expect("url"),
         );
-        let links = page_links(&html, &Url::parse("https://e.com/").expect("url"));
         assert!(links.robots.noindex && links.robots.nofollow);
         assert!(links.links.is_empty());
     }
