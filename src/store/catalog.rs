@@ -7,9 +7,8 @@
 //! per index per article; on sled 0.34 those writes, not gleaner's own work, capped upserts
 //! at about 10 000/s. Format 2 keeps them here, in memory, and makes them durable as a log.
 //! Measured with a million articles: 172 MiB of tables (about half of it the simhash index,
-//! which format 1 held in memory too), rebuilt in about 2 s at open, most of which is
-//! sled's own recovery; format 1's open scanned one key per original, ~12 s for a million.
-//!
+//! which format 1 held in memory too), and the database opens in about 2 s, sled's recovery
+//! included; format 1's open scanned one key per original, ~12 s for a million such keys.
 //!
 //! - every commit that changes the catalog appends one **chunk** (`x` keys) holding just
 //!   what it changed (each key once, `None` for a removal), in the same atomic sled batch as
