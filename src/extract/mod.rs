@@ -219,10 +219,9 @@ fn extract_dom(dom: &dom::Dom, opts: &ExtractOptions) -> Result<Extraction, Extr
     tidy_blocks(&mut blocks, title.as_deref());
     // Script-rendered pages carry the story only in their JSON-LD: use it when the
     // markup yields much less.
-    let rendered: usize = blocks.iter().map(render::block_len).sum();
+    let rendered: usize = blocks.iter().map(|b| b.text_len).sum();
     if let Some(body) = jsonld_article_body(dom)
-        && rendered
-            < MIN_ARTICLE_CHARS.max(body.iter().map(render::block_len).sum::<usize>() * 2 / 5)
+        && rendered < MIN_ARTICLE_CHARS.max(body.iter().map(|b| b.text_len).sum::<usize>() * 2 / 5)
     {
         blocks = body;
     }
@@ -321,14 +320,7 @@ fn jsonld_article_body(dom: &dom::Dom) -> Option<Vec<Block>> {
         .split('\n')
         .map(|line| line.split_whitespace().collect::<Vec<_>>().join(" "))
         .filter(|line| !line.is_empty())
-        .map(|line| Block {
-            kind: BlockKind::Paragraph,
-            markdown: line.clone(),
-            text: line,
-            link_chars: 0,
-            emphasised: false,
-            cells: Vec::new(),
-        })
+        .map(|line| Block::new(BlockKind::Paragraph, line.clone(), line))
         .collect();
     (!blocks.is_empty()).then_some(blocks)
 }
@@ -447,7 +439,7 @@ fn trim_tail(blocks: &mut Vec<Block>) {
     // также") opens what follows the story: cut there. The last third of the blocks, or of
     // the text: a short story of long paragraphs has its contact lines and teasers in many
     // short blocks after it.
-    let total: usize = blocks.iter().map(render::block_len).sum();
+    let total: usize = blocks.iter().map(|b| b.text_len).sum();
     let tail_start = (blocks.len() * 2 / 3).max(1);
     let mut above = 0;
     let mut tail_label = None;
@@ -457,7 +449,7 @@ fn trim_tail(blocks: &mut Vec<Block>) {
             BlockKind::Paragraph => false,
             BlockKind::Heading(_) => true,
             _ => {
-                above += render::block_len(b);
+                above += b.text_len;
                 continue;
             }
         };
@@ -476,20 +468,20 @@ fn trim_tail(blocks: &mut Vec<Block>) {
         {
             comments_label = Some(k);
         }
-        above += render::block_len(b);
+        above += b.text_len;
     }
     if let Some(label) = tail_label.into_iter().chain(comments_label).min() {
         blocks.truncate(label);
     }
     // Calls to subscribe, follow or support the site among the story's last blocks.
-    let total: usize = blocks.iter().map(render::block_len).sum();
+    let total: usize = blocks.iter().map(|b| b.text_len).sum();
     let tail_start = (blocks.len() * 2 / 3).max(1);
     let mut above = 0;
     let mut k = 0;
     blocks.retain(|b| {
         let in_tail = k >= tail_start || (above > 0 && above * 3 >= total * 2);
         k += 1;
-        above += render::block_len(b);
+        above += b.text_len;
         !(in_tail && matches!(b.kind, BlockKind::Paragraph) && clean::is_promo_line(&b.text))
     });
     while let Some(last) = blocks.last() {
@@ -557,7 +549,7 @@ fn is_notice_line(text: &str) -> bool {
 
 /// Decides whether what is left is an article.
 fn judge(blocks: &[Block]) -> Result<(), ExtractError> {
-    let chars: usize = blocks.iter().map(render::block_len).sum();
+    let chars: usize = blocks.iter().map(|b| b.text_len).sum();
     if chars < MIN_ARTICLE_CHARS {
         return Err(ExtractError::NotArticle {
             reason: format!("too little text ({chars} characters)"),

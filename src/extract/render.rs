@@ -44,6 +44,24 @@ pub struct Block {
     pub emphasised: bool,
     /// Cells for table rows (plain, markdown).
     pub cells: Vec<(String, String)>,
+    /// Length of `text` as the scorer counts it ([`content::text_len`]): measured once
+    /// when the block is built, since the passes that tidy the blocks ask for it often.
+    pub text_len: usize,
+}
+
+impl Block {
+    /// A block of `kind` with its text and Markdown; no link text, not emphasised, no cells.
+    pub fn new(kind: BlockKind, text: String, markdown: String) -> Block {
+        Block {
+            kind,
+            text_len: content::text_len(&text).0 as usize,
+            text,
+            markdown,
+            link_chars: 0,
+            emphasised: false,
+            cells: Vec::new(),
+        }
+    }
 }
 
 /// What to keep while rendering.
@@ -388,15 +406,12 @@ impl Renderer<'_> {
                         .map(|(t, _)| t.as_str())
                         .collect::<Vec<_>>()
                         .join(" | ");
+                    let kind = BlockKind::TableRow {
+                        header: self.rows_in_table == 0,
+                    };
                     self.blocks.push(Block {
-                        kind: BlockKind::TableRow {
-                            header: self.rows_in_table == 0,
-                        },
-                        markdown: text.clone(),
-                        text,
-                        link_chars: 0,
-                        emphasised: false,
                         cells,
+                        ..Block::new(kind, text.clone(), text)
                     });
                     self.rows_in_table += 1;
                 }
@@ -506,13 +521,10 @@ impl Renderer<'_> {
         if pre {
             let text = text.trim_matches('\n').to_string();
             if !text.trim().is_empty() {
+                let md = md.trim_matches('\n').to_string();
                 self.blocks.push(Block {
-                    kind,
-                    markdown: md.trim_matches('\n').to_string(),
-                    text,
                     link_chars,
-                    emphasised: false,
-                    cells: Vec::new(),
+                    ..Block::new(kind, text, md)
                 });
             }
             return;
@@ -525,12 +537,9 @@ impl Renderer<'_> {
         for (k, t) in texts.into_iter().enumerate() {
             let m = if same { mds[k].clone() } else { t.clone() };
             self.blocks.push(Block {
-                kind: kind.clone(),
-                text: t,
-                markdown: m,
                 link_chars: if count == 1 { link_chars } else { 0 },
                 emphasised,
-                cells: Vec::new(),
+                ..Block::new(kind.clone(), t, m)
             });
         }
     }
@@ -704,9 +713,4 @@ pub fn to_markdown(blocks: &[Block]) -> String {
         prev = Some(&b.kind);
     }
     out
-}
-
-/// Text length of a block the way the scorer counts it.
-pub fn block_len(b: &Block) -> usize {
-    content::text_len(&b.text).0 as usize
 }
