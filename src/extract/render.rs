@@ -504,7 +504,12 @@ impl Renderer<'_> {
     /// hyphens; the others split words); returns the number of characters appended.
     fn push_word(&mut self, word: &str) -> usize {
         // Zero-width characters are all outside ASCII, and most words have none.
-        if word.is_ascii() || !word.contains(is_zero_width) {
+        if word.is_ascii() {
+            self.text.push_str(word);
+            self.md.push_str(word);
+            return word.len();
+        }
+        if !word.contains(is_zero_width) {
             self.text.push_str(word);
             self.md.push_str(word);
             return word.chars().count();
