@@ -819,9 +819,46 @@ pub fn is_consent_notice(text: &str) -> bool {
     if text.chars().count() > 600 {
         return false;
     }
+    if !mentions_cookies(text) {
+        return false;
+    }
     let lower = text.to_lowercase();
-    (lower.contains("cookie") || lower.contains("куки"))
-        && CONSENT_WORDS.iter().any(|w| lower.contains(w))
+    CONSENT_WORDS.iter().any(|w| lower.contains(w))
+}
+
+/// Whether `text.to_lowercase()` contains "cookie" or "куки", found without lower-casing
+/// the text: most blocks never mention cookies, and lower-casing them all was most of
+/// the consent test's time. The letters of these words come, in the lower-cased text,
+/// only from themselves in either case and from the Kelvin sign (`k`); `İ` gives an `i`
+/// followed by a combining dot, never by the `e` of "cookie" (a test checks this against
+/// every character). So folding just those characters finds the same words.
+fn mentions_cookies(text: &str) -> bool {
+    fn fold(c: char) -> char {
+        match c {
+            'A'..='Z' => c.to_ascii_lowercase(),
+            '\u{212a}' => 'k',
+            'К' => 'к',
+            'У' => 'у',
+            'И' => 'и',
+            _ => c,
+        }
+    }
+    let continues = |rest: &str, word: &str| {
+        let mut rest = rest.chars().map(fold);
+        word.chars().all(|w| rest.next() == Some(w))
+    };
+    // The words start at a `c` or `C`, or at a `к` or `К` (D0 BA and D0 9A in UTF-8):
+    // found byte by byte, and only there are characters compared.
+    let bytes = text.as_bytes();
+    bytes.iter().enumerate().any(|(i, &b)| match b {
+        b'c' | b'C' => text
+            .get(i + 1..)
+            .is_some_and(|rest| continues(rest, "ookie")),
+        0xd0 if matches!(bytes.get(i + 1), Some(0xba | 0x9a)) => {
+            text.get(i + 2..).is_some_and(|rest| continues(rest, "уки"))
+        }
+        _ => false,
+    })
 }
 
 fn normalised_label(text: &str) -> String {
@@ -1213,6 +1250,41 @@ mod tests {
         assert!(!is_consent_notice(
             "Cookies mit Schokolade: 200 g Butter, 2 Eier."
         ));
+    }
+
+    #[test]
+    fn cookies_are_found_as_lower_casing_finds_them() {
+        // The characters whose lower case holds a letter of "cookie" or "куки" are the
+        // letters themselves, their capitals, the Kelvin sign and `İ` (whose `i` is
+        // followed by a combining dot): what `mentions_cookies` relies on.
+        for c in (0..=0x10_ffff).filter_map(char::from_u32) {
+            let lower: String = c.to_lowercase().collect();
+            if lower.contains(['c', 'o', 'k', 'i', 'e', 'к', 'у', 'и']) {
+                let folded = c.to_lowercase().next() == Some(c)
+                    || matches!(c, 'A'..='Z' | '\u{212a}' | 'К' | 'У' | 'И');
+                assert!(folded || (c == 'İ' && lower == "i\u{307}"), "{c:?}");
+            }
+        }
+        for text in [
+            "We use COOKIES on this site",
+            "Cookie",
+            "cooki",
+            "COO\u{212a}IE policy",
+            "COOKİE",
+            "Сайт использует КУКИ-файлы",
+            "Куки",
+            "кук и",
+            "ccookie",
+            "кукуки",
+            "",
+        ] {
+            let lower = text.to_lowercase();
+            assert_eq!(
+                mentions_cookies(text),
+                lower.contains("cookie") || lower.contains("куки"),
+                "{text:?}"
+            );
+        }
     }
 
     #[test]

@@ -655,10 +655,19 @@ fn is_author_element(dom: &Dom, i: usize, value: &Element<'_>) -> bool {
     }
     // Readability's byline test: class or id mentioning byline/author, but not a comment's
     // author or an author box holding a biography.
+    const BYLINE_HINTS: [&str; 3] = ["byline", "author", "writtenby"];
+    // Asked of every element: a word in the class or id, in any ASCII case, is also in
+    // `class_id` (both lower-cased), which a fast substring search reads at once.
+    if !BYLINE_HINTS
+        .iter()
+        .any(|hint| value.class_id.contains(hint))
+    {
+        return false;
+    }
     let (class, id) = dom.class_and_id(i);
     let hint = |attribute: Option<&str>| {
         attribute.is_some_and(|v| {
-            (contains_ci(v, "byline") || contains_ci(v, "author") || contains_ci(v, "writtenby"))
+            BYLINE_HINTS.iter().any(|hint| contains_ci(v, hint))
                 && !contains_ci(v, "comment")
                 && !contains_ci(v, "bio")
                 && !contains_ci(v, "avatar")

@@ -44,6 +44,24 @@ pub struct Block {
     pub emphasised: bool,
     /// Cells for table rows (plain, markdown).
     pub cells: Vec<(String, String)>,
+    /// Length of `text` as the scorer counts it ([`content::text_len`]): measured once
+    /// when the block is built, since the passes that tidy the blocks ask for it often.
+    pub text_len: usize,
+}
+
+impl Block {
+    /// A block of `kind` with its text and Markdown; no link text, not emphasised, no cells.
+    pub fn new(kind: BlockKind, text: String, markdown: String) -> Block {
+        Block {
+            kind,
+            text_len: content::text_len(&text).0 as usize,
+            text,
+            markdown,
+            link_chars: 0,
+            emphasised: false,
+            cells: Vec::new(),
+        }
+    }
 }
 
 /// What to keep while rendering.
@@ -388,15 +406,12 @@ impl Renderer<'_> {
                         .map(|(t, _)| t.as_str())
                         .collect::<Vec<_>>()
                         .join(" | ");
+                    let kind = BlockKind::TableRow {
+                        header: self.rows_in_table == 0,
+                    };
                     self.blocks.push(Block {
-                        kind: BlockKind::TableRow {
-                            header: self.rows_in_table == 0,
-                        },
-                        markdown: text.clone(),
-                        text,
-                        link_chars: 0,
-                        emphasised: false,
                         cells,
+                        ..Block::new(kind, text.clone(), text)
                     });
                     self.rows_in_table += 1;
                 }
@@ -471,8 +486,7 @@ impl Renderer<'_> {
                 self.pending_space = true;
             }
             self.space_if_pending();
-            let word: String = word.chars().filter(|c| !is_zero_width(*c)).collect();
-            let chars = word.chars().count();
+            let chars = self.push_word(word);
             if in_link {
                 self.link_chars += chars;
             }
@@ -480,57 +494,82 @@ impl Renderer<'_> {
                 self.emphasis_chars += chars;
             }
             self.word_chars += chars;
-            self.text.push_str(&word);
-            self.md.push_str(&word);
         }
         if raw.ends_with(|c: char| c.is_whitespace() || is_invisible_space(c)) {
             self.pending_space = true;
         }
     }
 
+    /// Appends `word` to the text and the Markdown without its zero-width characters (soft
+    /// hyphens; the others split words); returns the number of characters appended.
+    fn push_word(&mut self, word: &str) -> usize {
+        // Zero-width characters are all outside ASCII, and most words have none.
+        if word.is_ascii() {
+            self.text.push_str(word);
+            self.md.push_str(word);
+            return word.len();
+        }
+        if !word.contains(is_zero_width) {
+            self.text.push_str(word);
+            self.md.push_str(word);
+            return word.chars().count();
+        }
+        let mut chars = 0;
+        for c in word.chars().filter(|c| !is_zero_width(*c)) {
+            self.text.push(c);
+            self.md.push(c);
+            chars += 1;
+        }
+        chars
+    }
+
     /// Ends the current paragraph and stores it as a block of the current context.
     fn flush(&mut self) {
-        let text = std::mem::take(&mut self.text);
-        let md = std::mem::take(&mut self.md);
         let link_chars = std::mem::take(&mut self.link_chars);
         let emphasis_chars = std::mem::take(&mut self.emphasis_chars);
         let word_chars = std::mem::take(&mut self.word_chars);
         // Pre text is pushed raw, uncounted: never called emphasised.
         let emphasised = word_chars > 0 && emphasis_chars == word_chars;
         self.pending_space = false;
-        if self.in_ctx(|c| *c == Ctx::Cell) {
-            return;
+        if !self.in_ctx(|c| *c == Ctx::Cell) {
+            self.store_blocks(link_chars, emphasised);
         }
-        let pre = self.in_pre();
+        // The buffers are cleared, not dropped: they keep their capacity for the next
+        // paragraph instead of growing again from nothing.
+        self.text.clear();
+        self.md.clear();
+    }
+
+    /// Stores the text and Markdown gathered since the last block as blocks of the current
+    /// context.
+    fn store_blocks(&mut self, link_chars: usize, emphasised: bool) {
         let kind = self.current_kind();
-        if pre {
-            let text = text.trim_matches('\n').to_string();
+        if self.in_pre() {
+            let text = self.text.trim_matches('\n');
             if !text.trim().is_empty() {
+                let text = text.to_string();
+                let md = self.md.trim_matches('\n').to_string();
                 self.blocks.push(Block {
-                    kind,
-                    markdown: md.trim_matches('\n').to_string(),
-                    text,
                     link_chars,
-                    emphasised: false,
-                    cells: Vec::new(),
+                    ..Block::new(kind, text, md)
                 });
             }
             return;
         }
         // Blank lines from <br><br> split a block into paragraphs.
-        let texts = split_paragraphs(&text);
-        let mds = split_paragraphs(&md);
-        let same = texts.len() == mds.len();
+        let texts = split_paragraphs(&self.text);
+        let mds = split_paragraphs(&self.md);
+        let mds = if texts.len() == mds.len() {
+            mds
+        } else {
+            texts.clone()
+        };
         let count = texts.len();
-        for (k, t) in texts.into_iter().enumerate() {
-            let m = if same { mds[k].clone() } else { t.clone() };
+        for (t, m) in texts.into_iter().zip(mds) {
             self.blocks.push(Block {
-                kind: kind.clone(),
-                text: t,
-                markdown: m,
                 link_chars: if count == 1 { link_chars } else { 0 },
                 emphasised,
-                cells: Vec::new(),
+                ..Block::new(kind.clone(), t, m)
             });
         }
     }
@@ -584,6 +623,15 @@ fn normalize_inline(s: &str) -> String {
 
 /// Splits on blank lines; trims every line and drops empty ones.
 fn split_paragraphs(s: &str) -> Vec<String> {
+    if !s.contains('\n') {
+        // One line, as most paragraphs are: the loop below would give it trimmed.
+        let line = s.trim();
+        return if line.is_empty() {
+            Vec::new()
+        } else {
+            vec![line.to_string()]
+        };
+    }
     let mut out = Vec::new();
     let mut cur: Vec<&str> = Vec::new();
     for line in s.split('\n') {
@@ -704,9 +752,4 @@ pub fn to_markdown(blocks: &[Block]) -> String {
         prev = Some(&b.kind);
     }
     out
-}
-
-/// Text length of a block the way the scorer counts it.
-pub fn block_len(b: &Block) -> usize {
-    content::text_len(&b.text).0 as usize
 }

@@ -1,0 +1,216 @@
+//! Output clean-up after rendering: what the blocks of the chosen container still hold
+//! that is not the story — the title repeated as the first line, duplicates, link-only
+//! lines, copyright and consent notices, datelines and disclosures at the edges, and what
+//! trails the story (empty section headings, furniture labels, comment sections, calls
+//! to subscribe).
+
+use super::clean;
+use super::render::{Block, BlockKind};
+
+fn normalized(s: &str) -> String {
+    s.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
+}
+
+/// Whether `line` is the headline part of `title` "Headline | Site | Date", as a publisher's
+/// og:title may have it (both normalised).
+fn heads_title(title: &str, line: &str) -> bool {
+    !line.is_empty()
+        && title.strip_prefix(line).is_some_and(|rest| {
+            let rest = rest.trim_start();
+            rest.starts_with(['|', '-', '–', '—', '·', '•', '/', '»'])
+        })
+}
+
+/// Output clean-up: the title is not repeated as the first line; duplicates and
+/// link-only blocks go.
+pub(super) fn tidy_blocks(blocks: &mut Vec<Block>, title: Option<&str>) {
+    // Link-only blocks (a category or breadcrumb line above the headline) go first, so
+    // the headline they precede is seen as the first line.
+    blocks.retain(|b| {
+        let len = b.text.chars().count();
+        let link_heavy =
+            len > 0 && b.link_chars * 10 > len * 6 && !matches!(b.kind, BlockKind::TableRow { .. });
+        !link_heavy && !is_notice_line(&b.text) && !clean::is_consent_notice(&b.text)
+    });
+    if let Some(title) = title {
+        let t = normalized(title);
+        while let Some(first) = blocks.first() {
+            let f = normalized(&first.text);
+            let is_title = f == t
+                || (matches!(first.kind, BlockKind::Heading(_)) && !f.is_empty() && t.contains(&f))
+                || heads_title(&t, &f);
+            if is_title {
+                blocks.remove(0);
+            } else {
+                break;
+            }
+        }
+        // The headline a line or two down, under a kicker or a dateline.
+        if let Some(k) = blocks.iter().take(3).position(|b| {
+            let b = normalized(&b.text);
+            b == t || heads_title(&t, &b)
+        }) {
+            blocks.remove(k);
+        }
+    }
+    blocks.dedup_by(|b, a| a.text == b.text && a.kind == b.kind);
+    // A dateline, an advertising disclosure or (on top) a call to write in or follow the
+    // site, right above or below the story.
+    let count = blocks.len();
+    let mut k = 0;
+    blocks.retain(|b| {
+        k += 1;
+        let edge = k <= 2 || k + 2 > count;
+        !(edge
+            && count > 1
+            && matches!(b.kind, BlockKind::Paragraph)
+            && (clean::is_dateline_block(&b.text)
+                || clean::is_disclosure(&b.text)
+                || (k == 1 && clean::is_promo_line(&b.text))))
+    });
+    trim_tail(blocks);
+}
+
+/// Headings at least this long read as prose (a standfirst set in heading type).
+const LONG_HEADING_CHARS: usize = 150;
+
+/// Text above a comment section's label, in characters, enough to call it the story.
+const COMMENTS_MIN_ABOVE: usize = 500;
+
+/// Drops what trails the story: headings with nothing under them ("Related
+/// articles" whose list was removed) and short labels ("Kontakt:", "Credit:").
+fn trim_tail(blocks: &mut Vec<Block>) {
+    // A heading followed by a heading of the same or a higher rank heads nothing.
+    let mut keep = vec![true; blocks.len()];
+    let mut next_level: Option<u8> = None;
+    for (k, b) in blocks.iter().enumerate().rev() {
+        if let BlockKind::Heading(level) = b.kind {
+            // A long heading is a standfirst set in heading type, not a section title.
+            let section_title = b.text.chars().count() < LONG_HEADING_CHARS;
+            if section_title && next_level.is_none_or(|n| n <= level) {
+                keep[k] = false;
+            }
+            next_level = Some(level);
+        } else {
+            next_level = Some(u8::MAX);
+        }
+    }
+    let mut k = 0;
+    blocks.retain(|_| {
+        k += 1;
+        keep[k - 1]
+    });
+    // A furniture label in the last third ("Kontakt:", "Weitere Informationen", "Читайте
+    // также") opens what follows the story: cut there. The last third of the blocks, or of
+    // the text: a short story of long paragraphs has its contact lines and teasers in many
+    // short blocks after it.
+    let total: usize = blocks.iter().map(|b| b.text_len).sum();
+    let tail_start = (blocks.len() * 2 / 3).max(1);
+    let mut above = 0;
+    let mut tail_label = None;
+    let mut comments_label = None;
+    for (k, b) in blocks.iter().enumerate() {
+        let heading = match b.kind {
+            BlockKind::Paragraph => false,
+            BlockKind::Heading(_) => true,
+            _ => {
+                above += b.text_len;
+                continue;
+            }
+        };
+        if (k >= tail_start || (above > 0 && above * 3 >= total * 2))
+            && clean::is_tail_section_label(&b.text)
+        {
+            tail_label = Some(k);
+            break;
+        }
+        // A comment section's label ("3 Kommentare") may sit higher, since readers'
+        // comments can outweigh the story: it counts below a few paragraphs of text (a
+        // comment counter beside the byline does not).
+        if comments_label.is_none()
+            && above >= COMMENTS_MIN_ABOVE.min(total / 3).max(1)
+            && clean::is_comments_label(&b.text, heading)
+        {
+            comments_label = Some(k);
+        }
+        above += b.text_len;
+    }
+    if let Some(label) = tail_label.into_iter().chain(comments_label).min() {
+        blocks.truncate(label);
+    }
+    // Calls to subscribe, follow or support the site among the story's last blocks.
+    let total: usize = blocks.iter().map(|b| b.text_len).sum();
+    let tail_start = (blocks.len() * 2 / 3).max(1);
+    let mut above = 0;
+    let mut k = 0;
+    blocks.retain(|b| {
+        let in_tail = k >= tail_start || (above > 0 && above * 3 >= total * 2);
+        k += 1;
+        above += b.text_len;
+        !(in_tail && matches!(b.kind, BlockKind::Paragraph) && clean::is_promo_line(&b.text))
+    });
+    while let Some(last) = blocks.last() {
+        let len = last.text.chars().count();
+        let text = last.text.trim_end();
+        let label = matches!(last.kind, BlockKind::Paragraph)
+            && len < 50
+            && (text.ends_with(':') || text.split_whitespace().count() < 3)
+            && !text.ends_with(['.', '!', '?', '…', '"', '»', '”', ')', '“']);
+        let furniture = matches!(last.kind, BlockKind::Paragraph)
+            && (clean::is_credit_line(text) || clean::is_promo_line(text));
+        // An italic or bold note after the story's last ordinary paragraph: where it
+        // first ran, who wrote it, where to follow the site. Emphasised blocks in the
+        // middle, a pull quote or an emphasised standfirst never reach here.
+        let end_note = last.emphasised
+            && matches!(last.kind, BlockKind::Paragraph)
+            && clean::is_end_note(text)
+            && blocks
+                .iter()
+                .rev()
+                .skip(1)
+                .any(|b| !b.emphasised && matches!(b.kind, BlockKind::Paragraph));
+        if (label || furniture || end_note) && blocks.len() > 1 {
+            blocks.pop();
+        } else {
+            break;
+        }
+    }
+}
+
+/// Phrases of copyright notices, in the languages of the sites we crawl.
+const RIGHTS_PHRASES: &[&str] = &[
+    "all rights reserved",
+    "все права защищены",
+    "все права сохранены",
+    "bütün hüquqlar",
+    "alle rechte vorbehalten",
+    "tous droits réservés",
+    "wszelkie prawa zastrzeżone",
+    "tüm hakları saklıdır",
+];
+
+/// Short lines that are page furniture wherever they appear: copyright notices and
+/// bare phone numbers.
+fn is_notice_line(text: &str) -> bool {
+    let len = text.chars().count();
+    if len == 0 || len > 200 {
+        return false;
+    }
+    let lower = text.to_lowercase();
+    if text.contains('©')
+        || lower.starts_with("copyright")
+        || RIGHTS_PHRASES.iter().any(|p| lower.contains(p))
+    {
+        return true;
+    }
+    let digits = text.chars().filter(char::is_ascii_digit).count();
+    let letters = text.chars().filter(|c| c.is_alphabetic()).count();
+    digits >= 7
+        && letters <= 8
+        && text
+            .chars()
+            .all(|c| c.is_alphanumeric() || c.is_whitespace() || "+()-./:,;".contains(c))
+}
