@@ -25,6 +25,7 @@ pub mod nesting;
 pub mod parse;
 pub mod render;
 mod title;
+mod tokenizer;
 
 use std::borrow::Cow;
 

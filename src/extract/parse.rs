@@ -27,9 +27,7 @@ use std::cell::{Ref, RefCell};
 use std::collections::HashMap;
 use std::sync::LazyLock;
 
-use html5ever::TokenizerResult;
 use html5ever::tendril::StrTendril;
-use html5ever::tokenizer::{BufferQueue, Tokenizer, TokenizerOpts};
 use html5ever::tree_builder::{
     ElementFlags, NodeOrText, QuirksMode, TreeBuilder, TreeBuilderOpts, TreeSink,
 };
@@ -37,6 +35,7 @@ use html5ever::{Attribute, LocalName, QualName, local_name, ns};
 
 use super::clean;
 use super::nesting::NestingCap;
+use super::tokenizer;
 
 /// Attributes the extractor, the metadata reader and link discovery read. The rest (inline
 /// event handlers, data blobs, SVG geometry) is dropped while parsing. Only attributes in no
@@ -153,12 +152,27 @@ impl Document {
             source_len: html.len(),
             ..Sink::default()
         };
+        let cap = NestingCap::new(TreeBuilder::new(sink, TreeBuilderOpts::default()));
+        tokenizer::tokenize(html, &cap);
+        cap.into_inner().sink.finish()
+    }
+
+    /// Parses `html` with html5ever's own tokenizer instead of gleaner's: the reference
+    /// the tests compare [`Document::parse`] with.
+    #[cfg(test)]
+    pub(super) fn parse_with_html5ever_tokenizer(html: &str) -> Document {
+        use html5ever::TokenizerResult;
+        use html5ever::tokenizer::{BufferQueue, Tokenizer, TokenizerOpts};
+
+        let sink = Sink {
+            source_len: html.len(),
+            ..Sink::default()
+        };
         let builder = TreeBuilder::new(sink, TreeBuilderOpts::default());
         let tokenizer = Tokenizer::new(NestingCap::new(builder), TokenizerOpts::default());
         let input = BufferQueue::default();
-        input.push_back(html);
-        // The tokenizer stops after each `</script>` so that a browser could run it; we
-        // have nothing to run and go on.
+        input.push_back(StrTendril::from(html));
+        // The tokenizer stops after each `</script>` so that a browser could run it.
         while let TokenizerResult::Script(_) = tokenizer.feed(&input) {}
         tokenizer.end();
         let Tokenizer { sink: cap, .. } = tokenizer;
