@@ -4,6 +4,8 @@
 //! ```text
 //! cargo run --release --example bench_store [-- ARTICLES [RUNS [BATCH]]]
 //! cargo run --release --example bench_store -- scale ARTICLES [REOPENS]
+//! cargo run --release --example bench_store -- upserts [ARTICLES [BATCH]]
+//! cargo run --release --example bench_store -- parts [ARTICLES]
 //! ```
 //!
 //! Defaults: 50 000 articles of ~2.5 KB text (400 words), 5 runs, batches of 500 (one flush
@@ -13,6 +15,13 @@
 //! `scale` fills one database with ARTICLES (a million, say) and then opens it REOPENS
 //! times (default 3), each in a fresh process, reporting the median open time, the
 //! in-memory indexes' size and the process's resident memory after the open.
+//!
+//! `upserts` times the batched upserts alone (one run, nothing else measured), for
+//! profilers: its figures are the same as the first line of a full run's.
+//!
+//! `parts` times, on one thread, the two pure computations of an upsert (fingerprinting
+//! the text, encoding the record) in CPU time, median of 5 passes: nearly independent of
+//! the machine's load.
 //!
 //! Each run also measures sled alone, with no gleaner code, doing the writes of each
 //! database format in the same batches with the same flushes: the ceiling a key layout has
@@ -44,6 +53,23 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             return scale(articles, reopens);
         }
         Some("open") => return open_once(Path::new(mode.get(1).ok_or("open DIR")?)),
+        Some("parts") => {
+            let articles = mode
+                .get(1)
+                .map(|a| a.parse())
+                .transpose()?
+                .unwrap_or(20_000);
+            return parts(articles);
+        }
+        Some("upserts") => {
+            let articles = mode
+                .get(1)
+                .map(|a| a.parse())
+                .transpose()?
+                .unwrap_or(50_000);
+            let batch = mode.get(2).map(|a| a.parse()).transpose()?.unwrap_or(500);
+            return upserts_only(articles, batch);
+        }
         _ => {}
     }
     let mut args = std::env::args().skip(1);
@@ -204,6 +230,95 @@ fn scale(n: usize, reopens: usize) -> Result<(), Box<dyn std::error::Error>> {
     Ok(())
 }
 
+/// Batched upserts into a fresh database, and nothing else.
+fn upserts_only(n: usize, batch: usize) -> Result<(), Box<dyn std::error::Error>> {
+    println!("load average before: {}", load_average());
+    let dir = tempfile::tempdir()?;
+    let store = SledStore::open(&dir.path().join("db"), StoreOptions::default())?;
+    let (per_s, cpu_us) = timed_upserts(&store, (0..n).map(article).collect(), batch)?;
+    println!("{per_s:.0} upserts/s (batches of {batch}; CPU {cpu_us:.1} us each), {n} articles");
+    println!("load average after: {}", load_average());
+    Ok(())
+}
+
+/// Single-thread µs per article of fingerprinting and of encoding the record.
+fn parts(n: usize) -> Result<(), Box<dyn std::error::Error>> {
+    use gleaner::store::codec::{StoredRecord, encode_record};
+    use gleaner::store::{ArticleId, ArticleRecord, dedup};
+    println!("load average before: {}", load_average());
+    let inputs: Vec<NewArticle> = (0..n).map(article).collect();
+    let records: Vec<StoredRecord> = inputs
+        .iter()
+        .map(|a| {
+            let (sha, simhash, _) = dedup::fingerprint(&a.article.text);
+            StoredRecord {
+                record: ArticleRecord {
+                    id: ArticleId::for_url(&a.provenance.final_url),
+                    seq: 1,
+                    provenance: a.provenance.clone(),
+                    article: a.article.clone(),
+                    text_sha256: hex::encode(sha),
+                    simhash,
+                    first_seen: a.provenance.fetched_at,
+                    last_seen: a.provenance.fetched_at,
+                    version: 1,
+                    previous_versions: Vec::new(),
+                    duplicate_of: None,
+                    also_seen_at: Vec::new(),
+                },
+                queued: Some(1),
+                pages: Vec::new(),
+            }
+        })
+        .collect();
+    let (mut fingerprints, mut encodes) = (Vec::new(), Vec::new());
+    let mut encoded_bytes = 0;
+    for _ in 0..5 {
+        // CPU time, not wall time: on a shared machine the process is not always running.
+        let cpu = cpu_seconds();
+        let mut sink = 0u64;
+        for a in &inputs {
+            sink ^= dedup::fingerprint(&a.article.text).1.0;
+        }
+        std::hint::black_box(sink);
+        fingerprints.push((cpu_seconds() - cpu) * 1e6 / n as f64);
+        let cpu = cpu_seconds();
+        encoded_bytes = 0;
+        for r in &records {
+            encoded_bytes += encode_record(r)?.len();
+        }
+        encodes.push((cpu_seconds() - cpu) * 1e6 / n as f64);
+    }
+    println!(
+        "one thread, CPU per article: fingerprint {:.2} us, encode {:.2} us ({} B encoded, text {} B)",
+        median(&mut fingerprints),
+        median(&mut encodes),
+        encoded_bytes / n.max(1),
+        inputs.iter().map(|a| a.article.text.len()).sum::<usize>() / n.max(1)
+    );
+    println!("load average after: {}", load_average());
+    Ok(())
+}
+
+/// Upserts `inputs` in batches of `batch`: articles per second and CPU µs per article.
+fn timed_upserts(
+    store: &SledStore,
+    inputs: Vec<NewArticle>,
+    batch: usize,
+) -> Result<(f64, f64), Box<dyn std::error::Error>> {
+    let n = inputs.len();
+    let started = Instant::now();
+    let cpu = cpu_seconds();
+    let mut pending = inputs.into_iter().peekable();
+    while pending.peek().is_some() {
+        let chunk: Vec<NewArticle> = pending.by_ref().take(batch.max(1)).collect();
+        store.put_articles(chunk)?;
+    }
+    let elapsed = started.elapsed().as_secs_f64();
+    let cpu = cpu_seconds() - cpu;
+    Ok((n as f64 / elapsed, cpu * 1e6 / n.max(1) as f64))
+}
+
 /// The child of `scale`: opens the database once and prints open ms, index MiB, RSS MiB.
 fn open_once(data: &Path) -> Result<(), Box<dyn std::error::Error>> {
     tracing_subscriber::fmt()
@@ -328,15 +443,7 @@ fn bench_once(dir: &Path, n: usize, batch: usize) -> Result<RunResult, Box<dyn s
     let store = SledStore::open(&data, options.clone())?;
     let inputs: Vec<NewArticle> = (0..n).map(article).collect();
 
-    let started = Instant::now();
-    let cpu = cpu_seconds();
-    let mut pending = inputs.into_iter().peekable();
-    while pending.peek().is_some() {
-        let chunk: Vec<NewArticle> = pending.by_ref().take(batch).collect();
-        store.put_articles(chunk)?;
-    }
-    let upsert_time = started.elapsed();
-    let upsert_cpu = cpu_seconds() - cpu;
+    let (upserts_per_s, upsert_cpu_us) = timed_upserts(&store, inputs, batch)?;
 
     // Single durable puts (one flush each), the crawler's path: a small sample.
     let sample = 200.min(n);
@@ -410,10 +517,10 @@ fn bench_once(dir: &Path, n: usize, batch: usize) -> Result<RunResult, Box<dyn s
 
     Ok(RunResult {
         record_bytes: (packed_bytes / records.max(1)) as usize,
-        upserts_per_s: n as f64 / upsert_time.as_secs_f64(),
+        upserts_per_s,
         single_puts_per_s: sample as f64 / single_time.as_secs_f64(),
         pop_ack_per_s: delivered as f64 / pop_time.as_secs_f64(),
-        upsert_cpu_us: upsert_cpu * 1e6 / n as f64,
+        upsert_cpu_us,
         pop_ack_cpu_us: pop_cpu * 1e6 / delivered.max(1) as f64,
         open_ms: open_time.as_secs_f64() * 1e3,
         db_bytes,
