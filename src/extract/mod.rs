@@ -27,6 +27,7 @@ pub mod parse;
 pub mod render;
 mod tidy;
 mod title;
+mod tokenizer;
 
 use std::borrow::Cow;
 

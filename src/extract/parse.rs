@@ -27,16 +27,16 @@ use std::cell::{Ref, RefCell};
 use std::collections::HashMap;
 use std::sync::LazyLock;
 
-use html5ever::TokenizerResult;
+use html5ever::interface::ElemName;
 use html5ever::tendril::StrTendril;
-use html5ever::tokenizer::{BufferQueue, Tokenizer, TokenizerOpts};
 use html5ever::tree_builder::{
     ElementFlags, NodeOrText, QuirksMode, TreeBuilder, TreeBuilderOpts, TreeSink,
 };
-use html5ever::{Attribute, LocalName, QualName, local_name, ns};
+use html5ever::{Attribute, LocalName, Namespace, QualName, local_name, ns};
 
 use super::clean;
 use super::nesting::NestingCap;
+use super::tokenizer;
 
 /// Attributes the extractor, the metadata reader and link discovery read. The rest (inline
 /// event handlers, data blobs, SVG geometry) is dropped while parsing. Only attributes in no
@@ -153,12 +153,27 @@ impl Document {
             source_len: html.len(),
             ..Sink::default()
         };
+        let cap = NestingCap::new(TreeBuilder::new(sink, TreeBuilderOpts::default()));
+        tokenizer::tokenize(html, &cap);
+        cap.into_inner().sink.finish()
+    }
+
+    /// Parses `html` with html5ever's own tokenizer instead of gleaner's: the reference
+    /// the tests compare [`Document::parse`] with.
+    #[cfg(test)]
+    pub(super) fn parse_with_html5ever_tokenizer(html: &str) -> Document {
+        use html5ever::TokenizerResult;
+        use html5ever::tokenizer::{BufferQueue, Tokenizer, TokenizerOpts};
+
+        let sink = Sink {
+            source_len: html.len(),
+            ..Sink::default()
+        };
         let builder = TreeBuilder::new(sink, TreeBuilderOpts::default());
         let tokenizer = Tokenizer::new(NestingCap::new(builder), TokenizerOpts::default());
         let input = BufferQueue::default();
-        input.push_back(html);
-        // The tokenizer stops after each `</script>` so that a browser could run it; we
-        // have nothing to run and go on.
+        input.push_back(StrTendril::from(html));
+        // The tokenizer stops after each `</script>` so that a browser could run it.
         while let TokenizerResult::Script(_) = tokenizer.feed(&input) {}
         tokenizer.end();
         let Tokenizer { sink: cap, .. } = tokenizer;
@@ -170,10 +185,11 @@ impl Document {
     }
 }
 
-/// A node id in the arena.
-type Id = usize;
+/// A node id in the arena: 32 bits, which halves the size of the links of every node (a
+/// page never has four billion nodes: the tokenizer sees at most one per input byte).
+type Id = u32;
 
-const NONE: Id = usize::MAX;
+const NONE: Id = u32::MAX;
 
 /// The document node: always the first in the arena.
 const ROOT: Id = 0;
@@ -197,8 +213,8 @@ enum NodeData {
 }
 
 struct ElementData {
-    name: QualName,
-    attrs: Vec<(&'static str, StrTendril)>,
+    name: ElementName,
+    attrs: Box<[(&'static str, StrTendril)]>,
     /// The document fragment holding a `<template>`'s contents, a child of the element (as
     /// scraper builds it).
     template_contents: Id,
@@ -233,23 +249,60 @@ impl ArenaNode {
     }
 }
 
+/// An element's name: a [`QualName`] without the prefix, which elements never have.
+#[derive(Debug)]
+struct ElementName {
+    ns: Namespace,
+    local: LocalName,
+}
+
+/// The name of an element, borrowed from the arena, as html5ever's tree builder asks for it.
+#[derive(Debug)]
+struct NameRef<'a>(Ref<'a, ElementName>);
+
+impl ElemName for NameRef<'_> {
+    fn ns(&self) -> &Namespace {
+        &self.0.ns
+    }
+
+    fn local_name(&self) -> &LocalName {
+        &self.0.local
+    }
+}
+
 /// What `elem_name` answers for a node that is not an element, which html5ever promises
 /// never to ask about.
-static NOT_AN_ELEMENT: LazyLock<QualName> =
-    LazyLock::new(|| QualName::new(None, ns!(html), local_name!("")));
+static NOT_AN_ELEMENT: LazyLock<ElementName> = LazyLock::new(|| ElementName {
+    ns: ns!(html),
+    local: local_name!(""),
+});
 
 /// Linked-tree operations on the arena. Ids always come from the tree builder, which got
 /// them from this sink, so they are in bounds.
 struct Arena<'a>(&'a mut Vec<ArenaNode>);
 
+impl std::ops::Index<Id> for Arena<'_> {
+    type Output = ArenaNode;
+
+    fn index(&self, id: Id) -> &ArenaNode {
+        &self.0[id as usize]
+    }
+}
+
+impl std::ops::IndexMut<Id> for Arena<'_> {
+    fn index_mut(&mut self, id: Id) -> &mut ArenaNode {
+        &mut self.0[id as usize]
+    }
+}
+
 impl Arena<'_> {
     fn push(&mut self, data: NodeData) -> Id {
         self.0.push(ArenaNode::new(data));
-        self.0.len() - 1
+        Id::try_from(self.0.len() - 1).unwrap_or(NONE)
     }
 
     fn detach(&mut self, id: Id) {
-        let node = &mut self.0[id];
+        let node = &mut self[id];
         let (parent, prev, next) = (node.parent, node.prev_sibling, node.next_sibling);
         if parent == NONE {
             return;
@@ -258,14 +311,14 @@ impl Arena<'_> {
         node.prev_sibling = NONE;
         node.next_sibling = NONE;
         if prev == NONE {
-            self.0[parent].first_child = next;
+            self[parent].first_child = next;
         } else {
-            self.0[prev].next_sibling = next;
+            self[prev].next_sibling = next;
         }
         if next == NONE {
-            self.0[parent].last_child = prev;
+            self[parent].last_child = prev;
         } else {
-            self.0[next].prev_sibling = prev;
+            self[next].prev_sibling = prev;
         }
     }
 
@@ -274,16 +327,16 @@ impl Arena<'_> {
             return;
         }
         self.detach(child);
-        let last = self.0[parent].last_child;
-        let node = &mut self.0[child];
+        let last = self[parent].last_child;
+        let node = &mut self[child];
         node.parent = parent;
         node.prev_sibling = last;
         if last == NONE {
-            self.0[parent].first_child = child;
+            self[parent].first_child = child;
         } else {
-            self.0[last].next_sibling = child;
+            self[last].next_sibling = child;
         }
-        self.0[parent].last_child = child;
+        self[parent].last_child = child;
     }
 
     fn insert_before(&mut self, sibling: Id, new: Id) {
@@ -291,23 +344,23 @@ impl Arena<'_> {
             return;
         }
         self.detach(new);
-        let parent = self.0[sibling].parent;
-        let prev = self.0[sibling].prev_sibling;
-        let node = &mut self.0[new];
+        let parent = self[sibling].parent;
+        let prev = self[sibling].prev_sibling;
+        let node = &mut self[new];
         node.parent = parent;
         node.prev_sibling = prev;
         node.next_sibling = sibling;
-        self.0[sibling].prev_sibling = new;
+        self[sibling].prev_sibling = new;
         if prev == NONE {
-            self.0[parent].first_child = new;
+            self[parent].first_child = new;
         } else {
-            self.0[prev].next_sibling = new;
+            self[prev].next_sibling = new;
         }
     }
 
     /// The text node `id`, when it is one.
     fn text_mut(&mut self, id: Id) -> Option<&mut StrTendril> {
-        match self.0.get_mut(id).map(|n| &mut n.data) {
+        match self.0.get_mut(id as usize).map(|n| &mut n.data) {
             Some(NodeData::Text(text)) => Some(text),
             _ => None,
         }
@@ -369,7 +422,7 @@ fn kept_attrs(attrs: Vec<Attribute>) -> Vec<(&'static str, StrTendril)> {
 impl TreeSink for Sink {
     type Handle = Id;
     type Output = Document;
-    type ElemName<'a> = Ref<'a, QualName>;
+    type ElemName<'a> = NameRef<'a>;
 
     fn finish(self) -> Document {
         flatten(self.nodes.into_inner(), self.source_len)
@@ -381,28 +434,33 @@ impl TreeSink for Sink {
         ROOT
     }
 
-    fn elem_name<'a>(&'a self, target: &'a Id) -> Ref<'a, QualName> {
-        Ref::map(self.nodes.borrow(), |nodes| match nodes.get(*target) {
-            Some(ArenaNode {
-                data: NodeData::Element(element),
-                ..
-            }) => &element.name,
-            _ => &NOT_AN_ELEMENT,
-        })
+    fn elem_name<'a>(&'a self, target: &'a Id) -> NameRef<'a> {
+        NameRef(Ref::map(self.nodes.borrow(), |nodes| {
+            match nodes.get(*target as usize) {
+                Some(ArenaNode {
+                    data: NodeData::Element(element),
+                    ..
+                }) => &element.name,
+                _ => &NOT_AN_ELEMENT,
+            }
+        }))
     }
 
     fn create_element(&self, name: QualName, attrs: Vec<Attribute>, flags: ElementFlags) -> Id {
         let mut arena = self.arena();
         let mut arena = Arena(&mut arena);
         let id = arena.push(NodeData::Element(ElementData {
-            name,
-            attrs: kept_attrs(attrs),
+            name: ElementName {
+                ns: name.ns,
+                local: name.local,
+            },
+            attrs: kept_attrs(attrs).into_boxed_slice(),
             template_contents: NONE,
         }));
         if flags.template {
             let contents = arena.push(NodeData::Other);
             arena.append(id, contents);
-            if let NodeData::Element(element) = &mut arena.0[id].data {
+            if let NodeData::Element(element) = &mut arena[id].data {
                 element.template_contents = contents;
             }
         }
@@ -423,7 +481,7 @@ impl TreeSink for Sink {
         match child {
             NodeOrText::AppendNode(id) => arena.append(*parent, id),
             NodeOrText::AppendText(text) => {
-                let last = arena.0[*parent].last_child;
+                let last = arena[*parent].last_child;
                 if let Some(previous) = arena.text_mut(last) {
                     previous.push_tendril(&text);
                 } else {
@@ -435,7 +493,7 @@ impl TreeSink for Sink {
     }
 
     fn append_based_on_parent_node(&self, element: &Id, previous: &Id, child: NodeOrText<Id>) {
-        let has_parent = self.nodes.borrow()[*element].parent != NONE;
+        let has_parent = self.nodes.borrow()[*element as usize].parent != NONE;
         if has_parent {
             self.append_before_sibling(element, child);
         } else {
@@ -456,7 +514,7 @@ impl TreeSink for Sink {
     }
 
     fn get_template_contents(&self, target: &Id) -> Id {
-        match &self.nodes.borrow()[*target].data {
+        match &self.nodes.borrow()[*target as usize].data {
             NodeData::Element(element) if element.template_contents != NONE => {
                 element.template_contents
             }
@@ -476,13 +534,13 @@ impl TreeSink for Sink {
         if let NodeOrText::AppendNode(id) = new {
             arena.detach(id);
         }
-        if arena.0[*sibling].parent == NONE {
+        if arena[*sibling].parent == NONE {
             return;
         }
         match new {
             NodeOrText::AppendNode(id) => arena.insert_before(*sibling, id),
             NodeOrText::AppendText(text) => {
-                let prev = arena.0[*sibling].prev_sibling;
+                let prev = arena[*sibling].prev_sibling;
                 if let Some(previous) = arena.text_mut(prev) {
                     previous.push_tendril(&text);
                 } else {
@@ -494,12 +552,14 @@ impl TreeSink for Sink {
     }
 
     fn add_attrs_if_missing(&self, target: &Id, attrs: Vec<Attribute>) {
-        if let NodeData::Element(element) = &mut self.arena()[*target].data {
+        if let NodeData::Element(element) = &mut self.arena()[*target as usize].data {
+            let mut merged = std::mem::take(&mut element.attrs).into_vec();
             for (name, value) in kept_attrs(attrs) {
-                if !element.attrs.iter().any(|(k, _)| *k == name) {
-                    element.attrs.push((name, value));
+                if !merged.iter().any(|(k, _)| *k == name) {
+                    merged.push((name, value));
                 }
             }
+            element.attrs = merged.into_boxed_slice();
         }
     }
 
@@ -513,8 +573,8 @@ impl TreeSink for Sink {
         }
         let mut arena = self.arena();
         let mut arena = Arena(&mut arena);
-        while arena.0[*node].first_child != NONE {
-            let child = arena.0[*node].first_child;
+        while arena[*node].first_child != NONE {
+            let child = arena[*node].first_child;
             arena.append(*new_parent, child);
         }
     }
@@ -523,6 +583,10 @@ impl TreeSink for Sink {
 /// Writes the tree hanging from the arena's root into a [`Document`], in document order:
 /// an iterative first-child / next-sibling walk, so depth costs no stack.
 fn flatten(mut arena: Vec<ArenaNode>, text_len: usize) -> Document {
+    // The arena grew by doubling; give its unused tail back before the document is built
+    // beside it, where parsing needs the most memory. (Shrinking a large block is a
+    // remap, not a copy.)
+    arena.shrink_to_fit();
     let mut doc = Document {
         text: String::with_capacity(text_len),
         skeleton: Skeleton {
@@ -537,7 +601,7 @@ fn flatten(mut arena: Vec<ArenaNode>, text_len: usize) -> Document {
     loop {
         let index = doc.skeleton.nodes.len();
         let parent = open.last().copied().unwrap_or(usize::MAX);
-        let data = std::mem::replace(&mut arena[cur].data, NodeData::Other);
+        let data = std::mem::replace(&mut arena[cur as usize].data, NodeData::Other);
         let kind = match data {
             NodeData::Element(element) => DocKind::Element(doc.add_element(element, &mut names)),
             NodeData::Text(text) => DocKind::Text(doc.add_str(&text)),
@@ -548,7 +612,7 @@ fn flatten(mut arena: Vec<ArenaNode>, text_len: usize) -> Document {
             end: index + 1,
             kind,
         });
-        let node = &arena[cur];
+        let node = &arena[cur as usize];
         if node.first_child != NONE {
             open.push(index);
             cur = node.first_child;
@@ -557,11 +621,11 @@ fn flatten(mut arena: Vec<ArenaNode>, text_len: usize) -> Document {
         // A leaf: climb until a next sibling exists, closing subtrees on the way.
         let mut node = cur;
         loop {
-            if arena[node].next_sibling != NONE {
-                cur = arena[node].next_sibling;
+            if arena[node as usize].next_sibling != NONE {
+                cur = arena[node as usize].next_sibling;
                 break;
             }
-            node = arena[node].parent;
+            node = arena[node as usize].parent;
             match open.pop() {
                 Some(closed) if node != NONE => {
                     doc.skeleton.nodes[closed].end = doc.skeleton.nodes.len()
