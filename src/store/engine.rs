@@ -482,7 +482,7 @@ impl<K: Kv> Store for KvStore<K> {
         let outcome = {
             let mut state = self.lock();
             let mut txn = Txn::new(&state, self.options.near_duplicate_distance);
-            let outcome = self.upsert(&state, &mut txn, article, hashes)?;
+            let outcome = self.upsert(&state, &mut txn, article, &hashes)?;
             self.commit(&mut state, txn)?;
             outcome
         };
@@ -497,15 +497,32 @@ impl<K: Kv> Store for KvStore<K> {
         }
         // One transaction for the whole batch: one atomic write (each sled batch costs a
         // synchronous log write of its own, whatever its size) and one flush.
-        // Fingerprints need no lock, and each is independent: computed first, in parallel.
-        let hashes = super::parallel::map(&batch, |a| TextHashes::of(&a.article.text));
+        // Fingerprints are independent of each other and of the store: helper threads
+        // compute them while this one decides, in order, what each article is.
+        // The helpers read the texts while the articles move into the transaction, so
+        // the texts are taken out first and each article gets a copy back.
+        let mut batch = batch;
+        let texts: Vec<String> = batch
+            .iter_mut()
+            .map(|a| std::mem::take(&mut a.article.text))
+            .collect();
         let mut outcomes = Vec::with_capacity(batch.len());
         {
             let mut state = self.lock();
             let mut txn = Txn::new(&state, self.options.near_duplicate_distance);
-            for (article, hashes) in batch.into_iter().zip(hashes) {
-                outcomes.push(self.upsert(&state, &mut txn, article, hashes)?);
-            }
+            let mut articles = batch.into_iter();
+            super::parallel::pipeline(
+                &texts,
+                |text| TextHashes::of(text),
+                |i, hashes| {
+                    let Some(mut article) = articles.next() else {
+                        return Ok(());
+                    };
+                    article.article.text.clone_from(&texts[i]);
+                    outcomes.push(self.upsert(&state, &mut txn, article, hashes)?);
+                    Ok::<(), StoreError>(())
+                },
+            )?;
             self.commit(&mut state, txn)?;
         }
         self.kv.flush()?;

@@ -56,7 +56,7 @@ impl<K: Kv> KvStore<K> {
         state: &State,
         txn: &mut Txn,
         new: NewArticle,
-        hashes: TextHashes,
+        hashes: &TextHashes,
     ) -> Result<PutOutcome> {
         let NewArticle {
             provenance,
@@ -98,7 +98,7 @@ impl<K: Kv> KvStore<K> {
                 r.provenance = provenance;
                 r.article = article;
                 self.add_pages(txn, &mut stored, &page_urls, &validators);
-                self.replace_text(state, txn, stored, &hashes)?
+                self.replace_text(state, txn, stored, hashes)?
             }
             None => {
                 let mut stored = StoredRecord {
@@ -121,7 +121,7 @@ impl<K: Kv> KvStore<K> {
                 };
                 txn.counters.articles += 1;
                 self.add_pages(txn, &mut stored, &page_urls, &validators);
-                match self.replace_text(state, txn, stored, &hashes)? {
+                match self.replace_text(state, txn, stored, hashes)? {
                     PutOutcome::Updated { id, .. } => PutOutcome::New { id },
                     other => other,
                 }
