@@ -238,6 +238,9 @@ fn extract_dom(dom: &dom::Dom, opts: &ExtractOptions) -> Result<Extraction, Extr
             .and_then(|sel| dateline::find_near(dom, &stats, sel, opts.reference_time))
             .map(|d| d.format())
     });
+    // The language detector needs tables of its own: the page's scoring data goes first, so
+    // the two are never held at once.
+    drop((blocks, selection, stats));
     let lang = lang::detect_language(&text, meta.declared_lang.as_deref());
     let author = (!meta.authors.is_empty()).then(|| meta.authors.join(", "));
     Ok(Extraction {
