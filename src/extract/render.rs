@@ -472,10 +472,7 @@ impl Renderer<'_> {
             self.md.push_str(raw);
             return;
         }
-        for (k, word) in raw
-            .split(|c: char| c.is_whitespace() || is_invisible_space(c))
-            .enumerate()
-        {
+        for (k, word) in words(raw).enumerate() {
             if word.is_empty() {
                 if k == 0 {
                     self.pending_space = true;
@@ -604,6 +601,39 @@ impl Renderer<'_> {
         }
         BlockKind::Paragraph
     }
+}
+
+/// `raw` split at whitespace and invisible spaces, empty pieces included (as `str::split`
+/// gives them). Text is mostly ASCII: its bytes are tested directly, and only a non-ASCII
+/// character is decoded.
+fn words(raw: &str) -> impl Iterator<Item = &str> {
+    let bytes = raw.as_bytes();
+    let mut start = 0;
+    let mut done = false;
+    std::iter::from_fn(move || {
+        if done {
+            return None;
+        }
+        let mut i = start;
+        while i < bytes.len() {
+            let b = bytes[i];
+            let (separator, width) = if b.is_ascii() {
+                // char::is_whitespace on ASCII: the ASCII whitespace plus vertical tab.
+                (b.is_ascii_whitespace() || b == 0x0b, 1)
+            } else {
+                let c = raw[i..].chars().next().unwrap_or(' ');
+                (c.is_whitespace() || is_invisible_space(c), c.len_utf8())
+            };
+            if separator {
+                let word = &raw[start..i];
+                start = i + width;
+                return Some(word);
+            }
+            i += width;
+        }
+        done = true;
+        Some(&raw[start..])
+    })
 }
 
 fn is_zero_width(c: char) -> bool {
@@ -752,4 +782,27 @@ pub fn to_markdown(blocks: &[Block]) -> String {
         prev = Some(&b.kind);
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn words_split_like_str_split_on_whitespace_and_invisible_spaces() {
+        let texts = [
+            "",
+            " ",
+            "a",
+            "  two  spaces ",
+            "tab\tnew\nline\r\x0bvt\x0cff",
+            "nbsp\u{a0}thin\u{202f}zw\u{200b}soft\u{ad}hyphen",
+            "ideographic\u{3000}space\u{2028}line\u{85}next",
+            "Grüße, мир — 世界 ",
+        ];
+        for text in texts {
+            let expected: Vec<&str> = text
+                .split(|c: char| c.is_whitespace() || super::is_invisible_space(c))
+                .collect();
+            assert_eq!(super::words(text).collect::<Vec<_>>(), expected, "{text:?}");
+        }
+    }
 }
