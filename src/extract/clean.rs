@@ -816,7 +816,8 @@ const CONSENT_WORDS: &[&str] = &[
 /// A cookie or consent notice: a short block that speaks of cookies and of the site,
 /// the browser or agreeing.
 pub fn is_consent_notice(text: &str) -> bool {
-    if text.chars().count() > 600 {
+    // Counting stops at the bound: long paragraphs are not consent boxes.
+    if text.chars().nth(600).is_some() {
         return false;
     }
     if !mentions_cookies(text) {
@@ -874,10 +875,11 @@ fn normalised_label(text: &str) -> String {
 /// Informationen", "Читайте также", "Weitere Beiträge aus der Kolumne:"), or opens with
 /// such a label and a colon ("Kontakt: Pressestelle, Tel. …"): what follows belongs to it.
 pub fn is_tail_section_label(text: &str) -> bool {
-    let length = text.chars().count();
-    if length > 300 {
+    // Paragraphs are not labels; counting stops at the bound.
+    if text.chars().nth(300).is_some() {
         return false;
     }
+    let length = text.chars().count();
     let label = normalised_label(text);
     if length <= 60 && TAIL_SECTION_LABELS.contains(&label.as_str()) {
         return true;

@@ -30,9 +30,11 @@ pub(super) fn tidy_blocks(blocks: &mut Vec<Block>, title: Option<&str>) {
     // Link-only blocks (a category or breadcrumb line above the headline) go first, so
     // the headline they precede is seen as the first line.
     blocks.retain(|b| {
-        let len = b.text.chars().count();
-        let link_heavy =
-            len > 0 && b.link_chars * 10 > len * 6 && !matches!(b.kind, BlockKind::TableRow { .. });
+        // Without link text a block is not link-heavy, whatever its length.
+        let link_heavy = b.link_chars > 0 && {
+            let len = b.text.chars().count();
+            len > 0 && b.link_chars * 10 > len * 6 && !matches!(b.kind, BlockKind::TableRow { .. })
+        };
         !link_heavy && !is_notice_line(&b.text) && !clean::is_consent_notice(&b.text)
     });
     if let Some(title) = title {
@@ -195,8 +197,8 @@ const RIGHTS_PHRASES: &[&str] = &[
 /// Short lines that are page furniture wherever they appear: copyright notices and
 /// bare phone numbers.
 fn is_notice_line(text: &str) -> bool {
-    let len = text.chars().count();
-    if len == 0 || len > 200 {
+    // Long blocks are never notices; counting stops at the bound.
+    if text.is_empty() || text.chars().nth(200).is_some() {
         return false;
     }
     let lower = text.to_lowercase();
