@@ -111,6 +111,27 @@ fn is_space(b: u8) -> bool {
     matches!(b, b'\t' | b'\n' | 0x0c | b' ')
 }
 
+/// Whether `b` ends a tag name: a space, `/` or `>`.
+fn ends_tag_name(b: u8) -> bool {
+    is_space(b) || b == b'/' || b == b'>'
+}
+
+/// At `start`, the ASCII letters of a possible `script` tag name in escaped script data:
+/// whether they spell `script` and are followed by a space, `/` or `>` (which is then
+/// consumed), and the index to go on from.
+fn script_word(bytes: &[u8], start: usize) -> (bool, usize) {
+    let mut end = start;
+    while end < bytes.len() && bytes[end].is_ascii_alphabetic() {
+        end += 1;
+    }
+    match bytes.get(end) {
+        Some(&b) if ends_tag_name(b) => {
+            (bytes[start..end].eq_ignore_ascii_case(b"script"), end + 1)
+        }
+        _ => (false, end),
+    }
+}
+
 /// What the tree builder answered to a token, as the state to go on in.
 fn next_state<H>(result: TokenSinkResult<H>, current: State) -> State {
     match result {
@@ -299,7 +320,7 @@ impl<S: TokenSink> Tokenizer<'_, S> {
         let bytes = self.bytes;
         let len = bytes.len();
         let mut i = start;
-        while i < len && !matches!(bytes[i], b'\t' | b'\n' | 0x0c | b' ' | b'/' | b'>') {
+        while i < len && !ends_tag_name(bytes[i]) {
             i += 1;
         }
         let name = local_name(&self.input[start..i]);
@@ -335,7 +356,7 @@ impl<S: TokenSink> Tokenizer<'_, S> {
             // Attribute name: the first character is part of it whatever it is (`=` too).
             let name_start = i;
             i += 1;
-            while i < len && !matches!(bytes[i], b'\t' | b'\n' | 0x0c | b' ' | b'/' | b'>' | b'=') {
+            while i < len && !ends_tag_name(bytes[i]) && bytes[i] != b'=' {
                 i += 1;
             }
             let attr_name = &self.input[name_start..i];
@@ -581,10 +602,7 @@ impl<S: TokenSink> Tokenizer<'_, S> {
                 .bytes
                 .get(start..end)
                 .is_some_and(|candidate| candidate.eq_ignore_ascii_case(name))
-            && self
-                .bytes
-                .get(end)
-                .is_some_and(|&b| is_space(b) || b == b'/' || b == b'>')
+            && self.bytes.get(end).is_some_and(|&b| ends_tag_name(b))
     }
 
     /// Script data: text up to `</script>`, minding the escaped (`<!--`) and double-escaped
@@ -661,16 +679,11 @@ impl<S: TokenSink> Tokenizer<'_, S> {
                         Some(b'/') => i += 2,
                         Some(b) if b.is_ascii_alphabetic() => {
                             // Double escape start: `<script` followed by a space, `/` or `>`.
-                            let (word, after) = alpha_run(bytes, i + 1);
-                            match bytes.get(after) {
-                                Some(&b) if is_space(b) || b == b'/' || b == b'>' => {
-                                    if word.eq_ignore_ascii_case(b"script") {
-                                        state = Escape::Double;
-                                    }
-                                    i = after + 1;
-                                }
-                                _ => i = after,
+                            let (script, next) = script_word(bytes, i + 1);
+                            if script {
+                                state = Escape::Double;
                             }
+                            i = next;
                         }
                         _ => i += 1,
                     }
@@ -679,16 +692,11 @@ impl<S: TokenSink> Tokenizer<'_, S> {
                     state = Escape::Double;
                     if bytes.get(i + 1) == Some(&b'/') {
                         // Double escape end: `</script` followed by a space, `/` or `>`.
-                        let (word, after) = alpha_run(bytes, i + 2);
-                        match bytes.get(after) {
-                            Some(&b) if is_space(b) || b == b'/' || b == b'>' => {
-                                if word.eq_ignore_ascii_case(b"script") {
-                                    state = Escape::Escaped;
-                                }
-                                i = after + 1;
-                            }
-                            _ => i = after,
+                        let (script, next) = script_word(bytes, i + 2);
+                        if script {
+                            state = Escape::Escaped;
                         }
+                        i = next;
                     } else {
                         i += 1;
                     }
@@ -705,15 +713,6 @@ impl<S: TokenSink> Tokenizer<'_, S> {
         }
         len
     }
-}
-
-/// The ASCII letters from `start`, and the index after them.
-fn alpha_run(bytes: &[u8], start: usize) -> (&[u8], usize) {
-    let mut end = start;
-    while end < bytes.len() && bytes[end].is_ascii_alphabetic() {
-        end += 1;
-    }
-    (&bytes[start..end], end)
 }
 
 /// A tag name as html5ever names it: ASCII lower-cased, NUL as U+FFFD.
@@ -1004,20 +1003,33 @@ mod tests {
         lines
     }
 
-    fn assert_same_tree(html: &str) {
+    /// Whether both tokenizers give `html` the same tree; on a difference, the two trees
+    /// around the first node that differs.
+    pub(super) fn compare_trees(html: &str) -> Result<(), String> {
         let ours = outline(&Document::parse(html));
         let reference = outline(&Document::parse_with_html5ever_tokenizer(html));
-        if ours != reference {
-            let first = ours
-                .iter()
-                .zip(&reference)
-                .position(|(a, b)| a != b)
-                .unwrap_or(ours.len().min(reference.len()));
-            panic!(
-                "trees differ for {html:?} at node {first}\n--- gleaner:\n{}\n--- html5ever:\n{}",
-                ours.join("\n"),
-                reference.join("\n")
-            );
+        if ours == reference {
+            return Ok(());
+        }
+        let first = ours
+            .iter()
+            .zip(&reference)
+            .position(|(a, b)| a != b)
+            .unwrap_or(ours.len().min(reference.len()));
+        let around = |tree: &[String]| {
+            let from = first.saturating_sub(8).min(tree.len());
+            tree[from..(first + 8).min(tree.len())].join("\n")
+        };
+        Err(format!(
+            "trees differ at node {first}\n--- gleaner:\n{}\n--- html5ever:\n{}",
+            around(&ours),
+            around(&reference)
+        ))
+    }
+
+    fn assert_same_tree(html: &str) {
+        if let Err(difference) = compare_trees(html) {
+            panic!("{html:?}: {difference}");
         }
     }
 
@@ -1215,11 +1227,10 @@ mod tests {
 
 #[cfg(test)]
 mod corpus_tests {
-    use std::io::Read;
     use std::path::{Path, PathBuf};
 
-    use super::super::decode::decode_html;
-    use super::super::parse::Document;
+    use super::super::decode::{decode_html, maybe_gunzip};
+    use super::tests::compare_trees;
 
     /// The evaluation corpus: `GLEANER_CORPUS`, else `../shared/corpus` beside the crate.
     fn corpus_pages() -> Vec<PathBuf> {
@@ -1249,19 +1260,11 @@ mod corpus_tests {
         let pages = corpus_pages();
         assert!(pages.len() > 600, "only {} corpus pages found", pages.len());
         for path in pages {
-            let mut bytes = Vec::new();
-            let file = std::fs::File::open(&path).expect("corpus page opens");
-            flate2::read::GzDecoder::new(file)
-                .read_to_end(&mut bytes)
-                .expect("corpus page decompresses");
-            let html = decode_html(&bytes, None).html;
-            let ours = Document::parse(&html);
-            let reference = Document::parse_with_html5ever_tokenizer(&html);
-            assert!(
-                format!("{ours:?}") == format!("{reference:?}"),
-                "trees differ on {}",
-                path.display()
-            );
+            let raw = std::fs::read(&path).expect("corpus page reads");
+            let bytes = maybe_gunzip(&raw, 64 << 20).expect("corpus page decompresses");
+            if let Err(difference) = compare_trees(&decode_html(&bytes, None).html) {
+                panic!("{}: {difference}", path.display());
+            }
         }
     }
 }
