@@ -875,11 +875,11 @@ fn normalised_label(text: &str) -> String {
 /// Informationen", "Читайте также", "Weitere Beiträge aus der Kolumne:"), or opens with
 /// such a label and a colon ("Kontakt: Pressestelle, Tel. …"): what follows belongs to it.
 pub fn is_tail_section_label(text: &str) -> bool {
-    // Paragraphs are not labels; counting stops at the bound.
-    if text.chars().nth(300).is_some() {
+    // Paragraphs are not labels; counting stops past the bound.
+    let length = text.chars().take(301).count();
+    if length > 300 {
         return false;
     }
-    let length = text.chars().count();
     let label = normalised_label(text);
     if length <= 60 && TAIL_SECTION_LABELS.contains(&label.as_str()) {
         return true;
