@@ -209,22 +209,21 @@ impl<S: TokenSink> Tokenizer<'_, S> {
 
     /// Text of a raw-text state: NUL becomes U+FFFD.
     fn push_raw_text(&mut self, start: usize, end: usize) {
-        let mut at = start;
-        while let Some(i) = memchr(0, &self.bytes[at..end]) {
-            self.push_range(at, at + i);
-            self.owned_text().push('\u{fffd}');
-            at += i + 1;
-        }
-        self.push_range(at, end);
+        self.push_text_around_nul(start, end, |t| t.owned_text().push('\u{fffd}'));
     }
 
     /// Text of a CDATA section: NUL is passed on as its own token, which the tree builder
     /// replaces or drops depending on where it is (as html5ever's tokenizer does).
     fn push_cdata_text(&mut self, start: usize, end: usize) {
+        self.push_text_around_nul(start, end, |t| t.emit(Token::NullCharacterToken));
+    }
+
+    /// Text from `start` to `end`, with `at_nul` standing in for each NUL.
+    fn push_text_around_nul(&mut self, start: usize, end: usize, at_nul: fn(&mut Self)) {
         let mut at = start;
         while let Some(i) = memchr(0, &self.bytes[at..end]) {
             self.push_range(at, at + i);
-            self.emit(Token::NullCharacterToken);
+            at_nul(self);
             at += i + 1;
         }
         self.push_range(at, end);
