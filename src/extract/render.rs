@@ -472,6 +472,35 @@ impl Renderer<'_> {
             self.md.push_str(raw);
             return;
         }
+        if raw.contains('\u{ad}') {
+            // Soft hyphens are taken out of the words they sit in: word by word.
+            self.push_words(raw, in_link, in_emphasis);
+            return;
+        }
+        let start = skip_separators(raw, 0);
+        if start > 0 || raw.is_empty() {
+            self.pending_space = true;
+        }
+        if start < raw.len() {
+            self.space_if_pending();
+            let mark = self.text.len();
+            push_collapsed(raw.get(start..).unwrap_or_default(), &mut self.text);
+            let added = self.text.get(mark..).unwrap_or_default();
+            // The words' characters: every byte that starts one, but the spaces between.
+            let chars = added
+                .bytes()
+                .filter(|&b| (b & 0xC0) != 0x80 && b != b' ')
+                .count();
+            self.md.push_str(added);
+            self.count_word_chars(chars, in_link, in_emphasis);
+        }
+        if raw.ends_with(|c: char| c.is_whitespace() || is_invisible_space(c)) {
+            self.pending_space = true;
+        }
+    }
+
+    /// What [`Renderer::push_text`] does, one word at a time.
+    fn push_words(&mut self, raw: &str, in_link: bool, in_emphasis: bool) {
         for (k, word) in words(raw).enumerate() {
             if word.is_empty() {
                 if k == 0 {
@@ -484,17 +513,21 @@ impl Renderer<'_> {
             }
             self.space_if_pending();
             let chars = self.push_word(word);
-            if in_link {
-                self.link_chars += chars;
-            }
-            if in_emphasis {
-                self.emphasis_chars += chars;
-            }
-            self.word_chars += chars;
+            self.count_word_chars(chars, in_link, in_emphasis);
         }
         if raw.ends_with(|c: char| c.is_whitespace() || is_invisible_space(c)) {
             self.pending_space = true;
         }
+    }
+
+    fn count_word_chars(&mut self, chars: usize, in_link: bool, in_emphasis: bool) {
+        if in_link {
+            self.link_chars += chars;
+        }
+        if in_emphasis {
+            self.emphasis_chars += chars;
+        }
+        self.word_chars += chars;
     }
 
     /// Appends `word` to the text and the Markdown without its zero-width characters (soft
@@ -563,10 +596,18 @@ impl Renderer<'_> {
         };
         let count = texts.len();
         for (t, m) in texts.into_iter().zip(mds) {
+            // Rendered text has no whitespace but single spaces and line breaks between
+            // words, so its length as the scorer counts it is its number of characters.
+            let text_len = t.chars().count();
+            debug_assert_eq!(text_len, content::text_len(&t).0 as usize, "{t:?}");
             self.blocks.push(Block {
+                kind: kind.clone(),
+                text: t,
+                markdown: m,
                 link_chars: if count == 1 { link_chars } else { 0 },
                 emphasised,
-                ..Block::new(kind.clone(), t, m)
+                cells: Vec::new(),
+                text_len,
             });
         }
     }
@@ -634,6 +675,129 @@ fn words(raw: &str) -> impl Iterator<Item = &str> {
         done = true;
         Some(&raw[start..])
     })
+}
+
+/// Appends the words of `raw`, which starts with a word and has no soft hyphen, to `out`
+/// with one space between them: what pushing them one by one gives. Text is mostly words
+/// with single spaces between them, so it is copied in runs, and only where a run of
+/// separators is not one ASCII space between two words is it cut.
+fn push_collapsed(raw: &str, out: &mut String) {
+    let bytes = raw.as_bytes();
+    let mut run = 0;
+    let mut i = 0;
+    loop {
+        i = next_possible_cut(bytes, i);
+        if i >= bytes.len() {
+            break;
+        }
+        match SEPARATOR_CLASS[usize::from(bytes[i])] {
+            SEPARATOR_SPACE if i + 1 < bytes.len() && separator_len(raw, i + 1) == 0 => {
+                i += 1;
+                continue;
+            }
+            SEPARATOR_MAYBE if separator_len(raw, i) == 0 => {
+                i += 1;
+                continue;
+            }
+            _ => {}
+        }
+        out.push_str(raw.get(run..i).unwrap_or_default());
+        let next = skip_separators(raw, i);
+        if next < bytes.len() {
+            out.push(' ');
+        }
+        run = next;
+        i = next;
+    }
+    out.push_str(raw.get(run..).unwrap_or_default());
+}
+
+/// The first position from `from` where [`push_collapsed`] may have to cut: ASCII
+/// whitespace other than a space, a lead byte of [`SEPARATOR_MAYBE`], or a space that is
+/// followed by one of these, by another space, or by nothing. Words and single spaces are
+/// passed over 32 bytes at a time, with tests the compiler turns into vector code.
+fn next_possible_cut(bytes: &[u8], from: usize) -> usize {
+    const CHUNK: usize = 32;
+    let maybe = |b: u8| (b == 0xC2) | (b == 0xE1) | (b == 0xE2) | (b == 0xE3) | (b == 0xEF);
+    let other_whitespace = |b: u8| b.wrapping_sub(b'\t') < 5;
+    let cut = |b: u8, next: u8| {
+        other_whitespace(b)
+            | maybe(b)
+            | ((b == b' ') & ((next == b' ') | other_whitespace(next) | maybe(next)))
+    };
+    let mut i = from;
+    // Each chunk looks one byte past its end, at what follows its last byte.
+    while let Some(window) = bytes.get(i..i + CHUNK + 1) {
+        let mut any = false;
+        for k in 0..CHUNK {
+            any |= cut(window[k], window[k + 1]);
+        }
+        if any {
+            break;
+        }
+        i += CHUNK;
+    }
+    while i < bytes.len() {
+        match bytes.get(i + 1) {
+            Some(&next) if !cut(bytes[i], next) => i += 1,
+            // A space at the end is cut: nothing follows it.
+            None if bytes[i] != b' ' && !cut(bytes[i], b'x') => i += 1,
+            _ => return i,
+        }
+    }
+    bytes.len()
+}
+
+/// A byte that starts no separator: an ASCII character that is not whitespace, a UTF-8
+/// continuation byte, or the lead byte of a character that is neither whitespace nor an
+/// invisible space.
+const SEPARATOR_NEVER: u8 = 0;
+/// The ASCII space.
+const SEPARATOR_SPACE: u8 = 1;
+/// The rest of ASCII whitespace: tab, line feed, vertical tab, form feed, carriage return.
+const SEPARATOR_ASCII: u8 = 2;
+/// The lead byte of U+0085 and U+00A0 (0xC2), U+1680 (0xE1), U+2000–U+2060 (0xE2), U+3000
+/// (0xE3) and U+FEFF (0xEF), and of other characters: decoded to tell.
+const SEPARATOR_MAYBE: u8 = 3;
+
+static SEPARATOR_CLASS: [u8; 256] = {
+    let mut table = [SEPARATOR_NEVER; 256];
+    let mut b = b'\t';
+    while b <= b'\r' {
+        table[b as usize] = SEPARATOR_ASCII;
+        b += 1;
+    }
+    table[b' ' as usize] = SEPARATOR_SPACE;
+    table[0xC2] = SEPARATOR_MAYBE;
+    table[0xE1] = SEPARATOR_MAYBE;
+    table[0xE2] = SEPARATOR_MAYBE;
+    table[0xE3] = SEPARATOR_MAYBE;
+    table[0xEF] = SEPARATOR_MAYBE;
+    table
+};
+
+/// Byte length of the separator (whitespace or an invisible space) at `raw[i..]`; 0 when
+/// there is none.
+fn separator_len(raw: &str, i: usize) -> usize {
+    match raw.as_bytes().get(i) {
+        None => 0,
+        Some(&b) if b.is_ascii() => usize::from(b.is_ascii_whitespace() || b == 0x0b),
+        Some(_) => raw
+            .get(i..)
+            .and_then(|rest| rest.chars().next())
+            .filter(|&c| c.is_whitespace() || is_invisible_space(c))
+            .map_or(0, char::len_utf8),
+    }
+}
+
+/// The end of the run of separators at `raw[i..]`.
+fn skip_separators(raw: &str, mut i: usize) -> usize {
+    loop {
+        match separator_len(raw, i) {
+            0 => return i,
+            n => i += n,
+        }
+    }
 }
 
 fn is_zero_width(c: char) -> bool {
@@ -803,6 +967,48 @@ mod tests {
                 .split(|c: char| c.is_whitespace() || super::is_invisible_space(c))
                 .collect();
             assert_eq!(super::words(text).collect::<Vec<_>>(), expected, "{text:?}");
+        }
+    }
+
+    /// Copying runs of text gives what pushing word by word gives: every separator, alone,
+    /// doubled and beside a lone space, at the start, middle and end.
+    #[test]
+    fn collapsed_runs_are_the_words_joined_by_one_space() {
+        let pieces = [
+            "a", "Вы", "—", "’", "中", "🗳", " ", "  ", "\t", "\n", "\r\n", "\x0b", "\x0c",
+            "\u{85}", "\u{a0}", "\u{1680}", "\u{2003}", "\u{2007}", "\u{200b}", "\u{200c}",
+            "\u{200d}", "\u{2028}", "\u{202f}", "\u{205f}", "\u{2060}", "\u{3000}", "\u{feff}",
+            "\u{e9}", "\u{3001}",
+        ];
+        let mut state = 0x9e37_79b9_7f4a_7c15_u64;
+        let mut texts: Vec<String> = Vec::new();
+        for &p in &pieces {
+            for &q in &pieces {
+                texts.push(format!("x{p}y{q}{q}z {p} w"));
+                texts.push(format!("{p}{q}word{q} {p}"));
+            }
+        }
+        for len in 0..300 {
+            texts.push(
+                (0..len)
+                    .map(|_| {
+                        state ^= state << 13;
+                        state ^= state >> 7;
+                        state ^= state << 17;
+                        pieces[(state % pieces.len() as u64) as usize]
+                    })
+                    .collect(),
+            );
+        }
+        for text in &texts {
+            let expected = super::words(text)
+                .filter(|w| !w.is_empty())
+                .collect::<Vec<_>>()
+                .join(" ");
+            let start = super::skip_separators(text, 0);
+            let mut out = String::new();
+            super::push_collapsed(&text[start..], &mut out);
+            assert_eq!(out, expected, "{text:?}");
         }
     }
 }
