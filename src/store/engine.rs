@@ -20,6 +20,7 @@ use super::codec::{self, CatalogChunkV1, Counters, DB_FORMAT, StoredRecord};
 use super::error::{Result, StoreError};
 use super::keys;
 use super::kv::{Kv, Scan, WriteBatch};
+use super::parallel::Ahead;
 use super::queue::{AckOutcome, Delivery, QueueChanges, QueueState, StoreStats};
 use super::record::{
     ArticleId, ArticleRecord, FrontierEntry, NewArticle, PutOutcome, RawPage, Validators,
@@ -491,42 +492,33 @@ impl<K: Kv> Store for KvStore<K> {
         Ok(outcome)
     }
     fn put_articles(&self, batch: Vec<NewArticle>) -> Result<Vec<PutOutcome>> {
-        // An invalid article fails the whole batch before anything is written.
-        for article in &batch {
-            super::records::validate(article)?;
-        }
-        // One transaction for the whole batch: one atomic write (each sled batch costs a
-        // synchronous log write of its own, whatever its size) and one flush.
-        // Fingerprints are independent of each other and of the store: helper threads
-        // compute them while this one decides, in order, what each article is.
-        // The helpers read the texts while the articles move into the transaction, so
-        // the texts are taken out first and each article gets a copy back.
-        let mut batch = batch;
-        let texts: Vec<String> = batch
-            .iter_mut()
-            .map(|a| std::mem::take(&mut a.article.text))
-            .collect();
-        let mut outcomes = Vec::with_capacity(batch.len());
-        {
-            let mut state = self.lock();
-            let mut txn = Txn::new(&state, self.options.near_duplicate_distance);
-            let mut articles = batch.into_iter();
-            super::parallel::pipeline(
-                &texts,
-                |text| TextHashes::of(text),
-                |i, hashes| {
-                    let Some(mut article) = articles.next() else {
-                        return Ok(());
-                    };
-                    article.article.text.clone_from(&texts[i]);
-                    outcomes.push(self.upsert(&state, &mut txn, article, hashes)?);
-                    Ok::<(), StoreError>(())
-                },
-            )?;
-            self.commit(&mut state, txn)?;
-        }
+        let outcomes = std::thread::scope(|scope| {
+            let (batch, hashes) = fingerprint_batch(scope, batch)?;
+            self.store_batch(batch, &hashes)
+        })?;
         self.kv.flush()?;
         Ok(outcomes)
+    }
+    fn put_article_batches(
+        &self,
+        batches: &mut dyn Iterator<Item = Vec<NewArticle>>,
+        stored: &mut dyn FnMut(Vec<PutOutcome>),
+    ) -> Result<()> {
+        std::thread::scope(|scope| {
+            let mut next = batches.next().map(|b| fingerprint_batch(scope, b));
+            while let Some(current) = next {
+                let (batch, hashes) = current?;
+                // The next batch is fingerprinted while this one is decided and written:
+                // the cores stay busy while this thread alone talks to sled. Its own
+                // errors wait until this batch is stored.
+                next = batches.next().map(|b| fingerprint_batch(scope, b));
+                let outcomes = self.store_batch(batch, &hashes)?;
+                drop(hashes);
+                self.kv.flush()?;
+                stored(outcomes);
+            }
+            Ok(())
+        })
     }
     fn get_article(&self, id: ArticleId) -> Result<Option<ArticleRecord>> {
         Ok(self.read_record(None, id)?.map(|s| s.record))
@@ -587,6 +579,52 @@ impl<K: Kv> Store for KvStore<K> {
 
     fn flush(&self) -> Result<()> {
         self.kv.flush()
+    }
+}
+
+/// Fingerprints of a batch's texts, computed ahead on helper threads.
+type BatchHashes<'scope> = Ahead<'scope, String, TextHashes>;
+
+/// Validates a batch and starts fingerprinting it: the articles (without their texts,
+/// which the helpers read) and the fingerprints to come. An invalid article fails the
+/// whole batch before anything is written.
+fn fingerprint_batch<'scope>(
+    scope: &'scope std::thread::Scope<'scope, '_>,
+    mut batch: Vec<NewArticle>,
+) -> Result<(Vec<NewArticle>, BatchHashes<'scope>)> {
+    for article in &batch {
+        super::records::validate(article)?;
+    }
+    let texts = batch
+        .iter_mut()
+        .map(|a| std::mem::take(&mut a.article.text))
+        .collect();
+    Ok((
+        batch,
+        Ahead::start(scope, texts, |text| TextHashes::of(text)),
+    ))
+}
+
+impl<K: Kv> KvStore<K> {
+    /// Decides and writes a batch whose texts `hashes` holds (not flushed): one transaction
+    /// for the whole batch, so one atomic write (each sled batch costs a synchronous log
+    /// write of its own, whatever its size). Articles are decided in order, each as soon as
+    /// its fingerprint is ready, while the helpers fingerprint the ones after it.
+    fn store_batch(
+        &self,
+        batch: Vec<NewArticle>,
+        hashes: &BatchHashes<'_>,
+    ) -> Result<Vec<PutOutcome>> {
+        let mut outcomes = Vec::with_capacity(batch.len());
+        let mut state = self.lock();
+        let mut txn = Txn::new(&state, self.options.near_duplicate_distance);
+        for (i, mut article) in batch.into_iter().enumerate() {
+            // The helpers may still read the other texts: this one gets a copy.
+            article.article.text.clone_from(&hashes.items()[i]);
+            outcomes.push(self.upsert(&state, &mut txn, article, hashes.get(i))?);
+        }
+        self.commit(&mut state, txn)?;
+        Ok(outcomes)
     }
 }
 
@@ -704,6 +742,79 @@ mod tests {
                 .expect("validators")
                 .and_then(|v| v.etag),
             Some("\"1500-3\"".to_string())
+        );
+    }
+
+    #[test]
+    fn a_stream_of_batches_is_stored_like_one_call_per_batch() {
+        // Batches of 100 with a reprint of article 5 (from batch 0) in batch 2, and an
+        // update of article 150 (batch 1) in batch 3: each sees the batches before it.
+        let batches = || -> Vec<Vec<NewArticle>> {
+            let mut batches: Vec<Vec<NewArticle>> = (0..4)
+                .map(|b| (b * 100..b * 100 + 100).map(|i| article(i, 0)).collect())
+                .collect();
+            batches[2][10] = NewArticle {
+                provenance: Provenance {
+                    url: "https://other.example/reprint".into(),
+                    final_url: "https://other.example/reprint".into(),
+                    ..article(0, 0).provenance
+                },
+                ..article(5, 0)
+            };
+            batches[3][20] = article(150, 1);
+            batches
+        };
+        let streamed_kv = MemoryKv::default();
+        let streamed =
+            KvStore::with_kv(&streamed_kv, StoreOptions::default(), "s".into()).expect("opens");
+        let mut reported = Vec::new();
+        streamed
+            .put_article_batches(&mut batches().into_iter(), &mut |outcomes| {
+                reported.push(outcomes)
+            })
+            .expect("stream");
+        let called_kv = MemoryKv::default();
+        let called =
+            KvStore::with_kv(&called_kv, StoreOptions::default(), "c".into()).expect("opens");
+        let expected: Vec<Vec<PutOutcome>> = batches()
+            .into_iter()
+            .map(|b| called.put_articles(b).expect("batch"))
+            .collect();
+        assert_eq!(reported, expected);
+        assert_eq!(
+            reported[2][10],
+            PutOutcome::Duplicate {
+                id: ArticleId::for_url("https://other.example/reprint"),
+                of: ArticleId::for_url("https://site.example/5"),
+            }
+        );
+        assert!(matches!(
+            reported[3][20],
+            PutOutcome::Updated { version: 2, .. }
+        ));
+        assert_eq!(streamed_kv.to_map(), called_kv.to_map());
+
+        // An invalid article stops the stream at its batch: the batches before it are
+        // stored and reported, it and the ones after it are not.
+        let kv = MemoryKv::default();
+        let store = KvStore::with_kv(&kv, StoreOptions::default(), "e".into()).expect("opens");
+        let mut batches = batches();
+        batches[2][50].article.text = " ".into();
+        let mut reported = 0;
+        let result = store.put_article_batches(&mut batches.into_iter(), &mut |outcomes| {
+            reported += outcomes.len()
+        });
+        assert!(
+            matches!(result, Err(StoreError::InvalidInput(_))),
+            "{result:?}"
+        );
+        assert_eq!(reported, 200);
+        assert_eq!(store.catalog().articles(), 200);
+        assert!(
+            store
+                .get_article(ArticleId::for_url("https://site.example/250"))
+                .expect("get")
+                .is_none()
         );
     }
 

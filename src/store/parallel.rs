@@ -4,13 +4,15 @@
 //! two pure computations: fingerprinting the text (normalising it, SHA-256, simhash) and
 //! encoding the record (postcard, then zstd). Both are independent per article, so a batch
 //! runs them on up to [`MAX_THREADS`] scoped threads; the dedup decisions and the sled
-//! write stay on the caller's thread, in order. Fingerprints are [`pipeline`]d: the
+//! write stay on the caller's thread, in order. Fingerprints are computed [`Ahead`]: the
 //! caller's thread takes each one as soon as it is ready and makes its dedup decision while
-//! the helpers fingerprint the articles after it.
+//! the helpers fingerprint the articles after it — or, for a stream of batches, the
+//! articles of the next batch while this one is written.
 
 use std::num::NonZeroUsize;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Condvar, Mutex, OnceLock, PoisonError};
+use std::sync::{Arc, Condvar, Mutex, OnceLock, PoisonError};
+use std::thread::{Scope, ScopedJoinHandle};
 use std::time::Duration;
 
 /// Threads used at most, the caller's included.
@@ -55,73 +57,107 @@ fn threads_for(items: usize) -> usize {
         .max(1)
 }
 
-/// Computes `f` of every item on helper threads while the caller's thread hands the
-/// results to `consume`, in order, each as soon as it is ready; when the next one is not,
-/// the caller computes an unclaimed item itself rather than wait. Serial work on the
-/// results thus overlaps the parallel work instead of following it. The first error of
-/// `consume` stops everything and is returned.
-pub(crate) fn pipeline<T: Sync, R: Send + Sync, E>(
-    items: &[T],
-    f: impl Fn(&T) -> R + Sync,
-    mut consume: impl FnMut(usize, &R) -> Result<(), E>,
-) -> Result<(), E> {
-    let helpers = threads_for(items.len()) - 1;
-    if helpers == 0 {
-        for (i, item) in items.iter().enumerate() {
-            consume(i, &f(item))?;
-        }
-        return Ok(());
-    }
-    let slots: Vec<OnceLock<R>> = (0..items.len()).map(|_| OnceLock::new()).collect();
-    let next = AtomicUsize::new(0);
-    let (lock, filled) = (Mutex::new(()), Condvar::new());
-    // Computes the first unclaimed item; `false` when none is left.
-    let work = || {
-        let j = next.fetch_add(1, Ordering::Relaxed);
-        let Some(item) = items.get(j) else {
+/// `f` of every item, computed ahead on helper threads and taken in order with
+/// [`Ahead::get`].
+///
+/// The helpers start at once and run while the caller's thread does other work (deciding
+/// the batch before, say); when the caller asks for a result that is not ready, it computes
+/// an unclaimed item itself rather than wait. Serial work on the results thus overlaps the
+/// parallel work instead of following it. The items live as long as the helpers need them
+/// (shared, not borrowed), so a computation can outlast the code that started it: a batch
+/// can be fingerprinted while the one before it is still being written.
+pub(crate) struct Ahead<'scope, T, R> {
+    shared: Arc<Shared<T, R>>,
+    helpers: Vec<ScopedJoinHandle<'scope, ()>>,
+}
+
+struct Shared<T, R> {
+    items: Vec<T>,
+    f: fn(&T) -> R,
+    slots: Vec<OnceLock<R>>,
+    /// The first item no thread has claimed yet.
+    next: AtomicUsize,
+    lock: Mutex<()>,
+    filled: Condvar,
+}
+
+impl<T, R> Shared<T, R> {
+    /// Computes the first unclaimed item; `false` when none is left.
+    fn work(&self) -> bool {
+        let j = self.next.fetch_add(1, Ordering::Relaxed);
+        let Some(item) = self.items.get(j) else {
             return false;
         };
-        let _ = slots[j].set(f(item));
+        let _ = self.slots[j].set((self.f)(item));
         // Taking the lock orders this after the check of a consumer about to wait.
-        drop(lock.lock().unwrap_or_else(PoisonError::into_inner));
-        filled.notify_all();
+        drop(self.lock.lock().unwrap_or_else(PoisonError::into_inner));
+        self.filled.notify_all();
         true
-    };
-    std::thread::scope(|scope| {
-        let handles: Vec<_> = (0..helpers)
-            .map(|_| scope.spawn(|| while work() {}))
+    }
+}
+
+impl<'scope, T: Send + Sync + 'scope, R: Send + Sync + 'scope> Ahead<'scope, T, R> {
+    /// Starts computing `f` of `items` on as many helper threads as are worth it, beside
+    /// the caller's thread (none for a few items: [`Ahead::get`] then computes them).
+    pub fn start<'env>(scope: &'scope Scope<'scope, 'env>, items: Vec<T>, f: fn(&T) -> R) -> Self {
+        let helpers = threads_for(items.len()) - 1;
+        let shared = Arc::new(Shared {
+            slots: (0..items.len()).map(|_| OnceLock::new()).collect(),
+            items,
+            f,
+            next: AtomicUsize::new(0),
+            lock: Mutex::new(()),
+            filled: Condvar::new(),
+        });
+        let helpers = (0..helpers)
+            .map(|_| {
+                let shared = Arc::clone(&shared);
+                scope.spawn(move || while shared.work() {})
+            })
             .collect();
-        let mut result = Ok(());
-        for (i, slot) in slots.iter().enumerate() {
-            let value = loop {
-                if let Some(value) = slot.get() {
-                    break value;
-                }
-                if work() {
-                    continue;
-                }
-                // Every item is claimed and a helper is computing this one.
-                let guard = lock.lock().unwrap_or_else(PoisonError::into_inner);
-                if slot.get().is_none() {
-                    let _ = filled
-                        .wait_timeout(guard, Duration::from_millis(5))
-                        .unwrap_or_else(PoisonError::into_inner);
-                }
-                if slot.get().is_none() && handles.iter().all(|h| h.is_finished()) {
-                    // The helper that claimed it panicked (the scope re-raises that panic
-                    // when it ends); finish the item here rather than wait forever.
-                    let _ = slot.set(f(&items[i]));
-                }
-            };
-            if let Err(e) = consume(i, value) {
-                result = Err(e);
-                break;
+        Ahead { shared, helpers }
+    }
+
+    pub fn items(&self) -> &[T] {
+        &self.shared.items
+    }
+
+    /// The result for item `i`, computed here if no helper has got to it.
+    pub fn get(&self, i: usize) -> &R {
+        let shared = &*self.shared;
+        let slot = &shared.slots[i];
+        loop {
+            if let Some(value) = slot.get() {
+                return value;
+            }
+            if shared.work() {
+                continue;
+            }
+            // Every item is claimed and a helper is computing this one.
+            let guard = shared.lock.lock().unwrap_or_else(PoisonError::into_inner);
+            if slot.get().is_none() {
+                let _ = shared
+                    .filled
+                    .wait_timeout(guard, Duration::from_millis(5))
+                    .unwrap_or_else(PoisonError::into_inner);
+            }
+            if slot.get().is_none() && self.helpers.iter().all(|h| h.is_finished()) {
+                // The helper that claimed it panicked (the scope re-raises that panic
+                // when it ends); finish the item here rather than wait forever.
+                let _ = slot.set((shared.f)(&shared.items[i]));
             }
         }
-        // After an error the helpers stop at their next claim.
-        next.store(items.len(), Ordering::Relaxed);
-        result
-    })
+    }
+}
+
+impl<T, R> Drop for Ahead<'_, T, R> {
+    /// Unclaimed items are not computed any more (after an error, say): the helpers stop at
+    /// their next claim.
+    fn drop(&mut self) {
+        self.shared
+            .next
+            .store(self.shared.items.len(), Ordering::Relaxed);
+    }
 }
 
 #[cfg(test)]
@@ -138,32 +174,26 @@ mod tests {
     }
 
     #[test]
-    fn pipeline_consumes_every_result_in_order_and_stops_at_an_error() {
-        for n in [0, 1, 31, 64, 65, 1000] {
-            let items: Vec<usize> = (0..n).collect();
-            let mut seen = Vec::new();
-            let done: Result<(), ()> = super::pipeline(
-                &items,
-                |i| i * 2,
-                |at, &r| {
-                    assert_eq!(r, at * 2);
-                    seen.push(r);
-                    Ok(())
-                },
-            );
-            assert_eq!(done, Ok(()));
-            assert_eq!(seen, items.iter().map(|i| i * 2).collect::<Vec<_>>());
+    fn ahead_gives_every_result_in_order_and_computations_overlap() {
+        fn double(i: &usize) -> usize {
+            i * 2
         }
-        let items: Vec<usize> = (0..1000).collect();
-        let mut consumed = 0;
-        let done = super::pipeline(
-            &items,
-            |i| *i,
-            |_, &r| {
-                consumed += 1;
-                if r == 100 { Err("stop") } else { Ok(()) }
-            },
-        );
-        assert_eq!((done, consumed), (Err("stop"), 101));
+        for n in [0, 1, 31, 64, 65, 1000] {
+            let seen: Vec<usize> = std::thread::scope(|scope| {
+                let ahead = super::Ahead::start(scope, (0..n).collect(), double);
+                (0..n).map(|i| *ahead.get(i)).collect()
+            });
+            assert_eq!(seen, (0..n).map(|i| i * 2).collect::<Vec<_>>());
+        }
+        // The items are owned, not borrowed: a second computation can start while the
+        // first is still being consumed, and go on after it is dropped.
+        std::thread::scope(|scope| {
+            let first = super::Ahead::start(scope, (0..500).collect(), double);
+            let second = super::Ahead::start(scope, (500..1000).collect(), double);
+            assert_eq!(*first.get(499), 998);
+            assert_eq!(second.items().len(), 500);
+            drop(first);
+            assert_eq!(*second.get(0), 1000);
+        });
     }
 }
