@@ -10,8 +10,8 @@
 //! The operations themselves live next to what they operate on: `records.rs` (articles
 //! and pages), `queue.rs`, `frontier.rs`; opening older databases in `migrate.rs`.
 
-use std::collections::BTreeMap;
-use std::sync::{Mutex, MutexGuard, RwLock, RwLockReadGuard, RwLockWriteGuard};
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, Mutex, MutexGuard, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 use chrono::{DateTime, Utc};
 
@@ -20,7 +20,7 @@ use super::codec::{self, CatalogChunkV1, Counters, DB_FORMAT, StoredRecord};
 use super::error::{Result, StoreError};
 use super::keys;
 use super::kv::{Kv, Scan, WriteBatch};
-use super::parallel::Ahead;
+use super::parallel::{Ahead, Eager};
 use super::queue::{AckOutcome, Delivery, QueueChanges, QueueState, StoreStats};
 use super::record::{
     ArticleId, ArticleRecord, FrontierEntry, NewArticle, PutOutcome, RawPage, Validators,
@@ -66,8 +66,10 @@ pub(crate) struct State {
 pub(crate) struct Txn {
     /// Writes other than records.
     pub batch: WriteBatch,
-    /// Records by seq: written (`Some`, encoded at commit) or removed.
-    records: BTreeMap<u64, Option<StoredRecord>>,
+    /// Records by seq: written (`Some`) or removed.
+    records: BTreeMap<u64, Option<Arc<StoredRecord>>>,
+    /// Where records are encoded as they are written, if not at commit.
+    eager: Option<EagerRecords>,
     pub counters: Counters,
     pub catalog: Delta,
     pub queue: QueueChanges,
@@ -81,12 +83,23 @@ impl Txn {
         Txn {
             batch: WriteBatch::default(),
             records: BTreeMap::new(),
+            eager: None,
             counters: state.counters,
             catalog: Delta::new(near_duplicate_distance),
             queue: QueueChanges::default(),
             enqueued: Vec::new(),
             first_qseq: state.counters.last_qseq + 1,
         }
+    }
+
+    /// Encodes records on `encoder`'s helper as they are written, rather than all at
+    /// commit: for a batch, the encoding then overlaps the decisions. A record written
+    /// again is encoded again; the last encoding is the one committed.
+    pub fn encode_eagerly(&mut self, encoder: RecordEncoder) {
+        self.eager = Some(EagerRecords {
+            encoder,
+            jobs: HashMap::new(),
+        });
     }
 
     /// Queues `article` under a new queue seq, which it returns.
@@ -110,6 +123,16 @@ impl Txn {
             && self.enqueued.is_empty()
             && self.counters == state.counters
     }
+}
+
+/// Encodes records on a helper thread.
+pub(crate) type RecordEncoder = Eager<StoredRecord, Result<Vec<u8>>>;
+
+/// The records of a transaction being encoded as they are written.
+struct EagerRecords {
+    encoder: RecordEncoder,
+    /// The job encoding the latest version of the record at each seq.
+    jobs: HashMap<u64, u64>,
 }
 
 impl<K: Kv> KvStore<K> {
@@ -244,21 +267,40 @@ impl<K: Kv> KvStore<K> {
         let Txn {
             mut batch,
             records,
+            eager,
             mut counters,
             catalog,
             mut queue,
             enqueued,
             first_qseq,
         } = txn;
-        let records: Vec<(u64, Option<StoredRecord>)> = records.into_iter().collect();
-        let encoded = super::parallel::map(&records, |(_, record)| {
-            record.as_ref().map(codec::encode_record).transpose()
-        });
+        let records: Vec<(u64, Option<Arc<StoredRecord>>)> = records.into_iter().collect();
+        let encoded: Vec<Option<Result<Vec<u8>>>> = match &eager {
+            Some(eager) => {
+                let mut done = eager.encoder.finish();
+                records
+                    .iter()
+                    .map(|(seq, record)| {
+                        let record = record.as_deref()?;
+                        let job = eager.jobs.get(seq).and_then(|job| done.remove(job));
+                        Some(job.unwrap_or_else(|| codec::encode_record(record)))
+                    })
+                    .collect()
+            }
+            None => super::parallel::map(&records, |(_, record)| {
+                record.as_deref().map(codec::encode_record)
+            }),
+        };
         for ((seq, _), value) in records.iter().zip(encoded) {
-            match value? {
+            match value.transpose()? {
                 Some(bytes) => batch.put(keys::article(*seq), bytes),
                 None => batch.remove(keys::article(*seq)),
             }
+        }
+        // Freeing a batch of records takes a while: the encoder's thread does it.
+        match eager {
+            Some(eager) => eager.encoder.discard(records),
+            None => drop(records),
         }
         state.queue.enqueue(first_qseq, &enqueued, &mut queue);
         queue.write(&mut batch)?;
@@ -401,7 +443,7 @@ impl<K: Kv> KvStore<K> {
             return Ok(None);
         };
         if let Some(pending) = txn.and_then(|t| t.records.get(&seq)) {
-            return Ok(pending.clone());
+            return Ok(pending.as_deref().cloned());
         }
         // Read under the catalog lock: a concurrent commit cannot move the record between
         // the lookup and the read.
@@ -418,11 +460,19 @@ impl<K: Kv> KvStore<K> {
         if self.seq_of(Some(txn), id) != Some(seq) {
             txn.catalog.set_seq(id, seq);
         }
+        let stored = Arc::new(stored);
+        if let Some(eager) = &mut txn.eager {
+            let job = eager.encoder.submit(Arc::clone(&stored));
+            eager.jobs.insert(seq, job);
+        }
         txn.records.insert(seq, Some(stored));
     }
 
     /// Removes the record at `seq` (it moves to a new one).
     pub(crate) fn remove_record(&self, txn: &mut Txn, seq: u64) {
+        if let Some(eager) = &mut txn.eager {
+            eager.jobs.remove(&seq);
+        }
         txn.records.insert(seq, None);
     }
 }
@@ -494,7 +544,7 @@ impl<K: Kv> Store for KvStore<K> {
     fn put_articles(&self, batch: Vec<NewArticle>) -> Result<Vec<PutOutcome>> {
         let outcomes = std::thread::scope(|scope| {
             let (batch, hashes) = fingerprint_batch(scope, batch)?;
-            self.store_batch(batch, &hashes)
+            self.store_batch(scope, batch, &hashes)
         })?;
         self.kv.flush()?;
         Ok(outcomes)
@@ -512,7 +562,7 @@ impl<K: Kv> Store for KvStore<K> {
                 // the cores stay busy while this thread alone talks to sled. Its own
                 // errors wait until this batch is stored.
                 next = batches.next().map(|b| fingerprint_batch(scope, b));
-                let outcomes = self.store_batch(batch, &hashes)?;
+                let outcomes = self.store_batch(scope, batch, &hashes)?;
                 drop(hashes);
                 self.kv.flush()?;
                 stored(outcomes);
@@ -609,15 +659,20 @@ impl<K: Kv> KvStore<K> {
     /// Decides and writes a batch whose texts `hashes` holds (not flushed): one transaction
     /// for the whole batch, so one atomic write (each sled batch costs a synchronous log
     /// write of its own, whatever its size). Articles are decided in order, each as soon as
-    /// its fingerprint is ready, while the helpers fingerprint the ones after it.
-    fn store_batch(
+    /// its fingerprint is ready, while the helpers fingerprint the ones after it and
+    /// encode the records decided before it.
+    fn store_batch<'scope>(
         &self,
+        scope: &'scope std::thread::Scope<'scope, '_>,
         batch: Vec<NewArticle>,
-        hashes: &BatchHashes<'_>,
+        hashes: &BatchHashes<'scope>,
     ) -> Result<Vec<PutOutcome>> {
         let mut outcomes = Vec::with_capacity(batch.len());
         let mut state = self.lock();
         let mut txn = Txn::new(&state, self.options.near_duplicate_distance);
+        if super::parallel::worth_helpers(outcomes.capacity()) {
+            txn.encode_eagerly(Eager::start(scope, codec::encode_record));
+        }
         for (i, mut article) in batch.into_iter().enumerate() {
             // The helpers may still read the other texts: this one gets a copy.
             article.article.text.clone_from(&hashes.items()[i]);

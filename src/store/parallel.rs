@@ -7,7 +7,9 @@
 //! write stay on the caller's thread, in order. Fingerprints are computed [`Ahead`]: the
 //! caller's thread takes each one as soon as it is ready and makes its dedup decision while
 //! the helpers fingerprint the articles after it — or, for a stream of batches, the
-//! articles of the next batch while this one is written.
+//! articles of the next batch while this one is written. Records are encoded
+//! [`Eager`]ly: each as soon as it is decided, on a helper, while the caller's thread
+//! decides the next articles.
 
 use std::num::NonZeroUsize;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -46,6 +48,11 @@ pub(crate) fn map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> 
         }
         out
     })
+}
+
+/// Whether `items` items are worth a helper thread beside the caller's.
+pub(crate) fn worth_helpers(items: usize) -> bool {
+    threads_for(items) > 1
 }
 
 /// Threads worth using, the caller's included, for `items` items.
@@ -160,6 +167,163 @@ impl<T, R> Drop for Ahead<'_, T, R> {
     }
 }
 
+/// Items handed over one at a time and computed on a helper thread as they come, so that
+/// the caller's serial work overlaps the computing; [`Eager::finish`] collects the results,
+/// computing itself what the helper has not reached.
+///
+/// The helper stays until [`Eager::discard`] (or the drop): the caller can give it what
+/// should be freed off its own thread.
+pub(crate) struct Eager<T, R> {
+    shared: Arc<EagerShared<T, R>>,
+}
+
+struct EagerShared<T, R> {
+    f: fn(&T) -> R,
+    state: Mutex<EagerState<T, R>>,
+    changed: Condvar,
+}
+
+struct EagerState<T, R> {
+    /// Jobs not started, oldest first, by job number.
+    jobs: std::collections::VecDeque<(u64, Arc<T>)>,
+    /// The job the helper is computing.
+    running: Option<(u64, Arc<T>)>,
+    results: std::collections::HashMap<u64, R>,
+    next_job: u64,
+    /// No more jobs: the caller is collecting.
+    closed: bool,
+    /// The helper may leave, dropping this first.
+    released: Option<Box<dyn Send>>,
+    helper_gone: bool,
+}
+
+impl<T: Send + Sync + 'static, R: Send + 'static> Eager<T, R> {
+    pub fn start<'scope>(scope: &'scope Scope<'scope, '_>, f: fn(&T) -> R) -> Self {
+        let shared = Arc::new(EagerShared {
+            f,
+            state: Mutex::new(EagerState {
+                jobs: std::collections::VecDeque::new(),
+                running: None,
+                results: std::collections::HashMap::new(),
+                next_job: 0,
+                closed: false,
+                released: None,
+                helper_gone: false,
+            }),
+            changed: Condvar::new(),
+        });
+        let helper = Arc::clone(&shared);
+        scope.spawn(move || helper.help());
+        Eager { shared }
+    }
+
+    /// Queues `item`; returns its job number, which [`Eager::finish`]'s results are keyed by.
+    pub fn submit(&self, item: Arc<T>) -> u64 {
+        let mut state = self.shared.lock();
+        let job = state.next_job;
+        state.next_job += 1;
+        state.jobs.push_back((job, item));
+        drop(state);
+        self.shared.changed.notify_all();
+        job
+    }
+
+    /// Every result by job number, once all are computed: the jobs the helper has not
+    /// started are computed here, oldest first.
+    pub fn finish(&self) -> std::collections::HashMap<u64, R> {
+        let shared = &*self.shared;
+        let mut state = shared.lock();
+        state.closed = true;
+        loop {
+            if let Some((job, item)) = state.jobs.pop_front() {
+                drop(state);
+                let result = (shared.f)(&item);
+                state = shared.lock();
+                state.results.insert(job, result);
+                continue;
+            }
+            if state.running.is_none() {
+                break;
+            }
+            if state.helper_gone {
+                // The helper panicked on its job (the scope re-raises the panic when it
+                // ends): compute the job here rather than wait forever.
+                if let Some((job, item)) = state.running.take() {
+                    state.jobs.push_back((job, item));
+                }
+                continue;
+            }
+            state = shared
+                .changed
+                .wait(state)
+                .unwrap_or_else(PoisonError::into_inner);
+        }
+        std::mem::take(&mut state.results)
+    }
+
+    /// Lets the helper go, dropping `garbage` on its thread.
+    pub fn discard(self, garbage: impl Send + 'static) {
+        let mut state = self.shared.lock();
+        state.closed = true;
+        state.released = Some(Box::new(garbage));
+    }
+}
+
+impl<T, R> EagerShared<T, R> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, EagerState<T, R>> {
+        self.state.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// The helper thread: computes jobs as they come until released.
+    fn help(&self) {
+        /// Marks the helper gone however it leaves, a panic included.
+        struct Gone<'a, T, R>(&'a EagerShared<T, R>);
+        impl<T, R> Drop for Gone<'_, T, R> {
+            fn drop(&mut self) {
+                self.0.lock().helper_gone = true;
+                self.0.changed.notify_all();
+            }
+        }
+        let _gone = Gone(self);
+        let mut state = self.lock();
+        loop {
+            if let Some(garbage) = state.released.take() {
+                drop(state);
+                drop(garbage);
+                return;
+            }
+            if let Some((job, item)) = state.jobs.pop_front() {
+                state.running = Some((job, Arc::clone(&item)));
+                drop(state);
+                let result = (self.f)(&item);
+                drop(item);
+                state = self.lock();
+                state.running = None;
+                state.results.insert(job, result);
+                self.changed.notify_all();
+                continue;
+            }
+            state = self
+                .changed
+                .wait(state)
+                .unwrap_or_else(PoisonError::into_inner);
+        }
+    }
+}
+
+impl<T, R> Drop for Eager<T, R> {
+    fn drop(&mut self) {
+        let mut state = self.shared.lock();
+        state.closed = true;
+        state.jobs.clear();
+        if state.released.is_none() {
+            state.released = Some(Box::new(()));
+        }
+        drop(state);
+        self.shared.changed.notify_all();
+    }
+}
+
 #[cfg(test)]
 mod tests {
     #[test]
@@ -194,6 +358,32 @@ mod tests {
             assert_eq!(second.items().len(), 500);
             drop(first);
             assert_eq!(*second.get(0), 1000);
+        });
+    }
+
+    #[test]
+    fn eager_computes_every_job_once_collected() {
+        fn square(i: &u64) -> u64 {
+            i * i
+        }
+        for n in [0u64, 1, 7, 500] {
+            std::thread::scope(|scope| {
+                let eager = super::Eager::start(scope, square);
+                let jobs: Vec<u64> = (0..n)
+                    .map(|i| eager.submit(std::sync::Arc::new(i)))
+                    .collect();
+                let results = eager.finish();
+                assert_eq!(results.len() as u64, n);
+                for (i, job) in jobs.iter().enumerate() {
+                    assert_eq!(results[job], (i * i) as u64);
+                }
+                eager.discard(vec![0u8; 16]);
+            });
+        }
+        // Dropped without collecting: the helper leaves all the same.
+        std::thread::scope(|scope| {
+            let eager = super::Eager::start(scope, square);
+            eager.submit(std::sync::Arc::new(3));
         });
     }
 }
