@@ -12,7 +12,8 @@
 //!   markers, parse, metadata, language);
 //! * the largest corpus page, and a 5 MB article built from corpus paragraphs;
 //! * pathological inputs at several sizes (100k links, 10 MB of nested divs, 100k-level
-//!   nesting), whose times must grow linearly, run on a thread with a 2 MiB stack (what a
+//!   nesting, and 100k levels hidden as `<div/>` and `<div></section>`), whose times must
+//!   grow linearly, run on a thread with a 2 MiB stack (what a
 //!   tokio blocking thread gets) so a recursive walk would overflow;
 //! * peak heap memory relative to the input size, measured by a counting allocator that
 //!   exists only in this example.
@@ -195,6 +196,22 @@ fn nested_divs(size: usize) -> Vec<u8> {
 }
 
 /// `levels` nested divs (the tree builder's worst case) with a sentence at the bottom.
+/// `levels` of nesting that the tags do not show: `<div/>` (which opens a `<div>` in HTML)
+/// and `<div>` followed by a stray `</section>` (which closes nothing), alternately.
+fn hidden_nesting(levels: usize) -> Vec<u8> {
+    let mut html = String::from("<html><body>");
+    for k in 0..levels {
+        html.push_str(if k % 2 == 0 {
+            "<div/>"
+        } else {
+            "<div></section>"
+        });
+    }
+    html.push_str("A sentence at the bottom of a very deep tree, long enough to be text.");
+    html.push_str("</body></html>");
+    html.into_bytes()
+}
+
 fn deep_nesting(levels: usize) -> Vec<u8> {
     let mut html = String::from("<html><body>");
     for _ in 0..levels {
@@ -389,5 +406,10 @@ fn main() -> ExitCode {
         &[2_500_000, 5_000_000, 10_000_000],
     );
     pathological("deep nesting", &deep_nesting, &[25_000, 50_000, 100_000]);
+    pathological(
+        "hidden nesting",
+        &hidden_nesting,
+        &[25_000, 50_000, 100_000],
+    );
     ExitCode::SUCCESS
 }

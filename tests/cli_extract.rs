@@ -186,3 +186,24 @@ fn missing_file_is_a_failure_with_its_name() {
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("/nonexistent/page.html"));
 }
+
+#[test]
+fn the_parsers_notes_on_markup_are_not_logged_as_warnings() {
+    // Text misplaced in a table is foster-parented; html5ever logs a warning per token.
+    let sentence = "A sentence of the article, long enough to be prose, with words. ";
+    let page = format!(
+        "<html><body><table><tr><td>cell</td></tr>stray <b>text</b></table><p>{}</p></body></html>",
+        sentence.repeat(12)
+    );
+    let out = gleaner(&["extract", "-"], Some(page.as_bytes()));
+    assert_eq!(out.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("stray text"));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("foster parenting"), "{stderr}");
+    // Asked for, they are there.
+    let out = gleaner(
+        &["--log-level", "html5ever=warn", "extract", "-"],
+        Some(page.as_bytes()),
+    );
+    assert!(String::from_utf8_lossy(&out.stderr).contains("foster parenting"));
+}

@@ -816,8 +816,8 @@ const CONSENT_WORDS: &[&str] = &[
 /// A cookie or consent notice: a short block that speaks of cookies and of the site,
 /// the browser or agreeing.
 pub fn is_consent_notice(text: &str) -> bool {
-    // Counting stops at the bound: long paragraphs are not consent boxes.
-    if text.chars().nth(600).is_some() {
+    // Long paragraphs are not consent boxes.
+    if more_chars_than(text, 600) {
         return false;
     }
     if !mentions_cookies(text) {
@@ -848,10 +848,27 @@ fn mentions_cookies(text: &str) -> bool {
         let mut rest = rest.chars().map(fold);
         word.chars().all(|w| rest.next() == Some(w))
     };
-    // The words start at a `c` or `C`, or at a `к` or `К` (D0 BA and D0 9A in UTF-8):
-    // found byte by byte, and only there are characters compared.
+    // The words start at a `c` or `C` followed by an `o` or `O`, or at a `к` or `К` (D0 BA
+    // and D0 9A in UTF-8) followed by a `у` or `У` (D1 83 and D0 A3): no other character
+    // folds to these. Chunks of text without such a start are passed over 32 bytes at a
+    // time with tests the compiler turns into vector code; only where a chunk has one are
+    // characters compared.
     let bytes = text.as_bytes();
-    bytes.iter().enumerate().any(|(i, &b)| match b {
+    let may_start = |b: &[u8]| {
+        ((b[0] | 0x20 == b'c') & (b[1] | 0x20 == b'o'))
+            | ((b[0] == 0xd0)
+                & ((b[1] == 0xba) | (b[1] == 0x9a))
+                & (((b[2] == 0xd1) & (b[3] == 0x83)) | ((b[2] == 0xd0) & (b[3] == 0xa3))))
+    };
+    const CHUNK: usize = 32;
+    let mut from = 0;
+    while let Some(window) = bytes.get(from..from + CHUNK + 3) {
+        if (0..CHUNK).any(|k| may_start(&window[k..k + 4])) {
+            break;
+        }
+        from += CHUNK;
+    }
+    bytes.iter().enumerate().skip(from).any(|(i, &b)| match b {
         b'c' | b'C' => text
             .get(i + 1..)
             .is_some_and(|rest| continues(rest, "ookie")),
@@ -875,13 +892,25 @@ fn normalised_label(text: &str) -> String {
 /// Informationen", "Читайте также", "Weitere Beiträge aus der Kolumne:"), or opens with
 /// such a label and a colon ("Kontakt: Pressestelle, Tel. …"): what follows belongs to it.
 pub fn is_tail_section_label(text: &str) -> bool {
-    // Paragraphs are not labels; counting stops past the bound.
-    let length = text.chars().take(301).count();
-    if length > 300 {
+    // Paragraphs are not labels.
+    if more_chars_than(text, 300) {
         return false;
     }
+    let length = text.chars().count();
+    if length > 60 {
+        // Longer blocks only in the form "Label: …": the label and the spaces after it are
+        // what comes before the first colon (no label has a colon inside but "читайте
+        // также:", which "читайте также" covers). Only that part is lower-cased.
+        let text = text.trim();
+        let Some(colon) = text.find(':') else {
+            return false;
+        };
+        let head = text[..colon].to_lowercase();
+        let head = head.trim_end();
+        return TAIL_SECTION_LABELS.contains(&head);
+    }
     let label = normalised_label(text);
-    if length <= 60 && TAIL_SECTION_LABELS.contains(&label.as_str()) {
+    if TAIL_SECTION_LABELS.contains(&label.as_str()) {
         return true;
     }
     let lower = text.trim().to_lowercase();
@@ -911,7 +940,7 @@ const COMMENT_STEMS: &[&str] = &[
 /// follows it is readers' talk or the form for it, never the story. A lone word counts
 /// only as a heading: in a paragraph or a table cell "Comment" is a column name or a verb.
 pub fn is_comments_label(text: &str, heading: bool) -> bool {
-    if text.chars().count() > 60 {
+    if more_chars_than(text, 60) {
         return false;
     }
     let lower = text.trim().to_lowercase();
@@ -938,7 +967,7 @@ const MAX_DATELINE_BLOCK_CHARS: usize = 60;
 /// 7 kwietnia 2021", "Monday, September 2, 2024 14:12", "26-12-2023 [22:31]"): the
 /// dateline the page sets above or below the story, not a sentence of it.
 pub fn is_dateline_block(text: &str) -> bool {
-    if text.chars().count() > MAX_DATELINE_BLOCK_CHARS {
+    if more_chars_than(text, MAX_DATELINE_BLOCK_CHARS) {
         return false;
     }
     let words = text
@@ -950,25 +979,42 @@ pub fn is_dateline_block(text: &str) -> bool {
 
 /// A photo credit or source line ("Foto: dpa", "Quelle: …", "© Reuters").
 pub fn is_credit_line(text: &str) -> bool {
-    if text.chars().count() > 150 {
+    if more_chars_than(text, 150) {
         return false;
     }
     let lower = text.trim_start().to_lowercase();
     CREDIT_PREFIXES.iter().any(|p| lower.starts_with(p))
 }
 
+/// [`PROMO_PHRASES`] as one searcher: the test runs on every block of a story's last third,
+/// and one pass finds any of the phrases where a search per phrase made fifty passes.
+static PROMO_SEARCHER: LazyLock<regex::Regex> = LazyLock::new(|| phrase_searcher(PROMO_PHRASES));
+
 /// A short paragraph asking the reader to follow, subscribe, download or write in.
 pub fn is_promo_line(text: &str) -> bool {
-    is_short_with_phrase(text, 300, PROMO_PHRASES)
+    !more_chars_than(text, 300) && PROMO_SEARCHER.is_match(&text.to_lowercase())
+}
+
+/// A searcher for any of `phrases`, as they are (they are literal, lower-case text).
+fn phrase_searcher(phrases: &[&str]) -> regex::Regex {
+    let alternatives: Vec<String> = phrases.iter().map(|p| regex::escape(p)).collect();
+    regex::Regex::new(&alternatives.join("|")).expect("escaped literals form a valid regex")
 }
 
 /// Whether `text` is at most `max_chars` long and contains one of `phrases` (lower case).
 fn is_short_with_phrase(text: &str, max_chars: usize, phrases: &[&str]) -> bool {
-    if text.chars().count() > max_chars {
+    if more_chars_than(text, max_chars) {
         return false;
     }
     let lower = text.to_lowercase();
     phrases.iter().any(|p| lower.contains(p))
+}
+
+/// Whether `text` has more than `n` characters. Its length in bytes often decides without
+/// counting (a character is one to four bytes); otherwise the count is std's, which
+/// reads the text a word at a time.
+pub(crate) fn more_chars_than(text: &str, n: usize) -> bool {
+    text.len() > n && (text.len() > n.saturating_mul(4) || text.chars().count() > n)
 }
 
 /// Phrases of a disclosure that a post is advertising or earns from its links.
@@ -1280,13 +1326,126 @@ mod tests {
             "кукуки",
             "",
         ] {
-            let lower = text.to_lowercase();
-            assert_eq!(
-                mentions_cookies(text),
-                lower.contains("cookie") || lower.contains("куки"),
-                "{text:?}"
-            );
+            // Alone, and at every offset from the edge of the chunks that are passed over.
+            let long =
+                (0..80).map(|offset| format!("{}{text}{}", "x".repeat(offset), "y".repeat(90)));
+            for text in std::iter::once(text.to_string()).chain(long) {
+                let lower = text.to_lowercase();
+                assert_eq!(
+                    mentions_cookies(&text),
+                    lower.contains("cookie") || lower.contains("куки"),
+                    "{text:?}"
+                );
+            }
         }
+    }
+
+    #[test]
+    fn more_chars_than_counts_characters_not_bytes() {
+        for text in [
+            "",
+            "a",
+            "abcd",
+            "жжж",
+            "中中",
+            "🗳🗳🗳",
+            "aж中🗳",
+            "Выборы 2024",
+        ] {
+            for repeat in [1, 2, 3, 7, 50] {
+                let text = text.repeat(repeat);
+                let count = text.chars().count();
+                for n in 0..count + 3 {
+                    assert_eq!(more_chars_than(&text, n), count > n, "{text:?} {n}");
+                }
+            }
+        }
+    }
+
+    /// `is_tail_section_label` as it was written first: the whole block lower-cased, every
+    /// label tried as its prefix.
+    fn tail_section_label_by_prefixes(text: &str) -> bool {
+        let length = text.chars().count();
+        if length > 300 {
+            return false;
+        }
+        if length <= 60 && TAIL_SECTION_LABELS.contains(&normalised_label(text).as_str()) {
+            return true;
+        }
+        let lower = text.trim().to_lowercase();
+        TAIL_SECTION_LABELS.iter().any(|known| {
+            lower.strip_prefix(known).is_some_and(|rest| {
+                let rest = rest.trim_start();
+                rest.starts_with(':') || (length <= 60 && rest.ends_with(':') && rest.len() > 1)
+            })
+        })
+    }
+
+    #[test]
+    fn long_blocks_are_labels_only_before_a_colon() {
+        let tails = [
+            "",
+            ":",
+            " :",
+            "  : Pressestelle der Stadt, Tel. 0123 456789, presse@example.org",
+            ": ",
+            " zur Außenwelt verloren",
+            "s: Büro",
+            " der Redaktion:",
+            ":: doppelt",
+            " — Fußnote: eins",
+        ];
+        let fillers = [
+            "",
+            " und noch etwas mehr Text",
+            &" lang".repeat(15),
+            &" ж".repeat(40),
+        ];
+        for label in TAIL_SECTION_LABELS
+            .iter()
+            .chain(&["KONTAKT", "Читайте Также", "ΣΟΦΊΑ"])
+        {
+            for tail in tails {
+                for filler in fillers {
+                    for text in [
+                        format!("{label}{tail}{filler}"),
+                        format!("  {label}{tail}{filler}  "),
+                        format!("{filler}{label}{tail}"),
+                    ] {
+                        assert_eq!(
+                            is_tail_section_label(&text),
+                            tail_section_label_by_prefixes(&text),
+                            "{text:?}"
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn promo_searcher_finds_what_a_search_per_phrase_finds() {
+        for phrase in PROMO_PHRASES {
+            for text in [
+                format!("Please {phrase} today."),
+                phrase.to_uppercase(),
+                format!(
+                    "{}…",
+                    phrase
+                        .chars()
+                        .take(phrase.chars().count() / 2)
+                        .collect::<String>()
+                ),
+            ] {
+                let lower = text.to_lowercase();
+                assert_eq!(
+                    is_promo_line(&text),
+                    PROMO_PHRASES.iter().any(|p| lower.contains(p)),
+                    "{text:?}"
+                );
+            }
+        }
+        assert!(!is_promo_line(&format!("{} subscribe", "word ".repeat(80))));
     }
 
     #[test]

@@ -77,6 +77,12 @@ fn runs(dom: &Dom, from: usize, to: usize) -> Vec<String> {
                 continue;
             }
             NodeKind::Element(_) if is_leaf_block(dom, i) => {
+                // A paragraph of the story is a leaf block too: it is passed over without
+                // being joined when its letters alone are too many for a dateline.
+                if more_non_space_chars_than(dom, i, MAX_DATELINE_CHARS) {
+                    i = dom.nodes[i].end;
+                    continue;
+                }
                 let text = text_of(dom, i);
                 if !text.is_empty() && text.chars().count() <= MAX_DATELINE_CHARS {
                     out.push(text);
@@ -106,6 +112,25 @@ fn is_leaf_block(dom: &Dom, i: usize) -> bool {
             Some(el) => super::clean::is_inline(&el.tag),
             None => true,
         })
+}
+
+/// Whether the text of element `i` has more than `n` characters that are not whitespace:
+/// then its text joined by [`text_of`] has more than `n` characters.
+fn more_non_space_chars_than(dom: &Dom, i: usize, n: usize) -> bool {
+    let mut count = 0;
+    for j in i..dom.nodes[i].end {
+        if let NodeKind::Text(t) = &dom.nodes[j].kind {
+            count += t
+                .chars()
+                .filter(|c| !c.is_whitespace())
+                .take(n + 1 - count)
+                .count();
+            if count > n {
+                return true;
+            }
+        }
+    }
+    false
 }
 
 fn text_of(dom: &Dom, i: usize) -> String {

@@ -875,8 +875,15 @@ fn separator(prev: &BlockKind, next: &BlockKind) -> &'static str {
 }
 
 /// Plain-text rendering: blank line between paragraphs, `- item` lists, rows one per line.
+/// Room for the blocks' texts and the blank lines between them, so that a long article's
+/// output is not copied over and over as it grows; list and heading marks may still add a
+/// little.
+fn output_capacity(blocks: &[Block], len: impl Fn(&Block) -> usize) -> usize {
+    blocks.iter().map(|b| len(b) + 2).sum()
+}
+
 pub fn to_text(blocks: &[Block]) -> String {
-    let mut out = String::new();
+    let mut out = String::with_capacity(output_capacity(blocks, |b| b.text.len()));
     let mut prev: Option<&BlockKind> = None;
     for b in blocks {
         if let Some(p) = prev {
@@ -897,7 +904,7 @@ pub fn to_text(blocks: &[Block]) -> String {
 
 /// Markdown rendering: headings, lists, quotes, code blocks, tables.
 pub fn to_markdown(blocks: &[Block]) -> String {
-    let mut out = String::new();
+    let mut out = String::with_capacity(output_capacity(blocks, |b| b.markdown.len()));
     let mut prev: Option<&BlockKind> = None;
     for b in blocks {
         if let Some(p) = prev {

@@ -197,8 +197,8 @@ const RIGHTS_PHRASES: &[&str] = &[
 /// Short lines that are page furniture wherever they appear: copyright notices and
 /// bare phone numbers.
 fn is_notice_line(text: &str) -> bool {
-    // Long blocks are never notices; counting stops at the bound.
-    if text.is_empty() || text.chars().nth(200).is_some() {
+    // Long blocks are never notices.
+    if text.is_empty() || clean::more_chars_than(text, 200) {
         return false;
     }
     let lower = text.to_lowercase();
