@@ -4,7 +4,7 @@
 //! ```text
 //! cargo run --release --example bench_store [-- ARTICLES [RUNS [BATCH]]]
 //! cargo run --release --example bench_store -- scale ARTICLES [REOPENS]
-//! cargo run --release --example bench_store -- upserts [ARTICLES [BATCH]]
+//! cargo run --release --example bench_store -- upserts [ARTICLES [BATCH [stream|calls]]]
 //! cargo run --release --example bench_store -- parts [ARTICLES]
 //! ```
 //!
@@ -16,8 +16,12 @@
 //! times (default 3), each in a fresh process, reporting the median open time, the
 //! in-memory indexes' size and the process's resident memory after the open.
 //!
+//! Upserts go through `Store::put_article_batches`, the way to load many articles: each
+//! batch is fingerprinted while the one before it is written.
+//!
 //! `upserts` times the batched upserts alone (one run, nothing else measured), for
-//! profilers: its figures are the same as the first line of a full run's.
+//! profilers: its figures are the same as the first line of a full run's. With `calls` it
+//! times one `put_articles` call per batch instead, where nothing overlaps between batches.
 //!
 //! `parts` times, on one thread, the two pure computations of an upsert (fingerprinting
 //! the text, encoding the record) in CPU time, median of 5 passes: nearly independent of
@@ -41,7 +45,7 @@ use gleaner::store::{DiscoveredVia, NewArticle, Provenance, SledStore, Store, St
 use sha2::{Digest, Sha256};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let mode: Vec<String> = std::env::args().skip(1).take(3).collect();
+    let mode: Vec<String> = std::env::args().skip(1).take(4).collect();
     match mode.first().map(String::as_str) {
         Some("scale") => {
             let articles = mode
@@ -68,7 +72,14 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 .transpose()?
                 .unwrap_or(50_000);
             let batch = mode.get(2).map(|a| a.parse()).transpose()?.unwrap_or(500);
-            return upserts_only(articles, batch);
+            let calls = match mode.get(3).map(String::as_str) {
+                None | Some("stream") => false,
+                Some("calls") => true,
+                Some(other) => {
+                    return Err(format!("upserts: {other:?} is not stream or calls").into());
+                }
+            };
+            return upserts_only(articles, batch, calls);
         }
         _ => {}
     }
@@ -231,12 +242,26 @@ fn scale(n: usize, reopens: usize) -> Result<(), Box<dyn std::error::Error>> {
 }
 
 /// Batched upserts into a fresh database, and nothing else.
-fn upserts_only(n: usize, batch: usize) -> Result<(), Box<dyn std::error::Error>> {
+fn upserts_only(n: usize, batch: usize, calls: bool) -> Result<(), Box<dyn std::error::Error>> {
     println!("load average before: {}", load_average());
     let dir = tempfile::tempdir()?;
     let store = SledStore::open(&dir.path().join("db"), StoreOptions::default())?;
-    let (per_s, cpu_us) = timed_upserts(&store, (0..n).map(article).collect(), batch)?;
-    println!("{per_s:.0} upserts/s (batches of {batch}; CPU {cpu_us:.1} us each), {n} articles");
+    let inputs = (0..n).map(article).collect();
+    let writer_cpu = thread_cpu_seconds();
+    let (per_s, cpu_us) = if calls {
+        timed_upsert_calls(&store, inputs, batch)?
+    } else {
+        timed_upserts(&store, inputs, batch)?
+    };
+    let writer_us = (thread_cpu_seconds() - writer_cpu) * 1e6 / n.max(1) as f64;
+    let how = if calls {
+        "one call per batch"
+    } else {
+        "streamed"
+    };
+    println!(
+        "{per_s:.0} upserts/s (batches of {batch}, {how}; CPU {cpu_us:.1} us each, {writer_us:.1} us on the writing thread), {n} articles"
+    );
     println!("load average after: {}", load_average());
     Ok(())
 }
@@ -300,8 +325,36 @@ fn parts(n: usize) -> Result<(), Box<dyn std::error::Error>> {
     Ok(())
 }
 
-/// Upserts `inputs` in batches of `batch`: articles per second and CPU µs per article.
+/// Upserts `inputs` as a stream of batches of `batch`: articles per second and CPU µs per
+/// article.
 fn timed_upserts(
+    store: &SledStore,
+    inputs: Vec<NewArticle>,
+    batch: usize,
+) -> Result<(f64, f64), Box<dyn std::error::Error>> {
+    let n = inputs.len();
+    let started = Instant::now();
+    let cpu = cpu_seconds();
+    let mut pending = inputs.into_iter().peekable();
+    let mut batches = std::iter::from_fn(|| {
+        pending.peek()?;
+        Some(
+            pending
+                .by_ref()
+                .take(batch.max(1))
+                .collect::<Vec<NewArticle>>(),
+        )
+    });
+    let mut stored = 0;
+    store.put_article_batches(&mut batches, &mut |outcomes| stored += outcomes.len())?;
+    let elapsed = started.elapsed().as_secs_f64();
+    let cpu = cpu_seconds() - cpu;
+    assert_eq!(stored, n, "every article reported stored");
+    Ok((n as f64 / elapsed, cpu * 1e6 / n.max(1) as f64))
+}
+
+/// [`timed_upserts`] with one `put_articles` call per batch.
+fn timed_upsert_calls(
     store: &SledStore,
     inputs: Vec<NewArticle>,
     batch: usize,
@@ -543,6 +596,24 @@ fn cpu_seconds() -> f64 {
     let ticks = |i: usize| fields.get(i).and_then(|f| f.parse::<f64>().ok());
     match (ticks(11), ticks(12)) {
         // The kernel's USER_HZ is 100 on Linux.
+        (Some(user), Some(system)) => (user + system) / 100.0,
+        _ => f64::NAN,
+    }
+}
+
+/// CPU seconds the calling thread has used so far: the serial part of the upserts, done on
+/// the thread that calls the store.
+fn thread_cpu_seconds() -> f64 {
+    let Ok(stat) = std::fs::read_to_string("/proc/thread-self/stat") else {
+        return f64::NAN;
+    };
+    let fields: Vec<&str> = stat
+        .rsplit_once(')')
+        .map_or("", |(_, rest)| rest)
+        .split_whitespace()
+        .collect();
+    let ticks = |i: usize| fields.get(i).and_then(|f| f.parse::<f64>().ok());
+    match (ticks(11), ticks(12)) {
         (Some(user), Some(system)) => (user + system) / 100.0,
         _ => f64::NAN,
     }

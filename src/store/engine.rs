@@ -10,8 +10,8 @@
 //! The operations themselves live next to what they operate on: `records.rs` (articles
 //! and pages), `queue.rs`, `frontier.rs`; opening older databases in `migrate.rs`.
 
-use std::collections::BTreeMap;
-use std::sync::{Mutex, MutexGuard, RwLock, RwLockReadGuard, RwLockWriteGuard};
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, Mutex, MutexGuard, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 use chrono::{DateTime, Utc};
 
@@ -20,6 +20,7 @@ use super::codec::{self, CatalogChunkV1, Counters, DB_FORMAT, StoredRecord};
 use super::error::{Result, StoreError};
 use super::keys;
 use super::kv::{Kv, Scan, WriteBatch};
+use super::parallel::{Ahead, Eager};
 use super::queue::{AckOutcome, Delivery, QueueChanges, QueueState, StoreStats};
 use super::record::{
     ArticleId, ArticleRecord, FrontierEntry, NewArticle, PutOutcome, RawPage, Validators,
@@ -65,8 +66,10 @@ pub(crate) struct State {
 pub(crate) struct Txn {
     /// Writes other than records.
     pub batch: WriteBatch,
-    /// Records by seq: written (`Some`, encoded at commit) or removed.
-    records: BTreeMap<u64, Option<StoredRecord>>,
+    /// Records by seq: written (`Some`) or removed.
+    records: BTreeMap<u64, Option<Arc<StoredRecord>>>,
+    /// Where records are encoded as they are written, if not at commit.
+    eager: Option<EagerRecords>,
     pub counters: Counters,
     pub catalog: Delta,
     pub queue: QueueChanges,
@@ -80,12 +83,23 @@ impl Txn {
         Txn {
             batch: WriteBatch::default(),
             records: BTreeMap::new(),
+            eager: None,
             counters: state.counters,
             catalog: Delta::new(near_duplicate_distance),
             queue: QueueChanges::default(),
             enqueued: Vec::new(),
             first_qseq: state.counters.last_qseq + 1,
         }
+    }
+
+    /// Encodes records on `encoder`'s helper as they are written, rather than all at
+    /// commit: for a batch, the encoding then overlaps the decisions. A record written
+    /// again is encoded again; the last encoding is the one committed.
+    pub fn encode_eagerly(&mut self, encoder: RecordEncoder) {
+        self.eager = Some(EagerRecords {
+            encoder,
+            jobs: HashMap::new(),
+        });
     }
 
     /// Queues `article` under a new queue seq, which it returns.
@@ -109,6 +123,16 @@ impl Txn {
             && self.enqueued.is_empty()
             && self.counters == state.counters
     }
+}
+
+/// Encodes records on a helper thread.
+pub(crate) type RecordEncoder = Eager<StoredRecord, Result<Vec<u8>>>;
+
+/// The records of a transaction being encoded as they are written.
+struct EagerRecords {
+    encoder: RecordEncoder,
+    /// The job encoding the latest version of the record at each seq.
+    jobs: HashMap<u64, u64>,
 }
 
 impl<K: Kv> KvStore<K> {
@@ -243,21 +267,40 @@ impl<K: Kv> KvStore<K> {
         let Txn {
             mut batch,
             records,
+            eager,
             mut counters,
             catalog,
             mut queue,
             enqueued,
             first_qseq,
         } = txn;
-        let records: Vec<(u64, Option<StoredRecord>)> = records.into_iter().collect();
-        let encoded = super::parallel::map(&records, |(_, record)| {
-            record.as_ref().map(codec::encode_record).transpose()
-        });
+        let records: Vec<(u64, Option<Arc<StoredRecord>>)> = records.into_iter().collect();
+        let encoded: Vec<Option<Result<Vec<u8>>>> = match &eager {
+            Some(eager) => {
+                let mut done = eager.encoder.finish();
+                records
+                    .iter()
+                    .map(|(seq, record)| {
+                        let record = record.as_deref()?;
+                        let job = eager.jobs.get(seq).and_then(|job| done.remove(job));
+                        Some(job.unwrap_or_else(|| codec::encode_record(record)))
+                    })
+                    .collect()
+            }
+            None => super::parallel::map(&records, |(_, record)| {
+                record.as_deref().map(codec::encode_record)
+            }),
+        };
         for ((seq, _), value) in records.iter().zip(encoded) {
-            match value? {
+            match value.transpose()? {
                 Some(bytes) => batch.put(keys::article(*seq), bytes),
                 None => batch.remove(keys::article(*seq)),
             }
+        }
+        // Freeing a batch of records takes a while: the encoder's thread does it.
+        match eager {
+            Some(eager) => eager.encoder.discard(records),
+            None => drop(records),
         }
         state.queue.enqueue(first_qseq, &enqueued, &mut queue);
         queue.write(&mut batch)?;
@@ -400,7 +443,7 @@ impl<K: Kv> KvStore<K> {
             return Ok(None);
         };
         if let Some(pending) = txn.and_then(|t| t.records.get(&seq)) {
-            return Ok(pending.clone());
+            return Ok(pending.as_deref().cloned());
         }
         // Read under the catalog lock: a concurrent commit cannot move the record between
         // the lookup and the read.
@@ -417,11 +460,19 @@ impl<K: Kv> KvStore<K> {
         if self.seq_of(Some(txn), id) != Some(seq) {
             txn.catalog.set_seq(id, seq);
         }
+        let stored = Arc::new(stored);
+        if let Some(eager) = &mut txn.eager {
+            let job = eager.encoder.submit(Arc::clone(&stored));
+            eager.jobs.insert(seq, job);
+        }
         txn.records.insert(seq, Some(stored));
     }
 
     /// Removes the record at `seq` (it moves to a new one).
     pub(crate) fn remove_record(&self, txn: &mut Txn, seq: u64) {
+        if let Some(eager) = &mut txn.eager {
+            eager.jobs.remove(&seq);
+        }
         txn.records.insert(seq, None);
     }
 }
@@ -491,42 +542,33 @@ impl<K: Kv> Store for KvStore<K> {
         Ok(outcome)
     }
     fn put_articles(&self, batch: Vec<NewArticle>) -> Result<Vec<PutOutcome>> {
-        // An invalid article fails the whole batch before anything is written.
-        for article in &batch {
-            super::records::validate(article)?;
-        }
-        // One transaction for the whole batch: one atomic write (each sled batch costs a
-        // synchronous log write of its own, whatever its size) and one flush.
-        // Fingerprints are independent of each other and of the store: helper threads
-        // compute them while this one decides, in order, what each article is.
-        // The helpers read the texts while the articles move into the transaction, so
-        // the texts are taken out first and each article gets a copy back.
-        let mut batch = batch;
-        let texts: Vec<String> = batch
-            .iter_mut()
-            .map(|a| std::mem::take(&mut a.article.text))
-            .collect();
-        let mut outcomes = Vec::with_capacity(batch.len());
-        {
-            let mut state = self.lock();
-            let mut txn = Txn::new(&state, self.options.near_duplicate_distance);
-            let mut articles = batch.into_iter();
-            super::parallel::pipeline(
-                &texts,
-                |text| TextHashes::of(text),
-                |i, hashes| {
-                    let Some(mut article) = articles.next() else {
-                        return Ok(());
-                    };
-                    article.article.text.clone_from(&texts[i]);
-                    outcomes.push(self.upsert(&state, &mut txn, article, hashes)?);
-                    Ok::<(), StoreError>(())
-                },
-            )?;
-            self.commit(&mut state, txn)?;
-        }
+        let outcomes = std::thread::scope(|scope| {
+            let (batch, hashes) = fingerprint_batch(scope, batch)?;
+            self.store_batch(scope, batch, &hashes)
+        })?;
         self.kv.flush()?;
         Ok(outcomes)
+    }
+    fn put_article_batches(
+        &self,
+        batches: &mut dyn Iterator<Item = Vec<NewArticle>>,
+        stored: &mut dyn FnMut(Vec<PutOutcome>),
+    ) -> Result<()> {
+        std::thread::scope(|scope| {
+            let mut next = batches.next().map(|b| fingerprint_batch(scope, b));
+            while let Some(current) = next {
+                let (batch, hashes) = current?;
+                // The next batch is fingerprinted while this one is decided and written:
+                // the cores stay busy while this thread alone talks to sled. Its own
+                // errors wait until this batch is stored.
+                next = batches.next().map(|b| fingerprint_batch(scope, b));
+                let outcomes = self.store_batch(scope, batch, &hashes)?;
+                drop(hashes);
+                self.kv.flush()?;
+                stored(outcomes);
+            }
+            Ok(())
+        })
     }
     fn get_article(&self, id: ArticleId) -> Result<Option<ArticleRecord>> {
         Ok(self.read_record(None, id)?.map(|s| s.record))
@@ -587,6 +629,57 @@ impl<K: Kv> Store for KvStore<K> {
 
     fn flush(&self) -> Result<()> {
         self.kv.flush()
+    }
+}
+
+/// Fingerprints of a batch's texts, computed ahead on helper threads.
+type BatchHashes<'scope> = Ahead<'scope, String, TextHashes>;
+
+/// Validates a batch and starts fingerprinting it: the articles (without their texts,
+/// which the helpers read) and the fingerprints to come. An invalid article fails the
+/// whole batch before anything is written.
+fn fingerprint_batch<'scope>(
+    scope: &'scope std::thread::Scope<'scope, '_>,
+    mut batch: Vec<NewArticle>,
+) -> Result<(Vec<NewArticle>, BatchHashes<'scope>)> {
+    for article in &batch {
+        super::records::validate(article)?;
+    }
+    let texts = batch
+        .iter_mut()
+        .map(|a| std::mem::take(&mut a.article.text))
+        .collect();
+    Ok((
+        batch,
+        Ahead::start(scope, texts, |text| TextHashes::of(text)),
+    ))
+}
+
+impl<K: Kv> KvStore<K> {
+    /// Decides and writes a batch whose texts `hashes` holds (not flushed): one transaction
+    /// for the whole batch, so one atomic write (each sled batch costs a synchronous log
+    /// write of its own, whatever its size). Articles are decided in order, each as soon as
+    /// its fingerprint is ready, while the helpers fingerprint the ones after it and
+    /// encode the records decided before it.
+    fn store_batch<'scope>(
+        &self,
+        scope: &'scope std::thread::Scope<'scope, '_>,
+        batch: Vec<NewArticle>,
+        hashes: &BatchHashes<'scope>,
+    ) -> Result<Vec<PutOutcome>> {
+        let mut outcomes = Vec::with_capacity(batch.len());
+        let mut state = self.lock();
+        let mut txn = Txn::new(&state, self.options.near_duplicate_distance);
+        if super::parallel::worth_helpers(outcomes.capacity()) {
+            txn.encode_eagerly(Eager::start(scope, codec::encode_record));
+        }
+        for (i, mut article) in batch.into_iter().enumerate() {
+            // The helpers may still read the other texts: this one gets a copy.
+            article.article.text.clone_from(&hashes.items()[i]);
+            outcomes.push(self.upsert(&state, &mut txn, article, hashes.get(i))?);
+        }
+        self.commit(&mut state, txn)?;
+        Ok(outcomes)
     }
 }
 
@@ -704,6 +797,79 @@ mod tests {
                 .expect("validators")
                 .and_then(|v| v.etag),
             Some("\"1500-3\"".to_string())
+        );
+    }
+
+    #[test]
+    fn a_stream_of_batches_is_stored_like_one_call_per_batch() {
+        // Batches of 100 with a reprint of article 5 (from batch 0) in batch 2, and an
+        // update of article 150 (batch 1) in batch 3: each sees the batches before it.
+        let batches = || -> Vec<Vec<NewArticle>> {
+            let mut batches: Vec<Vec<NewArticle>> = (0..4)
+                .map(|b| (b * 100..b * 100 + 100).map(|i| article(i, 0)).collect())
+                .collect();
+            batches[2][10] = NewArticle {
+                provenance: Provenance {
+                    url: "https://other.example/reprint".into(),
+                    final_url: "https://other.example/reprint".into(),
+                    ..article(0, 0).provenance
+                },
+                ..article(5, 0)
+            };
+            batches[3][20] = article(150, 1);
+            batches
+        };
+        let streamed_kv = MemoryKv::default();
+        let streamed =
+            KvStore::with_kv(&streamed_kv, StoreOptions::default(), "s".into()).expect("opens");
+        let mut reported = Vec::new();
+        streamed
+            .put_article_batches(&mut batches().into_iter(), &mut |outcomes| {
+                reported.push(outcomes)
+            })
+            .expect("stream");
+        let called_kv = MemoryKv::default();
+        let called =
+            KvStore::with_kv(&called_kv, StoreOptions::default(), "c".into()).expect("opens");
+        let expected: Vec<Vec<PutOutcome>> = batches()
+            .into_iter()
+            .map(|b| called.put_articles(b).expect("batch"))
+            .collect();
+        assert_eq!(reported, expected);
+        assert_eq!(
+            reported[2][10],
+            PutOutcome::Duplicate {
+                id: ArticleId::for_url("https://other.example/reprint"),
+                of: ArticleId::for_url("https://site.example/5"),
+            }
+        );
+        assert!(matches!(
+            reported[3][20],
+            PutOutcome::Updated { version: 2, .. }
+        ));
+        assert_eq!(streamed_kv.to_map(), called_kv.to_map());
+
+        // An invalid article stops the stream at its batch: the batches before it are
+        // stored and reported, it and the ones after it are not.
+        let kv = MemoryKv::default();
+        let store = KvStore::with_kv(&kv, StoreOptions::default(), "e".into()).expect("opens");
+        let mut batches = batches();
+        batches[2][50].article.text = " ".into();
+        let mut reported = 0;
+        let result = store.put_article_batches(&mut batches.into_iter(), &mut |outcomes| {
+            reported += outcomes.len()
+        });
+        assert!(
+            matches!(result, Err(StoreError::InvalidInput(_))),
+            "{result:?}"
+        );
+        assert_eq!(reported, 200);
+        assert_eq!(store.catalog().articles(), 200);
+        assert!(
+            store
+                .get_article(ArticleId::for_url("https://site.example/250"))
+                .expect("get")
+                .is_none()
         );
     }
 

@@ -11,7 +11,8 @@
 //! - [`MemoryStore`] — the same behaviour in memory, for tests and as a reference.
 //!
 //! The trait is synchronous because sled is. Async callers should run the calls that
-//! flush — [`Store::put_article`], [`Store::put_articles`], [`Store::ack`],
+//! flush — [`Store::put_article`], [`Store::put_articles`],
+//! [`Store::put_article_batches`], [`Store::ack`],
 //! [`Store::apply_reextraction`], [`Store::flush`] — in `tokio::task::spawn_blocking`;
 //! the others are short and may be called directly.
 
@@ -127,6 +128,23 @@ pub trait Store: Send + Sync {
     /// error or a crash stores all of it or none of it. Later articles see earlier ones
     /// (a reprint in the same batch is a duplicate of its original).
     fn put_articles(&self, batch: Vec<NewArticle>) -> Result<Vec<PutOutcome>>;
+    /// [`Store::put_articles`] for a stream of batches, the way to load many articles: each
+    /// batch is prepared (fingerprinted) while the one before it is still being written,
+    /// which calling `put_articles` batch after batch cannot do. `stored` gets each batch's
+    /// outcomes, in order, once that batch is durable — not before. Each batch is atomic as
+    /// in `put_articles`; an error (an invalid article, a storage error) stops the stream:
+    /// the batches already passed to `stored` stay stored, the failing one and those after
+    /// it are not stored.
+    fn put_article_batches(
+        &self,
+        batches: &mut dyn Iterator<Item = Vec<NewArticle>>,
+        stored: &mut dyn FnMut(Vec<PutOutcome>),
+    ) -> Result<()> {
+        for batch in batches {
+            stored(self.put_articles(batch)?);
+        }
+        Ok(())
+    }
     fn get_article(&self, id: ArticleId) -> Result<Option<ArticleRecord>>;
     /// Records with `seq > after_seq`, in store order, optionally of one source, at most
     /// `limit`. Continue from the last record's `seq`.
