@@ -1,6 +1,6 @@
-//! Durability, proven: a child process crawls into the store (frontier, upserts, queue
-//! pops and acks) and reports each article it stored and each ack that returned; it is
-//! SIGKILLed at random moments, 20 times. After every kill the database must open, hold
+//! Durability, proven: a child process crawls into the store (frontier; upserts one by one,
+//! in batches and in streams of batches; queue pops and acks) and reports each article it
+//! stored and each ack that returned; it is SIGKILLed at random moments, 20 times. After every kill the database must open, hold
 //! no half-written record, still hold every reported article and keep every reported ack;
 //! finally the frontier resumes to completion and each article is stored exactly once.
 
@@ -24,6 +24,9 @@ const SOURCE: &str = "crash";
 const URLS: usize = 900;
 const CHILD_DIR: &str = "GLEANER_CRASH_CHILD_DIR";
 const CHILD_FINISH: &str = "GLEANER_CRASH_CHILD_FINISH";
+/// Articles per batch when the child streams batches: above the size at which the store
+/// encodes records on helper threads as they are decided.
+const STREAM_BATCH: usize = 48;
 
 fn url(i: usize) -> String {
     format!("https://crash.example/news/{i}")
@@ -87,8 +90,34 @@ fn crash_child_helper() {
                 .put_article(new_article(&u, SOURCE, &text_of(&u), at(n as i64)))
                 .expect("re-put");
         }
-        for chunk in pending.chunks(3) {
-            if chunk.len() == 3 && n % 2 == 0 {
+        let mut rest: &[FrontierEntry] = &pending;
+        while !rest.is_empty() {
+            let take = if n % 5 == 4 && rest.len() >= 2 * STREAM_BATCH {
+                2 * STREAM_BATCH
+            } else {
+                rest.len().min(3)
+            };
+            let (chunk, after) = rest.split_at(take);
+            rest = after;
+            if chunk.len() > 3 {
+                // A stream of two batches, big enough for records to be encoded on helper
+                // threads while the next batch is fingerprinted: each reported only once
+                // its batch is durable.
+                let mut batches = chunk.chunks(STREAM_BATCH).map(|c| {
+                    c.iter()
+                        .map(|e| new_article(&e.url, SOURCE, &text_of(&e.url), at(n as i64)))
+                        .collect()
+                });
+                let mut reported = 0;
+                store
+                    .put_article_batches(&mut batches, &mut |outcomes| {
+                        for (e, o) in chunk[reported..].iter().zip(&outcomes) {
+                            say(format!("STORED {} {}", o.id(), e.url));
+                        }
+                        reported += outcomes.len();
+                    })
+                    .expect("put stream");
+            } else if chunk.len() == 3 && n % 2 == 0 {
                 let batch = chunk
                     .iter()
                     .map(|e| new_article(&e.url, SOURCE, &text_of(&e.url), at(n as i64)))
