@@ -584,7 +584,18 @@ fn bench_once(dir: &Path, n: usize, batch: usize) -> Result<RunResult, Box<dyn s
 /// CPU seconds this process has used so far, all threads (exited ones included): a cost
 /// that, unlike throughput, barely depends on what else the machine runs.
 fn cpu_seconds() -> f64 {
-    let Ok(stat) = std::fs::read_to_string("/proc/self/stat") else {
+    stat_cpu_seconds("/proc/self/stat")
+}
+
+/// CPU seconds the calling thread has used so far: the serial part of the upserts, done on
+/// the thread that calls the store.
+fn thread_cpu_seconds() -> f64 {
+    stat_cpu_seconds("/proc/thread-self/stat")
+}
+
+/// User plus system time from a `/proc/…/stat` file, in seconds.
+fn stat_cpu_seconds(path: &str) -> f64 {
+    let Ok(stat) = std::fs::read_to_string(path) else {
         return f64::NAN;
     };
     // Fields after the command name: state is field 3, utime 14, stime 15 (in ticks).
@@ -596,24 +607,6 @@ fn cpu_seconds() -> f64 {
     let ticks = |i: usize| fields.get(i).and_then(|f| f.parse::<f64>().ok());
     match (ticks(11), ticks(12)) {
         // The kernel's USER_HZ is 100 on Linux.
-        (Some(user), Some(system)) => (user + system) / 100.0,
-        _ => f64::NAN,
-    }
-}
-
-/// CPU seconds the calling thread has used so far: the serial part of the upserts, done on
-/// the thread that calls the store.
-fn thread_cpu_seconds() -> f64 {
-    let Ok(stat) = std::fs::read_to_string("/proc/thread-self/stat") else {
-        return f64::NAN;
-    };
-    let fields: Vec<&str> = stat
-        .rsplit_once(')')
-        .map_or("", |(_, rest)| rest)
-        .split_whitespace()
-        .collect();
-    let ticks = |i: usize| fields.get(i).and_then(|f| f.parse::<f64>().ok());
-    match (ticks(11), ticks(12)) {
         (Some(user), Some(system)) => (user + system) / 100.0,
         _ => f64::NAN,
     }
