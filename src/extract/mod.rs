@@ -228,7 +228,10 @@ fn extract_dom(dom: &dom::Dom, opts: &ExtractOptions) -> Result<Extraction, Extr
     {
         blocks = body;
     }
-    judge(&blocks)?;
+    let blocks = match judge(&blocks) {
+        Ok(()) => blocks,
+        Err(not_article) => noscript_body(dom, render_opts, title.as_deref()).ok_or(not_article)?,
+    };
 
     let text = render::to_text(&blocks);
     let markdown = render::to_markdown(&blocks);
@@ -331,6 +334,36 @@ fn jsonld_article_body(dom: &dom::Dom) -> Option<Vec<Block>> {
     (!blocks.is_empty()).then_some(blocks)
 }
 
+/// Least markup in a `<noscript>` worth reading as the page's story, in bytes.
+const MIN_NOSCRIPT_BYTES: usize = 500;
+
+/// The story a page shows readers without JavaScript, when its markup has none for the
+/// others: some themes (Blogger's, for one) put the post only in a template that a script
+/// fills in, with a `<noscript>` copy beside it. Parsed as browsers parse, with scripting
+/// on, a `<noscript>` is raw text; the longest one is parsed here as a page of its own and
+/// read the same way. Only when the page has no article otherwise, so that a `<noscript>`
+/// copy of a story already on the page is never read twice.
+fn noscript_body(
+    dom: &dom::Dom,
+    opts: RenderOptions<'_>,
+    title: Option<&str>,
+) -> Option<Vec<Block>> {
+    let source = (0..dom.len())
+        .filter(|&i| dom.tag(i) == "noscript")
+        .map(|i| dom.texts(i).collect::<String>())
+        .max_by_key(String::len)
+        .filter(|source| source.len() >= MIN_NOSCRIPT_BYTES)?;
+    let document = parse::Document::parse(&source);
+    drop(source);
+    let inner = dom::Dom::new(&document);
+    let stats = content::compute(&inner);
+    let selection = content::select(&inner, &stats)?;
+    let mut blocks = render::render(&inner, &stats, &selection.roots, opts);
+    tidy::tidy_blocks(&mut blocks, title);
+    judge(&blocks).ok()?;
+    Some(blocks)
+}
+
 /// The first `<h1>` with text, when the metadata has no title.
 fn first_heading(dom: &dom::Dom, stats: &content::Stats) -> Option<String> {
     let h1 = (0..dom.len()).find(|&i| dom.tag(i) == "h1" && !stats.junk[i] && stats.text[i] > 0)?;
@@ -365,6 +398,89 @@ mod tests {
         <p>Turnout in the capital was lower than at any election since 1995, officials said on Monday.</p>\
         <p>Observers reported queues at some polling stations, but no serious incidents, the mission said.</p>\
         </article><a href=/next>Next</a></body></html>";
+
+    /// A Blogger-like post: the story in a template for a script and in a `<noscript>`.
+    fn noscript_page(noscript: &str, body: &str) -> String {
+        format!(
+            "<html lang=en><head><title>Safer browsing</title></head><body>\
+             <div class=header><h1>Security Blog</h1><p>The latest news and insights.</p></div>\
+             <div class=post><div class=post-body>\
+             <script type='text/template'>{noscript}</script><noscript>{noscript}</noscript>\
+             </div></div>{body}<div class=sidebar><a href=/a>Archive</a></div></body></html>"
+        )
+    }
+
+    #[test]
+    fn a_story_only_in_noscript_is_read_from_there() {
+        let story = "<p>Over the past few years we have seen threats on the web becoming \
+             increasingly sophisticated, and phishing sites rotate domains very quickly.</p>\
+             <p>That is why today we are announcing an enhanced protection mode for users \
+             who want a more advanced level of security while browsing the web.</p>\
+             <p>It checks pages and downloads against the newest lists of dangerous sites, \
+             and warns before a password is typed into a page known to steal them.</p>\
+             <p>Turning it on gives faster and more proactive protection against attacks.</p>";
+        let page = noscript_page(story, "");
+        let article = extract(page.as_bytes(), &ExtractOptions::default()).expect("article");
+        assert!(
+            article
+                .text
+                .starts_with("Over the past few years we have seen threats"),
+            "{}",
+            article.text
+        );
+        assert!(
+            article.text.ends_with("against attacks."),
+            "{}",
+            article.text
+        );
+        assert!(!article.text.contains("latest news"), "{}", article.text);
+        assert_eq!(article.title.as_deref(), Some("Safer browsing"));
+        assert_eq!(article.lang.as_deref(), Some("en"));
+        // The crawler's path gives the same.
+        let opts = ExtractOptions::default();
+        let parsed = ParsedPage::parse(page.as_bytes(), &opts);
+        assert_eq!(
+            extract_parsed(&parsed.dom(), &opts).map(|e| e.article),
+            Ok(article)
+        );
+    }
+
+    #[test]
+    fn noscript_is_read_only_when_the_page_has_no_story_of_its_own() {
+        let copy = "<p>A copy of the story for readers without scripts, long enough to count \
+             as prose if it were read, which it must not be, since the page has its own.</p>"
+            .repeat(3);
+        let own = "<article><p>The story itself, as the page shows it to every reader, with \
+             enough words in it to be an article of its own, and then some more words.</p>\
+             <p>A second paragraph of the story, also long enough to be read as prose.</p></article>";
+        let article = extract(
+            noscript_page(&copy, own).as_bytes(),
+            &ExtractOptions::default(),
+        )
+        .expect("article");
+        assert!(
+            article.text.starts_with("The story itself"),
+            "{}",
+            article.text
+        );
+        assert!(
+            !article.text.contains("A copy of the story"),
+            "{}",
+            article.text
+        );
+        // A notice to enable JavaScript is no story.
+        let notice = format!(
+            "<p>Please enable JavaScript to view this site.</p>{}",
+            " ".repeat(600)
+        );
+        assert!(matches!(
+            extract(
+                noscript_page(&notice, "").as_bytes(),
+                &ExtractOptions::default()
+            ),
+            Err(ExtractError::NotArticle { .. })
+        ));
+    }
 
     #[test]
     fn parsing_once_gives_what_extract_gives() {
