@@ -248,11 +248,7 @@ fn upserts_only(n: usize, batch: usize, calls: bool) -> Result<(), Box<dyn std::
     let store = SledStore::open(&dir.path().join("db"), StoreOptions::default())?;
     let inputs = (0..n).map(article).collect();
     let writer_cpu = thread_cpu_seconds();
-    let (per_s, cpu_us) = if calls {
-        timed_upsert_calls(&store, inputs, batch)?
-    } else {
-        timed_upserts(&store, inputs, batch)?
-    };
+    let (per_s, cpu_us) = timed_upserts(&store, inputs, batch, calls)?;
     let writer_us = (thread_cpu_seconds() - writer_cpu) * 1e6 / n.max(1) as f64;
     let how = if calls {
         "one call per batch"
@@ -325,12 +321,13 @@ fn parts(n: usize) -> Result<(), Box<dyn std::error::Error>> {
     Ok(())
 }
 
-/// Upserts `inputs` as a stream of batches of `batch`: articles per second and CPU µs per
-/// article.
+/// Upserts `inputs` in batches of `batch`, streamed through `put_article_batches` or, with
+/// `calls`, one `put_articles` call per batch: articles per second and CPU µs per article.
 fn timed_upserts(
     store: &SledStore,
     inputs: Vec<NewArticle>,
     batch: usize,
+    calls: bool,
 ) -> Result<(f64, f64), Box<dyn std::error::Error>> {
     let n = inputs.len();
     let started = Instant::now();
@@ -346,29 +343,16 @@ fn timed_upserts(
         )
     });
     let mut stored = 0;
-    store.put_article_batches(&mut batches, &mut |outcomes| stored += outcomes.len())?;
-    let elapsed = started.elapsed().as_secs_f64();
-    let cpu = cpu_seconds() - cpu;
-    assert_eq!(stored, n, "every article reported stored");
-    Ok((n as f64 / elapsed, cpu * 1e6 / n.max(1) as f64))
-}
-
-/// [`timed_upserts`] with one `put_articles` call per batch.
-fn timed_upsert_calls(
-    store: &SledStore,
-    inputs: Vec<NewArticle>,
-    batch: usize,
-) -> Result<(f64, f64), Box<dyn std::error::Error>> {
-    let n = inputs.len();
-    let started = Instant::now();
-    let cpu = cpu_seconds();
-    let mut pending = inputs.into_iter().peekable();
-    while pending.peek().is_some() {
-        let chunk: Vec<NewArticle> = pending.by_ref().take(batch.max(1)).collect();
-        store.put_articles(chunk)?;
+    if calls {
+        for chunk in batches {
+            stored += store.put_articles(chunk)?.len();
+        }
+    } else {
+        store.put_article_batches(&mut batches, &mut |outcomes| stored += outcomes.len())?;
     }
     let elapsed = started.elapsed().as_secs_f64();
     let cpu = cpu_seconds() - cpu;
+    assert_eq!(stored, n, "every article reported stored");
     Ok((n as f64 / elapsed, cpu * 1e6 / n.max(1) as f64))
 }
 
@@ -496,7 +480,7 @@ fn bench_once(dir: &Path, n: usize, batch: usize) -> Result<RunResult, Box<dyn s
     let store = SledStore::open(&data, options.clone())?;
     let inputs: Vec<NewArticle> = (0..n).map(article).collect();
 
-    let (upserts_per_s, upsert_cpu_us) = timed_upserts(&store, inputs, batch)?;
+    let (upserts_per_s, upsert_cpu_us) = timed_upserts(&store, inputs, batch, false)?;
 
     // Single durable puts (one flush each), the crawler's path: a small sample.
     let sample = 200.min(n);
