@@ -190,8 +190,6 @@ struct EagerState<T, R> {
     running: Option<(u64, Arc<T>)>,
     results: std::collections::HashMap<u64, R>,
     next_job: u64,
-    /// No more jobs: the caller is collecting.
-    closed: bool,
     /// The helper may leave, dropping this first.
     released: Option<Box<dyn Send>>,
     helper_gone: bool,
@@ -206,7 +204,6 @@ impl<T: Send + Sync + 'static, R: Send + 'static> Eager<T, R> {
                 running: None,
                 results: std::collections::HashMap::new(),
                 next_job: 0,
-                closed: false,
                 released: None,
                 helper_gone: false,
             }),
@@ -233,7 +230,6 @@ impl<T: Send + Sync + 'static, R: Send + 'static> Eager<T, R> {
     pub fn finish(&self) -> std::collections::HashMap<u64, R> {
         let shared = &*self.shared;
         let mut state = shared.lock();
-        state.closed = true;
         loop {
             if let Some((job, item)) = state.jobs.pop_front() {
                 drop(state);
@@ -261,11 +257,10 @@ impl<T: Send + Sync + 'static, R: Send + 'static> Eager<T, R> {
         std::mem::take(&mut state.results)
     }
 
-    /// Lets the helper go, dropping `garbage` on its thread.
+    /// Lets the helper go, dropping `garbage` on its thread (`self`'s drop, right after,
+    /// wakes it).
     pub fn discard(self, garbage: impl Send + 'static) {
-        let mut state = self.shared.lock();
-        state.closed = true;
-        state.released = Some(Box::new(garbage));
+        self.shared.lock().released = Some(Box::new(garbage));
     }
 }
 
@@ -314,7 +309,6 @@ impl<T, R> EagerShared<T, R> {
 impl<T, R> Drop for Eager<T, R> {
     fn drop(&mut self) {
         let mut state = self.shared.lock();
-        state.closed = true;
         state.jobs.clear();
         if state.released.is_none() {
             state.released = Some(Box::new(()));
