@@ -63,6 +63,9 @@ pub struct CrawlerConfig {
     pub max_retries: u32,
     /// Cap on how long a `Retry-After` header may make gleaner wait.
     pub max_retry_after: Dur,
+    /// Pending URLs one host may have in a crawl's frontier; further ones are dropped and
+    /// counted, so a site that generates links forever cannot fill the disk.
+    pub max_pending_per_host: u64,
 }
 
 impl Default for CrawlerConfig {
@@ -84,6 +87,7 @@ impl Default for CrawlerConfig {
             robots_cache_ttl: Dur::from_secs(24 * 3600),
             max_retries: 3,
             max_retry_after: Dur::from_secs(600),
+            max_pending_per_host: 100_000,
         }
     }
 }
@@ -113,6 +117,10 @@ pub struct StoreConfig {
     pub near_duplicate_distance: u32,
     /// Deliver duplicates (exact or near) to queue consumers too.
     pub queue_duplicates: bool,
+    /// Memory the embedded database may use to cache its pages. Articles are written once
+    /// and read rarely, so a modest cache costs little speed; a long-running daemon keeps
+    /// its memory this much lower.
+    pub cache_bytes: u64,
 }
 
 impl Default for StoreConfig {
@@ -122,6 +130,7 @@ impl Default for StoreConfig {
             keep_raw: true,
             near_duplicate_distance: 3,
             queue_duplicates: false,
+            cache_bytes: 32 * 1024 * 1024,
         }
     }
 }

@@ -6,7 +6,7 @@ mod support;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use gleaner::store::{SledStore, Store, StoreOptions};
+use gleaner::store::{SledStore, StoreOptions};
 use support::*;
 
 const PAGES: usize = 30;

@@ -92,8 +92,8 @@ async fn stores_each_article_once_with_full_provenance() {
     let store = memory_store();
     let seed = site.url("/");
     let host = seed.host_str().expect("host").to_string();
-    let mut job = gleaner::fetch::CrawlJob::from_seeds(vec![seed.clone()], &config);
-    job.start = gleaner::fetch::StartMode::NewCycle;
+    let mut job = gleaner::crawl::CrawlJob::from_seeds(vec![seed.clone()], &config);
+    job.start = gleaner::store::CrawlStart::NewCycle;
     let summary = crawl(&config, &store, job).await;
 
     // Every URL fetched once, robots.txt first; nothing outside the site or refused.
@@ -199,7 +199,7 @@ async fn stores_each_article_once_with_full_provenance() {
         "index and nofollow pages are not articles: {c:?}"
     );
     assert_eq!(summary.pending, 0);
-    assert_eq!(summary.stop, gleaner::fetch::StopReason::Finished);
+    assert_eq!(summary.stop, gleaner::crawl::StopReason::Finished);
 }
 
 #[tokio::test]

@@ -6,7 +6,7 @@ mod store_support;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use gleaner::store::{ArticleRecord, PutOutcome, SledStore, Store, StoreOptions};
+use gleaner::store::{ArticleRecord, PutOutcome, SledStore, StoreOptions};
 use store_support::{at, new_article, story};
 
 /// A database with two sources, a duplicate, and one article without a raw page.

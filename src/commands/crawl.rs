@@ -6,18 +6,18 @@
 //! the same command again resumes where this one stopped.
 
 use std::io::IsTerminal;
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use anyhow::Context;
 use gleaner::cli::CrawlArgs;
 use gleaner::config::Config;
-use gleaner::fetch::crawler::{Progress, by_count};
-use gleaner::fetch::{CrawlJob, CrawlSummary, Crawler, StopReason};
-use gleaner::store::{SledStore, StoreOptions};
+use gleaner::crawl::{
+    CrawlJob, CrawlStore, CrawlSummary, Crawler, Progress, StartOutcome, StopReason, by_count,
+};
+use gleaner::store::{Backend, Embedded, SledStore, StoreOptions};
 use indicatif::{ProgressBar, ProgressStyle};
 
-use super::EXIT_OK;
+use super::{EXIT_FAILURE, EXIT_OK};
 
 /// Without a terminal, a progress log line this often.
 const LOG_EVERY: Duration = Duration::from_secs(5);
@@ -39,7 +39,8 @@ pub fn crawl(args: CrawlArgs) -> anyhow::Result<u8> {
     let data_dir = config.store.resolved_path();
     let store = SledStore::open(&data_dir, StoreOptions::from(&config.store))
         .with_context(|| format!("opening the store in {}", data_dir.display()))?;
-    let store: Arc<dyn gleaner::store::Store> = Arc::new(store);
+    let store = Embedded::new(store);
+    let backend = Backend::embedded(store.clone());
 
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -48,8 +49,8 @@ pub fn crawl(args: CrawlArgs) -> anyhow::Result<u8> {
     let seeds = args.seeds.iter().map(|s| s.as_url().clone()).collect();
     let job = CrawlJob::from_seeds(seeds, &config.crawler);
     let summary = runtime.block_on(async {
-        let crawler =
-            Crawler::new(&config.crawler, Arc::clone(&store)).context("setting up the crawler")?;
+        let crawler = Crawler::new(&config.crawler, CrawlStore::from(&backend))
+            .context("setting up the crawler")?;
         tracing::info!(source = %job.source, data = %data_dir.display(), "crawl started");
         let stop = async {
             if tokio::signal::ctrl_c().await.is_err() {
@@ -65,9 +66,26 @@ pub fn crawl(args: CrawlArgs) -> anyhow::Result<u8> {
         display.finish();
         anyhow::Ok(summary)
     })?;
+    drop(backend);
     store.flush().context("flushing the store")?;
     print_summary(&summary);
-    Ok(EXIT_OK)
+    Ok(exit_code(&summary))
+}
+
+/// 1 when no start URL could be reached at all (every one unreachable: DNS, connect, TLS,
+/// robots.txt), with a line per start URL saying why; 0 otherwise, errors on some pages
+/// included (the summary lists them).
+fn exit_code(summary: &CrawlSummary) -> u8 {
+    if !summary.reached_nothing() {
+        return EXIT_OK;
+    }
+    for start in &summary.starts {
+        if let StartOutcome::Unreachable { reason } = &start.outcome {
+            eprintln!("gleaner: {}: {reason}", start.url);
+        }
+    }
+    eprintln!("gleaner: the crawl reached none of its start URLs");
+    EXIT_FAILURE
 }
 
 /// A progress bar on a terminal, periodic log lines otherwise.

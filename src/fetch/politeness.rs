@@ -100,6 +100,12 @@ impl HostSlot {
     pub fn host(&self) -> &str {
         &self.host
     }
+
+    /// TEMPORARY (replaced by the governor version): waits for the host's next turn.
+    pub async fn pace(&self) {
+        let delay = self.politeness.delay(&self.host, self.min_delay);
+        tokio::time::sleep(delay).await;
+    }
 }
 
 impl Drop for HostSlot {
