@@ -280,6 +280,7 @@ impl Frontier {
                     }
                 }
                 Claim::WaitUntil(t) => {
+                    let t = t.into_std();
                     earliest = Some(earliest.map_or(t, |e| e.min(t)));
                     self.ring.push_back(host);
                 }
