@@ -66,6 +66,10 @@ pub struct CrawlerConfig {
     /// Pending URLs one host may have in a crawl's frontier; further ones are dropped and
     /// counted, so a site that generates links forever cannot fill the disk.
     pub max_pending_per_host: u64,
+    /// Cap on request starts per second over all hosts, spaced evenly. Unset: no cap
+    /// beyond the per-host delays and `concurrency`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_requests_per_second: Option<RequestRate>,
 }
 
 impl Default for CrawlerConfig {
@@ -88,6 +92,7 @@ impl Default for CrawlerConfig {
             max_retries: 3,
             max_retry_after: Dur::from_secs(600),
             max_pending_per_host: 100_000,
+            max_requests_per_second: None,
         }
     }
 }
@@ -545,6 +550,41 @@ impl<'de> Deserialize<'de> for PositiveUsize {
     }
 }
 
+/// A rate in requests per second, written as an integer or a decimal (`20`, `0.5`).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct RequestRate(f64);
+
+impl RequestRate {
+    /// The lowest rate accepted: one request a day (below that a cap is a typo, not a plan).
+    pub const MIN_PER_SECOND: f64 = 1.0 / 86_400.0;
+
+    pub fn new(per_second: f64) -> Option<Self> {
+        (per_second.is_finite() && per_second >= Self::MIN_PER_SECOND)
+            .then_some(RequestRate(per_second))
+    }
+
+    pub fn per_second(self) -> f64 {
+        self.0
+    }
+
+    /// The even spacing between two request starts at this rate (at least a nanosecond).
+    pub fn period(self) -> Duration {
+        Duration::from_secs_f64(1.0 / self.0).max(Duration::from_nanos(1))
+    }
+}
+
+impl<'de> Deserialize<'de> for RequestRate {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let n = f64::deserialize(d)?;
+        RequestRate::new(n).ok_or_else(|| {
+            serde::de::Error::custom(format!(
+                "must be a number of requests per second of at least {:.6} (one a day), got {n}",
+                RequestRate::MIN_PER_SECOND
+            ))
+        })
+    }
+}
+
 /// An absolute `http` or `https` URL.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HttpUrl(url::Url);
@@ -796,6 +836,38 @@ mod tests {
         assert_eq!(s.min_delay(&c.crawler), Duration::from_secs(3));
         assert_eq!(s.max_pages(&c.crawler), 10_000);
         assert_eq!(s.recrawl.get(), Duration::from_secs(3600));
+    }
+
+    #[test]
+    fn request_rate_is_optional_and_checked() {
+        assert_eq!(
+            parse("").expect("valid").crawler.max_requests_per_second,
+            None
+        );
+        for (text, period) in [
+            ("20", Duration::from_millis(50)),
+            ("0.5", Duration::from_secs(2)),
+            ("1e12", Duration::from_nanos(1)),
+        ] {
+            let c = parse(&format!("[crawler]\nmax_requests_per_second = {text}\n"))
+                .unwrap_or_else(|e| panic!("{text}: {e}"));
+            let rate = c.crawler.max_requests_per_second.expect("set");
+            assert_eq!(rate.period(), period, "{text}");
+        }
+        for bad in ["0", "-3", "0.0000001", "nan", "inf", "\"fast\""] {
+            let (line, key, message) = invalid(&format!(
+                "[crawler]\nmax_depth = 2\nmax_requests_per_second = {bad}\n"
+            ));
+            assert_eq!(line, Some(3), "{bad}");
+            assert_eq!(
+                key.as_deref(),
+                Some("crawler.max_requests_per_second"),
+                "{bad}"
+            );
+            if bad != "\"fast\"" {
+                assert!(message.contains("requests per second"), "{bad}: {message}");
+            }
+        }
     }
 
     #[test]

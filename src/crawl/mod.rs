@@ -136,7 +136,7 @@ struct PolitenessGate<'a> {
 
 impl HostGate for PolitenessGate<'_> {
     fn try_host(&mut self, host: &str) -> GateAnswer {
-        let now = std::time::Instant::now();
+        let now = tokio::time::Instant::now();
         match self.politeness.try_claim(host, self.min_delay) {
             Gate::Ready(slot) => {
                 self.slots.insert(host.to_string(), slot);
