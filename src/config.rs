@@ -1,6 +1,6 @@
 //! Typed configuration: the one source of truth for every key gleaner reads.
 //!
-//! The README's config reference is checked against these types by a test, so a key
+//! The config reference in docs/configuration.md is checked against these types by a test, so a key
 //! documented there exists here and the reverse. Every key has a built-in default, which
 //! is why `gleaner crawl --seed URL` needs no file at all.
 //!
