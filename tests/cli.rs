@@ -68,6 +68,28 @@ fn misspelt_key_exits_2_naming_file_line_and_key() {
 }
 
 #[test]
+fn recrawl_under_a_second_exits_2_naming_file_line_and_key() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("fast.toml");
+    std::fs::write(
+        &path,
+        "[[source]]\nname = \"a\"\nseeds = [\"https://a.example/\"]\n\n[[source]]\nname = \"b\"\nseeds = [\"https://b.example/\"]\nrecrawl = \"500ms\"\n",
+    )
+    .expect("write config");
+    let out = gleaner(&[
+        "run",
+        "--config",
+        path.to_str().expect("utf-8 path"),
+        "--check",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(err.contains("fast.toml:8:"), "no file:line in {err:?}");
+    assert!(err.contains("key `source[2].recrawl`"), "no key in {err:?}");
+    assert!(err.contains("shortest allowed is 1s"), "no rule in {err:?}");
+}
+
+#[test]
 fn missing_config_file_exits_2_with_path() {
     let out = gleaner(&["run", "--config", "/nonexistent/gleaner.toml", "--check"]);
     assert_eq!(out.status.code(), Some(2));
