@@ -1,6 +1,7 @@
 //! Keeps the README and docs/ navigable and the README's set-up honest: every relative link
-//! resolves, every document in docs/ is reachable from the README, and the README's test
-//! command is the one CI runs.
+//! resolves, every document in docs/ is reachable from the README, the README's test
+//! command is the one CI runs, and the exit-code table in docs/cli.md has the rows of
+//! `gleaner --help` (each row's behaviour is held by the tests of its command).
 
 use std::path::{Path, PathBuf};
 
@@ -118,4 +119,29 @@ fn the_readme_test_command_is_the_one_ci_runs() {
         ci.lines().any(|l| l.trim() == test_command),
         ".ci/run does not run the README's test command `{test_command}`"
     );
+}
+
+#[test]
+fn the_exit_code_table_has_the_rows_of_the_help() {
+    let doc = read(&manifest_path("docs/cli.md"));
+    let table = doc
+        .split("## Exit codes")
+        .nth(1)
+        .expect("docs/cli.md has an Exit codes section");
+    let documented: Vec<u8> = table
+        .lines()
+        .skip_while(|l| !l.starts_with('|'))
+        .take_while(|l| l.starts_with('|'))
+        .filter_map(|l| l.trim_matches('|').split('|').next()?.trim().parse().ok())
+        .collect();
+    let help: Vec<u8> = gleaner::cli::EXIT_CODES_HELP
+        .lines()
+        .skip(1)
+        .filter_map(|l| l.split_whitespace().next()?.parse().ok())
+        .collect();
+    assert_eq!(
+        documented, help,
+        "docs/cli.md and --help list different exit codes"
+    );
+    assert_eq!(help, [0, 1, 2, 3]);
 }

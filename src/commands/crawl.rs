@@ -4,6 +4,10 @@
 //! a progress bar shows what is happening; otherwise a log line every few seconds. Ctrl-C
 //! stops cleanly: in-flight requests are abandoned and their URLs stay pending, so running
 //! the same command again resumes where this one stopped.
+//!
+//! Exit code: 1 when no seed could be fetched (each seed's reason on stderr), so scripts and
+//! timers can tell a crawl that reached nothing from one that ran and met some errors (0,
+//! with the errors in the summary).
 
 use std::io::IsTerminal;
 use std::sync::Arc;
@@ -13,11 +17,12 @@ use anyhow::Context;
 use gleaner::cli::CrawlArgs;
 use gleaner::config::Config;
 use gleaner::fetch::crawler::{Progress, by_count};
+use gleaner::fetch::seeds::SeedOutcome;
 use gleaner::fetch::{CrawlJob, CrawlSummary, Crawler, StopReason};
 use gleaner::store::{SledStore, StoreOptions};
 use indicatif::{ProgressBar, ProgressStyle};
 
-use super::EXIT_OK;
+use super::{EXIT_FAILURE, EXIT_OK};
 
 /// Without a terminal, a progress log line this often.
 const LOG_EVERY: Duration = Duration::from_secs(5);
@@ -67,6 +72,15 @@ pub fn crawl(args: CrawlArgs) -> anyhow::Result<u8> {
     })?;
     store.flush().context("flushing the store")?;
     print_summary(&summary);
+    if summary.reached_no_seed() {
+        for seed in &summary.seeds {
+            if let SeedOutcome::Unreachable(reason) = &seed.outcome {
+                eprintln!("gleaner: {}: {reason}", seed.url);
+            }
+        }
+        eprintln!("gleaner: no seed could be fetched: nothing was crawled");
+        return Ok(EXIT_FAILURE);
+    }
     Ok(EXIT_OK)
 }
 
@@ -174,6 +188,19 @@ fn print_summary(s: &CrawlSummary) {
     };
     println!("  skipped        {}", list(&c.skipped));
     println!("  errors         {}", list(&c.errors));
+    for seed in &s.seeds {
+        match &seed.outcome {
+            SeedOutcome::Reached => {}
+            SeedOutcome::Disallowed => {
+                println!("  seed {}: disallowed by robots.txt", seed.url);
+            }
+            SeedOutcome::Unreachable(reason) => {
+                println!("  seed {}: unreachable: {reason}", seed.url);
+            }
+            // Stopped before it, or resumed after it: "pending" above says so.
+            SeedOutcome::NotTried => {}
+        }
+    }
     if s.pending > 0 {
         println!(
             "  pending        {} URLs (run again to continue)",

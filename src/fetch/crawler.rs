@@ -31,6 +31,7 @@ use super::normalize;
 use super::politeness::{self, HostSlot, Outcome, Politeness};
 use super::robots::{RobotsCache, RobotsExchange};
 use super::scope::{self, MAX_COUNTER_CHAIN, OutOfScope, Scope};
+use super::seeds::{self, SeedLog, SeedOutcome, SeedReport};
 use super::stats::{CountersSnapshot, CrawlStats, Event, Tally};
 use crate::config::{CrawlerConfig, HttpUrl, Pattern, SourceConfig};
 use crate::store::{
@@ -148,6 +149,16 @@ pub struct CrawlSummary {
     pub pending: u64,
     pub counters: CountersSnapshot,
     pub elapsed: Duration,
+    /// Every start URL of the job (seeds, feeds, sitemaps) and what became of it.
+    pub seeds: Vec<SeedReport>,
+}
+
+impl CrawlSummary {
+    /// The crawl had seeds and reached none of them: it did nothing
+    /// ([`seeds::reached_no_seed`]).
+    pub fn reached_no_seed(&self) -> bool {
+        seeds::reached_no_seed(&self.seeds)
+    }
 }
 
 /// A crawl's state as seen by a progress display.
@@ -178,6 +189,7 @@ struct CrawlContext {
     job: CrawlJob,
     scope: Scope,
     tally: Tally,
+    seeds: SeedLog,
 }
 
 /// A URL found while processing a task.
@@ -259,6 +271,7 @@ impl Crawler {
             scope,
             tally,
             job,
+            seeds: SeedLog::default(),
         });
         let mut frontier = Frontier::new(Arc::clone(&self.store), &ctx.job.source);
         let resumed = self.start_frontier(&ctx, &mut frontier)?;
@@ -293,6 +306,11 @@ impl Crawler {
                     Next::Settled(task) => {
                         ctx.tally.event(Event::RobotsBlocked);
                         tracing::debug!(url = %task.url, "disallowed by robots.txt");
+                        if is_seed(&task) {
+                            let robots = self.robots.cached(&task.url);
+                            let outcome = SeedOutcome::of_robots(robots.as_ref().map(|e| &e.rules));
+                            ctx.seeds.record(&task.entry.url, outcome);
+                        }
                         self.settle_redirect_chain(&mut frontier, &task)?;
                         frontier.done(&task.entry.url)?;
                     }
@@ -358,6 +376,13 @@ impl Crawler {
             pending,
             counters: ctx.tally.run(),
             elapsed: started.elapsed(),
+            seeds: ctx.seeds.report(
+                ctx.job
+                    .seeds
+                    .iter()
+                    .chain(&ctx.job.feeds)
+                    .chain(&ctx.job.sitemaps),
+            ),
         };
         if frontier.paused_tasks() > 0 {
             tracing::warn!(source = %summary.source, urls = frontier.paused_tasks(), "URLs of paused hosts left pending");
@@ -614,6 +639,11 @@ async fn fetch_page(
         .await;
     let fetched_at = Utc::now();
     drop(slot);
+    if is_seed(&task) {
+        let answer = exchange.as_ref().map(|r| r.status);
+        ctx.seeds
+            .record(&task.entry.url, SeedOutcome::of_answer(answer));
+    }
     let response = match exchange {
         Ok(r) => r,
         Err(error) => return Ok(failed(&ctx, task, &host, error)),
@@ -667,6 +697,11 @@ async fn fetch_page(
             Ok(done(task))
         }
     }
+}
+
+/// A start URL of the job, or a redirect hop or retry on its behalf (they keep its entry).
+fn is_seed(task: &Task) -> bool {
+    task.entry.discovered_via == DiscoveredVia::Seed
 }
 
 fn status_kind(status: u16) -> &'static str {
