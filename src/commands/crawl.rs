@@ -4,6 +4,10 @@
 //! a progress bar shows what is happening; otherwise a log line every few seconds. Ctrl-C
 //! stops cleanly: in-flight requests are abandoned and their URLs stay pending, so running
 //! the same command again resumes where this one stopped.
+//!
+//! Exit code: 1 when no seed could be fetched (each seed's reason on stderr), so scripts and
+//! timers can tell a crawl that reached nothing from one that ran and met some errors (0,
+//! with the errors in the summary).
 
 use std::io::IsTerminal;
 use std::time::{Duration, Instant};
@@ -11,9 +15,8 @@ use std::time::{Duration, Instant};
 use anyhow::Context;
 use gleaner::cli::CrawlArgs;
 use gleaner::config::Config;
-use gleaner::crawl::{
-    CrawlJob, CrawlStore, CrawlSummary, Crawler, Progress, StartOutcome, StopReason, by_count,
-};
+use gleaner::crawl::seeds::SeedOutcome;
+use gleaner::crawl::{CrawlJob, CrawlStore, CrawlSummary, Crawler, Progress, StopReason, by_count};
 use gleaner::store::{Backend, Embedded, SledStore, StoreOptions};
 use indicatif::{ProgressBar, ProgressStyle};
 
@@ -69,23 +72,16 @@ pub fn crawl(args: CrawlArgs) -> anyhow::Result<u8> {
     drop(backend);
     store.flush().context("flushing the store")?;
     print_summary(&summary);
-    Ok(exit_code(&summary))
-}
-
-/// 1 when no start URL could be reached at all (every one unreachable: DNS, connect, TLS,
-/// robots.txt), with a line per start URL saying why; 0 otherwise, errors on some pages
-/// included (the summary lists them).
-fn exit_code(summary: &CrawlSummary) -> u8 {
-    if !summary.reached_nothing() {
-        return EXIT_OK;
-    }
-    for start in &summary.starts {
-        if let StartOutcome::Unreachable { reason } = &start.outcome {
-            eprintln!("gleaner: {}: {reason}", start.url);
+    if summary.reached_no_seed() {
+        for seed in &summary.seeds {
+            if let SeedOutcome::Unreachable(reason) = &seed.outcome {
+                eprintln!("gleaner: {}: {reason}", seed.url);
+            }
         }
+        eprintln!("gleaner: no seed could be fetched: nothing was crawled");
+        return Ok(EXIT_FAILURE);
     }
-    eprintln!("gleaner: the crawl reached none of its start URLs");
-    EXIT_FAILURE
+    Ok(EXIT_OK)
 }
 
 /// A progress bar on a terminal, periodic log lines otherwise.
@@ -192,6 +188,19 @@ fn print_summary(s: &CrawlSummary) {
     };
     println!("  skipped        {}", list(&c.skipped));
     println!("  errors         {}", list(&c.errors));
+    for seed in &s.seeds {
+        match &seed.outcome {
+            SeedOutcome::Reached => {}
+            SeedOutcome::Disallowed => {
+                println!("  seed {}: disallowed by robots.txt", seed.url);
+            }
+            SeedOutcome::Unreachable(reason) => {
+                println!("  seed {}: unreachable: {reason}", seed.url);
+            }
+            // Stopped before it, or resumed after it: "pending" above says so.
+            SeedOutcome::NotTried => {}
+        }
+    }
     if s.pending > 0 {
         println!(
             "  pending        {} URLs (run again to continue)",

@@ -4,7 +4,6 @@
 
 use url::Url;
 
-use super::job::StartOutcome;
 use crate::fetch::http::FetchError;
 use crate::fetch::normalize;
 use crate::fetch::scope::Scope;
@@ -162,16 +161,6 @@ pub fn redirect(
     }
 }
 
-/// How a start URL fared, from its first exchange (or robots.txt's verdict).
-pub fn start_outcome(exchange: &Result<u16, String>) -> StartOutcome {
-    match exchange {
-        Ok(status) => StartOutcome::Answered { status: *status },
-        Err(reason) => StartOutcome::Unreachable {
-            reason: reason.clone(),
-        },
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -301,19 +290,5 @@ mod tests {
                 ..
             }
         ));
-    }
-
-    #[test]
-    fn start_outcomes() {
-        assert_eq!(
-            start_outcome(&Ok(404)),
-            StartOutcome::Answered { status: 404 }
-        );
-        assert_eq!(
-            start_outcome(&Err("connect: refused".into())),
-            StartOutcome::Unreachable {
-                reason: "connect: refused".into()
-            }
-        );
     }
 }

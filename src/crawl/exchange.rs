@@ -16,13 +16,13 @@ use url::Url;
 
 use super::analyse::{self, PageContext};
 use super::decide::{self, Failure, Redirect, Reply, Retry};
-use super::job::StartOutcome;
+use super::seeds::SeedOutcome;
 use super::stats::Event;
 use super::{CrawlContext, CrawlError};
 use crate::fetch::http::{ACCEPT_PAGES, BodyLimit, Conditional, Request, Response};
 use crate::fetch::normalize;
 use crate::fetch::politeness::{self, HostSlot, Outcome};
-use crate::fetch::robots::{RobotsExchange, RobotsRules};
+use crate::fetch::robots::RobotsExchange;
 use crate::store::{Claim, CrawlOutcome, DiscoveredVia, FrontierEntry, PageResult, Validators};
 
 /// How a claim's task ended.
@@ -31,8 +31,6 @@ pub(crate) enum TaskEnd {
     Done {
         /// The claimed URL.
         url: String,
-        /// For a start URL: how it fared.
-        start: Option<StartOutcome>,
     },
     /// Try again once politeness allows: the claim goes back to the frontier.
     Retry(Claim),
@@ -44,15 +42,13 @@ pub(crate) enum TaskEnd {
 struct Finish {
     result: PageResult,
     discovered: Vec<FrontierEntry>,
-    start: Option<StartOutcome>,
 }
 
 impl Finish {
-    fn nothing(start: Option<StartOutcome>) -> Finish {
+    fn nothing() -> Finish {
         Finish {
             result: PageResult::Nothing,
             discovered: Vec::new(),
-            start,
         }
     }
 }
@@ -64,16 +60,11 @@ pub(crate) async fn run(
     slot: HostSlot,
     attempt: u32,
 ) -> Result<TaskEnd, CrawlError> {
-    let is_start = claim.entry.discovered_via == DiscoveredVia::Seed;
     let mut visited = Vec::new();
     let mut sitemaps = Vec::new();
     let end = match exchange(&ctx, &claim, slot, attempt, &mut visited, &mut sitemaps).await? {
         Exchanged::Finished(mut finish) => {
             finish.discovered.extend(sitemaps);
-            if !is_start {
-                finish.start = None;
-            }
-            let start = finish.start.take();
             let url = claim.entry.url.clone();
             let outcome = CrawlOutcome {
                 crawl: ctx.job.source.clone(),
@@ -85,7 +76,7 @@ pub(crate) async fn run(
             if ctx.writer.send(outcome).await.is_err() {
                 return Err(CrawlError::Task("the store writer stopped".into()));
             }
-            return Ok(TaskEnd::Done { url, start });
+            return Ok(TaskEnd::Done { url });
         }
         Exchanged::Retry => TaskEnd::Retry(claim),
         Exchanged::KeepPending => TaskEnd::KeepPending(claim),
@@ -111,12 +102,14 @@ async fn exchange(
     let tally = &ctx.tally;
     let host = slot.host().to_string();
     let entry = &claim.entry;
+    // A start URL (seed, feed, sitemap); redirect hops and retries keep its entry.
+    let is_start = entry.discovered_via == DiscoveredVia::Seed;
     let mut url = match Url::parse(&entry.url) {
         Ok(u) => u,
         Err(e) => {
             tracing::warn!(url = %entry.url, error = %e, "pending URL cannot be parsed");
             tally.event(Event::Error("bad_url"));
-            return Ok(Exchanged::Finished(Finish::nothing(None)));
+            return Ok(Exchanged::Finished(Finish::nothing()));
         }
     };
     let mut paced = false;
@@ -169,13 +162,11 @@ async fn exchange(
         if !robots.rules.allows(&url) {
             tally.event(Event::RobotsBlocked);
             tracing::debug!(%url, "disallowed by robots.txt");
-            let start = match &robots.rules {
-                RobotsRules::Unreachable(reason) => StartOutcome::Unreachable {
-                    reason: format!("robots.txt unreachable: {reason}"),
-                },
-                _ => StartOutcome::Disallowed,
-            };
-            return Ok(Exchanged::Finished(Finish::nothing(Some(start))));
+            if is_start {
+                ctx.seeds
+                    .record(&entry.url, SeedOutcome::of_robots(Some(&robots.rules)));
+            }
+            return Ok(Exchanged::Finished(Finish::nothing()));
         }
     }
     let mut hops: Vec<String> = Vec::new();
@@ -203,37 +194,33 @@ async fn exchange(
             })
             .await;
         let fetched_at = Utc::now();
+        if is_start {
+            let answer = exchange.as_ref().map(|r| r.status);
+            ctx.seeds.record(&entry.url, SeedOutcome::of_answer(answer));
+        }
         let response = match exchange {
             Ok(r) => r,
             Err(error) => {
-                let start = Some(StartOutcome::Unreachable {
-                    reason: format!("{}: {error}", error.kind()),
-                });
                 return Ok(match decide::failure(&error) {
                     Failure::Skipped(reason) => {
                         tracing::warn!(%url, %error, "fetch cut off by a limit");
                         tally.event(Event::Skipped(reason));
                         // The server answered; it sent too much.
-                        Exchanged::Finished(Finish::nothing(Some(StartOutcome::Answered {
-                            status: 200,
-                        })))
+                        Exchanged::Finished(Finish::nothing())
                     }
                     Failure::Permanent => {
                         tracing::info!(%url, %error, "fetch failed");
                         tally.event(Event::Error(error.kind()));
-                        Exchanged::Finished(Finish::nothing(start))
+                        Exchanged::Finished(Finish::nothing())
                     }
                     Failure::Transient => {
                         let tripped = crawler.politeness.record(&host, Outcome::Failure);
-                        retry_or_finish(ctx, &url, attempt, tripped, error.kind(), start)
+                        retry_or_finish(ctx, &url, attempt, tripped, error.kind())
                     }
                 });
             }
         };
         tally.response(response.status, response.body.len(), response.elapsed, true);
-        let answered = Some(StartOutcome::Answered {
-            status: response.status,
-        });
         match decide::reply(response.status) {
             Reply::Redirect => {
                 crawler.politeness.record(&host, Outcome::Success);
@@ -249,7 +236,7 @@ async fn exchange(
                         if ctx.robots_allows(&target) == Some(false) {
                             tally.event(Event::RobotsBlocked);
                             visited.push(target.to_string());
-                            return Ok(Exchanged::Finished(Finish::nothing(answered)));
+                            return Ok(Exchanged::Finished(Finish::nothing()));
                         }
                         visited.push(url.to_string());
                         hops.push(url.to_string());
@@ -268,18 +255,17 @@ async fn exchange(
                         return Ok(Exchanged::Finished(Finish {
                             result: PageResult::Nothing,
                             discovered: vec![next],
-                            start: answered,
                         }));
                     }
                     Redirect::Stop { kind, why } => {
                         tracing::info!(%url, %why, "redirect not followed");
                         tally.event(Event::Error(kind));
-                        return Ok(Exchanged::Finished(Finish::nothing(answered)));
+                        return Ok(Exchanged::Finished(Finish::nothing()));
                     }
                     Redirect::OutOfScope(why) => {
                         tracing::info!(%url, %why, "redirect leaves the crawl's scope");
                         tally.event(Event::Skipped("redirect_out_of_scope"));
-                        return Ok(Exchanged::Finished(Finish::nothing(answered)));
+                        return Ok(Exchanged::Finished(Finish::nothing()));
                     }
                 }
             }
@@ -292,7 +278,6 @@ async fn exchange(
                         at: fetched_at,
                     },
                     discovered: Vec::new(),
-                    start: answered,
                 }));
             }
             Reply::Throttled => {
@@ -306,18 +291,18 @@ async fn exchange(
                     .politeness
                     .record(&host, Outcome::Throttled(retry_after));
                 let kind = decide::status_kind(response.status);
-                return Ok(retry_or_finish(ctx, &url, attempt, tripped, kind, answered));
+                return Ok(retry_or_finish(ctx, &url, attempt, tripped, kind));
             }
             Reply::ServerError => {
                 let tripped = crawler.politeness.record(&host, Outcome::Failure);
                 let kind = decide::status_kind(response.status);
-                return Ok(retry_or_finish(ctx, &url, attempt, tripped, kind, answered));
+                return Ok(retry_or_finish(ctx, &url, attempt, tripped, kind));
             }
             Reply::Refused => {
                 crawler.politeness.record(&host, Outcome::Success);
                 tracing::debug!(%url, status = response.status, "page not fetched");
                 tally.event(Event::Error(decide::status_kind(response.status)));
-                return Ok(Exchanged::Finished(Finish::nothing(answered)));
+                return Ok(Exchanged::Finished(Finish::nothing()));
             }
             Reply::Success => {
                 crawler.politeness.record(&host, Outcome::Success);
@@ -336,7 +321,6 @@ async fn exchange(
                 return Ok(Exchanged::Finished(Finish {
                     result: analysed.result,
                     discovered: analysed.discovered.entries,
-                    start: answered,
                 }));
             }
         }
@@ -350,7 +334,6 @@ fn retry_or_finish(
     attempt: u32,
     tripped: bool,
     kind: &'static str,
-    start: Option<StartOutcome>,
 ) -> Exchanged {
     match decide::retry(attempt + 1, ctx.crawler.config.max_retries, tripped) {
         Retry::Again => {
@@ -361,7 +344,7 @@ fn retry_or_finish(
         Retry::GiveUp => {
             tracing::info!(%url, attempts = attempt + 1, kind, "giving up on URL");
             ctx.tally.event(Event::Error(kind));
-            Exchanged::Finished(Finish::nothing(start))
+            Exchanged::Finished(Finish::nothing())
         }
     }
 }

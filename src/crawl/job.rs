@@ -4,6 +4,7 @@ use std::time::Duration;
 
 use url::Url;
 
+use super::seeds::{self, SeedReport};
 use super::stats::CountersSnapshot;
 use crate::config::{CrawlerConfig, HttpUrl, Pattern, SourceConfig};
 use crate::store::CrawlStart;
@@ -86,28 +87,6 @@ pub enum StopReason {
     Cancelled,
 }
 
-/// What became of one start URL (seed, feed or sitemap) in a run.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "snake_case", tag = "outcome")]
-pub enum StartOutcome {
-    /// The server answered (with any status).
-    Answered { status: u16 },
-    /// No answer could be had: DNS, connect, TLS, timeout, robots.txt unreachable, …
-    Unreachable { reason: String },
-    /// robots.txt disallows it.
-    Disallowed,
-    /// Not requested in this run (resumed crawl, stopped early).
-    NotTried,
-}
-
-/// One start URL and its outcome.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-pub struct StartReport {
-    pub url: String,
-    #[serde(flatten)]
-    pub outcome: StartOutcome,
-}
-
 /// What one crawl did.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct CrawlSummary {
@@ -118,20 +97,16 @@ pub struct CrawlSummary {
     /// URLs still pending in the frontier when the crawl ended.
     pub pending: u64,
     pub counters: CountersSnapshot,
-    /// The start URLs of a new cycle and what became of them (empty for a resumed run).
-    pub starts: Vec<StartReport>,
     pub elapsed: Duration,
+    /// Every start URL of the job (seeds, feeds, sitemaps) and what became of it.
+    pub seeds: Vec<SeedReport>,
 }
 
 impl CrawlSummary {
-    /// Whether the crawl reached nothing: it started from its start URLs and not one of
-    /// them was answered. Scripts should treat such a run as failed.
-    pub fn reached_nothing(&self) -> bool {
-        !self.starts.is_empty()
-            && self
-                .starts
-                .iter()
-                .all(|s| matches!(s.outcome, StartOutcome::Unreachable { .. }))
+    /// The crawl had seeds and reached none of them: it did nothing
+    /// ([`seeds::reached_no_seed`]).
+    pub fn reached_no_seed(&self) -> bool {
+        seeds::reached_no_seed(&self.seeds)
     }
 }
 
@@ -152,45 +127,6 @@ pub struct Progress {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn summary(starts: Vec<StartOutcome>) -> CrawlSummary {
-        CrawlSummary {
-            source: "s".into(),
-            stop: StopReason::Finished,
-            resumed: 0,
-            pending: 0,
-            counters: CountersSnapshot::default(),
-            starts: starts
-                .into_iter()
-                .enumerate()
-                .map(|(i, outcome)| StartReport {
-                    url: format!("https://s{i}.test/"),
-                    outcome,
-                })
-                .collect(),
-            elapsed: Duration::ZERO,
-        }
-    }
-
-    #[test]
-    fn a_crawl_reached_nothing_only_when_every_start_was_unreachable() {
-        let down = || StartOutcome::Unreachable {
-            reason: "connect: refused".into(),
-        };
-        let cases = [
-            (vec![down()], true),
-            (vec![down(), down()], true),
-            (vec![down(), StartOutcome::Answered { status: 404 }], false),
-            (vec![StartOutcome::Answered { status: 200 }], false),
-            (vec![StartOutcome::Disallowed], false),
-            (vec![down(), StartOutcome::NotTried], false),
-            (vec![], false),
-        ];
-        for (starts, expected) in cases {
-            let s = summary(starts.clone());
-            assert_eq!(s.reached_nothing(), expected, "{starts:?}");
-        }
-    }
 
     #[test]
     fn jobs_from_sources_and_seeds() {

@@ -20,6 +20,7 @@ pub mod decide;
 pub mod discover;
 mod exchange;
 pub mod job;
+pub mod seeds;
 pub mod stats;
 pub mod writer;
 
@@ -34,7 +35,7 @@ use tokio::task::JoinSet;
 use url::Url;
 
 pub use analyse::CRAWLER_VERSION;
-pub use job::{CrawlJob, CrawlSummary, Progress, StartOutcome, StartReport, StopReason};
+pub use job::{CrawlJob, CrawlSummary, Progress, StopReason};
 
 use exchange::TaskEnd;
 use stats::{CrawlStats, Tally};
@@ -103,6 +104,8 @@ pub(crate) struct CrawlContext {
     job: CrawlJob,
     scope: Scope,
     tally: Tally,
+    /// What became of the start URLs.
+    seeds: seeds::SeedLog,
     writer: Outcomes,
     /// Page requests made (redirect hops and retries included).
     requests: AtomicU64,
@@ -233,7 +236,6 @@ impl Crawler {
             job.max_depth,
         );
         let tally = Tally::new(Arc::clone(&self.stats), &job.source);
-        let mut starts: Vec<StartReport> = Vec::new();
         if resumed > 0 {
             tracing::info!(source = %job.source, urls = resumed, "resuming an interrupted crawl");
         } else {
@@ -242,10 +244,6 @@ impl Crawler {
             for url in job.start_urls() {
                 match normalize::normalize(url.clone()) {
                     Ok(u) => {
-                        starts.push(StartReport {
-                            url: u.to_string(),
-                            outcome: StartOutcome::NotTried,
-                        });
                         entries.push(FrontierEntry {
                             host: normalize::host_key(&u),
                             url: u.to_string(),
@@ -275,6 +273,7 @@ impl Crawler {
             crawler: Arc::clone(self),
             scope,
             tally,
+            seeds: seeds::SeedLog::default(),
             writer,
             requests: AtomicU64::new(0),
             cpu: Semaphore::new(cores),
@@ -376,13 +375,10 @@ impl Crawler {
                         Err(e) => Err(CrawlError::Task(e.to_string())),
                     };
                     match end {
-                        Ok(TaskEnd::Done { url, start }) => {
+                        Ok(TaskEnd::Done { url }) => {
                             uncommitted += 1;
                             pending_hint = pending_hint.saturating_sub(1);
                             attempts.remove(&url);
-                            if let Some(outcome) = start {
-                                record_start(&mut starts, &url, outcome);
-                            }
                         }
                         Ok(TaskEnd::Retry(claim)) => {
                             *attempts.entry(claim.entry.url.clone()).or_default() += 1;
@@ -405,6 +401,7 @@ impl Crawler {
         // Commit what was fetched: the writer ends once every sender is gone (a parse
         // still running on the blocking pool holds one until it is done).
         let tally = ctx.tally.clone();
+        let seeds = ctx.seeds.report(ctx.job.start_urls());
         drop(ctx);
         while let Some(commit) = commits.recv().await {
             if let Some(error) = commit.error {
@@ -421,8 +418,8 @@ impl Crawler {
             resumed,
             pending,
             counters: tally.run(),
-            starts,
             elapsed: started.elapsed(),
+            seeds,
         };
         on_progress(&Progress {
             counters: summary.counters.clone(),
@@ -433,13 +430,6 @@ impl Crawler {
             elapsed: summary.elapsed,
         });
         Ok(summary)
-    }
-}
-
-/// Records how a start URL fared.
-fn record_start(starts: &mut [StartReport], url: &str, outcome: StartOutcome) {
-    if let Some(report) = starts.iter_mut().find(|s| s.url == url) {
-        report.outcome = outcome;
     }
 }
 

@@ -843,7 +843,10 @@ mod tests {
             name.parse().expect("name"),
             vec![format!("http://{name}.test/").parse().expect("url")],
         );
-        s.recrawl = recrawl.parse().expect("duration");
+        // Real time: the fast source's 150 ms is below what a config file may say.
+        s.recrawl = crate::config::Interval::unchecked(
+            humantime::parse_duration(recrawl).expect("duration"),
+        );
         s
     }
 
