@@ -32,7 +32,8 @@
 //! | `L` | lease batch seq (8)                   | entries leased by one pop, not yet acked |
 //! | `C` | crawl length (2) + crawl              | a crawl's frontier: generation, seen-set chunks, totals |
 //! | `F` | crawl length (2) + crawl + generation (4) + host | a host's queue cursors (see `frontier::host`) |
-//! | `G` | crawl + generation + host length (2) + host + lane (1) + segment (8) | a segment of a host's lane |
+//! | `G` | crawl + generation + host length (2) + host + lane (1) + segment (8) | a full (sealed) segment of a host's lane |
+//! | `P` | as `G` + first offset (4)             | entries one commit appended to a lane's open segment |
 //! | `V` | crawl + generation + chunk (8)        | a chunk of the crawl's seen-set (URL hashes) |
 //! | `s` | source name                           | the daemon's schedule state (opaque) |
 //!
@@ -60,6 +61,7 @@ pub const CRAWL: u8 = b'C';
 pub const CRAWL_HOST: u8 = b'F';
 pub const CRAWL_SEGMENT: u8 = b'G';
 pub const CRAWL_SEEN: u8 = b'V';
+pub const CRAWL_PART: u8 = b'P';
 pub const SOURCE_STATE: u8 = b's';
 
 /// Tags of database format 2 that format 3 no longer has: its frontier.
@@ -172,6 +174,27 @@ pub fn crawl_segment(crawl: &str, generation: u32, host: &str, lane: u8, seg: u6
     key.extend_from_slice(host.as_bytes());
     key.push(lane);
     key.extend_from_slice(&seg.to_be_bytes());
+    key
+}
+
+/// Prefix of the parts of a lane's open segment.
+pub fn crawl_parts(crawl: &str, generation: u32, host: &str, lane: u8, seg: u64) -> Vec<u8> {
+    let mut key = crawl_segment(crawl, generation, host, lane, seg);
+    key[0] = CRAWL_PART;
+    key
+}
+
+/// Entries appended to a lane's open segment by one commit, from offset `first`.
+pub fn crawl_part(
+    crawl: &str,
+    generation: u32,
+    host: &str,
+    lane: u8,
+    seg: u64,
+    first: u32,
+) -> Vec<u8> {
+    let mut key = crawl_parts(crawl, generation, host, lane, seg);
+    key.extend_from_slice(&first.to_be_bytes());
     key
 }
 

@@ -230,6 +230,7 @@ pub(crate) fn from_format2<K: Kv>(kv: &K, label: &str) -> Result<()> {
         keys::CRAWL,
         keys::CRAWL_HOST,
         keys::CRAWL_SEGMENT,
+        keys::CRAWL_PART,
         keys::CRAWL_SEEN,
     ] {
         let removed = remove_tag(kv, tag)?;
@@ -365,7 +366,7 @@ fn migrate_frontier<K: Kv>(kv: &K, source: &str, url_hash: &HashKeys) -> Result<
         }
         let tail = cursors[&host].lanes[lane].tail;
         batch.put(
-            keys::crawl_segment(source, GENERATION, &host, lane as u8, tail.seg),
+            keys::crawl_part(source, GENERATION, &host, lane as u8, tail.seg, 0),
             segment.encode(false)?,
         );
     }

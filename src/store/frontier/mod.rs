@@ -285,7 +285,12 @@ impl<K: Kv> KvStore<K> {
     /// Removes the keys of `crawl` of every generation but `keep`.
     fn remove_other_generations(&self, crawl: &str, keep: u32) -> Result<()> {
         let mut removed = 0;
-        for tag in [keys::CRAWL_HOST, keys::CRAWL_SEGMENT, keys::CRAWL_SEEN] {
+        for tag in [
+            keys::CRAWL_HOST,
+            keys::CRAWL_SEGMENT,
+            keys::CRAWL_PART,
+            keys::CRAWL_SEEN,
+        ] {
             let all = keys::crawl_prefix(tag, crawl, None);
             let kept = keys::crawl_prefix(tag, crawl, Some(keep));
             let ranges = [
@@ -356,13 +361,16 @@ impl<K: Kv> KvStore<K> {
                 match gate.try_host(&host) {
                     GateAnswer::Ready { .. } => {
                         if hq.window.is_empty() {
+                            let tails = hq.cursor.lanes.map(|l| l.tail.seg);
                             let mut read = |lane: usize, seg: u64| {
-                                let key =
-                                    keys::crawl_segment(crawl, generation, &host, lane as u8, seg);
-                                match self.kv.get(&key)? {
-                                    Some(bytes) => Ok(Some((Segment::decode(&bytes, &key)?, key))),
-                                    None => Ok(None),
-                                }
+                                self.read_segment(
+                                    crawl,
+                                    generation,
+                                    &host,
+                                    lane,
+                                    seg,
+                                    tails[lane] == seg,
+                                )
                             };
                             cf.windowed += hq.refill(&mut read, &host)?;
                         }
@@ -444,6 +452,36 @@ impl<K: Kv> KvStore<K> {
             }
         }
         Ok(())
+    }
+
+    /// A segment: the sealed one, or the parts of a lane's open segment joined.
+    fn read_segment(
+        &self,
+        crawl: &str,
+        generation: u32,
+        host: &str,
+        lane: usize,
+        seg: u64,
+        open: bool,
+    ) -> Result<Option<(Segment, Vec<u8>)>> {
+        if !open {
+            let key = keys::crawl_segment(crawl, generation, host, lane as u8, seg);
+            return match self.kv.get(&key)? {
+                Some(bytes) => Ok(Some((Segment::decode(&bytes, &key)?, key))),
+                None => Ok(None),
+            };
+        }
+        let prefix = keys::crawl_parts(crawl, generation, host, lane as u8, seg);
+        let mut joined: Option<Segment> = None;
+        self.kv.scan_prefix(&prefix, &mut |key, value| {
+            let part = Segment::decode(value, key)?;
+            match &mut joined {
+                Some(j) => j.extend(&part),
+                None => joined = Some(part),
+            }
+            Ok(Scan::Continue)
+        })?;
+        Ok(joined.map(|j| (j, prefix)))
     }
 
     pub fn close_frontier(&self, crawl: &str) {
@@ -558,16 +596,51 @@ impl<K: Kv> KvStore<K> {
     fn write_stage(&self, crawl: &str, cs: &mut CrawlStage, batch: &mut WriteBatch) -> Result<()> {
         let generation = cs.meta.generation;
         for ((host, lane, seg), entries) in &cs.appends {
-            let key = keys::crawl_segment(crawl, generation, host, *lane as u8, *seg);
-            let mut segment = match self.kv.get(&key)? {
-                Some(bytes) => Segment::decode(&bytes, &key)?,
-                None => Segment::default(),
-            };
+            let lane8 = *lane as u8;
+            let mut part = Segment::default();
             for entry in entries {
-                segment.push(entry);
+                part.push(entry);
             }
-            let sealed = segment.len() >= SEG_ENTRIES as usize;
-            batch.put(key, segment.encode(sealed)?);
+            // Where this commit's entries start: the lane's tail before them.
+            let tail = cs.cursors[host].lanes[*lane].tail;
+            let end = if tail.seg > *seg {
+                SEG_ENTRIES
+            } else {
+                tail.off
+            };
+            let first = end - entries.len() as u32;
+            if end < SEG_ENTRIES {
+                batch.put(
+                    keys::crawl_part(crawl, generation, host, lane8, *seg, first),
+                    part.encode(false)?,
+                );
+                continue;
+            }
+            // Full: the earlier parts and these entries become one sealed segment.
+            let prefix = keys::crawl_parts(crawl, generation, host, lane8, *seg);
+            let mut sealed: Option<Segment> = None;
+            self.kv.scan_prefix(&prefix, &mut |key, value| {
+                let earlier = Segment::decode(value, key)?;
+                match &mut sealed {
+                    Some(s) => s.extend(&earlier),
+                    None => sealed = Some(earlier),
+                }
+                batch.remove(key.to_vec());
+                Ok(Scan::Continue)
+            })?;
+            let mut sealed = sealed.unwrap_or_default();
+            sealed.extend(&part);
+            if sealed.len() != SEG_ENTRIES as usize {
+                return Err(StoreError::Corrupt {
+                    what: "frontier segment",
+                    key: keys::display(&prefix),
+                    detail: format!("{} entries where {SEG_ENTRIES} were written", sealed.len()),
+                });
+            }
+            batch.put(
+                keys::crawl_segment(crawl, generation, host, lane8, *seg),
+                sealed.encode(true)?,
+            );
         }
         for (host, lane, seg) in &cs.freed {
             batch.remove(keys::crawl_segment(
@@ -990,7 +1063,10 @@ mod tests {
         let generations: std::collections::BTreeSet<u32> = kv
             .to_map()
             .keys()
-            .filter(|k| k.first() == Some(&keys::CRAWL_SEGMENT) && k.get(3..4) == Some(b"s"))
+            .filter(|k| {
+                matches!(k.first(), Some(&keys::CRAWL_SEGMENT | &keys::CRAWL_PART))
+                    && k.get(3..4) == Some(b"s")
+            })
             .filter_map(|k| keys::crawl_generation(k, "s"))
             .collect();
         assert_eq!(generations.len(), 1, "only the current generation is left");

@@ -3,9 +3,11 @@
 //! A segment holds up to [`SEG_ENTRIES`](super::host::SEG_ENTRIES) entries of one host's
 //! lane. Its host is in its key, and the pages the entries were found on are written once
 //! per segment (a page's links are pushed together, so most entries of a segment share a
-//! few `discovered_from` URLs). The open tail of a lane is rewritten by every commit that
-//! appends to it and is stored plain; once full it is sealed and compressed harder, which
-//! URLs of one host reward (about 15–25 bytes an entry).
+//! few `discovered_from` URLs). A lane's open segment is stored as *parts*, one per commit
+//! that appended to it, each holding only what that commit added: rewriting the whole open
+//! segment on every commit wrote each entry a hundred times over and kept the database
+//! busy with garbage. Once full, the parts are merged into one sealed segment, compressed
+//! harder, which URLs of one host reward (about 15–25 bytes an entry).
 
 use std::collections::{BTreeSet, HashMap};
 
@@ -60,6 +62,32 @@ impl Segment {
             from,
             entry.counter_chain,
         ));
+    }
+
+    /// Appends the entries of `other` (the next part of the same segment).
+    pub fn extend(&mut self, other: &Segment) {
+        for i in 0..other.len() {
+            let (url, depth, via, from, chain) = &other.value.entries[i];
+            let from = match *from {
+                0 => None,
+                f => other.value.froms.get(f as usize - 1).cloned(),
+            };
+            let from = match from {
+                None => 0,
+                Some(url) => match self.from_index.get(&url) {
+                    Some(&i) => i,
+                    None => {
+                        self.value.froms.push(url.clone());
+                        let i = self.value.froms.len() as u32;
+                        self.from_index.insert(url, i);
+                        i
+                    }
+                },
+            };
+            self.value
+                .entries
+                .push((url.clone(), *depth, *via, from, *chain));
+        }
     }
 
     pub fn encode(&self, sealed: bool) -> Result<Vec<u8>> {
