@@ -372,7 +372,7 @@ fn crawl_run(
         data_bytes as f64 / MIB,
     );
     println!("  rss timeline (s → MiB): {}", out.sampled.timeline_note());
-    if let Some(done) = last_progress_change(&dir.join("gleaner.log"), &out) {
+    if let Some(done) = progress_log_note(&dir.join("gleaner.log"), out.wall) {
         println!("  {done}");
     }
     if !out.ok {
@@ -627,7 +627,9 @@ fn peer_run(
         .ok()
         .and_then(|s| serde_json::from_str(&s).ok())
         .unwrap_or_default();
-    let fetched = stats["response_received_count"].as_u64().unwrap_or(0);
+    // Pages, as gleaner counts them: robots.txt responses apart.
+    let fetched = stats["response_received_count"].as_u64().unwrap_or(0)
+        - stats["robotstxt/response_count"].as_u64().unwrap_or(0);
     let stored = fs::read_to_string(&articles)
         .map(|s| s.lines().count() as u64)
         .unwrap_or(0);
@@ -786,7 +788,8 @@ fn nginx_binary() -> anyhow::Result<PathBuf> {
             .status()
             .is_ok_and(|s| s.success())
     };
-    if !install() && !(updated() && install()) {
+    let installed = install() || (updated() && install());
+    if !installed {
         return Err(Missing("nginx is absent and `apt-get install nginx` failed".into()).into());
     }
     find().ok_or_else(|| Missing("nginx installed but not found in /usr/sbin".into()).into())
@@ -1260,30 +1263,46 @@ fn proc_cpu(pid: i32) -> Option<Duration> {
     Some(Duration::from_millis(ticks * 1000 / hz))
 }
 
-/// When gleaner's progress log last showed a new `fetched=` count: the end of fetching,
-/// when the process went on for long after it (within the 5 s between progress lines).
-fn last_progress_change(log: &Path, out: &Finished) -> Option<String> {
-    let text = fs::read_to_string(log).ok()?;
-    let counts: Vec<u64> = text
+/// What today's `gleaner crawl` progress log lines (one per 5 s, `key=value` fields) tell:
+/// when the fetched count stopped growing, and the largest in-flight and queued counts.
+/// Another engine's log may have other lines; then this says nothing.
+fn progress_log_note(log: &Path, wall: Duration) -> Option<String> {
+    let text = strip_ansi(&fs::read_to_string(log).ok()?);
+    let time = |line: &str| {
+        line.split_whitespace()
+            .next()
+            .and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok())
+    };
+    let field = |line: &str, key: &str| -> Option<u64> {
+        let at = line.find(&format!(" {key}="))? + key.len() + 2;
+        line[at..]
+            .split(|c: char| !c.is_ascii_digit())
+            .next()?
+            .parse()
+            .ok()
+    };
+    let started = text
+        .lines()
+        .find(|l| l.contains("crawl started"))
+        .and_then(time)?;
+    let progress: Vec<&str> = text
         .lines()
         .filter(|l| l.contains("crawl progress"))
-        .filter_map(|l| {
-            let at = l.find("fetched=")? + "fetched=".len();
-            l[at..]
-                .split(|c: char| !c.is_ascii_digit())
-                .next()?
-                .parse()
-                .ok()
-        })
         .collect();
-    let last = *counts.last()?;
-    let first_at_last = counts.iter().position(|&c| c == last)?;
-    let lines_after = counts.len() - first_at_last;
-    let wall = out.wall.as_secs_f64();
+    let last = field(progress.last()?, "fetched")?;
+    let reached = progress
+        .iter()
+        .find(|l| field(l, "fetched") == Some(last))
+        .and_then(|l| time(l))?;
+    let max = |key: &str| progress.iter().filter_map(|l| field(l, key)).max();
+    let show = |v: Option<u64>| v.map_or("n/a".to_string(), |v| v.to_string());
     Some(format!(
-        "progress log: fetched count reached {last} and stayed there for the last {lines_after} \
-         progress lines (~{} s of {wall:.0} s, one line per 5 s)",
-        lines_after * 5
+        "progress log: fetched {last} by {:.0} s after the crawl started (first line with that \
+         count; lines every 5 s), exit at {:.0} s; max in_flight {}, max queued {}",
+        (reached - started).num_milliseconds() as f64 / 1000.0,
+        wall.as_secs_f64(),
+        show(max("in_flight")),
+        show(max("queued")),
     ))
 }
 
@@ -1303,7 +1322,7 @@ fn spawn_child(cmd: &mut Command, name: &str) -> anyhow::Result<std::process::Ch
     }
     let child = cmd
         .spawn()
-        .with_context(|| format!("starting {name} ({})", cmd.get_program().display()))?;
+        .with_context(|| format!("starting {name} ({:?})", cmd.get_program()))?;
     CHILDREN
         .lock()
         .unwrap_or_else(|e| e.into_inner())
@@ -1419,6 +1438,25 @@ fn dir_size(path: &Path) -> u64 {
     fs::read_dir(path)
         .map(|entries| entries.flatten().map(|e| dir_size(&e.path())).sum())
         .unwrap_or(0)
+}
+
+/// Text without the terminal colour codes of gleaner's human log format.
+fn strip_ansi(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars();
+    while let Some(c) = chars.next() {
+        if c == '\u{1b}' {
+            // ESC [ parameters final-letter
+            for c in chars.by_ref() {
+                if c.is_ascii_alphabetic() {
+                    break;
+                }
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 fn load_average() -> String {
