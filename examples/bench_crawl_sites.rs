@@ -273,13 +273,14 @@ fn web(env: &Env) -> anyhow::Result<Vec<RunFigures>> {
         let run = crawl_run(env, "web", n, &config, &seeds)?;
         let s = &run.summary;
         let articles = u64::from(hosts) * PAGES_PER_HOST;
+        // Every host's index page is fetched too, and is not an article.
         println!(
-            "  check: stored {} of {articles} article pages; not article {}, duplicates {}, \
-             missing {}; errors: {}",
+            "  check: stored {} of {articles} article pages ({:.1} %); fetched {} of {} pages \
+             (the article pages and one index page per host); errors: {}",
             s.stored,
-            s.not_article,
-            s.duplicates,
-            articles.saturating_sub(s.stored + s.not_article + s.duplicates),
+            s.stored as f64 * 100.0 / articles as f64,
+            s.fetched,
+            articles + u64::from(hosts),
             s.errors
         );
         runs.push(run.figures);
@@ -372,6 +373,10 @@ fn crawl_run(
         data_bytes as f64 / MIB,
     );
     println!("  rss timeline (s → MiB): {}", out.sampled.timeline_note());
+    println!(
+        "  gleaner's summary:\n{}",
+        indent(indent(out.stdout.trim_end()).as_str())
+    );
     if let Some(done) = progress_log_note(&dir.join("gleaner.log"), out.wall) {
         println!("  {done}");
     }
@@ -393,6 +398,10 @@ fn crawl_run(
                 ("peak RSS MiB (VmHWM)", out.max_rss_kb as f64 / 1024.0),
                 ("peak RSS MiB (polled)", out.sampled.peak_kb as f64 / 1024.0),
                 ("CPU s", out.cpu.as_secs_f64()),
+                (
+                    "CPU ms per page fetched",
+                    out.cpu.as_secs_f64() * 1000.0 / summary.fetched as f64,
+                ),
                 ("data dir MiB", data_bytes as f64 / MIB),
             ],
             load: (load_before, load_after),
@@ -672,6 +681,10 @@ fn peer_run(
             ),
             ("peak RSS MiB (VmHWM)", out.max_rss_kb as f64 / 1024.0),
             ("CPU s", out.cpu.as_secs_f64()),
+            (
+                "CPU ms per page fetched",
+                out.cpu.as_secs_f64() * 1000.0 / fetched as f64,
+            ),
             ("output MiB", output_bytes as f64 / MIB),
         ],
         load: (load_before, load_after),
@@ -923,9 +936,8 @@ fn apply_sets(config: &mut toml::Table, sets: &[String]) -> anyhow::Result<()> {
 #[derive(Debug, Default)]
 struct Summary {
     fetched: u64,
+    /// New articles (updated, unchanged and duplicates apart).
     stored: u64,
-    duplicates: u64,
-    not_article: u64,
     pending: u64,
     errors: String,
 }
@@ -944,12 +956,6 @@ impl Summary {
                 s.fetched = number(rest);
             } else if let Some(rest) = line.strip_prefix("stored") {
                 s.stored = number(rest);
-                s.duplicates = rest
-                    .split(',')
-                    .find(|part| part.contains("duplicate"))
-                    .map_or(0, number);
-            } else if let Some(rest) = line.strip_prefix("not article") {
-                s.not_article = number(rest);
             } else if let Some(rest) = line.strip_prefix("pending") {
                 s.pending = number(rest);
             } else if let Some(rest) = line.strip_prefix("errors") {
