@@ -113,8 +113,9 @@ struct Common {
     /// Page budget of each crawl. Default: 12000 (web), 8000 (endless).
     #[arg(long, global = true, value_name = "N")]
     max_pages: Option<u64>,
-    /// Hosts of the bench web (the figures use 50).
-    #[arg(long, global = true, default_value_t = 50)]
+    /// Hosts of the bench web, 127.0.1.1 to 127.0.1.N (the figures use 50).
+    #[arg(long, global = true, default_value_t = 50,
+          value_parser = clap::value_parser!(u32).range(1..=254))]
     hosts: u32,
     /// The evaluation data folder holding bench/ and corpus/. Default: ../shared beside
     /// the repository.
@@ -637,13 +638,17 @@ fn peer_run(
         .and_then(|s| serde_json::from_str(&s).ok())
         .unwrap_or_default();
     // Pages, as gleaner counts them: robots.txt responses apart.
-    let fetched = stats["response_received_count"].as_u64().unwrap_or(0)
-        - stats["robotstxt/response_count"].as_u64().unwrap_or(0);
+    let fetched = stats["response_received_count"]
+        .as_u64()
+        .unwrap_or(0)
+        .saturating_sub(stats["robotstxt/response_count"].as_u64().unwrap_or(0));
     let stored = fs::read_to_string(&articles)
         .map(|s| s.lines().count() as u64)
         .unwrap_or(0);
-    let pending = stats["scheduler/enqueued"].as_u64().unwrap_or(0)
-        - stats["scheduler/dequeued"].as_u64().unwrap_or(0);
+    let pending = stats["scheduler/enqueued"]
+        .as_u64()
+        .unwrap_or(0)
+        .saturating_sub(stats["scheduler/dequeued"].as_u64().unwrap_or(0));
     let output_bytes = dir_size(&articles);
     let wall = out.wall.as_secs_f64();
     println!(
