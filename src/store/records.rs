@@ -13,6 +13,7 @@ use super::record::{
     AlsoSeen, ArticleId, ArticleRecord, MAX_ALSO_SEEN, MAX_PREVIOUS_VERSIONS, NewArticle,
     PreviousVersion, PutOutcome, Simhash, Validators,
 };
+use super::roles::ChangeKind;
 use crate::extract::article::Article;
 
 /// Cap on the pages kept in a record: an article reached through ever new URLs (session
@@ -22,10 +23,10 @@ pub const MAX_PAGES: usize = 64;
 
 /// Hashes of a text, computed once per upsert (before the writer lock is taken).
 pub(crate) struct TextHashes {
-    sha256_hex: String,
+    pub sha256_hex: String,
     text_key: u64,
-    simhash: Simhash,
-    words: usize,
+    pub simhash: Simhash,
+    pub words: usize,
 }
 
 impl TextHashes {
@@ -86,17 +87,29 @@ impl<K: Kv> KvStore<K> {
                     note_sighting(r, id, &provenance.final_url, &provenance.source, fetched_at);
                 }
                 self.add_pages(txn, &mut stored, &page_urls, &validators);
+                if stored.record.removed_at.is_some() {
+                    // Found again where it had gone: restored, and consumers hear of it.
+                    self.restore(state, txn, &mut stored, fetched_at)?;
+                }
                 self.write_record(txn, stored);
                 PutOutcome::Unchanged { id }
             }
             Some(mut stored) => {
+                self.archive_version(txn, &stored.record, true)?;
                 self.unindex(txn, &stored);
                 push_previous(&mut stored.record);
+                let was_removed = stored.record.removed_at.is_some();
                 let r = &mut stored.record;
                 r.version = r.version.saturating_add(1);
                 r.last_seen = r.last_seen.max(fetched_at);
                 r.provenance = provenance;
                 r.article = article;
+                r.removed_at = None;
+                r.removal = None;
+                if was_removed {
+                    self.log_change(txn, &stored.record, ChangeKind::Restored, fetched_at, None)?;
+                }
+                self.log_change(txn, &stored.record, ChangeKind::Edited, fetched_at, None)?;
                 self.add_pages(txn, &mut stored, &page_urls, &validators);
                 self.replace_text(state, txn, stored, hashes)?
             }
@@ -115,11 +128,14 @@ impl<K: Kv> KvStore<K> {
                         previous_versions: Vec::new(),
                         duplicate_of: None,
                         also_seen_at: Vec::new(),
+                        removed_at: None,
+                        removal: None,
                     },
                     queued: None,
                     pages: Vec::new(),
                 };
                 txn.counters.articles += 1;
+                self.watch_new(txn, &stored.record)?;
                 self.add_pages(txn, &mut stored, &page_urls, &validators);
                 match self.replace_text(state, txn, stored, hashes)? {
                     PutOutcome::Updated { id, .. } => PutOutcome::New { id },
@@ -185,6 +201,9 @@ impl<K: Kv> KvStore<K> {
         let mut txn = Txn::new(state, self.options.near_duplicate_distance);
         let hashes = TextHashes::of(&article.text);
         let outcome = if hashes.sha256_hex != stored.record.text_sha256 {
+            // The same response, extracted anew: the old text is kept as a version, its
+            // raw page stays the current one's.
+            self.archive_version(&mut txn, &stored.record, false)?;
             self.unindex(&mut txn, &stored);
             push_previous(&mut stored.record);
             let r = &mut stored.record;
@@ -319,7 +338,7 @@ impl<K: Kv> KvStore<K> {
     }
 
     /// Moves a record to the end of store order (new or changed).
-    fn reorder(&self, txn: &mut Txn, record: &mut ArticleRecord) {
+    pub(crate) fn reorder(&self, txn: &mut Txn, record: &mut ArticleRecord) {
         if record.seq != 0 {
             self.remove_record(txn, record.seq);
         }
@@ -352,11 +371,12 @@ impl<K: Kv> KvStore<K> {
     /// A 304 for `url` at `seen_at`, within `txn`: the article it produced was seen again.
     pub(crate) fn not_modified_in(
         &self,
+        state: &State,
         txn: &mut Txn,
         url: &str,
         seen_at: DateTime<Utc>,
     ) -> Result<Option<ArticleId>> {
-        let mut stored = match self.page_owner(Some(txn), url)? {
+        let stored = match self.page_owner(Some(txn), url)? {
             PageOwner::Record(stored) => *stored,
             PageOwner::Key(page) => {
                 let Some(id) = page.and_then(|p| p.article).map(ArticleId::from_bytes) else {
@@ -369,11 +389,28 @@ impl<K: Kv> KvStore<K> {
             }
         };
         let id = stored.record.id;
-        if seen_at > stored.record.last_seen {
-            stored.record.last_seen = seen_at;
+        self.seen_again(state, txn, stored, seen_at)?;
+        Ok(Some(id))
+    }
+
+    /// `stored` answered as it was (a `304 Not Modified`) at `seen_at`: `last_seen`, and a
+    /// restoration if it had been marked removed.
+    pub(crate) fn seen_again(
+        &self,
+        state: &State,
+        txn: &mut Txn,
+        mut stored: StoredRecord,
+        seen_at: DateTime<Utc>,
+    ) -> Result<()> {
+        let removed = stored.record.removed_at.is_some();
+        if seen_at > stored.record.last_seen || removed {
+            stored.record.last_seen = stored.record.last_seen.max(seen_at);
+            if removed {
+                self.restore(state, txn, &mut stored, seen_at)?;
+            }
             self.write_record(txn, stored);
         }
-        Ok(Some(id))
+        Ok(())
     }
 
     /// A 304 for `url` at `seen_at`, committed on its own.
@@ -384,7 +421,7 @@ impl<K: Kv> KvStore<K> {
     ) -> Result<Option<ArticleId>> {
         let mut state = self.lock();
         let mut txn = Txn::new(&state, self.options.near_duplicate_distance);
-        let id = self.not_modified_in(&mut txn, url, seen_at)?;
+        let id = self.not_modified_in(&state, &mut txn, url, seen_at)?;
         self.commit(&mut state, txn)?;
         Ok(id)
     }
@@ -482,7 +519,7 @@ pub(crate) fn validate(new: &NewArticle) -> Result<()> {
     Ok(())
 }
 
-fn r_is_queueable(record: &ArticleRecord, queue_duplicates: bool) -> bool {
+pub(crate) fn r_is_queueable(record: &ArticleRecord, queue_duplicates: bool) -> bool {
     record.duplicate_of.is_none() || queue_duplicates
 }
 
