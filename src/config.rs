@@ -945,11 +945,18 @@ mod tests {
         )
         .expect("valid");
         let policy = c.watch_policy();
-        let secs = |s: &[u64]| s.iter().map(|s| Duration::from_secs(*s)).collect::<Vec<_>>();
+        let secs = |s: &[u64]| {
+            s.iter()
+                .map(|s| Duration::from_secs(*s))
+                .collect::<Vec<_>>()
+        };
         assert_eq!(policy.ladder("a"), secs(&[2, 86400]).as_slice());
         assert!(policy.ladder("off").is_empty());
         assert_eq!(policy.ladder("own"), secs(&[5]).as_slice());
-        assert_eq!(policy.ladder("crawled.example"), secs(&[2, 86400]).as_slice());
+        assert_eq!(
+            policy.ladder("crawled.example"),
+            secs(&[2, 86400]).as_slice()
+        );
         assert!(
             parse("[watch]\nrevisit = []\n")
                 .expect("valid")

@@ -843,7 +843,9 @@ pub fn decode_change(seq: u64, bytes: &[u8], key: &[u8]) -> Result<Change> {
         kind,
         at: from_micros(v.at),
         version: v.version,
-        evidence: v.evidence.map(|(status, final_url)| RemovalEvidence { status, final_url }),
+        evidence: v
+            .evidence
+            .map(|(status, final_url)| RemovalEvidence { status, final_url }),
     })
 }
 

@@ -16,7 +16,6 @@ use super::error::{Result, StoreError};
 use super::kv::Kv;
 use super::queue::{AckOutcome, Delivery, StoreStats};
 use super::record::{ArticleId, ArticleRecord, PutOutcome, RawPage, Validators};
-use chrono::{DateTime, Utc};
 use super::roles::{
     ArticleReader, ArticleSink, ArticleVersion, Change, ChangeLog, Claim, Claims, Committed,
     ConsumerQueue, CrawlOutcome, CrawlStart, Frontier, FrontierLimits, HostGate, OpenedCrawl,
@@ -24,6 +23,7 @@ use super::roles::{
 };
 use super::watch::WatchPolicy;
 use crate::extract::article::Article;
+use chrono::{DateTime, Utc};
 
 /// A shared handle to an embedded store, implementing every role.
 pub struct Embedded<K: Kv>(pub Arc<KvStore<K>>);

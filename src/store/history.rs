@@ -29,8 +29,10 @@ impl<K: Kv> KvStore<K> {
         record: &ArticleRecord,
         moved_raw: bool,
     ) -> Result<()> {
-        txn.batch
-            .put(keys::version(record.id, record.version), codec::encode_version(record)?);
+        txn.batch.put(
+            keys::version(record.id, record.version),
+            codec::encode_version(record)?,
+        );
         if moved_raw {
             let current = keys::raw(record.id);
             let raw = match txn.batch.get(&current) {
@@ -171,8 +173,9 @@ impl<K: Kv> KvStore<K> {
         versions.retain(|v| v.version < record.version);
         versions.push(codec::current_version(&record));
         versions.sort_by_key(|v| v.version);
-        self.kv
-            .scan_prefix(&keys::of_article(keys::REVISIT_CHECK, id), &mut |key, value| {
+        self.kv.scan_prefix(
+            &keys::of_article(keys::REVISIT_CHECK, id),
+            &mut |key, value| {
                 let check: RevisitCheckV1 = codec::decode(value, "revisit check", key)?;
                 let at = keys::revisit_check_at(key)
                     .map(codec::at_micros)
@@ -184,7 +187,8 @@ impl<K: Kv> KvStore<K> {
                     });
                 }
                 Ok(Scan::Continue)
-            })?;
+            },
+        )?;
         Ok(Some(versions))
     }
 

@@ -149,7 +149,10 @@ pub fn version_raw(id: ArticleId, version: u32) -> Vec<u8> {
 
 /// A revisit of `id` at `at_micros` that found it unchanged.
 pub fn revisit_check(id: ArticleId, at_micros: i64) -> Vec<u8> {
-    tagged(REVISIT_CHECK, &[&id.to_bytes(), &sortable(at_micros).to_be_bytes()])
+    tagged(
+        REVISIT_CHECK,
+        &[&id.to_bytes(), &sortable(at_micros).to_be_bytes()],
+    )
 }
 
 /// The time (micros) of a [`revisit_check`] key.
@@ -358,7 +361,10 @@ mod tests {
         assert!(later < watch_due("src", 1_800_000_000_000_001, id));
         assert!(early.starts_with(&watch_prefix(WATCH_DUE, "src")));
         assert!(!watch_due("srcx", 0, id).starts_with(&watch_prefix(WATCH_DUE, "src")));
-        assert_eq!(watch_due_parts(&later, "src"), Some((1_800_000_000_000_000, id)));
+        assert_eq!(
+            watch_due_parts(&later, "src"),
+            Some((1_800_000_000_000_000, id))
+        );
         assert_eq!(watch_due_parts(&early, "src"), Some((-5, id)));
         assert!(version(id, 2) < version(id, 10));
         assert!(revisit_check(id, 5) < revisit_check(id, 6));

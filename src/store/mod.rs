@@ -60,8 +60,8 @@ pub use roles::{
     GateAnswer, HostGate, OpenedCrawl, PageMemory, PageResult, RevisitAnswer, RevisitCheck,
     RevisitResult, RevisitSchedule, ScheduleMemory, Ticket, VersionHistory,
 };
-pub use watch::WatchPolicy;
 pub use sled_store::{SledKv, SledStore};
+pub use watch::WatchPolicy;
 
 use crate::config::StoreConfig;
 

@@ -331,9 +331,12 @@ impl<K: Kv> KvStore<K> {
             RevisitAnswer::NotModified { final_url } => {
                 (Seen::NotModified, Some(final_url.clone()), 304, false)
             }
-            RevisitAnswer::Status { status, final_url } => {
-                (Seen::Status(*status), Some(final_url.clone()), *status, false)
-            }
+            RevisitAnswer::Status { status, final_url } => (
+                Seen::Status(*status),
+                Some(final_url.clone()),
+                *status,
+                false,
+            ),
             RevisitAnswer::Failed { .. } => (Seen::Failed, None, 0, false),
             RevisitAnswer::Unchecked { .. } => (Seen::Unchecked, None, 0, false),
         };

@@ -100,7 +100,9 @@ fn gap(ladder: &[Duration], rung: usize) -> Duration {
         .and_then(|r| ladder.get(r))
         .copied()
         .unwrap_or_default();
-    ladder.get(rung).map_or(Duration::ZERO, |at| at.saturating_sub(before))
+    ladder
+        .get(rung)
+        .map_or(Duration::ZERO, |at| at.saturating_sub(before))
 }
 
 /// The deterministic offset of `article`'s rung `rung` within [`SPREAD`] of the gap.
@@ -273,7 +275,14 @@ mod tests {
         let front = Some("https://news.example/");
         let section = Some("https://news.example/politics/");
         let cases: &[(Seen, Option<&str>, bool, Verdict)] = &[
-            (ThisArticle { text_changed: false }, same, false, Unchanged),
+            (
+                ThisArticle {
+                    text_changed: false,
+                },
+                same,
+                false,
+                Unchanged,
+            ),
             (NotModified, same, false, Unchanged),
             (ThisArticle { text_changed: true }, same, false, Edited),
             (Status(404), same, false, Removed),
@@ -283,10 +292,24 @@ mod tests {
             // whatever it holds.
             (OtherPage, section, false, Removed),
             (OtherPage, front, false, Removed),
-            (ThisArticle { text_changed: false }, front, false, Removed),
+            (
+                ThisArticle {
+                    text_changed: false,
+                },
+                front,
+                false,
+                Removed,
+            ),
             (NotModified, front, false, Removed),
             // The same text at the URL it moved to is the article.
-            (ThisArticle { text_changed: false }, section, false, Unchanged),
+            (
+                ThisArticle {
+                    text_changed: false,
+                },
+                section,
+                false,
+                Unchanged,
+            ),
             // Not a removal: retried.
             (Status(500), same, false, RetryLater),
             (Status(503), same, false, RetryLater),
@@ -298,9 +321,21 @@ mod tests {
             // A removed article.
             (Status(410), same, true, StillRemoved),
             (OtherPage, front, true, StillRemoved),
-            (ThisArticle { text_changed: false }, same, true, Restored { edited: false }),
+            (
+                ThisArticle {
+                    text_changed: false,
+                },
+                same,
+                true,
+                Restored { edited: false },
+            ),
             (NotModified, same, true, Restored { edited: false }),
-            (ThisArticle { text_changed: true }, same, true, Restored { edited: true }),
+            (
+                ThisArticle { text_changed: true },
+                same,
+                true,
+                Restored { edited: true },
+            ),
         ];
         for &(seen, final_url, removed, expected) in cases {
             assert_eq!(
@@ -380,7 +415,10 @@ mod tests {
     fn retries_wait_an_eighth_of_the_gap_within_bounds() {
         let ladder = secs(&[2, 3600, 60 * 24 * 3600]);
         assert_eq!(retry_after(&ladder, 0), RETRY_MIN);
-        assert_eq!(retry_after(&ladder, 1), Duration::from_millis(3598 * 1000 / 8));
+        assert_eq!(
+            retry_after(&ladder, 1),
+            Duration::from_millis(3598 * 1000 / 8)
+        );
         assert_eq!(retry_after(&ladder, 2), RETRY_MAX);
     }
 
@@ -396,7 +434,10 @@ mod tests {
         assert_eq!(policy.ladder("any"), secs(&[10, 60]).as_slice());
         assert!(policy.ladder("quiet").is_empty());
         assert_eq!(policy.ladder("fast"), secs(&[1, 5]).as_slice());
-        assert_eq!(WatchPolicy::default().ladder("x"), DEFAULT_LADDER.as_slice());
+        assert_eq!(
+            WatchPolicy::default().ladder("x"),
+            DEFAULT_LADDER.as_slice()
+        );
         assert!(WatchPolicy::off().ladder("x").is_empty());
     }
 }
