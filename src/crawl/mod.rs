@@ -49,8 +49,12 @@ use crate::fetch::robots::RobotsCache;
 use crate::fetch::scope::Scope;
 use crate::store::{
     ArticleSink, CrawlOutcome, DiscoveredVia, Frontier, FrontierEntry, FrontierLimits, GateAnswer,
-    HostGate, PageMemory, PageResult, StoreError,
+    HostGate, PageMemory, PageResult, RevisitSchedule, StoreError,
 };
+
+/// Most due revisits a revisit crawl adds to its frontier at once; it adds more as it
+/// runs out, so a large due backlog is worked through in bounded memory.
+const REVISIT_BATCH: usize = 1000;
 
 /// How often a crawl reports progress to its observer.
 const PROGRESS_INTERVAL: Duration = Duration::from_millis(250);
@@ -72,6 +76,8 @@ pub struct CrawlStore {
     pub frontier: Arc<dyn Frontier>,
     pub pages: Arc<dyn PageMemory>,
     pub sink: Arc<dyn ArticleSink>,
+    /// Where revisit crawls take their due revisits from.
+    pub revisits: Arc<dyn RevisitSchedule>,
 }
 
 impl From<&crate::store::Backend> for CrawlStore {
@@ -80,6 +86,7 @@ impl From<&crate::store::Backend> for CrawlStore {
             frontier: Arc::clone(&b.frontier),
             pages: Arc::clone(&b.pages),
             sink: Arc::clone(&b.sink),
+            revisits: Arc::clone(&b.revisits),
         }
     }
 }
@@ -94,6 +101,7 @@ pub struct Crawler {
     frontier: Arc<dyn Frontier>,
     pages: Arc<dyn PageMemory>,
     sink: Arc<dyn ArticleSink>,
+    revisits: Arc<dyn RevisitSchedule>,
     stats: Arc<CrawlStats>,
     writer: WriterLimits,
 }
@@ -102,6 +110,8 @@ pub struct Crawler {
 pub(crate) struct CrawlContext {
     crawler: Arc<Crawler>,
     job: CrawlJob,
+    /// The frontier the crawl works on ([`CrawlJob::crawl_key`]).
+    crawl: String,
     scope: Scope,
     tally: Tally,
     /// What became of the start URLs.
@@ -173,6 +183,7 @@ impl Crawler {
             frontier: store.frontier,
             pages: store.pages,
             sink: store.sink,
+            revisits: store.revisits,
             stats: CrawlStats::new(),
             writer: WriterLimits::default(),
         }))
@@ -206,16 +217,16 @@ impl Crawler {
         mut on_progress: impl FnMut(&Progress) + Send,
     ) -> Result<CrawlSummary, CrawlError> {
         let started = Instant::now();
-        let source = job.source.clone();
+        let key = job.crawl_key();
         let limits = FrontierLimits {
             max_pending_per_host: self.config.max_pending_per_host,
         };
-        let opened = self.frontier.open_crawl(&source, job.start, limits).await?;
+        let opened = self.frontier.open_crawl(&key, job.start, limits).await?;
         let result = self
             .run(job, opened.resumed, started, stop, &mut on_progress)
             .await;
         // Claims still out lapse: their URLs stay pending for the next run.
-        let closed = self.frontier.close_crawl(&source).await;
+        let closed = self.frontier.close_crawl(&key).await;
         let summary = result?;
         closed?;
         Ok(summary)
@@ -236,7 +247,12 @@ impl Crawler {
             job.max_depth,
         );
         let tally = Tally::new(Arc::clone(&self.stats), &job.source);
-        if resumed > 0 {
+        let key = job.crawl_key();
+        let mut pending_hint = resumed;
+        if job.revisits {
+            // The revisits due now (an interrupted run's pending ones resume too).
+            pending_hint += self.enqueue_revisits(&job, &key).await?;
+        } else if resumed > 0 {
             tracing::info!(source = %job.source, urls = resumed, "resuming an interrupted crawl");
         } else {
             // A new cycle: its start URLs are the first entries of the frontier.
@@ -258,7 +274,7 @@ impl Crawler {
             }
             self.sink
                 .commit(vec![CrawlOutcome {
-                    crawl: job.source.clone(),
+                    crawl: key.clone(),
                     claim: None,
                     visited: Vec::new(),
                     result: PageResult::Nothing,
@@ -278,8 +294,9 @@ impl Crawler {
             requests: AtomicU64::new(0),
             cpu: Semaphore::new(cores),
             job,
+            crawl: key.clone(),
         });
-        let source = ctx.job.source.clone();
+        let source = key;
         let max_tasks = self.config.concurrency.get() * 2;
         let mut tasks: JoinSet<Result<TaskEnd, CrawlError>> = JoinSet::new();
         // Claims of each running task, to give back if the crawl stops.
@@ -293,7 +310,6 @@ impl Crawler {
         let mut budget_logged = false;
         let mut exhausted = false;
         let mut only_paused = false;
-        let mut pending_hint = resumed;
         tokio::pin!(stop);
         let mut failure: Option<CrawlError> = None;
 
@@ -332,6 +348,15 @@ impl Crawler {
 
             let uncommitted = handed.saturating_sub(committed);
             let idle = tasks.is_empty() && committed >= handed;
+            if idle && exhausted && budget_left > 0 && ctx.job.revisits {
+                // Revisits that came due while this ran: take them on now.
+                let added = self.enqueue_revisits(&ctx.job, &source).await?;
+                if added > 0 {
+                    pending_hint += added;
+                    exhausted = false;
+                    continue;
+                }
+            }
             if idle && (exhausted || only_paused || budget_left == 0) {
                 if budget_left == 0 && !exhausted {
                     stop_reason = StopReason::MaxPages;
@@ -404,7 +429,12 @@ impl Crawler {
         // Commit what was fetched: the writer ends once every sender is gone (a parse
         // still running on the blocking pool holds one until it is done).
         let tally = ctx.tally.clone();
-        let seeds = ctx.seeds.report(ctx.job.start_urls());
+        let tally_source = ctx.job.source.clone();
+        let seeds = if ctx.job.revisits {
+            Vec::new()
+        } else {
+            ctx.seeds.report(ctx.job.start_urls())
+        };
         drop(ctx);
         while let Some(commit) = commits.recv().await {
             if let Some(error) = commit.error {
@@ -416,7 +446,7 @@ impl Crawler {
         }
         let pending = self.frontier.pending(&source).await?;
         let summary = CrawlSummary {
-            source,
+            source: tally_source,
             stop: stop_reason,
             resumed,
             pending,
@@ -433,6 +463,20 @@ impl Crawler {
             elapsed: summary.elapsed,
         });
         Ok(summary)
+    }
+}
+
+impl Crawler {
+    /// Adds the due revisits of the job's source to its revisit frontier `key`; how many.
+    async fn enqueue_revisits(&self, job: &CrawlJob, key: &str) -> Result<u64, CrawlError> {
+        let max = usize::try_from(job.max_pages)
+            .unwrap_or(usize::MAX)
+            .min(REVISIT_BATCH);
+        let added = self.revisits.enqueue_due(&job.source, key, max).await?;
+        if added > 0 {
+            tracing::info!(source = %job.source, revisits = added, "revisits due");
+        }
+        Ok(added)
     }
 }
 

@@ -108,6 +108,9 @@ async fn run(
                         Some(PutOutcome::Duplicate { .. }) => tally.event(Event::Duplicate),
                         None => {}
                     }
+                    for &kind in &c.changes {
+                        tally.event(Event::Changed(kind));
+                    }
                 }
                 let _ = reports.send(Commit {
                     outcomes,
