@@ -6,20 +6,19 @@
 //! in the API, `gleaner changes`, `gleaner history`, the metrics and the export; a restart
 //! between two rungs keeps the schedule.
 
+mod support;
+
 use std::fs::File;
-use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
+use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use axum::Router;
-use axum::extract::{Path as UrlPath, State};
 use axum::http::{HeaderMap, StatusCode, header};
-use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::get;
+use axum::response::{IntoResponse, Response};
 use serde_json::Value;
+use support::{Site, html, index_html, redirect, robots, story_paragraphs, with_status};
 
 /// Upper bound for anything the daemon should do "soon".
 const PATIENCE: Duration = Duration::from_secs(40);
@@ -30,181 +29,79 @@ const STORIES: [&str; 4] = ["edited", "gone", "moved", "same"];
 const ORIGINAL: &str = "The commission put turnout at 38 percent.";
 const CORRECTED: &str = "The commission put turnout at 41 percent.";
 
-// ---------------------------------------------------------------------------------------
-// The site: a front page linking four stories with ETags (304 on a match). Once
-// `changed`, `edited` has its corrected figure, `gone` answers 410 and `moved` redirects
-// to the front page.
-
-struct SiteState {
-    changed: AtomicBool,
-    /// (path, status, when) of every story request.
-    seen: Mutex<Vec<(String, u16, Instant)>>,
+/// The site: a front page linking four stories with ETags (304 on a match). Once
+/// `changed`, `edited` has its corrected figure, `gone` answers 410 and `moved` redirects
+/// to the front page.
+async fn start_site(changed: Arc<AtomicBool>) -> Site {
+    Site::start("127.0.0.43", move |req| {
+        let changed = changed.load(Ordering::SeqCst);
+        let Some(name) = req.target.strip_prefix("/news/") else {
+            return match req.target {
+                "/robots.txt" => robots("User-agent: *\nAllow: /\n"),
+                "/" => html(index_html(&[
+                    "/news/edited",
+                    "/news/gone",
+                    "/news/moved",
+                    "/news/same",
+                ])),
+                _ => with_status(404, ""),
+            };
+        };
+        match (name, changed) {
+            ("gone", true) => with_status(410, ""),
+            ("moved", true) => redirect(301, "/"),
+            (name, _) if STORIES.contains(&name) => {
+                story(name, changed && name == "edited", req.headers)
+            }
+            _ => with_status(404, ""),
+        }
+    })
+    .await
 }
 
-struct Site {
-    addr: SocketAddr,
-    state: Arc<SiteState>,
-}
-
-impl Site {
-    async fn start() -> Site {
-        let state = Arc::new(SiteState {
-            changed: AtomicBool::new(false),
-            seen: Mutex::new(Vec::new()),
-        });
-        let app = Router::new()
-            .route("/robots.txt", get(|| async { "User-agent: *\nAllow: /\n" }))
-            .route("/", get(front_page))
-            .route("/news/{name}", get(story))
-            .with_state(Arc::clone(&state));
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("bind site");
-        let addr = listener.local_addr().expect("site addr");
-        tokio::spawn(async move { axum::serve(listener, app).await });
-        Site { addr, state }
-    }
-
-    fn url(&self, path: &str) -> String {
-        format!("http://{}{path}", self.addr)
-    }
-
-    /// Requests for `/news/{name}` made after `since`, with their statuses.
-    fn requests(&self, name: &str, since: Instant) -> Vec<u16> {
-        let path = format!("/news/{name}");
-        self.state
-            .seen
-            .lock()
-            .expect("lock")
-            .iter()
-            .filter(|(p, _, at)| *p == path && *at >= since)
-            .map(|(_, status, _)| *status)
-            .collect()
-    }
-}
-
-async fn front_page() -> Response {
-    let links: String = STORIES
-        .iter()
-        .map(|s| format!("<li><a href=\"/news/{s}\">Story {s}</a></li>"))
-        .collect();
-    let html = format!(
-        "<!doctype html><html><head><title>Regional news</title></head><body>\
-         <h1>Latest</h1><ul>{links}</ul></body></html>"
-    );
-    ([(header::CONTENT_TYPE, "text/html; charset=utf-8")], html).into_response()
-}
-
-async fn story(
-    State(state): State<Arc<SiteState>>,
-    UrlPath(name): UrlPath<String>,
-    headers: HeaderMap,
-) -> Response {
-    let changed = state.changed.load(Ordering::SeqCst);
-    let record = |status: u16| {
-        state
-            .seen
-            .lock()
-            .expect("lock")
-            .push((format!("/news/{name}"), status, Instant::now()));
-    };
-    if !STORIES.contains(&name.as_str()) {
-        record(404);
-        return StatusCode::NOT_FOUND.into_response();
-    }
-    if changed && name == "gone" {
-        record(410);
-        return StatusCode::GONE.into_response();
-    }
-    if changed && name == "moved" {
-        record(301);
-        return Redirect::permanent("/").into_response();
-    }
-    let version = if changed && name == "edited" { 2 } else { 1 };
-    let etag = format!("\"{name}-v{version}\"");
+/// A story page, its figure corrected or not, answering its ETag with 304.
+fn story(name: &str, corrected: bool, headers: &HeaderMap) -> Response {
+    let etag = etag(name, corrected);
     if headers
         .get(header::IF_NONE_MATCH)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v == etag)
+        .is_some_and(|v| v.as_bytes() == etag.as_bytes())
     {
-        record(304);
         return (StatusCode::NOT_MODIFIED, [(header::ETAG, etag)]).into_response();
     }
-    record(200);
-    let figure = if version == 2 { CORRECTED } else { ORIGINAL };
-    let paragraphs: String = (0..5)
-        .map(|p| {
-            let extra = if p == 2 { figure } else { "" };
-            format!("<p>{} {extra}</p>", prose(&name, p))
-        })
+    let seed = name.bytes().map(u64::from).sum();
+    let figure = if corrected { CORRECTED } else { ORIGINAL };
+    let paragraphs: String = story_paragraphs(seed, 5, 60)
+        .iter()
+        .enumerate()
+        .map(|(n, p)| format!("<p>The {p}. {}</p>", if n == 2 { figure } else { "" }))
         .collect();
-    let html = format!(
-        "<!doctype html><html lang=\"en\"><head><title>{title}</title>\
-         <meta property=\"og:type\" content=\"article\">\
-         <meta property=\"article:published_time\" content=\"2026-11-20T10:00:00Z\">\
-         </head><body><nav><a href=\"/\">Home</a></nav><article><h1>{title}</h1>\
-         {paragraphs}</article><footer>Contact us</footer></body></html>",
-        title = format_args!("The {name} story about the regional election")
-    );
-    (
-        [
-            (header::CONTENT_TYPE, "text/html; charset=utf-8".to_string()),
-            (header::ETAG, etag),
-        ],
-        html,
-    )
-        .into_response()
+    let mut page = html(format!(
+        "<!doctype html><html lang=\"en\"><head><title>The {name} story</title></head><body>\
+         <nav><a href=\"/\">Home</a></nav><article><h1>The {name} story</h1>{paragraphs}\
+         </article><footer>Contact us</footer></body></html>"
+    ));
+    page.headers_mut()
+        .insert(header::ETAG, etag.parse().expect("etag"));
+    page
 }
 
-/// A paragraph of English-looking text, different for every story and paragraph.
-fn prose(story: &str, paragraph: usize) -> String {
-    const WORDS: [&str; 32] = [
-        "the",
-        "election",
-        "observers",
-        "reported",
-        "that",
-        "district",
-        "commission",
-        "members",
-        "counted",
-        "ballots",
-        "late",
-        "into",
-        "night",
-        "while",
-        "journalists",
-        "waited",
-        "outside",
-        "regional",
-        "court",
-        "ruled",
-        "on",
-        "appeal",
-        "from",
-        "villages",
-        "near",
-        "mountain",
-        "river",
-        "where",
-        "teachers",
-        "said",
-        "schools",
-        "closed",
-    ];
-    let mut x: u64 = story.bytes().fold(1469598103934665603, |h, b| {
-        (h ^ u64::from(b)).wrapping_mul(1099511628211)
-    }) ^ (paragraph as u64);
-    let words: Vec<&str> = (0..60)
-        .map(|_| {
-            x = x
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            WORDS[(x >> 33) as usize % WORDS.len()]
+fn etag(name: &str, corrected: bool) -> String {
+    format!("\"{name}-v{}\"", if corrected { 2 } else { 1 })
+}
+
+/// The `If-None-Match` of each request for `/news/{name}` after `since`.
+fn requests(site: &Site, name: &str, since: Instant) -> Vec<Option<String>> {
+    let target = format!("/news/{name}");
+    site.hits()
+        .iter()
+        .filter(|h| h.target == target && h.at >= since)
+        .map(|h| {
+            h.headers
+                .get(header::IF_NONE_MATCH)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_string)
         })
-        .collect();
-    let text = words.join(" ");
-    format!("{}{}.", text[..1].to_uppercase(), &text[1..])
+        .collect()
 }
 
 // ---------------------------------------------------------------------------------------
@@ -347,7 +244,8 @@ fn kinds(changes: &Value) -> Vec<(String, String)> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn revisits_record_one_edit_two_removals_and_survive_a_restart() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let site = Site::start().await;
+    let changed = Arc::new(AtomicBool::new(false));
+    let site = start_site(Arc::clone(&changed)).await;
     let data = dir.path().join("data");
     let port = free_port();
     let api = format!("http://127.0.0.1:{port}");
@@ -381,9 +279,9 @@ async fn revisits_record_one_edit_two_removals_and_survive_a_restart() {
     )
     .await;
     // The site changes before the first rung (3 s after each story's first sighting).
-    site.state.changed.store(true, Ordering::SeqCst);
+    changed.store(true, Ordering::SeqCst);
     let id_of = |name: &str| {
-        let url = site.url(&format!("/news/{name}"));
+        let url = site.url(&format!("/news/{name}")).to_string();
         stored
             .iter()
             .find(|a| a["url"] == url.as_str())
@@ -394,9 +292,9 @@ async fn revisits_record_one_edit_two_removals_and_survive_a_restart() {
 
     // First rung: one edit, two removals, nothing for the fourth.
     let expected = vec![
-        ("edited".to_string(), site.url("/news/edited")),
-        ("removed".to_string(), site.url("/news/gone")),
-        ("removed".to_string(), site.url("/news/moved")),
+        ("edited".to_string(), site.url("/news/edited").to_string()),
+        ("removed".to_string(), site.url("/news/gone").to_string()),
+        ("removed".to_string(), site.url("/news/moved").to_string()),
     ];
     let sorted = |mut v: Vec<(String, String)>| {
         v.sort();
@@ -418,8 +316,8 @@ async fn revisits_record_one_edit_two_removals_and_survive_a_restart() {
     // The fourth story's first revisit (a conditional GET) has been answered too.
     eventually(
         async || {
-            site.requests("same", Instant::now() - PATIENCE)
-                .contains(&304)
+            requests(&site, "same", Instant::now() - PATIENCE)
+                .contains(&Some(etag("same", false)))
                 .then_some(())
         },
         || {
@@ -560,7 +458,7 @@ async fn revisits_record_one_edit_two_removals_and_survive_a_restart() {
         async || {
             STORIES
                 .iter()
-                .all(|s| !site.requests(s, restarted).is_empty())
+                .all(|s| !requests(&site, s, restarted).is_empty())
                 .then_some(())
         },
         || {
@@ -572,13 +470,13 @@ async fn revisits_record_one_edit_two_removals_and_survive_a_restart() {
     )
     .await;
     assert_eq!(
-        site.requests("same", restarted),
-        vec![304],
+        requests(&site, "same", restarted),
+        vec![Some(etag("same", false))],
         "conditional, once"
     );
     assert_eq!(
-        site.requests("edited", restarted),
-        vec![304],
+        requests(&site, "edited", restarted),
+        vec![Some(etag("edited", true))],
         "the new version's ETag"
     );
     // Give the commits a moment, then: still exactly those three changes.
