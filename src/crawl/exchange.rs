@@ -404,6 +404,7 @@ async fn exchange(
                 drop(slot);
                 let status = response.status;
                 let final_url = url.to_string();
+                ctx.host_freed.notify_one();
                 let analysed =
                     analyse_on_pool(ctx, entry.clone(), url, response, fetched_at).await?;
                 if let Some(event) = analysed.event {

@@ -128,6 +128,9 @@ pub(crate) struct CrawlContext {
     ledger: Arc<Ledger>,
     /// Page requests made (redirect hops and retries included).
     requests: AtomicU64,
+    /// A task let its host go before its CPU work: the host's next URL can be claimed
+    /// now, not when the task ends.
+    host_freed: tokio::sync::Notify,
 }
 
 impl CrawlContext {
@@ -309,6 +312,7 @@ impl Crawler {
             writer,
             ledger: Arc::clone(&ledger),
             requests: AtomicU64::new(0),
+            host_freed: tokio::sync::Notify::new(),
             job,
             crawl: key.clone(),
         });
@@ -438,6 +442,7 @@ impl Crawler {
                     while tasks.join_next().await.is_some() {}
                     break;
                 }
+                () = ctx.host_freed.notified() => {}
                 () = ledger.changed() => {
                     if let Some(error) = ledger.take_error() {
                         failure = Some(error.into());

@@ -72,7 +72,7 @@ impl<K: Kv> KvStore<K> {
         let ladder = self.watch_policy().ladder(source).to_vec();
         let lapse = chrono::Duration::from_std(watch::QUEUED_LAPSE).unwrap_or_default();
         let lapsed_before = codec::to_micros(now - lapse);
-        let added = {
+        let (added, dead) = {
             let mut state = self.lock();
             let mut txn = Txn::new(&state, self.options.near_duplicate_distance);
             let mut due = Vec::new();
@@ -191,10 +191,11 @@ impl<K: Kv> KvStore<K> {
                 added += u64::from(add.added);
             }
             self.commit(&mut state, txn)?;
-            Self::apply_frontier(&mut frontiers, stage);
-            added
+            let dead = self.apply_frontier(&mut frontiers, stage);
+            (added, dead)
         };
         self.kv.flush()?;
+        self.remove_dead_files(dead);
         Ok(added)
     }
 
