@@ -12,7 +12,8 @@
 //!   markers, parse, metadata, language);
 //! * the largest corpus page, and a 5 MB article built from corpus paragraphs;
 //! * pathological inputs at several sizes (100k links, 10 MB of nested divs, 100k-level
-//!   nesting, and 100k levels hidden as `<div/>` and `<div></section>`), whose times must
+//!   nesting, 100k levels hidden as `<div/>` and `<div></section>`, 100k levels inside a
+//!   JSON-LD `articleBody` and inside metadata strings, 1M `<br>`), whose times must
 //!   grow linearly, run on a thread with a 2 MiB stack (what a
 //!   tokio blocking thread gets) so a recursive walk would overflow;
 //! * peak heap memory relative to the input size, measured by a counting allocator that
@@ -225,6 +226,49 @@ fn deep_nesting(levels: usize) -> Vec<u8> {
     html.into_bytes()
 }
 
+/// A script-rendered story: next to no text in the markup, the story in the JSON-LD
+/// `articleBody` as markup, with `levels` nested `<div>`s in it.
+fn jsonld_nested_divs(levels: usize) -> Vec<u8> {
+    let mut body = String::from(
+        "<p>The story of a script-rendered page lives in its JSON-LD, as markup.</p>",
+    );
+    body.push_str(&"<div>".repeat(levels));
+    body.push_str("A sentence at the bottom of a very deep tree, long enough to be text.");
+    body.push_str(&"</div>".repeat(levels));
+    format!(
+        "<html><head><script type=\"application/ld+json\">{{\"@type\":\"NewsArticle\",\
+         \"headline\":\"Deep\",\"articleBody\":\"{body}\"}}</script></head>\
+         <body><div id=app></div></body></html>"
+    )
+    .into_bytes()
+}
+
+/// A description and a JSON-LD headline with entities to decode and `levels` nested
+/// `<div>`s beside them: metadata strings that a fragment parser would have to build.
+fn metadata_markup(levels: usize) -> Vec<u8> {
+    let deep = "<div>".repeat(levels);
+    let story = "<p>Turnout in the capital was lower than at any election since 1995, \
+                 officials said on Monday, and observers reported long queues.</p>";
+    format!(
+        "<html><head><meta name=description content=\"Tom &amp;amp; Jerry {deep}\">\
+         <script type=\"application/ld+json\">{{\"@type\":\"NewsArticle\",\
+         \"headline\":\"Tom &amp; Jerry {deep}\"}}</script></head>\
+         <body><article><h1>Tom &amp; Jerry</h1>{story}{story}</article></body></html>"
+    )
+    .into_bytes()
+}
+
+/// An article with `count` line breaks in one paragraph: a node per four bytes of input.
+fn many_breaks(count: usize) -> Vec<u8> {
+    let mut html = String::from(
+        "<html><body><article><h1>Breaks</h1><p>Turnout in the capital was lower than at \
+         any election since 1995, officials said on Monday.",
+    );
+    html.push_str(&"<br>".repeat(count));
+    html.push_str("Observers reported long queues.</p></article></body></html>");
+    html.into_bytes()
+}
+
 /// Extracts `html` on a thread with a 2 MiB stack; returns time, peak heap and the outcome.
 fn run_small_stack(html: Vec<u8>) -> Result<(Duration, usize, String), String> {
     std::thread::Builder::new()
@@ -411,5 +455,12 @@ fn main() -> ExitCode {
         &hidden_nesting,
         &[25_000, 50_000, 100_000],
     );
+    pathological(
+        "JSON-LD nesting",
+        &jsonld_nested_divs,
+        &[25_000, 50_000, 100_000],
+    );
+    pathological("metadata markup", &metadata_markup, &[25_000, 50_000, 100_000]);
+    pathological("line breaks", &many_breaks, &[250_000, 500_000, 1_000_000]);
     ExitCode::SUCCESS
 }
