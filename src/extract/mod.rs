@@ -8,10 +8,12 @@
 //! * [`clean`] knows what page chrome looks like (tags, roles, hidden, class hints),
 //! * [`content`] scores containers by text statistics and picks the article,
 //! * [`render`] turns the article's subtrees into text or Markdown,
-//! * `tidy` clears what the rendered blocks still hold around the story.
+//! * `tidy` clears what the rendered blocks still hold around the story, and `chrome` the
+//!   portal widgets among them (rates, weather, polls, typo prompts, other headlines).
 
 pub mod article;
 pub mod author;
+mod chrome;
 pub mod clean;
 pub mod content;
 pub mod dateline;

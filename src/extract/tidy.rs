@@ -2,8 +2,9 @@
 //! that is not the story — the title repeated as the first line, duplicates, link-only
 //! lines, copyright and consent notices, datelines and disclosures at the edges, and what
 //! trails the story (empty section headings, furniture labels, comment sections, calls
-//! to subscribe).
+//! to subscribe, other stories' headlines), and the portal's widgets ([`super::chrome`]).
 
+use super::chrome;
 use super::clean;
 use super::render::{Block, BlockKind};
 
@@ -37,6 +38,8 @@ pub(super) fn tidy_blocks(blocks: &mut Vec<Block>, title: Option<&str>) {
         };
         !link_heavy && !is_notice_line(&b.text) && !clean::is_consent_notice(&b.text)
     });
+    chrome::strip_widgets(blocks);
+    chrome::strip_calls_to_action(blocks);
     if let Some(title) = title {
         let t = normalized(title);
         while let Some(first) = blocks.first() {
@@ -85,6 +88,9 @@ const COMMENTS_MIN_ABOVE: usize = 500;
 /// Drops what trails the story: headings with nothing under them ("Related
 /// articles" whose list was removed) and short labels ("Kontakt:", "Credit:").
 fn trim_tail(blocks: &mut Vec<Block>) {
+    if let Some(start) = chrome::other_stories_start(blocks) {
+        blocks.truncate(start);
+    }
     // A heading followed by a heading of the same or a higher rank heads nothing.
     let mut keep = vec![true; blocks.len()];
     let mut next_level: Option<u8> = None;
