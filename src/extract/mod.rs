@@ -34,7 +34,6 @@ mod tokenizer;
 use std::borrow::Cow;
 
 use chrono::{DateTime, Utc};
-use scraper::Html;
 use url::Url;
 
 pub use article::Article;
@@ -312,18 +311,10 @@ fn jsonld_article_body(dom: &dom::Dom) -> Option<Vec<Block>> {
         }
     }
     let body = best?;
-    // Some CMSs put markup in articleBody; read it as text either way.
+    // Some CMSs put markup in articleBody: read it as text either way, parsed the way the
+    // page is (nesting capped), a line break at each block element.
     let text = if body.contains('<') {
-        let fragment = Html::parse_fragment(&body);
-        let mut out = String::new();
-        for node in fragment.root_element().descendants() {
-            match node.value() {
-                scraper::Node::Text(t) => out.push_str(t),
-                scraper::Node::Element(e) if !clean::is_inline(e.name()) => out.push('\n'),
-                _ => {}
-            }
-        }
-        out
+        markup_text(&body)
     } else {
         body
     };
@@ -334,6 +325,31 @@ fn jsonld_article_body(dom: &dom::Dom) -> Option<Vec<Block>> {
         .map(|line| Block::new(BlockKind::Paragraph, line.clone(), line))
         .collect();
     (!blocks.is_empty()).then_some(blocks)
+}
+
+/// The text of a string of markup, parsed as a page is (through the nesting cap, so a
+/// hostile string is read in linear time), with a line break at each block element and
+/// without what scripts, styles, templates and `<noscript>`s hold.
+fn markup_text(markup: &str) -> String {
+    let document = parse::Document::parse(markup);
+    let dom = dom::Dom::new(&document);
+    let mut out = String::with_capacity(markup.len());
+    let mut i = 0;
+    while i < dom.len() {
+        match &dom.nodes[i].kind {
+            dom::NodeKind::Text(text) => out.push_str(text),
+            dom::NodeKind::Element(el)
+                if matches!(&*el.tag, "script" | "style" | "template" | "noscript") =>
+            {
+                i = dom.nodes[i].end;
+                continue;
+            }
+            dom::NodeKind::Element(el) if !clean::is_inline(&el.tag) => out.push('\n'),
+            _ => {}
+        }
+        i += 1;
+    }
+    out
 }
 
 /// Least markup in a `<noscript>` worth reading as the page's story, in bytes.
@@ -542,5 +558,29 @@ mod tests {
             assert!(parsed.is_err());
             assert_eq!(parsed, extract_full(input, &opts));
         }
+    }
+
+    #[test]
+    fn markup_in_a_json_ld_body_is_read_as_text_by_blocks() {
+        let body = "<p>First <b>bold</b> line.</p><script>var x = '<p>';</script>\
+            <div><div>Second &amp; last</div></div><noscript>No script</noscript>";
+        assert_eq!(
+            markup_text(body).trim(),
+            "First bold line.\n\nSecond & last"
+        );
+        let page = format!(
+            "<html><head><script type=\"application/ld+json\">{{\"@type\":\"NewsArticle\",\
+             \"articleBody\":\"{}\"}}</script></head><body><div id=app></div></body></html>",
+            "<p>Turnout in the capital was the lowest since 1995, officials said.</p>\
+             <p>Observers reported queues at some polling stations, the mission said.</p>"
+        );
+        let text = extract(page.as_bytes(), &ExtractOptions::default())
+            .expect("article")
+            .text;
+        assert_eq!(
+            text,
+            "Turnout in the capital was the lowest since 1995, officials said.\n\n\
+             Observers reported queues at some polling stations, the mission said."
+        );
     }
 }

@@ -69,6 +69,69 @@ pub(super) fn tokenize<S: TokenSink>(html: StrTendril, sink: &S) {
     sink.end();
 }
 
+/// The text of a string of markup, as HTML's data state reads it: character references
+/// decoded, tags dropped, the contents of `<script>`, `<style>` and `<template>` left out.
+/// For metadata strings (a JSON-LD headline, a double-escaped description): one pass of
+/// this tokenizer, linear in the input, where a fragment parse built a tree of whatever
+/// markup the string held, in time quadratic in its nesting.
+pub(super) fn text_of_markup(markup: &str) -> String {
+    let sink = TextSink::default();
+    tokenize(StrTendril::from(markup), &sink);
+    sink.text.into_inner()
+}
+
+/// Collects the text a [`text_of_markup`] string shows.
+#[derive(Default)]
+struct TextSink {
+    text: std::cell::RefCell<String>,
+    /// The element whose contents are not text to show, while inside one.
+    hidden: std::cell::RefCell<Option<LocalName>>,
+}
+
+impl TokenSink for TextSink {
+    type Handle = ();
+
+    fn process_token(&self, token: Token, _line: u64) -> TokenSinkResult<()> {
+        match token {
+            Token::CharacterTokens(text) => {
+                if self.hidden.borrow().is_none() {
+                    self.text.borrow_mut().push_str(&text);
+                }
+            }
+            Token::TagToken(tag) => {
+                let name = &*tag.name;
+                match tag.kind {
+                    TagKind::StartTag if !tag.self_closing => {
+                        let raw = match name {
+                            "script" => Some(RawKind::ScriptData),
+                            "style" | "xmp" | "iframe" | "noembed" | "noframes" => {
+                                Some(RawKind::Rawtext)
+                            }
+                            "title" | "textarea" => Some(RawKind::Rcdata),
+                            _ => None,
+                        };
+                        if matches!(name, "script" | "style" | "template") {
+                            self.hidden.borrow_mut().get_or_insert(tag.name.clone());
+                        }
+                        if let Some(kind) = raw {
+                            return TokenSinkResult::RawData(kind);
+                        }
+                    }
+                    TagKind::EndTag => {
+                        let mut hidden = self.hidden.borrow_mut();
+                        if hidden.as_ref() == Some(&tag.name) {
+                            *hidden = None;
+                        }
+                    }
+                    TagKind::StartTag => {}
+                }
+            }
+            _ => {}
+        }
+        TokenSinkResult::Continue
+    }
+}
+
 /// CR LF and lone CR become LF, as the input stream preprocessing does.
 fn normalize_newlines(html: StrTendril) -> StrTendril {
     if memchr(b'\r', html.as_bytes()).is_none() {
@@ -1000,6 +1063,29 @@ mod tests {
             lines.push(format!("{}{what}", "  ".repeat(depth[i])));
         }
         lines
+    }
+
+    #[test]
+    fn text_of_markup_decodes_references_and_drops_tags() {
+        use super::text_of_markup;
+        assert_eq!(text_of_markup("Tom &amp; Jerry &#8217;s"), "Tom & Jerry ’s");
+        assert_eq!(text_of_markup("Tom &amp;amp; Jerry"), "Tom &amp; Jerry");
+        assert_eq!(
+            text_of_markup("a <b>bold</b> word, a < b"),
+            "a bold word, a < b"
+        );
+        assert_eq!(
+            text_of_markup("x<script>if (a < b) { y = '<i>'; }</script><style>p{}</style>y"),
+            "xy"
+        );
+        assert_eq!(text_of_markup("<title>A &amp; B</title>"), "A & B");
+        assert_eq!(text_of_markup("&notanentity; &copy"), "¬anentity; ©");
+        let deep = format!(
+            "{}deep &amp; text{}",
+            "<div>".repeat(100_000),
+            "</div>".repeat(100_000)
+        );
+        assert_eq!(text_of_markup(&deep), "deep & text");
     }
 
     /// Whether both tokenizers give `html` the same tree; on a difference, the two trees
