@@ -1315,6 +1315,7 @@ mod corpus_tests {
     use std::path::{Path, PathBuf};
 
     use super::super::decode::{decode_html, maybe_gunzip};
+    use super::super::parse::Document;
     use super::tests::compare_trees;
 
     /// The evaluation corpus: `GLEANER_CORPUS`, else `../shared/corpus` beside the crate.
@@ -1337,6 +1338,24 @@ mod corpus_tests {
         }
         pages.sort();
         pages
+    }
+
+    /// The node budget never touches a real page: every corpus page makes less than three
+    /// quarters of what its size allows.
+    #[test]
+    fn corpus_pages_stay_far_below_the_node_budget() {
+        for path in corpus_pages() {
+            let raw = std::fs::read(&path).expect("corpus page reads");
+            let bytes = maybe_gunzip(&raw, 64 << 20).expect("corpus page decompresses");
+            let html = decode_html(&bytes, None).html;
+            let nodes = Document::parse(&html).skeleton.nodes.len();
+            let budget = super::super::nesting::node_budget(html.len());
+            assert!(
+                nodes * 4 < budget * 3,
+                "{}: {nodes} nodes of a budget of {budget}",
+                path.display()
+            );
+        }
     }
 
     /// Every corpus page gives the same tree with either tokenizer.
