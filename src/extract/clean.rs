@@ -1309,9 +1309,9 @@ mod tests {
 
     fn el(tag: &'static str, class_id: &'static str) -> Element<'static> {
         Element {
-            tag: tag.into(),
-            class_id: class_id.into(),
-            attrs: Vec::new(),
+            tag,
+            class_id,
+            attrs: Box::new([]),
             hints: class_hints(class_id),
         }
     }
@@ -1591,7 +1591,7 @@ mod tests {
     #[test]
     fn hidden_styles() {
         let mut e = el("div", "");
-        e.attrs.push(("style", "color:red; display : none"));
+        e.attrs = Box::new([("style", "color:red; display : none")]);
         assert!(is_hidden(&e));
     }
 

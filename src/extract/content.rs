@@ -611,7 +611,7 @@ pub fn select(dom: &Dom, s: &Stats) -> Option<Selection> {
         roots.push(best);
     } else {
         let sibling_threshold = (top_score * 0.2).max(10.0);
-        let best_class = dom.element(best).map(|e| e.class_id.clone());
+        let best_class = dom.element(best).map(|e| e.class_id);
         for c in dom.children(parent) {
             if c == best {
                 roots.push(c);

@@ -10,8 +10,6 @@
 //! wrote ([`super::parse`]) instead of copying them: one allocation per page, plus one per
 //! element that has attributes.
 
-use std::borrow::Cow;
-
 use super::parse::{DocKind, Document, Skeleton};
 
 /// Sentinel parent index of the root.
@@ -34,14 +32,16 @@ pub enum NodeKind<'a> {
     Other,
 }
 
-/// The parts of an element the extractor looks at.
+/// The parts of an element the extractor looks at. Every node of a page has one of these
+/// in its [`Node`], so it is kept small: borrowed names, a boxed slice of attributes (no
+/// allocation when there are none).
 #[derive(Debug)]
 pub struct Element<'a> {
     /// Lower-case local name.
-    pub tag: Cow<'a, str>,
+    pub tag: &'a str,
     /// `class` and `id` values, lower-cased, joined by a space.
-    pub class_id: Cow<'a, str>,
-    pub attrs: Vec<(&'a str, &'a str)>,
+    pub class_id: &'a str,
+    pub attrs: Box<[(&'a str, &'a str)]>,
     /// Which of [`clean`]'s class/id hint lists the names in `class_id` hit, one bit per
     /// list: worked out once here, asked several times per element.
     pub hints: u8,
@@ -98,8 +98,8 @@ impl<'a> Dom<'a> {
                         }
                         let (first, last) = el.attrs;
                         NodeKind::Element(Element {
-                            tag: Cow::Borrowed(el.tag.of(text)),
-                            class_id: Cow::Borrowed(el.class_id.of(text)),
+                            tag: el.tag.of(text),
+                            class_id: el.class_id.of(text),
                             attrs: skeleton
                                 .attrs
                                 .get(first..last)
@@ -425,7 +425,7 @@ mod tests {
             assert_eq!(kids.len(), 2);
             assert_eq!(dom.tag(kids[0]), "p");
             assert_eq!(dom.nodes[div].end, dom.nodes[kids[1]].end);
-            assert_eq!(dom.element(div).unwrap().class_id.as_ref(), "a");
+            assert_eq!(dom.element(div).unwrap().class_id, "a");
             assert_eq!(
                 dom.nodes[0].end,
                 dom.len(),
