@@ -412,8 +412,7 @@ const WEAK_JUNK: u8 = 1 << 1;
 const SMALL_JUNK: u8 = 1 << 2;
 const POSITIVE: u8 = 1 << 3;
 const NEGATIVE: u8 = 1 << 4;
-const CAPTION: u8 = 1 << 5;
-const TITLE: u8 = 1 << 6;
+const TITLE: u8 = 1 << 5;
 
 /// Every hint word with the bits of the lists it is in. Class tests run several times
 /// on every element of every page; a scan of each list per word was the extractor's
@@ -427,7 +426,6 @@ static HINT_WORDS: LazyLock<HashMap<&'static str, u8, BuildHasherDefault<Fnv>>> 
             (SMALL_JUNK_WORDS, SMALL_JUNK),
             (POSITIVE_WORDS, POSITIVE),
             (NEGATIVE_WORDS, NEGATIVE),
-            (CAPTION_WORDS, CAPTION),
             (TITLE_WORDS, TITLE),
         ] {
             for word in list {
@@ -509,24 +507,6 @@ pub fn is_junk_by_class(el: &Element) -> bool {
 /// Chrome by an ambiguous class name: only decisive for elements with little prose.
 pub fn is_weak_junk_by_class(el: &Element) -> bool {
     !el.class_id.is_empty() && has_word(el, WEAK_JUNK)
-}
-
-/// Words of image captions and credits, which headers put beside the lead image.
-const CAPTION_WORDS: &[&str] = &[
-    "caption",
-    "captions",
-    "credit",
-    "credits",
-    "photo",
-    "photocredit",
-    "bildunterschrift",
-    "legende",
-    "legend",
-];
-
-/// An image caption or credit recognised by class/id (`photo-caption`, `credit`).
-pub fn is_caption_by_class(el: &Element) -> bool {
-    !el.class_id.is_empty() && has_word(el, CAPTION)
 }
 
 /// Small labels (datelines, bylines, categories) recognised by class/id.
