@@ -163,10 +163,10 @@ fn trim_tail(blocks: &mut Vec<Block>) {
     while let Some(last) = blocks.last() {
         let len = last.text.chars().count();
         let text = last.text.trim_end();
-        let label = matches!(last.kind, BlockKind::Paragraph)
-            && len < 50
-            && (text.ends_with(':') || text.split_whitespace().count() < 3)
-            && !text.ends_with(['.', '!', '?', '…', '"', '»', '”', ')', '“']);
+        // A label introduces what was removed after it. A short last line without a colon
+        // is as often the story's own (a signature, the name of the organisation that
+        // signs a statement), so it stays.
+        let label = matches!(last.kind, BlockKind::Paragraph) && len < 50 && text.ends_with(':');
         let furniture = matches!(last.kind, BlockKind::Paragraph)
             && (clean::is_credit_line(text) || clean::is_promo_line(text));
         // An italic or bold note after the story's last ordinary paragraph: where it
