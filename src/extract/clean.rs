@@ -184,6 +184,8 @@ const JUNK_WORDS: &[&str] = &[
     "cookies",
     "consent",
     "gdpr",
+    // the typo-report widget ("Orphus") and its prompt
+    "orphus",
     // text for screen readers only
     "sronly",
     "visuallyhidden",
@@ -245,6 +247,26 @@ const WEAK_JUNK_WORDS: &[&str] = &[
     "hidden",
     "hide",
     "invisible",
+    // portal widgets: informers (rates, weather), reader polls, appeals to give
+    "informer",
+    "informers",
+    "currency",
+    "currencies",
+    "rates",
+    "kurs",
+    "kursy",
+    "valyuta",
+    "mezenne",
+    "weather",
+    "pogoda",
+    "hava",
+    "poll",
+    "polls",
+    "opros",
+    "sorgu",
+    "donate",
+    "donation",
+    "petition",
 ];
 
 /// Words that mark chrome only when the element is small (a dateline, byline or
