@@ -215,6 +215,10 @@ fn letter_words(text: &str) -> impl Iterator<Item = &str> {
     words(text).filter(|w| w.chars().any(char::is_alphabetic))
 }
 
+fn has_digit(text: &str) -> bool {
+    text.bytes().any(|b| b.is_ascii_digit())
+}
+
 fn ends_sentence(text: &str) -> bool {
     text.trim_end().ends_with(['.', '!', '?', '…'])
 }
@@ -254,7 +258,7 @@ fn is_rate_figure(token: &str) -> bool {
 /// "Курс доллара 91,17", "USD | 91,1700 | +0,3400", "$ 91,17 € 100,73"). A price names its
 /// currency after the figure ("293,45 Euro") and is not a rate.
 pub fn is_rate_line(text: &str) -> bool {
-    if clean::more_chars_than(text, WIDGET_LINE_MAX_CHARS) {
+    if clean::more_chars_than(text, WIDGET_LINE_MAX_CHARS) || !has_digit(text) {
         return false;
     }
     let mut currencies = 0;
@@ -305,27 +309,23 @@ pub fn is_rate_line(text: &str) -> bool {
 /// m/s"). A sentence about a heat wave has more words than an informer.
 pub fn is_weather_line(text: &str) -> bool {
     !clean::more_chars_than(text, WIDGET_LINE_MAX_CHARS)
+        && has_digit(text)
         && letter_words(text).count() <= 6
         && WEATHER_FIGURE.is_match(text)
 }
 
-/// The heading of a rates or weather widget: a short line of which a word names one.
-pub fn is_widget_heading(text: &str) -> bool {
-    is_label(text)
-        && letter_words(text).any(|w| WIDGET_HEADING_WORDS.contains(&w.to_lowercase().as_str()))
+/// Whether a word of `lower` (lower-cased) names a widget.
+fn names_widget(lower: &str) -> bool {
+    letter_words(lower).any(|w| WIDGET_HEADING_WORDS.contains(&w))
 }
 
-/// The typo-report prompt: the key combination readers press, or the prompt's words.
-pub fn is_typo_prompt(text: &str) -> bool {
-    if clean::more_chars_than(text, TYPO_MAX_CHARS) {
-        return false;
-    }
-    let lower = text.to_lowercase();
-    let compact: String = lower.chars().filter(|c| !c.is_whitespace()).collect();
-    compact.contains("ctrl+enter")
-        || compact.contains("ctrl-enter")
-        || TYPO_PHRASES.iter().any(|p| lower.contains(p))
-}
+/// The typo-report prompt, in lower-cased text: the key combination readers press ("Ctrl+Enter",
+/// "Ctrl + Enter", "Ctrl-Enter") or one of [`TYPO_PHRASES`], found in one pass.
+static TYPO_SEARCHER: LazyLock<Regex> = LazyLock::new(|| {
+    let phrases: Vec<String> = TYPO_PHRASES.iter().map(|p| regex::escape(p)).collect();
+    Regex::new(&format!(r"ctrl\s*[+-]\s*enter|{}", phrases.join("|")))
+        .expect("escaped literals form a valid pattern")
+});
 
 /// How a line takes part in a reader poll.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -343,24 +343,25 @@ struct PollRole {
 }
 
 impl PollRole {
-    fn of(text: &str) -> PollRole {
-        let text = text.trim();
+    /// The role of `text` (trimmed, at most [`TYPO_MAX_CHARS`] long); `lower` is it
+    /// lower-cased.
+    fn of(text: &str, lower: &str) -> PollRole {
         if text.is_empty() || clean::more_chars_than(text, 160) {
             return PollRole::default();
         }
-        let lower = text.to_lowercase();
-        let words: Vec<&str> = letter_words(&lower).collect();
+        let words: Vec<&str> = letter_words(lower).collect();
         let first = words.first().copied().unwrap_or("");
         let short = words.len() <= LABEL_MAX_WORDS && !clean::more_chars_than(text, 60);
-        let vote_count = VOTE_COUNT_PHRASES.iter().any(|p| {
-            lower.strip_prefix(p).is_some_and(|rest| {
-                let rest = rest.trim_start_matches([':', ' ', '\u{a0}', '—', '-', '–']);
-                rest.starts_with(|c: char| c.is_ascii_digit())
-                    && rest
-                        .chars()
-                        .all(|c| c.is_ascii_digit() || c.is_whitespace() || ",. ".contains(c))
-            })
-        });
+        let vote_count = has_digit(text)
+            && VOTE_COUNT_PHRASES.iter().any(|p| {
+                lower.strip_prefix(p).is_some_and(|rest| {
+                    let rest = rest.trim_start_matches([':', ' ', '\u{a0}', '—', '-', '–']);
+                    rest.starts_with(|c: char| c.is_ascii_digit())
+                        && rest
+                            .chars()
+                            .all(|c| c.is_ascii_digit() || c.is_whitespace() || ",. ".contains(c))
+                })
+            });
         // "Опрос: …", "Poll: … ?", or the label alone.
         let labelled = lower
             .strip_prefix(first)
@@ -380,7 +381,7 @@ impl PollRole {
                         .chars()
                         .all(|c| c.is_alphabetic() || c.is_whitespace() || "|/·•".contains(c))),
             question: text.ends_with('?') && !clean::more_chars_than(text, 150),
-            share: SHARE.is_match(text) && !clean::more_chars_than(text, 80),
+            share: !clean::more_chars_than(text, 80) && SHARE.is_match(text),
         }
     }
 
@@ -389,24 +390,45 @@ impl PollRole {
     }
 }
 
+/// What the widget tests make of a block, worked out once: every block of every page is
+/// asked, so a block is lower-cased once, and a long one (a paragraph of the story) is
+/// passed over at once.
+#[derive(Debug, Default)]
+struct Shape {
+    typo: bool,
+    widget: bool,
+    label: bool,
+    poll: PollRole,
+}
+
+impl Shape {
+    fn of(block: &Block) -> Shape {
+        let text = block.text.trim();
+        if text.is_empty() || clean::more_chars_than(text, TYPO_MAX_CHARS) {
+            return Shape::default();
+        }
+        let lower = text.to_lowercase();
+        let label = is_label(text);
+        Shape {
+            typo: TYPO_SEARCHER.is_match(&lower),
+            widget: !matches!(block.kind, BlockKind::Pre | BlockKind::Quote)
+                && (is_rate_line(text) || is_weather_line(text) || (label && names_widget(&lower))),
+            label,
+            poll: PollRole::of(text, &lower),
+        }
+    }
+}
+
 /// Removes the widgets among the blocks: typo prompts wherever they are; reader polls (a
 /// run of a poll's label, question, answers, buttons and vote count, with labels between
 /// them); and rates and weather informers (a run of their lines and the short labels
 /// around them).
 pub(super) fn strip_widgets(blocks: &mut Vec<Block>) {
-    let mut drop = vec![false; blocks.len()];
-    let polls: Vec<PollRole> = blocks.iter().map(|b| PollRole::of(&b.text)).collect();
-    let labels: Vec<bool> = blocks.iter().map(|b| is_label(&b.text)).collect();
-    let widgets: Vec<bool> = blocks
-        .iter()
-        .map(|b| {
-            !matches!(b.kind, BlockKind::Pre | BlockKind::Quote)
-                && (is_rate_line(&b.text) || is_weather_line(&b.text) || is_widget_heading(&b.text))
-        })
-        .collect();
-    for (k, b) in blocks.iter().enumerate() {
-        drop[k] = is_typo_prompt(&b.text);
-    }
+    let shapes: Vec<Shape> = blocks.iter().map(Shape::of).collect();
+    let mut drop: Vec<bool> = shapes.iter().map(|s| s.typo).collect();
+    let polls: Vec<PollRole> = shapes.iter().map(|s| s.poll).collect();
+    let labels: Vec<bool> = shapes.iter().map(|s| s.label).collect();
+    let widgets: Vec<bool> = shapes.iter().map(|s| s.widget).collect();
     // Polls: a run with the poll's label, or with something to vote with and a question.
     let mut start = 0;
     while start < blocks.len() {
@@ -465,19 +487,15 @@ const CALL_COMPANION_MAX_CHARS: usize = 200;
 /// giving or subscribing is long, or speaks of others: it stays.
 pub(super) fn strip_calls_to_action(blocks: &mut Vec<Block>) {
     let short = |b: &Block, max: usize| !clean::more_chars_than(&b.text, max);
-    let lower: Vec<Option<String>> = blocks
-        .iter()
-        .map(|b| short(b, CALL_COMPANION_MAX_CHARS).then(|| b.text.to_lowercase()))
-        .collect();
+    // The opening words decide; only they are lower-cased on every block.
     let calls: Vec<bool> = blocks
         .iter()
-        .zip(&lower)
-        .map(|(b, lower)| {
+        .map(|b| {
             matches!(
                 b.kind,
                 BlockKind::Paragraph | BlockKind::Heading(_) | BlockKind::ListItem { .. }
             ) && short(b, CALL_MAX_CHARS)
-                && lower.as_deref().is_some_and(clean::opens_with_call)
+                && clean::opens_with_call(&opening(&b.text).to_lowercase())
         })
         .collect();
     if !calls.contains(&true) {
@@ -485,21 +503,20 @@ pub(super) fn strip_calls_to_action(blocks: &mut Vec<Block>) {
     }
     let companions: Vec<bool> = blocks
         .iter()
-        .zip(&lower)
-        .map(|(b, lower)| {
-            lower
-                .as_deref()
-                .is_some_and(|l| clean::addresses_reader(l) || clean::is_promo_line(&b.text))
+        .map(|b| {
+            short(b, CALL_COMPANION_MAX_CHARS)
+                && (clean::addresses_reader(&b.text.to_lowercase())
+                    || clean::is_promo_line(&b.text))
         })
         .collect();
+    let in_box =
+        |b: &Block| !matches!(b.kind, BlockKind::Heading(_)) && short(b, CALL_COMPANION_MAX_CHARS);
     let mut drop = calls.clone();
     for k in (0..blocks.len()).filter(|&k| calls[k]) {
         let heads_box = matches!(blocks[k].kind, BlockKind::Heading(_));
         let mut j = k + 1;
         while j < blocks.len() && !calls[j] {
-            let in_box =
-                heads_box && !matches!(blocks[j].kind, BlockKind::Heading(_)) && lower[j].is_some();
-            if !(companions[j] || in_box) {
+            if !(companions[j] || (heads_box && in_box(&blocks[j]))) {
                 break;
             }
             drop[j] = true;
@@ -516,6 +533,12 @@ pub(super) fn strip_calls_to_action(blocks: &mut Vec<Block>) {
         k += 1;
         !drop[k - 1]
     });
+}
+
+/// The first words of `text`: enough for any call's opening.
+fn opening(text: &str) -> &str {
+    let end = text.char_indices().nth(48).map_or(text.len(), |(i, _)| i);
+    &text[..end]
 }
 
 /// Longest headline of another story, in characters.
@@ -644,6 +667,10 @@ mod tests {
         ] {
             assert!(!is_weather_line(line), "{line}");
         }
+    }
+
+    fn is_typo_prompt(line: &str) -> bool {
+        Shape::of(&paragraphs(&[line])[0]).typo
     }
 
     #[test]
