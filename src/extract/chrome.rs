@@ -349,9 +349,10 @@ impl PollRole {
         if text.is_empty() || clean::more_chars_than(text, 160) {
             return PollRole::default();
         }
-        let words: Vec<&str> = letter_words(lower).collect();
-        let first = words.first().copied().unwrap_or("");
-        let short = words.len() <= LABEL_MAX_WORDS && !clean::more_chars_than(text, 60);
+        // Words are counted only as far as a label's: most blocks are longer.
+        let first = letter_words(lower).next().unwrap_or("");
+        let words = letter_words(lower).take(LABEL_MAX_WORDS + 1).count();
+        let short = words <= LABEL_MAX_WORDS && !clean::more_chars_than(text, 60);
         let vote_count = has_digit(text)
             && VOTE_COUNT_PHRASES.iter().any(|p| {
                 lower.strip_prefix(p).is_some_and(|rest| {
@@ -370,18 +371,16 @@ impl PollRole {
             label: POLL_WORDS.contains(&first) && labelled,
             heading: short
                 && !ends_sentence(text)
-                && words
-                    .iter()
-                    .any(|w| POLL_STEMS.iter().any(|stem| w.starts_with(stem))),
+                && letter_words(lower).any(|w| POLL_STEMS.iter().any(|stem| w.starts_with(stem))),
             vote: vote_count
-                || (!words.is_empty()
+                || (words > 0
                     && short
-                    && words.iter().all(|w| VOTE_BUTTON_WORDS.contains(w))
+                    && letter_words(lower).all(|w| VOTE_BUTTON_WORDS.contains(&w))
                     && text
                         .chars()
                         .all(|c| c.is_alphabetic() || c.is_whitespace() || "|/·•".contains(c))),
             question: text.ends_with('?') && !clean::more_chars_than(text, 150),
-            share: !clean::more_chars_than(text, 80) && SHARE.is_match(text),
+            share: text.contains('%') && !clean::more_chars_than(text, 80) && SHARE.is_match(text),
         }
     }
 
