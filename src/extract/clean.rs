@@ -1311,8 +1311,8 @@ mod tests {
 
     fn el(tag: &'static str, class_id: &'static str) -> Element<'static> {
         Element {
-            tag,
-            class_id,
+            tag: tag.into(),
+            class_id: class_id.into(),
             attrs: Box::new([]),
             hints: class_hints(class_id),
         }

@@ -93,10 +93,8 @@ impl TokenSink for TextSink {
 
     fn process_token(&self, token: Token, _line: u64) -> TokenSinkResult<()> {
         match token {
-            Token::CharacterTokens(text) => {
-                if self.hidden.borrow().is_none() {
-                    self.text.borrow_mut().push_str(&text);
-                }
+            Token::CharacterTokens(text) if self.hidden.borrow().is_none() => {
+                self.text.borrow_mut().push_str(&text);
             }
             Token::TagToken(tag) => {
                 let name = &*tag.name;
