@@ -16,8 +16,8 @@ use std::time::{Duration, Instant};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use gleaner::config::{CrawlerConfig, Dur, PositiveUsize};
-use gleaner::fetch::{CrawlJob, Crawler, StartMode};
-use gleaner::store::{MemoryStore, Store, StoreOptions};
+use gleaner::crawl::{CrawlJob, CrawlStore, Crawler};
+use gleaner::store::{Backend, CrawlStart, Embedded, MemoryStore, StoreOptions};
 use url::Url;
 
 /// The test web's page generator, shared with the crawl tests.
@@ -133,14 +133,14 @@ fn config(min_delay: Duration) -> CrawlerConfig {
 
 /// A crawler storing into memory without raw pages, so the figures are the crawler's.
 fn crawler_on_memory(config: &CrawlerConfig) -> Arc<Crawler> {
-    let store: Arc<dyn Store> = Arc::new(
+    let store = Embedded::new(
         MemoryStore::new(StoreOptions {
             keep_raw: false,
             ..StoreOptions::default()
         })
         .expect("store"),
     );
-    Crawler::new(config, store).expect("crawler")
+    Crawler::new(config, CrawlStore::from(&Backend::embedded(store))).expect("crawler")
 }
 
 fn median(mut v: Vec<f64>) -> f64 {
@@ -153,12 +153,15 @@ async fn throughput_round(seeds: &[Url]) -> (f64, u64, Vec<(usize, f64)>) {
     let crawler = crawler_on_memory(&config);
     let mut job = CrawlJob::from_seeds(seeds.to_vec(), &config);
     job.source = "bench".into();
-    job.start = StartMode::NewCycle;
+    job.start = CrawlStart::NewCycle;
     let mut rss_samples = Vec::new();
     let started = Instant::now();
     let summary = crawler
         .crawl_with_progress(job, std::future::pending(), |p| {
-            rss_samples.push((p.counters.pages_fetched as usize + p.queued, rss_mib()));
+            rss_samples.push((
+                p.counters.pages_fetched as usize + p.queued as usize,
+                rss_mib(),
+            ));
         })
         .await
         .expect("crawl");
@@ -190,7 +193,7 @@ async fn politeness_round(
     let crawler = crawler_on_memory(&config);
     let mut job = CrawlJob::from_seeds(seeds.to_vec(), &config);
     job.source = "polite".into();
-    job.start = StartMode::NewCycle;
+    job.start = CrawlStart::NewCycle;
     job.max_pages = pages_per_host * HOSTS as u64;
     let started = Instant::now();
     crawler

@@ -16,7 +16,7 @@
 //! times (default 3), each in a fresh process, reporting the median open time, the
 //! in-memory indexes' size and the process's resident memory after the open.
 //!
-//! Upserts go through `Store::put_article_batches`, the way to load many articles: each
+//! Upserts go through `KvStore::put_article_batches`, the way to load many articles: each
 //! batch is fingerprinted while the one before it is written.
 //!
 //! `upserts` times the batched upserts alone (one run, nothing else measured), for
@@ -41,7 +41,7 @@ use std::time::{Duration, Instant};
 
 use chrono::{TimeZone, Utc};
 use gleaner::extract::article::Article;
-use gleaner::store::{DiscoveredVia, NewArticle, Provenance, SledStore, Store, StoreOptions};
+use gleaner::store::{DiscoveredVia, NewArticle, Provenance, SledStore, StoreOptions};
 use sha2::{Digest, Sha256};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {

@@ -9,8 +9,8 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 pub const EXIT_CODES_HELP: &str = "\
 Exit codes:
-  0  success
-  1  runtime failure (network, store, I/O)
+  0  success (gleaner crawl: a seed was reached; errors on the way are in the summary)
+  1  runtime failure (network, store, I/O; gleaner crawl: no seed could be fetched)
   2  usage or configuration error
   3  input is not an article (gleaner extract)";
 

@@ -1,6 +1,6 @@
 //! Typed configuration: the one source of truth for every key gleaner reads.
 //!
-//! The README's config reference is checked against these types by a test, so a key
+//! The config reference in docs/configuration.md is checked against these types by a test, so a key
 //! documented there exists here and the reverse. Every key has a built-in default, which
 //! is why `gleaner crawl --seed URL` needs no file at all.
 //!
@@ -63,6 +63,13 @@ pub struct CrawlerConfig {
     pub max_retries: u32,
     /// Cap on how long a `Retry-After` header may make gleaner wait.
     pub max_retry_after: Dur,
+    /// Pending URLs one host may have in a crawl's frontier; further ones are dropped and
+    /// counted, so a site that generates links forever cannot fill the disk.
+    pub max_pending_per_host: u64,
+    /// Cap on request starts per second over all hosts, spaced evenly. Unset: no cap
+    /// beyond the per-host delays and `concurrency`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_requests_per_second: Option<RequestRate>,
 }
 
 impl Default for CrawlerConfig {
@@ -84,6 +91,8 @@ impl Default for CrawlerConfig {
             robots_cache_ttl: Dur::from_secs(24 * 3600),
             max_retries: 3,
             max_retry_after: Dur::from_secs(600),
+            max_pending_per_host: 100_000,
+            max_requests_per_second: None,
         }
     }
 }
@@ -113,6 +122,10 @@ pub struct StoreConfig {
     pub near_duplicate_distance: u32,
     /// Deliver duplicates (exact or near) to queue consumers too.
     pub queue_duplicates: bool,
+    /// Memory the embedded database may use to cache its pages. Articles are written once
+    /// and read rarely, so a modest cache costs little speed; a long-running daemon keeps
+    /// its memory this much lower.
+    pub cache_bytes: u64,
 }
 
 impl Default for StoreConfig {
@@ -122,6 +135,7 @@ impl Default for StoreConfig {
             keep_raw: true,
             near_duplicate_distance: 3,
             queue_duplicates: false,
+            cache_bytes: 32 * 1024 * 1024,
         }
     }
 }
@@ -195,7 +209,7 @@ pub struct SourceConfig {
     pub deny: Vec<Pattern>,
     /// How often the source is revisited (jittered so sources do not align).
     #[serde(default = "default_recrawl")]
-    pub recrawl: Dur,
+    pub recrawl: Interval,
     /// Overrides `crawler.max_depth` for this source.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_depth: Option<u32>,
@@ -210,13 +224,8 @@ pub struct SourceConfig {
     pub lang: Option<String>,
 }
 
-/// The shortest `recrawl`. `"0s"` (or a few milliseconds) would start a new crawl cycle the
-/// moment the last one ends, forever: a busy loop of conditional GETs, never what an
-/// operator meant. Real schedules are minutes to days; tests use seconds.
-pub const MIN_RECRAWL: Duration = Duration::from_secs(1);
-
-fn default_recrawl() -> Dur {
-    Dur::from_secs(3600)
+fn default_recrawl() -> Interval {
+    Interval(Dur::from_secs(3600))
 }
 
 impl SourceConfig {
@@ -319,7 +328,6 @@ impl Config {
         #[derive(Deserialize)]
         struct SourceNameSpan {
             name: Option<toml::Spanned<String>>,
-            recrawl: Option<toml::Spanned<toml::Value>>,
         }
         #[derive(Deserialize)]
         struct ServerSpan {
@@ -336,11 +344,6 @@ impl Config {
                 .get(i)
                 .and_then(|s| s.get_ref().name.as_ref())
                 .map(|n| n.span());
-            let recrawl_span = spans
-                .sources
-                .get(i)
-                .and_then(|s| s.get_ref().recrawl.as_ref())
-                .map(|r| r.span());
             if let Some(first) = seen.insert(source.name.as_str(), i) {
                 return Err(invalid_at(
                     path,
@@ -365,21 +368,6 @@ impl Config {
                     ),
                 )
                 .with_key(format!("source[{}]", i + 1)));
-            }
-            if source.recrawl.get() < MIN_RECRAWL {
-                return Err(invalid_at(
-                    path,
-                    text,
-                    recrawl_span.or(table_span),
-                    format!(
-                        "recrawl of source {:?} is {}; the shortest allowed is {} (a source is \
-                         revisited only after its previous crawl has finished)",
-                        source.name.as_str(),
-                        humantime::format_duration(source.recrawl.get()),
-                        humantime::format_duration(MIN_RECRAWL)
-                    ),
-                )
-                .with_key(format!("source[{}].recrawl", i + 1)));
             }
         }
 
@@ -513,6 +501,66 @@ impl<'de> Deserialize<'de> for Dur {
     }
 }
 
+/// The shortest interval at which gleaner goes back to anything: a source's `recrawl`, and
+/// every revisit schedule after it. Less (`"0s"`, a few milliseconds) would start the next
+/// visit the moment the last one ends, forever: a busy loop of conditional GETs, never what
+/// an operator meant. Real schedules are minutes to days; tests use seconds.
+pub const MIN_INTERVAL: Duration = Duration::from_secs(1);
+
+/// How long to wait before going back to something: a [`Dur`] of at least [`MIN_INTERVAL`].
+///
+/// The floor is checked wherever an interval is read (config files, `FromStr`), so a
+/// shorter one cannot exist. Every key that schedules a return uses this type (`recrawl`;
+/// a list of revisits is a `Vec<Interval>`), and a config file breaking the rule gets the
+/// usual error naming its file, line and key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(transparent)]
+pub struct Interval(Dur);
+
+impl Interval {
+    pub fn new(interval: Duration) -> Result<Self, String> {
+        if interval < MIN_INTERVAL {
+            return Err(format!(
+                "{} is too short: the shortest allowed is {} (the next visit starts only after \
+                 the last one has finished)",
+                humantime::format_duration(interval),
+                humantime::format_duration(MIN_INTERVAL)
+            ));
+        }
+        Ok(Interval(Dur(interval)))
+    }
+
+    pub const fn get(self) -> Duration {
+        self.0.get()
+    }
+
+    /// Below the floor, for tests of the scheduler that run in real time.
+    #[cfg(test)]
+    pub(crate) fn unchecked(interval: Duration) -> Self {
+        Interval(Dur(interval))
+    }
+}
+
+impl FromStr for Interval {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        Interval::new(s.parse::<Dur>()?.get())
+    }
+}
+
+impl fmt::Display for Interval {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+impl<'de> Deserialize<'de> for Interval {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        s.parse().map_err(serde::de::Error::custom)
+    }
+}
+
 /// A count that must be at least 1 (zero workers would hang the crawl, not disable it).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct PositiveUsize(usize);
@@ -533,6 +581,41 @@ impl<'de> Deserialize<'de> for PositiveUsize {
             .ok()
             .and_then(PositiveUsize::new)
             .ok_or_else(|| serde::de::Error::custom(format!("must be at least 1, got {n}")))
+    }
+}
+
+/// A rate in requests per second, written as an integer or a decimal (`20`, `0.5`).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct RequestRate(f64);
+
+impl RequestRate {
+    /// The lowest rate accepted: one request a day (below that a cap is a typo, not a plan).
+    pub const MIN_PER_SECOND: f64 = 1.0 / 86_400.0;
+
+    pub fn new(per_second: f64) -> Option<Self> {
+        (per_second.is_finite() && per_second >= Self::MIN_PER_SECOND)
+            .then_some(RequestRate(per_second))
+    }
+
+    pub fn per_second(self) -> f64 {
+        self.0
+    }
+
+    /// The even spacing between two request starts at this rate (at least a nanosecond).
+    pub fn period(self) -> Duration {
+        Duration::from_secs_f64(1.0 / self.0).max(Duration::from_nanos(1))
+    }
+}
+
+impl<'de> Deserialize<'de> for RequestRate {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let n = f64::deserialize(d)?;
+        RequestRate::new(n).ok_or_else(|| {
+            serde::de::Error::custom(format!(
+                "must be a number of requests per second of at least {:.6} (one a day), got {n}",
+                RequestRate::MIN_PER_SECOND
+            ))
+        })
     }
 }
 
@@ -740,6 +823,69 @@ mod tests {
     }
 
     #[test]
+    fn intervals_have_a_one_second_floor() {
+        for (text, allowed) in [
+            ("0s", false),
+            ("1ms", false),
+            ("999ms", false),
+            ("1s", true),
+            ("1s 1ms", true),
+            ("30m", true),
+            ("7days", true),
+        ] {
+            let parsed = text.parse::<Interval>();
+            assert_eq!(parsed.is_ok(), allowed, "{text}: {parsed:?}");
+            if let Err(message) = parsed {
+                assert!(message.contains("shortest allowed is 1s"), "{message}");
+            }
+        }
+        assert!("soon".parse::<Interval>().is_err());
+        assert_eq!(
+            "90s".parse::<Interval>().map(Interval::get),
+            Ok(Duration::from_secs(90))
+        );
+    }
+
+    /// Revisit schedules to come are lists of intervals: one under the floor is reported
+    /// like any other bad value, naming the file, the line of the list and its key.
+    #[test]
+    fn an_interval_list_locates_the_short_one() {
+        #[derive(Debug, Deserialize)]
+        struct Probe {
+            #[allow(dead_code)]
+            watch: Watch,
+        }
+        #[derive(Debug, Deserialize)]
+        struct Watch {
+            #[allow(dead_code)]
+            revisit: Vec<Interval>,
+        }
+        let locate = |text: &str| {
+            let error = toml::from_str::<Probe>(text).expect_err("500ms is under the floor");
+            invalid_at(
+                Path::new("w.toml"),
+                text,
+                error.span(),
+                error.message().to_string(),
+            )
+        };
+        let one_line = locate("[watch]\nrevisit = [\"10m\", \"500ms\"]\n").to_string();
+        assert!(
+            one_line.starts_with("w.toml:2:") && one_line.contains("key `watch.revisit`: "),
+            "{one_line}"
+        );
+        assert!(one_line.contains("shortest allowed is 1s"), "{one_line}");
+        let many_lines =
+            locate("[watch]\nrevisit = [\n  \"10m\",\n  \"500ms\",\n  \"1d\",\n]\n").to_string();
+        assert!(
+            many_lines.starts_with("w.toml:2:11: key `watch.revisit`: 500ms is too short"),
+            "{many_lines}"
+        );
+        let ok = "[watch]\nrevisit = [\"1s\", \"1h\"]\n";
+        assert!(toml::from_str::<Probe>(ok).is_ok());
+    }
+
+    #[test]
     fn duplicate_source_name_is_rejected() {
         let text = "[[source]]\nname = \"a\"\nseeds = [\"https://a.example/\"]\n[[source]]\nname = \"a\"\nfeeds = [\"https://a.example/rss\"]\n";
         let (line, key, message) = invalid(text);
@@ -787,6 +933,38 @@ mod tests {
         assert_eq!(s.min_delay(&c.crawler), Duration::from_secs(3));
         assert_eq!(s.max_pages(&c.crawler), 10_000);
         assert_eq!(s.recrawl.get(), Duration::from_secs(3600));
+    }
+
+    #[test]
+    fn request_rate_is_optional_and_checked() {
+        assert_eq!(
+            parse("").expect("valid").crawler.max_requests_per_second,
+            None
+        );
+        for (text, period) in [
+            ("20", Duration::from_millis(50)),
+            ("0.5", Duration::from_secs(2)),
+            ("1e12", Duration::from_nanos(1)),
+        ] {
+            let c = parse(&format!("[crawler]\nmax_requests_per_second = {text}\n"))
+                .unwrap_or_else(|e| panic!("{text}: {e}"));
+            let rate = c.crawler.max_requests_per_second.expect("set");
+            assert_eq!(rate.period(), period, "{text}");
+        }
+        for bad in ["0", "-3", "0.0000001", "nan", "inf", "\"fast\""] {
+            let (line, key, message) = invalid(&format!(
+                "[crawler]\nmax_depth = 2\nmax_requests_per_second = {bad}\n"
+            ));
+            assert_eq!(line, Some(3), "{bad}");
+            assert_eq!(
+                key.as_deref(),
+                Some("crawler.max_requests_per_second"),
+                "{bad}"
+            );
+            if bad != "\"fast\"" {
+                assert!(message.contains("requests per second"), "{bad}: {message}");
+            }
+        }
     }
 
     #[test]

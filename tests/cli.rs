@@ -50,21 +50,39 @@ fn example_config_passes_check() {
     assert_eq!(out.status.code(), Some(0), "stderr: {}", stderr(&out));
 }
 
-#[test]
-fn misspelt_key_exits_2_naming_file_line_and_key() {
+/// `gleaner run --check` on a config file named `name` holding `text`.
+fn check_config(name: &str, text: &str) -> Output {
     let dir = tempfile::tempdir().expect("tempdir");
-    let path = dir.path().join("bad.toml");
-    std::fs::write(&path, "[crawler]\nconcurency = 3\n").expect("write config");
-    let out = gleaner(&[
+    let path = dir.path().join(name);
+    std::fs::write(&path, text).expect("write config");
+    gleaner(&[
         "run",
         "--config",
         path.to_str().expect("utf-8 path"),
         "--check",
-    ]);
+    ])
+}
+
+#[test]
+fn misspelt_key_exits_2_naming_file_line_and_key() {
+    let out = check_config("bad.toml", "[crawler]\nconcurency = 3\n");
     assert_eq!(out.status.code(), Some(2));
     let err = stderr(&out);
     assert!(err.contains("bad.toml:2:"), "no file:line in {err:?}");
     assert!(err.contains("crawler.concurency"), "no key in {err:?}");
+}
+
+#[test]
+fn recrawl_under_a_second_exits_2_naming_file_line_and_key() {
+    let out = check_config(
+        "fast.toml",
+        "[[source]]\nname = \"a\"\nseeds = [\"https://a.example/\"]\n\n[[source]]\nname = \"b\"\nseeds = [\"https://b.example/\"]\nrecrawl = \"500ms\"\n",
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(err.contains("fast.toml:8:"), "no file:line in {err:?}");
+    assert!(err.contains("key `source[2].recrawl`"), "no key in {err:?}");
+    assert!(err.contains("shortest allowed is 1s"), "no rule in {err:?}");
 }
 
 #[test]

@@ -1,4 +1,5 @@
-//! Keeps the README's config reference, the example config and the config types in step.
+//! Keeps the config reference in docs/configuration.md, the example config and the config
+//! types in step.
 
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -84,15 +85,19 @@ fn schema_keys() -> BTreeSet<String> {
     keys
 }
 
-fn readme_reference() -> String {
-    let readme = std::fs::read_to_string(manifest_path("README.md")).expect("README.md readable");
-    let start = readme
+/// The document that holds the config reference between its markers.
+const REFERENCE_DOC: &str = "docs/configuration.md";
+
+fn documented_reference() -> String {
+    let doc = std::fs::read_to_string(manifest_path(REFERENCE_DOC))
+        .unwrap_or_else(|e| panic!("{REFERENCE_DOC} readable: {e}"));
+    let start = doc
         .find("<!-- config-reference:start -->")
-        .expect("README has a config-reference:start marker");
-    let end = readme
+        .unwrap_or_else(|| panic!("{REFERENCE_DOC} has a config-reference:start marker"));
+    let end = doc
         .find("<!-- config-reference:end -->")
-        .expect("README has a config-reference:end marker");
-    let block = &readme[start..end];
+        .unwrap_or_else(|| panic!("{REFERENCE_DOC} has a config-reference:end marker"));
+    let block = &doc[start..end];
     let body_start = block.find("```toml").expect("reference is a ```toml block") + "```toml".len();
     let body_end = block[body_start..]
         .find("```")
@@ -102,9 +107,10 @@ fn readme_reference() -> String {
 }
 
 #[test]
-fn readme_reference_lists_exactly_the_schema_keys() {
-    let reference = readme_reference();
-    let value: toml::Value = toml::from_str(&reference).expect("README reference is valid TOML");
+fn documented_reference_lists_exactly_the_schema_keys() {
+    let reference = documented_reference();
+    let value: toml::Value =
+        toml::from_str(&reference).expect("the documented reference is valid TOML");
     let mut documented = BTreeSet::new();
     key_paths("", &value, &mut documented);
     let schema = schema_keys();
@@ -112,20 +118,21 @@ fn readme_reference_lists_exactly_the_schema_keys() {
     let unknown: Vec<_> = documented.difference(&schema).collect();
     assert!(
         undocumented.is_empty() && unknown.is_empty(),
-        "README config reference out of step with src/config.rs:\n  in schema, not documented: {undocumented:?}\n  documented, not in schema: {unknown:?}"
+        "{REFERENCE_DOC}: config reference out of step with src/config.rs:\n  in schema, not documented: {undocumented:?}\n  documented, not in schema: {unknown:?}"
     );
 }
 
 #[test]
-fn readme_reference_is_itself_a_valid_config() {
-    Config::parse(&readme_reference(), Path::new("README.md#reference"))
+fn documented_reference_is_itself_a_valid_config() {
+    let origin = format!("{REFERENCE_DOC}#reference");
+    Config::parse(&documented_reference(), Path::new(&origin))
         .expect("the documented reference parses and validates");
 }
 
 #[test]
-fn readme_reference_states_the_real_defaults() {
+fn documented_reference_states_the_real_defaults() {
     // The [crawler] and [store] values documented are the built-in defaults.
-    let value: toml::Value = toml::from_str(&readme_reference()).expect("valid TOML");
+    let value: toml::Value = toml::from_str(&documented_reference()).expect("valid TOML");
     let documented: Config = value.try_into().expect("reference deserialises");
     let defaults = Config::default();
     let (d, c) = (&documented.crawler, &defaults.crawler);

@@ -206,7 +206,7 @@ async fn traps_are_bounded() {
         "{:?}",
         summary.counters
     );
-    assert_eq!(summary.stop, gleaner::fetch::StopReason::Finished);
+    assert_eq!(summary.stop, gleaner::crawl::StopReason::Finished);
 }
 
 #[tokio::test]

@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use axum::http::{HeaderValue, header};
 use gleaner::config::{Dur, PositiveUsize};
-use gleaner::fetch::Crawler;
+use gleaner::crawl::Crawler;
 use support::*;
 
 fn small_site(
@@ -264,7 +264,7 @@ async fn one_request_per_host_and_shared_budget_across_crawls() {
         ..test_config()
     };
     let store = memory_store();
-    let crawler = Crawler::new(&config, Arc::clone(&store)).expect("crawler");
+    let crawler = Crawler::new(&config, crawl_store(&store)).expect("crawler");
     // Two sources on one host, crawled at the same time by one crawler.
     let a = crawler.crawl(
         job("a", vec![site.url("/")], &config),

@@ -92,8 +92,8 @@ async fn stores_each_article_once_with_full_provenance() {
     let store = memory_store();
     let seed = site.url("/");
     let host = seed.host_str().expect("host").to_string();
-    let mut job = gleaner::fetch::CrawlJob::from_seeds(vec![seed.clone()], &config);
-    job.start = gleaner::fetch::StartMode::NewCycle;
+    let mut job = gleaner::crawl::CrawlJob::from_seeds(vec![seed.clone()], &config);
+    job.start = gleaner::store::CrawlStart::NewCycle;
     let summary = crawl(&config, &store, job).await;
 
     // Every URL fetched once, robots.txt first; nothing outside the site or refused.
@@ -199,7 +199,7 @@ async fn stores_each_article_once_with_full_provenance() {
         "index and nofollow pages are not articles: {c:?}"
     );
     assert_eq!(summary.pending, 0);
-    assert_eq!(summary.stop, gleaner::fetch::StopReason::Finished);
+    assert_eq!(summary.stop, gleaner::crawl::StopReason::Finished);
 }
 
 #[tokio::test]
@@ -246,4 +246,65 @@ async fn recrawl_uses_conditional_get() {
     );
     assert_eq!(articles(&store).len(), 1);
     let _ = Duration::ZERO;
+}
+
+/// What became of each seed: the last word on it, through retries and redirects; a seed
+/// robots.txt forbids was still reached (its host answered).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn each_seed_outcome_is_the_last_word_on_it() {
+    use gleaner::crawl::seeds::SeedOutcome;
+
+    let allow = || robots("User-agent: *\nAllow: /\n");
+    let good = Site::start("127.0.0.50", move |req| match req.target {
+        "/robots.txt" => allow(),
+        _ => html(article_html("A good seed", 50)),
+    })
+    .await;
+    let forbidden = Site::start("127.0.0.51", |req| match req.target {
+        "/robots.txt" => robots("User-agent: *\nDisallow: /\n"),
+        _ => html(article_html("Never asked for", 51)),
+    })
+    .await;
+    let recovers = Site::start("127.0.0.52", move |req| match req.target {
+        "/robots.txt" => allow(),
+        _ if req.seen_before == 0 => with_status(503, "busy"),
+        _ => html(article_html("Answered on the retry", 52)),
+    })
+    .await;
+    let broken = Site::start("127.0.0.53", move |req| match req.target {
+        "/robots.txt" => allow(),
+        _ => with_status(500, "broken"),
+    })
+    .await;
+    let moved = Site::start("127.0.0.54", move |req| match req.target {
+        "/robots.txt" => allow(),
+        "/" => redirect(301, "/moved"),
+        _ => with_status(502, "bad gateway"),
+    })
+    .await;
+    let sites = [&good, &forbidden, &recovers, &broken, &moved];
+    let seeds: Vec<url::Url> = sites.iter().map(|s| s.url("/")).collect();
+
+    let config = test_config();
+    let store = memory_store();
+    let summary = crawl(&config, &store, job("seeds", seeds.clone(), &config)).await;
+
+    let outcomes: Vec<(String, SeedOutcome)> = summary
+        .seeds
+        .iter()
+        .map(|s| (s.url.clone(), s.outcome.clone()))
+        .collect();
+    let expected = [
+        SeedOutcome::Reached,
+        SeedOutcome::Disallowed,
+        SeedOutcome::Reached,
+        SeedOutcome::Unreachable("HTTP 500".into()),
+        SeedOutcome::Unreachable("HTTP 502".into()),
+    ];
+    let expected: Vec<(String, SeedOutcome)> =
+        seeds.iter().map(|u| u.to_string()).zip(expected).collect();
+    assert_eq!(outcomes, expected);
+    assert!(!summary.reached_no_seed());
+    assert_eq!(moved.count("/moved"), 3, "the redirect target was retried");
+    assert_eq!(articles(&store).len(), 2);
 }

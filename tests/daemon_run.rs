@@ -21,7 +21,7 @@ use axum::extract::{Path as UrlPath, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use gleaner::store::{SledStore, Store, StoreOptions};
+use gleaner::store::{SledStore, StoreOptions};
 
 /// Upper bound for anything the daemon should do "soon".
 const PATIENCE: Duration = Duration::from_secs(30);
@@ -887,14 +887,35 @@ async fn sigterm_abandons_a_stuck_fetch_within_the_shutdown_deadline() {
     // The stuck URL stays pending for the next start; the store is intact.
     let store = SledStore::open_existing(&data, StoreOptions::default()).expect("store reopens");
     assert_eq!(store.stats(chrono::Utc::now()).expect("stats").articles, 0);
+    assert_eq!(store.frontier_pending("stuck").expect("frontier"), 1);
+    store
+        .open_frontier(
+            "stuck",
+            gleaner::store::CrawlStart::Resume,
+            gleaner::store::FrontierLimits::default(),
+        )
+        .expect("resume");
     let pending = store
-        .frontier_pending("stuck", 0, 100)
-        .expect("frontier")
-        .entries;
+        .claim_frontier("stuck", 10, &mut AnyHost)
+        .expect("claim")
+        .claims;
     assert!(
-        pending.iter().any(|e| e.url == format!("http://{addr}/")),
+        pending
+            .iter()
+            .any(|c| c.entry.url == format!("http://{addr}/")),
         "abandoned URL not kept pending: {pending:?}"
     );
+}
+
+/// A politeness gate that lets every host go.
+struct AnyHost;
+
+impl gleaner::store::HostGate for AnyHost {
+    fn try_host(&mut self, _host: &str) -> gleaner::store::GateAnswer {
+        gleaner::store::GateAnswer::Ready {
+            spacing: Duration::ZERO,
+        }
+    }
 }
 
 #[test]

@@ -1,8 +1,12 @@
-//! Durability, proven: a child process crawls into the store (frontier; upserts one by one,
-//! in batches and in streams of batches; queue pops and acks) and reports each article it
-//! stored and each ack that returned; it is SIGKILLed at random moments, 20 times. After every kill the database must open, hold
-//! no half-written record, still hold every reported article and keep every reported ack;
-//! finally the frontier resumes to completion and each article is stored exactly once.
+//! Durability, proven: a child process crawls into the store the way the crawl's writer
+//! does (claims from the frontier; commits of articles with the completions of their
+//! claims, one to a hundred at a time; claims given back; re-seen articles one by one, in
+//! batches and in streams of batches; queue pops and acks) and reports each article it
+//! committed and each ack that returned; it is SIGKILLed at random moments, 20 times. After
+//! every kill the database must open, hold no half-written record, still hold every
+//! reported article and keep every reported ack, and no URL whose commit was reported is
+//! ever claimed again; finally the frontier resumes to completion and each article is
+//! stored exactly once.
 
 mod store_support;
 
@@ -15,7 +19,8 @@ use std::time::{Duration, Instant};
 
 use gleaner::store::dedup::text_sha256;
 use gleaner::store::{
-    AckOutcome, ArticleId, DiscoveredVia, FrontierEntry, SledStore, Store, StoreOptions,
+    AckOutcome, ArticleId, CrawlOutcome, CrawlStart, DiscoveredVia, FrontierEntry, FrontierLimits,
+    GateAnswer, HostGate, PageResult, SledStore, StoreOptions,
 };
 use rand::Rng;
 use store_support::{at, new_article, story};
@@ -59,98 +64,145 @@ fn crash_child_helper() {
     };
     say("\nOPEN".into());
 
-    // Seed the frontier once (pushes of known URLs are refused, so this is idempotent).
-    for i in 0..URLS {
-        store
-            .frontier_push(&FrontierEntry {
+    let opened = store
+        .open_frontier(SOURCE, CrawlStart::Resume, FrontierLimits::default())
+        .expect("open frontier");
+    // Seed the frontier once, in one atomic commit: if nothing is pending and nothing was
+    // stored, no seeding ever landed.
+    if opened.resumed == 0 && store.stats(at(0)).expect("stats").articles == 0 {
+        let seeds = (0..URLS)
+            .map(|i| FrontierEntry {
                 url: url(i),
+                host: "crash.example".into(),
                 depth: 1,
                 discovered_from: Some("https://crash.example/".into()),
                 discovered_via: DiscoveredVia::Link,
-                source: SOURCE.into(),
+                counter_chain: 0,
             })
-            .expect("push");
+            .collect();
+        store
+            .commit_crawl(vec![CrawlOutcome {
+                crawl: SOURCE.into(),
+                claim: None,
+                visited: Vec::new(),
+                result: PageResult::Nothing,
+                discovered: seeds,
+            }])
+            .expect("seed");
     }
     let mut n = 0u64;
     loop {
-        let pending = store
-            .frontier_pending(SOURCE, 0, usize::MAX)
-            .expect("pending")
-            .entries;
-        if pending.is_empty() {
+        // A batch of claims: 1 to 3, or two writer batches' worth now and then (the one
+        // host gives one claim per call, as politeness would).
+        let want = if n % 5 == 4 {
+            2 * STREAM_BATCH
+        } else {
+            1 + (n as usize % 3)
+        };
+        let mut claims = Vec::new();
+        while claims.len() < want {
+            let got = store
+                .claim_frontier(SOURCE, 1, &mut AnyHost)
+                .expect("claim")
+                .claims;
+            if got.is_empty() {
+                break;
+            }
+            claims.extend(got);
+        }
+        if claims.is_empty() {
             if finish {
                 store.flush().expect("flush");
                 say("DONE".into());
                 return;
             }
-            // Nothing left to crawl: keep consuming and re-seeing until killed.
+            // Nothing left to crawl: keep re-seeing articles (single puts, batches and
+            // streams) until killed.
             let i = (n as usize * 7) % URLS;
             let u = url(i);
-            store
-                .put_article(new_article(&u, SOURCE, &text_of(&u), at(n as i64)))
-                .expect("re-put");
+            match n % 3 {
+                0 => {
+                    store
+                        .put_article(new_article(&u, SOURCE, &text_of(&u), at(n as i64)))
+                        .expect("re-put");
+                }
+                1 => {
+                    store
+                        .put_articles(vec![new_article(&u, SOURCE, &text_of(&u), at(n as i64))])
+                        .expect("re-put batch");
+                }
+                _ => {
+                    let mut batches = (0..2).map(|b| {
+                        (0..STREAM_BATCH)
+                            .map(|k| {
+                                let u = url((i + b * STREAM_BATCH + k) % URLS);
+                                new_article(&u, SOURCE, &text_of(&u), at(n as i64))
+                            })
+                            .collect()
+                    });
+                    store
+                        .put_article_batches(&mut batches, &mut |_| {})
+                        .expect("re-put stream");
+                }
+            }
         }
-        let mut rest: &[FrontierEntry] = &pending;
-        while !rest.is_empty() {
-            let take = if n % 5 == 4 && rest.len() >= 2 * STREAM_BATCH {
-                2 * STREAM_BATCH
-            } else {
-                rest.len().min(3)
-            };
-            let (chunk, after) = rest.split_at(take);
-            rest = after;
-            if chunk.len() > 3 {
-                // A stream of two batches, big enough for records to be encoded on helper
-                // threads while the next batch is fingerprinted: each reported only once
-                // its batch is durable.
-                let mut batches = chunk.chunks(STREAM_BATCH).map(|c| {
-                    c.iter()
-                        .map(|e| new_article(&e.url, SOURCE, &text_of(&e.url), at(n as i64)))
-                        .collect()
-                });
-                let mut reported = 0;
-                store
-                    .put_article_batches(&mut batches, &mut |outcomes| {
-                        for (e, o) in chunk[reported..].iter().zip(&outcomes) {
-                            say(format!("STORED {} {}", o.id(), e.url));
-                        }
-                        reported += outcomes.len();
-                    })
-                    .expect("put stream");
-            } else if chunk.len() == 3 && n % 2 == 0 {
-                let batch = chunk
-                    .iter()
-                    .map(|e| new_article(&e.url, SOURCE, &text_of(&e.url), at(n as i64)))
-                    .collect();
-                let outcomes = store.put_articles(batch).expect("put batch");
-                for (e, o) in chunk.iter().zip(outcomes) {
-                    say(format!("STORED {} {}", o.id(), e.url));
-                }
-            } else {
-                for e in chunk {
-                    let o = store
-                        .put_article(new_article(&e.url, SOURCE, &text_of(&e.url), at(n as i64)))
-                        .expect("put");
-                    say(format!("STORED {} {}", o.id(), e.url));
-                }
+        for claim in &claims {
+            say(format!("CLAIMED {}", claim.entry.url));
+        }
+        // Now and then a claim goes back unfinished (a retry): it stays pending.
+        if n % 11 == 10 {
+            if let Some(back) = claims.pop() {
+                store.release_frontier(SOURCE, vec![back]).expect("release");
             }
-            for e in chunk {
-                store.frontier_done(SOURCE, &e.url).expect("done");
+        }
+        // The writer's commits: the articles and the completions of their claims, one
+        // atomic write per batch, reported only once durable.
+        for batch in claims.chunks(STREAM_BATCH) {
+            let outcomes = batch
+                .iter()
+                .map(|c| CrawlOutcome {
+                    crawl: SOURCE.into(),
+                    claim: Some(c.ticket.clone()),
+                    visited: Vec::new(),
+                    result: PageResult::Article(Box::new(new_article(
+                        &c.entry.url,
+                        SOURCE,
+                        &text_of(&c.entry.url),
+                        at(n as i64),
+                    ))),
+                    discovered: Vec::new(),
+                })
+                .collect();
+            let committed = store.commit_crawl(outcomes).expect("commit");
+            for (c, done) in batch.iter().zip(committed) {
+                let id = done.article.expect("an article outcome").id();
+                say(format!("STORED {id} {}", c.entry.url));
             }
-            n += 1;
-            // Consume a little: pop two, ack the first (the second lapses later).
-            let popped = store
-                .pop(2, Duration::from_secs(3600), at(n as i64))
-                .expect("pop");
-            if let Some(first) = popped.first() {
-                let token = first.delivery.token.clone();
-                let outcome = store
-                    .ack(std::slice::from_ref(&token), at(n as i64))
-                    .expect("ack");
-                if outcome == [AckOutcome::Acked] {
-                    say(format!("ACKED {} {}", first.record.id, token));
-                }
+        }
+        n += 1;
+        // Consume a little: pop two, ack the first (the second lapses later).
+        let popped = store
+            .pop(2, Duration::from_secs(3600), at(n as i64))
+            .expect("pop");
+        if let Some(first) = popped.first() {
+            let token = first.delivery.token.clone();
+            let outcome = store
+                .ack(std::slice::from_ref(&token), at(n as i64))
+                .expect("ack");
+            if outcome == [AckOutcome::Acked] {
+                say(format!("ACKED {} {}", first.record.id, token));
             }
+        }
+    }
+}
+
+/// A politeness gate that lets the host go.
+struct AnyHost;
+
+impl HostGate for AnyHost {
+    fn try_host(&mut self, _host: &str) -> GateAnswer {
+        GateAnswer::Ready {
+            spacing: Duration::ZERO,
         }
     }
 }
@@ -158,6 +210,8 @@ fn crash_child_helper() {
 struct Reported {
     stored: BTreeMap<ArticleId, String>,
     acked: BTreeMap<ArticleId, String>,
+    /// URLs whose commit was reported before this run started: never claimed again.
+    committed_before: BTreeSet<String>,
 }
 
 /// Runs the child until killed after `kill_after` (or until it finishes when `None`).
@@ -226,6 +280,12 @@ fn run_child(dir: &Path, kill_after: Option<Duration>, reported: &mut Reported) 
     for line in lines.lock().expect("lock").iter() {
         let mut parts = line.split(' ');
         match (parts.next(), parts.next(), parts.next()) {
+            (Some("CLAIMED"), Some(u), None) => {
+                assert!(
+                    !reported.committed_before.contains(u),
+                    "{u} was claimed again after its outcome was committed"
+                );
+            }
             (Some("STORED"), Some(id), Some(u)) => {
                 reported
                     .stored
@@ -239,6 +299,9 @@ fn run_child(dir: &Path, kill_after: Option<Duration>, reported: &mut Reported) 
             _ => {}
         }
     }
+    reported
+        .committed_before
+        .extend(reported.stored.values().cloned());
     finished
 }
 
@@ -302,6 +365,7 @@ fn sigkill_at_random_moments_loses_nothing() {
     let mut reported = Reported {
         stored: BTreeMap::new(),
         acked: BTreeMap::new(),
+        committed_before: BTreeSet::new(),
     };
     let started = Instant::now();
     for round in 0..20 {
@@ -333,7 +397,7 @@ fn sigkill_at_random_moments_loses_nothing() {
         "child finishes the crawl"
     );
     let store = check(dir.path(), &reported, 20);
-    assert_eq!(store.frontier_pending_count(SOURCE).expect("pending"), 0);
+    assert_eq!(store.frontier_pending(SOURCE).expect("pending"), 0);
     let all = store.articles_since(0, None, 10 * URLS).expect("list");
     assert_eq!(all.len(), URLS, "each URL stored exactly once");
     let urls: BTreeSet<_> = all.iter().map(|r| r.provenance.url.clone()).collect();

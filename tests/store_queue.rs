@@ -6,7 +6,7 @@ use std::path::Path;
 use std::process::{Command, Output};
 use std::time::Duration;
 
-use gleaner::store::{AckOutcome, ArticleId, SledStore, Store, StoreOptions, StoreStats};
+use gleaner::store::{AckOutcome, ArticleId, SledStore, StoreOptions, StoreStats};
 use store_support::{at, new_article, story};
 
 fn open(dir: &Path) -> SledStore {

@@ -8,7 +8,8 @@ use std::time::Duration;
 use gleaner::store::dedup::simhash;
 use gleaner::store::reextract::reextract;
 use gleaner::store::{
-    ArticleId, PutOutcome, SledStore, Store, StoreError, StoreOptions, Validators,
+    ArticleId, CrawlStart, FrontierLimits, GateAnswer, HostGate, PutOutcome, SledStore, StoreError,
+    StoreOptions, Validators,
 };
 use store_support::{at, new_article, story};
 
@@ -469,20 +470,31 @@ fn reextraction_updates_changed_records_and_queues_them() {
     let tokens: Vec<String> = popped.iter().map(|d| d.delivery.token.clone()).collect();
     store.ack(&tokens, at(11)).expect("ack");
 
-    let summary = reextract(&store, Some("site"), "test-extractor/2", |record, raw| {
-        assert!(String::from_utf8_lossy(&raw.body).contains("<article>"));
-        let mut article = record.article.clone();
-        match record.provenance.url.as_str() {
-            "https://site.example/0" => {
-                article.text.push_str(" A sentence the old extractor lost.")
+    let store = gleaner::store::Embedded::new(store);
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let reextracting = reextract(
+        &store,
+        &store,
+        Some("site"),
+        "test-extractor/2",
+        |record, raw| {
+            assert!(String::from_utf8_lossy(&raw.body).contains("<article>"));
+            let mut article = record.article.clone();
+            match record.provenance.url.as_str() {
+                "https://site.example/0" => {
+                    article.text.push_str(" A sentence the old extractor lost.")
+                }
+                "https://site.example/1" => article.author = Some("Jane Roe".into()),
+                "https://site.example/2" => return Err("no paragraph of text found".into()),
+                _ => {}
             }
-            "https://site.example/1" => article.author = Some("Jane Roe".into()),
-            "https://site.example/2" => return Err("no paragraph of text found".into()),
-            _ => {}
-        }
-        Ok(article)
-    })
-    .expect("reextract");
+            Ok(article)
+        },
+    );
+    let summary = runtime.block_on(reextracting).expect("reextract");
     assert_eq!(summary.examined, 4);
     assert_eq!(
         (summary.updated, summary.unchanged, summary.rejected),
@@ -828,9 +840,24 @@ fn a_format_1_database_is_migrated_and_loses_nothing() {
         }
     }
 
-    // The frontier resumes where it stopped; the daemon's state is kept.
-    let pending = store.frontier_pending("wire", 0, 10).expect("frontier");
-    let urls: Vec<&str> = pending.entries.iter().map(|e| e.url.as_str()).collect();
+    // The frontier resumes where it stopped (through formats 2 and 3); the daemon's state
+    // is kept.
+    let resumed = store
+        .open_frontier("wire", CrawlStart::Resume, FrontierLimits::default())
+        .expect("frontier");
+    assert_eq!(resumed.resumed, 3);
+    // One host: one URL per claim call, as politeness would have it.
+    let mut claimed = Vec::new();
+    loop {
+        let claims = store
+            .claim_frontier("wire", 10, &mut AnyHost)
+            .expect("claims");
+        if claims.claims.is_empty() {
+            break;
+        }
+        claimed.extend(claims.claims);
+    }
+    let urls: Vec<&str> = claimed.iter().map(|c| c.entry.url.as_str()).collect();
     assert_eq!(
         urls,
         [
@@ -846,7 +873,8 @@ fn a_format_1_database_is_migrated_and_loses_nothing() {
     assert!(store.raw_page(wire.id).expect("raw").is_some());
     drop(store);
 
-    // Migrated once: format 2 on disk, no format-1 index keys left.
+    // Migrated once: format 3 on disk, no format-1 index keys or format-2 frontier keys
+    // left.
     {
         let db = open_raw_sled(&dir.path().join("sled"));
         let tree = db.open_tree("gleaner").expect("tree");
@@ -855,9 +883,9 @@ fn a_format_1_database_is_migrated_and_loses_nothing() {
                 .expect("get")
                 .expect("marker")
                 .as_ref(),
-            2u32.to_le_bytes()
+            3u32.to_le_bytes()
         );
-        for tag in [b'i', b't', b'h', b'q', b'l', b'e'] {
+        for tag in [b'i', b't', b'h', b'q', b'l', b'e', b'f', b'p'] {
             assert_eq!(
                 tree.scan_prefix([tag]).count(),
                 0,
@@ -868,6 +896,17 @@ fn a_format_1_database_is_migrated_and_loses_nothing() {
     }
     let store = open(dir.path());
     assert_eq!(store.stats(at(5000)).expect("stats").articles, 11);
+}
+
+/// A politeness gate that lets every host go.
+struct AnyHost;
+
+impl HostGate for AnyHost {
+    fn try_host(&mut self, _host: &str) -> GateAnswer {
+        GateAnswer::Ready {
+            spacing: Duration::ZERO,
+        }
+    }
 }
 
 fn copy_dir(from: &std::path::Path, to: &std::path::Path) {

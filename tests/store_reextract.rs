@@ -4,7 +4,7 @@ mod store_support;
 
 use std::process::Command;
 
-use gleaner::store::{RawPage, SledStore, Store, StoreOptions};
+use gleaner::store::{RawPage, SledStore, StoreOptions};
 use store_support::{at, new_article};
 
 const PARAGRAPHS: [&str; 4] = [

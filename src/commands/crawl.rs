@@ -4,20 +4,23 @@
 //! a progress bar shows what is happening; otherwise a log line every few seconds. Ctrl-C
 //! stops cleanly: in-flight requests are abandoned and their URLs stay pending, so running
 //! the same command again resumes where this one stopped.
+//!
+//! Exit code: 1 when no seed could be fetched (each seed's reason on stderr), so scripts and
+//! timers can tell a crawl that reached nothing from one that ran and met some errors (0,
+//! with the errors in the summary).
 
 use std::io::IsTerminal;
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use anyhow::Context;
 use gleaner::cli::CrawlArgs;
 use gleaner::config::Config;
-use gleaner::fetch::crawler::{Progress, by_count};
-use gleaner::fetch::{CrawlJob, CrawlSummary, Crawler, StopReason};
-use gleaner::store::{SledStore, StoreOptions};
+use gleaner::crawl::seeds::SeedOutcome;
+use gleaner::crawl::{CrawlJob, CrawlStore, CrawlSummary, Crawler, Progress, StopReason, by_count};
+use gleaner::store::{Backend, Embedded, SledStore, StoreOptions};
 use indicatif::{ProgressBar, ProgressStyle};
 
-use super::EXIT_OK;
+use super::{EXIT_FAILURE, EXIT_OK};
 
 /// Without a terminal, a progress log line this often.
 const LOG_EVERY: Duration = Duration::from_secs(5);
@@ -39,7 +42,8 @@ pub fn crawl(args: CrawlArgs) -> anyhow::Result<u8> {
     let data_dir = config.store.resolved_path();
     let store = SledStore::open(&data_dir, StoreOptions::from(&config.store))
         .with_context(|| format!("opening the store in {}", data_dir.display()))?;
-    let store: Arc<dyn gleaner::store::Store> = Arc::new(store);
+    let store = Embedded::new(store);
+    let backend = Backend::embedded(store.clone());
 
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -48,8 +52,8 @@ pub fn crawl(args: CrawlArgs) -> anyhow::Result<u8> {
     let seeds = args.seeds.iter().map(|s| s.as_url().clone()).collect();
     let job = CrawlJob::from_seeds(seeds, &config.crawler);
     let summary = runtime.block_on(async {
-        let crawler =
-            Crawler::new(&config.crawler, Arc::clone(&store)).context("setting up the crawler")?;
+        let crawler = Crawler::new(&config.crawler, CrawlStore::from(&backend))
+            .context("setting up the crawler")?;
         tracing::info!(source = %job.source, data = %data_dir.display(), "crawl started");
         let stop = async {
             if tokio::signal::ctrl_c().await.is_err() {
@@ -65,8 +69,18 @@ pub fn crawl(args: CrawlArgs) -> anyhow::Result<u8> {
         display.finish();
         anyhow::Ok(summary)
     })?;
+    drop(backend);
     store.flush().context("flushing the store")?;
     print_summary(&summary);
+    if summary.reached_no_seed() {
+        for seed in &summary.seeds {
+            if let SeedOutcome::Unreachable(reason) = &seed.outcome {
+                eprintln!("gleaner: {}: {reason}", seed.url);
+            }
+        }
+        eprintln!("gleaner: no seed could be fetched: nothing was crawled");
+        return Ok(EXIT_FAILURE);
+    }
     Ok(EXIT_OK)
 }
 
@@ -174,6 +188,19 @@ fn print_summary(s: &CrawlSummary) {
     };
     println!("  skipped        {}", list(&c.skipped));
     println!("  errors         {}", list(&c.errors));
+    for seed in &s.seeds {
+        match &seed.outcome {
+            SeedOutcome::Reached => {}
+            SeedOutcome::Disallowed => {
+                println!("  seed {}: disallowed by robots.txt", seed.url);
+            }
+            SeedOutcome::Unreachable(reason) => {
+                println!("  seed {}: unreachable: {reason}", seed.url);
+            }
+            // Stopped before it, or resumed after it: "pending" above says so.
+            SeedOutcome::NotTried => {}
+        }
+    }
     if s.pending > 0 {
         println!(
             "  pending        {} URLs (run again to continue)",

@@ -8,33 +8,36 @@ use anyhow::Context;
 use flate2::Compression;
 use flate2::write::GzEncoder;
 use gleaner::cli::{ExportArgs, ExportFormat};
-use gleaner::store::Store;
+use gleaner::store::ArticleReader;
 use gleaner::store::export::{ExportFilter, export_jsonl, export_warc};
 
 use super::EXIT_OK;
+use super::remote::{block_on, open_consumer};
 
 pub fn run(args: ExportArgs) -> anyhow::Result<u8> {
-    // The local database, or the daemon's API while the daemon holds it.
-    let store = super::remote::open_store_or_daemon(&args.data)?;
-    let store: &dyn Store = store.as_ref();
-    let filter = ExportFilter {
-        since: args.since,
-        source: args.source.clone(),
-    };
-    let count = match &args.output {
-        None => {
-            let stdout = io::stdout();
-            let mut out = BufWriter::new(stdout.lock());
-            write_export(store, &filter, args.format, &mut out, false, None)?
-        }
-        Some(path) => write_to_file(store, &filter, args.format, path)?,
-    };
-    tracing::info!(articles = count, format = ?args.format, "export written");
-    Ok(EXIT_OK)
+    block_on(async {
+        // The local database, or the daemon's API while the daemon holds it.
+        let store = open_consumer(&args.data).await?;
+        let store: &dyn ArticleReader = store.reader.as_ref();
+        let filter = ExportFilter {
+            since: args.since,
+            source: args.source.clone(),
+        };
+        let count = match &args.output {
+            None => {
+                let stdout = io::stdout();
+                let mut out = BufWriter::new(stdout.lock());
+                write_export(store, &filter, args.format, &mut out, false, None).await?
+            }
+            Some(path) => write_to_file(store, &filter, args.format, path).await?,
+        };
+        tracing::info!(articles = count, format = ?args.format, "export written");
+        Ok(EXIT_OK)
+    })?
 }
 
-fn write_export(
-    store: &dyn Store,
+async fn write_export(
+    store: &dyn ArticleReader,
     filter: &ExportFilter,
     format: ExportFormat,
     out: &mut dyn Write,
@@ -42,22 +45,22 @@ fn write_export(
     filename: Option<&str>,
 ) -> anyhow::Result<u64> {
     let count = match (format, gzip) {
-        (ExportFormat::Jsonl, false) => export_jsonl(store, filter, out)?,
+        (ExportFormat::Jsonl, false) => export_jsonl(store, filter, out).await?,
         (ExportFormat::Jsonl, true) => {
             let mut gz = GzEncoder::new(out, Compression::default());
-            let count = export_jsonl(store, filter, &mut gz)?;
+            let count = export_jsonl(store, filter, &mut gz).await?;
             gz.finish().context("finishing the gzip stream")?;
             count
         }
-        (ExportFormat::Warc, gzip) => export_warc(store, filter, out, gzip, filename)?,
+        (ExportFormat::Warc, gzip) => export_warc(store, filter, out, gzip, filename).await?,
     };
     Ok(count)
 }
 
 /// Writes next to `path` and renames when complete, so a reader never sees half an export
 /// and a failed export leaves an earlier file intact.
-fn write_to_file(
-    store: &dyn Store,
+async fn write_to_file(
+    store: &dyn ArticleReader,
     filter: &ExportFilter,
     format: ExportFormat,
     path: &Path,
@@ -68,10 +71,10 @@ fn write_to_file(
         .with_context(|| format!("{} is not a file name", path.display()))?;
     let gzip = name.ends_with(".gz");
     let tmp = path.with_file_name(format!(".{name}.partial"));
-    let result = (|| {
+    let result = async {
         let file = fs::File::create(&tmp).with_context(|| format!("creating {}", tmp.display()))?;
         let mut out = BufWriter::new(file);
-        let count = write_export(store, filter, format, &mut out, gzip, Some(&name))?;
+        let count = write_export(store, filter, format, &mut out, gzip, Some(&name)).await?;
         let file = out
             .into_inner()
             .map_err(|e| e.into_error())
@@ -80,8 +83,9 @@ fn write_to_file(
             .with_context(|| format!("syncing {}", tmp.display()))?;
         fs::rename(&tmp, path)
             .with_context(|| format!("renaming {} to {}", tmp.display(), path.display()))?;
-        Ok(count)
-    })();
+        anyhow::Ok(count)
+    }
+    .await;
     if result.is_err() {
         let _ = fs::remove_file(&tmp);
     }

@@ -3,31 +3,34 @@
 use std::io::{self, BufWriter, Write};
 
 use anyhow::Context;
-use chrono::Utc;
 use gleaner::cli::{DataArgs, QueueAckArgs, QueueCommand, QueuePopArgs};
-use gleaner::store::{AckOutcome, Store};
+use gleaner::store::AckOutcome;
 
+use super::remote::{Consumer, block_on, open_consumer};
 use super::{EXIT_FAILURE, EXIT_OK};
 
 pub fn run(command: QueueCommand) -> anyhow::Result<u8> {
-    match command {
-        QueueCommand::Pop(args) => pop(args),
-        QueueCommand::Ack(args) => ack(args),
-        QueueCommand::Stats(args) => stats(&args.data),
-    }
+    block_on(async {
+        match command {
+            QueueCommand::Pop(args) => pop(args).await,
+            QueueCommand::Ack(args) => ack(args).await,
+            QueueCommand::Stats(args) => stats(&args.data).await,
+        }
+    })?
 }
 
 /// The local database, or the daemon's API while the daemon holds it.
-fn open(data: &DataArgs) -> anyhow::Result<Box<dyn Store>> {
-    super::remote::open_store_or_daemon(data)
+async fn open(data: &DataArgs) -> anyhow::Result<Consumer> {
+    open_consumer(data).await
 }
 
-fn pop(args: QueuePopArgs) -> anyhow::Result<u8> {
-    let store = open(&args.data)?;
+async fn pop(args: QueuePopArgs) -> anyhow::Result<u8> {
+    let store = open(&args.data).await?;
     let deliveries = store
-        .pop(args.max, args.lease.get(), Utc::now())
+        .queue
+        .pop(args.max, args.lease.get())
+        .await
         .context("leasing articles from the queue")?;
-    store.flush().context("saving the leases")?;
     let stdout = io::stdout();
     let mut out = BufWriter::new(stdout.lock());
     for delivery in &deliveries {
@@ -39,10 +42,12 @@ fn pop(args: QueuePopArgs) -> anyhow::Result<u8> {
     Ok(EXIT_OK)
 }
 
-fn ack(args: QueueAckArgs) -> anyhow::Result<u8> {
-    let store = open(&args.data)?;
+async fn ack(args: QueueAckArgs) -> anyhow::Result<u8> {
+    let store = open(&args.data).await?;
     let outcomes = store
-        .ack(&args.tokens, Utc::now())
+        .queue
+        .ack(&args.tokens)
+        .await
         .context("acknowledging deliveries")?;
     let stdout = io::stdout();
     let mut out = stdout.lock();
@@ -69,9 +74,9 @@ fn ack(args: QueueAckArgs) -> anyhow::Result<u8> {
     Ok(if failed == 0 { EXIT_OK } else { EXIT_FAILURE })
 }
 
-fn stats(data: &DataArgs) -> anyhow::Result<u8> {
-    let store = open(data)?;
-    let stats = store.stats(Utc::now()).context("reading queue counts")?;
+async fn stats(data: &DataArgs) -> anyhow::Result<u8> {
+    let store = open(data).await?;
+    let stats = store.queue.stats().await.context("reading queue counts")?;
     println!("{}", serde_json::to_string(&stats)?);
     Ok(EXIT_OK)
 }

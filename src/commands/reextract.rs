@@ -7,7 +7,7 @@ use anyhow::Context;
 use gleaner::cli::ReextractArgs;
 use gleaner::daemon::client::ClientError;
 use gleaner::store::reextract::{ReextractSummary, reextract_with_current};
-use gleaner::store::{SledStore, StoreOptions};
+use gleaner::store::{Backend, Embedded, SledStore, StoreOptions};
 
 use super::EXIT_OK;
 use super::remote::{api_client, block_on};
@@ -15,8 +15,15 @@ use super::remote::{api_client, block_on};
 pub fn run(args: ReextractArgs) -> anyhow::Result<u8> {
     let data = &args.data;
     let summary = match SledStore::open_existing(&data.data, StoreOptions::default()) {
-        Ok(store) => reextract_with_current(&store, args.source.as_deref())
-            .context("re-extracting stored pages")?,
+        Ok(store) => {
+            let store = Backend::embedded(Embedded::new(store));
+            block_on(reextract_with_current(
+                store.reader.as_ref(),
+                store.sink.as_ref(),
+                args.source.as_deref(),
+            ))?
+            .context("re-extracting stored pages")?
+        }
         Err(locked) if locked.is_locked() => {
             let client = api_client(&data.api, None)?;
             tracing::info!(

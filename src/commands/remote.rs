@@ -7,13 +7,14 @@
 //! why the API could not be reached.
 
 use std::future::Future;
+use std::sync::Arc;
 
 use anyhow::Context;
 use gleaner::cli::{ApiArgs, DataArgs};
 use gleaner::config::{Config, ServerConfig};
 use gleaner::daemon::client::{ApiClient, base_url_for};
 use gleaner::daemon::remote_store::RemoteStore;
-use gleaner::store::{SledStore, Store, StoreOptions};
+use gleaner::store::{ArticleReader, Backend, ConsumerQueue, Embedded, SledStore, StoreOptions};
 
 /// The API client for these arguments: `--server`/`--token` first, then the config's
 /// `[server]` (listen address and token), then the defaults.
@@ -37,27 +38,48 @@ pub fn block_on<F: Future>(future: F) -> anyhow::Result<F::Output> {
     Ok(runtime.block_on(future))
 }
 
+/// What a consumer command reads the corpus and the queue through.
+pub struct Consumer {
+    pub reader: Arc<dyn ArticleReader>,
+    pub queue: Arc<dyn ConsumerQueue>,
+}
+
 /// Opens the database in `--data`, or, when another gleaner (the daemon) holds it, reaches
 /// the data through that daemon's API (checked with `/healthz` first). With neither
 /// reachable, the error says why for both.
-pub fn open_store_or_daemon(data: &DataArgs) -> anyhow::Result<Box<dyn Store>> {
-    let locked = match SledStore::open_existing(&data.data, StoreOptions::default()) {
-        Ok(store) => return Ok(Box::new(store)),
+pub async fn open_consumer(data: &DataArgs) -> anyhow::Result<Consumer> {
+    let path = data.data.clone();
+    let opened = tokio::task::spawn_blocking(move || {
+        SledStore::open_existing(&path, StoreOptions::default())
+    })
+    .await
+    .context("opening the article store")?;
+    let locked = match opened {
+        Ok(store) => {
+            let backend = Backend::embedded(Embedded::new(store));
+            return Ok(Consumer {
+                reader: backend.reader,
+                queue: backend.queue,
+            });
+        }
         Err(e) if e.is_locked() => e,
         Err(e) => {
             return Err(anyhow::Error::new(e))
                 .with_context(|| format!("opening the article store in {}", data.data.display()));
         }
     };
-    let remote = RemoteStore::new(api_client(&data.api, None)?)
-        .context("starting the async runtime for the API client")?;
-    match remote.check() {
+    let remote = RemoteStore::new(api_client(&data.api, None)?);
+    match remote.check().await {
         Ok(()) => {
             tracing::debug!(
                 api = remote.base(),
                 "database held by the daemon; using its API"
             );
-            Ok(Box::new(remote))
+            let remote = Arc::new(remote);
+            Ok(Consumer {
+                reader: remote.clone(),
+                queue: remote,
+            })
         }
         Err(api_error) => anyhow::bail!(
             "neither the database nor the daemon API is reachable: {locked}; and {api_error}"

@@ -17,8 +17,9 @@
 //! `Authorization: Bearer <token>`. Errors are JSON `{"error": "..."}`.
 //!
 //! The request and response bodies are types in this module, shared with the API client
-//! the CLI uses, so the two cannot drift apart. Store calls run on the blocking pool: sled
-//! may wait for the disk, and the async workers must keep serving `/healthz`.
+//! the CLI uses, so the two cannot drift apart. Handlers call the store through its async
+//! roles (an embedded store runs them on the blocking pool, so the async workers keep
+//! serving `/healthz` while sled waits for the disk).
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -29,14 +30,13 @@ use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use chrono::Utc;
 use serde::{Deserialize, Serialize};
 
 use crate::config::Dur;
-use crate::fetch::stats::CrawlStats;
+use crate::crawl::stats::CrawlStats;
 use crate::store::reextract::{ReextractSummary, reextract_with_current};
 use crate::store::{
-    AckOutcome, ArticleId, ArticleRecord, Delivery, RawPage, Store, StoreError, StoreStats,
+    AckOutcome, ArticleId, ArticleRecord, Backend, Delivery, RawPage, StoreError, StoreStats,
 };
 
 use super::exposition;
@@ -164,7 +164,7 @@ pub struct ApiState {
 }
 
 struct Inner {
-    store: Arc<dyn Store>,
+    store: Backend,
     scheduler: SchedulerHandle,
     stats: Arc<CrawlStats>,
     auth_token: Option<String>,
@@ -173,7 +173,7 @@ struct Inner {
 
 impl ApiState {
     pub fn new(
-        store: Arc<dyn Store>,
+        store: Backend,
         scheduler: SchedulerHandle,
         stats: Arc<CrawlStats>,
         auth_token: Option<String>,
@@ -293,29 +293,14 @@ fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
-/// Runs a store call on the blocking pool.
-async fn blocking<T: Send + 'static>(
-    store: &Arc<dyn Store>,
-    f: impl FnOnce(&dyn Store) -> Result<T, StoreError> + Send + 'static,
-) -> Result<T, ApiError> {
-    let store = Arc::clone(store);
-    match tokio::task::spawn_blocking(move || f(store.as_ref())).await {
-        Ok(result) => result.map_err(ApiError::from),
-        Err(e) => Err(ApiError::new(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            format!("store task failed: {e}"),
-        )),
-    }
-}
-
 async fn healthz(State(state): State<ApiState>) -> (StatusCode, Json<Health>) {
     let scheduler = &state.inner.scheduler;
     let age = scheduler.heartbeat_age();
     let scheduler_ok = scheduler.is_alive();
-    let store_check = blocking(&state.inner.store, |s| s.stats(Utc::now()));
+    let store_check = state.inner.store.queue.stats();
     let store = match tokio::time::timeout(HEALTH_STORE_TIMEOUT, store_check).await {
         Ok(Ok(_)) => "ok".to_string(),
-        Ok(Err(e)) => e.message,
+        Ok(Err(e)) => ApiError::from(e).message,
         Err(_) => format!(
             "no answer within {}",
             humantime::format_duration(HEALTH_STORE_TIMEOUT)
@@ -345,7 +330,11 @@ async fn healthz(State(state): State<ApiState>) -> (StatusCode, Json<Health>) {
 }
 
 async fn metrics_handler(State(state): State<ApiState>) -> Response {
-    let queue = blocking(&state.inner.store, |s| s.stats(Utc::now()))
+    let queue = state
+        .inner
+        .store
+        .queue
+        .stats()
         .await
         .ok()
         .map(queue_figures);
@@ -389,10 +378,12 @@ async fn articles(
         Some(n) => n.min(MAX_ARTICLES_LIMIT),
     };
     let source = query.source.filter(|s| !s.is_empty());
-    let articles = blocking(&state.inner.store, move |s| {
-        s.articles_since(since, source.as_deref(), limit)
-    })
-    .await?;
+    let articles = state
+        .inner
+        .store
+        .reader
+        .articles_since(since, source.as_deref(), limit)
+        .await?;
     let next = articles.last().map_or(since, |a| a.seq);
     Ok(Json(ArticlesPage { articles, next }))
 }
@@ -407,7 +398,7 @@ async fn article_by_id(
     Path(id): Path<String>,
 ) -> Result<Json<ArticleRecord>, ApiError> {
     let id = parse_id(&id)?;
-    match blocking(&state.inner.store, move |s| s.get_article(id)).await? {
+    match state.inner.store.reader.article(id).await? {
         Some(record) => Ok(Json(record)),
         None => Err(ApiError::new(
             StatusCode::NOT_FOUND,
@@ -421,7 +412,7 @@ async fn raw_page(
     Path(id): Path<String>,
 ) -> Result<Json<RawPageBody>, ApiError> {
     let id = parse_id(&id)?;
-    match blocking(&state.inner.store, move |s| s.raw_page(id)).await? {
+    match state.inner.store.reader.raw_page(id).await? {
         Some(raw) => Ok(Json(RawPageBody::from(raw))),
         None => Err(ApiError::new(
             StatusCode::NOT_FOUND,
@@ -460,7 +451,7 @@ async fn queue_pop(
             humantime::format_duration(MAX_LEASE)
         )));
     }
-    let deliveries = blocking(&state.inner.store, move |s| s.pop(max, lease, Utc::now())).await?;
+    let deliveries = state.inner.store.queue.pop(max, lease).await?;
     Ok(Json(PopResponse { deliveries }))
 }
 
@@ -477,8 +468,7 @@ async fn queue_ack(
             "at most {MAX_POP_MAX} tokens per request"
         )));
     }
-    let tokens = request.tokens.clone();
-    let outcomes = blocking(&state.inner.store, move |s| s.ack(&tokens, Utc::now())).await?;
+    let outcomes = state.inner.store.queue.ack(&request.tokens).await?;
     let results = request
         .tokens
         .into_iter()
@@ -489,7 +479,7 @@ async fn queue_ack(
 }
 
 async fn queue_stats(State(state): State<ApiState>) -> Result<Json<StoreStats>, ApiError> {
-    let stats = blocking(&state.inner.store, |s| s.stats(Utc::now())).await?;
+    let stats = state.inner.store.queue.stats().await?;
     Ok(Json(stats))
 }
 
@@ -501,9 +491,12 @@ async fn reextract(
 ) -> Result<Json<ReextractSummary>, ApiError> {
     let request: ReextractRequest = body_or_default(&body, "reextract")?;
     tracing::info!(source = ?request.source, "re-extraction requested through the API");
-    let summary = blocking(&state.inner.store, move |s| {
-        reextract_with_current(s, request.source.as_deref())
-    })
+    let store = &state.inner.store;
+    let summary = reextract_with_current(
+        store.reader.as_ref(),
+        store.sink.as_ref(),
+        request.source.as_deref(),
+    )
     .await?;
     tracing::info!(?summary, "re-extraction through the API finished");
     Ok(Json(summary))
@@ -520,7 +513,10 @@ mod tests {
     use crate::daemon::notify::Notifier;
     use crate::daemon::scheduler::{CrawlReport, Scheduler, SourceCrawler, StopToken};
     use crate::extract::article::Article;
-    use crate::store::{DiscoveredVia, MemoryStore, NewArticle, Provenance, StoreOptions};
+    use crate::store::{
+        DiscoveredVia, Embedded, MemoryStore, NewArticle, Provenance, StoreOptions,
+    };
+    use chrono::Utc;
 
     struct IdleCrawler;
 
@@ -612,7 +608,7 @@ mod tests {
     struct Served {
         base: String,
         _scheduler: SchedulerHandle,
-        store: Arc<dyn Store>,
+        store: Embedded<crate::store::kv::MemoryKv>,
     }
 
     async fn serve(token: Option<&str>) -> Served {
@@ -623,10 +619,9 @@ mod tests {
     }
 
     async fn serve_with(token: Option<&str>, handle: SchedulerHandle) -> Served {
-        let store: Arc<dyn Store> =
-            Arc::new(MemoryStore::new(StoreOptions::default()).expect("memory store"));
+        let store = Embedded::new(MemoryStore::new(StoreOptions::default()).expect("memory store"));
         let state = ApiState::new(
-            Arc::clone(&store),
+            Backend::embedded(store.clone()),
             handle.clone(),
             CrawlStats::new(),
             token.map(str::to_string),

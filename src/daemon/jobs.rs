@@ -8,7 +8,8 @@ use std::pin::Pin;
 use std::sync::{Arc, RwLock};
 
 use crate::config::{CrawlerConfig, SourceConfig};
-use crate::fetch::crawler::{CrawlJob, Crawler, StartMode, StopReason};
+use crate::crawl::{CrawlJob, Crawler, StopReason};
+use crate::store::CrawlStart;
 
 use super::scheduler::{CrawlReport, SourceCrawler, StopToken};
 
@@ -42,9 +43,9 @@ impl CrawlerJobs {
         };
         let mut job = CrawlJob::from_source(source, &defaults);
         job.start = if resume {
-            StartMode::ResumeOrNew
+            CrawlStart::Resume
         } else {
-            StartMode::NewCycle
+            CrawlStart::NewCycle
         };
         job
     }

@@ -6,7 +6,7 @@
 
 use std::time::Duration;
 
-use crate::fetch::stats::{CountersSnapshot, StatsSnapshot};
+use crate::crawl::stats::{CountersSnapshot, StatsSnapshot};
 
 use super::exposition::{Exposition, Kind};
 use super::scheduler::SourceStatus;
@@ -287,7 +287,7 @@ fn render_sources(e: &mut Exposition, input: &MetricsInput<'_>) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::fetch::stats::{CrawlStats, Event, Tally};
+    use crate::crawl::stats::{CrawlStats, Event, Tally};
 
     #[test]
     fn renders_crawler_store_and_schedule_figures() {

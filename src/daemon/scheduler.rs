@@ -48,13 +48,14 @@ pub trait SourceCrawler: Send + Sync + 'static {
     ) -> Pin<Box<dyn Future<Output = CrawlReport> + Send + 'static>>;
 }
 
-/// Where the schedule outlives the process: what was last known of each source. Calls are
-/// short (no flush) and made from the scheduler loop.
+/// Where the schedule outlives the process: what was last known of each source. Called
+/// from the scheduler loop.
+#[async_trait::async_trait]
 pub trait ScheduleMemory: Send + Sync + 'static {
     /// The remembered state of `source`, if any (and readable).
-    fn recall(&self, source: &str) -> Option<RememberedSource>;
+    async fn recall(&self, source: &str) -> Option<RememberedSource>;
     /// Replaces the remembered state of `remembered.config.name`.
-    fn remember(&self, remembered: &RememberedSource);
+    async fn remember(&self, remembered: &RememberedSource);
 }
 
 /// One source's schedule as remembered across restarts.
@@ -365,7 +366,7 @@ impl<C: SourceCrawler> Scheduler<C> {
     /// is treated as a shutdown with no grace period).
     pub async fn run(mut self) {
         if let Some(sources) = self.initial_sources.take() {
-            self.apply_sources(sources);
+            self.apply_sources(sources).await;
         }
         let mut last_ping = std::time::Instant::now();
         let ping_every = self.notifier.watchdog_interval();
@@ -378,7 +379,7 @@ impl<C: SourceCrawler> Scheduler<C> {
                     last_ping = std::time::Instant::now();
                 }
             }
-            self.start_due();
+            self.start_due().await;
 
             let wake = self
                 .slots
@@ -393,13 +394,13 @@ impl<C: SourceCrawler> Scheduler<C> {
                 _ = tokio::time::sleep_until(wake) => {}
                 Some(done) = self.running.join_next(), if !self.running.is_empty() => {
                     match done {
-                        Ok((name, generation, report)) => self.finish(&name, generation, report),
+                        Ok((name, generation, report)) => self.finish(&name, generation, report).await,
                         Err(e) => tracing::error!(error = %e, "a crawl task failed"),
                     }
                 }
                 command = self.commands.recv() => match command {
                     Some(Command::Reload { sources, reply }) => {
-                        let summary = self.apply_sources(sources);
+                        let summary = self.apply_sources(sources).await;
                         let _ = reply.send(summary);
                     }
                     Some(Command::Shutdown { deadline, reply }) => {
@@ -417,7 +418,7 @@ impl<C: SourceCrawler> Scheduler<C> {
     }
 
     /// Starts every idle source whose time has come.
-    fn start_due(&mut self) {
+    async fn start_due(&mut self) {
         let now = Instant::now();
         let due: Vec<String> = self
             .slots
@@ -444,7 +445,7 @@ impl<C: SourceCrawler> Scheduler<C> {
                 s.last_crawl_started = Some(Utc::now());
                 s.next_crawl = Some(wall_clock_at(next_due));
             });
-            self.remember(&name, false);
+            self.remember(&name, false).await;
             let crawl = self.crawler.crawl(config, resume, stop);
             self.running
                 .spawn(async move { (name, generation, crawl.await) });
@@ -452,7 +453,7 @@ impl<C: SourceCrawler> Scheduler<C> {
     }
 
     /// Records a finished crawl and schedules the next one.
-    fn finish(&mut self, name: &str, generation: u64, report: CrawlReport) {
+    async fn finish(&mut self, name: &str, generation: u64, report: CrawlReport) {
         let Some(slot) = self
             .slots
             .get_mut(name)
@@ -493,11 +494,11 @@ impl<C: SourceCrawler> Scheduler<C> {
             s.last_errors = report.errors;
             s.last_failure = report.failure.clone();
         });
-        self.remember(name, self.stopping);
+        self.remember(name, self.stopping).await;
     }
 
     /// Stores the source's current status and definition in the schedule memory.
-    fn remember(&self, name: &str, interrupted: bool) {
+    async fn remember(&self, name: &str, interrupted: bool) {
         let (Some(memory), Some(slot)) = (&self.memory, self.slots.get(name)) else {
             return;
         };
@@ -509,25 +510,27 @@ impl<C: SourceCrawler> Scheduler<C> {
             statuses.get(name).cloned()
         };
         if let Some(status) = status {
-            memory.remember(&RememberedSource {
-                config: (*slot.config).clone(),
-                status,
-                interrupted,
-            });
+            memory
+                .remember(&RememberedSource {
+                    config: (*slot.config).clone(),
+                    status,
+                    interrupted,
+                })
+                .await;
         }
     }
 
     /// When a newly configured source is first due, and its status, from what the schedule
     /// memory holds: the remembered next crawl if the last one completed under this same
     /// definition (no later than one `recrawl` after it started), else soon.
-    fn first_schedule(&self, config: &SourceConfig) -> (Instant, SourceStatus) {
+    async fn first_schedule(&self, config: &SourceConfig) -> (Instant, SourceStatus) {
         let soon = Instant::now() + self.first_delay();
         let mut status = SourceStatus::new(config);
-        let Some(remembered) = self
-            .memory
-            .as_ref()
-            .and_then(|m| m.recall(config.name.as_str()))
-        else {
+        let remembered = match &self.memory {
+            Some(memory) => memory.recall(config.name.as_str()).await,
+            None => None,
+        };
+        let Some(remembered) = remembered else {
             return (soon, status);
         };
         let old = remembered.status;
@@ -575,7 +578,7 @@ impl<C: SourceCrawler> Scheduler<C> {
     }
 
     /// Makes `sources` the configured set; see [`SchedulerHandle::reload`].
-    fn apply_sources(&mut self, sources: Vec<SourceConfig>) -> ReloadSummary {
+    async fn apply_sources(&mut self, sources: Vec<SourceConfig>) -> ReloadSummary {
         let mut summary = ReloadSummary::default();
         let mut incoming: BTreeMap<String, SourceConfig> = sources
             .into_iter()
@@ -637,7 +640,7 @@ impl<C: SourceCrawler> Scheduler<C> {
         }
 
         for (name, config) in incoming {
-            let (next_due, mut status) = self.first_schedule(&config);
+            let (next_due, mut status) = self.first_schedule(&config).await;
             status.next_crawl = Some(wall_clock_at(next_due));
             self.set_status(&name, status);
             self.slots.insert(
@@ -687,7 +690,7 @@ impl<C: SourceCrawler> Scheduler<C> {
             match next {
                 Ok(Some(Ok((name, generation, report)))) => {
                     summary.finished += 1;
-                    self.finish(&name, generation, report);
+                    self.finish(&name, generation, report).await;
                 }
                 Ok(Some(Err(e))) => {
                     summary.finished += 1;
@@ -840,7 +843,10 @@ mod tests {
             name.parse().expect("name"),
             vec![format!("http://{name}.test/").parse().expect("url")],
         );
-        s.recrawl = recrawl.parse().expect("duration");
+        // Real time: the fast source's 150 ms is below what a config file may say.
+        s.recrawl = crate::config::Interval::unchecked(
+            humantime::parse_duration(recrawl).expect("duration"),
+        );
         s
     }
 
@@ -874,11 +880,12 @@ mod tests {
         }
     }
 
+    #[async_trait::async_trait]
     impl ScheduleMemory for MapMemory {
-        fn recall(&self, source: &str) -> Option<RememberedSource> {
+        async fn recall(&self, source: &str) -> Option<RememberedSource> {
             self.get(source)
         }
-        fn remember(&self, remembered: &RememberedSource) {
+        async fn remember(&self, remembered: &RememberedSource) {
             self.0
                 .lock()
                 .expect("lock")

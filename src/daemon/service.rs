@@ -4,13 +4,12 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
-use chrono::Utc;
 use tokio::net::TcpListener;
 use tokio::signal::unix::{SignalKind, signal};
 
 use crate::config::{Config, ConfigError, CrawlerConfig};
-use crate::fetch::crawler::{CrawlError, Crawler};
-use crate::store::{SledStore, Store, StoreError, StoreOptions};
+use crate::crawl::{CrawlError, CrawlStore, Crawler};
+use crate::store::{Backend, Embedded, SledKv, SledStore, StoreError, StoreOptions};
 
 use super::api::{self, ApiState};
 use super::jobs::CrawlerJobs;
@@ -60,10 +59,11 @@ pub enum DaemonError {
 pub async fn run(config_path: &Path, config: Config) -> Result<(), DaemonError> {
     let notifier = Notifier::from_env();
     let store_path = config.store.resolved_path();
-    let store = open_store(&store_path, StoreOptions::from(&config.store)).await?;
+    let sled = open_store(&store_path, StoreOptions::from(&config.store)).await?;
+    let store = Backend::embedded(sled.clone());
     tracing::info!(path = %store_path.display(), "store open");
 
-    let crawler = Crawler::new(&config.crawler, Arc::clone(&store))?;
+    let crawler = Crawler::new(&config.crawler, CrawlStore::from(&store))?;
     let jobs = Arc::new(CrawlerJobs::new(
         Arc::clone(&crawler),
         config.crawler.clone(),
@@ -86,11 +86,11 @@ pub async fn run(config_path: &Path, config: Config) -> Result<(), DaemonError> 
 
     let (scheduler, handle) =
         Scheduler::new(Arc::clone(&jobs), config.sources.clone(), notifier.clone());
-    let scheduler = scheduler.with_memory(Arc::new(StoredSchedule(Arc::clone(&store))));
+    let scheduler = scheduler.with_memory(Arc::new(StoredSchedule(Arc::clone(&store.schedule))));
     let mut scheduler_task = tokio::spawn(scheduler.run());
 
     let state = ApiState::new(
-        Arc::clone(&store),
+        store.clone(),
         handle.clone(),
         crawler.stats(),
         config.server.auth_token.clone(),
@@ -172,26 +172,28 @@ pub async fn run(config_path: &Path, config: Config) -> Result<(), DaemonError> 
         }
     }
 
-    // The crawler holds a reference to the store; flush through ours and let both go.
-    let flush_store = Arc::clone(&store);
-    tokio::task::spawn_blocking(move || flush_store.flush())
+    // Every commit was durable when it returned; what is left to make durable is the
+    // queue's leases (never flushed on their own). The embedded store flushes as the
+    // last handle goes.
+    drop(jobs);
+    drop(crawler);
+    let flush = tokio::task::spawn_blocking(move || sled.flush());
+    drop(store);
+    flush
         .await
         .map_err(|e| DaemonError::Task(e.to_string()))?
         .map_err(DaemonError::Flush)?;
-    drop(jobs);
-    drop(crawler);
-    drop(store);
     tracing::info!("store flushed; gleaner daemon stopped");
     Ok(())
 }
 
-async fn open_store(path: &Path, options: StoreOptions) -> Result<Arc<dyn Store>, DaemonError> {
+async fn open_store(path: &Path, options: StoreOptions) -> Result<Embedded<SledKv>, DaemonError> {
     let owned = path.to_path_buf();
     let opened = tokio::task::spawn_blocking(move || SledStore::open(&owned, options))
         .await
         .map_err(|e| DaemonError::Task(e.to_string()))?;
     match opened {
-        Ok(store) => Ok(Arc::new(store)),
+        Ok(store) => Ok(Embedded::new(store)),
         Err(source) => Err(DaemonError::Store {
             path: path.to_path_buf(),
             source,
@@ -300,13 +302,11 @@ fn with_source_defaults(running: &CrawlerConfig, from: &CrawlerConfig) -> Crawle
 }
 
 /// One line for `systemctl status`: sources, crawls running, store counts.
-async fn status_line(scheduler: &SchedulerHandle, store: &Arc<dyn Store>) -> String {
+async fn status_line(scheduler: &SchedulerHandle, store: &Backend) -> String {
     let statuses = scheduler.statuses();
     let crawling = statuses.iter().filter(|s| s.state == "crawling").count();
-    let store = Arc::clone(store);
-    let stats = tokio::task::spawn_blocking(move || store.stats(Utc::now())).await;
-    let counts = match stats {
-        Ok(Ok(s)) => format!(
+    let counts = match store.queue.stats().await {
+        Ok(s) => format!(
             "{} articles, {} pending, {} leased",
             s.articles, s.pending, s.leased
         ),
@@ -325,11 +325,12 @@ async fn status_line(scheduler: &SchedulerHandle, store: &Arc<dyn Store>) -> Str
 /// so that a restart neither recrawls every source at once nor forgets an interrupted crawl.
 /// A state that cannot be read is logged and forgotten: the source is then crawled soon,
 /// which is what a daemon without memory does anyway.
-struct StoredSchedule(Arc<dyn Store>);
+struct StoredSchedule(Arc<dyn crate::store::ScheduleMemory>);
 
+#[async_trait::async_trait]
 impl ScheduleMemory for StoredSchedule {
-    fn recall(&self, source: &str) -> Option<RememberedSource> {
-        let bytes = match self.0.source_state(source) {
+    async fn recall(&self, source: &str) -> Option<RememberedSource> {
+        let bytes = match self.0.recall(source).await {
             Ok(bytes) => bytes?,
             Err(e) => {
                 tracing::warn!(source, error = %e, "cannot read the remembered schedule; crawling soon");
@@ -345,15 +346,16 @@ impl ScheduleMemory for StoredSchedule {
         }
     }
 
-    fn remember(&self, remembered: &RememberedSource) {
+    async fn remember(&self, remembered: &RememberedSource) {
         let source = remembered.config.name.as_str();
-        let written = serde_json::to_vec(remembered)
-            .map_err(|e| e.to_string())
-            .and_then(|bytes| {
-                self.0
-                    .set_source_state(source, &bytes)
-                    .map_err(|e| e.to_string())
-            });
+        let written = match serde_json::to_vec(remembered) {
+            Ok(bytes) => self
+                .0
+                .remember(source, &bytes)
+                .await
+                .map_err(|e| e.to_string()),
+            Err(e) => Err(e.to_string()),
+        };
         if let Err(error) = written {
             tracing::warn!(source, %error, "cannot remember the schedule; a restart will crawl this source soon");
         }

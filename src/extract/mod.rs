@@ -22,6 +22,7 @@ pub mod decode;
 pub mod dom;
 pub mod jsonld;
 pub mod lang;
+pub mod links;
 pub mod markers;
 pub mod metadata;
 pub mod nesting;
@@ -192,6 +193,36 @@ pub fn extract_parsed(
         return Err(rejected.clone());
     }
     extract_dom(&tree.dom, opts)
+}
+
+/// What a crawler needs from one page, from one parse: the article (or why the page is
+/// none) and what the page links to.
+#[derive(Debug)]
+pub struct CrawledPage {
+    pub article: Result<Article, ExtractError>,
+    pub links: links::PageLinks,
+    /// The WHATWG name of the encoding the page was decoded with.
+    pub encoding: &'static str,
+}
+
+/// Parses `html` once and reads both the article and the page's links from it (links
+/// resolve against `url`; `product` is the crawler's robots product token for `<meta>`
+/// directives). The article is what [`extract`] gives for the same bytes and options.
+pub fn crawl_page(
+    html: &[u8],
+    opts: &ExtractOptions,
+    url: &url::Url,
+    product: &str,
+) -> CrawledPage {
+    let page = ParsedPage::parse(html, opts);
+    let tree = page.dom();
+    let links = links::page_links(&tree, url, product);
+    let article = extract_parsed(&tree, opts).map(|e| e.article);
+    CrawledPage {
+        article,
+        links,
+        encoding: page.encoding(),
+    }
 }
 
 /// Language markers resolved, then parsed (with nesting capped, see [`nesting`]). The

@@ -1308,41 +1308,58 @@ mod tests {
     }
 }
 
+/// The integration tests' rule for what lives outside the repository (skip, or fail when
+/// `.ci/run` makes it mandatory), shared so the corpus test below follows it too.
+#[cfg(test)]
+#[path = "../../tests/common/external.rs"]
+mod external;
+
 #[cfg(test)]
 mod corpus_tests {
     use std::path::{Path, PathBuf};
 
     use super::super::decode::{decode_html, maybe_gunzip};
     use super::super::parse::Document;
+    use super::external;
     use super::tests::compare_trees;
 
-    /// The evaluation corpus: `GLEANER_CORPUS`, else `../shared/corpus` beside the crate.
-    fn corpus_pages() -> Vec<PathBuf> {
+    /// The evaluation corpus's pages (`GLEANER_CORPUS`, else `../shared/corpus` beside the
+    /// crate), or `None` after reporting why they cannot be read.
+    fn corpus_pages(test: &str) -> Option<Vec<PathBuf>> {
         let dir = std::env::var_os("GLEANER_CORPUS").map_or_else(
             || Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus"),
             PathBuf::from,
         );
         let mut pages = Vec::new();
         let html_dir = dir.join("trafilatura-dev/html");
-        let entries = std::fs::read_dir(&html_dir).unwrap_or_else(|e| {
-            panic!(
-                "evaluation corpus not found at {} ({e}); set GLEANER_CORPUS=/path/to/corpus",
-                html_dir.display()
-            )
-        });
+        let entries = match std::fs::read_dir(&html_dir) {
+            Ok(entries) => entries,
+            Err(e) => {
+                let reason = format!(
+                    "evaluation corpus not found at {} ({e}); set GLEANER_CORPUS=/path/to/corpus",
+                    html_dir.display()
+                );
+                external::skip(external::REQUIRE_CORPUS, test, &reason);
+                return None;
+            }
+        };
         pages.extend(entries.filter_map(|e| Some(e.ok()?.path())));
         if let Ok(entries) = std::fs::read_dir(dir.join("readability")) {
             pages.extend(entries.filter_map(|e| Some(e.ok()?.path().join("source.html.gz"))));
         }
         pages.sort();
-        pages
+        Some(pages)
     }
 
     /// The node budget never touches a real page: every corpus page makes less than three
     /// quarters of what its size allows.
     #[test]
     fn corpus_pages_stay_far_below_the_node_budget() {
-        for path in corpus_pages() {
+        let Some(pages) = corpus_pages("corpus_pages_stay_far_below_the_node_budget") else {
+            return;
+        };
+        assert!(pages.len() > 600, "only {} corpus pages found", pages.len());
+        for path in pages {
             let raw = std::fs::read(&path).expect("corpus page reads");
             let bytes = maybe_gunzip(&raw, 64 << 20).expect("corpus page decompresses");
             let html = decode_html(&bytes, None).html;
@@ -1359,7 +1376,9 @@ mod corpus_tests {
     /// Every corpus page gives the same tree with either tokenizer.
     #[test]
     fn trees_match_html5evers_tokenizer_on_the_corpus() {
-        let pages = corpus_pages();
+        let Some(pages) = corpus_pages("trees_match_html5evers_tokenizer_on_the_corpus") else {
+            return;
+        };
         assert!(pages.len() > 600, "only {} corpus pages found", pages.len());
         for path in pages {
             let raw = std::fs::read(&path).expect("corpus page reads");

@@ -1,7 +1,4 @@
-//! What a response is (HTML, feed, sitemap, something else) and what its robots directives
-//! (`X-Robots-Tag`, `<meta name="robots">`) allow.
-
-use reqwest::header::HeaderMap;
+//! What a response is: HTML, a feed, a sitemap, or something else.
 
 /// What a response body is, from its Content-Type, sniffed when that is missing or vague.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -69,71 +66,9 @@ fn sniff(body: &[u8]) -> Option<ContentKind> {
     None
 }
 
-/// `noindex` / `nofollow` as the page or its headers declare them.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct RobotsDirectives {
-    pub noindex: bool,
-    pub nofollow: bool,
-}
-
-impl RobotsDirectives {
-    pub fn merge(self, other: RobotsDirectives) -> Self {
-        RobotsDirectives {
-            noindex: self.noindex || other.noindex,
-            nofollow: self.nofollow || other.nofollow,
-        }
-    }
-
-    /// Reads a directive list such as `noindex, nofollow` or `none`.
-    pub fn parse(list: &str) -> Self {
-        let mut d = RobotsDirectives::default();
-        for token in list.split(',').map(|t| t.trim().to_ascii_lowercase()) {
-            match token.as_str() {
-                "noindex" => d.noindex = true,
-                "nofollow" => d.nofollow = true,
-                "none" => {
-                    d.noindex = true;
-                    d.nofollow = true;
-                }
-                _ => {}
-            }
-        }
-        d
-    }
-}
-
-/// `X-Robots-Tag` headers that apply to us: unqualified ones and those for `gleaner`.
-pub fn x_robots_tag(headers: &HeaderMap) -> RobotsDirectives {
-    headers
-        .get_all("x-robots-tag")
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .map(|value| {
-            // "googlebot: noindex" names a bot; "noindex, nofollow" does not.
-            match value.split_once(':') {
-                Some((agent, rest))
-                    if !agent.contains(',')
-                        && !agent.trim().eq_ignore_ascii_case("unavailable_after") =>
-                {
-                    if agent
-                        .trim()
-                        .eq_ignore_ascii_case(super::robots::PRODUCT_TOKEN)
-                    {
-                        RobotsDirectives::parse(rest)
-                    } else {
-                        RobotsDirectives::default()
-                    }
-                }
-                _ => RobotsDirectives::parse(value),
-            }
-        })
-        .fold(RobotsDirectives::default(), RobotsDirectives::merge)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use reqwest::header::HeaderValue;
 
     #[test]
     fn classifies_by_type_then_sniffs() {
@@ -157,33 +92,6 @@ mod tests {
         assert_eq!(
             classify(None, b"\x89PNG\r\n"),
             ContentKind::Other("unknown".into())
-        );
-    }
-
-    #[test]
-    fn x_robots_tag_for_us_or_everyone() {
-        let mut h = HeaderMap::new();
-        h.append(
-            "x-robots-tag",
-            HeaderValue::from_static("googlebot: noindex"),
-        );
-        assert_eq!(x_robots_tag(&h), RobotsDirectives::default());
-        h.append(
-            "x-robots-tag",
-            HeaderValue::from_static("gleaner: nofollow"),
-        );
-        assert!(x_robots_tag(&h).nofollow && !x_robots_tag(&h).noindex);
-        h.append(
-            "x-robots-tag",
-            HeaderValue::from_static("noindex, noarchive"),
-        );
-        assert!(x_robots_tag(&h).noindex);
-        assert_eq!(
-            RobotsDirectives::parse("none"),
-            RobotsDirectives {
-                noindex: true,
-                nofollow: true
-            }
         );
     }
 }

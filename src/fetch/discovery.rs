@@ -1,5 +1,6 @@
-//! Finding URLs: links and advertised feeds in HTML, entries of RSS/Atom feeds, and
-//! `<loc>`s of sitemaps (urlset, sitemapindex, news sitemaps, gzipped or not).
+//! Finding URLs in listings: entries of RSS/Atom feeds and `<loc>`s of sitemaps (urlset,
+//! sitemapindex, news sitemaps, gzipped or not). Links of HTML pages come from the
+//! extractor's parse of the page (`extract::links`).
 //!
 //! Everything returned is raw (as written, possibly relative); the crawler normalises and
 //! scope-checks it. Each function bounds how much it returns.
@@ -7,93 +8,9 @@
 use std::io::Read;
 
 use quick_xml::events::Event as XmlEvent;
-use url::Url;
 
-use crate::extract::dom::{Dom, NodeKind};
-
-use super::content::RobotsDirectives;
-use super::robots::PRODUCT_TOKEN;
-
-/// Links taken from one page at most: a page with more is a link farm, not an article.
-pub const MAX_LINKS_PER_PAGE: usize = 5_000;
 /// URLs taken from one sitemap or feed at most (the sitemap protocol's own limit).
 pub const MAX_URLS_PER_SITEMAP: usize = 50_000;
-
-/// What an HTML page offers for discovery.
-#[derive(Debug, Default, Clone, PartialEq, Eq)]
-pub struct PageLinks {
-    /// The base URL links resolve against (`<base href>` when present).
-    pub base: Option<Url>,
-    /// `<a href>` and `<area href>` targets, minus `rel="nofollow"` ones.
-    pub links: Vec<String>,
-    /// Feeds advertised with `<link rel="alternate" type="application/rss+xml|atom+xml">`.
-    pub feeds: Vec<String>,
-    /// `<meta name="robots">` (and `name="gleaner"`) directives.
-    pub robots: RobotsDirectives,
-}
-
-/// Reads links, feeds and robots directives from a parsed page at `url`.
-///
-/// The elements are those the CSS selectors `meta[name][content]`, `base[href]`,
-/// `link[rel][href]` and `a[href], area[href]` match, in document order.
-pub fn page_links(dom: &Dom, url: &Url) -> PageLinks {
-    let mut out = PageLinks::default();
-    let elements = || {
-        dom.nodes.iter().filter_map(|node| match &node.kind {
-            NodeKind::Element(el) => Some(el),
-            _ => None,
-        })
-    };
-    for meta in elements().filter(|el| el.is("meta")) {
-        let (Some(name), Some(content)) = (meta.attr("name"), meta.attr("content")) else {
-            continue;
-        };
-        let name = name.trim();
-        if name.eq_ignore_ascii_case("robots") || name.eq_ignore_ascii_case(PRODUCT_TOKEN) {
-            let directives = RobotsDirectives::parse(content);
-            out.robots = out.robots.merge(directives);
-        }
-    }
-    out.base = elements()
-        .filter(|el| el.is("base"))
-        .find_map(|b| b.attr("href"))
-        .and_then(|href| url.join(href.trim()).ok());
-    for el in elements().filter(|el| el.is("link")) {
-        let (Some(rel), Some(href)) = (el.attr("rel"), el.attr("href")) else {
-            continue;
-        };
-        let rel = rel.to_ascii_lowercase();
-        let kind = el.attr("type").unwrap_or("").trim().to_ascii_lowercase();
-        if rel.split_ascii_whitespace().any(|r| r == "alternate")
-            && matches!(
-                kind.as_str(),
-                "application/rss+xml" | "application/atom+xml" | "application/feed+json"
-            )
-        {
-            out.feeds.push(href.trim().to_string());
-        }
-    }
-    if out.robots.nofollow {
-        return out;
-    }
-    for el in elements().filter(|el| el.is("a") || el.is("area")) {
-        if out.links.len() >= MAX_LINKS_PER_PAGE {
-            break;
-        }
-        let nofollow = el.attr("rel").is_some_and(|rel| {
-            rel.split_ascii_whitespace()
-                .any(|r| r.eq_ignore_ascii_case("nofollow"))
-        });
-        if let Some(href) = el.attr("href").map(str::trim)
-            && !nofollow
-            && !href.is_empty()
-            && !href.starts_with('#')
-        {
-            out.links.push(href.to_string());
-        }
-    }
-    out
-}
 
 /// Entry links of an RSS, Atom or JSON feed.
 pub fn feed_links(body: &[u8]) -> Result<Vec<String>, String> {
@@ -228,33 +145,6 @@ fn parse_sitemap_xml(xml: &[u8]) -> Result<SitemapUrls, String> {
 mod tests {
     use super::*;
     use std::io::Write;
-
-    fn links_of(html: &str, url: &Url) -> PageLinks {
-        Dom::parse_with(html, |dom| page_links(dom, url))
-    }
-
-    #[test]
-    fn page_links_and_feeds() {
-        let html = r##"<html><head><link rel="alternate" type="application/rss+xml" href="/rss">
-            <link rel="stylesheet" href="/s.css"></head><body>
-            <a href="/a">a</a><a href="b?x=1">b</a><a href="#top">t</a>
-            <a rel="nofollow ugc" href="/spam">s</a><area href="/c"></body></html>"##;
-        let url = Url::parse("https://e.com/news/").expect("url");
-        let links = links_of(html, &url);
-        assert_eq!(links.links, ["/a", "b?x=1", "/c"]);
-        assert_eq!(links.feeds, ["/rss"]);
-        assert_eq!(links.robots, RobotsDirectives::default());
-    }
-
-    #[test]
-    fn meta_robots_nofollow_hides_links() {
-        let links = links_of(
-            r#"<meta name="ROBOTS" content="noindex, nofollow"><a href="/a">a</a>"#,
-            &Url::parse("https://e.com/").expect("url"),
-        );
-        assert!(links.robots.noindex && links.robots.nofollow);
-        assert!(links.links.is_empty());
-    }
 
     #[test]
     fn feeds_give_entry_links() {

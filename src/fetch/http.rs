@@ -15,7 +15,6 @@ use url::Url;
 
 use super::address_guard::{self, AddressRefused, GuardedResolver};
 use crate::config::CrawlerConfig;
-use crate::store::Validators;
 
 /// What to do with a body larger than the limit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -31,7 +30,7 @@ pub enum BodyLimit {
 pub struct Request<'a> {
     pub url: &'a Url,
     /// Sent as `If-None-Match` / `If-Modified-Since`.
-    pub validators: Option<&'a Validators>,
+    pub validators: Option<Conditional<'a>>,
     pub limit: BodyLimit,
     /// `Accept` header.
     pub accept: &'static str,
@@ -162,6 +161,15 @@ impl FetchError {
     }
 }
 
+/// What a conditional GET sends: the validators of the copy we have.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Conditional<'a> {
+    /// Sent as `If-None-Match`.
+    pub etag: Option<&'a str>,
+    /// Sent as `If-Modified-Since`.
+    pub last_modified: Option<&'a str>,
+}
+
 /// The shared HTTP client; cheap to clone.
 #[derive(Debug, Clone)]
 pub struct HttpClient {
@@ -218,18 +226,10 @@ impl HttpClient {
             .get(request.url.clone())
             .header(header::ACCEPT, request.accept);
         if let Some(v) = request.validators {
-            if let Some(etag) = v
-                .etag
-                .as_deref()
-                .and_then(|e| HeaderValue::from_str(e).ok())
-            {
+            if let Some(etag) = v.etag.and_then(|e| HeaderValue::from_str(e).ok()) {
                 builder = builder.header(header::IF_NONE_MATCH, etag);
             }
-            if let Some(lm) = v
-                .last_modified
-                .as_deref()
-                .and_then(|e| HeaderValue::from_str(e).ok())
-            {
+            if let Some(lm) = v.last_modified.and_then(|e| HeaderValue::from_str(e).ok()) {
                 builder = builder.header(header::IF_MODIFIED_SINCE, lm);
             }
         }

@@ -1,18 +1,12 @@
 //! Fetching, politely: HTTP with limits, the address guard, robots.txt, politeness per host,
-//! URL normalisation and scope, discovery of links, feeds and sitemaps, the frontier, and
-//! the [`Crawler`](crawler::Crawler) that ties them together.
+//! URL normalisation and scope, and reading feeds and sitemaps. The crawl engine that ties
+//! them to a frontier and a store is [`crate::crawl`]; nothing here touches the store.
 
 pub mod address_guard;
 pub mod content;
-pub mod crawler;
 pub mod discovery;
-pub mod extraction;
-pub mod frontier;
 pub mod http;
 pub mod normalize;
 pub mod politeness;
 pub mod robots;
 pub mod scope;
-pub mod stats;
-
-pub use crawler::{CrawlJob, CrawlSummary, Crawler, StartMode, StopReason};

@@ -18,15 +18,16 @@ use serde::{Deserialize, Serialize};
 
 use super::error::{Result, StoreError};
 use super::record::{
-    AlsoSeen, ArticleId, ArticleRecord, DiscoveredVia, FrontierEntry, PreviousVersion, Provenance,
-    RawPage, Simhash, Validators,
+    AlsoSeen, ArticleId, ArticleRecord, DiscoveredVia, PreviousVersion, Provenance, RawPage,
+    Simhash, Validators,
 };
 use crate::extract::article::Article;
 
 /// Format of the database as a whole (layout of keys); stored under `META_FORMAT`.
 /// Format 1 kept one index key per article and per queue entry; format 2 keeps those
-/// indexes in memory, rebuilt from the catalog log (see `keys` and `catalog`).
-pub const DB_FORMAT: u32 = 2;
+/// indexes in memory, rebuilt from the catalog log (see `keys` and `catalog`); format 3
+/// keeps the frontier as per-host lanes of segments and a seen-set (see `frontier`).
+pub const DB_FORMAT: u32 = 3;
 /// The first layout version of every kind of value, and the only one of most.
 pub const VALUE_FORMAT: u8 = 1;
 /// Layout version of article records: 2 added the pages (URLs and their validators).
@@ -65,14 +66,15 @@ thread_local! {
         const { std::cell::RefCell::new((Vec::new(), Vec::new())) };
 }
 
-/// Compresses `plain` into `packed` (replacing what it held).
-fn compress(plain: &[u8], packed: &mut Vec<u8>) -> std::io::Result<()> {
+/// Compresses `plain` into `packed` (replacing what it held) at `level`.
+fn compress(plain: &[u8], packed: &mut Vec<u8>, level: i32) -> std::io::Result<()> {
     COMPRESSOR.with(|cell| {
         let mut slot = cell.borrow_mut();
         let compressor = match slot.as_mut() {
             Some(c) => c,
             None => slot.insert(zstd::bulk::Compressor::new(ZSTD_LEVEL)?),
         };
+        compressor.set_compression_level(level)?;
         packed.clear();
         packed.reserve(zstd::zstd_safe::compress_bound(plain.len()));
         compressor.compress_to_buffer(plain, packed).map(|_| ())
@@ -95,8 +97,29 @@ pub fn encode<T: Serialize>(value: &T) -> Result<Vec<u8>> {
     encode_as(VALUE_FORMAT, value)
 }
 
+/// How hard [`encode_with`] compresses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Packing {
+    /// Compressed above a few hundred bytes, for speed (records, raw pages, indexes).
+    Fast,
+    /// Never compressed: a value rewritten often while it grows (a frontier segment's
+    /// open tail).
+    Plain,
+    /// Compressed harder: a value written once and read a few times (a sealed frontier
+    /// segment of URLs, which level -1 leaves mostly as literals).
+    Dense,
+}
+
+/// Compression level of [`Packing::Dense`].
+const DENSE_LEVEL: i32 = 3;
+
 /// Encodes `value` as layout `version` of its kind.
 pub fn encode_as<T: Serialize>(version: u8, value: &T) -> Result<Vec<u8>> {
+    encode_with(version, value, Packing::Fast)
+}
+
+/// Encodes `value` as layout `version` of its kind, compressed as `packing` says.
+pub fn encode_with<T: Serialize>(version: u8, value: &T, packing: Packing) -> Result<Vec<u8>> {
     SCRATCH.with(|cell| {
         // Reused buffers: a record is kilobytes, and growing fresh vectors to that size
         // copied it several times per upsert.
@@ -104,13 +127,18 @@ pub fn encode_as<T: Serialize>(version: u8, value: &T) -> Result<Vec<u8>> {
         plain.clear();
         *plain = postcard::to_extend(value, std::mem::take(plain))
             .map_err(|e| StoreError::InvalidInput(format!("cannot encode value: {e}")))?;
-        if plain.len() <= COMPRESS_ABOVE {
+        if plain.len() <= COMPRESS_ABOVE || packing == Packing::Plain {
             let mut out = Vec::with_capacity(plain.len() + 2);
             out.extend_from_slice(&[version, PLAIN]);
             out.extend_from_slice(plain);
             return Ok(out);
         }
-        compress(plain, packed).map_err(|e| StoreError::backend("compressing a value", e))?;
+        let level = match packing {
+            Packing::Dense => DENSE_LEVEL,
+            _ => ZSTD_LEVEL,
+        };
+        compress(plain, packed, level)
+            .map_err(|e| StoreError::backend("compressing a value", e))?;
         let len = u32::try_from(plain.len())
             .map_err(|_| StoreError::InvalidInput("value larger than 4 GiB".into()))?;
         let mut out = Vec::with_capacity(packed.len() + 6);
@@ -216,23 +244,25 @@ fn from_micros(us: i64) -> DateTime<Utc> {
     DateTime::from_timestamp_micros(us).unwrap_or(DateTime::<Utc>::UNIX_EPOCH)
 }
 
-fn via_code(via: DiscoveredVia) -> u8 {
+pub fn via_code(via: DiscoveredVia) -> u8 {
     match via {
         DiscoveredVia::Seed => 0,
         DiscoveredVia::Link => 1,
         DiscoveredVia::Feed => 2,
         DiscoveredVia::Sitemap => 3,
         DiscoveredVia::Redirect => 4,
+        DiscoveredVia::Revisit => 5,
     }
 }
 
-fn via_from_code(code: u8) -> Option<DiscoveredVia> {
+pub fn via_from_code(code: u8) -> Option<DiscoveredVia> {
     Some(match code {
         0 => DiscoveredVia::Seed,
         1 => DiscoveredVia::Link,
         2 => DiscoveredVia::Feed,
         3 => DiscoveredVia::Sitemap,
         4 => DiscoveredVia::Redirect,
+        5 => DiscoveredVia::Revisit,
         _ => return None,
     })
 }
@@ -680,38 +710,23 @@ pub struct FrontierMarkV1 {
     pub done: bool,
 }
 
+/// A pending URL of database format 2 (`p` keys), read only to migrate it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-struct FrontierEntryV1 {
-    url: String,
-    depth: u32,
-    discovered_from: Option<String>,
-    discovered_via: u8,
-    source: String,
+pub struct FrontierEntryV1 {
+    pub url: String,
+    pub depth: u32,
+    pub discovered_from: Option<String>,
+    pub discovered_via: u8,
+    pub source: String,
 }
 
-pub fn encode_frontier_entry(e: &FrontierEntry) -> Result<Vec<u8>> {
-    encode(&FrontierEntryV1 {
-        url: e.url.clone(),
-        depth: e.depth,
-        discovered_from: e.discovered_from.clone(),
-        discovered_via: via_code(e.discovered_via),
-        source: e.source.clone(),
-    })
+#[cfg(test)]
+pub fn encode_frontier_entry_v1(e: &FrontierEntryV1) -> Result<Vec<u8>> {
+    encode(e)
 }
 
-pub fn decode_frontier_entry(bytes: &[u8], key: &[u8]) -> Result<FrontierEntry> {
-    let v: FrontierEntryV1 = decode(bytes, "frontier entry", key)?;
-    Ok(FrontierEntry {
-        url: v.url,
-        depth: v.depth,
-        discovered_from: v.discovered_from,
-        discovered_via: via_from_code(v.discovered_via).ok_or_else(|| StoreError::Corrupt {
-            what: "frontier entry",
-            key: super::keys::display(key),
-            detail: format!("unknown discovered_via code {}", v.discovered_via),
-        })?,
-        source: v.source,
-    })
+pub fn decode_frontier_entry_v1(bytes: &[u8], key: &[u8]) -> Result<FrontierEntryV1> {
+    decode(bytes, "frontier entry", key)
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

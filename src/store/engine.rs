@@ -15,18 +15,19 @@ use std::sync::{Arc, Mutex, MutexGuard, RwLock, RwLockReadGuard, RwLockWriteGuar
 
 use chrono::{DateTime, Utc};
 
+use super::StoreOptions;
 use super::catalog::{Catalog, Changes, Delta, FULL_CHUNK, LogState};
+use super::clock::{Clock, SystemClock};
 use super::codec::{self, CatalogChunkV1, Counters, DB_FORMAT, StoredRecord};
 use super::error::{Result, StoreError};
+use super::frontier::Frontiers;
 use super::keys;
 use super::kv::{Kv, Scan, WriteBatch};
 use super::parallel::{Ahead, Eager};
 use super::queue::{AckOutcome, Delivery, QueueChanges, QueueState, StoreStats};
-use super::record::{
-    ArticleId, ArticleRecord, FrontierEntry, NewArticle, PutOutcome, RawPage, Validators,
-};
+use super::record::{ArticleId, ArticleRecord, NewArticle, PutOutcome, RawPage};
 use super::records::TextHashes;
-use super::{PendingPage, Store, StoreOptions};
+use super::roles::{Committed, CrawlOutcome, PageResult};
 use crate::extract::article::Article;
 
 /// A [`Store`] over an ordered key-value backend (sled, or memory).
@@ -35,6 +36,10 @@ pub struct KvStore<K: Kv> {
     pub(crate) options: StoreOptions,
     state: Mutex<State>,
     catalog: RwLock<Catalog>,
+    /// The open crawls' frontiers. Taken after `state` when both are needed.
+    pub(crate) frontiers: Mutex<Frontiers>,
+    /// Where "now" comes from for leases and schedules.
+    pub(crate) clock: Arc<dyn Clock>,
     /// Names the database in errors ("database /var/lib/gleaner").
     pub(crate) label: String,
 }
@@ -151,7 +156,11 @@ impl<K: Kv> KvStore<K> {
                     })?;
                 match found {
                     DB_FORMAT => {}
-                    1 => super::migrate::from_format1(&kv, &label)?,
+                    1 => {
+                        super::migrate::from_format1(&kv, &label)?;
+                        super::migrate::from_format2(&kv, &label)?;
+                    }
+                    2 => super::migrate::from_format2(&kv, &label)?,
                     f if f > DB_FORMAT => {
                         return Err(StoreError::UnsupportedFormat {
                             what: label,
@@ -193,6 +202,8 @@ impl<K: Kv> KvStore<K> {
         }
         // A migration interrupted after it switched the format may have left old keys.
         super::migrate::remove_format1_leftovers(&kv, &label)?;
+        super::migrate::remove_format2_leftovers(&kv, &label)?;
+        let url_hash = super::migrate::url_hash_keys(&kv)?;
 
         let started = std::time::Instant::now();
         let mut counters = match kv.get(keys::META_COUNTERS)? {
@@ -232,8 +243,21 @@ impl<K: Kv> KvStore<K> {
                 log,
             }),
             catalog: RwLock::new(catalog),
+            frontiers: Mutex::new(Frontiers::new(url_hash)),
+            clock: Arc::new(SystemClock),
             label,
         })
+    }
+
+    /// The same store, reading "now" from `clock` (tests use a manual one).
+    pub fn with_clock(mut self, clock: Arc<dyn Clock>) -> Self {
+        self.clock = clock;
+        self
+    }
+
+    /// The time by the store's clock.
+    pub fn now(&self) -> DateTime<Utc> {
+        self.clock.now()
     }
 
     pub(crate) fn lock(&self) -> MutexGuard<'_, State> {
@@ -253,10 +277,12 @@ impl<K: Kv> KvStore<K> {
         self.catalog.write().unwrap_or_else(|p| p.into_inner())
     }
 
-    /// Heap bytes held by the in-memory indexes (catalog and queue), approximately.
+    /// Heap bytes held by the in-memory indexes (catalog, queue and open frontiers),
+    /// approximately.
     pub fn index_memory_bytes(&self) -> usize {
         let queue = self.lock().queue.memory_bytes();
-        self.catalog().memory_bytes() + queue
+        let frontiers = self.frontiers().memory_bytes();
+        self.catalog().memory_bytes() + queue + frontiers
     }
 
     /// Applies a transaction: records, catalog log chunk, queue, counters together.
@@ -501,32 +527,11 @@ fn replay_catalog<K: Kv>(
     Ok((catalog, log))
 }
 
-impl<K: Kv> Store for KvStore<K> {
-    fn frontier_push(&self, entry: &FrontierEntry) -> Result<bool> {
-        self.push_frontier(entry)
-    }
-    fn frontier_pending(&self, source: &str, after: u64, limit: usize) -> Result<PendingPage> {
-        self.pending_frontier(source, after, limit)
-    }
-    fn frontier_pending_count(&self, source: &str) -> Result<u64> {
-        self.count_pending_frontier(source)
-    }
-    fn frontier_done(&self, source: &str, url: &str) -> Result<()> {
-        self.mark_frontier_done(source, url)
-    }
-    fn frontier_new_cycle(&self, source: &str) -> Result<()> {
-        self.clear_frontier(source)
-    }
-    fn validators(&self, url: &str) -> Result<Option<Validators>> {
-        self.page_validators(url)
-    }
-    fn set_validators(&self, url: &str, validators: &Validators) -> Result<()> {
-        self.store_validators(url, validators)
-    }
-    fn record_not_modified(&self, url: &str, seen_at: DateTime<Utc>) -> Result<Option<ArticleId>> {
-        self.not_modified(url, seen_at)
-    }
-    fn put_article(&self, article: NewArticle) -> Result<PutOutcome> {
+/// The store's synchronous API: what the async roles (see `embedded`) run on tokio's
+/// blocking pool, and what tests and tools call directly.
+impl<K: Kv> KvStore<K> {
+    /// Stores an article and returns what happened. Durable when it returns.
+    pub fn put_article(&self, article: NewArticle) -> Result<PutOutcome> {
         super::records::validate(&article)?;
         // Hashing needs no lock: done before taking it.
         let hashes = TextHashes::of(&article.article.text);
@@ -541,7 +546,12 @@ impl<K: Kv> Store for KvStore<K> {
         self.kv.flush()?;
         Ok(outcome)
     }
-    fn put_articles(&self, batch: Vec<NewArticle>) -> Result<Vec<PutOutcome>> {
+
+    /// [`KvStore::put_article`] for many articles, in order, with one flush: the batch is
+    /// durable when it returns. The batch is one atomic write: invalid input, a storage
+    /// error or a crash stores all of it or none of it. Later articles see earlier ones
+    /// (a reprint in the same batch is a duplicate of its original).
+    pub fn put_articles(&self, batch: Vec<NewArticle>) -> Result<Vec<PutOutcome>> {
         let outcomes = std::thread::scope(|scope| {
             let (batch, hashes) = fingerprint_batch(scope, batch)?;
             self.store_batch(scope, batch, &hashes)
@@ -549,7 +559,13 @@ impl<K: Kv> Store for KvStore<K> {
         self.kv.flush()?;
         Ok(outcomes)
     }
-    fn put_article_batches(
+
+    /// [`KvStore::put_articles`] for a stream of batches, the way to load many articles:
+    /// each batch is prepared (fingerprinted) while the one before it is still being
+    /// written. `stored` gets each batch's outcomes, in order, once that batch is durable.
+    /// Each batch is atomic; an error stops the stream: the batches already passed to
+    /// `stored` stay stored, the failing one and those after it are not stored.
+    pub fn put_article_batches(
         &self,
         batches: &mut dyn Iterator<Item = Vec<NewArticle>>,
         stored: &mut dyn FnMut(Vec<PutOutcome>),
@@ -570,10 +586,76 @@ impl<K: Kv> Store for KvStore<K> {
             Ok(())
         })
     }
-    fn get_article(&self, id: ArticleId) -> Result<Option<ArticleRecord>> {
+
+    /// Commits a crawl batch: articles, 304s, validators, discovered URLs and completed
+    /// claims, in one atomic write and one flush (see
+    /// [`ArticleSink::commit`](super::roles::ArticleSink::commit)).
+    pub fn commit_crawl(&self, mut outcomes: Vec<CrawlOutcome>) -> Result<Vec<Committed>> {
+        for outcome in &outcomes {
+            if let PageResult::Article(article) = &outcome.result {
+                super::records::validate(article)?;
+            }
+        }
+        let texts: Vec<String> = outcomes
+            .iter_mut()
+            .filter_map(|o| match &mut o.result {
+                PageResult::Article(a) => Some(std::mem::take(&mut a.article.text)),
+                _ => None,
+            })
+            .collect();
+        let committed = std::thread::scope(|scope| -> Result<Vec<Committed>> {
+            let articles = texts.len();
+            let hashes: BatchHashes<'_> = Ahead::start(scope, texts, |text| TextHashes::of(text));
+            let mut state = self.lock();
+            let mut txn = Txn::new(&state, self.options.near_duplicate_distance);
+            if super::parallel::worth_helpers(articles) {
+                txn.encode_eagerly(Eager::start(scope, codec::encode_record));
+            }
+            let mut results = Vec::with_capacity(outcomes.len());
+            let mut next_text = 0;
+            for outcome in &mut outcomes {
+                let article = match std::mem::replace(&mut outcome.result, PageResult::Nothing) {
+                    PageResult::Article(mut article) => {
+                        let i = next_text;
+                        next_text += 1;
+                        article.article.text.clone_from(&hashes.items()[i]);
+                        Some(self.upsert(&state, &mut txn, *article, hashes.get(i))?)
+                    }
+                    PageResult::NotModified { url, at } => {
+                        self.not_modified_in(&mut txn, &url, at)?;
+                        None
+                    }
+                    PageResult::Validators { url, validators } => {
+                        self.validators_in(&mut txn, &url, &validators)?;
+                        None
+                    }
+                    PageResult::Nothing => None,
+                };
+                results.push(article);
+            }
+            drop(hashes);
+            let mut frontiers = self.frontiers();
+            let (stage, adds) = self.stage_frontier(&mut frontiers, &outcomes, &mut txn.batch)?;
+            self.commit(&mut state, txn)?;
+            Self::apply_frontier(&mut frontiers, stage);
+            Ok(results
+                .into_iter()
+                .zip(adds)
+                .map(|(article, frontier)| Committed { article, frontier })
+                .collect())
+        })?;
+        // Flushed outside the locks: claims and other writers go on meanwhile.
+        self.kv.flush()?;
+        Ok(committed)
+    }
+
+    pub fn get_article(&self, id: ArticleId) -> Result<Option<ArticleRecord>> {
         Ok(self.read_record(None, id)?.map(|s| s.record))
     }
-    fn articles_since(
+
+    /// Records with `seq > after_seq`, in store order, optionally of one source, at most
+    /// `limit`. Continue from the last record's `seq`.
+    pub fn articles_since(
         &self,
         after_seq: u64,
         source: Option<&str>,
@@ -581,14 +663,18 @@ impl<K: Kv> Store for KvStore<K> {
     ) -> Result<Vec<ArticleRecord>> {
         self.records_since(after_seq, source, limit)
     }
-    fn raw_page(&self, id: ArticleId) -> Result<Option<RawPage>> {
+
+    /// The raw response kept for an article (with `store.keep_raw`).
+    pub fn raw_page(&self, id: ArticleId) -> Result<Option<RawPage>> {
         let key = keys::raw(id);
         self.kv
             .get(&key)?
             .map(|bytes| codec::decode_raw(&bytes, &key))
             .transpose()
     }
-    fn apply_reextraction(
+
+    /// See [`ArticleSink::apply_reextraction`](super::roles::ArticleSink::apply_reextraction).
+    pub fn apply_reextraction(
         &self,
         id: ArticleId,
         article: Article,
@@ -601,7 +687,9 @@ impl<K: Kv> Store for KvStore<K> {
         self.kv.flush()?;
         Ok(outcome)
     }
-    fn pop(
+
+    /// Leases up to `max` waiting articles, oldest first, for `lease` from `now`.
+    pub fn pop(
         &self,
         max: usize,
         lease: std::time::Duration,
@@ -609,25 +697,33 @@ impl<K: Kv> Store for KvStore<K> {
     ) -> Result<Vec<Delivery>> {
         self.pop_queue(max, lease, now)
     }
-    fn ack(&self, tokens: &[String], now: DateTime<Utc>) -> Result<Vec<AckOutcome>> {
+
+    /// Acknowledges deliveries by token at `now`; durable when it returns.
+    pub fn ack(&self, tokens: &[String], now: DateTime<Utc>) -> Result<Vec<AckOutcome>> {
         let outcomes = self.ack_queue(tokens, now)?;
         self.kv.flush()?;
         Ok(outcomes)
     }
-    fn stats(&self, now: DateTime<Utc>) -> Result<StoreStats> {
+
+    pub fn stats(&self, now: DateTime<Utc>) -> Result<StoreStats> {
         self.queue_stats(now)
     }
-    fn source_state(&self, source: &str) -> Result<Option<Vec<u8>>> {
+
+    /// What the daemon stored about a source's crawls, opaque to the store.
+    pub fn source_state(&self, source: &str) -> Result<Option<Vec<u8>>> {
         self.kv.get(&keys::source_state(source))
     }
 
-    fn set_source_state(&self, source: &str, state: &[u8]) -> Result<()> {
+    /// Replaces what the daemon keeps about a source; durable when it returns.
+    pub fn set_source_state(&self, source: &str, state: &[u8]) -> Result<()> {
         let mut batch = WriteBatch::default();
         batch.put(keys::source_state(source), state.to_vec());
-        self.kv.apply(batch)
+        self.kv.apply(batch)?;
+        self.kv.flush()
     }
 
-    fn flush(&self) -> Result<()> {
+    /// Makes every earlier write durable.
+    pub fn flush(&self) -> Result<()> {
         self.kv.flush()
     }
 }
@@ -847,7 +943,16 @@ mod tests {
             reported[3][20],
             PutOutcome::Updated { version: 2, .. }
         ));
-        assert_eq!(streamed_kv.to_map(), called_kv.to_map());
+        // The same bytes, but for the URL hash keys each database draws for itself.
+        let without_hash_keys = |kv: &MemoryKv| {
+            let mut map = kv.to_map();
+            map.remove(keys::META_URL_HASH);
+            map
+        };
+        assert_eq!(
+            without_hash_keys(&streamed_kv),
+            without_hash_keys(&called_kv)
+        );
 
         // An invalid article stops the stream at its batch: the batches before it are
         // stored and reported, it and the ones after it are not.

@@ -4,9 +4,9 @@ use std::io::{self, Write};
 
 use chrono::{DateTime, Utc};
 
-use super::Store;
 use super::error::StoreError;
 use super::record::ArticleRecord;
+use super::roles::ArticleReader;
 use super::warc::WarcWriter;
 
 /// Which records an export includes.
@@ -36,21 +36,23 @@ pub enum ExportError {
 const PAGE: usize = 256;
 
 /// Calls `visit` for every record the filter accepts, in store order.
-pub fn for_each_record(
-    store: &dyn Store,
+pub async fn for_each_record(
+    store: &dyn ArticleReader,
     filter: &ExportFilter,
-    mut visit: impl FnMut(&ArticleRecord) -> Result<(), ExportError>,
+    mut visit: impl AsyncFnMut(&ArticleRecord) -> Result<(), ExportError>,
 ) -> Result<u64, ExportError> {
     let mut after = 0;
     let mut count = 0;
     loop {
-        let page = store.articles_since(after, filter.source.as_deref(), PAGE)?;
+        let page = store
+            .articles_since(after, filter.source.as_deref(), PAGE)
+            .await?;
         let Some(last) = page.last() else {
             return Ok(count);
         };
         after = last.seq;
         for record in page.iter().filter(|r| filter.accepts(r)) {
-            visit(record)?;
+            visit(record).await?;
             count += 1;
         }
     }
@@ -58,24 +60,25 @@ pub fn for_each_record(
 
 /// Writes one JSON record per line (duplicates included, marked by `duplicate_of`).
 /// Returns the number of records written.
-pub fn export_jsonl(
-    store: &dyn Store,
+pub async fn export_jsonl(
+    store: &dyn ArticleReader,
     filter: &ExportFilter,
     out: &mut dyn Write,
 ) -> Result<u64, ExportError> {
-    let count = for_each_record(store, filter, |record| {
+    let count = for_each_record(store, filter, async |record| {
         serde_json::to_writer(&mut *out, record).map_err(io::Error::other)?;
         out.write_all(b"\n")?;
         Ok(())
-    })?;
+    })
+    .await?;
     out.flush()?;
     Ok(count)
 }
 
 /// Writes a WARC/1.1 file: a `warcinfo` record, then per article a `response` record (when
 /// its raw page was kept) and a `metadata` record. Returns the number of articles.
-pub fn export_warc(
-    store: &dyn Store,
+pub async fn export_warc(
+    store: &dyn ArticleReader,
     filter: &ExportFilter,
     out: &mut dyn Write,
     gzip: bool,
@@ -83,11 +86,12 @@ pub fn export_warc(
 ) -> Result<u64, ExportError> {
     let mut warc = WarcWriter::new(out, gzip);
     warc.write_warcinfo(filename, Utc::now())?;
-    let count = for_each_record(store, filter, |record| {
-        let raw = store.raw_page(record.id)?;
+    let count = for_each_record(store, filter, async |record| {
+        let raw = store.raw_page(record.id).await?;
         warc.write_article(record, raw.as_ref())?;
         Ok(())
-    })?;
+    })
+    .await?;
     warc.flush()?;
     Ok(count)
 }

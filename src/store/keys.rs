@@ -1,4 +1,4 @@
-//! Key layout (database format 2): one ordered keyspace, partitioned by a one-byte tag.
+//! Key layout (database format 3): one ordered keyspace, partitioned by a one-byte tag.
 //!
 //! Numbers in keys are big-endian so that byte order is numeric order: a prefix scan over
 //! `ARTICLE` walks articles in store order, over `QUEUE_RUN` the queue oldest first, over
@@ -30,10 +30,15 @@
 //! | `r` | article id (8)                        | raw page (zstd)             |
 //! | `Q` | queue seq (8) of the run's first entry | run of waiting queue entries |
 //! | `L` | lease batch seq (8)                   | entries leased by one pop, not yet acked |
-//! | `f` | source length (2) + source + URL      | frontier mark               |
-//! | `p` | source length (2) + source + frontier seq (8) | frontier entry      |
+//! | `C` | crawl length (2) + crawl              | a crawl's frontier: generation, seen-set chunks, totals |
+//! | `F` | crawl length (2) + crawl + generation (4) + host | a host's queue cursors (see `frontier::host`) |
+//! | `G` | crawl + generation + host length (2) + host + lane (1) + segment (8) | a full (sealed) segment of a host's lane |
+//! | `P` | as `G` + first offset (4)             | entries one commit appended to a lane's open segment |
+//! | `V` | crawl + generation + chunk (8)        | a chunk of the crawl's seen-set (URL hashes) |
 //! | `s` | source name                           | the daemon's schedule state (opaque) |
 //!
+//! Format 2 (migrated at open by `migrate`) kept the frontier as one key per URL: `f`
+//! (source + URL → known, done) and `p` (source + frontier seq → pending entry).
 //! Format 1 (migrated at open by `migrate`) also had `i` (id → seq), `t` (text hash →
 //! original), `h` (simhash + id → rank), `q` (one key per waiting entry), `l` (one key per
 //! lease) and `e` (lease expiry + queue seq); its `u` keys held the page state of every
@@ -43,6 +48,8 @@ use super::record::ArticleId;
 
 pub const META_FORMAT: &[u8] = b"\0format";
 pub const META_COUNTERS: &[u8] = b"\0counters";
+/// The keys of the frontier's URL hash (see `frontier::seen`).
+pub const META_URL_HASH: &[u8] = b"\0url-hash";
 
 pub const ARTICLE: u8 = b'a';
 pub const CATALOG_LOG: u8 = b'x';
@@ -50,9 +57,19 @@ pub const PAGE: u8 = b'u';
 pub const RAW: u8 = b'r';
 pub const QUEUE_RUN: u8 = b'Q';
 pub const LEASE_BATCH: u8 = b'L';
-pub const FRONTIER_KNOWN: u8 = b'f';
-pub const FRONTIER_PENDING: u8 = b'p';
+pub const CRAWL: u8 = b'C';
+pub const CRAWL_HOST: u8 = b'F';
+pub const CRAWL_SEGMENT: u8 = b'G';
+pub const CRAWL_SEEN: u8 = b'V';
+pub const CRAWL_PART: u8 = b'P';
 pub const SOURCE_STATE: u8 = b's';
+
+/// Tags of database format 2 that format 3 no longer has: its frontier.
+pub mod format2 {
+    pub const FRONTIER_KNOWN: u8 = b'f';
+    pub const FRONTIER_PENDING: u8 = b'p';
+    pub const TAGS: [u8; 2] = [FRONTIER_KNOWN, FRONTIER_PENDING];
+}
 
 /// Tags of database format 1 that format 2 no longer has.
 pub mod format1 {
@@ -104,24 +121,94 @@ pub fn lease_batch(batch: u64) -> Vec<u8> {
     tagged(LEASE_BATCH, &[&batch.to_be_bytes()])
 }
 
-/// Prefix of everything one source owns under a frontier tag. The length prefix keeps
-/// source `ab` from matching keys of source `abc`.
-pub fn frontier_prefix(tag: u8, source: &str) -> Vec<u8> {
-    // Source names are short (config names ≤ 64, host names ≤ 253); the length is checked
-    // by the caller, so truncation cannot happen here.
-    let len = u16::try_from(source.len()).unwrap_or(u16::MAX);
-    tagged(tag, &[&len.to_be_bytes(), source.as_bytes()])
+/// A crawl's name, length-prefixed so that crawl `ab` never matches keys of `abc`.
+fn crawl_name(key: &mut Vec<u8>, crawl: &str) {
+    // Crawl names are short (config names ≤ 64 bytes, host names ≤ 253); the length is
+    // checked by the caller, so truncation cannot happen here.
+    let len = u16::try_from(crawl.len()).unwrap_or(u16::MAX);
+    key.extend_from_slice(&len.to_be_bytes());
+    key.extend_from_slice(crawl.as_bytes());
 }
 
-pub fn frontier_known(source: &str, url: &str) -> Vec<u8> {
-    let mut key = frontier_prefix(FRONTIER_KNOWN, source);
-    key.extend_from_slice(url.as_bytes());
+/// The metadata of a crawl's frontier.
+pub fn crawl(crawl: &str) -> Vec<u8> {
+    let mut key = vec![CRAWL];
+    crawl_name(&mut key, crawl);
     key
 }
 
-pub fn frontier_pending(source: &str, fseq: u64) -> Vec<u8> {
-    let mut key = frontier_prefix(FRONTIER_PENDING, source);
-    key.extend_from_slice(&fseq.to_be_bytes());
+/// Prefix of a crawl's keys under `tag` (`CRAWL_HOST`, `CRAWL_SEGMENT`, `CRAWL_SEEN`), of
+/// one generation, or of all generations when `generation` is `None`.
+pub fn crawl_prefix(tag: u8, crawl: &str, generation: Option<u32>) -> Vec<u8> {
+    let mut key = vec![tag];
+    crawl_name(&mut key, crawl);
+    if let Some(g) = generation {
+        key.extend_from_slice(&g.to_be_bytes());
+    }
+    key
+}
+
+/// The generation of a key under [`crawl_prefix`]`(tag, crawl, None)`.
+pub fn crawl_generation(key: &[u8], crawl: &str) -> Option<u32> {
+    let at = 3 + crawl.len();
+    Some(u32::from_be_bytes(key.get(at..at + 4)?.try_into().ok()?))
+}
+
+/// A host's cursor in a crawl.
+pub fn crawl_host(crawl: &str, generation: u32, host: &str) -> Vec<u8> {
+    let mut key = crawl_prefix(CRAWL_HOST, crawl, Some(generation));
+    key.extend_from_slice(host.as_bytes());
+    key
+}
+
+/// The host name of a [`crawl_host`] key.
+pub fn crawl_host_name<'k>(key: &'k [u8], crawl: &str) -> Option<&'k str> {
+    std::str::from_utf8(key.get(3 + crawl.len() + 4..)?).ok()
+}
+
+/// A segment of a host's lane.
+pub fn crawl_segment(crawl: &str, generation: u32, host: &str, lane: u8, seg: u64) -> Vec<u8> {
+    let mut key = crawl_prefix(CRAWL_SEGMENT, crawl, Some(generation));
+    let len = u16::try_from(host.len()).unwrap_or(u16::MAX);
+    key.extend_from_slice(&len.to_be_bytes());
+    key.extend_from_slice(host.as_bytes());
+    key.push(lane);
+    key.extend_from_slice(&seg.to_be_bytes());
+    key
+}
+
+/// Prefix of the parts of a lane's open segment.
+pub fn crawl_parts(crawl: &str, generation: u32, host: &str, lane: u8, seg: u64) -> Vec<u8> {
+    let mut key = crawl_segment(crawl, generation, host, lane, seg);
+    key[0] = CRAWL_PART;
+    key
+}
+
+/// Entries appended to a lane's open segment by one commit, from offset `first`.
+pub fn crawl_part(
+    crawl: &str,
+    generation: u32,
+    host: &str,
+    lane: u8,
+    seg: u64,
+    first: u32,
+) -> Vec<u8> {
+    let mut key = crawl_parts(crawl, generation, host, lane, seg);
+    key.extend_from_slice(&first.to_be_bytes());
+    key
+}
+
+/// A chunk of a crawl's seen-set.
+pub fn crawl_seen(crawl: &str, generation: u32, chunk: u64) -> Vec<u8> {
+    let mut key = crawl_prefix(CRAWL_SEEN, crawl, Some(generation));
+    key.extend_from_slice(&chunk.to_be_bytes());
+    key
+}
+
+/// Format 2's frontier keys of one source, for migration.
+pub fn format2_prefix(tag: u8, source: &str) -> Vec<u8> {
+    let mut key = vec![tag];
+    crawl_name(&mut key, source);
     key
 }
 
@@ -166,10 +253,17 @@ mod tests {
     }
 
     #[test]
-    fn frontier_prefixes_do_not_overlap_between_sources() {
-        let ab = frontier_prefix(FRONTIER_KNOWN, "ab");
-        let abc_key = frontier_known("abc", "https://x/");
-        assert!(!abc_key.starts_with(&ab));
+    fn crawl_prefixes_do_not_overlap_between_crawls_or_generations() {
+        let ab = crawl_prefix(CRAWL_HOST, "ab", None);
+        assert!(!crawl_host("abc", 1, "x.test").starts_with(&ab));
+        let g1 = crawl_prefix(CRAWL_SEGMENT, "ab", Some(1));
+        assert!(!crawl_segment("ab", 2, "x.test", 0, 0).starts_with(&g1));
+        assert!(crawl_segment("ab", 1, "x.test", 0, 0).starts_with(&g1));
+        let key = crawl_host("ab", 7, "x.test:8080");
+        assert_eq!(crawl_generation(&key, "ab"), Some(7));
+        assert_eq!(crawl_host_name(&key, "ab"), Some("x.test:8080"));
+        // Segment order within a lane is numeric.
+        assert!(crawl_segment("ab", 1, "h", 3, 255) < crawl_segment("ab", 1, "h", 3, 256));
     }
 
     #[test]

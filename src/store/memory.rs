@@ -9,7 +9,7 @@ use super::engine::KvStore;
 use super::error::Result;
 use super::kv::MemoryKv;
 
-/// An in-memory [`Store`](super::Store).
+/// An in-memory store (see [`Embedded`](super::Embedded) for its async roles).
 pub type MemoryStore = KvStore<MemoryKv>;
 
 impl KvStore<MemoryKv> {
@@ -27,10 +27,7 @@ mod tests {
 
     use super::*;
     use crate::extract::article::Article;
-    use crate::store::{
-        AckOutcome, DiscoveredVia, FrontierEntry, NewArticle, Provenance, PutOutcome, RawPage,
-        Store,
-    };
+    use crate::store::{AckOutcome, DiscoveredVia, NewArticle, Provenance, PutOutcome, RawPage};
 
     fn at(secs: i64) -> DateTime<Utc> {
         Utc.timestamp_opt(1_790_000_000 + secs, 0)
@@ -229,40 +226,5 @@ mod tests {
         let bad = article("https://a.example/5", "a", "", at(0));
         assert!(store.put_articles(vec![good, bad]).is_err());
         assert_eq!(store.stats(at(1)).expect("stats").articles, 0);
-    }
-
-    #[test]
-    fn frontier_knows_each_url_once_per_cycle() {
-        let store = MemoryStore::new(StoreOptions::default()).expect("opens");
-        let entry = |url: &str| FrontierEntry {
-            url: url.to_string(),
-            depth: 1,
-            discovered_from: None,
-            discovered_via: DiscoveredVia::Link,
-            source: "s".into(),
-        };
-        assert!(store.frontier_push(&entry("https://s/1")).expect("push"));
-        assert!(store.frontier_push(&entry("https://s/2")).expect("push"));
-        assert!(!store.frontier_push(&entry("https://s/1")).expect("push"));
-        store.frontier_done("s", "https://s/1").expect("done");
-        assert!(store.frontier_push(&entry("https://s/3")).expect("push"));
-        let pending = store.frontier_pending("s", 0, 10).expect("pending");
-        assert_eq!(
-            pending.entries,
-            vec![entry("https://s/2"), entry("https://s/3")]
-        );
-        assert_eq!(store.frontier_pending_count("s").expect("count"), 2);
-        // A page at a time, in push order, ending with an empty page at the same position.
-        let first = store.frontier_pending("s", 0, 1).expect("page 1");
-        assert_eq!(first.entries, vec![entry("https://s/2")]);
-        let second = store.frontier_pending("s", first.next, 1).expect("page 2");
-        assert_eq!(second.entries, vec![entry("https://s/3")]);
-        let end = store.frontier_pending("s", second.next, 1).expect("end");
-        assert!(end.entries.is_empty());
-        assert_eq!(end.next, second.next);
-        assert!(!store.frontier_push(&entry("https://s/1")).expect("push"));
-        store.frontier_new_cycle("s").expect("cycle");
-        assert_eq!(store.frontier_pending_count("s").expect("count"), 0);
-        assert!(store.frontier_push(&entry("https://s/1")).expect("push"));
     }
 }

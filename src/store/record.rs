@@ -28,6 +28,8 @@ pub enum DiscoveredVia {
     Sitemap,
     /// The target of a redirect from another URL.
     Redirect,
+    /// A stored article fetched again to see whether it changed or vanished.
+    Revisit,
 }
 
 impl DiscoveredVia {
@@ -38,6 +40,7 @@ impl DiscoveredVia {
             DiscoveredVia::Feed => "feed",
             DiscoveredVia::Sitemap => "sitemap",
             DiscoveredVia::Redirect => "redirect",
+            DiscoveredVia::Revisit => "revisit",
         }
     }
 }
@@ -304,16 +307,19 @@ impl Validators {
     }
 }
 
-/// A URL waiting in a source's frontier.
+/// A URL waiting in a crawl's frontier.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FrontierEntry {
     pub url: String,
+    /// The politeness key of the URL: its host, and its port when not the scheme's default.
+    pub host: String,
     /// Links followed from a seed (seed = 0).
     pub depth: u32,
     pub discovered_from: Option<String>,
     pub discovered_via: DiscoveredVia,
-    /// The crawl key: config source name, or the seed's host for `crawl --seed`.
-    pub source: String,
+    /// Links in a row that only incremented a number on the way here (trap detection),
+    /// kept so that a resumed crawl still recognises the trap.
+    pub counter_chain: u32,
 }
 
 #[cfg(test)]

@@ -327,39 +327,42 @@ impl<K: Kv> KvStore<K> {
         record.seq = txn.counters.last_seq;
     }
 
-    /// Where the page state of `url` is: the pages of the record the catalog points the
-    /// URL to, if they list it, else the URL's own `u` key.
-    fn page_owner(&self, url: &str) -> Result<PageOwner> {
+    /// Where the page state of `url` is, as `txn` (if any) would leave it: the pages of
+    /// the record the catalog points the URL to, if they list it, else the URL's own `u`
+    /// key.
+    fn page_owner(&self, txn: Option<&Txn>, url: &str) -> Result<PageOwner> {
         let url_key = ArticleId::for_url(url);
-        let article = self.catalog().url_article(None, url_key);
-        if let Some(stored) = self.read_record(None, article)? {
+        let article = self.catalog().url_article(txn.map(|t| &t.catalog), url_key);
+        if let Some(stored) = self.read_record(txn, article)? {
             if stored.pages.iter().any(|p| p.url == url) {
                 return Ok(PageOwner::Record(Box::new(stored)));
             }
         }
         let key = keys::page(url);
-        let state = self
-            .kv
-            .get(&key)?
+        let bytes = match txn.and_then(|t| t.batch.get(&key)) {
+            Some(written) => written.map(<[u8]>::to_vec),
+            None => self.kv.get(&key)?,
+        };
+        let state = bytes
             .map(|bytes| codec::decode::<PageStateV1>(&bytes, "page state", &key))
             .transpose()?;
         Ok(PageOwner::Key(state))
     }
 
-    /// A 304 for `url`: the article it produced was seen again.
-    pub(crate) fn not_modified(
+    /// A 304 for `url` at `seen_at`, within `txn`: the article it produced was seen again.
+    pub(crate) fn not_modified_in(
         &self,
+        txn: &mut Txn,
         url: &str,
         seen_at: DateTime<Utc>,
     ) -> Result<Option<ArticleId>> {
-        let mut state = self.lock();
-        let mut stored = match self.page_owner(url)? {
+        let mut stored = match self.page_owner(Some(txn), url)? {
             PageOwner::Record(stored) => *stored,
             PageOwner::Key(page) => {
                 let Some(id) = page.and_then(|p| p.article).map(ArticleId::from_bytes) else {
                     return Ok(None);
                 };
-                let Some(stored) = self.read_record(None, id)? else {
+                let Some(stored) = self.read_record(Some(txn), id)? else {
                     return Ok(None);
                 };
                 stored
@@ -368,15 +371,27 @@ impl<K: Kv> KvStore<K> {
         let id = stored.record.id;
         if seen_at > stored.record.last_seen {
             stored.record.last_seen = seen_at;
-            let mut txn = Txn::new(&state, self.options.near_duplicate_distance);
-            self.write_record(&mut txn, stored);
-            self.commit(&mut state, txn)?;
+            self.write_record(txn, stored);
         }
         Ok(Some(id))
     }
 
-    pub(crate) fn page_validators(&self, url: &str) -> Result<Option<Validators>> {
-        let validators = match self.page_owner(url)? {
+    /// A 304 for `url` at `seen_at`, committed on its own.
+    pub fn record_not_modified(
+        &self,
+        url: &str,
+        seen_at: DateTime<Utc>,
+    ) -> Result<Option<ArticleId>> {
+        let mut state = self.lock();
+        let mut txn = Txn::new(&state, self.options.near_duplicate_distance);
+        let id = self.not_modified_in(&mut txn, url, seen_at)?;
+        self.commit(&mut state, txn)?;
+        Ok(id)
+    }
+
+    /// Validators last seen for `url`.
+    pub fn validators(&self, url: &str) -> Result<Option<Validators>> {
+        let validators = match self.page_owner(None, url)? {
             PageOwner::Record(stored) => stored
                 .pages
                 .into_iter()
@@ -390,15 +405,19 @@ impl<K: Kv> KvStore<K> {
         Ok(validators.filter(|v| !v.is_empty()))
     }
 
-    pub(crate) fn store_validators(&self, url: &str, validators: &Validators) -> Result<()> {
-        let mut state = self.lock();
-        let mut txn = Txn::new(&state, self.options.near_duplicate_distance);
-        match self.page_owner(url)? {
+    /// Remembers validators of a page within `txn`.
+    pub(crate) fn validators_in(
+        &self,
+        txn: &mut Txn,
+        url: &str,
+        validators: &Validators,
+    ) -> Result<()> {
+        match self.page_owner(Some(txn), url)? {
             PageOwner::Record(mut stored) => {
                 for page in stored.pages.iter_mut().filter(|p| p.url == url) {
                     page.validators = validators.clone();
                 }
-                self.write_record(&mut txn, *stored);
+                self.write_record(txn, *stored);
             }
             PageOwner::Key(page) => {
                 let mut page = page.unwrap_or_default();
@@ -407,6 +426,15 @@ impl<K: Kv> KvStore<K> {
                 txn.batch.put(keys::page(url), codec::encode(&page)?);
             }
         }
+        Ok(())
+    }
+
+    /// Remembers validators for a page that is not an article, committed on its own (not
+    /// flushed: durable with the next flush).
+    pub fn set_validators(&self, url: &str, validators: &Validators) -> Result<()> {
+        let mut state = self.lock();
+        let mut txn = Txn::new(&state, self.options.near_duplicate_distance);
+        self.validators_in(&mut txn, url, validators)?;
         self.commit(&mut state, txn)
     }
 

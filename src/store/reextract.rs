@@ -5,9 +5,9 @@
 //! `POST /api/reextract` run: the current extractor, fed the inputs the page had when it
 //! was fetched ([`extract_stored`]).
 
-use super::Store;
 use super::error::Result;
 use super::record::{ArticleId, ArticleRecord, PutOutcome, RawPage};
+use super::roles::{ArticleReader, ArticleSink};
 use crate::extract::article::Article;
 use crate::extract::{self, EXTRACTOR_VERSION, ExtractOptions};
 
@@ -30,8 +30,12 @@ pub struct ReextractSummary {
 
 /// Re-extracts every article (of `source`, if given) that has a raw page with the current
 /// extractor ([`EXTRACTOR_VERSION`]).
-pub fn reextract_with_current(store: &dyn Store, source: Option<&str>) -> Result<ReextractSummary> {
-    reextract(store, source, EXTRACTOR_VERSION, extract_stored)
+pub async fn reextract_with_current(
+    reader: &dyn ArticleReader,
+    sink: &dyn ArticleSink,
+    source: Option<&str>,
+) -> Result<ReextractSummary> {
+    reextract(reader, sink, source, EXTRACTOR_VERSION, extract_stored).await
 }
 
 /// Runs the current extractor on a stored raw page with the inputs it had when the page was
@@ -67,8 +71,9 @@ pub fn extract_stored(
 /// `extract` gets the stored record (for its URL, content type and fetch time) and raw
 /// page, and returns the new article or why the page is not one. Articles are visited in
 /// the store order at the start; records updated during the run are not visited twice.
-pub fn reextract(
-    store: &dyn Store,
+pub async fn reextract(
+    store: &dyn ArticleReader,
+    sink: &dyn ArticleSink,
     source: Option<&str>,
     extractor_version: &str,
     mut extract: impl FnMut(&ArticleRecord, &RawPage) -> std::result::Result<Article, String>,
@@ -76,18 +81,18 @@ pub fn reextract(
     let mut ids: Vec<ArticleId> = Vec::new();
     let mut after = 0;
     loop {
-        let page = store.articles_since(after, source, 1024)?;
+        let page = store.articles_since(after, source, 1024).await?;
         let Some(last) = page.last() else { break };
         after = last.seq;
         ids.extend(page.iter().map(|r| r.id));
     }
     let mut summary = ReextractSummary::default();
     for id in ids {
-        let Some(record) = store.get_article(id)? else {
+        let Some(record) = store.article(id).await? else {
             continue;
         };
         summary.examined += 1;
-        let Some(raw) = store.raw_page(id)? else {
+        let Some(raw) = store.raw_page(id).await? else {
             summary.without_raw += 1;
             continue;
         };
@@ -100,7 +105,10 @@ pub fn reextract(
                 continue;
             }
         };
-        match store.apply_reextraction(id, article, extractor_version)? {
+        match sink
+            .apply_reextraction(id, article, extractor_version)
+            .await?
+        {
             Some(PutOutcome::Unchanged { .. }) | None => summary.unchanged += 1,
             Some(PutOutcome::Duplicate { of, .. }) => {
                 tracing::info!(url = %record.provenance.final_url, id = %id, duplicate_of = %of,

@@ -24,11 +24,6 @@ use super::kv::{Kv, Scan, Visitor, WriteBatch};
 use super::lock;
 use crate::config::StoreConfig;
 
-/// Memory sled may use for its page cache. sled's default (1 GiB) is a lot for a crawler
-/// sharing a small server; articles are written once and read rarely, so a modest cache
-/// costs little speed.
-const CACHE_BYTES: u64 = 128 * 1024 * 1024;
-
 const TREE: &str = "gleaner";
 
 /// The sled backend of [`KvStore`].
@@ -51,7 +46,7 @@ impl KvStore<SledKv> {
             path: dir.to_path_buf(),
             detail: format!("cannot create the directory: {e}"),
         })?;
-        let db = open_sled(dir).map_err(|e| {
+        let db = open_sled(dir, options.cache_bytes).map_err(|e| {
             if lock::is_lock_conflict(&e) {
                 StoreError::Locked {
                     path: dir.to_path_buf(),
@@ -163,12 +158,14 @@ impl Drop for SledKv {
 /// sled's flusher thread keeps the database file (and so its `flock`) open for a moment
 /// after the last handle is dropped; a reopen in the same process (a test, a reload) would
 /// otherwise fail with a lock conflict against itself. Another process's lock fails at once.
-fn open_sled(dir: &Path) -> std::result::Result<sled::Db, sled::Error> {
+/// The page cache is `cache_bytes` (`store.cache_bytes`); sled's own default, 1 GiB, is a
+/// lot for a crawler sharing a small server.
+fn open_sled(dir: &Path, cache_bytes: u64) -> std::result::Result<sled::Db, sled::Error> {
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
     loop {
         let result = sled::Config::new()
             .path(dir.join("sled"))
-            .cache_capacity(CACHE_BYTES)
+            .cache_capacity(cache_bytes)
             .open();
         match result {
             Err(e)

@@ -13,8 +13,9 @@ use axum::extract::{Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use gleaner::config::{CrawlerConfig, Dur, PositiveUsize};
-use gleaner::fetch::{CrawlJob, Crawler, StartMode};
-use gleaner::store::{ArticleRecord, MemoryStore, Store, StoreOptions};
+use gleaner::crawl::{CrawlJob, CrawlStore, CrawlSummary, Crawler};
+use gleaner::store::kv::MemoryKv;
+use gleaner::store::{ArticleRecord, Backend, CrawlStart, Embedded, MemoryStore, StoreOptions};
 use url::Url;
 
 /// One request as the server saw it.
@@ -312,35 +313,39 @@ pub fn test_config() -> CrawlerConfig {
     }
 }
 
-pub fn memory_store() -> Arc<dyn Store> {
-    Arc::new(MemoryStore::new(StoreOptions::default()).expect("memory store"))
+/// The store the crawl tests use: the embedded engine over memory, with its roles.
+pub type TestStore = Embedded<MemoryKv>;
+
+pub fn memory_store() -> TestStore {
+    Embedded::new(MemoryStore::new(StoreOptions::default()).expect("memory store"))
+}
+
+/// The crawl roles of a test store.
+pub fn crawl_store(store: &TestStore) -> CrawlStore {
+    CrawlStore::from(&Backend::embedded(store.clone()))
 }
 
 pub fn job(source: &str, seeds: Vec<Url>, config: &CrawlerConfig) -> CrawlJob {
     let mut job = CrawlJob::from_seeds(seeds, config);
     job.source = source.to_string();
-    job.start = StartMode::NewCycle;
+    job.start = CrawlStart::NewCycle;
     job
 }
 
-pub async fn crawl(
-    config: &CrawlerConfig,
-    store: &Arc<dyn Store>,
-    job: CrawlJob,
-) -> gleaner::fetch::CrawlSummary {
-    let crawler = Crawler::new(config, Arc::clone(store)).expect("crawler");
+pub async fn crawl(config: &CrawlerConfig, store: &TestStore, job: CrawlJob) -> CrawlSummary {
+    let crawler = Crawler::new(config, crawl_store(store)).expect("crawler");
     crawler
         .crawl(job, std::future::pending::<()>())
         .await
         .expect("crawl runs")
 }
 
-pub fn articles(store: &Arc<dyn Store>) -> Vec<ArticleRecord> {
+pub fn articles(store: &TestStore) -> Vec<ArticleRecord> {
     store.articles_since(0, None, 10_000).expect("articles")
 }
 
 /// Articles by final URL path.
-pub fn by_path(store: &Arc<dyn Store>) -> HashMap<String, ArticleRecord> {
+pub fn by_path(store: &TestStore) -> HashMap<String, ArticleRecord> {
     articles(store)
         .into_iter()
         .map(|a| {

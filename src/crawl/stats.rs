@@ -72,9 +72,9 @@ impl CountersSnapshot {
     }
 }
 
-fn bump(map: &Mutex<BTreeMap<&'static str, u64>>, key: &'static str) {
+fn bump(map: &Mutex<BTreeMap<&'static str, u64>>, key: &'static str, n: u64) {
     let mut map = map.lock().unwrap_or_else(|e| e.into_inner());
-    *map.entry(key).or_insert(0) += 1;
+    *map.entry(key).or_insert(0) += n;
 }
 
 fn copy(map: &Mutex<BTreeMap<&'static str, u64>>) -> BTreeMap<String, u64> {
@@ -272,6 +272,14 @@ impl Tally {
     }
 
     pub fn event(&self, event: Event) {
+        self.events(event, 1);
+    }
+
+    /// Records `n` occurrences of `event`.
+    pub fn events(&self, event: Event, n: u64) {
+        if n == 0 {
+            return;
+        }
         for c in self.each() {
             let counter = match event {
                 Event::RobotsBlocked => &c.robots_blocked,
@@ -282,15 +290,15 @@ impl Tally {
                 Event::Duplicate => &c.duplicates,
                 Event::NotModified => &c.not_modified,
                 Event::Skipped(reason) => {
-                    bump(&c.skipped, reason);
+                    bump(&c.skipped, reason, n);
                     continue;
                 }
                 Event::Error(kind) => {
-                    bump(&c.errors, kind);
+                    bump(&c.errors, kind, n);
                     continue;
                 }
             };
-            counter.fetch_add(1, Ordering::Relaxed);
+            counter.fetch_add(n, Ordering::Relaxed);
         }
     }
 

@@ -1,0 +1,213 @@
+//! The CPU part of handling a response: one parse of an HTML page gives both its article
+//! and its links; feeds and sitemaps give their entries. Pure: a response in, what to
+//! store and which URLs to add out. The crawl runs it on the blocking pool.
+
+use chrono::{DateTime, Utc};
+use reqwest::header;
+use sha2::{Digest, Sha256};
+use url::Url;
+
+use super::discover::{self, Discovered, Found, Origin};
+use super::stats::Event;
+use crate::extract::{self, ExtractError, ExtractOptions};
+use crate::fetch::content::{self, ContentKind};
+use crate::fetch::discovery;
+use crate::fetch::http::Response;
+use crate::fetch::robots::PRODUCT_TOKEN;
+use crate::fetch::scope::Scope;
+use crate::store::{
+    DiscoveredVia, FrontierEntry, NewArticle, PageResult, Provenance, RawPage, Validators,
+};
+
+/// Version recorded in every article's provenance.
+pub const CRAWLER_VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// What the crawl knows of a page besides its response.
+pub struct PageContext<'a> {
+    /// The frontier entry that led here.
+    pub entry: &'a FrontierEntry,
+    /// The URL that answered (after redirects).
+    pub url: &'a Url,
+    pub source: &'a str,
+    pub fetched_at: DateTime<Utc>,
+    pub lang: Option<&'a str>,
+    pub max_body: u64,
+    pub scope: &'a Scope,
+}
+
+/// What a page gave.
+#[derive(Debug)]
+pub struct Analysed {
+    pub result: PageResult,
+    pub discovered: Discovered,
+    /// What to count for the page (not an article, skipped, …), if anything.
+    pub event: Option<Event>,
+}
+
+/// Handles a 2xx response. `allowed` answers robots.txt for discovered URLs when known.
+pub fn analyse(
+    page: &PageContext<'_>,
+    response: &Response,
+    allowed: impl FnMut(&Url) -> Option<bool>,
+) -> Analysed {
+    let kind = content::classify(response.media_type().as_deref(), &response.body);
+    let depth = page.entry.depth;
+    let validators = Validators {
+        etag: response.header(header::ETAG).map(str::to_string),
+        last_modified: response.header(header::LAST_MODIFIED).map(str::to_string),
+    };
+    let remember = |validators: Validators| {
+        if validators.is_empty() {
+            PageResult::Nothing
+        } else {
+            PageResult::Validators {
+                url: page.url.to_string(),
+                validators,
+            }
+        }
+    };
+    let origin = |base| Origin {
+        url: page.url,
+        base,
+        chain: page.entry.counter_chain,
+    };
+    match kind {
+        ContentKind::Html => {
+            let options = ExtractOptions {
+                url: Some(page.url.clone()),
+                content_type: response.header(header::CONTENT_TYPE).map(str::to_string),
+                preferred_lang: page.lang.map(str::to_string),
+                reference_time: Some(page.fetched_at),
+                ..ExtractOptions::default()
+            };
+            let crawled = extract::crawl_page(&response.body, &options, page.url, PRODUCT_TOKEN);
+            let links = crawled.links;
+            let directives = links
+                .robots
+                .merge(discover::x_robots_tag(&response.headers));
+            let base = links.base.clone().unwrap_or_else(|| page.url.clone());
+            let mut found: Vec<Found<'_>> = Vec::new();
+            if !directives.nofollow {
+                found.extend(links.links.iter().map(|raw| Found {
+                    raw,
+                    via: DiscoveredVia::Link,
+                    depth: depth + 1,
+                }));
+            }
+            found.extend(links.feeds.iter().chain(&links.sitemaps).map(|raw| Found {
+                raw,
+                via: DiscoveredVia::Link,
+                depth,
+            }));
+            let discovered = discover::discover(origin(&base), found, page.scope, allowed);
+            let (result, event) = match crawled.article {
+                _ if directives.noindex => {
+                    tracing::debug!(url = %page.url, "noindex: not stored");
+                    (remember(validators), Some(Event::Skipped("noindex")))
+                }
+                Ok(article) => {
+                    let new = NewArticle {
+                        provenance: provenance(page, response, crawled.encoding, &validators),
+                        article,
+                        raw: Some(raw_page(response)),
+                    };
+                    (PageResult::Article(Box::new(new)), None)
+                }
+                Err(ExtractError::NotArticle { reason }) => {
+                    tracing::debug!(url = %page.url, %reason, "not an article");
+                    (remember(validators), Some(Event::NotArticle))
+                }
+                Err(e) => {
+                    tracing::debug!(url = %page.url, reason = %e, "not an article");
+                    (remember(validators), Some(Event::NotArticle))
+                }
+            };
+            Analysed {
+                result,
+                discovered,
+                event,
+            }
+        }
+        ContentKind::Feed | ContentKind::Sitemap => {
+            let listed = if kind == ContentKind::Feed {
+                discovery::feed_links(&response.body).map(|links| (links, DiscoveredVia::Feed))
+            } else {
+                discovery::sitemap_urls(&response.body, page.max_body).map(|urls| {
+                    let mut all = urls.pages;
+                    all.extend(urls.sitemaps);
+                    (all, DiscoveredVia::Sitemap)
+                })
+            };
+            match listed {
+                Ok((urls, via)) => Analysed {
+                    result: remember(validators),
+                    discovered: discover::discover(
+                        origin(page.url),
+                        urls.iter().map(|raw| Found { raw, via, depth }),
+                        page.scope,
+                        allowed,
+                    ),
+                    event: None,
+                },
+                Err(reason) => {
+                    tracing::info!(url = %page.url, %reason, "unreadable feed or sitemap");
+                    Analysed {
+                        result: PageResult::Nothing,
+                        discovered: Discovered::default(),
+                        event: Some(Event::Error("unreadable_listing")),
+                    }
+                }
+            }
+        }
+        ContentKind::Other(media_type) => {
+            tracing::debug!(url = %page.url, %media_type, "not HTML: skipped");
+            Analysed {
+                result: PageResult::Nothing,
+                discovered: Discovered::default(),
+                event: Some(Event::Skipped("content_type")),
+            }
+        }
+    }
+}
+
+/// Where and how an article was fetched.
+pub fn provenance(
+    page: &PageContext<'_>,
+    response: &Response,
+    charset: &str,
+    validators: &Validators,
+) -> Provenance {
+    Provenance {
+        url: page.entry.url.clone(),
+        final_url: page.url.to_string(),
+        source: page.source.to_string(),
+        discovered_from: page.entry.discovered_from.clone(),
+        discovered_via: page.entry.discovered_via,
+        fetched_at: page.fetched_at,
+        http_status: response.status,
+        content_type: response.media_type(),
+        charset: Some(charset.to_string()),
+        etag: validators.etag.clone(),
+        last_modified: validators.last_modified.clone(),
+        raw_sha256: hex::encode(Sha256::digest(&response.body)),
+        extractor_version: extract::EXTRACTOR_VERSION.to_string(),
+        crawler_version: CRAWLER_VERSION.to_string(),
+    }
+}
+
+/// The response as kept for re-extraction and WARC export.
+fn raw_page(response: &Response) -> RawPage {
+    RawPage {
+        headers: response
+            .headers
+            .iter()
+            .map(|(k, v)| {
+                (
+                    k.as_str().to_string(),
+                    String::from_utf8_lossy(v.as_bytes()).into_owned(),
+                )
+            })
+            .collect(),
+        body: response.body.clone(),
+    }
+}

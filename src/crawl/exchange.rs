@@ -1,0 +1,383 @@
+//! One claimed URL, as a task: robots.txt when its origin's is not known yet, the request
+//! (conditional when we have validators), same-host redirects within the claim, then the
+//! CPU work on the blocking pool, and the outcome handed to the store writer.
+//!
+//! The task holds the host's politeness slot while it talks to the host; a second request
+//! within the claim (after robots.txt, or a redirect hop) first waits for the host's pace.
+//! The slot is let go before the CPU work, so the host's next URL need not wait for it.
+
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
+use std::time::SystemTime;
+
+use chrono::Utc;
+use reqwest::header;
+use url::Url;
+
+use super::analyse::{self, PageContext};
+use super::decide::{self, Failure, Redirect, Reply, Retry};
+use super::seeds::SeedOutcome;
+use super::stats::Event;
+use super::{CrawlContext, CrawlError};
+use crate::fetch::http::{ACCEPT_PAGES, BodyLimit, Conditional, Request, Response};
+use crate::fetch::normalize;
+use crate::fetch::politeness::{self, HostSlot, Outcome};
+use crate::fetch::robots::RobotsExchange;
+use crate::store::{Claim, CrawlOutcome, DiscoveredVia, FrontierEntry, PageResult, Validators};
+
+/// How a claim's task ended.
+pub(crate) enum TaskEnd {
+    /// The outcome went to the store writer.
+    Done {
+        /// The claimed URL.
+        url: String,
+    },
+    /// Try again once politeness allows: the claim goes back to the frontier.
+    Retry(Claim),
+    /// The host's circuit breaker opened: the URL stays pending for a later run.
+    KeepPending(Claim),
+}
+
+/// What a claim led to, before it goes to the writer.
+struct Finish {
+    result: PageResult,
+    discovered: Vec<FrontierEntry>,
+}
+
+impl Finish {
+    fn nothing() -> Finish {
+        Finish {
+            result: PageResult::Nothing,
+            discovered: Vec::new(),
+        }
+    }
+}
+
+/// Runs one claim to its end. `attempt` counts earlier failed attempts at this URL.
+pub(crate) async fn run(
+    ctx: Arc<CrawlContext>,
+    claim: Claim,
+    slot: HostSlot,
+    attempt: u32,
+) -> Result<TaskEnd, CrawlError> {
+    let mut visited = Vec::new();
+    let mut sitemaps = Vec::new();
+    let end = match exchange(&ctx, &claim, slot, attempt, &mut visited, &mut sitemaps).await? {
+        Exchanged::Finished(mut finish) => {
+            finish.discovered.extend(sitemaps);
+            let url = claim.entry.url.clone();
+            let outcome = CrawlOutcome {
+                crawl: ctx.job.source.clone(),
+                claim: Some(claim.ticket),
+                visited,
+                result: finish.result,
+                discovered: finish.discovered,
+            };
+            if ctx.writer.send(outcome).await.is_err() {
+                return Err(CrawlError::Task("the store writer stopped".into()));
+            }
+            return Ok(TaskEnd::Done { url });
+        }
+        Exchanged::Retry => TaskEnd::Retry(claim),
+        Exchanged::KeepPending => TaskEnd::KeepPending(claim),
+    };
+    Ok(end)
+}
+
+enum Exchanged {
+    Finished(Finish),
+    Retry,
+    KeepPending,
+}
+
+async fn exchange(
+    ctx: &Arc<CrawlContext>,
+    claim: &Claim,
+    slot: HostSlot,
+    attempt: u32,
+    visited: &mut Vec<String>,
+    sitemaps: &mut Vec<FrontierEntry>,
+) -> Result<Exchanged, CrawlError> {
+    let crawler = &ctx.crawler;
+    let tally = &ctx.tally;
+    let host = slot.host().to_string();
+    let entry = &claim.entry;
+    // A start URL (seed, feed, sitemap); redirect hops and retries keep its entry.
+    let is_start = entry.discovered_via == DiscoveredVia::Seed;
+    let mut url = match Url::parse(&entry.url) {
+        Ok(u) => u,
+        Err(e) => {
+            tracing::warn!(url = %entry.url, error = %e, "pending URL cannot be parsed");
+            tally.event(Event::Error("bad_url"));
+            return Ok(Exchanged::Finished(Finish::nothing()));
+        }
+    };
+    let mut paced = false;
+    if crawler.config.respect_robots {
+        let robots = match crawler.robots.cached(&url) {
+            Some(known) => known,
+            None => {
+                let delay = crawler.politeness.delay(&host, ctx.job.min_delay);
+                let known = crawler
+                    .robots
+                    .get(
+                        &crawler.http,
+                        &url,
+                        delay,
+                        |u, exchange: &RobotsExchange| match exchange {
+                            Ok(r) => tally.response(r.status, r.body.len(), r.elapsed, false),
+                            Err(e) => {
+                                tracing::debug!(url = %u, error = %e, "robots.txt fetch failed");
+                                tally.event(Event::Error(e.kind()));
+                            }
+                        },
+                    )
+                    .await;
+                crawler
+                    .politeness
+                    .set_crawl_delay(&host, known.rules.crawl_delay());
+                if let Ok(robots_url) = url.join("/robots.txt") {
+                    let scope = &ctx.scope;
+                    let found = known
+                        .rules
+                        .sitemaps()
+                        .iter()
+                        .map(|raw| super::discover::Found {
+                            raw,
+                            via: DiscoveredVia::Sitemap,
+                            depth: 0,
+                        });
+                    let origin = super::discover::Origin {
+                        url: &robots_url,
+                        base: &robots_url,
+                        chain: 0,
+                    };
+                    sitemaps
+                        .extend(super::discover::discover(origin, found, scope, |_| None).entries);
+                }
+                paced = true;
+                known
+            }
+        };
+        if !robots.rules.allows(&url) {
+            tally.event(Event::RobotsBlocked);
+            tracing::debug!(%url, "disallowed by robots.txt");
+            if is_start {
+                ctx.seeds
+                    .record(&entry.url, SeedOutcome::of_robots(Some(&robots.rules)));
+            }
+            return Ok(Exchanged::Finished(Finish::nothing()));
+        }
+    }
+    let mut hops: Vec<String> = Vec::new();
+    loop {
+        if paced {
+            slot.pace().await;
+        }
+        paced = true;
+        ctx.requests.fetch_add(1, Ordering::Relaxed);
+        let validators: Option<Validators> = if url.as_str() == entry.url {
+            claim.validators.clone()
+        } else {
+            crawler.pages.validators(url.as_str()).await?
+        };
+        let exchange = crawler
+            .http
+            .get(Request {
+                url: &url,
+                validators: validators.as_ref().map(|v| Conditional {
+                    etag: v.etag.as_deref(),
+                    last_modified: v.last_modified.as_deref(),
+                }),
+                limit: BodyLimit::Abandon(crawler.config.max_body_bytes),
+                accept: ACCEPT_PAGES,
+            })
+            .await;
+        let fetched_at = Utc::now();
+        if is_start {
+            let answer = exchange.as_ref().map(|r| r.status);
+            ctx.seeds.record(&entry.url, SeedOutcome::of_answer(answer));
+        }
+        let response = match exchange {
+            Ok(r) => r,
+            Err(error) => {
+                return Ok(match decide::failure(&error) {
+                    Failure::Skipped(reason) => {
+                        tracing::warn!(%url, %error, "fetch cut off by a limit");
+                        tally.event(Event::Skipped(reason));
+                        // The server answered; it sent too much.
+                        Exchanged::Finished(Finish::nothing())
+                    }
+                    Failure::Permanent => {
+                        tracing::info!(%url, %error, "fetch failed");
+                        tally.event(Event::Error(error.kind()));
+                        Exchanged::Finished(Finish::nothing())
+                    }
+                    Failure::Transient => {
+                        let tripped = crawler.politeness.record(&host, Outcome::Failure);
+                        retry_or_finish(ctx, &url, attempt, tripped, error.kind())
+                    }
+                });
+            }
+        };
+        tally.response(response.status, response.body.len(), response.elapsed, true);
+        match decide::reply(response.status) {
+            Reply::Redirect => {
+                crawler.politeness.record(&host, Outcome::Success);
+                match decide::redirect(
+                    &entry.url,
+                    &url,
+                    &hops,
+                    response.redirect_target(),
+                    crawler.config.max_redirects,
+                    &ctx.scope,
+                ) {
+                    Redirect::SameHost(target) => {
+                        if ctx.robots_allows(&target) == Some(false) {
+                            tally.event(Event::RobotsBlocked);
+                            visited.push(target.to_string());
+                            return Ok(Exchanged::Finished(Finish::nothing()));
+                        }
+                        visited.push(url.to_string());
+                        hops.push(url.to_string());
+                        url = target;
+                    }
+                    Redirect::OtherHost(target) => {
+                        visited.push(url.to_string());
+                        let next = FrontierEntry {
+                            host: normalize::host_key(&target),
+                            url: target.to_string(),
+                            depth: entry.depth,
+                            discovered_from: Some(url.to_string()),
+                            discovered_via: DiscoveredVia::Redirect,
+                            counter_chain: entry.counter_chain,
+                        };
+                        return Ok(Exchanged::Finished(Finish {
+                            result: PageResult::Nothing,
+                            discovered: vec![next],
+                        }));
+                    }
+                    Redirect::Stop { kind, why } => {
+                        tracing::info!(%url, %why, "redirect not followed");
+                        tally.event(Event::Error(kind));
+                        return Ok(Exchanged::Finished(Finish::nothing()));
+                    }
+                    Redirect::OutOfScope(why) => {
+                        tracing::info!(%url, %why, "redirect leaves the crawl's scope");
+                        tally.event(Event::Skipped("redirect_out_of_scope"));
+                        return Ok(Exchanged::Finished(Finish::nothing()));
+                    }
+                }
+            }
+            Reply::NotModified => {
+                crawler.politeness.record(&host, Outcome::Success);
+                tally.event(Event::NotModified);
+                return Ok(Exchanged::Finished(Finish {
+                    result: PageResult::NotModified {
+                        url: url.to_string(),
+                        at: fetched_at,
+                    },
+                    discovered: Vec::new(),
+                }));
+            }
+            Reply::Throttled => {
+                let retry_after = response
+                    .header(header::RETRY_AFTER)
+                    .and_then(|v| politeness::parse_retry_after(v, SystemTime::now()));
+                if let Some(wait) = retry_after {
+                    tracing::info!(%url, ?wait, status = response.status, "server asked to retry later");
+                }
+                let tripped = crawler
+                    .politeness
+                    .record(&host, Outcome::Throttled(retry_after));
+                let kind = decide::status_kind(response.status);
+                return Ok(retry_or_finish(ctx, &url, attempt, tripped, kind));
+            }
+            Reply::ServerError => {
+                let tripped = crawler.politeness.record(&host, Outcome::Failure);
+                let kind = decide::status_kind(response.status);
+                return Ok(retry_or_finish(ctx, &url, attempt, tripped, kind));
+            }
+            Reply::Refused => {
+                crawler.politeness.record(&host, Outcome::Success);
+                tracing::debug!(%url, status = response.status, "page not fetched");
+                tally.event(Event::Error(decide::status_kind(response.status)));
+                return Ok(Exchanged::Finished(Finish::nothing()));
+            }
+            Reply::Success => {
+                crawler.politeness.record(&host, Outcome::Success);
+                drop(slot);
+                let analysed =
+                    analyse_on_pool(ctx, entry.clone(), url, response, fetched_at).await?;
+                if let Some(event) = analysed.event {
+                    tally.event(event);
+                }
+                for (&reason, &n) in &analysed.discovered.refused {
+                    match reason {
+                        "robots" => tally.events(Event::RobotsBlocked, n),
+                        other => tally.events(Event::Skipped(other), n),
+                    }
+                }
+                return Ok(Exchanged::Finished(Finish {
+                    result: analysed.result,
+                    discovered: analysed.discovered.entries,
+                }));
+            }
+        }
+    }
+}
+
+/// After a failed attempt: another try, the URL left pending, or given up.
+fn retry_or_finish(
+    ctx: &CrawlContext,
+    url: &Url,
+    attempt: u32,
+    tripped: bool,
+    kind: &'static str,
+) -> Exchanged {
+    match decide::retry(attempt + 1, ctx.crawler.config.max_retries, tripped) {
+        Retry::Again => {
+            tracing::info!(%url, kind, attempt = attempt + 1, "fetch failed; will retry");
+            Exchanged::Retry
+        }
+        Retry::KeepPending => Exchanged::KeepPending,
+        Retry::GiveUp => {
+            tracing::info!(%url, attempts = attempt + 1, kind, "giving up on URL");
+            ctx.tally.event(Event::Error(kind));
+            Exchanged::Finished(Finish::nothing())
+        }
+    }
+}
+
+/// Runs [`analyse::analyse`] on the blocking pool, at most as many at once as there are
+/// cores, so parsing never starves the sockets and a burst of large pages does not take
+/// more memory than the cores can work through.
+async fn analyse_on_pool(
+    ctx: &Arc<CrawlContext>,
+    entry: FrontierEntry,
+    url: Url,
+    response: Response,
+    fetched_at: chrono::DateTime<Utc>,
+) -> Result<analyse::Analysed, CrawlError> {
+    let _permit = ctx
+        .cpu
+        .acquire()
+        .await
+        .map_err(|e| CrawlError::Task(e.to_string()))?;
+    let worker = Arc::clone(ctx);
+    tokio::task::spawn_blocking(move || {
+        let ctx = &worker;
+        let page = PageContext {
+            entry: &entry,
+            url: &url,
+            source: &ctx.job.source,
+            fetched_at,
+            lang: ctx.job.lang.as_deref(),
+            max_body: ctx.crawler.config.max_body_bytes,
+            scope: &ctx.scope,
+        };
+        analyse::analyse(&page, &response, |u| ctx.robots_allows(u))
+    })
+    .await
+    .map_err(|e| CrawlError::Task(e.to_string()))
+}

@@ -1,0 +1,444 @@
+//! The crawl engine: a frontier in, committed articles out, in bounded memory.
+//!
+//! One [`Crawler`] per process (HTTP client, robots.txt cache, politeness and statistics,
+//! shared by every crawl on it, so two sources on one site share its budget). A crawl is
+//! a loop that claims URLs from the store's [`Frontier`] through the politeness gate (a
+//! URL is handed out only when its host may be contacted now), runs each claim as a task
+//! (`exchange`: the request, then one parse on the blocking pool that yields the article
+//! and the links — `analyse`), and hands every outcome to one store writer (`writer`)
+//! that commits them in batches — articles, validators, discovered URLs and completed
+//! claims in one atomic write. A URL is done only when its outcome is durable; a crawl
+//! killed at any moment resumes with what was not.
+//!
+//! Memory is bounded whichever stage is slower: at most `2 × concurrency` claims are
+//! worked on at once, the writer's queue is bounded, and the frontier keeps its pending
+//! URLs on disk. Decisions (status, retries, redirects, discovery) are plain functions in
+//! `decide` and `discover`.
+
+mod analyse;
+pub mod decide;
+pub mod discover;
+mod exchange;
+pub mod job;
+pub mod seeds;
+pub mod stats;
+pub mod writer;
+
+use std::collections::{BTreeMap, HashMap};
+use std::future::Future;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+use tokio::sync::Semaphore;
+use tokio::task::JoinSet;
+use url::Url;
+
+pub use analyse::CRAWLER_VERSION;
+pub use job::{CrawlJob, CrawlSummary, Progress, StopReason};
+
+use exchange::TaskEnd;
+use stats::{CrawlStats, Tally};
+use writer::{Outcomes, WriterLimits};
+
+use crate::config::CrawlerConfig;
+use crate::fetch::http::{FetchError, HttpClient};
+use crate::fetch::normalize;
+use crate::fetch::politeness::{Claim as Gate, HostSlot, Politeness};
+use crate::fetch::robots::RobotsCache;
+use crate::fetch::scope::Scope;
+use crate::store::{
+    ArticleSink, CrawlOutcome, DiscoveredVia, Frontier, FrontierEntry, FrontierLimits, GateAnswer,
+    HostGate, PageMemory, PageResult, StoreError,
+};
+
+/// How often a crawl reports progress to its observer.
+const PROGRESS_INTERVAL: Duration = Duration::from_millis(250);
+
+/// Why a crawl could not run (individual page failures are counted, not returned).
+#[derive(Debug, thiserror::Error)]
+pub enum CrawlError {
+    #[error("store: {0}")]
+    Store(#[from] StoreError),
+    #[error("HTTP client: {0}")]
+    Http(#[from] FetchError),
+    #[error("a crawl task failed: {0}")]
+    Task(String),
+}
+
+/// The store roles a crawl uses.
+#[derive(Clone)]
+pub struct CrawlStore {
+    pub frontier: Arc<dyn Frontier>,
+    pub pages: Arc<dyn PageMemory>,
+    pub sink: Arc<dyn ArticleSink>,
+}
+
+impl From<&crate::store::Backend> for CrawlStore {
+    fn from(b: &crate::store::Backend) -> Self {
+        CrawlStore {
+            frontier: Arc::clone(&b.frontier),
+            pages: Arc::clone(&b.pages),
+            sink: Arc::clone(&b.sink),
+        }
+    }
+}
+
+/// The process's crawler: HTTP client, robots.txt cache, politeness and statistics shared
+/// by every crawl started on it.
+pub struct Crawler {
+    config: CrawlerConfig,
+    http: HttpClient,
+    robots: RobotsCache,
+    politeness: Arc<Politeness>,
+    frontier: Arc<dyn Frontier>,
+    pages: Arc<dyn PageMemory>,
+    sink: Arc<dyn ArticleSink>,
+    stats: Arc<CrawlStats>,
+    writer: WriterLimits,
+}
+
+/// Everything a crawl's tasks share.
+pub(crate) struct CrawlContext {
+    crawler: Arc<Crawler>,
+    job: CrawlJob,
+    scope: Scope,
+    tally: Tally,
+    /// What became of the start URLs.
+    seeds: seeds::SeedLog,
+    writer: Outcomes,
+    /// Page requests made (redirect hops and retries included).
+    requests: AtomicU64,
+    /// Parses at once: one per core.
+    cpu: Semaphore,
+}
+
+impl CrawlContext {
+    /// What robots.txt, if already known, says about `url`.
+    fn robots_allows(&self, url: &Url) -> Option<bool> {
+        if !self.crawler.config.respect_robots {
+            return Some(true);
+        }
+        self.crawler
+            .robots
+            .cached(url)
+            .map(|entry| entry.rules.allows(url))
+    }
+}
+
+/// The crawl's politeness as the frontier asks it; keeps the slots it grants.
+struct PolitenessGate<'a> {
+    politeness: &'a Arc<Politeness>,
+    min_delay: Duration,
+    slots: HashMap<String, HostSlot>,
+    /// Hosts answered "paused" (circuit breaker open) in this call.
+    paused: usize,
+    /// Hosts answered anything else but ready.
+    waiting: usize,
+}
+
+impl HostGate for PolitenessGate<'_> {
+    fn try_host(&mut self, host: &str) -> GateAnswer {
+        let now = tokio::time::Instant::now();
+        match self.politeness.try_claim(host, self.min_delay) {
+            Gate::Ready(slot) => {
+                self.slots.insert(host.to_string(), slot);
+                GateAnswer::Ready {
+                    spacing: self.politeness.delay(host, self.min_delay),
+                }
+            }
+            Gate::WaitUntil(t) => {
+                self.waiting += 1;
+                GateAnswer::Wait(t.saturating_duration_since(now))
+            }
+            Gate::Busy => {
+                self.waiting += 1;
+                GateAnswer::Busy
+            }
+            Gate::Paused(until) => {
+                self.paused += 1;
+                GateAnswer::Wait(until.saturating_duration_since(now))
+            }
+        }
+    }
+}
+
+impl Crawler {
+    pub fn new(config: &CrawlerConfig, store: CrawlStore) -> Result<Arc<Self>, CrawlError> {
+        Ok(Arc::new(Crawler {
+            config: config.clone(),
+            http: HttpClient::new(config)?,
+            robots: RobotsCache::new(config.robots_cache_ttl.get()),
+            politeness: Politeness::new(config),
+            frontier: store.frontier,
+            pages: store.pages,
+            sink: store.sink,
+            stats: CrawlStats::new(),
+            writer: WriterLimits::default(),
+        }))
+    }
+
+    /// Process-wide counters (for metrics).
+    pub fn stats(&self) -> Arc<CrawlStats> {
+        Arc::clone(&self.stats)
+    }
+
+    pub fn politeness(&self) -> &Arc<Politeness> {
+        &self.politeness
+    }
+
+    /// Runs a crawl until its frontier is exhausted, `max_pages` is reached or `stop`
+    /// completes. In-flight requests are abandoned on stop; their URLs stay pending, and
+    /// what was already fetched is committed.
+    pub async fn crawl(
+        self: &Arc<Self>,
+        job: CrawlJob,
+        stop: impl Future<Output = ()> + Send,
+    ) -> Result<CrawlSummary, CrawlError> {
+        self.crawl_with_progress(job, stop, |_| {}).await
+    }
+
+    /// [`Crawler::crawl`], calling `on_progress` a few times a second.
+    pub async fn crawl_with_progress(
+        self: &Arc<Self>,
+        job: CrawlJob,
+        stop: impl Future<Output = ()> + Send,
+        mut on_progress: impl FnMut(&Progress) + Send,
+    ) -> Result<CrawlSummary, CrawlError> {
+        let started = Instant::now();
+        let source = job.source.clone();
+        let limits = FrontierLimits {
+            max_pending_per_host: self.config.max_pending_per_host,
+        };
+        let opened = self.frontier.open_crawl(&source, job.start, limits).await?;
+        let result = self
+            .run(job, opened.resumed, started, stop, &mut on_progress)
+            .await;
+        // Claims still out lapse: their URLs stay pending for the next run.
+        let closed = self.frontier.close_crawl(&source).await;
+        let summary = result?;
+        closed?;
+        Ok(summary)
+    }
+
+    async fn run(
+        self: &Arc<Self>,
+        job: CrawlJob,
+        resumed: u64,
+        started: Instant,
+        stop: impl Future<Output = ()> + Send,
+        on_progress: &mut (impl FnMut(&Progress) + Send),
+    ) -> Result<CrawlSummary, CrawlError> {
+        let scope = Scope::new(
+            job.start_urls(),
+            job.allow.clone(),
+            job.deny.clone(),
+            job.max_depth,
+        );
+        let tally = Tally::new(Arc::clone(&self.stats), &job.source);
+        if resumed > 0 {
+            tracing::info!(source = %job.source, urls = resumed, "resuming an interrupted crawl");
+        } else {
+            // A new cycle: its start URLs are the first entries of the frontier.
+            let mut entries = Vec::new();
+            for url in job.start_urls() {
+                match normalize::normalize(url.clone()) {
+                    Ok(u) => {
+                        entries.push(FrontierEntry {
+                            host: normalize::host_key(&u),
+                            url: u.to_string(),
+                            depth: 0,
+                            discovered_from: None,
+                            discovered_via: DiscoveredVia::Seed,
+                            counter_chain: 0,
+                        });
+                    }
+                    Err(e) => tracing::warn!(%url, error = %e, "start URL cannot be crawled"),
+                }
+            }
+            self.sink
+                .commit(vec![CrawlOutcome {
+                    crawl: job.source.clone(),
+                    claim: None,
+                    visited: Vec::new(),
+                    result: PageResult::Nothing,
+                    discovered: entries,
+                }])
+                .await?;
+        }
+        let (writer, mut commits) =
+            writer::start(Arc::clone(&self.sink), tally.clone(), self.writer);
+        let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+        let ctx = Arc::new(CrawlContext {
+            crawler: Arc::clone(self),
+            scope,
+            tally,
+            seeds: seeds::SeedLog::default(),
+            writer,
+            requests: AtomicU64::new(0),
+            cpu: Semaphore::new(cores),
+            job,
+        });
+        let source = ctx.job.source.clone();
+        let max_tasks = self.config.concurrency.get() * 2;
+        let mut tasks: JoinSet<Result<TaskEnd, CrawlError>> = JoinSet::new();
+        // Claims of each running task, to give back if the crawl stops.
+        let mut attempts: HashMap<String, u32> = HashMap::new();
+        // Outcomes handed to the writer, and committed: the writer may report a commit
+        // before the loop has seen the task that sent it end, so these are two counts.
+        let mut handed: usize = 0;
+        let mut committed: usize = 0;
+        let mut stop_reason = StopReason::Finished;
+        let mut last_progress = Instant::now();
+        let mut budget_logged = false;
+        let mut exhausted = false;
+        let mut only_paused = false;
+        let mut pending_hint = resumed;
+        tokio::pin!(stop);
+        let mut failure: Option<CrawlError> = None;
+
+        loop {
+            let requests = ctx.requests.load(Ordering::Relaxed);
+            let budget_left = ctx.job.max_pages.saturating_sub(requests);
+            let mut wake: Option<Duration> = None;
+            if budget_left > 0 && tasks.len() < max_tasks {
+                let want = (max_tasks - tasks.len())
+                    .min(usize::try_from(budget_left).unwrap_or(usize::MAX));
+                let mut gate = PolitenessGate {
+                    politeness: &self.politeness,
+                    min_delay: ctx.job.min_delay,
+                    slots: HashMap::new(),
+                    paused: 0,
+                    waiting: 0,
+                };
+                let claims = self.frontier.claim(&source, want, &mut gate).await?;
+                exhausted = claims.exhausted;
+                only_paused = claims.claims.is_empty() && gate.paused > 0 && gate.waiting == 0;
+                wake = claims.wait;
+                for claim in claims.claims {
+                    let Some(slot) = gate.slots.remove(&claim.ticket.host) else {
+                        // Cannot happen: a URL is handed out only after its host's Ready.
+                        tracing::error!(host = %claim.ticket.host, "claim without a politeness slot");
+                        self.frontier.release(&source, vec![claim]).await?;
+                        continue;
+                    };
+                    let attempt = attempts.get(&claim.entry.url).copied().unwrap_or(0);
+                    tasks.spawn(exchange::run(Arc::clone(&ctx), claim, slot, attempt));
+                }
+            } else if budget_left == 0 && !budget_logged {
+                budget_logged = true;
+                tracing::info!(source = %source, max_pages = ctx.job.max_pages, "max_pages reached: finishing in-flight requests");
+            }
+
+            let uncommitted = handed.saturating_sub(committed);
+            let idle = tasks.is_empty() && committed >= handed;
+            if idle && (exhausted || only_paused || budget_left == 0) {
+                if budget_left == 0 && !exhausted {
+                    stop_reason = StopReason::MaxPages;
+                }
+                if only_paused && !exhausted {
+                    tracing::warn!(source = %source, "only hosts paused by their circuit breaker are left: their URLs stay pending for the next run");
+                }
+                break;
+            }
+            if last_progress.elapsed() >= PROGRESS_INTERVAL {
+                last_progress = Instant::now();
+                on_progress(&Progress {
+                    counters: ctx.tally.run(),
+                    queued: pending_hint,
+                    in_flight: tasks.len(),
+                    uncommitted,
+                    hosts_waiting: Vec::new(),
+                    elapsed: started.elapsed(),
+                });
+            }
+            let tick = wake.unwrap_or(PROGRESS_INTERVAL).min(PROGRESS_INTERVAL);
+            tokio::select! {
+                biased;
+                () = &mut stop => {
+                    stop_reason = StopReason::Cancelled;
+                    tracing::info!(source = %source, in_flight = tasks.len(), "crawl stopped: abandoning in-flight requests, their URLs stay pending");
+                    tasks.abort_all();
+                    while tasks.join_next().await.is_some() {}
+                    break;
+                }
+                Some(commit) = commits.recv() => {
+                    committed += commit.outcomes;
+                    pending_hint += commit.added;
+                    if let Some(error) = commit.error {
+                        failure = Some(error.into());
+                        tasks.abort_all();
+                        break;
+                    }
+                }
+                Some(joined) = tasks.join_next(), if !tasks.is_empty() => {
+                    let end = match joined {
+                        Ok(end) => end,
+                        Err(e) if e.is_cancelled() => continue,
+                        Err(e) => Err(CrawlError::Task(e.to_string())),
+                    };
+                    match end {
+                        Ok(TaskEnd::Done { url }) => {
+                            handed += 1;
+                            pending_hint = pending_hint.saturating_sub(1);
+                            attempts.remove(&url);
+                        }
+                        Ok(TaskEnd::Retry(claim)) => {
+                            *attempts.entry(claim.entry.url.clone()).or_default() += 1;
+                            self.frontier.release(&source, vec![claim]).await?;
+                        }
+                        Ok(TaskEnd::KeepPending(claim)) => {
+                            attempts.remove(&claim.entry.url);
+                            self.frontier.release(&source, vec![claim]).await?;
+                        }
+                        Err(e) => {
+                            failure = Some(e);
+                            tasks.abort_all();
+                            break;
+                        }
+                    }
+                }
+                () = tokio::time::sleep(tick) => {}
+            }
+        }
+        // Commit what was fetched: the writer ends once every sender is gone (a parse
+        // still running on the blocking pool holds one until it is done).
+        let tally = ctx.tally.clone();
+        let seeds = ctx.seeds.report(ctx.job.start_urls());
+        drop(ctx);
+        while let Some(commit) = commits.recv().await {
+            if let Some(error) = commit.error {
+                failure.get_or_insert(error.into());
+            }
+        }
+        if let Some(error) = failure {
+            return Err(error);
+        }
+        let pending = self.frontier.pending(&source).await?;
+        let summary = CrawlSummary {
+            source,
+            stop: stop_reason,
+            resumed,
+            pending,
+            counters: tally.run(),
+            elapsed: started.elapsed(),
+            seeds,
+        };
+        on_progress(&Progress {
+            counters: summary.counters.clone(),
+            queued: pending,
+            in_flight: 0,
+            uncommitted: 0,
+            hosts_waiting: Vec::new(),
+            elapsed: summary.elapsed,
+        });
+        Ok(summary)
+    }
+}
+
+/// Error counts of a summary, largest first, for display.
+pub fn by_count(map: &BTreeMap<String, u64>) -> Vec<(String, u64)> {
+    let mut v: Vec<(String, u64)> = map.iter().map(|(k, v)| (k.clone(), *v)).collect();
+    v.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    v
+}
