@@ -14,6 +14,7 @@ pub mod article;
 pub mod author;
 pub mod clean;
 pub mod content;
+pub mod date_words;
 pub mod dateline;
 pub mod dates;
 pub mod decode;
