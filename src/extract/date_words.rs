@@ -512,8 +512,14 @@ pub fn cue_of(label: &str) -> Option<Cue> {
         // The label that ends closest to the date wins ("Published 2 May, updated 3 May":
         // the second date is the update).
         .max_by_key(|&(cue, at)| (at, cue == Cue::Modified))
+        // A label is next to its date ("Posted by Jane Doe on"): a word further back is
+        // part of something else ("Besinnung: Vom Umgang mit der Corona…").
+        .filter(|&(_, at)| tail[at..].chars().count() <= MAX_LABEL_GAP)
         .map(|(cue, _)| cue)
 }
+
+/// Most characters between a label and its date.
+const MAX_LABEL_GAP: usize = 20;
 
 fn tail_chars(text: &str, n: usize) -> &str {
     match text.char_indices().rev().nth(n.saturating_sub(1)) {
@@ -641,6 +647,8 @@ mod tests {
             ("Wydrukowano:", Some(Cue::Other)),
             ("abgerufen am", Some(Cue::Other)),
             ("By Jane Doe", None),
+            ("Posted by Jane Doe on", Some(Cue::Published)),
+            ("Besinnung: Vom Umgang mit der Corona-Krise", None),
             ("", None),
         ] {
             assert_eq!(cue_of(label), cue, "{label:?}");

@@ -308,6 +308,37 @@ fn headline_container(dom: &Dom, headline: usize) -> usize {
     headline
 }
 
+/// Least share of words a heading and the title must have in common to be taken for the
+/// same headline.
+const MIN_TITLE_LIKENESS: f64 = 0.4;
+
+/// Words (lower-case, letters and digits) of a text, at most 64.
+fn word_set(text: &str) -> Vec<String> {
+    let mut words: Vec<String> = text
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .take(64)
+        .map(str::to_lowercase)
+        .collect();
+    words.sort();
+    words.dedup();
+    words
+}
+
+/// How much heading `i` is the title: the words they share, over the words of the longer
+/// (so a one-word section heading is not the headline of a long title).
+fn title_likeness(dom: &Dom, i: usize, title: &[String]) -> f64 {
+    let heading = word_set(&dom.texts(i).take(64).collect::<String>());
+    if heading.is_empty() || title.is_empty() {
+        return 0.0;
+    }
+    let shared = heading
+        .iter()
+        .filter(|w| title.binary_search(w).is_ok())
+        .count();
+    shared as f64 / heading.len().max(title.len()) as f64
+}
+
 /// Letters and digits only, lower-case: headlines compared across markup differences.
 fn comparable(text: &str) -> String {
     text.chars()
@@ -328,27 +359,28 @@ fn find_headline(dom: &Dom, body_start: Option<usize>, title: Option<&str>) -> O
         .filter(|&i| matches!(dom.tag(i), "h2" | "h3"))
         .take(MAX_HEADLINES)
         .collect();
-    let title = title.map(comparable).filter(|t| t.chars().count() >= 8);
+    let title = title.map(word_set).filter(|t| !t.is_empty());
     let before_body = |i: usize| body_start.is_none_or(|b| i <= b || dom.contains(b, i));
     if let Some(title) = &title {
-        let matches_title = |i: &usize| {
-            let text = comparable(&dom.texts(*i).take(64).collect::<String>());
-            text.chars().count() >= 8 && (text.contains(title.as_str()) || title.contains(&text))
-        };
-        let mut matching: Vec<usize> = headings.iter().copied().filter(matches_title).collect();
-        if matching.is_empty() {
-            matching = lower_headings
-                .iter()
-                .copied()
-                .filter(matches_title)
-                .collect();
-        }
-        if let Some(&h) = matching
+        // The heading most like the title; <h1> before <h2>/<h3>, then nearest the body.
+        let best = headings
             .iter()
-            .rev()
-            .find(|&&i| before_body(i))
-            .or_else(|| matching.first())
-        {
+            .chain(&lower_headings)
+            .map(|&i| (i, title_likeness(dom, i, title)))
+            .filter(|&(_, likeness)| likeness >= MIN_TITLE_LIKENESS)
+            .fold(None::<(usize, f64)>, |best, (i, likeness)| match best {
+                // Of two equal headings of one kind (a sticky header's copy and the story's),
+                // the later one still before the body.
+                Some((b, l))
+                    if l > likeness
+                        || (l == likeness
+                            && !(dom.tag(i) == dom.tag(b) && before_body(i) && i > b)) =>
+                {
+                    Some((b, l))
+                }
+                _ => Some((i, likeness)),
+            });
+        if let Some((h, _)) = best {
             return Some(h);
         }
     }
