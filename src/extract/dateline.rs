@@ -106,6 +106,16 @@ pub fn find(
                 push_dateline(dom, &start, k, Place::BodyStart, &context, &mut out);
             }
         }
+        let paragraph_from = headline
+            .map(|h| dom.nodes[h].end)
+            .filter(|&h_end| (first..dom.nodes[last].end).contains(&h_end))
+            .unwrap_or(first);
+        out.extend(opening_dateline(
+            dom,
+            paragraph_from,
+            dom.nodes[last].end,
+            &context,
+        ));
         let after_end = dom.nodes[last].end;
         let parent = dom.nodes[first].parent;
         let limit = if parent == usize::MAX {
@@ -124,6 +134,59 @@ pub fn find(
         }
     }
     out
+}
+
+/// Nodes read for the story's first paragraph.
+const FIRST_PARAGRAPH_LOOKAHEAD: usize = 400;
+/// Characters at the start of the first paragraph read for a dateline.
+const OPENING_CHARS: usize = 80;
+/// Words that open a sentence about an event on a date, not a dateline ("Am 31.10.2023
+/// kam es …", "On 3 March the parliament …").
+const EVENT_OPENERS: &[&str] = &[
+    "am", "an", "on", "in", "im", "at", "by", "le", "la", "el", "en", "il", "w", "we", "во", "в",
+    "у", "seit", "since", "bis", "until", "vom", "from", "ab", "bei", "nach", "after", "before",
+    "vor", "zum", "um", "gegen", "desde", "hasta", "depuis", "jusqu", "dès", "до", "с", "від", "з",
+    "od",
+];
+
+/// The dateline that opens the story's first paragraph, as news agencies write it:
+/// "Karlsruhe, (12.11.2021). Traditionell …", "(21. November 2022) Energieverbraucher …",
+/// "BERLIN, 3. März 2024 – …". A place of up to three capitalised words may come first;
+/// a sentence about an event on a date ("Am 31.10.2023 kam es …") is not a dateline.
+fn opening_dateline(dom: &Dom, from: usize, to: usize, context: &DateContext) -> Option<Dateline> {
+    let to = to.min(from + FIRST_PARAGRAPH_LOOKAHEAD);
+    let paragraph = (from..to).find(|&i| {
+        dom.element(i).is_some()
+            && is_leaf_block(dom, i)
+            && more_non_space_chars_than(dom, i, MAX_DATELINE_CHARS)
+    })?;
+    let text = text_of(dom, paragraph);
+    let opening: String = text.chars().take(OPENING_CHARS).collect();
+    let found = find_dates(&opening, context).next()?;
+    let before = &opening[..found.start];
+    let words: Vec<&str> = before
+        .split(|c: char| !c.is_alphabetic())
+        .filter(|w| !w.is_empty())
+        .collect();
+    let place_like = words.len() <= 3
+        && words
+            .iter()
+            .all(|w| w.chars().next().is_some_and(char::is_uppercase))
+        && words
+            .first()
+            .is_none_or(|w| !EVENT_OPENERS.contains(&w.to_lowercase().as_str()));
+    // The dateline is set off from the sentence after it.
+    let after = opening[found.end..].trim_start();
+    let set_off = after.is_empty()
+        || after.starts_with([')', '.', ',', ':', '-', '–', '—', '|', '/'])
+        || before.trim_end().ends_with('(');
+    (place_like && set_off).then_some(Dateline {
+        date: found.date,
+        cue: None,
+        place: Place::BodyStart,
+        pure: true,
+        swapped: None,
+    })
 }
 
 /// Reads run `k` of `runs` (in document order: its label is run `k - 1`).
@@ -706,6 +769,41 @@ mod tests {
                 .as_deref(),
             Some("2022-02-08")
         );
+    }
+
+    #[test]
+    fn the_first_paragraph_may_open_with_a_dateline() {
+        let story = |opening: &str| {
+            format!(
+                "<html><body><h1>Turnout confirmed</h1><div class=text><p>{opening} The \
+                 election commission approved the final count and published the turnout \
+                 figures for every region of the country.</p>{BODY}</div></body></html>"
+            )
+        };
+        let opening = |text: &str| {
+            datelines(&story(text), None)
+                .into_iter()
+                .find(|d| d.2 == Place::BodyStart)
+                .map(|d| d.0)
+        };
+        assert_eq!(
+            opening("Karlsruhe, (12.11.2021).").as_deref(),
+            Some("2021-11-12")
+        );
+        assert_eq!(
+            opening("(21. November 2022)").as_deref(),
+            Some("2022-11-21")
+        );
+        assert_eq!(
+            opening("BERLIN, 3. März 2024 –").as_deref(),
+            Some("2024-03-03")
+        );
+        assert_eq!(
+            opening("Am 31.10.2023, gegen 23:40 Uhr, kam es zu einem Einbruch."),
+            None
+        );
+        assert_eq!(opening("On 3 March 2024 the commission met."), None);
+        assert_eq!(opening("The vote of 3 March 2024 was repeated."), None);
     }
 
     #[test]
