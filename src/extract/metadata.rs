@@ -264,6 +264,9 @@ impl<'d, 'a> PageFacts<'d, 'a> {
     }
 
     fn add_time(&mut self, i: usize, value: &Element<'_>) {
+        if self.times.len() >= MAX_TIME_ELEMENTS {
+            return;
+        }
         let itemprop = value
             .attr("itemprop")
             .map(str::to_ascii_lowercase)
@@ -275,7 +278,7 @@ impl<'d, 'a> PageFacts<'d, 'a> {
                 .attr("datetime")
                 .or_else(|| value.attr("content"))
                 .map(str::to_owned)
-                .or_else(|| Some(self.dom.texts(i).collect::<String>()))
+                .or_else(|| Some(bounded_text(self.dom, i, MAX_DATE_TEXT_BYTES)))
         } else {
             None
         };
@@ -526,7 +529,13 @@ impl<'d, 'a> PageFacts<'d, 'a> {
             (WEAK_MODIFIED_KEYS, Role::Modified, Strength::Weak),
         ] {
             for key in keys {
-                for value in self.meta.get(*key).into_iter().flatten() {
+                for value in self
+                    .meta
+                    .get(*key)
+                    .into_iter()
+                    .flatten()
+                    .take(MAX_VALUES_PER_KEY)
+                {
                     add(value, DateSource::Meta, role, strength);
                 }
             }
@@ -542,8 +551,8 @@ impl<'d, 'a> PageFacts<'d, 'a> {
             })
             .collect();
         other_keys.sort();
-        for key in other_keys {
-            for value in &self.meta[key] {
+        for key in other_keys.into_iter().take(MAX_OTHER_KEYS) {
+            for value in self.meta[key].iter().take(MAX_VALUES_PER_KEY) {
                 add(value, DateSource::Meta, Role::Published, Strength::Strong);
             }
         }
@@ -588,7 +597,7 @@ impl<'d, 'a> PageFacts<'d, 'a> {
             );
         }
         // Other JSON-LD objects (a WebPage, a Recipe): weak, in document order.
-        for object in &self.jsonld {
+        for object in self.jsonld.iter().take(MAX_JSONLD_OBJECTS) {
             if article.is_some_and(|a| std::ptr::eq(a, object)) {
                 continue;
             }
@@ -703,6 +712,31 @@ impl<'d, 'a> PageFacts<'d, 'a> {
                     .and_then(|tag| normalise_tag(&tag))
             })
     }
+}
+
+/// Values of one meta key read as dates, keys of unlisted vocabularies read, and JSON-LD
+/// objects read for dates: a hostile page may repeat any of them a million times.
+const MAX_VALUES_PER_KEY: usize = 8;
+const MAX_OTHER_KEYS: usize = 16;
+const MAX_JSONLD_OBJECTS: usize = 64;
+
+/// `<time>` and date-microdata elements read: pages have a handful, feeds a few dozen.
+const MAX_TIME_ELEMENTS: usize = 256;
+
+/// Longest element text read as a date value (dates are short; longer values are not
+/// parsed anyway).
+const MAX_DATE_TEXT_BYTES: usize = 256;
+
+/// The text of element `i`, stopping once it holds more than `max` bytes.
+fn bounded_text(dom: &Dom, i: usize, max: usize) -> String {
+    let mut text = String::new();
+    for piece in dom.texts(i) {
+        text.push_str(piece);
+        if text.len() > max {
+            break;
+        }
+    }
+    text
 }
 
 /// Meta keys that name the publication date, most specific first (lower-case, Dublin Core
@@ -1298,6 +1332,143 @@ mod tests {
         // Deep below the h1, and nested beyond the parser's cap after it.
         let deep = "<div>".repeat(200) + "<h1>Deep</h1>" + &"<div>".repeat(5_000) + "x";
         assert_eq!(meta(&deep, None).title.as_deref(), Some("Deep"));
+    }
+
+    #[test]
+    fn date_markup_of_every_vocabulary() {
+        let cases: &[(&str, Option<&str>, Option<&str>)] = &[
+            (
+                r#"<meta name="parsely-pub-date" content="2020-11-04T21:53:22Z">"#,
+                Some("2020-11-04T21:53:22Z"),
+                None,
+            ),
+            (
+                r#"<meta name="sailthru.date" content="2023-11-08 16:43:30">"#,
+                Some("2023-11-08"),
+                None,
+            ),
+            (
+                r#"<meta name="citation_publication_date" content="2009/09/15">"#,
+                Some("2009-09-15"),
+                None,
+            ),
+            (
+                r#"<meta name="DC.date.issued" content="2022-01-28T10:00:11+01:00">"#,
+                Some("2022-01-28T10:00:11+01:00"),
+                None,
+            ),
+            (
+                r#"<meta name="dcterms.issued" content="2016-06-29">"#,
+                Some("2016-06-29"),
+                None,
+            ),
+            (
+                r#"<meta name="pubdate" content="2021-12-14T15:41:07+01:00">"#,
+                Some("2021-12-14T15:41:07+01:00"),
+                None,
+            ),
+            (
+                r#"<meta property="og:pubdate" content="2021-03-08T11:15:28Z">"#,
+                Some("2021-03-08T11:15:28Z"),
+                None,
+            ),
+            (
+                r#"<meta name="cXenseParse:recs:publishtime" content="2022-05-11T04:10:00-03:00">"#,
+                Some("2022-05-11T04:10:00-03:00"),
+                None,
+            ),
+            (
+                r#"<meta name="ageaParse:recs:publishtime" content="2022-05-03T22:46:08.000-0300">"#,
+                Some("2022-05-03T22:46:08-03:00"),
+                None,
+            ),
+            (
+                r#"<meta property="article:published_time" content="1651626439">"#,
+                Some("2022-05-04T01:07:19Z"),
+                None,
+            ),
+            (
+                r#"<meta itemprop="datePublished" content="2020-01-23">"#,
+                Some("2020-01-23"),
+                None,
+            ),
+            // A modification alone is reported as both (see date_choice).
+            (
+                r#"<meta property="og:updated_time" content="2020-06-02T11:57:06+02:00">"#,
+                Some("2020-06-02T11:57:06+02:00"),
+                Some("2020-06-02T11:57:06+02:00"),
+            ),
+            (
+                r#"<meta name="date" content="2021-11-25"><meta name="DC.date.issued" content="2021-11-19">"#,
+                Some("2021-11-19"),
+                None,
+            ),
+            // Page-generation stamps and obscure keys are not dates of the article.
+            (
+                r#"<meta name="genTime" content="Wed Jul 08 16:36:31 CEST 2020">"#,
+                None,
+                None,
+            ),
+            (
+                r#"<meta name="obj_date_gsa" content="2022-09-21">"#,
+                None,
+                None,
+            ),
+            (
+                r#"<time class="entry-date published" datetime="2019-07-25T08:30:53+00:00">x</time><time class="updated" datetime="2019-07-26T09:10:50+00:00">y</time>"#,
+                Some("2019-07-25T08:30:53Z"),
+                Some("2019-07-26T09:10:50Z"),
+            ),
+            (
+                r#"<span itemprop="dateModified" content="2024-02-01">a</span><span itemprop="datePublished">2024-01-31</span>"#,
+                Some("2024-01-31"),
+                Some("2024-02-01"),
+            ),
+            (
+                r#"<script type="application/ld+json">{"@context":"https://schema.org","@type":"Recipe","name":"Cake","datePublished":"2006-10-10"}</script>"#,
+                Some("2006-10-10"),
+                None,
+            ),
+            (
+                r#"<script type="application/ld+json">{"@type":"VideoObject","uploadDate":"2021-06-30","datePublished":"2021-06-30"}</script>"#,
+                None,
+                None,
+            ),
+        ];
+        for (head, published, modified) in cases {
+            let html = format!("<html><head>{head}</head><body><p>x</p></body></html>");
+            let m = meta(&html, None);
+            assert_eq!(
+                (m.published.as_deref(), m.modified.as_deref()),
+                (*published, *modified),
+                "{head}"
+            );
+        }
+    }
+
+    #[test]
+    fn hostile_date_markup_is_bounded() {
+        // A million date-like values in every place dates are read: each source is read a
+        // bounded number of times, and the first plausible value still wins.
+        let mut html = String::from("<html><head>");
+        html.push_str(r#"<meta name="DC.date.issued" content="2021-11-19">"#);
+        for i in 0..20_000 {
+            html.push_str(&format!(r#"<meta name="date" content="2021-11-{:02}"><meta name="x{i}pubdate" content="junk">"#, i % 28 + 1));
+        }
+        html.push_str("</head><body>");
+        html.push_str(&r#"<div itemprop="datePublished">"#.repeat(5_000));
+        html.push_str("not a date");
+        for _ in 0..20_000 {
+            html.push_str(r#"<time datetime="2020-01-01">1 January 2020</time>"#);
+        }
+        html.push_str("</body></html>");
+        let m = meta(&html, None);
+        assert_eq!(m.published.as_deref(), Some("2021-11-19"));
+        assert!(
+            m.date_evidence.markup.len() < 400,
+            "{}",
+            m.date_evidence.markup.len()
+        );
     }
 
     #[test]
