@@ -182,9 +182,23 @@ pub fn evidence_for_page(
     reference: Option<DateTime<Utc>>,
 ) -> DateEvidence {
     let context = page_context(meta, reference);
+    let markup = &meta.date_evidence;
+    let has_strong_modified = marked(markup, Role::Modified, Strength::Strong)
+        .next()
+        .is_some();
+    // The lines by the body and after it only matter when the headline's lines leave the
+    // publication (or, without markup for it, the modification) undecided.
+    let settled = |datelines: &[Dateline]| {
+        let evidence = DateEvidence {
+            datelines: datelines.to_vec(),
+            ..markup.clone()
+        };
+        headline_dateline(&evidence).is_some()
+            && (has_strong_modified || datelines.iter().any(|d| d.cue == Some(Cue::Modified)))
+    };
     DateEvidence {
-        datelines: dateline::find(dom, selection, title, &context),
-        ..meta.date_evidence.clone()
+        datelines: dateline::find_until(dom, selection, title, &context, settled),
+        ..markup.clone()
     }
 }
 

@@ -9,6 +9,8 @@
 use std::collections::HashMap;
 use std::sync::LazyLock;
 
+use regex::Regex;
+
 /// Month names and abbreviations, lower-case, with their month number. Inflected forms
 /// (Russian, Ukrainian and Polish genitive: "3 сентября", "5 травня", "28 kwietnia") are
 /// listed as words of their own. Abbreviations that are common words of another language
@@ -292,18 +294,6 @@ pub fn month_number(word: &str) -> Option<u32> {
     MONTH_INDEX.get(lower.as_str()).copied()
 }
 
-/// All month names as a regex alternation, longest first so that "sept" is not cut to "sep".
-pub fn month_alternation() -> String {
-    let mut names: Vec<&str> = MONTHS.iter().map(|(name, _)| *name).collect();
-    names.sort_by_key(|name| std::cmp::Reverse(name.chars().count()));
-    names.dedup();
-    names
-        .iter()
-        .map(|name| regex::escape(name))
-        .collect::<Vec<_>>()
-        .join("|")
-}
-
 /// Zone abbreviations pages print after a time, with their offset in minutes. Only the
 /// unambiguous ones: `CST` (China or US Central), `IST` (India, Ireland or Israel) and `BST`
 /// (British Summer or Bangladesh) name different zones on different sites, so a time given
@@ -481,6 +471,23 @@ const OTHER_LABELS: &[&str] = &[
     "дата друку",
 ];
 
+/// All labels as one regex, a named group per kind, longest labels first within a kind.
+static LABELS: LazyLock<Regex> = LazyLock::new(|| {
+    let group = |name: &str, labels: &[&str]| {
+        let mut labels: Vec<&str> = labels.to_vec();
+        labels.sort_by_key(|label| std::cmp::Reverse(label.len()));
+        let alternation: Vec<String> = labels.iter().map(|l| regex::escape(l)).collect();
+        format!("(?P<{name}>{})", alternation.join("|"))
+    };
+    Regex::new(&format!(
+        "{}|{}|{}",
+        group("modified", MODIFIED_LABELS),
+        group("published", PUBLISHED_LABELS),
+        group("other", OTHER_LABELS)
+    ))
+    .expect("label regex is valid")
+});
+
 /// What the label just before a date says it is. `label` is the text in front of the date
 /// (in the same line, or the line before it when that line is only a label).
 pub fn cue_of(label: &str) -> Option<Cue> {
@@ -493,33 +500,21 @@ pub fn cue_of(label: &str) -> Option<Cue> {
     if matches!(lower.trim_end_matches(':').trim(), "stand" | "stand vom") {
         return Some(Cue::Modified);
     }
-    // The label nearest the date is at the end of the text before it.
+    // The label nearest the date is at the end of the text before it: the last one found
+    // ("Published 2 May, updated 3 May": the second date is the update).
     let tail = tail_chars(&lower, 40);
-    let rightmost = |labels: &[&str]| -> Option<usize> {
-        labels
-            .iter()
-            .filter_map(|l| tail.rfind(l).map(|at| at + l.len()))
-            .max()
+    let last = LABELS.captures_iter(tail).last()?;
+    let (cue, end) = if let Some(m) = last.name("modified") {
+        (Cue::Modified, m.end())
+    } else if let Some(m) = last.name("published") {
+        (Cue::Published, m.end())
+    } else {
+        (Cue::Other, last.get(0)?.end())
     };
-    let found = [
-        (Cue::Modified, rightmost(MODIFIED_LABELS)),
-        (Cue::Published, rightmost(PUBLISHED_LABELS)),
-        (Cue::Other, rightmost(OTHER_LABELS)),
-    ];
-    found
-        .into_iter()
-        .filter_map(|(cue, at)| at.map(|at| (cue, at)))
-        // The label that ends closest to the date wins ("Published 2 May, updated 3 May":
-        // the second date is the update).
-        .max_by_key(|&(cue, at)| (at, cue == Cue::Modified))
-        // A label is next to its date ("Posted by Jane Doe on"): a word further back is
-        // part of something else ("Besinnung: Vom Umgang mit der Corona…").
-        .filter(|&(_, at)| tail[at..].chars().count() <= MAX_LABEL_GAP)
-        .map(|(cue, _)| cue)
+    // A label is next to its date ("Posted by Jane Doe on"): a word further back is part
+    // of something else ("Besinnung: Vom Umgang mit der Corona…").
+    (tail[end..].chars().count() <= MAX_LABEL_GAP).then_some(cue)
 }
-
-/// Most characters between a label and its date.
-const MAX_LABEL_GAP: usize = 20;
 
 fn tail_chars(text: &str, n: usize) -> &str {
     match text.char_indices().rev().nth(n.saturating_sub(1)) {
@@ -527,6 +522,9 @@ fn tail_chars(text: &str, n: usize) -> &str {
         None => text,
     }
 }
+
+/// Most characters between a label and its date.
+const MAX_LABEL_GAP: usize = 20;
 
 /// Class or id words that mark an element as holding the modification date.
 pub fn class_says_modified(class_id: &str) -> bool {

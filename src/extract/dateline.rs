@@ -61,6 +61,18 @@ pub fn find(
     title: Option<&str>,
     context: &DateContext,
 ) -> Vec<Dateline> {
+    find_until(dom, selection, title, context, |_| false)
+}
+
+/// [`find`], stopping after the datelines around the headline when `enough` says they
+/// settle the page's dates: the body's and the after-body lines are read only if needed.
+pub fn find_until(
+    dom: &Dom,
+    selection: Option<&Selection>,
+    title: Option<&str>,
+    context: &DateContext,
+    enough: impl Fn(&[Dateline]) -> bool,
+) -> Vec<Dateline> {
     let context = DateContext {
         short_years: true,
         ..*context
@@ -97,6 +109,9 @@ pub fn find(
                 out.extend(read_run(dom, &above[k], label, None, &context));
             }
         }
+    }
+    if enough(&out) {
+        return out;
     }
     if let Some((first, last)) = body {
         let headline_in_body = headline.is_some_and(|h| dom.contains(first, h));
@@ -229,15 +244,23 @@ fn read_run(
     };
     let mut found: Vec<(FoundDate, &str, Option<chrono::NaiveDate>)> = Vec::new();
     let mut previous_end = 0;
+    let mut words_in_dates = 0;
     for m in find_dates(&run.text, context).take(MAX_DATES_PER_RUN) {
         let written = &run.text[m.range()];
-        let swapped = find_dates(written, &other_order)
-            .next()
-            .map(|other| other.date.date)
-            .filter(|&other| other != m.date.date);
+        let letters = words(written);
+        // Only an all-numeric date has another reading.
+        let swapped = if letters == 0 {
+            find_dates(written, &other_order)
+                .next()
+                .map(|other| other.date.date)
+                .filter(|&other| other != m.date.date)
+        } else {
+            None
+        };
         // Each date's label is the text between it and the date before it.
         found.push((m.date, &run.text[previous_end..m.start], swapped));
         previous_end = m.end;
+        words_in_dates += letters;
     }
     if found.is_empty() {
         // A relative dateline ("vor 2 Stunden") is the whole run; else a bare <time>.
@@ -247,7 +270,7 @@ fn read_run(
     }
     let class = class_cue(dom, run.node);
     let single = found.len() == 1;
-    let words_beside = words(&run.text) - words_in_dates(&run.text, context);
+    let words_beside = words(&run.text).saturating_sub(words_in_dates);
     found
         .into_iter()
         .enumerate()
@@ -309,15 +332,6 @@ fn words(text: &str) -> usize {
         .count()
 }
 
-/// The words inside the dates of `text` (month names, "de", weekday-free): not counted as
-/// words beside the date.
-fn words_in_dates(text: &str, context: &DateContext) -> usize {
-    find_dates(text, context)
-        .take(MAX_DATES_PER_RUN)
-        .map(|m| words(&text[m.range()]))
-        .sum()
-}
-
 /// A run that is only a time: "14:03 Uhr", "07:59 hs", "21:25".
 fn bare_time(text: &str) -> Option<(chrono::NaiveTime, Option<chrono::FixedOffset>)> {
     let text = text.trim();
@@ -371,6 +385,29 @@ fn headline_container(dom: &Dom, headline: usize) -> usize {
     headline
 }
 
+/// The heading of `candidates` most like the title (see [`title_likeness`]); of two equal
+/// ones (a sticky header's copy and the story's), the later one still before the body.
+fn best_heading(
+    dom: &Dom,
+    candidates: &[usize],
+    title: &[String],
+    before_body: impl Fn(usize) -> bool,
+) -> Option<(usize, f64)> {
+    candidates
+        .iter()
+        .map(|&i| (i, title_likeness(dom, i, title)))
+        .filter(|&(_, likeness)| likeness >= MIN_TITLE_LIKENESS)
+        .fold(None::<(usize, f64)>, |best, (i, likeness)| match best {
+            Some((b, l)) if l > likeness || (l == likeness && !(before_body(i) && i > b)) => {
+                Some((b, l))
+            }
+            _ => Some((i, likeness)),
+        })
+}
+
+/// Likeness of an `<h1>` that makes it the headline without looking at other headings.
+const CLEAR_TITLE_LIKENESS: f64 = 0.9;
+
 /// Least share of words a heading and the title must have in common to be taken for the
 /// same headline.
 const MIN_TITLE_LIKENESS: f64 = 0.4;
@@ -413,53 +450,60 @@ fn comparable(text: &str) -> String {
 /// The element of the story's headline: the `<h1>` that matches the title, nearest before
 /// the body; else the `<h1>`/`<h2>` nearest before the body; else the first `<h1>` in it.
 fn find_headline(dom: &Dom, body_start: Option<usize>, title: Option<&str>) -> Option<usize> {
-    let headings: Vec<usize> = (0..dom.len())
-        .filter(|&i| dom.tag(i) == "h1")
-        .take(MAX_HEADLINES)
-        .collect();
-    // A site's logo is often the page's <h1>, the story's headline an <h2> or <h3>.
-    let lower_headings: Vec<usize> = (0..dom.len())
-        .filter(|&i| matches!(dom.tag(i), "h2" | "h3"))
-        .take(MAX_HEADLINES)
-        .collect();
+    // One pass over the page: its <h1>s, its <h2>s and <h3>s, and the <h1> or <h2> nearest
+    // before the body (the tag test is on two bytes, since it runs on every node).
+    let mut h1s: Vec<usize> = Vec::new();
+    let mut lower: Vec<usize> = Vec::new();
+    let mut nearest_before_body = None;
+    let floor = body_start.map_or(0, |first| first.saturating_sub(HEADLINE_LOOKBACK));
+    for i in 0..dom.len() {
+        let Some(el) = dom.element(i) else {
+            continue;
+        };
+        let level = match el.tag.as_bytes() {
+            [b'h', level @ b'1'..=b'3'] => *level,
+            _ => continue,
+        };
+        match level {
+            b'1' if h1s.len() < MAX_HEADLINES => h1s.push(i),
+            b'2' | b'3' if lower.len() < MAX_HEADLINES => lower.push(i),
+            _ => {}
+        }
+        if let Some(first) = body_start
+            && level != b'3'
+            && (floor..first).contains(&i)
+            && !dom.contains(i, first)
+        {
+            nearest_before_body = Some(i);
+        }
+    }
     let title = title.map(word_set).filter(|t| !t.is_empty());
     let before_body = |i: usize| body_start.is_none_or(|b| i <= b || dom.contains(b, i));
     if let Some(title) = &title {
-        // The heading most like the title; <h1> before <h2>/<h3>, then nearest the body.
-        let best = headings
-            .iter()
-            .chain(&lower_headings)
-            .map(|&i| (i, title_likeness(dom, i, title)))
-            .filter(|&(_, likeness)| likeness >= MIN_TITLE_LIKENESS)
-            .fold(None::<(usize, f64)>, |best, (i, likeness)| match best {
-                // Of two equal headings of one kind (a sticky header's copy and the story's),
-                // the later one still before the body.
-                Some((b, l))
-                    if l > likeness
-                        || (l == likeness
-                            && !(dom.tag(i) == dom.tag(b) && before_body(i) && i > b)) =>
-                {
-                    Some((b, l))
-                }
-                _ => Some((i, likeness)),
-            });
-        if let Some((h, _)) = best {
+        // The heading most like the title, an <h1> on a tie: a site's logo is often the
+        // page's <h1>, the story's headline an <h2> or <h3>. The <h2>s and <h3>s are only
+        // compared when no <h1> is (nearly) the title.
+        let best_h1 = best_heading(dom, &h1s, title, before_body);
+        if best_h1.is_some_and(|(_, likeness)| likeness >= CLEAR_TITLE_LIKENESS) {
+            return best_h1.map(|(h, _)| h);
+        }
+        let best = match (best_h1, best_heading(dom, &lower, title, before_body)) {
+            (Some((h1, l1)), Some((h2, l2))) => Some(if l2 > l1 { h2 } else { h1 }),
+            (h1, h2) => h1.or(h2).map(|(h, _)| h),
+        };
+        if let Some(h) = best {
             return Some(h);
         }
     }
     if let Some(first) = body_start {
-        let floor = first.saturating_sub(HEADLINE_LOOKBACK);
-        if let Some(h) = (floor..first)
-            .rev()
-            .find(|&i| matches!(dom.tag(i), "h1" | "h2") && !dom.contains(i, first))
-        {
-            return Some(h);
+        if nearest_before_body.is_some() {
+            return nearest_before_body;
         }
-        if let Some(&h) = headings.iter().find(|&&i| dom.contains(first, i)) {
+        if let Some(&h) = h1s.iter().find(|&&i| dom.contains(first, i)) {
             return Some(h);
         }
     }
-    headings.first().copied()
+    h1s.first().copied()
 }
 
 /// Short visible text runs in `from..to`, joined per element, at most `max` of them.

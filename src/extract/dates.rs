@@ -35,7 +35,7 @@ use chrono::{
 };
 use regex::Regex;
 
-use super::date_words::{month_alternation, month_number, zone_alternation, zone_minutes};
+use super::date_words::{month_number, zone_alternation, zone_minutes};
 
 /// The earliest year accepted as a publication date.
 pub const MIN_YEAR: i32 = 1995;
@@ -389,7 +389,10 @@ static TIME: LazyLock<String> = LazyLock::new(|| {
 
 /// All dateline shapes, as one regex with named groups so the earliest match wins.
 static DATELINE: LazyLock<Regex> = LazyLock::new(|| {
-    let months = month_alternation();
+    // A month name is any word here, checked against the month table when a match is
+    // read: a list of some three hundred names, twice, made the regex large and every
+    // match slow to read, and a word that is no month only costs that match.
+    let months = r"\p{L}{2,12}";
     let time = &*TIME;
     let pattern = format!(
         r"(?xi)
@@ -437,6 +440,13 @@ pub fn find_dates<'t>(
     text: &'t str,
     context: &'t DateContext,
 ) -> impl Iterator<Item = DateMatch> + 't {
+    // Every shape has digits: most text runs have none and cost one byte scan, not a
+    // search with the large dateline regex.
+    let text = if text.bytes().any(|b| b.is_ascii_digit()) {
+        text
+    } else {
+        ""
+    };
     DATELINE.captures_iter(text).filter_map(move |captures| {
         let whole = captures.get(0)?;
         let date = dateline_from_captures(&captures, context)?;
