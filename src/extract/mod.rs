@@ -16,6 +16,9 @@ pub mod author;
 mod chrome;
 pub mod clean;
 pub mod content;
+pub mod date_choice;
+pub mod date_search;
+pub mod date_words;
 pub mod dateline;
 pub mod dates;
 pub mod decode;
@@ -92,6 +95,8 @@ pub struct Extraction {
     pub article: Article,
     /// The body as Markdown (headings, lists, quotes, tables; links and images when asked).
     pub markdown: String,
+    /// The article's dates as found, with where each came from.
+    pub dates: date_choice::PublicationDates,
 }
 
 /// Least text an article may have, in characters.
@@ -267,12 +272,13 @@ fn extract_dom(dom: &dom::Dom, opts: &ExtractOptions) -> Result<Extraction, Extr
 
     let text = render::to_text(&blocks);
     let markdown = render::to_markdown(&blocks);
-    let published = meta.published.clone().or_else(|| {
-        selection
-            .as_ref()
-            .and_then(|sel| dateline::find_near(dom, &stats, sel, opts.reference_time))
-            .map(|d| d.format())
-    });
+    let dates = date_choice::for_page(
+        dom,
+        &meta,
+        selection.as_ref(),
+        title.as_deref(),
+        opts.reference_time,
+    );
     // The language detector needs tables of its own: the page's scoring data goes first, so
     // the two are never held at once.
     drop((blocks, selection, stats));
@@ -282,8 +288,8 @@ fn extract_dom(dom: &dom::Dom, opts: &ExtractOptions) -> Result<Extraction, Extr
         article: Article {
             title,
             author,
-            published,
-            modified: meta.modified,
+            published: dates.published.map(|d| d.format()),
+            modified: dates.modified.map(|d| d.format()),
             lang,
             site_name: meta.site_name,
             description: meta.description,
@@ -293,6 +299,7 @@ fn extract_dom(dom: &dom::Dom, opts: &ExtractOptions) -> Result<Extraction, Extr
             text,
         },
         markdown,
+        dates,
     })
 }
 
