@@ -1,8 +1,15 @@
 //! Speed and memory of the extractor: the dev corpus, large pages, and pathological inputs.
 //!
 //! ```text
-//! cargo run --release --example bench_extract [-- --rounds N]
+//! cargo run --release --example bench_extract [-- --rounds N] [--peer]
 //! ```
+//!
+//! `--peer` runs only the side-by-side comparison with dom_smoothie (a Rust port of
+//! Mozilla's Readability, a dev-dependency for this alone): on each corpus page in turn,
+//! gleaner's `extract()` and dom_smoothie's `Readability::new` + `parse` on the page's bytes
+//! read as UTF-8 (dom_smoothie has no charset detection; gleaner's time includes its own),
+//! best of `--rounds` per page for each, wall time and the thread's CPU time. The issue's
+//! yardstick is the ratio of the summed per-page wall times.
 //!
 //! Everything runs on one thread. Pages are decompressed into memory before timing, so the
 //! figures are the extractor's alone. Reported:
@@ -332,14 +339,99 @@ fn pathological(label: &str, make: &dyn Fn(usize) -> Vec<u8>, sizes: &[usize]) {
     }
 }
 
+/// CPU time the calling thread has used so far (the machine is shared: wall time alone
+/// also counts what other processes take from this one).
+fn thread_cpu_time() -> Duration {
+    let mut now = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
+    // SAFETY: `now` is a valid, writable timespec; the clock id is a constant the kernel knows.
+    let status = unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut now) };
+    if status != 0 {
+        return Duration::ZERO;
+    }
+    Duration::new(now.tv_sec as u64, now.tv_nsec as u32)
+}
+
+/// Wall and CPU time of `work`, on this thread.
+fn timed<T>(work: impl FnOnce() -> T) -> (T, Duration, Duration) {
+    let cpu = thread_cpu_time();
+    let start = Instant::now();
+    let result = work();
+    (
+        result,
+        start.elapsed(),
+        thread_cpu_time().saturating_sub(cpu),
+    )
+}
+
+/// dom_smoothie on one page: readable text, or `None` when it finds no article.
+fn dom_smoothie_text(html: &[u8]) -> Option<usize> {
+    let html = String::from_utf8_lossy(html);
+    let mut readability = dom_smoothie::Readability::new(html.as_ref(), None, None).ok()?;
+    readability
+        .parse()
+        .ok()
+        .map(|article| article.text_content.len())
+}
+
+/// gleaner and dom_smoothie side by side on the same pages, interleaved page by page.
+fn peer_comparison(pages: &[(String, Vec<u8>)], rounds: usize) {
+    let opts = ExtractOptions::default();
+    let n = pages.len();
+    let (mut ours_wall, mut ours_cpu) = (vec![Duration::MAX; n], vec![Duration::MAX; n]);
+    let (mut peer_wall, mut peer_cpu) = (vec![Duration::MAX; n], vec![Duration::MAX; n]);
+    let (mut ours_articles, mut peer_articles) = (0usize, 0usize);
+    for round in 0..rounds {
+        for (i, (_, html)) in pages.iter().enumerate() {
+            let (ours, wall, cpu) = timed(|| extract(html, &opts).is_ok());
+            ours_wall[i] = ours_wall[i].min(wall);
+            ours_cpu[i] = ours_cpu[i].min(cpu);
+            let (peer, wall, cpu) = timed(|| dom_smoothie_text(html).is_some());
+            peer_wall[i] = peer_wall[i].min(wall);
+            peer_cpu[i] = peer_cpu[i].min(cpu);
+            if round == 0 {
+                ours_articles += usize::from(ours);
+                peer_articles += usize::from(peer);
+            }
+        }
+    }
+    println!("side by side, best of {rounds} per page, one thread, interleaved page by page");
+    println!(
+        "gleaner: {ours_articles} of {n} pages gave an article; dom_smoothie: {peer_articles}"
+    );
+    let total = |times: &[Duration]| times.iter().sum::<Duration>();
+    let median = |times: &[Duration]| {
+        let mut sorted = times.to_vec();
+        sorted.sort();
+        percentile(&sorted, 0.5)
+    };
+    summary("gleaner extract() wall", ours_wall.clone());
+    summary("gleaner extract() cpu", ours_cpu.clone());
+    summary("dom_smoothie parse wall", peer_wall.clone());
+    summary("dom_smoothie parse cpu", peer_cpu.clone());
+    println!(
+        "gleaner / dom_smoothie       summed wall {:.2}× ({:.2} s / {:.2} s)   summed cpu {:.2}×   median wall {:.2}×   median cpu {:.2}×",
+        total(&ours_wall).as_secs_f64() / total(&peer_wall).as_secs_f64().max(1e-9),
+        total(&ours_wall).as_secs_f64(),
+        total(&peer_wall).as_secs_f64(),
+        total(&ours_cpu).as_secs_f64() / total(&peer_cpu).as_secs_f64().max(1e-9),
+        median(&ours_wall).as_secs_f64() / median(&peer_wall).as_secs_f64().max(1e-9),
+        median(&ours_cpu).as_secs_f64() / median(&peer_cpu).as_secs_f64().max(1e-9),
+    );
+}
+
 fn main() -> ExitCode {
     let mut rounds = 3usize;
+    let mut peer = false;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         match arg.as_str() {
             "--rounds" => rounds = args.next().and_then(|n| n.parse().ok()).unwrap_or(3).max(1),
+            "--peer" => peer = true,
             "-h" | "--help" => {
-                println!("usage: bench_extract [--rounds N]");
+                println!("usage: bench_extract [--rounds N] [--peer]");
                 return ExitCode::SUCCESS;
             }
             other => {
@@ -375,6 +467,10 @@ fn main() -> ExitCode {
         pages.len(),
         total_bytes as f64 / 1e6
     );
+    if peer {
+        peer_comparison(&pages, rounds);
+        return ExitCode::SUCCESS;
+    }
 
     // Corpus: best of `rounds` per page, so that a scheduling hiccup on a shared machine
     // does not count as the extractor's time.
