@@ -54,7 +54,7 @@ pub struct ExtractOptions {
     /// declared language, else the first part.
     pub preferred_lang: Option<String>,
     /// "Now" for the no-future-dates rule. The extractor never reads the clock;
-    /// without it, dates are only checked against 1990.
+    /// without it, dates are only checked against 1995 (`dates::MIN_YEAR`).
     pub reference_time: Option<DateTime<Utc>>,
     /// Keep data tables (rendered as rows).
     pub keep_tables: bool,
