@@ -26,7 +26,7 @@ use super::kv::{Kv, Scan, WriteBatch};
 use super::parallel::{Ahead, Eager};
 use super::queue::{AckOutcome, Delivery, QueueChanges, QueueState, StoreStats};
 use super::record::{ArticleId, ArticleRecord, NewArticle, PutOutcome, RawPage};
-use super::records::TextHashes;
+use super::rules::TextHashes;
 use super::roles::{Committed, CrawlOutcome, PageResult};
 use crate::extract::article::Article;
 
@@ -532,7 +532,7 @@ fn replay_catalog<K: Kv>(
 impl<K: Kv> KvStore<K> {
     /// Stores an article and returns what happened. Durable when it returns.
     pub fn put_article(&self, article: NewArticle) -> Result<PutOutcome> {
-        super::records::validate(&article)?;
+        super::rules::validate(&article)?;
         // Hashing needs no lock: done before taking it.
         let hashes = TextHashes::of(&article.article.text);
         let outcome = {
@@ -593,7 +593,7 @@ impl<K: Kv> KvStore<K> {
     pub fn commit_crawl(&self, mut outcomes: Vec<CrawlOutcome>) -> Result<Vec<Committed>> {
         for outcome in &outcomes {
             if let PageResult::Article(article) = &outcome.result {
-                super::records::validate(article)?;
+                super::rules::validate(article)?;
             }
         }
         let texts: Vec<String> = outcomes
@@ -739,7 +739,7 @@ fn fingerprint_batch<'scope>(
     mut batch: Vec<NewArticle>,
 ) -> Result<(Vec<NewArticle>, BatchHashes<'scope>)> {
     for article in &batch {
-        super::records::validate(article)?;
+        super::rules::validate(article)?;
     }
     let texts = batch
         .iter_mut()

@@ -34,6 +34,7 @@ mod parallel;
 mod queue;
 pub mod record;
 mod records;
+pub(crate) mod rules;
 pub mod reextract;
 pub mod roles;
 mod sled_store;
