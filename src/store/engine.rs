@@ -26,8 +26,8 @@ use super::kv::{Kv, Scan, WriteBatch};
 use super::parallel::{Ahead, Eager};
 use super::queue::{AckOutcome, Delivery, QueueChanges, QueueState, StoreStats};
 use super::record::{ArticleId, ArticleRecord, NewArticle, PutOutcome, RawPage};
-use super::rules::TextHashes;
 use super::roles::{Committed, CrawlOutcome, PageResult};
+use super::rules::TextHashes;
 use crate::extract::article::Article;
 
 /// A [`Store`] over an ordered key-value backend (sled, or memory).

@@ -19,6 +19,7 @@ mod catalog;
 pub mod clock;
 pub mod codec;
 pub mod dedup;
+pub mod dump;
 pub mod embedded;
 pub mod engine;
 mod error;
@@ -31,12 +32,13 @@ mod lock;
 pub mod memory;
 mod migrate;
 mod parallel;
+pub mod postgres;
 mod queue;
 pub mod record;
 mod records;
-pub(crate) mod rules;
 pub mod reextract;
 pub mod roles;
+pub(crate) mod rules;
 mod sled_store;
 pub mod warc;
 
@@ -54,8 +56,8 @@ pub use record::{
 };
 pub use roles::{
     ArticleReader, ArticleSink, Claim, Claims, Committed, ConsumerQueue, CrawlOutcome, CrawlStart,
-    Frontier, FrontierAdds, FrontierLimits, GateAnswer, HostGate, OpenedCrawl, PageMemory,
-    PageResult, ScheduleMemory, Ticket,
+    Frontier, FrontierAdds, FrontierLimits, GateAnswer, HostGate, HostPace, OpenedCrawl,
+    PageMemory, PageResult, ScheduleMemory, Ticket,
 };
 pub use sled_store::{SledKv, SledStore};
 

@@ -125,30 +125,30 @@ impl<K: Kv> KvStore<K> {
         };
         let mut txn = Txn::new(state, self.options.near_duplicate_distance);
         let hashes = TextHashes::of(&article.text);
-        let outcome = match rules::reextract(&mut stored.record, article, extractor_version, &hashes)
-        {
-            Reextraction::NewText => {
-                // Still indexed under the old text, which `reextract` kept.
-                self.unindex(&mut txn, &stored);
-                self.replace_text(state, &mut txn, stored, &hashes)?
-            }
-            Reextraction::Metadata => {
-                // Same text, better metadata: same version, but consumers get it again.
-                self.reorder(&mut txn, &mut stored.record);
-                if rules::queueable(&stored.record, self.options.queue_duplicates) {
-                    self.enqueue(state, &mut txn, &mut stored);
+        let outcome =
+            match rules::reextract(&mut stored.record, article, extractor_version, &hashes) {
+                Reextraction::NewText => {
+                    // Still indexed under the old text, which `reextract` kept.
+                    self.unindex(&mut txn, &stored);
+                    self.replace_text(state, &mut txn, stored, &hashes)?
                 }
-                let version = stored.record.version;
-                self.write_record(&mut txn, stored);
-                PutOutcome::Updated { id, version }
-            }
-            Reextraction::Unchanged { write } => {
-                if write {
+                Reextraction::Metadata => {
+                    // Same text, better metadata: same version, but consumers get it again.
+                    self.reorder(&mut txn, &mut stored.record);
+                    if rules::queueable(&stored.record, self.options.queue_duplicates) {
+                        self.enqueue(state, &mut txn, &mut stored);
+                    }
+                    let version = stored.record.version;
                     self.write_record(&mut txn, stored);
+                    PutOutcome::Updated { id, version }
                 }
-                PutOutcome::Unchanged { id }
-            }
-        };
+                Reextraction::Unchanged { write } => {
+                    if write {
+                        self.write_record(&mut txn, stored);
+                    }
+                    PutOutcome::Unchanged { id }
+                }
+            };
         self.commit(state, txn)?;
         Ok(Some(outcome))
     }
