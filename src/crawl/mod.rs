@@ -284,8 +284,10 @@ impl Crawler {
         let mut tasks: JoinSet<Result<TaskEnd, CrawlError>> = JoinSet::new();
         // Claims of each running task, to give back if the crawl stops.
         let mut attempts: HashMap<String, u32> = HashMap::new();
-        // Outcomes handed to the writer and not yet committed.
-        let mut uncommitted: usize = 0;
+        // Outcomes handed to the writer, and committed: the writer may report a commit
+        // before the loop has seen the task that sent it end, so these are two counts.
+        let mut handed: usize = 0;
+        let mut committed: usize = 0;
         let mut stop_reason = StopReason::Finished;
         let mut last_progress = Instant::now();
         let mut budget_logged = false;
@@ -328,7 +330,8 @@ impl Crawler {
                 tracing::info!(source = %source, max_pages = ctx.job.max_pages, "max_pages reached: finishing in-flight requests");
             }
 
-            let idle = tasks.is_empty() && uncommitted == 0;
+            let uncommitted = handed.saturating_sub(committed);
+            let idle = tasks.is_empty() && committed >= handed;
             if idle && (exhausted || only_paused || budget_left == 0) {
                 if budget_left == 0 && !exhausted {
                     stop_reason = StopReason::MaxPages;
@@ -360,7 +363,7 @@ impl Crawler {
                     break;
                 }
                 Some(commit) = commits.recv() => {
-                    uncommitted = uncommitted.saturating_sub(commit.outcomes);
+                    committed += commit.outcomes;
                     pending_hint += commit.added;
                     if let Some(error) = commit.error {
                         failure = Some(error.into());
@@ -376,7 +379,7 @@ impl Crawler {
                     };
                     match end {
                         Ok(TaskEnd::Done { url }) => {
-                            uncommitted += 1;
+                            handed += 1;
                             pending_hint = pending_hint.saturating_sub(1);
                             attempts.remove(&url);
                         }
