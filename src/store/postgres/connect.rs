@@ -187,7 +187,10 @@ impl std::fmt::Display for PgError {
         match self {
             PgError::Db(e) => match e.as_db_error() {
                 Some(db) => write!(f, "{}: {}", db.code().code(), db.message()),
-                None => write!(f, "{e}"),
+                None => match std::error::Error::source(e) {
+                    Some(cause) => write!(f, "{e}: {cause}"),
+                    None => write!(f, "{e}"),
+                },
             },
             PgError::Pool(e) => write!(f, "{e}"),
             PgError::Store(e) => write!(f, "{e}"),
@@ -243,8 +246,23 @@ fn db_kind(e: &tokio_postgres::Error) -> Kind {
             Kind::Connection
         }
         Some(_) => Kind::Fatal,
-        // No SQLSTATE: an I/O or protocol error on the connection.
-        None => Kind::Connection,
+        // No SQLSTATE: the connection failed (I/O, closed, timed out), or the client
+        // itself refused a value (serializing a parameter, reading a column), which no
+        // retry mends. tokio-postgres says which only through its message.
+        None => {
+            let message = e.to_string();
+            let connection = [
+                "error connecting",
+                "error communicating",
+                "connection closed",
+                "timeout",
+            ];
+            if connection.iter().any(|p| message.starts_with(p)) {
+                Kind::Connection
+            } else {
+                Kind::Fatal
+            }
+        }
     }
 }
 

@@ -98,7 +98,7 @@ pub async fn near_candidates(
     id: ArticleId,
     hash: Simhash,
 ) -> Result<Vec<(ArticleId, Simhash, DateTime<Utc>)>, PgError> {
-    let distance = max_distance as i32;
+    let distance = i64::from(max_distance);
     let rows = if blocks.is_empty() {
         // Too many bands to narrow anything down: compare with every original.
         tx.query(

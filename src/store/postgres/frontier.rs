@@ -413,9 +413,11 @@ impl Frontier for PgStore {
                 .query(
                     "SELECT fh.host, h.owner, h.owner = $2 AS mine
                        FROM gleaner.frontier_hosts fh JOIN gleaner.hosts h ON h.host = fh.host
-                      WHERE fh.crawl = $1 AND fh.pending > fh.claimed
+                      WHERE fh.crawl = $1
                         AND h.next_fetch_at <= $3
-                        AND (h.owner IS NULL OR h.owner = $2 OR h.lease_expires < $3)
+                        AND (((h.owner IS NULL OR h.owner = $2) AND fh.pending > fh.claimed)
+                             -- A lapsed owner's claims come back with the host.
+                             OR (h.lease_expires < $3 AND h.owner <> $2 AND fh.pending > 0))
                       ORDER BY fh.turn
                       LIMIT $4
                       FOR UPDATE OF fh, h SKIP LOCKED",
@@ -500,8 +502,8 @@ impl Frontier for PgStore {
                 let spacing_ms = millis(spacing);
                 tx.execute(
                     "UPDATE gleaner.hosts SET owner = $2,
-                         lease_expires = $3 + $4::float8 * interval '1 millisecond',
-                         next_fetch_at = $3 + $5::float8 * interval '1 millisecond',
+                         lease_expires = $3::timestamptz + $4::float8 * interval '1 millisecond',
+                         next_fetch_at = $3::timestamptz + $5::float8 * interval '1 millisecond',
                          delay_ms = $6
                      WHERE host = $1",
                     &[
@@ -575,8 +577,9 @@ impl Frontier for PgStore {
                          WHERE crawl = $1),
                        (SELECT min(h.next_fetch_at) FROM gleaner.frontier_hosts fh
                           JOIN gleaner.hosts h ON h.host = fh.host
-                         WHERE fh.crawl = $1 AND fh.pending > fh.claimed
-                           AND (h.owner IS NULL OR h.owner = $2 OR h.lease_expires < $3))",
+                         WHERE fh.crawl = $1
+                           AND (((h.owner IS NULL OR h.owner = $2) AND fh.pending > fh.claimed)
+                                OR (h.lease_expires < $3 AND h.owner <> $2 AND fh.pending > 0)))",
                     &[&crawl, &me, &now],
                 )
                 .await?;
