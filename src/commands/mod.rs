@@ -4,6 +4,7 @@
 mod crawl;
 mod export;
 mod extract;
+mod migrate_store;
 mod queue;
 mod reextract;
 mod remote;
@@ -29,6 +30,7 @@ pub fn dispatch(command: Command) -> anyhow::Result<u8> {
         Command::Queue(command) => queue::run(command),
         Command::Extract(args) => extract::run(args),
         Command::Reextract(args) => reextract::run(args),
+        Command::MigrateStore(args) => migrate_store::run(args),
     }
 }
 

@@ -11,10 +11,13 @@ use std::sync::Arc;
 
 use anyhow::Context;
 use gleaner::cli::{ApiArgs, DataArgs};
-use gleaner::config::{Config, ServerConfig};
+use gleaner::config::{Config, ServerConfig, StoreConfig};
 use gleaner::daemon::client::{ApiClient, base_url_for};
 use gleaner::daemon::remote_store::RemoteStore;
-use gleaner::store::{ArticleReader, Backend, ConsumerQueue, Embedded, SledStore, StoreOptions};
+use gleaner::store::{
+    ArticleReader, Backend, ConsumerQueue, Embedded, OpenStore, SledStore, StoreLocation,
+    StoreOptions,
+};
 
 /// The API client for these arguments: `--server`/`--token` first, then the config's
 /// `[server]` (listen address and token), then the defaults.
@@ -48,7 +51,20 @@ pub struct Consumer {
 /// the data through that daemon's API (checked with `/healthz` first). With neither
 /// reachable, the error says why for both.
 pub async fn open_consumer(data: &DataArgs) -> anyhow::Result<Consumer> {
-    let path = data.data.clone();
+    let path = match &data.data {
+        StoreLocation::Directory(path) => path.clone(),
+        StoreLocation::Postgres(_) => {
+            // A shared database: every process opens it, no daemon to go through.
+            let store = OpenStore::open_existing(&data.data, &StoreConfig::default())
+                .await
+                .with_context(|| format!("opening the article store at {}", data.data))?;
+            let backend = store.backend();
+            return Ok(Consumer {
+                reader: backend.reader,
+                queue: backend.queue,
+            });
+        }
+    };
     let opened = tokio::task::spawn_blocking(move || {
         SledStore::open_existing(&path, StoreOptions::default())
     })
@@ -65,7 +81,7 @@ pub async fn open_consumer(data: &DataArgs) -> anyhow::Result<Consumer> {
         Err(e) if e.is_locked() => e,
         Err(e) => {
             return Err(anyhow::Error::new(e))
-                .with_context(|| format!("opening the article store in {}", data.data.display()));
+                .with_context(|| format!("opening the article store in {}", data.data));
         }
     };
     let remote = RemoteStore::new(api_client(&data.api, None)?);

@@ -28,6 +28,7 @@ pub(crate) mod frontier;
 mod idhash;
 pub mod keys;
 pub mod kv;
+pub mod location;
 mod lock;
 pub mod memory;
 mod migrate;
@@ -48,6 +49,7 @@ pub use clock::{Clock, ManualClock, SystemClock};
 pub use embedded::Embedded;
 pub use error::{Result, StoreError};
 pub use frontier::host::LANES as FRONTIER_LANES;
+pub use location::{OpenStore, StoreLocation};
 pub use memory::MemoryStore;
 pub use queue::{AckOutcome, Delivery, DeliveryLease, StoreStats};
 pub use record::{
