@@ -127,6 +127,12 @@ pub fn server(test: &str) -> Option<Server> {
             });
         }
     }
+    own_server(test)
+}
+
+/// A throwaway server this test binary starts (never `$GLEANER_TEST_POSTGRES`'s: for tests
+/// that stop and start it), or `None` after saying why the calling test skips.
+pub fn own_server(test: &str) -> Option<Server> {
     match CLUSTER.get_or_init(Cluster::start) {
         Ok(cluster) => Some(Server {
             base: format!("postgres://gleaner@127.0.0.1:{}", cluster.port),

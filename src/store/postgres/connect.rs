@@ -93,6 +93,9 @@ fn parse(url: &str) -> Result<(tokio_postgres::Config, Extra), StoreError> {
         config.connect_timeout(Duration::from_secs(10));
     }
     config.application_name("gleaner");
+    // The server's NOTICEs ("schema already exists, skipping") are not for gleaner's log.
+    let options = config.get_options().unwrap_or_default().to_string();
+    config.options(format!("{options} -c client_min_messages=warning").trim());
     Ok((config, Extra { root_cert }))
 }
 

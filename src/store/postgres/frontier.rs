@@ -575,7 +575,7 @@ impl Frontier for PgStore {
                     "SELECT
                        (SELECT coalesce(sum(pending), 0)::bigint FROM gleaner.frontier_hosts
                          WHERE crawl = $1),
-                       (SELECT min(h.next_fetch_at) FROM gleaner.frontier_hosts fh
+                       (SELECT min(greatest(h.next_fetch_at, $3::timestamptz)) FROM gleaner.frontier_hosts fh
                           JOIN gleaner.hosts h ON h.host = fh.host
                          WHERE fh.crawl = $1
                            AND (((h.owner IS NULL OR h.owner = $2) AND fh.pending > fh.claimed)
