@@ -15,6 +15,13 @@
 //! store), every crawl's start and end are remembered, and a source whose last crawl
 //! completed under the same definition waits for its remembered next crawl instead of
 //! being crawled again at start-up. A crawl that a stop interrupted is resumed at once.
+//!
+//! Several daemons, one schedule: when the memory is shared (daemons on one PostgreSQL
+//! database), a source that comes due is first looked up there. If another daemon started
+//! a crawl of it since this one last did, and that crawl completed, this daemon adopts its
+//! next crawl time instead of crawling; if that crawl is still running, this daemon joins
+//! it (a resuming crawl takes part in the other's cycle on the shared frontier). So a
+//! source's crawl runs across the cluster, once per `recrawl`, not once per daemon.
 
 use std::collections::BTreeMap;
 use std::future::Future;
@@ -292,6 +299,18 @@ struct Slot {
 
 type Finished = (String, u64, CrawlReport);
 
+/// What another daemon sharing the schedule memory did with a source.
+enum Elsewhere {
+    Nothing,
+    /// It started a crawl that has not completed (running, or stopped): join or resume it.
+    Running,
+    /// It crawled the source since this daemon last did; the next crawl is due at `next`.
+    Completed {
+        next: DateTime<Utc>,
+        status: SourceStatus,
+    },
+}
+
 /// The schedule loop; see the module docs.
 pub struct Scheduler<C: SourceCrawler> {
     crawler: Arc<C>,
@@ -427,6 +446,28 @@ impl<C: SourceCrawler> Scheduler<C> {
             .map(|(name, _)| name.clone())
             .collect();
         for name in due {
+            let elsewhere = self.elsewhere(&name).await;
+            if let Elsewhere::Completed { next, status } = &elsewhere {
+                let wait = (*next - Utc::now()).to_std().unwrap_or(Duration::ZERO);
+                if !wait.is_zero() {
+                    if let Some(slot) = self.slots.get_mut(&name) {
+                        slot.next_due = Instant::now() + wait;
+                        slot.fresh = false;
+                    }
+                    tracing::info!(source = %name, next_crawl = %next, "crawled by another daemon sharing the store; its next crawl adopted");
+                    self.update_status(&name, |s| {
+                        s.last_crawl_started = status.last_crawl_started;
+                        s.last_crawl_finished = status.last_crawl_finished;
+                        s.last_success = status.last_success;
+                        s.last_pages = status.last_pages;
+                        s.last_articles = status.last_articles;
+                        s.last_errors = status.last_errors;
+                        s.last_failure = status.last_failure.clone();
+                        s.next_crawl = Some(*next);
+                    });
+                    continue;
+                }
+            }
             let Some(slot) = self.slots.get_mut(&name) else {
                 continue;
             };
@@ -438,8 +479,10 @@ impl<C: SourceCrawler> Scheduler<C> {
             let recrawl = config.recrawl.get();
             slot.next_due = now + jittered(recrawl);
             let next_due = slot.next_due;
-            let resume = std::mem::replace(&mut slot.fresh, false);
-            tracing::info!(source = %name, resume, "crawl started");
+            let fresh = std::mem::replace(&mut slot.fresh, false);
+            // Joining another daemon's running crawl: resume its cycle, not a new one.
+            let resume = fresh || matches!(elsewhere, Elsewhere::Running);
+            tracing::info!(source = %name, resume, joins = matches!(elsewhere, Elsewhere::Running), "crawl started");
             self.update_status(&name, |s| {
                 s.state = "crawling".to_string();
                 s.last_crawl_started = Some(Utc::now());
@@ -450,6 +493,47 @@ impl<C: SourceCrawler> Scheduler<C> {
             self.running
                 .spawn(async move { (name, generation, crawl.await) });
         }
+    }
+
+    /// What another daemon sharing the schedule memory did with `name` since this one
+    /// last started a crawl of it.
+    async fn elsewhere(&self, name: &str) -> Elsewhere {
+        let (Some(memory), Some(slot)) = (&self.memory, self.slots.get(name)) else {
+            return Elsewhere::Nothing;
+        };
+        let Some(remembered) = memory.recall(name).await else {
+            return Elsewhere::Nothing;
+        };
+        let own = {
+            let statuses = match self.shared.statuses.read() {
+                Ok(s) => s,
+                Err(poisoned) => poisoned.into_inner(),
+            };
+            statuses.get(name).and_then(|s| s.last_crawl_started)
+        };
+        let theirs = remembered.status.last_crawl_started;
+        let newer = match (theirs, own) {
+            (Some(theirs), Some(own)) => theirs > own,
+            (Some(_), None) => true,
+            (None, _) => false,
+        };
+        if !newer || !same_definition(&remembered.config, &slot.config) {
+            return Elsewhere::Nothing;
+        }
+        let status = remembered.status;
+        let completed = match (status.last_crawl_started, status.last_crawl_finished) {
+            (Some(started), Some(finished)) => finished >= started && !remembered.interrupted,
+            _ => false,
+        };
+        if !completed {
+            return Elsewhere::Running;
+        }
+        let started = status.last_crawl_started.unwrap_or_else(Utc::now);
+        let latest = started
+            + chrono::Duration::from_std(slot.config.recrawl.get())
+                .unwrap_or(chrono::Duration::MAX);
+        let next = status.next_crawl.map_or(latest, |n| n.min(latest));
+        Elsewhere::Completed { next, status }
     }
 
     /// Records a finished crawl and schedules the next one.
@@ -780,6 +864,8 @@ mod tests {
         work: Duration,
         stubborn: bool,
         hang: Option<Duration>,
+        /// Shares its schedule with other daemons: a crawl may resume (join) any time.
+        cluster: bool,
     }
 
     impl FakeCrawler {
@@ -789,6 +875,7 @@ mod tests {
                 work,
                 stubborn,
                 hang: None,
+                cluster: false,
             })
         }
         fn count(&self, name: &str) -> usize {
@@ -809,7 +896,9 @@ mod tests {
             mut stop: StopToken,
         ) -> Pin<Box<dyn Future<Output = CrawlReport> + Send + 'static>> {
             let first = self.count(source.name.as_str()) == 0;
-            assert_eq!(resume, first, "only the first crawl resumes");
+            if !self.cluster {
+                assert_eq!(resume, first, "only the first crawl resumes");
+            }
             self.crawls
                 .lock()
                 .expect("lock")
@@ -954,6 +1043,63 @@ mod tests {
         })
         .await;
         stop(handle, task).await;
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn daemons_sharing_a_schedule_crawl_a_source_once_per_recrawl_between_them() {
+        let memory = Arc::new(MapMemory::default());
+        let work = Duration::from_millis(40);
+        let recrawl = Duration::from_millis(400);
+        let node = || {
+            let mut crawler = FakeCrawler::new(work, false);
+            Arc::get_mut(&mut crawler).expect("unique").cluster = true;
+            crawler
+        };
+        let (a, b) = (node(), node());
+        let (handle_a, task_a) = start_with_memory(
+            a.clone(),
+            vec![source("shared", "400ms")],
+            Some(memory.clone()),
+        );
+        let (handle_b, task_b) = start_with_memory(
+            b.clone(),
+            vec![source("shared", "400ms")],
+            Some(memory.clone()),
+        );
+        tokio::time::sleep(Duration::from_millis(2500)).await;
+        stop(handle_a, task_a).await;
+        stop(handle_b, task_b).await;
+
+        // Crawl starts of both daemons; starts within one crawl's duration of a cycle's
+        // first start joined that cycle.
+        let mut starts: Vec<std::time::Instant> = a
+            .crawls
+            .lock()
+            .expect("lock")
+            .iter()
+            .chain(b.crawls.lock().expect("lock").iter())
+            .map(|(_, at)| *at)
+            .collect();
+        starts.sort();
+        let mut cycles: Vec<std::time::Instant> = Vec::new();
+        for at in starts {
+            match cycles.last() {
+                Some(first) if at.duration_since(*first) < work + Duration::from_millis(40) => {}
+                _ => cycles.push(at),
+            }
+        }
+        assert!(
+            cycles.len() >= 4,
+            "the source kept being crawled: {cycles:?}"
+        );
+        for pair in cycles.windows(2) {
+            let gap = pair[1].duration_since(pair[0]);
+            assert!(
+                gap >= recrawl.mul_f64(0.85),
+                "two cycles {gap:?} apart: each daemon crawled on its own schedule"
+            );
+        }
+        assert!(a.count("shared") + b.count("shared") < 2 * cycles.len() + 2);
     }
 
     #[tokio::test]
@@ -1145,6 +1291,7 @@ mod tests {
             work: Duration::from_millis(5),
             stubborn: false,
             hang: Some(Duration::from_millis(800)),
+            cluster: false,
         });
         let (mut scheduler, handle) = Scheduler::new(
             crawler.clone(),
