@@ -58,6 +58,8 @@ pub(crate) async fn run(
     ctx: Arc<CrawlContext>,
     claim: Claim,
     slot: HostSlot,
+    // Held until the outcome is with the writer: it bounds the pages in memory.
+    _in_hand: tokio::sync::OwnedSemaphorePermit,
     attempt: u32,
 ) -> Result<TaskEnd, CrawlError> {
     let mut visited = Vec::new();
@@ -73,9 +75,10 @@ pub(crate) async fn run(
                 result: finish.result,
                 discovered: finish.discovered,
             };
-            if ctx.writer.send(outcome).await.is_err() {
-                return Err(CrawlError::Task("the store writer stopped".into()));
-            }
+            ctx.writer
+                .send(outcome, &ctx.ledger)
+                .await
+                .map_err(CrawlError::Task)?;
             return Ok(TaskEnd::Done { url });
         }
         Exchanged::Retry => TaskEnd::Retry(claim),
@@ -360,6 +363,7 @@ async fn analyse_on_pool(
     fetched_at: chrono::DateTime<Utc>,
 ) -> Result<analyse::Analysed, CrawlError> {
     let _permit = ctx
+        .crawler
         .cpu
         .acquire()
         .await

@@ -30,7 +30,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
-use tokio::sync::Semaphore;
+use tokio::sync::{OnceCell, Semaphore};
 use tokio::task::JoinSet;
 use url::Url;
 
@@ -39,7 +39,7 @@ pub use job::{CrawlJob, CrawlSummary, Progress, StopReason};
 
 use exchange::TaskEnd;
 use stats::{CrawlStats, Tally};
-use writer::{Outcomes, WriterLimits};
+use writer::{Ledger, Writer, WriterLimits};
 
 use crate::config::CrawlerConfig;
 use crate::fetch::http::{FetchError, HttpClient};
@@ -95,7 +95,14 @@ pub struct Crawler {
     pages: Arc<dyn PageMemory>,
     sink: Arc<dyn ArticleSink>,
     stats: Arc<CrawlStats>,
-    writer: WriterLimits,
+    writer_limits: WriterLimits,
+    /// The process's one store writer, started with the first crawl.
+    writer: OnceCell<Writer>,
+    /// Pages parsed at once, over every crawl: one per core.
+    cpu: Arc<Semaphore>,
+    /// Claims being worked on (fetching, parsing, or waiting for the writer), over every
+    /// crawl: what bounds the pages held in memory.
+    in_hand: Arc<Semaphore>,
 }
 
 /// Everything a crawl's tasks share.
@@ -106,11 +113,11 @@ pub(crate) struct CrawlContext {
     tally: Tally,
     /// What became of the start URLs.
     seeds: seeds::SeedLog,
-    writer: Outcomes,
+    writer: Writer,
+    /// What the writer committed for this crawl.
+    ledger: Arc<Ledger>,
     /// Page requests made (redirect hops and retries included).
     requests: AtomicU64,
-    /// Parses at once: one per core.
-    cpu: Semaphore,
 }
 
 impl CrawlContext {
@@ -174,7 +181,12 @@ impl Crawler {
             pages: store.pages,
             sink: store.sink,
             stats: CrawlStats::new(),
-            writer: WriterLimits::default(),
+            writer_limits: WriterLimits::default(),
+            writer: OnceCell::new(),
+            cpu: Arc::new(Semaphore::new(
+                std::thread::available_parallelism().map_or(2, |n| n.get()),
+            )),
+            in_hand: Arc::new(Semaphore::new(config.concurrency.get() * 2)),
         }))
     }
 
@@ -266,34 +278,35 @@ impl Crawler {
                 }])
                 .await?;
         }
-        let (writer, mut commits) =
-            writer::start(Arc::clone(&self.sink), tally.clone(), self.writer);
-        let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+        let writer = self
+            .writer
+            .get_or_init(|| async { Writer::start(Arc::clone(&self.sink), self.writer_limits) })
+            .await
+            .clone();
+        let ledger = Ledger::new(tally.clone());
         let ctx = Arc::new(CrawlContext {
             crawler: Arc::clone(self),
             scope,
             tally,
             seeds: seeds::SeedLog::default(),
             writer,
+            ledger: Arc::clone(&ledger),
             requests: AtomicU64::new(0),
-            cpu: Semaphore::new(cores),
             job,
         });
         let source = ctx.job.source.clone();
-        let max_tasks = self.config.concurrency.get() * 2;
         let mut tasks: JoinSet<Result<TaskEnd, CrawlError>> = JoinSet::new();
         // Claims of each running task, to give back if the crawl stops.
         let mut attempts: HashMap<String, u32> = HashMap::new();
         // Outcomes handed to the writer, and committed: the writer may report a commit
         // before the loop has seen the task that sent it end, so these are two counts.
         let mut handed: usize = 0;
-        let mut committed: usize = 0;
         let mut stop_reason = StopReason::Finished;
         let mut last_progress = Instant::now();
         let mut budget_logged = false;
         let mut exhausted = false;
         let mut only_paused = false;
-        let mut pending_hint = resumed;
+        let mut completed: u64 = 0;
         tokio::pin!(stop);
         let mut failure: Option<CrawlError> = None;
 
@@ -301,9 +314,9 @@ impl Crawler {
             let requests = ctx.requests.load(Ordering::Relaxed);
             let budget_left = ctx.job.max_pages.saturating_sub(requests);
             let mut wake: Option<Duration> = None;
-            if budget_left > 0 && tasks.len() < max_tasks {
-                let want = (max_tasks - tasks.len())
-                    .min(usize::try_from(budget_left).unwrap_or(usize::MAX));
+            let free = self.in_hand.available_permits();
+            if budget_left > 0 && free > 0 {
+                let want = free.min(usize::try_from(budget_left).unwrap_or(usize::MAX));
                 let mut gate = PolitenessGate {
                     politeness: &self.politeness,
                     min_delay: ctx.job.min_delay,
@@ -322,14 +335,27 @@ impl Crawler {
                         self.frontier.release(&source, vec![claim]).await?;
                         continue;
                     };
+                    let Ok(permit) = Arc::clone(&self.in_hand).try_acquire_owned() else {
+                        // Another crawl took the room meanwhile.
+                        drop(slot);
+                        self.frontier.release(&source, vec![claim]).await?;
+                        continue;
+                    };
                     let attempt = attempts.get(&claim.entry.url).copied().unwrap_or(0);
-                    tasks.spawn(exchange::run(Arc::clone(&ctx), claim, slot, attempt));
+                    tasks.spawn(exchange::run(
+                        Arc::clone(&ctx),
+                        claim,
+                        slot,
+                        permit,
+                        attempt,
+                    ));
                 }
             } else if budget_left == 0 && !budget_logged {
                 budget_logged = true;
                 tracing::info!(source = %source, max_pages = ctx.job.max_pages, "max_pages reached: finishing in-flight requests");
             }
 
+            let committed = ledger.committed();
             let uncommitted = handed.saturating_sub(committed);
             let idle = tasks.is_empty() && committed >= handed;
             if idle && (exhausted || only_paused || budget_left == 0) {
@@ -345,7 +371,7 @@ impl Crawler {
                 last_progress = Instant::now();
                 on_progress(&Progress {
                     counters: ctx.tally.run(),
-                    queued: pending_hint,
+                    queued: (resumed + ledger.added()).saturating_sub(completed),
                     in_flight: tasks.len(),
                     uncommitted,
                     hosts_waiting: Vec::new(),
@@ -362,10 +388,8 @@ impl Crawler {
                     while tasks.join_next().await.is_some() {}
                     break;
                 }
-                Some(commit) = commits.recv() => {
-                    committed += commit.outcomes;
-                    pending_hint += commit.added;
-                    if let Some(error) = commit.error {
+                () = ledger.changed() => {
+                    if let Some(error) = ledger.take_error() {
                         failure = Some(error.into());
                         tasks.abort_all();
                         break;
@@ -380,7 +404,7 @@ impl Crawler {
                     match end {
                         Ok(TaskEnd::Done { url }) => {
                             handed += 1;
-                            pending_hint = pending_hint.saturating_sub(1);
+                            completed += 1;
                             attempts.remove(&url);
                         }
                         Ok(TaskEnd::Retry(claim)) => {
@@ -401,15 +425,17 @@ impl Crawler {
                 () = tokio::time::sleep(tick) => {}
             }
         }
-        // Commit what was fetched: the writer ends once every sender is gone (a parse
-        // still running on the blocking pool holds one until it is done).
+        // Wait for what was handed to the writer to be committed (aborted tasks handed
+        // nothing more; a parse still running on the blocking pool ends in a failed send
+        // or a handed outcome, which this waits for too).
         let tally = ctx.tally.clone();
         let seeds = ctx.seeds.report(ctx.job.start_urls());
         drop(ctx);
-        while let Some(commit) = commits.recv().await {
-            if let Some(error) = commit.error {
-                failure.get_or_insert(error.into());
-            }
+        while ledger.committed() < handed {
+            ledger.changed().await;
+        }
+        if let Some(error) = ledger.take_error() {
+            failure.get_or_insert(error.into());
         }
         if let Some(error) = failure {
             return Err(error);

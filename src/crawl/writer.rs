@@ -1,17 +1,24 @@
-//! The store writer: the one task that commits a crawl's outcomes, a batch at a time.
+//! The store writer: the one task of the process that commits crawl outcomes, a batch at
+//! a time, for every crawl running on the crawler.
 //!
 //! Fetch tasks send each URL's outcome (its article, validators, discovered URLs and the
 //! claim it completes) into a bounded channel; the writer takes what is there — up to
 //! [`WriterLimits::batch`] outcomes, waiting at most [`WriterLimits::linger`] for a batch
-//! to fill — and commits it as one atomic, durable write. While one batch commits, the
-//! next gathers, so commits group themselves under load. The channel's bound is the
-//! back-pressure: when the store is slower than the fetchers, their sends wait, and so
-//! the number of fetched-but-uncommitted pages never exceeds the bound plus one batch.
+//! to fill — and commits it as one atomic, durable write, whichever crawls the outcomes
+//! belong to. While one batch commits, the next gathers, so commits group themselves under
+//! load. The channel's bound is the back-pressure: when the store is slower than the
+//! fetchers, their sends wait, so fetched-but-uncommitted pages never exceed the bound
+//! plus one batch, however many crawls run (the daemon runs one per source).
+//!
+//! Each crawl has a [`Ledger`] the writer reports into: what it committed, what the
+//! frontier added, the counts of its tally, and the first error.
 
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use tokio::sync::mpsc;
+use tokio::sync::{Notify, mpsc};
 
 use super::stats::{Event, Tally};
 use crate::store::{ArticleSink, CrawlOutcome, PutOutcome, StoreError};
@@ -37,40 +44,84 @@ impl Default for WriterLimits {
     }
 }
 
-/// What one commit did, for the crawl loop.
+/// What the writer has done for one crawl.
 #[derive(Debug)]
-pub struct Commit {
-    /// Outcomes committed (or lost to the error).
-    pub outcomes: usize,
-    /// URLs added to the frontier.
-    pub added: u64,
-    pub error: Option<StoreError>,
+pub struct Ledger {
+    tally: Tally,
+    committed: AtomicUsize,
+    added: AtomicU64,
+    error: Mutex<Option<StoreError>>,
+    changed: Notify,
 }
 
-/// The sending side, one per fetch task.
-pub type Outcomes = mpsc::Sender<CrawlOutcome>;
+impl Ledger {
+    pub fn new(tally: Tally) -> Arc<Ledger> {
+        Arc::new(Ledger {
+            tally,
+            committed: AtomicUsize::new(0),
+            added: AtomicU64::new(0),
+            error: Mutex::new(None),
+            changed: Notify::new(),
+        })
+    }
 
-/// Starts the writer: returns where to send outcomes and where commits are reported. The
-/// writer ends when every sender is dropped and the last batch is committed, or after the
-/// first failed commit (the store is then in no state to take more).
-pub fn start(
-    sink: Arc<dyn ArticleSink>,
-    tally: Tally,
-    limits: WriterLimits,
-) -> (Outcomes, mpsc::UnboundedReceiver<Commit>) {
-    let (tx, rx) = mpsc::channel(limits.queue.max(1));
-    let (reports, commits) = mpsc::unbounded_channel();
-    tokio::spawn(run(sink, tally, limits, rx, reports));
-    (tx, commits)
+    /// Outcomes of the crawl committed so far.
+    pub fn committed(&self) -> usize {
+        self.committed.load(Ordering::Acquire)
+    }
+
+    /// URLs the crawl's commits added to its frontier so far.
+    pub fn added(&self) -> u64 {
+        self.added.load(Ordering::Relaxed)
+    }
+
+    /// The first commit error of the crawl, taken.
+    pub fn take_error(&self) -> Option<StoreError> {
+        self.error.lock().unwrap_or_else(|p| p.into_inner()).take()
+    }
+
+    /// Completes when the writer has reported something new for this crawl (or had, since
+    /// the last call).
+    pub async fn changed(&self) {
+        self.changed.notified().await;
+    }
 }
 
-async fn run(
-    sink: Arc<dyn ArticleSink>,
-    tally: Tally,
-    limits: WriterLimits,
-    mut rx: mpsc::Receiver<CrawlOutcome>,
-    reports: mpsc::UnboundedSender<Commit>,
-) {
+/// One outcome on its way to the store, with the crawl it reports to.
+struct Item {
+    outcome: CrawlOutcome,
+    ledger: Arc<Ledger>,
+}
+
+/// Where fetch tasks send outcomes; clone it freely.
+#[derive(Clone)]
+pub struct Writer {
+    tx: mpsc::Sender<Item>,
+}
+
+impl Writer {
+    /// Starts the writer on the current runtime. It ends when every [`Writer`] is dropped
+    /// and what was sent is committed.
+    pub fn start(sink: Arc<dyn ArticleSink>, limits: WriterLimits) -> Writer {
+        let (tx, rx) = mpsc::channel(limits.queue.max(1));
+        tokio::spawn(run(sink, limits, rx));
+        Writer { tx }
+    }
+
+    /// Hands an outcome to the writer, waiting while its queue is full. Fails only when the
+    /// writer is gone.
+    pub async fn send(&self, outcome: CrawlOutcome, ledger: &Arc<Ledger>) -> Result<(), String> {
+        self.tx
+            .send(Item {
+                outcome,
+                ledger: Arc::clone(ledger),
+            })
+            .await
+            .map_err(|_| "the store writer stopped".to_string())
+    }
+}
+
+async fn run(sink: Arc<dyn ArticleSink>, limits: WriterLimits, mut rx: mpsc::Receiver<Item>) {
     let max = limits.batch.max(1);
     while let Some(first) = rx.recv().await {
         let mut batch = Vec::with_capacity(max);
@@ -79,28 +130,30 @@ async fn run(
         while batch.len() < max {
             // Take what is queued now; wait for more only until the linger is over.
             match rx.try_recv() {
-                Ok(outcome) => batch.push(outcome),
+                Ok(item) => batch.push(item),
                 Err(mpsc::error::TryRecvError::Disconnected) => break,
                 Err(mpsc::error::TryRecvError::Empty) => {
                     match tokio::time::timeout_at(deadline, rx.recv()).await {
-                        Ok(Some(outcome)) => batch.push(outcome),
+                        Ok(Some(item)) => batch.push(item),
                         Ok(None) | Err(_) => break,
                     }
                 }
             }
         }
-        let outcomes = batch.len();
-        match sink.commit(batch).await {
+        let (outcomes, ledgers): (Vec<CrawlOutcome>, Vec<Arc<Ledger>>) =
+            batch.into_iter().map(|i| (i.outcome, i.ledger)).unzip();
+        let size = outcomes.len();
+        match sink.commit(outcomes).await {
             Ok(committed) => {
-                let mut added = 0;
-                for c in &committed {
-                    added += u64::from(c.frontier.added);
-                    if c.frontier.dropped > 0 {
-                        tally.events(
-                            Event::Skipped("host_pending_cap"),
-                            u64::from(c.frontier.dropped),
-                        );
-                    }
+                for (c, ledger) in committed.iter().zip(&ledgers) {
+                    let tally = &ledger.tally;
+                    ledger
+                        .added
+                        .fetch_add(u64::from(c.frontier.added), Ordering::Relaxed);
+                    tally.events(
+                        Event::Skipped("host_pending_cap"),
+                        u64::from(c.frontier.dropped),
+                    );
                     match c.article {
                         Some(PutOutcome::New { .. }) => tally.event(Event::Stored),
                         Some(PutOutcome::Updated { .. }) => tally.event(Event::Updated),
@@ -109,21 +162,32 @@ async fn run(
                         None => {}
                     }
                 }
-                let _ = reports.send(Commit {
-                    outcomes,
-                    added,
-                    error: None,
-                });
             }
             Err(error) => {
-                tracing::error!(%error, outcomes, "committing a crawl batch failed");
-                let _ = reports.send(Commit {
-                    outcomes,
-                    added: 0,
-                    error: Some(error),
-                });
-                return;
+                tracing::error!(%error, outcomes = size, "committing a crawl batch failed");
+                let message = error.to_string();
+                let mut error = Some(error);
+                for ledger in &ledgers {
+                    let mut slot = ledger.error.lock().unwrap_or_else(|p| p.into_inner());
+                    if slot.is_none() {
+                        *slot = Some(error.take().unwrap_or_else(|| {
+                            StoreError::InvalidInput(format!("a batch commit failed: {message}"))
+                        }));
+                    }
+                }
             }
+        }
+        // Each crawl learns once per batch what became of its outcomes.
+        let mut per_crawl: HashMap<*const Ledger, (Arc<Ledger>, usize)> = HashMap::new();
+        for ledger in ledgers {
+            per_crawl
+                .entry(Arc::as_ptr(&ledger))
+                .or_insert_with(|| (Arc::clone(&ledger), 0))
+                .1 += 1;
+        }
+        for (ledger, n) in per_crawl.into_values() {
+            ledger.committed.fetch_add(n, Ordering::Release);
+            ledger.changed.notify_one();
         }
     }
 }
