@@ -1045,61 +1045,72 @@ mod tests {
         stop(handle, task).await;
     }
 
-    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn daemons_sharing_a_schedule_crawl_a_source_once_per_recrawl_between_them() {
-        let memory = Arc::new(MapMemory::default());
-        let work = Duration::from_millis(40);
-        let recrawl = Duration::from_millis(400);
-        let node = || {
-            let mut crawler = FakeCrawler::new(work, false);
-            Arc::get_mut(&mut crawler).expect("unique").cluster = true;
-            crawler
-        };
-        let (a, b) = (node(), node());
-        let (handle_a, task_a) = start_with_memory(
-            a.clone(),
-            vec![source("shared", "400ms")],
-            Some(memory.clone()),
-        );
-        let (handle_b, task_b) = start_with_memory(
-            b.clone(),
-            vec![source("shared", "400ms")],
-            Some(memory.clone()),
-        );
-        tokio::time::sleep(Duration::from_millis(2500)).await;
-        stop(handle_a, task_a).await;
-        stop(handle_b, task_b).await;
+    /// A shared memory another daemon writes to after this one read it at start-up: the
+    /// first recall finds nothing.
+    struct LateMemory {
+        inner: MapMemory,
+        recalls: std::sync::atomic::AtomicUsize,
+    }
 
-        // Crawl starts of both daemons; starts within one crawl's duration of a cycle's
-        // first start joined that cycle.
-        let mut starts: Vec<std::time::Instant> = a
-            .crawls
-            .lock()
-            .expect("lock")
-            .iter()
-            .chain(b.crawls.lock().expect("lock").iter())
-            .map(|(_, at)| *at)
-            .collect();
-        starts.sort();
-        let mut cycles: Vec<std::time::Instant> = Vec::new();
-        for at in starts {
-            match cycles.last() {
-                Some(first) if at.duration_since(*first) < work + Duration::from_millis(40) => {}
-                _ => cycles.push(at),
+    #[async_trait::async_trait]
+    impl ScheduleMemory for LateMemory {
+        async fn recall(&self, source: &str) -> Option<RememberedSource> {
+            if self.recalls.fetch_add(1, Ordering::SeqCst) == 0 {
+                return None;
             }
+            self.inner.get(source)
         }
+        async fn remember(&self, remembered: &RememberedSource) {
+            self.inner.remember(remembered).await
+        }
+    }
+
+    #[tokio::test]
+    async fn a_source_another_daemon_just_crawled_waits_for_the_next_crawl_it_set() {
+        let config = source("shared", "1h");
+        let mut status = SourceStatus::new(&config);
+        let started = Utc::now();
+        status.last_crawl_started = Some(started);
+        status.last_crawl_finished = Some(started + chrono::Duration::milliseconds(10));
+        status.last_articles = 7;
+        let next = started + chrono::Duration::minutes(58);
+        status.next_crawl = Some(next);
+        let memory = Arc::new(LateMemory {
+            inner: MapMemory::default(),
+            recalls: Default::default(),
+        });
+        memory
+            .inner
+            .remember(&RememberedSource {
+                config: config.clone(),
+                status,
+                interrupted: false,
+            })
+            .await;
+        let crawler = FakeCrawler::new(Duration::from_millis(5), false);
+        let (mut scheduler, handle) =
+            Scheduler::new(crawler.clone(), vec![config.clone()], Notifier::disabled());
+        scheduler.first_crawl_spread = Duration::from_millis(20);
+        scheduler = scheduler.with_memory(memory.clone());
+        let task = tokio::spawn(scheduler.run());
+        tokio::time::sleep(Duration::from_millis(400)).await;
         assert!(
-            cycles.len() >= 4,
-            "the source kept being crawled: {cycles:?}"
+            memory.recalls.load(Ordering::SeqCst) >= 2,
+            "looked up when due"
         );
-        for pair in cycles.windows(2) {
-            let gap = pair[1].duration_since(pair[0]);
-            assert!(
-                gap >= recrawl.mul_f64(0.85),
-                "two cycles {gap:?} apart: each daemon crawled on its own schedule"
-            );
-        }
-        assert!(a.count("shared") + b.count("shared") < 2 * cycles.len() + 2);
+        assert_eq!(
+            crawler.count("shared"),
+            0,
+            "crawled once per cluster, not again here"
+        );
+        let shown = handle
+            .statuses()
+            .into_iter()
+            .find(|s| s.name == "shared")
+            .expect("status");
+        assert_eq!(shown.next_crawl, Some(next));
+        assert_eq!(shown.last_articles, 7);
+        stop(handle, task).await;
     }
 
     #[tokio::test]
