@@ -250,10 +250,10 @@ async fn main() -> anyhow::Result<()> {
     let commits = totals.commits.load(Ordering::Relaxed);
     let stored = totals.stored.load(Ordering::Relaxed);
     println!(
-        "{label}: {claimed} URLs in {wall:.2}s: {:.0} claims/s, {:.0} commits/s ({} outcomes each), {:.0} articles/s",
+        "{label}: {claimed} URLs in {wall:.2}s: {:.0} claims/s, {:.0} commits/s ({:.1} outcomes each), {:.0} articles/s",
         claimed as f64 / wall,
         commits as f64 / wall,
-        cli.batch,
+        claimed as f64 / commits.max(1) as f64,
         stored as f64 / wall
     );
     for (i, (claims, commits)) in per_node.iter().enumerate() {
