@@ -7,6 +7,22 @@ use std::process::ExitCode;
 use clap::Parser;
 use gleaner::cli::Cli;
 
+/// jemalloc instead of the system allocator: a long-running daemon must give back what a
+/// crawl round allocated. glibc's malloc kept freed memory in per-thread arenas (an idle
+/// daemon held 289 MiB live and 314 MiB freed); jemalloc's background thread returns dirty
+/// pages after `dirty_decay_ms` (see `MALLOC_CONF`).
+#[cfg(not(target_env = "msvc"))]
+#[global_allocator]
+static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
+
+/// jemalloc's options, read at its start (the `_rjem_` prefix is tikv-jemallocator's):
+/// a background thread purges unused pages after a second, so memory freed after a crawl
+/// round goes back to the system without waiting for the next allocation.
+#[cfg(all(not(target_env = "msvc"), not(target_os = "macos")))]
+#[unsafe(export_name = "_rjem_malloc_conf")]
+#[allow(non_upper_case_globals)]
+static malloc_conf: &[u8; 60] = b"background_thread:true,dirty_decay_ms:1000,muzzy_decay_ms:0\0";
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     if let Err(e) = gleaner::logging::init(cli.global.log_level.as_deref(), cli.global.log_format) {

@@ -308,3 +308,56 @@ async fn each_seed_outcome_is_the_last_word_on_it() {
     assert_eq!(moved.count("/moved"), 3, "the redirect target was retried");
     assert_eq!(articles(&store).len(), 2);
 }
+
+/// Crawls that run at once on one crawler share its bound on claims in hand; a crawl that
+/// finds that bound taken by the others waits for room and still crawls everything, rather
+/// than taking a frontier answer from before its last commit as the end.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_crawls_sharing_the_bound_each_finish_their_site() {
+    const PAGES: usize = 3;
+    const CRAWLS: usize = 24;
+    let mut sites = Vec::new();
+    for n in 0..CRAWLS {
+        let site = Site::start(&format!("127.0.3.{}", 1 + n), move |req| {
+            let links: Vec<String> = (0..PAGES).map(|i| format!("/s{i}")).collect();
+            let links: Vec<&str> = links.iter().map(String::as_str).collect();
+            match req.target {
+                "/robots.txt" => robots("User-agent: *\nAllow: /\n"),
+                "/" => html(index_html(&links)),
+                path => {
+                    let i: u64 = path.trim_start_matches("/s").parse().unwrap_or(0);
+                    html(article_html(
+                        &format!("Story {i} of site {n}"),
+                        1000 * n as u64 + i,
+                    ))
+                }
+            }
+        })
+        .await;
+        sites.push(site);
+    }
+    let mut config = test_config();
+    // Four claims in hand for the whole crawler, over 24 crawls: a crawl that asks for
+    // room finds it taken by the others most of the time.
+    config.concurrency = gleaner::config::PositiveUsize::new(2).expect("2");
+    let store = memory_store();
+    let crawler = gleaner::crawl::Crawler::new(&config, crawl_store(&store)).expect("crawler");
+    let runs = sites.iter().enumerate().map(|(n, site)| {
+        let crawler = std::sync::Arc::clone(&crawler);
+        let job = job(&format!("source-{n}"), vec![site.url("/")], &config);
+        async move {
+            crawler
+                .crawl(job, std::future::pending::<()>())
+                .await
+                .expect("crawl runs")
+        }
+    });
+    let summaries = futures_util::future::join_all(runs).await;
+    for (n, site) in sites.iter().enumerate() {
+        for i in 0..PAGES {
+            assert_eq!(site.count(&format!("/s{i}")), 1, "site {n} page {i}");
+        }
+        assert_eq!(summaries[n].seeds.len(), 1);
+    }
+    assert_eq!(articles(&store).len(), PAGES * CRAWLS);
+}

@@ -310,6 +310,7 @@ async fn exchange(
             Reply::Success => {
                 crawler.politeness.record(&host, Outcome::Success);
                 drop(slot);
+                ctx.host_freed.notify_one();
                 let analysed =
                     analyse_on_pool(ctx, entry.clone(), url, response, fetched_at).await?;
                 if let Some(event) = analysed.event {

@@ -30,7 +30,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
-use tokio::sync::{OnceCell, Semaphore};
+use tokio::sync::{OnceCell, OwnedSemaphorePermit, Semaphore};
 use tokio::task::JoinSet;
 use url::Url;
 
@@ -118,6 +118,9 @@ pub(crate) struct CrawlContext {
     ledger: Arc<Ledger>,
     /// Page requests made (redirect hops and retries included).
     requests: AtomicU64,
+    /// A task let its host go before its CPU work: the host's next URL can be claimed
+    /// now, not when the task ends.
+    host_freed: tokio::sync::Notify,
 }
 
 impl CrawlContext {
@@ -311,6 +314,7 @@ impl Crawler {
             writer,
             ledger: Arc::clone(&ledger),
             requests: AtomicU64::new(0),
+            host_freed: tokio::sync::Notify::new(),
             job,
         });
         let source = ctx.job.source.clone();
@@ -328,14 +332,27 @@ impl Crawler {
         let mut completed: u64 = 0;
         tokio::pin!(stop);
         let mut failure: Option<CrawlError> = None;
+        // Room won while waiting for it, used by the next turn.
+        let mut spare: Option<OwnedSemaphorePermit> = None;
 
         loop {
             let requests = ctx.requests.load(Ordering::Relaxed);
             let budget_left = ctx.job.max_pages.saturating_sub(requests);
             let mut wake: Option<Duration> = None;
-            let free = self.in_hand.available_permits();
-            if budget_left > 0 && free > 0 {
-                let want = free.min(usize::try_from(budget_left).unwrap_or(usize::MAX));
+            // Room is taken before the frontier is asked, so every claim it hands out has
+            // its place: claims are never released for want of room, and what the frontier
+            // says of itself (exhausted or not) is about the claims this crawl holds.
+            let mut room: Vec<OwnedSemaphorePermit> = spare.take().into_iter().collect();
+            let room_wanted = usize::try_from(budget_left).unwrap_or(usize::MAX);
+            while room.len() < room_wanted {
+                match Arc::clone(&self.in_hand).try_acquire_owned() {
+                    Ok(permit) => room.push(permit),
+                    Err(_) => break,
+                }
+            }
+            let starved = room.is_empty() && budget_left > 0;
+            if !room.is_empty() {
+                let want = room.len();
                 let mut gate = PolitenessGate {
                     politeness: &self.politeness,
                     min_delay: ctx.job.min_delay,
@@ -354,10 +371,12 @@ impl Crawler {
                         self.frontier.release(&source, vec![claim]).await?;
                         continue;
                     };
-                    let Ok(permit) = Arc::clone(&self.in_hand).try_acquire_owned() else {
-                        // Another crawl took the room meanwhile.
+                    let Some(permit) = room.pop() else {
+                        // Cannot happen: the frontier hands out at most `want` claims.
+                        tracing::error!(host = %claim.ticket.host, "more claims than room asked for");
                         drop(slot);
                         self.frontier.release(&source, vec![claim]).await?;
+                        exhausted = false;
                         continue;
                     };
                     let attempt = attempts.get(&claim.entry.url).copied().unwrap_or(0);
@@ -369,10 +388,18 @@ impl Crawler {
                         attempt,
                     ));
                 }
-            } else if budget_left == 0 && !budget_logged {
+            } else if budget_left > 0 {
+                // Every claim in hand is taken (by this crawl or others): nothing was asked
+                // of the frontier, so what it said before the commits since is stale and
+                // must not end the crawl.
+                exhausted = false;
+                only_paused = false;
+            } else if !budget_logged {
                 budget_logged = true;
                 tracing::info!(source = %source, max_pages = ctx.job.max_pages, "max_pages reached: finishing in-flight requests");
             }
+            // Room not used by a claim goes back before this crawl waits.
+            drop(room);
 
             let committed = ledger.committed();
             let uncommitted = handed.saturating_sub(committed);
@@ -407,6 +434,7 @@ impl Crawler {
                     while tasks.join_next().await.is_some() {}
                     break;
                 }
+                () = ctx.host_freed.notified() => {}
                 () = ledger.changed() => {
                     if let Some(error) = ledger.take_error() {
                         failure = Some(error.into());
@@ -440,6 +468,11 @@ impl Crawler {
                             break;
                         }
                     }
+                }
+                // Every claim in hand is taken: wait in line for room (the semaphore is
+                // fair), rather than polling for it against the other crawls.
+                Ok(permit) = Arc::clone(&self.in_hand).acquire_owned(), if starved => {
+                    spare = Some(permit);
                 }
                 () = tokio::time::sleep(tick) => {}
             }
