@@ -105,8 +105,17 @@ fn main() {
     let urls = args.next().unwrap_or(10_000_000);
     let hosts = args.next().unwrap_or(1000);
     let batch = args.next().unwrap_or(50_000);
-    let dir = tempfile::tempdir().expect("tempdir");
-    let store = SledStore::open(dir.path(), StoreOptions::default()).expect("store");
+    // GLEANER_BENCH_DIR keeps the data directory there for inspection (it must not exist).
+    let kept = std::env::var_os("GLEANER_BENCH_DIR").map(std::path::PathBuf::from);
+    let temp = tempfile::tempdir().expect("tempdir");
+    let dir = match &kept {
+        Some(path) => {
+            std::fs::create_dir(path).expect("GLEANER_BENCH_DIR is created");
+            path.clone()
+        }
+        None => temp.path().to_path_buf(),
+    };
+    let store = SledStore::open(&dir, StoreOptions::default()).expect("store");
     let limits = FrontierLimits {
         max_pending_per_host: u64::MAX,
     };
@@ -122,8 +131,8 @@ fn main() {
         "  push (new):   {rate:>10.0} URLs/s; RSS {} MiB, peak {} MiB; data {:.0} MiB ({:.1} bytes/URL)",
         status_kib("VmRSS:") / 1024,
         status_kib("VmHWM:") / 1024,
-        dir_bytes(dir.path()) as f64 / (1 << 20) as f64,
-        dir_bytes(dir.path()) as f64 / urls as f64
+        dir_bytes(&dir) as f64 / (1 << 20) as f64,
+        dir_bytes(&dir) as f64 / urls as f64
     );
 
     let again = urls.min(2_000_000);
@@ -134,7 +143,7 @@ fn main() {
     // Reopen: the crawl resumes from disk (seen-set chunks and host cursors).
     drop(store);
     let started = Instant::now();
-    let store = SledStore::open(dir.path(), StoreOptions::default()).expect("reopen");
+    let store = SledStore::open(&dir, StoreOptions::default()).expect("reopen");
     let resumed = store
         .open_frontier(CRAWL, CrawlStart::Resume, limits)
         .expect("resume")
@@ -177,6 +186,6 @@ fn main() {
     println!(
         "  peak RSS {} MiB; data {:.0} MiB",
         status_kib("VmHWM:") / 1024,
-        dir_bytes(dir.path()) as f64 / (1 << 20) as f64
+        dir_bytes(&dir) as f64 / (1 << 20) as f64
     );
 }

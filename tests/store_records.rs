@@ -873,8 +873,8 @@ fn a_format_1_database_is_migrated_and_loses_nothing() {
     assert!(store.raw_page(wire.id).expect("raw").is_some());
     drop(store);
 
-    // Migrated once: format 3 on disk, no format-1 index keys or format-2 frontier keys
-    // left.
+    // Migrated once: format 4 on disk, no format-1 index keys, format-2 frontier keys or
+    // format-3 seen-set keys left.
     {
         let db = open_raw_sled(&dir.path().join("sled"));
         let tree = db.open_tree("gleaner").expect("tree");
@@ -883,9 +883,9 @@ fn a_format_1_database_is_migrated_and_loses_nothing() {
                 .expect("get")
                 .expect("marker")
                 .as_ref(),
-            3u32.to_le_bytes()
+            4u32.to_le_bytes()
         );
-        for tag in [b'i', b't', b'h', b'q', b'l', b'e', b'f', b'p'] {
+        for tag in [b'i', b't', b'h', b'q', b'l', b'e', b'f', b'p', b'V'] {
             assert_eq!(
                 tree.scan_prefix([tag]).count(),
                 0,

@@ -26,8 +26,9 @@ use crate::extract::article::Article;
 /// Format of the database as a whole (layout of keys); stored under `META_FORMAT`.
 /// Format 1 kept one index key per article and per queue entry; format 2 keeps those
 /// indexes in memory, rebuilt from the catalog log (see `keys` and `catalog`); format 3
-/// keeps the frontier as per-host lanes of segments and a seen-set (see `frontier`).
-pub const DB_FORMAT: u32 = 3;
+/// keeps the frontier as per-host lanes of segments and a seen-set (see `frontier`); format
+/// 4 keeps the frontier's segments and seen-set chunks in files beside the database.
+pub const DB_FORMAT: u32 = 4;
 /// The first layout version of every kind of value, and the only one of most.
 pub const VALUE_FORMAT: u8 = 1;
 /// Layout version of article records: 2 added the pages (URLs and their validators).

@@ -159,8 +159,13 @@ impl<K: Kv> KvStore<K> {
                     1 => {
                         super::migrate::from_format1(&kv, &label)?;
                         super::migrate::from_format2(&kv, &label)?;
+                        super::migrate::from_format3(&kv, &label)?;
                     }
-                    2 => super::migrate::from_format2(&kv, &label)?,
+                    2 => {
+                        super::migrate::from_format2(&kv, &label)?;
+                        super::migrate::from_format3(&kv, &label)?;
+                    }
+                    3 => super::migrate::from_format3(&kv, &label)?,
                     f if f > DB_FORMAT => {
                         return Err(StoreError::UnsupportedFormat {
                             what: label,
@@ -203,7 +208,9 @@ impl<K: Kv> KvStore<K> {
         // A migration interrupted after it switched the format may have left old keys.
         super::migrate::remove_format1_leftovers(&kv, &label)?;
         super::migrate::remove_format2_leftovers(&kv, &label)?;
+        super::migrate::remove_format3_leftovers(&kv, &label)?;
         let url_hash = super::migrate::url_hash_keys(&kv)?;
+        let next_file = super::frontier::tidy_files(&kv, &label)?;
 
         let started = std::time::Instant::now();
         let mut counters = match kv.get(keys::META_COUNTERS)? {
@@ -243,7 +250,7 @@ impl<K: Kv> KvStore<K> {
                 log,
             }),
             catalog: RwLock::new(catalog),
-            frontiers: Mutex::new(Frontiers::new(url_hash)),
+            frontiers: Mutex::new(Frontiers::new(url_hash, next_file)),
             clock: Arc::new(SystemClock),
             label,
         })
@@ -603,7 +610,7 @@ impl<K: Kv> KvStore<K> {
                 _ => None,
             })
             .collect();
-        let committed = std::thread::scope(|scope| -> Result<Vec<Committed>> {
+        let (committed, dead) = std::thread::scope(|scope| -> Result<_> {
             let articles = texts.len();
             let hashes: BatchHashes<'_> = Ahead::start(scope, texts, |text| TextHashes::of(text));
             let mut state = self.lock();
@@ -637,15 +644,17 @@ impl<K: Kv> KvStore<K> {
             let mut frontiers = self.frontiers();
             let (stage, adds) = self.stage_frontier(&mut frontiers, &outcomes, &mut txn.batch)?;
             self.commit(&mut state, txn)?;
-            Self::apply_frontier(&mut frontiers, stage);
-            Ok(results
+            let dead = self.apply_frontier(&mut frontiers, stage);
+            let committed = results
                 .into_iter()
                 .zip(adds)
                 .map(|(article, frontier)| Committed { article, frontier })
-                .collect())
+                .collect();
+            Ok((committed, dead))
         })?;
         // Flushed outside the locks: claims and other writers go on meanwhile.
         self.kv.flush()?;
+        self.remove_dead_files(dead);
         Ok(committed)
     }
 

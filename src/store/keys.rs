@@ -30,13 +30,17 @@
 //! | `r` | article id (8)                        | raw page (zstd)             |
 //! | `Q` | queue seq (8) of the run's first entry | run of waiting queue entries |
 //! | `L` | lease batch seq (8)                   | entries leased by one pop, not yet acked |
-//! | `C` | crawl length (2) + crawl              | a crawl's frontier: generation, seen-set chunks, totals |
+//! | `C` | crawl length (2) + crawl              | a crawl's frontier: generation, totals, its files, where its seen-set chunks are |
 //! | `F` | crawl length (2) + crawl + generation (4) + host | a host's queue cursors (see `frontier::host`) |
-//! | `G` | crawl + generation + host length (2) + host + lane (1) + segment (8) | a full (sealed) segment of a host's lane |
-//! | `P` | as `G` + first offset (4)             | entries one commit appended to a lane's open segment |
-//! | `V` | crawl + generation + chunk (8)        | a chunk of the crawl's seen-set (URL hashes) |
+//! | `G` | crawl + generation + host length (2) + host + lane (1) + segment (8) | where a full (sealed) segment of a host's lane is |
+//! | `P` | as `G` + first offset (4)             | where the entries one commit appended to a lane's open segment are |
 //! | `s` | source name                           | the daemon's schedule state (opaque) |
 //!
+//! The frontier's segments, parts and seen-set chunks themselves are blobs in files beside
+//! the database (`frontier::blobs`); `C`, `G` and `P` say where.
+//!
+//! Format 3 (migrated at open by `migrate`) kept the segments and parts themselves as the
+//! values of `G` and `P`, and the seen-set chunks under `V` (crawl + generation + chunk (8)).
 //! Format 2 (migrated at open by `migrate`) kept the frontier as one key per URL: `f`
 //! (source + URL → known, done) and `p` (source + frontier seq → pending entry).
 //! Format 1 (migrated at open by `migrate`) also had `i` (id → seq), `t` (text hash →
@@ -60,9 +64,22 @@ pub const LEASE_BATCH: u8 = b'L';
 pub const CRAWL: u8 = b'C';
 pub const CRAWL_HOST: u8 = b'F';
 pub const CRAWL_SEGMENT: u8 = b'G';
-pub const CRAWL_SEEN: u8 = b'V';
 pub const CRAWL_PART: u8 = b'P';
 pub const SOURCE_STATE: u8 = b's';
+
+/// Format 3's keys that format 4 no longer has: the seen-set chunks.
+pub mod format3 {
+    /// `V` + crawl + generation + chunk (8) → a chunk of the crawl's seen-set (format 4
+    /// keeps the chunks in the frontier's files).
+    pub const CRAWL_SEEN: u8 = b'V';
+
+    /// A chunk of a crawl's seen-set.
+    pub fn crawl_seen(crawl: &str, generation: u32, chunk: u64) -> Vec<u8> {
+        let mut key = super::crawl_prefix(CRAWL_SEEN, crawl, Some(generation));
+        key.extend_from_slice(&chunk.to_be_bytes());
+        key
+    }
+}
 
 /// Tags of database format 2 that format 3 no longer has: its frontier.
 pub mod format2 {
@@ -137,7 +154,7 @@ pub fn crawl(crawl: &str) -> Vec<u8> {
     key
 }
 
-/// Prefix of a crawl's keys under `tag` (`CRAWL_HOST`, `CRAWL_SEGMENT`, `CRAWL_SEEN`), of
+/// Prefix of a crawl's keys under `tag` (`CRAWL_HOST`, `CRAWL_SEGMENT`, `CRAWL_PART`), of
 /// one generation, or of all generations when `generation` is `None`.
 pub fn crawl_prefix(tag: u8, crawl: &str, generation: Option<u32>) -> Vec<u8> {
     let mut key = vec![tag];
@@ -195,13 +212,6 @@ pub fn crawl_part(
 ) -> Vec<u8> {
     let mut key = crawl_parts(crawl, generation, host, lane, seg);
     key.extend_from_slice(&first.to_be_bytes());
-    key
-}
-
-/// A chunk of a crawl's seen-set.
-pub fn crawl_seen(crawl: &str, generation: u32, chunk: u64) -> Vec<u8> {
-    let mut key = crawl_prefix(CRAWL_SEEN, crawl, Some(generation));
-    key.extend_from_slice(&chunk.to_be_bytes());
     key
 }
 

@@ -3,13 +3,16 @@
 //! [`KvStore`](super::engine::KvStore) implements every rule (versions, dedup, queue,
 //! frontier) once, on top of this; sled and an in-memory `BTreeMap` are the two backends.
 //! Only what those rules need is here: point reads, ordered range scans, atomic batches and
-//! a durability barrier.
+//! a durability barrier; and, beside the keys, the append-only files where the frontier
+//! keeps its bulk (see `frontier::blobs`).
 
 use std::collections::BTreeMap;
 use std::ops::Bound;
 use std::sync::RwLock;
 
 use super::error::Result;
+pub use super::frontier::blobs::BlobFiles;
+use super::frontier::blobs::MemoryBlobs;
 
 /// One atomic group of writes, keyed so that a later write of a key replaces an earlier
 /// one. While an operation (or a whole batch of upserts) builds it, it is also the overlay
@@ -69,6 +72,8 @@ pub trait Kv: Send + Sync {
     fn apply(&self, batch: WriteBatch) -> Result<()>;
     /// Returns once everything applied so far is durable.
     fn flush(&self) -> Result<()>;
+    /// The blob files beside the keys.
+    fn blobs(&self) -> &dyn BlobFiles;
 }
 
 /// A borrowed backend is a backend (tests open a store over a map they inspect later).
@@ -85,12 +90,16 @@ impl<K: Kv + ?Sized> Kv for &K {
     fn flush(&self) -> Result<()> {
         (**self).flush()
     }
+    fn blobs(&self) -> &dyn BlobFiles {
+        (**self).blobs()
+    }
 }
 
 /// A `BTreeMap` behind a lock: the backend of [`MemoryStore`](super::MemoryStore).
 #[derive(Debug, Default)]
 pub struct MemoryKv {
     map: RwLock<BTreeMap<Vec<u8>, Vec<u8>>>,
+    blobs: MemoryBlobs,
 }
 
 impl MemoryKv {
@@ -98,6 +107,7 @@ impl MemoryKv {
     pub fn from_map(map: BTreeMap<Vec<u8>, Vec<u8>>) -> MemoryKv {
         MemoryKv {
             map: RwLock::new(map),
+            blobs: MemoryBlobs::default(),
         }
     }
 
@@ -143,6 +153,10 @@ impl Kv for MemoryKv {
     fn flush(&self) -> Result<()> {
         Ok(())
     }
+
+    fn blobs(&self) -> &dyn BlobFiles {
+        &self.blobs
+    }
 }
 
 /// A backend that dies after `budget` batches: the next batch fails without being
@@ -186,5 +200,8 @@ impl Kv for Dying<'_> {
     }
     fn flush(&self) -> Result<()> {
         self.inner.flush()
+    }
+    fn blobs(&self) -> &dyn BlobFiles {
+        self.inner.blobs()
     }
 }

@@ -5,6 +5,7 @@
 //! ```text
 //! gleaner-data/
 //!   sled/        the sled database (one tree, `gleaner`, laid out as in `keys`)
+//!   frontier/    append-only files of the crawls' frontiers (`frontier::blobs`)
 //!   owner.pid    pid of the process holding it (see `lock`)
 //! ```
 //!
@@ -20,6 +21,7 @@ use std::path::{Path, PathBuf};
 use super::StoreOptions;
 use super::engine::KvStore;
 use super::error::{Result, StoreError};
+use super::frontier::blobs::{BlobFiles, FileBlobs};
 use super::kv::{Kv, Scan, Visitor, WriteBatch};
 use super::lock;
 use crate::config::StoreConfig;
@@ -30,6 +32,7 @@ const TREE: &str = "gleaner";
 pub struct SledKv {
     db: sled::Db,
     tree: sled::Tree,
+    blobs: FileBlobs,
     dir: PathBuf,
 }
 
@@ -66,6 +69,7 @@ impl KvStore<SledKv> {
         let kv = SledKv {
             db,
             tree,
+            blobs: FileBlobs::new(dir.join("frontier")),
             dir: dir.to_path_buf(),
         };
         KvStore::with_kv(kv, options, format!("database {}", dir.display()))
@@ -87,12 +91,17 @@ impl KvStore<SledKv> {
         SledStore::open(&config.resolved_path(), StoreOptions::from(config))
     }
 
-    /// Bytes the database occupies on disk.
+    /// Bytes the database occupies on disk: sled's files and the frontier's.
     pub fn size_on_disk(&self) -> Result<u64> {
-        self.kv
+        let mut total = self
+            .kv
             .db
             .size_on_disk()
-            .map_err(|e| StoreError::backend("measuring the database", e))
+            .map_err(|e| StoreError::backend("measuring the database", e))?;
+        for file in self.kv.blobs.list()? {
+            total += self.kv.blobs.size(file)?;
+        }
+        Ok(total)
     }
 
     /// The data directory.
@@ -141,6 +150,10 @@ impl Kv for SledKv {
             .flush()
             .map(|_| ())
             .map_err(|e| StoreError::backend("flushing to disk", e))
+    }
+
+    fn blobs(&self) -> &dyn BlobFiles {
+        &self.blobs
     }
 }
 

@@ -1,22 +1,33 @@
 //! The embedded frontier: per-host queues of URLs on disk, a compact seen-set in memory.
 //!
 //! Each crawl (a source) has, per host, [`LANES`](host::LANES) priority lanes of segments
-//! stored in the same database as the articles ([`host`], [`segment`]), and a seen-set of
-//! 64-bit URL hashes ([`seen`]). In memory the frontier keeps, per open crawl: each host's
-//! cursors, a small window of its next entries read from disk, the tickets it handed out,
-//! the ring of hosts that have something to hand out, and the seen-set. So memory grows
-//! with the number of hosts and by 8–10 bytes per URL the cycle knows, not with the URLs
+//! ([`host`], [`segment`]), and a seen-set of 64-bit URL hashes ([`seen`]). In memory the
+//! frontier keeps, per open crawl: each host's cursors, a small window of its next entries
+//! read from disk, the tickets it handed out, the ring of hosts that have something to
+//! hand out, the seen-set and how many live bytes each of its files holds. So memory grows
+//! with the number of hosts and by 8–16 bytes per URL the cycle knows, not with the URLs
 //! pending: ten million pending URLs are segments on disk.
+//!
+//! On disk, the bulk — segments, the parts of open segments, seen-set chunks — is blobs in
+//! append-only files beside the database ([`blobs`], [`files`]: sled could not hold it in
+//! bounded memory and space, measured there). The database keeps small records: per crawl
+//! its metadata (generation, totals, its files, the seen-set chunks' places), per host its
+//! cursor, and per segment or part the place of its blob.
 //!
 //! Writes happen only in commits (`KvStore::commit_crawl`): discovered URLs, completed
 //! claims and the crawl's totals go into the same atomic batch as the articles, so a URL is
 //! done exactly when its outcome is durable, and a crawl killed at any moment resumes with
-//! every URL whose outcome was not committed. Claims and releases change only memory.
+//! every URL whose outcome was not committed. A commit appends and syncs its blobs before
+//! that batch, so a crash in between leaves only unreferenced bytes. Claims and releases
+//! change only memory.
 //!
 //! A new cycle takes the next *generation* number in one small write; the previous
-//! generation's keys are then removed in batches, and whatever a crash leaves of them is
-//! removed the next time the crawl is opened.
+//! generation's keys are then removed in batches and its files deleted, and whatever a
+//! crash leaves of them is removed the next time the crawl (keys) or the store (files) is
+//! opened.
 
+pub(crate) mod blobs;
+pub(crate) mod files;
 pub(crate) mod host;
 pub(crate) mod seen;
 pub(crate) mod segment;
@@ -25,9 +36,10 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet, VecDeque};
 use std::sync::{Arc, MutexGuard};
 use std::time::Duration;
 
+use files::{Appender, Live};
 use host::{Completed, Cursor, LANES, Pos, SEG_ENTRIES, lane_of, ticket_id, untangle};
 use seen::{HashKeys, SeenSet};
-use segment::{CrawlMeta, Segment};
+use segment::{CrawlMeta, FileKind, SeenChunk, Segment};
 
 use super::engine::KvStore;
 use super::error::{Result, StoreError};
@@ -45,6 +57,8 @@ const WINDOW: usize = 32;
 const MAX_WINDOWED: usize = 64 * 1024;
 /// Keys removed per batch when a generation is cleared.
 const DELETE_BATCH: usize = 4096;
+/// Bytes of blobs a compaction moves per batch.
+const COMPACT_BATCH_BYTES: usize = 4 << 20;
 /// Longest crawl name accepted: source names are ≤ 64 bytes, host names ≤ 253.
 const MAX_CRAWL_LEN: usize = 1024;
 
@@ -62,13 +76,19 @@ fn check_crawl(crawl: &str) -> Result<()> {
 pub(crate) struct Frontiers {
     url_hash: HashKeys,
     crawls: HashMap<String, CrawlFrontier>,
+    /// The number the next new frontier file gets.
+    next_file: u32,
+    /// A file takes blobs until it holds this many bytes.
+    file_bytes: u64,
 }
 
 impl Frontiers {
-    pub fn new(url_hash: HashKeys) -> Frontiers {
+    pub fn new(url_hash: HashKeys, next_file: u32) -> Frontiers {
         Frontiers {
             url_hash,
             crawls: HashMap::new(),
+            next_file,
+            file_bytes: files::FILE_BYTES,
         }
     }
 
@@ -81,6 +101,33 @@ impl Frontiers {
     }
 }
 
+/// Removes the frontier files no crawl lists (left by a crash between a commit's blobs
+/// and its batch, or between a file's retirement and its deletion); returns the number the
+/// next new file gets. Called when the store opens, before any crawl writes.
+pub(crate) fn tidy_files<K: Kv>(kv: &K, label: &str) -> Result<u32> {
+    let mut listed = HashSet::new();
+    kv.scan_prefix(&[keys::CRAWL], &mut |key, value| {
+        let meta = segment::decode_meta(value, key)?;
+        listed.extend(meta.files.iter().map(|f| f.id));
+        Ok(Scan::Continue)
+    })?;
+    let present = kv.blobs().list()?;
+    let next = present
+        .iter()
+        .chain(&listed)
+        .max()
+        .map_or(1, |&n| n.saturating_add(1));
+    let mut removed = 0;
+    for &file in present.iter().filter(|f| !listed.contains(f)) {
+        kv.blobs().remove(file)?;
+        removed += 1;
+    }
+    if removed > 0 {
+        tracing::info!(database = %label, files = removed, "removed frontier files no crawl refers to");
+    }
+    Ok(next)
+}
+
 /// One open crawl.
 struct CrawlFrontier {
     meta: CrawlMeta,
@@ -91,6 +138,8 @@ struct CrawlFrontier {
     seen: SeenSet,
     /// Entries held in windows.
     windowed: usize,
+    /// Live bytes of each of the crawl's files.
+    live: Live,
 }
 
 /// Reads a segment of a lane (lane, segment number) with its key, `None` when missing.
@@ -174,9 +223,13 @@ struct CrawlStage {
     new_seen: Vec<u64>,
     new_seen_set: HashSet<u64>,
     /// Entries appended, by host, lane and segment.
-    appends: BTreeMap<(Arc<str>, usize, u64), Vec<FrontierEntry>>,
+    appends: BTreeMap<(Arc<str>, usize, u64), Segment>,
     freed: Vec<(Arc<str>, usize, u64)>,
     completed: Vec<(Arc<str>, u64)>,
+    /// Live bytes each file gains or loses.
+    live: HashMap<u32, i64>,
+    /// Files no longer listed: deleted once the commit is durable.
+    dead: Vec<u32>,
 }
 
 /// A commit's frontier changes, crawl by crawl.
@@ -185,11 +238,22 @@ pub(crate) struct FrontierStage {
     crawls: BTreeMap<String, CrawlStage>,
 }
 
+/// Frontier files to delete once the commit that stopped listing them is durable.
+#[must_use = "the files are deleted only after the commit is flushed"]
+#[derive(Debug, Default)]
+pub(crate) struct DeadFiles(Vec<u32>);
+
 impl<K: Kv> KvStore<K> {
     pub(crate) fn frontiers(&self) -> MutexGuard<'_, Frontiers> {
         // Memory changes only after its batch is written, in one step: a poisoned lock
         // still guards a consistent frontier.
         self.frontiers.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Makes new frontier files fill at `bytes` (tests: small files retire and die soon).
+    #[cfg(test)]
+    pub(crate) fn set_frontier_file_bytes(&self, bytes: u64) {
+        self.frontiers().file_bytes = bytes;
     }
 
     fn read_meta(&self, crawl: &str) -> Result<Option<CrawlMeta>> {
@@ -212,16 +276,16 @@ impl<K: Kv> KvStore<K> {
         let mut meta = self.read_meta(crawl)?.unwrap_or_default();
         let resume = start == CrawlStart::Resume && meta.pending > 0;
         if !resume {
-            let previous = meta.generation;
-            meta = CrawlMeta {
-                generation: previous.wrapping_add(1),
-                ..CrawlMeta::default()
-            };
+            let previous = std::mem::take(&mut meta);
+            meta.generation = previous.generation.wrapping_add(1);
             let mut batch = WriteBatch::default();
             batch.put(keys::crawl(crawl), segment::encode_meta(&meta)?);
             self.kv.apply(batch)?;
             // The old generation may only go once the switch away from it is durable.
             self.kv.flush()?;
+            for file in &previous.files {
+                self.kv.blobs().remove(file.id)?;
+            }
         }
         self.remove_other_generations(crawl, meta.generation)?;
         let mut cf = CrawlFrontier {
@@ -230,6 +294,7 @@ impl<K: Kv> KvStore<K> {
             ring: VecDeque::new(),
             seen: SeenSet::new(),
             windowed: 0,
+            live: Live::new(),
             meta,
         };
         let generation = cf.meta.generation;
@@ -264,33 +329,58 @@ impl<K: Kv> KvStore<K> {
                 tracing::warn!(database = %self.label, crawl, counted = pending, recorded = cf.meta.pending, "frontier totals disagree with its hosts; using the hosts'");
                 cf.meta.pending = pending;
             }
-            for &(chunk, _) in &cf.meta.chunks {
-                let key = keys::crawl_seen(crawl, generation, chunk);
-                let bytes = self.kv.get(&key)?.ok_or_else(|| StoreError::Corrupt {
-                    what: "frontier seen-set",
-                    key: keys::display(&key),
-                    detail: "a chunk the crawl lists is missing".into(),
-                })?;
-                seen::decode_chunk(&bytes, &key, |h| {
+            for chunk in &cf.meta.chunks {
+                let bytes = blobs::read(self.kv.blobs(), &chunk.blob)?;
+                seen::decode_chunk(&bytes, &keys::crawl(crawl), |h| {
                     cf.seen.insert(h);
                 })?;
             }
-            tracing::debug!(database = %self.label, crawl, pending, hosts = cf.hosts.len(), seen = cf.seen.len(), "frontier resumed");
+            cf.live = self.live_bytes(crawl, &cf.meta)?;
+            tracing::debug!(database = %self.label, crawl, pending, hosts = cf.hosts.len(), seen = cf.seen.len(), files = cf.meta.files.len(), "frontier resumed");
         }
         let resumed = if resume { cf.meta.pending } else { 0 };
         frontiers.crawls.insert(crawl.to_string(), cf);
+        if resume {
+            // Files a crash left dead or mostly dead.
+            self.tidy_crawl(&mut frontiers, crawl);
+        }
         Ok(OpenedCrawl { resumed })
+    }
+
+    /// Calls `visit` with each key of the crawl's generation under `tag` (`CRAWL_SEGMENT`
+    /// or `CRAWL_PART`) and the blob it points at.
+    fn scan_refs(
+        &self,
+        crawl: &str,
+        generation: u32,
+        tag: u8,
+        visit: &mut dyn FnMut(&[u8], blobs::BlobRef),
+    ) -> Result<()> {
+        let prefix = keys::crawl_prefix(tag, crawl, Some(generation));
+        self.kv.scan_prefix(&prefix, &mut |key, value| {
+            visit(key, segment::decode_ref(value, key)?);
+            Ok(Scan::Continue)
+        })
+    }
+
+    /// Live bytes of each of the crawl's files, from the references to them.
+    fn live_bytes(&self, crawl: &str, meta: &CrawlMeta) -> Result<Live> {
+        let mut live = Live::new();
+        for tag in [keys::CRAWL_SEGMENT, keys::CRAWL_PART] {
+            self.scan_refs(crawl, meta.generation, tag, &mut |_, at| {
+                *live.entry(at.file).or_default() += u64::from(at.len);
+            })?;
+        }
+        for chunk in &meta.chunks {
+            *live.entry(chunk.blob.file).or_default() += u64::from(chunk.blob.len);
+        }
+        Ok(live)
     }
 
     /// Removes the keys of `crawl` of every generation but `keep`.
     fn remove_other_generations(&self, crawl: &str, keep: u32) -> Result<()> {
         let mut removed = 0;
-        for tag in [
-            keys::CRAWL_HOST,
-            keys::CRAWL_SEGMENT,
-            keys::CRAWL_PART,
-            keys::CRAWL_SEEN,
-        ] {
+        for tag in [keys::CRAWL_HOST, keys::CRAWL_SEGMENT, keys::CRAWL_PART] {
             let all = keys::crawl_prefix(tag, crawl, None);
             let kept = keys::crawl_prefix(tag, crawl, Some(keep));
             let ranges = [
@@ -467,21 +557,38 @@ impl<K: Kv> KvStore<K> {
         if !open {
             let key = keys::crawl_segment(crawl, generation, host, lane as u8, seg);
             return match self.kv.get(&key)? {
-                Some(bytes) => Ok(Some((Segment::decode(&bytes, &key)?, key))),
+                Some(value) => {
+                    let at = segment::decode_ref(&value, &key)?;
+                    let bytes = blobs::read(self.kv.blobs(), &at)?;
+                    Ok(Some((Segment::decode(&bytes, &key)?, key)))
+                }
                 None => Ok(None),
             };
         }
         let prefix = keys::crawl_parts(crawl, generation, host, lane as u8, seg);
+        let joined = self.read_parts(&prefix, &mut |_, _| {})?;
+        Ok(joined.map(|j| (j, prefix)))
+    }
+
+    /// The parts under `prefix` (those of one open segment) joined in order; `each` is
+    /// called with each part's key and place.
+    fn read_parts(
+        &self,
+        prefix: &[u8],
+        each: &mut dyn FnMut(&[u8], &blobs::BlobRef),
+    ) -> Result<Option<Segment>> {
         let mut joined: Option<Segment> = None;
-        self.kv.scan_prefix(&prefix, &mut |key, value| {
-            let part = Segment::decode(value, key)?;
+        self.kv.scan_prefix(prefix, &mut |key, value| {
+            let at = segment::decode_ref(value, key)?;
+            let part = Segment::decode(&blobs::read(self.kv.blobs(), &at)?, key)?;
+            each(key, &at);
             match &mut joined {
                 Some(j) => j.extend(&part),
                 None => joined = Some(part),
             }
             Ok(Scan::Continue)
         })?;
-        Ok(joined.map(|j| (j, prefix)))
+        Ok(joined)
     }
 
     pub fn close_frontier(&self, crawl: &str) {
@@ -497,8 +604,8 @@ impl<K: Kv> KvStore<K> {
     }
 
     /// Prepares the frontier side of a commit: pushes, completions and visited URLs of
-    /// `outcomes`, written into `batch`. Memory changes only in [`Self::apply_frontier`],
-    /// after the batch is written.
+    /// `outcomes`, written into `batch`, their blobs appended and synced. Memory changes
+    /// only in [`Self::apply_frontier`], after the batch is written.
     pub(crate) fn stage_frontier(
         &self,
         frontiers: &mut MutexGuard<'_, Frontiers>,
@@ -535,6 +642,8 @@ impl<K: Kv> KvStore<K> {
                     appends: BTreeMap::new(),
                     freed: Vec::new(),
                     completed: Vec::new(),
+                    live: HashMap::new(),
+                    dead: Vec::new(),
                 });
             if let Some(ticket) = &outcome.claim {
                 let host = host_key(cf, &ticket.host);
@@ -568,6 +677,7 @@ impl<K: Kv> KvStore<K> {
                 let limit = cf.limits.max_pending_per_host;
                 let cursor = cs.cursor(cf, &host);
                 if cursor.pending >= limit {
+                    // Dropped: nothing written, nothing remembered but the count.
                     cursor.dropped += 1;
                     cs.meta.dropped += 1;
                     add.dropped += 1;
@@ -578,7 +688,7 @@ impl<K: Kv> KvStore<K> {
                 cs.appends
                     .entry((host, lane, at.seg))
                     .or_default()
-                    .push(entry.clone());
+                    .push(entry);
                 cs.new_seen_set.insert(hash);
                 cs.new_seen.push(hash);
                 cs.meta.pending += 1;
@@ -586,21 +696,35 @@ impl<K: Kv> KvStore<K> {
             }
             adds.push(add);
         }
+        let Frontiers {
+            crawls,
+            next_file,
+            file_bytes,
+            ..
+        } = &mut **frontiers;
+        let mut appender = Appender::new(self.kv.blobs(), *file_bytes);
         for (crawl, cs) in &mut stage.crawls {
-            self.write_stage(crawl, cs, batch)?;
+            let live = crawls.get(crawl).map(|cf| &cf.live);
+            self.write_stage(crawl, cs, live, next_file, &mut appender, batch)?;
         }
+        // The blobs are durable before the batch that refers to them is written.
+        appender.flush()?;
         Ok((stage, adds))
     }
 
-    /// Writes a crawl's staged changes into `batch`.
-    fn write_stage(&self, crawl: &str, cs: &mut CrawlStage, batch: &mut WriteBatch) -> Result<()> {
+    /// Writes a crawl's staged changes into `batch` and its blobs into `appender`.
+    fn write_stage(
+        &self,
+        crawl: &str,
+        cs: &mut CrawlStage,
+        live: Option<&Live>,
+        next_file: &mut u32,
+        appender: &mut Appender<'_>,
+        batch: &mut WriteBatch,
+    ) -> Result<()> {
         let generation = cs.meta.generation;
-        for ((host, lane, seg), entries) in &cs.appends {
+        for ((host, lane, seg), part) in &cs.appends {
             let lane8 = *lane as u8;
-            let mut part = Segment::default();
-            for entry in entries {
-                part.push(entry);
-            }
             // Where this commit's entries start: the lane's tail before them.
             let tail = cs.cursors[host].lanes[*lane].tail;
             let end = if tail.seg > *seg {
@@ -608,28 +732,30 @@ impl<K: Kv> KvStore<K> {
             } else {
                 tail.off
             };
-            let first = end - entries.len() as u32;
+            let first = end - part.len() as u32;
             if end < SEG_ENTRIES {
+                let at = appender.put(
+                    &mut cs.meta,
+                    next_file,
+                    FileKind::Parts,
+                    &part.encode(false)?,
+                )?;
+                files::add_live(&mut cs.live, at.file, i64::from(at.len));
                 batch.put(
                     keys::crawl_part(crawl, generation, host, lane8, *seg, first),
-                    part.encode(false)?,
+                    segment::encode_ref(&at)?,
                 );
                 continue;
             }
             // Full: the earlier parts and these entries become one sealed segment.
             let prefix = keys::crawl_parts(crawl, generation, host, lane8, *seg);
-            let mut sealed: Option<Segment> = None;
-            self.kv.scan_prefix(&prefix, &mut |key, value| {
-                let earlier = Segment::decode(value, key)?;
-                match &mut sealed {
-                    Some(s) => s.extend(&earlier),
-                    None => sealed = Some(earlier),
-                }
-                batch.remove(key.to_vec());
-                Ok(Scan::Continue)
-            })?;
-            let mut sealed = sealed.unwrap_or_default();
-            sealed.extend(&part);
+            let mut sealed = self
+                .read_parts(&prefix, &mut |key, at| {
+                    files::add_live(&mut cs.live, at.file, -i64::from(at.len));
+                    batch.remove(key.to_vec());
+                })?
+                .unwrap_or_default();
+            sealed.extend(part);
             if sealed.len() != SEG_ENTRIES as usize {
                 return Err(StoreError::Corrupt {
                     what: "frontier segment",
@@ -637,19 +763,30 @@ impl<K: Kv> KvStore<K> {
                     detail: format!("{} entries where {SEG_ENTRIES} were written", sealed.len()),
                 });
             }
+            let at = appender.put(
+                &mut cs.meta,
+                next_file,
+                FileKind::Sealed,
+                &sealed.encode(true)?,
+            )?;
+            files::add_live(&mut cs.live, at.file, i64::from(at.len));
             batch.put(
                 keys::crawl_segment(crawl, generation, host, lane8, *seg),
-                sealed.encode(true)?,
+                segment::encode_ref(&at)?,
             );
         }
         for (host, lane, seg) in &cs.freed {
-            batch.remove(keys::crawl_segment(
-                crawl,
-                generation,
-                host,
-                *lane as u8,
-                *seg,
-            ));
+            let key = keys::crawl_segment(crawl, generation, host, *lane as u8, *seg);
+            match self.kv.get(&key)? {
+                Some(value) => {
+                    let at = segment::decode_ref(&value, &key)?;
+                    files::add_live(&mut cs.live, at.file, -i64::from(at.len));
+                    batch.remove(key);
+                }
+                None => {
+                    tracing::warn!(database = %self.label, crawl, %host, lane, segment = seg, "a finished frontier segment was missing already");
+                }
+            }
         }
         for (host, cursor) in &cs.cursors {
             batch.put(
@@ -658,33 +795,45 @@ impl<K: Kv> KvStore<K> {
             );
         }
         if !cs.new_seen.is_empty() {
-            let sizes: Vec<usize> = cs.meta.chunks.iter().map(|&(_, n)| n as usize).collect();
+            let sizes: Vec<usize> = cs.meta.chunks.iter().map(|c| c.hashes as usize).collect();
             let merge = seen::chunks_to_merge(&sizes, cs.new_seen.len());
             let mut hashes = cs.new_seen.clone();
-            for (chunk, _) in cs.meta.chunks.drain(sizes.len() - merge..) {
-                let key = keys::crawl_seen(crawl, generation, chunk);
-                let bytes = self.kv.get(&key)?.ok_or_else(|| StoreError::Corrupt {
-                    what: "frontier seen-set",
-                    key: keys::display(&key),
-                    detail: "a chunk the crawl lists is missing".into(),
-                })?;
-                seen::decode_chunk(&bytes, &key, |h| hashes.push(h))?;
-                batch.remove(key);
+            for chunk in cs.meta.chunks.drain(sizes.len() - merge..) {
+                let bytes = blobs::read(self.kv.blobs(), &chunk.blob)?;
+                seen::decode_chunk(&bytes, &keys::crawl(crawl), |h| hashes.push(h))?;
+                files::add_live(&mut cs.live, chunk.blob.file, -i64::from(chunk.blob.len));
             }
-            cs.meta.last_chunk += 1;
             let count = hashes.len() as u64;
-            batch.put(
-                keys::crawl_seen(crawl, generation, cs.meta.last_chunk),
-                seen::encode_chunk(&mut hashes),
-            );
-            cs.meta.chunks.push((cs.meta.last_chunk, count));
+            let at = appender.put(
+                &mut cs.meta,
+                next_file,
+                FileKind::Sealed,
+                &seen::encode_chunk(&mut hashes),
+            )?;
+            files::add_live(&mut cs.live, at.file, i64::from(at.len));
+            cs.meta.chunks.push(SeenChunk {
+                hashes: count,
+                blob: at,
+            });
         }
+        // Files this commit leaves without a live blob are no longer listed.
+        let empty = Live::new();
+        let live = live.unwrap_or(&empty);
+        cs.dead = files::dead_files(&cs.meta, |f| files::live_after(live, &cs.live, f));
+        cs.meta.files.retain(|f| !cs.dead.contains(&f.id));
         batch.put(keys::crawl(crawl), segment::encode_meta(&cs.meta)?);
         Ok(())
     }
 
-    /// Applies a stage to memory once its batch is written.
-    pub(crate) fn apply_frontier(frontiers: &mut Frontiers, stage: FrontierStage) {
+    /// Applies a stage to memory once its batch is written, then moves the live blobs out
+    /// of mostly dead files. Returns the files to delete once the commit is durable.
+    pub(crate) fn apply_frontier(
+        &self,
+        frontiers: &mut Frontiers,
+        stage: FrontierStage,
+    ) -> DeadFiles {
+        let mut dead = DeadFiles::default();
+        let mut touched = Vec::with_capacity(stage.crawls.len());
         for (crawl, cs) in stage.crawls {
             let Some(cf) = frontiers.crawls.get_mut(&crawl) else {
                 continue;
@@ -712,8 +861,154 @@ impl<K: Kv> KvStore<K> {
                     }
                 }
             }
+            for (file, delta) in cs.live {
+                let live = cf.live.entry(file).or_default();
+                *live = (*live as i64 + delta).max(0) as u64;
+            }
+            for file in &cs.dead {
+                cf.live.remove(file);
+            }
+            dead.0.extend(cs.dead);
             cf.meta = cs.meta;
+            touched.push(crawl);
         }
+        for crawl in touched {
+            self.tidy_crawl(frontiers, &crawl);
+        }
+        dead
+    }
+
+    /// Deletes the files a commit stopped listing, once it is durable.
+    pub(crate) fn remove_dead_files(&self, dead: DeadFiles) {
+        for file in dead.0 {
+            if let Err(e) = self.kv.blobs().remove(file) {
+                // Unlisted, it is removed when the store next opens.
+                tracing::warn!(database = %self.label, file, error = %e, "deleting a dead frontier file failed");
+            }
+        }
+    }
+
+    /// Retires the crawl's dead files and compacts mostly dead ones (a few per call).
+    /// Failures are logged: the commit before stands, and the next one tries again.
+    fn tidy_crawl(&self, frontiers: &mut Frontiers, crawl: &str) {
+        for _ in 0..4 {
+            let Some(cf) = frontiers.crawls.get(crawl) else {
+                break;
+            };
+            let live_of = |f: u32| cf.live.get(&f).copied().unwrap_or(0);
+            let candidate = files::dead_files(&cf.meta, live_of)
+                .first()
+                .copied()
+                .or_else(|| {
+                    files::compaction_candidate(
+                        &cf.meta,
+                        &cf.live,
+                        |f| self.kv.blobs().size(f).unwrap_or(0),
+                        frontiers.file_bytes,
+                    )
+                });
+            let Some(file) = candidate else {
+                break;
+            };
+            if let Err(e) = self.compact_frontier_file(frontiers, crawl, file) {
+                tracing::warn!(database = %self.label, crawl, file, error = %e, "compacting a frontier file failed");
+                break;
+            }
+        }
+    }
+
+    /// Moves the live blobs of a retired file to the active file of its kind, a bounded
+    /// batch at a time (each batch switches the references of the blobs it moved, after
+    /// they are durable), then stops listing the file and deletes it once that is durable.
+    /// A crash in between leaves both files listed and every reference valid.
+    fn compact_frontier_file(
+        &self,
+        frontiers: &mut Frontiers,
+        crawl: &str,
+        file: u32,
+    ) -> Result<()> {
+        let started = std::time::Instant::now();
+        let Frontiers {
+            crawls,
+            next_file,
+            file_bytes,
+            ..
+        } = frontiers;
+        let Some(cf) = crawls.get_mut(crawl) else {
+            return Ok(());
+        };
+        let Some(kind) = cf.meta.files.iter().find(|f| f.id == file).map(|f| f.kind) else {
+            return Ok(());
+        };
+        let size = self.kv.blobs().size(file)?;
+        let tag = match kind {
+            FileKind::Parts => keys::CRAWL_PART,
+            FileKind::Sealed => keys::CRAWL_SEGMENT,
+        };
+        let mut moves = Vec::new();
+        self.scan_refs(crawl, cf.meta.generation, tag, &mut |key, at| {
+            if at.file == file {
+                moves.push((key.to_vec(), at));
+            }
+        })?;
+        let mut moves = moves.into_iter().peekable();
+        let mut chunks_moved = false;
+        let mut moved = 0u64;
+        loop {
+            let mut meta = cf.meta.clone();
+            let mut delta = HashMap::new();
+            let mut appender = Appender::new(self.kv.blobs(), *file_bytes);
+            let mut batch = WriteBatch::default();
+            let mut shift =
+                |meta: &mut CrawlMeta, old: &blobs::BlobRef| -> Result<blobs::BlobRef> {
+                    let bytes = blobs::read(self.kv.blobs(), old)?;
+                    let new = appender.put(meta, next_file, kind, &bytes)?;
+                    files::add_live(&mut delta, old.file, -i64::from(old.len));
+                    files::add_live(&mut delta, new.file, i64::from(new.len));
+                    moved += u64::from(old.len);
+                    Ok(new)
+                };
+            if !chunks_moved {
+                for i in 0..meta.chunks.len() {
+                    if meta.chunks[i].blob.file == file {
+                        let old = meta.chunks[i].blob;
+                        meta.chunks[i].blob = shift(&mut meta, &old)?;
+                    }
+                }
+                chunks_moved = true;
+            }
+            let mut group = 0;
+            while group < COMPACT_BATCH_BYTES {
+                let Some((key, old)) = moves.next() else {
+                    break;
+                };
+                let new = shift(&mut meta, &old)?;
+                group += old.len as usize;
+                batch.put(key, segment::encode_ref(&new)?);
+            }
+            let last = moves.peek().is_none();
+            if last {
+                meta.files.retain(|f| f.id != file);
+            }
+            appender.flush()?;
+            batch.put(keys::crawl(crawl), segment::encode_meta(&meta)?);
+            self.kv.apply(batch)?;
+            for (f, d) in delta {
+                let live = cf.live.entry(f).or_default();
+                *live = (*live as i64 + d).max(0) as u64;
+            }
+            cf.meta = meta;
+            if last {
+                break;
+            }
+        }
+        if let Some(left) = cf.live.remove(&file).filter(|&l| l > 0) {
+            tracing::warn!(database = %self.label, crawl, file, left, "frontier file accounting disagreed with its references");
+        }
+        self.kv.flush()?;
+        self.kv.blobs().remove(file)?;
+        tracing::debug!(database = %self.label, crawl, file, size, moved, elapsed = ?started.elapsed(), "compacted a frontier file");
+        Ok(())
     }
 }
 
@@ -1111,5 +1406,340 @@ mod tests {
         all.sort();
         all.dedup();
         assert_eq!(all.len(), hosts * 40);
+    }
+
+    /// The files every crawl lists.
+    fn listed_files<K: Kv>(kv: &K) -> BTreeSet<u32> {
+        let mut listed = BTreeSet::new();
+        kv.scan_prefix(&[keys::CRAWL], &mut |key, value| {
+            let meta = segment::decode_meta(value, key)?;
+            listed.extend(meta.files.iter().map(|f| f.id));
+            Ok(Scan::Continue)
+        })
+        .expect("scan");
+        listed
+    }
+
+    fn blob_bytes(kv: &MemoryKv) -> u64 {
+        let blobs = kv.blobs();
+        let files = blobs.list().expect("list");
+        files.iter().map(|&f| blobs.size(f).expect("size")).sum()
+    }
+
+    /// Pushes `n` URLs over `hosts` hosts in commits of `per` URLs; each URL has a token
+    /// that does not compress, as real URLs' slugs and ids.
+    fn push_many<K: Kv>(store: &KvStore<K>, crawl: &str, n: usize, hosts: usize, per: usize) {
+        let all: Vec<FrontierEntry> = (0..n)
+            .map(|i| {
+                let token = (i as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+                link(&format!("https://h{}.test/{token:x}/{i}", i % hosts), 1)
+            })
+            .collect();
+        for group in all.chunks(per) {
+            push(store, crawl, group.to_vec());
+        }
+    }
+
+    #[test]
+    fn files_die_or_are_compacted_and_the_disk_holds_about_what_lives() {
+        let kv = MemoryKv::default();
+        let open_store =
+            || KvStore::with_kv(&kv, StoreOptions::default(), "test".into()).expect("store");
+        let store = open_store();
+        let file_bytes = 8 << 10;
+        store.set_frontier_file_bytes(file_bytes);
+        open(&store, "s", CrawlStart::NewCycle);
+        push_many(&store, "s", 9000, 3, 300);
+        let listed = listed_files(&kv);
+        assert!(listed.len() > 10, "{} files", listed.len());
+        assert_eq!(
+            kv.blobs().list().expect("list"),
+            Vec::from_iter(listed.clone())
+        );
+        let (before, full) = (listed, blob_bytes(&kv));
+        // Complete URLs in claim order, host by host, so whole segments finish.
+        let claims = claim_all(&store, "s");
+        assert_eq!(claims.len(), 9000);
+        let (done, left) = claims.split_at(7500);
+        for group in done.chunks(25) {
+            let outcomes = group
+                .iter()
+                .map(|c| CrawlOutcome {
+                    crawl: "s".into(),
+                    claim: Some(c.ticket.clone()),
+                    visited: Vec::new(),
+                    result: PageResult::Nothing,
+                    discovered: Vec::new(),
+                })
+                .collect();
+            store.commit_crawl(outcomes).expect("commit");
+        }
+        // What is listed is what is there; dead and mostly dead files went.
+        let listed = listed_files(&kv);
+        assert_eq!(
+            kv.blobs().list().expect("list"),
+            Vec::from_iter(listed.clone())
+        );
+        let gone = before.difference(&listed).count();
+        assert!(
+            gone * 2 > before.len(),
+            "{gone} of {} files gone",
+            before.len()
+        );
+        let cf_live: u64 = store.frontiers().crawls["s"].live.values().sum();
+        let now = blob_bytes(&kv);
+        assert!(now * 3 < full * 2, "{now} bytes of {full} left");
+        // Garbage is bounded: retired files are at least half live, plus the active ones.
+        assert!(
+            now <= 2 * cf_live + 2 * 2 * file_bytes,
+            "{now} on disk, {cf_live} live"
+        );
+        // The live-bytes account matches the references, as a reopen counts them.
+        drop(store);
+        let store = open_store();
+        assert_eq!(open(&store, "s", CrawlStart::Resume), 1500);
+        let counted: u64 = store.frontiers().crawls["s"].live.values().sum();
+        assert_eq!(counted, cf_live);
+        let mut again: Vec<String> = urls(&claim_all(&store, "s"))
+            .into_iter()
+            .map(String::from)
+            .collect();
+        let mut expected: Vec<String> = urls(left).into_iter().map(String::from).collect();
+        again.sort();
+        expected.sort();
+        assert_eq!(again, expected);
+        // A new cycle drops the old files once the switch is durable.
+        assert_eq!(open(&store, "s", CrawlStart::NewCycle), 0);
+        assert!(kv.blobs().list().expect("list").is_empty());
+        assert!(listed_files(&kv).is_empty());
+    }
+
+    #[test]
+    fn a_commit_cut_off_after_its_blobs_leaves_garbage_that_the_next_open_removes() {
+        use crate::store::kv::Dying;
+        // Every budget cuts the workload off at a different batch.
+        for budget in (3..40).step_by(3) {
+            let kv = MemoryKv::default();
+            let mut expected: BTreeSet<String> = BTreeSet::new();
+            {
+                let dying = Dying::new(&kv, budget);
+                let store =
+                    KvStore::with_kv(&dying, StoreOptions::default(), "t".into()).expect("store");
+                store.set_frontier_file_bytes(1 << 10);
+                open(&store, "s", CrawlStart::NewCycle);
+                'work: for round in 0..20 {
+                    let batch: Vec<FrontierEntry> = (0..30)
+                        .map(|i| link(&format!("https://h{}.test/{round}/{i}", i % 3), 1))
+                        .collect();
+                    let outcome = CrawlOutcome {
+                        crawl: "s".into(),
+                        claim: None,
+                        visited: Vec::new(),
+                        result: PageResult::Nothing,
+                        discovered: batch.clone(),
+                    };
+                    if store.commit_crawl(vec![outcome]).is_err() {
+                        break 'work;
+                    }
+                    expected.extend(batch.into_iter().map(|e| e.url));
+                    let claims = store
+                        .claim_frontier("s", 20, &mut Gate::default())
+                        .expect("claim")
+                        .claims;
+                    for claim in claims {
+                        let url = claim.entry.url.clone();
+                        let outcome = CrawlOutcome {
+                            crawl: "s".into(),
+                            claim: Some(claim.ticket),
+                            visited: Vec::new(),
+                            result: PageResult::Nothing,
+                            discovered: Vec::new(),
+                        };
+                        if store.commit_crawl(vec![outcome]).is_err() {
+                            break 'work;
+                        }
+                        expected.remove(&url);
+                    }
+                }
+            }
+            // The next open removes the files nothing lists and resumes exactly.
+            let store = KvStore::with_kv(&kv, StoreOptions::default(), "t".into()).expect("reopen");
+            assert_eq!(
+                kv.blobs().list().expect("list"),
+                Vec::from_iter(listed_files(&kv)),
+                "budget {budget}"
+            );
+            let resumed = open(&store, "s", CrawlStart::Resume);
+            let again: BTreeSet<String> = urls(&claim_all(&store, "s"))
+                .into_iter()
+                .map(String::from)
+                .collect();
+            if expected.is_empty() {
+                assert_eq!(resumed, 0, "budget {budget}");
+            } else {
+                assert_eq!(resumed, expected.len() as u64, "budget {budget}");
+                assert_eq!(again, expected, "budget {budget}");
+            }
+        }
+    }
+
+    /// Checks the crash rules on every write: a batch refers only to synced blob bytes,
+    /// and a file is deleted only when no applied batch lists it and the last durable
+    /// state did not either.
+    struct Audited<'a> {
+        inner: &'a MemoryKv,
+        audit: std::sync::Mutex<Audit>,
+    }
+
+    #[derive(Default)]
+    struct Audit {
+        appended: HashMap<u32, u64>,
+        synced: HashMap<u32, u64>,
+        /// Per crawl key, the files its metadata lists as applied, and as durable.
+        listed: HashMap<Vec<u8>, Vec<u32>>,
+        durable: HashMap<Vec<u8>, Vec<u32>>,
+        removed: usize,
+        refs_checked: usize,
+        /// Segments whose blob moved (compaction).
+        moved: usize,
+    }
+
+    impl Audit {
+        fn check(&mut self, at: &blobs::BlobRef) {
+            let synced = self.synced.get(&at.file).copied().unwrap_or(0);
+            assert!(
+                at.offset + u64::from(at.len) <= synced,
+                "a batch refers to {at:?}, past the {synced} synced bytes"
+            );
+            self.refs_checked += 1;
+        }
+    }
+
+    impl Audited<'_> {
+        fn audit(&self) -> std::sync::MutexGuard<'_, Audit> {
+            self.audit.lock().expect("audit")
+        }
+    }
+
+    impl Kv for Audited<'_> {
+        fn get(&self, key: &[u8]) -> Result<Option<Vec<u8>>> {
+            self.inner.get(key)
+        }
+        fn scan(
+            &self,
+            start: &[u8],
+            end: Option<&[u8]>,
+            visit: &mut crate::store::kv::Visitor<'_>,
+        ) -> Result<()> {
+            self.inner.scan(start, end, visit)
+        }
+        fn apply(&self, batch: WriteBatch) -> Result<()> {
+            let mut copy = WriteBatch::default();
+            {
+                let mut audit = self.audit();
+                for (key, value) in batch.into_writes() {
+                    if let Some(value) = &value {
+                        match key.first() {
+                            Some(&keys::CRAWL_SEGMENT | &keys::CRAWL_PART) => {
+                                audit.check(&segment::decode_ref(value, &key).expect("ref"));
+                                if self.inner.get(&key)?.is_some() {
+                                    audit.moved += 1;
+                                }
+                            }
+                            Some(&keys::CRAWL) => {
+                                let meta = segment::decode_meta(value, &key).expect("meta");
+                                for chunk in &meta.chunks {
+                                    audit.check(&chunk.blob);
+                                }
+                                let files = meta.files.iter().map(|f| f.id).collect();
+                                audit.listed.insert(key.clone(), files);
+                            }
+                            _ => {}
+                        }
+                    }
+                    match value {
+                        Some(v) => copy.put(key, v),
+                        None => copy.remove(key),
+                    }
+                }
+            }
+            self.inner.apply(copy)
+        }
+        fn flush(&self) -> Result<()> {
+            self.inner.flush()?;
+            let mut audit = self.audit();
+            audit.durable = audit.listed.clone();
+            Ok(())
+        }
+        fn blobs(&self) -> &dyn blobs::BlobFiles {
+            self
+        }
+    }
+
+    impl blobs::BlobFiles for Audited<'_> {
+        fn append(&self, file: u32, bytes: &[u8]) -> Result<u64> {
+            let at = self.inner.blobs().append(file, bytes)?;
+            self.audit().appended.insert(file, at + bytes.len() as u64);
+            Ok(at)
+        }
+        fn sync(&self, file: u32) -> Result<()> {
+            self.inner.blobs().sync(file)?;
+            let mut audit = self.audit();
+            let end = audit.appended.get(&file).copied().unwrap_or(0);
+            audit.synced.insert(file, end);
+            Ok(())
+        }
+        fn read_at(&self, file: u32, offset: u64, len: u32) -> Result<Vec<u8>> {
+            self.inner.blobs().read_at(file, offset, len)
+        }
+        fn size(&self, file: u32) -> Result<u64> {
+            self.inner.blobs().size(file)
+        }
+        fn remove(&self, file: u32) -> Result<()> {
+            let mut audit = self.audit();
+            for (state, lists) in [("applied", &audit.listed), ("durable", &audit.durable)] {
+                assert!(
+                    lists.values().all(|files| !files.contains(&file)),
+                    "file {file} deleted while the {state} state lists it"
+                );
+            }
+            audit.removed += 1;
+            drop(audit);
+            self.inner.blobs().remove(file)
+        }
+        fn list(&self) -> Result<Vec<u32>> {
+            self.inner.blobs().list()
+        }
+    }
+
+    #[test]
+    fn blobs_are_synced_before_their_batch_and_files_deleted_after_theirs_is_durable() {
+        let inner = MemoryKv::default();
+        let kv = Audited {
+            inner: &inner,
+            audit: Default::default(),
+        };
+        let store = KvStore::with_kv(&kv, StoreOptions::default(), "t".into()).expect("store");
+        store.set_frontier_file_bytes(4 << 10);
+        open(&store, "s", CrawlStart::NewCycle);
+        push_many(&store, "s", 3000, 5, 30);
+        let claims = claim_all(&store, "s");
+        // Every host but one finishes: the files, where the hosts' segments are mixed, are
+        // left mostly dead, and compacted.
+        for claim in &claims {
+            if claim.entry.host != "h0.test" {
+                complete(&store, "s", Some(claim), vec![]);
+            }
+        }
+        store.close_frontier("s");
+        assert_eq!(open(&store, "s", CrawlStart::Resume), 600);
+        let left = claim_all(&store, "s");
+        assert!(left.iter().all(|c| c.entry.host == "h0.test"));
+        assert_eq!(left.len(), 600);
+        open(&store, "s", CrawlStart::NewCycle);
+        let audit = kv.audit();
+        assert!(audit.removed > 10, "{} files removed", audit.removed);
+        assert!(audit.moved > 0, "nothing was compacted");
+        assert!(audit.refs_checked > 1000, "{} refs", audit.refs_checked);
     }
 }

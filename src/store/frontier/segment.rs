@@ -1,5 +1,8 @@
 //! The stored values of the frontier: segments of entries, host cursors, crawl metadata.
 //!
+//! Segments (sealed ones and parts) and seen-set chunks are blobs in the frontier's files
+//! (see [`blobs`](super::blobs)); their keys hold a [`BlobRef`] to them.
+//!
 //! A segment holds up to [`SEG_ENTRIES`](super::host::SEG_ENTRIES) entries of one host's
 //! lane. Its host is in its key, and the pages the entries were found on are written once
 //! per segment (a page's links are pushed together, so most entries of a segment share a
@@ -13,6 +16,7 @@ use std::collections::{BTreeSet, HashMap};
 
 use serde::{Deserialize, Serialize};
 
+use super::blobs::BlobRef;
 use super::host::{Cursor, LANES, Lane, Pos};
 use crate::store::codec::{self, Packing};
 use crate::store::error::{Result, StoreError};
@@ -190,19 +194,63 @@ pub fn decode_cursor(bytes: &[u8], key: &[u8]) -> Result<Cursor> {
     })
 }
 
+/// What a frontier file holds: short-lived parts of open segments, or what stays until
+/// its host's queue or the cycle moves on (sealed segments, seen-set chunks). Kept apart,
+/// the parts' files die whole soon after they fill, and the others are not rewritten
+/// because parts around them died.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum FileKind {
+    Parts,
+    Sealed,
+}
+
+/// A file of a crawl's generation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MetaFile {
+    pub id: u32,
+    pub kind: FileKind,
+}
+
+/// A chunk of the seen-set.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SeenChunk {
+    pub hashes: u64,
+    pub blob: BlobRef,
+}
+
 /// What is kept per crawl besides its hosts.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CrawlMeta {
     /// The crawl's keys carry this number; a new cycle takes the next one, and keys of
     /// other generations are leftovers to remove.
     pub generation: u32,
-    /// The seen-set chunks: seq and number of hashes, oldest first.
-    pub chunks: Vec<(u64, u64)>,
-    pub last_chunk: u64,
+    /// The seen-set chunks, oldest first.
+    pub chunks: Vec<SeenChunk>,
     /// Pending URLs over all hosts.
     pub pending: u64,
     /// URLs dropped by the per-host cap over all hosts, this cycle.
     pub dropped: u64,
+    /// The files of this generation, oldest first; the last of each kind is the one
+    /// blobs of that kind are appended to.
+    pub files: Vec<MetaFile>,
+}
+
+impl CrawlMeta {
+    /// The file blobs of `kind` are appended to, if any.
+    pub fn active(&self, kind: FileKind) -> Option<u32> {
+        self.files
+            .iter()
+            .rev()
+            .find(|f| f.kind == kind)
+            .map(|f| f.id)
+    }
+
+    /// Whether `file` is one of the crawl's files but not one appended to.
+    pub fn is_retired(&self, file: u32) -> bool {
+        self.files
+            .iter()
+            .any(|f| f.id == file && self.active(f.kind) != Some(file))
+    }
 }
 
 pub fn encode_meta(meta: &CrawlMeta) -> Result<Vec<u8>> {
@@ -211,6 +259,15 @@ pub fn encode_meta(meta: &CrawlMeta) -> Result<Vec<u8>> {
 
 pub fn decode_meta(bytes: &[u8], key: &[u8]) -> Result<CrawlMeta> {
     codec::decode(bytes, "frontier crawl", key)
+}
+
+/// The value of a key that points at a blob (a sealed segment, a part).
+pub fn encode_ref(at: &BlobRef) -> Result<Vec<u8>> {
+    codec::encode(at)
+}
+
+pub fn decode_ref(bytes: &[u8], key: &[u8]) -> Result<BlobRef> {
+    codec::decode(bytes, "frontier blob reference", key)
 }
 
 #[cfg(test)]
