@@ -184,6 +184,8 @@ const JUNK_WORDS: &[&str] = &[
     "cookies",
     "consent",
     "gdpr",
+    // the typo-report widget ("Orphus") and its prompt
+    "orphus",
     // text for screen readers only
     "sronly",
     "visuallyhidden",
@@ -245,6 +247,26 @@ const WEAK_JUNK_WORDS: &[&str] = &[
     "hidden",
     "hide",
     "invisible",
+    // portal widgets: informers (rates, weather), reader polls, appeals to give
+    "informer",
+    "informers",
+    "currency",
+    "currencies",
+    "rates",
+    "kurs",
+    "kursy",
+    "valyuta",
+    "mezenne",
+    "weather",
+    "pogoda",
+    "hava",
+    "poll",
+    "polls",
+    "opros",
+    "sorgu",
+    "donate",
+    "donation",
+    "petition",
 ];
 
 /// Words that mark chrome only when the element is small (a dateline, byline or
@@ -412,8 +434,7 @@ const WEAK_JUNK: u8 = 1 << 1;
 const SMALL_JUNK: u8 = 1 << 2;
 const POSITIVE: u8 = 1 << 3;
 const NEGATIVE: u8 = 1 << 4;
-const CAPTION: u8 = 1 << 5;
-const TITLE: u8 = 1 << 6;
+const TITLE: u8 = 1 << 5;
 
 /// Every hint word with the bits of the lists it is in. Class tests run several times
 /// on every element of every page; a scan of each list per word was the extractor's
@@ -427,7 +448,6 @@ static HINT_WORDS: LazyLock<HashMap<&'static str, u8, BuildHasherDefault<Fnv>>> 
             (SMALL_JUNK_WORDS, SMALL_JUNK),
             (POSITIVE_WORDS, POSITIVE),
             (NEGATIVE_WORDS, NEGATIVE),
-            (CAPTION_WORDS, CAPTION),
             (TITLE_WORDS, TITLE),
         ] {
             for word in list {
@@ -509,24 +529,6 @@ pub fn is_junk_by_class(el: &Element) -> bool {
 /// Chrome by an ambiguous class name: only decisive for elements with little prose.
 pub fn is_weak_junk_by_class(el: &Element) -> bool {
     !el.class_id.is_empty() && has_word(el, WEAK_JUNK)
-}
-
-/// Words of image captions and credits, which headers put beside the lead image.
-const CAPTION_WORDS: &[&str] = &[
-    "caption",
-    "captions",
-    "credit",
-    "credits",
-    "photo",
-    "photocredit",
-    "bildunterschrift",
-    "legende",
-    "legend",
-];
-
-/// An image caption or credit recognised by class/id (`photo-caption`, `credit`).
-pub fn is_caption_by_class(el: &Element) -> bool {
-    !el.class_id.is_empty() && has_word(el, CAPTION)
 }
 
 /// Small labels (datelines, bylines, categories) recognised by class/id.
@@ -773,6 +775,22 @@ const PROMO_PHRASES: &[&str] = &[
     "поддержите нас",
     "поддержать редакцию",
     "bizi dəstəkləyin",
+    "donate",
+    "make a donation",
+    "stand with us",
+    "join us",
+    "sign the petition",
+    "sign our petition",
+    "become a member",
+    "пожертвуйте",
+    "пожертвовани",
+    "подпишите петицию",
+    "присоединяйтесь",
+    "помогите нам",
+    "ianə",
+    "dəstək ol",
+    "bizə qoşulun",
+    "petisiya",
     // comment forms without their form
     "log in to comment",
     "to leave a comment",
@@ -990,9 +1008,120 @@ pub fn is_credit_line(text: &str) -> bool {
 /// and one pass finds any of the phrases where a search per phrase made fifty passes.
 static PROMO_SEARCHER: LazyLock<regex::Regex> = LazyLock::new(|| phrase_searcher(PROMO_PHRASES));
 
-/// A short paragraph asking the reader to follow, subscribe, download or write in.
+/// Imperatives that open a call to action, as a box, a banner or a button puts them first
+/// ("Subscribe to our newsletter", "Stand with us", "Поддержите независимое наблюдение!",
+/// "Petisiyanı imzalayın: …"). A story's sentence rarely starts with one.
+const CALL_OPENERS: &[&str] = &[
+    "subscribe",
+    "donate",
+    "make a donation",
+    "make a gift",
+    "give now",
+    "support us",
+    "support our",
+    "support independent",
+    "stand with us",
+    "join us",
+    "join our",
+    "sign the petition",
+    "sign our petition",
+    "sign up",
+    "follow us",
+    "become a member",
+    "become a supporter",
+    "help us",
+    "take action",
+    "подпишитесь",
+    "подписывайтесь",
+    "подписаться",
+    "поддержите",
+    "поддержать",
+    "пожертвуйте",
+    "сделайте пожертвование",
+    "сделать пожертвование",
+    "помогите нам",
+    "присоединяйтесь",
+    "подпишите петицию",
+    "следите за нами",
+    "abunə ol",
+    "bizi dəstəklə",
+    "dəstək ol",
+    "ianə et",
+    "ianə edin",
+    "bizə qoşul",
+    "petisiyanı imzala",
+    "bizi izləyin",
+];
+
+/// Words of the second person: a block with a call's phrase and one of these asks the
+/// reader ("Ваше пожертвование поможет …"); the same phrase without them reports what
+/// someone did or asked ("the coalition urged donors to …", "мы благодарим всех, кто
+/// поддержал …" — an NGO speaks of itself as "we" throughout its statements).
+const READER_WORDS: &[&str] = &[
+    "you",
+    "your",
+    "yours",
+    "вы",
+    "вас",
+    "вам",
+    "ваш",
+    "ваша",
+    "ваше",
+    "ваши",
+    "вашей",
+    "вашего",
+    "вашу",
+    "вашим",
+    "ваших",
+    "ты",
+    "тебя",
+    "siz",
+    "sizin",
+    "sizə",
+    "sizi",
+    "sən",
+    "sənin",
+];
+
+/// Longest block that a call's phrase alone makes a call to action, in characters.
+const SHORT_PROMO_CHARS: usize = 150;
+
+/// Whether `lower` (lower-cased) opens with a call to action, after a bullet, an emoji or
+/// a "please".
+pub fn opens_with_call(lower: &str) -> bool {
+    let start = lower.trim_start_matches(|c: char| !c.is_alphanumeric());
+    let start = [
+        "please ",
+        "пожалуйста, ",
+        "пожалуйста ",
+        "zəhmət olmasa, ",
+        "zəhmət olmasa ",
+    ]
+    .iter()
+    .find_map(|p| start.strip_prefix(p))
+    .unwrap_or(start);
+    CALL_OPENERS.iter().any(|call| start.starts_with(call))
+}
+
+/// Whether `lower` (lower-cased) speaks to the reader in the second person.
+pub fn addresses_reader(lower: &str) -> bool {
+    lower
+        .split(|c: char| !c.is_alphanumeric())
+        .any(|w| READER_WORDS.contains(&w))
+}
+
+/// A short paragraph asking the reader to follow, subscribe, download, write in or give:
+/// a call's phrase in a block that opens with the call, is short, or speaks to the reader.
+/// A longer sentence that reports a call in the third person is the story's.
 pub fn is_promo_line(text: &str) -> bool {
-    !more_chars_than(text, 300) && PROMO_SEARCHER.is_match(&text.to_lowercase())
+    if more_chars_than(text, 300) {
+        return false;
+    }
+    let lower = text.to_lowercase();
+    PROMO_SEARCHER.is_match(&lower)
+        && (!more_chars_than(text, SHORT_PROMO_CHARS)
+            || opens_with_call(&lower)
+            || addresses_reader(&lower))
 }
 
 /// A searcher for any of `phrases`, as they are (they are literal, lower-case text).
@@ -1184,7 +1313,7 @@ mod tests {
         Element {
             tag: tag.into(),
             class_id: class_id.into(),
-            attrs: Vec::new(),
+            attrs: Box::new([]),
             hints: class_hints(class_id),
         }
     }
@@ -1464,7 +1593,7 @@ mod tests {
     #[test]
     fn hidden_styles() {
         let mut e = el("div", "");
-        e.attrs.push(("style", "color:red; display : none"));
+        e.attrs = Box::new([("style", "color:red; display : none")]);
         assert!(is_hidden(&e));
     }
 

@@ -66,8 +66,10 @@ pub struct Stats {
     /// and fact lists, which are too short to be prose but are not chrome either.
     pub list_text: Vec<u32>,
     /// Inside the header of an article (a `<header>` within an `<article>` or `<main>` that
-    /// holds the headline or paragraphs of prose): only its standfirst is kept, the
-    /// headline itself is not.
+    /// holds the headline or paragraphs of prose): kept with the story for its standfirst;
+    /// the bare text beside the headline (a byline, a date) is not. Its headline, kicker
+    /// and dateline go as they go anywhere else (the title is not repeated, datelines at
+    /// the edges go): dropping every short block in it also dropped short standfirsts.
     pub article_header: Vec<bool>,
 }
 
@@ -205,15 +207,6 @@ pub fn compute(dom: &Dom) -> Stats {
         };
         s.weight[i] = clean::class_weight(el);
         if hard[i] {
-            s.junk[i] = true;
-            continue;
-        }
-        if s.article_header[i]
-            && (is_heading(&el.tag)
-                || clean::is_caption_by_class(el)
-                || (!clean::is_inline(&el.tag) && raw[i] < MIN_LEAD_CHARS))
-        {
-            // The headline, kicker, byline, date and lead image's caption around a standfirst.
             s.junk[i] = true;
             continue;
         }
@@ -611,7 +604,7 @@ pub fn select(dom: &Dom, s: &Stats) -> Option<Selection> {
         roots.push(best);
     } else {
         let sibling_threshold = (top_score * 0.2).max(10.0);
-        let best_class = dom.element(best).map(|e| e.class_id.clone());
+        let best_class = dom.element(best).map(|e| e.class_id);
         for c in dom.children(parent) {
             if c == best {
                 roots.push(c);

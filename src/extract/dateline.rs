@@ -1,77 +1,574 @@
-//! The article's own visible dateline, when the metadata has no date.
+//! The story's visible datelines: the dates printed around the headline and the body.
 //!
-//! Datelines sit next to the story: between the headline and the body, in the first
-//! lines of the body, or right after it ("2 September 2024 14:12 · Politics"). Only
-//! short text runs there are read — a date inside a sentence of prose is history,
-//! not the publication date — and the sidebars and feeds further away never are.
+//! Datelines sit next to the story: between the headline and the body or just above the
+//! headline ("2 September 2024 14:12 · Politics"), in the first lines of the body
+//! ("Karlsruhe, (12.11.2021)."), or right after it ("Datum: 19.11.2021"). Only short text
+//! runs there are read — a date inside a sentence of prose is history, not the publication
+//! date — and the sidebars and feeds further away never are. Each dateline keeps the label
+//! in front of it ("Veröffentlicht am", "Updated", "Stand:", in the same line or the line
+//! before) or the class of its element (`date-updated`, `entry-date published`), so that
+//! [`super::date_choice`] can tell publication from modification.
+//!
+//! A `<time datetime>` inside a dateline lends its machine value when it names the day the
+//! text shows, and a bare time in the next run ("6. November 2023" / "14:03 Uhr") is joined
+//! to a date that has none.
 
-use chrono::{DateTime, Utc};
-
-use super::content::{Selection, Stats};
-use super::dates::{FoundDate, parse_dateline};
+use super::content::Selection;
+use super::date_choice::{Dateline, Place};
+use super::date_words::{Cue, class_says_modified, class_says_published, cue_of};
+use super::dates::{
+    DateContext, DayOrder, FoundDate, find_dates, parse_dateline_in, parse_machine_date_in,
+    parse_time,
+};
 use super::dom::{Dom, NodeKind};
 
 /// Longest text run read as a dateline, in characters.
 const MAX_DATELINE_CHARS: usize = 100;
-/// How many nodes before the article are searched for its headline.
+/// Longest run taken for the label of the dateline after it ("Veröffentlicht am:").
+const MAX_LABEL_CHARS: usize = 40;
+/// How many nodes before the body are searched for its headline.
 const HEADLINE_LOOKBACK: usize = 3_000;
-/// How many short text runs are read in each region.
-const MAX_RUNS: usize = 12;
+/// How many nodes before the headline are read for a dateline above it.
+const ABOVE_LOOKBACK: usize = 300;
+/// How many nodes after the headline are read when the body does not follow it.
+const BELOW_LOOKAHEAD: usize = 400;
+/// How many short runs are read in each place.
+const RUNS_BELOW: usize = 12;
+const RUNS_ABOVE: usize = 6;
+const RUNS_BODY: usize = 6;
+const RUNS_AFTER: usize = 10;
+/// `h1` elements considered as the headline.
+const MAX_HEADLINES: usize = 32;
+/// Ancestors whose class is read for a hint.
+const CLASS_DEPTH: usize = 3;
 
-/// Finds the dateline around `selection`: headline-to-body first, then right after
-/// the body, then the body's first short lines.
-pub fn find_near(
-    dom: &Dom,
-    stats: &Stats,
-    selection: &Selection,
-    reference: Option<DateTime<Utc>>,
-) -> Option<FoundDate> {
-    let first = *selection.roots.first()?;
-    let last = *selection.roots.last()?;
-    let _ = stats;
-
-    // Between the nearest preceding headline (or the parent's start) and the body.
-    let lookback_floor = first.saturating_sub(HEADLINE_LOOKBACK);
-    let headline = (lookback_floor..first)
-        .rev()
-        .find(|&i| matches!(dom.tag(i), "h1" | "h2") && !dom.contains(i, first));
-    let parent = dom.nodes[first].parent;
-    let before_start = headline.unwrap_or(if parent == usize::MAX { first } else { parent });
-    let before = runs(dom, before_start, first);
-
-    // After the body, within the same parent (and the parent's parent's next nodes).
-    let after_end = dom.nodes[last].end;
-    let after_limit = if parent == usize::MAX {
-        after_end
-    } else {
-        let grand = dom.nodes[parent].parent;
-        if grand == usize::MAX {
-            dom.nodes[parent].end
-        } else {
-            dom.nodes[grand].end
-        }
-    };
-    let after = runs(dom, after_end, after_limit);
-
-    let inside = runs(dom, first, dom.nodes[first].end);
-
-    [before, after, inside]
-        .into_iter()
-        .flatten()
-        .find_map(|text| parse_dateline(&text, reference))
+/// A short text run: the joined text of a leaf block or a lone text node.
+struct Run {
+    text: String,
+    /// The element (or text node) it was read from.
+    node: usize,
+    /// The `datetime` of a `<time>` in it.
+    machine: Option<String>,
 }
 
-/// Short visible text runs in `from..to`, joined per element, at most [`MAX_RUNS`].
-fn runs(dom: &Dom, from: usize, to: usize) -> Vec<String> {
+/// The datelines around the story, nearest the headline first: around the headline
+/// (alternating below and above it, nearest first), then the body's first lines, then the
+/// lines after the body. `title` is the page's headline as the metadata knows it, to find
+/// its element.
+pub fn find(
+    dom: &Dom,
+    selection: Option<&Selection>,
+    title: Option<&str>,
+    context: &DateContext,
+) -> Vec<Dateline> {
+    find_until(dom, selection, title, context, |_| false)
+}
+
+/// [`find`], stopping after the datelines around the headline when `enough` says they
+/// settle the page's dates: the body's and the after-body lines are read only if needed.
+pub fn find_until(
+    dom: &Dom,
+    selection: Option<&Selection>,
+    title: Option<&str>,
+    context: &DateContext,
+    enough: impl Fn(&[Dateline]) -> bool,
+) -> Vec<Dateline> {
+    let context = DateContext {
+        short_years: true,
+        ..*context
+    };
+    let body = selection.and_then(|s| Some((*s.roots.first()?, *s.roots.last()?)));
+    let headline = find_headline(dom, body.map(|(first, _)| first), title);
     let mut out = Vec::new();
+    if let Some(headline) = headline {
+        // Below the headline: the lines up to the story's prose (a standfirst may come
+        // first), wherever the content selection starts.
+        let below_end = (dom.nodes[headline].end + BELOW_LOOKAHEAD).min(dom.len());
+        let mut below = headline_runs(dom, headline, title);
+        below.extend(collect_runs(
+            dom,
+            dom.nodes[headline].end,
+            below_end,
+            RUNS_BELOW,
+            &[],
+            Some(PROSE_BLOCKS_BELOW),
+        ));
+        let above_start =
+            headline_container(dom, headline).max(headline.saturating_sub(ABOVE_LOOKBACK));
+        let mut above = runs(dom, above_start, headline, usize::MAX);
+        let keep = above.len().saturating_sub(RUNS_ABOVE);
+        above.drain(..keep);
+        above.reverse();
+        for k in 0..below.len().max(above.len()) {
+            if k < below.len() {
+                push_dateline(dom, &below, k, Place::Headline, &context, &mut out);
+            }
+            if k < above.len() {
+                // Above the headline the run before a date, its label, is the next one.
+                let label = above.get(k + 1).map(|r| r.text.as_str());
+                out.extend(read_run(dom, &above[k], label, None, &context));
+            }
+        }
+    }
+    if enough(&out) {
+        return out;
+    }
+    if let Some((first, last)) = body {
+        let headline_in_body = headline.is_some_and(|h| dom.contains(first, h));
+        if !headline_in_body {
+            let start = runs(dom, first, dom.nodes[last].end, RUNS_BODY);
+            for k in 0..start.len() {
+                push_dateline(dom, &start, k, Place::BodyStart, &context, &mut out);
+            }
+        }
+        let paragraph_from = headline
+            .map(|h| dom.nodes[h].end)
+            .filter(|&h_end| (first..dom.nodes[last].end).contains(&h_end))
+            .unwrap_or(first);
+        out.extend(opening_dateline(
+            dom,
+            paragraph_from,
+            dom.nodes[last].end,
+            &context,
+        ));
+        let after_end = dom.nodes[last].end;
+        let parent = dom.nodes[first].parent;
+        let limit = if parent == usize::MAX {
+            after_end
+        } else {
+            let grand = dom.nodes[parent].parent;
+            if grand == usize::MAX {
+                dom.nodes[parent].end
+            } else {
+                dom.nodes[grand].end
+            }
+        };
+        let after = runs_after_body(dom, after_end, limit, RUNS_AFTER);
+        for k in 0..after.len() {
+            push_dateline(dom, &after, k, Place::AfterBody, &context, &mut out);
+        }
+    }
+    out
+}
+
+/// Nodes read for the story's first paragraph.
+const FIRST_PARAGRAPH_LOOKAHEAD: usize = 400;
+/// Characters at the start of the first paragraph read for a dateline.
+const OPENING_CHARS: usize = 80;
+/// Words that open a sentence about an event on a date, not a dateline ("Am 31.10.2023
+/// kam es …", "On 3 March the parliament …").
+const EVENT_OPENERS: &[&str] = &[
+    "am", "an", "on", "in", "im", "at", "by", "le", "la", "el", "en", "il", "w", "we", "во", "в",
+    "у", "seit", "since", "bis", "until", "vom", "from", "ab", "bei", "nach", "after", "before",
+    "vor", "zum", "um", "gegen", "desde", "hasta", "depuis", "jusqu", "dès", "до", "с", "від", "з",
+    "od",
+];
+
+/// The dateline that opens the story's first paragraph, as news agencies write it:
+/// "Karlsruhe, (12.11.2021). Traditionell …", "(21. November 2022) Energieverbraucher …",
+/// "BERLIN, 3. März 2024 – …". A place of up to three capitalised words may come first;
+/// a sentence about an event on a date ("Am 31.10.2023 kam es …") is not a dateline.
+fn opening_dateline(dom: &Dom, from: usize, to: usize, context: &DateContext) -> Option<Dateline> {
+    let to = to.min(from + FIRST_PARAGRAPH_LOOKAHEAD);
+    let paragraph = (from..to).find(|&i| {
+        dom.element(i).is_some()
+            && is_leaf_block(dom, i)
+            && more_non_space_chars_than(dom, i, MAX_DATELINE_CHARS)
+    })?;
+    let text = text_of(dom, paragraph);
+    let opening: String = text.chars().take(OPENING_CHARS).collect();
+    let found = find_dates(&opening, context).next()?;
+    let before = &opening[..found.start];
+    let words: Vec<&str> = before
+        .split(|c: char| !c.is_alphabetic())
+        .filter(|w| !w.is_empty())
+        .collect();
+    let place_like = words.len() <= 3
+        && words
+            .iter()
+            .all(|w| w.chars().next().is_some_and(char::is_uppercase))
+        && words
+            .first()
+            .is_none_or(|w| !EVENT_OPENERS.contains(&w.to_lowercase().as_str()));
+    // The dateline is set off from the sentence after it.
+    let after = opening[found.end..].trim_start();
+    let set_off = after.is_empty()
+        || after.starts_with([')', '.', ',', ':', '-', '–', '—', '|', '/'])
+        || before.trim_end().ends_with('(');
+    (place_like && set_off).then_some(Dateline {
+        date: found.date,
+        cue: None,
+        place: Place::BodyStart,
+        pure: true,
+        swapped: None,
+    })
+}
+
+/// Reads run `k` of `runs` (in document order: its label is run `k - 1`).
+fn push_dateline(
+    dom: &Dom,
+    runs: &[Run],
+    k: usize,
+    place: Place,
+    context: &DateContext,
+    out: &mut Vec<Dateline>,
+) {
+    let label = k.checked_sub(1).map(|j| runs[j].text.as_str());
+    let next = runs.get(k + 1).map(|r| r.text.as_str());
+    for d in read_run(dom, &runs[k], label, next, context) {
+        out.push(Dateline { place, ..d });
+    }
+}
+
+/// Most datelines read from one run ("Published 2 May · Updated 3 May" has two).
+const MAX_DATES_PER_RUN: usize = 3;
+
+/// The datelines in one run. `label` is the run before it, `next` the run after it.
+fn read_run(
+    dom: &Dom,
+    run: &Run,
+    label: Option<&str>,
+    next: Option<&str>,
+    context: &DateContext,
+) -> Vec<Dateline> {
+    let machine = run
+        .machine
+        .as_deref()
+        .and_then(|m| parse_machine_date_in(m, context));
+    let other_order = DateContext {
+        order: match context.order {
+            DayOrder::DayFirst => DayOrder::MonthFirst,
+            DayOrder::MonthFirst => DayOrder::DayFirst,
+        },
+        ..*context
+    };
+    let mut found: Vec<(FoundDate, &str, Option<chrono::NaiveDate>)> = Vec::new();
+    let mut previous_end = 0;
+    let mut words_in_dates = 0;
+    for m in find_dates(&run.text, context).take(MAX_DATES_PER_RUN) {
+        let written = &run.text[m.range()];
+        let letters = words(written);
+        // Only an all-numeric date has another reading.
+        let swapped = if letters == 0 {
+            find_dates(written, &other_order)
+                .next()
+                .map(|other| other.date.date)
+                .filter(|&other| other != m.date.date)
+        } else {
+            None
+        };
+        // Each date's label is the text between it and the date before it.
+        found.push((m.date, &run.text[previous_end..m.start], swapped));
+        previous_end = m.end;
+        words_in_dates += letters;
+    }
+    if found.is_empty() {
+        // A relative dateline ("vor 2 Stunden") is the whole run; else a bare <time>.
+        if let Some(date) = parse_dateline_in(&run.text, context).or(machine) {
+            found.push((date, "", None));
+        }
+    }
+    let class = class_cue(dom, run.node);
+    let single = found.len() == 1;
+    let words_beside = words(&run.text).saturating_sub(words_in_dates);
+    found
+        .into_iter()
+        .enumerate()
+        .filter_map(|(n, (mut date, prefix, swapped))| {
+            // The machine value of a <time> of the same day is more precise.
+            if let Some(machine) = machine
+                && machine.date == date.date
+                && machine.has_time()
+                && (machine.offset.is_some() || !date.has_time())
+            {
+                date = machine;
+            }
+            // "6. November 2023" and "14:03 Uhr" in runs of their own.
+            if single
+                && !date.has_time()
+                && let Some((time, offset)) = next.and_then(bare_time)
+            {
+                date = FoundDate {
+                    time: Some(time),
+                    offset,
+                    ..date
+                };
+            }
+            let cue = cue_of(prefix)
+                .or_else(|| {
+                    (n == 0)
+                        .then_some(label)
+                        .flatten()
+                        // A label line holds no date of its own.
+                        .filter(|l| {
+                            l.chars().count() <= MAX_LABEL_CHARS
+                                && !l.chars().any(|c| c.is_ascii_digit())
+                        })
+                        .and_then(cue_of)
+                })
+                .or(if single { class } else { None });
+            let pure = words_beside <= MAX_WORDS_BESIDE
+                || cue == Some(Cue::Published)
+                || (single && class == Some(Cue::Published));
+            (cue != Some(Cue::Other)).then_some(Dateline {
+                date,
+                cue,
+                place: Place::Headline,
+                pure,
+                swapped,
+            })
+        })
+        .collect()
+}
+
+/// Most words beside the date in a pure dateline: a label, a name, a place
+/// ("Por Ana Ruiz", "Hofheim am Taunus").
+const MAX_WORDS_BESIDE: usize = 4;
+
+/// Words of two or more letters.
+fn words(text: &str) -> usize {
+    text.split(|c: char| !c.is_alphabetic())
+        .filter(|w| w.chars().count() >= 2)
+        .count()
+}
+
+/// A run that is only a time: "14:03 Uhr", "07:59 hs", "21:25".
+fn bare_time(text: &str) -> Option<(chrono::NaiveTime, Option<chrono::FixedOffset>)> {
+    let text = text.trim();
+    let text = ["Uhr", "uhr", "hs", "h", "Hrs.", "hrs"]
+        .iter()
+        .find_map(|suffix| text.strip_suffix(suffix))
+        .unwrap_or(text);
+    parse_time(text.trim().trim_start_matches(['|', '-', '·', ',']).trim())
+}
+
+/// What the class of the run's element or its near ancestors says.
+fn class_cue(dom: &Dom, node: usize) -> Option<Cue> {
+    let mut element = Some(node);
+    for _ in 0..=CLASS_DEPTH {
+        let i = element?;
+        if let Some(el) = dom.element(i) {
+            if class_says_modified(&el.class_id) {
+                return Some(Cue::Modified);
+            }
+            if class_says_published(&el.class_id) {
+                return Some(Cue::Published);
+            }
+        }
+        let parent = dom.nodes[i].parent;
+        element = (parent != usize::MAX).then_some(parent);
+    }
+    None
+}
+
+/// How many levels above the headline its container is looked for.
+const CONTAINER_DEPTH: usize = 3;
+
+/// Where the lines above the headline that belong to the story start: the headline's
+/// parent, or a near ancestor when the headline opens its parent; never the page's
+/// `<body>`, whose top lines are the site's header ("Mittwoch, 9. Februar 2022").
+fn headline_container(dom: &Dom, headline: usize) -> usize {
+    let mut child = headline;
+    for _ in 0..CONTAINER_DEPTH {
+        let parent = dom.nodes[child].parent;
+        if parent == usize::MAX || matches!(dom.tag(parent), "body" | "html" | "") {
+            break;
+        }
+        // Something with text before the headline inside this parent: it is the container.
+        let has_text_before = (parent + 1..headline)
+            .any(|i| matches!(&dom.nodes[i].kind, NodeKind::Text(t) if !t.trim().is_empty()));
+        if has_text_before {
+            return parent;
+        }
+        child = parent;
+    }
+    headline
+}
+
+/// The heading of `candidates` most like the title (see [`title_likeness`]); of two equal
+/// ones (a sticky header's copy and the story's), the later one still before the body.
+fn best_heading(
+    dom: &Dom,
+    candidates: &[usize],
+    title: &[String],
+    before_body: impl Fn(usize) -> bool,
+) -> Option<(usize, f64)> {
+    candidates
+        .iter()
+        .map(|&i| (i, title_likeness(dom, i, title)))
+        .filter(|&(_, likeness)| likeness >= MIN_TITLE_LIKENESS)
+        .fold(None::<(usize, f64)>, |best, (i, likeness)| match best {
+            Some((b, l)) if l > likeness || (l == likeness && !(before_body(i) && i > b)) => {
+                Some((b, l))
+            }
+            _ => Some((i, likeness)),
+        })
+}
+
+/// Likeness of an `<h1>` that makes it the headline without looking at other headings.
+const CLEAR_TITLE_LIKENESS: f64 = 0.9;
+
+/// Least share of words a heading and the title must have in common to be taken for the
+/// same headline.
+const MIN_TITLE_LIKENESS: f64 = 0.4;
+
+/// Words (lower-case, letters and digits) of a text, at most 64.
+fn word_set(text: &str) -> Vec<String> {
+    let mut words: Vec<String> = text
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .take(64)
+        .map(str::to_lowercase)
+        .collect();
+    words.sort();
+    words.dedup();
+    words
+}
+
+/// How much heading `i` is the title: the words they share, over the words of the longer
+/// (so a one-word section heading is not the headline of a long title).
+fn title_likeness(dom: &Dom, i: usize, title: &[String]) -> f64 {
+    let heading = word_set(&dom.texts(i).take(64).collect::<String>());
+    if heading.is_empty() || title.is_empty() {
+        return 0.0;
+    }
+    let shared = heading
+        .iter()
+        .filter(|w| title.binary_search(w).is_ok())
+        .count();
+    shared as f64 / heading.len().max(title.len()) as f64
+}
+
+/// Letters and digits only, lower-case: headlines compared across markup differences.
+fn comparable(text: &str) -> String {
+    text.chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// The element of the story's headline: the `<h1>` that matches the title, nearest before
+/// the body; else the `<h1>`/`<h2>` nearest before the body; else the first `<h1>` in it.
+fn find_headline(dom: &Dom, body_start: Option<usize>, title: Option<&str>) -> Option<usize> {
+    // One pass over the page: its <h1>s, its <h2>s and <h3>s, and the <h1> or <h2> nearest
+    // before the body (the tag test is on two bytes, since it runs on every node).
+    let mut h1s: Vec<usize> = Vec::new();
+    let mut lower: Vec<usize> = Vec::new();
+    let mut nearest_before_body = None;
+    let floor = body_start.map_or(0, |first| first.saturating_sub(HEADLINE_LOOKBACK));
+    for i in 0..dom.len() {
+        let Some(el) = dom.element(i) else {
+            continue;
+        };
+        let level = match el.tag.as_bytes() {
+            [b'h', level @ b'1'..=b'3'] => *level,
+            _ => continue,
+        };
+        match level {
+            b'1' if h1s.len() < MAX_HEADLINES => h1s.push(i),
+            b'2' | b'3' if lower.len() < MAX_HEADLINES => lower.push(i),
+            _ => {}
+        }
+        if let Some(first) = body_start
+            && level != b'3'
+            && (floor..first).contains(&i)
+            && !dom.contains(i, first)
+        {
+            nearest_before_body = Some(i);
+        }
+    }
+    let title = title.map(word_set).filter(|t| !t.is_empty());
+    let before_body = |i: usize| body_start.is_none_or(|b| i <= b || dom.contains(b, i));
+    if let Some(title) = &title {
+        // The heading most like the title, an <h1> on a tie: a site's logo is often the
+        // page's <h1>, the story's headline an <h2> or <h3>. The <h2>s and <h3>s are only
+        // compared when no <h1> is (nearly) the title.
+        let best_h1 = best_heading(dom, &h1s, title, before_body);
+        if best_h1.is_some_and(|(_, likeness)| likeness >= CLEAR_TITLE_LIKENESS) {
+            return best_h1.map(|(h, _)| h);
+        }
+        let best = match (best_h1, best_heading(dom, &lower, title, before_body)) {
+            (Some((h1, l1)), Some((h2, l2))) => Some(if l2 > l1 { h2 } else { h1 }),
+            (h1, h2) => h1.or(h2).map(|(h, _)| h),
+        };
+        if let Some(h) = best {
+            return Some(h);
+        }
+    }
+    if let Some(first) = body_start {
+        if nearest_before_body.is_some() {
+            return nearest_before_body;
+        }
+        if let Some(&h) = h1s.iter().find(|&&i| dom.contains(first, i)) {
+            return Some(h);
+        }
+    }
+    h1s.first().copied()
+}
+
+/// Short visible text runs in `from..to`, joined per element, at most `max` of them.
+fn runs(dom: &Dom, from: usize, to: usize, max: usize) -> Vec<Run> {
+    collect_runs(dom, from, to, max, &[], None)
+}
+
+/// Prose paragraphs passed below the headline before the reading stops: a standfirst may
+/// sit between the headline and the dateline, the story's own text does not.
+const PROSE_BLOCKS_BELOW: usize = 1;
+
+/// The runs inside the headline element other than its title ("Headline <span>02.02.2022 •
+/// Verband</span>"), or the whole headline when it is only a date.
+fn headline_runs(dom: &Dom, headline: usize, title: Option<&str>) -> Vec<Run> {
+    let inner = runs(dom, headline + 1, dom.nodes[headline].end, RUNS_BELOW);
+    let title = title.map(comparable).unwrap_or_default();
+    let whole = comparable(&text_of(dom, headline));
+    inner
+        .into_iter()
+        .filter(|run| {
+            let text = comparable(&run.text);
+            // The title itself, and a headline that is one run, are not datelines; a
+            // headline that is only a date is.
+            text != title && (text != whole || whole.chars().all(|c| c.is_ascii_digit()))
+        })
+        .collect()
+}
+
+/// Elements passed over after the body: sidebars, link lists and comment threads hold
+/// other stories' and readers' dates.
+const NOT_AFTER_BODY: &[&str] = &["aside", "ul", "ol", "form", "table", "footer"];
+
+/// [`runs`] after the body, passing over [`NOT_AFTER_BODY`].
+fn runs_after_body(dom: &Dom, from: usize, to: usize, max: usize) -> Vec<Run> {
+    collect_runs(dom, from, to, max, NOT_AFTER_BODY, None)
+}
+
+/// [`runs`], passing over the elements named in `skip`, and stopping at the prose block
+/// after `prose_limit` of them when it is given.
+fn collect_runs(
+    dom: &Dom,
+    from: usize,
+    to: usize,
+    max: usize,
+    skip: &[&str],
+    prose_limit: Option<usize>,
+) -> Vec<Run> {
+    let mut out = Vec::new();
+    let mut prose = 0;
     let mut i = from;
-    while i < to && out.len() < MAX_RUNS {
+    while i < to && out.len() < max {
         match &dom.nodes[i].kind {
             NodeKind::Element(el)
                 if matches!(
                     &*el.tag,
-                    "script" | "style" | "noscript" | "template" | "head"
-                ) =>
+                    "script"
+                        | "style"
+                        | "noscript"
+                        | "template"
+                        | "head"
+                        | "select"
+                        | "option"
+                        | "nav"
+                        | "aside"
+                ) || skip.contains(&&*el.tag) =>
             {
                 i = dom.nodes[i].end;
                 continue;
@@ -80,12 +577,22 @@ fn runs(dom: &Dom, from: usize, to: usize) -> Vec<String> {
                 // A paragraph of the story is a leaf block too: it is passed over without
                 // being joined when its letters alone are too many for a dateline.
                 if more_non_space_chars_than(dom, i, MAX_DATELINE_CHARS) {
-                    i = dom.nodes[i].end;
-                    continue;
-                }
-                let text = text_of(dom, i);
-                if !text.is_empty() && text.chars().count() <= MAX_DATELINE_CHARS {
-                    out.push(text);
+                    prose += 1;
+                    if prose_limit.is_some_and(|limit| prose > limit) {
+                        break;
+                    }
+                } else {
+                    let text = text_of(dom, i);
+                    let machine = time_value(dom, i);
+                    if (!text.is_empty() || machine.is_some())
+                        && text.chars().count() <= MAX_DATELINE_CHARS
+                    {
+                        out.push(Run {
+                            text,
+                            node: i,
+                            machine,
+                        });
+                    }
                 }
                 i = dom.nodes[i].end;
                 continue;
@@ -93,7 +600,11 @@ fn runs(dom: &Dom, from: usize, to: usize) -> Vec<String> {
             NodeKind::Text(t) => {
                 let t = t.trim();
                 if !t.is_empty() && t.chars().count() <= MAX_DATELINE_CHARS {
-                    out.push(t.to_string());
+                    out.push(Run {
+                        text: t.split_whitespace().collect::<Vec<_>>().join(" "),
+                        node: i,
+                        machine: None,
+                    });
                 }
             }
             _ => {}
@@ -101,6 +612,17 @@ fn runs(dom: &Dom, from: usize, to: usize) -> Vec<String> {
         i += 1;
     }
     out
+}
+
+/// The `datetime` (or `content`) of a `<time>` that is, or is inside, element `i`.
+fn time_value(dom: &Dom, i: usize) -> Option<String> {
+    (i..dom.nodes[i].end).find_map(|j| {
+        let el = dom.element(j)?;
+        (&*el.tag == "time")
+            .then(|| el.attr("datetime").or_else(|| el.attr("content")))
+            .flatten()
+            .map(str::to_owned)
+    })
 }
 
 /// An element with no element children of its own other than inline ones: a span
@@ -142,4 +664,209 @@ fn text_of(dom: &Dom, i: usize) -> String {
         }
     }
     s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::extract::content;
+
+    /// The datelines of a page as (date, cue, place), nearest first.
+    fn datelines(html: &str, title: Option<&str>) -> Vec<(String, Option<Cue>, Place)> {
+        Dom::parse_with(html, |dom| {
+            let stats = content::compute(dom);
+            let selection = content::select(dom, &stats);
+            find(dom, selection.as_ref(), title, &DateContext::default())
+                .into_iter()
+                .map(|d| (d.date.format(), d.cue, d.place))
+                .collect()
+        })
+    }
+
+    fn first(html: &str) -> Option<(String, Option<Cue>, Place)> {
+        datelines(html, None).into_iter().next()
+    }
+
+    const BODY: &str = "<p>The election commission approved the final count on Monday and \
+        published turnout figures for every region of the country, officials said.</p>\
+        <p>Observers reported queues at some polling stations but no serious incidents, \
+        the monitoring mission said in its statement on Tuesday morning.</p>";
+
+    fn page(header: &str, after: &str) -> String {
+        format!(
+            "<html><body><nav><a href=/>Home</a> <span>Mittwoch, 9. Februar 2022</span></nav>\
+             <div class=main>{header}<div class=text>{BODY}</div>{after}</div>\
+             <aside><ul><li><a href=/a>Other story</a> 1 March 2021</li></ul></aside></body></html>"
+        )
+    }
+
+    #[test]
+    fn below_and_above_the_headline() {
+        let below = page(
+            "<h1>Turnout confirmed</h1><div class=meta>8 February 2022, 14:12</div>",
+            "",
+        );
+        assert_eq!(
+            first(&below),
+            Some(("2022-02-08".into(), None, Place::Headline))
+        );
+        let above = page(
+            "<div class=kicker>Politics · 02.11.2021</div><h1>Turnout confirmed</h1>",
+            "",
+        );
+        assert_eq!(
+            first(&above),
+            Some(("2021-11-02".into(), None, Place::Headline))
+        );
+        // The time in the next run joins the date.
+        let split = page(
+            "<h1>Turnout confirmed</h1><div>6. November 2023</div><div>14:03 Uhr</div>",
+            "",
+        );
+        let found = Dom::parse_with(&split, |dom| {
+            let stats = content::compute(dom);
+            let selection = content::select(dom, &stats);
+            find(dom, selection.as_ref(), None, &DateContext::default())
+        });
+        assert_eq!(
+            found[0].date.time,
+            chrono::NaiveTime::from_hms_opt(14, 3, 0)
+        );
+    }
+
+    #[test]
+    fn labels_and_classes_say_what_a_date_is() {
+        let html = page(
+            "<h1>Turnout confirmed</h1><div class=meta><div>Veröffentlicht am</div>\
+             <div>19.10.2019 um 14:34 Uhr</div><div>Stand:</div><div>21.10.2019</div></div>",
+            "",
+        );
+        let found = datelines(&html, None);
+        assert_eq!(
+            found[0],
+            ("2019-10-19".into(), Some(Cue::Published), Place::Headline)
+        );
+        assert_eq!(
+            found[1],
+            ("2019-10-21".into(), Some(Cue::Modified), Place::Headline)
+        );
+        let html = page(
+            "<h1>Turnout confirmed</h1><p>Yayınlanma: 12 Şubat 2024 · Güncelleme: 13 Şubat 2024</p>",
+            "",
+        );
+        let found = datelines(&html, None);
+        assert_eq!(found[0].1, Some(Cue::Published));
+        assert_eq!(
+            found[1],
+            ("2024-02-13".into(), Some(Cue::Modified), Place::Headline)
+        );
+        let html = page(
+            "<h1>Turnout confirmed</h1><span class=\"date-updated\">3 May 2022</span>",
+            "",
+        );
+        assert_eq!(first(&html).and_then(|d| d.1), Some(Cue::Modified));
+        // A print date is no dateline at all.
+        let html = page(
+            "<div>Wydrukowano: 11.05.2021</div><h1>Turnout confirmed</h1>",
+            "",
+        );
+        assert_eq!(first(&html), None);
+    }
+
+    #[test]
+    fn time_elements_lend_their_machine_value() {
+        let html = page(
+            "<h1>Turnout confirmed</h1><p>By Jane Doe, <time datetime=\"2019-12-09T19:00:49+01:00\">9 December 2019</time></p>",
+            "",
+        );
+        assert_eq!(
+            first(&html).map(|d| d.0).as_deref(),
+            Some("2019-12-09T19:00:49+01:00")
+        );
+        // A machine value of another day does not replace what the reader sees.
+        let html = page(
+            "<h1>Turnout confirmed</h1><p><time datetime=\"2019-12-10T01:00:00Z\">9 December 2019</time></p>",
+            "",
+        );
+        assert_eq!(first(&html).map(|d| d.0).as_deref(), Some("2019-12-09"));
+    }
+
+    #[test]
+    fn after_the_body_and_the_matching_headline() {
+        let html = page("<h1>Turnout confirmed</h1>", "<p>Datum: 19.11.2021</p>");
+        assert_eq!(
+            first(&html),
+            Some(("2021-11-19".into(), Some(Cue::Published), Place::AfterBody))
+        );
+        // The headline is the <h1> that matches the title, not the site's logo.
+        let html = format!(
+            "<html><body><h1>Daily Portal</h1><div>1 January 2020</div>{}</body></html>",
+            page(
+                "<h1>Turnout confirmed in all regions</h1><div>8 February 2022</div>",
+                ""
+            )
+        );
+        assert_eq!(
+            datelines(&html, Some("Turnout confirmed in all regions"))
+                .first()
+                .map(|d| d.0.clone())
+                .as_deref(),
+            Some("2022-02-08")
+        );
+    }
+
+    #[test]
+    fn the_first_paragraph_may_open_with_a_dateline() {
+        let story = |opening: &str| {
+            format!(
+                "<html><body><h1>Turnout confirmed</h1><div class=text><p>{opening} The \
+                 election commission approved the final count and published the turnout \
+                 figures for every region of the country.</p>{BODY}</div></body></html>"
+            )
+        };
+        let opening = |text: &str| {
+            datelines(&story(text), None)
+                .into_iter()
+                .find(|d| d.2 == Place::BodyStart)
+                .map(|d| d.0)
+        };
+        assert_eq!(
+            opening("Karlsruhe, (12.11.2021).").as_deref(),
+            Some("2021-11-12")
+        );
+        assert_eq!(
+            opening("(21. November 2022)").as_deref(),
+            Some("2022-11-21")
+        );
+        assert_eq!(
+            opening("BERLIN, 3. März 2024 –").as_deref(),
+            Some("2024-03-03")
+        );
+        assert_eq!(
+            opening("Am 31.10.2023, gegen 23:40 Uhr, kam es zu einem Einbruch."),
+            None
+        );
+        assert_eq!(opening("On 3 March 2024 the commission met."), None);
+        assert_eq!(opening("The vote of 3 March 2024 was repeated."), None);
+    }
+
+    #[test]
+    fn prose_and_far_dates_are_not_datelines() {
+        let html = page(
+            "<h1>Turnout confirmed</h1><p>On 3 March 2020 the parliament had voted for a new \
+             law on elections, which the commission now applies for the first time.</p>",
+            "",
+        );
+        assert_eq!(first(&html), None);
+        assert_eq!(datelines("", None), vec![]);
+        // Nothing to anchor to: no datelines.
+        assert_eq!(datelines("<p>8 February 2022</p>", None), vec![]);
+        // No headline: the first lines of the story.
+        let html =
+            format!("<html><body><div class=text><p>8 February 2022</p>{BODY}</div></body></html>");
+        assert_eq!(
+            first(&html),
+            Some(("2022-02-08".into(), None, Place::BodyStart))
+        );
+    }
 }

@@ -1,24 +1,32 @@
-//! Publication and modification dates: machine-readable metadata and human datelines.
+//! Reading dates: machine-readable metadata values, dates in URL paths, and human datelines.
 //!
 //! Two kinds of input reach this module. Metadata values (`article:published_time`, JSON-LD
-//! `datePublished`, `<time datetime>`, dates in the URL path) are meant for machines and come
-//! in ISO 8601 / RFC 3339 or RFC 2822 form, sloppily: missing seconds or offsets, `+0100`,
-//! a space instead of `T`, microseconds. Visible datelines ("2 September 2024 14:12",
-//! "Monday, September 2, 2024", "3 сентября 2024", "7 fevral 2024", "26-12-2023 [22:31]")
-//! are meant for people, in the page's language; [`parse_dateline`] reads them in English,
-//! Russian, Ukrainian, Azerbaijani, Turkish, German, French and Polish.
+//! `datePublished`, `<time datetime>`) are meant for machines and come in ISO 8601 / RFC 3339,
+//! RFC 2822, C `asctime` or Unix-time form, sloppily: missing seconds or offsets, `+0100`,
+//! a space instead of `T`, single-digit months, microseconds. Visible datelines ("2 September
+//! 2024 14:12", "Monday, September 2, 2024", "3 сентября 2024 г.", "7 fevral 2024", "3 de
+//! mayo de 2022", "26-12-2023 [22:31]", "19.10.19, 11:29 Uhr") are meant for people, in the
+//! page's language; [`find_dates`] reads them with the month names of
+//! [`super::date_words`].
 //!
-//! Every date is checked for plausibility: nothing before 1990 (the web's news archives start
-//! later; earlier years in pages are history, not publication dates) and nothing in the future
-//! relative to the reference time the caller provides (the fetch time). The module reads no
-//! clock: without a reference, no future check is possible and none is pretended.
+//! Every date is checked for plausibility: nothing before 1995 (news archives on the web
+//! start then; earlier years in pages are history, not publication dates) and nothing in the
+//! future relative to the reference time the caller provides (the fetch time). The module
+//! reads no clock: without a reference, no future check is possible and none is pretended.
+//!
+//! Numeric dates are ambiguous: `03.09.2024` is the 3rd of September everywhere gleaner's
+//! sources are, `09/03/2024` is the 3rd of September in the US. [`DayOrder`] says which to
+//! read first; a reading that is impossible (`09/25/2024`) gives way to the other.
 //!
 //! Output is RFC 3339 when both the time and its UTC offset are known. A dateline's time
 //! without a zone ("14:12") is local time at an unknown offset: turning it into an instant
 //! would invent information, so such dates are formatted as `YYYY-MM-DD` and the time stays
-//! available in [`FoundDate::time`].
+//! available in [`FoundDate::time`]. A zone the page prints is used ("18:37 CET", "15:30
+//! МСК"), except abbreviations that name different zones on different sites (see
+//! [`super::date_words::ZONES`]).
 
 use std::fmt;
+use std::ops::Range;
 use std::sync::LazyLock;
 
 use chrono::{
@@ -27,11 +35,17 @@ use chrono::{
 };
 use regex::Regex;
 
+use super::date_words::{month_number, zone_alternation, zone_minutes};
+
 /// The earliest year accepted as a publication date.
-const MIN_YEAR: i32 = 1990;
+pub const MIN_YEAR: i32 = 1995;
 
 /// The largest UTC offset in use (UTC+14), the slack for "today" in a zone ahead of UTC.
 const MAX_OFFSET_HOURS: i64 = 14;
+
+/// Longest text [`parse_dateline`] reads: datelines are short, and a paragraph of history
+/// does not cost a scan of the whole article.
+const MAX_DATELINE_BYTES: usize = 4096;
 
 /// A date found in a page, with as much precision as the page gave.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -58,13 +72,30 @@ impl FoundDate {
         self.time.is_some()
     }
 
+    /// The local date and time, when the time is known.
+    pub fn local(&self) -> Option<NaiveDateTime> {
+        Some(NaiveDateTime::new(self.date, self.time?))
+    }
+
     /// The instant, when time and offset are both known.
     pub fn instant(&self) -> Option<DateTime<FixedOffset>> {
-        let time = self.time?;
-        let offset = self.offset?;
-        NaiveDateTime::new(self.date, time)
-            .and_local_timezone(offset)
-            .single()
+        self.local()?.and_local_timezone(self.offset?).single()
+    }
+
+    /// Whether the page gave this as a UTC time (`Z`, `+00:00`, `GMT`): servers write UTC
+    /// where the page's readers live elsewhere, so the day may not be the page's day.
+    pub fn is_utc(&self) -> bool {
+        self.time.is_some() && self.offset.is_some_and(|o| o.local_minus_utc() == 0)
+    }
+
+    /// The same instant at another UTC offset; `None` when the instant is not known.
+    pub fn at_offset(&self, offset: FixedOffset) -> Option<FoundDate> {
+        let moved = self.instant()?.with_timezone(&offset);
+        Some(FoundDate {
+            date: moved.date_naive(),
+            time: Some(moved.time()),
+            offset: Some(offset),
+        })
     }
 
     /// RFC 3339 (`2024-09-02T14:12:00+04:00`, `…Z` for UTC) when the instant is known, else
@@ -76,7 +107,7 @@ impl FoundDate {
         }
     }
 
-    /// True when the date is in the accepted range: not before 1990 and, given a reference
+    /// True when the date is in the accepted range: not before 1995 and, given a reference
     /// time, not after it. Without an offset the date may be up to UTC+14 ahead of the
     /// reference's UTC day.
     pub fn is_plausible(&self, reference: Option<DateTime<Utc>>) -> bool {
@@ -103,11 +134,61 @@ impl fmt::Display for FoundDate {
     }
 }
 
-/// ISO 8601-like timestamps as found in metadata, anchored at the start.
+/// Which number of an all-numeric date comes first when both readings are valid.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum DayOrder {
+    /// `03.09.2024`, `03/09/2024`: day, month, year. Everywhere but North America.
+    #[default]
+    DayFirst,
+    /// `09/03/2024`: month, day, year, as US English writes.
+    MonthFirst,
+}
+
+impl DayOrder {
+    /// The order of a declared language tag (`<html lang>`, `og:locale`): month-first for
+    /// the English of the United States and the Philippines, day-first otherwise, including
+    /// a bare `en` (most English-language news outside the US writes the day first).
+    pub fn for_language_tag(tag: &str) -> DayOrder {
+        let mut parts = tag.trim().split(['-', '_']);
+        let language = parts.next().unwrap_or_default();
+        let region = parts.find(|p| p.len() == 2).unwrap_or_default();
+        if language.eq_ignore_ascii_case("en")
+            && (region.eq_ignore_ascii_case("us") || region.eq_ignore_ascii_case("ph"))
+        {
+            DayOrder::MonthFirst
+        } else {
+            DayOrder::DayFirst
+        }
+    }
+}
+
+/// How to read dates in a page.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct DateContext {
+    /// The fetch time: later dates are implausible, and relative datelines ("2 hours ago")
+    /// count back from it. Without it neither is possible.
+    pub reference: Option<DateTime<Utc>>,
+    pub order: DayOrder,
+    /// Accept two-digit years (`19.10.19`, `am 26/10/13`, `14 Gennaio 20`). Only where the
+    /// text is known to be a dateline: in running text they are too often something else.
+    pub short_years: bool,
+}
+
+impl DateContext {
+    pub fn with_reference(reference: Option<DateTime<Utc>>) -> DateContext {
+        DateContext {
+            reference,
+            ..DateContext::default()
+        }
+    }
+}
+
+/// ISO 8601-like timestamps as found in metadata, anchored at the start. Month and day may
+/// have one digit (`2022-5-3T23:57:00`), which some CMSs write.
 static ISO: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
         r"(?x)^\s*
-        ([0-9]{4})-?([0-9]{2})-?([0-9]{2})                    # date, with or without dashes
+        ([0-9]{4})(?:-([0-9]{1,2})-([0-9]{1,2})|([0-9]{2})([0-9]{2}))   # date, with or without dashes
         (?:[T\s]+
            ([0-9]{1,2}):?([0-9]{2})(?::?([0-9]{2})(?:[.,][0-9]+)?)?   # time
            \s*(Z|z|UTC|GMT|[+-][0-9]{2}(?::?[0-9]{2})?)?   # offset
@@ -116,17 +197,34 @@ static ISO: LazyLock<Regex> = LazyLock::new(|| {
     .expect("ISO regex is valid")
 });
 
+/// `Fri Feb 18 10:27:24 2022` (C `asctime`) and `Mon Oct 11 14:57:21 CEST 2021` (Java's
+/// `Date.toString`).
+static ASCTIME: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)^(?:[a-z]{3},?\s+)?([a-z]{3})\s+([0-9]{1,2})\s+([0-9]{1,2}):([0-9]{2})(?::([0-9]{2}))?\s+(?:([a-z]{1,5})\s+)?([0-9]{4})$",
+    )
+    .expect("asctime regex is valid")
+});
+
 /// Parses a machine-readable date (metadata attribute or JSON-LD value).
 ///
-/// Accepts RFC 3339 and common ISO 8601 variations, RFC 2822, Unix-less plain dates
-/// (`20240902`), and falls back to [`parse_dateline`] for human-style values some CMSs put in
-/// metadata. Returns `None` for anything implausible (see [`FoundDate::is_plausible`]).
+/// Accepts RFC 3339 and common ISO 8601 variations, RFC 2822, `asctime`, Unix times in
+/// seconds or milliseconds, plain dates (`20240902`), and falls back to [`find_dates`] for
+/// human-style values some CMSs put in metadata. Returns `None` for anything implausible
+/// (see [`FoundDate::is_plausible`]).
 pub fn parse_machine_date(value: &str, reference: Option<DateTime<Utc>>) -> Option<FoundDate> {
+    parse_machine_date_in(value, &DateContext::with_reference(reference))
+}
+
+/// [`parse_machine_date`] with the page's day order for numeric values such as
+/// `01/10/2017`.
+pub fn parse_machine_date_in(value: &str, context: &DateContext) -> Option<FoundDate> {
     let value = value.trim();
     if value.is_empty() || value.len() > 200 {
         return None;
     }
-    let found = parse_iso(value)
+    let found = parse_unix_time(value)
+        .or_else(|| parse_iso(value))
         .or_else(|| {
             DateTime::parse_from_rfc2822(value)
                 .ok()
@@ -136,21 +234,71 @@ pub fn parse_machine_date(value: &str, reference: Option<DateTime<Utc>>) -> Opti
                     offset: Some(*instant.offset()),
                 })
         })
-        .or_else(|| parse_dateline(value, reference))?;
-    found.is_plausible(reference).then_some(found)
+        .or_else(|| parse_asctime(value))
+        .or_else(|| {
+            let context = DateContext {
+                short_years: false,
+                ..*context
+            };
+            find_dates(value, &context).next().map(|m| m.date)
+        })?;
+    found.is_plausible(context.reference).then_some(found)
+}
+
+/// Seconds (10 digits) or milliseconds (13 digits) since 1970, as some CMSs write
+/// `article:published_time`. Shorter or longer digit strings are something else (an id, a
+/// `YYYYMMDD` date).
+fn parse_unix_time(value: &str) -> Option<FoundDate> {
+    if !value.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let number: i64 = value.parse().ok()?;
+    let seconds = match value.len() {
+        10 => number,
+        13 => number / 1000,
+        _ => return None,
+    };
+    let instant = DateTime::from_timestamp(seconds, 0)?;
+    Some(FoundDate {
+        date: instant.date_naive(),
+        time: Some(instant.time()),
+        offset: FixedOffset::east_opt(0),
+    })
 }
 
 fn parse_iso(value: &str) -> Option<FoundDate> {
     let captures = ISO.captures(value)?;
     let number = |i: usize| captures.get(i).and_then(|m| m.as_str().parse::<u32>().ok());
     let year = i32::try_from(number(1)?).ok()?;
-    let date = NaiveDate::from_ymd_opt(year, number(2)?, number(3)?)?;
+    let (month, day) = match (number(2), number(3)) {
+        (Some(month), Some(day)) => (month, day),
+        _ => (number(4)?, number(5)?),
+    };
+    let date = NaiveDate::from_ymd_opt(year, month, day)?;
     let mut found = FoundDate::day(date);
-    if let (Some(hour), Some(minute)) = (number(4), number(5)) {
-        found.time = NaiveTime::from_hms_opt(hour, minute, number(6).unwrap_or(0));
-        found.offset = captures.get(7).and_then(|m| parse_offset(m.as_str()));
+    if let (Some(hour), Some(minute)) = (number(6), number(7)) {
+        found.time = NaiveTime::from_hms_opt(hour, minute, number(8).unwrap_or(0));
+        found.offset = captures.get(9).and_then(|m| parse_offset(m.as_str()));
     }
     Some(found)
+}
+
+fn parse_asctime(value: &str) -> Option<FoundDate> {
+    let captures = ASCTIME.captures(value)?;
+    let text = |i: usize| captures.get(i).map(|m| m.as_str());
+    let number = |i: usize| text(i).and_then(|s| s.parse::<u32>().ok());
+    let month = month_number(text(1)?)?;
+    let year = i32::try_from(number(7)?).ok()?;
+    let date = NaiveDate::from_ymd_opt(year, month, number(2)?)?;
+    let time = NaiveTime::from_hms_opt(number(3)?, number(4)?, number(5).unwrap_or(0))?;
+    let offset = text(6)
+        .and_then(zone_minutes)
+        .and_then(|minutes| FixedOffset::east_opt(minutes * 60));
+    Some(FoundDate {
+        date,
+        time: Some(time),
+        offset,
+    })
 }
 
 /// `Z`, `UTC`, `GMT`, `+04`, `+0400`, `+04:00`.
@@ -166,7 +314,7 @@ fn parse_offset(text: &str) -> Option<FixedOffset> {
     };
     let digits: String = text[1..].chars().filter(char::is_ascii_digit).collect();
     let (hours, minutes) = match digits.len() {
-        2 => (digits.parse::<i32>().ok()?, 0),
+        1 | 2 => (digits.parse::<i32>().ok()?, 0),
         4 => (
             digits[..2].parse::<i32>().ok()?,
             digits[2..].parse::<i32>().ok()?,
@@ -179,299 +327,284 @@ fn parse_offset(text: &str) -> Option<FixedOffset> {
     FixedOffset::east_opt(sign * (hours * 3600 + minutes * 60))
 }
 
-/// A date in a URL path: `/2024/09/02/`, `/2024-09-02-slug`, `/20240902/`.
+/// A date in a URL path: `/2024/09/02/`, `/2024-09-02-slug`, `/20240902/`, `/2022/5/3/slug`.
 static URL_DATE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
         r"(?x)
-        /((?:19|20)[0-9]{2})[/\-_.]?(0[1-9]|1[0-2])[/\-_.]?(0[1-9]|[12][0-9]|3[01])(?:[/\-_.]|$|[^0-9])",
+        /((?:19|20)[0-9]{2})
+        (?:
+            [/\-_.](0?[1-9]|1[0-2])[/\-_.](0?[1-9]|[12][0-9]|3[01])
+          | (0[1-9]|1[0-2])(0[1-9]|[12][0-9]|3[01])
+        )
+        (?:[/\-_.]|$|[^0-9])",
     )
     .expect("URL date regex is valid")
 });
 
-/// A year and month in a URL path (`/2024/09/slug`), which dates the article to that month
-/// without giving its day: not precise enough to be a publication date, but enough to reject
-/// datelines that contradict it.
+/// A year and month in a URL path: `/2024/09/slug`, `/2024/9/`.
+static URL_MONTH: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"/((?:19|20)[0-9]{2})[/\-_](0?[1-9]|1[0-2])(?:/|$)").expect("URL month regex")
+});
+
+/// The day a URL path dates the page to (`/2024/09/02/story`), when it is plausible. Year
+/// and month alone (`/2024/09/story`) give no day: see [`month_from_url_path`].
 pub fn date_from_url_path(path: &str, reference: Option<DateTime<Utc>>) -> Option<FoundDate> {
-    for captures in URL_DATE.captures_iter(path) {
+    // Paths are short; a hostile one is cut rather than scanned whole.
+    let path = prefix_bytes(path, 2048);
+    URL_DATE.captures_iter(path).find_map(|captures| {
         let number = |i: usize| captures.get(i).and_then(|m| m.as_str().parse::<u32>().ok());
-        let (Some(year), Some(month), Some(day)) = (number(1), number(2), number(3)) else {
-            continue;
+        let year = i32::try_from(number(1)?).ok()?;
+        let (month, day) = match (number(2), number(3)) {
+            (Some(month), Some(day)) => (month, day),
+            _ => (number(4)?, number(5)?),
         };
-        let Ok(year) = i32::try_from(year) else {
-            continue;
-        };
-        if let Some(date) = NaiveDate::from_ymd_opt(year, month, day) {
-            let found = FoundDate::day(date);
-            if found.is_plausible(reference) {
-                return Some(found);
-            }
-        }
+        let found = FoundDate::day(NaiveDate::from_ymd_opt(year, month, day)?);
+        found.is_plausible(reference).then_some(found)
+    })
+}
+
+/// The year and month of a URL path (`/2024/09/slug`, also given by a full date), which
+/// dates the page to that month without giving its day.
+pub fn month_from_url_path(path: &str) -> Option<(i32, u32)> {
+    let path = prefix_bytes(path, 2048);
+    if let Some(found) = date_from_url_path(path, None) {
+        return Some((found.date.year(), found.date.month()));
     }
-    None
+    let captures = URL_MONTH.captures(path)?;
+    let year = captures.get(1)?.as_str().parse().ok()?;
+    let month = captures.get(2)?.as_str().parse().ok()?;
+    (year >= MIN_YEAR).then_some((year, month))
 }
 
-/// Month names and abbreviations, lower-case, with their month number. Inflected forms
-/// (Russian and Polish genitive, "3 сентября") are listed explicitly.
-const MONTHS: &[(&str, u32)] = &[
-    // English
-    ("january", 1),
-    ("jan", 1),
-    ("february", 2),
-    ("feb", 2),
-    ("march", 3),
-    ("mar", 3),
-    ("april", 4),
-    ("apr", 4),
-    ("may", 5),
-    ("june", 6),
-    ("jun", 6),
-    ("july", 7),
-    ("jul", 7),
-    ("august", 8),
-    ("aug", 8),
-    ("september", 9),
-    ("sep", 9),
-    ("sept", 9),
-    ("october", 10),
-    ("oct", 10),
-    ("november", 11),
-    ("nov", 11),
-    ("december", 12),
-    ("dec", 12),
-    // Russian: genitive, nominative, abbreviations
-    ("января", 1),
-    ("январь", 1),
-    ("янв", 1),
-    ("февраля", 2),
-    ("февраль", 2),
-    ("фев", 2),
-    ("марта", 3),
-    ("март", 3),
-    ("мар", 3),
-    ("апреля", 4),
-    ("апрель", 4),
-    ("апр", 4),
-    ("мая", 5),
-    ("май", 5),
-    ("июня", 6),
-    ("июнь", 6),
-    ("июн", 6),
-    ("июля", 7),
-    ("июль", 7),
-    ("июл", 7),
-    ("августа", 8),
-    ("август", 8),
-    ("авг", 8),
-    ("сентября", 9),
-    ("сентябрь", 9),
-    ("сен", 9),
-    ("сент", 9),
-    ("октября", 10),
-    ("октябрь", 10),
-    ("окт", 10),
-    ("ноября", 11),
-    ("ноябрь", 11),
-    ("ноя", 11),
-    ("нояб", 11),
-    ("декабря", 12),
-    ("декабрь", 12),
-    ("дек", 12),
-    // Ukrainian: genitive, nominative
-    ("січня", 1),
-    ("січень", 1),
-    ("лютого", 2),
-    ("лютий", 2),
-    ("березня", 3),
-    ("березень", 3),
-    ("квітня", 4),
-    ("квітень", 4),
-    ("травня", 5),
-    ("травень", 5),
-    ("червня", 6),
-    ("червень", 6),
-    ("липня", 7),
-    ("липень", 7),
-    ("серпня", 8),
-    ("серпень", 8),
-    ("вересня", 9),
-    ("вересень", 9),
-    ("жовтня", 10),
-    ("жовтень", 10),
-    ("листопада", 11),
-    ("листопад", 11),
-    ("грудня", 12),
-    ("грудень", 12),
-    // Azerbaijani
-    ("yanvar", 1),
-    ("fevral", 2),
-    ("mart", 3),
-    ("aprel", 4),
-    ("may", 5),
-    ("iyun", 6),
-    ("iyul", 7),
-    ("avqust", 8),
-    ("sentyabr", 9),
-    ("oktyabr", 10),
-    ("noyabr", 11),
-    ("dekabr", 12),
-    // Turkish
-    ("ocak", 1),
-    ("şubat", 2),
-    ("nisan", 4),
-    ("mayıs", 5),
-    ("haziran", 6),
-    ("temmuz", 7),
-    ("ağustos", 8),
-    ("eylül", 9),
-    ("ekim", 10),
-    ("kasım", 11),
-    ("aralık", 12),
-    // German
-    ("januar", 1),
-    ("jänner", 1),
-    ("februar", 2),
-    ("märz", 3),
-    ("mai", 5),
-    ("juni", 6),
-    ("juli", 7),
-    ("oktober", 10),
-    ("dezember", 12),
-    ("okt", 10),
-    ("dez", 12),
-    // French
-    ("janvier", 1),
-    ("janv", 1),
-    ("février", 2),
-    ("févr", 2),
-    ("fevrier", 2),
-    ("mars", 3),
-    ("avril", 4),
-    ("avr", 4),
-    ("juin", 6),
-    ("juillet", 7),
-    ("juil", 7),
-    ("août", 8),
-    ("aout", 8),
-    ("septembre", 9),
-    ("octobre", 10),
-    ("novembre", 11),
-    ("décembre", 12),
-    ("decembre", 12),
-    ("déc", 12),
-    // Polish: genitive, nominative
-    ("stycznia", 1),
-    ("styczeń", 1),
-    ("lutego", 2),
-    ("luty", 2),
-    ("marca", 3),
-    ("marzec", 3),
-    ("kwietnia", 4),
-    ("kwiecień", 4),
-    ("maja", 5),
-    ("maj", 5),
-    ("czerwca", 6),
-    ("czerwiec", 6),
-    ("lipca", 7),
-    ("lipiec", 7),
-    ("sierpnia", 8),
-    ("sierpień", 8),
-    ("września", 9),
-    ("wrzesień", 9),
-    ("października", 10),
-    ("październik", 10),
-    ("listopada", 11),
-    ("listopad", 11),
-    ("grudnia", 12),
-    ("grudzień", 12),
-];
-
-fn month_number(word: &str) -> Option<u32> {
-    let lower = word.to_lowercase();
-    let lower = lower.trim_end_matches('.');
-    MONTHS
-        .iter()
-        .find(|(name, _)| *name == lower)
-        .map(|&(_, number)| number)
-}
-
-/// Alternation of all month names, longest first so that "sept" is not cut to "sep".
-fn month_alternation() -> String {
-    let mut names: Vec<&str> = MONTHS.iter().map(|(name, _)| *name).collect();
-    names.sort_by_key(|name| std::cmp::Reverse(name.chars().count()));
-    names.dedup();
-    names
-        .iter()
-        .map(|name| regex::escape(name))
-        .collect::<Vec<_>>()
-        .join("|")
-}
-
-/// Time of day: `14:12`, `14:12:05`, `6:01 am`, `09h30`, optionally followed by a zone.
-/// (`14.12` is not accepted: it is ambiguous with dates.) Digits are ASCII and word
-/// boundaries ASCII-only (`(?-u:\b)`) so that the regex engine's fast DFA can run on
-/// Cyrillic text.
-const TIME: &str = r"([0-9]{1,2})[:h]([0-9]{2})(?::([0-9]{2}))?\s*([ap]\.?m\.?)?(?:\s*(Z|UTC|GMT|MSK|МСК|[+-][0-9]{2}:?[0-9]{2}))?";
+/// Time of day: `14:12`, `14:12:05`, `6:01 am`, `9:40 p.m.`, `09h30`, `20H06`, optionally
+/// followed by a zone (`Z`, `GMT`, `CET`, `МСК`, `+04:00`, `UTC+4`). (`14.12` is not
+/// accepted: it is ambiguous with dates.) Digits are ASCII and word boundaries ASCII-only
+/// (`(?-u:\b)`) so that the regex engine's fast DFA can run on Cyrillic text.
+static TIME: LazyLock<String> = LazyLock::new(|| {
+    format!(
+        r"([0-9]{{1,2}})[:hH]([0-9]{{2}})(?::([0-9]{{2}}))?(?:[.,][0-9]{{1,6}})?\s*([ap]\.?\s?m\.?)?(?:\s*((?-i:(?:UTC|GMT)\s?[+-][0-9]{{1,2}}(?::?[0-9]{{2}})?|[+-][0-9]{{2}}:?[0-9]{{2}}|{zones})))?",
+        zones = zone_alternation()
+    )
+});
 
 /// All dateline shapes, as one regex with named groups so the earliest match wins.
 static DATELINE: LazyLock<Regex> = LazyLock::new(|| {
-    let months = month_alternation();
+    // A month name is any word here, checked against the month table when a match is
+    // read: a list of some three hundred names, twice, made the regex large and every
+    // match slow to read, and a word that is no month only costs that match.
+    let months = r"\p{L}{2,12}";
+    let time = &*TIME;
     let pattern = format!(
         r"(?xi)
-        (?:(?P<t1>{TIME})\s*[,|/\-–—]?\s*)?      # optional time before the date
+        (?:(?P<t1>{time})\s*[,|/\-–—]?\s*)?      # optional time before the date
         (?:
-            # 2 September 2024, 3 сентября 2024 г., 2. September 2024, 7 fevral 2024
-            (?-u:\b)(?P<d1>[0-9]{{1,2}})(?:\.|st|nd|rd|th|er)?\s+(?P<m1>{months})\.?,?\s+(?P<y1>[0-9]{{4}})
-          | # September 2, 2024, Sep. 2nd 2024
-            (?:^|[^\p{{L}}])(?P<m2>{months})\.?\s+(?P<d2>[0-9]{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y2>[0-9]{{4}})
+            # 2 September 2024, 3 сентября 2024 г., 2. März 2024, 3 de mayo de 2022,
+            # 26, Abril, 2022, 1er août 2021, 14 Gennaio 20
+            (?-u:\b)(?P<d1>[0-9]{{1,2}})(?:\.|st|nd|rd|th|er|º|°)?,?\s*(?:de\s+)?(?P<m1>{months})\.?,?\s*(?:de\s+|del\s+|'\s*)?(?P<y1>[0-9]{{4}}|[0-9]{{2}})(?-u:\b)
+          | # September 2, 2024, Sep. 2nd 2024, mayo 11, 2022
+            (?:^|[^\p{{L}}])(?P<m2>{months})\.?\s+(?P<d2>[0-9]{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y2>[0-9]{{4}})(?-u:\b)
           | # 2024-09-02, 2024/09/02, 2024.09.02
             (?-u:\b)(?P<y3>(?:19|20)[0-9]{{2}})[\-/.](?P<m3>[0-9]{{1,2}})[\-/.](?P<d3>[0-9]{{1,2}})(?-u:\b)
-          | # 03.09.2024, 26-12-2023, 02/09/2024
-            (?-u:\b)(?P<d4>[0-9]{{1,2}})(?P<s4>[.\-/])(?P<m4>[0-9]{{1,2}})[.\-/](?P<y4>(?:19|20)[0-9]{{2}})(?-u:\b)
+          | # 03.09.2024, 26-12-2023, 02/09/2024, 4. 2. 2022, 26 | 01 | 2022, 19.10.19
+            (?-u:\b)(?P<d4>[0-9]{{1,2}})\s?(?P<s4>[.\-/|])\s?(?P<m4>[0-9]{{1,2}})\s?(?P<s4b>[.\-/|])\s?(?P<y4>(?:19|20)[0-9]{{2}}|[0-9]{{2}})(?-u:\b)
         )
-        (?:\s*(?:г\.|года|il|yıl|r\.)?\s*(?:[,|/\-–—]|at|um|à|в|o|saat)?\s*\[?\s*(?P<t2>{TIME}))?
+        (?:\s*(?:г\.|года|р\.|року|il|yıl|r\.|roku)?\s*(?:[,|/\-–—]|at|um|à|a\s+las|às|alle|ore|o|в|о|saat|klo)?\s*\[?\s*(?P<t2>{time}))?
         ",
     );
     Regex::new(&pattern).expect("dateline regex is valid")
 });
 
-/// Finds the first plausible date in a visible dateline or short text.
-///
-/// Understands day-month-year with month names in English, Russian, Ukrainian, Azerbaijani,
-/// Turkish, German, French and Polish ("2 September 2024 14:12", "3 сентября 2024 г.",
-/// "7 fevral 2024", "2. September 2024"), month-day-year ("Monday, September 2, 2024"),
-/// numeric forms ("03.09.2024", "26-12-2023 [22:31]", "2024-09-02") read day-first unless
-/// only month-first is valid, and a time before or after the date. Dates before 1990 or
-/// after `reference` are skipped in favour of a later, plausible one.
+/// A date found in text, with where it is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DateMatch {
+    /// Byte range of the whole match (date and time) in the text searched.
+    pub start: usize,
+    pub end: usize,
+    pub date: FoundDate,
+}
+
+impl DateMatch {
+    pub fn range(&self) -> Range<usize> {
+        self.start..self.end
+    }
+}
+
+/// The plausible dates written in `text`, in order: day-month-year with month names in the
+/// languages of [`super::date_words`] ("2 September 2024 14:12", "3 сентября 2024 г.",
+/// "7 fevral 2024", "2. März 2024", "3 de mayo de 2022"), month-day-year ("Monday, September
+/// 2, 2024"), numeric forms ("03.09.2024", "26-12-2023 [22:31]", "2024-09-02", "4. 2. 2022")
+/// in the context's [`DayOrder`] unless only the other is valid, and a time before or after
+/// the date. Dates before 1995 or after the reference are skipped. The caller bounds `text`;
+/// the search is linear in it.
+pub fn find_dates<'t>(
+    text: &'t str,
+    context: &'t DateContext,
+) -> impl Iterator<Item = DateMatch> + 't {
+    // Every shape has digits: most text runs have none and cost one byte scan, not a
+    // search with the large dateline regex.
+    let text = if text.bytes().any(|b| b.is_ascii_digit()) {
+        text
+    } else {
+        ""
+    };
+    DATELINE.captures_iter(text).filter_map(move |captures| {
+        let whole = captures.get(0)?;
+        let date = dateline_from_captures(&captures, context)?;
+        // The character before a month name that `(?:^|[^\p{L}])` consumed is not part of
+        // the date.
+        let start = match (captures.name("t1"), captures.name("m2")) {
+            (None, Some(month)) => month.start(),
+            _ => whole.start(),
+        };
+        date.is_plausible(context.reference).then_some(DateMatch {
+            start,
+            end: whole.end(),
+            date,
+        })
+    })
+}
+
+/// Finds the first plausible date in a visible dateline or short text (see [`find_dates`];
+/// two-digit years are not read), else a relative one ("2 hours ago") when the reference
+/// time is known. Only the first 4 KB of a long text are read.
 pub fn parse_dateline(text: &str, reference: Option<DateTime<Utc>>) -> Option<FoundDate> {
-    // Datelines are short; in long text, only the beginning is searched so a paragraph of
-    // history does not cost a scan of the whole article.
-    let text = prefix_bytes(text, 4096);
-    DATELINE
-        .captures_iter(text)
-        .filter_map(|captures| dateline_from_captures(&captures))
-        .find(|found| found.is_plausible(reference))
-        .or_else(|| reference.and_then(|reference| relative_dateline(text, reference)))
+    parse_dateline_in(text, &DateContext::with_reference(reference))
+}
+
+/// [`parse_dateline`] in the page's context.
+pub fn parse_dateline_in(text: &str, context: &DateContext) -> Option<FoundDate> {
+    let text = prefix_bytes(text, MAX_DATELINE_BYTES);
+    find_dates(text, context)
+        .next()
+        .map(|m| m.date)
+        .or_else(|| {
+            context
+                .reference
+                .and_then(|reference| relative_dateline(text, reference))
+        })
+}
+
+/// A two-digit year in a dateline: 95–99 are the 1990s, the rest this century.
+fn full_year(year: u32) -> u32 {
+    match year {
+        0..=94 => 2000 + year,
+        95..=99 => 1900 + year,
+        _ => year,
+    }
+}
+
+fn dateline_from_captures(
+    captures: &regex::Captures<'_>,
+    context: &DateContext,
+) -> Option<FoundDate> {
+    let text = |name: &str| captures.name(name).map(|m| m.as_str());
+    let number = |name: &str| text(name).and_then(|s| s.parse::<u32>().ok());
+    let year_of = |name: &str| -> Option<u32> {
+        let written = text(name)?;
+        let year = written.parse::<u32>().ok()?;
+        match written.len() {
+            4 => Some(year),
+            2 if context.short_years => Some(full_year(year)),
+            _ => None,
+        }
+    };
+    let (year, month, day) = if text("y1").is_some() {
+        (year_of("y1")?, month_number(text("m1")?)?, number("d1")?)
+    } else if let Some(year) = number("y2") {
+        (year, month_number(text("m2")?)?, number("d2")?)
+    } else if let Some(year) = number("y3") {
+        (year, number("m3")?, number("d3")?)
+    } else {
+        // The two separators of a numeric date are the same: "4.2/2022" is not a date.
+        if text("s4") != text("s4b") {
+            return None;
+        }
+        let year = year_of("y4")?;
+        let (first, second) = (number("d4")?, number("m4")?);
+        let month_first = match context.order {
+            DayOrder::DayFirst => second > 12 && first <= 12,
+            DayOrder::MonthFirst => !(first > 12 && second <= 12),
+        };
+        if month_first {
+            (year, first, second)
+        } else {
+            (year, second, first)
+        }
+    };
+    let date = NaiveDate::from_ymd_opt(i32::try_from(year).ok()?, month, day)?;
+    let mut found = FoundDate::day(date);
+    let time_text = text("t2").or_else(|| text("t1"));
+    if let Some((time, offset)) = time_text.and_then(parse_time) {
+        found.time = Some(time);
+        found.offset = offset;
+    }
+    Some(found)
+}
+
+static TIME_ALONE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(&format!("(?i)^{}$", &*TIME)).expect("time regex is valid"));
+
+/// A time of day and its zone, as the [`TIME`] pattern reads them.
+pub fn parse_time(text: &str) -> Option<(NaiveTime, Option<FixedOffset>)> {
+    let captures = TIME_ALONE.captures(text.trim())?;
+    let number = |i: usize| captures.get(i).and_then(|m| m.as_str().parse::<u32>().ok());
+    let mut hour = number(1)?;
+    let minute = number(2)?;
+    let second = number(3).unwrap_or(0);
+    if let Some(meridiem) = captures.get(4) {
+        if hour == 0 || hour > 12 {
+            return None;
+        }
+        let pm = meridiem.as_str().to_ascii_lowercase().starts_with('p');
+        hour = match (pm, hour) {
+            (false, 12) => 0,
+            (true, 12) => 12,
+            (true, h) => h + 12,
+            (false, h) => h,
+        };
+    }
+    let time = NaiveTime::from_hms_opt(hour, minute, second)?;
+    let offset = captures.get(5).and_then(|m| zone_offset(m.as_str()));
+    Some((time, offset))
+}
+
+/// `CET`, `МСК`, `+04:00`, `UTC+4`, `GMT-05:00`.
+fn zone_offset(zone: &str) -> Option<FixedOffset> {
+    if let Some(minutes) = zone_minutes(zone) {
+        return FixedOffset::east_opt(minutes * 60);
+    }
+    let upper = zone.to_ascii_uppercase();
+    let signed = upper
+        .strip_prefix("UTC")
+        .or_else(|| upper.strip_prefix("GMT"))
+        .unwrap_or(&upper)
+        .trim();
+    parse_offset(signed)
 }
 
 /// Longest text read as a relative dateline: "today" and "2 hours ago" are datelines only
 /// when they stand (nearly) alone, not as words in a sentence.
 const MAX_RELATIVE_DATELINE: usize = 48;
 
-/// "Сегодня, 14:12", "Bugün 09:30", "yesterday", "3 hours ago", "2 часа назад", "5 saat
-/// əvvəl", "vor 2 Tagen": dates relative to the reference time.
+/// "Сегодня, 14:12", "Bugün 09:30", "yesterday", "вчера в 18:05", "ayer": dates relative to
+/// the reference day.
 static RELATIVE_DAY: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
-        r"(?i)^\W*(?:(?P<today>today|сегодня|сьогодні|bugün|heute|aujourd'hui|dzisiaj|dziś)|(?P<yesterday>yesterday|вчера|вчора|dünən|dün|gestern|hier|wczoraj))\W*(?:(?:at|в|um|à|o|saat)\s*)?(?P<time>{TIME})?\W*$"
+        r"(?i)^\W*(?:(?P<today>today|сегодня|сьогодні|bugün|heute|aujourd'hui|hoy|hoje|oggi|dzisiaj|dziś|vandaag|bu\s+gün)|(?P<yesterday>yesterday|вчера|вчора|dünən|dün|gestern|hier|ayer|ontem|ieri|wczoraj|gisteren))\W*(?:(?:at|в|о|um|à|a\s+las|às|alle|o|om|saat)\s*)?(?P<time>{})?\W*$",
+        &*TIME
     ))
     .expect("relative day regex is valid")
 });
 
+/// "3 hours ago", "2 часа назад", "5 saat əvvəl", "vor 2 Tagen", "il y a 3 heures",
+/// "hace 4 minutos", "há 2 horas", "3 ore fa", "2 godziny temu", "2 години тому".
 static RELATIVE_AGO: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
         r"(?ix)^\W*(?:
-            (?P<n1>[0-9]{1,3})\s*(?P<u1>min(?:ute)?s?|hours?|hrs?|days?|минут[уы]?|мин|час(?:а|ов)?|дн(?:я|ей)|день|dəqiqə|saat|gün|dakika)\s+(?:ago|назад|əvvəl|öncə|önce)
-          | vor\s+(?P<n2>[0-9]{1,3})\s+(?P<u2>Minuten?|Stunden?|Tagen?)
-          | il\s+y\s+a\s+(?P<n3>[0-9]{1,3})\s+(?P<u3>minutes?|heures?|jours?)
+            (?P<n1>[0-9]{1,3}|an?|one)\s*(?P<u1>min(?:ute)?s?|hours?|hrs?|days?|минут[уы]?|мин|час(?:а|ов)?|дн(?:я|ей)|день|хвилин[уи]?|годин[уи]?|дн(?:і|ів)|dəqiqə|saat|gün|dakika|minut[ya]?|godzin[ya]?|godzinę|dni|dzień|minuti|ore|giorni|minuten|uur|dagen)\s+(?:ago|назад|тому|əvvəl|öncə|önce|temu|fa|geleden)
+          | vor\s+(?P<n2>[0-9]{1,3}|einer?|einem)\s+(?P<u2>Minuten?|Stunden?|Tag(?:en)?)
+          | il\s+y\s+a\s+(?P<n3>[0-9]{1,3}|une?)\s+(?P<u3>minutes?|heures?|jours?)
+          | (?:hace|há|ha)\s+(?P<n4>[0-9]{1,3}|una?|um|uma)\s+(?P<u4>minutos?|horas?|d[ií]as?)
         )\W*$",
     )
     .expect("relative ago regex is valid")
@@ -497,22 +630,28 @@ fn relative_dateline(text: &str, reference: DateTime<Utc>) -> Option<FoundDate> 
         return Some(found);
     }
     let captures = RELATIVE_AGO.captures(text)?;
-    let (number, unit) = [("n1", "u1"), ("n2", "u2"), ("n3", "u3")]
+    let (number, unit) = [("n1", "u1"), ("n2", "u2"), ("n3", "u3"), ("n4", "u4")]
         .iter()
         .find_map(|(n, u)| Some((captures.name(n)?, captures.name(u)?)))?;
-    let number = i64::from(number.as_str().parse::<u32>().ok()?);
+    let number = match number.as_str().parse::<u32>() {
+        Ok(n) => i64::from(n),
+        // "an hour ago", "vor einer Stunde", "hace una hora", "il y a une heure".
+        Err(_) => 1,
+    };
     let unit = unit.as_str().to_lowercase();
-    let ago = if unit.starts_with("min")
-        || unit.starts_with("мин")
-        || unit.starts_with("dəq")
-        || unit.starts_with("dak")
-    {
+    let is = |prefixes: &[&str]| prefixes.iter().any(|p| unit.starts_with(p));
+    let ago = if is(&["min", "мин", "хвил", "dəq", "dak"]) {
         Duration::minutes(number)
-    } else if unit.starts_with('h')
-        || unit.starts_with("час")
-        || unit == "saat"
-        || unit.starts_with("stunde")
-    {
+    } else if is(&[
+        "h",
+        "час",
+        "годин",
+        "saat",
+        "stunde",
+        "godzin",
+        "ore",
+        "uur",
+    ]) {
         Duration::hours(number)
     } else {
         Duration::days(number)
@@ -527,80 +666,8 @@ fn relative_dateline(text: &str, reference: DateTime<Utc>) -> Option<FoundDate> 
     found.is_plausible(Some(reference)).then_some(found)
 }
 
-fn dateline_from_captures(captures: &regex::Captures<'_>) -> Option<FoundDate> {
-    let text = |name: &str| captures.name(name).map(|m| m.as_str());
-    let number = |name: &str| text(name).and_then(|s| s.parse::<u32>().ok());
-    let (year, month, day) = if let Some(year) = number("y1") {
-        (year, month_number(text("m1")?)?, number("d1")?)
-    } else if let Some(year) = number("y2") {
-        (year, month_number(text("m2")?)?, number("d2")?)
-    } else if let Some(year) = number("y3") {
-        (year, number("m3")?, number("d3")?)
-    } else {
-        let year = number("y4")?;
-        let (first, second) = (number("d4")?, number("m4")?);
-        // Day-first everywhere gleaner's sources are; month-first only when day-first is
-        // impossible (09/25/2024).
-        if second > 12 && first <= 12 && text("s4") == Some("/") {
-            (year, first, second)
-        } else {
-            (year, second, first)
-        }
-    };
-    let date = NaiveDate::from_ymd_opt(i32::try_from(year).ok()?, month, day)?;
-    let mut found = FoundDate::day(date);
-    let time_prefix = if captures.name("t2").is_some() {
-        Some(2)
-    } else if captures.name("t1").is_some() {
-        Some(1)
-    } else {
-        None
-    };
-    if let Some(which) = time_prefix {
-        // Re-parse the time group with the TIME regex on its own to read its parts.
-        let time_text = text(if which == 2 { "t2" } else { "t1" })?;
-        if let Some((time, offset)) = parse_time(time_text) {
-            found.time = Some(time);
-            found.offset = offset;
-        }
-    }
-    Some(found)
-}
-
-static TIME_ALONE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(&format!("(?i)^{TIME}$")).expect("time regex is valid"));
-
-fn parse_time(text: &str) -> Option<(NaiveTime, Option<FixedOffset>)> {
-    let captures = TIME_ALONE.captures(text.trim())?;
-    let number = |i: usize| captures.get(i).and_then(|m| m.as_str().parse::<u32>().ok());
-    let mut hour = number(1)?;
-    let minute = number(2)?;
-    let second = number(3).unwrap_or(0);
-    if let Some(meridiem) = captures.get(4) {
-        if hour == 0 || hour > 12 {
-            return None;
-        }
-        let pm = meridiem.as_str().to_ascii_lowercase().starts_with('p');
-        hour = match (pm, hour) {
-            (false, 12) => 0,
-            (true, 12) => 12,
-            (true, h) => h + 12,
-            (false, h) => h,
-        };
-    }
-    let time = NaiveTime::from_hms_opt(hour, minute, second)?;
-    let offset = captures.get(5).and_then(|m| match m.as_str() {
-        // Moscow time has been UTC+3 since 2014; dates this module accepts with MSK are
-        // overwhelmingly recent.
-        zone if zone.eq_ignore_ascii_case("MSK") || zone.to_lowercase() == "мск" => {
-            FixedOffset::east_opt(3 * 3600)
-        }
-        zone => parse_offset(&zone.to_ascii_uppercase()),
-    });
-    Some((time, offset))
-}
-
-fn prefix_bytes(text: &str, max: usize) -> &str {
+/// The longest prefix of `text` of at most `max` bytes that ends on a character boundary.
+pub fn prefix_bytes(text: &str, max: usize) -> &str {
     if text.len() <= max {
         return text;
     }
@@ -623,215 +690,384 @@ mod tests {
         )
     }
 
+    fn context(order: DayOrder, short_years: bool) -> DateContext {
+        DateContext {
+            reference: reference(),
+            order,
+            short_years,
+        }
+    }
+
     fn dateline(text: &str) -> Option<String> {
         parse_dateline(text, reference()).map(|d| d.format())
+    }
+
+    /// A dateline read with two-digit years allowed, day first.
+    fn short(text: &str) -> Option<String> {
+        parse_dateline_in(text, &context(DayOrder::DayFirst, true)).map(|d| d.format())
     }
 
     fn machine(text: &str) -> Option<String> {
         parse_machine_date(text, reference()).map(|d| d.format())
     }
 
+    /// Table check: every text reads as the expected date (`None`: no date).
+    fn table(read: impl Fn(&str) -> Option<String>, cases: &[(&str, Option<&str>)]) {
+        let failures: Vec<String> = cases
+            .iter()
+            .filter_map(|&(text, want)| {
+                let got = read(text);
+                (got.as_deref() != want).then(|| format!("{text:?}: want {want:?}, got {got:?}"))
+            })
+            .collect();
+        assert!(failures.is_empty(), "\n{}", failures.join("\n"));
+    }
+
     #[test]
     fn english_datelines() {
-        assert_eq!(
-            dateline("2 September 2024 14:12").as_deref(),
-            Some("2024-09-02")
+        table(
+            dateline,
+            &[
+                ("2 September 2024 14:12", Some("2024-09-02")),
+                ("Monday, September 2, 2024", Some("2024-09-02")),
+                ("Published Sep. 2nd, 2024", Some("2024-09-02")),
+                (
+                    "April 28, 2019 at 6:01 pm UTC",
+                    Some("2019-04-28T18:01:00Z"),
+                ),
+                ("22 Dec 2016 10:43 GMT", Some("2016-12-22T10:43:00Z")),
+                ("Published: 10:00am, 20 Jan, 2020", Some("2020-01-20")),
+                ("Posted On May 10, 2022 01:52 PM", Some("2022-05-10")),
+                ("Tuesday | April 26, 2022 | 9:52 PM", Some("2022-04-26")),
+                ("Nov 8, 2023 / 04:43 PM CST", Some("2023-11-08")),
+                (
+                    "Nov 8, 2023 / 04:43 PM EST",
+                    Some("2023-11-08T16:43:00-05:00"),
+                ),
+                ("Jun 18th 2018", Some("2018-06-18")),
+                ("Thursday, November 9, 2023 4:41AM", Some("2023-11-09")),
+                (
+                    "Last updated 04 Jun 2020, originally created 17 Jun 2019",
+                    Some("2020-06-04"),
+                ),
+            ],
         );
         let found = parse_dateline("2 September 2024 14:12", None).expect("date");
-        assert!(found.has_time());
         assert_eq!(found.time, NaiveTime::from_hms_opt(14, 12, 0));
-        assert_eq!(
-            dateline("Monday, September 2, 2024").as_deref(),
-            Some("2024-09-02")
-        );
-        assert_eq!(
-            dateline("Published Sep. 2nd, 2024").as_deref(),
-            Some("2024-09-02")
-        );
-        assert_eq!(
-            dateline("April 28, 2019 at 6:01 pm UTC").as_deref(),
-            Some("2019-04-28T18:01:00Z")
-        );
-        assert_eq!(
-            dateline("22 Dec 2016 10:43 GMT").as_deref(),
-            Some("2016-12-22T10:43:00Z")
-        );
+        let found = parse_dateline("9:40 p.m. - May 3, 2022", None).expect("date");
+        assert_eq!(found.time, NaiveTime::from_hms_opt(21, 40, 0));
     }
 
     #[test]
-    fn russian_and_ukrainian_datelines() {
-        assert_eq!(dateline("3 сентября 2024").as_deref(), Some("2024-09-03"));
-        assert_eq!(
-            dateline("3 сентября 2024 г., 14:12").as_deref(),
-            Some("2024-09-03")
+    fn russian_ukrainian_azerbaijani_turkish_datelines() {
+        table(
+            dateline,
+            &[
+                ("3 сентября 2024", Some("2024-09-03")),
+                ("3 сентября 2024 г., 14:12", Some("2024-09-03")),
+                ("15 августа 2016, 13:43", Some("2016-08-15")),
+                ("12 ЯНВАРЯ 2025", Some("2025-01-12")),
+                ("03.09.2024", Some("2024-09-03")),
+                ("15:30 МСК 03.09.2024", Some("2024-09-03T15:30:00+03:00")),
+                ("5 травня 2023 р.", Some("2023-05-05")),
+                ("12 грудня 2024 року, 09:15", Some("2024-12-12")),
+                ("7 fevral 2024", Some("2024-02-07")),
+                ("07 Fevral 2024, 14:12", Some("2024-02-07")),
+                ("12 Şubat 2024", Some("2024-02-12")),
+                ("12 SUBAT 2024", Some("2024-02-12")),
+                ("1 Ağustos 2023 Salı", Some("2023-08-01")),
+                ("29 Ekim 2024 saat 10:15", Some("2024-10-29")),
+            ],
         );
-        let found = parse_dateline("3 сентября 2024 г., 14:12", None).expect("date");
-        assert_eq!(found.time, NaiveTime::from_hms_opt(14, 12, 0));
-        assert_eq!(dateline("03.09.2024").as_deref(), Some("2024-09-03"));
-        assert_eq!(dateline("14:12, 03.09.2024").map(|_| ()), Some(()));
-        let found = parse_dateline("14:12 03.09.2024", None).expect("date");
-        assert_eq!(found.time, NaiveTime::from_hms_opt(14, 12, 0));
-        assert_eq!(dateline("12 ЯНВАРЯ 2025").as_deref(), Some("2025-01-12"));
-        assert_eq!(dateline("5 травня 2023").as_deref(), Some("2023-05-05"));
-        assert_eq!(
-            dateline("15:30 МСК 03.09.2024").as_deref(),
-            Some("2024-09-03T15:30:00+03:00")
-        );
-    }
-
-    #[test]
-    fn azerbaijani_and_turkish_datelines() {
-        assert_eq!(dateline("7 fevral 2024").as_deref(), Some("2024-02-07"));
         let found = parse_dateline("26-12-2023 [22:31]", None).expect("date");
         assert_eq!(
             found.date,
             NaiveDate::from_ymd_opt(2023, 12, 26).expect("valid")
         );
         assert_eq!(found.time, NaiveTime::from_hms_opt(22, 31, 0));
-        assert_eq!(dateline("12 Şubat 2024").as_deref(), Some("2024-02-12"));
-        assert_eq!(
-            dateline("1 Ağustos 2023 Salı").as_deref(),
-            Some("2023-08-01")
-        );
+        let found = parse_dateline("14:12 03.09.2024", None).expect("date");
+        assert_eq!(found.time, NaiveTime::from_hms_opt(14, 12, 0));
+        let found = parse_dateline("3 сентября 2024 г., 14:12", None).expect("date");
+        assert_eq!(found.time, NaiveTime::from_hms_opt(14, 12, 0));
     }
 
     #[test]
-    fn german_french_polish_datelines() {
-        assert_eq!(
-            dateline("2. März 2024, 10:15 Uhr").as_deref(),
-            Some("2024-03-02")
-        );
-        assert_eq!(
-            dateline("le 14 juillet 2023 à 09h30").as_deref(),
-            Some("2023-07-14")
+    fn german_french_spanish_portuguese_italian_polish_datelines() {
+        table(
+            dateline,
+            &[
+                ("2. März 2024, 10:15 Uhr", Some("2024-03-02")),
+                ("31. Jan. 2022", Some("2022-01-31")),
+                ("Sa, 19. Okt 2019", Some("2019-10-19")),
+                ("4. 2. 2022.", Some("2022-02-04")),
+                ("18. 05. 2014 22:38", Some("2014-05-18")),
+                ("26 | 01 | 2022", Some("2022-01-26")),
+                ("Mittwoch, 02.02.2022, 11:17 Uhr", Some("2022-02-02")),
+                ("le 14 juillet 2023 à 09h30", Some("2023-07-14")),
+                ("1er août 2021", Some("2021-08-01")),
+                ("lundi 9 décembre 2019 à 09h08", Some("2019-12-09")),
+                ("19 FEB 2020 - 18:37 CET", Some("2020-02-19T18:37:00+01:00")),
+                ("3 de mayo de 2022", Some("2022-05-03")),
+                ("Miércoles 04 mayo de 2022 | 01:10", Some("2022-05-04")),
+                ("26, Abril, 2022", Some("2022-04-26")),
+                ("mayo 11, 2022", Some("2022-05-11")),
+                (
+                    "miércoles, 11 de mayo de 2022 - 3:40 a.m.",
+                    Some("2022-05-11"),
+                ),
+                ("4 de maio de 2022", Some("2022-05-04")),
+                ("Pubblicato il 19 Febbraio 2020", Some("2020-02-19")),
+                ("28 kwietnia 2021, 06:29", Some("2021-04-28")),
+                ("3 października 2022", Some("2022-10-03")),
+                ("Dezember 26, 2019", Some("2019-12-26")),
+                ("الجمعة 8 فيفري 2019", Some("2019-02-08")),
+            ],
         );
         assert_eq!(
             parse_dateline("le 14 juillet 2023 à 09h30", None).and_then(|d| d.time),
             NaiveTime::from_hms_opt(9, 30, 0)
         );
         assert_eq!(
-            dateline("3 października 2022").as_deref(),
-            Some("2022-10-03")
+            parse_dateline("07/05/2022 20H06", None).and_then(|d| d.time),
+            NaiveTime::from_hms_opt(20, 6, 0)
         );
-        assert_eq!(dateline("1er août 2021").as_deref(), Some("2021-08-01"));
-        assert_eq!(dateline("le 1 août 2021").as_deref(), Some("2021-08-01"));
+    }
+
+    #[test]
+    fn two_digit_years_only_where_allowed() {
+        table(
+            short,
+            &[
+                ("19.10.19, 11:29 Uhr", Some("2019-10-19")),
+                ("am 26/10/13, 03:48 pm", Some("2013-10-26")),
+                ("31.10.23", Some("2023-10-31")),
+                ("( Pescasseroli, 14 Gennaio 20 )", Some("2020-01-14")),
+                (
+                    "Veröffentlicht am 19.10.19 um 14:34 Uhr",
+                    Some("2019-10-19"),
+                ),
+                ("12.12.99", Some("1999-12-12")),
+                // 94 is read as 2094, after the reference.
+                ("12.12.94", None),
+                ("1.2.3", None),
+            ],
+        );
+        table(
+            dateline,
+            &[("19.10.19, 11:29 Uhr", None), ("14 Gennaio 20", None)],
+        );
     }
 
     #[test]
     fn numeric_orders() {
-        assert_eq!(dateline("2024-09-02").as_deref(), Some("2024-09-02"));
-        assert_eq!(dateline("2024/9/2").as_deref(), Some("2024-09-02"));
-        assert_eq!(dateline("02/09/2024").as_deref(), Some("2024-09-02"));
-        assert_eq!(dateline("09/25/2024").as_deref(), Some("2024-09-25"));
-        assert_eq!(dateline("31.02.2024"), None);
+        let day_first =
+            |t: &str| parse_dateline_in(t, &context(DayOrder::DayFirst, false)).map(|d| d.format());
+        let month_first = |t: &str| {
+            parse_dateline_in(t, &context(DayOrder::MonthFirst, false)).map(|d| d.format())
+        };
+        table(
+            day_first,
+            &[
+                ("2024-09-02", Some("2024-09-02")),
+                ("2024/9/2", Some("2024-09-02")),
+                ("02/09/2024", Some("2024-09-02")),
+                ("09/25/2024", Some("2024-09-25")),
+                ("03.09.2024", Some("2024-09-03")),
+                ("31.02.2024", None),
+                ("4.2/2022", None),
+            ],
+        );
+        table(
+            month_first,
+            &[
+                ("02/09/2024", Some("2024-02-09")),
+                ("07-29-2008", Some("2008-07-29")),
+                ("25/09/2024", Some("2024-09-25")),
+                ("2024-09-02", Some("2024-09-02")),
+            ],
+        );
+        assert_eq!(DayOrder::for_language_tag("en-US"), DayOrder::MonthFirst);
+        assert_eq!(DayOrder::for_language_tag("en_us"), DayOrder::MonthFirst);
+        assert_eq!(DayOrder::for_language_tag("en-GB"), DayOrder::DayFirst);
+        assert_eq!(DayOrder::for_language_tag("en"), DayOrder::DayFirst);
+        assert_eq!(DayOrder::for_language_tag("es-US"), DayOrder::DayFirst);
+        assert_eq!(DayOrder::for_language_tag("ru-RU"), DayOrder::DayFirst);
     }
 
     #[test]
     fn rejects_future_and_ancient_dates() {
-        assert_eq!(dateline("1 January 2030"), None);
-        assert_eq!(dateline("12 June 1815"), None);
-        assert_eq!(dateline("1 May 1989"), None);
-        // Skips an implausible date in favour of a later plausible one.
-        assert_eq!(
-            dateline("The treaty of 1 May 1989 was signed; updated 3 March 2020").as_deref(),
-            Some("2020-03-03")
+        table(
+            dateline,
+            &[
+                ("1 January 2030", None),
+                ("12 June 1815", None),
+                ("1 May 1994", None),
+                ("1 May 1995", Some("1995-05-01")),
+                // An implausible date gives way to a later plausible one.
+                (
+                    "The treaty of 1 May 1989 was signed; updated 3 March 2020",
+                    Some("2020-03-03"),
+                ),
+                // Today is fine; the day after the reference is not.
+                ("15 January 2025", Some("2025-01-15")),
+                ("17 January 2025", None),
+            ],
         );
-        // Today is fine; the day after the reference is not.
-        assert_eq!(dateline("15 January 2025").as_deref(), Some("2025-01-15"));
-        assert_eq!(dateline("17 January 2025"), None);
         // Without a reference there is no future check.
         assert!(parse_dateline("1 January 2030", None).is_some());
     }
 
     #[test]
     fn no_date_and_garbage() {
-        for text in [
-            "",
-            "no date here",
-            "99 Smarch 2024",
-            "Call 12 34 56 78",
-            "2024",
-            "10:30",
-            "\u{0}\u{FFFD}",
-        ] {
-            assert_eq!(dateline(text), None, "{text:?}");
-        }
+        table(
+            dateline,
+            &[
+                ("", None),
+                ("no date here", None),
+                ("99 Smarch 2024", None),
+                ("Call 12 34 56 78", None),
+                ("2024", None),
+                ("10:30", None),
+                ("Firefox 2.0.0.16", None),
+                ("192.168.1.10", None),
+                ("\u{0}\u{FFFD}", None),
+                ("marzo2020", None),
+            ],
+        );
         let huge = "word ".repeat(1_000_000) + "2 September 2024";
-        // Only the beginning of a long text is searched.
+        // Only the beginning of a long text is read as a dateline.
         assert_eq!(dateline(&huge), None);
+        // find_dates reads all it is given, in linear time, however hostile.
+        let digits = "1".repeat(2_000_000);
+        assert_eq!(find_dates(&digits, &DateContext::default()).count(), 0);
+        let dots = "12.".repeat(500_000);
+        assert_eq!(find_dates(&dots, &DateContext::default()).count(), 0);
+    }
+
+    #[test]
+    fn find_dates_gives_positions() {
+        let text = "Updated: 3 March 2020, 10:15. Published 2 March 2020";
+        let context = DateContext::default();
+        let found: Vec<DateMatch> = find_dates(text, &context).collect();
+        assert_eq!(found.len(), 2);
+        assert_eq!(&text[..found[0].start], "Updated: ");
+        assert_eq!(&text[found[0].range()], "3 March 2020, 10:15");
+        assert_eq!(&text[found[1].range()], "2 March 2020");
+        // Month-first match starts at the month name, not at the character before it.
+        let text = "on September 2, 2024";
+        let found: Vec<DateMatch> = find_dates(text, &context).collect();
+        assert_eq!(&text[found[0].range()], "September 2, 2024");
     }
 
     #[test]
     fn relative_datelines_need_a_reference_and_stand_alone() {
-        assert_eq!(dateline("Сегодня, 14:12").as_deref(), Some("2025-01-15"));
+        table(
+            dateline,
+            &[
+                ("Сегодня, 14:12", Some("2025-01-15")),
+                ("Bugün 09:30", Some("2025-01-15")),
+                ("Yesterday", Some("2025-01-14")),
+                ("вчера в 18:05", Some("2025-01-14")),
+                ("dünən", Some("2025-01-14")),
+                ("ayer", Some("2025-01-14")),
+                ("3 hours ago", Some("2025-01-15T09:00:00Z")),
+                ("an hour ago", Some("2025-01-15T11:00:00Z")),
+                ("2 часа назад", Some("2025-01-15T10:00:00Z")),
+                ("2 години тому", Some("2025-01-15T10:00:00Z")),
+                ("5 saat əvvəl", Some("2025-01-15T07:00:00Z")),
+                ("2 saat önce", Some("2025-01-15T10:00:00Z")),
+                ("vor 2 Tagen", Some("2025-01-13T12:00:00Z")),
+                ("vor einer Stunde", Some("2025-01-15T11:00:00Z")),
+                ("il y a 3 heures", Some("2025-01-15T09:00:00Z")),
+                ("hace 4 minutos", Some("2025-01-15T11:56:00Z")),
+                ("hace una hora", Some("2025-01-15T11:00:00Z")),
+                ("há 2 horas", Some("2025-01-15T10:00:00Z")),
+                ("3 ore fa", Some("2025-01-15T09:00:00Z")),
+                ("2 godziny temu", Some("2025-01-15T10:00:00Z")),
+                ("10 minutes ago", Some("2025-01-15T11:50:00Z")),
+                // In a sentence, "today" is not a dateline.
+                ("The parliament voted today on the new election law", None),
+                ("today is a good day to vote", None),
+            ],
+        );
         assert_eq!(
             parse_dateline("Сегодня, 14:12", reference()).and_then(|d| d.time),
             NaiveTime::from_hms_opt(14, 12, 0)
         );
-        assert_eq!(dateline("Bugün 09:30").as_deref(), Some("2025-01-15"));
-        assert_eq!(dateline("Yesterday").as_deref(), Some("2025-01-14"));
-        assert_eq!(dateline("dünən").as_deref(), Some("2025-01-14"));
-        assert_eq!(
-            dateline("3 hours ago").as_deref(),
-            Some("2025-01-15T09:00:00Z")
-        );
-        assert_eq!(
-            dateline("2 часа назад").as_deref(),
-            Some("2025-01-15T10:00:00Z")
-        );
-        assert_eq!(
-            dateline("5 saat əvvəl").as_deref(),
-            Some("2025-01-15T07:00:00Z")
-        );
-        assert_eq!(
-            dateline("vor 2 Tagen").as_deref(),
-            Some("2025-01-13T12:00:00Z")
-        );
-        assert_eq!(
-            dateline("10 minutes ago").as_deref(),
-            Some("2025-01-15T11:50:00Z")
-        );
         // Without a reference there is nothing to be relative to.
         assert_eq!(parse_dateline("Сегодня, 14:12", None), None);
-        // In a sentence, "today" is not a dateline.
-        assert_eq!(
-            dateline("The parliament voted today on the new election law"),
-            None
-        );
-        assert_eq!(dateline("today is a good day to vote"), None);
+        assert_eq!(parse_dateline("3 hours ago", None), None);
     }
 
     #[test]
     fn machine_dates() {
+        table(
+            machine,
+            &[
+                (
+                    "2015-07-10T09:53:00-04:00",
+                    Some("2015-07-10T09:53:00-04:00"),
+                ),
+                (
+                    "2021-11-01T10:52:50+0100",
+                    Some("2021-11-01T10:52:50+01:00"),
+                ),
+                ("2019-01-03T07:00:02.000Z", Some("2019-01-03T07:00:02Z")),
+                ("2017-11-03 03:01:00.000000", Some("2017-11-03")),
+                ("2018-04-05T06:00", Some("2018-04-05")),
+                ("2024-06-25", Some("2024-06-25")),
+                ("20240625", Some("2024-06-25")),
+                ("2022-5-3T23:57:00", Some("2022-05-03")),
+                ("2022-05-6T12:00:00.000Z", Some("2022-05-06T12:00:00Z")),
+                ("2023-11-08 16:43:30", Some("2023-11-08")),
+                ("2023-11-08 17:00:35 +00:00", Some("2023-11-08T17:00:35Z")),
+                (
+                    "Thu, 22 Dec 2016 10:43:37 -0800",
+                    Some("2016-12-22T10:43:37-08:00"),
+                ),
+                (
+                    "Tue, 4 May 2021 19:18:00 +0200",
+                    Some("2021-05-04T19:18:00+02:00"),
+                ),
+                (
+                    "Wed, 04 May 2022 02:41:00 GMT",
+                    Some("2022-05-04T02:41:00Z"),
+                ),
+                ("Fri Feb 18 10:27:24 2022", Some("2022-02-18")),
+                (
+                    "Mon Oct 11 14:57:21 CEST 2021",
+                    Some("2021-10-11T14:57:21+02:00"),
+                ),
+                ("1651626439", Some("2022-05-04T01:07:19Z")),
+                ("1558442573000", Some("2019-05-21T12:42:53Z")),
+                ("December 22, 2016", Some("2016-12-22")),
+                ("11.11.2021", Some("2021-11-11")),
+                ("2099-01-01T00:00:00Z", None),
+                ("0001-01-01T00:00:00Z", None),
+                ("1970-01-01T01:00:00+01:00", None),
+                ("2024-13-45", None),
+                ("123456", None),
+                ("", None),
+                ("not a date", None),
+            ],
+        );
+        // Numeric values follow the page's order.
+        let us = DateContext {
+            order: DayOrder::MonthFirst,
+            ..DateContext::default()
+        };
         assert_eq!(
-            machine("2015-07-10T09:53:00-04:00").as_deref(),
-            Some("2015-07-10T09:53:00-04:00")
+            parse_machine_date_in("01/10/2017", &us)
+                .map(|d| d.format())
+                .as_deref(),
+            Some("2017-01-10")
         );
         assert_eq!(
-            machine("2021-11-01T10:52:50+0100").as_deref(),
-            Some("2021-11-01T10:52:50+01:00")
+            parse_machine_date("01/10/2017", None)
+                .map(|d| d.format())
+                .as_deref(),
+            Some("2017-10-01")
         );
-        assert_eq!(
-            machine("2019-01-03T07:00:02.000Z").as_deref(),
-            Some("2019-01-03T07:00:02Z")
-        );
-        assert_eq!(
-            machine("2017-11-03 03:01:00.000000").as_deref(),
-            Some("2017-11-03")
-        );
-        assert_eq!(machine("2018-04-05T06:00").as_deref(), Some("2018-04-05"));
-        assert_eq!(machine("2024-06-25").as_deref(), Some("2024-06-25"));
-        assert_eq!(machine("20240625").as_deref(), Some("2024-06-25"));
-        assert_eq!(
-            machine("Thu, 22 Dec 2016 10:43:37 -0800").as_deref(),
-            Some("2016-12-22T10:43:37-08:00")
-        );
-        assert_eq!(machine("December 22, 2016").as_deref(), Some("2016-12-22"));
-        assert_eq!(machine("2099-01-01T00:00:00Z"), None);
-        assert_eq!(machine("0001-01-01T00:00:00Z"), None);
-        assert_eq!(machine("2024-13-45"), None);
-        assert_eq!(machine(""), None);
-        assert_eq!(machine("not a date"), None);
     }
 
     #[test]
@@ -850,20 +1086,47 @@ mod tests {
     }
 
     #[test]
+    fn moving_an_instant_to_the_page_offset() {
+        let utc = parse_machine_date("2023-01-17T00:30:41Z", None).expect("date");
+        assert!(utc.is_utc());
+        let pacific = FixedOffset::west_opt(8 * 3600).expect("valid");
+        assert_eq!(
+            utc.at_offset(pacific).map(|d| d.format()).as_deref(),
+            Some("2023-01-16T16:30:41-08:00")
+        );
+        let local = parse_dateline("16 January 2023, 16:30", None).expect("date");
+        assert!(!local.is_utc());
+        assert_eq!(local.at_offset(pacific), None);
+    }
+
+    #[test]
     fn url_dates() {
         let found = |path: &str| date_from_url_path(path, reference()).map(|d| d.format());
-        assert_eq!(
-            found("/2024/09/02/some-story").as_deref(),
-            Some("2024-09-02")
+        table(
+            found,
+            &[
+                ("/2024/09/02/some-story", Some("2024-09-02")),
+                ("/news/2024-09-02-some-story.html", Some("2024-09-02")),
+                ("/archive/20240902/", Some("2024-09-02")),
+                ("/seguridad/2022/5/3/policia-anuncia", Some("2022-05-03")),
+                ("/Reden/2003/03/20030331_Rede2.html", Some("2003-03-31")),
+                ("/2024/09/some-story", None),
+                ("/2024/10/123456", None),
+                ("/id/1234567890/", None),
+                ("/2031/01/01/future", None),
+                ("/1994/01/01/old", None),
+            ],
         );
+        assert_eq!(month_from_url_path("/2024/09/some-story"), Some((2024, 9)));
         assert_eq!(
-            found("/news/2024-09-02-some-story.html").as_deref(),
-            Some("2024-09-02")
+            month_from_url_path("/ambiente/articulo/2022/5/slug"),
+            Some((2022, 5))
         );
-        assert_eq!(found("/archive/20240902/").as_deref(), Some("2024-09-02"));
-        assert_eq!(found("/2024/09/some-story"), None);
-        assert_eq!(found("/id/1234567890/"), None);
-        assert_eq!(found("/2031/01/01/future"), None);
+        assert_eq!(month_from_url_path("/2024/10/123456"), Some((2024, 10)));
+        assert_eq!(month_from_url_path("/2024/09/02/story"), Some((2024, 9)));
+        assert_eq!(month_from_url_path("/magazine/2023/keine-panik"), None);
+        let hostile = "/2024".repeat(100_000);
+        assert_eq!(date_from_url_path(&hostile, None), None);
     }
 
     #[test]
@@ -875,6 +1138,8 @@ mod tests {
         );
         assert_eq!(parse_offset("+03"), FixedOffset::east_opt(3 * 3600));
         assert_eq!(parse_offset("+99:00"), None);
-        assert_eq!(parse_offset("+1"), None);
+        assert_eq!(zone_offset("UTC+4"), FixedOffset::east_opt(4 * 3600));
+        assert_eq!(zone_offset("GMT-05:00"), FixedOffset::west_opt(5 * 3600));
+        assert_eq!(zone_offset("CEST"), FixedOffset::east_opt(2 * 3600));
     }
 }

@@ -14,12 +14,15 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
-use scraper::Html;
 use serde_json::{Map, Value};
 use url::Url;
 
 use super::author::{clean_author, normalise_space, parse_byline, push_unique};
-use super::dates::{FoundDate, date_from_url_path, parse_machine_date};
+use super::date_choice::{self, DateEvidence, DateSource, MarkedDate, Role, Strength};
+use super::date_words::{class_says_modified, class_says_published};
+use super::dates::{
+    DateContext, DayOrder, date_from_url_path, month_from_url_path, parse_machine_date_in,
+};
 use super::dom::{Dom, Element, NodeKind};
 use super::jsonld;
 use super::lang::normalise_tag;
@@ -58,6 +61,12 @@ pub struct Metadata {
     /// JSON-LD `inLanguage`), as an ISO 639-1 code. The text may disagree; see
     /// [`super::lang::detect_language`].
     pub declared_lang: Option<String>,
+    /// How the page writes all-numeric dates, from its declared language and region.
+    pub day_order: DayOrder,
+    /// What the markup and the URL say about the dates: the extractor adds the visible
+    /// datelines and decides with [`date_choice::choose`]; `published` and `modified` above
+    /// are that decision without them.
+    pub date_evidence: DateEvidence,
 }
 
 /// Reads the metadata of a parsed page.
@@ -95,19 +104,28 @@ pub fn extract_metadata(
 
     let title = page.title(article, &site_names);
     let authors = page.authors(article);
-    let (published, modified) = page.dates(article, host_url.as_ref(), reference);
+    let day_order = page.day_order();
+    let context = DateContext {
+        reference,
+        order: day_order,
+        short_years: false,
+    };
+    let date_evidence = page.date_evidence(article, host_url.as_ref(), &context);
+    let dates = date_choice::choose(&date_evidence, || None);
 
     Metadata {
         title,
         authors,
-        published: published.map(|date| date.format()),
-        modified: modified.map(|date| date.format()),
+        published: dates.published.map(|date| date.format()),
+        modified: dates.modified.map(|date| date.format()),
         site_name,
         description: page.description(article),
         canonical_url,
         categories: page.categories(article),
         image: page.image(article, base.as_ref()),
         declared_lang: page.declared_lang(article),
+        day_order,
+        date_evidence,
     }
 }
 
@@ -139,6 +157,8 @@ struct TimeElement {
     in_article: bool,
     itemprop: Option<String>,
     pubdate: bool,
+    /// The role its class (or its parent's) names: `entry-date published`, `updated`.
+    class_role: Option<Role>,
 }
 
 impl<'d, 'a> PageFacts<'d, 'a> {
@@ -243,6 +263,9 @@ impl<'d, 'a> PageFacts<'d, 'a> {
     }
 
     fn add_time(&mut self, i: usize, value: &Element<'_>) {
+        if self.times.len() >= MAX_TIME_ELEMENTS {
+            return;
+        }
         let itemprop = value
             .attr("itemprop")
             .map(str::to_ascii_lowercase)
@@ -254,7 +277,7 @@ impl<'d, 'a> PageFacts<'d, 'a> {
                 .attr("datetime")
                 .or_else(|| value.attr("content"))
                 .map(str::to_owned)
-                .or_else(|| Some(self.dom.texts(i).collect::<String>()))
+                .or_else(|| Some(bounded_text(self.dom, i, MAX_DATE_TEXT_BYTES)))
         } else {
             None
         };
@@ -269,11 +292,26 @@ impl<'d, 'a> PageFacts<'d, 'a> {
                         .is_some_and(|p| p.eq_ignore_ascii_case("articleBody"))
             })
         });
+        let parent = dom.nodes[i].parent;
+        let class_role = [Some(i), (parent != usize::MAX).then_some(parent)]
+            .into_iter()
+            .flatten()
+            .filter_map(|e| dom.element(e))
+            .find_map(|e| {
+                if class_says_modified(&e.class_id) {
+                    Some(Role::Modified)
+                } else if class_says_published(&e.class_id) {
+                    Some(Role::Published)
+                } else {
+                    None
+                }
+            });
         self.times.push(TimeElement {
             value: machine,
             in_article,
             itemprop,
             pubdate: value.attr("pubdate").is_some(),
+            class_role,
         });
     }
 
@@ -441,93 +479,147 @@ impl<'d, 'a> PageFacts<'d, 'a> {
         authors
     }
 
-    fn dates(
+    /// The numeric date order of the declared language: `<html lang>`, `og:locale`,
+    /// `Content-Language`, with their regions (`en-US`).
+    fn day_order(&self) -> DayOrder {
+        self.html_lang
+            .clone()
+            .or_else(|| self.meta_first(&["og:locale", "content-language", "language"]))
+            .map_or(DayOrder::DayFirst, |tag| DayOrder::for_language_tag(&tag))
+    }
+
+    /// Every date the markup states, most deliberate first, and the URL's.
+    fn date_evidence(
         &self,
         article: Option<&Map<String, Value>>,
         page_url: Option<&Url>,
-        reference: Option<DateTime<Utc>>,
-    ) -> (Option<FoundDate>, Option<FoundDate>) {
-        let from_jsonld = |key: &str| {
-            article
-                .and_then(|a| a.get(key))
-                .and_then(jsonld::text_of)
-                .and_then(|value| parse_machine_date(&value, reference))
+        context: &DateContext,
+    ) -> DateEvidence {
+        let mut markup: Vec<MarkedDate> = Vec::new();
+        let mut add = |value: &str, source: DateSource, role: Role, strength: Strength| {
+            if let Some(date) = parse_machine_date_in(value, context) {
+                markup.push(MarkedDate {
+                    date,
+                    source,
+                    role,
+                    strength,
+                });
+            }
         };
-        let from_meta = |keys: &[&str]| {
-            keys.iter()
-                .flat_map(|key| self.meta.get(*key).into_iter().flatten())
-                .find_map(|value| parse_machine_date(value, reference))
-        };
-        let from_itemprop = |prop: &str| {
-            self.times
-                .iter()
-                .filter(|time| time.itemprop.as_deref() == Some(prop))
-                .find_map(|time| parse_machine_date(&time.value, reference))
-        };
-        let published = from_jsonld("datePublished")
-            .or_else(|| {
-                from_meta(&[
-                    "article:published_time",
-                    "og:article:published_time",
-                    "article:published",
-                    "published_time",
-                    "datepublished",
-                    "pubdate",
-                    "publishdate",
-                    "publish-date",
-                    "publish_date",
-                    "parsely-pub-date",
-                    "sailthru.date",
-                    "dc:date.issued",
-                    "dcterms:issued",
-                    "dc:date",
-                    "dcterms:date",
-                    "dcterms:created",
-                    "citation_publication_date",
-                    "citation_date",
-                    "date",
-                ])
+        let jsonld_value =
+            |object: &Map<String, Value>, key: &str| object.get(key).and_then(jsonld::text_of);
+        // The article's JSON-LD object.
+        if let Some(article) = article {
+            for (key, role, strength) in [
+                ("datePublished", Role::Published, Strength::Strong),
+                ("dateModified", Role::Modified, Strength::Strong),
+                ("dateCreated", Role::Published, Strength::Weak),
+            ] {
+                if let Some(value) = jsonld_value(article, key) {
+                    add(&value, DateSource::JsonLd, role, strength);
+                }
+            }
+        }
+        // Meta tags, key by key in order of how precisely the key names the date.
+        for (keys, role, strength) in [
+            (PUBLISHED_KEYS, Role::Published, Strength::Strong),
+            (MODIFIED_KEYS, Role::Modified, Strength::Strong),
+            (WEAK_PUBLISHED_KEYS, Role::Published, Strength::Weak),
+            (WEAK_MODIFIED_KEYS, Role::Modified, Strength::Weak),
+        ] {
+            for key in keys {
+                for value in self
+                    .meta
+                    .get(*key)
+                    .into_iter()
+                    .flatten()
+                    .take(MAX_VALUES_PER_KEY)
+                {
+                    add(value, DateSource::Meta, role, strength);
+                }
+            }
+        }
+        // Vocabularies not listed, by the shape of their keys (`cXenseParse:recs:publishtime`,
+        // `ageaParse:recs:publishtime`, `bi3dPubDate`).
+        let mut other_keys: Vec<&String> = self
+            .meta
+            .keys()
+            .filter(|key| {
+                !PUBLISHED_KEYS.contains(&key.as_str())
+                    && PUBLISHED_KEY_ENDINGS.iter().any(|end| key.ends_with(end))
             })
-            .or_else(|| from_itemprop("datepublished"))
-            .or_else(|| from_jsonld("dateCreated"))
-            .or_else(|| self.article_time(reference))
-            .or_else(|| page_url.and_then(|url| date_from_url_path(url.path(), reference)));
-        let modified = from_jsonld("dateModified")
-            .or_else(|| {
-                from_meta(&[
-                    "article:modified_time",
-                    "og:updated_time",
-                    "article:modified",
-                    "modified_time",
-                    "datemodified",
-                    "dcterms:modified",
-                    "last-modified",
-                ])
-            })
-            .or_else(|| from_itemprop("datemodified"))
-            .filter(|modified| match (published, modified.instant()) {
-                // A modification before publication is a template error; drop it.
-                (Some(published), _) => modified.date >= published.date,
-                (None, _) => true,
-            });
-        (published, modified)
-    }
-
-    /// The publication time from `<time>` elements: one marked `pubdate`, else the first
-    /// inside an `<article>`, else the only one on the page. Several `<time>` elements outside
-    /// any article are sidebar and feed dates, and none of them is trusted.
-    fn article_time(&self, reference: Option<DateTime<Utc>>) -> Option<FoundDate> {
-        let plain: Vec<&TimeElement> = self.times.iter().filter(|t| t.itemprop.is_none()).collect();
-        let parse = |time: &&TimeElement| parse_machine_date(&time.value, reference);
-        plain
+            .collect();
+        other_keys.sort();
+        for key in other_keys.into_iter().take(MAX_OTHER_KEYS) {
+            for value in self.meta[key].iter().take(MAX_VALUES_PER_KEY) {
+                add(value, DateSource::Meta, Role::Published, Strength::Strong);
+            }
+        }
+        // Microdata and <time> elements.
+        for time in &self.times {
+            let (source, role, strength) = match (time.itemprop.as_deref(), time.class_role) {
+                (Some("datepublished"), _) => {
+                    (DateSource::Microdata, Role::Published, Strength::Strong)
+                }
+                (Some("datemodified"), _) => {
+                    (DateSource::Microdata, Role::Modified, Strength::Strong)
+                }
+                (Some(_), _) => (DateSource::Microdata, Role::Published, Strength::Weak),
+                (None, _) if time.pubdate => {
+                    (DateSource::TimeElement, Role::Published, Strength::Strong)
+                }
+                (None, Some(role)) => (DateSource::TimeElement, role, Strength::Strong),
+                (None, None) => continue,
+            };
+            add(&time.value, source, role, strength);
+        }
+        // A plain <time>: the first inside an <article>, else the only one on the page.
+        // Several outside any article are sidebar and feed dates.
+        let plain: Vec<&TimeElement> = self
+            .times
             .iter()
-            .filter(|t| t.pubdate)
-            .find_map(parse)
-            .or_else(|| plain.iter().filter(|t| t.in_article).find_map(parse))
-            .or_else(|| match plain.as_slice() {
-                [only] => parse(only),
+            .filter(|t| t.itemprop.is_none() && !t.pubdate && t.class_role.is_none())
+            .collect();
+        let chosen = plain
+            .iter()
+            .find(|t| t.in_article)
+            .or(match plain.as_slice() {
+                [only] => Some(only),
                 _ => None,
-            })
+            });
+        if let Some(time) = chosen {
+            add(
+                &time.value,
+                DateSource::TimeElement,
+                Role::Published,
+                Strength::Weak,
+            );
+        }
+        // Other JSON-LD objects (a WebPage, a Recipe): weak, in document order.
+        for object in self.jsonld.iter().take(MAX_JSONLD_OBJECTS) {
+            if article.is_some_and(|a| std::ptr::eq(a, object)) {
+                continue;
+            }
+            let kinds = jsonld::types(object);
+            if kinds.iter().any(|kind| NOT_THE_PAGE_TYPES.contains(kind)) {
+                continue;
+            }
+            for (key, role) in [
+                ("datePublished", Role::Published),
+                ("dateModified", Role::Modified),
+            ] {
+                if let Some(value) = jsonld_value(object, key) {
+                    add(&value, DateSource::JsonLd, role, Strength::Weak);
+                }
+            }
+        }
+        let path = page_url.map(Url::path);
+        DateEvidence {
+            markup,
+            url: path.and_then(|path| date_from_url_path(path, context.reference)),
+            url_month: path.and_then(month_from_url_path),
+            datelines: Vec::new(),
+        }
     }
 
     fn description(&self, article: Option<&Map<String, Value>>) -> Option<String> {
@@ -620,6 +712,151 @@ impl<'d, 'a> PageFacts<'d, 'a> {
             })
     }
 }
+
+/// Values of one meta key read as dates, keys of unlisted vocabularies read, and JSON-LD
+/// objects read for dates: a hostile page may repeat any of them a million times.
+const MAX_VALUES_PER_KEY: usize = 8;
+const MAX_OTHER_KEYS: usize = 16;
+const MAX_JSONLD_OBJECTS: usize = 64;
+
+/// `<time>` and date-microdata elements read: pages have a handful, feeds a few dozen.
+const MAX_TIME_ELEMENTS: usize = 256;
+
+/// Longest element text read as a date value (dates are short; longer values are not
+/// parsed anyway).
+const MAX_DATE_TEXT_BYTES: usize = 256;
+
+/// The text of element `i`, stopping once it holds more than `max` bytes.
+fn bounded_text(dom: &Dom, i: usize, max: usize) -> String {
+    let mut text = String::new();
+    for piece in dom.texts(i) {
+        text.push_str(piece);
+        if text.len() > max {
+            break;
+        }
+    }
+    text
+}
+
+/// Meta keys that name the publication date, most specific first (lower-case, Dublin Core
+/// prefixes as [`meta_key`] spells them).
+const PUBLISHED_KEYS: &[&str] = &[
+    "article:published_time",
+    "og:article:published_time",
+    "article:published",
+    "og:published_time",
+    "published_time",
+    "datepublished",
+    "pubdate",
+    "publishdate",
+    "publish-date",
+    "publish_date",
+    "publish_time",
+    "published-date",
+    "published_date",
+    "date_published",
+    "publication_date",
+    "parsely-pub-date",
+    "sailthru.date",
+    "dc:date.issued",
+    "dcterms:issued",
+    "dc:date.publication",
+    "citation_publication_date",
+    "citation_online_date",
+    "citation_date",
+    "og:pubdate",
+    "og:publish_date",
+    "og:datepublished",
+    "article.published",
+    "article:post_date",
+    "article_date_original",
+    "originalpublicationdate",
+    "rnews:datepublished",
+    "shareaholic:article_published_time",
+    "mediator_published_time",
+    "dcsext.articlefirstpublished",
+    "prism.publicationdate",
+    "displaydate",
+    "dateposted",
+    "twt-published-at",
+];
+
+/// Endings of meta keys that name the publication date in vocabularies not listed above.
+const PUBLISHED_KEY_ENDINGS: &[&str] = &[
+    ":publishtime",
+    "published_time",
+    "published-time",
+    "pubdate",
+    "publishdate",
+    "publication_date",
+];
+
+/// Meta keys that name the modification date.
+const MODIFIED_KEYS: &[&str] = &[
+    "article:modified_time",
+    "og:updated_time",
+    "og:article:modified_time",
+    "article:modified",
+    "modified_time",
+    "updated_time",
+    "datemodified",
+    "dcterms:modified",
+    "dc:date.modified",
+    "dc:modified",
+    "last-modified",
+    "lastmod",
+    "lastmodified",
+    "last_updated",
+    "article.updated",
+    "shareaholic:article_modified_time",
+    "cxenseparse:recs:modifiedtime",
+    "eomportal-lastupdate",
+    "bt:moddate",
+];
+
+/// Meta keys that may mean the publication date or something else (the record's creation,
+/// a generic date).
+const WEAK_PUBLISHED_KEYS: &[&str] = &[
+    "dc:date",
+    "dcterms:date",
+    "dcterms:created",
+    "dc:created",
+    "dc:date.created",
+    "date",
+    "datecreated",
+    "date_created",
+    "created",
+    "content_create_date",
+    "article.created",
+    "og:regdate",
+    "doc_date",
+];
+
+/// Meta keys that may mean the modification date.
+const WEAK_MODIFIED_KEYS: &[&str] = &["modified", "revised", "revision_date"];
+
+/// JSON-LD types whose dates are not the page's: the images, videos, people and
+/// organisations it mentions, its navigation.
+const NOT_THE_PAGE_TYPES: &[&str] = &[
+    "ImageObject",
+    "VideoObject",
+    "AudioObject",
+    "MediaObject",
+    "Person",
+    "Organization",
+    "NewsMediaOrganization",
+    "WebSite",
+    "BreadcrumbList",
+    "ListItem",
+    "Event",
+    "Product",
+    "Offer",
+    "Review",
+    "Comment",
+    "Rating",
+    "AggregateRating",
+    "SiteNavigationElement",
+];
 
 /// Lower-cased meta key with the Dublin Core prefix spelled one way: `DC.title`, `dc:title`
 /// and `dc.Title` are the same property.
@@ -882,13 +1119,14 @@ fn strip_markers(text: &str) -> String {
     normalise_space(&select_language(text, None))
 }
 
-/// Decodes the entities that survive in JSON-LD strings and double-escaped meta content.
+/// Decodes the entities that survive in JSON-LD strings and double-escaped meta content,
+/// and drops the tags among them, as the page's own text is read: in one pass of gleaner's
+/// tokenizer, linear whatever markup a hostile page puts in the string.
 fn decode_entities(text: &str) -> String {
     if !text.contains('&') {
         return text.to_owned();
     }
-    let fragment = Html::parse_fragment(text);
-    fragment.root_element().text().collect()
+    super::tokenizer::text_of_markup(text)
 }
 
 fn truncate_chars(text: &str, max: usize) -> String {
@@ -1094,6 +1332,143 @@ mod tests {
         // Deep below the h1, and nested beyond the parser's cap after it.
         let deep = "<div>".repeat(200) + "<h1>Deep</h1>" + &"<div>".repeat(5_000) + "x";
         assert_eq!(meta(&deep, None).title.as_deref(), Some("Deep"));
+    }
+
+    #[test]
+    fn date_markup_of_every_vocabulary() {
+        let cases: &[(&str, Option<&str>, Option<&str>)] = &[
+            (
+                r#"<meta name="parsely-pub-date" content="2020-11-04T21:53:22Z">"#,
+                Some("2020-11-04T21:53:22Z"),
+                None,
+            ),
+            (
+                r#"<meta name="sailthru.date" content="2023-11-08 16:43:30">"#,
+                Some("2023-11-08"),
+                None,
+            ),
+            (
+                r#"<meta name="citation_publication_date" content="2009/09/15">"#,
+                Some("2009-09-15"),
+                None,
+            ),
+            (
+                r#"<meta name="DC.date.issued" content="2022-01-28T10:00:11+01:00">"#,
+                Some("2022-01-28T10:00:11+01:00"),
+                None,
+            ),
+            (
+                r#"<meta name="dcterms.issued" content="2016-06-29">"#,
+                Some("2016-06-29"),
+                None,
+            ),
+            (
+                r#"<meta name="pubdate" content="2021-12-14T15:41:07+01:00">"#,
+                Some("2021-12-14T15:41:07+01:00"),
+                None,
+            ),
+            (
+                r#"<meta property="og:pubdate" content="2021-03-08T11:15:28Z">"#,
+                Some("2021-03-08T11:15:28Z"),
+                None,
+            ),
+            (
+                r#"<meta name="cXenseParse:recs:publishtime" content="2022-05-11T04:10:00-03:00">"#,
+                Some("2022-05-11T04:10:00-03:00"),
+                None,
+            ),
+            (
+                r#"<meta name="ageaParse:recs:publishtime" content="2022-05-03T22:46:08.000-0300">"#,
+                Some("2022-05-03T22:46:08-03:00"),
+                None,
+            ),
+            (
+                r#"<meta property="article:published_time" content="1651626439">"#,
+                Some("2022-05-04T01:07:19Z"),
+                None,
+            ),
+            (
+                r#"<meta itemprop="datePublished" content="2020-01-23">"#,
+                Some("2020-01-23"),
+                None,
+            ),
+            // A modification alone is reported as both (see date_choice).
+            (
+                r#"<meta property="og:updated_time" content="2020-06-02T11:57:06+02:00">"#,
+                Some("2020-06-02T11:57:06+02:00"),
+                Some("2020-06-02T11:57:06+02:00"),
+            ),
+            (
+                r#"<meta name="date" content="2021-11-25"><meta name="DC.date.issued" content="2021-11-19">"#,
+                Some("2021-11-19"),
+                None,
+            ),
+            // Page-generation stamps and obscure keys are not dates of the article.
+            (
+                r#"<meta name="genTime" content="Wed Jul 08 16:36:31 CEST 2020">"#,
+                None,
+                None,
+            ),
+            (
+                r#"<meta name="obj_date_gsa" content="2022-09-21">"#,
+                None,
+                None,
+            ),
+            (
+                r#"<time class="entry-date published" datetime="2019-07-25T08:30:53+00:00">x</time><time class="updated" datetime="2019-07-26T09:10:50+00:00">y</time>"#,
+                Some("2019-07-25T08:30:53Z"),
+                Some("2019-07-26T09:10:50Z"),
+            ),
+            (
+                r#"<span itemprop="dateModified" content="2024-02-01">a</span><span itemprop="datePublished">2024-01-31</span>"#,
+                Some("2024-01-31"),
+                Some("2024-02-01"),
+            ),
+            (
+                r#"<script type="application/ld+json">{"@context":"https://schema.org","@type":"Recipe","name":"Cake","datePublished":"2006-10-10"}</script>"#,
+                Some("2006-10-10"),
+                None,
+            ),
+            (
+                r#"<script type="application/ld+json">{"@type":"VideoObject","uploadDate":"2021-06-30","datePublished":"2021-06-30"}</script>"#,
+                None,
+                None,
+            ),
+        ];
+        for (head, published, modified) in cases {
+            let html = format!("<html><head>{head}</head><body><p>x</p></body></html>");
+            let m = meta(&html, None);
+            assert_eq!(
+                (m.published.as_deref(), m.modified.as_deref()),
+                (*published, *modified),
+                "{head}"
+            );
+        }
+    }
+
+    #[test]
+    fn hostile_date_markup_is_bounded() {
+        // A million date-like values in every place dates are read: each source is read a
+        // bounded number of times, and the first plausible value still wins.
+        let mut html = String::from("<html><head>");
+        html.push_str(r#"<meta name="DC.date.issued" content="2021-11-19">"#);
+        for i in 0..20_000 {
+            html.push_str(&format!(r#"<meta name="date" content="2021-11-{:02}"><meta name="x{i}pubdate" content="junk">"#, i % 28 + 1));
+        }
+        html.push_str("</head><body>");
+        html.push_str(&r#"<div itemprop="datePublished">"#.repeat(5_000));
+        html.push_str("not a date");
+        for _ in 0..20_000 {
+            html.push_str(r#"<time datetime="2020-01-01">1 January 2020</time>"#);
+        }
+        html.push_str("</body></html>");
+        let m = meta(&html, None);
+        assert_eq!(m.published.as_deref(), Some("2021-11-19"));
+        assert!(
+            m.date_evidence.markup.len() < 400,
+            "{}",
+            m.date_evidence.markup.len()
+        );
     }
 
     #[test]

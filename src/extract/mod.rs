@@ -8,12 +8,17 @@
 //! * [`clean`] knows what page chrome looks like (tags, roles, hidden, class hints),
 //! * [`content`] scores containers by text statistics and picks the article,
 //! * [`render`] turns the article's subtrees into text or Markdown,
-//! * `tidy` clears what the rendered blocks still hold around the story.
+//! * `tidy` clears what the rendered blocks still hold around the story, and `chrome` the
+//!   portal widgets among them (rates, weather, polls, typo prompts, other headlines).
 
 pub mod article;
 pub mod author;
+mod chrome;
 pub mod clean;
 pub mod content;
+pub mod date_choice;
+pub mod date_search;
+pub mod date_words;
 pub mod dateline;
 pub mod dates;
 pub mod decode;
@@ -33,7 +38,6 @@ mod tokenizer;
 use std::borrow::Cow;
 
 use chrono::{DateTime, Utc};
-use scraper::Html;
 use url::Url;
 
 pub use article::Article;
@@ -50,7 +54,7 @@ pub struct ExtractOptions {
     /// declared language, else the first part.
     pub preferred_lang: Option<String>,
     /// "Now" for the no-future-dates rule. The extractor never reads the clock;
-    /// without it, dates are only checked against 1990.
+    /// without it, dates are only checked against 1995 (`dates::MIN_YEAR`).
     pub reference_time: Option<DateTime<Utc>>,
     /// Keep data tables (rendered as rows).
     pub keep_tables: bool,
@@ -91,6 +95,8 @@ pub struct Extraction {
     pub article: Article,
     /// The body as Markdown (headings, lists, quotes, tables; links and images when asked).
     pub markdown: String,
+    /// The article's dates as found, with where each came from.
+    pub dates: date_choice::PublicationDates,
 }
 
 /// Least text an article may have, in characters.
@@ -266,12 +272,13 @@ fn extract_dom(dom: &dom::Dom, opts: &ExtractOptions) -> Result<Extraction, Extr
 
     let text = render::to_text(&blocks);
     let markdown = render::to_markdown(&blocks);
-    let published = meta.published.clone().or_else(|| {
-        selection
-            .as_ref()
-            .and_then(|sel| dateline::find_near(dom, &stats, sel, opts.reference_time))
-            .map(|d| d.format())
-    });
+    let dates = date_choice::for_page(
+        dom,
+        &meta,
+        selection.as_ref(),
+        title.as_deref(),
+        opts.reference_time,
+    );
     // The language detector needs tables of its own: the page's scoring data goes first, so
     // the two are never held at once.
     drop((blocks, selection, stats));
@@ -281,8 +288,8 @@ fn extract_dom(dom: &dom::Dom, opts: &ExtractOptions) -> Result<Extraction, Extr
         article: Article {
             title,
             author,
-            published,
-            modified: meta.modified,
+            published: dates.published.map(|d| d.format()),
+            modified: dates.modified.map(|d| d.format()),
             lang,
             site_name: meta.site_name,
             description: meta.description,
@@ -292,6 +299,7 @@ fn extract_dom(dom: &dom::Dom, opts: &ExtractOptions) -> Result<Extraction, Extr
             text,
         },
         markdown,
+        dates,
     })
 }
 
@@ -341,18 +349,10 @@ fn jsonld_article_body(dom: &dom::Dom) -> Option<Vec<Block>> {
         }
     }
     let body = best?;
-    // Some CMSs put markup in articleBody; read it as text either way.
+    // Some CMSs put markup in articleBody: read it as text either way, parsed the way the
+    // page is (nesting capped), a line break at each block element.
     let text = if body.contains('<') {
-        let fragment = Html::parse_fragment(&body);
-        let mut out = String::new();
-        for node in fragment.root_element().descendants() {
-            match node.value() {
-                scraper::Node::Text(t) => out.push_str(t),
-                scraper::Node::Element(e) if !clean::is_inline(e.name()) => out.push('\n'),
-                _ => {}
-            }
-        }
-        out
+        markup_text(&body)
     } else {
         body
     };
@@ -363,6 +363,31 @@ fn jsonld_article_body(dom: &dom::Dom) -> Option<Vec<Block>> {
         .map(|line| Block::new(BlockKind::Paragraph, line.clone(), line))
         .collect();
     (!blocks.is_empty()).then_some(blocks)
+}
+
+/// The text of a string of markup, parsed as a page is (through the nesting cap, so a
+/// hostile string is read in linear time), with a line break at each block element and
+/// without what scripts, styles, templates and `<noscript>`s hold.
+fn markup_text(markup: &str) -> String {
+    let document = parse::Document::parse(markup);
+    let dom = dom::Dom::new(&document);
+    let mut out = String::with_capacity(markup.len());
+    let mut i = 0;
+    while i < dom.len() {
+        match &dom.nodes[i].kind {
+            dom::NodeKind::Text(text) => out.push_str(text),
+            dom::NodeKind::Element(el)
+                if matches!(&*el.tag, "script" | "style" | "template" | "noscript") =>
+            {
+                i = dom.nodes[i].end;
+                continue;
+            }
+            dom::NodeKind::Element(el) if !clean::is_inline(&el.tag) => out.push('\n'),
+            _ => {}
+        }
+        i += 1;
+    }
+    out
 }
 
 /// Least markup in a `<noscript>` worth reading as the page's story, in bytes.
@@ -571,5 +596,29 @@ mod tests {
             assert!(parsed.is_err());
             assert_eq!(parsed, extract_full(input, &opts));
         }
+    }
+
+    #[test]
+    fn markup_in_a_json_ld_body_is_read_as_text_by_blocks() {
+        let body = "<p>First <b>bold</b> line.</p><script>var x = '<p>';</script>\
+            <div><div>Second &amp; last</div></div><noscript>No script</noscript>";
+        assert_eq!(
+            markup_text(body).trim(),
+            "First bold line.\n\nSecond & last"
+        );
+        let page = format!(
+            "<html><head><script type=\"application/ld+json\">{{\"@type\":\"NewsArticle\",\
+             \"articleBody\":\"{}\"}}</script></head><body><div id=app></div></body></html>",
+            "<p>Turnout in the capital was the lowest since 1995, officials said.</p>\
+             <p>Observers reported queues at some polling stations, the mission said.</p>"
+        );
+        let text = extract(page.as_bytes(), &ExtractOptions::default())
+            .expect("article")
+            .text;
+        assert_eq!(
+            text,
+            "Turnout in the capital was the lowest since 1995, officials said.\n\n\
+             Observers reported queues at some polling stations, the mission said."
+        );
     }
 }

@@ -19,8 +19,9 @@
 //! [`Dom::new`](super::dom::Dom::new) builds the flat tree the extractor sweeps from a
 //! document without copying a string.
 //!
-//! The tokens between the tokenizer and the tree builder pass through the nesting cap of
-//! [`super::nesting`], which keeps the tree builder linear on deeply nested input.
+//! The tokens between the tokenizer and the tree builder pass through the caps of
+//! [`super::nesting`], which keep the tree builder linear on deeply nested input and the
+//! tree within a budget of nodes proportional to the page.
 
 use std::borrow::Cow;
 use std::cell::{Ref, RefCell};
@@ -35,7 +36,7 @@ use html5ever::tree_builder::{
 use html5ever::{Attribute, LocalName, Namespace, QualName, local_name, ns};
 
 use super::clean;
-use super::nesting::NestingCap;
+use super::nesting::{CountsNodes, NestingCap};
 use super::tokenizer;
 
 /// Attributes the extractor, the metadata reader and link discovery read. The rest (inline
@@ -149,11 +150,23 @@ impl Document {
     }
 
     fn parse_tendril(html: StrTendril) -> Document {
+        let budget = super::nesting::node_budget(html.len());
+        Document::parse_tendril_within(html, budget)
+    }
+
+    /// Parses `html` with at most about `max_nodes` nodes (see [`super::nesting`]).
+    #[cfg(test)]
+    pub(super) fn parse_with_node_budget(html: &str, max_nodes: usize) -> Document {
+        Document::parse_tendril_within(StrTendril::from(html), max_nodes)
+    }
+
+    fn parse_tendril_within(html: StrTendril, max_nodes: usize) -> Document {
         let sink = Sink {
             source_len: html.len(),
             ..Sink::default()
         };
-        let cap = NestingCap::new(TreeBuilder::new(sink, TreeBuilderOpts::default()));
+        let builder = TreeBuilder::new(sink, TreeBuilderOpts::default());
+        let cap = NestingCap::with_limits(builder, super::nesting::MAX_NESTING, max_nodes);
         tokenizer::tokenize(html, &cap);
         cap.into_inner().sink.finish()
     }
@@ -170,7 +183,10 @@ impl Document {
             ..Sink::default()
         };
         let builder = TreeBuilder::new(sink, TreeBuilderOpts::default());
-        let tokenizer = Tokenizer::new(NestingCap::new(builder), TokenizerOpts::default());
+        let tokenizer = Tokenizer::new(
+            NestingCap::new(builder, html.len()),
+            TokenizerOpts::default(),
+        );
         let input = BufferQueue::default();
         input.push_back(StrTendril::from(html));
         // The tokenizer stops after each `</script>` so that a browser could run it.
@@ -370,6 +386,12 @@ impl Arena<'_> {
 impl Sink {
     fn arena(&self) -> std::cell::RefMut<'_, Vec<ArenaNode>> {
         self.nodes.borrow_mut()
+    }
+}
+
+impl CountsNodes for Sink {
+    fn nodes_made(&self) -> usize {
+        self.nodes.borrow().len()
     }
 }
 

@@ -2,8 +2,9 @@
 //! that is not the story — the title repeated as the first line, duplicates, link-only
 //! lines, copyright and consent notices, datelines and disclosures at the edges, and what
 //! trails the story (empty section headings, furniture labels, comment sections, calls
-//! to subscribe).
+//! to subscribe, other stories' headlines), and the portal's widgets ([`super::chrome`]).
 
+use super::chrome;
 use super::clean;
 use super::render::{Block, BlockKind};
 
@@ -37,6 +38,8 @@ pub(super) fn tidy_blocks(blocks: &mut Vec<Block>, title: Option<&str>) {
         };
         !link_heavy && !is_notice_line(&b.text) && !clean::is_consent_notice(&b.text)
     });
+    chrome::strip_widgets(blocks);
+    chrome::strip_calls_to_action(blocks);
     if let Some(title) = title {
         let t = normalized(title);
         while let Some(first) = blocks.first() {
@@ -85,6 +88,9 @@ const COMMENTS_MIN_ABOVE: usize = 500;
 /// Drops what trails the story: headings with nothing under them ("Related
 /// articles" whose list was removed) and short labels ("Kontakt:", "Credit:").
 fn trim_tail(blocks: &mut Vec<Block>) {
+    if let Some(start) = chrome::other_stories_start(blocks) {
+        blocks.truncate(start);
+    }
     // A heading followed by a heading of the same or a higher rank heads nothing.
     let mut keep = vec![true; blocks.len()];
     let mut next_level: Option<u8> = None;
@@ -157,10 +163,10 @@ fn trim_tail(blocks: &mut Vec<Block>) {
     while let Some(last) = blocks.last() {
         let len = last.text.chars().count();
         let text = last.text.trim_end();
-        let label = matches!(last.kind, BlockKind::Paragraph)
-            && len < 50
-            && (text.ends_with(':') || text.split_whitespace().count() < 3)
-            && !text.ends_with(['.', '!', '?', '…', '"', '»', '”', ')', '“']);
+        // A label introduces what was removed after it. A short last line without a colon
+        // is as often the story's own (a signature, the name of the organisation that
+        // signs a statement), so it stays.
+        let label = matches!(last.kind, BlockKind::Paragraph) && len < 50 && text.ends_with(':');
         let furniture = matches!(last.kind, BlockKind::Paragraph)
             && (clean::is_credit_line(text) || clean::is_promo_line(text));
         // An italic or bold note after the story's last ordinary paragraph: where it

@@ -69,6 +69,67 @@ pub(super) fn tokenize<S: TokenSink>(html: StrTendril, sink: &S) {
     sink.end();
 }
 
+/// The text of a string of markup, as HTML's data state reads it: character references
+/// decoded, tags dropped, the contents of `<script>`, `<style>` and `<template>` left out.
+/// For metadata strings (a JSON-LD headline, a double-escaped description): one pass of
+/// this tokenizer, linear in the input, where a fragment parse built a tree of whatever
+/// markup the string held, in time quadratic in its nesting.
+pub(super) fn text_of_markup(markup: &str) -> String {
+    let sink = TextSink::default();
+    tokenize(StrTendril::from(markup), &sink);
+    sink.text.into_inner()
+}
+
+/// Collects the text a [`text_of_markup`] string shows.
+#[derive(Default)]
+struct TextSink {
+    text: std::cell::RefCell<String>,
+    /// The element whose contents are not text to show, while inside one.
+    hidden: std::cell::RefCell<Option<LocalName>>,
+}
+
+impl TokenSink for TextSink {
+    type Handle = ();
+
+    fn process_token(&self, token: Token, _line: u64) -> TokenSinkResult<()> {
+        match token {
+            Token::CharacterTokens(text) if self.hidden.borrow().is_none() => {
+                self.text.borrow_mut().push_str(&text);
+            }
+            Token::TagToken(tag) => {
+                let name = &*tag.name;
+                match tag.kind {
+                    TagKind::StartTag if !tag.self_closing => {
+                        let raw = match name {
+                            "script" => Some(RawKind::ScriptData),
+                            "style" | "xmp" | "iframe" | "noembed" | "noframes" => {
+                                Some(RawKind::Rawtext)
+                            }
+                            "title" | "textarea" => Some(RawKind::Rcdata),
+                            _ => None,
+                        };
+                        if matches!(name, "script" | "style" | "template") {
+                            self.hidden.borrow_mut().get_or_insert(tag.name.clone());
+                        }
+                        if let Some(kind) = raw {
+                            return TokenSinkResult::RawData(kind);
+                        }
+                    }
+                    TagKind::EndTag => {
+                        let mut hidden = self.hidden.borrow_mut();
+                        if hidden.as_ref() == Some(&tag.name) {
+                            *hidden = None;
+                        }
+                    }
+                    TagKind::StartTag => {}
+                }
+            }
+            _ => {}
+        }
+        TokenSinkResult::Continue
+    }
+}
+
 /// CR LF and lone CR become LF, as the input stream preprocessing does.
 fn normalize_newlines(html: StrTendril) -> StrTendril {
     if memchr(b'\r', html.as_bytes()).is_none() {
@@ -1002,6 +1063,29 @@ mod tests {
         lines
     }
 
+    #[test]
+    fn text_of_markup_decodes_references_and_drops_tags() {
+        use super::text_of_markup;
+        assert_eq!(text_of_markup("Tom &amp; Jerry &#8217;s"), "Tom & Jerry ’s");
+        assert_eq!(text_of_markup("Tom &amp;amp; Jerry"), "Tom &amp; Jerry");
+        assert_eq!(
+            text_of_markup("a <b>bold</b> word, a < b"),
+            "a bold word, a < b"
+        );
+        assert_eq!(
+            text_of_markup("x<script>if (a < b) { y = '<i>'; }</script><style>p{}</style>y"),
+            "xy"
+        );
+        assert_eq!(text_of_markup("<title>A &amp; B</title>"), "A & B");
+        assert_eq!(text_of_markup("&notanentity; &copy"), "¬anentity; ©");
+        let deep = format!(
+            "{}deep &amp; text{}",
+            "<div>".repeat(100_000),
+            "</div>".repeat(100_000)
+        );
+        assert_eq!(text_of_markup(&deep), "deep & text");
+    }
+
     /// Whether both tokenizers give `html` the same tree; on a difference, the two trees
     /// around the first node that differs.
     pub(super) fn compare_trees(html: &str) -> Result<(), String> {
@@ -1235,6 +1319,7 @@ mod corpus_tests {
     use std::path::{Path, PathBuf};
 
     use super::super::decode::{decode_html, maybe_gunzip};
+    use super::super::parse::Document;
     use super::external;
     use super::tests::compare_trees;
 
@@ -1264,6 +1349,28 @@ mod corpus_tests {
         }
         pages.sort();
         Some(pages)
+    }
+
+    /// The node budget never touches a real page: every corpus page makes less than three
+    /// quarters of what its size allows.
+    #[test]
+    fn corpus_pages_stay_far_below_the_node_budget() {
+        let Some(pages) = corpus_pages("corpus_pages_stay_far_below_the_node_budget") else {
+            return;
+        };
+        assert!(pages.len() > 600, "only {} corpus pages found", pages.len());
+        for path in pages {
+            let raw = std::fs::read(&path).expect("corpus page reads");
+            let bytes = maybe_gunzip(&raw, 64 << 20).expect("corpus page decompresses");
+            let html = decode_html(&bytes, None).html;
+            let nodes = Document::parse(&html).skeleton.nodes.len();
+            let budget = super::super::nesting::node_budget(html.len());
+            assert!(
+                nodes * 4 < budget * 3,
+                "{}: {nodes} nodes of a budget of {budget}",
+                path.display()
+            );
+        }
     }
 
     /// Every corpus page gives the same tree with either tokenizer.

@@ -1,0 +1,802 @@
+//! Portal chrome recognised by what its text looks like, in Russian, Azerbaijani and English.
+//!
+//! Regional portals put the same furniture beside every story, often inside the container
+//! that holds it: exchange-rate and weather informers, the typo-report prompt ("Нашли
+//! ошибку? Выделите её и нажмите Ctrl+Enter"), reader polls, and lines of other stories'
+//! headlines with their times. Their markup differs from site to site and their class names
+//! say nothing a list could know, but their text has a shape: a currency code beside a
+//! figure, a temperature, a question with short answers and a vote count, a time beside a
+//! headline. This module reads that shape from the rendered blocks; no rule here knows a
+//! site.
+//!
+//! Each test is narrow on purpose. A line is chrome by what it is (figures beside currency
+//! codes, a temperature, the prompt's own words, a poll's label or vote count); short
+//! labels beside such lines go with them (a widget's heading, a city's name, an answer); a
+//! poll is only a poll with a question and something to vote with. A sentence that mentions
+//! a currency, the weather or a vote is never touched, and neither are election results:
+//! shares of the vote without a poll's question and buttons are the story.
+//!
+//! Calls to action (stand with us, donate, subscribe, sign the petition) are boxes an NGO
+//! puts anywhere in a story: a short block that opens with the call goes, with the lines
+//! beside it that speak to the reader; a paragraph that reports giving or subscribing in
+//! the third person is the story's own.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use super::clean;
+use super::render::{Block, BlockKind};
+
+/// ISO codes of the currencies (and the commodities) that rate informers list, as written.
+const CURRENCY_CODES: &[&str] = &[
+    "USD", "EUR", "RUB", "RUR", "GBP", "CHF", "CNY", "JPY", "TRY", "AZN", "KZT", "UAH", "BYN",
+    "GEL", "AMD", "UZS", "KGS", "TJS", "TMT", "IRR", "AED", "SAR", "PLN", "CZK", "SEK", "NOK",
+    "DKK", "CAD", "AUD", "INR", "KRW", "HKD", "SGD", "BTC", "ETH", "XAU", "XAG",
+];
+
+/// Currency symbols.
+const CURRENCY_SYMBOLS: &[char] = &['$', '€', '₽', '£', '¥', '₼', '₺', '₸', '₴', '₾', '֏'];
+
+/// Stems of currency and commodity names in rate informers ("Доллар 91,17", "Avro 1.93",
+/// "Нефть Brent 78,4").
+const CURRENCY_STEMS: &[&str] = &[
+    "доллар",
+    "евро",
+    "юан",
+    "рубл",
+    "фунт",
+    "манат",
+    "лир",
+    "нефть",
+    "золото",
+    "dollar",
+    "euro",
+    "yuan",
+    "ruble",
+    "rouble",
+    "pound",
+    "manat",
+    "lira",
+    "avro",
+    "rubl",
+    "funt",
+    "brent",
+    "wti",
+    "bitcoin",
+    "neft",
+    "qızıl",
+];
+
+/// Most words a rates line has besides its codes and figures ("Курс ЦБ", "Alış Satış").
+const RATE_LINE_MAX_OTHER_WORDS: usize = 2;
+
+/// Longest line read as a widget's line: rates, weather, a vote count.
+const WIDGET_LINE_MAX_CHARS: usize = 100;
+
+/// Longest label that goes with the widget beside it, in characters and words.
+const LABEL_MAX_CHARS: usize = 40;
+const LABEL_MAX_WORDS: usize = 5;
+
+/// Words of a widget's heading, beside which there are rates, the weather or a poll:
+/// matched against the whole words of a short line ("Курсы валют ЦБ РФ", "Погода в
+/// Заречье", "Valyuta məzənnələri", "Bakıda hava", "Weather in Baku").
+const WIDGET_HEADING_WORDS: &[&str] = &[
+    "курсы",
+    "курс",
+    "валют",
+    "погода",
+    "погоды",
+    "котировки",
+    "информер",
+    "valyuta",
+    "məzənnə",
+    "məzənnələri",
+    "məzənnəsi",
+    "hava",
+    "havası",
+    "weather",
+    "forecast",
+    "currency",
+    "currencies",
+    "rates",
+];
+
+/// Words that, as the first word of a short line, make it a poll's label ("Опрос: …",
+/// "Sorğu", "Poll: …", "Опрос дня").
+const POLL_WORDS: &[&str] = &["опрос", "голосуйте", "sorğu", "poll", "anket"];
+
+/// Stems of the word "poll" inside a short heading ("Результаты опроса", "Əvvəlki sorğunun
+/// nəticələri", "Previous polls").
+const POLL_STEMS: &[&str] = &["опрос", "sorğu", "poll"];
+
+/// A poll's buttons and links, when they come out as text: the whole line is made of these.
+const VOTE_BUTTON_WORDS: &[&str] = &[
+    "голосовать",
+    "проголосовать",
+    "результаты",
+    "все",
+    "опросы",
+    "архив",
+    "səs",
+    "ver",
+    "verin",
+    "nəticələr",
+    "nəticələri",
+    "bütün",
+    "sorğular",
+    "vote",
+    "view",
+    "show",
+    "see",
+    "results",
+    "all",
+    "polls",
+];
+
+/// Openings of a poll's vote count ("Всего голосов: 1 284", "Səs verənlər: 1 284",
+/// "Total votes: 2,317"), followed by a figure.
+const VOTE_COUNT_PHRASES: &[&str] = &[
+    "всего голосов",
+    "всего проголосовало",
+    "проголосовало",
+    "проголосовали",
+    "голосов",
+    "səs verənlər",
+    "səs verənlərin sayı",
+    "ümumi səs",
+    "səslərin sayı",
+    "səs sayı",
+    "total votes",
+    "votes",
+    "total voters",
+    "voters",
+];
+
+/// The typo-report prompt ("Нашли ошибку? Выделите её и нажмите Ctrl+Enter", "Mətndə səhv
+/// görsəniz, onu seçib Ctrl+Enter düyməsini basın", "Found a typo? Select it and press
+/// Ctrl+Enter") without the key combination, which alone gives it away.
+const TYPO_PHRASES: &[&str] = &[
+    "нашли ошибку",
+    "нашли опечатку",
+    "заметили ошибку",
+    "заметили опечатку",
+    "видите ошибку",
+    "сообщить об ошибке",
+    "səhv tapdınız",
+    "səhv tapmısınız",
+    "səhv görsəniz",
+    "səhv görmüsünüz",
+    "xəta tapdınız",
+    "xəta tapmısınız",
+    "xəta görsəniz",
+    "orfoqrafik səhv",
+    "found a typo",
+    "found a mistake",
+    "found an error",
+    "spotted a typo",
+    "spotted a mistake",
+    "spotted an error",
+    "notice a typo",
+    "noticed a typo",
+    "report a typo",
+    "report an error",
+];
+
+/// Longest typo prompt, in characters.
+const TYPO_MAX_CHARS: usize = 200;
+
+/// A temperature ("+14°C", "−3 °С", "31°"), a wind speed or a rainfall ("8 m/s", "3 м/с").
+static WEATHER_FIGURE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\d\s?°\s?[cсf]?|\d\s?(?:м/с|m/s|km/h|км/ч|mph|kn|мм рт|mm hg)\b")
+        .expect("a valid pattern")
+});
+
+/// A time of day ("18:40"), as informers and news feeds print it.
+static TIME_OF_DAY: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\b(?:[01]?\d|2[0-3]):[0-5]\d\b").expect("a valid pattern"));
+
+/// A time at the start of a line, then the rest ("18:30 Bakıda sabah güclü külək olacaq").
+static LEADING_TIME: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^\s*(?:[01]?\d|2[0-3]):[0-5]\d\s*[|•·\-–—]?\s*(\S.*)$").expect("a valid pattern")
+});
+
+/// A share of the vote ("23%", "41 %", "(23.5%)").
+static SHARE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\d(?:[.,]\d+)?\s?%").expect("a valid pattern"));
+
+/// Words of a line: runs of letters or digits.
+fn words(text: &str) -> impl Iterator<Item = &str> {
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+}
+
+fn letter_words(text: &str) -> impl Iterator<Item = &str> {
+    words(text).filter(|w| w.chars().any(char::is_alphabetic))
+}
+
+fn has_digit(text: &str) -> bool {
+    text.bytes().any(|b| b.is_ascii_digit())
+}
+
+fn ends_sentence(text: &str) -> bool {
+    text.trim_end().ends_with(['.', '!', '?', '…'])
+}
+
+/// A short label: a widget's heading, a city's name, an answer of a poll, a table's header.
+/// A line with a time of day is a news feed's, not a widget's.
+fn is_label(text: &str) -> bool {
+    let text = text.trim();
+    !text.is_empty()
+        && !clean::more_chars_than(text, LABEL_MAX_CHARS)
+        && letter_words(text).count() <= LABEL_MAX_WORDS
+        && !ends_sentence(text)
+        && !TIME_OF_DAY.is_match(text)
+}
+
+/// A rate as informers print it: a decimal with two or four places, maybe signed or with
+/// a currency symbol ("91,17", "1.7000", "+0,3400", "▼0.12", "$78.40", "0.0185"). Three
+/// places read as a thousands separator ("20.000 Euro" is a price), unless the whole part
+/// is zero.
+fn is_rate_figure(token: &str) -> bool {
+    let digits = token.trim_start_matches(|c: char| {
+        CURRENCY_SYMBOLS.contains(&c) || matches!(c, '+' | '-' | '−' | '▲' | '▼' | '↑' | '↓')
+    });
+    let digits = digits.trim_end_matches(|c: char| CURRENCY_SYMBOLS.contains(&c) || c == '%');
+    let Some((whole, places)) = digits.split_once(['.', ',']) else {
+        return false;
+    };
+    let all_digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    all_digits(whole)
+        && whole.len() <= 5
+        && all_digits(places)
+        && (matches!(places.len(), 2 | 4) || (places.len() == 3 && whole == "0"))
+}
+
+/// A line of a rates informer: currency codes, symbols or names, each followed by its rate,
+/// and at most a couple of other words ("USD 1.7000", "USD 1.7000 EUR 1.9317 RUB 0.0185",
+/// "Курс доллара 91,17", "USD | 91,1700 | +0,3400", "$ 91,17 € 100,73"). A price names its
+/// currency after the figure ("293,45 Euro") and is not a rate.
+pub fn is_rate_line(text: &str) -> bool {
+    if clean::more_chars_than(text, WIDGET_LINE_MAX_CHARS) || !has_digit(text) {
+        return false;
+    }
+    let mut currencies = 0;
+    let mut rates = 0;
+    let mut others = 0;
+    for token in text.split(|c: char| c.is_whitespace() || matches!(c, '|' | '/' | ';' | '·')) {
+        let token = token.trim_matches(|c: char| matches!(c, ':' | ',' | '(' | ')' | '—' | '–'));
+        if token.is_empty() {
+            continue;
+        }
+        let symbol = token.starts_with(CURRENCY_SYMBOLS);
+        if token.contains(|c: char| c.is_ascii_digit()) {
+            // A rate counts after its currency: "EUR 100,73", "€100.73", not "100,73 €".
+            if is_rate_figure(token) && (currencies > rates || symbol) {
+                rates += 1;
+                currencies += usize::from(symbol);
+            } else if !token.chars().all(|c| !c.is_alphabetic()) {
+                others += 1;
+            }
+            continue;
+        }
+        if token.chars().all(|c| CURRENCY_SYMBOLS.contains(&c)) {
+            currencies += 1;
+            continue;
+        }
+        if token.chars().all(|c| "▲▼↑↓+-−".contains(c)) {
+            continue;
+        }
+        let code = |t: &str| CURRENCY_CODES.contains(&t);
+        if code(token)
+            || (token.len() == 6 && token.is_ascii() && code(&token[..3]) && code(&token[3..]))
+        {
+            currencies += 1;
+            continue;
+        }
+        let lower = token.to_lowercase();
+        if CURRENCY_STEMS.iter().any(|stem| lower.starts_with(stem)) {
+            currencies += 1;
+            continue;
+        }
+        others += 1;
+    }
+    rates > 0 && others <= RATE_LINE_MAX_OTHER_WORDS
+}
+
+/// A line of a weather informer: a temperature or a wind speed and a few words ("Заречье
+/// +14°C", "+14°C, облачно, ветер 3 м/с", "Today +31°C, tomorrow +29°C", "Wind: north, 8
+/// m/s"). A sentence about a heat wave has more words than an informer.
+pub fn is_weather_line(text: &str) -> bool {
+    !clean::more_chars_than(text, WIDGET_LINE_MAX_CHARS)
+        && has_digit(text)
+        && letter_words(text).count() <= 6
+        && WEATHER_FIGURE.is_match(text)
+}
+
+/// Whether a word of `lower` (lower-cased) names a widget.
+fn names_widget(lower: &str) -> bool {
+    letter_words(lower).any(|w| WIDGET_HEADING_WORDS.contains(&w))
+}
+
+/// The typo-report prompt, in lower-cased text: the key combination readers press ("Ctrl+Enter",
+/// "Ctrl + Enter", "Ctrl-Enter") or one of [`TYPO_PHRASES`], found in one pass.
+static TYPO_SEARCHER: LazyLock<Regex> = LazyLock::new(|| {
+    let phrases: Vec<String> = TYPO_PHRASES.iter().map(|p| regex::escape(p)).collect();
+    Regex::new(&format!(r"ctrl\s*[+-]\s*enter|{}", phrases.join("|")))
+        .expect("escaped literals form a valid pattern")
+});
+
+/// How a line takes part in a reader poll.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+struct PollRole {
+    /// The poll's own label: "Опрос: …", "Sorğu", "Poll".
+    label: bool,
+    /// A heading that speaks of a poll: "Результаты опроса", "Əvvəlki sorğunun nəticələri".
+    heading: bool,
+    /// Its buttons or its vote count: "Голосовать", "Səs ver Nəticələr", "Total votes: 2,317".
+    vote: bool,
+    /// Its question.
+    question: bool,
+    /// An answer with its share: "Bəli — 23%".
+    share: bool,
+}
+
+impl PollRole {
+    /// The role of `text` (trimmed, at most [`TYPO_MAX_CHARS`] long); `lower` is it
+    /// lower-cased.
+    fn of(text: &str, lower: &str) -> PollRole {
+        if text.is_empty() || clean::more_chars_than(text, 160) {
+            return PollRole::default();
+        }
+        // Words are counted only as far as a label's: most blocks are longer.
+        let first = letter_words(lower).next().unwrap_or("");
+        let words = letter_words(lower).take(LABEL_MAX_WORDS + 1).count();
+        let short = words <= LABEL_MAX_WORDS && !clean::more_chars_than(text, 60);
+        let vote_count = has_digit(text)
+            && VOTE_COUNT_PHRASES.iter().any(|p| {
+                lower.strip_prefix(p).is_some_and(|rest| {
+                    let rest = rest.trim_start_matches([':', ' ', '\u{a0}', '—', '-', '–']);
+                    rest.starts_with(|c: char| c.is_ascii_digit())
+                        && rest
+                            .chars()
+                            .all(|c| c.is_ascii_digit() || c.is_whitespace() || ",. ".contains(c))
+                })
+            });
+        // "Опрос: …", "Poll: … ?", or the label alone.
+        let labelled = lower
+            .strip_prefix(first)
+            .is_some_and(|rest| short || rest.trim_start().starts_with(':') || text.ends_with('?'));
+        PollRole {
+            label: POLL_WORDS.contains(&first) && labelled,
+            heading: short
+                && !ends_sentence(text)
+                && letter_words(lower).any(|w| POLL_STEMS.iter().any(|stem| w.starts_with(stem))),
+            vote: vote_count
+                || (words > 0
+                    && short
+                    && letter_words(lower).all(|w| VOTE_BUTTON_WORDS.contains(&w))
+                    && text
+                        .chars()
+                        .all(|c| c.is_alphabetic() || c.is_whitespace() || "|/·•".contains(c))),
+            question: text.ends_with('?') && !clean::more_chars_than(text, 150),
+            share: text.contains('%') && !clean::more_chars_than(text, 80) && SHARE.is_match(text),
+        }
+    }
+
+    fn any(self) -> bool {
+        self.label || self.heading || self.vote || self.question || self.share
+    }
+}
+
+/// What the widget tests make of a block, worked out once: every block of every page is
+/// asked, so a block is lower-cased once, and a long one (a paragraph of the story) is
+/// passed over at once.
+#[derive(Debug, Default)]
+struct Shape {
+    typo: bool,
+    widget: bool,
+    label: bool,
+    poll: PollRole,
+}
+
+impl Shape {
+    fn of(block: &Block) -> Shape {
+        let text = block.text.trim();
+        if text.is_empty() || clean::more_chars_than(text, TYPO_MAX_CHARS) {
+            return Shape::default();
+        }
+        let lower = text.to_lowercase();
+        let label = is_label(text);
+        Shape {
+            typo: TYPO_SEARCHER.is_match(&lower),
+            widget: !matches!(block.kind, BlockKind::Pre | BlockKind::Quote)
+                && (is_rate_line(text) || is_weather_line(text) || (label && names_widget(&lower))),
+            label,
+            poll: PollRole::of(text, &lower),
+        }
+    }
+}
+
+/// Removes the widgets among the blocks: typo prompts wherever they are; reader polls (a
+/// run of a poll's label, question, answers, buttons and vote count, with labels between
+/// them); and rates and weather informers (a run of their lines and the short labels
+/// around them).
+pub(super) fn strip_widgets(blocks: &mut Vec<Block>) {
+    let shapes: Vec<Shape> = blocks.iter().map(Shape::of).collect();
+    let mut drop: Vec<bool> = shapes.iter().map(|s| s.typo).collect();
+    let polls: Vec<PollRole> = shapes.iter().map(|s| s.poll).collect();
+    let labels: Vec<bool> = shapes.iter().map(|s| s.label).collect();
+    let widgets: Vec<bool> = shapes.iter().map(|s| s.widget).collect();
+    // Polls: a run with the poll's label, or with something to vote with and a question.
+    let mut start = 0;
+    while start < blocks.len() {
+        let in_poll = |k: usize| polls[k].any() || labels[k] || widgets[k];
+        if !in_poll(start) {
+            start += 1;
+            continue;
+        }
+        let mut end = start;
+        while end < blocks.len() && in_poll(end) {
+            end += 1;
+        }
+        let run = &polls[start..end];
+        let labelled = run.iter().any(|p| p.label);
+        let voted = run.iter().any(|p| p.vote);
+        let asked = run.iter().any(|p| p.question || p.heading);
+        if labelled || (voted && asked) {
+            drop[start..end].iter_mut().for_each(|d| *d = true);
+        }
+        start = end;
+    }
+    // Rates and weather: a run of their lines and labels with at least one of their lines.
+    let mut start = 0;
+    while start < blocks.len() {
+        let in_widget = |k: usize| widgets[k] || labels[k];
+        if !in_widget(start) {
+            start += 1;
+            continue;
+        }
+        let mut end = start;
+        while end < blocks.len() && in_widget(end) {
+            end += 1;
+        }
+        if widgets[start..end].iter().any(|&w| w) {
+            drop[start..end].iter_mut().for_each(|d| *d = true);
+        }
+        start = end;
+    }
+    let mut k = 0;
+    blocks.retain(|_| {
+        k += 1;
+        !drop[k - 1]
+    });
+}
+
+/// Longest block that opens with a call to action and goes wherever it stands.
+const CALL_MAX_CHARS: usize = 120;
+/// Longest block that goes with a call beside it ("Your gift keeps monitors in the field.").
+const CALL_COMPANION_MAX_CHARS: usize = 200;
+
+/// Removes calls to action wherever they stand in the story: a short block that opens with
+/// one ("Stand with us", "Поддержите независимое наблюдение!", "Petisiyanı imzalayın: …"),
+/// the short lines beside it that speak to the reader or call too ("Your gift keeps
+/// monitors in the field.", "Ваше пожертвование поможет …"), and under a call set as a
+/// heading, the box's lines up to the next heading. A story's paragraph that mentions
+/// giving or subscribing is long, or speaks of others: it stays.
+pub(super) fn strip_calls_to_action(blocks: &mut Vec<Block>) {
+    let short = |b: &Block, max: usize| !clean::more_chars_than(&b.text, max);
+    // The opening words decide; only they are lower-cased on every block.
+    let calls: Vec<bool> = blocks
+        .iter()
+        .map(|b| {
+            matches!(
+                b.kind,
+                BlockKind::Paragraph | BlockKind::Heading(_) | BlockKind::ListItem { .. }
+            ) && short(b, CALL_MAX_CHARS)
+                && clean::opens_with_call(&opening(&b.text).to_lowercase())
+        })
+        .collect();
+    if !calls.contains(&true) {
+        return;
+    }
+    let companions: Vec<bool> = blocks
+        .iter()
+        .map(|b| {
+            short(b, CALL_COMPANION_MAX_CHARS)
+                && (clean::addresses_reader(&b.text.to_lowercase())
+                    || clean::is_promo_line(&b.text))
+        })
+        .collect();
+    let in_box =
+        |b: &Block| !matches!(b.kind, BlockKind::Heading(_)) && short(b, CALL_COMPANION_MAX_CHARS);
+    let mut drop = calls.clone();
+    for k in (0..blocks.len()).filter(|&k| calls[k]) {
+        let heads_box = matches!(blocks[k].kind, BlockKind::Heading(_));
+        let mut j = k + 1;
+        while j < blocks.len() && !calls[j] {
+            if !(companions[j] || (heads_box && in_box(&blocks[j]))) {
+                break;
+            }
+            drop[j] = true;
+            j += 1;
+        }
+        let mut j = k;
+        while j > 0 && companions[j - 1] && !drop[j - 1] {
+            drop[j - 1] = true;
+            j -= 1;
+        }
+    }
+    let mut k = 0;
+    blocks.retain(|_| {
+        k += 1;
+        !drop[k - 1]
+    });
+}
+
+/// The first words of `text`: enough for any call's opening.
+fn opening(text: &str) -> &str {
+    let end = text.char_indices().nth(48).map_or(text.len(), |(i, _)| i);
+    &text[..end]
+}
+
+/// Longest headline of another story, in characters.
+const HEADLINE_MAX_CHARS: usize = 160;
+/// Fewest headlines in a list of other stories.
+const MIN_HEADLINES: usize = 3;
+/// Fewest times or dates beside them.
+const MIN_STAMPS: usize = 2;
+
+/// A line that is only a time, with a date or "yesterday" beside it at most ("18:40",
+/// "Вчера, 18:40", "7 сентября, 12:03", "2 September 2024, 21:02", "26.12.2023").
+pub fn is_time_stamp(text: &str) -> bool {
+    let text = text.trim();
+    !text.is_empty()
+        && !clean::more_chars_than(text, LABEL_MAX_CHARS)
+        && ((TIME_OF_DAY.is_match(text) && letter_words(text).count() <= 3)
+            || clean::is_dateline_block(text))
+}
+
+/// A headline: a short line of a few words that does not end like a sentence.
+fn is_headline(kind: &BlockKind, text: &str) -> bool {
+    let text = text.trim();
+    matches!(
+        kind,
+        BlockKind::Paragraph | BlockKind::Heading(_) | BlockKind::ListItem { .. }
+    ) && !text.contains('\n')
+        && !clean::more_chars_than(text, HEADLINE_MAX_CHARS)
+        && letter_words(text).count() >= 3
+        && !text.ends_with(['.', ':', ';', ','])
+}
+
+/// Where the headlines of other stories begin, when the blocks end with them: a run of at
+/// least three headlines with their times ("18:30 Bakıda sabah güclü külək olacaq", or a
+/// headline and a line "Вчера, 18:40" under it) — the news feed a portal leaves inside the
+/// story's container. Headlines without times are not cut here: the last lines of a story
+/// can look like them.
+pub(super) fn other_stories_start(blocks: &[Block]) -> Option<usize> {
+    let mut start = blocks.len();
+    let mut headlines = 0;
+    let mut stamps = 0;
+    for (k, block) in blocks.iter().enumerate().rev() {
+        let text = &block.text;
+        if let Some(rest) = LEADING_TIME.captures(text).and_then(|c| c.get(1))
+            && is_headline(&block.kind, rest.as_str())
+        {
+            headlines += 1;
+            stamps += 1;
+        } else if is_time_stamp(text) {
+            stamps += 1;
+        } else if is_headline(&block.kind, text) {
+            headlines += 1;
+        } else {
+            break;
+        }
+        start = k;
+    }
+    (start > 0 && headlines >= MIN_HEADLINES && stamps >= MIN_STAMPS).then_some(start)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn paragraphs(lines: &[&str]) -> Vec<Block> {
+        lines
+            .iter()
+            .map(|l| Block::new(BlockKind::Paragraph, (*l).to_owned(), (*l).to_owned()))
+            .collect()
+    }
+
+    fn texts(blocks: &[Block]) -> Vec<&str> {
+        blocks.iter().map(|b| b.text.as_str()).collect()
+    }
+
+    #[test]
+    fn rate_lines() {
+        for line in [
+            "USD 1.7000",
+            "USD 1.7000 EUR 1.9317 RUB 0.0185",
+            "USD | 91,1700 | +0,3400",
+            "EUR 100,7300 −0,1200",
+            "USD/AZN 1.7000",
+            "$ 91,17 € 100,73",
+            "Курс доллара 91,17",
+            "Доллар 91,17 ▲ 0,34",
+            "Avro 1.9317",
+            "Нефть Brent 78,40",
+            "EURUSD 1.0871",
+            "€100.73",
+        ] {
+            assert!(is_rate_line(line), "{line}");
+        }
+        for line in [
+            "The manat traded at 1.7000 per dollar on Monday, the central bank said.",
+            "USD",
+            "Валюта | Курс | Изменение",
+            "Try 3 times",
+            "The budget is 12 billion dollars",
+            "В 2024 году курс доллара вырос на 12 процентов",
+            "Neupreis: 20.000 Euro",
+            "Monatliche Rate: 293,45 Euro",
+            "100,73 €",
+            "Budget: USD 20,000",
+        ] {
+            assert!(!is_rate_line(line), "{line}");
+        }
+    }
+
+    #[test]
+    fn weather_lines() {
+        for line in [
+            "Заречье +14°C",
+            "+14°C, облачно, ветер 3 м/с",
+            "Завтра: +11…+16°C",
+            "Today +31°C, tomorrow +29°C",
+            "Wind: north, 8 m/s",
+            "Bakı +12°C",
+            "−3 °С",
+        ] {
+            assert!(is_weather_line(line), "{line}");
+        }
+        for line in [
+            "The temperature in Baku reached 45°C on Monday, the highest since records began in 1880.",
+            "Ветер 3",
+            "Температура воздуха днём поднимется до +30°, сообщили в гидрометцентре Заречья сегодня утром.",
+        ] {
+            assert!(!is_weather_line(line), "{line}");
+        }
+    }
+
+    fn is_typo_prompt(line: &str) -> bool {
+        Shape::of(&paragraphs(&[line])[0]).typo
+    }
+
+    #[test]
+    fn typo_prompts() {
+        for line in [
+            "Нашли ошибку? Выделите её и нажмите Ctrl+Enter",
+            "Mətndə səhv görsəniz, onu seçib Ctrl+Enter düyməsini basın.",
+            "Found a typo? Select it and press Ctrl + Enter",
+            "Если вы заметили ошибку в тексте, выделите её и нажмите Ctrl+Enter",
+            "Xəta tapmısınız? Bizə bildirin.",
+        ] {
+            assert!(is_typo_prompt(line), "{line}");
+        }
+        assert!(!is_typo_prompt(
+            "The commission said it found an error in the count only after observers filed \
+             a complaint, and it corrected the figures of three polling stations on Monday, \
+             days after the results had been published and certified by the regional body."
+        ));
+    }
+
+    #[test]
+    fn polls_go_with_their_labels_questions_and_votes() {
+        let mut blocks = paragraphs(&[
+            "Mərkəzi Seçki Komissiyası 12 namizədin qeydiyyatını ləğv edib, bu barədə komissiyanın iclasında qərar qəbul olunub.",
+            "Sorğu",
+            "Bələdiyyə seçkilərində səs verəcəksinizmi?",
+            "Bəli",
+            "Xeyr",
+            "Səs ver Nəticələr",
+            "Əvvəlki sorğunun nəticələri",
+            "Bakıda ictimai nəqliyyatın işindən razısınızmı?",
+            "Bəli — 23%",
+            "Xeyr — 64%",
+            "Səs verənlər: 1 284",
+        ]);
+        strip_widgets(&mut blocks);
+        assert_eq!(texts(&blocks).len(), 1, "{:?}", texts(&blocks));
+
+        let mut blocks = paragraphs(&[
+            "The Central Election Commission extended the deadline for observers by five days.",
+            "Poll: Will you vote in the parliamentary elections?",
+            "Yes, definitely — 41%",
+            "No — 29%",
+            "Total votes: 2,317",
+        ]);
+        strip_widgets(&mut blocks);
+        assert_eq!(texts(&blocks).len(), 1, "{:?}", texts(&blocks));
+    }
+
+    #[test]
+    fn election_results_and_survey_findings_are_not_polls() {
+        let results = [
+            "The commission published the preliminary results on Monday morning.",
+            "Results",
+            "Ilham Aliyev — 92.12%",
+            "Zahid Oruj — 2.2%",
+            "Turnout — 76.73%",
+            "Total votes: 4,563,152",
+            "Observers said the turnout figures could not be reconciled with what they saw.",
+        ];
+        let mut blocks = paragraphs(&results);
+        strip_widgets(&mut blocks);
+        assert_eq!(texts(&blocks), results);
+
+        let survey = [
+            "Социологи опросили 1 600 жителей области в конце августа.",
+            "Результаты опроса",
+            "Пойдут на выборы — 54%",
+            "Не пойдут — 31%",
+            "Затрудняются ответить — 15%",
+        ];
+        let mut blocks = paragraphs(&survey);
+        strip_widgets(&mut blocks);
+        assert_eq!(texts(&blocks), survey);
+    }
+
+    #[test]
+    fn informers_go_with_their_headings_and_labels() {
+        let mut blocks = paragraphs(&[
+            "Выборы депутатов районного совета прошли 6–8 сентября, явка составила 41,3 процента.",
+            "Курсы валют ЦБ РФ",
+            "USD 91,1700 +0,3400",
+            "EUR 100,7300 −0,1200",
+            "Погода",
+            "Заречье",
+            "+14°C, облачно, ветер 3 м/с",
+        ]);
+        strip_widgets(&mut blocks);
+        assert_eq!(texts(&blocks).len(), 1, "{:?}", texts(&blocks));
+        // A label beside the story, with no informer line, stays.
+        let story = [
+            "Выборы депутатов районного совета прошли 6–8 сентября.",
+            "Правление ассоциации",
+            "Погода не помешала избирателям прийти на участки, сообщили в комиссии в понедельник.",
+        ];
+        let mut blocks = paragraphs(&story);
+        strip_widgets(&mut blocks);
+        assert_eq!(texts(&blocks), story);
+    }
+
+    #[test]
+    fn headlines_of_other_stories_with_their_times() {
+        let story = "Два избирательных участка прекратили приём избирателей за три часа до окончания голосования.";
+        let blocks = paragraphs(&[
+            story,
+            "В Верхнеречье открыли новый мост через реку Вежу",
+            "Вчера, 18:40",
+            "Цены на бензин в районе выросли третью неделю подряд",
+            "Вчера, 16:12",
+            "Новую школу на улице Ленина достроят к декабрю",
+            "7 сентября, 12:03",
+        ]);
+        assert_eq!(other_stories_start(&blocks), Some(1));
+        let blocks = paragraphs(&[
+            story,
+            "18:30 Bakıda sabah güclü külək olacaq",
+            "18:12 Neftin qiyməti yenidən ucuzlaşıb",
+            "17:55 Qaxda yeni məktəb binası istifadəyə verilib",
+        ]);
+        assert_eq!(other_stories_start(&blocks), Some(1));
+        // Closing lines without times are left to the story.
+        let blocks = paragraphs(&[
+            story,
+            "Anar Məmmədli, Seçki Monitorinq Mərkəzinin sədri",
+            "Elçin Qasımov, Şəki bələdiyyəsinə namizəd",
+            "Mirvari Qəhrəmanlı, Neftçilərin Hüquqlarının Müdafiə Təşkilatı",
+        ]);
+        assert_eq!(other_stories_start(&blocks), None);
+    }
+}

@@ -1,0 +1,883 @@
+//! Choosing a page's publication and modification dates from all it says about them.
+//!
+//! The evidence, gathered elsewhere: dates the markup states ([`super::metadata`]: meta
+//! tags of many vocabularies, JSON-LD, microdata, `<time>`), the date in the URL's path,
+//! the visible datelines around the headline ([`super::dateline`]), and, as the last resort,
+//! a search of the whole text ([`super::date_search`]). The order follows how deliberately
+//! each states the publication date:
+//!
+//! 1. A strong markup date (`article:published_time`, JSON-LD `datePublished` of the
+//!    article, `itemprop=datePublished`, `<time pubdate>`, …). When the visible dateline
+//!    under the headline names another day and no second source backs the markup, the
+//!    dateline wins: a lone template field is the likelier error.
+//! 2. The URL's day (`/2024/03/05/`).
+//! 3. The visible dateline nearest the headline, unless it is labelled as an update.
+//! 4. Weak markup: `dateCreated`, a bare `date` meta, a `<time>` without a hint.
+//! 5. A modification date, when the page states nothing else (see below).
+//! 6. The search of the text.
+//!
+//! **Published and modified stay apart.** A date labelled or marked as a modification
+//! ("Updated", "Stand:", `dateModified`) is never taken for the publication date while any
+//! publication date is known. When the page states *only* when it was last changed (a wiki's
+//! "last edited", a city page's "Stand: 08.05.2019"), that date is reported as `published`
+//! too, and `modified` carries the same value: the text in hand existed from then on, so it
+//! is the best publication date there is and an upper bound of the first one; a consumer
+//! who needs to know sees `published == modified` with the source in [`DateSource`].
+//!
+//! **Time zones are taken from the page, never invented.** Servers often write
+//! `published_time` in UTC while the page shows local time, and a UTC date is then a day off
+//! for evenings in the Americas or mornings in Asia. When the page gives the same instant
+//! elsewhere with its offset (another meta, a `<time datetime>`), or a local time that
+//! differs from the UTC one by a whole number of quarter hours (a naive JSON-LD value, the
+//! visible "4:30 p.m."), the instant is expressed at that offset. When the visible dateline
+//! has only a day, one day from the UTC day, and some real offset explains it, the visible
+//! day is reported (without a time, since the offset stays unknown).
+
+use chrono::{DateTime, Datelike, Duration, FixedOffset, NaiveDate, NaiveDateTime, Utc};
+
+use super::content::Selection;
+use super::date_words::Cue;
+use super::dates::{DateContext, FoundDate};
+use super::dom::Dom;
+use super::metadata::Metadata;
+use super::{date_search, dateline};
+
+/// Where a date came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum DateSource {
+    /// A schema.org JSON-LD object.
+    JsonLd,
+    /// A `<meta>` tag (OpenGraph, Dublin Core, Parse.ly, Sailthru, citation_*, …).
+    Meta,
+    /// Microdata: an element with `itemprop=datePublished|dateModified|dateCreated`.
+    Microdata,
+    /// A `<time datetime>` element.
+    TimeElement,
+    /// The page URL's path.
+    Url,
+    /// A visible dateline around the headline.
+    Dateline,
+    /// The search of the whole text, the last resort.
+    TextSearch,
+}
+
+impl DateSource {
+    pub fn name(self) -> &'static str {
+        match self {
+            DateSource::JsonLd => "json-ld",
+            DateSource::Meta => "meta",
+            DateSource::Microdata => "microdata",
+            DateSource::TimeElement => "time element",
+            DateSource::Url => "url",
+            DateSource::Dateline => "dateline",
+            DateSource::TextSearch => "text search",
+        }
+    }
+}
+
+/// Which date of the page a value is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    Published,
+    Modified,
+}
+
+/// How deliberately the markup states a date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Strength {
+    /// A field that names the publication (or modification) of this article.
+    Strong,
+    /// A field that may mean something else: creation in the CMS, a generic `date`, a
+    /// `<time>` without a hint, another JSON-LD object's date.
+    Weak,
+}
+
+/// A date the markup states.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MarkedDate {
+    pub date: FoundDate,
+    pub source: DateSource,
+    pub role: Role,
+    pub strength: Strength,
+}
+
+/// Where a visible dateline sits relative to the story.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Place {
+    /// Around the headline: between it and the body, or just above it.
+    Headline,
+    /// Among the first lines of the body.
+    BodyStart,
+    /// Right after the body.
+    AfterBody,
+}
+
+/// A visible date near the story.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Dateline {
+    pub date: FoundDate,
+    /// What its label says it is.
+    pub cue: Option<Cue>,
+    pub place: Place,
+    /// The line is a dateline and nothing else: the date with at most a label, a name or a
+    /// place beside it ("Por Ana Ruiz · 9 de marzo de 2022"), not a phrase that mentions a
+    /// date ("Enzyklika Deus caritas est, 25. Dezember 2005").
+    pub pure: bool,
+    /// The other reading of an all-numeric date that is valid both ways (`03/10/2024`).
+    pub swapped: Option<NaiveDate>,
+}
+
+impl Dateline {
+    /// Whether the line names `day`, in either reading.
+    fn names(&self, day: NaiveDate) -> bool {
+        self.date.date == day || self.swapped == Some(day)
+    }
+}
+
+/// Everything a page says about its dates.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DateEvidence {
+    /// Markup dates, most deliberate vocabulary first.
+    pub markup: Vec<MarkedDate>,
+    /// The URL path's day.
+    pub url: Option<FoundDate>,
+    /// The URL path's year and month.
+    pub url_month: Option<(i32, u32)>,
+    /// Visible datelines, nearest the headline first.
+    pub datelines: Vec<Dateline>,
+}
+
+/// The chosen dates and where each came from.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct PublicationDates {
+    pub published: Option<FoundDate>,
+    pub published_source: Option<DateSource>,
+    pub modified: Option<FoundDate>,
+    pub modified_source: Option<DateSource>,
+}
+
+/// The dates of a page: the markup's evidence in `meta`, the visible datelines around the
+/// story `selection` under the headline `title`, and the search of the text for a labelled
+/// date if need be.
+pub fn for_page(
+    dom: &Dom,
+    meta: &Metadata,
+    selection: Option<&Selection>,
+    title: Option<&str>,
+    reference: Option<DateTime<Utc>>,
+) -> PublicationDates {
+    let context = page_context(meta, reference);
+    let evidence = evidence_for_page(dom, meta, selection, title, reference);
+    choose(&evidence, || {
+        date_search::search(dom, &context).map(|found| (found.date, found.cue))
+    })
+}
+
+/// All the evidence [`for_page`] decides on, for tools that show it.
+pub fn evidence_for_page(
+    dom: &Dom,
+    meta: &Metadata,
+    selection: Option<&Selection>,
+    title: Option<&str>,
+    reference: Option<DateTime<Utc>>,
+) -> DateEvidence {
+    let context = page_context(meta, reference);
+    let markup = &meta.date_evidence;
+    let has_strong_modified = marked(markup, Role::Modified, Strength::Strong)
+        .next()
+        .is_some();
+    // The lines by the body and after it only matter when the headline's lines leave the
+    // publication (or, without markup for it, the modification) undecided.
+    let settled = |datelines: &[Dateline]| {
+        let evidence = DateEvidence {
+            datelines: datelines.to_vec(),
+            ..markup.clone()
+        };
+        headline_dateline(&evidence).is_some()
+            && (has_strong_modified || datelines.iter().any(|d| d.cue == Some(Cue::Modified)))
+    };
+    DateEvidence {
+        datelines: dateline::find_until(dom, selection, title, &context, settled),
+        ..markup.clone()
+    }
+}
+
+fn page_context(meta: &Metadata, reference: Option<DateTime<Utc>>) -> DateContext {
+    DateContext {
+        reference,
+        order: meta.day_order,
+        short_years: false,
+    }
+}
+
+/// Chooses the dates from the evidence; `search` is asked only when nothing else dates the
+/// page. See the module documentation for the order.
+pub fn choose(
+    evidence: &DateEvidence,
+    search: impl FnOnce() -> Option<(FoundDate, Cue)>,
+) -> PublicationDates {
+    let (published, published_source, modified_only) = match choose_published(evidence) {
+        Some((date, source)) => (Some(date), Some(source), false),
+        None => match choose_modified(evidence) {
+            Some((date, source)) => (Some(date), Some(source), true),
+            None => match search() {
+                Some((date, cue)) => (
+                    Some(date),
+                    Some(DateSource::TextSearch),
+                    cue == Cue::Modified,
+                ),
+                None => (None, None, false),
+            },
+        },
+    };
+    let (modified, modified_source) = if modified_only {
+        (published, published_source)
+    } else {
+        match choose_modified(evidence) {
+            Some((date, source)) => {
+                // The page's zone, once the publication date revealed it, is the
+                // modification's too.
+                let date = match published.and_then(|p| p.offset) {
+                    Some(offset) if date.is_utc() && offset.local_minus_utc() != 0 => {
+                        date.at_offset(offset).unwrap_or(date)
+                    }
+                    _ => date,
+                };
+                // A modification before the publication is a template error.
+                if published.is_none_or(|p| date.date >= p.date) {
+                    (Some(date), Some(source))
+                } else {
+                    (None, None)
+                }
+            }
+            None => (None, None),
+        }
+    };
+    PublicationDates {
+        published,
+        published_source,
+        modified,
+        modified_source,
+    }
+}
+
+fn marked(
+    evidence: &DateEvidence,
+    role: Role,
+    strength: Strength,
+) -> impl Iterator<Item = &MarkedDate> {
+    evidence
+        .markup
+        .iter()
+        .filter(move |m| m.role == role && m.strength == strength)
+}
+
+/// The visible datelines that may date the story, nearest first: not labelled as something
+/// else, not contradicting the month in the URL, and not the day the markup gives as the
+/// modification (a page that shows its last update under the headline without saying so).
+fn publication_datelines(evidence: &DateEvidence) -> impl Iterator<Item = &Dateline> {
+    let modified: Vec<NaiveDate> = marked(evidence, Role::Modified, Strength::Strong)
+        .map(|m| localize_as(m.date, Role::Modified, evidence).date)
+        .collect();
+    let published: Vec<NaiveDate> = strong_published(evidence)
+        .into_iter()
+        .map(|m| m.date.date)
+        .collect();
+    evidence.datelines.iter().filter(move |d| {
+        d.cue.is_none_or(|cue| cue == Cue::Published)
+            && evidence.url_month.is_none_or(|(year, month)| {
+                d.date.date.year() == year && d.date.date.month() == month
+            })
+            && (!modified.contains(&d.date.date) || published.iter().any(|&p| d.names(p)))
+    })
+}
+
+/// The dateline under (or above) the headline: the nearest pure one, else the nearest.
+fn headline_dateline(evidence: &DateEvidence) -> Option<&Dateline> {
+    publication_datelines(evidence)
+        .filter(|d| d.place == Place::Headline)
+        .find(|d| d.pure)
+        .or_else(|| publication_datelines(evidence).find(|d| d.place == Place::Headline))
+}
+
+/// A dateline elsewhere by the story: the body's first lines, or after it.
+fn story_dateline(evidence: &DateEvidence) -> Option<&Dateline> {
+    publication_datelines(evidence)
+        .filter(|d| d.place != Place::Headline)
+        .find(|d| d.pure)
+}
+
+fn choose_published(evidence: &DateEvidence) -> Option<(FoundDate, DateSource)> {
+    let dateline = headline_dateline(evidence);
+    if let Some(chosen) = strong_markup(evidence, dateline) {
+        return Some(chosen);
+    }
+    if let Some(url) = evidence.url {
+        // The dateline of the same day gives the time the URL lacks.
+        let date = dateline
+            .filter(|d| d.date.date == url.date)
+            .map_or(url, |d| d.date);
+        return Some((date, DateSource::Url));
+    }
+    if let Some(dateline) = dateline {
+        return Some((dateline.date, DateSource::Dateline));
+    }
+    if let Some(m) = marked(evidence, Role::Published, Strength::Weak).next() {
+        return Some((localize(m.date, evidence), m.source));
+    }
+    story_dateline(evidence).map(|d| (d.date, DateSource::Dateline))
+}
+
+/// The strong markup publication date, checked against the visible dateline.
+fn strong_markup(
+    evidence: &DateEvidence,
+    dateline: Option<&Dateline>,
+) -> Option<(FoundDate, DateSource)> {
+    let strong = strong_published(evidence);
+    let first = *strong.first()?;
+    let Some(dateline) = dateline else {
+        return Some((localize(first.date, evidence), first.source));
+    };
+    // Markup fields sometimes disagree among themselves; the one the reader sees wins.
+    let agreeing = strong
+        .iter()
+        .map(|m| (m, localize(m.date, evidence)))
+        .find(|(_, local)| dateline.names(local.date));
+    if let Some((m, local)) = agreeing {
+        return Some((local, m.source));
+    }
+    // A lone markup value later than the day the page shows under its headline is taken
+    // for a template's modification stamp. A visible day later than the markup is more
+    // often a re-dating (an update, a re-promoted story) and does not overrule it.
+    let local = localize(first.date, evidence);
+    if dateline.pure && dateline.date.date < local.date && corroboration(evidence, local.date) < 2 {
+        Some((dateline.date, DateSource::Dateline))
+    } else {
+        Some((local, first.source))
+    }
+}
+
+/// The strong publication dates, without those that are the modification stamp itself (the
+/// same instant as a strong `dateModified`) when an earlier publication date is stated too:
+/// some CMSs fill `DC.date.issued` with the last edit.
+fn strong_published(evidence: &DateEvidence) -> Vec<&MarkedDate> {
+    let all: Vec<&MarkedDate> = marked(evidence, Role::Published, Strength::Strong).collect();
+    let modified: Vec<_> = marked(evidence, Role::Modified, Strength::Strong)
+        .filter_map(|m| m.date.instant())
+        .collect();
+    let is_stamp = |m: &MarkedDate| {
+        m.date
+            .instant()
+            .is_some_and(|instant| modified.contains(&instant))
+    };
+    let earliest = all.iter().map(|m| m.date.date).min();
+    let kept: Vec<&MarkedDate> = all
+        .iter()
+        .copied()
+        .filter(|m| !(is_stamp(m) && earliest.is_some_and(|e| e < m.date.date)))
+        .collect();
+    if kept.is_empty() { all } else { kept }
+}
+
+/// How many different sources (markup vocabularies, the URL) state `day` as the
+/// publication day.
+fn corroboration(evidence: &DateEvidence, day: chrono::NaiveDate) -> usize {
+    let mut sources: Vec<DateSource> = evidence
+        .markup
+        .iter()
+        .filter(|m| m.role == Role::Published && localize(m.date, evidence).date == day)
+        .map(|m| m.source)
+        .collect();
+    if evidence.url.is_some_and(|u| u.date == day) {
+        sources.push(DateSource::Url);
+    }
+    sources.sort();
+    sources.dedup();
+    sources.len()
+}
+
+fn choose_modified(evidence: &DateEvidence) -> Option<(FoundDate, DateSource)> {
+    if let Some(m) = marked(evidence, Role::Modified, Strength::Strong).next() {
+        return Some((localize_as(m.date, Role::Modified, evidence), m.source));
+    }
+    if let Some(d) = evidence
+        .datelines
+        .iter()
+        .find(|d| d.cue == Some(Cue::Modified))
+    {
+        return Some((d.date, DateSource::Dateline));
+    }
+    marked(evidence, Role::Modified, Strength::Weak)
+        .next()
+        .map(|m| (localize_as(m.date, Role::Modified, evidence), m.source))
+}
+
+/// Offsets in use on Earth span UTC−12 to UTC+14.
+const MIN_OFFSET_MINUTES: i64 = -12 * 60;
+const MAX_OFFSET_MINUTES: i64 = 14 * 60;
+
+/// The offset that turns `utc` into `local`, when they differ by a real UTC offset: a whole
+/// number of quarter hours between −12 and +14 hours (comparing to the minute, since
+/// visible times have no seconds).
+fn offset_between(
+    utc: NaiveDateTime,
+    local: NaiveDateTime,
+    same_seconds: bool,
+) -> Option<FixedOffset> {
+    let difference = local - utc;
+    if same_seconds && difference.num_seconds() % 60 != 0 {
+        return None;
+    }
+    let minutes = if same_seconds {
+        difference.num_minutes()
+    } else {
+        // A visible time is to the minute: compare minutes, dropping the UTC seconds.
+        let utc = utc - Duration::seconds(i64::from(chrono::Timelike::second(&utc)));
+        (local - utc).num_minutes()
+    };
+    if minutes == 0
+        || minutes % 15 != 0
+        || !(MIN_OFFSET_MINUTES..=MAX_OFFSET_MINUTES).contains(&minutes)
+    {
+        return None;
+    }
+    FixedOffset::east_opt(i32::try_from(minutes * 60).ok()?)
+}
+
+/// A UTC markup publication date expressed at the page's own offset, when the page reveals
+/// it (see the module documentation); other dates unchanged.
+fn localize(date: FoundDate, evidence: &DateEvidence) -> FoundDate {
+    localize_as(date, Role::Published, evidence)
+}
+
+/// [`localize`] for a date of either role. The visible dateline is the publication's, so a
+/// modification date is only moved by markup evidence.
+fn localize_as(date: FoundDate, role: Role, evidence: &DateEvidence) -> FoundDate {
+    if !date.is_utc() {
+        return date;
+    }
+    let (Some(instant), Some(utc)) = (date.instant(), date.local()) else {
+        return date;
+    };
+    // The same instant at a non-zero offset elsewhere in the markup.
+    for other in &evidence.markup {
+        if let (Some(other_instant), Some(offset)) = (other.date.instant(), other.date.offset)
+            && offset.local_minus_utc() != 0
+            && other_instant == instant
+            && let Some(moved) = date.at_offset(offset)
+        {
+            return moved;
+        }
+    }
+    // A naive local time of the same instant in the markup (the same field in another
+    // vocabulary): same seconds, shifted by an offset.
+    for other in &evidence.markup {
+        if other.role == role
+            && other.date.offset.is_none()
+            && let Some(local) = other.date.local()
+            && let Some(offset) = offset_between(utc, local, true)
+            && let Some(moved) = date.at_offset(offset)
+        {
+            return moved;
+        }
+    }
+    if role != Role::Published {
+        return date;
+    }
+    // The visible dateline at the headline.
+    let Some(dateline) = evidence.datelines.iter().find(|d| {
+        d.place == Place::Headline && d.pure && d.cue.is_none_or(|c| c == Cue::Published)
+    }) else {
+        return date;
+    };
+    if dateline.date.offset.is_some() {
+        return date;
+    }
+    match dateline.date.local() {
+        Some(local) => offset_between(utc, local, false)
+            .and_then(|offset| date.at_offset(offset))
+            .unwrap_or(date),
+        None => {
+            let shown = dateline.date.date;
+            let reachable = |minutes: i64| (utc + Duration::minutes(minutes)).date() == shown;
+            if shown != utc.date()
+                && (shown - utc.date()).num_days().abs() == 1
+                && (reachable(MIN_OFFSET_MINUTES) || reachable(MAX_OFFSET_MINUTES))
+            {
+                FoundDate::day(shown)
+            } else {
+                date
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::extract::dates::parse_machine_date;
+
+    fn date(text: &str) -> FoundDate {
+        parse_machine_date(text, None).unwrap_or_else(|| panic!("{text} is a date"))
+    }
+
+    fn mark(text: &str, source: DateSource, role: Role, strength: Strength) -> MarkedDate {
+        MarkedDate {
+            date: date(text),
+            source,
+            role,
+            strength,
+        }
+    }
+
+    fn published(text: &str, source: DateSource) -> MarkedDate {
+        mark(text, source, Role::Published, Strength::Strong)
+    }
+
+    fn modified(text: &str, source: DateSource) -> MarkedDate {
+        mark(text, source, Role::Modified, Strength::Strong)
+    }
+
+    fn line(text: &str, cue: Option<Cue>, place: Place) -> Dateline {
+        let date = crate::extract::dates::parse_dateline(text, None)
+            .unwrap_or_else(|| panic!("{text} is a dateline"));
+        Dateline {
+            date,
+            cue,
+            place,
+            pure: true,
+            swapped: None,
+        }
+    }
+
+    fn chosen(evidence: &DateEvidence) -> (Option<String>, Option<DateSource>, Option<String>) {
+        let dates = choose(evidence, || None);
+        (
+            dates.published.map(|d| d.format()),
+            dates.published_source,
+            dates.modified.map(|d| d.format()),
+        )
+    }
+
+    #[test]
+    fn markup_first_and_modified_kept_apart() {
+        let evidence = DateEvidence {
+            markup: vec![
+                modified("2024-09-05T10:00:00+04:00", DateSource::Meta),
+                published("2024-09-03T14:12:00+04:00", DateSource::Meta),
+            ],
+            url: Some(date("2024-09-01")),
+            ..DateEvidence::default()
+        };
+        assert_eq!(
+            chosen(&evidence),
+            (
+                Some("2024-09-03T14:12:00+04:00".into()),
+                Some(DateSource::Meta),
+                Some("2024-09-05T10:00:00+04:00".into())
+            )
+        );
+        // A modification before the publication is dropped.
+        let evidence = DateEvidence {
+            markup: vec![
+                published("2024-09-03", DateSource::JsonLd),
+                modified("2024-09-01", DateSource::JsonLd),
+            ],
+            ..DateEvidence::default()
+        };
+        assert_eq!(
+            chosen(&evidence),
+            (Some("2024-09-03".into()), Some(DateSource::JsonLd), None)
+        );
+    }
+
+    #[test]
+    fn order_of_sources_without_strong_markup() {
+        let weak = mark(
+            "2019-05-07",
+            DateSource::JsonLd,
+            Role::Published,
+            Strength::Weak,
+        );
+        let dateline = line("12.10.2015, 19:16 Uhr", None, Place::Headline);
+        // The URL's day comes before the dateline; the dateline of that day lends its time.
+        let evidence = DateEvidence {
+            markup: vec![weak],
+            url: Some(date("2015-10-12")),
+            url_month: Some((2015, 10)),
+            datelines: vec![dateline],
+        };
+        let dates = choose(&evidence, || None);
+        assert_eq!(dates.published_source, Some(DateSource::Url));
+        assert_eq!(dates.published.and_then(|d| d.time), dateline.date.time);
+        // Without a URL, the dateline comes before weak markup.
+        let evidence = DateEvidence {
+            markup: vec![weak],
+            datelines: vec![dateline],
+            ..DateEvidence::default()
+        };
+        assert_eq!(chosen(&evidence).1, Some(DateSource::Dateline));
+        // Weak markup before the text search.
+        let evidence = DateEvidence {
+            markup: vec![weak],
+            ..DateEvidence::default()
+        };
+        let dates = choose(&evidence, || Some((date("2001-01-01"), Cue::Published)));
+        assert_eq!(dates.published_source, Some(DateSource::JsonLd));
+        // The search only when nothing else dates the page.
+        let dates = choose(&DateEvidence::default(), || {
+            Some((date("2001-01-01"), Cue::Published))
+        });
+        assert_eq!(dates.published_source, Some(DateSource::TextSearch));
+        assert_eq!(dates.modified, None);
+        // A date the search finds labelled as a modification is both.
+        let dates = choose(&DateEvidence::default(), || {
+            Some((date("2001-01-01"), Cue::Modified))
+        });
+        assert_eq!(dates.published, dates.modified);
+        let mut asked = false;
+        choose(&evidence, || {
+            asked = true;
+            None
+        });
+        assert!(!asked, "the search runs only as the last resort");
+    }
+
+    #[test]
+    fn datelines_labelled_as_updates_or_contradicting_the_url_month() {
+        let evidence = DateEvidence {
+            datelines: vec![
+                line(
+                    "Updated 14 March 2021",
+                    Some(Cue::Modified),
+                    Place::Headline,
+                ),
+                line("Printed 15 March 2021", Some(Cue::Other), Place::Headline),
+                line("8 March 2021", None, Place::AfterBody),
+            ],
+            ..DateEvidence::default()
+        };
+        assert_eq!(
+            chosen(&evidence),
+            (
+                Some("2021-03-08".into()),
+                Some(DateSource::Dateline),
+                Some("2021-03-14".into())
+            )
+        );
+        let evidence = DateEvidence {
+            url_month: Some((2021, 2)),
+            datelines: vec![
+                line("8 March 2021", None, Place::Headline),
+                line("8 February 2021", None, Place::AfterBody),
+            ],
+            ..DateEvidence::default()
+        };
+        assert_eq!(chosen(&evidence).0.as_deref(), Some("2021-02-08"));
+    }
+
+    #[test]
+    fn only_a_modification_date_is_reported_as_both() {
+        let evidence = DateEvidence {
+            datelines: vec![line(
+                "last edited 2019-11-10 13:28",
+                Some(Cue::Modified),
+                Place::AfterBody,
+            )],
+            ..DateEvidence::default()
+        };
+        let dates = choose(&evidence, || Some((date("2001-01-01"), Cue::Published)));
+        assert_eq!(
+            dates.published.map(|d| d.format()).as_deref(),
+            Some("2019-11-10")
+        );
+        assert_eq!(dates.published, dates.modified);
+        assert_eq!(dates.published_source, Some(DateSource::Dateline));
+        let evidence = DateEvidence {
+            markup: vec![modified("2020-04-30T09:17:13+02:00", DateSource::Meta)],
+            ..DateEvidence::default()
+        };
+        assert_eq!(
+            chosen(&evidence),
+            (
+                Some("2020-04-30T09:17:13+02:00".into()),
+                Some(DateSource::Meta),
+                Some("2020-04-30T09:17:13+02:00".into())
+            )
+        );
+    }
+
+    #[test]
+    fn a_lone_markup_date_gives_way_to_the_visible_dateline() {
+        let lone = DateEvidence {
+            markup: vec![published("2022-11-17T10:33:13Z", DateSource::Meta)],
+            datelines: vec![line("09.03.2022", None, Place::Headline)],
+            ..DateEvidence::default()
+        };
+        assert_eq!(
+            chosen(&lone).0.as_deref(),
+            Some("2022-03-09"),
+            "a single template field against the page"
+        );
+        let backed = DateEvidence {
+            markup: vec![
+                published("2019-12-09T19:00:49+01:00", DateSource::Meta),
+                published("2019-12-09 20:00:49", DateSource::JsonLd),
+            ],
+            datelines: vec![line("mardi 10.12.2019", None, Place::Headline)],
+            url: Some(date("2019-12-09")),
+            ..DateEvidence::default()
+        };
+        assert_eq!(
+            chosen(&backed).0.as_deref(),
+            Some("2019-12-09T19:00:49+01:00")
+        );
+        // Markup fields that disagree: the one the reader sees.
+        let split = DateEvidence {
+            markup: vec![
+                published("2020-02-18T18:12:26+01:00", DateSource::Microdata),
+                published("2020-02-19T18:37:32+01:00", DateSource::Meta),
+            ],
+            datelines: vec![line("19 FEB 2020 - 18:37 CET", None, Place::Headline)],
+            ..DateEvidence::default()
+        };
+        assert_eq!(
+            chosen(&split),
+            (
+                Some("2020-02-19T18:37:32+01:00".into()),
+                Some(DateSource::Meta),
+                None
+            )
+        );
+        // A dateline away from the headline does not overrule markup.
+        let far = DateEvidence {
+            markup: vec![published("2022-11-17T10:33:13Z", DateSource::Meta)],
+            datelines: vec![line("09.03.2022", None, Place::AfterBody)],
+            ..DateEvidence::default()
+        };
+        assert_eq!(chosen(&far).0.as_deref(), Some("2022-11-17T10:33:13Z"));
+    }
+
+    #[test]
+    fn utc_markup_takes_the_page_offset() {
+        let cases: &[(Vec<MarkedDate>, Vec<Dateline>, &str)] = &[
+            // The same instant with an offset in a <time> element.
+            (
+                vec![
+                    published("2022-05-04T03:37:37+00:00", DateSource::Meta),
+                    mark(
+                        "2022-05-03T23:37:37-04:00",
+                        DateSource::TimeElement,
+                        Role::Published,
+                        Strength::Weak,
+                    ),
+                ],
+                vec![],
+                "2022-05-03T23:37:37-04:00",
+            ),
+            // A naive local copy of the instant in JSON-LD.
+            (
+                vec![
+                    published("2023-01-17T00:30:41Z", DateSource::Meta),
+                    mark(
+                        "2023-01-16 16:30:41",
+                        DateSource::JsonLd,
+                        Role::Published,
+                        Strength::Strong,
+                    ),
+                ],
+                vec![],
+                "2023-01-16T16:30:41-08:00",
+            ),
+            // The visible time under the headline.
+            (
+                vec![published(
+                    "Wed, 04 May 2022 02:41:00 GMT",
+                    DateSource::JsonLd,
+                )],
+                vec![line("3/5/2022 22:41", None, Place::Headline)],
+                "2022-05-03T22:41:00-04:00",
+            ),
+            (
+                vec![published("2022-05-04T00:44:52.000Z", DateSource::JsonLd)],
+                vec![line("03/05/2022 21:44", None, Place::Headline)],
+                "2022-05-03T21:44:52-03:00",
+            ),
+            // The visible day alone, one day from the UTC day.
+            (
+                vec![published("2018-12-31T23:11:59+00:00", DateSource::Meta)],
+                vec![line("2019-01-01", None, Place::Headline)],
+                "2019-01-01",
+            ),
+            // The visible time is the UTC time: nothing to move.
+            (
+                vec![published("2022-05-11T03:40:00Z", DateSource::Meta)],
+                vec![line(
+                    "11 de mayo de 2022 - 3:40 a.m.",
+                    None,
+                    Place::Headline,
+                )],
+                "2022-05-11T03:40:00Z",
+            ),
+            // A visible time that is no offset away (7 minutes): the instant stays UTC, and
+            // the lone markup value gives way to the day under the headline.
+            (
+                vec![published("2022-05-04T00:25:56Z", DateSource::Meta)],
+                vec![line("3 de mayo de 2022 21:32", None, Place::Headline)],
+                "2022-05-03",
+            ),
+            (
+                vec![
+                    published("2022-05-04T00:25:56Z", DateSource::Meta),
+                    published("2022-05-04T00:25:56Z", DateSource::JsonLd),
+                ],
+                vec![line("3 de mayo de 2022 21:32", None, Place::Headline)],
+                "2022-05-04T00:25:56Z",
+            ),
+        ];
+        for (markup, datelines, want) in cases {
+            let evidence = DateEvidence {
+                markup: markup.clone(),
+                datelines: datelines.clone(),
+                ..DateEvidence::default()
+            };
+            assert_eq!(
+                chosen(&evidence).0.as_deref(),
+                Some(*want),
+                "{markup:?} {datelines:?}"
+            );
+        }
+        // Non-UTC markup is never moved, whatever clock the dateline shows.
+        let evidence = DateEvidence {
+            markup: vec![published("2022-05-03T22:46:08-03:00", DateSource::Meta)],
+            datelines: vec![line("03/05/2022 20:46", None, Place::Headline)],
+            ..DateEvidence::default()
+        };
+        assert_eq!(
+            chosen(&evidence).0.as_deref(),
+            Some("2022-05-03T22:46:08-03:00")
+        );
+    }
+
+    #[test]
+    fn offsets_between_times() {
+        let at = |s: &str| NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M:%S").expect("valid");
+        let utc = at("2023-01-17 00:30:41");
+        assert_eq!(
+            offset_between(utc, at("2023-01-16 16:30:41"), true),
+            FixedOffset::west_opt(8 * 3600)
+        );
+        assert_eq!(offset_between(utc, at("2023-01-16 16:30:00"), true), None);
+        assert_eq!(
+            offset_between(utc, at("2023-01-16 16:30:00"), false),
+            FixedOffset::west_opt(8 * 3600)
+        );
+        assert_eq!(
+            offset_between(utc, at("2023-01-17 06:00:41"), true),
+            FixedOffset::east_opt(5 * 3600 + 1800)
+        );
+        assert_eq!(offset_between(utc, at("2023-01-17 00:30:41"), true), None);
+        assert_eq!(offset_between(utc, at("2023-01-18 00:30:41"), true), None);
+        assert_eq!(offset_between(utc, at("2023-01-17 00:37:41"), true), None);
+    }
+}

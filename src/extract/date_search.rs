@@ -1,0 +1,164 @@
+//! The last resort for a page's date: a search of all its visible text for a labelled date.
+//!
+//! When neither the markup, nor the URL, nor a dateline by the story dates a page, the date
+//! may still be written somewhere with a label that says what it is: a footer's "Stand:
+//! 08.05.2019", a wiki's "last edited 2019-11-10", a fact box's "Datum" over "31.01.2022".
+//! Unlabelled dates anywhere on a page are not searched for: on the dev pages they were
+//! other stories', events' and readers' dates far more often than the page's own (a page
+//! with no date is better reported without one than with a sidebar's). The first date
+//! labelled as the publication wins, else the first labelled as a modification, which
+//! [`super::date_choice`] then reports as both (see there).
+//!
+//! The label is the text just before the date in its text node, or, when the date opens
+//! its node, the short text node before it ("Datum" / "31.01.2022"). Dates next to a copyright
+//! sign or an access label ("abgerufen am") are never taken.
+//!
+//! The search is bounded for any input: it reads at most [`MAX_SEARCH_BYTES`] of text and
+//! looks at most at [`MAX_DATES`] dates, and the date regex runs in linear time.
+
+use super::date_words::{Cue, cue_of};
+use super::dates::{DateContext, FoundDate, find_dates};
+use super::dom::{Dom, NodeKind};
+
+/// Most text read, in bytes.
+pub const MAX_SEARCH_BYTES: usize = 256 * 1024;
+/// Most dates looked at.
+pub const MAX_DATES: usize = 512;
+/// Characters before a date read for its label.
+const LABEL_CHARS: usize = 30;
+/// Longest text node taken for the label of a date in the next node.
+const MAX_LABEL_NODE_CHARS: usize = 40;
+
+/// A labelled date found in the text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Labelled {
+    pub date: FoundDate,
+    pub cue: Cue,
+}
+
+/// The page's labelled date (see the module documentation).
+pub fn search(dom: &Dom, context: &DateContext) -> Option<Labelled> {
+    let context = DateContext {
+        short_years: false,
+        ..*context
+    };
+    if dom.is_empty() {
+        return None;
+    }
+    let mut budget = MAX_SEARCH_BYTES;
+    let mut looked = 0;
+    let mut first_modified: Option<Labelled> = None;
+    // The last short text node seen, a candidate label for a date opening the next one.
+    let mut previous_label: Option<&str> = None;
+    let mut i = dom.body();
+    let end = dom.nodes[i].end;
+    while i < end && budget > 0 && looked < MAX_DATES {
+        match &dom.nodes[i].kind {
+            NodeKind::Element(el)
+                if matches!(
+                    &*el.tag,
+                    "script" | "style" | "noscript" | "template" | "head" | "select" | "textarea"
+                ) =>
+            {
+                i = dom.nodes[i].end;
+                continue;
+            }
+            NodeKind::Text(text) if !text.trim().is_empty() => {
+                let text = super::dates::prefix_bytes(text, budget);
+                budget -= text.len();
+                for found in find_dates(text, &context) {
+                    looked += 1;
+                    let before = tail_chars(&text[..found.start], LABEL_CHARS);
+                    let opens_node = !before.chars().any(char::is_alphanumeric);
+                    let cue = if opens_node {
+                        previous_label.and_then(cue_of)
+                    } else {
+                        cue_of(before)
+                    };
+                    match cue {
+                        Some(Cue::Published) => {
+                            return Some(Labelled {
+                                date: found.date,
+                                cue: Cue::Published,
+                            });
+                        }
+                        Some(Cue::Modified) if first_modified.is_none() => {
+                            first_modified = Some(Labelled {
+                                date: found.date,
+                                cue: Cue::Modified,
+                            });
+                        }
+                        _ => {}
+                    }
+                    if looked >= MAX_DATES {
+                        break;
+                    }
+                }
+                let trimmed = text.trim();
+                previous_label = (trimmed.chars().count() <= MAX_LABEL_NODE_CHARS
+                    && !trimmed.chars().any(|c| c.is_ascii_digit()))
+                .then_some(trimmed);
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    first_modified
+}
+
+fn tail_chars(text: &str, n: usize) -> &str {
+    match text.char_indices().rev().nth(n.saturating_sub(1)) {
+        Some((at, _)) => &text[at..],
+        None => text,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn searched(html: &str) -> Option<(String, Cue)> {
+        Dom::parse_with(html, |dom| {
+            search(dom, &DateContext::default()).map(|l| (l.date.format(), l.cue))
+        })
+    }
+
+    #[test]
+    fn labelled_dates_only() {
+        let html = "<html><body><ul><li>Other story 3 March 2020</li><li>4 March 2020</li></ul>\
+            <article><p>A story told on a long day of work.</p></article>\
+            <footer>Stand: 08.05.2019</footer></body></html>";
+        assert_eq!(searched(html), Some(("2019-05-08".into(), Cue::Modified)));
+        // The label in the node before: "Datum" over "31.01.2022".
+        let html = "<div><span>Datum</span><span>31.01.2022</span></div><p>Stand: 01.02.2022</p>";
+        assert_eq!(searched(html), Some(("2022-01-31".into(), Cue::Published)));
+        let html = "<p>page revision: 8, last edited: 17 Jun 2018 15:15</p>";
+        assert_eq!(searched(html), Some(("2018-06-17".into(), Cue::Modified)));
+        // Unlabelled dates are no evidence.
+        assert_eq!(searched("<p>1 May 2020 and 2 May 2020</p>"), None);
+        assert_eq!(searched("<p>Event: 1 May 2020</p>"), None);
+    }
+
+    #[test]
+    fn copyright_and_access_dates_are_not_the_page_date() {
+        let html = "<html><body><p>Copyright 01.01.2019</p><p>© 02.02.2019</p>\
+            <p>Source, abgerufen am 21.09.2022</p></body></html>";
+        assert_eq!(searched(html), None);
+    }
+
+    #[test]
+    fn bounded_on_hostile_pages() {
+        // Millions of digits and of date-like fragments: linear, and capped.
+        let digits = format!("<p>{}</p>", "1".repeat(3_000_000));
+        assert_eq!(searched(&digits), None);
+        let dates = format!("<p>{}</p>", "1.1.2020 ".repeat(200_000));
+        assert_eq!(searched(&dates), None);
+        let labelled = format!("<p>{}</p>", "Stand: 1.1.2020 ".repeat(200_000));
+        assert_eq!(
+            searched(&labelled),
+            Some(("2020-01-01".into(), Cue::Modified))
+        );
+        assert_eq!(searched("<p>no dates at all</p>"), None);
+        assert_eq!(searched(""), None);
+    }
+}

@@ -1,0 +1,664 @@
+//! The words of dates, per language: month names, time-zone abbreviations, and the labels
+//! pages put before a date to say what it is ("Veröffentlicht am", "Обновлено", "Stand:").
+//!
+//! Kept apart from the parsing in [`super::dates`] so that adding a language is adding rows
+//! here. Languages: English, Russian, Ukrainian, Azerbaijani, Turkish, German, French,
+//! Spanish, Portuguese, Italian, Polish, Dutch, and Arabic month names (Mashriq, Maghreb and
+//! Levantine sets), which is what gleaner's sources and evaluation pages write.
+
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+/// Month names and abbreviations, lower-case, with their month number. Inflected forms
+/// (Russian, Ukrainian and Polish genitive: "3 сентября", "5 травня", "28 kwietnia") are
+/// listed as words of their own. Abbreviations that are common words of another language
+/// ("set", "out", "lut" aside) are left out: a date needs the full name there.
+pub const MONTHS: &[(&str, u32)] = &[
+    // English
+    ("january", 1),
+    ("jan", 1),
+    ("february", 2),
+    ("feb", 2),
+    ("march", 3),
+    ("mar", 3),
+    ("april", 4),
+    ("apr", 4),
+    ("may", 5),
+    ("june", 6),
+    ("jun", 6),
+    ("july", 7),
+    ("jul", 7),
+    ("august", 8),
+    ("aug", 8),
+    ("september", 9),
+    ("sep", 9),
+    ("sept", 9),
+    ("october", 10),
+    ("oct", 10),
+    ("november", 11),
+    ("nov", 11),
+    ("december", 12),
+    ("dec", 12),
+    // Russian: genitive, nominative, abbreviations
+    ("января", 1),
+    ("январь", 1),
+    ("янв", 1),
+    ("февраля", 2),
+    ("февраль", 2),
+    ("фев", 2),
+    ("февр", 2),
+    ("марта", 3),
+    ("март", 3),
+    ("мар", 3),
+    ("апреля", 4),
+    ("апрель", 4),
+    ("апр", 4),
+    ("мая", 5),
+    ("май", 5),
+    ("июня", 6),
+    ("июнь", 6),
+    ("июн", 6),
+    ("июля", 7),
+    ("июль", 7),
+    ("июл", 7),
+    ("августа", 8),
+    ("август", 8),
+    ("авг", 8),
+    ("сентября", 9),
+    ("сентябрь", 9),
+    ("сен", 9),
+    ("сент", 9),
+    ("октября", 10),
+    ("октябрь", 10),
+    ("окт", 10),
+    ("ноября", 11),
+    ("ноябрь", 11),
+    ("ноя", 11),
+    ("нояб", 11),
+    ("декабря", 12),
+    ("декабрь", 12),
+    ("дек", 12),
+    // Ukrainian: genitive, nominative, abbreviations
+    ("січня", 1),
+    ("січень", 1),
+    ("січ", 1),
+    ("лютого", 2),
+    ("лютий", 2),
+    ("лют", 2),
+    ("березня", 3),
+    ("березень", 3),
+    ("бер", 3),
+    ("квітня", 4),
+    ("квітень", 4),
+    ("квіт", 4),
+    ("травня", 5),
+    ("травень", 5),
+    ("трав", 5),
+    ("червня", 6),
+    ("червень", 6),
+    ("черв", 6),
+    ("липня", 7),
+    ("липень", 7),
+    ("лип", 7),
+    ("серпня", 8),
+    ("серпень", 8),
+    ("серп", 8),
+    ("вересня", 9),
+    ("вересень", 9),
+    ("вер", 9),
+    ("жовтня", 10),
+    ("жовтень", 10),
+    ("жовт", 10),
+    ("листопада", 11),
+    ("листопад", 11),
+    ("груд", 12),
+    ("грудня", 12),
+    ("грудень", 12),
+    // Azerbaijani
+    ("yanvar", 1),
+    ("fevral", 2),
+    ("mart", 3),
+    ("aprel", 4),
+    ("may", 5),
+    ("iyun", 6),
+    ("iyul", 7),
+    ("avqust", 8),
+    ("sentyabr", 9),
+    ("oktyabr", 10),
+    ("noyabr", 11),
+    ("dekabr", 12),
+    // Turkish, also as typed without Turkish letters
+    ("ocak", 1),
+    ("şubat", 2),
+    ("subat", 2),
+    ("nisan", 4),
+    ("mayıs", 5),
+    ("mayis", 5),
+    ("haziran", 6),
+    ("temmuz", 7),
+    ("ağustos", 8),
+    ("agustos", 8),
+    ("eylül", 9),
+    ("eylul", 9),
+    ("ekim", 10),
+    ("kasım", 11),
+    ("kasim", 11),
+    ("aralık", 12),
+    ("aralik", 12),
+    // German (with Austrian Jänner and Feber)
+    ("januar", 1),
+    ("jänner", 1),
+    ("februar", 2),
+    ("feber", 2),
+    ("märz", 3),
+    ("mrz", 3),
+    ("mai", 5),
+    ("juni", 6),
+    ("juli", 7),
+    ("oktober", 10),
+    ("okt", 10),
+    ("dezember", 12),
+    ("dez", 12),
+    // French
+    ("janvier", 1),
+    ("janv", 1),
+    ("février", 2),
+    ("fevrier", 2),
+    ("févr", 2),
+    ("fév", 2),
+    ("mars", 3),
+    ("avril", 4),
+    ("avr", 4),
+    ("juin", 6),
+    ("juillet", 7),
+    ("juil", 7),
+    ("août", 8),
+    ("aout", 8),
+    ("septembre", 9),
+    ("octobre", 10),
+    ("novembre", 11),
+    ("décembre", 12),
+    ("decembre", 12),
+    ("déc", 12),
+    // Spanish
+    ("enero", 1),
+    ("ene", 1),
+    ("febrero", 2),
+    ("marzo", 3),
+    ("abril", 4),
+    ("abr", 4),
+    ("mayo", 5),
+    ("junio", 6),
+    ("julio", 7),
+    ("agosto", 8),
+    ("ago", 8),
+    ("septiembre", 9),
+    ("setiembre", 9),
+    ("octubre", 10),
+    ("noviembre", 11),
+    ("diciembre", 12),
+    ("dic", 12),
+    // Portuguese
+    ("janeiro", 1),
+    ("fevereiro", 2),
+    ("fev", 2),
+    ("março", 3),
+    ("marco", 3),
+    ("maio", 5),
+    ("junho", 6),
+    ("julho", 7),
+    ("setembro", 9),
+    ("outubro", 10),
+    ("novembro", 11),
+    ("dezembro", 12),
+    // Italian
+    ("gennaio", 1),
+    ("febbraio", 2),
+    ("aprile", 4),
+    ("maggio", 5),
+    ("giugno", 6),
+    ("luglio", 7),
+    ("settembre", 9),
+    ("ottobre", 10),
+    ("dicembre", 12),
+    // Polish: genitive, nominative
+    ("stycznia", 1),
+    ("styczeń", 1),
+    ("lutego", 2),
+    ("luty", 2),
+    ("marca", 3),
+    ("marzec", 3),
+    ("kwietnia", 4),
+    ("kwiecień", 4),
+    ("maja", 5),
+    ("maj", 5),
+    ("czerwca", 6),
+    ("czerwiec", 6),
+    ("lipca", 7),
+    ("lipiec", 7),
+    ("sierpnia", 8),
+    ("sierpień", 8),
+    ("września", 9),
+    ("wrzesień", 9),
+    ("października", 10),
+    ("październik", 10),
+    ("listopada", 11),
+    ("grudnia", 12),
+    ("grudzień", 12),
+    // Dutch
+    ("januari", 1),
+    ("februari", 2),
+    ("maart", 3),
+    ("mei", 5),
+    ("augustus", 8),
+    // Arabic: Mashriq/Egyptian, Maghreb (French-derived), Levantine (Syriac-derived)
+    ("يناير", 1),
+    ("جانفي", 1),
+    ("فبراير", 2),
+    ("فيفري", 2),
+    ("شباط", 2),
+    ("مارس", 3),
+    ("آذار", 3),
+    ("أبريل", 4),
+    ("ابريل", 4),
+    ("أفريل", 4),
+    ("نيسان", 4),
+    ("مايو", 5),
+    ("ماي", 5),
+    ("أيار", 5),
+    ("يونيو", 6),
+    ("جوان", 6),
+    ("حزيران", 6),
+    ("يوليو", 7),
+    ("جويلية", 7),
+    ("تموز", 7),
+    ("أغسطس", 8),
+    ("أوت", 8),
+    ("آب", 8),
+    ("سبتمبر", 9),
+    ("أيلول", 9),
+    ("أكتوبر", 10),
+    ("اكتوبر", 10),
+    ("نوفمبر", 11),
+    ("ديسمبر", 12),
+];
+
+static MONTH_INDEX: LazyLock<HashMap<&'static str, u32>> =
+    LazyLock::new(|| MONTHS.iter().copied().collect());
+
+/// The month a name or abbreviation stands for, in any case, with or without a final dot.
+pub fn month_number(word: &str) -> Option<u32> {
+    let lower = word.trim_end_matches('.').to_lowercase();
+    MONTH_INDEX.get(lower.as_str()).copied()
+}
+
+/// Zone abbreviations pages print after a time, with their offset in minutes. Only the
+/// unambiguous ones: `CST` (China or US Central), `IST` (India, Ireland or Israel) and `BST`
+/// (British Summer or Bangladesh) name different zones on different sites, so a time given
+/// with them keeps no offset rather than a guessed one.
+pub const ZONES: &[(&str, i32)] = &[
+    ("utc", 0),
+    ("gmt", 0),
+    ("z", 0),
+    ("wet", 0),
+    ("west", 60),
+    ("cet", 60),
+    ("cest", 120),
+    ("mez", 60),
+    ("mesz", 120),
+    ("eet", 120),
+    ("eest", 180),
+    ("msk", 180),
+    ("мск", 180),
+    ("trt", 180),
+    ("azt", 240),
+    ("est", -300),
+    ("edt", -240),
+    ("cdt", -300),
+    ("mst", -420),
+    ("mdt", -360),
+    ("pst", -480),
+    ("pdt", -420),
+];
+
+/// The zone abbreviations of [`ZONES`] as a regex alternation, upper-case as pages print
+/// them (matched case-sensitively: "est" and "z" are words too), longest first. Latin ones
+/// must end at an ASCII word boundary ("Z" is not the start of "Zürich"); the others
+/// ("МСК") are matched as they are, since an ASCII boundary never follows a Cyrillic letter.
+pub fn zone_alternation() -> String {
+    let mut names: Vec<String> = ZONES.iter().map(|(name, _)| name.to_uppercase()).collect();
+    names.sort_by_key(|name| std::cmp::Reverse(name.chars().count()));
+    let (ascii, other): (Vec<String>, Vec<String>) =
+        names.into_iter().partition(|name| name.is_ascii());
+    let mut alternation = format!("(?:{})(?-u:\\b)", ascii.join("|"));
+    for name in other {
+        alternation.push('|');
+        alternation.push_str(&name);
+    }
+    alternation
+}
+
+/// The offset of a zone abbreviation, in minutes east of UTC.
+pub fn zone_minutes(name: &str) -> Option<i32> {
+    let lower = name.to_lowercase();
+    ZONES
+        .iter()
+        .find(|(zone, _)| *zone == lower)
+        .map(|&(_, minutes)| minutes)
+}
+
+/// What a label next to a date says the date is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Cue {
+    /// "Published", "Veröffentlicht am", "Опубликовано", "Posted on", "Datum:".
+    Published,
+    /// "Updated", "Aktualisiert", "Stand:", "Обновлено", "mis à jour", "last edited".
+    Modified,
+    /// A date that is not the page's at all: "Printed", "Wydrukowano", "Abgerufen am".
+    Other,
+}
+
+/// Labels of a modification, lower-case. Checked before [`PUBLISHED_LABELS`]: "last
+/// published update" is an update.
+const MODIFIED_LABELS: &[&str] = &[
+    "updated",
+    "update:",
+    "last update",
+    "last modified",
+    "last edited",
+    "last changed",
+    "modified",
+    "revised",
+    "aktualisiert",
+    "letzte aktualisierung",
+    "letztes update",
+    "zuletzt aktualisiert",
+    "zuletzt bearbeitet",
+    "zuletzt geändert",
+    "letzte änderung",
+    "geändert am",
+    "stand:",
+    "stand ",
+    "mis à jour",
+    "mise à jour",
+    "modifié le",
+    "actualizado",
+    "actualización",
+    "última actualización",
+    "ultima actualizacion",
+    "atualizado",
+    "atualização",
+    "aggiornato",
+    "ultima modifica",
+    "zaktualizowano",
+    "aktualizacja",
+    "bijgewerkt",
+    "обновлено",
+    "обновлен",
+    "обновление",
+    "изменено",
+    "оновлено",
+    "yenilənib",
+    "yeniləndi",
+    "güncellendi",
+    "güncelleme",
+    "son güncelleme",
+];
+
+/// Labels of a publication, lower-case.
+const PUBLISHED_LABELS: &[&str] = &[
+    "published",
+    "publication date",
+    "posted",
+    "created",
+    "written",
+    "first published",
+    "date:",
+    "dated",
+    "veröffentlicht",
+    "erschienen",
+    "erstellt",
+    "publiziert",
+    "eingetragen am",
+    "datum",
+    "vom ",
+    "publié",
+    "publie le",
+    "créé le",
+    "publicado",
+    "publicada",
+    "fecha",
+    "postado",
+    "pubblicato",
+    "opublikowano",
+    "data publikacji",
+    "dodano",
+    "publikacja",
+    "gepubliceerd",
+    "опубликовано",
+    "опубліковано",
+    "дата публикации",
+    "дата публікації",
+    "размещено",
+    "dərc edilib",
+    "dərc olunub",
+    "tarix",
+    "yayınlanma",
+    "yayımlanma",
+    "yayınlandı",
+    "tarih",
+];
+
+/// Labels of dates that belong to the reader's visit or to another document, not to the
+/// page: the print date, an access date of a cited source, a page-generation stamp.
+const OTHER_LABELS: &[&str] = &[
+    "printed",
+    "print date",
+    "wydrukowano",
+    "gedruckt",
+    "abgerufen",
+    "retrieved",
+    "accessed",
+    "consulté",
+    "consultado",
+    "generated",
+    "copyright",
+    "©",
+    "дата печати",
+    "распечатано",
+    "дата друку",
+];
+
+/// All labels as one regex, a named group per kind, longest labels first within a kind.
+static LABELS: LazyLock<Regex> = LazyLock::new(|| {
+    let group = |name: &str, labels: &[&str]| {
+        let mut labels: Vec<&str> = labels.to_vec();
+        labels.sort_by_key(|label| std::cmp::Reverse(label.len()));
+        let alternation: Vec<String> = labels.iter().map(|l| regex::escape(l)).collect();
+        format!("(?P<{name}>{})", alternation.join("|"))
+    };
+    Regex::new(&format!(
+        "{}|{}|{}",
+        group("modified", MODIFIED_LABELS),
+        group("published", PUBLISHED_LABELS),
+        group("other", OTHER_LABELS)
+    ))
+    .expect("label regex is valid")
+});
+
+/// What the label just before a date says it is. `label` is the text in front of the date
+/// (in the same line, or the line before it when that line is only a label).
+pub fn cue_of(label: &str) -> Option<Cue> {
+    let label = label.trim();
+    if label.is_empty() || label.chars().count() > 60 {
+        return None;
+    }
+    let lower = label.to_lowercase();
+    // German "Stand" (as of) is a label of its own only when alone: it also ends words.
+    if matches!(lower.trim_end_matches(':').trim(), "stand" | "stand vom") {
+        return Some(Cue::Modified);
+    }
+    // The label nearest the date is at the end of the text before it: the last one found
+    // ("Published 2 May, updated 3 May": the second date is the update).
+    let tail = tail_chars(&lower, 40);
+    let last = LABELS.captures_iter(tail).last()?;
+    let (cue, end) = if let Some(m) = last.name("modified") {
+        (Cue::Modified, m.end())
+    } else if let Some(m) = last.name("published") {
+        (Cue::Published, m.end())
+    } else {
+        (Cue::Other, last.get(0)?.end())
+    };
+    // A label is next to its date ("Posted by Jane Doe on"): a word further back is part
+    // of something else ("Besinnung: Vom Umgang mit der Corona…").
+    (tail[end..].chars().count() <= MAX_LABEL_GAP).then_some(cue)
+}
+
+fn tail_chars(text: &str, n: usize) -> &str {
+    match text.char_indices().rev().nth(n.saturating_sub(1)) {
+        Some((at, _)) => &text[at..],
+        None => text,
+    }
+}
+
+/// Most characters between a label and its date.
+const MAX_LABEL_GAP: usize = 20;
+
+/// Class or id words that mark an element as holding the modification date.
+pub fn class_says_modified(class_id: &str) -> bool {
+    [
+        "updated",
+        "modified",
+        "date-update",
+        "lastmod",
+        "last-mod",
+        "revised",
+    ]
+    .iter()
+    .any(|hint| class_id.contains(hint))
+}
+
+/// Class or id words that mark an element as holding the publication date.
+pub fn class_says_published(class_id: &str) -> bool {
+    [
+        "published",
+        "pubdate",
+        "pub-date",
+        "publish",
+        "post-date",
+        "postdate",
+        "entry-date",
+        "article-date",
+        "story-date",
+        "dateline",
+        "created",
+    ]
+    .iter()
+    .any(|hint| class_id.contains(hint))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn month_names_in_every_language() {
+        for (word, month) in [
+            ("September", 9),
+            ("Sept.", 9),
+            ("сентября", 9),
+            ("СЕНТЯБРЯ", 9),
+            ("вересня", 9),
+            ("sentyabr", 9),
+            ("Eylül", 9),
+            ("EYLUL", 9),
+            ("März", 3),
+            ("Jänner", 1),
+            ("févr.", 2),
+            ("décembre", 12),
+            ("mayo", 5),
+            ("Setiembre", 9),
+            ("março", 3),
+            ("gennaio", 1),
+            ("kwietnia", 4),
+            ("mei", 5),
+            ("فيفري", 2),
+            ("نيسان", 4),
+        ] {
+            assert_eq!(month_number(word), Some(month), "{word}");
+        }
+        for word in ["set", "out", "word", "", "13", "понедельник"] {
+            assert_eq!(month_number(word), None, "{word}");
+        }
+        // Every name is lower-case (the index is looked up lower-cased) and unique in
+        // meaning.
+        let mut seen = HashMap::new();
+        for &(name, month) in MONTHS {
+            assert_eq!(name, name.to_lowercase(), "{name}");
+            assert!((1..=12).contains(&month));
+            if let Some(other) = seen.insert(name, month) {
+                assert_eq!(other, month, "{name} means two months");
+            }
+        }
+    }
+
+    #[test]
+    fn zones() {
+        assert_eq!(zone_minutes("CET"), Some(60));
+        assert_eq!(zone_minutes("МСК"), Some(180));
+        assert_eq!(zone_minutes("pdt"), Some(-420));
+        assert_eq!(zone_minutes("CST"), None);
+        assert_eq!(zone_minutes("IST"), None);
+    }
+
+    #[test]
+    fn labels_before_a_date() {
+        for (label, cue) in [
+            ("Published:", Some(Cue::Published)),
+            ("Posted on", Some(Cue::Published)),
+            ("Veröffentlicht am", Some(Cue::Published)),
+            ("Datum:", Some(Cue::Published)),
+            ("Опубликовано", Some(Cue::Published)),
+            ("Dərc edilib:", Some(Cue::Published)),
+            ("Yayınlanma tarihi:", Some(Cue::Published)),
+            ("Opublikowano:", Some(Cue::Published)),
+            ("Publicado el", Some(Cue::Published)),
+            ("Pubblicato il", Some(Cue::Published)),
+            ("Publié le", Some(Cue::Published)),
+            ("Updated", Some(Cue::Modified)),
+            ("Last updated", Some(Cue::Modified)),
+            ("Stand:", Some(Cue::Modified)),
+            ("STAND", Some(Cue::Modified)),
+            ("Aktualisiert:", Some(Cue::Modified)),
+            ("zuletzt bearbeitet:", Some(Cue::Modified)),
+            ("Обновлено", Some(Cue::Modified)),
+            ("Оновлено:", Some(Cue::Modified)),
+            ("Article mis à jour le", Some(Cue::Modified)),
+            ("Actualizado:", Some(Cue::Modified)),
+            ("Son güncelleme:", Some(Cue::Modified)),
+            ("Yenilənib:", Some(Cue::Modified)),
+            ("page revision: 8, last edited:", Some(Cue::Modified)),
+            ("Published 2 May 2024, updated", Some(Cue::Modified)),
+            ("Updated 3 May, first published", Some(Cue::Published)),
+            ("Wydrukowano:", Some(Cue::Other)),
+            ("abgerufen am", Some(Cue::Other)),
+            ("By Jane Doe", None),
+            ("Posted by Jane Doe on", Some(Cue::Published)),
+            ("Besinnung: Vom Umgang mit der Corona-Krise", None),
+            ("", None),
+        ] {
+            assert_eq!(cue_of(label), cue, "{label:?}");
+        }
+    }
+
+    #[test]
+    fn class_hints() {
+        assert!(class_says_modified("entry-meta date-updated"));
+        assert!(!class_says_modified("entry-date published"));
+        assert!(class_says_published("entry-date published"));
+        assert!(class_says_published("post-date"));
+        assert!(!class_says_published("comment-meta"));
+    }
+}

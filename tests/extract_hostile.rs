@@ -1,0 +1,190 @@
+//! Hostile pages: markup built to make a parser quadratic or to blow up the tree. Each must
+//! give its article (or a clear error) with heap memory bounded by a multiple of its size,
+//! measured by a counting allocator that exists only in this test binary. Time is not
+//! asserted here (bench_extract prints it): a quadratic path makes these tests take
+//! minutes instead of seconds, which is failure enough.
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use gleaner::extract::{ExtractOptions, extract};
+
+/// Counts live and peak heap bytes.
+struct CountingAllocator;
+
+static LIVE: AtomicUsize = AtomicUsize::new(0);
+static PEAK: AtomicUsize = AtomicUsize::new(0);
+
+// SAFETY: defers to the system allocator and only updates counters around it.
+unsafe impl GlobalAlloc for CountingAllocator {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        // SAFETY: the caller's contract is passed on unchanged.
+        let ptr = unsafe { System.alloc(layout) };
+        if !ptr.is_null() {
+            let live = LIVE.fetch_add(layout.size(), Ordering::Relaxed) + layout.size();
+            PEAK.fetch_max(live, Ordering::Relaxed);
+        }
+        ptr
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        // SAFETY: the caller's contract is passed on unchanged.
+        unsafe { System.dealloc(ptr, layout) };
+        LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
+    }
+
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        // SAFETY: the caller's contract is passed on unchanged.
+        let new = unsafe { System.realloc(ptr, layout, new_size) };
+        if !new.is_null() {
+            if new_size >= layout.size() {
+                let grown = new_size - layout.size();
+                let live = LIVE.fetch_add(grown, Ordering::Relaxed) + grown;
+                PEAK.fetch_max(live, Ordering::Relaxed);
+            } else {
+                LIVE.fetch_sub(layout.size() - new_size, Ordering::Relaxed);
+            }
+        }
+        new
+    }
+}
+
+#[global_allocator]
+static ALLOCATOR: CountingAllocator = CountingAllocator;
+
+/// One test at a time: the counters are global, so a test building its input (megabytes)
+/// while another measures would count in the other's peak.
+static MEASURING: Mutex<()> = Mutex::new(());
+
+/// Held for the whole of each test, input building included.
+fn one_test_at_a_time() -> std::sync::MutexGuard<'static, ()> {
+    MEASURING.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// The peak heap memory the goal for hostile input allows, as a multiple of its size
+/// (issue 15: at most 30×). Pages that are not hostile stay far below (median about 6×).
+const MAX_PEAK_PER_INPUT_BYTE: usize = 30;
+
+/// Extracts `html` on a thread with the 2 MiB stack a tokio blocking thread gets; returns
+/// the outcome and the peak heap above what was live before.
+fn extract_measured(html: &[u8]) -> (Result<gleaner::extract::Article, String>, usize) {
+    let html = html.to_vec();
+    std::thread::Builder::new()
+        .stack_size(2 << 20)
+        .spawn(move || {
+            let base = LIVE.load(Ordering::Relaxed);
+            PEAK.store(base, Ordering::Relaxed);
+            let result = extract(&html, &ExtractOptions::default()).map_err(|e| e.to_string());
+            let peak = PEAK.load(Ordering::Relaxed).saturating_sub(base);
+            (result, peak)
+        })
+        .expect("spawning the extraction thread")
+        .join()
+        .expect("the extractor does not panic")
+}
+
+fn assert_bounded(label: &str, html: &[u8], peak: usize) {
+    assert!(
+        peak <= MAX_PEAK_PER_INPUT_BYTE * html.len(),
+        "{label}: peak heap {peak} bytes is {:.1}× the input of {} bytes",
+        peak as f64 / html.len() as f64,
+        html.len()
+    );
+}
+
+const SENTENCE: &str = "A sentence at the bottom of a very deep tree, long enough to be text.";
+
+#[test]
+fn markup_in_a_json_ld_article_body_is_parsed_under_the_nesting_cap() {
+    let _one_at_a_time = one_test_at_a_time();
+    let levels = 100_000;
+    let body = format!(
+        "<p>The story of a script-rendered page lives in its JSON-LD, as markup.</p>{}{SENTENCE}{}",
+        "<div>".repeat(levels),
+        "</div>".repeat(levels)
+    );
+    let html = format!(
+        "<html><head><script type=\"application/ld+json\">{{\"@type\":\"NewsArticle\",\
+         \"headline\":\"Deep\",\"articleBody\":\"{body}\"}}</script></head>\
+         <body><div id=app></div></body></html>"
+    );
+    let (article, peak) = extract_measured(html.as_bytes());
+    let article = article.expect("the JSON-LD body is the article");
+    assert_eq!(
+        article.text,
+        format!(
+            "The story of a script-rendered page lives in its JSON-LD, as markup.\n\n{SENTENCE}"
+        )
+    );
+    assert_bounded("JSON-LD nesting", html.as_bytes(), peak);
+}
+
+#[test]
+fn markup_in_metadata_strings_is_decoded_without_a_tree() {
+    let _one_at_a_time = one_test_at_a_time();
+    let deep = "<div>".repeat(100_000);
+    let story = "<p>Turnout in the capital was lower than at any election since 1995, officials \
+                 said on Monday, and observers reported long queues.</p>";
+    let html = format!(
+        "<html><head><meta name=description content=\"Tom &amp;amp; Jerry {deep}\">\
+         <script type=\"application/ld+json\">{{\"@type\":\"NewsArticle\",\
+         \"headline\":\"Tom &amp; Jerry {deep}\"}}</script></head>\
+         <body><article><h1>Tom &amp; Jerry</h1>{story}{story}</article></body></html>"
+    );
+    let (article, peak) = extract_measured(html.as_bytes());
+    let article = article.expect("an article");
+    assert_eq!(article.title.as_deref(), Some("Tom & Jerry"));
+    assert_eq!(article.description.as_deref(), Some("Tom & Jerry"));
+    assert_bounded("metadata markup", html.as_bytes(), peak);
+}
+
+#[test]
+fn a_million_line_breaks_stay_within_the_memory_bound() {
+    let _one_at_a_time = one_test_at_a_time();
+    let html = format!(
+        "<html><body><article><h1>Breaks</h1><p>Turnout in the capital was lower than at any \
+         election since 1995, officials said on Monday.{}Observers reported long queues.</p>\
+         </article></body></html>",
+        "<br>".repeat(1_000_000)
+    );
+    let (article, peak) = extract_measured(html.as_bytes());
+    let article = article.expect("an article");
+    assert!(
+        article.text.starts_with("Turnout in the capital"),
+        "{}",
+        article.text
+    );
+    assert!(
+        article.text.ends_with("Observers reported long queues."),
+        "{}",
+        article.text
+    );
+    assert_bounded("line breaks", html.as_bytes(), peak);
+}
+
+#[test]
+fn formatting_elements_reopened_in_every_paragraph_stay_within_the_memory_bound() {
+    let _one_at_a_time = one_test_at_a_time();
+    // Each `<p>` closes the formatting elements the one before it held open, and its text
+    // opens them all again: a dozen elements for every four bytes of input.
+    let formatting: String = [
+        "b", "i", "u", "s", "em", "strong", "big", "small", "tt", "strike", "code", "font",
+    ]
+    .iter()
+    .map(|tag| format!("<{tag}>"))
+    .collect();
+    let html = format!(
+        "<html><body><p>{formatting}Turnout in the capital was lower than at any election \
+         since 1995, officials said on Monday.{}</body></html>",
+        "<p>x".repeat(100_000)
+    );
+    let (article, peak) = extract_measured(html.as_bytes());
+    let article = article.expect("an article");
+    assert!(
+        article.text.starts_with("Turnout in the capital"),
+        "{}",
+        article.text
+    );
+    assert_bounded("reopened formatting", html.as_bytes(), peak);
+}
