@@ -286,6 +286,8 @@ fn parts(n: usize) -> Result<(), Box<dyn std::error::Error>> {
                     previous_versions: Vec::new(),
                     duplicate_of: None,
                     also_seen_at: Vec::new(),
+                    removed_at: None,
+                    removal: None,
                 },
                 queued: Some(1),
                 pages: Vec::new(),

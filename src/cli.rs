@@ -63,6 +63,13 @@ pub enum Command {
     /// Consume articles: pop with a lease, acknowledge, or show counts.
     #[command(subcommand)]
     Queue(QueueCommand),
+    /// Show every stored version of an article, oldest first; with --diff, what changed
+    /// from one to the next, word by word.
+    #[command(after_help = EXIT_CODES_HELP)]
+    History(HistoryArgs),
+    /// List edits, removals and restorations of stored articles, oldest first.
+    #[command(after_help = EXIT_CODES_HELP)]
+    Changes(ChangesArgs),
     /// Extract the article from saved pages (HTML, or gzip-compressed HTML).
     ///
     /// Each PATH is extracted on its own; `-` reads standard input. A page that holds no
@@ -118,8 +125,10 @@ pub struct DataArgs {
 pub enum ExportFormat {
     /// One JSON article record per line, all fields, duplicates marked by `duplicate_of`.
     Jsonl,
-    /// WARC/1.1: a `response` record per kept raw page and a `metadata` record with the
-    /// extraction. Gzipped per record when the output file name ends in `.gz`.
+    /// WARC/1.1: per fetched version of each article a `response` record (its kept raw
+    /// page) and a `metadata` record with the extraction, and a `revisit` record per
+    /// revisit that found it unchanged. Gzipped per record when the output file name ends
+    /// in `.gz`.
     Warc,
 }
 
@@ -140,6 +149,81 @@ pub struct ExportArgs {
     /// Write here instead of stdout (replaced atomically when complete). Default: stdout.
     #[arg(long, short, value_name = "FILE")]
     pub output: Option<PathBuf>,
+    /// JSON lines: each record also carries `versions`, every version of its text (title,
+    /// text, fetched_at, hashes, validators, revisits), oldest first. WARC always holds
+    /// every version.
+    #[arg(long)]
+    pub versions: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct HistoryArgs {
+    #[command(flatten)]
+    pub data: DataArgs,
+    /// The article's id (16 hex digits, the `id` of its record). Exits 1 if unknown.
+    #[arg(value_name = "ID")]
+    pub id: crate::store::ArticleId,
+    /// Show each version after the first as the words removed `[-…-]` and added `{+…+}`
+    /// in the paragraphs that changed. Default: every version's full text.
+    #[arg(long)]
+    pub diff: bool,
+    /// Print the record's removal and every version as JSON instead.
+    #[arg(long, conflicts_with = "diff")]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ChangesArgs {
+    #[command(flatten)]
+    pub data: DataArgs,
+    /// Only changes seen at or after this time: RFC 3339 (2026-11-01T00:00:00Z), a date
+    /// (2026-11-01, midnight UTC), or a duration back from now (90m, 2h, 7d).
+    /// Default: all.
+    #[arg(long, value_name = "TIME", value_parser = parse_since)]
+    pub since: Option<Since>,
+    /// Only changes of this source. Default: all sources.
+    #[arg(long, value_name = "NAME")]
+    pub source: Option<String>,
+    /// One JSON object per change (`seq`, `id`, `url`, `source`, `kind`, `at`, `version`,
+    /// `evidence` for removals) instead of a line of text.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// A `--since` bound: a point in time, or a span back from when the command runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Since {
+    At(chrono::DateTime<chrono::Utc>),
+    Ago(std::time::Duration),
+}
+
+impl Since {
+    /// The point in time, with `now` for a span back.
+    pub fn resolve(self, now: chrono::DateTime<chrono::Utc>) -> chrono::DateTime<chrono::Utc> {
+        match self {
+            Since::At(t) => t,
+            Since::Ago(d) => chrono::Duration::from_std(d)
+                .ok()
+                .and_then(|d| now.checked_sub_signed(d))
+                .unwrap_or(chrono::DateTime::<chrono::Utc>::MIN_UTC),
+        }
+    }
+}
+
+fn parse_since(s: &str) -> Result<Since, String> {
+    let s = s.trim();
+    if let Ok(t) = chrono::DateTime::parse_from_rfc3339(s) {
+        return Ok(Since::At(t.with_timezone(&chrono::Utc)));
+    }
+    if let Ok(day) = chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d") {
+        return Ok(Since::At(day.and_time(chrono::NaiveTime::MIN).and_utc()));
+    }
+    humantime::parse_duration(s).map(Since::Ago).map_err(|_| {
+        format!(
+            "{s:?} is not a time: write an RFC 3339 time (2026-11-01T00:00:00Z), a date \
+             (2026-11-01) or a duration back from now (2h, 7d)"
+        )
+    })
 }
 
 #[derive(Debug, Subcommand)]
@@ -298,5 +382,22 @@ mod tests {
     #[test]
     fn cli_definition_is_consistent() {
         Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn since_takes_a_time_a_date_or_a_span_back() {
+        let now = chrono::DateTime::parse_from_rfc3339("2026-12-03T12:00:00Z")
+            .expect("time")
+            .to_utc();
+        let at = |s: &str| parse_since(s).map(|since| since.resolve(now).to_rfc3339());
+        assert_eq!(
+            at("2026-11-01T10:00:00+02:00").as_deref(),
+            Ok("2026-11-01T08:00:00+00:00")
+        );
+        assert_eq!(at("2026-11-01").as_deref(), Ok("2026-11-01T00:00:00+00:00"));
+        assert_eq!(at("2h").as_deref(), Ok("2026-12-03T10:00:00+00:00"));
+        assert_eq!(at("7d").as_deref(), Ok("2026-11-26T12:00:00+00:00"));
+        let err = parse_since("yesterday").expect_err("not a time");
+        assert!(err.contains("RFC 3339"), "{err}");
     }
 }

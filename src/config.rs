@@ -24,6 +24,7 @@ pub struct Config {
     pub crawler: CrawlerConfig,
     pub store: StoreConfig,
     pub server: ServerConfig,
+    pub watch: WatchConfig,
     /// `[[source]]` tables: the sites the daemon keeps crawled.
     #[serde(rename = "source")]
     pub sources: Vec<SourceConfig>,
@@ -210,6 +211,26 @@ impl Default for ServerConfig {
     }
 }
 
+/// `[watch]`: revisits of stored articles, to record stealth edits and removals.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct WatchConfig {
+    /// When each stored article is fetched again, counted from its first sighting (each
+    /// at least 1 s; any order). Empty: articles are not revisited.
+    pub revisit: Vec<Interval>,
+}
+
+impl Default for WatchConfig {
+    fn default() -> Self {
+        WatchConfig {
+            revisit: crate::store::watch::DEFAULT_LADDER
+                .iter()
+                .map(|d| Interval(Dur(*d)))
+                .collect(),
+        }
+    }
+}
+
 /// One `[[source]]`: a site (or part of one) kept crawled on a schedule.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -246,6 +267,20 @@ pub struct SourceConfig {
     /// Preferred language for multilingual pages (qTranslate markers), e.g. "en".
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lang: Option<String>,
+    /// Revisit this source's stored articles (default true); false turns it off.
+    #[serde(default = "default_watch", skip_serializing_if = "is_true")]
+    pub watch: bool,
+    /// Overrides `watch.revisit` for this source.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub revisit: Option<Vec<Interval>>,
+}
+
+fn default_watch() -> bool {
+    true
+}
+
+fn is_true(b: &bool) -> bool {
+    *b
 }
 
 fn default_recrawl() -> Interval {
@@ -267,7 +302,23 @@ impl SourceConfig {
             max_pages: None,
             min_delay: None,
             lang: None,
+            watch: true,
+            revisit: None,
         }
+    }
+
+    /// When this source's articles are revisited, counted from their first sighting
+    /// (empty: never), with `watch` the `[watch]` section.
+    pub fn revisit_ladder(&self, watch: &WatchConfig) -> Vec<Duration> {
+        if !self.watch {
+            return Vec::new();
+        }
+        self.revisit
+            .as_ref()
+            .unwrap_or(&watch.revisit)
+            .iter()
+            .map(|i| i.get())
+            .collect()
     }
 
     pub fn max_depth(&self, crawler: &CrawlerConfig) -> u32 {
@@ -319,6 +370,18 @@ fn key_prefix(key: &Option<String>) -> String {
 }
 
 impl Config {
+    /// The revisit ladders of `[watch]` and every source, for the store.
+    pub fn watch_policy(&self) -> crate::store::WatchPolicy {
+        crate::store::WatchPolicy::new(
+            self.watch.revisit.iter().map(|i| i.get()).collect(),
+            self.sources
+                .iter()
+                .filter(|s| !s.watch || s.revisit.is_some())
+                .map(|s| (s.name.to_string(), s.revisit_ladder(&self.watch)))
+                .collect(),
+        )
+    }
+
     /// Reads and validates a config file.
     pub fn load(path: &Path) -> Result<Config, ConfigError> {
         let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
@@ -870,43 +933,61 @@ mod tests {
         );
     }
 
-    /// Revisit schedules to come are lists of intervals: one under the floor is reported
-    /// like any other bad value, naming the file, the line of the list and its key.
+    /// A revisit ladder is a list of intervals: one under the floor is reported like any
+    /// other bad value, naming the file, the line of the list and its key.
     #[test]
     fn an_interval_list_locates_the_short_one() {
-        #[derive(Debug, Deserialize)]
-        struct Probe {
-            #[allow(dead_code)]
-            watch: Watch,
-        }
-        #[derive(Debug, Deserialize)]
-        struct Watch {
-            #[allow(dead_code)]
-            revisit: Vec<Interval>,
-        }
-        let locate = |text: &str| {
-            let error = toml::from_str::<Probe>(text).expect_err("500ms is under the floor");
-            invalid_at(
-                Path::new("w.toml"),
-                text,
-                error.span(),
-                error.message().to_string(),
-            )
-        };
-        let one_line = locate("[watch]\nrevisit = [\"10m\", \"500ms\"]\n").to_string();
+        let (line, key, message) = invalid("[watch]\nrevisit = [\"10m\", \"500ms\"]\n");
+        assert_eq!(line, Some(2));
+        assert_eq!(key.as_deref(), Some("watch.revisit"));
+        assert!(message.contains("shortest allowed is 1s"), "{message}");
+        let many_lines = parse("[watch]\nrevisit = [\n  \"10m\",\n  \"500ms\",\n  \"1d\",\n]\n")
+            .expect_err("500ms is under the floor")
+            .to_string();
         assert!(
-            one_line.starts_with("w.toml:2:") && one_line.contains("key `watch.revisit`: "),
-            "{one_line}"
-        );
-        assert!(one_line.contains("shortest allowed is 1s"), "{one_line}");
-        let many_lines =
-            locate("[watch]\nrevisit = [\n  \"10m\",\n  \"500ms\",\n  \"1d\",\n]\n").to_string();
-        assert!(
-            many_lines.starts_with("w.toml:2:11: key `watch.revisit`: 500ms is too short"),
+            many_lines.starts_with("test.toml:2:11: key `watch.revisit`: 500ms is too short"),
             "{many_lines}"
         );
-        let ok = "[watch]\nrevisit = [\"1s\", \"1h\"]\n";
-        assert!(toml::from_str::<Probe>(ok).is_ok());
+        let (line, key, _) = invalid(
+            "[[source]]\nname = \"a\"\nseeds = [\"https://a.example/\"]\nrevisit = [\"0s\"]\n",
+        );
+        assert_eq!((line, key.as_deref()), (Some(4), Some("source[1].revisit")));
+    }
+
+    #[test]
+    fn revisit_ladders_come_from_watch_and_each_source() {
+        let c = parse("").expect("valid");
+        assert_eq!(
+            c.watch_policy().ladder("any"),
+            crate::store::watch::DEFAULT_LADDER.as_slice()
+        );
+        let c = parse(
+            "[watch]\nrevisit = [\"1d\", \"2s\"]\n\
+             [[source]]\nname = \"a\"\nseeds = [\"https://a.example/\"]\n\
+             [[source]]\nname = \"off\"\nseeds = [\"https://b.example/\"]\nwatch = false\n\
+             [[source]]\nname = \"own\"\nseeds = [\"https://c.example/\"]\nrevisit = [\"5s\"]\n",
+        )
+        .expect("valid");
+        let policy = c.watch_policy();
+        let secs = |s: &[u64]| {
+            s.iter()
+                .map(|s| Duration::from_secs(*s))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(policy.ladder("a"), secs(&[2, 86400]).as_slice());
+        assert!(policy.ladder("off").is_empty());
+        assert_eq!(policy.ladder("own"), secs(&[5]).as_slice());
+        assert_eq!(
+            policy.ladder("crawled.example"),
+            secs(&[2, 86400]).as_slice()
+        );
+        assert!(
+            parse("[watch]\nrevisit = []\n")
+                .expect("valid")
+                .watch_policy()
+                .ladder("a")
+                .is_empty()
+        );
     }
 
     #[test]

@@ -49,9 +49,11 @@ fn fields_of(table_header: &str) -> Vec<String> {
         Ok(_) => panic!("probe key accepted under {table_header:?}"),
         Err(e) => e.message().to_string(),
     };
+    // "expected one of `a`, `b`", or for a table of one field "expected `a`".
     let expected = message
         .split("expected one of ")
         .nth(1)
+        .or_else(|| message.split("expected ").nth(1))
         .unwrap_or_else(|| panic!("unexpected serde message: {message}"));
     expected
         .split(", ")
@@ -66,6 +68,7 @@ fn schema_keys() -> BTreeSet<String> {
         ("[crawler]", "crawler"),
         ("[store]", "store"),
         ("[server]", "server"),
+        ("[watch]", "watch"),
         ("[[source]]", "source"),
     ] {
         for field in fields_of(header) {
@@ -74,7 +77,7 @@ fn schema_keys() -> BTreeSet<String> {
     }
     // The top level holds only the tables themselves.
     let top: BTreeSet<String> = fields_of("").into_iter().collect();
-    let tables: BTreeSet<String> = ["crawler", "store", "server", "source"]
+    let tables: BTreeSet<String> = ["crawler", "store", "server", "watch", "source"]
         .iter()
         .map(|s| s.to_string())
         .collect();
@@ -166,4 +169,5 @@ fn documented_reference_states_the_real_defaults() {
         documented.server.shutdown_timeout,
         defaults.server.shutdown_timeout
     );
+    assert_eq!(documented.watch, defaults.watch);
 }

@@ -185,7 +185,9 @@ with open(sys.argv[1], 'rb') as f:
         item = {'type': rec.rec_type, 'uri': rec.rec_headers.get_header('WARC-Target-URI'),
                 'date': rec.rec_headers.get_header('WARC-Date'),
                 'concurrent_to': rec.rec_headers.get_header('WARC-Concurrent-To'),
-                'record_id': rec.rec_headers.get_header('WARC-Record-ID')}
+                'record_id': rec.rec_headers.get_header('WARC-Record-ID'),
+                'refers_to': rec.rec_headers.get_header('WARC-Refers-To'),
+                'profile': rec.rec_headers.get_header('WARC-Profile')}
         payload = rec.content_stream().read()
         if rec.rec_type == 'response':
             item['status'] = rec.http_headers.get_statuscode()
@@ -329,3 +331,176 @@ fn warc_export_is_read_back_by_warcio() {
 }
 
 use sha2::Digest as _;
+
+/// A database whose article was edited once (two versions, each with its raw page) and
+/// revisited twice: unchanged (304) after the edit. Returns the article's id.
+fn populate_history(dir: &Path) -> gleaner::store::ArticleId {
+    use gleaner::store::{
+        CrawlOutcome, CrawlStart, FrontierLimits, GateAnswer, HostGate, ManualClock, PageResult,
+        RevisitAnswer, RevisitResult, WatchPolicy,
+    };
+    struct AnyHost;
+    impl HostGate for AnyHost {
+        fn try_host(&mut self, _host: &str) -> GateAnswer {
+            GateAnswer::Ready {
+                spacing: std::time::Duration::ZERO,
+            }
+        }
+    }
+    let clock = std::sync::Arc::new(ManualClock::new(at(0)));
+    let options = StoreOptions {
+        watch: WatchPolicy::new(
+            vec![
+                std::time::Duration::from_secs(10),
+                std::time::Duration::from_secs(20),
+            ],
+            Default::default(),
+        ),
+        ..StoreOptions::default()
+    };
+    let store = SledStore::open(dir, options)
+        .expect("store opens")
+        .with_clock(clock.clone());
+    let url = "https://ngo.example/news/turnout";
+    let first = story(31, 300);
+    let id = store
+        .put_article(new_article(url, "ngo", &first, at(0)))
+        .expect("put")
+        .id();
+    store
+        .put_article(new_article(
+            url,
+            "ngo",
+            &format!("{first} Correction: turnout was 41 percent."),
+            at(5),
+        ))
+        .expect("put the edit");
+    for secs in [12, 22] {
+        clock.set(at(secs));
+        store
+            .open_frontier(
+                "ngo#revisits",
+                CrawlStart::Resume,
+                FrontierLimits::default(),
+            )
+            .expect("open");
+        assert_eq!(
+            store.enqueue_due("ngo", "ngo#revisits", 10).expect("due"),
+            1
+        );
+        let claim = store
+            .claim_frontier("ngo#revisits", 10, &mut AnyHost)
+            .expect("claim")
+            .claims
+            .pop()
+            .expect("the revisit");
+        store
+            .commit_crawl(vec![CrawlOutcome {
+                crawl: "ngo#revisits".into(),
+                claim: Some(claim.ticket),
+                visited: Vec::new(),
+                result: PageResult::Revisit(Box::new(RevisitResult {
+                    source: "ngo".into(),
+                    watched_url: url.into(),
+                    at: at(secs),
+                    answer: RevisitAnswer::NotModified {
+                        final_url: url.into(),
+                    },
+                })),
+                discovered: Vec::new(),
+            }])
+            .expect("commit");
+    }
+    id
+}
+
+#[test]
+fn exports_hold_every_version_and_its_revisits() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let id = populate_history(dir.path());
+
+    let out = gleaner(&["export", "--versions"], dir.path());
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let line: serde_json::Value = serde_json::from_slice(&out.stdout).expect("one record");
+    assert_eq!(line["id"], id.to_string());
+    let versions = line["versions"].as_array().expect("versions");
+    assert_eq!(versions.len(), 2);
+    assert!(
+        !versions[0]["text"]
+            .as_str()
+            .expect("text")
+            .contains("Correction")
+    );
+    assert!(
+        versions[1]["text"]
+            .as_str()
+            .expect("text")
+            .contains("Correction")
+    );
+    assert_eq!(versions[1]["revisits"].as_array().map(Vec::len), Some(2));
+    let plain = gleaner(&["export"], dir.path());
+    let plain: serde_json::Value = serde_json::from_slice(&plain.stdout).expect("one record");
+    assert!(
+        plain.get("versions").is_none(),
+        "--versions only when asked"
+    );
+
+    let python = match warcio_python() {
+        Ok(python) => python,
+        Err(reason) => {
+            let test = "exports_hold_every_version_and_its_revisits";
+            external::skip(external::REQUIRE_WARCIO, test, &reason);
+            return;
+        }
+    };
+    let file = dir.path().join("history.warc.gz");
+    let out = gleaner(
+        &[
+            "export",
+            "--format",
+            "warc",
+            "--output",
+            file.to_str().expect("utf-8 path"),
+        ],
+        dir.path(),
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let records = read_warc(&python, &file);
+    let types: Vec<&str> = records
+        .iter()
+        .map(|r| r["type"].as_str().unwrap_or(""))
+        .collect();
+    assert_eq!(
+        types,
+        [
+            "warcinfo", "response", "metadata", "response", "metadata", "revisit", "revisit"
+        ]
+    );
+    // The first version's capture holds its own page and text; the second the current
+    // record; the revisits refer to the second's response.
+    assert!(
+        !records[2]["json"]["text"]
+            .as_str()
+            .expect("text")
+            .contains("Correction")
+    );
+    assert_eq!(records[2]["json"]["version"], 1);
+    assert_eq!(records[4]["json"]["version"], 2);
+    assert_ne!(records[1]["payload_sha256"], records[3]["payload_sha256"]);
+    for revisit in &records[5..] {
+        assert_eq!(revisit["refers_to"], records[3]["record_id"]);
+        assert_eq!(
+            revisit["profile"],
+            "http://netpreserve.org/warc/1.1/revisit/server-not-modified"
+        );
+    }
+    assert_eq!(records[5]["date"], "2026-09-21T14:13:32Z");
+}

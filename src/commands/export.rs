@@ -8,8 +8,8 @@ use anyhow::Context;
 use flate2::Compression;
 use flate2::write::GzEncoder;
 use gleaner::cli::{ExportArgs, ExportFormat};
-use gleaner::store::ArticleReader;
 use gleaner::store::export::{ExportFilter, export_jsonl, export_warc};
+use gleaner::store::{ArticleReader, VersionHistory};
 
 use super::EXIT_OK;
 use super::remote::{block_on, open_consumer};
@@ -17,8 +17,12 @@ use super::remote::{block_on, open_consumer};
 pub fn run(args: ExportArgs) -> anyhow::Result<u8> {
     block_on(async {
         // The local database, or the daemon's API while the daemon holds it.
-        let store = open_consumer(&args.data).await?;
-        let store: &dyn ArticleReader = store.reader.as_ref();
+        let consumer = open_consumer(&args.data).await?;
+        let source = Source {
+            reader: consumer.reader.as_ref(),
+            history: consumer.versions.as_ref(),
+            versions: args.versions,
+        };
         let filter = ExportFilter {
             since: args.since,
             source: args.source.clone(),
@@ -27,32 +31,42 @@ pub fn run(args: ExportArgs) -> anyhow::Result<u8> {
             None => {
                 let stdout = io::stdout();
                 let mut out = BufWriter::new(stdout.lock());
-                write_export(store, &filter, args.format, &mut out, false, None).await?
+                write_export(&source, &filter, args.format, &mut out, false, None).await?
             }
-            Some(path) => write_to_file(store, &filter, args.format, path).await?,
+            Some(path) => write_to_file(&source, &filter, args.format, path).await?,
         };
         tracing::info!(articles = count, format = ?args.format, "export written");
         Ok(EXIT_OK)
     })?
 }
 
+/// Where an export reads from, and whether JSON lines carry every version.
+struct Source<'a> {
+    reader: &'a dyn ArticleReader,
+    history: &'a dyn VersionHistory,
+    versions: bool,
+}
+
 async fn write_export(
-    store: &dyn ArticleReader,
+    store: &Source<'_>,
     filter: &ExportFilter,
     format: ExportFormat,
     out: &mut dyn Write,
     gzip: bool,
     filename: Option<&str>,
 ) -> anyhow::Result<u64> {
+    let versions = store.versions.then_some(store.history);
     let count = match (format, gzip) {
-        (ExportFormat::Jsonl, false) => export_jsonl(store, filter, out).await?,
+        (ExportFormat::Jsonl, false) => export_jsonl(store.reader, versions, filter, out).await?,
         (ExportFormat::Jsonl, true) => {
             let mut gz = GzEncoder::new(out, Compression::default());
-            let count = export_jsonl(store, filter, &mut gz).await?;
+            let count = export_jsonl(store.reader, versions, filter, &mut gz).await?;
             gz.finish().context("finishing the gzip stream")?;
             count
         }
-        (ExportFormat::Warc, gzip) => export_warc(store, filter, out, gzip, filename).await?,
+        (ExportFormat::Warc, gzip) => {
+            export_warc(store.reader, store.history, filter, out, gzip, filename).await?
+        }
     };
     Ok(count)
 }
@@ -60,7 +74,7 @@ async fn write_export(
 /// Writes next to `path` and renames when complete, so a reader never sees half an export
 /// and a failed export leaves an earlier file intact.
 async fn write_to_file(
-    store: &dyn ArticleReader,
+    store: &Source<'_>,
     filter: &ExportFilter,
     format: ExportFormat,
     path: &Path,

@@ -4,6 +4,7 @@
 mod crawl;
 mod export;
 mod extract;
+mod history;
 mod migrate_store;
 mod queue;
 mod reextract;
@@ -28,6 +29,8 @@ pub fn dispatch(command: Command) -> anyhow::Result<u8> {
         Command::Crawl(args) => crawl::crawl(args),
         Command::Export(args) => export::run(args),
         Command::Queue(command) => queue::run(command),
+        Command::History(args) => history::history(args),
+        Command::Changes(args) => history::changes(args),
         Command::Extract(args) => extract::run(args),
         Command::Reextract(args) => reextract::run(args),
         Command::MigrateStore(args) => migrate_store::run(args),

@@ -15,8 +15,8 @@ use gleaner::config::{Config, ServerConfig, StoreConfig};
 use gleaner::daemon::client::{ApiClient, base_url_for};
 use gleaner::daemon::remote_store::RemoteStore;
 use gleaner::store::{
-    ArticleReader, Backend, ConsumerQueue, Embedded, OpenStore, SledStore, StoreLocation,
-    StoreOptions,
+    ArticleReader, Backend, ChangeLog, ConsumerQueue, Embedded, OpenStore, SledStore,
+    StoreLocation, StoreOptions, VersionHistory,
 };
 
 /// The API client for these arguments: `--server`/`--token` first, then the config's
@@ -45,6 +45,8 @@ pub fn block_on<F: Future>(future: F) -> anyhow::Result<F::Output> {
 pub struct Consumer {
     pub reader: Arc<dyn ArticleReader>,
     pub queue: Arc<dyn ConsumerQueue>,
+    pub versions: Arc<dyn VersionHistory>,
+    pub changes: Arc<dyn ChangeLog>,
 }
 
 /// Opens the database in `--data`, or, when another gleaner (the daemon) holds it, reaches
@@ -62,6 +64,8 @@ pub async fn open_consumer(data: &DataArgs) -> anyhow::Result<Consumer> {
             return Ok(Consumer {
                 reader: backend.reader,
                 queue: backend.queue,
+                versions: backend.versions,
+                changes: backend.changes,
             });
         }
     };
@@ -76,6 +80,8 @@ pub async fn open_consumer(data: &DataArgs) -> anyhow::Result<Consumer> {
             return Ok(Consumer {
                 reader: backend.reader,
                 queue: backend.queue,
+                versions: backend.versions,
+                changes: backend.changes,
             });
         }
         Err(e) if e.is_locked() => e,
@@ -94,7 +100,9 @@ pub async fn open_consumer(data: &DataArgs) -> anyhow::Result<Consumer> {
             let remote = Arc::new(remote);
             Ok(Consumer {
                 reader: remote.clone(),
-                queue: remote,
+                queue: remote.clone(),
+                versions: remote.clone(),
+                changes: remote,
             })
         }
         Err(api_error) => anyhow::bail!(

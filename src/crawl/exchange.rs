@@ -23,7 +23,10 @@ use crate::fetch::http::{ACCEPT_PAGES, BodyLimit, Conditional, Request, Response
 use crate::fetch::normalize;
 use crate::fetch::politeness::{self, HostSlot, Outcome};
 use crate::fetch::robots::RobotsExchange;
-use crate::store::{Claim, CrawlOutcome, DiscoveredVia, FrontierEntry, PageResult, Validators};
+use crate::store::{
+    Claim, CrawlOutcome, DiscoveredVia, FrontierEntry, PageResult, RevisitAnswer, RevisitResult,
+    Validators,
+};
 
 /// How a claim's task ended.
 pub(crate) enum TaskEnd {
@@ -51,6 +54,55 @@ impl Finish {
             discovered: Vec::new(),
         }
     }
+
+    /// The end of a revisit of the watched article `entry` stands for: what its request
+    /// gave, to be judged against the stored article when committed. A revisit adds no
+    /// links: it looks at one page.
+    fn revisit(ctx: &CrawlContext, entry: &FrontierEntry, answer: RevisitAnswer) -> Finish {
+        Finish {
+            result: PageResult::Revisit(Box::new(RevisitResult {
+                source: ctx.job.source.clone(),
+                watched_url: watched_url(entry),
+                at: Utc::now(),
+                answer,
+            })),
+            discovered: Vec::new(),
+        }
+    }
+
+    /// A claim that ended without a page worth storing: for a revisit, `answer`.
+    fn ended(ctx: &CrawlContext, entry: &FrontierEntry, answer: RevisitAnswer) -> Finish {
+        if is_revisit(entry) {
+            Finish::revisit(ctx, entry, answer)
+        } else {
+            Finish::nothing()
+        }
+    }
+}
+
+/// Whether `entry` is the revisit of a watched article.
+fn is_revisit(entry: &FrontierEntry) -> bool {
+    entry.discovered_via == DiscoveredVia::Revisit
+}
+
+/// The watched article's URL a revisit entry stands for (kept across redirects).
+fn watched_url(entry: &FrontierEntry) -> String {
+    entry
+        .discovered_from
+        .clone()
+        .unwrap_or_else(|| entry.url.clone())
+}
+
+fn unchecked(reason: &str) -> RevisitAnswer {
+    RevisitAnswer::Unchecked {
+        reason: reason.to_string(),
+    }
+}
+
+fn failed(kind: &str) -> RevisitAnswer {
+    RevisitAnswer::Failed {
+        kind: kind.to_string(),
+    }
 }
 
 /// Runs one claim to its end. `attempt` counts earlier failed attempts at this URL.
@@ -66,10 +118,12 @@ pub(crate) async fn run(
     let mut sitemaps = Vec::new();
     let end = match exchange(&ctx, &claim, slot, attempt, &mut visited, &mut sitemaps).await? {
         Exchanged::Finished(mut finish) => {
-            finish.discovered.extend(sitemaps);
+            if !is_revisit(&claim.entry) {
+                finish.discovered.extend(sitemaps);
+            }
             let url = claim.entry.url.clone();
             let outcome = CrawlOutcome {
-                crawl: ctx.job.source.clone(),
+                crawl: ctx.crawl.clone(),
                 claim: Some(claim.ticket),
                 visited,
                 result: finish.result,
@@ -112,7 +166,11 @@ async fn exchange(
         Err(e) => {
             tracing::warn!(url = %entry.url, error = %e, "pending URL cannot be parsed");
             tally.event(Event::Error("bad_url"));
-            return Ok(Exchanged::Finished(Finish::nothing()));
+            return Ok(Exchanged::Finished(Finish::ended(
+                ctx,
+                entry,
+                unchecked("bad_url"),
+            )));
         }
     };
     let mut paced = false;
@@ -169,7 +227,11 @@ async fn exchange(
                 ctx.seeds
                     .record(&entry.url, SeedOutcome::of_robots(Some(&robots.rules)));
             }
-            return Ok(Exchanged::Finished(Finish::nothing()));
+            return Ok(Exchanged::Finished(Finish::ended(
+                ctx,
+                entry,
+                unchecked("robots"),
+            )));
         }
     }
     let mut hops: Vec<String> = Vec::new();
@@ -209,16 +271,16 @@ async fn exchange(
                         tracing::warn!(%url, %error, "fetch cut off by a limit");
                         tally.event(Event::Skipped(reason));
                         // The server answered; it sent too much.
-                        Exchanged::Finished(Finish::nothing())
+                        Exchanged::Finished(Finish::ended(ctx, entry, unchecked(reason)))
                     }
                     Failure::Permanent => {
                         tracing::info!(%url, %error, "fetch failed");
                         tally.event(Event::Error(error.kind()));
-                        Exchanged::Finished(Finish::nothing())
+                        Exchanged::Finished(Finish::ended(ctx, entry, failed(error.kind())))
                     }
                     Failure::Transient => {
                         let tripped = crawler.politeness.record(&host, Outcome::Failure);
-                        retry_or_finish(ctx, &url, attempt, tripped, error.kind())
+                        retry_or_finish(ctx, entry, &url, attempt, tripped, error.kind())
                     }
                 });
             }
@@ -239,7 +301,11 @@ async fn exchange(
                         if ctx.robots_allows(&target) == Some(false) {
                             tally.event(Event::RobotsBlocked);
                             visited.push(target.to_string());
-                            return Ok(Exchanged::Finished(Finish::nothing()));
+                            return Ok(Exchanged::Finished(Finish::ended(
+                                ctx,
+                                entry,
+                                unchecked("robots"),
+                            )));
                         }
                         visited.push(url.to_string());
                         hops.push(url.to_string());
@@ -247,12 +313,18 @@ async fn exchange(
                     }
                     Redirect::OtherHost(target) => {
                         visited.push(url.to_string());
+                        // A revisit goes on at the other host as the same revisit.
+                        let (discovered_from, discovered_via) = if is_revisit(entry) {
+                            (Some(watched_url(entry)), DiscoveredVia::Revisit)
+                        } else {
+                            (Some(url.to_string()), DiscoveredVia::Redirect)
+                        };
                         let next = FrontierEntry {
                             host: normalize::host_key(&target),
                             url: target.to_string(),
                             depth: entry.depth,
-                            discovered_from: Some(url.to_string()),
-                            discovered_via: DiscoveredVia::Redirect,
+                            discovered_from,
+                            discovered_via,
                             counter_chain: entry.counter_chain,
                         };
                         return Ok(Exchanged::Finished(Finish {
@@ -263,18 +335,31 @@ async fn exchange(
                     Redirect::Stop { kind, why } => {
                         tracing::info!(%url, %why, "redirect not followed");
                         tally.event(Event::Error(kind));
-                        return Ok(Exchanged::Finished(Finish::nothing()));
+                        return Ok(Exchanged::Finished(Finish::ended(ctx, entry, failed(kind))));
                     }
                     Redirect::OutOfScope(why) => {
                         tracing::info!(%url, %why, "redirect leaves the crawl's scope");
                         tally.event(Event::Skipped("redirect_out_of_scope"));
-                        return Ok(Exchanged::Finished(Finish::nothing()));
+                        return Ok(Exchanged::Finished(Finish::ended(
+                            ctx,
+                            entry,
+                            unchecked("redirect_out_of_scope"),
+                        )));
                     }
                 }
             }
             Reply::NotModified => {
                 crawler.politeness.record(&host, Outcome::Success);
                 tally.event(Event::NotModified);
+                if is_revisit(entry) {
+                    return Ok(Exchanged::Finished(Finish::revisit(
+                        ctx,
+                        entry,
+                        RevisitAnswer::NotModified {
+                            final_url: url.to_string(),
+                        },
+                    )));
+                }
                 return Ok(Exchanged::Finished(Finish {
                     result: PageResult::NotModified {
                         url: url.to_string(),
@@ -294,27 +379,40 @@ async fn exchange(
                     .politeness
                     .record(&host, Outcome::Throttled(retry_after));
                 let kind = decide::status_kind(response.status);
-                return Ok(retry_or_finish(ctx, &url, attempt, tripped, kind));
+                return Ok(retry_or_finish(ctx, entry, &url, attempt, tripped, kind));
             }
             Reply::ServerError => {
                 let tripped = crawler.politeness.record(&host, Outcome::Failure);
                 let kind = decide::status_kind(response.status);
-                return Ok(retry_or_finish(ctx, &url, attempt, tripped, kind));
+                return Ok(retry_or_finish(ctx, entry, &url, attempt, tripped, kind));
             }
             Reply::Refused => {
                 crawler.politeness.record(&host, Outcome::Success);
                 tracing::debug!(%url, status = response.status, "page not fetched");
                 tally.event(Event::Error(decide::status_kind(response.status)));
-                return Ok(Exchanged::Finished(Finish::nothing()));
+                return Ok(Exchanged::Finished(Finish::ended(
+                    ctx,
+                    entry,
+                    RevisitAnswer::Status {
+                        status: response.status,
+                        final_url: url.to_string(),
+                    },
+                )));
             }
             Reply::Success => {
                 crawler.politeness.record(&host, Outcome::Success);
                 drop(slot);
+                let status = response.status;
+                let final_url = url.to_string();
                 ctx.host_freed.notify_one();
                 let analysed =
                     analyse_on_pool(ctx, entry.clone(), url, response, fetched_at).await?;
                 if let Some(event) = analysed.event {
                     tally.event(event);
+                }
+                if is_revisit(entry) {
+                    let answer = revisit_page(status, final_url, analysed);
+                    return Ok(Exchanged::Finished(Finish::revisit(ctx, entry, answer)));
                 }
                 for (&reason, &n) in &analysed.discovered.refused {
                     match reason {
@@ -331,9 +429,35 @@ async fn exchange(
     }
 }
 
+/// What a revisit's 2xx answer showed: the article on the page, if it holds one. A page
+/// `noindex` forbids storing was not looked at.
+fn revisit_page(status: u16, final_url: String, analysed: analyse::Analysed) -> RevisitAnswer {
+    if analysed.event == Some(Event::Skipped("noindex")) {
+        return unchecked("noindex");
+    }
+    let (article, validators) = match analysed.result {
+        PageResult::Article(article) => {
+            let validators = Validators {
+                etag: article.provenance.etag.clone(),
+                last_modified: article.provenance.last_modified.clone(),
+            };
+            (Some(article), validators)
+        }
+        PageResult::Validators { validators, .. } => (None, validators),
+        _ => (None, Validators::default()),
+    };
+    RevisitAnswer::Page {
+        status,
+        final_url,
+        article,
+        validators,
+    }
+}
+
 /// After a failed attempt: another try, the URL left pending, or given up.
 fn retry_or_finish(
     ctx: &CrawlContext,
+    entry: &FrontierEntry,
     url: &Url,
     attempt: u32,
     tripped: bool,
@@ -348,7 +472,7 @@ fn retry_or_finish(
         Retry::GiveUp => {
             tracing::info!(%url, attempts = attempt + 1, kind, "giving up on URL");
             ctx.tally.event(Event::Error(kind));
-            Exchanged::Finished(Finish::nothing())
+            Exchanged::Finished(Finish::ended(ctx, entry, failed(kind)))
         }
     }
 }

@@ -26,9 +26,37 @@ pub struct CrawlJob {
     /// Preferred language for multilingual pages.
     pub lang: Option<String>,
     pub start: CrawlStart,
+    /// Fetch the source's watched articles whose revisit is due instead of following its
+    /// seeds: a crawl of its own ([`CrawlJob::crawl_key`]) whose pages add no links.
+    pub revisits: bool,
+}
+
+/// The crawl key of `source`'s revisits: a frontier apart from its recrawls, so that a
+/// revisit is never held back by a cycle that saw the URL already. Source names cannot
+/// hold `#` (config names are `[A-Za-z0-9._-]`, seed sources host names).
+pub fn revisit_crawl_key(source: &str) -> String {
+    format!("{source}#revisits")
 }
 
 impl CrawlJob {
+    /// The frontier this crawl works on.
+    pub fn crawl_key(&self) -> String {
+        if self.revisits {
+            revisit_crawl_key(&self.source)
+        } else {
+            self.source.clone()
+        }
+    }
+
+    /// A job for the due revisits of a configured source: its scope, limits and pace.
+    pub fn revisits_of(source: &SourceConfig, crawler: &CrawlerConfig) -> Self {
+        CrawlJob {
+            revisits: true,
+            start: CrawlStart::Resume,
+            ..CrawlJob::from_source(source, crawler)
+        }
+    }
+
     /// A job for a configured source.
     pub fn from_source(source: &SourceConfig, crawler: &CrawlerConfig) -> Self {
         let urls = |v: &[HttpUrl]| v.iter().map(|u| u.as_url().clone()).collect();
@@ -44,6 +72,7 @@ impl CrawlJob {
             min_delay: source.min_delay(crawler),
             lang: source.lang.clone(),
             start: CrawlStart::Resume,
+            revisits: false,
         }
     }
 
@@ -66,6 +95,7 @@ impl CrawlJob {
             min_delay: crawler.min_delay.get(),
             lang: None,
             start: CrawlStart::Resume,
+            revisits: false,
         }
     }
 

@@ -49,8 +49,12 @@ use crate::fetch::robots::RobotsCache;
 use crate::fetch::scope::Scope;
 use crate::store::{
     ArticleSink, CrawlOutcome, DiscoveredVia, Frontier, FrontierEntry, FrontierLimits, GateAnswer,
-    HostGate, HostPace, PageMemory, PageResult, StoreError,
+    HostGate, HostPace, PageMemory, PageResult, RevisitSchedule, StoreError,
 };
+
+/// Most due revisits a revisit crawl adds to its frontier at once; it adds more as it
+/// runs out, so a large due backlog is worked through in bounded memory.
+const REVISIT_BATCH: usize = 1000;
 
 /// How often a crawl reports progress to its observer.
 const PROGRESS_INTERVAL: Duration = Duration::from_millis(250);
@@ -72,6 +76,8 @@ pub struct CrawlStore {
     pub frontier: Arc<dyn Frontier>,
     pub pages: Arc<dyn PageMemory>,
     pub sink: Arc<dyn ArticleSink>,
+    /// Where revisit crawls take their due revisits from.
+    pub revisits: Arc<dyn RevisitSchedule>,
 }
 
 impl From<&crate::store::Backend> for CrawlStore {
@@ -80,6 +86,7 @@ impl From<&crate::store::Backend> for CrawlStore {
             frontier: Arc::clone(&b.frontier),
             pages: Arc::clone(&b.pages),
             sink: Arc::clone(&b.sink),
+            revisits: Arc::clone(&b.revisits),
         }
     }
 }
@@ -94,6 +101,7 @@ pub struct Crawler {
     frontier: Arc<dyn Frontier>,
     pages: Arc<dyn PageMemory>,
     sink: Arc<dyn ArticleSink>,
+    revisits: Arc<dyn RevisitSchedule>,
     stats: Arc<CrawlStats>,
     writer_limits: WriterLimits,
     /// The process's one store writer, started with the first crawl.
@@ -109,6 +117,8 @@ pub struct Crawler {
 pub(crate) struct CrawlContext {
     crawler: Arc<Crawler>,
     job: CrawlJob,
+    /// The frontier the crawl works on ([`CrawlJob::crawl_key`]).
+    crawl: String,
     scope: Scope,
     tally: Tally,
     /// What became of the start URLs.
@@ -202,6 +212,7 @@ impl Crawler {
             frontier: store.frontier,
             pages: store.pages,
             sink: store.sink,
+            revisits: store.revisits,
             stats: CrawlStats::new(),
             writer_limits: WriterLimits::default(),
             writer: OnceCell::new(),
@@ -240,16 +251,16 @@ impl Crawler {
         mut on_progress: impl FnMut(&Progress) + Send,
     ) -> Result<CrawlSummary, CrawlError> {
         let started = Instant::now();
-        let source = job.source.clone();
+        let key = job.crawl_key();
         let limits = FrontierLimits {
             max_pending_per_host: self.config.max_pending_per_host,
         };
-        let opened = self.frontier.open_crawl(&source, job.start, limits).await?;
+        let opened = self.frontier.open_crawl(&key, job.start, limits).await?;
         let result = self
             .run(job, opened.resumed, started, stop, &mut on_progress)
             .await;
         // Claims still out lapse: their URLs stay pending for the next run.
-        let closed = self.frontier.close_crawl(&source).await;
+        let closed = self.frontier.close_crawl(&key).await;
         let summary = result?;
         closed?;
         Ok(summary)
@@ -270,7 +281,13 @@ impl Crawler {
             job.max_depth,
         );
         let tally = Tally::new(Arc::clone(&self.stats), &job.source);
-        if resumed > 0 {
+        let key = job.crawl_key();
+        // Revisits this run added to its frontier.
+        let mut enqueued = 0;
+        if job.revisits {
+            // The revisits due now (an interrupted run's pending ones resume too).
+            enqueued += self.enqueue_revisits(&job, &key).await?;
+        } else if resumed > 0 {
             tracing::info!(source = %job.source, urls = resumed, "resuming an interrupted crawl");
         } else {
             // A new cycle: its start URLs are the first entries of the frontier.
@@ -292,7 +309,7 @@ impl Crawler {
             }
             self.sink
                 .commit(vec![CrawlOutcome {
-                    crawl: job.source.clone(),
+                    crawl: key.clone(),
                     claim: None,
                     visited: Vec::new(),
                     result: PageResult::Nothing,
@@ -316,8 +333,9 @@ impl Crawler {
             requests: AtomicU64::new(0),
             host_freed: tokio::sync::Notify::new(),
             job,
+            crawl: key.clone(),
         });
-        let source = ctx.job.source.clone();
+        let source = key;
         let mut tasks: JoinSet<Result<TaskEnd, CrawlError>> = JoinSet::new();
         // Claims of each running task, to give back if the crawl stops.
         let mut attempts: HashMap<String, u32> = HashMap::new();
@@ -404,6 +422,15 @@ impl Crawler {
             let committed = ledger.committed();
             let uncommitted = handed.saturating_sub(committed);
             let idle = tasks.is_empty() && committed >= handed;
+            if idle && exhausted && budget_left > 0 && ctx.job.revisits {
+                // Revisits that came due while this ran: take them on now.
+                let added = self.enqueue_revisits(&ctx.job, &source).await?;
+                if added > 0 {
+                    enqueued += added;
+                    exhausted = false;
+                    continue;
+                }
+            }
             if idle && (exhausted || only_paused || budget_left == 0) {
                 if budget_left == 0 && !exhausted {
                     stop_reason = StopReason::MaxPages;
@@ -417,7 +444,7 @@ impl Crawler {
                 last_progress = Instant::now();
                 on_progress(&Progress {
                     counters: ctx.tally.run(),
-                    queued: (resumed + ledger.added()).saturating_sub(completed),
+                    queued: (resumed + enqueued + ledger.added()).saturating_sub(completed),
                     in_flight: tasks.len(),
                     uncommitted,
                     hosts_waiting: Vec::new(),
@@ -481,7 +508,12 @@ impl Crawler {
         // nothing more; a parse still running on the blocking pool ends in a failed send
         // or a handed outcome, which this waits for too).
         let tally = ctx.tally.clone();
-        let seeds = ctx.seeds.report(ctx.job.start_urls());
+        let tally_source = ctx.job.source.clone();
+        let seeds = if ctx.job.revisits {
+            Vec::new()
+        } else {
+            ctx.seeds.report(ctx.job.start_urls())
+        };
         drop(ctx);
         while ledger.committed() < handed {
             ledger.changed().await;
@@ -494,7 +526,7 @@ impl Crawler {
         }
         let pending = self.frontier.pending(&source).await?;
         let summary = CrawlSummary {
-            source,
+            source: tally_source,
             stop: stop_reason,
             resumed,
             pending,
@@ -511,6 +543,20 @@ impl Crawler {
             elapsed: summary.elapsed,
         });
         Ok(summary)
+    }
+}
+
+impl Crawler {
+    /// Adds the due revisits of the job's source to its revisit frontier `key`; how many.
+    async fn enqueue_revisits(&self, job: &CrawlJob, key: &str) -> Result<u64, CrawlError> {
+        let max = usize::try_from(job.max_pages)
+            .unwrap_or(usize::MAX)
+            .min(REVISIT_BATCH);
+        let added = self.revisits.enqueue_due(&job.source, key, max).await?;
+        if added > 0 {
+            tracing::info!(source = %job.source, revisits = added, "revisits due");
+        }
+        Ok(added)
     }
 }
 

@@ -11,6 +11,8 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use serde::Serialize;
 
+use crate::store::ChangeKind;
+
 /// Upper bounds (seconds) of the fetch-latency histogram buckets; +Inf is implicit.
 pub const LATENCY_BUCKETS: [f64; 11] =
     [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0];
@@ -31,6 +33,9 @@ pub struct Counters {
     unchanged: AtomicU64,
     duplicates: AtomicU64,
     not_modified: AtomicU64,
+    edited: AtomicU64,
+    removed: AtomicU64,
+    restored: AtomicU64,
     /// Unix seconds of the last page fetched successfully; 0 = never.
     last_success: AtomicI64,
     skipped: Mutex<BTreeMap<&'static str, u64>>,
@@ -55,6 +60,12 @@ pub struct CountersSnapshot {
     pub duplicates: u64,
     /// 304 answers to conditional GETs.
     pub not_modified: u64,
+    /// Stored articles whose text a later fetch found changed (a new version, logged).
+    pub edited: u64,
+    /// Watched articles a revisit found gone.
+    pub removed: u64,
+    /// Removed articles found again.
+    pub restored: u64,
     /// Unix seconds of the last successful page fetch.
     pub last_success: Option<i64>,
     /// Pages or links skipped, by reason (`content_type`, `too_large`, `noindex`, …).
@@ -107,6 +118,9 @@ impl Counters {
             unchanged: load(&self.unchanged),
             duplicates: load(&self.duplicates),
             not_modified: load(&self.not_modified),
+            edited: load(&self.edited),
+            removed: load(&self.removed),
+            restored: load(&self.restored),
             last_success: (last > 0).then_some(last),
             skipped: copy(&self.skipped),
             errors: copy(&self.errors),
@@ -225,6 +239,8 @@ pub enum Event {
     Unchanged,
     Duplicate,
     NotModified,
+    /// A change the store logged: an edit, a removal, a restoration.
+    Changed(ChangeKind),
     /// A page or link skipped, with the reason.
     Skipped(&'static str),
     /// A failure, with its kind.
@@ -289,6 +305,9 @@ impl Tally {
                 Event::Unchanged => &c.unchanged,
                 Event::Duplicate => &c.duplicates,
                 Event::NotModified => &c.not_modified,
+                Event::Changed(ChangeKind::Edited) => &c.edited,
+                Event::Changed(ChangeKind::Removed) => &c.removed,
+                Event::Changed(ChangeKind::Restored) => &c.restored,
                 Event::Skipped(reason) => {
                     bump(&c.skipped, reason, n);
                     continue;

@@ -161,6 +161,9 @@ async fn run(sink: Arc<dyn ArticleSink>, limits: WriterLimits, mut rx: mpsc::Rec
                         Some(PutOutcome::Duplicate { .. }) => tally.event(Event::Duplicate),
                         None => {}
                     }
+                    for &kind in &c.changes {
+                        tally.event(Event::Changed(kind));
+                    }
                 }
             }
             Err(error) => {

@@ -8,6 +8,9 @@
 //! | GET | `/api/articles?since=SEQ&source=NAME&limit=N` | `{"articles": [record…], "next": SEQ}` in store order |
 //! | GET | `/api/articles/{id}` | one record, 404 if unknown |
 //! | GET | `/api/articles/{id}/raw` | `{"headers": [[name, value]…], "body_hex": "…"}`: the kept raw response, 404 if none |
+//! | GET | `/api/articles/{id}/versions` | `{"versions": [{"version", "fetched_at", "title", "text", …}…]}` oldest first, 404 if unknown |
+//! | GET | `/api/articles/{id}/versions/{version}/raw` | the raw response kept for one version, as `/raw`; 404 if none |
+//! | GET | `/api/changes?since=SEQ&source=NAME&limit=N` | `{"changes": [{"seq", "id", "url", "source", "kind", "at", "version", "evidence"?}…], "next": SEQ}`: edits, removals and restorations in the order they were recorded |
 //! | POST | `/api/queue/pop` | body `{"max": N, "lease": "60s"}` → `{"deliveries": [record + "delivery"…]}` |
 //! | POST | `/api/queue/ack` | body `{"tokens": [..]}` → `{"results": [{"token", "outcome"}…]}` |
 //! | GET | `/api/queue/stats` | `{"articles", "pending", "leased", "acked", "duplicates"}` |
@@ -36,7 +39,8 @@ use crate::config::Dur;
 use crate::crawl::stats::CrawlStats;
 use crate::store::reextract::{ReextractSummary, reextract_with_current};
 use crate::store::{
-    AckOutcome, ArticleId, ArticleRecord, Backend, Delivery, RawPage, StoreError, StoreStats,
+    AckOutcome, ArticleId, ArticleRecord, ArticleVersion, Backend, Change, Delivery, RawPage,
+    StoreError, StoreStats,
 };
 
 use super::exposition;
@@ -84,6 +88,28 @@ pub struct ArticlesQuery {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ArticlesPage {
     pub articles: Vec<ArticleRecord>,
+    pub next: u64,
+}
+
+/// `GET /api/articles/{id}/versions`: every version, oldest first.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct VersionsResponse {
+    pub versions: Vec<ArticleVersion>,
+}
+
+/// `GET /api/changes` query.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct ChangesQuery {
+    /// Changes with a sequence number above this (default 0: from the start).
+    pub since: Option<u64>,
+    pub source: Option<String>,
+    pub limit: Option<usize>,
+}
+
+/// `GET /api/changes` answer: pass `next` as `since` to continue.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ChangesPage {
+    pub changes: Vec<Change>,
     pub next: u64,
 }
 
@@ -198,6 +224,12 @@ pub fn router(state: ApiState) -> Router {
         .route("/api/articles", get(articles))
         .route("/api/articles/{id}", get(article_by_id))
         .route("/api/articles/{id}/raw", get(raw_page))
+        .route("/api/articles/{id}/versions", get(versions))
+        .route(
+            "/api/articles/{id}/versions/{version}/raw",
+            get(version_raw),
+        )
+        .route("/api/changes", get(changes))
         .route("/api/queue/pop", post(queue_pop))
         .route("/api/queue/ack", post(queue_ack))
         .route("/api/queue/stats", get(queue_stats))
@@ -340,10 +372,28 @@ async fn metrics_handler(State(state): State<ApiState>) -> Response {
         .map(queue_figures);
     let crawl = state.inner.stats.snapshot();
     let sources = state.inner.scheduler.statuses();
+    let mut revisits_due = std::collections::BTreeMap::new();
+    for source in &sources {
+        match state
+            .inner
+            .store
+            .revisits
+            .count_due(&source.name, metrics::DUE_COUNT_CAP)
+            .await
+        {
+            Ok(n) => {
+                revisits_due.insert(source.name.clone(), n);
+            }
+            Err(error) => {
+                tracing::warn!(source = %source.name, %error, "cannot count due revisits")
+            }
+        }
+    }
     let body = metrics::render(&MetricsInput {
         crawl: &crawl,
         queue,
         sources: &sources,
+        revisits_due: &revisits_due,
         heartbeat_age: state.inner.scheduler.heartbeat_age(),
         uptime: state.inner.started.elapsed(),
     });
@@ -419,6 +469,59 @@ async fn raw_page(
             format!("no raw page kept for article {id}"),
         )),
     }
+}
+
+async fn versions(
+    State(state): State<ApiState>,
+    Path(id): Path<String>,
+) -> Result<Json<VersionsResponse>, ApiError> {
+    let id = parse_id(&id)?;
+    match state.inner.store.versions.versions(id).await? {
+        Some(versions) => Ok(Json(VersionsResponse { versions })),
+        None => Err(ApiError::new(
+            StatusCode::NOT_FOUND,
+            format!("no article {id}"),
+        )),
+    }
+}
+
+async fn version_raw(
+    State(state): State<ApiState>,
+    Path((id, version)): Path<(String, String)>,
+) -> Result<Json<RawPageBody>, ApiError> {
+    let id = parse_id(&id)?;
+    let version: u32 = version
+        .parse()
+        .map_err(|_| ApiError::bad_request(format!("invalid version {version:?}")))?;
+    match state.inner.store.versions.version_raw(id, version).await? {
+        Some(raw) => Ok(Json(RawPageBody::from(raw))),
+        None => Err(ApiError::new(
+            StatusCode::NOT_FOUND,
+            format!("no raw page kept for version {version} of article {id}"),
+        )),
+    }
+}
+
+async fn changes(
+    State(state): State<ApiState>,
+    query: Result<Query<ChangesQuery>, axum::extract::rejection::QueryRejection>,
+) -> Result<Json<ChangesPage>, ApiError> {
+    let Query(query) = query.map_err(|e| ApiError::bad_request(e.body_text()))?;
+    let since = query.since.unwrap_or(0);
+    let limit = match query.limit {
+        None => DEFAULT_ARTICLES_LIMIT,
+        Some(0) => return Err(ApiError::bad_request("limit must be at least 1")),
+        Some(n) => n.min(MAX_ARTICLES_LIMIT),
+    };
+    let source = query.source.filter(|s| !s.is_empty());
+    let changes = state
+        .inner
+        .store
+        .changes
+        .changes_since(since, source.as_deref(), limit)
+        .await?;
+    let next = changes.last().map_or(since, |c| c.seq);
+    Ok(Json(ChangesPage { changes, next }))
 }
 
 /// A JSON request body whose fields are all optional. An empty body means all defaults, so
@@ -528,6 +631,21 @@ mod tests {
             _stop: StopToken,
         ) -> Pin<Box<dyn Future<Output = CrawlReport> + Send + 'static>> {
             Box::pin(async { CrawlReport::default() })
+        }
+
+        fn revisit(
+            &self,
+            _source: Arc<SourceConfig>,
+            _stop: StopToken,
+        ) -> Pin<Box<dyn Future<Output = CrawlReport> + Send + 'static>> {
+            Box::pin(async { CrawlReport::default() })
+        }
+
+        fn next_revisit(
+            &self,
+            _source: &str,
+        ) -> Pin<Box<dyn Future<Output = Option<chrono::DateTime<Utc>>> + Send + 'static>> {
+            Box::pin(async { None })
         }
     }
 

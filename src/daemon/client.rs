@@ -14,11 +14,11 @@ use url::Url;
 use crate::config::{Dur, ServerConfig};
 use crate::fetch::http::error_chain;
 use crate::store::reextract::ReextractSummary;
-use crate::store::{ArticleId, ArticleRecord, Delivery, RawPage, StoreStats};
+use crate::store::{ArticleId, ArticleRecord, ArticleVersion, Delivery, RawPage, StoreStats};
 
 use super::api::{
-    AckRequest, AckResponse, AckResult, ArticlesPage, ErrorBody, Health, PopRequest, PopResponse,
-    RawPageBody, ReextractRequest, SourcesResponse,
+    AckRequest, AckResponse, AckResult, ArticlesPage, ChangesPage, ErrorBody, Health, PopRequest,
+    PopResponse, RawPageBody, ReextractRequest, SourcesResponse, VersionsResponse,
 };
 use super::scheduler::SourceStatus;
 
@@ -128,16 +128,52 @@ impl ApiClient {
 
     /// The raw response kept for an article; `None` when none was kept.
     pub async fn raw_page(&self, id: ArticleId) -> Result<Option<RawPage>, ClientError> {
-        let Some(body) = self
-            .get_optional::<RawPageBody>(&format!("api/articles/{id}/raw"))
-            .await?
-        else {
+        self.raw_at(&format!("api/articles/{id}/raw")).await
+    }
+
+    /// Every version of an article, oldest first; `None` for an unknown article.
+    pub async fn versions(
+        &self,
+        id: ArticleId,
+    ) -> Result<Option<Vec<ArticleVersion>>, ClientError> {
+        let page: Option<VersionsResponse> = self
+            .get_optional(&format!("api/articles/{id}/versions"))
+            .await?;
+        Ok(page.map(|p| p.versions))
+    }
+
+    /// The raw response kept for one version of an article.
+    pub async fn version_raw(
+        &self,
+        id: ArticleId,
+        version: u32,
+    ) -> Result<Option<RawPage>, ClientError> {
+        self.raw_at(&format!("api/articles/{id}/versions/{version}/raw"))
+            .await
+    }
+
+    /// Changes (edits, removals, restorations) after `since`, in log order.
+    pub async fn changes(
+        &self,
+        since: u64,
+        source: Option<&str>,
+        limit: usize,
+    ) -> Result<ChangesPage, ClientError> {
+        let mut query = vec![("since", since.to_string()), ("limit", limit.to_string())];
+        if let Some(source) = source {
+            query.push(("source", source.to_string()));
+        }
+        self.get("api/changes", &query).await
+    }
+
+    async fn raw_at(&self, path: &str) -> Result<Option<RawPage>, ClientError> {
+        let Some(body) = self.get_optional::<RawPageBody>(path).await? else {
             return Ok(None);
         };
         RawPage::try_from(body)
             .map(Some)
             .map_err(|e| ClientError::Decode {
-                url: format!("{}api/articles/{id}/raw", self.base),
+                url: format!("{}{path}", self.base),
                 reason: e.to_string(),
             })
     }

@@ -7,24 +7,33 @@ use std::future::Future;
 use std::pin::Pin;
 use std::sync::{Arc, RwLock};
 
+use chrono::{DateTime, Utc};
+
 use crate::config::{CrawlerConfig, SourceConfig};
-use crate::crawl::{CrawlJob, Crawler, StopReason};
-use crate::store::CrawlStart;
+use crate::crawl::{CrawlJob, CrawlSummary, Crawler, StopReason};
+use crate::store::{CrawlStart, RevisitSchedule};
 
 use super::scheduler::{CrawlReport, SourceCrawler, StopToken};
 
 /// [`SourceCrawler`] over the fetch crawler.
 pub struct CrawlerJobs {
     crawler: Arc<Crawler>,
+    /// The store's revisit schedule: when each source's next revisit is due.
+    revisits: Arc<dyn RevisitSchedule>,
     /// Defaults for per-source settings (`max_depth`, `max_pages`, `min_delay`); replaced on
     /// reload so the next crawl of every source uses the new ones.
     defaults: RwLock<CrawlerConfig>,
 }
 
 impl CrawlerJobs {
-    pub fn new(crawler: Arc<Crawler>, defaults: CrawlerConfig) -> Self {
+    pub fn new(
+        crawler: Arc<Crawler>,
+        revisits: Arc<dyn RevisitSchedule>,
+        defaults: CrawlerConfig,
+    ) -> Self {
         CrawlerJobs {
             crawler,
+            revisits,
             defaults: RwLock::new(defaults),
         }
     }
@@ -36,11 +45,15 @@ impl CrawlerJobs {
         }
     }
 
+    fn defaults(&self) -> CrawlerConfig {
+        match self.defaults.read() {
+            Ok(d) => d.clone(),
+            Err(poisoned) => poisoned.into_inner().clone(),
+        }
+    }
+
     fn job(&self, source: &SourceConfig, resume: bool) -> CrawlJob {
-        let defaults = match self.defaults.read() {
-            Ok(d) => d,
-            Err(poisoned) => poisoned.into_inner(),
-        };
+        let defaults = self.defaults();
         let mut job = CrawlJob::from_source(source, &defaults);
         job.start = if resume {
             CrawlStart::Resume
@@ -66,7 +79,6 @@ impl SourceCrawler for CrawlerJobs {
                 .await
             {
                 Ok(summary) => {
-                    let c = &summary.counters;
                     if summary.stop == StopReason::MaxPages {
                         tracing::info!(
                             source = %source.name,
@@ -74,12 +86,7 @@ impl SourceCrawler for CrawlerJobs {
                             "crawl reached max_pages; the next cycle starts from the seeds again"
                         );
                     }
-                    CrawlReport {
-                        pages: c.pages_fetched,
-                        articles: c.stored + c.updated,
-                        errors: c.errors_total(),
-                        failure: None,
-                    }
+                    report(&summary)
                 }
                 Err(e) => CrawlReport {
                     failure: Some(e.to_string()),
@@ -87,5 +94,53 @@ impl SourceCrawler for CrawlerJobs {
                 },
             }
         })
+    }
+
+    fn revisit(
+        &self,
+        source: Arc<SourceConfig>,
+        mut stop: StopToken,
+    ) -> Pin<Box<dyn Future<Output = CrawlReport> + Send + 'static>> {
+        let job = CrawlJob::revisits_of(&source, &self.defaults());
+        let crawler = Arc::clone(&self.crawler);
+        Box::pin(async move {
+            match crawler
+                .crawl(job, async move { stop.stopped().await })
+                .await
+            {
+                Ok(summary) => report(&summary),
+                Err(e) => CrawlReport {
+                    failure: Some(e.to_string()),
+                    ..CrawlReport::default()
+                },
+            }
+        })
+    }
+
+    fn next_revisit(
+        &self,
+        source: &str,
+    ) -> Pin<Box<dyn Future<Output = Option<DateTime<Utc>>> + Send + 'static>> {
+        let revisits = Arc::clone(&self.revisits);
+        let source = source.to_string();
+        Box::pin(async move {
+            match revisits.next_due(&source).await {
+                Ok(due) => due,
+                Err(error) => {
+                    tracing::warn!(%source, %error, "cannot read the revisit schedule");
+                    None
+                }
+            }
+        })
+    }
+}
+
+fn report(summary: &CrawlSummary) -> CrawlReport {
+    let c = &summary.counters;
+    CrawlReport {
+        pages: c.pages_fetched,
+        articles: c.stored + c.updated,
+        errors: c.errors_total(),
+        failure: None,
     }
 }

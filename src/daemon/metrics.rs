@@ -4,6 +4,7 @@
 //! (process totals since start, plus per-source series labelled `source`), gauges from the
 //! store's queue statistics and the scheduler's per-source status.
 
+use std::collections::BTreeMap;
 use std::time::Duration;
 
 use crate::crawl::stats::{CountersSnapshot, StatsSnapshot};
@@ -31,9 +32,15 @@ pub struct MetricsInput<'a> {
     /// `None` when the store could not answer (reported as `gleaner_store_up 0`).
     pub queue: Option<QueueFigures>,
     pub sources: &'a [SourceStatus],
+    /// Watched articles whose revisit is due now, per configured source (counted up to
+    /// [`DUE_COUNT_CAP`]); sources the store could not count are left out.
+    pub revisits_due: &'a BTreeMap<String, u64>,
     pub heartbeat_age: Duration,
     pub uptime: Duration,
 }
+
+/// Most due revisits counted per source and scrape: beyond it the gauge says "at least".
+pub const DUE_COUNT_CAP: u64 = 100_000;
 
 /// Renders the exposition text.
 pub fn render(input: &MetricsInput<'_>) -> String {
@@ -221,7 +228,7 @@ fn render_sources(e: &mut Exposition, input: &MetricsInput<'_>) {
             );
         }
     }
-    let per_source: [CounterFamily; 3] = [
+    let per_source: [CounterFamily; 6] = [
         (
             "gleaner_source_pages_fetched_total",
             "Pages fetched, per source.",
@@ -237,12 +244,40 @@ fn render_sources(e: &mut Exposition, input: &MetricsInput<'_>) {
             "Fetch failures of any kind, per source.",
             CountersSnapshot::errors_total,
         ),
+        (
+            "gleaner_articles_edited_total",
+            "Stored articles found with changed text (a new version kept), per source.",
+            |c| c.edited,
+        ),
+        (
+            "gleaner_articles_removed_total",
+            "Watched articles a revisit found gone (404/410/451, a redirect to the front page, a page no longer holding them), per source.",
+            |c| c.removed,
+        ),
+        (
+            "gleaner_articles_restored_total",
+            "Removed articles a revisit found again, per source.",
+            |c| c.restored,
+        ),
     ];
     for (metric, help, get) in per_source {
         e.family(metric, Kind::Counter, help);
         for (name, c) in sources {
             e.sample(metric, &[("source", name)], get(c) as f64);
         }
+    }
+
+    e.family(
+        "gleaner_watched_articles_due",
+        Kind::Gauge,
+        "Watched articles whose revisit is due and not yet handed to a revisit crawl, per source (counted up to 100000).",
+    );
+    for (name, n) in input.revisits_due {
+        e.sample(
+            "gleaner_watched_articles_due",
+            &[("source", name)],
+            *n as f64,
+        );
     }
 
     e.family(
@@ -300,7 +335,10 @@ mod tests {
         tally.event(Event::NotModified);
         tally.event(Event::RobotsBlocked);
         tally.event(Event::Error("timeout"));
+        tally.event(Event::Changed(crate::store::ChangeKind::Edited));
+        tally.events(Event::Changed(crate::store::ChangeKind::Removed), 2);
         let snapshot = stats.snapshot();
+        let due = BTreeMap::from([("news-az".to_string(), 7)]);
         let text = render(&MetricsInput {
             crawl: &snapshot,
             queue: Some(QueueFigures {
@@ -311,6 +349,7 @@ mod tests {
                 duplicates: 1,
             }),
             sources: &[],
+            revisits_due: &due,
             heartbeat_age: Duration::from_millis(200),
             uptime: Duration::from_secs(60),
         });
@@ -330,6 +369,10 @@ mod tests {
             "gleaner_store_up 1\n",
             "gleaner_source_articles_stored_total{source=\"news-az\"} 1\n",
             "gleaner_source_errors_total{source=\"news-az\"} 1\n",
+            "gleaner_articles_edited_total{source=\"news-az\"} 1\n",
+            "gleaner_articles_removed_total{source=\"news-az\"} 2\n",
+            "gleaner_articles_restored_total{source=\"news-az\"} 0\n",
+            "gleaner_watched_articles_due{source=\"news-az\"} 7\n",
         ] {
             assert!(text.contains(line), "missing {line:?} in\n{text}");
         }
@@ -349,6 +392,7 @@ mod tests {
             crawl: &snapshot,
             queue: None,
             sources: &[],
+            revisits_due: &BTreeMap::new(),
             heartbeat_age: Duration::ZERO,
             uptime: Duration::ZERO,
         });

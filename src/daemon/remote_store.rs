@@ -2,7 +2,8 @@
 //! `gleaner export` use while the daemon holds the database.
 //!
 //! It plays the roles a consumer needs, completely: an [`ArticleReader`] (records in store
-//! order and their raw pages) and the [`ConsumerQueue`] (pop, ack, stats), so those commands
+//! order and their raw pages), the [`ConsumerQueue`] (pop, ack, stats), the
+//! [`VersionHistory`] and the [`ChangeLog`], so those commands
 //! run the same code whichever way they reach the data. The crawler's roles are not
 //! offered by the API, and this type does not pretend to play them.
 
@@ -11,8 +12,8 @@ use std::time::Duration;
 use async_trait::async_trait;
 
 use crate::store::{
-    AckOutcome, ArticleId, ArticleReader, ArticleRecord, ConsumerQueue, Delivery, RawPage, Result,
-    StoreError, StoreStats,
+    AckOutcome, ArticleId, ArticleReader, ArticleRecord, ArticleVersion, Change, ChangeLog,
+    ConsumerQueue, Delivery, RawPage, Result, StoreError, StoreStats, VersionHistory,
 };
 
 use super::api::{MAX_ARTICLES_LIMIT, MAX_POP_MAX};
@@ -106,5 +107,38 @@ impl ConsumerQueue for RemoteStore {
             .stats()
             .await
             .map_err(remote("reading queue counts through the daemon API"))
+    }
+}
+
+#[async_trait]
+impl VersionHistory for RemoteStore {
+    async fn versions(&self, id: ArticleId) -> Result<Option<Vec<ArticleVersion>>> {
+        self.client.versions(id).await.map_err(remote(
+            "reading an article's versions through the daemon API",
+        ))
+    }
+
+    async fn version_raw(&self, id: ArticleId, version: u32) -> Result<Option<RawPage>> {
+        self.client.version_raw(id, version).await.map_err(remote(
+            "reading a version's raw page through the daemon API",
+        ))
+    }
+}
+
+#[async_trait]
+impl ChangeLog for RemoteStore {
+    async fn changes_since(
+        &self,
+        after_seq: u64,
+        source: Option<&str>,
+        limit: usize,
+    ) -> Result<Vec<Change>> {
+        let limit = limit.clamp(1, MAX_ARTICLES_LIMIT);
+        let page = self
+            .client
+            .changes(after_seq, source, limit)
+            .await
+            .map_err(remote("reading the change log through the daemon API"))?;
+        Ok(page.changes)
     }
 }

@@ -11,6 +11,14 @@
 //! few seconds, so sources configured together drift apart instead of hitting shared
 //! hosts in lockstep forever.
 //!
+//! Revisits: besides its recrawls, each source's watched articles are fetched again as
+//! their revisits come due (the store's revisit schedule, counted from each article's
+//! first sighting). The loop asks the crawler when a source's next revisit is due — at
+//! most every [`REVISIT_POLL`], and at once after each crawl of the source, whose new
+//! articles joined the schedule — and runs a revisit crawl of the source when it is;
+//! it runs beside the source's recrawl, on the same crawler and politeness budget.
+//! The schedule lives in the store, so it survives restarts without anything here.
+//!
 //! Restarts keep the rhythm: with a [`ScheduleMemory`] (the daemon keeps it in the article
 //! store), every crawl's start and end are remembered, and a source whose last crawl
 //! completed under the same definition waits for its remembered next crawl instead of
@@ -53,7 +61,25 @@ pub trait SourceCrawler: Send + Sync + 'static {
         resume: bool,
         stop: StopToken,
     ) -> Pin<Box<dyn Future<Output = CrawlReport> + Send + 'static>>;
+
+    /// Fetches the source's watched articles whose revisit is due, stopping early when
+    /// asked (what is left stays due, or pending, for the next run).
+    fn revisit(
+        &self,
+        source: Arc<SourceConfig>,
+        stop: StopToken,
+    ) -> Pin<Box<dyn Future<Output = CrawlReport> + Send + 'static>>;
+
+    /// When the source's next revisit is due (in the past: due now); `None` when none is
+    /// scheduled (or the store could not say, which the implementation logs).
+    fn next_revisit(
+        &self,
+        source: &str,
+    ) -> Pin<Box<dyn Future<Output = Option<DateTime<Utc>>> + Send + 'static>>;
 }
+
+/// Longest time between two looks at a source's revisit schedule.
+pub const REVISIT_POLL: Duration = Duration::from_secs(10);
 
 /// Where the schedule outlives the process: what was last known of each source. Called
 /// from the scheduler loop.
@@ -170,6 +196,13 @@ pub struct SourceStatus {
     pub last_articles: u64,
     pub last_errors: u64,
     pub last_failure: Option<String>,
+    /// Revisit crawls completed since the daemon started, and the pages they fetched.
+    #[serde(default)]
+    pub revisit_crawls: u64,
+    #[serde(default)]
+    pub revisit_pages: u64,
+    #[serde(default)]
+    pub last_revisit_finished: Option<DateTime<Utc>>,
 }
 
 impl SourceStatus {
@@ -295,9 +328,20 @@ struct Slot {
     rerun: bool,
     /// No crawl of this slot has started yet.
     fresh: bool,
+    /// The running revisit crawl, if any.
+    revisiting: Option<watch::Sender<bool>>,
+    /// When to ask for the source's next revisit again.
+    revisit_check: Instant,
 }
 
-type Finished = (String, u64, CrawlReport);
+/// Which of a source's runs ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Run {
+    Recrawl,
+    Revisit,
+}
+
+type Finished = (String, u64, Run, CrawlReport);
 
 /// What another daemon sharing the schedule memory did with a source.
 enum Elsewhere {
@@ -307,7 +351,7 @@ enum Elsewhere {
     /// It crawled the source since this daemon last did; the next crawl is due at `next`.
     Completed {
         next: DateTime<Utc>,
-        status: SourceStatus,
+        status: Box<SourceStatus>,
     },
 }
 
@@ -399,12 +443,16 @@ impl<C: SourceCrawler> Scheduler<C> {
                 }
             }
             self.start_due().await;
+            self.start_due_revisits().await;
 
             let wake = self
                 .slots
                 .values()
-                .filter(|s| s.running.is_none())
-                .map(|s| s.next_due)
+                .flat_map(|s| {
+                    let recrawl = s.running.is_none().then_some(s.next_due);
+                    let revisit = s.revisiting.is_none().then_some(s.revisit_check);
+                    recrawl.into_iter().chain(revisit)
+                })
                 .min()
                 .map_or(Instant::now() + self.tick, |due| {
                     due.min(Instant::now() + self.tick)
@@ -413,7 +461,7 @@ impl<C: SourceCrawler> Scheduler<C> {
                 _ = tokio::time::sleep_until(wake) => {}
                 Some(done) = self.running.join_next(), if !self.running.is_empty() => {
                     match done {
-                        Ok((name, generation, report)) => self.finish(&name, generation, report).await,
+                        Ok((name, generation, run, report)) => self.finish(&name, generation, run, report).await,
                         Err(e) => tracing::error!(error = %e, "a crawl task failed"),
                     }
                 }
@@ -491,7 +539,39 @@ impl<C: SourceCrawler> Scheduler<C> {
             self.remember(&name, false).await;
             let crawl = self.crawler.crawl(config, resume, stop);
             self.running
-                .spawn(async move { (name, generation, crawl.await) });
+                .spawn(async move { (name, generation, Run::Recrawl, crawl.await) });
+        }
+    }
+
+    /// Starts a revisit crawl of every source whose next revisit is due and that runs
+    /// none; asks the crawler about sources whose check time has come.
+    async fn start_due_revisits(&mut self) {
+        let now = Instant::now();
+        let check: Vec<String> = self
+            .slots
+            .iter()
+            .filter(|(_, s)| s.revisiting.is_none() && s.revisit_check <= now)
+            .map(|(name, _)| name.clone())
+            .collect();
+        for name in check {
+            let due = self.crawler.next_revisit(&name).await;
+            let Some(slot) = self.slots.get_mut(&name) else {
+                continue;
+            };
+            let wait = due.map(|at| (at - Utc::now()).to_std().unwrap_or(Duration::ZERO));
+            match wait {
+                Some(wait) if wait.is_zero() => {
+                    let (stop_tx, stop) = stop_pair();
+                    slot.revisiting = Some(stop_tx);
+                    let generation = slot.generation;
+                    let revisit = self.crawler.revisit(slot.config.clone(), stop);
+                    tracing::debug!(source = %name, "revisits due: revisit crawl started");
+                    self.running
+                        .spawn(async move { (name, generation, Run::Revisit, revisit.await) });
+                }
+                Some(wait) => slot.revisit_check = now + wait.min(REVISIT_POLL),
+                None => slot.revisit_check = now + REVISIT_POLL,
+            }
         }
     }
 
@@ -533,11 +613,14 @@ impl<C: SourceCrawler> Scheduler<C> {
             + chrono::Duration::from_std(slot.config.recrawl.get())
                 .unwrap_or(chrono::Duration::MAX);
         let next = status.next_crawl.map_or(latest, |n| n.min(latest));
-        Elsewhere::Completed { next, status }
+        Elsewhere::Completed {
+            next,
+            status: Box::new(status),
+        }
     }
 
     /// Records a finished crawl and schedules the next one.
-    async fn finish(&mut self, name: &str, generation: u64, report: CrawlReport) {
+    async fn finish(&mut self, name: &str, generation: u64, run: Run, report: CrawlReport) {
         let Some(slot) = self
             .slots
             .get_mut(name)
@@ -546,6 +629,27 @@ impl<C: SourceCrawler> Scheduler<C> {
             tracing::info!(source = %name, pages = report.pages, "crawl of a removed source ended");
             return;
         };
+        // The crawl's new articles, or the revisits' next rungs, joined the schedule.
+        slot.revisit_check = Instant::now();
+        if run == Run::Revisit {
+            slot.revisiting = None;
+            match &report.failure {
+                Some(failure) => tracing::warn!(
+                    source = %name, pages = report.pages, errors = report.errors,
+                    failure = %failure, "revisit crawl failed"
+                ),
+                None => tracing::info!(
+                    source = %name, pages = report.pages, errors = report.errors,
+                    "revisit crawl finished"
+                ),
+            }
+            self.update_status(name, |s| {
+                s.revisit_crawls += 1;
+                s.revisit_pages += report.pages;
+                s.last_revisit_finished = Some(Utc::now());
+            });
+            return;
+        }
         slot.running = None;
         if slot.rerun {
             slot.next_due = Instant::now();
@@ -674,7 +778,7 @@ impl<C: SourceCrawler> Scheduler<C> {
             match incoming.remove(&name) {
                 None => {
                     if let Some(slot) = self.slots.remove(&name) {
-                        if let Some(stop) = slot.running {
+                        for stop in slot.running.iter().chain(&slot.revisiting) {
                             let _ = stop.send(true);
                         }
                     }
@@ -736,6 +840,8 @@ impl<C: SourceCrawler> Scheduler<C> {
                     running: None,
                     rerun: false,
                     fresh: true,
+                    revisiting: None,
+                    revisit_check: Instant::now(),
                 },
             );
             self.next_generation += 1;
@@ -752,6 +858,10 @@ impl<C: SourceCrawler> Scheduler<C> {
             if let Some(stop) = &slot.running {
                 let _ = stop.send(true);
                 tracing::info!(source = %name, "stopping crawl");
+            }
+            if let Some(stop) = &slot.revisiting {
+                let _ = stop.send(true);
+                tracing::info!(source = %name, "stopping revisits");
             }
         }
         let names: Vec<String> = self.slots.keys().cloned().collect();
@@ -772,9 +882,9 @@ impl<C: SourceCrawler> Scheduler<C> {
             )
             .await;
             match next {
-                Ok(Some(Ok((name, generation, report)))) => {
+                Ok(Some(Ok((name, generation, run, report)))) => {
                     summary.finished += 1;
-                    self.finish(&name, generation, report).await;
+                    self.finish(&name, generation, run, report).await;
                 }
                 Ok(Some(Err(e))) => {
                     summary.finished += 1;
@@ -866,6 +976,9 @@ mod tests {
         hang: Option<Duration>,
         /// Shares its schedule with other daemons: a crawl may resume (join) any time.
         cluster: bool,
+        /// Revisit crawls started, by source; and when each source's next one is due.
+        revisits: Mutex<Vec<String>>,
+        revisit_due: Mutex<BTreeMap<String, DateTime<Utc>>>,
     }
 
     impl FakeCrawler {
@@ -876,6 +989,8 @@ mod tests {
                 stubborn,
                 hang: None,
                 cluster: false,
+                revisits: Mutex::new(Vec::new()),
+                revisit_due: Mutex::new(BTreeMap::new()),
             })
         }
         fn count(&self, name: &str) -> usize {
@@ -924,6 +1039,31 @@ mod tests {
                     failure: None,
                 }
             })
+        }
+
+        fn revisit(
+            &self,
+            source: Arc<SourceConfig>,
+            _stop: StopToken,
+        ) -> Pin<Box<dyn Future<Output = CrawlReport> + Send + 'static>> {
+            self.revisits
+                .lock()
+                .expect("lock")
+                .push(source.name.to_string());
+            // Done: nothing more is due.
+            self.revisit_due
+                .lock()
+                .expect("lock")
+                .remove(source.name.as_str());
+            Box::pin(async { CrawlReport::default() })
+        }
+
+        fn next_revisit(
+            &self,
+            source: &str,
+        ) -> Pin<Box<dyn Future<Output = Option<DateTime<Utc>>> + Send + 'static>> {
+            let due = self.revisit_due.lock().expect("lock").get(source).copied();
+            Box::pin(async move { due })
         }
     }
 
@@ -1154,6 +1294,57 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn due_revisits_run_beside_the_recrawls_and_not_before_they_are_due() {
+        let crawler = FakeCrawler::new(Duration::from_millis(5), false);
+        let now = Utc::now();
+        crawler.revisit_due.lock().expect("lock").extend([
+            ("due".to_string(), now - chrono::Duration::seconds(1)),
+            (
+                "later".to_string(),
+                now + chrono::Duration::milliseconds(400),
+            ),
+            ("far".to_string(), now + chrono::Duration::hours(1)),
+        ]);
+        let (handle, task) = start(
+            crawler.clone(),
+            vec![
+                source("due", "1h"),
+                source("later", "1h"),
+                source("far", "1h"),
+            ],
+        );
+        let revisited = |name: &str| {
+            crawler
+                .revisits
+                .lock()
+                .expect("lock")
+                .iter()
+                .filter(|n| *n == name)
+                .count()
+        };
+        wait_until("the due source revisited", || revisited("due") == 1).await;
+        assert_eq!(revisited("later"), 0, "not due yet");
+        wait_until("the later source revisited when due", || {
+            revisited("later") == 1
+        })
+        .await;
+        assert!(
+            Utc::now() >= now + chrono::Duration::milliseconds(400),
+            "revisited before it was due"
+        );
+        assert_eq!(revisited("far"), 0);
+        assert_eq!(revisited("due"), 1, "nothing more was due");
+        // Revisits do not stand in for recrawls, nor hold them back.
+        wait_until("each source crawled once", || {
+            ["due", "later", "far"]
+                .iter()
+                .all(|n| crawler.count(n) == 1)
+        })
+        .await;
+        stop(handle, task).await;
+    }
+
+    #[tokio::test]
     async fn sources_are_recrawled_on_their_own_schedule() {
         let crawler = FakeCrawler::new(Duration::from_millis(5), false);
         let (handle, task) = start(
@@ -1303,6 +1494,8 @@ mod tests {
             stubborn: false,
             hang: Some(Duration::from_millis(800)),
             cluster: false,
+            revisits: Mutex::new(Vec::new()),
+            revisit_due: Mutex::new(BTreeMap::new()),
         });
         let (mut scheduler, handle) = Scheduler::new(
             crawler.clone(),

@@ -60,7 +60,7 @@ pub enum DaemonError {
 pub async fn run(config_path: &Path, config: Config) -> Result<(), DaemonError> {
     let notifier = Notifier::from_env();
     let location = StoreLocation::from_config(&config.store);
-    let opened = OpenStore::open(&location, &config.store)
+    let opened = OpenStore::open_for(&location, &config)
         .await
         .map_err(|source| DaemonError::Store {
             location: location.to_string(),
@@ -72,6 +72,7 @@ pub async fn run(config_path: &Path, config: Config) -> Result<(), DaemonError> 
     let crawler = Crawler::new(&config.crawler, CrawlStore::from(&store))?;
     let jobs = Arc::new(CrawlerJobs::new(
         Arc::clone(&crawler),
+        Arc::clone(&store.revisits),
         config.crawler.clone(),
     ));
 
@@ -127,7 +128,7 @@ pub async fn run(config_path: &Path, config: Config) -> Result<(), DaemonError> 
             _ = sigint.recv() => break "SIGINT",
             _ = sighup.recv() => {
                 notifier.reloading();
-                reload(config_path, &mut config, &handle, &jobs).await;
+                reload(config_path, &mut config, &handle, &jobs, &store).await;
                 notifier.ready(&status_line(&handle, &store).await);
             }
             _ = status_timer.tick() => notifier.status(&status_line(&handle, &store).await),
@@ -205,6 +206,7 @@ async fn reload(
     current: &mut Config,
     scheduler: &SchedulerHandle,
     jobs: &CrawlerJobs,
+    store: &Backend,
 ) {
     tracing::info!(config = %config_path.display(), "SIGHUP: reloading configuration");
     let new = match load_config(config_path).await {
@@ -224,6 +226,10 @@ async fn reload(
         );
     }
     jobs.set_defaults(new.crawler.clone());
+    // The revisit ladders ([watch] and the sources') apply to what is scheduled next.
+    if let Err(error) = store.revisits.set_policy(new.watch_policy()).await {
+        tracing::error!(%error, "cannot apply the new revisit ladders");
+    }
     match scheduler.reload(new.sources.clone()).await {
         Ok(summary) => tracing::info!(
             added = ?summary.added,
@@ -241,6 +247,7 @@ async fn reload(
     // what is really in effect.
     current.crawler = with_source_defaults(&current.crawler, &new.crawler);
     current.sources = new.sources;
+    current.watch = new.watch;
 }
 
 /// Reads the config file off the async workers (it is small, but the disk may not be).

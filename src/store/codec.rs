@@ -19,22 +19,26 @@ use serde::{Deserialize, Serialize};
 use super::error::{Result, StoreError};
 use super::record::{
     AlsoSeen, ArticleId, ArticleRecord, DiscoveredVia, PreviousVersion, Provenance, RawPage,
-    Simhash, Validators,
+    RemovalEvidence, Simhash, Validators,
 };
+use super::roles::{ArticleVersion, Change, ChangeKind};
 use crate::extract::article::Article;
 
 /// Format of the database as a whole (layout of keys); stored under `META_FORMAT`.
 /// Format 1 kept one index key per article and per queue entry; format 2 keeps those
 /// indexes in memory, rebuilt from the catalog log (see `keys` and `catalog`); format 3
 /// keeps the frontier as per-host lanes of segments and a seen-set (see `frontier`); format
-/// 4 keeps the frontier's segments and seen-set chunks in files beside the database.
-pub const DB_FORMAT: u32 = 4;
+/// 4 keeps the frontier's segments and seen-set chunks in files beside the database;
+/// format 5 keeps replaced versions, the change log and the revisit schedule (see `watch`).
+pub const DB_FORMAT: u32 = 5;
 /// The first layout version of every kind of value, and the only one of most.
 pub const VALUE_FORMAT: u8 = 1;
-/// Layout version of article records: 2 added the pages (URLs and their validators).
-pub const RECORD_FORMAT: u8 = 2;
-/// Layout version of the counters: 2 added the catalog log and lease batch sequences.
-pub const COUNTERS_FORMAT: u8 = 2;
+/// Layout version of article records: 2 added the pages (URLs and their validators), 3
+/// the removal mark.
+pub const RECORD_FORMAT: u8 = 3;
+/// Layout version of the counters: 2 added the catalog log and lease batch sequences, 3
+/// the change log's.
+pub const COUNTERS_FORMAT: u8 = 3;
 
 const PLAIN: u8 = 0;
 const ZSTD: u8 = 1;
@@ -345,10 +349,18 @@ struct RecordV2 {
     pages: Vec<(String, Option<String>, Option<String>)>,
 }
 
-/// [`RecordV2`] for writing, borrowing from the record instead of copying every string
+/// Record layout 3: layout 2 followed by the removal mark (time, status, final URL).
+#[derive(Deserialize)]
+struct RecordV3 {
+    base: RecordV1,
+    pages: Vec<(String, Option<String>, Option<String>)>,
+    removed: Option<(i64, u16, String)>,
+}
+
+/// [`RecordV3`] for writing, borrowing from the record instead of copying every string
 /// (the text alone is kilobytes); serialises to the same bytes.
 #[derive(Serialize)]
-struct RecordV2Ref<'a> {
+struct RecordV3Ref<'a> {
     id: [u8; 8],
     seq: u64,
     url: &'a str,
@@ -386,6 +398,7 @@ struct RecordV2Ref<'a> {
     also_seen_at: Vec<([u8; 8], &'a str, &'a str, i64)>,
     queued: Option<u64>,
     pages: Vec<(&'a str, Option<&'a str>, Option<&'a str>)>,
+    removed: Option<(i64, u16, &'a str)>,
 }
 
 /// Checks what the binary format cannot represent, before anything is written.
@@ -435,7 +448,7 @@ pub fn encode_record(stored: &StoredRecord) -> Result<Vec<u8>> {
             micros(v.fetched_at),
         ));
     }
-    let v2 = RecordV2Ref {
+    let v3 = RecordV3Ref {
         id: r.id.to_bytes(),
         seq: r.seq,
         url: &p.url,
@@ -494,18 +507,30 @@ pub fn encode_record(stored: &StoredRecord) -> Result<Vec<u8>> {
                 )
             })
             .collect(),
+        removed: r.removed_at.map(|at| {
+            let evidence = r.removal.as_ref();
+            (
+                micros(at),
+                evidence.map_or(0, |e| e.status),
+                evidence.map_or("", |e| e.final_url.as_str()),
+            )
+        }),
     };
-    encode_as(RECORD_FORMAT, &v2)
+    encode_as(RECORD_FORMAT, &v3)
 }
 
-/// Decodes a record of layout 1 (format 1, no pages) or 2.
+/// Decodes a record of layout 1 (format 1, no pages), 2 or 3.
 pub fn decode_record(bytes: &[u8], key: &[u8]) -> Result<StoredRecord> {
     let envelope = Envelope::open(bytes, "article record", key, RECORD_FORMAT)?;
-    let (v, pages) = match envelope.version {
-        1 => (envelope.decode::<RecordV1>()?, Vec::new()),
-        _ => {
+    let (v, pages, removed) = match envelope.version {
+        1 => (envelope.decode::<RecordV1>()?, Vec::new(), None),
+        2 => {
             let v2: RecordV2 = envelope.decode()?;
-            (v2.base, v2.pages)
+            (v2.base, v2.pages, None)
+        }
+        _ => {
+            let v3: RecordV3 = envelope.decode()?;
+            (v3.base, v3.pages, v3.removed)
         }
     };
     let discovered_via = via_from_code(v.discovered_via).ok_or_else(|| StoreError::Corrupt {
@@ -570,6 +595,8 @@ pub fn decode_record(bytes: &[u8], key: &[u8]) -> Result<StoredRecord> {
                 seen_at: from_micros(at),
             })
             .collect(),
+        removed_at: removed.as_ref().map(|(at, _, _)| from_micros(*at)),
+        removal: removed.map(|(_, status, final_url)| RemovalEvidence { status, final_url }),
     };
     Ok(StoredRecord {
         record,
@@ -605,6 +632,41 @@ pub struct Counters {
     pub last_fseq: u64,
     pub last_chunk: u64,
     pub last_lease: u64,
+    /// Last change log seq handed out.
+    pub last_change: u64,
+}
+
+/// Layout 2 of [`Counters`] (database formats 2 and 3).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CountersV2 {
+    pub articles: u64,
+    pub duplicates: u64,
+    pub pending: u64,
+    pub leased: u64,
+    pub acked: u64,
+    pub last_seq: u64,
+    pub last_qseq: u64,
+    pub last_fseq: u64,
+    pub last_chunk: u64,
+    pub last_lease: u64,
+}
+
+impl From<CountersV2> for Counters {
+    fn from(v2: CountersV2) -> Counters {
+        Counters {
+            articles: v2.articles,
+            duplicates: v2.duplicates,
+            pending: v2.pending,
+            leased: v2.leased,
+            acked: v2.acked,
+            last_seq: v2.last_seq,
+            last_qseq: v2.last_qseq,
+            last_fseq: v2.last_fseq,
+            last_chunk: v2.last_chunk,
+            last_lease: v2.last_lease,
+            last_change: 0,
+        }
+    }
 }
 
 /// The counters of database format 1 (layout 1 of [`Counters`]).
@@ -633,6 +695,7 @@ impl From<CountersV1> for Counters {
             last_fseq: v1.last_fseq,
             last_chunk: 0,
             last_lease: 0,
+            last_change: 0,
         }
     }
 }
@@ -641,13 +704,185 @@ pub fn encode_counters(counters: &Counters) -> Result<Vec<u8>> {
     encode_as(COUNTERS_FORMAT, counters)
 }
 
-/// Decodes counters of layout 1 or 2.
+/// Decodes counters of layout 1, 2 or 3.
 pub fn decode_counters(bytes: &[u8], key: &[u8]) -> Result<Counters> {
     let envelope = Envelope::open(bytes, "counters", key, COUNTERS_FORMAT)?;
     match envelope.version {
         1 => Ok(envelope.decode::<CountersV1>()?.into()),
+        2 => Ok(envelope.decode::<CountersV2>()?.into()),
         _ => envelope.decode(),
     }
+}
+
+/// A version a later one replaced (`v` keys).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VersionV1 {
+    pub version: u32,
+    pub fetched_at: i64,
+    pub title: Option<String>,
+    pub text: String,
+    pub text_sha256: [u8; 32],
+    pub final_url: String,
+    pub http_status: u16,
+    pub etag: Option<String>,
+    pub last_modified: Option<String>,
+    pub raw_sha256: [u8; 32],
+    pub extractor_version: String,
+}
+
+/// The version a record holds now, as it is kept once a later one replaces it.
+pub fn encode_version(record: &ArticleRecord) -> Result<Vec<u8>> {
+    let p = &record.provenance;
+    let hash = |h: &str, what: &str| {
+        sha_bytes(h).ok_or_else(|| {
+            StoreError::InvalidInput(format!("{what} of {} is not 64 hex digits", record.id))
+        })
+    };
+    encode(&VersionV1 {
+        version: record.version,
+        fetched_at: micros(p.fetched_at),
+        title: record.article.title.clone(),
+        text: record.article.text.clone(),
+        text_sha256: hash(&record.text_sha256, "text_sha256")?,
+        final_url: p.final_url.clone(),
+        http_status: p.http_status,
+        etag: p.etag.clone(),
+        last_modified: p.last_modified.clone(),
+        raw_sha256: hash(&p.raw_sha256, "raw_sha256")?,
+        extractor_version: p.extractor_version.clone(),
+    })
+}
+
+pub fn decode_version(bytes: &[u8], key: &[u8]) -> Result<ArticleVersion> {
+    let v: VersionV1 = decode(bytes, "article version", key)?;
+    Ok(ArticleVersion {
+        version: v.version,
+        fetched_at: from_micros(v.fetched_at),
+        title: v.title,
+        text: Some(v.text),
+        text_sha256: hex::encode(v.text_sha256),
+        final_url: Some(v.final_url),
+        http_status: Some(v.http_status),
+        etag: v.etag,
+        last_modified: v.last_modified,
+        raw_sha256: Some(hex::encode(v.raw_sha256)),
+        extractor_version: Some(v.extractor_version),
+        revisits: Vec::new(),
+    })
+}
+
+/// The current version of a record, as [`ArticleVersion`].
+pub fn current_version(record: &ArticleRecord) -> ArticleVersion {
+    let p = &record.provenance;
+    ArticleVersion {
+        version: record.version,
+        fetched_at: p.fetched_at,
+        title: record.article.title.clone(),
+        text: Some(record.article.text.clone()),
+        text_sha256: record.text_sha256.clone(),
+        final_url: Some(p.final_url.clone()),
+        http_status: Some(p.http_status),
+        etag: p.etag.clone(),
+        last_modified: p.last_modified.clone(),
+        raw_sha256: Some(p.raw_sha256.clone()),
+        extractor_version: Some(p.extractor_version.clone()),
+        revisits: Vec::new(),
+    }
+}
+
+/// A change log entry (`c` keys; the seq is the key).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+struct ChangeV1 {
+    id: [u8; 8],
+    url: String,
+    source: String,
+    /// 0 edited, 1 removed, 2 restored.
+    kind: u8,
+    at: i64,
+    version: u32,
+    evidence: Option<(u16, String)>,
+}
+
+pub fn encode_change(change: &Change) -> Result<Vec<u8>> {
+    encode(&ChangeV1 {
+        id: change.id.to_bytes(),
+        url: change.url.clone(),
+        source: change.source.clone(),
+        kind: match change.kind {
+            ChangeKind::Edited => 0,
+            ChangeKind::Removed => 1,
+            ChangeKind::Restored => 2,
+        },
+        at: micros(change.at),
+        version: change.version,
+        evidence: change
+            .evidence
+            .as_ref()
+            .map(|e| (e.status, e.final_url.clone())),
+    })
+}
+
+pub fn decode_change(seq: u64, bytes: &[u8], key: &[u8]) -> Result<Change> {
+    let v: ChangeV1 = decode(bytes, "change", key)?;
+    let kind = match v.kind {
+        0 => ChangeKind::Edited,
+        1 => ChangeKind::Removed,
+        2 => ChangeKind::Restored,
+        other => {
+            return Err(StoreError::Corrupt {
+                what: "change",
+                key: super::keys::display(key),
+                detail: format!("unknown change kind {other}"),
+            });
+        }
+    };
+    Ok(Change {
+        seq,
+        id: ArticleId::from_bytes(v.id),
+        url: v.url,
+        source: v.source,
+        kind,
+        at: from_micros(v.at),
+        version: v.version,
+        evidence: v
+            .evidence
+            .map(|(status, final_url)| RemovalEvidence { status, final_url }),
+    })
+}
+
+/// A revisit that found an article unchanged (`k` keys; the time is in the key).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RevisitCheckV1 {
+    pub status: u16,
+    /// The version it found.
+    pub version: u32,
+}
+
+/// A watched article's next revisit (`W` keys; the due time and article are the key).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WatchDueV1 {
+    /// Index in the source's ladder.
+    pub rung: u32,
+    /// Earlier attempts at this rung that got no answer worth judging.
+    pub attempts: u32,
+}
+
+/// A revisit handed to a crawl's frontier (`w` keys; the source and URL are the key).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WatchQueuedV1 {
+    pub id: [u8; 8],
+    pub rung: u32,
+    pub attempts: u32,
+    pub queued_at: i64,
+}
+
+/// Microseconds since the epoch, as stored.
+pub fn to_micros(t: DateTime<Utc>) -> i64 {
+    micros(t)
+}
+
+pub fn at_micros(us: i64) -> DateTime<Utc> {
+    from_micros(us)
 }
 
 /// Per-URL state: which article the URL produced and its conditional-GET validators.

@@ -17,10 +17,13 @@ use super::kv::Kv;
 use super::queue::{AckOutcome, Delivery, StoreStats};
 use super::record::{ArticleId, ArticleRecord, PutOutcome, RawPage, Validators};
 use super::roles::{
-    ArticleReader, ArticleSink, Claim, Claims, Committed, ConsumerQueue, CrawlOutcome, CrawlStart,
-    Frontier, FrontierLimits, HostGate, OpenedCrawl, PageMemory, ScheduleMemory,
+    ArticleReader, ArticleSink, ArticleVersion, Change, ChangeLog, Claim, Claims, Committed,
+    ConsumerQueue, CrawlOutcome, CrawlStart, Frontier, FrontierLimits, HostGate, OpenedCrawl,
+    PageMemory, RevisitSchedule, ScheduleMemory, VersionHistory,
 };
+use super::watch::WatchPolicy;
 use crate::extract::article::Article;
+use chrono::{DateTime, Utc};
 
 /// A shared handle to an embedded store, implementing every role.
 pub struct Embedded<K: Kv>(pub Arc<KvStore<K>>);
@@ -187,5 +190,64 @@ impl<K: Kv + 'static> ScheduleMemory for Embedded<K> {
             s.set_source_state(&source, &state)
         })
         .await
+    }
+}
+
+#[async_trait]
+impl<K: Kv + 'static> VersionHistory for Embedded<K> {
+    async fn versions(&self, id: ArticleId) -> Result<Option<Vec<ArticleVersion>>> {
+        self.blocking("reading an article's versions", move |s| s.versions(id))
+            .await
+    }
+
+    async fn version_raw(&self, id: ArticleId, version: u32) -> Result<Option<RawPage>> {
+        self.blocking("reading a version's raw page", move |s| {
+            s.version_raw(id, version)
+        })
+        .await
+    }
+}
+
+#[async_trait]
+impl<K: Kv + 'static> ChangeLog for Embedded<K> {
+    async fn changes_since(
+        &self,
+        after_seq: u64,
+        source: Option<&str>,
+        limit: usize,
+    ) -> Result<Vec<Change>> {
+        let source = source.map(str::to_string);
+        self.blocking("reading the change log", move |s| {
+            s.changes_since(after_seq, source.as_deref(), limit)
+        })
+        .await
+    }
+}
+
+#[async_trait]
+impl<K: Kv + 'static> RevisitSchedule for Embedded<K> {
+    async fn set_policy(&self, policy: WatchPolicy) -> Result<()> {
+        self.0.set_watch_policy(policy);
+        Ok(())
+    }
+
+    async fn enqueue_due(&self, source: &str, crawl: &str, max: usize) -> Result<u64> {
+        let (source, crawl) = (source.to_string(), crawl.to_string());
+        self.blocking("handing out due revisits", move |s| {
+            s.enqueue_due(&source, &crawl, max)
+        })
+        .await
+    }
+
+    async fn next_due(&self, source: &str) -> Result<Option<DateTime<Utc>>> {
+        let source = source.to_string();
+        self.blocking("reading the revisit schedule", move |s| s.next_due(&source))
+            .await
+    }
+
+    async fn count_due(&self, source: &str, cap: u64) -> Result<u64> {
+        let source = source.to_string();
+        self.blocking("counting due revisits", move |s| s.count_due(&source, cap))
+            .await
     }
 }

@@ -13,6 +13,8 @@
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex, MutexGuard, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
+use super::watch::WatchPolicy;
+
 use chrono::{DateTime, Utc};
 
 use super::StoreOptions;
@@ -26,7 +28,7 @@ use super::kv::{Kv, Scan, WriteBatch};
 use super::parallel::{Ahead, Eager};
 use super::queue::{AckOutcome, Delivery, QueueChanges, QueueState, StoreStats};
 use super::record::{ArticleId, ArticleRecord, NewArticle, PutOutcome, RawPage};
-use super::roles::{Committed, CrawlOutcome, PageResult};
+use super::roles::{Change, Committed, CrawlOutcome, PageResult, RevisitAnswer};
 use super::rules::TextHashes;
 use crate::extract::article::Article;
 
@@ -40,6 +42,8 @@ pub struct KvStore<K: Kv> {
     pub(crate) frontiers: Mutex<Frontiers>,
     /// Where "now" comes from for leases and schedules.
     pub(crate) clock: Arc<dyn Clock>,
+    /// The ladders articles are revisited on (see `revisits`).
+    pub(crate) watch: RwLock<WatchPolicy>,
     /// Names the database in errors ("database /var/lib/gleaner").
     pub(crate) label: String,
 }
@@ -81,6 +85,8 @@ pub(crate) struct Txn {
     /// Articles queued by this transaction; the first has queue seq `first_qseq`.
     enqueued: Vec<ArticleId>,
     first_qseq: u64,
+    /// Changes logged by this transaction (their keys are in `batch`).
+    pub changes: Vec<Change>,
 }
 
 impl Txn {
@@ -94,6 +100,7 @@ impl Txn {
             queue: QueueChanges::default(),
             enqueued: Vec::new(),
             first_qseq: state.counters.last_qseq + 1,
+            changes: Vec::new(),
         }
     }
 
@@ -160,12 +167,18 @@ impl<K: Kv> KvStore<K> {
                         super::migrate::from_format1(&kv, &label)?;
                         super::migrate::from_format2(&kv, &label)?;
                         super::migrate::from_format3(&kv, &label)?;
+                        super::migrate::from_format4(&kv, &label, &options.watch)?;
                     }
                     2 => {
                         super::migrate::from_format2(&kv, &label)?;
                         super::migrate::from_format3(&kv, &label)?;
+                        super::migrate::from_format4(&kv, &label, &options.watch)?;
                     }
-                    3 => super::migrate::from_format3(&kv, &label)?,
+                    3 => {
+                        super::migrate::from_format3(&kv, &label)?;
+                        super::migrate::from_format4(&kv, &label, &options.watch)?;
+                    }
+                    4 => super::migrate::from_format4(&kv, &label, &options.watch)?,
                     f if f > DB_FORMAT => {
                         return Err(StoreError::UnsupportedFormat {
                             what: label,
@@ -243,6 +256,7 @@ impl<K: Kv> KvStore<K> {
         );
         Ok(KvStore {
             kv,
+            watch: RwLock::new(options.watch.clone()),
             options,
             state: Mutex::new(State {
                 counters,
@@ -306,6 +320,7 @@ impl<K: Kv> KvStore<K> {
             mut queue,
             enqueued,
             first_qseq,
+            changes: _,
         } = txn;
         let records: Vec<(u64, Option<Arc<StoredRecord>>)> = records.into_iter().collect();
         let encoded: Vec<Option<Result<Vec<u8>>>> = match &eager {
@@ -607,6 +622,12 @@ impl<K: Kv> KvStore<K> {
             .iter_mut()
             .filter_map(|o| match &mut o.result {
                 PageResult::Article(a) => Some(std::mem::take(&mut a.article.text)),
+                PageResult::Revisit(r) => match &mut r.answer {
+                    RevisitAnswer::Page {
+                        article: Some(a), ..
+                    } => Some(std::mem::take(&mut a.article.text)),
+                    _ => None,
+                },
                 _ => None,
             })
             .collect();
@@ -621,6 +642,7 @@ impl<K: Kv> KvStore<K> {
             let mut results = Vec::with_capacity(outcomes.len());
             let mut next_text = 0;
             for outcome in &mut outcomes {
+                let logged = txn.changes.len();
                 let article = match std::mem::replace(&mut outcome.result, PageResult::Nothing) {
                     PageResult::Article(mut article) => {
                         let i = next_text;
@@ -629,16 +651,32 @@ impl<K: Kv> KvStore<K> {
                         Some(self.upsert(&state, &mut txn, *article, hashes.get(i))?)
                     }
                     PageResult::NotModified { url, at } => {
-                        self.not_modified_in(&mut txn, &url, at)?;
+                        self.not_modified_in(&state, &mut txn, &url, at)?;
                         None
                     }
                     PageResult::Validators { url, validators } => {
                         self.validators_in(&mut txn, &url, &validators)?;
                         None
                     }
+                    PageResult::Revisit(mut revisit) => {
+                        let text = match &mut revisit.answer {
+                            RevisitAnswer::Page {
+                                article: Some(article),
+                                ..
+                            } => {
+                                let i = next_text;
+                                next_text += 1;
+                                article.article.text.clone_from(&hashes.items()[i]);
+                                Some(hashes.get(i))
+                            }
+                            _ => None,
+                        };
+                        self.revisit_in(&state, &mut txn, *revisit, text)?
+                    }
                     PageResult::Nothing => None,
                 };
-                results.push(article);
+                let changes = txn.changes[logged..].iter().map(|c| c.kind).collect();
+                results.push((article, changes));
             }
             drop(hashes);
             let mut frontiers = self.frontiers();
@@ -648,7 +686,11 @@ impl<K: Kv> KvStore<K> {
             let committed = results
                 .into_iter()
                 .zip(adds)
-                .map(|(article, frontier)| Committed { article, frontier })
+                .map(|((article, changes), frontier)| Committed {
+                    article,
+                    frontier,
+                    changes,
+                })
                 .collect();
             Ok((committed, dead))
         })?;

@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 
 use super::error::StoreError;
 use super::record::ArticleRecord;
-use super::roles::ArticleReader;
+use super::roles::{ArticleReader, VersionHistory};
 use super::warc::WarcWriter;
 
 /// Which records an export includes.
@@ -58,15 +58,32 @@ pub async fn for_each_record(
     }
 }
 
-/// Writes one JSON record per line (duplicates included, marked by `duplicate_of`).
+/// A record with every version of its text, oldest first (`export --versions`).
+#[derive(serde::Serialize)]
+struct WithVersions<'a> {
+    #[serde(flatten)]
+    record: &'a ArticleRecord,
+    versions: Vec<super::roles::ArticleVersion>,
+}
+
+/// Writes one JSON record per line (duplicates included, marked by `duplicate_of`); with
+/// `versions`, each record carries `"versions"`: every version of its text, oldest first.
 /// Returns the number of records written.
 pub async fn export_jsonl(
     store: &dyn ArticleReader,
+    versions: Option<&dyn VersionHistory>,
     filter: &ExportFilter,
     out: &mut dyn Write,
 ) -> Result<u64, ExportError> {
     let count = for_each_record(store, filter, async |record| {
-        serde_json::to_writer(&mut *out, record).map_err(io::Error::other)?;
+        match versions {
+            None => serde_json::to_writer(&mut *out, record).map_err(io::Error::other)?,
+            Some(history) => {
+                let versions = history.versions(record.id).await?.unwrap_or_default();
+                serde_json::to_writer(&mut *out, &WithVersions { record, versions })
+                    .map_err(io::Error::other)?;
+            }
+        }
         out.write_all(b"\n")?;
         Ok(())
     })
@@ -75,10 +92,13 @@ pub async fn export_jsonl(
     Ok(count)
 }
 
-/// Writes a WARC/1.1 file: a `warcinfo` record, then per article a `response` record (when
-/// its raw page was kept) and a `metadata` record. Returns the number of articles.
+/// Writes a WARC/1.1 file: a `warcinfo` record, then per article every fetched version
+/// — a `response` record (when its raw page was kept) and a `metadata` record each, the
+/// current one last — and a `revisit` record per revisit that found a version unchanged.
+/// Returns the number of articles.
 pub async fn export_warc(
     store: &dyn ArticleReader,
+    history: &dyn VersionHistory,
     filter: &ExportFilter,
     out: &mut dyn Write,
     gzip: bool,
@@ -87,8 +107,23 @@ pub async fn export_warc(
     let mut warc = WarcWriter::new(out, gzip);
     warc.write_warcinfo(filename, Utc::now())?;
     let count = for_each_record(store, filter, async |record| {
-        let raw = store.raw_page(record.id).await?;
-        warc.write_article(record, raw.as_ref())?;
+        let versions = history.versions(record.id).await?.unwrap_or_default();
+        for version in &versions {
+            let response = if version.version == record.version {
+                let raw = store.raw_page(record.id).await?;
+                warc.write_article(record, raw.as_ref())?
+            } else {
+                let raw = history.version_raw(record.id, version.version).await?;
+                warc.write_version(record, version, raw.as_ref())?
+            };
+            for check in &version.revisits {
+                warc.write_revisit(record, version, check, response.as_deref())?;
+            }
+        }
+        if !versions.iter().any(|v| v.version == record.version) {
+            let raw = store.raw_page(record.id).await?;
+            warc.write_article(record, raw.as_ref())?;
+        }
         Ok(())
     })
     .await?;

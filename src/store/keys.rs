@@ -1,4 +1,4 @@
-//! Key layout (database format 3): one ordered keyspace, partitioned by a one-byte tag.
+//! Key layout (database format 4): one ordered keyspace, partitioned by a one-byte tag.
 //!
 //! Numbers in keys are big-endian so that byte order is numeric order: a prefix scan over
 //! `ARTICLE` walks articles in store order, over `QUEUE_RUN` the queue oldest first, over
@@ -35,6 +35,16 @@
 //! | `G` | crawl + generation + host length (2) + host + lane (1) + segment (8) | where a full (sealed) segment of a host's lane is |
 //! | `P` | as `G` + first offset (4)             | where the entries one commit appended to a lane's open segment are |
 //! | `s` | source name                           | the daemon's schedule state (opaque) |
+//! | `v` | article id (8) + version (4)          | a version a later one replaced (text, title, hashes, validators) |
+//! | `b` | article id (8) + version (4)          | the raw page (zstd) of such a version |
+//! | `k` | article id (8) + time (8)             | a revisit that found the article unchanged |
+//! | `c` | change seq (8)                        | the change log: edits, removals, restorations |
+//! | `W` | source length (2) + source + due time (8) + article id (8) | a watched article's next revisit: rung, attempts |
+//! | `w` | source length (2) + source + URL      | a revisit handed to the source's revisit crawl and not yet done |
+//!
+//! Format 4 added the last six (see `watch`): an edit writes one `v` key (and `b` with the
+//! raw page), a new article one `W` key; `migrate` places the articles of a format-3
+//! database on the revisit schedule.
 //!
 //! The frontier's segments, parts and seen-set chunks themselves are blobs in files beside
 //! the database (`frontier::blobs`); `C`, `G` and `P` say where.
@@ -66,6 +76,12 @@ pub const CRAWL_HOST: u8 = b'F';
 pub const CRAWL_SEGMENT: u8 = b'G';
 pub const CRAWL_PART: u8 = b'P';
 pub const SOURCE_STATE: u8 = b's';
+pub const VERSION: u8 = b'v';
+pub const VERSION_RAW: u8 = b'b';
+pub const REVISIT_CHECK: u8 = b'k';
+pub const CHANGE: u8 = b'c';
+pub const WATCH_DUE: u8 = b'W';
+pub const WATCH_QUEUED: u8 = b'w';
 
 /// Format 3's keys that format 4 no longer has: the seen-set chunks.
 pub mod format3 {
@@ -136,6 +152,76 @@ pub fn queue_run(first_qseq: u64) -> Vec<u8> {
 
 pub fn lease_batch(batch: u64) -> Vec<u8> {
     tagged(LEASE_BATCH, &[&batch.to_be_bytes()])
+}
+
+/// A version of `id` that a later one replaced.
+pub fn version(id: ArticleId, version: u32) -> Vec<u8> {
+    tagged(VERSION, &[&id.to_bytes(), &version.to_be_bytes()])
+}
+
+/// The raw page of a replaced version.
+pub fn version_raw(id: ArticleId, version: u32) -> Vec<u8> {
+    tagged(VERSION_RAW, &[&id.to_bytes(), &version.to_be_bytes()])
+}
+
+/// A revisit of `id` at `at_micros` that found it unchanged.
+pub fn revisit_check(id: ArticleId, at_micros: i64) -> Vec<u8> {
+    tagged(
+        REVISIT_CHECK,
+        &[&id.to_bytes(), &sortable(at_micros).to_be_bytes()],
+    )
+}
+
+/// The time (micros) of a [`revisit_check`] key.
+pub fn revisit_check_at(key: &[u8]) -> Option<i64> {
+    u64_at(key, 9).map(unsortable)
+}
+
+/// Prefix of the keys of one article under `tag` (`VERSION`, `VERSION_RAW`, `REVISIT_CHECK`).
+pub fn of_article(tag: u8, id: ArticleId) -> Vec<u8> {
+    tagged(tag, &[&id.to_bytes()])
+}
+
+pub fn change(seq: u64) -> Vec<u8> {
+    tagged(CHANGE, &[&seq.to_be_bytes()])
+}
+
+/// Prefix of a source's keys under `tag` (`WATCH_DUE`, `WATCH_QUEUED`).
+pub fn watch_prefix(tag: u8, source: &str) -> Vec<u8> {
+    let mut key = vec![tag];
+    crawl_name(&mut key, source);
+    key
+}
+
+/// A watched article's next revisit, in order of its due time (micros since the epoch).
+pub fn watch_due(source: &str, due_micros: i64, id: ArticleId) -> Vec<u8> {
+    let mut key = watch_prefix(WATCH_DUE, source);
+    key.extend_from_slice(&sortable(due_micros).to_be_bytes());
+    key.extend_from_slice(&id.to_bytes());
+    key
+}
+
+/// The due time and article of a [`watch_due`] key of `source`.
+pub fn watch_due_parts(key: &[u8], source: &str) -> Option<(i64, ArticleId)> {
+    let at = 3 + source.len();
+    let due = u64_at(key, at)?;
+    Some((unsortable(due), id_at(key, at + 8)?))
+}
+
+/// A revisit of `url` handed to `source`'s revisit crawl.
+pub fn watch_queued(source: &str, url: &str) -> Vec<u8> {
+    let mut key = watch_prefix(WATCH_QUEUED, source);
+    key.extend_from_slice(url.as_bytes());
+    key
+}
+
+/// A signed time as an unsigned number in the same order (the sign bit flipped).
+fn sortable(micros: i64) -> u64 {
+    (micros as u64) ^ (1 << 63)
+}
+
+fn unsortable(bits: u64) -> i64 {
+    (bits ^ (1 << 63)) as i64
 }
 
 /// A crawl's name, length-prefixed so that crawl `ab` never matches keys of `abc`.
@@ -274,6 +360,24 @@ mod tests {
         assert_eq!(crawl_host_name(&key, "ab"), Some("x.test:8080"));
         // Segment order within a lane is numeric.
         assert!(crawl_segment("ab", 1, "h", 3, 255) < crawl_segment("ab", 1, "h", 3, 256));
+    }
+
+    #[test]
+    fn watch_keys_order_by_due_time_within_a_source() {
+        let id = ArticleId::for_url("https://a.example/1");
+        let early = watch_due("src", -5, id);
+        let later = watch_due("src", 1_800_000_000_000_000, id);
+        assert!(early < later);
+        assert!(later < watch_due("src", 1_800_000_000_000_001, id));
+        assert!(early.starts_with(&watch_prefix(WATCH_DUE, "src")));
+        assert!(!watch_due("srcx", 0, id).starts_with(&watch_prefix(WATCH_DUE, "src")));
+        assert_eq!(
+            watch_due_parts(&later, "src"),
+            Some((1_800_000_000_000_000, id))
+        );
+        assert_eq!(watch_due_parts(&early, "src"), Some((-5, id)));
+        assert!(version(id, 2) < version(id, 10));
+        assert!(revisit_check(id, 5) < revisit_check(id, 6));
     }
 
     #[test]

@@ -77,6 +77,21 @@ impl OpenStore {
         Self::open_with(location, StoreOptions::from(config), config, true).await
     }
 
+    /// Opens the store at `location` like [`OpenStore::open`], with the options of a whole
+    /// configuration: `[store]`, and the revisit ladders of `[watch]` and the sources.
+    pub async fn open_for(
+        location: &StoreLocation,
+        config: &crate::config::Config,
+    ) -> Result<OpenStore> {
+        Self::open_with(
+            location,
+            StoreOptions::for_config(config),
+            &config.store,
+            true,
+        )
+        .await
+    }
+
     /// Opens an existing store: a directory without a database is
     /// [`StoreError::Missing`](super::StoreError::Missing) (a mistyped `--data` says so). A
     /// PostgreSQL database gets the gleaner schema if it has none (an empty corpus).

@@ -1,8 +1,9 @@
-//! Opening a database written by an older gleaner: format 1 → 2 → 3 → 4, one step at a
-//! time, each crash-safe on its own.
+//! Opening a database written by an older gleaner: format 1 → 2 → 3 → 4 → 5, one step
+//! at a time, each crash-safe on its own.
 //!
-//! Formats 3 and 4 changed only the frontier (see [`from_format2`], [`from_format3`]);
-//! what follows describes the step from format 1 to 2.
+//! Formats 3 and 4 changed only the frontier (see [`from_format2`], [`from_format3`]),
+//! format 5 added versions and revisits (see [`from_format4`]); what follows describes
+//! the step from format 1 to 2.
 //!
 //! Format 1 kept one key per article in each of its indexes (`i` id → seq, `t` text hash →
 //! original, `h` simhash → original) and one to three per queue entry (`q`, `l`, `e`).
@@ -41,7 +42,8 @@ use super::frontier::segment::{self, CrawlMeta, FileKind, SeenChunk, Segment};
 use super::keys::{self, format1, format2, format3};
 use super::kv::{Kv, Scan, WriteBatch};
 use super::queue::{LeaseBatch, Leased, QueueChanges};
-use super::record::{ArticleId, FrontierEntry, Simhash};
+use super::record::{ArticleId, FrontierEntry, Simhash, host_key};
+use super::watch::{self, WatchPolicy};
 
 /// Keys removed per batch when clearing a tag: bounded memory whatever the database size.
 const DELETE_BATCH: usize = 4096;
@@ -315,18 +317,10 @@ fn migrate_frontier<K: Kv>(kv: &K, source: &str, url_hash: &HashKeys) -> Result<
         let Some(via) = codec::via_from_code(v1.discovered_via) else {
             return Err(corrupt("frontier entry", key));
         };
-        let host = match url::Url::parse(&v1.url) {
-            Ok(u) => match (u.host_str(), u.port()) {
-                (Some(h), Some(p)) => format!("{h}:{p}"),
-                (Some(h), None) => h.to_string(),
-                (None, _) => String::new(),
-            },
-            Err(_) => String::new(),
-        };
-        if host.is_empty() {
+        let Some(host) = host_key(&v1.url) else {
             tracing::warn!(url = %v1.url, "dropping an unparsable pending URL while migrating");
             return Ok(Scan::Continue);
-        }
+        };
         let entry = FrontierEntry {
             url: v1.url,
             host: host.clone(),
@@ -414,6 +408,80 @@ fn migrate_frontier<K: Kv>(kv: &K, source: &str, url_hash: &HashKeys) -> Result<
     batch.put(keys::crawl(source), codec::encode(&meta)?);
     kv.apply(batch)?;
     Ok((meta.pending, known))
+}
+
+/// Migrates a format-4 database to format 5, which keeps replaced versions, the change
+/// log and the revisit schedule (see `watch`).
+///
+/// Nothing of format 4 changes: records of layout 2 and counters of layout 2 are read as
+/// they are (no removal mark, no change yet), and no version was kept before. What the
+/// step adds is the schedule: every article still within its source's ladder (by
+/// `policy`, counted from its first sighting) gets its next revisit, the last rung it
+/// missed due at once. Crash safety as for the steps before: the `W` keys are written
+/// first (format 4 has none; an interrupted run's are removed and written again), then
+/// the format switches in one batch.
+pub(crate) fn from_format4<K: Kv>(kv: &K, label: &str, policy: &WatchPolicy) -> Result<()> {
+    let started = Instant::now();
+    tracing::info!(database = %label, "migrating the database from format 4 to format 5 (versions and revisits)");
+    for tag in [keys::WATCH_DUE, keys::WATCH_QUEUED] {
+        let removed = remove_tag(kv, tag)?;
+        if removed > 0 {
+            tracing::info!(database = %label, keys = removed, tag = %char::from(tag), "removed keys of an interrupted migration");
+        }
+    }
+    let now = chrono::Utc::now();
+    let (mut articles, mut watched) = (0u64, 0u64);
+    let mut batch = WriteBatch::default();
+    let mut failure = None;
+    kv.scan_prefix(&[keys::ARTICLE], &mut |key, value| {
+        let record = codec::decode_record(value, key)?.record;
+        articles += 1;
+        let source = &record.provenance.source;
+        if let Some(visit) =
+            watch::first_visit(policy.ladder(source), record.id, record.first_seen, now)
+        {
+            watched += 1;
+            let entry = codec::WatchDueV1 {
+                rung: visit.rung,
+                attempts: 0,
+            };
+            match codec::encode(&entry) {
+                Ok(bytes) => batch.put(
+                    keys::watch_due(source, codec::to_micros(visit.due), record.id),
+                    bytes,
+                ),
+                Err(e) => {
+                    failure = Some(e);
+                    return Ok(Scan::Stop);
+                }
+            }
+        }
+        if batch.len() >= DELETE_BATCH {
+            if let Err(e) = kv.apply(std::mem::take(&mut batch)) {
+                failure = Some(e);
+                return Ok(Scan::Stop);
+            }
+        }
+        Ok(Scan::Continue)
+    })?;
+    if let Some(e) = failure {
+        return Err(e);
+    }
+    kv.apply(batch)?;
+
+    // The switch.
+    let mut batch = WriteBatch::default();
+    batch.put(keys::META_FORMAT.to_vec(), 5u32.to_le_bytes().to_vec());
+    kv.apply(batch)?;
+    kv.flush()?;
+    tracing::info!(
+        database = %label,
+        articles,
+        watched,
+        elapsed = ?started.elapsed(),
+        "migrated the database to format 5"
+    );
+    Ok(())
 }
 
 /// A crawl's metadata in format 3: its seen-set chunks were `V` keys.

@@ -3,8 +3,8 @@
 //!
 //! Callers talk to storage through the role they play (see [`roles`]): the crawl engine
 //! through a [`Frontier`], [`PageMemory`] and an [`ArticleSink`]; consumers through an
-//! [`ArticleReader`] and the [`ConsumerQueue`]; the daemon's scheduler through
-//! [`ScheduleMemory`]. A [`Backend`] bundles one store's roles. The embedded backends
+//! [`ArticleReader`], the [`ConsumerQueue`], the [`VersionHistory`] and the [`ChangeLog`];
+//! the daemon's scheduler through [`ScheduleMemory`] and the [`RevisitSchedule`]. A [`Backend`] bundles one store's roles. The embedded backends
 //! share every rule through [`engine::KvStore`]:
 //!
 //! - [`SledStore`] — the on-disk database (sled). One process per database: opening one
@@ -25,6 +25,7 @@ pub mod engine;
 mod error;
 pub mod export;
 pub(crate) mod frontier;
+mod history;
 mod idhash;
 pub mod keys;
 pub mod kv;
@@ -38,10 +39,12 @@ mod queue;
 pub mod record;
 mod records;
 pub mod reextract;
+mod revisits;
 pub mod roles;
 pub(crate) mod rules;
 mod sled_store;
 pub mod warc;
+pub mod watch;
 
 use std::sync::Arc;
 
@@ -54,14 +57,16 @@ pub use memory::MemoryStore;
 pub use queue::{AckOutcome, Delivery, DeliveryLease, StoreStats};
 pub use record::{
     AlsoSeen, ArticleId, ArticleRecord, DiscoveredVia, FrontierEntry, NewArticle, PreviousVersion,
-    Provenance, PutOutcome, RawPage, Simhash, Validators,
+    Provenance, PutOutcome, RawPage, RemovalEvidence, Simhash, Validators,
 };
 pub use roles::{
-    ArticleReader, ArticleSink, Claim, Claims, Committed, ConsumerQueue, CrawlOutcome, CrawlStart,
-    Frontier, FrontierAdds, FrontierLimits, GateAnswer, HostGate, HostPace, OpenedCrawl,
-    PageMemory, PageResult, ScheduleMemory, Ticket,
+    ArticleReader, ArticleSink, ArticleVersion, Change, ChangeKind, ChangeLog, Claim, Claims,
+    Committed, ConsumerQueue, CrawlOutcome, CrawlStart, Frontier, FrontierAdds, FrontierLimits,
+    GateAnswer, HostGate, HostPace, OpenedCrawl, PageMemory, PageResult, RevisitAnswer,
+    RevisitCheck, RevisitResult, RevisitSchedule, ScheduleMemory, Ticket, VersionHistory,
 };
 pub use sled_store::{SledKv, SledStore};
+pub use watch::WatchPolicy;
 
 use crate::config::StoreConfig;
 
@@ -77,6 +82,9 @@ pub struct StoreOptions {
     pub queue_duplicates: bool,
     /// Bytes the embedded database may use for its page cache (`store.cache_bytes`).
     pub cache_bytes: u64,
+    /// The ladders new and revisited articles are scheduled by (`[watch]` and the
+    /// sources; replaceable at run time through [`RevisitSchedule::set_policy`]).
+    pub watch: WatchPolicy,
 }
 
 impl Default for StoreOptions {
@@ -92,6 +100,18 @@ impl From<&StoreConfig> for StoreOptions {
             near_duplicate_distance: c.near_duplicate_distance.min(64),
             queue_duplicates: c.queue_duplicates,
             cache_bytes: c.cache_bytes,
+            watch: WatchPolicy::default(),
+        }
+    }
+}
+
+impl StoreOptions {
+    /// The options of a whole configuration: `[store]`, and the revisit ladders of
+    /// `[watch]` and the sources.
+    pub fn for_config(config: &crate::config::Config) -> StoreOptions {
+        StoreOptions {
+            watch: config.watch_policy(),
+            ..StoreOptions::from(&config.store)
         }
     }
 }
@@ -105,6 +125,9 @@ pub struct Backend {
     pub reader: Arc<dyn ArticleReader>,
     pub queue: Arc<dyn ConsumerQueue>,
     pub schedule: Arc<dyn ScheduleMemory>,
+    pub versions: Arc<dyn VersionHistory>,
+    pub changes: Arc<dyn ChangeLog>,
+    pub revisits: Arc<dyn RevisitSchedule>,
     /// Names the store in messages ("database ./gleaner-data").
     pub label: String,
 }
@@ -119,7 +142,10 @@ impl Backend {
             sink: Arc::new(store.clone()),
             reader: Arc::new(store.clone()),
             queue: Arc::new(store.clone()),
-            schedule: Arc::new(store),
+            schedule: Arc::new(store.clone()),
+            versions: Arc::new(store.clone()),
+            changes: Arc::new(store.clone()),
+            revisits: Arc::new(store),
         }
     }
 }

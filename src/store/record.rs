@@ -215,6 +215,14 @@ pub struct PreviousVersion {
     pub fetched_at: DateTime<Utc>,
 }
 
+/// What a revisit saw when it found an article gone: the final answer's status and the URL
+/// that gave it (after redirects: the front page an article was sent to, say).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RemovalEvidence {
+    pub status: u16,
+    pub final_url: String,
+}
+
 /// Another place the same story was seen: a duplicate's URL and source, or the same
 /// article reached through another URL or source.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -234,8 +242,8 @@ pub struct AlsoSeen {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ArticleRecord {
     pub id: ArticleId,
-    /// Position in store order; rises each time the record is created or its text
-    /// changes, so "everything after seq N" is a change feed.
+    /// Position in store order; rises each time the record is created, its text changes
+    /// or it is found removed or restored, so "everything after seq N" is a change feed.
     pub seq: u64,
     #[serde(flatten)]
     pub provenance: Provenance,
@@ -258,6 +266,14 @@ pub struct ArticleRecord {
     /// Where else this story was seen (at most [`MAX_ALSO_SEEN`] entries).
     #[serde(default)]
     pub also_seen_at: Vec<AlsoSeen>,
+    /// When a revisit found the article gone (404, 410 or 451, a redirect to the front
+    /// page, a page that no longer holds it); cleared when it is found again. The record
+    /// and its versions stay either way.
+    #[serde(default)]
+    pub removed_at: Option<DateTime<Utc>>,
+    /// What that revisit saw.
+    #[serde(default)]
+    pub removal: Option<RemovalEvidence>,
 }
 
 /// Cap on [`ArticleRecord::previous_versions`]: a page whose text changes on every visit
@@ -304,6 +320,17 @@ pub struct Validators {
 impl Validators {
     pub fn is_empty(&self) -> bool {
         self.etag.is_none() && self.last_modified.is_none()
+    }
+}
+
+/// The politeness key of `url` (its host, and its port when not the scheme's default), as
+/// [`FrontierEntry::host`] holds it; `None` for a URL without a host.
+pub fn host_key(url: &str) -> Option<String> {
+    let url = url::Url::parse(url).ok()?;
+    match (url.host_str(), url.port()) {
+        (Some(h), Some(p)) => Some(format!("{h}:{p}")),
+        (Some(h), None) => Some(h.to_string()),
+        (None, _) => None,
     }
 }
 
@@ -395,6 +422,8 @@ mod tests {
             "previous_versions",
             "duplicate_of",
             "also_seen_at",
+            "removed_at",
+            "removal",
             "delivery",
         ];
         let mut seen = std::collections::HashSet::new();

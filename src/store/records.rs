@@ -9,6 +9,7 @@ use super::error::Result;
 use super::keys;
 use super::kv::{Kv, Scan};
 use super::record::{ArticleId, ArticleRecord, NewArticle, PutOutcome, Validators};
+use super::roles::ChangeKind;
 use super::rules::{self, Reextraction, TextHashes};
 use crate::extract::article::Article;
 
@@ -41,6 +42,7 @@ impl<K: Kv> KvStore<K> {
             article,
             raw,
         } = new;
+        let fetched_at = provenance.fetched_at;
         let page_urls = rules::page_urls(&provenance);
         let validators = rules::validators_of(&provenance);
 
@@ -48,12 +50,22 @@ impl<K: Kv> KvStore<K> {
             Some(mut stored) if rules::same_text(&stored.record, hashes) => {
                 rules::seen_again(&mut stored.record, &provenance);
                 self.add_pages(txn, &mut stored, &page_urls, &validators);
+                if stored.record.removed_at.is_some() {
+                    // Found again where it had gone: restored, and consumers hear of it.
+                    self.restore(state, txn, &mut stored, fetched_at)?;
+                }
                 self.write_record(txn, stored);
                 PutOutcome::Unchanged { id }
             }
             Some(mut stored) => {
+                self.archive_version(txn, &stored.record, true)?;
                 self.unindex(txn, &stored);
+                let was_removed = stored.record.removed_at.is_some();
                 rules::new_version(&mut stored.record, provenance, article);
+                if was_removed {
+                    self.log_change(txn, &stored.record, ChangeKind::Restored, fetched_at, None)?;
+                }
+                self.log_change(txn, &stored.record, ChangeKind::Edited, fetched_at, None)?;
                 self.add_pages(txn, &mut stored, &page_urls, &validators);
                 self.replace_text(state, txn, stored, hashes)?
             }
@@ -64,6 +76,7 @@ impl<K: Kv> KvStore<K> {
                     pages: Vec::new(),
                 };
                 txn.counters.articles += 1;
+                self.watch_new(txn, &stored.record)?;
                 self.add_pages(txn, &mut stored, &page_urls, &validators);
                 rules::first_outcome(self.replace_text(state, txn, stored, hashes)?)
             }
@@ -125,6 +138,11 @@ impl<K: Kv> KvStore<K> {
         };
         let mut txn = Txn::new(state, self.options.near_duplicate_distance);
         let hashes = TextHashes::of(&article.text);
+        if !rules::same_text(&stored.record, &hashes) {
+            // The same response, extracted anew: the old text is kept as a version, its
+            // raw page stays the current one's.
+            self.archive_version(&mut txn, &stored.record, false)?;
+        }
         let outcome =
             match rules::reextract(&mut stored.record, article, extractor_version, &hashes) {
                 Reextraction::NewText => {
@@ -241,7 +259,7 @@ impl<K: Kv> KvStore<K> {
     }
 
     /// Moves a record to the end of store order (new or changed).
-    fn reorder(&self, txn: &mut Txn, record: &mut ArticleRecord) {
+    pub(crate) fn reorder(&self, txn: &mut Txn, record: &mut ArticleRecord) {
         if record.seq != 0 {
             self.remove_record(txn, record.seq);
         }
@@ -274,11 +292,12 @@ impl<K: Kv> KvStore<K> {
     /// A 304 for `url` at `seen_at`, within `txn`: the article it produced was seen again.
     pub(crate) fn not_modified_in(
         &self,
+        state: &State,
         txn: &mut Txn,
         url: &str,
         seen_at: DateTime<Utc>,
     ) -> Result<Option<ArticleId>> {
-        let mut stored = match self.page_owner(Some(txn), url)? {
+        let stored = match self.page_owner(Some(txn), url)? {
             PageOwner::Record(stored) => *stored,
             PageOwner::Key(page) => {
                 let Some(id) = page.and_then(|p| p.article).map(ArticleId::from_bytes) else {
@@ -291,10 +310,28 @@ impl<K: Kv> KvStore<K> {
             }
         };
         let id = stored.record.id;
-        if rules::not_modified(&mut stored.record, seen_at) {
+        self.seen_again(state, txn, stored, seen_at)?;
+        Ok(Some(id))
+    }
+
+    /// `stored` answered as it was (a `304 Not Modified`) at `seen_at`: `last_seen`, and a
+    /// restoration if it had been marked removed.
+    pub(crate) fn seen_again(
+        &self,
+        state: &State,
+        txn: &mut Txn,
+        mut stored: StoredRecord,
+        seen_at: DateTime<Utc>,
+    ) -> Result<()> {
+        let removed = stored.record.removed_at.is_some();
+        if seen_at > stored.record.last_seen || removed {
+            stored.record.last_seen = stored.record.last_seen.max(seen_at);
+            if removed {
+                self.restore(state, txn, &mut stored, seen_at)?;
+            }
             self.write_record(txn, stored);
         }
-        Ok(Some(id))
+        Ok(())
     }
 
     /// A 304 for `url` at `seen_at`, committed on its own.
@@ -305,7 +342,7 @@ impl<K: Kv> KvStore<K> {
     ) -> Result<Option<ArticleId>> {
         let mut state = self.lock();
         let mut txn = Txn::new(&state, self.options.near_duplicate_distance);
-        let id = self.not_modified_in(&mut txn, url, seen_at)?;
+        let id = self.not_modified_in(&state, &mut txn, url, seen_at)?;
         self.commit(&mut state, txn)?;
         Ok(id)
     }

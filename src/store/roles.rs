@@ -21,8 +21,10 @@ use serde::{Deserialize, Serialize};
 use super::error::Result;
 use super::queue::{AckOutcome, Delivery, StoreStats};
 use super::record::{
-    ArticleId, ArticleRecord, FrontierEntry, NewArticle, PutOutcome, RawPage, Validators,
+    ArticleId, ArticleRecord, FrontierEntry, NewArticle, PutOutcome, RawPage, RemovalEvidence,
+    Validators,
 };
+use super::watch::WatchPolicy;
 use crate::extract::article::Article;
 
 /// How a crawl treats URLs left pending by an earlier, interrupted run.
@@ -183,6 +185,9 @@ pub enum PageResult {
     NotModified { url: String, at: DateTime<Utc> },
     /// A page that is not an article (a section, a feed): remember its validators.
     Validators { url: String, validators: Validators },
+    /// A revisit of a watched article: judged against it, recorded, and its next revisit
+    /// scheduled (see [`RevisitSchedule`]).
+    Revisit(Box<RevisitResult>),
     /// Nothing to store (an error, a page skipped, robots.txt said no).
     Nothing,
 }
@@ -213,11 +218,13 @@ pub struct FrontierAdds {
 }
 
 /// What one [`CrawlOutcome`] became once committed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Committed {
     /// For an article: what the store made of it.
     pub article: Option<PutOutcome>,
     pub frontier: FrontierAdds,
+    /// Changes the outcome logged (an edit, a removal, a restoration), in order.
+    pub changes: Vec<ChangeKind>,
 }
 
 /// Where the crawl's results go: articles, validators and frontier changes, a batch at a
@@ -274,4 +281,162 @@ pub trait ScheduleMemory: Send + Sync {
     async fn recall(&self, source: &str) -> Result<Option<Vec<u8>>>;
     /// Replaces what is kept about `source`; durable with the next commit or flush.
     async fn remember(&self, source: &str, state: &[u8]) -> Result<()>;
+}
+
+// ---------------------------------------------------------------------------------------
+// Watching stored articles: versions, the change log and the revisit schedule.
+
+/// One version of an article's text: the current one, or one a later fetch replaced.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ArticleVersion {
+    pub version: u32,
+    pub fetched_at: DateTime<Utc>,
+    pub title: Option<String>,
+    /// `None` only for a version replaced before this gleaner kept versions: its hash is
+    /// all that is known of it.
+    pub text: Option<String>,
+    pub text_sha256: String,
+    pub final_url: Option<String>,
+    pub http_status: Option<u16>,
+    pub etag: Option<String>,
+    pub last_modified: Option<String>,
+    pub raw_sha256: Option<String>,
+    pub extractor_version: Option<String>,
+    /// Revisits that found this version unchanged (the same text, or `304 Not Modified`),
+    /// oldest first.
+    #[serde(default)]
+    pub revisits: Vec<RevisitCheck>,
+}
+
+/// A revisit that found the article as it was.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RevisitCheck {
+    pub at: DateTime<Utc>,
+    /// 200 (same text) or 304.
+    pub status: u16,
+}
+
+/// What happened to a stored article, as the change log records it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ChangeKind {
+    /// Its text changed: a new version.
+    Edited,
+    /// A revisit found it gone.
+    Removed,
+    /// A removed article was found again.
+    Restored,
+}
+
+impl ChangeKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ChangeKind::Edited => "edited",
+            ChangeKind::Removed => "removed",
+            ChangeKind::Restored => "restored",
+        }
+    }
+}
+
+/// One entry of the change log, in the order the changes were committed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Change {
+    /// Position in the log; continue a read from the last one seen.
+    pub seq: u64,
+    pub id: ArticleId,
+    /// The article's URL (its final URL when the change was seen).
+    pub url: String,
+    pub source: String,
+    pub kind: ChangeKind,
+    /// When the fetch that showed the change was made.
+    pub at: DateTime<Utc>,
+    /// The article's version after the change.
+    pub version: u32,
+    /// For a removal: the answer that showed it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub evidence: Option<RemovalEvidence>,
+}
+
+/// A revisit of a watched article, as the crawler saw it: committed as
+/// [`PageResult::Revisit`], judged by [`watch::verdict`](super::watch::verdict) against
+/// the stored article.
+#[derive(Debug, Clone)]
+pub struct RevisitResult {
+    /// The source whose schedule the revisit belongs to.
+    pub source: String,
+    /// The article's URL the revisit was handed out for (its frontier entry's
+    /// `discovered_from`; a redirect to another host keeps it).
+    pub watched_url: String,
+    /// When the answer came.
+    pub at: DateTime<Utc>,
+    pub answer: RevisitAnswer,
+}
+
+/// What the revisit's request gave.
+#[derive(Debug, Clone)]
+pub enum RevisitAnswer {
+    /// A 2xx: the article on the page (`None`: the page holds none, or is not HTML).
+    Page {
+        status: u16,
+        final_url: String,
+        article: Option<Box<NewArticle>>,
+        validators: Validators,
+    },
+    /// `304 Not Modified` to the conditional GET.
+    NotModified { final_url: String },
+    /// Any other final status, redirects followed.
+    Status { status: u16, final_url: String },
+    /// No answer worth judging: network failures or server errors after the retries.
+    Failed { kind: String },
+    /// Not fetched: robots.txt forbids it, or the crawl's scope or limits stop it.
+    Unchecked { reason: String },
+}
+
+/// Every version of an article, and the raw page of each.
+#[async_trait]
+pub trait VersionHistory: Send + Sync {
+    /// The article's versions, oldest first, the current one last; `None` when there is no
+    /// such article.
+    async fn versions(&self, id: ArticleId) -> Result<Option<Vec<ArticleVersion>>>;
+    /// The raw response of one version (the current one too), kept with `store.keep_raw`.
+    async fn version_raw(&self, id: ArticleId, version: u32) -> Result<Option<RawPage>>;
+}
+
+/// The log of edits, removals and restorations.
+#[async_trait]
+pub trait ChangeLog: Send + Sync {
+    /// Changes with `seq > after_seq`, oldest first, optionally of one source, at most
+    /// `limit`. Continue from the last change's `seq`.
+    async fn changes_since(
+        &self,
+        after_seq: u64,
+        source: Option<&str>,
+        limit: usize,
+    ) -> Result<Vec<Change>>;
+}
+
+/// The revisit schedule: when each watched article is fetched again (see `store::watch`).
+///
+/// An article is placed on it in the commit that stores it; a revisit is handed to a
+/// crawl by [`RevisitSchedule::enqueue_due`] and comes back as a
+/// [`PageResult::Revisit`] outcome, whose commit records the verdict and schedules the
+/// next rung, all in one atomic write each.
+#[async_trait]
+pub trait RevisitSchedule: Send + Sync {
+    /// The ladders that articles stored or revisited from now on are scheduled by.
+    /// Revisits already scheduled keep their time; one of a source no longer watched is
+    /// dropped when it comes due.
+    async fn set_policy(&self, policy: WatchPolicy) -> Result<()>;
+    /// Adds up to `max` revisits of `source` that are due to the frontier of `crawl`
+    /// (opened by the caller), as [`DiscoveredVia::Revisit`] entries whose
+    /// `discovered_from` is the article's URL. In the same atomic write they leave the due
+    /// list, so a revisit is handed out once. Returns how many were added.
+    ///
+    /// [`DiscoveredVia::Revisit`]: super::record::DiscoveredVia::Revisit
+    async fn enqueue_due(&self, source: &str, crawl: &str, max: usize) -> Result<u64>;
+    /// When the next revisit of `source` is due (in the past when one is due now); `None`
+    /// when none is scheduled.
+    async fn next_due(&self, source: &str) -> Result<Option<DateTime<Utc>>>;
+    /// Revisits of `source` due now and not yet handed to a crawl, counted up to `cap`.
+    async fn count_due(&self, source: &str, cap: u64) -> Result<u64>;
 }

@@ -120,6 +120,9 @@ pub(crate) fn new_version(record: &mut ArticleRecord, provenance: Provenance, ar
     record.last_seen = record.last_seen.max(provenance.fetched_at);
     record.provenance = provenance;
     record.article = article;
+    // Found again with a text: whatever removal was recorded is over.
+    record.removed_at = None;
+    record.removal = None;
 }
 
 /// The record of an article seen for the first time (version 1, not yet in store order:
@@ -139,6 +142,8 @@ pub(crate) fn new_record(id: ArticleId, provenance: Provenance, article: Article
         previous_versions: Vec::new(),
         duplicate_of: None,
         also_seen_at: Vec::new(),
+        removed_at: None,
+        removal: None,
     }
 }
 

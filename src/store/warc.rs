@@ -6,6 +6,15 @@
 //! names the response in `WARC-Concurrent-To`. An article without a raw page gets the
 //! `metadata` record alone.
 //!
+//! Every fetched version is a capture of its own: the versions a later one replaced come
+//! first, each as a `response` (its kept raw page) and a `metadata` record (the version:
+//! text, title, hashes, validators), then the current one as above. A revisit that found
+//! a version unchanged is a `revisit` record referring to that version's response: with
+//! the standard `server-not-modified` profile for a `304`, and with the profile
+//! [`SAME_TEXT_PROFILE`] for a `200` whose extracted text was the same (its bytes may
+//! differ, so the standard `identical-payload-digest` profile would claim too much; the
+//! new bytes were not kept).
+//!
 //! The body gleaner keeps is the *decoded* body (gzip/br/deflate already removed), so the
 //! `Content-Encoding`, `Transfer-Encoding` and `Content-Length` headers of the original
 //! response would misdescribe it; they are replaced by a `Content-Length` that matches
@@ -22,6 +31,23 @@ use flate2::write::GzEncoder;
 use sha2::{Digest, Sha256};
 
 use super::record::{ArticleRecord, RawPage};
+use super::roles::{ArticleVersion, RevisitCheck};
+
+/// The WARC profile of a revisit answered `304 Not Modified`.
+pub const NOT_MODIFIED_PROFILE: &str =
+    "http://netpreserve.org/warc/1.1/revisit/server-not-modified";
+/// The WARC profile of a revisit answered `200` with the same extracted text.
+pub const SAME_TEXT_PROFILE: &str = "urn:gleaner:revisit:same-extracted-text";
+
+/// An earlier version of an article, as its `metadata` record holds it.
+#[derive(serde::Serialize)]
+struct VersionMetadata<'a> {
+    id: String,
+    source: &'a str,
+    url: &'a str,
+    #[serde(flatten)]
+    version: &'a ArticleVersion,
+}
 
 /// Writes WARC records to `out`.
 pub struct WarcWriter<W: Write> {
@@ -54,52 +80,172 @@ impl<W: Write> WarcWriter<W> {
     }
 
     /// The records of one article: `response` (when a raw page is given) and `metadata`.
+    /// Returns the response record's id.
     pub fn write_article(
         &mut self,
         record: &ArticleRecord,
         raw: Option<&RawPage>,
-    ) -> io::Result<()> {
+    ) -> io::Result<Option<String>> {
         let target = clean_value(&record.provenance.final_url);
         let date = warc_date(record.provenance.fetched_at);
         let version = record.version.to_string();
         let id = record.id.to_string();
-        let response_id = raw.map(|_| record_id(&["response", &id, &version, &date]));
-        if let (Some(raw), Some(response_id)) = (raw, &response_id) {
-            let block = http_response_block(record.provenance.http_status, raw);
-            let payload_digest = digest(&raw.body);
-            let block_digest = digest(&block);
-            self.write_record(
-                vec![
-                    ("WARC-Type", "response".to_string()),
-                    ("WARC-Record-ID", response_id.clone()),
-                    ("WARC-Date", date.clone()),
-                    ("WARC-Target-URI", target.clone()),
-                    (
-                        "Content-Type",
-                        "application/http; msgtype=response".to_string(),
-                    ),
-                    ("WARC-Payload-Digest", payload_digest),
-                    ("WARC-Block-Digest", block_digest),
-                ],
-                &block,
-            )?;
-        }
+        let response_id = match raw {
+            Some(raw) => Some(self.write_response(
+                &id,
+                &version,
+                &target,
+                &date,
+                record.provenance.http_status,
+                raw,
+            )?),
+            None => None,
+        };
         let json = serde_json::to_vec(record).map_err(io::Error::other)?;
+        self.write_metadata(&id, &version, &target, &date, response_id.as_deref(), &json)?;
+        Ok(response_id)
+    }
+
+    /// The records of a version a later one replaced: `response` (its kept raw page, if
+    /// any) and `metadata` (the version). Returns the response record's id.
+    pub fn write_version(
+        &mut self,
+        record: &ArticleRecord,
+        version: &ArticleVersion,
+        raw: Option<&RawPage>,
+    ) -> io::Result<Option<String>> {
+        let url = version
+            .final_url
+            .as_deref()
+            .unwrap_or(&record.provenance.final_url);
+        let target = clean_value(url);
+        let date = warc_date(version.fetched_at);
+        let number = version.version.to_string();
+        let id = record.id.to_string();
+        let response_id = match raw {
+            Some(raw) => Some(self.write_response(
+                &id,
+                &number,
+                &target,
+                &date,
+                version.http_status.unwrap_or(200),
+                raw,
+            )?),
+            None => None,
+        };
+        let json = serde_json::to_vec(&VersionMetadata {
+            id: id.clone(),
+            source: &record.provenance.source,
+            url,
+            version,
+        })
+        .map_err(io::Error::other)?;
+        self.write_metadata(&id, &number, &target, &date, response_id.as_deref(), &json)?;
+        Ok(response_id)
+    }
+
+    /// A `revisit` record: a fetch of `target` that found version `version` (captured
+    /// at `captured`, as the response `refers_to` when its raw page was kept) unchanged.
+    pub fn write_revisit(
+        &mut self,
+        record: &ArticleRecord,
+        version: &ArticleVersion,
+        check: &RevisitCheck,
+        refers_to: Option<&str>,
+    ) -> io::Result<()> {
+        let url = version
+            .final_url
+            .as_deref()
+            .unwrap_or(&record.provenance.final_url);
+        let target = clean_value(url);
+        let date = warc_date(check.at);
+        let id = record.id.to_string();
+        let (profile, status_line) = if check.status == 304 {
+            (NOT_MODIFIED_PROFILE, "HTTP/1.1 304 Not Modified")
+        } else {
+            (SAME_TEXT_PROFILE, "HTTP/1.1 200 OK")
+        };
+        let block = format!("{status_line}\r\n\r\n").into_bytes();
+        let mut headers = vec![
+            ("WARC-Type", "revisit".to_string()),
+            (
+                "WARC-Record-ID",
+                record_id(&["revisit", &id, &version.version.to_string(), &date]),
+            ),
+            ("WARC-Date", date),
+            ("WARC-Target-URI", target.clone()),
+            ("WARC-Profile", profile.to_string()),
+            ("WARC-Refers-To-Target-URI", target),
+            ("WARC-Refers-To-Date", warc_date(version.fetched_at)),
+        ];
+        if let Some(response) = refers_to {
+            headers.push(("WARC-Refers-To", response.to_string()));
+        }
+        headers.push((
+            "Content-Type",
+            "application/http; msgtype=response".to_string(),
+        ));
+        headers.push(("WARC-Block-Digest", digest(&block)));
+        self.write_record(headers, &block)
+    }
+
+    fn write_response(
+        &mut self,
+        id: &str,
+        version: &str,
+        target: &str,
+        date: &str,
+        status: u16,
+        raw: &RawPage,
+    ) -> io::Result<String> {
+        let response_id = record_id(&["response", id, version, date]);
+        let block = http_response_block(status, raw);
+        let payload_digest = digest(&raw.body);
+        let block_digest = digest(&block);
+        self.write_record(
+            vec![
+                ("WARC-Type", "response".to_string()),
+                ("WARC-Record-ID", response_id.clone()),
+                ("WARC-Date", date.to_string()),
+                ("WARC-Target-URI", target.to_string()),
+                (
+                    "Content-Type",
+                    "application/http; msgtype=response".to_string(),
+                ),
+                ("WARC-Payload-Digest", payload_digest),
+                ("WARC-Block-Digest", block_digest),
+            ],
+            &block,
+        )?;
+        Ok(response_id)
+    }
+
+    fn write_metadata(
+        &mut self,
+        id: &str,
+        version: &str,
+        target: &str,
+        date: &str,
+        response_id: Option<&str>,
+        json: &[u8],
+    ) -> io::Result<()> {
+        let target = target.to_string();
+        let date = date.to_string();
         let mut headers = vec![
             ("WARC-Type", "metadata".to_string()),
             (
                 "WARC-Record-ID",
-                record_id(&["metadata", &id, &version, &date]),
+                record_id(&["metadata", id, version, &date]),
             ),
             ("WARC-Date", date),
             ("WARC-Target-URI", target),
         ];
         if let Some(response_id) = response_id {
-            headers.push(("WARC-Concurrent-To", response_id));
+            headers.push(("WARC-Concurrent-To", response_id.to_string()));
         }
         headers.push(("Content-Type", "application/json".to_string()));
-        headers.push(("WARC-Block-Digest", digest(&json)));
-        self.write_record(headers, &json)
+        headers.push(("WARC-Block-Digest", digest(json)));
+        self.write_record(headers, json)
     }
 
     fn write_record(&mut self, headers: Vec<(&str, String)>, block: &[u8]) -> io::Result<()> {

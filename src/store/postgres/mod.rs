@@ -14,7 +14,10 @@
 //!   lapses the others take its hosts and its claims;
 //! - the queue (`queue`) leases rows with `SKIP LOCKED`, so concurrent pops get disjoint
 //!   deliveries;
-//! - the schedule (`schedule`) is one row per source, shared by every daemon.
+//! - the schedule (`schedule`) is one row per source, shared by every daemon;
+//! - watching (`watch`): every replaced version, the change log and the revisit schedule,
+//!   judged by the embedded store's rules ([`watch`](super::watch)) in the commit's
+//!   transaction; due revisits go to a crawl's shared frontier in one transaction.
 //!
 //! Every operation is one transaction; one that fails because the connection broke is run
 //! again as a whole once the server answers ([`connect::Retry`]): nothing committed is lost,
@@ -32,9 +35,10 @@ mod reader;
 mod schedule;
 pub mod schema;
 mod sink;
+mod watch;
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;
 
 use deadpool_postgres::Pool;
@@ -90,6 +94,8 @@ pub(crate) struct Inner {
     pub node: tokio::sync::Mutex<Option<frontier::Node>>,
     /// Crawls open in this process and their limits.
     pub open: Mutex<HashMap<String, FrontierLimits>>,
+    /// The ladders articles are scheduled by (`options.watch`, replaceable at run time).
+    pub watch: RwLock<super::WatchPolicy>,
 }
 
 impl Drop for Inner {
@@ -152,7 +158,6 @@ impl PgStore {
         tracing::debug!(database = %shown, "PostgreSQL store open");
         Ok(PgStore(Arc::new(Inner {
             pool,
-            options,
             settings,
             clock,
             label: format!("database {shown}"),
@@ -161,6 +166,8 @@ impl PgStore {
             shard: (rand::random::<u16>() % COUNTER_SHARDS) as i16,
             node: tokio::sync::Mutex::new(None),
             open: Mutex::new(HashMap::new()),
+            watch: RwLock::new(options.watch.clone()),
+            options,
         })))
     }
 
@@ -188,7 +195,10 @@ impl Backend {
             sink: Arc::new(store.clone()),
             reader: Arc::new(store.clone()),
             queue: Arc::new(store.clone()),
-            schedule: Arc::new(store),
+            schedule: Arc::new(store.clone()),
+            versions: Arc::new(store.clone()),
+            changes: Arc::new(store.clone()),
+            revisits: Arc::new(store),
         }
     }
 }

@@ -24,6 +24,15 @@
 //! | `frontier_hosts` | crawl × host | a host's queue: pending and claimed counts, its turn |
 //! | `frontier` | pending URL | the URL, its lane (seeds, feeds and sitemaps first, then depth) and who claimed it |
 //! | `seen` | crawl × URL hash | the cycle's seen-set, a primary key |
+//!
+//! Tables (version 2, watching articles):
+//!
+//! | table | one row per | what for |
+//! |-------|-------------|----------|
+//! | `versions` | article × replaced version | every text a later fetch replaced (`data`, JSONB: the version's fields) and its raw response when one was kept |
+//! | `revisit_checks` | revisit that found an article unchanged | when, which version, 200 or 304 |
+//! | `changes` | edit, removal or restoration | the change log; `seq` allocated at the end of the commit (from `sequences.change_seq`), so it follows commit order |
+//! | `revisits` | watched article | its next revisit: rung, due time, failed attempts; `queued_url` and `queued_at` once handed to a crawl's frontier |
 
 use tokio_postgres::Client;
 
@@ -31,7 +40,7 @@ use super::super::error::StoreError;
 use super::connect::PgError;
 
 /// The newest schema version this gleaner knows.
-pub const SCHEMA_VERSION: i32 = 1;
+pub const SCHEMA_VERSION: i32 = 2;
 
 /// Key of the advisory lock held while migrating (any constant; "gleaner" in ASCII).
 const MIGRATION_LOCK: i64 = 0x0067_6c65_616e_6572;
@@ -42,11 +51,18 @@ struct Migration {
     sql: &'static str,
 }
 
-const MIGRATIONS: &[Migration] = &[Migration {
-    version: 1,
-    description: "articles, dedup, pages, queue, schedule, shared frontier",
-    sql: V1,
-}];
+const MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 1,
+        description: "articles, dedup, pages, queue, schedule, shared frontier",
+        sql: V1,
+    },
+    Migration {
+        version: 2,
+        description: "watching articles: versions, revisit checks, change log, revisit schedule",
+        sql: V2,
+    },
+];
 
 const V1: &str = r#"
 CREATE TABLE gleaner.settings (
@@ -214,6 +230,52 @@ SELECT lpad(to_hex(id), 16, '0') AS id,
             ELSE lpad(to_hex(duplicate_of), 16, '0') END AS duplicate_of
 FROM gleaner.articles
 WHERE seq IS NOT NULL;
+"#;
+
+const V2: &str = r#"
+CREATE TABLE gleaner.versions (
+    article bigint NOT NULL,
+    version integer NOT NULL,
+    data jsonb NOT NULL,
+    raw bytea,
+    PRIMARY KEY (article, version)
+);
+
+CREATE TABLE gleaner.revisit_checks (
+    article bigint NOT NULL,
+    at timestamptz NOT NULL,
+    version integer NOT NULL,
+    status smallint NOT NULL,
+    PRIMARY KEY (article, at)
+);
+
+CREATE TABLE gleaner.changes (
+    seq bigint PRIMARY KEY,
+    id bigint NOT NULL,
+    url text NOT NULL,
+    source text NOT NULL,
+    kind text NOT NULL,
+    at timestamptz NOT NULL,
+    version integer NOT NULL,
+    evidence jsonb
+);
+CREATE INDEX changes_source_seq ON gleaner.changes (source, seq);
+INSERT INTO gleaner.sequences VALUES ('change_seq', 0);
+
+CREATE TABLE gleaner.revisits (
+    article bigint PRIMARY KEY,
+    source text NOT NULL,
+    due timestamptz NOT NULL,
+    rung integer NOT NULL,
+    attempts integer NOT NULL DEFAULT 0,
+    queued_url text,
+    queued_at timestamptz
+);
+CREATE INDEX revisits_due ON gleaner.revisits (source, due) WHERE queued_url IS NULL;
+CREATE UNIQUE INDEX revisits_queued ON gleaner.revisits (source, queued_url)
+    WHERE queued_url IS NOT NULL;
+CREATE INDEX revisits_lapse ON gleaner.revisits (source, queued_at)
+    WHERE queued_url IS NOT NULL;
 "#;
 
 /// Creates or migrates the schema to [`SCHEMA_VERSION`]; refuses a newer one. `shown`

@@ -17,7 +17,9 @@ use tokio_postgres::Transaction;
 use super::super::codec;
 use super::super::error::{Result, StoreError};
 use super::super::record::{ArticleId, ArticleRecord, NewArticle, PutOutcome, Validators};
-use super::super::roles::{ArticleSink, Committed, CrawlOutcome, PageResult};
+use super::super::roles::{
+    ArticleSink, Change, ChangeKind, Committed, CrawlOutcome, PageResult, RevisitAnswer,
+};
 use super::super::rules::{self, Reextraction, TextHashes};
 use super::connect::PgError;
 use super::{Inner, PgStore, db_id, dedup, frontier};
@@ -31,11 +33,13 @@ pub(super) struct Articles<'a, 't> {
     pub tx: &'a Transaction<'t>,
     pub inner: &'a Inner,
     /// Records as this transaction has them (locked).
-    records: HashMap<i64, ArticleRecord>,
+    pub(super) records: HashMap<i64, ArticleRecord>,
     /// Articles to put at the end of store order, in order (the last move counts).
     moved: Vec<i64>,
     pub articles: i64,
     pub duplicates: i64,
+    /// Changes logged by this transaction, in order; their seqs are allocated last.
+    pub changes: Vec<Change>,
 }
 
 impl<'a, 't> Articles<'a, 't> {
@@ -47,6 +51,7 @@ impl<'a, 't> Articles<'a, 't> {
             moved: Vec::new(),
             articles: 0,
             duplicates: 0,
+            changes: Vec::new(),
         }
     }
 
@@ -98,7 +103,7 @@ impl<'a, 't> Articles<'a, 't> {
     }
 
     /// Writes `record`; `moved` takes it out of store order until the seqs are allocated.
-    async fn write(
+    pub(super) async fn write(
         &mut self,
         record: ArticleRecord,
         moved: bool,
@@ -151,7 +156,7 @@ impl<'a, 't> Articles<'a, 't> {
     }
 
     /// Writes a record whose text and dedup state did not change.
-    async fn rewrite(&mut self, record: ArticleRecord) -> Result<(), PgError> {
+    pub(super) async fn rewrite(&mut self, record: ArticleRecord) -> Result<(), PgError> {
         let key = db_id(record.id);
         let json = serde_json::to_value(&record)
             .map_err(|e| StoreError::backend("encoding an article record", e))?;
@@ -185,24 +190,38 @@ impl<'a, 't> Articles<'a, 't> {
             article,
             raw,
         } = new;
+        let fetched_at = provenance.fetched_at;
         let page_urls = rules::page_urls(&provenance);
         let validators = rules::validators_of(&provenance);
         let outcome = match self.get(id).await? {
             Some(mut record) if rules::same_text(&record, hashes) => {
                 rules::seen_again(&mut record, &provenance);
                 self.add_pages(id, &page_urls, &validators).await?;
-                self.rewrite(record).await?;
+                if record.removed_at.is_some() {
+                    // Found again where it had gone: restored, and consumers hear of it.
+                    self.restore(record, fetched_at).await?;
+                } else {
+                    self.rewrite(record).await?;
+                }
                 PutOutcome::Unchanged { id }
             }
             Some(mut record) => {
+                // Every replaced version is kept, with its raw page.
+                self.archive_version(&record, true).await?;
                 dedup::unindex(self.tx, id).await?;
+                let was_removed = record.removed_at.is_some();
                 rules::new_version(&mut record, provenance, article);
+                if was_removed {
+                    self.log_change(&record, ChangeKind::Restored, fetched_at, None);
+                }
+                self.log_change(&record, ChangeKind::Edited, fetched_at, None);
                 self.add_pages(id, &page_urls, &validators).await?;
                 self.replace_text(record, hashes).await?
             }
             None => {
                 let record = rules::new_record(id, provenance, article);
                 self.articles += 1;
+                self.watch_new(&record).await?;
                 self.add_pages(id, &page_urls, &validators).await?;
                 rules::first_outcome(self.replace_text(record, hashes).await?)
             }
@@ -285,7 +304,7 @@ impl<'a, 't> Articles<'a, 't> {
     }
 
     /// Queues `id` unless an entry of it already waits.
-    async fn enqueue(&mut self, id: ArticleId) -> Result<(), PgError> {
+    pub(super) async fn enqueue(&mut self, id: ArticleId) -> Result<(), PgError> {
         self.tx
             .execute(
                 "INSERT INTO gleaner.queue (article) VALUES ($1)
@@ -344,10 +363,8 @@ impl<'a, 't> Articles<'a, 't> {
         let Some(article) = row.map(|r| r.get::<_, i64>(0)) else {
             return Ok(());
         };
-        if let Some(mut record) = self.get(super::article_id(article)).await? {
-            if rules::not_modified(&mut record, at) {
-                self.rewrite(record).await?;
-            }
+        if let Some(record) = self.get(super::article_id(article)).await? {
+            self.seen_again(record, at).await?;
         }
         Ok(())
     }
@@ -377,6 +394,11 @@ impl<'a, 't> Articles<'a, 't> {
             return Ok(None);
         };
         let hashes = TextHashes::of(&article.text);
+        if !rules::same_text(&record, &hashes) {
+            // The same response, extracted anew: the old text is kept as a version, its
+            // raw page stays the current one's.
+            self.archive_version(&record, false).await?;
+        }
         let outcome = match rules::reextract(&mut record, article, extractor_version, &hashes) {
             Reextraction::NewText => {
                 dedup::unindex(self.tx, id).await?;
@@ -402,7 +424,7 @@ impl<'a, 't> Articles<'a, 't> {
         Ok(Some(outcome))
     }
 
-    async fn is_near_indexed(&self, id: ArticleId) -> Result<bool, PgError> {
+    pub(super) async fn is_near_indexed(&self, id: ArticleId) -> Result<bool, PgError> {
         let row = self
             .tx
             .query_one(
@@ -415,13 +437,14 @@ impl<'a, 't> Articles<'a, 't> {
 
     /// Counters, then store order: the seqs of the records that moved, allocated from the
     /// one row that orders commits. Call last before committing.
-    pub async fn finish(self) -> Result<(), PgError> {
+    pub async fn finish(mut self) -> Result<(), PgError> {
         let shard = self.inner.shard;
         for (name, delta) in [("articles", self.articles), ("duplicates", self.duplicates)] {
             if delta != 0 {
                 add_counter(self.tx, name, shard, delta).await?;
             }
         }
+        self.insert_changes().await?;
         if self.moved.is_empty() {
             return Ok(());
         }
@@ -490,6 +513,12 @@ impl ArticleSink for PgStore {
             .iter()
             .filter_map(|o| match &o.result {
                 PageResult::Article(a) => Some(a.article.text.clone()),
+                PageResult::Revisit(r) => match &r.answer {
+                    RevisitAnswer::Page {
+                        article: Some(a), ..
+                    } => Some(a.article.text.clone()),
+                    _ => None,
+                },
                 _ => None,
             })
             .collect();
@@ -517,6 +546,7 @@ impl ArticleSink for PgStore {
             let mut results = Vec::with_capacity(batch.len());
             let mut next_hash = 0;
             for outcome in batch.iter() {
+                let logged = articles.changes.len();
                 let article = match &outcome.result {
                     PageResult::Article(a) => {
                         let h = &hashes[next_hash];
@@ -531,9 +561,23 @@ impl ArticleSink for PgStore {
                         articles.validators(url, validators).await?;
                         None
                     }
+                    PageResult::Revisit(revisit) => {
+                        let h = match &revisit.answer {
+                            RevisitAnswer::Page {
+                                article: Some(_), ..
+                            } => {
+                                let h = &hashes[next_hash];
+                                next_hash += 1;
+                                Some(h)
+                            }
+                            _ => None,
+                        };
+                        articles.revisit((**revisit).clone(), h).await?
+                    }
                     PageResult::Nothing => None,
                 };
-                results.push(article);
+                let changes = articles.changes[logged..].iter().map(|c| c.kind).collect();
+                results.push((article, changes));
             }
             let adds = frontier::stage_commit(&tx, batch, &limits).await?;
             articles.finish().await?;
@@ -541,7 +585,11 @@ impl ArticleSink for PgStore {
             Ok(results
                 .into_iter()
                 .zip(adds)
-                .map(|(article, frontier)| Committed { article, frontier })
+                .map(|((article, changes), frontier)| Committed {
+                    article,
+                    frontier,
+                    changes,
+                })
                 .collect())
         })
     }
