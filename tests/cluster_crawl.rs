@@ -326,6 +326,16 @@ async fn migrate_store_copies_a_crawled_directory_into_postgres() {
         serde_json::from_slice::<serde_json::Value>(&out.stdout).expect("json")
     };
     assert_eq!(stats(&url), stats(&data_arg));
+    // Every copied article is watched: on the revisit schedule, none handed out yet.
+    let db = url.rsplit('/').next().expect("db name");
+    let watched = server
+        .psql(
+            db,
+            "SELECT count(*) FILTER (WHERE queued_url IS NULL) || ',' || count(*)
+             FROM gleaner.revisits",
+        )
+        .expect("psql");
+    assert_eq!(watched, format!("{STORIES},{STORIES}"));
     // Copying again into a database that holds articles is refused.
     let again = gleaner()
         .args(["migrate-store", "--from", &data_arg, "--to", &url])

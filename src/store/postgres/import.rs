@@ -110,6 +110,14 @@ pub async fn import_embedded<K: Kv + Send + Sync + 'static>(
             &[&max_seq],
         )
         .await?;
+        // The copied articles are watched from now on, each from the first rung still
+        // ahead of it.
+        let policy = inner
+            .watch
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone();
+        super::watch::schedule_unwatched(&tx, &policy, inner.clock.now()).await?;
         if max_qseq > 0 {
             tx.execute(
                 "SELECT setval('gleaner.queue_qseq_seq', greatest($1, (SELECT last_value FROM gleaner.queue_qseq_seq)))",

@@ -139,7 +139,7 @@ impl PgStore {
             url: shown.clone(),
             detail: connect::PgError::from(e).to_string(),
         })?;
-        schema::migrate(&mut client, &shown)
+        schema::migrate(&mut client, &shown, &options.watch, clock.now())
             .await
             .map_err(|e| match e {
                 connect::PgError::Store(e) => e,

@@ -34,7 +34,10 @@
 //! | `changes` | edit, removal or restoration | the change log; `seq` allocated at the end of the commit (from `sequences.change_seq`), so it follows commit order |
 //! | `revisits` | watched article | its next revisit: rung, due time, failed attempts; `queued_url` and `queued_at` once handed to a crawl's frontier |
 
+use chrono::{DateTime, Utc};
 use tokio_postgres::Client;
+
+use super::super::watch::WatchPolicy;
 
 use super::super::error::StoreError;
 use super::connect::PgError;
@@ -279,8 +282,15 @@ CREATE INDEX revisits_lapse ON gleaner.revisits (source, queued_at)
 "#;
 
 /// Creates or migrates the schema to [`SCHEMA_VERSION`]; refuses a newer one. `shown`
-/// names the database in messages.
-pub async fn migrate(client: &mut Client, shown: &str) -> Result<(), PgError> {
+/// names the database in messages. Articles a database held before it had a revisit
+/// schedule (version 2) are placed on `watch`'s ladders as of `now`, in the same
+/// transaction, as the embedded store's format 5 migration does.
+pub async fn migrate(
+    client: &mut Client,
+    shown: &str,
+    watch: &WatchPolicy,
+    now: DateTime<Utc>,
+) -> Result<(), PgError> {
     let tx = client.transaction().await?;
     tx.execute("SELECT pg_advisory_xact_lock($1)", &[&MIGRATION_LOCK])
         .await?;
@@ -312,6 +322,10 @@ pub async fn migrate(client: &mut Client, shown: &str) -> Result<(), PgError> {
     for m in MIGRATIONS.iter().filter(|m| m.version > current) {
         tracing::info!(database = %shown, version = m.version, description = m.description, "migrating the database schema");
         tx.batch_execute(m.sql).await?;
+        if m.version == 2 {
+            let watched = super::watch::schedule_unwatched(&tx, watch, now).await?;
+            tracing::info!(database = %shown, watched, "articles stored before revisits were placed on their ladders");
+        }
         tx.execute(
             "INSERT INTO gleaner.schema_migrations (version, description, applied_by)
              VALUES ($1, $2, $3)",

@@ -22,6 +22,7 @@ use std::collections::HashSet;
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
+use tokio_postgres::Transaction;
 
 use super::super::codec;
 use super::super::error::{Result, StoreError};
@@ -469,6 +470,53 @@ impl Articles<'_, '_> {
         }
         Ok(outcome)
     }
+}
+
+/// Places every article that has no revisit scheduled on its source's ladder as of `now`
+/// ([`watch::first_visit`]: a rung missed already is due at once). For articles stored
+/// before the database had a schedule (the version 2 migration) and ones copied in by
+/// `migrate-store`. Returns how many were scheduled.
+pub(super) async fn schedule_unwatched(
+    tx: &Transaction<'_>,
+    policy: &WatchPolicy,
+    now: DateTime<Utc>,
+) -> Result<u64, PgError> {
+    let rows = tx
+        .query(
+            "SELECT a.id, a.source, a.first_seen FROM gleaner.articles a
+             WHERE NOT EXISTS (SELECT 1 FROM gleaner.revisits r WHERE r.article = a.id)",
+            &[],
+        )
+        .await?;
+    let (mut ids, mut sources, mut dues, mut rungs) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    for row in rows {
+        let key: i64 = row.get(0);
+        let source: String = row.get(1);
+        let first_seen: DateTime<Utc> = row.get(2);
+        if let Some(visit) =
+            watch::first_visit(policy.ladder(&source), article_id(key), first_seen, now)
+        {
+            ids.push(key);
+            sources.push(source);
+            dues.push(visit.due);
+            rungs.push(visit.rung as i32);
+        }
+    }
+    if ids.is_empty() {
+        return Ok(0);
+    }
+    let n = tx
+        .execute(
+            "INSERT INTO gleaner.revisits (article, source, due, rung, attempts)
+             SELECT a, s, d, r, 0
+             FROM unnest($1::bigint[], $2::text[], $3::timestamptz[], $4::integer[])
+                 AS u(a, s, d, r)
+             ON CONFLICT (article) DO NOTHING",
+            &[&ids, &sources, &dues, &rungs],
+        )
+        .await?;
+    Ok(n)
 }
 
 /// A due revisit about to be handed out.
