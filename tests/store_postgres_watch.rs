@@ -698,3 +698,126 @@ async fn a_version_one_database_gains_the_watch_tables() {
         .expect("psql");
     assert_eq!(rows, "2");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn migrate_store_carries_versions_checks_and_the_change_log_over() {
+    let Some(server) =
+        postgres::server("migrate_store_carries_versions_checks_and_the_change_log_over")
+    else {
+        return;
+    };
+    // An embedded store that watched three articles: one edited, one removed, one
+    // unchanged (a 304).
+    let clock = Arc::new(ManualClock::new(at(0)));
+    let options = StoreOptions {
+        watch: policy(),
+        ..StoreOptions::default()
+    };
+    let embedded = Arc::new(
+        gleaner::store::MemoryStore::new(options.clone())
+            .expect("store")
+            .with_clock(clock.clone()),
+    );
+    let mut ids = BTreeMap::new();
+    for (name, seed) in [("edited", 1), ("gone", 2), ("same", 3)] {
+        let put = embedded
+            .put_article(new_article(&url(name), SOURCE, &story(seed, 160), at(0)))
+            .expect("put");
+        ids.insert(name, put.id());
+    }
+    embedded
+        .open_frontier(CRAWL, CrawlStart::Resume, FrontierLimits::default())
+        .expect("open");
+    clock.set(at(12));
+    assert_eq!(embedded.enqueue_due(SOURCE, CRAWL, 10).expect("enqueue"), 3);
+    let mut claims = BTreeMap::new();
+    for _ in 0..10 {
+        for c in embedded
+            .claim_frontier(CRAWL, 10, &mut AnyHost)
+            .expect("claim")
+            .claims
+        {
+            claims.insert(c.entry.url.clone(), c);
+        }
+    }
+    let edited_text = format!("{} Correction appended.", story(1, 160));
+    embedded
+        .commit_crawl(vec![
+            outcome(
+                &claims[&url("edited")],
+                12,
+                page("edited", &edited_text, 12),
+            ),
+            outcome(
+                &claims[&url("gone")],
+                12,
+                RevisitAnswer::Status {
+                    status: 404,
+                    final_url: url("gone"),
+                },
+            ),
+            outcome(
+                &claims[&url("same")],
+                12,
+                RevisitAnswer::NotModified {
+                    final_url: url("same"),
+                },
+            ),
+        ])
+        .expect("commit");
+    embedded.close_frontier(CRAWL);
+
+    let pg = PgStore::connect_with_clock(
+        &server.database("watch_import"),
+        options,
+        PgSettings::default(),
+        clock.clone(),
+    )
+    .await
+    .expect("connects");
+    let summary = gleaner::store::postgres::import_embedded(embedded.clone(), &pg)
+        .await
+        .expect("import");
+    assert_eq!(
+        (summary.versions, summary.revisit_checks, summary.changes),
+        (1, 1, 2),
+        "{summary:?}"
+    );
+    let backend = Backend::postgres(pg);
+    for id in ids.values() {
+        assert_eq!(
+            backend.versions.versions(*id).await.expect("versions"),
+            embedded.versions(*id).expect("versions"),
+            "{id}"
+        );
+    }
+    let raw = backend
+        .versions
+        .version_raw(ids["edited"], 1)
+        .await
+        .expect("raw")
+        .expect("kept");
+    assert_eq!(
+        Some(raw),
+        embedded.version_raw(ids["edited"], 1).expect("raw")
+    );
+    assert_eq!(
+        changes(&backend, 0, None).await,
+        embedded.changes_since(0, None, 100).expect("changes")
+    );
+    // The log goes on after the copied entries; each article is watched again.
+    assert!(next_due(&backend).await.is_some());
+    put(
+        &backend,
+        &url("edited"),
+        SOURCE,
+        "A third text entirely.",
+        30,
+    )
+    .await;
+    let log = changes(&backend, 2, None).await;
+    assert_eq!(
+        log.iter().map(|c| (c.seq, c.kind)).collect::<Vec<_>>(),
+        vec![(3, ChangeKind::Edited)]
+    );
+}

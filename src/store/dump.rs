@@ -13,7 +13,7 @@ use super::error::Result;
 use super::keys;
 use super::kv::{Kv, Scan};
 use super::record::{ArticleId, ArticleRecord, FrontierEntry, RawPage, Validators};
-use super::roles::{CrawlStart, FrontierLimits, GateAnswer, HostGate};
+use super::roles::{ArticleVersion, Change, CrawlStart, FrontierLimits, GateAnswer, HostGate};
 
 /// One thing the store holds.
 #[derive(Debug, Clone)]
@@ -48,6 +48,17 @@ pub enum DumpItem {
         source: String,
         state: Vec<u8>,
     },
+    /// What watching kept of an article besides its record: the versions later fetches
+    /// replaced (with their raw pages when they differ from the current one's), and the
+    /// revisits that found a version unchanged (`revisits` of each version, the current one
+    /// included).
+    Versions {
+        id: ArticleId,
+        versions: Vec<ArticleVersion>,
+        raws: Vec<(u32, RawPage)>,
+    },
+    /// An entry of the change log, in log order.
+    Change(Change),
     /// The URLs pending in a crawl's frontier, in claim order.
     Frontier {
         crawl: String,
@@ -74,8 +85,14 @@ impl<K: Kv> KvStore<K> {
             let state = self.lock();
             (state.queue.entries(), state.counters.acked)
         };
+        let mut watched = Vec::new();
         self.kv.scan_prefix(&[keys::ARTICLE], &mut |key, value| {
             let stored = codec::decode_record(value, key)?;
+            watched.push((
+                stored.record.id,
+                stored.record.version,
+                stored.record.provenance.raw_sha256.clone(),
+            ));
             out(DumpItem::Record {
                 record: Box::new(stored.record),
                 pages: stored
@@ -109,6 +126,38 @@ impl<K: Kv> KvStore<K> {
             })?;
             Ok(Scan::Continue)
         })?;
+        for (id, current, raw_sha256) in watched {
+            let Some(versions) = self.versions(id)? else {
+                continue;
+            };
+            let worth = versions
+                .iter()
+                .any(|v| !v.revisits.is_empty() || (v.version < current && v.text.is_some()));
+            if !worth {
+                continue;
+            }
+            let mut raws = Vec::new();
+            for v in versions.iter().filter(|v| v.version < current) {
+                if v.raw_sha256.as_deref() == Some(raw_sha256.as_str()) {
+                    continue; // re-extracted from the current response: its raw page
+                }
+                if let Some(raw) = self.version_raw(id, v.version)? {
+                    raws.push((v.version, raw));
+                }
+            }
+            out(DumpItem::Versions { id, versions, raws })?;
+        }
+        let mut after = 0;
+        loop {
+            let changes = self.changes_since(after, None, 1024)?;
+            let Some(last) = changes.last() else {
+                break;
+            };
+            after = last.seq;
+            for change in changes {
+                out(DumpItem::Change(change))?;
+            }
+        }
         for (qseq, article, lease) in entries {
             let lease = lease.map(|(nonce, ms)| {
                 let at = DateTime::from_timestamp_millis(ms as i64).unwrap_or_default();

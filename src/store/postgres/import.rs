@@ -7,6 +7,11 @@
 //! validators; each crawl's pending URLs become its frontier, with the URLs of the source's
 //! stored articles marked seen. The target must hold no articles yet: a copy is not a merge.
 //!
+//! Watching carries over too: the versions later fetches replaced (raw pages included), the
+//! revisits that found a version unchanged and the change log (its seqs kept). The revisit
+//! schedule starts afresh: each copied article is placed on its source's ladder at the
+//! first rung still ahead of it (a missed one due at once).
+//!
 //! What does not carry over: the embedded seen-set is a keyed hash of URLs that cannot be
 //! turned back into URLs, so URLs a migrated cycle had already fetched without storing an
 //! article (section pages, errors) may be fetched again when that cycle resumes.
@@ -37,6 +42,11 @@ pub struct ImportSummary {
     pub schedules: u64,
     pub crawls: u64,
     pub pending_urls: u64,
+    /// Replaced versions kept (their texts), and revisits that found a version unchanged.
+    pub versions: u64,
+    pub revisit_checks: u64,
+    /// Change log entries (their seqs kept).
+    pub changes: u64,
 }
 
 /// Items written per transaction.
@@ -82,6 +92,7 @@ pub async fn import_embedded<K: Kv + Send + Sync + 'static>(
     let mut urls_by_source: BTreeMap<String, Vec<String>> = BTreeMap::new();
     let mut max_seq: i64 = 0;
     let mut max_qseq: i64 = 0;
+    let mut max_change: i64 = 0;
     let mut stored: HashSet<i64> = HashSet::new();
     while let Some(items) = rx.recv().await {
         for item in &items {
@@ -95,6 +106,7 @@ pub async fn import_embedded<K: Kv + Send + Sync + 'static>(
                     list.extend(pages.iter().map(|(u, _)| u.clone()));
                 }
                 DumpItem::Queued { qseq, .. } => max_qseq = max_qseq.max(*qseq as i64),
+                DumpItem::Change(c) => max_change = max_change.max(c.seq as i64),
                 _ => {}
             }
         }
@@ -108,6 +120,11 @@ pub async fn import_embedded<K: Kv + Send + Sync + 'static>(
         tx.execute(
             "UPDATE gleaner.sequences SET value = greatest(value, $1) WHERE name = 'article_seq'",
             &[&max_seq],
+        )
+        .await?;
+        tx.execute(
+            "UPDATE gleaner.sequences SET value = greatest(value, $1) WHERE name = 'change_seq'",
+            &[&max_change],
         )
         .await?;
         // The copied articles are watched from now on, each from the first rung still
@@ -250,6 +267,68 @@ async fn write_batch(
                     .await?;
                     s.schedules += 1;
                 }
+                DumpItem::Versions { id, versions, raws } => {
+                    let article = db_id(*id);
+                    let current = versions.iter().map(|v| v.version).max().unwrap_or(0);
+                    for v in versions {
+                        let number = v.version as i32;
+                        // The current version is the record; one known only by its hash
+                        // is rebuilt from the record's previous versions.
+                        if v.version < current && v.text.is_some() {
+                            let mut kept = v.clone();
+                            kept.revisits.clear();
+                            let data = serde_json::to_value(&kept).map_err(|e| {
+                                StoreError::backend("encoding an article version", e)
+                            })?;
+                            let raw = raws
+                                .iter()
+                                .find(|(n, _)| *n == v.version)
+                                .map(|(_, raw)| codec::encode_raw(raw))
+                                .transpose()?;
+                            tx.execute(
+                                "INSERT INTO gleaner.versions (article, version, data, raw)
+                                 VALUES ($1, $2, $3, $4)",
+                                &[&article, &number, &data, &raw],
+                            )
+                            .await?;
+                            s.versions += 1;
+                        }
+                        for check in &v.revisits {
+                            tx.execute(
+                                "INSERT INTO gleaner.revisit_checks (article, at, version, status)
+                                 VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
+                                &[&article, &check.at, &number, &(check.status as i16)],
+                            )
+                            .await?;
+                            s.revisit_checks += 1;
+                        }
+                    }
+                }
+                DumpItem::Change(c) => {
+                    let evidence = c
+                        .evidence
+                        .as_ref()
+                        .map(serde_json::to_value)
+                        .transpose()
+                        .map_err(|e| StoreError::backend("encoding removal evidence", e))?;
+                    tx.execute(
+                        "INSERT INTO gleaner.changes (seq, id, url, source, kind, at, version,
+                             evidence)
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                        &[
+                            &(c.seq as i64),
+                            &db_id(c.id),
+                            &c.url,
+                            &c.source,
+                            &c.kind.as_str(),
+                            &c.at,
+                            &(c.version as i32),
+                            &evidence,
+                        ],
+                    )
+                    .await?;
+                    s.changes += 1;
+                }
                 DumpItem::Frontier { crawl, entries } => {
                     tx.execute(
                         "INSERT INTO gleaner.crawls (crawl, generation, cycle_started)
@@ -328,5 +407,8 @@ async fn write_batch(
     summary.schedules += counted.schedules;
     summary.crawls += counted.crawls;
     summary.pending_urls += counted.pending_urls;
+    summary.versions += counted.versions;
+    summary.revisit_checks += counted.revisit_checks;
+    summary.changes += counted.changes;
     Ok(())
 }
