@@ -326,6 +326,29 @@ async fn migrate_store_copies_a_crawled_directory_into_postgres() {
         serde_json::from_slice::<serde_json::Value>(&out.stdout).expect("json")
     };
     assert_eq!(stats(&url), stats(&data_arg));
+    // `history` and `changes` answer the same from either store.
+    let first: serde_json::Value =
+        serde_json::from_str(from_dir.lines().next().expect("a record")).expect("json");
+    let id = first["id"].as_str().expect("an id").to_string();
+    let ask = |args: &[&str], data: &str| {
+        let out = gleaner()
+            .args(args)
+            .args(["--data", data])
+            .output()
+            .expect("run");
+        assert!(out.status.success(), "{args:?}: {}", text(&out));
+        String::from_utf8(out.stdout).expect("utf-8")
+    };
+    let history = ask(&["history", &id, "--json"], &url);
+    assert!(
+        history.contains(&id) && history.contains("\"version\""),
+        "{history}"
+    );
+    assert_eq!(history, ask(&["history", &id, "--json"], &data_arg));
+    assert_eq!(
+        ask(&["changes", "--json"], &url),
+        ask(&["changes", "--json"], &data_arg)
+    );
     // Every copied article is watched: on the revisit schedule, none handed out yet.
     let db = url.rsplit('/').next().expect("db name");
     let watched = server
