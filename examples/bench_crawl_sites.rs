@@ -12,7 +12,8 @@
 //!
 //! Common flags: `--gleaner PATH` (default `$CARGO_TARGET_DIR/release/gleaner`, else
 //! `target/release/gleaner`), `--runs N` (default 3; medians and ranges are printed),
-//! `--max-pages N`, `--shared DIR` (or `$GLEANER_SHARED`; default `../shared`), `--cache DIR` (default
+//! `--max-pages N`, `--data DIR|URL` (the crawl's store instead of a fresh directory per run,
+//! e.g. a `postgres://` URL), `--shared DIR` (or `$GLEANER_SHARED`; default `../shared`), `--cache DIR` (default
 //! `$GLEANER_BENCH_CACHE`, else `/tmp/gleaner-bench`: the generated web, about 1.3 GB, and
 //! the peer's virtualenv live there and are reused), and `--set KEY=VALUE` (repeatable) to
 //! add or change a key of the config file the harness writes, e.g. `--set
@@ -113,6 +114,11 @@ struct Common {
     /// Page budget of each crawl. Default: 12000 (web), 8000 (endless).
     #[arg(long, global = true, value_name = "N")]
     max_pages: Option<u64>,
+    /// The store every crawl run writes to, passed as `gleaner crawl --data` instead of a
+    /// fresh directory per run: a `postgres://…` URL measures the PostgreSQL backend (give
+    /// an empty database; with several runs, use `--runs 1` per database).
+    #[arg(long, global = true, value_name = "DIR|URL")]
+    data: Option<String>,
     /// Hosts of the bench web, 127.0.1.1 to 127.0.1.N (the figures use 50).
     #[arg(long, global = true, default_value_t = 50,
           value_parser = clap::value_parser!(u32).range(1..=254))]
@@ -346,8 +352,11 @@ fn crawl_run(
     cmd.arg("crawl")
         .arg("--config")
         .arg(&config_path)
-        .arg("--data")
-        .arg(&data);
+        .arg("--data");
+    match &env.common.data {
+        Some(location) => cmd.arg(location),
+        None => cmd.arg(&data),
+    };
     for seed in seeds {
         cmd.arg("--seed").arg(seed);
     }

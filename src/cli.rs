@@ -5,6 +5,7 @@
 
 use std::path::PathBuf;
 
+use crate::store::StoreLocation;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 pub const EXIT_CODES_HELP: &str = "\
@@ -79,6 +80,11 @@ pub enum Command {
     /// queued again.
     #[command(after_help = EXIT_CODES_HELP)]
     Reextract(ReextractArgs),
+    /// Copy an embedded store (a data directory) into an empty PostgreSQL database:
+    /// articles and versions, raw pages, validators, the queue with its leases, the
+    /// schedule and each crawl's pending URLs. Stop gleaner on the directory first.
+    #[command(name = "migrate-store", after_help = EXIT_CODES_HELP)]
+    MigrateStore(MigrateStoreArgs),
 }
 
 #[derive(Debug, Args)]
@@ -90,10 +96,11 @@ pub struct CrawlArgs {
     /// defaults.
     #[arg(long, short, value_name = "FILE")]
     pub config: Option<PathBuf>,
-    /// Database directory. Default: store.path from the config, else $STATE_DIRECTORY,
-    /// else ./gleaner-data.
-    #[arg(long, value_name = "DIR")]
-    pub data: Option<PathBuf>,
+    /// Database directory, or a PostgreSQL database (postgres://USER@HOST:PORT/DB) shared
+    /// with other gleaner processes. Default: store.url or store.path from the config, else
+    /// $STATE_DIRECTORY, else ./gleaner-data.
+    #[arg(long, value_name = "DIR|URL")]
+    pub data: Option<StoreLocation>,
     /// Page requests this run may make. Default: crawler.max_pages (10000).
     #[arg(long, value_name = "N")]
     pub max_pages: Option<u64>,
@@ -105,9 +112,10 @@ pub struct CrawlArgs {
 /// `--data DIR`, shared by the commands that read the article store.
 #[derive(Debug, Clone, Args)]
 pub struct DataArgs {
-    /// Data directory of the article store. Default: ./gleaner-data.
-    #[arg(long, value_name = "DIR", default_value = crate::config::DEFAULT_STORE_PATH)]
-    pub data: PathBuf,
+    /// Data directory of the article store, or its PostgreSQL database
+    /// (postgres://USER@HOST:PORT/DB). Default: ./gleaner-data.
+    #[arg(long, value_name = "DIR|URL", default_value = crate::config::DEFAULT_STORE_PATH)]
+    pub data: StoreLocation,
     /// Used when a running daemon holds the database: its API is asked instead.
     #[command(flatten)]
     pub api: ApiArgs,
@@ -313,6 +321,17 @@ pub enum ExtractFormat {
     Json,
     /// One JSON object per line.
     Jsonl,
+}
+
+#[derive(Debug, Args)]
+pub struct MigrateStoreArgs {
+    /// Data directory of the embedded store to copy (not changed).
+    #[arg(long, value_name = "DIR")]
+    pub from: PathBuf,
+    /// The PostgreSQL database to copy into (postgres://USER@HOST:PORT/DB); gleaner
+    /// creates its schema there. It must hold no articles yet.
+    #[arg(long, value_name = "URL")]
+    pub to: String,
 }
 
 #[derive(Debug, Args)]

@@ -116,6 +116,17 @@ pub struct StoreConfig {
     /// working directory.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub path: Option<PathBuf>,
+    /// A PostgreSQL database (`postgres://USER[:PASSWORD]@HOST:PORT/DB`, libpq's options
+    /// such as `?sslmode=require`) in place of the directory: several gleaner processes then
+    /// share one crawl, one corpus and one queue. `path` is ignored when this is set.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "postgres_url"
+    )]
+    pub url: Option<String>,
+    /// With `url`: how long a crawling process's hosts and claims outlive its last
+    /// heartbeat, so how long after a crash the other processes take its work over.
+    pub lease: Dur,
     /// Keep each raw response body (zstd-compressed) so `gleaner reextract` can re-run a
     /// newer extractor and `gleaner export --format warc` can archive it.
     pub keep_raw: bool,
@@ -133,12 +144,25 @@ impl Default for StoreConfig {
     fn default() -> Self {
         StoreConfig {
             path: None,
+            url: None,
+            lease: Dur::from_secs(30),
             keep_raw: true,
             near_duplicate_distance: 3,
             queue_duplicates: false,
             cache_bytes: 32 * 1024 * 1024,
         }
     }
+}
+
+/// `store.url`: a `postgres://` or `postgresql://` URL.
+fn postgres_url<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    let url = String::deserialize(d)?;
+    if !crate::store::postgres::is_postgres_url(&url) {
+        return Err(serde::de::Error::custom(
+            "expected a PostgreSQL URL: postgres://USER@HOST:PORT/DATABASE",
+        ));
+    }
+    Ok(Some(url))
 }
 
 impl StoreConfig {

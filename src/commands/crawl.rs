@@ -17,7 +17,7 @@ use gleaner::cli::CrawlArgs;
 use gleaner::config::Config;
 use gleaner::crawl::seeds::SeedOutcome;
 use gleaner::crawl::{CrawlJob, CrawlStore, CrawlSummary, Crawler, Progress, StopReason, by_count};
-use gleaner::store::{Backend, Embedded, SledStore, StoreOptions};
+use gleaner::store::{OpenStore, StoreLocation};
 use indicatif::{ProgressBar, ProgressStyle};
 
 use super::{EXIT_FAILURE, EXIT_OK};
@@ -36,25 +36,25 @@ pub fn crawl(args: CrawlArgs) -> anyhow::Result<u8> {
     if let Some(n) = args.max_depth {
         config.crawler.max_depth = n;
     }
-    if let Some(dir) = &args.data {
-        config.store.path = Some(dir.clone());
+    if let Some(location) = &args.data {
+        location.apply_to(&mut config.store);
     }
-    let data_dir = config.store.resolved_path();
-    let store = SledStore::open(&data_dir, StoreOptions::from(&config.store))
-        .with_context(|| format!("opening the store in {}", data_dir.display()))?;
-    let store = Embedded::new(store);
-    let backend = Backend::embedded(store.clone());
+    let location = StoreLocation::from_config(&config.store);
 
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .context("starting the async runtime")?;
+    let store = runtime
+        .block_on(OpenStore::open(&location, &config.store))
+        .with_context(|| format!("opening the store {}", describe(&location)))?;
+    let backend = store.backend();
     let seeds = args.seeds.iter().map(|s| s.as_url().clone()).collect();
     let job = CrawlJob::from_seeds(seeds, &config.crawler);
     let summary = runtime.block_on(async {
         let crawler = Crawler::new(&config.crawler, CrawlStore::from(&backend))
             .context("setting up the crawler")?;
-        tracing::info!(source = %job.source, data = %data_dir.display(), "crawl started");
+        tracing::info!(source = %job.source, data = %location, "crawl started");
         let stop = async {
             if tokio::signal::ctrl_c().await.is_err() {
                 // No signal handling available: never stop from outside.
@@ -70,7 +70,10 @@ pub fn crawl(args: CrawlArgs) -> anyhow::Result<u8> {
         anyhow::Ok(summary)
     })?;
     drop(backend);
-    store.flush().context("flushing the store")?;
+    runtime
+        .block_on(store.flush())
+        .context("flushing the store")?;
+    drop(store);
     print_summary(&summary);
     if summary.reached_no_seed() {
         for seed in &summary.seeds {
@@ -82,6 +85,14 @@ pub fn crawl(args: CrawlArgs) -> anyhow::Result<u8> {
         return Ok(EXIT_FAILURE);
     }
     Ok(EXIT_OK)
+}
+
+/// "in DIR" or "at URL" (password hidden), for messages.
+pub fn describe(location: &StoreLocation) -> String {
+    match location {
+        StoreLocation::Directory(_) => format!("in {location}"),
+        StoreLocation::Postgres(_) => format!("at {location}"),
+    }
 }
 
 /// A progress bar on a terminal, periodic log lines otherwise.

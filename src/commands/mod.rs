@@ -5,6 +5,7 @@ mod crawl;
 mod export;
 mod extract;
 mod history;
+mod migrate_store;
 mod queue;
 mod reextract;
 mod remote;
@@ -32,6 +33,7 @@ pub fn dispatch(command: Command) -> anyhow::Result<u8> {
         Command::Changes(args) => history::changes(args),
         Command::Extract(args) => extract::run(args),
         Command::Reextract(args) => reextract::run(args),
+        Command::MigrateStore(args) => migrate_store::run(args),
     }
 }
 

@@ -5,16 +5,36 @@
 
 use anyhow::Context;
 use gleaner::cli::ReextractArgs;
+use gleaner::config::StoreConfig;
 use gleaner::daemon::client::ClientError;
 use gleaner::store::reextract::{ReextractSummary, reextract_with_current};
-use gleaner::store::{Backend, Embedded, SledStore, StoreOptions};
+use gleaner::store::{Backend, Embedded, OpenStore, SledStore, StoreLocation, StoreOptions};
 
 use super::EXIT_OK;
 use super::remote::{api_client, block_on};
 
 pub fn run(args: ReextractArgs) -> anyhow::Result<u8> {
     let data = &args.data;
-    let summary = match SledStore::open_existing(&data.data, StoreOptions::default()) {
+    let path = match &data.data {
+        StoreLocation::Directory(path) => path.clone(),
+        StoreLocation::Postgres(_) => {
+            let summary = block_on(async {
+                let store = OpenStore::open_existing(&data.data, &StoreConfig::default())
+                    .await
+                    .with_context(|| format!("opening the article store at {}", data.data))?;
+                let backend = store.backend();
+                reextract_with_current(
+                    backend.reader.as_ref(),
+                    backend.sink.as_ref(),
+                    args.source.as_deref(),
+                )
+                .await
+                .context("re-extracting stored pages")
+            })??;
+            return report(&summary);
+        }
+    };
+    let summary = match SledStore::open_existing(&path, StoreOptions::default()) {
         Ok(store) => {
             let store = Backend::embedded(Embedded::new(store));
             block_on(reextract_with_current(
@@ -42,7 +62,7 @@ pub fn run(args: ReextractArgs) -> anyhow::Result<u8> {
         }
         Err(e) => {
             return Err(anyhow::Error::new(e))
-                .with_context(|| format!("opening the article store in {}", data.data.display()));
+                .with_context(|| format!("opening the article store in {}", path.display()));
         }
     };
     report(&summary)

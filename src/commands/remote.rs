@@ -11,12 +11,12 @@ use std::sync::Arc;
 
 use anyhow::Context;
 use gleaner::cli::{ApiArgs, DataArgs};
-use gleaner::config::{Config, ServerConfig};
+use gleaner::config::{Config, ServerConfig, StoreConfig};
 use gleaner::daemon::client::{ApiClient, base_url_for};
 use gleaner::daemon::remote_store::RemoteStore;
 use gleaner::store::{
-    ArticleReader, Backend, ChangeLog, ConsumerQueue, Embedded, SledStore, StoreOptions,
-    VersionHistory,
+    ArticleReader, Backend, ChangeLog, ConsumerQueue, Embedded, OpenStore, SledStore,
+    StoreLocation, StoreOptions, VersionHistory,
 };
 
 /// The API client for these arguments: `--server`/`--token` first, then the config's
@@ -53,7 +53,22 @@ pub struct Consumer {
 /// the data through that daemon's API (checked with `/healthz` first). With neither
 /// reachable, the error says why for both.
 pub async fn open_consumer(data: &DataArgs) -> anyhow::Result<Consumer> {
-    let path = data.data.clone();
+    let path = match &data.data {
+        StoreLocation::Directory(path) => path.clone(),
+        StoreLocation::Postgres(_) => {
+            // A shared database: every process opens it, no daemon to go through.
+            let store = OpenStore::open_existing(&data.data, &StoreConfig::default())
+                .await
+                .with_context(|| format!("opening the article store at {}", data.data))?;
+            let backend = store.backend();
+            return Ok(Consumer {
+                reader: backend.reader,
+                queue: backend.queue,
+                versions: backend.versions,
+                changes: backend.changes,
+            });
+        }
+    };
     let opened = tokio::task::spawn_blocking(move || {
         SledStore::open_existing(&path, StoreOptions::default())
     })
@@ -72,7 +87,7 @@ pub async fn open_consumer(data: &DataArgs) -> anyhow::Result<Consumer> {
         Err(e) if e.is_locked() => e,
         Err(e) => {
             return Err(anyhow::Error::new(e))
-                .with_context(|| format!("opening the article store in {}", data.data.display()));
+                .with_context(|| format!("opening the article store in {}", data.data));
         }
     };
     let remote = RemoteStore::new(api_client(&data.api, None)?);

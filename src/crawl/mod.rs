@@ -49,7 +49,7 @@ use crate::fetch::robots::RobotsCache;
 use crate::fetch::scope::Scope;
 use crate::store::{
     ArticleSink, CrawlOutcome, DiscoveredVia, Frontier, FrontierEntry, FrontierLimits, GateAnswer,
-    HostGate, PageMemory, PageResult, RevisitSchedule, StoreError,
+    HostGate, HostPace, PageMemory, PageResult, RevisitSchedule, StoreError,
 };
 
 /// Most due revisits a revisit crawl adds to its frontier at once; it adds more as it
@@ -180,6 +180,25 @@ impl HostGate for PolitenessGate<'_> {
                 GateAnswer::Wait(until.saturating_duration_since(now))
             }
         }
+    }
+
+    /// What a shared frontier writes on the host's row when this process hands it on:
+    /// the next start its limiter allows, holds (Retry-After, backoff, the breaker's
+    /// pause), Crawl-delay and failures, so the next process keeps them.
+    fn pace(&mut self, host: &str) -> Option<HostPace> {
+        let now = tokio::time::Instant::now();
+        let pacing = self.politeness.pacing(host)?;
+        let held = [pacing.held_until, pacing.paused_until]
+            .into_iter()
+            .flatten()
+            .max()
+            .map(|until| until.saturating_duration_since(now));
+        Some(HostPace {
+            wait: pacing.next_allowed.saturating_duration_since(now),
+            held,
+            crawl_delay: pacing.crawl_delay,
+            failures: pacing.consecutive_failures,
+        })
     }
 }
 

@@ -23,6 +23,13 @@
 //! store), every crawl's start and end are remembered, and a source whose last crawl
 //! completed under the same definition waits for its remembered next crawl instead of
 //! being crawled again at start-up. A crawl that a stop interrupted is resumed at once.
+//!
+//! Several daemons, one schedule: when the memory is shared (daemons on one PostgreSQL
+//! database), a source that comes due is first looked up there. If another daemon started
+//! a crawl of it since this one last did, and that crawl completed, this daemon adopts its
+//! next crawl time instead of crawling; if that crawl is still running, this daemon joins
+//! it (a resuming crawl takes part in the other's cycle on the shared frontier). So a
+//! source's crawl runs across the cluster, once per `recrawl`, not once per daemon.
 
 use std::collections::BTreeMap;
 use std::future::Future;
@@ -336,6 +343,18 @@ enum Run {
 
 type Finished = (String, u64, Run, CrawlReport);
 
+/// What another daemon sharing the schedule memory did with a source.
+enum Elsewhere {
+    Nothing,
+    /// It started a crawl that has not completed (running, or stopped): join or resume it.
+    Running,
+    /// It crawled the source since this daemon last did; the next crawl is due at `next`.
+    Completed {
+        next: DateTime<Utc>,
+        status: Box<SourceStatus>,
+    },
+}
+
 /// The schedule loop; see the module docs.
 pub struct Scheduler<C: SourceCrawler> {
     crawler: Arc<C>,
@@ -475,6 +494,28 @@ impl<C: SourceCrawler> Scheduler<C> {
             .map(|(name, _)| name.clone())
             .collect();
         for name in due {
+            let elsewhere = self.elsewhere(&name).await;
+            if let Elsewhere::Completed { next, status } = &elsewhere {
+                let wait = (*next - Utc::now()).to_std().unwrap_or(Duration::ZERO);
+                if !wait.is_zero() {
+                    if let Some(slot) = self.slots.get_mut(&name) {
+                        slot.next_due = Instant::now() + wait;
+                        slot.fresh = false;
+                    }
+                    tracing::info!(source = %name, next_crawl = %next, "crawled by another daemon sharing the store; its next crawl adopted");
+                    self.update_status(&name, |s| {
+                        s.last_crawl_started = status.last_crawl_started;
+                        s.last_crawl_finished = status.last_crawl_finished;
+                        s.last_success = status.last_success;
+                        s.last_pages = status.last_pages;
+                        s.last_articles = status.last_articles;
+                        s.last_errors = status.last_errors;
+                        s.last_failure = status.last_failure.clone();
+                        s.next_crawl = Some(*next);
+                    });
+                    continue;
+                }
+            }
             let Some(slot) = self.slots.get_mut(&name) else {
                 continue;
             };
@@ -486,8 +527,10 @@ impl<C: SourceCrawler> Scheduler<C> {
             let recrawl = config.recrawl.get();
             slot.next_due = now + jittered(recrawl);
             let next_due = slot.next_due;
-            let resume = std::mem::replace(&mut slot.fresh, false);
-            tracing::info!(source = %name, resume, "crawl started");
+            let fresh = std::mem::replace(&mut slot.fresh, false);
+            // Joining another daemon's running crawl: resume its cycle, not a new one.
+            let resume = fresh || matches!(elsewhere, Elsewhere::Running);
+            tracing::info!(source = %name, resume, joins = matches!(elsewhere, Elsewhere::Running), "crawl started");
             self.update_status(&name, |s| {
                 s.state = "crawling".to_string();
                 s.last_crawl_started = Some(Utc::now());
@@ -529,6 +572,50 @@ impl<C: SourceCrawler> Scheduler<C> {
                 Some(wait) => slot.revisit_check = now + wait.min(REVISIT_POLL),
                 None => slot.revisit_check = now + REVISIT_POLL,
             }
+        }
+    }
+
+    /// What another daemon sharing the schedule memory did with `name` since this one
+    /// last started a crawl of it.
+    async fn elsewhere(&self, name: &str) -> Elsewhere {
+        let (Some(memory), Some(slot)) = (&self.memory, self.slots.get(name)) else {
+            return Elsewhere::Nothing;
+        };
+        let Some(remembered) = memory.recall(name).await else {
+            return Elsewhere::Nothing;
+        };
+        let own = {
+            let statuses = match self.shared.statuses.read() {
+                Ok(s) => s,
+                Err(poisoned) => poisoned.into_inner(),
+            };
+            statuses.get(name).and_then(|s| s.last_crawl_started)
+        };
+        let theirs = remembered.status.last_crawl_started;
+        let newer = match (theirs, own) {
+            (Some(theirs), Some(own)) => theirs > own,
+            (Some(_), None) => true,
+            (None, _) => false,
+        };
+        if !newer || !same_definition(&remembered.config, &slot.config) {
+            return Elsewhere::Nothing;
+        }
+        let status = remembered.status;
+        let completed = match (status.last_crawl_started, status.last_crawl_finished) {
+            (Some(started), Some(finished)) => finished >= started && !remembered.interrupted,
+            _ => false,
+        };
+        if !completed {
+            return Elsewhere::Running;
+        }
+        let started = status.last_crawl_started.unwrap_or_else(Utc::now);
+        let latest = started
+            + chrono::Duration::from_std(slot.config.recrawl.get())
+                .unwrap_or(chrono::Duration::MAX);
+        let next = status.next_crawl.map_or(latest, |n| n.min(latest));
+        Elsewhere::Completed {
+            next,
+            status: Box::new(status),
         }
     }
 
@@ -887,6 +974,8 @@ mod tests {
         work: Duration,
         stubborn: bool,
         hang: Option<Duration>,
+        /// Shares its schedule with other daemons: a crawl may resume (join) any time.
+        cluster: bool,
         /// Revisit crawls started, by source; and when each source's next one is due.
         revisits: Mutex<Vec<String>>,
         revisit_due: Mutex<BTreeMap<String, DateTime<Utc>>>,
@@ -899,6 +988,7 @@ mod tests {
                 work,
                 stubborn,
                 hang: None,
+                cluster: false,
                 revisits: Mutex::new(Vec::new()),
                 revisit_due: Mutex::new(BTreeMap::new()),
             })
@@ -921,7 +1011,9 @@ mod tests {
             mut stop: StopToken,
         ) -> Pin<Box<dyn Future<Output = CrawlReport> + Send + 'static>> {
             let first = self.count(source.name.as_str()) == 0;
-            assert_eq!(resume, first, "only the first crawl resumes");
+            if !self.cluster {
+                assert_eq!(resume, first, "only the first crawl resumes");
+            }
             self.crawls
                 .lock()
                 .expect("lock")
@@ -1090,6 +1182,74 @@ mod tests {
             crawler.count("kept") == 1
         })
         .await;
+        stop(handle, task).await;
+    }
+
+    /// A shared memory another daemon writes to after this one read it at start-up: the
+    /// first recall finds nothing.
+    struct LateMemory {
+        inner: MapMemory,
+        recalls: std::sync::atomic::AtomicUsize,
+    }
+
+    #[async_trait::async_trait]
+    impl ScheduleMemory for LateMemory {
+        async fn recall(&self, source: &str) -> Option<RememberedSource> {
+            if self.recalls.fetch_add(1, Ordering::SeqCst) == 0 {
+                return None;
+            }
+            self.inner.get(source)
+        }
+        async fn remember(&self, remembered: &RememberedSource) {
+            self.inner.remember(remembered).await
+        }
+    }
+
+    #[tokio::test]
+    async fn a_source_another_daemon_just_crawled_waits_for_the_next_crawl_it_set() {
+        let config = source("shared", "1h");
+        let mut status = SourceStatus::new(&config);
+        let started = Utc::now();
+        status.last_crawl_started = Some(started);
+        status.last_crawl_finished = Some(started + chrono::Duration::milliseconds(10));
+        status.last_articles = 7;
+        let next = started + chrono::Duration::minutes(58);
+        status.next_crawl = Some(next);
+        let memory = Arc::new(LateMemory {
+            inner: MapMemory::default(),
+            recalls: Default::default(),
+        });
+        memory
+            .inner
+            .remember(&RememberedSource {
+                config: config.clone(),
+                status,
+                interrupted: false,
+            })
+            .await;
+        let crawler = FakeCrawler::new(Duration::from_millis(5), false);
+        let (mut scheduler, handle) =
+            Scheduler::new(crawler.clone(), vec![config.clone()], Notifier::disabled());
+        scheduler.first_crawl_spread = Duration::from_millis(20);
+        scheduler = scheduler.with_memory(memory.clone());
+        let task = tokio::spawn(scheduler.run());
+        tokio::time::sleep(Duration::from_millis(400)).await;
+        assert!(
+            memory.recalls.load(Ordering::SeqCst) >= 2,
+            "looked up when due"
+        );
+        assert_eq!(
+            crawler.count("shared"),
+            0,
+            "crawled once per cluster, not again here"
+        );
+        let shown = handle
+            .statuses()
+            .into_iter()
+            .find(|s| s.name == "shared")
+            .expect("status");
+        assert_eq!(shown.next_crawl, Some(next));
+        assert_eq!(shown.last_articles, 7);
         stop(handle, task).await;
     }
 
@@ -1333,6 +1493,7 @@ mod tests {
             work: Duration::from_millis(5),
             stubborn: false,
             hang: Some(Duration::from_millis(800)),
+            cluster: false,
             revisits: Mutex::new(Vec::new()),
             revisit_due: Mutex::new(BTreeMap::new()),
         });

@@ -1,6 +1,6 @@
 //! Start-up, the signal loop and shutdown of `gleaner run`; see the [module docs](super).
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -9,7 +9,7 @@ use tokio::signal::unix::{SignalKind, signal};
 
 use crate::config::{Config, ConfigError, CrawlerConfig};
 use crate::crawl::{CrawlError, CrawlStore, Crawler};
-use crate::store::{Backend, Embedded, SledKv, SledStore, StoreError, StoreOptions};
+use crate::store::{Backend, OpenStore, StoreError, StoreLocation};
 
 use super::api::{self, ApiState};
 use super::jobs::CrawlerJobs;
@@ -24,9 +24,10 @@ const API_DRAIN_TIMEOUT: Duration = Duration::from_secs(5);
 /// Why the daemon could not start or had to stop.
 #[derive(Debug, thiserror::Error)]
 pub enum DaemonError {
-    #[error("cannot open the store at {}: {source}", path.display())]
+    #[error("cannot open the store at {location}: {source}")]
     Store {
-        path: PathBuf,
+        /// The directory, or the database URL without its password.
+        location: String,
         #[source]
         source: StoreError,
     },
@@ -58,10 +59,15 @@ pub enum DaemonError {
 /// SIGTERM or SIGINT. Returns `Ok` after a clean stop.
 pub async fn run(config_path: &Path, config: Config) -> Result<(), DaemonError> {
     let notifier = Notifier::from_env();
-    let store_path = config.store.resolved_path();
-    let sled = open_store(&store_path, StoreOptions::for_config(&config)).await?;
-    let store = Backend::embedded(sled.clone());
-    tracing::info!(path = %store_path.display(), "store open");
+    let location = StoreLocation::from_config(&config.store);
+    let opened = OpenStore::open_for(&location, &config)
+        .await
+        .map_err(|source| DaemonError::Store {
+            location: location.to_string(),
+            source,
+        })?;
+    let store = opened.backend();
+    tracing::info!(store = %location, "store open");
 
     let crawler = Crawler::new(&config.crawler, CrawlStore::from(&store))?;
     let jobs = Arc::new(CrawlerJobs::new(
@@ -178,28 +184,10 @@ pub async fn run(config_path: &Path, config: Config) -> Result<(), DaemonError> 
     // last handle goes.
     drop(jobs);
     drop(crawler);
-    let flush = tokio::task::spawn_blocking(move || sled.flush());
     drop(store);
-    flush
-        .await
-        .map_err(|e| DaemonError::Task(e.to_string()))?
-        .map_err(DaemonError::Flush)?;
+    opened.flush().await.map_err(DaemonError::Flush)?;
     tracing::info!("store flushed; gleaner daemon stopped");
     Ok(())
-}
-
-async fn open_store(path: &Path, options: StoreOptions) -> Result<Embedded<SledKv>, DaemonError> {
-    let owned = path.to_path_buf();
-    let opened = tokio::task::spawn_blocking(move || SledStore::open(&owned, options))
-        .await
-        .map_err(|e| DaemonError::Task(e.to_string()))?;
-    match opened {
-        Ok(store) => Ok(Embedded::new(store)),
-        Err(source) => Err(DaemonError::Store {
-            path: path.to_path_buf(),
-            source,
-        }),
-    }
 }
 
 fn install(

@@ -343,25 +343,33 @@ struct Entry {
 /// Above this many blocks each block is too short to narrow anything down.
 const MAX_BLOCKS: u32 = 16;
 
+/// The blocks (shift, mask) that hashes within `max_distance` of each other share at
+/// least one of (pigeonhole): `max_distance + 1` of them, as even as possible; none when
+/// there would be more than [`MAX_BLOCKS`], and every hash must then be compared.
+pub(crate) fn blocks(max_distance: u32) -> Vec<(u32, u64)> {
+    let count = max_distance.saturating_add(1);
+    let mut blocks = Vec::new();
+    if count <= MAX_BLOCKS {
+        let mut shift = 0;
+        for i in 0..count {
+            // Spread 64 bits as evenly as possible: the first 64 % count blocks get
+            // one extra bit.
+            let width = 64 / count + u32::from(i < 64 % count);
+            let mask = if width == 64 {
+                u64::MAX
+            } else {
+                (1u64 << width) - 1
+            };
+            blocks.push((shift, mask));
+            shift += width;
+        }
+    }
+    blocks
+}
+
 impl NearIndex {
     pub fn new(max_distance: u32) -> NearIndex {
-        let count = max_distance + 1;
-        let mut blocks = Vec::new();
-        if count <= MAX_BLOCKS {
-            let mut shift = 0;
-            for i in 0..count {
-                // Spread 64 bits as evenly as possible: the first 64 % count blocks get
-                // one extra bit.
-                let width = 64 / count + u32::from(i < 64 % count);
-                let mask = if width == 64 {
-                    u64::MAX
-                } else {
-                    (1u64 << width) - 1
-                };
-                blocks.push((shift, mask));
-                shift += width;
-            }
-        }
+        let blocks = blocks(max_distance);
         NearIndex {
             max_distance,
             tables: vec![IdMap::default(); blocks.len()],

@@ -28,8 +28,8 @@ use super::kv::{Kv, Scan, WriteBatch};
 use super::parallel::{Ahead, Eager};
 use super::queue::{AckOutcome, Delivery, QueueChanges, QueueState, StoreStats};
 use super::record::{ArticleId, ArticleRecord, NewArticle, PutOutcome, RawPage};
-use super::records::TextHashes;
 use super::roles::{Change, Committed, CrawlOutcome, PageResult, RevisitAnswer};
+use super::rules::TextHashes;
 use crate::extract::article::Article;
 
 /// A [`Store`] over an ordered key-value backend (sled, or memory).
@@ -554,7 +554,7 @@ fn replay_catalog<K: Kv>(
 impl<K: Kv> KvStore<K> {
     /// Stores an article and returns what happened. Durable when it returns.
     pub fn put_article(&self, article: NewArticle) -> Result<PutOutcome> {
-        super::records::validate(&article)?;
+        super::rules::validate(&article)?;
         // Hashing needs no lock: done before taking it.
         let hashes = TextHashes::of(&article.article.text);
         let outcome = {
@@ -615,7 +615,7 @@ impl<K: Kv> KvStore<K> {
     pub fn commit_crawl(&self, mut outcomes: Vec<CrawlOutcome>) -> Result<Vec<Committed>> {
         for outcome in &outcomes {
             if let PageResult::Article(article) = &outcome.result {
-                super::records::validate(article)?;
+                super::rules::validate(article)?;
             }
         }
         let texts: Vec<String> = outcomes
@@ -790,7 +790,7 @@ fn fingerprint_batch<'scope>(
     mut batch: Vec<NewArticle>,
 ) -> Result<(Vec<NewArticle>, BatchHashes<'scope>)> {
     for article in &batch {
-        super::records::validate(article)?;
+        super::rules::validate(article)?;
     }
     let texts = batch
         .iter_mut()

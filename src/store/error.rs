@@ -49,6 +49,11 @@ pub enum StoreError {
     #[error("cannot open database {}: {detail}", path.display())]
     Open { path: PathBuf, detail: String },
 
+    /// The database server could not be reached (at start, or for longer than the store
+    /// keeps retrying). `url` never shows a password.
+    #[error("cannot reach the database {url}: {detail}")]
+    Unreachable { url: String, detail: String },
+
     /// The storage engine failed while doing `during`.
     #[error("database error while {during}: {source}")]
     Backend {

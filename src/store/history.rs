@@ -15,8 +15,8 @@ use super::error::Result;
 use super::keys;
 use super::kv::{Kv, Scan};
 use super::record::{ArticleId, ArticleRecord, RawPage, RemovalEvidence};
-use super::records::r_is_queueable;
 use super::roles::{ArticleVersion, Change, ChangeKind, RevisitCheck};
+use super::rules::queueable as r_is_queueable;
 
 impl<K: Kv> KvStore<K> {
     /// Keeps the version `record` holds now, before a later one replaces it. With

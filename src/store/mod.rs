@@ -19,6 +19,7 @@ mod catalog;
 pub mod clock;
 pub mod codec;
 pub mod dedup;
+pub mod dump;
 pub mod embedded;
 pub mod engine;
 mod error;
@@ -28,16 +29,19 @@ mod history;
 mod idhash;
 pub mod keys;
 pub mod kv;
+pub mod location;
 mod lock;
 pub mod memory;
 mod migrate;
 mod parallel;
+pub mod postgres;
 mod queue;
 pub mod record;
 mod records;
 pub mod reextract;
 mod revisits;
 pub mod roles;
+pub(crate) mod rules;
 mod sled_store;
 pub mod warc;
 pub mod watch;
@@ -48,6 +52,7 @@ pub use clock::{Clock, ManualClock, SystemClock};
 pub use embedded::Embedded;
 pub use error::{Result, StoreError};
 pub use frontier::host::LANES as FRONTIER_LANES;
+pub use location::{OpenStore, StoreLocation};
 pub use memory::MemoryStore;
 pub use queue::{AckOutcome, Delivery, DeliveryLease, StoreStats};
 pub use record::{
@@ -57,8 +62,8 @@ pub use record::{
 pub use roles::{
     ArticleReader, ArticleSink, ArticleVersion, Change, ChangeKind, ChangeLog, Claim, Claims,
     Committed, ConsumerQueue, CrawlOutcome, CrawlStart, Frontier, FrontierAdds, FrontierLimits,
-    GateAnswer, HostGate, OpenedCrawl, PageMemory, PageResult, RevisitAnswer, RevisitCheck,
-    RevisitResult, RevisitSchedule, ScheduleMemory, Ticket, VersionHistory,
+    GateAnswer, HostGate, HostPace, OpenedCrawl, PageMemory, PageResult, RevisitAnswer,
+    RevisitCheck, RevisitResult, RevisitSchedule, ScheduleMemory, Ticket, VersionHistory,
 };
 pub use sled_store::{SledKv, SledStore};
 pub use watch::WatchPolicy;

@@ -76,12 +76,16 @@ pub struct StoreStats {
     pub duplicates: u64,
 }
 
+/// A queue entry as [`QueueState::entries`] lists it: `(qseq, article, lease)`, the lease
+/// being the nonce and expiry (ms) of a leased entry.
+pub type QueueEntry = (u64, ArticleId, Option<(u64, u64)>);
+
 /// A token for queue entry `qseq`.
-fn token(qseq: u64, nonce: u64) -> String {
+pub(crate) fn token(qseq: u64, nonce: u64) -> String {
     format!("{qseq:016x}{nonce:016x}")
 }
 
-fn parse_token(token: &str) -> Option<(u64, u64)> {
+pub(crate) fn parse_token(token: &str) -> Option<(u64, u64)> {
     let token = token.trim();
     if token.len() != 32 || !token.is_ascii() {
         return None;
@@ -354,6 +358,27 @@ impl QueueState {
                 None => self.remove_lease(seq),
             }
         }
+    }
+
+    /// Every entry, in queue order: `(qseq, article, lease)` with the lease's nonce and
+    /// expiry (ms) for a leased entry (for copying the queue to another store).
+    pub fn entries(&self) -> Vec<QueueEntry> {
+        let mut out: Vec<QueueEntry> = self
+            .runs
+            .iter()
+            .flat_map(|(&first, run)| (first..).zip(run.iter().map(|&a| (a, None))))
+            .map(|(q, (a, l))| (q, a, l))
+            .collect();
+        for batch in self.leases.values() {
+            out.extend(
+                batch
+                    .entries
+                    .iter()
+                    .map(|e| (e.qseq, e.article, Some((e.nonce, batch.expires_ms)))),
+            );
+        }
+        out.sort_by_key(|e| e.0);
+        out
     }
 
     /// Approximate heap bytes held.

@@ -4,42 +4,19 @@ use chrono::{DateTime, Utc};
 
 use super::catalog::text_key;
 use super::codec::{self, Page, PageStateV1, StoredRecord};
-use super::dedup;
 use super::engine::{KvStore, State, Txn};
 use super::error::Result;
 use super::keys;
 use super::kv::{Kv, Scan};
-use super::record::{
-    AlsoSeen, ArticleId, ArticleRecord, MAX_ALSO_SEEN, MAX_PREVIOUS_VERSIONS, NewArticle,
-    PreviousVersion, PutOutcome, Simhash, Validators,
-};
+use super::record::{ArticleId, ArticleRecord, NewArticle, PutOutcome, Validators};
 use super::roles::ChangeKind;
+use super::rules::{self, Reextraction, TextHashes};
 use crate::extract::article::Article;
 
 /// Cap on the pages kept in a record: an article reached through ever new URLs (session
 /// ids the crawler could not strip) must not grow its record without bound. The URL seen
 /// least recently is forgotten first; its next fetch is unconditional.
 pub const MAX_PAGES: usize = 64;
-
-/// Hashes of a text, computed once per upsert (before the writer lock is taken).
-pub(crate) struct TextHashes {
-    pub sha256_hex: String,
-    text_key: u64,
-    pub simhash: Simhash,
-    pub words: usize,
-}
-
-impl TextHashes {
-    pub fn of(text: &str) -> TextHashes {
-        let (sha256, simhash, words) = dedup::fingerprint(text);
-        TextHashes {
-            sha256_hex: hex::encode(sha256),
-            text_key: text_key(&sha256),
-            simhash,
-            words,
-        }
-    }
-}
 
 /// Where a URL's page state lives.
 enum PageOwner {
@@ -59,33 +36,19 @@ impl<K: Kv> KvStore<K> {
         new: NewArticle,
         hashes: &TextHashes,
     ) -> Result<PutOutcome> {
+        let id = rules::article_id(&new);
         let NewArticle {
             provenance,
             article,
             raw,
         } = new;
-        let id = ArticleId::derive(article.canonical_url.as_deref(), &provenance.final_url);
         let fetched_at = provenance.fetched_at;
-        let mut page_urls = vec![provenance.url.clone()];
-        if provenance.final_url != provenance.url {
-            page_urls.push(provenance.final_url.clone());
-        }
-        page_urls.retain(|u| !u.is_empty());
-        let validators = Validators {
-            etag: provenance.etag.clone(),
-            last_modified: provenance.last_modified.clone(),
-        };
+        let page_urls = rules::page_urls(&provenance);
+        let validators = rules::validators_of(&provenance);
 
         let outcome = match self.read_record(Some(txn), id)? {
-            Some(mut stored) if stored.record.text_sha256 == hashes.sha256_hex => {
-                let r = &mut stored.record;
-                r.last_seen = r.last_seen.max(fetched_at);
-                let same_place = r.provenance.source == provenance.source
-                    && (r.provenance.final_url == provenance.final_url
-                        || r.provenance.url == provenance.url);
-                if !same_place {
-                    note_sighting(r, id, &provenance.final_url, &provenance.source, fetched_at);
-                }
+            Some(mut stored) if rules::same_text(&stored.record, hashes) => {
+                rules::seen_again(&mut stored.record, &provenance);
                 self.add_pages(txn, &mut stored, &page_urls, &validators);
                 if stored.record.removed_at.is_some() {
                     // Found again where it had gone: restored, and consumers hear of it.
@@ -97,15 +60,8 @@ impl<K: Kv> KvStore<K> {
             Some(mut stored) => {
                 self.archive_version(txn, &stored.record, true)?;
                 self.unindex(txn, &stored);
-                push_previous(&mut stored.record);
                 let was_removed = stored.record.removed_at.is_some();
-                let r = &mut stored.record;
-                r.version = r.version.saturating_add(1);
-                r.last_seen = r.last_seen.max(fetched_at);
-                r.provenance = provenance;
-                r.article = article;
-                r.removed_at = None;
-                r.removal = None;
+                rules::new_version(&mut stored.record, provenance, article);
                 if was_removed {
                     self.log_change(txn, &stored.record, ChangeKind::Restored, fetched_at, None)?;
                 }
@@ -115,32 +71,14 @@ impl<K: Kv> KvStore<K> {
             }
             None => {
                 let mut stored = StoredRecord {
-                    record: ArticleRecord {
-                        id,
-                        seq: 0,
-                        provenance,
-                        article,
-                        text_sha256: String::new(),
-                        simhash: Simhash::default(),
-                        first_seen: fetched_at,
-                        last_seen: fetched_at,
-                        version: 1,
-                        previous_versions: Vec::new(),
-                        duplicate_of: None,
-                        also_seen_at: Vec::new(),
-                        removed_at: None,
-                        removal: None,
-                    },
+                    record: rules::new_record(id, provenance, article),
                     queued: None,
                     pages: Vec::new(),
                 };
                 txn.counters.articles += 1;
                 self.watch_new(txn, &stored.record)?;
                 self.add_pages(txn, &mut stored, &page_urls, &validators);
-                match self.replace_text(state, txn, stored, hashes)? {
-                    PutOutcome::Updated { id, .. } => PutOutcome::New { id },
-                    other => other,
-                }
+                rules::first_outcome(self.replace_text(state, txn, stored, hashes)?)
             }
         };
 
@@ -200,36 +138,35 @@ impl<K: Kv> KvStore<K> {
         };
         let mut txn = Txn::new(state, self.options.near_duplicate_distance);
         let hashes = TextHashes::of(&article.text);
-        let outcome = if hashes.sha256_hex != stored.record.text_sha256 {
+        if !rules::same_text(&stored.record, &hashes) {
             // The same response, extracted anew: the old text is kept as a version, its
             // raw page stays the current one's.
             self.archive_version(&mut txn, &stored.record, false)?;
-            self.unindex(&mut txn, &stored);
-            push_previous(&mut stored.record);
-            let r = &mut stored.record;
-            r.version = r.version.saturating_add(1);
-            r.article = article;
-            r.provenance.extractor_version = extractor_version.to_string();
-            self.replace_text(state, &mut txn, stored, &hashes)?
-        } else if stored.record.article != article {
-            // Same text, better metadata: same version, but consumers get it again.
-            let r = &mut stored.record;
-            r.article = article;
-            r.provenance.extractor_version = extractor_version.to_string();
-            self.reorder(&mut txn, &mut stored.record);
-            if r_is_queueable(&stored.record, self.options.queue_duplicates) {
-                self.enqueue(state, &mut txn, &mut stored);
-            }
-            let version = stored.record.version;
-            self.write_record(&mut txn, stored);
-            PutOutcome::Updated { id, version }
-        } else {
-            if stored.record.provenance.extractor_version != extractor_version {
-                stored.record.provenance.extractor_version = extractor_version.to_string();
-                self.write_record(&mut txn, stored);
-            }
-            PutOutcome::Unchanged { id }
-        };
+        }
+        let outcome =
+            match rules::reextract(&mut stored.record, article, extractor_version, &hashes) {
+                Reextraction::NewText => {
+                    // Still indexed under the old text, which `reextract` kept.
+                    self.unindex(&mut txn, &stored);
+                    self.replace_text(state, &mut txn, stored, &hashes)?
+                }
+                Reextraction::Metadata => {
+                    // Same text, better metadata: same version, but consumers get it again.
+                    self.reorder(&mut txn, &mut stored.record);
+                    if rules::queueable(&stored.record, self.options.queue_duplicates) {
+                        self.enqueue(state, &mut txn, &mut stored);
+                    }
+                    let version = stored.record.version;
+                    self.write_record(&mut txn, stored);
+                    PutOutcome::Updated { id, version }
+                }
+                Reextraction::Unchanged { write } => {
+                    if write {
+                        self.write_record(&mut txn, stored);
+                    }
+                    PutOutcome::Unchanged { id }
+                }
+            };
         self.commit(state, txn)?;
         Ok(Some(outcome))
     }
@@ -244,47 +181,33 @@ impl<K: Kv> KvStore<K> {
         hashes: &TextHashes,
     ) -> Result<PutOutcome> {
         let id = stored.record.id;
-        let was_duplicate = stored.record.duplicate_of.is_some();
-        stored.record.text_sha256 = hashes.sha256_hex.clone();
-        stored.record.simhash = hashes.simhash;
-
-        let original = self.find_original(txn, id, hashes)?;
-        let outcome = match original {
-            Some(mut orig) => {
-                stored.record.duplicate_of = Some(orig.record.id);
-                if !was_duplicate {
-                    txn.counters.duplicates += 1;
-                }
-                let p = &stored.record.provenance;
-                let seen_at = p.fetched_at;
-                let (url, source) = (p.final_url.clone(), p.source.clone());
-                note_sighting(&mut orig.record, id, &url, &source, seen_at);
-                let of = orig.record.id;
-                self.write_record(txn, orig);
-                PutOutcome::Duplicate { id, of }
+        let mut original = self.find_original(txn, id, hashes)?;
+        let settled = rules::settle_text(
+            &mut stored.record,
+            hashes,
+            original.as_mut().map(|o| &mut o.record),
+        );
+        match settled.duplicates {
+            1.. => txn.counters.duplicates += 1,
+            ..0 => txn.counters.duplicates = txn.counters.duplicates.saturating_sub(1),
+            0 => {}
+        }
+        if let Some(orig) = original {
+            self.write_record(txn, orig);
+        }
+        if settled.original {
+            txn.catalog.claim_text(hashes.text_key, id);
+            if hashes.near_eligible() {
+                let rank = rules::near_rank(stored.record.first_seen);
+                txn.catalog.near_insert(hashes.simhash, id, rank);
             }
-            None => {
-                stored.record.duplicate_of = None;
-                if was_duplicate {
-                    txn.counters.duplicates = txn.counters.duplicates.saturating_sub(1);
-                }
-                txn.catalog.claim_text(hashes.text_key, id);
-                if hashes.words >= dedup::MIN_WORDS_FOR_NEAR {
-                    let rank = stored.record.first_seen.timestamp_micros();
-                    txn.catalog.near_insert(hashes.simhash, id, rank);
-                }
-                PutOutcome::Updated {
-                    id,
-                    version: stored.record.version,
-                }
-            }
-        };
+        }
         self.reorder(txn, &mut stored.record);
-        if r_is_queueable(&stored.record, self.options.queue_duplicates) {
+        if rules::queueable(&stored.record, self.options.queue_duplicates) {
             self.enqueue(state, txn, &mut stored);
         }
         self.write_record(txn, stored);
-        Ok(outcome)
+        Ok(settled.outcome)
     }
 
     /// The original that a text with these hashes duplicates, if any (never `id` itself).
@@ -300,14 +223,12 @@ impl<K: Kv> KvStore<K> {
         if let Some(orig) = owner.filter(|o| *o != id) {
             if let Some(stored) = self.read_record(Some(txn), orig)? {
                 // The catalog keys texts by 64 bits of their hash: confirm all of it.
-                if stored.record.duplicate_of.is_none()
-                    && stored.record.text_sha256 == hashes.sha256_hex
-                {
+                if rules::is_exact_original(&stored.record, id, hashes) {
                     return Ok(Some(stored));
                 }
             }
         }
-        if hashes.words >= dedup::MIN_WORDS_FOR_NEAR {
+        if hashes.near_eligible() {
             let nearest = self
                 .catalog()
                 .nearest_original(&txn.catalog, hashes.simhash, id);
@@ -502,57 +423,5 @@ impl<K: Kv> KvStore<K> {
             })
         })?;
         Ok(out)
-    }
-}
-
-/// Refuses what must never be stored; checked for a whole batch before any of it is.
-pub(crate) fn validate(new: &NewArticle) -> Result<()> {
-    codec::validate_provenance(&new.provenance)?;
-    if new.article.text.trim().is_empty() {
-        // Every empty text would be an "exact duplicate" of every other; a page without
-        // text is not an article and must not be stored.
-        return Err(super::error::StoreError::InvalidInput(format!(
-            "article from {} has no text",
-            new.provenance.final_url
-        )));
-    }
-    Ok(())
-}
-
-pub(crate) fn r_is_queueable(record: &ArticleRecord, queue_duplicates: bool) -> bool {
-    record.duplicate_of.is_none() || queue_duplicates
-}
-
-fn push_previous(record: &mut ArticleRecord) {
-    record.previous_versions.push(PreviousVersion {
-        version: record.version,
-        text_sha256: record.text_sha256.clone(),
-        fetched_at: record.provenance.fetched_at,
-    });
-    if record.previous_versions.len() > MAX_PREVIOUS_VERSIONS {
-        let excess = record.previous_versions.len() - MAX_PREVIOUS_VERSIONS;
-        record.previous_versions.drain(..excess);
-    }
-}
-
-/// Adds a sighting to `also_seen_at` unless that URL and source are already listed.
-fn note_sighting(
-    record: &mut ArticleRecord,
-    id: ArticleId,
-    url: &str,
-    source: &str,
-    seen_at: DateTime<Utc>,
-) {
-    let known = record
-        .also_seen_at
-        .iter()
-        .any(|s| s.url == url && s.source == source);
-    if !known && record.also_seen_at.len() < MAX_ALSO_SEEN {
-        record.also_seen_at.push(AlsoSeen {
-            id,
-            url: url.to_string(),
-            source: source.to_string(),
-            seen_at,
-        });
     }
 }

@@ -25,8 +25,8 @@ use super::kv::{Kv, Scan};
 use super::record::{
     ArticleId, ArticleRecord, DiscoveredVia, FrontierEntry, PutOutcome, RemovalEvidence, host_key,
 };
-use super::records::TextHashes;
 use super::roles::{CrawlOutcome, PageResult, RevisitAnswer, RevisitResult};
+use super::rules::TextHashes;
 use super::watch::{self, Seen, Verdict, WatchPolicy};
 
 /// A due revisit about to be handed out, and what it becomes when it is.

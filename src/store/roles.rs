@@ -73,12 +73,34 @@ pub enum GateAnswer {
     Busy,
 }
 
+/// What a process knows of a host's politeness: what a frontier shared by several
+/// processes records when it hands the host on, so that the next process keeps it too.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct HostPace {
+    /// How long from now before this process would start another request to the host:
+    /// its spacing (counted from the end of the last exchange), any Retry-After or backoff
+    /// hold and a circuit breaker's pause, together.
+    pub wait: Duration,
+    /// How long a Retry-After, a backoff or a circuit breaker holds the host from now.
+    pub held: Option<Duration>,
+    /// The host's robots.txt Crawl-delay, when known.
+    pub crawl_delay: Option<Duration>,
+    /// Consecutive failed exchanges with the host.
+    pub failures: u32,
+}
+
 /// The crawler's politeness, as the frontier asks it: "may a request go to this host now?"
 ///
 /// A frontier calls it for hosts that have pending URLs and hands out a URL of a host only
 /// after a `Ready`; each `Ready` is one request.
 pub trait HostGate {
     fn try_host(&mut self, host: &str) -> GateAnswer;
+
+    /// This process's pacing of `host`, if it knows any; a frontier shared with other
+    /// processes asks before handing the host on (the embedded frontier never does).
+    fn pace(&mut self, _host: &str) -> Option<HostPace> {
+        None
+    }
 }
 
 /// Identifies a claimed URL to the backend that handed it out: the host's queue and a
@@ -106,7 +128,9 @@ pub struct Claims {
     /// When nothing more could be handed out: the soonest a waiting host is ready.
     pub wait: Option<Duration>,
     /// Every pending URL of the crawl is out in claims (or none is left): more will only
-    /// come from commits that add URLs or releases that give claims back.
+    /// come from commits that add URLs or releases that give claims back. A frontier
+    /// shared by several processes says so only when nothing is pending at all: URLs
+    /// claimed by another live process may still add more, or come back when it dies.
     pub exhausted: bool,
 }
 
