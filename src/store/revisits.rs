@@ -17,7 +17,6 @@ use std::collections::HashSet;
 use chrono::{DateTime, Utc};
 
 use super::codec::{self, WatchDueV1, WatchQueuedV1};
-use super::dedup;
 use super::engine::{KvStore, State, Txn};
 use super::error::{Result, StoreError};
 use super::keys;
@@ -26,6 +25,7 @@ use super::record::{
     ArticleId, ArticleRecord, DiscoveredVia, FrontierEntry, PutOutcome, RemovalEvidence, host_key,
 };
 use super::roles::{CrawlOutcome, PageResult, RevisitAnswer, RevisitResult};
+use super::rules;
 use super::rules::TextHashes;
 use super::watch::{self, Seen, Verdict, WatchPolicy};
 
@@ -292,55 +292,12 @@ impl<K: Kv> KvStore<K> {
         let was_removed = watched.record.removed_at.is_some();
 
         // What the revisit saw, and the evidence should it be a removal.
-        let (seen, final_url, status, moved) = match &answer {
-            RevisitAnswer::Page {
-                status,
-                final_url,
-                article,
-                ..
-            } => {
-                let (seen, moved) = match (article, hashes) {
-                    (Some(article), Some(hashes)) => {
-                        let page = ArticleId::derive(
-                            article.article.canonical_url.as_deref(),
-                            &article.provenance.final_url,
-                        );
-                        let w = &watched.record;
-                        if page == id {
-                            let text_changed = hashes.sha256_hex != w.text_sha256;
-                            (Seen::ThisArticle { text_changed }, false)
-                        } else if hashes.sha256_hex == w.text_sha256
-                            || (hashes.words >= dedup::MIN_WORDS_FOR_NEAR
-                                && hashes.simhash.distance(w.simhash)
-                                    <= self.options.near_duplicate_distance)
-                        {
-                            // The same text at the URL it moved to.
-                            (
-                                Seen::ThisArticle {
-                                    text_changed: false,
-                                },
-                                true,
-                            )
-                        } else {
-                            (Seen::OtherPage, false)
-                        }
-                    }
-                    _ => (Seen::OtherPage, false),
-                };
-                (seen, Some(final_url.clone()), *status, moved)
-            }
-            RevisitAnswer::NotModified { final_url } => {
-                (Seen::NotModified, Some(final_url.clone()), 304, false)
-            }
-            RevisitAnswer::Status { status, final_url } => (
-                Seen::Status(*status),
-                Some(final_url.clone()),
-                *status,
-                false,
-            ),
-            RevisitAnswer::Failed { .. } => (Seen::Failed, None, 0, false),
-            RevisitAnswer::Unchecked { .. } => (Seen::Unchecked, None, 0, false),
-        };
+        let (seen, final_url, status, moved) = rules::revisit_seen(
+            &answer,
+            hashes,
+            &watched.record,
+            self.options.near_duplicate_distance,
+        );
         let verdict = watch::verdict(seen, final_url.as_deref(), &watched_url, was_removed);
         let there = matches!(
             verdict,

@@ -337,6 +337,63 @@ fn note_sighting(
     }
 }
 
+/// What a revisit of `watched` saw, as [`watch::verdict`](super::watch::verdict) needs it,
+/// with the evidence should it be a removal: the final URL, the status, and whether the
+/// article was found at another URL it moved to. `hashes` are of the page's article text.
+/// One rule for every backend.
+pub(crate) fn revisit_seen(
+    answer: &super::roles::RevisitAnswer,
+    hashes: Option<&TextHashes>,
+    watched: &ArticleRecord,
+    max_distance: u32,
+) -> (super::watch::Seen, Option<String>, u16, bool) {
+    use super::roles::RevisitAnswer;
+    use super::watch::Seen;
+    match answer {
+        RevisitAnswer::Page {
+            status,
+            final_url,
+            article,
+            ..
+        } => {
+            let (seen, moved) = match (article, hashes) {
+                (Some(article), Some(hashes)) => {
+                    if article_id(article) == watched.id {
+                        let text_changed = !same_text(watched, hashes);
+                        (Seen::ThisArticle { text_changed }, false)
+                    } else if same_text(watched, hashes)
+                        || (hashes.near_eligible()
+                            && hashes.simhash.distance(watched.simhash) <= max_distance)
+                    {
+                        // The same text at the URL it moved to.
+                        (
+                            Seen::ThisArticle {
+                                text_changed: false,
+                            },
+                            true,
+                        )
+                    } else {
+                        (Seen::OtherPage, false)
+                    }
+                }
+                _ => (Seen::OtherPage, false),
+            };
+            (seen, Some(final_url.clone()), *status, moved)
+        }
+        RevisitAnswer::NotModified { final_url } => {
+            (Seen::NotModified, Some(final_url.clone()), 304, false)
+        }
+        RevisitAnswer::Status { status, final_url } => (
+            Seen::Status(*status),
+            Some(final_url.clone()),
+            *status,
+            false,
+        ),
+        RevisitAnswer::Failed { .. } => (Seen::Failed, None, 0, false),
+        RevisitAnswer::Unchecked { .. } => (Seen::Unchecked, None, 0, false),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

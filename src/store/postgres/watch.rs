@@ -339,50 +339,8 @@ impl Articles<'_, '_> {
         let max_distance = self.inner.options.near_duplicate_distance;
 
         // What the revisit saw, and the evidence should it be a removal.
-        let (seen, final_url, status, moved) = match &answer {
-            RevisitAnswer::Page {
-                status,
-                final_url,
-                article,
-                ..
-            } => {
-                let (seen, moved) = match (article, hashes) {
-                    (Some(article), Some(hashes)) => {
-                        let page = rules::article_id(article);
-                        if page == id {
-                            let text_changed = !rules::same_text(&watched, hashes);
-                            (Seen::ThisArticle { text_changed }, false)
-                        } else if rules::same_text(&watched, hashes)
-                            || (hashes.near_eligible()
-                                && hashes.simhash.distance(watched.simhash) <= max_distance)
-                        {
-                            // The same text at the URL it moved to.
-                            (
-                                Seen::ThisArticle {
-                                    text_changed: false,
-                                },
-                                true,
-                            )
-                        } else {
-                            (Seen::OtherPage, false)
-                        }
-                    }
-                    _ => (Seen::OtherPage, false),
-                };
-                (seen, Some(final_url.clone()), *status, moved)
-            }
-            RevisitAnswer::NotModified { final_url } => {
-                (Seen::NotModified, Some(final_url.clone()), 304, false)
-            }
-            RevisitAnswer::Status { status, final_url } => (
-                Seen::Status(*status),
-                Some(final_url.clone()),
-                *status,
-                false,
-            ),
-            RevisitAnswer::Failed { .. } => (Seen::Failed, None, 0, false),
-            RevisitAnswer::Unchecked { .. } => (Seen::Unchecked, None, 0, false),
-        };
+        let (seen, final_url, status, moved) =
+            rules::revisit_seen(&answer, hashes, &watched, max_distance);
         let verdict = watch::verdict(seen, final_url.as_deref(), &watched_url, was_removed);
         let there = matches!(
             verdict,
