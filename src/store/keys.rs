@@ -301,6 +301,16 @@ pub fn crawl_part(
     key
 }
 
+/// Host, lane and segment of a [`crawl_part`] key of `crawl`.
+pub fn crawl_part_place<'k>(key: &'k [u8], crawl: &str) -> Option<(&'k str, u8, u64)> {
+    let at = 3 + crawl.len() + 4;
+    let len = usize::from(u16::from_be_bytes(key.get(at..at + 2)?.try_into().ok()?));
+    let host = std::str::from_utf8(key.get(at + 2..at + 2 + len)?).ok()?;
+    let lane = *key.get(at + 2 + len)?;
+    let seg = u64_at(key, at + 3 + len)?;
+    (key.len() == at + 3 + len + 8 + 4).then_some((host, lane, seg))
+}
+
 /// Format 2's frontier keys of one source, for migration.
 pub fn format2_prefix(tag: u8, source: &str) -> Vec<u8> {
     let mut key = vec![tag];
@@ -358,6 +368,16 @@ mod tests {
         let key = crawl_host("ab", 7, "x.test:8080");
         assert_eq!(crawl_generation(&key, "ab"), Some(7));
         assert_eq!(crawl_host_name(&key, "ab"), Some("x.test:8080"));
+        let part = crawl_part("ab", 7, "x.test:8080", 3, 1 << 33, 17);
+        assert_eq!(
+            crawl_part_place(&part, "ab"),
+            Some(("x.test:8080", 3, 1 << 33))
+        );
+        assert_eq!(crawl_part_place(&part[..part.len() - 1], "ab"), None);
+        assert_eq!(
+            crawl_part_place(&crawl_parts("ab", 7, "h", 0, 0), "ab"),
+            None
+        );
         // Segment order within a lane is numeric.
         assert!(crawl_segment("ab", 1, "h", 3, 255) < crawl_segment("ab", 1, "h", 3, 256));
     }

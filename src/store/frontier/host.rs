@@ -143,6 +143,21 @@ impl Cursor {
     }
 }
 
+/// Whether a stored part of an open segment, at `place` (lane, segment) of a host with
+/// `cursor`, is stale: its segment is no longer its lane's open one (sealed, its entries
+/// in a sealed segment written in the same batch as the cursor that moved past it), or
+/// the place or the host is unknown. Parts are removed after the batch that seals their
+/// segment, so a crash in between leaves stale parts, which a resume removes.
+pub fn part_is_stale(cursor: Option<&Cursor>, place: Option<(u8, u64)>) -> bool {
+    match (cursor, place) {
+        (Some(cursor), Some((lane, seg))) => cursor
+            .lanes
+            .get(usize::from(lane))
+            .is_none_or(|l| seg < l.tail.seg),
+        _ => true,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -230,6 +245,33 @@ mod tests {
             }
             assert_eq!(c.pending, 5 - order.len() as u64);
         }
+    }
+
+    #[test]
+    fn parts_of_past_segments_are_stale() {
+        let mut c = Cursor::default();
+        // Lane 1: segment 0 sealed, 3 entries in the open segment 1; lane 2: exactly
+        // one full segment, so its open segment 1 has no entries yet.
+        for _ in 0..SEG_ENTRIES + 3 {
+            c.append(1);
+        }
+        for _ in 0..SEG_ENTRIES {
+            c.append(2);
+        }
+        // Table: place (lane, segment) → stale.
+        let cases = [
+            (Some((1, 0)), true),
+            (Some((1, 1)), false),
+            (Some((2, 0)), true),
+            (Some((2, 1)), false),
+            (Some((0, 0)), false),
+            (Some((LANES as u8, 0)), true),
+            (None, true),
+        ];
+        for (place, stale) in cases {
+            assert_eq!(part_is_stale(Some(&c), place), stale, "{place:?}");
+        }
+        assert!(part_is_stale(None, Some((1, 1))), "unknown host");
     }
 
     #[test]
