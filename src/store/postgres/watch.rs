@@ -688,7 +688,7 @@ impl VersionHistory for PgStore {
                 .await?;
             Ok((rows, checks))
         })?;
-        let mut versions: Vec<ArticleVersion> = Vec::with_capacity(rows.len() + 1);
+        let mut kept: Vec<ArticleVersion> = Vec::with_capacity(rows.len() + 1);
         for row in rows {
             let data: serde_json::Value = row.get(1);
             let version: ArticleVersion =
@@ -697,38 +697,15 @@ impl VersionHistory for PgStore {
                     key: format!("gleaner.versions {id} {}", row.get::<_, i32>(0)),
                     detail: e.to_string(),
                 })?;
-            versions.push(version);
+            kept.push(version);
         }
-        // Versions replaced before versions were kept: their hash is all there is.
-        for earlier in &record.previous_versions {
-            if !versions.iter().any(|v| v.version == earlier.version) {
-                versions.push(ArticleVersion {
-                    version: earlier.version,
-                    fetched_at: earlier.fetched_at,
-                    title: None,
-                    text: None,
-                    text_sha256: earlier.text_sha256.clone(),
-                    final_url: None,
-                    http_status: None,
-                    etag: None,
-                    last_modified: None,
-                    raw_sha256: None,
-                    extractor_version: None,
-                    revisits: Vec::new(),
-                });
-            }
-        }
-        versions.retain(|v| v.version < record.version);
-        versions.push(codec::current_version(&record));
-        versions.sort_by_key(|v| v.version);
-        for row in checks {
+        let checks = checks.iter().map(|row| {
             let at: DateTime<Utc> = row.get(0);
             let version = row.get::<_, i32>(1).max(0) as u32;
             let status = row.get::<_, i16>(2).max(0) as u16;
-            if let Some(v) = versions.iter_mut().find(|v| v.version == version) {
-                v.revisits.push(RevisitCheck { at, status });
-            }
-        }
+            (version, RevisitCheck { at, status })
+        });
+        let versions = rules::version_history(&record, kept, checks);
         Ok(Some(versions))
     }
 
