@@ -15,11 +15,12 @@
 //! indexed for is re-banded once, in one transaction ([`ensure_bands`]).
 
 use chrono::{DateTime, Utc};
-use tokio_postgres::{Client, Transaction};
+use tokio_postgres::Client;
 
 use super::super::record::{ArticleId, ArticleRecord, Simhash};
 use super::super::rules::TextHashes;
 use super::connect::PgError;
+use super::pipeline::Pipeline;
 use super::{article_id, db_id};
 
 /// The (band, value) pairs of `hash`.
@@ -75,15 +76,15 @@ pub async fn ensure_bands(
 
 /// The original owning exactly this text, other than `id`, locked for update.
 pub async fn exact_original(
-    tx: &Transaction<'_>,
+    pipe: &mut Pipeline<'_, '_>,
     id: ArticleId,
     hashes: &TextHashes,
 ) -> Result<Option<i64>, PgError> {
-    let row = tx
+    let row = pipe
         .query_opt(
             "SELECT id FROM gleaner.articles
              WHERE text_sha256 = $1 AND duplicate_of IS NULL AND id <> $2",
-            &[&hashes.sha256_hex, &db_id(id)],
+            params![hashes.sha256_hex.clone(), db_id(id)],
         )
         .await?;
     Ok(row.map(|r| r.get(0)))
@@ -92,7 +93,7 @@ pub async fn exact_original(
 /// Originals within `max_distance` of `hash` (other than `id`): their id, simhash and
 /// first sighting, for [`rules::nearest_original`](super::super::rules::nearest_original).
 pub async fn near_candidates(
-    tx: &Transaction<'_>,
+    pipe: &mut Pipeline<'_, '_>,
     blocks: &[(u32, u64)],
     max_distance: u32,
     id: ArticleId,
@@ -101,16 +102,16 @@ pub async fn near_candidates(
     let distance = i64::from(max_distance);
     let rows = if blocks.is_empty() {
         // Too many bands to narrow anything down: compare with every original.
-        tx.query(
+        pipe.query(
             "SELECT id, simhash, first_seen FROM gleaner.articles
              WHERE near AND duplicate_of IS NULL AND id <> $1
                AND bit_count((simhash # $2)::bit(64)) <= $3",
-            &[&db_id(id), &(hash.0 as i64), &distance],
+            params![db_id(id), hash.0 as i64, distance],
         )
         .await?
     } else {
         let (band, value) = bands(blocks, hash);
-        tx.query(
+        pipe.query(
             "SELECT a.id, a.simhash, a.first_seen FROM gleaner.articles a
              WHERE a.id IN (
                    SELECT nb.article FROM gleaner.near_bands nb
@@ -118,7 +119,7 @@ pub async fn near_candidates(
                      ON nb.band = q.band AND nb.value = q.value)
                AND a.near AND a.duplicate_of IS NULL AND a.id <> $3
                AND bit_count((a.simhash # $4)::bit(64)) <= $5",
-            &[&band, &value, &db_id(id), &(hash.0 as i64), &distance],
+            params![band, value, db_id(id), hash.0 as i64, distance],
         )
         .await?
     };
@@ -134,34 +135,26 @@ pub async fn near_candidates(
         .collect())
 }
 
-/// Indexes `record` (an original long enough) for near-duplicate lookups.
-pub async fn index(
-    tx: &Transaction<'_>,
-    blocks: &[(u32, u64)],
-    record: &ArticleRecord,
-) -> Result<(), PgError> {
+/// Indexes `record` (an original long enough) for near-duplicate lookups (deferred).
+pub fn index(pipe: &mut Pipeline<'_, '_>, blocks: &[(u32, u64)], record: &ArticleRecord) {
     if blocks.is_empty() {
-        return Ok(());
+        return;
     }
     let (band, value) = bands(blocks, record.simhash);
-    tx.execute(
+    pipe.defer(
         "INSERT INTO gleaner.near_bands (band, value, article)
          SELECT q.band, q.value, $3 FROM unnest($1::smallint[], $2::bigint[]) AS q(band, value)
          ON CONFLICT DO NOTHING",
-        &[&band, &value, &db_id(record.id)],
-    )
-    .await?;
-    Ok(())
+        params![band, value, db_id(record.id)],
+    );
 }
 
-/// Removes an article's bands (its text is changing, or it became a duplicate).
-pub async fn unindex(tx: &Transaction<'_>, id: ArticleId) -> Result<(), PgError> {
-    tx.execute(
+/// Removes an article's bands (its text is changing, or it became a duplicate; deferred).
+pub fn unindex(pipe: &mut Pipeline<'_, '_>, id: ArticleId) {
+    pipe.defer(
         "DELETE FROM gleaner.near_bands WHERE article = $1",
-        &[&db_id(id)],
-    )
-    .await?;
-    Ok(())
+        params![db_id(id)],
+    );
 }
 
 #[cfg(test)]
