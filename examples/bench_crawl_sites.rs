@@ -395,7 +395,12 @@ fn crawl_run(
             cmd.arg("--seed").arg(seed);
         }
         let log = dir.join(node_file("gleaner", node, nodes, "log"));
-        running.push(Running::start(cmd, &log, false, &format!("gleaner node {node}"))?);
+        running.push(Running::start(
+            cmd,
+            &log,
+            false,
+            &format!("gleaner node {node}"),
+        )?);
     }
     let mut finished = Vec::with_capacity(nodes);
     for r in running {
@@ -496,7 +501,10 @@ fn crawl_run(
         ("wall s", wall),
         ("pages fetched", summary.fetched as f64),
         ("articles stored", summary.stored as f64),
-        ("peak RSS MiB (VmHWM, largest node)", peak_kb as f64 / 1024.0),
+        (
+            "peak RSS MiB (VmHWM, largest node)",
+            peak_kb as f64 / 1024.0,
+        ),
         (
             "peak RSS MiB (polled, largest node)",
             finished
@@ -614,7 +622,12 @@ fn all_pids() -> Vec<i32> {
 }
 
 fn proc_comm(pid: i32) -> Option<String> {
-    Some(fs::read_to_string(format!("/proc/{pid}/comm")).ok()?.trim().to_string())
+    Some(
+        fs::read_to_string(format!("/proc/{pid}/comm"))
+            .ok()?
+            .trim()
+            .to_string(),
+    )
 }
 
 /// Fields of `/proc/PID/stat` after the command name (state is the first).
@@ -638,7 +651,8 @@ fn proc_cpu_with_children(pid: i32) -> Option<(Duration, Duration)> {
     let f = proc_stat_fields(pid)?;
     // SAFETY: sysconf has no preconditions.
     let hz = unsafe { libc::sysconf(libc::_SC_CLK_TCK) }.max(1) as u64;
-    let ticks = |a: usize, b: usize| Some(Duration::from_millis((f.get(a)? + f.get(b)?) * 1000 / hz));
+    let ticks =
+        |a: usize, b: usize| Some(Duration::from_millis((f.get(a)? + f.get(b)?) * 1000 / hz));
     // utime, stime, cutime, cstime are fields 14-17 of stat; here (after state) 10-13.
     Some((ticks(10, 11)?, ticks(12, 13)?))
 }

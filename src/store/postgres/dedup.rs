@@ -15,7 +15,7 @@
 //! indexed for is re-banded once, in one transaction ([`ensure_bands`]).
 
 use chrono::{DateTime, Utc};
-use tokio_postgres::Client;
+use tokio_postgres::{Client, Row};
 
 use super::super::record::{ArticleId, ArticleRecord, Simhash};
 use super::super::rules::TextHashes;
@@ -74,44 +74,44 @@ pub async fn ensure_bands(
     Ok(())
 }
 
-/// The original owning exactly this text, other than `id`, locked for update.
-pub async fn exact_original(
-    pipe: &mut Pipeline<'_, '_>,
-    id: ArticleId,
-    hashes: &TextHashes,
-) -> Result<Option<i64>, PgError> {
-    let row = pipe
-        .query_opt(
-            "SELECT id FROM gleaner.articles
-             WHERE text_sha256 = $1 AND duplicate_of IS NULL AND id <> $2",
-            params![hashes.sha256_hex.clone(), db_id(id)],
-        )
-        .await?;
-    Ok(row.map(|r| r.get(0)))
+/// A read for a [`Pipeline`]: its statement and parameters.
+pub type Read = (&'static str, Vec<super::pipeline::Param>);
+
+/// The original owning exactly this text, other than `id`: the read, and its answer from
+/// [`exact_original_of`].
+pub fn exact_original(id: ArticleId, hashes: &TextHashes) -> Read {
+    (
+        "SELECT id FROM gleaner.articles
+         WHERE text_sha256 = $1 AND duplicate_of IS NULL AND id <> $2",
+        params![hashes.sha256_hex.clone(), db_id(id)],
+    )
 }
 
-/// Originals within `max_distance` of `hash` (other than `id`): their id, simhash and
-/// first sighting, for [`rules::nearest_original`](super::super::rules::nearest_original).
-pub async fn near_candidates(
-    pipe: &mut Pipeline<'_, '_>,
+pub fn exact_original_of(rows: &[Row]) -> Option<i64> {
+    rows.first().map(|r| r.get(0))
+}
+
+/// Originals within `max_distance` of `hash` (other than `id`): the read, and their id,
+/// simhash and first sighting from [`near_candidates_of`], for
+/// [`rules::nearest_original`](super::super::rules::nearest_original).
+pub fn near_candidates(
     blocks: &[(u32, u64)],
     max_distance: u32,
     id: ArticleId,
     hash: Simhash,
-) -> Result<Vec<(ArticleId, Simhash, DateTime<Utc>)>, PgError> {
+) -> Read {
     let distance = i64::from(max_distance);
-    let rows = if blocks.is_empty() {
+    if blocks.is_empty() {
         // Too many bands to narrow anything down: compare with every original.
-        pipe.query(
+        (
             "SELECT id, simhash, first_seen FROM gleaner.articles
              WHERE near AND duplicate_of IS NULL AND id <> $1
                AND bit_count((simhash # $2)::bit(64)) <= $3",
             params![db_id(id), hash.0 as i64, distance],
         )
-        .await?
     } else {
         let (band, value) = bands(blocks, hash);
-        pipe.query(
+        (
             "SELECT a.id, a.simhash, a.first_seen FROM gleaner.articles a
              WHERE a.id IN (
                    SELECT nb.article FROM gleaner.near_bands nb
@@ -121,10 +121,11 @@ pub async fn near_candidates(
                AND bit_count((a.simhash # $4)::bit(64)) <= $5",
             params![band, value, db_id(id), hash.0 as i64, distance],
         )
-        .await?
-    };
-    Ok(rows
-        .into_iter()
+    }
+}
+
+pub fn near_candidates_of(rows: &[Row]) -> Vec<(ArticleId, Simhash, DateTime<Utc>)> {
+    rows.iter()
         .map(|r| {
             (
                 article_id(r.get(0)),
@@ -132,7 +133,7 @@ pub async fn near_candidates(
                 r.get(2),
             )
         })
-        .collect())
+        .collect()
 }
 
 /// Indexes `record` (an original long enough) for near-duplicate lookups (deferred).

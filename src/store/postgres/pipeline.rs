@@ -65,6 +65,18 @@ impl<'a, 't> Pipeline<'a, 't> {
         Ok(answers.pop().unwrap_or_default())
     }
 
+    /// Runs several reads after every deferred statement, all in one exchange; the rows
+    /// of each, in order.
+    pub async fn query_all(
+        &mut self,
+        reads: Vec<(&'static str, Vec<Param>)>,
+    ) -> Result<Vec<Vec<Row>>, PgError> {
+        let n = reads.len();
+        self.deferred.extend(reads);
+        let mut answers = self.send().await?;
+        Ok(answers.split_off(answers.len().saturating_sub(n)))
+    }
+
     /// [`query`](Self::query) for at most one row.
     pub async fn query_opt(
         &mut self,

@@ -125,7 +125,7 @@ impl<'a, 't> Articles<'a, 't> {
         };
         let p = &record.provenance;
         self.pipe.defer(
-                "INSERT INTO gleaner.articles (id, seq, source, final_url, fetched_at,
+            "INSERT INTO gleaner.articles (id, seq, source, final_url, fetched_at,
                      first_seen, last_seen, version, text_sha256, simhash, duplicate_of, near,
                      record)
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
@@ -135,22 +135,22 @@ impl<'a, 't> Articles<'a, 't> {
                      version = excluded.version, text_sha256 = excluded.text_sha256,
                      simhash = excluded.simhash, duplicate_of = excluded.duplicate_of,
                      near = excluded.near, record = excluded.record",
-                params![
-                    key,
-                    seq,
-                    p.source.clone(),
-                    p.final_url.clone(),
-                    p.fetched_at,
-                    record.first_seen,
-                    record.last_seen,
-                    record.version as i32,
-                    record.text_sha256.clone(),
-                    record.simhash.0 as i64,
-                    record.duplicate_of.map(db_id),
-                    near,
-                    json,
-                ],
-            );
+            params![
+                key,
+                seq,
+                p.source.clone(),
+                p.final_url.clone(),
+                p.fetched_at,
+                record.first_seen,
+                record.last_seen,
+                record.version as i32,
+                record.text_sha256.clone(),
+                record.simhash.0 as i64,
+                record.duplicate_of.map(db_id),
+                near,
+                json,
+            ],
+        );
         if moved {
             self.moved.retain(|m| *m != key);
             self.moved.push(key);
@@ -195,7 +195,8 @@ impl<'a, 't> Articles<'a, 't> {
         let fetched_at = provenance.fetched_at;
         let page_urls = rules::page_urls(&provenance);
         let validators = rules::validators_of(&provenance);
-        let outcome = match self.get(id).await? {
+        let (existing, mut lookups) = self.get_with_lookups(id, hashes).await?;
+        let outcome = match existing {
             Some(mut record) if rules::same_text(&record, hashes) => {
                 rules::seen_again(&mut record, &provenance);
                 self.add_pages(id, &page_urls, &validators);
@@ -218,14 +219,14 @@ impl<'a, 't> Articles<'a, 't> {
                 }
                 self.log_change(&record, ChangeKind::Edited, fetched_at, None);
                 self.add_pages(id, &page_urls, &validators);
-                self.replace_text(record, hashes).await?
+                self.replace_text(record, hashes, lookups.take()).await?
             }
             None => {
                 let record = rules::new_record(id, provenance, article);
                 self.articles += 1;
                 self.watch_new(&record).await?;
                 self.add_pages(id, &page_urls, &validators);
-                rules::first_outcome(self.replace_text(record, hashes).await?)
+                rules::first_outcome(self.replace_text(record, hashes, lookups.take()).await?)
             }
         };
         if let (true, Some(raw), false) = (
@@ -243,14 +244,60 @@ impl<'a, 't> Articles<'a, 't> {
         Ok(outcome)
     }
 
+    /// The record of `id` as [`get`](Self::get) has it; when it is not locked yet (a new
+    /// article, as a rule), the dedup lookups for `hashes` go in the same exchange, since
+    /// a new text needs them (see [`Lookups`]).
+    async fn get_with_lookups(
+        &mut self,
+        id: ArticleId,
+        hashes: &TextHashes,
+    ) -> Result<(Option<ArticleRecord>, Option<Lookups>), PgError> {
+        let key = db_id(id);
+        if let Some(r) = self.records.get(&key) {
+            return Ok((Some(r.clone()), None));
+        }
+        let mut reads = vec![(
+            "SELECT seq, record FROM gleaner.articles WHERE id = $1 FOR UPDATE",
+            params![key],
+        )];
+        reads.extend(self.lookup_reads(id, hashes));
+        let mut answers = self.pipe.query_all(reads).await?.into_iter();
+        let record = match answers.next().unwrap_or_default().first() {
+            Some(row) => {
+                let record = record_of(row)?;
+                self.records.insert(key, record.clone());
+                Some(record)
+            }
+            None => None,
+        };
+        Ok((record, Some(Lookups::of(answers, hashes))))
+    }
+
+    /// The dedup reads of a text with `hashes` for article `id`: the exact original, then
+    /// (for a text long enough) the near-duplicate candidates.
+    fn lookup_reads(&self, id: ArticleId, hashes: &TextHashes) -> Vec<dedup::Read> {
+        let mut reads = vec![dedup::exact_original(id, hashes)];
+        if hashes.near_eligible() {
+            reads.push(dedup::near_candidates(
+                &self.inner.blocks,
+                self.inner.options.near_duplicate_distance,
+                id,
+                hashes.simhash,
+            ));
+        }
+        reads
+    }
+
     /// Gives `record` its new text: dedup decision, indexes, store order, queue.
+    /// `lookups`: the dedup reads for this text if made already.
     async fn replace_text(
         &mut self,
         mut record: ArticleRecord,
         hashes: &TextHashes,
+        lookups: Option<Lookups>,
     ) -> Result<PutOutcome, PgError> {
         let id = record.id;
-        let mut original = self.find_original(id, hashes).await?;
+        let mut original = self.find_original(id, hashes, lookups).await?;
         let settled = rules::settle_text(&mut record, hashes, original.as_mut());
         self.duplicates += settled.duplicates;
         if let Some(orig) = original {
@@ -273,8 +320,17 @@ impl<'a, 't> Articles<'a, 't> {
         &mut self,
         id: ArticleId,
         hashes: &TextHashes,
+        lookups: Option<Lookups>,
     ) -> Result<Option<ArticleRecord>, PgError> {
-        if let Some(orig) = dedup::exact_original(&mut self.pipe, id, hashes).await? {
+        let lookups = match lookups {
+            Some(l) => l,
+            None => {
+                let reads = self.lookup_reads(id, hashes);
+                let answers = self.pipe.query_all(reads).await?;
+                Lookups::of(answers.into_iter(), hashes)
+            }
+        };
+        if let Some(orig) = lookups.exact {
             if let Some(record) = self.get(super::article_id(orig)).await? {
                 if rules::is_exact_original(&record, id, hashes) {
                     return Ok(Some(record));
@@ -282,14 +338,7 @@ impl<'a, 't> Articles<'a, 't> {
             }
         }
         if hashes.near_eligible() {
-            let candidates = dedup::near_candidates(
-                &mut self.pipe,
-                &self.inner.blocks,
-                self.inner.options.near_duplicate_distance,
-                id,
-                hashes.simhash,
-            )
-            .await?;
+            let candidates = lookups.near;
             let nearest = rules::nearest_original(
                 hashes.simhash,
                 id,
@@ -395,7 +444,7 @@ impl<'a, 't> Articles<'a, 't> {
         let outcome = match rules::reextract(&mut record, article, extractor_version, &hashes) {
             Reextraction::NewText => {
                 dedup::unindex(&mut self.pipe, id);
-                self.replace_text(record, &hashes).await?
+                self.replace_text(record, &hashes, None).await?
             }
             Reextraction::Metadata => {
                 let version = record.version;
@@ -459,6 +508,37 @@ impl<'a, 't> Articles<'a, 't> {
             );
         }
         self.pipe.flush().await
+    }
+}
+
+/// The answers of the dedup reads for one text ([`Articles::lookup_reads`]).
+///
+/// A new article needs them, so they are sent with the read of its record: one round trip
+/// where three were. What runs between that read and the decision in the statement order
+/// of a one-at-a-time commit (the article's own revisit row, its pages, and for an edit
+/// its archived version and its own bands, which both lookups exclude by `id`) cannot
+/// change their answers, so the decision is the same.
+struct Lookups {
+    exact: Option<i64>,
+    near: Vec<(
+        ArticleId,
+        super::super::record::Simhash,
+        chrono::DateTime<chrono::Utc>,
+    )>,
+}
+
+impl Lookups {
+    fn of(
+        mut answers: impl Iterator<Item = Vec<tokio_postgres::Row>>,
+        hashes: &TextHashes,
+    ) -> Self {
+        let exact = dedup::exact_original_of(&answers.next().unwrap_or_default());
+        let near = if hashes.near_eligible() {
+            dedup::near_candidates_of(&answers.next().unwrap_or_default())
+        } else {
+            Vec::new()
+        };
+        Lookups { exact, near }
     }
 }
 

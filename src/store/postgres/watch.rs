@@ -259,7 +259,12 @@ impl Articles<'_, '_> {
         self.pipe.defer(
             "INSERT INTO gleaner.revisits (article, source, due, rung, attempts)
              VALUES ($1, $2, $3, $4, 0) ON CONFLICT (article) DO NOTHING",
-            params![db_id(record.id), source.clone(), visit.due, visit.rung as i32],
+            params![
+                db_id(record.id),
+                source.clone(),
+                visit.due,
+                visit.rung as i32
+            ],
         );
         Ok(())
     }
