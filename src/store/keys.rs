@@ -47,7 +47,7 @@
 //! database on the revisit schedule.
 //!
 //! The frontier's segments, parts and seen-set chunks themselves are blobs in files beside
-//! the database (`frontier::blobs`); `C`, `G` and `P` say where.
+//! the database (`blobs`); `C`, `G` and `P` say where.
 //!
 //! Format 3 (migrated at open by `migrate`) kept the segments and parts themselves as the
 //! values of `G` and `P`, and the seen-set chunks under `V` (crawl + generation + chunk (8)).

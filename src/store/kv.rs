@@ -4,15 +4,15 @@
 //! frontier) once, on top of this; sled and an in-memory `BTreeMap` are the two backends.
 //! Only what those rules need is here: point reads, ordered range scans, atomic batches and
 //! a durability barrier; and, beside the keys, the append-only files where the frontier
-//! keeps its bulk (see `frontier::blobs`).
+//! keeps its bulk (see `blobs`).
 
 use std::collections::BTreeMap;
 use std::ops::Bound;
 use std::sync::RwLock;
 
+pub use super::blobs::BlobFiles;
+use super::blobs::MemoryBlobs;
 use super::error::Result;
-pub use super::frontier::blobs::BlobFiles;
-use super::frontier::blobs::MemoryBlobs;
 
 /// One atomic group of writes, keyed so that a later write of a key replaces an earlier
 /// one. While an operation (or a whole batch of upserts) builds it, it is also the overlay

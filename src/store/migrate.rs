@@ -499,7 +499,7 @@ struct CrawlMetaV3 {
 const COPY_BATCH_BYTES: usize = 4 << 20;
 
 /// Migrates a format-3 database to format 4, whose frontier keeps its segments, parts and
-/// seen-set chunks as blobs in files beside the database (see `frontier::blobs`) instead of
+/// seen-set chunks as blobs in files beside the database (see `blobs`) instead of
 /// as values.
 ///
 /// Each crawl is copied to its next generation: its host cursors as they are, its sealed
@@ -800,9 +800,9 @@ mod tests {
 
     use super::*;
     use crate::store::StoreOptions;
+    use crate::store::blobs;
     use crate::store::codec::DB_FORMAT;
     use crate::store::engine::KvStore;
-    use crate::store::frontier::blobs;
     use crate::store::kv::{Dying, MemoryKv};
 
     /// The format-1 fixture database, key by key.

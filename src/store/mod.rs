@@ -15,6 +15,7 @@
 //! [`KvStore`](engine::KvStore)'s own API is synchronous, because sled is; [`Embedded`]
 //! runs it on tokio's blocking pool in the async roles.
 
+pub(crate) mod blobs;
 mod catalog;
 pub mod clock;
 pub mod codec;

@@ -5,7 +5,7 @@
 //! ```text
 //! gleaner-data/
 //!   sled/        the sled database (one tree, `gleaner`, laid out as in `keys`)
-//!   frontier/    append-only files of the crawls' frontiers (`frontier::blobs`)
+//!   frontier/    append-only files of the crawls' frontiers (`blobs`)
 //!   owner.pid    pid of the process holding it (see `lock`)
 //! ```
 //!
@@ -19,9 +19,9 @@
 use std::path::{Path, PathBuf};
 
 use super::StoreOptions;
+use super::blobs::{BlobFiles, FileBlobs};
 use super::engine::KvStore;
 use super::error::{Result, StoreError};
-use super::frontier::blobs::{BlobFiles, FileBlobs};
 use super::kv::{Kv, Scan, Visitor, WriteBatch};
 use super::lock;
 use crate::config::StoreConfig;
