@@ -34,6 +34,7 @@ pub mod location;
 mod lock;
 pub mod memory;
 mod migrate;
+mod pages;
 mod parallel;
 pub mod postgres;
 mod queue;

@@ -1674,6 +1674,9 @@ mod tests {
         fn blobs(&self) -> &dyn blobs::BlobFiles {
             self
         }
+        fn pages(&self) -> &dyn blobs::BlobFiles {
+            self.inner.pages()
+        }
     }
 
     impl blobs::BlobFiles for Audited<'_> {
