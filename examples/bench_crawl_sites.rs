@@ -15,7 +15,9 @@
 //! `--max-pages N`, `--data DIR|URL` (the crawl's store instead of a fresh directory per run,
 //! e.g. a `postgres://` URL), `--shared DIR` (or `$GLEANER_SHARED`; default `../shared`), `--cache DIR` (default
 //! `$GLEANER_BENCH_CACHE`, else `/tmp/gleaner-bench`: the generated web, about 1.3 GB, and
-//! the peer's virtualenv live there and are reused), and `--set KEY=VALUE` (repeatable) to
+//! the peer's virtualenv live there and are reused), `--nodes N` (web and endless, with a
+//! `postgres://` `--data` only: N `gleaner crawl` processes with the same seeds on the one
+//! database, one crawl), and `--set KEY=VALUE` (repeatable) to
 //! add or change a key of the config file the harness writes, e.g. `--set
 //! store.cache_bytes=67108864`; `source.KEY=VALUE` sets a key on every `[[source]]` of the
 //! daemon scenario. VALUE is read as TOML, and as a string when it is not valid TOML.
@@ -30,7 +32,12 @@
 //!   pages/s and stored/s over the wall time;
 //! - the size of the data directory after the run (allocated blocks, as `du` counts);
 //! - the 1-minute load average before and after each run: the machine is shared, so a
-//!   figure means little without it.
+//!   figure means little without it;
+//! - with a `postgres://` `--data`: the CPU seconds the PostgreSQL server spent during the
+//!   run (its postmaster and backends, from `/proc`, finished backends through the
+//!   postmaster's `cutime`), so that the figures say which side is the limit;
+//! - for the bench web: pages requested more than once (nginx's log, by host and path,
+//!   robots.txt apart), which a crawl shared by several nodes must keep at 0.
 //!
 //! Scenarios (the rows of issue 13's table):
 //! - `web`: `make_site.py` writes an nginx web of 50 hosts (127.0.1.1 …) × 200 distinct
@@ -149,6 +156,11 @@ struct Common {
     /// `source.KEY=VALUE` applies to every [[source]] (daemon). Repeatable.
     #[arg(long = "set", global = true, value_name = "KEY=VALUE")]
     set: Vec<String>,
+    /// `gleaner crawl` processes started at once with the same seeds (web, endless): a
+    /// crawl shared through the PostgreSQL `--data` (required when N > 1).
+    #[arg(long, global = true, default_value_t = 1,
+          value_parser = clap::value_parser!(u32).range(1..=64))]
+    nodes: u32,
     /// Keep each run's data directory (or the peer's output) instead of deleting it;
     /// logs and configs are always kept in CACHE/runs.
     #[arg(long, global = true)]
@@ -226,6 +238,18 @@ fn run(cli: Cli) -> anyhow::Result<bool> {
             .join("release/gleaner")
     });
     let peer = matches!(scenario, Scenario::PeerWeb | Scenario::PeerEndless);
+    if common.nodes > 1 {
+        if !matches!(scenario, Scenario::Web | Scenario::Endless) {
+            bail!("--nodes applies to the web and endless scenarios");
+        }
+        if !common.data.as_deref().is_some_and(is_postgres) {
+            bail!(
+                "--nodes {} needs a postgres:// --data: nodes share a crawl through PostgreSQL \
+                 (the embedded store is one process per directory)",
+                common.nodes
+            );
+        }
+    }
     if !peer && !gleaner.is_file() {
         return Err(Missing(format!(
             "no gleaner binary at {} (build it with `cargo build --release`, or pass --gleaner PATH)",
@@ -338,7 +362,8 @@ struct CrawlRun {
     summary: Summary,
 }
 
-/// One `gleaner crawl` into a fresh data directory, measured.
+/// One crawl: `--nodes` `gleaner crawl` processes started together with the same seeds,
+/// into a fresh data directory (or the `--data` store), measured.
 fn crawl_run(
     env: &Env,
     name: &str,
@@ -357,76 +382,315 @@ fn crawl_run(
         );
     }
     let data = dir.join("data");
-    let mut cmd = Command::new(&env.gleaner);
-    cmd.arg("crawl")
-        .arg("--config")
-        .arg(&config_path)
-        .arg("--data");
-    match &env.common.data {
-        Some(location) => cmd.arg(location),
-        None => cmd.arg(&data),
-    };
-    for seed in seeds {
-        cmd.arg("--seed").arg(seed);
-    }
+    let nodes = env.common.nodes as usize;
+    let postgres = env.common.data.as_deref().filter(|d| is_postgres(d));
+    let server = postgres.map(PgServer::find);
+    let access = fs::metadata(access_log(env)).map_or(0, |m| m.len());
     let load_before = load1();
-    let out = measure(cmd, &dir.join("gleaner.log"), false)?;
+    let pg_before = server.as_ref().and_then(|s| s.cpu());
+    let started = Instant::now();
+    let mut running = Vec::with_capacity(nodes);
+    for node in 1..=nodes {
+        let mut cmd = Command::new(&env.gleaner);
+        cmd.arg("crawl")
+            .arg("--config")
+            .arg(&config_path)
+            .arg("--data");
+        match &env.common.data {
+            Some(location) => cmd.arg(location),
+            None => cmd.arg(&data),
+        };
+        for seed in seeds {
+            cmd.arg("--seed").arg(seed);
+        }
+        let log = dir.join(node_file("gleaner", node, nodes, "log"));
+        running.push(Running::start(
+            cmd,
+            &log,
+            false,
+            &format!("gleaner node {node}"),
+        )?);
+    }
+    let mut finished = Vec::with_capacity(nodes);
+    for r in running {
+        finished.push(r.wait()?);
+    }
+    let wall = started.elapsed().as_secs_f64();
+    let pg_cpu = match (pg_before, server.as_ref().and_then(|s| s.cpu())) {
+        (Some(before), Some(after)) => after.saturating_sub(before).as_secs_f64(),
+        _ => f64::NAN,
+    };
     let load_after = load1();
-    let summary = Summary::parse(&out.stdout);
+    let twice = (name == "web")
+        .then(|| fetched_twice(&access_log(env), access))
+        .flatten();
+    let summaries: Vec<Summary> = finished.iter().map(|f| Summary::parse(&f.stdout)).collect();
+    let summary = Summary {
+        fetched: summaries.iter().map(|s| s.fetched).sum(),
+        stored: summaries.iter().map(|s| s.stored).sum(),
+        pending: summaries.iter().map(|s| s.pending).max().unwrap_or(0),
+        errors: summaries
+            .iter()
+            .map(|s| s.errors.as_str())
+            .collect::<Vec<_>>()
+            .join(" | "),
+    };
     let data_bytes = dir_size(&data);
-    let wall = out.wall.as_secs_f64();
+    let cpu: f64 = finished.iter().map(|f| f.cpu.as_secs_f64()).sum();
+    let peak_kb = finished.iter().map(|f| f.max_rss_kb).max().unwrap_or(0);
+    let ok = finished.iter().all(|f| f.ok);
+    for (i, (out, s)) in finished.iter().zip(&summaries).enumerate() {
+        let label = if nodes > 1 {
+            format!("{name} run {n} node {}", i + 1)
+        } else {
+            format!("{name} run {n}")
+        };
+        let node_wall = out.wall.as_secs_f64();
+        println!(
+            "{label}: {} · wall {node_wall:.1} s · fetched {} ({:.0}/s) · stored {} ({:.0}/s) · \
+             pending {} · peak RSS {:.0} MiB (VmHWM; polled {:.0}{}) · CPU {:.1} s{}",
+            out.status,
+            s.fetched,
+            s.fetched as f64 / node_wall,
+            s.stored,
+            s.stored as f64 / node_wall,
+            s.pending,
+            out.max_rss_kb as f64 / 1024.0,
+            out.sampled.peak_kb as f64 / 1024.0,
+            out.sampled.rollup_note(),
+            out.cpu.as_secs_f64(),
+            if nodes > 1 {
+                String::new()
+            } else {
+                format!(" · data {:.0} MiB", data_bytes as f64 / MIB)
+            },
+        );
+        println!("  rss timeline (s → MiB): {}", out.sampled.timeline_note());
+        println!(
+            "  gleaner's summary:\n{}",
+            indent(indent(out.stdout.trim_end()).as_str())
+        );
+        let log = dir.join(node_file("gleaner", i + 1, nodes, "log"));
+        if let Some(done) = progress_log_note(&log, out.wall) {
+            println!("  {done}");
+        }
+        if !out.ok {
+            println!("  gleaner's stderr: {}", log.display());
+        }
+    }
+    let per_page = |seconds: f64| seconds * 1000.0 / summary.fetched as f64;
     println!(
-        "{name} run {n}: {} · wall {wall:.1} s · fetched {} ({:.0}/s) · stored {} ({:.0}/s) · \
-         pending {} · peak RSS {:.0} MiB (VmHWM; polled {:.0}{}) · CPU {:.1} s · data {:.0} MiB \
-         · load {load_before:.1}→{load_after:.1}",
-        out.status,
+        "{name} run {n}: {nodes} node(s) · wall {wall:.1} s · fetched {} ({:.0}/s) · stored {} \
+         · fetched twice {} · gleaner CPU {cpu:.1} s ({:.2} ms/page){} · load \
+         {load_before:.1}→{load_after:.1}",
         summary.fetched,
         summary.fetched as f64 / wall,
         summary.stored,
-        summary.stored as f64 / wall,
-        summary.pending,
-        out.max_rss_kb as f64 / 1024.0,
-        out.sampled.peak_kb as f64 / 1024.0,
-        out.sampled.rollup_note(),
-        out.cpu.as_secs_f64(),
-        data_bytes as f64 / MIB,
+        twice.map_or("n/a".to_string(), |t| t.to_string()),
+        per_page(cpu),
+        if pg_cpu.is_nan() {
+            match &server {
+                Some(s) => format!(" · PostgreSQL CPU unknown ({})", s.note()),
+                None => String::new(),
+            }
+        } else {
+            format!(
+                " · PostgreSQL CPU {pg_cpu:.1} s ({:.2} ms/page; {})",
+                per_page(pg_cpu),
+                server.as_ref().map(PgServer::note).unwrap_or_default()
+            )
+        },
     );
-    println!("  rss timeline (s → MiB): {}", out.sampled.timeline_note());
-    println!(
-        "  gleaner's summary:\n{}",
-        indent(indent(out.stdout.trim_end()).as_str())
-    );
-    if let Some(done) = progress_log_note(&dir.join("gleaner.log"), out.wall) {
-        println!("  {done}");
-    }
-    if !out.ok {
-        println!("  gleaner's stderr: {}", dir.join("gleaner.log").display());
-    }
-    if !env.common.keep && out.ok {
+    if !env.common.keep && ok {
         fs::remove_dir_all(&data).ok();
+    }
+    let mut figures = vec![
+        ("pages/s (fetched / wall)", summary.fetched as f64 / wall),
+        ("stored/s", summary.stored as f64 / wall),
+        ("wall s", wall),
+        ("pages fetched", summary.fetched as f64),
+        ("articles stored", summary.stored as f64),
+        (
+            "peak RSS MiB (VmHWM, largest node)",
+            peak_kb as f64 / 1024.0,
+        ),
+        (
+            "peak RSS MiB (polled, largest node)",
+            finished
+                .iter()
+                .map(|f| f.sampled.peak_kb)
+                .max()
+                .unwrap_or(0) as f64
+                / 1024.0,
+        ),
+        ("CPU s (all nodes)", cpu),
+        ("CPU ms per page fetched", per_page(cpu)),
+        ("data dir MiB", data_bytes as f64 / MIB),
+    ];
+    if name == "web" {
+        figures.push(("pages fetched twice", twice.map_or(f64::NAN, |t| t as f64)));
+    }
+    if postgres.is_some() {
+        figures.push(("PostgreSQL CPU s", pg_cpu));
+        figures.push(("PostgreSQL CPU ms per page", per_page(pg_cpu)));
     }
     Ok(CrawlRun {
         figures: RunFigures {
-            ok: out.ok,
-            figures: vec![
-                ("pages/s (fetched / wall)", summary.fetched as f64 / wall),
-                ("stored/s", summary.stored as f64 / wall),
-                ("wall s", wall),
-                ("pages fetched", summary.fetched as f64),
-                ("articles stored", summary.stored as f64),
-                ("peak RSS MiB (VmHWM)", out.max_rss_kb as f64 / 1024.0),
-                ("peak RSS MiB (polled)", out.sampled.peak_kb as f64 / 1024.0),
-                ("CPU s", out.cpu.as_secs_f64()),
-                (
-                    "CPU ms per page fetched",
-                    out.cpu.as_secs_f64() * 1000.0 / summary.fetched as f64,
-                ),
-                ("data dir MiB", data_bytes as f64 / MIB),
-            ],
+            ok,
+            figures,
             load: (load_before, load_after),
         },
         summary,
     })
+}
+
+/// `stem.ext`, or `stem-N.ext` for node N of several.
+fn node_file(stem: &str, node: usize, nodes: usize, ext: &str) -> String {
+    if nodes > 1 {
+        format!("{stem}-{node}.{ext}")
+    } else {
+        format!("{stem}.{ext}")
+    }
+}
+
+fn is_postgres(location: &str) -> bool {
+    location.starts_with("postgres://") || location.starts_with("postgresql://")
+}
+
+/// The PostgreSQL server behind a `postgres://` URL on this machine, found in `/proc`: the
+/// postmaster (a `postgres` process whose parent is not one) listening on the URL's port.
+struct PgServer {
+    postmaster: Option<i32>,
+    port: u16,
+}
+
+impl PgServer {
+    fn find(url: &str) -> PgServer {
+        let port = url
+            .split('@')
+            .next_back()
+            .and_then(|rest| rest.split(['/', '?']).next())
+            .and_then(|hostport| hostport.rsplit_once(':'))
+            .and_then(|(_, p)| p.parse().ok())
+            .unwrap_or(5432);
+        let postgres: Vec<(i32, i32)> = all_pids()
+            .into_iter()
+            .filter(|&pid| proc_comm(pid).as_deref() == Some("postgres"))
+            .filter_map(|pid| Some((pid, proc_ppid(pid)?)))
+            .collect();
+        let masters: Vec<i32> = postgres
+            .iter()
+            .filter(|(_, ppid)| !postgres.iter().any(|(p, _)| p == ppid))
+            .map(|(pid, _)| *pid)
+            .collect();
+        let on_port = |pid: &i32| {
+            let cmdline = fs::read(format!("/proc/{pid}/cmdline")).unwrap_or_default();
+            let args: Vec<String> = cmdline
+                .split(|b| *b == 0)
+                .map(|a| String::from_utf8_lossy(a).into_owned())
+                .collect();
+            args.windows(2)
+                .any(|w| w[0] == "-p" && w[1] == port.to_string())
+                || args.iter().any(|a| *a == format!("port={port}"))
+        };
+        let postmaster = masters
+            .iter()
+            .copied()
+            .find(on_port)
+            .or_else(|| (masters.len() == 1 && port == 5432).then(|| masters[0]));
+        PgServer { postmaster, port }
+    }
+
+    /// CPU time of the postmaster, its live children and its reaped ones so far.
+    fn cpu(&self) -> Option<Duration> {
+        let master = self.postmaster?;
+        let (own, reaped) = proc_cpu_with_children(master)?;
+        let children: Duration = all_pids()
+            .into_iter()
+            .filter(|&pid| proc_ppid(pid) == Some(master))
+            .filter_map(proc_cpu)
+            .sum();
+        Some(own + reaped + children)
+    }
+
+    fn note(&self) -> String {
+        match self.postmaster {
+            Some(pid) => format!("postmaster {pid} on port {}", self.port),
+            None => format!("no local postmaster found for port {}", self.port),
+        }
+    }
+}
+
+fn all_pids() -> Vec<i32> {
+    fs::read_dir("/proc")
+        .map(|dir| {
+            dir.filter_map(|e| e.ok()?.file_name().to_str()?.parse().ok())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn proc_comm(pid: i32) -> Option<String> {
+    Some(
+        fs::read_to_string(format!("/proc/{pid}/comm"))
+            .ok()?
+            .trim()
+            .to_string(),
+    )
+}
+
+/// Fields of `/proc/PID/stat` after the command name (state is the first).
+fn proc_stat_fields(pid: i32) -> Option<Vec<u64>> {
+    let stat = fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    let rest = &stat[stat.rfind(')')? + 2..];
+    Some(
+        rest.split_whitespace()
+            .skip(1)
+            .map(|f| f.parse().unwrap_or(0))
+            .collect(),
+    )
+}
+
+fn proc_ppid(pid: i32) -> Option<i32> {
+    proc_stat_fields(pid)?.first().map(|p| *p as i32)
+}
+
+/// (user + system, children's user + system) CPU time of a process.
+fn proc_cpu_with_children(pid: i32) -> Option<(Duration, Duration)> {
+    let f = proc_stat_fields(pid)?;
+    // SAFETY: sysconf has no preconditions.
+    let hz = unsafe { libc::sysconf(libc::_SC_CLK_TCK) }.max(1) as u64;
+    let ticks =
+        |a: usize, b: usize| Some(Duration::from_millis((f.get(a)? + f.get(b)?) * 1000 / hz));
+    // utime, stime, cutime, cstime are fields 14-17 of stat; here (after state) 10-13.
+    Some((ticks(10, 11)?, ticks(12, 13)?))
+}
+
+/// nginx's access log of the bench web (host, path and status per request; see
+/// [`start_nginx`]).
+fn access_log(env: &Env) -> PathBuf {
+    env.cache.join("runs/web-access.log")
+}
+
+/// Requests for a page beyond its first, from byte `from` of the access log: (host, path)
+/// pairs requested more than once, robots.txt apart (each node reads it itself).
+fn fetched_twice(log: &Path, from: u64) -> Option<u64> {
+    let mut file = fs::File::open(log).ok()?;
+    std::io::Seek::seek(&mut file, std::io::SeekFrom::Start(from)).ok()?;
+    let mut text = String::new();
+    file.read_to_string(&mut text).ok()?;
+    let mut counts: std::collections::HashMap<(&str, &str), u64> = Default::default();
+    for line in text.lines() {
+        let mut fields = line.split_whitespace();
+        let (Some(host), Some(path)) = (fields.next(), fields.next()) else {
+            continue;
+        };
+        if path == "/robots.txt" {
+            continue;
+        }
+        *counts.entry((host, path)).or_default() += 1;
+    }
+    Some(counts.values().map(|c| c - 1).sum())
 }
 
 fn daemon(env: &Env, idle: Duration) -> anyhow::Result<Vec<RunFigures>> {
@@ -851,9 +1115,26 @@ fn start_nginx(env: &Env, web: &Path) -> anyhow::Result<Server> {
     if TcpStream::connect_timeout(&first, Duration::from_millis(200)).is_ok() {
         bail!("something already listens on {first}: another benchmark? (or pass --web-port)");
     }
+    // The web's own config, logging the host of each request too (for `fetched_twice`).
+    let conf = fs::read_to_string(web.join("nginx.conf"))
+        .with_context(|| format!("reading {}", web.join("nginx.conf").display()))?;
+    let log = access_log(env);
+    fs::create_dir_all(log.parent().unwrap_or(Path::new(".")))?;
+    let mut derived = String::new();
+    for line in conf.lines() {
+        if line.trim_start().starts_with("access_log ") {
+            derived.push_str("  log_format by_host '$server_addr $uri $status';\n");
+            derived.push_str(&format!("  access_log {} by_host;\n", log.display()));
+        } else {
+            derived.push_str(line);
+            derived.push('\n');
+        }
+    }
+    let conf_path = env.cache.join("runs/nginx-web.conf");
+    fs::write(&conf_path, derived)?;
     let mut cmd = Command::new(nginx);
     cmd.arg("-c")
-        .arg(web.join("nginx.conf"))
+        .arg(&conf_path)
         .arg("-e")
         .arg(web.join("error.log"))
         .arg("-g")

@@ -23,6 +23,7 @@ use gleaner::store::{
     GateAnswer, HostGate, PageResult, SledStore, StoreOptions,
 };
 use rand::Rng;
+use sha2::Digest;
 use store_support::{at, new_article, story};
 
 const SOURCE: &str = "crash";
@@ -328,6 +329,18 @@ fn check(dir: &Path, reported: &Reported, round: usize) -> SledStore {
             );
             assert_eq!(r.text_sha256, hex::encode(text_sha256(&r.article.text)));
             assert_eq!(r.id, ArticleId::for_url(&r.provenance.final_url));
+            // Its raw page (kept by default) is whole: its blob was synced before the
+            // batch that refers to it.
+            let raw = store
+                .raw_page(r.id)
+                .unwrap_or_else(|e| panic!("round {round}: raw page of {}: {e}", r.id))
+                .unwrap_or_else(|| panic!("round {round}: raw page of {} is missing", r.id));
+            assert_eq!(
+                hex::encode(sha2::Sha256::digest(&raw.body)),
+                r.provenance.raw_sha256,
+                "round {round}: raw page of {}",
+                r.id
+            );
         }
     }
     let stats = store.stats(at(0)).expect("stats");

@@ -29,8 +29,9 @@ use crate::extract::article::Article;
 /// indexes in memory, rebuilt from the catalog log (see `keys` and `catalog`); format 3
 /// keeps the frontier as per-host lanes of segments and a seen-set (see `frontier`); format
 /// 4 keeps the frontier's segments and seen-set chunks in files beside the database;
-/// format 5 keeps replaced versions, the change log and the revisit schedule (see `watch`).
-pub const DB_FORMAT: u32 = 5;
+/// format 5 keeps replaced versions, the change log and the revisit schedule (see `watch`);
+/// format 6 keeps raw pages in their own files beside the database (see `pages`).
+pub const DB_FORMAT: u32 = 6;
 /// The first layout version of every kind of value, and the only one of most.
 pub const VALUE_FORMAT: u8 = 1;
 /// Layout version of article records: 2 added the pages (URLs and their validators), 3

@@ -122,7 +122,7 @@ impl<K: Kv> KvStore<K> {
             };
             out(DumpItem::Raw {
                 id: ArticleId::from_bytes(id),
-                raw: codec::decode_raw(value, key)?,
+                raw: super::pages::read(self.kv.pages(), key, value)?,
             })?;
             Ok(Scan::Continue)
         })?;

@@ -25,6 +25,7 @@ use super::error::{Result, StoreError};
 use super::frontier::Frontiers;
 use super::keys;
 use super::kv::{Kv, Scan, WriteBatch};
+use super::pages::{PAGE_FILE_BYTES, PageAppender};
 use super::parallel::{Ahead, Eager};
 use super::queue::{AckOutcome, Delivery, QueueChanges, QueueState, StoreStats};
 use super::record::{ArticleId, ArticleRecord, NewArticle, PutOutcome, RawPage};
@@ -63,6 +64,8 @@ pub(crate) struct State {
     pub counters: Counters,
     pub queue: QueueState,
     pub log: LogState,
+    /// The page file the last commit wrote raw pages to (see `pages`).
+    pub pages_file: u32,
 }
 
 /// Writes of one operation (or of a whole [`Store::put_articles`] batch), applied
@@ -87,6 +90,8 @@ pub(crate) struct Txn {
     first_qseq: u64,
     /// Changes logged by this transaction (their keys are in `batch`).
     pub changes: Vec<Change>,
+    /// Raw pages this transaction writes, appended and synced before `batch` applies.
+    pub pages: PageAppender,
 }
 
 impl Txn {
@@ -101,6 +106,7 @@ impl Txn {
             enqueued: Vec::new(),
             first_qseq: state.counters.last_qseq + 1,
             changes: Vec::new(),
+            pages: PageAppender::new(state.pages_file, PAGE_FILE_BYTES),
         }
     }
 
@@ -163,22 +169,21 @@ impl<K: Kv> KvStore<K> {
                     })?;
                 match found {
                     DB_FORMAT => {}
-                    1 => {
-                        super::migrate::from_format1(&kv, &label)?;
-                        super::migrate::from_format2(&kv, &label)?;
-                        super::migrate::from_format3(&kv, &label)?;
-                        super::migrate::from_format4(&kv, &label, &options.watch)?;
+                    1..=5 => {
+                        if found <= 1 {
+                            super::migrate::from_format1(&kv, &label)?;
+                        }
+                        if found <= 2 {
+                            super::migrate::from_format2(&kv, &label)?;
+                        }
+                        if found <= 3 {
+                            super::migrate::from_format3(&kv, &label)?;
+                        }
+                        if found <= 4 {
+                            super::migrate::from_format4(&kv, &label, &options.watch)?;
+                        }
+                        super::migrate::from_format5(&kv, &label)?;
                     }
-                    2 => {
-                        super::migrate::from_format2(&kv, &label)?;
-                        super::migrate::from_format3(&kv, &label)?;
-                        super::migrate::from_format4(&kv, &label, &options.watch)?;
-                    }
-                    3 => {
-                        super::migrate::from_format3(&kv, &label)?;
-                        super::migrate::from_format4(&kv, &label, &options.watch)?;
-                    }
-                    4 => super::migrate::from_format4(&kv, &label, &options.watch)?,
                     f if f > DB_FORMAT => {
                         return Err(StoreError::UnsupportedFormat {
                             what: label,
@@ -222,8 +227,10 @@ impl<K: Kv> KvStore<K> {
         super::migrate::remove_format1_leftovers(&kv, &label)?;
         super::migrate::remove_format2_leftovers(&kv, &label)?;
         super::migrate::remove_format3_leftovers(&kv, &label)?;
+        super::migrate::remove_format5_leftovers(&kv, &label)?;
         let url_hash = super::migrate::url_hash_keys(&kv)?;
         let next_file = super::frontier::tidy_files(&kv, &label)?;
+        let pages_file = super::pages::last_file(kv.pages())?;
 
         let started = std::time::Instant::now();
         let mut counters = match kv.get(keys::META_COUNTERS)? {
@@ -262,6 +269,7 @@ impl<K: Kv> KvStore<K> {
                 counters,
                 queue,
                 log,
+                pages_file,
             }),
             catalog: RwLock::new(catalog),
             frontiers: Mutex::new(Frontiers::new(url_hash, next_file)),
@@ -321,6 +329,7 @@ impl<K: Kv> KvStore<K> {
             enqueued,
             first_qseq,
             changes: _,
+            mut pages,
         } = txn;
         let records: Vec<(u64, Option<Arc<StoredRecord>>)> = records.into_iter().collect();
         let encoded: Vec<Option<Result<Vec<u8>>>> = match &eager {
@@ -364,6 +373,9 @@ impl<K: Kv> KvStore<K> {
                 codec::encode_counters(&counters)?,
             );
         }
+        // The pages are durable before anything refers to them.
+        pages.flush(self.kv.pages())?;
+        state.pages_file = pages.file();
         let live = {
             // Readers see the catalog and the data change together.
             let mut catalog = self.catalog_mut();
@@ -717,11 +729,7 @@ impl<K: Kv> KvStore<K> {
 
     /// The raw response kept for an article (with `store.keep_raw`).
     pub fn raw_page(&self, id: ArticleId) -> Result<Option<RawPage>> {
-        let key = keys::raw(id);
-        self.kv
-            .get(&key)?
-            .map(|bytes| codec::decode_raw(&bytes, &key))
-            .transpose()
+        self.read_raw(&keys::raw(id))
     }
 
     /// See [`ArticleSink::apply_reextraction`](super::roles::ArticleSink::apply_reextraction).
@@ -879,6 +887,75 @@ mod tests {
             },
             raw: None,
         }
+    }
+
+    fn with_raw(i: u64, version: u64, body: &str) -> NewArticle {
+        NewArticle {
+            raw: Some(RawPage {
+                headers: vec![("content-type".into(), "text/html".into())],
+                body: body.as_bytes().to_vec(),
+            }),
+            ..article(i, version)
+        }
+    }
+
+    #[test]
+    fn a_commit_cut_off_after_its_pages_leaves_only_garbage_nothing_reads() {
+        let kv = MemoryKv::default();
+        let options = StoreOptions {
+            keep_raw: true,
+            ..StoreOptions::default()
+        };
+        let body = |raw: Option<RawPage>| raw.map(|r| String::from_utf8(r.body).expect("utf-8"));
+        let first = {
+            let store = KvStore::with_kv(&kv, options.clone(), "t".into()).expect("opens");
+            let id = store
+                .put_article(with_raw(1, 0, "first"))
+                .expect("put")
+                .id();
+            // A new version: the first raw page moves to version 1.
+            store.put_article(with_raw(1, 1, "second")).expect("put");
+            id
+        };
+        let size = kv.pages().size(1).expect("size");
+        let lost = {
+            let dying = Dying::new(&kv, 0);
+            let store = KvStore::with_kv(&dying, options.clone(), "t".into())
+                .expect("opening writes nothing");
+            let err = store
+                .put_article(with_raw(2, 0, "lost"))
+                .expect_err("the batch is cut off");
+            assert!(err.to_string().contains("simulated crash"), "{err}");
+            crate::store::rules::article_id(&with_raw(2, 0, "lost"))
+        };
+        let garbage = kv.pages().size(1).expect("size") - size;
+        assert!(
+            garbage > 0,
+            "the page was appended and synced before the batch"
+        );
+        let store = KvStore::with_kv(&kv, options, "t".into()).expect("reopens");
+        assert_eq!(
+            body(store.raw_page(first).expect("raw")).as_deref(),
+            Some("second")
+        );
+        assert_eq!(
+            body(store.version_raw(first, 1).expect("raw")).as_deref(),
+            Some("first")
+        );
+        assert_eq!(store.get_article(lost).expect("get"), None);
+        assert_eq!(store.raw_page(lost).expect("raw"), None);
+        // The next commit writes after the garbage, and reads back what it wrote.
+        store.put_article(with_raw(2, 0, "again")).expect("put");
+        assert_eq!(
+            body(store.raw_page(lost).expect("raw")).as_deref(),
+            Some("again")
+        );
+        let at = super::super::pages::decode_ref(
+            &kv.get(&keys::raw(lost)).expect("get").expect("kept"),
+            b"R",
+        )
+        .expect("ref");
+        assert_eq!((at.file, at.offset), (1, size + garbage));
     }
 
     #[test]

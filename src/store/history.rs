@@ -3,7 +3,7 @@
 //! restorations.
 //!
 //! None of it costs a new article anything: a version is written (one `v` key, and the
-//! raw page moved to a `b` key) only when a later one replaces it, a revisit check only
+//! raw page's place moved to a `B` key) only when a later one replaces it, a revisit check only
 //! when a revisit finds the article as it was, a change only when one happens. The
 //! current version lives in the record, as before.
 
@@ -184,9 +184,8 @@ impl<K: Kv> KvStore<K> {
         if version == record.version {
             return self.raw_page(id);
         }
-        let key = keys::version_raw(id, version);
-        if let Some(bytes) = self.kv.get(&key)? {
-            return codec::decode_raw(&bytes, &key).map(Some);
+        if let Some(raw) = self.read_raw(&keys::version_raw(id, version))? {
+            return Ok(Some(raw));
         }
         let archived_key = keys::version(id, version);
         let Some(bytes) = self.kv.get(&archived_key)? else {

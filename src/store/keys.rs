@@ -1,4 +1,4 @@
-//! Key layout (database format 4): one ordered keyspace, partitioned by a one-byte tag.
+//! Key layout (database format 6): one ordered keyspace, partitioned by a one-byte tag.
 //!
 //! Numbers in keys are big-endian so that byte order is numeric order: a prefix scan over
 //! `ARTICLE` walks articles in store order, over `QUEUE_RUN` the queue oldest first, over
@@ -27,7 +27,7 @@
 //! | `a` | seq (8)                               | article record with its pages, store order |
 //! | `x` | chunk seq (8)                         | catalog log chunk           |
 //! | `u` | URL bytes                             | page state of a page that is not (or, from format 1, not yet) in a record's pages |
-//! | `r` | article id (8)                        | raw page (zstd)             |
+//! | `R` | article id (8)                        | where its raw page (zstd) is in the page files |
 //! | `Q` | queue seq (8) of the run's first entry | run of waiting queue entries |
 //! | `L` | lease batch seq (8)                   | entries leased by one pop, not yet acked |
 //! | `C` | crawl length (2) + crawl              | a crawl's frontier: generation, totals, its files, where its seen-set chunks are |
@@ -36,18 +36,22 @@
 //! | `P` | as `G` + first offset (4)             | where the entries one commit appended to a lane's open segment are |
 //! | `s` | source name                           | the daemon's schedule state (opaque) |
 //! | `v` | article id (8) + version (4)          | a version a later one replaced (text, title, hashes, validators) |
-//! | `b` | article id (8) + version (4)          | the raw page (zstd) of such a version |
+//! | `B` | article id (8) + version (4)          | where the raw page of such a version is |
 //! | `k` | article id (8) + time (8)             | a revisit that found the article unchanged |
 //! | `c` | change seq (8)                        | the change log: edits, removals, restorations |
 //! | `W` | source length (2) + source + due time (8) + article id (8) | a watched article's next revisit: rung, attempts |
 //! | `w` | source length (2) + source + URL      | a revisit handed to the source's revisit crawl and not yet done |
 //!
-//! Format 4 added the last six (see `watch`): an edit writes one `v` key (and `b` with the
-//! raw page), a new article one `W` key; `migrate` places the articles of a format-3
+//! Format 5 added the last six (see `watch`): an edit writes one `v` key (and `B` with the
+//! raw page's place), a new article one `W` key; `migrate` places the articles of a format-3
 //! database on the revisit schedule.
 //!
+//! Raw pages themselves are blobs in their own append-only files beside the database
+//! (`pages`); `R` and `B` say where. Format 5 (migrated at open by `migrate`) kept them as
+//! the values of `r` and `b`.
+//!
 //! The frontier's segments, parts and seen-set chunks themselves are blobs in files beside
-//! the database (`frontier::blobs`); `C`, `G` and `P` say where.
+//! the database (`blobs`); `C`, `G` and `P` say where.
 //!
 //! Format 3 (migrated at open by `migrate`) kept the segments and parts themselves as the
 //! values of `G` and `P`, and the seen-set chunks under `V` (crawl + generation + chunk (8)).
@@ -68,7 +72,7 @@ pub const META_URL_HASH: &[u8] = b"\0url-hash";
 pub const ARTICLE: u8 = b'a';
 pub const CATALOG_LOG: u8 = b'x';
 pub const PAGE: u8 = b'u';
-pub const RAW: u8 = b'r';
+pub const RAW: u8 = b'R';
 pub const QUEUE_RUN: u8 = b'Q';
 pub const LEASE_BATCH: u8 = b'L';
 pub const CRAWL: u8 = b'C';
@@ -77,11 +81,20 @@ pub const CRAWL_SEGMENT: u8 = b'G';
 pub const CRAWL_PART: u8 = b'P';
 pub const SOURCE_STATE: u8 = b's';
 pub const VERSION: u8 = b'v';
-pub const VERSION_RAW: u8 = b'b';
+pub const VERSION_RAW: u8 = b'B';
 pub const REVISIT_CHECK: u8 = b'k';
 pub const CHANGE: u8 = b'c';
 pub const WATCH_DUE: u8 = b'W';
 pub const WATCH_QUEUED: u8 = b'w';
+
+/// Format 5's keys that format 6 no longer has: raw pages as values.
+pub mod format5 {
+    /// `r` + article id (8) → the raw page (zstd) of the current version.
+    pub const RAW: u8 = b'r';
+    /// `b` + article id (8) + version (4) → the raw page of a replaced version.
+    pub const VERSION_RAW: u8 = b'b';
+    pub const TAGS: [u8; 2] = [RAW, VERSION_RAW];
+}
 
 /// Format 3's keys that format 4 no longer has: the seen-set chunks.
 pub mod format3 {

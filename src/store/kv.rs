@@ -4,15 +4,15 @@
 //! frontier) once, on top of this; sled and an in-memory `BTreeMap` are the two backends.
 //! Only what those rules need is here: point reads, ordered range scans, atomic batches and
 //! a durability barrier; and, beside the keys, the append-only files where the frontier
-//! keeps its bulk (see `frontier::blobs`).
+//! keeps its bulk and the raw pages are kept (see `blobs`, `pages`).
 
 use std::collections::BTreeMap;
 use std::ops::Bound;
 use std::sync::RwLock;
 
+pub use super::blobs::BlobFiles;
+use super::blobs::MemoryBlobs;
 use super::error::Result;
-pub use super::frontier::blobs::BlobFiles;
-use super::frontier::blobs::MemoryBlobs;
 
 /// One atomic group of writes, keyed so that a later write of a key replaces an earlier
 /// one. While an operation (or a whole batch of upserts) builds it, it is also the overlay
@@ -72,8 +72,10 @@ pub trait Kv: Send + Sync {
     fn apply(&self, batch: WriteBatch) -> Result<()>;
     /// Returns once everything applied so far is durable.
     fn flush(&self) -> Result<()>;
-    /// The blob files beside the keys.
+    /// The frontier's blob files beside the keys.
     fn blobs(&self) -> &dyn BlobFiles;
+    /// The raw pages' blob files beside the keys (see `pages`).
+    fn pages(&self) -> &dyn BlobFiles;
 }
 
 /// A borrowed backend is a backend (tests open a store over a map they inspect later).
@@ -93,6 +95,9 @@ impl<K: Kv + ?Sized> Kv for &K {
     fn blobs(&self) -> &dyn BlobFiles {
         (**self).blobs()
     }
+    fn pages(&self) -> &dyn BlobFiles {
+        (**self).pages()
+    }
 }
 
 /// A `BTreeMap` behind a lock: the backend of [`MemoryStore`](super::MemoryStore).
@@ -100,6 +105,7 @@ impl<K: Kv + ?Sized> Kv for &K {
 pub struct MemoryKv {
     map: RwLock<BTreeMap<Vec<u8>, Vec<u8>>>,
     blobs: MemoryBlobs,
+    pages: MemoryBlobs,
 }
 
 impl MemoryKv {
@@ -108,6 +114,7 @@ impl MemoryKv {
         MemoryKv {
             map: RwLock::new(map),
             blobs: MemoryBlobs::default(),
+            pages: MemoryBlobs::default(),
         }
     }
 
@@ -157,6 +164,10 @@ impl Kv for MemoryKv {
     fn blobs(&self) -> &dyn BlobFiles {
         &self.blobs
     }
+
+    fn pages(&self) -> &dyn BlobFiles {
+        &self.pages
+    }
 }
 
 /// A backend that dies after `budget` batches: the next batch fails without being
@@ -203,5 +214,8 @@ impl Kv for Dying<'_> {
     }
     fn blobs(&self) -> &dyn BlobFiles {
         self.inner.blobs()
+    }
+    fn pages(&self) -> &dyn BlobFiles {
+        self.inner.pages()
     }
 }

@@ -1,8 +1,9 @@
-//! Opening a database written by an older gleaner: format 1 → 2 → 3 → 4 → 5, one step
-//! at a time, each crash-safe on its own.
+//! Opening a database written by an older gleaner: format 1 → 2 → 3 → 4 → 5 → 6, one
+//! step at a time, each crash-safe on its own.
 //!
 //! Formats 3 and 4 changed only the frontier (see [`from_format2`], [`from_format3`]),
-//! format 5 added versions and revisits (see [`from_format4`]); what follows describes
+//! format 5 added versions and revisits (see [`from_format4`]), format 6 moved raw pages
+//! into files of their own (see [`from_format5`]); what follows describes
 //! the step from format 1 to 2.
 //!
 //! Format 1 kept one key per article in each of its indexes (`i` id → seq, `t` text hash →
@@ -39,8 +40,9 @@ use super::frontier::files::{Appender, FILE_BYTES};
 use super::frontier::host::{Cursor, SEG_ENTRIES, lane_of};
 use super::frontier::seen::{self, HashKeys};
 use super::frontier::segment::{self, CrawlMeta, FileKind, SeenChunk, Segment};
-use super::keys::{self, format1, format2, format3};
+use super::keys::{self, format1, format2, format3, format5};
 use super::kv::{Kv, Scan, WriteBatch};
+use super::pages::{self, PAGE_FILE_BYTES, PageAppender};
 use super::queue::{LeaseBatch, Leased, QueueChanges};
 use super::record::{ArticleId, FrontierEntry, Simhash, host_key};
 use super::watch::{self, WatchPolicy};
@@ -499,7 +501,7 @@ struct CrawlMetaV3 {
 const COPY_BATCH_BYTES: usize = 4 << 20;
 
 /// Migrates a format-3 database to format 4, whose frontier keeps its segments, parts and
-/// seen-set chunks as blobs in files beside the database (see `frontier::blobs`) instead of
+/// seen-set chunks as blobs in files beside the database (see `blobs`) instead of
 /// as values.
 ///
 /// Each crawl is copied to its next generation: its host cursors as they are, its sealed
@@ -752,6 +754,107 @@ pub(crate) fn remove_format2_leftovers<K: Kv>(kv: &K, label: &str) -> Result<()>
     Ok(())
 }
 
+/// Migrates a format-5 database to format 6, which keeps raw pages in files of their own
+/// beside the database (see `pages`) instead of as the values of `r` and `b` keys.
+///
+/// Each raw page's bytes are appended unchanged to the page files, synced, and then its
+/// place written under the format-6 key (`R` for `r`, `B` for `b`), a bounded batch at a
+/// time. Nothing of format 5 is touched until the switch (the format marker), so an
+/// interrupted run leaves a whole format-5 database plus `R`/`B` keys and page bytes; the
+/// next run keeps every `R`/`B` key that points to a copy of what its format-5 key holds
+/// (same length and CRC, checked on the bytes in hand) and copies the others, so it
+/// resumes rather than starting over. Bytes an interrupted batch appended but never
+/// referred to stay in the files as garbage nothing reads. After the switch the format-5
+/// keys are removed; what a crash leaves of them is removed at every open
+/// ([`remove_format5_leftovers`]).
+pub(crate) fn from_format5<K: Kv>(kv: &K, label: &str) -> Result<()> {
+    let started = Instant::now();
+    tracing::info!(database = %label, "migrating the database from format 5 to format 6 (page files)");
+    let mut file = pages::last_file(kv.pages())?;
+    let (mut copied, mut kept, mut bytes_copied) = (0u64, 0u64, 0u64);
+    for (old, new) in [
+        (format5::RAW, keys::RAW),
+        (format5::VERSION_RAW, keys::VERSION_RAW),
+    ] {
+        let end = keys::prefix_end(&[old]);
+        let mut start = vec![old];
+        loop {
+            // One bounded page at a time, written outside the scan.
+            let mut page: Vec<(Vec<u8>, Vec<u8>)> = Vec::new();
+            let mut bytes = 0;
+            kv.scan(&start, end.as_deref(), &mut |key, value| {
+                page.push((key.to_vec(), value.to_vec()));
+                bytes += key.len() + value.len();
+                Ok(if bytes >= COPY_BATCH_BYTES || page.len() >= DELETE_BATCH {
+                    Scan::Stop
+                } else {
+                    Scan::Continue
+                })
+            })?;
+            let Some((last, _)) = page.last() else {
+                break;
+            };
+            start = last.clone();
+            start.push(0);
+            let mut appender = PageAppender::new(file, PAGE_FILE_BYTES);
+            let mut batch = WriteBatch::default();
+            for (key, value) in page {
+                let mut new_key = key;
+                new_key[0] = new;
+                if let Some(done) = kv.get(&new_key)? {
+                    let at = pages::decode_ref(&done, &new_key)?;
+                    if at.len as usize == value.len() && at.crc == crc32fast::hash(&value) {
+                        kept += 1;
+                        continue;
+                    }
+                }
+                let at = appender.put(kv.pages(), &value)?;
+                batch.put(new_key, pages::encode_ref(&at)?);
+                copied += 1;
+                bytes_copied += value.len() as u64;
+            }
+            appender.flush(kv.pages())?;
+            file = appender.file();
+            if !batch.is_empty() {
+                kv.apply(batch)?;
+            }
+        }
+    }
+    // The switch.
+    let mut batch = WriteBatch::default();
+    batch.put(keys::META_FORMAT.to_vec(), 6u32.to_le_bytes().to_vec());
+    kv.apply(batch)?;
+    kv.flush()?;
+    let mut removed = 0;
+    for tag in format5::TAGS {
+        removed += remove_tag(kv, tag)?;
+    }
+    kv.flush()?;
+    tracing::info!(
+        database = %label,
+        raw_pages = copied + kept,
+        copied_by_an_earlier_run = kept,
+        mib = bytes_copied as f64 / (1 << 20) as f64,
+        format5_keys_removed = removed,
+        elapsed = ?started.elapsed(),
+        "migrated the database to format 6"
+    );
+    Ok(())
+}
+
+/// Removes the format-5 raw page keys that a migration interrupted after its switch left.
+pub(crate) fn remove_format5_leftovers<K: Kv>(kv: &K, label: &str) -> Result<()> {
+    let mut removed = 0;
+    for tag in format5::TAGS {
+        removed += remove_tag(kv, tag)?;
+    }
+    if removed > 0 {
+        kv.flush()?;
+        tracing::info!(database = %label, keys = removed, "removed format-5 raw page keys left by an interrupted migration");
+    }
+    Ok(())
+}
+
 /// Called with each key and value of a format-1 index.
 type EntryVisitor<'a> = dyn FnMut(&[u8], &[u8]) -> Result<()> + 'a;
 
@@ -800,9 +903,9 @@ mod tests {
 
     use super::*;
     use crate::store::StoreOptions;
+    use crate::store::blobs;
     use crate::store::codec::DB_FORMAT;
     use crate::store::engine::KvStore;
-    use crate::store::frontier::blobs;
     use crate::store::kv::{Dying, MemoryKv};
 
     /// The format-1 fixture database, key by key.
@@ -825,6 +928,20 @@ mod tests {
 
     fn open(kv: impl Kv) -> Result<KvStore<impl Kv>> {
         KvStore::with_kv(kv, StoreOptions::default(), "test database".to_string())
+    }
+
+    /// What `kv` holds, with each raw page's place replaced by the page's bytes: two runs
+    /// of a migration may place pages differently (an interrupted run leaves garbage
+    /// before them).
+    fn contents(kv: &MemoryKv) -> BTreeMap<Vec<u8>, Vec<u8>> {
+        let mut map = kv.to_map();
+        for (key, value) in map.iter_mut() {
+            if matches!(key.first(), Some(&keys::RAW | &keys::VERSION_RAW)) {
+                let at = pages::decode_ref(value, key).expect("raw page reference");
+                *value = blobs::read_checked(kv.pages(), &at, "raw page").expect("raw page");
+            }
+        }
+        map
     }
 
     /// A database without what depends on the URL hash keys it drew (the keys, and the
@@ -854,7 +971,7 @@ mod tests {
         let reference = {
             let kv = MemoryKv::from_map(format1.clone());
             drop(open(&kv).expect("uninterrupted migration"));
-            kv.to_map()
+            contents(&kv)
         };
         assert_eq!(
             reference.get(keys::META_FORMAT).map(Vec::as_slice),
@@ -878,7 +995,7 @@ mod tests {
             }
             drop(open(&kv).unwrap_or_else(|e| panic!("reopen after crash at {budget}: {e}")));
             assert_eq!(
-                comparable(kv.to_map()),
+                comparable(contents(&kv)),
                 comparable(reference.clone()),
                 "crash after {budget} batches"
             );
@@ -924,7 +1041,7 @@ mod tests {
 
         let kv = MemoryKv::from_map(format3.clone());
         drop(open(&kv).expect("uninterrupted migration"));
-        let (reference, reference_files) = (kv.to_map(), blob_files(&kv));
+        let (reference, reference_files) = (contents(&kv), blob_files(&kv));
         assert_eq!(
             reference.get(keys::META_FORMAT).map(Vec::as_slice),
             Some(&DB_FORMAT.to_le_bytes()[..])
@@ -966,7 +1083,7 @@ mod tests {
                 }
             }
             drop(open(&kv).unwrap_or_else(|e| panic!("reopen after crash at {budget}: {e}")));
-            assert_eq!(kv.to_map(), reference, "crash after {budget} batches");
+            assert_eq!(contents(&kv), reference, "crash after {budget} batches");
             assert_eq!(
                 blob_files(&kv),
                 reference_files,
@@ -974,5 +1091,116 @@ mod tests {
             );
         }
         assert!(interrupted >= 4, "the migration took {interrupted} batches");
+    }
+
+    /// A raw page of format 5 that does not compress: `kib` KiB from `seed`.
+    fn incompressible_page(seed: u64, kib: usize) -> Vec<u8> {
+        let mut state = seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1;
+        let body = (0..kib * 1024)
+            .map(|_| {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                state as u8
+            })
+            .collect();
+        let raw = crate::store::RawPage {
+            headers: vec![("content-type".into(), format!("text/html; seed={seed}"))],
+            body,
+        };
+        codec::encode_raw(&raw).expect("encodes")
+    }
+
+    #[test]
+    fn format5_raw_pages_move_to_page_files_and_an_interrupted_move_resumes() {
+        // A format-5 database: the fixture migrated four steps, with raw pages of current
+        // versions (`r`) and replaced ones (`b`), more than one copy batch of each.
+        let format5 = {
+            let kv = MemoryKv::from_map(format1_fixture());
+            from_format1(&kv, "t").expect("1 to 2");
+            from_format2(&kv, "t").expect("2 to 3");
+            from_format3(&kv, "t").expect("3 to 4");
+            from_format4(&kv, "t", &WatchPolicy::default()).expect("4 to 5");
+            let mut batch = WriteBatch::default();
+            for i in 0..6u64 {
+                let mut key = vec![format5::RAW];
+                key.extend_from_slice(&(i * 977).to_be_bytes());
+                batch.put(key.clone(), incompressible_page(i, 1536));
+                key[0] = format5::VERSION_RAW;
+                key.extend_from_slice(&1u32.to_be_bytes());
+                batch.put(key, incompressible_page(100 + i, 1536));
+            }
+            kv.apply(batch).expect("raw pages");
+            kv.to_map()
+        };
+        assert_eq!(
+            format5.get(keys::META_FORMAT).map(Vec::as_slice),
+            Some(&5u32.to_le_bytes()[..])
+        );
+        let old_raw: BTreeMap<Vec<u8>, Vec<u8>> = format5
+            .iter()
+            .filter(|(k, _)| matches!(k.first(), Some(&format5::RAW | &format5::VERSION_RAW)))
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        assert!(old_raw.len() >= 12);
+
+        let kv = MemoryKv::from_map(format5.clone());
+        let store = open(&kv).expect("uninterrupted migration");
+        let reference = contents(&kv);
+        assert_eq!(
+            reference.get(keys::META_FORMAT).map(Vec::as_slice),
+            Some(&DB_FORMAT.to_le_bytes()[..])
+        );
+        // Every raw page is under its format-6 key, its bytes unchanged, and nothing is
+        // left under the old keys.
+        for (key, bytes) in &old_raw {
+            let mut new_key = key.clone();
+            new_key[0] = if key[0] == format5::RAW {
+                keys::RAW
+            } else {
+                keys::VERSION_RAW
+            };
+            assert_eq!(reference.get(&new_key), Some(bytes));
+            assert!(!reference.contains_key(key));
+            // Small references in the database; pages in the files.
+            assert!(kv.to_map()[&new_key].len() < 64);
+        }
+        let id = ArticleId::from_bytes(977u64.to_be_bytes());
+        let raw = store.raw_page(id).expect("reads").expect("kept");
+        assert_eq!(raw.headers[0].1, "text/html; seed=1");
+        drop(store);
+
+        let mut interrupted = 0;
+        for budget in 0.. {
+            let kv = MemoryKv::from_map(format5.clone());
+            match open(Dying::new(&kv, budget)) {
+                Ok(_) => break,
+                Err(e) => assert!(e.to_string().contains("simulated crash"), "{e}"),
+            }
+            interrupted += 1;
+            let crashed = kv.to_map();
+            if crashed.get(keys::META_FORMAT) == format5.get(keys::META_FORMAT) {
+                // Before the switch every format-5 key is as it was.
+                for (key, value) in &format5 {
+                    assert_eq!(crashed.get(key), Some(value), "budget {budget}");
+                }
+            }
+            drop(open(&kv).unwrap_or_else(|e| panic!("reopen after crash at {budget}: {e}")));
+            assert_eq!(contents(&kv), reference, "crash after {budget} batches");
+        }
+        assert!(interrupted >= 5, "the migration took {interrupted} batches");
+
+        // Interrupted, then a format-5 gleaner wrote a page anew before the next open: the
+        // copy that no longer matches is made again.
+        let kv = MemoryKv::from_map(format5.clone());
+        assert!(open(Dying::new(&kv, 2)).is_err());
+        let mut first = vec![format5::RAW];
+        first.extend_from_slice(&0u64.to_be_bytes());
+        let mut batch = WriteBatch::default();
+        batch.put(first.clone(), incompressible_page(7, 3));
+        kv.apply(batch).expect("a format-5 write");
+        drop(open(&kv).expect("resumes"));
+        first[0] = keys::RAW;
+        assert_eq!(contents(&kv).get(&first), Some(&incompressible_page(7, 3)));
     }
 }

@@ -15,6 +15,7 @@
 //! [`KvStore`](engine::KvStore)'s own API is synchronous, because sled is; [`Embedded`]
 //! runs it on tokio's blocking pool in the async roles.
 
+pub(crate) mod blobs;
 mod catalog;
 pub mod clock;
 pub mod codec;
@@ -33,6 +34,7 @@ pub mod location;
 mod lock;
 pub mod memory;
 mod migrate;
+mod pages;
 mod parallel;
 pub mod postgres;
 mod queue;

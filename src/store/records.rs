@@ -87,7 +87,7 @@ impl<K: Kv> KvStore<K> {
             raw,
             matches!(outcome, PutOutcome::Unchanged { .. }),
         ) {
-            txn.batch.put(keys::raw(id), codec::encode_raw(&raw)?);
+            self.stage_raw(txn, keys::raw(id), &raw)?;
         }
         Ok(outcome)
     }

@@ -5,7 +5,8 @@
 //! ```text
 //! gleaner-data/
 //!   sled/        the sled database (one tree, `gleaner`, laid out as in `keys`)
-//!   frontier/    append-only files of the crawls' frontiers (`frontier::blobs`)
+//!   frontier/    append-only files of the crawls' frontiers (`blobs`)
+//!   pages/       append-only files of the raw pages kept (`pages`)
 //!   owner.pid    pid of the process holding it (see `lock`)
 //! ```
 //!
@@ -19,9 +20,9 @@
 use std::path::{Path, PathBuf};
 
 use super::StoreOptions;
+use super::blobs::{BlobFiles, FileBlobs};
 use super::engine::KvStore;
 use super::error::{Result, StoreError};
-use super::frontier::blobs::{BlobFiles, FileBlobs};
 use super::kv::{Kv, Scan, Visitor, WriteBatch};
 use super::lock;
 use crate::config::StoreConfig;
@@ -33,6 +34,7 @@ pub struct SledKv {
     db: sled::Db,
     tree: sled::Tree,
     blobs: FileBlobs,
+    pages: FileBlobs,
     dir: PathBuf,
 }
 
@@ -70,6 +72,7 @@ impl KvStore<SledKv> {
             db,
             tree,
             blobs: FileBlobs::new(dir.join("frontier")),
+            pages: FileBlobs::new(dir.join("pages")),
             dir: dir.to_path_buf(),
         };
         KvStore::with_kv(kv, options, format!("database {}", dir.display()))
@@ -91,15 +94,17 @@ impl KvStore<SledKv> {
         SledStore::open(&config.resolved_path(), StoreOptions::from(config))
     }
 
-    /// Bytes the database occupies on disk: sled's files and the frontier's.
+    /// Bytes the database occupies on disk: sled's files, the frontier's and the pages'.
     pub fn size_on_disk(&self) -> Result<u64> {
         let mut total = self
             .kv
             .db
             .size_on_disk()
             .map_err(|e| StoreError::backend("measuring the database", e))?;
-        for file in self.kv.blobs.list()? {
-            total += self.kv.blobs.size(file)?;
+        for files in [&self.kv.blobs, &self.kv.pages] {
+            for file in files.list()? {
+                total += files.size(file)?;
+            }
         }
         Ok(total)
     }
@@ -160,6 +165,10 @@ impl Kv for SledKv {
 
     fn blobs(&self) -> &dyn BlobFiles {
         &self.blobs
+    }
+
+    fn pages(&self) -> &dyn BlobFiles {
+        &self.pages
     }
 }
 

@@ -26,7 +26,7 @@
 //! crash leaves of them is removed the next time the crawl (keys) or the store (files) is
 //! opened.
 
-pub(crate) mod blobs;
+pub(crate) use super::blobs;
 pub(crate) mod files;
 pub(crate) mod host;
 pub(crate) mod seen;
@@ -1820,6 +1820,9 @@ mod tests {
         }
         fn blobs(&self) -> &dyn blobs::BlobFiles {
             self
+        }
+        fn pages(&self) -> &dyn blobs::BlobFiles {
+            self.inner.pages()
         }
     }
 

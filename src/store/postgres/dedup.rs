@@ -15,11 +15,12 @@
 //! indexed for is re-banded once, in one transaction ([`ensure_bands`]).
 
 use chrono::{DateTime, Utc};
-use tokio_postgres::{Client, Transaction};
+use tokio_postgres::{Client, Row};
 
 use super::super::record::{ArticleId, ArticleRecord, Simhash};
 use super::super::rules::TextHashes;
 use super::connect::PgError;
+use super::pipeline::Pipeline;
 use super::{article_id, db_id};
 
 /// The (band, value) pairs of `hash`.
@@ -73,44 +74,44 @@ pub async fn ensure_bands(
     Ok(())
 }
 
-/// The original owning exactly this text, other than `id`, locked for update.
-pub async fn exact_original(
-    tx: &Transaction<'_>,
-    id: ArticleId,
-    hashes: &TextHashes,
-) -> Result<Option<i64>, PgError> {
-    let row = tx
-        .query_opt(
-            "SELECT id FROM gleaner.articles
-             WHERE text_sha256 = $1 AND duplicate_of IS NULL AND id <> $2",
-            &[&hashes.sha256_hex, &db_id(id)],
-        )
-        .await?;
-    Ok(row.map(|r| r.get(0)))
+/// A read for a [`Pipeline`]: its statement and parameters.
+pub type Read = (&'static str, Vec<super::pipeline::Param>);
+
+/// The original owning exactly this text, other than `id`: the read, and its answer from
+/// [`exact_original_of`].
+pub fn exact_original(id: ArticleId, hashes: &TextHashes) -> Read {
+    (
+        "SELECT id FROM gleaner.articles
+         WHERE text_sha256 = $1 AND duplicate_of IS NULL AND id <> $2",
+        params![hashes.sha256_hex.clone(), db_id(id)],
+    )
 }
 
-/// Originals within `max_distance` of `hash` (other than `id`): their id, simhash and
-/// first sighting, for [`rules::nearest_original`](super::super::rules::nearest_original).
-pub async fn near_candidates(
-    tx: &Transaction<'_>,
+pub fn exact_original_of(rows: &[Row]) -> Option<i64> {
+    rows.first().map(|r| r.get(0))
+}
+
+/// Originals within `max_distance` of `hash` (other than `id`): the read, and their id,
+/// simhash and first sighting from [`near_candidates_of`], for
+/// [`rules::nearest_original`](super::super::rules::nearest_original).
+pub fn near_candidates(
     blocks: &[(u32, u64)],
     max_distance: u32,
     id: ArticleId,
     hash: Simhash,
-) -> Result<Vec<(ArticleId, Simhash, DateTime<Utc>)>, PgError> {
+) -> Read {
     let distance = i64::from(max_distance);
-    let rows = if blocks.is_empty() {
+    if blocks.is_empty() {
         // Too many bands to narrow anything down: compare with every original.
-        tx.query(
+        (
             "SELECT id, simhash, first_seen FROM gleaner.articles
              WHERE near AND duplicate_of IS NULL AND id <> $1
                AND bit_count((simhash # $2)::bit(64)) <= $3",
-            &[&db_id(id), &(hash.0 as i64), &distance],
+            params![db_id(id), hash.0 as i64, distance],
         )
-        .await?
     } else {
         let (band, value) = bands(blocks, hash);
-        tx.query(
+        (
             "SELECT a.id, a.simhash, a.first_seen FROM gleaner.articles a
              WHERE a.id IN (
                    SELECT nb.article FROM gleaner.near_bands nb
@@ -118,12 +119,13 @@ pub async fn near_candidates(
                      ON nb.band = q.band AND nb.value = q.value)
                AND a.near AND a.duplicate_of IS NULL AND a.id <> $3
                AND bit_count((a.simhash # $4)::bit(64)) <= $5",
-            &[&band, &value, &db_id(id), &(hash.0 as i64), &distance],
+            params![band, value, db_id(id), hash.0 as i64, distance],
         )
-        .await?
-    };
-    Ok(rows
-        .into_iter()
+    }
+}
+
+pub fn near_candidates_of(rows: &[Row]) -> Vec<(ArticleId, Simhash, DateTime<Utc>)> {
+    rows.iter()
         .map(|r| {
             (
                 article_id(r.get(0)),
@@ -131,37 +133,29 @@ pub async fn near_candidates(
                 r.get(2),
             )
         })
-        .collect())
+        .collect()
 }
 
-/// Indexes `record` (an original long enough) for near-duplicate lookups.
-pub async fn index(
-    tx: &Transaction<'_>,
-    blocks: &[(u32, u64)],
-    record: &ArticleRecord,
-) -> Result<(), PgError> {
+/// Indexes `record` (an original long enough) for near-duplicate lookups (deferred).
+pub fn index(pipe: &mut Pipeline<'_, '_>, blocks: &[(u32, u64)], record: &ArticleRecord) {
     if blocks.is_empty() {
-        return Ok(());
+        return;
     }
     let (band, value) = bands(blocks, record.simhash);
-    tx.execute(
+    pipe.defer(
         "INSERT INTO gleaner.near_bands (band, value, article)
          SELECT q.band, q.value, $3 FROM unnest($1::smallint[], $2::bigint[]) AS q(band, value)
          ON CONFLICT DO NOTHING",
-        &[&band, &value, &db_id(record.id)],
-    )
-    .await?;
-    Ok(())
+        params![band, value, db_id(record.id)],
+    );
 }
 
-/// Removes an article's bands (its text is changing, or it became a duplicate).
-pub async fn unindex(tx: &Transaction<'_>, id: ArticleId) -> Result<(), PgError> {
-    tx.execute(
+/// Removes an article's bands (its text is changing, or it became a duplicate; deferred).
+pub fn unindex(pipe: &mut Pipeline<'_, '_>, id: ArticleId) {
+    pipe.defer(
         "DELETE FROM gleaner.near_bands WHERE article = $1",
-        &[&db_id(id)],
-    )
-    .await?;
-    Ok(())
+        params![db_id(id)],
+    );
 }
 
 #[cfg(test)]

@@ -47,6 +47,7 @@ use super::super::roles::{
     HostGate, HostPace, OpenedCrawl, Ticket,
 };
 use super::connect::PgError;
+use super::pipeline::Pipeline;
 use super::{Inner, PgStore, millis, url_key};
 
 /// Longest crawl name accepted (as the embedded frontier).
@@ -366,27 +367,32 @@ impl Frontier for PgStore {
         let visit = (max.saturating_mul(2) + 16).min(10_000) as i64;
         retrying!(*self.0, "claiming URLs", |client| {
             let tx = client.transaction().await?;
-            let now: DateTime<Utc> = tx.query_one("SELECT clock_timestamp()", &[]).await?.get(0);
-            let row = tx
+            // The claim's writes go out with its next read (see `pipeline`); the helpers
+            // that take `tx` directly run after a flush, so the order stays as issued.
+            let mut pipe = Pipeline::new(&tx);
+            let row = pipe
                 .query_one(
-                    "SELECT
+                    "WITH t AS MATERIALIZED (SELECT clock_timestamp() AS now)
+                     SELECT t.now,
                        (SELECT count(*) FROM gleaner.crawl_nodes cn
                           JOIN gleaner.nodes n ON n.node = cn.node
-                         WHERE cn.crawl = $1 AND n.expires_at > $3),
+                         WHERE cn.crawl = $1 AND n.expires_at > t.now),
                        (SELECT count(*) FROM gleaner.frontier_hosts
                          WHERE crawl = $1 AND pending > 0),
                        (SELECT count(*) FROM gleaner.frontier_hosts fh
                           JOIN gleaner.hosts h ON h.host = fh.host
-                         WHERE fh.crawl = $1 AND fh.pending > 0 AND h.owner = $2)",
-                    &[&crawl, &me, &now],
+                         WHERE fh.crawl = $1 AND fh.pending > 0 AND h.owner = $2)
+                     FROM t",
+                    params![crawl.to_string(), me],
                 )
                 .await?;
-            let (live, active, mut mine): (i64, i64, i64) = (row.get(0), row.get(1), row.get(2));
+            let now: DateTime<Utc> = row.get(0);
+            let (live, active, mut mine): (i64, i64, i64) = (row.get(1), row.get(2), row.get(3));
             let share = (active + live.max(1) - 1) / live.max(1);
 
             // Hosts to give back: nothing claimed here, and nothing pending or more than
             // this node's share.
-            let idle = tx
+            let idle = pipe
                 .query(
                     "SELECT h.host, fh.pending FROM gleaner.hosts h
                        JOIN gleaner.frontier_hosts fh ON fh.host = h.host AND fh.crawl = $1
@@ -395,7 +401,7 @@ impl Frontier for PgStore {
                                          WHERE f.claimed_by = $2 AND f.host = h.host)
                       ORDER BY fh.pending
                       FOR UPDATE OF h SKIP LOCKED",
-                    &[&crawl, &me],
+                    params![crawl.to_string(), me],
                 )
                 .await?;
             for row in &idle {
@@ -409,7 +415,7 @@ impl Frontier for PgStore {
                 }
             }
 
-            let candidates = tx
+            let candidates = pipe
                 .query(
                     "SELECT fh.host, h.owner, h.owner = $2 AS mine
                        FROM gleaner.frontier_hosts fh JOIN gleaner.hosts h ON h.host = fh.host
@@ -421,7 +427,7 @@ impl Frontier for PgStore {
                       ORDER BY fh.turn
                       LIMIT $4
                       FOR UPDATE OF fh, h SKIP LOCKED",
-                    &[&crawl, &me, &now, &visit],
+                    params![crawl.to_string(), me, now, visit],
                 )
                 .await?;
             let mut claims: Vec<Claim> = Vec::new();
@@ -437,12 +443,11 @@ impl Frontier for PgStore {
                     continue;
                 }
                 let answer = gate.try_host(&host);
-                tx.execute(
+                pipe.defer(
                     "UPDATE gleaner.frontier_hosts SET turn = nextval('gleaner.host_turn')
                      WHERE crawl = $1 AND host = $2",
-                    &[&crawl, &host],
-                )
-                .await?;
+                    params![crawl.to_string(), host.clone()],
+                );
                 let spacing = match answer {
                     GateAnswer::Ready { spacing } => spacing,
                     GateAnswer::Wait(d) => {
@@ -453,6 +458,7 @@ impl Frontier for PgStore {
                 };
                 if !owned {
                     if let Some(dead) = owner {
+                        pipe.flush().await?;
                         let back =
                             unclaim_where(&tx, "claimed_by = $1 AND host = $2", &[&dead, &host])
                                 .await?;
@@ -460,21 +466,21 @@ impl Frontier for PgStore {
                     }
                     mine += 1;
                 }
-                let next = tx
+                let next = pipe
                     .query_opt(
                         "SELECT id, url, depth, discovered_from, via, counter_chain
                            FROM gleaner.frontier
                           WHERE crawl = $1 AND host = $2 AND claimed_by IS NULL
                           ORDER BY lane, id LIMIT 1
                           FOR UPDATE SKIP LOCKED",
-                        &[&crawl, &host],
+                        params![crawl.to_string(), host.clone()],
                     )
                     .await?;
                 let Some(next) = next else {
                     // The counts list more than the rows hold: trust the rows, so the
                     // crawl cannot spin on a host with nothing.
                     tracing::warn!(crawl, %host, "frontier host counts disagree with its URLs; recounting");
-                    tx.execute(
+                    pipe.defer(
                         "UPDATE gleaner.frontier_hosts fh SET
                              pending = (SELECT count(*) FROM gleaner.frontier f
                                          WHERE f.crawl = fh.crawl AND f.host = fh.host),
@@ -482,40 +488,36 @@ impl Frontier for PgStore {
                                          WHERE f.crawl = fh.crawl AND f.host = fh.host
                                            AND f.claimed_by IS NOT NULL)
                          WHERE crawl = $1 AND host = $2",
-                        &[&crawl, &host],
-                    )
-                    .await?;
+                        params![crawl.to_string(), host.clone()],
+                    );
                     continue;
                 };
                 let id: i64 = next.get(0);
-                tx.execute(
+                pipe.defer(
                     "UPDATE gleaner.frontier SET claimed_by = $2 WHERE id = $1",
-                    &[&id, &me],
-                )
-                .await?;
-                tx.execute(
+                    params![id, me],
+                );
+                pipe.defer(
                     "UPDATE gleaner.frontier_hosts SET claimed = claimed + 1
                      WHERE crawl = $1 AND host = $2",
-                    &[&crawl, &host],
-                )
-                .await?;
+                    params![crawl.to_string(), host.clone()],
+                );
                 let spacing_ms = millis(spacing);
-                tx.execute(
+                pipe.defer(
                     "UPDATE gleaner.hosts SET owner = $2,
                          lease_expires = $3::timestamptz + $4::float8 * interval '1 millisecond',
                          next_fetch_at = $3::timestamptz + $5::float8 * interval '1 millisecond',
                          delay_ms = $6
                      WHERE host = $1",
-                    &[
-                        &host,
-                        &me,
-                        &now,
-                        &lease,
-                        &spacing_ms,
-                        &(spacing.as_millis() as i64),
+                    params![
+                        host.clone(),
+                        me,
+                        now,
+                        lease,
+                        spacing_ms,
+                        spacing.as_millis() as i64,
                     ],
-                )
-                .await?;
+                );
                 let depth: i32 = next.get(2);
                 let via: String = next.get(4);
                 let chain: i32 = next.get(5);
@@ -536,11 +538,11 @@ impl Frontier for PgStore {
                 });
             }
             if !claims.is_empty() {
-                let urls: Vec<&str> = claims.iter().map(|c| c.entry.url.as_str()).collect();
-                let rows = tx
+                let urls: Vec<String> = claims.iter().map(|c| c.entry.url.clone()).collect();
+                let rows = pipe
                     .query(
                         "SELECT url, etag, last_modified FROM gleaner.pages WHERE url = ANY($1)",
-                        &[&urls],
+                        params![urls],
                     )
                     .await?;
                 let found: HashMap<String, Validators> = rows
@@ -570,7 +572,7 @@ impl Frontier for PgStore {
             }
             // Nothing handed out: finished when nothing is pending at all, else wait for
             // the soonest host (or poll while other nodes hold claims).
-            let row = tx
+            let row = pipe
                 .query_one(
                     "SELECT
                        (SELECT coalesce(sum(pending), 0)::bigint FROM gleaner.frontier_hosts
@@ -580,7 +582,7 @@ impl Frontier for PgStore {
                          WHERE fh.crawl = $1
                            AND (((h.owner IS NULL OR h.owner = $2) AND fh.pending > fh.claimed)
                                 OR (h.lease_expires < $3 AND h.owner <> $2 AND fh.pending > 0)))",
-                    &[&crawl, &me, &now],
+                    params![crawl.to_string(), me, now],
                 )
                 .await?;
             tx.commit().await?;
@@ -693,7 +695,7 @@ struct HostCount {
 /// discovered URLs of `outcomes`, in order (a URL discovered twice in a batch is added
 /// once; the cap counts the URLs the batch added before).
 pub(super) async fn stage_commit(
-    tx: &Transaction<'_>,
+    pipe: &mut Pipeline<'_, '_>,
     outcomes: &[CrawlOutcome],
     limits: &HashMap<String, FrontierLimits>,
 ) -> std::result::Result<Vec<FrontierAdds>, PgError> {
@@ -723,24 +725,22 @@ pub(super) async fn stage_commit(
         let mut unique_hosts = hosts.clone();
         unique_hosts.sort();
         unique_hosts.dedup();
-        tx.execute(
+        pipe.defer(
             "INSERT INTO gleaner.hosts (host) SELECT unnest($1::text[]) ON CONFLICT DO NOTHING",
-            &[&unique_hosts],
-        )
-        .await?;
-        tx.execute(
+            params![unique_hosts],
+        );
+        pipe.defer(
             "INSERT INTO gleaner.frontier_hosts (crawl, host)
              SELECT * FROM unnest($1::text[], $2::text[]) ON CONFLICT DO NOTHING",
-            &[&crawls, &hosts],
-        )
-        .await?;
-        let rows = tx
+            params![crawls.clone(), hosts.clone()],
+        );
+        let rows = pipe
             .query(
                 "SELECT fh.crawl, fh.host, fh.pending, fh.claimed FROM gleaner.frontier_hosts fh
                    JOIN unnest($1::text[], $2::text[]) AS k(crawl, host)
                      ON fh.crawl = k.crawl AND fh.host = k.host
                   ORDER BY fh.crawl, fh.host FOR UPDATE OF fh",
-                &[&crawls, &hosts],
+                params![crawls, hosts],
             )
             .await?;
         for row in &rows {
@@ -761,11 +761,11 @@ pub(super) async fn stage_commit(
         .collect();
     let mut completed: HashMap<i64, (String, bool)> = HashMap::new();
     if !tickets.is_empty() {
-        let rows = tx
+        let rows = pipe
             .query(
                 "DELETE FROM gleaner.frontier WHERE id = ANY($1)
                  RETURNING id, crawl, claimed_by IS NOT NULL",
-                &[&tickets],
+                params![tickets],
             )
             .await?;
         for row in &rows {
@@ -784,10 +784,10 @@ pub(super) async fn stage_commit(
         if hashes.is_empty() {
             continue;
         }
-        let rows = tx
+        let rows = pipe
             .query(
                 "SELECT url_hash FROM gleaner.seen WHERE crawl = $1 AND url_hash = ANY($2)",
-                &[crawl, hashes],
+                params![crawl.to_string(), hashes.clone()],
             )
             .await?;
         for row in &rows {
@@ -856,12 +856,12 @@ pub(super) async fn stage_commit(
     if !new_seen.is_empty() {
         new_seen.sort();
         let (crawls, hashes): (Vec<String>, Vec<i64>) = new_seen.into_iter().unzip();
-        let rows = tx
+        let rows = pipe
             .query(
                 "INSERT INTO gleaner.seen (crawl, url_hash)
                  SELECT * FROM unnest($1::text[], $2::bigint[])
                  ON CONFLICT DO NOTHING RETURNING crawl, url_hash",
-                &[&crawls, &hashes],
+                params![crawls, hashes],
             )
             .await?;
         let inserted: HashSet<(String, i64)> = rows.iter().map(|r| (r.get(0), r.get(1))).collect();
@@ -887,50 +887,45 @@ pub(super) async fn stage_commit(
         let mut vias = Vec::with_capacity(to_add.len());
         let mut chains = Vec::with_capacity(to_add.len());
         for (_, crawl, _, e) in &to_add {
-            crawls.push(crawl.as_str());
-            hosts.push(e.host.as_str());
+            crawls.push(crawl.clone());
+            hosts.push(e.host.clone());
             lanes.push(lane_of(e) as i16);
-            urls.push(e.url.as_str());
+            urls.push(e.url.clone());
             depths.push(i32::try_from(e.depth).unwrap_or(i32::MAX));
-            froms.push(e.discovered_from.as_deref());
+            froms.push(e.discovered_from.clone());
             vias.push(e.discovered_via.as_str());
             chains.push(i32::try_from(e.counter_chain).unwrap_or(i32::MAX));
         }
-        tx.execute(
+        pipe.defer(
             "INSERT INTO gleaner.frontier
                  (crawl, host, lane, url, depth, discovered_from, via, counter_chain)
              SELECT * FROM unnest($1::text[], $2::text[], $3::smallint[], $4::text[],
                                   $5::integer[], $6::text[], $7::text[], $8::integer[])",
-            &[
-                &crawls, &hosts, &lanes, &urls, &depths, &froms, &vias, &chains,
-            ],
-        )
-        .await?;
+            params![crawls, hosts, lanes, urls, depths, froms, vias, chains],
+        );
     }
     if !counts.is_empty() {
         let mut sorted: Vec<(&(String, String), &HostCount)> = counts.iter().collect();
         sorted.sort_by(|a, b| a.0.cmp(b.0));
-        let crawls: Vec<&str> = sorted.iter().map(|(k, _)| k.0.as_str()).collect();
-        let hosts: Vec<&str> = sorted.iter().map(|(k, _)| k.1.as_str()).collect();
+        let crawls: Vec<String> = sorted.iter().map(|(k, _)| k.0.clone()).collect();
+        let hosts: Vec<String> = sorted.iter().map(|(k, _)| k.1.clone()).collect();
         let pending: Vec<i64> = sorted.iter().map(|(_, c)| c.pending.max(0)).collect();
         let claimed: Vec<i64> = sorted.iter().map(|(_, c)| c.claimed.max(0)).collect();
         let dropped: Vec<i64> = sorted.iter().map(|(_, c)| c.dropped).collect();
-        tx.execute(
+        pipe.defer(
             "UPDATE gleaner.frontier_hosts fh SET pending = u.pending, claimed = u.claimed,
                  dropped = fh.dropped + u.dropped
              FROM unnest($1::text[], $2::text[], $3::bigint[], $4::bigint[], $5::bigint[])
                  AS u(crawl, host, pending, claimed, dropped)
              WHERE fh.crawl = u.crawl AND fh.host = u.host",
-            &[&crawls, &hosts, &pending, &claimed, &dropped],
-        )
-        .await?;
+            params![crawls, hosts, pending, claimed, dropped],
+        );
     }
     for (crawl, n) in dropped_by_crawl {
-        tx.execute(
+        pipe.defer(
             "UPDATE gleaner.crawls SET dropped = dropped + $2 WHERE crawl = $1",
-            &[&crawl, &n],
-        )
-        .await?;
+            params![crawl, n],
+        );
     }
     Ok(adds)
 }

@@ -27,6 +27,7 @@ use super::super::error::{Result, StoreError};
 use super::super::frontier::host::lane_of;
 use super::super::kv::Kv;
 use super::super::rules::TextHashes;
+use super::pipeline::Pipeline;
 use super::sink::add_counter;
 use super::{PgStore, db_id, dedup, url_key};
 
@@ -192,7 +193,9 @@ async fn write_batch(
                     )
                     .await?;
                     if near {
-                        dedup::index(&tx, blocks, record).await?;
+                        let mut pipe = Pipeline::new(&tx);
+                        dedup::index(&mut pipe, blocks, record);
+                        pipe.flush().await?;
                     }
                     for (url, v) in pages {
                         tx.execute(

@@ -26,6 +26,8 @@
 
 #[macro_use]
 mod macros;
+#[macro_use]
+mod pipeline;
 pub mod connect;
 mod dedup;
 mod frontier;

@@ -8,11 +8,15 @@
 //! commit order and `articles_since` never skips a record committed late with a lower seq.
 //! That row is the one place where commits wait for each other, and only for the end of
 //! the transaction.
+//!
+//! Statements go through a [`Pipeline`]: writes are deferred and sent with the next read,
+//! so a new article costs three round trips (its record, its exact and its near
+//! duplicates) whatever it writes, and a batch's frontier work a constant handful.
 
 use std::collections::HashMap;
 
 use async_trait::async_trait;
-use tokio_postgres::Transaction;
+use deadpool_postgres::Transaction;
 
 use super::super::codec;
 use super::super::error::{Result, StoreError};
@@ -22,6 +26,7 @@ use super::super::roles::{
 };
 use super::super::rules::{self, Reextraction, TextHashes};
 use super::connect::PgError;
+use super::pipeline::Pipeline;
 use super::{Inner, PgStore, db_id, dedup, frontier};
 use crate::extract::article::Article;
 
@@ -30,7 +35,8 @@ const MAX_PAGES: i64 = super::super::records::MAX_PAGES as i64;
 
 /// One transaction's article work: the records it locked and wrote, and what moves.
 pub(super) struct Articles<'a, 't> {
-    pub tx: &'a Transaction<'t>,
+    /// The transaction's statements (writes deferred to the next read).
+    pub pipe: Pipeline<'a, 't>,
     pub inner: &'a Inner,
     /// Records as this transaction has them (locked).
     pub(super) records: HashMap<i64, ArticleRecord>,
@@ -45,7 +51,7 @@ pub(super) struct Articles<'a, 't> {
 impl<'a, 't> Articles<'a, 't> {
     pub fn new(tx: &'a Transaction<'t>, inner: &'a Inner) -> Self {
         Articles {
-            tx,
+            pipe: Pipeline::new(tx),
             inner,
             records: HashMap::new(),
             moved: Vec::new(),
@@ -65,11 +71,11 @@ impl<'a, 't> Articles<'a, 't> {
             return Ok(());
         }
         let rows = self
-            .tx
+            .pipe
             .query(
                 "SELECT seq, record FROM gleaner.articles WHERE id = ANY($1)
                  ORDER BY id FOR UPDATE",
-                &[&*ids],
+                params![ids.clone()],
             )
             .await?;
         for row in rows {
@@ -86,10 +92,10 @@ impl<'a, 't> Articles<'a, 't> {
             return Ok(Some(r.clone()));
         }
         let row = self
-            .tx
+            .pipe
             .query_opt(
                 "SELECT seq, record FROM gleaner.articles WHERE id = $1 FOR UPDATE",
-                &[&key],
+                params![key],
             )
             .await?;
         match row {
@@ -118,9 +124,8 @@ impl<'a, 't> Articles<'a, 't> {
             Some(record.seq as i64)
         };
         let p = &record.provenance;
-        self.tx
-            .execute(
-                "INSERT INTO gleaner.articles (id, seq, source, final_url, fetched_at,
+        self.pipe.defer(
+            "INSERT INTO gleaner.articles (id, seq, source, final_url, fetched_at,
                      first_seen, last_seen, version, text_sha256, simhash, duplicate_of, near,
                      record)
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
@@ -130,23 +135,22 @@ impl<'a, 't> Articles<'a, 't> {
                      version = excluded.version, text_sha256 = excluded.text_sha256,
                      simhash = excluded.simhash, duplicate_of = excluded.duplicate_of,
                      near = excluded.near, record = excluded.record",
-                &[
-                    &key,
-                    &seq,
-                    &p.source,
-                    &p.final_url,
-                    &p.fetched_at,
-                    &record.first_seen,
-                    &record.last_seen,
-                    &(record.version as i32),
-                    &record.text_sha256,
-                    &(record.simhash.0 as i64),
-                    &record.duplicate_of.map(db_id),
-                    &near,
-                    &json,
-                ],
-            )
-            .await?;
+            params![
+                key,
+                seq,
+                p.source.clone(),
+                p.final_url.clone(),
+                p.fetched_at,
+                record.first_seen,
+                record.last_seen,
+                record.version as i32,
+                record.text_sha256.clone(),
+                record.simhash.0 as i64,
+                record.duplicate_of.map(db_id),
+                near,
+                json,
+            ],
+        );
         if moved {
             self.moved.retain(|m| *m != key);
             self.moved.push(key);
@@ -160,20 +164,18 @@ impl<'a, 't> Articles<'a, 't> {
         let key = db_id(record.id);
         let json = serde_json::to_value(&record)
             .map_err(|e| StoreError::backend("encoding an article record", e))?;
-        self.tx
-            .execute(
-                "UPDATE gleaner.articles SET last_seen = $2, record = $3, fetched_at = $4,
-                     version = $5
-                 WHERE id = $1",
-                &[
-                    &key,
-                    &record.last_seen,
-                    &json,
-                    &record.provenance.fetched_at,
-                    &(record.version as i32),
-                ],
-            )
-            .await?;
+        self.pipe.defer(
+            "UPDATE gleaner.articles SET last_seen = $2, record = $3, fetched_at = $4,
+                 version = $5
+             WHERE id = $1",
+            params![
+                key,
+                record.last_seen,
+                json,
+                record.provenance.fetched_at,
+                record.version as i32,
+            ],
+        );
         self.records.insert(key, record);
         Ok(())
     }
@@ -193,10 +195,11 @@ impl<'a, 't> Articles<'a, 't> {
         let fetched_at = provenance.fetched_at;
         let page_urls = rules::page_urls(&provenance);
         let validators = rules::validators_of(&provenance);
-        let outcome = match self.get(id).await? {
+        let (existing, mut lookups) = self.get_with_lookups(id, hashes).await?;
+        let outcome = match existing {
             Some(mut record) if rules::same_text(&record, hashes) => {
                 rules::seen_again(&mut record, &provenance);
-                self.add_pages(id, &page_urls, &validators).await?;
+                self.add_pages(id, &page_urls, &validators);
                 if record.removed_at.is_some() {
                     // Found again where it had gone: restored, and consumers hear of it.
                     self.restore(record, fetched_at).await?;
@@ -208,22 +211,22 @@ impl<'a, 't> Articles<'a, 't> {
             Some(mut record) => {
                 // Every replaced version is kept, with its raw page.
                 self.archive_version(&record, true).await?;
-                dedup::unindex(self.tx, id).await?;
+                dedup::unindex(&mut self.pipe, id);
                 let was_removed = record.removed_at.is_some();
                 rules::new_version(&mut record, provenance, article);
                 if was_removed {
                     self.log_change(&record, ChangeKind::Restored, fetched_at, None);
                 }
                 self.log_change(&record, ChangeKind::Edited, fetched_at, None);
-                self.add_pages(id, &page_urls, &validators).await?;
-                self.replace_text(record, hashes).await?
+                self.add_pages(id, &page_urls, &validators);
+                self.replace_text(record, hashes, lookups.take()).await?
             }
             None => {
                 let record = rules::new_record(id, provenance, article);
                 self.articles += 1;
                 self.watch_new(&record).await?;
-                self.add_pages(id, &page_urls, &validators).await?;
-                rules::first_outcome(self.replace_text(record, hashes).await?)
+                self.add_pages(id, &page_urls, &validators);
+                rules::first_outcome(self.replace_text(record, hashes, lookups.take()).await?)
             }
         };
         if let (true, Some(raw), false) = (
@@ -232,25 +235,69 @@ impl<'a, 't> Articles<'a, 't> {
             matches!(outcome, PutOutcome::Unchanged { .. }),
         ) {
             let bytes = codec::encode_raw(&raw)?;
-            self.tx
-                .execute(
-                    "INSERT INTO gleaner.raw_pages (article, raw) VALUES ($1, $2)
-                     ON CONFLICT (article) DO UPDATE SET raw = excluded.raw",
-                    &[&db_id(id), &bytes],
-                )
-                .await?;
+            self.pipe.defer(
+                "INSERT INTO gleaner.raw_pages (article, raw) VALUES ($1, $2)
+                 ON CONFLICT (article) DO UPDATE SET raw = excluded.raw",
+                params![db_id(id), bytes],
+            );
         }
         Ok(outcome)
     }
 
+    /// The record of `id` as [`get`](Self::get) has it; when it is not locked yet (a new
+    /// article, as a rule), the dedup lookups for `hashes` go in the same exchange, since
+    /// a new text needs them (see [`Lookups`]).
+    async fn get_with_lookups(
+        &mut self,
+        id: ArticleId,
+        hashes: &TextHashes,
+    ) -> Result<(Option<ArticleRecord>, Option<Lookups>), PgError> {
+        let key = db_id(id);
+        if let Some(r) = self.records.get(&key) {
+            return Ok((Some(r.clone()), None));
+        }
+        let mut reads = vec![(
+            "SELECT seq, record FROM gleaner.articles WHERE id = $1 FOR UPDATE",
+            params![key],
+        )];
+        reads.extend(self.lookup_reads(id, hashes));
+        let mut answers = self.pipe.query_all(reads).await?.into_iter();
+        let record = match answers.next().unwrap_or_default().first() {
+            Some(row) => {
+                let record = record_of(row)?;
+                self.records.insert(key, record.clone());
+                Some(record)
+            }
+            None => None,
+        };
+        Ok((record, Some(Lookups::of(answers, hashes))))
+    }
+
+    /// The dedup reads of a text with `hashes` for article `id`: the exact original, then
+    /// (for a text long enough) the near-duplicate candidates.
+    fn lookup_reads(&self, id: ArticleId, hashes: &TextHashes) -> Vec<dedup::Read> {
+        let mut reads = vec![dedup::exact_original(id, hashes)];
+        if hashes.near_eligible() {
+            reads.push(dedup::near_candidates(
+                &self.inner.blocks,
+                self.inner.options.near_duplicate_distance,
+                id,
+                hashes.simhash,
+            ));
+        }
+        reads
+    }
+
     /// Gives `record` its new text: dedup decision, indexes, store order, queue.
+    /// `lookups`: the dedup reads for this text if made already.
     async fn replace_text(
         &mut self,
         mut record: ArticleRecord,
         hashes: &TextHashes,
+        lookups: Option<Lookups>,
     ) -> Result<PutOutcome, PgError> {
         let id = record.id;
-        let mut original = self.find_original(id, hashes).await?;
+        let mut original = self.find_original(id, hashes, lookups).await?;
         let settled = rules::settle_text(&mut record, hashes, original.as_mut());
         self.duplicates += settled.duplicates;
         if let Some(orig) = original {
@@ -258,12 +305,12 @@ impl<'a, 't> Articles<'a, 't> {
         }
         let near = settled.original && hashes.near_eligible();
         if near {
-            dedup::index(self.tx, &self.inner.blocks, &record).await?;
+            dedup::index(&mut self.pipe, &self.inner.blocks, &record);
         }
         let queue = rules::queueable(&record, self.inner.options.queue_duplicates);
         self.write(record, true, near).await?;
         if queue {
-            self.enqueue(id).await?;
+            self.enqueue(id);
         }
         Ok(settled.outcome)
     }
@@ -273,8 +320,17 @@ impl<'a, 't> Articles<'a, 't> {
         &mut self,
         id: ArticleId,
         hashes: &TextHashes,
+        lookups: Option<Lookups>,
     ) -> Result<Option<ArticleRecord>, PgError> {
-        if let Some(orig) = dedup::exact_original(self.tx, id, hashes).await? {
+        let lookups = match lookups {
+            Some(l) => l,
+            None => {
+                let reads = self.lookup_reads(id, hashes);
+                let answers = self.pipe.query_all(reads).await?;
+                Lookups::of(answers.into_iter(), hashes)
+            }
+        };
+        if let Some(orig) = lookups.exact {
             if let Some(record) = self.get(super::article_id(orig)).await? {
                 if rules::is_exact_original(&record, id, hashes) {
                     return Ok(Some(record));
@@ -282,14 +338,7 @@ impl<'a, 't> Articles<'a, 't> {
             }
         }
         if hashes.near_eligible() {
-            let candidates = dedup::near_candidates(
-                self.tx,
-                &self.inner.blocks,
-                self.inner.options.near_duplicate_distance,
-                id,
-                hashes.simhash,
-            )
-            .await?;
+            let candidates = lookups.near;
             let nearest = rules::nearest_original(
                 hashes.simhash,
                 id,
@@ -304,47 +353,39 @@ impl<'a, 't> Articles<'a, 't> {
     }
 
     /// Queues `id` unless an entry of it already waits.
-    pub(super) async fn enqueue(&mut self, id: ArticleId) -> Result<(), PgError> {
-        self.tx
-            .execute(
-                "INSERT INTO gleaner.queue (article) VALUES ($1)
-                 ON CONFLICT (article) WHERE lease_expires IS NULL DO NOTHING",
-                &[&db_id(id)],
-            )
-            .await?;
-        Ok(())
+    pub(super) fn enqueue(&mut self, id: ArticleId) {
+        self.pipe.defer(
+            "INSERT INTO gleaner.queue (article) VALUES ($1)
+             ON CONFLICT (article) WHERE lease_expires IS NULL DO NOTHING",
+            params![db_id(id)],
+        );
     }
 
     /// Records that `urls` produced article `id` with these validators; an article keeps
     /// its [`MAX_PAGES`] most recently seen URLs.
-    async fn add_pages(
-        &mut self,
-        id: ArticleId,
-        urls: &[String],
-        validators: &Validators,
-    ) -> Result<(), PgError> {
+    fn add_pages(&mut self, id: ArticleId, urls: &[String], validators: &Validators) {
         let key = db_id(id);
         for url in urls {
-            self.tx
-                .execute(
-                    "INSERT INTO gleaner.pages (url, article, etag, last_modified, touched)
-                     VALUES ($1, $2, $3, $4, nextval('gleaner.page_touch'))
-                     ON CONFLICT (url) DO UPDATE SET article = excluded.article,
-                         etag = excluded.etag, last_modified = excluded.last_modified,
-                         touched = excluded.touched",
-                    &[url, &key, &validators.etag, &validators.last_modified],
-                )
-                .await?;
+            self.pipe.defer(
+                "INSERT INTO gleaner.pages (url, article, etag, last_modified, touched)
+                 VALUES ($1, $2, $3, $4, nextval('gleaner.page_touch'))
+                 ON CONFLICT (url) DO UPDATE SET article = excluded.article,
+                     etag = excluded.etag, last_modified = excluded.last_modified,
+                     touched = excluded.touched",
+                params![
+                    url.clone(),
+                    key,
+                    validators.etag.clone(),
+                    validators.last_modified.clone()
+                ],
+            );
         }
-        self.tx
-            .execute(
-                "DELETE FROM gleaner.pages WHERE url IN (
-                     SELECT url FROM gleaner.pages WHERE article = $1
-                     ORDER BY touched DESC OFFSET $2)",
-                &[&key, &MAX_PAGES],
-            )
-            .await?;
-        Ok(())
+        self.pipe.defer(
+            "DELETE FROM gleaner.pages WHERE url IN (
+                 SELECT url FROM gleaner.pages WHERE article = $1
+                 ORDER BY touched DESC OFFSET $2)",
+            params![key, MAX_PAGES],
+        );
     }
 
     /// A 304 for `url` at `at`: the article it produced was seen again.
@@ -354,10 +395,10 @@ impl<'a, 't> Articles<'a, 't> {
         at: chrono::DateTime<chrono::Utc>,
     ) -> Result<(), PgError> {
         let row = self
-            .tx
+            .pipe
             .query_opt(
                 "SELECT article FROM gleaner.pages WHERE url = $1 AND article IS NOT NULL",
-                &[&url],
+                params![url.to_string()],
             )
             .await?;
         let Some(article) = row.map(|r| r.get::<_, i64>(0)) else {
@@ -370,17 +411,18 @@ impl<'a, 't> Articles<'a, 't> {
     }
 
     /// Validators of a page that is not an article (or not this time).
-    pub async fn validators(&mut self, url: &str, validators: &Validators) -> Result<(), PgError> {
-        self.tx
-            .execute(
-                "INSERT INTO gleaner.pages (url, article, etag, last_modified, touched)
-                 VALUES ($1, NULL, $2, $3, nextval('gleaner.page_touch'))
-                 ON CONFLICT (url) DO UPDATE SET etag = excluded.etag,
-                     last_modified = excluded.last_modified",
-                &[&url, &validators.etag, &validators.last_modified],
-            )
-            .await?;
-        Ok(())
+    pub fn validators(&mut self, url: &str, validators: &Validators) {
+        self.pipe.defer(
+            "INSERT INTO gleaner.pages (url, article, etag, last_modified, touched)
+             VALUES ($1, NULL, $2, $3, nextval('gleaner.page_touch'))
+             ON CONFLICT (url) DO UPDATE SET etag = excluded.etag,
+                 last_modified = excluded.last_modified",
+            params![
+                url.to_string(),
+                validators.etag.clone(),
+                validators.last_modified.clone()
+            ],
+        );
     }
 
     /// A re-extraction of `id`'s stored page produced `article`.
@@ -401,8 +443,8 @@ impl<'a, 't> Articles<'a, 't> {
         }
         let outcome = match rules::reextract(&mut record, article, extractor_version, &hashes) {
             Reextraction::NewText => {
-                dedup::unindex(self.tx, id).await?;
-                self.replace_text(record, &hashes).await?
+                dedup::unindex(&mut self.pipe, id);
+                self.replace_text(record, &hashes, None).await?
             }
             Reextraction::Metadata => {
                 let version = record.version;
@@ -410,7 +452,7 @@ impl<'a, 't> Articles<'a, 't> {
                 let near = self.is_near_indexed(id).await?;
                 self.write(record, true, near).await?;
                 if queue {
-                    self.enqueue(id).await?;
+                    self.enqueue(id);
                 }
                 PutOutcome::Updated { id, version }
             }
@@ -424,65 +466,94 @@ impl<'a, 't> Articles<'a, 't> {
         Ok(Some(outcome))
     }
 
-    pub(super) async fn is_near_indexed(&self, id: ArticleId) -> Result<bool, PgError> {
+    pub(super) async fn is_near_indexed(&mut self, id: ArticleId) -> Result<bool, PgError> {
         let row = self
-            .tx
+            .pipe
             .query_one(
                 "SELECT near FROM gleaner.articles WHERE id = $1",
-                &[&db_id(id)],
+                params![db_id(id)],
             )
             .await?;
         Ok(row.get(0))
     }
 
     /// Counters, then store order: the seqs of the records that moved, allocated from the
-    /// one row that orders commits. Call last before committing.
+    /// one row that orders commits; every deferred statement sent. Call last before
+    /// committing.
     pub async fn finish(mut self) -> Result<(), PgError> {
         let shard = self.inner.shard;
         for (name, delta) in [("articles", self.articles), ("duplicates", self.duplicates)] {
             if delta != 0 {
-                add_counter(self.tx, name, shard, delta).await?;
+                self.pipe
+                    .defer(ADD_COUNTER, params![name.to_string(), shard, delta]);
             }
         }
         self.insert_changes().await?;
-        if self.moved.is_empty() {
-            return Ok(());
-        }
-        let n = self.moved.len() as i64;
-        let last: i64 = self
-            .tx
-            .query_one(
-                "UPDATE gleaner.sequences SET value = value + $1 WHERE name = 'article_seq'
-                 RETURNING value",
-                &[&n],
-            )
-            .await?
-            .get(0);
-        let seqs: Vec<i64> = (last - n + 1..=last).collect();
-        self.tx
-            .execute(
+        if !self.moved.is_empty() {
+            let n = self.moved.len() as i64;
+            let last: i64 = self
+                .pipe
+                .query_one(
+                    "UPDATE gleaner.sequences SET value = value + $1 WHERE name = 'article_seq'
+                     RETURNING value",
+                    params![n],
+                )
+                .await?
+                .get(0);
+            let seqs: Vec<i64> = (last - n + 1..=last).collect();
+            self.pipe.defer(
                 "UPDATE gleaner.articles a SET seq = u.seq
                  FROM unnest($1::bigint[], $2::bigint[]) AS u(id, seq) WHERE a.id = u.id",
-                &[&self.moved, &seqs],
-            )
-            .await?;
-        Ok(())
+                params![std::mem::take(&mut self.moved), seqs],
+            );
+        }
+        self.pipe.flush().await
     }
 }
 
+/// The answers of the dedup reads for one text ([`Articles::lookup_reads`]).
+///
+/// A new article needs them, so they are sent with the read of its record: one round trip
+/// where three were. What runs between that read and the decision in the statement order
+/// of a one-at-a-time commit (the article's own revisit row, its pages, and for an edit
+/// its archived version and its own bands, which both lookups exclude by `id`) cannot
+/// change their answers, so the decision is the same.
+struct Lookups {
+    exact: Option<i64>,
+    near: Vec<(
+        ArticleId,
+        super::super::record::Simhash,
+        chrono::DateTime<chrono::Utc>,
+    )>,
+}
+
+impl Lookups {
+    fn of(
+        mut answers: impl Iterator<Item = Vec<tokio_postgres::Row>>,
+        hashes: &TextHashes,
+    ) -> Self {
+        let exact = dedup::exact_original_of(&answers.next().unwrap_or_default());
+        let near = if hashes.near_eligible() {
+            dedup::near_candidates_of(&answers.next().unwrap_or_default())
+        } else {
+            Vec::new()
+        };
+        Lookups { exact, near }
+    }
+}
+
+/// Adds `$3` to counter `$1` (its shard `$2`).
+const ADD_COUNTER: &str = "INSERT INTO gleaner.counters (name, shard, value) VALUES ($1, $2, $3)
+     ON CONFLICT (name, shard) DO UPDATE SET value = gleaner.counters.value + excluded.value";
+
 /// Adds `delta` to counter `name` (one of its shards).
 pub(super) async fn add_counter(
-    tx: &Transaction<'_>,
+    tx: &tokio_postgres::Transaction<'_>,
     name: &str,
     shard: i16,
     delta: i64,
 ) -> Result<(), PgError> {
-    tx.execute(
-        "INSERT INTO gleaner.counters (name, shard, value) VALUES ($1, $2, $3)
-         ON CONFLICT (name, shard) DO UPDATE SET value = gleaner.counters.value + excluded.value",
-        &[&name, &shard, &delta],
-    )
-    .await?;
+    tx.execute(ADD_COUNTER, &[&name, &shard, &delta]).await?;
     Ok(())
 }
 
@@ -558,7 +629,7 @@ impl ArticleSink for PgStore {
                         None
                     }
                     PageResult::Validators { url, validators } => {
-                        articles.validators(url, validators).await?;
+                        articles.validators(url, validators);
                         None
                     }
                     PageResult::Revisit(revisit) => {
@@ -579,7 +650,7 @@ impl ArticleSink for PgStore {
                 let changes = articles.changes[logged..].iter().map(|c| c.kind).collect();
                 results.push((article, changes));
             }
-            let adds = frontier::stage_commit(&tx, batch, &limits).await?;
+            let adds = frontier::stage_commit(&mut articles.pipe, batch, &limits).await?;
             articles.finish().await?;
             tx.commit().await?;
             Ok(results

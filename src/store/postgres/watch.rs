@@ -37,6 +37,7 @@ use super::super::roles::{
 use super::super::rules::{self, TextHashes};
 use super::super::watch::{self, Followup, WatchPolicy};
 use super::connect::PgError;
+use super::pipeline::Pipeline;
 use super::sink::Articles;
 use super::{Inner, PgStore, article_id, db_id, frontier};
 
@@ -81,24 +82,21 @@ impl Articles<'_, '_> {
             &codec::current_version(record),
             "encoding an article version",
         )?;
-        self.tx
-            .execute(
-                "INSERT INTO gleaner.versions (article, version, data) VALUES ($1, $2, $3)
-                 ON CONFLICT (article, version) DO UPDATE SET data = excluded.data",
-                &[&key, &version, &data],
-            )
-            .await?;
+        self.pipe.defer(
+            "INSERT INTO gleaner.versions (article, version, data) VALUES ($1, $2, $3)
+             ON CONFLICT (article, version) DO UPDATE SET data = excluded.data",
+            params![key, version, data],
+        );
         if moved_raw {
-            self.tx
-                .execute(
-                    "UPDATE gleaner.versions v SET raw = r.raw FROM gleaner.raw_pages r
-                     WHERE v.article = $1 AND v.version = $2 AND r.article = $1",
-                    &[&key, &version],
-                )
-                .await?;
-            self.tx
-                .execute("DELETE FROM gleaner.raw_pages WHERE article = $1", &[&key])
-                .await?;
+            self.pipe.defer(
+                "UPDATE gleaner.versions v SET raw = r.raw FROM gleaner.raw_pages r
+                 WHERE v.article = $1 AND v.version = $2 AND r.article = $1",
+                params![key, version],
+            );
+            self.pipe.defer(
+                "DELETE FROM gleaner.raw_pages WHERE article = $1",
+                params![key],
+            );
         }
         Ok(())
     }
@@ -141,11 +139,11 @@ impl Articles<'_, '_> {
         }
         let n = self.changes.len() as i64;
         let last: i64 = self
-            .tx
+            .pipe
             .query_one(
                 "UPDATE gleaner.sequences SET value = value + $1 WHERE name = 'change_seq'
                  RETURNING value",
-                &[&n],
+                params![n],
             )
             .await?
             .get(0);
@@ -157,23 +155,21 @@ impl Articles<'_, '_> {
                 .as_ref()
                 .map(|e| json(e, "encoding removal evidence"))
                 .transpose()?;
-            self.tx
-                .execute(
-                    "INSERT INTO gleaner.changes (seq, id, url, source, kind, at, version,
-                         evidence)
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-                    &[
-                        &seq,
-                        &db_id(change.id),
-                        &change.url,
-                        &change.source,
-                        &change.kind.as_str(),
-                        &change.at,
-                        &(change.version as i32),
-                        &evidence,
-                    ],
-                )
-                .await?;
+            self.pipe.defer(
+                "INSERT INTO gleaner.changes (seq, id, url, source, kind, at, version,
+                     evidence)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                params![
+                    seq,
+                    db_id(change.id),
+                    change.url.clone(),
+                    change.source.clone(),
+                    change.kind.as_str(),
+                    change.at,
+                    change.version as i32,
+                    evidence,
+                ],
+            );
         }
         Ok(())
     }
@@ -186,7 +182,7 @@ impl Articles<'_, '_> {
         let queue = rules::queueable(&record, self.inner.options.queue_duplicates);
         self.write(record, true, near).await?;
         if queue {
-            self.enqueue(id).await?;
+            self.enqueue(id);
         }
         Ok(())
     }
@@ -241,15 +237,13 @@ impl Articles<'_, '_> {
         at: DateTime<Utc>,
         status: u16,
     ) -> Result<(), PgError> {
-        self.tx
-            .execute(
-                "INSERT INTO gleaner.revisit_checks (article, at, version, status)
-                 VALUES ($1, $2, $3, $4)
-                 ON CONFLICT (article, at) DO UPDATE SET version = excluded.version,
-                     status = excluded.status",
-                &[&db_id(id), &at, &(version as i32), &(status as i16)],
-            )
-            .await?;
+        self.pipe.defer(
+            "INSERT INTO gleaner.revisit_checks (article, at, version, status)
+             VALUES ($1, $2, $3, $4)
+             ON CONFLICT (article, at) DO UPDATE SET version = excluded.version,
+                 status = excluded.status",
+            params![db_id(id), at, version as i32, status as i16],
+        );
         Ok(())
     }
 
@@ -262,13 +256,16 @@ impl Articles<'_, '_> {
         else {
             return Ok(());
         };
-        self.tx
-            .execute(
-                "INSERT INTO gleaner.revisits (article, source, due, rung, attempts)
-                 VALUES ($1, $2, $3, $4, 0) ON CONFLICT (article) DO NOTHING",
-                &[&db_id(record.id), source, &visit.due, &(visit.rung as i32)],
-            )
-            .await?;
+        self.pipe.defer(
+            "INSERT INTO gleaner.revisits (article, source, due, rung, attempts)
+             VALUES ($1, $2, $3, $4, 0) ON CONFLICT (article) DO NOTHING",
+            params![
+                db_id(record.id),
+                source.clone(),
+                visit.due,
+                visit.rung as i32
+            ],
+        );
         Ok(())
     }
 
@@ -287,11 +284,11 @@ impl Articles<'_, '_> {
             answer,
         } = result;
         let row = self
-            .tx
+            .pipe
             .query_opt(
                 "SELECT article, rung, attempts FROM gleaner.revisits
                  WHERE source = $1 AND queued_url = $2 FOR UPDATE",
-                &[&source, &watched_url],
+                params![source.clone(), watched_url.clone()],
             )
             .await?;
         let queued = row.map(|r| {
@@ -312,12 +309,10 @@ impl Articles<'_, '_> {
             // Not (or no longer) a revisit the schedule knows: the page counts as any page.
             tracing::debug!(url = %watched_url, source, "outcome of a revisit that is not handed out");
             if let Some((article, _, _)) = queued {
-                self.tx
-                    .execute(
-                        "DELETE FROM gleaner.revisits WHERE article = $1",
-                        &[&article],
-                    )
-                    .await?;
+                self.pipe.defer(
+                    "DELETE FROM gleaner.revisits WHERE article = $1",
+                    params![article],
+                );
             }
             return match answer {
                 RevisitAnswer::Page {
@@ -403,22 +398,18 @@ impl Articles<'_, '_> {
                 attempts,
                 due,
             }) => {
-                self.tx
-                    .execute(
-                        "UPDATE gleaner.revisits SET due = $2, rung = $3, attempts = $4,
-                             queued_url = NULL, queued_at = NULL
-                         WHERE article = $1",
-                        &[&db_id(id), &due, &(rung as i32), &(attempts as i32)],
-                    )
-                    .await?;
+                self.pipe.defer(
+                    "UPDATE gleaner.revisits SET due = $2, rung = $3, attempts = $4,
+                         queued_url = NULL, queued_at = NULL
+                     WHERE article = $1",
+                    params![db_id(id), due, rung as i32, attempts as i32],
+                );
             }
             None => {
-                self.tx
-                    .execute(
-                        "DELETE FROM gleaner.revisits WHERE article = $1",
-                        &[&db_id(id)],
-                    )
-                    .await?;
+                self.pipe.defer(
+                    "DELETE FROM gleaner.revisits WHERE article = $1",
+                    params![db_id(id)],
+                );
             }
         }
         Ok(outcome)
@@ -604,7 +595,12 @@ impl RevisitSchedule for PgStore {
                 )
                 .await?;
             }
-            let adds = frontier::stage_commit(&tx, &outcomes, &limits).await?;
+            let adds = {
+                let mut pipe = Pipeline::new(&tx);
+                let adds = frontier::stage_commit(&mut pipe, &outcomes, &limits).await?;
+                pipe.flush().await?;
+                adds
+            };
             let mut added = 0u64;
             for (handout, add) in handouts.iter().zip(adds) {
                 // Not added: the crawl's cycle knows the URL already, or its host has as

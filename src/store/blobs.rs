@@ -1,4 +1,5 @@
-//! Append-only files of frontier blobs, beside the key-value database.
+//! Append-only blob files, beside the key-value database: the frontier's bulk and the raw
+//! pages.
 //!
 //! The frontier's bulk — sealed segments, the parts of open segments, the seen-set's
 //! chunks — is written once, read a few times and then dropped whole: a segment once its
@@ -12,20 +13,21 @@
 //! its log keeps the garbage of removed values until it rewrites whole segments of it;
 //! pushes ran at 36–52 k URLs/s. Nothing in sled's API changes either; this module is what
 //! replaces it for the bulk: plain files that are only ever appended to, read at known
-//! offsets and deleted whole.
+//! offsets and deleted whole. Raw pages (`pages`), the largest values by far, are kept
+//! the same way, in files of their own, for the same reason (measured there).
 //!
 //! A blob is addressed by a [`BlobRef`] (file, offset, length and CRC-32 of its bytes),
 //! which lives in the key-value database. The rule that keeps this crash-safe: a commit
 //! appends its blobs and makes them durable ([`BlobFiles::sync`]) *before* it applies the
 //! batch that refers to them. After a crash, bytes no durable reference points to are
 //! garbage and nothing more: a torn or lost append only ever affects bytes no reference
-//! reached. Files are listed by the crawl that owns them (`CrawlMeta::files`); a file no
-//! crawl lists is removed when the store opens, and a file is deleted only after the batch
-//! that stopped listing it is durable.
+//! reached. Frontier files are listed by the crawl that owns them (`CrawlMeta::files`); a
+//! file no crawl lists is removed when the store opens, and a file is deleted only after
+//! the batch that stopped listing it is durable.
 //!
-//! [`FileBlobs`] keeps the files in a directory (`<data>/frontier/`); [`MemoryBlobs`] keeps
-//! them in memory for the [`MemoryStore`](crate::store::MemoryStore), so both run the same
-//! frontier code.
+//! [`FileBlobs`] keeps the files in a directory (`<data>/frontier/`, `<data>/pages/`);
+//! [`MemoryBlobs`] keeps them in memory for the [`MemoryStore`](crate::store::MemoryStore),
+//! so both run the same code.
 
 use std::collections::{BTreeMap, HashMap};
 use std::fs::{File, OpenOptions};
@@ -64,12 +66,17 @@ pub trait BlobFiles: Send + Sync {
     fn list(&self) -> Result<Vec<u32>>;
 }
 
-/// Reads the blob at `at`, checking its length and CRC.
+/// Reads the frontier blob at `at`, checking its length and CRC.
 pub fn read(blobs: &dyn BlobFiles, at: &BlobRef) -> Result<Vec<u8>> {
+    read_checked(blobs, at, "frontier blob")
+}
+
+/// Reads the blob at `at` (`what` it holds, for errors), checking its length and CRC.
+pub fn read_checked(blobs: &dyn BlobFiles, at: &BlobRef, what: &'static str) -> Result<Vec<u8>> {
     let bytes = blobs.read_at(at.file, at.offset, at.len)?;
     if crc32fast::hash(&bytes) != at.crc {
         return Err(StoreError::Corrupt {
-            what: "frontier blob",
+            what,
             key: format!("file {}, offset {}, {} bytes", at.file, at.offset, at.len),
             detail: "the checksum does not match".into(),
         });
@@ -221,11 +228,11 @@ fn list_dir(dir: &Path) -> Result<Vec<u32>> {
     let entries = match std::fs::read_dir(dir) {
         Ok(entries) => entries,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
-        Err(e) => return Err(StoreError::backend("listing the frontier files", e)),
+        Err(e) => return Err(StoreError::backend("listing blob files", e)),
     };
     let mut files = Vec::new();
     for entry in entries {
-        let entry = entry.map_err(|e| StoreError::backend("listing the frontier files", e))?;
+        let entry = entry.map_err(|e| StoreError::backend("listing blob files", e))?;
         let name = entry.file_name();
         let number = name
             .to_str()
@@ -281,7 +288,7 @@ impl BlobFiles for MemoryBlobs {
                     "reading",
                     std::io::Error::new(
                         std::io::ErrorKind::UnexpectedEof,
-                        format!("frontier file {file}: {len} bytes at {offset} past its end"),
+                        format!("blob file {file}: {len} bytes at {offset} past its end"),
                     ),
                 )
             })
@@ -306,7 +313,7 @@ fn missing(file: u32) -> StoreError {
         "reading",
         std::io::Error::new(
             std::io::ErrorKind::NotFound,
-            format!("frontier file {file} does not exist"),
+            format!("blob file {file} does not exist"),
         ),
     )
 }
