@@ -433,21 +433,12 @@ fn kept_name(name: &LocalName) -> Option<&'static str> {
 }
 
 /// The attributes kept of `attrs`, under their `'static` names.
-/// Collected into a vector of their own of the exact size (the tokenizer passes only kept
-/// names): collecting in place into `attrs`, whose items are larger, left a buffer that
-/// had to be shrunk for the boxed slice, a reallocation per element.
-fn kept_attrs(attrs: Vec<Attribute>) -> Box<[(&'static str, StrTendril)]> {
-    if attrs.is_empty() {
-        return Box::default();
-    }
-    let mut kept = Vec::with_capacity(attrs.len());
-    kept.extend(
-        attrs
-            .into_iter()
-            .filter(|attr| attr.name.ns == ns!())
-            .filter_map(|attr| Some((kept_name(&attr.name.local)?, attr.value))),
-    );
-    kept.into_boxed_slice()
+fn kept_attrs(attrs: Vec<Attribute>) -> Vec<(&'static str, StrTendril)> {
+    attrs
+        .into_iter()
+        .filter(|attr| attr.name.ns == ns!())
+        .filter_map(|attr| Some((kept_name(&attr.name.local)?, attr.value)))
+        .collect()
 }
 
 impl TreeSink for Sink {
@@ -485,7 +476,7 @@ impl TreeSink for Sink {
                 ns: name.ns,
                 local: name.local,
             },
-            attrs: kept_attrs(attrs),
+            attrs: kept_attrs(attrs).into_boxed_slice(),
             template_contents: NONE,
         }));
         if flags.template {
