@@ -37,7 +37,8 @@
 //!   real pages (generated once into the cache); `gleaner crawl` with one seed per host,
 //!   concurrency 64, one request per host, no delay.
 //! - `endless`: `trap_site.py` on 127.0.2.1–4 (every page links 500 new pages); `gleaner
-//!   crawl` with 4 seeds, concurrency 16, one request per host, no delay, max_pages 8000.
+//!   crawl` with 4 seeds, concurrency 16, one request per host, no delay, max_pages 8000;
+//!   first prints the hosts' own pace (see `--trap-nodelay`).
 //! - `daemon`: `gleaner run` with 200 sources on the bench web (4 single-seed sources per
 //!   host, 30 pages each, min_delay 100 ms, recrawl 1 h); waits until every source has
 //!   finished its first crawl (polling `/api/sources`), then samples RSS while idle
@@ -137,6 +138,13 @@ struct Common {
     /// Port of the endless hosts on 127.0.2.1–4.
     #[arg(long, global = true, default_value_t = 8092)]
     trap_port: u16,
+    /// Run the endless hosts with TCP_NODELAY on their connections. `trap_site.py` writes
+    /// a response's headers and body separately, so Nagle's algorithm and the client's
+    /// delayed ACK stall each response on a kept-alive connection by about 40 ms; with one
+    /// request per host that, not the crawler, bounds the wall. The script is run
+    /// unchanged, through a prelude that sets the option on each accepted connection.
+    #[arg(long, global = true)]
+    trap_nodelay: bool,
     /// Add or change a key of the generated config, e.g. `crawler.concurrency=32`;
     /// `source.KEY=VALUE` applies to every [[source]] (daemon). Repeatable.
     #[arg(long = "set", global = true, value_name = "KEY=VALUE")]
@@ -298,6 +306,7 @@ fn web(env: &Env) -> anyhow::Result<Vec<RunFigures>> {
 fn endless(env: &Env) -> anyhow::Result<Vec<RunFigures>> {
     let _servers = start_trap_hosts(env)?;
     let max_pages = env.common.max_pages.unwrap_or(8_000);
+    print_server_floor(env, max_pages)?;
     let mut config = crawl_config(16, max_pages);
     apply_sets(&mut config, &env.common.set)?;
     let seeds: Vec<String> = (1..=TRAP_HOSTS)
@@ -870,9 +879,14 @@ fn start_trap_hosts(env: &Env) -> anyhow::Result<Vec<Server>> {
         if TcpStream::connect_timeout(&addr, Duration::from_millis(200)).is_ok() {
             bail!("something already listens on {addr} (pass --trap-port)");
         }
+        let script = env.shared.join("bench/trap_site.py");
         let mut cmd = Command::new("python3");
-        cmd.arg(env.shared.join("bench/trap_site.py"))
-            .arg(addr.ip().to_string())
+        if env.common.trap_nodelay {
+            cmd.arg("-c").arg(TRAP_NODELAY_PRELUDE).arg(&script);
+        } else {
+            cmd.arg(&script);
+        }
+        cmd.arg(addr.ip().to_string())
             .arg(port.to_string())
             .stdout(Stdio::null());
         let name = format!("trap_site.py {addr}");
@@ -884,6 +898,78 @@ fn start_trap_hosts(env: &Env) -> anyhow::Result<Vec<Server>> {
         wait_listening(&[*addr], server.pid, &server.name, Path::new("(stderr)"))?;
     }
     Ok(servers)
+}
+
+/// Runs the script named by `sys.argv[1]` with TCP_NODELAY set on every connection its
+/// `socketserver` server accepts (see `--trap-nodelay`).
+const TRAP_NODELAY_PRELUDE: &str = r#"
+import runpy, socket, socketserver, sys
+accept = socketserver.TCPServer.get_request
+def get_request(self):
+    conn, addr = accept(self)
+    conn.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    return conn, addr
+socketserver.TCPServer.get_request = get_request
+sys.argv = sys.argv[1:]
+runpy.run_path(sys.argv[0], run_name="__main__")
+"#;
+
+/// Times the first endless host on one kept-alive connection, a request at a time, as a
+/// crawler with one request per host talks to it, and prints the wall that pace allows:
+/// `max_pages` responses spread over the hosts, the server's floor under any crawler.
+fn print_server_floor(env: &Env, max_pages: u64) -> anyhow::Result<()> {
+    const PROBES: u32 = 40;
+    let addr = SocketAddr::from(([127, 0, 2, 1], env.common.trap_port));
+    let mut stream = TcpStream::connect_timeout(&addr, Duration::from_secs(2))
+        .with_context(|| format!("connecting to {addr} to time it"))?;
+    stream.set_read_timeout(Some(Duration::from_secs(5)))?;
+    // As HTTP clients do (hyper among them): a request goes out in one write, at once.
+    stream.set_nodelay(true)?;
+    let started = Instant::now();
+    for i in 0..PROBES {
+        let request = format!(
+            "GET /n/probe{i:x} HTTP/1.1\r\nHost: 127.0.2.1\r\nConnection: keep-alive\r\n\r\n"
+        );
+        stream.write_all(request.as_bytes())?;
+        read_http_response(&mut stream).with_context(|| format!("reading a response of {addr}"))?;
+    }
+    let per_response = started.elapsed() / PROBES;
+    let floor = per_response.as_secs_f64() * max_pages as f64 / TRAP_HOSTS as f64;
+    println!(
+        "endless hosts: {:.1} ms per response on one kept-alive connection{}; {max_pages} pages at one request per host take about {floor:.0} s at that pace",
+        per_response.as_secs_f64() * 1000.0,
+        if env.common.trap_nodelay {
+            " (TCP_NODELAY)"
+        } else {
+            ""
+        },
+    );
+    Ok(())
+}
+
+/// Reads one HTTP/1.1 response with a Content-Length body.
+fn read_http_response(stream: &mut TcpStream) -> anyhow::Result<()> {
+    let mut head = Vec::new();
+    let mut byte = [0u8; 1];
+    while !head.ends_with(b"\r\n\r\n") {
+        if stream.read(&mut byte)? == 0 {
+            bail!("connection closed inside the headers");
+        }
+        head.push(byte[0]);
+    }
+    let head = String::from_utf8_lossy(&head);
+    let length: usize = head
+        .lines()
+        .find_map(|l| {
+            let (name, value) = l.split_once(':')?;
+            name.eq_ignore_ascii_case("content-length")
+                .then(|| value.trim().parse().ok())
+                .flatten()
+        })
+        .context("no Content-Length")?;
+    let mut body = vec![0u8; length];
+    stream.read_exact(&mut body)?;
+    Ok(())
 }
 
 fn wait_listening(addrs: &[SocketAddr], pid: i32, name: &str, log: &Path) -> anyhow::Result<()> {

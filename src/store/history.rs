@@ -16,7 +16,7 @@ use super::keys;
 use super::kv::{Kv, Scan};
 use super::record::{ArticleId, ArticleRecord, RawPage, RemovalEvidence};
 use super::roles::{ArticleVersion, Change, ChangeKind, RevisitCheck};
-use super::rules::queueable as r_is_queueable;
+use super::rules::{self, queueable as r_is_queueable};
 
 impl<K: Kv> KvStore<K> {
     /// Keeps the version `record` holds now, before a later one replaces it. With
@@ -146,33 +146,13 @@ impl<K: Kv> KvStore<K> {
         let Some(record) = self.get_article(id)? else {
             return Ok(None);
         };
-        let mut versions: Vec<ArticleVersion> = Vec::new();
+        let mut kept: Vec<ArticleVersion> = Vec::new();
         self.kv
             .scan_prefix(&keys::of_article(keys::VERSION, id), &mut |key, value| {
-                versions.push(codec::decode_version(value, key)?);
+                kept.push(codec::decode_version(value, key)?);
                 Ok(Scan::Continue)
             })?;
-        for earlier in &record.previous_versions {
-            if !versions.iter().any(|v| v.version == earlier.version) {
-                versions.push(ArticleVersion {
-                    version: earlier.version,
-                    fetched_at: earlier.fetched_at,
-                    title: None,
-                    text: None,
-                    text_sha256: earlier.text_sha256.clone(),
-                    final_url: None,
-                    http_status: None,
-                    etag: None,
-                    last_modified: None,
-                    raw_sha256: None,
-                    extractor_version: None,
-                    revisits: Vec::new(),
-                });
-            }
-        }
-        versions.retain(|v| v.version < record.version);
-        versions.push(codec::current_version(&record));
-        versions.sort_by_key(|v| v.version);
+        let mut checks = Vec::new();
         self.kv.scan_prefix(
             &keys::of_article(keys::REVISIT_CHECK, id),
             &mut |key, value| {
@@ -180,15 +160,17 @@ impl<K: Kv> KvStore<K> {
                 let at = keys::revisit_check_at(key)
                     .map(codec::at_micros)
                     .unwrap_or_default();
-                if let Some(v) = versions.iter_mut().find(|v| v.version == check.version) {
-                    v.revisits.push(RevisitCheck {
+                checks.push((
+                    check.version,
+                    RevisitCheck {
                         at,
                         status: check.status,
-                    });
-                }
+                    },
+                ));
                 Ok(Scan::Continue)
             },
         )?;
+        let versions = rules::version_history(&record, kept, checks);
         Ok(Some(versions))
     }
 

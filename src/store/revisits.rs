@@ -27,7 +27,7 @@ use super::record::{
 use super::roles::{CrawlOutcome, PageResult, RevisitAnswer, RevisitResult};
 use super::rules;
 use super::rules::TextHashes;
-use super::watch::{self, Seen, Verdict, WatchPolicy};
+use super::watch::{self, Followup, WatchPolicy};
 
 /// A due revisit about to be handed out, and what it becomes when it is.
 struct Handout {
@@ -299,10 +299,6 @@ impl<K: Kv> KvStore<K> {
             self.options.near_duplicate_distance,
         );
         let verdict = watch::verdict(seen, final_url.as_deref(), &watched_url, was_removed);
-        let there = matches!(
-            verdict,
-            Verdict::Unchanged | Verdict::Edited | Verdict::Restored { .. }
-        );
 
         // The page's article is stored as any other (for this article: the new version,
         // the restoration), unless it is this article judged gone.
@@ -312,8 +308,7 @@ impl<K: Kv> KvStore<K> {
                 article: Some(article),
                 ..
             } => {
-                let this_id = matches!(seen, Seen::ThisArticle { .. }) && !moved;
-                if let (Some(hashes), true) = (hashes, there || !this_id) {
+                if let (Some(hashes), true) = (hashes, watch::stores_page(seen, moved, verdict)) {
                     outcome = Some(self.upsert(state, txn, *article, hashes)?);
                 }
             }
@@ -326,25 +321,22 @@ impl<K: Kv> KvStore<K> {
             _ => {}
         }
         let current = self.read_record(Some(txn), id)?;
-        match (verdict, current) {
-            (Verdict::Removed, Some(stored)) => {
+        match (watch::followup(verdict, seen, moved), current) {
+            (Followup::MarkRemoved, Some(stored)) => {
                 let evidence = RemovalEvidence {
                     status,
                     final_url: final_url.unwrap_or_else(|| watched_url.clone()),
                 };
                 self.mark_removed(state, txn, stored, at, evidence)?;
             }
-            (Verdict::Unchanged | Verdict::Restored { .. }, Some(stored))
-                if matches!(seen, Seen::NotModified) || moved =>
-            {
-                // The upsert did not see it (a 304, or its text at another URL).
+            (Followup::SeenAgain { check }, Some(stored)) => {
                 let version = stored.record.version;
                 self.seen_again(state, txn, stored, at)?;
-                if verdict == Verdict::Unchanged {
+                if check {
                     self.note_check(txn, id, version, at, status)?;
                 }
             }
-            (Verdict::Unchanged, Some(stored)) => {
+            (Followup::Check, Some(stored)) => {
                 self.note_check(txn, id, stored.record.version, at, status)?;
             }
             _ => {}
@@ -353,21 +345,12 @@ impl<K: Kv> KvStore<K> {
         // The next revisit.
         txn.batch.remove(queued_key);
         let ladder = self.watch_policy().ladder(&source).to_vec();
-        let now = self.now();
-        let next = match verdict {
-            Verdict::RetryLater
-                if queued.attempts + 1 < watch::MAX_ATTEMPTS
-                    && (queued.rung as usize) < ladder.len() =>
-            {
-                let wait = chrono::Duration::from_std(watch::retry_after(&ladder, queued.rung))
-                    .unwrap_or_default();
-                Some((queued.rung, queued.attempts + 1, now + wait))
-            }
-            _ => watch::next_visit(&ladder, queued.rung, id, watched.record.first_seen, now)
-                .map(|v| (v.rung, 0, v.due)),
-        };
-        if let Some((rung, attempts, due)) = next {
-            schedule(txn, &source, id, rung, attempts, due)?;
+        let first_seen = watched.record.first_seen;
+        let (rung, attempts) = (queued.rung, queued.attempts);
+        let next =
+            watch::after_revisit(verdict, &ladder, rung, attempts, id, first_seen, self.now());
+        if let Some(next) = next {
+            schedule(txn, &source, id, next.rung, next.attempts, next.due)?;
         }
         Ok(outcome)
     }

@@ -16,6 +16,7 @@ use super::record::{
     AlsoSeen, ArticleId, ArticleRecord, MAX_ALSO_SEEN, MAX_PREVIOUS_VERSIONS, NewArticle,
     PreviousVersion, Provenance, PutOutcome, Simhash, Validators,
 };
+use super::roles::{ArticleVersion, RevisitCheck};
 use crate::extract::article::Article;
 
 /// Hashes of a text, computed once per upsert (before any lock is taken).
@@ -394,6 +395,45 @@ pub(crate) fn revisit_seen(
     }
 }
 
+/// An article's version history as a backend answers it: the versions it kept (`kept`, in
+/// any order), the ones replaced before versions were kept (known by their hash alone, from
+/// `record.previous_versions`), then the current one; oldest first, each with the revisit
+/// checks (`(version, check)`, in the order they were made) that found it unchanged.
+/// One rule for every backend.
+pub(crate) fn version_history(
+    record: &ArticleRecord,
+    mut kept: Vec<ArticleVersion>,
+    checks: impl IntoIterator<Item = (u32, RevisitCheck)>,
+) -> Vec<ArticleVersion> {
+    for earlier in &record.previous_versions {
+        if !kept.iter().any(|v| v.version == earlier.version) {
+            kept.push(ArticleVersion {
+                version: earlier.version,
+                fetched_at: earlier.fetched_at,
+                title: None,
+                text: None,
+                text_sha256: earlier.text_sha256.clone(),
+                final_url: None,
+                http_status: None,
+                etag: None,
+                last_modified: None,
+                raw_sha256: None,
+                extractor_version: None,
+                revisits: Vec::new(),
+            });
+        }
+    }
+    kept.retain(|v| v.version < record.version);
+    kept.push(codec::current_version(record));
+    kept.sort_by_key(|v| v.version);
+    for (version, check) in checks {
+        if let Some(v) = kept.iter_mut().find(|v| v.version == version) {
+            v.revisits.push(check);
+        }
+    }
+    kept
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -475,6 +515,58 @@ mod tests {
             Some(r.version - 1)
         );
         assert_eq!(r.first_seen, at(0));
+    }
+
+    #[test]
+    fn version_history_fills_in_hash_only_versions_orders_them_and_attaches_checks() {
+        // Versions 1..=3 replaced, then the current 4; only version 2 was kept in full
+        // (1 and 3 are known by their hash), plus a stale copy of the current one.
+        let mut r = record("https://a.test/1", "text 1", 0);
+        for v in 2..=4 {
+            let text = format!("text {v}");
+            new_version(
+                &mut r,
+                provenance("https://a.test/1", "s", v),
+                article(&text),
+            );
+            settle_text(&mut r, &TextHashes::of(&text), None);
+        }
+        let mut kept_two = codec::current_version(&r);
+        kept_two.version = 2;
+        kept_two.title = Some("kept in full".into());
+        let stale_current = codec::current_version(&r);
+        let check = |secs, status| RevisitCheck {
+            at: at(secs),
+            status,
+        };
+        let history = version_history(
+            &r,
+            vec![stale_current, kept_two],
+            [
+                (2, check(10, 304)),
+                (9, check(11, 200)),
+                (4, check(12, 200)),
+                (2, check(13, 304)),
+            ],
+        );
+        let rows: Vec<(u32, bool, usize)> = history
+            .iter()
+            .map(|v| (v.version, v.title.is_some(), v.revisits.len()))
+            .collect();
+        assert_eq!(
+            rows,
+            [(1, false, 0), (2, true, 2), (3, false, 0), (4, false, 1)]
+        );
+        assert_eq!(
+            history[1].revisits.iter().map(|c| c.at).collect::<Vec<_>>(),
+            [at(10), at(13)],
+            "checks keep the order they were made in"
+        );
+        assert_eq!(history[0].text_sha256, r.previous_versions[0].text_sha256);
+        assert_eq!(
+            history.last().map(|v| v.text.clone()),
+            Some(Some("text 4".into()))
+        );
     }
 
     #[test]

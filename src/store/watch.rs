@@ -254,6 +254,87 @@ pub fn verdict(seen: Seen, final_url: Option<&str>, watched: &str, was_removed: 
     }
 }
 
+/// Whether a revisit's page article is stored as any page's article is: always, but for
+/// this very article (its own id at its own URL) judged gone.
+pub fn stores_page(seen: Seen, moved: bool, verdict: Verdict) -> bool {
+    let there = matches!(
+        verdict,
+        Verdict::Unchanged | Verdict::Edited | Verdict::Restored { .. }
+    );
+    let this_id = matches!(seen, Seen::ThisArticle { .. }) && !moved;
+    there || !this_id
+}
+
+/// What a verdict records on the watched article once the revisit's page, if any, is
+/// stored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Followup {
+    /// Mark it removed, with the status and final URL as evidence.
+    MarkRemoved,
+    /// The upsert did not see it (a 304, or its text at the URL it moved to): note the
+    /// sighting, and a check of its current version when nothing changed.
+    SeenAgain { check: bool },
+    /// Note a check of its current version (the upsert saw the same text).
+    Check,
+    /// Nothing beyond what the upsert did.
+    Nothing,
+}
+
+/// The [`Followup`] of `verdict`, given what the revisit saw and whether the article was
+/// found at another URL.
+pub fn followup(verdict: Verdict, seen: Seen, moved: bool) -> Followup {
+    match verdict {
+        Verdict::Removed => Followup::MarkRemoved,
+        Verdict::Unchanged | Verdict::Restored { .. }
+            if matches!(seen, Seen::NotModified) || moved =>
+        {
+            Followup::SeenAgain {
+                check: verdict == Verdict::Unchanged,
+            }
+        }
+        Verdict::Unchanged => Followup::Check,
+        _ => Followup::Nothing,
+    }
+}
+
+/// A revisit on the schedule: its rung, the attempts made at it so far, when it is due.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Scheduled {
+    pub rung: u32,
+    pub attempts: u32,
+    pub due: DateTime<Utc>,
+}
+
+/// The revisit after one at `rung` (with `attempts` made before it) judged `verdict` at
+/// `now`: the same rung again, a [`retry_after`] later, for an answer not worth judging
+/// while attempts are left; else the next rung ahead. `None`: the ladder is over.
+pub fn after_revisit(
+    verdict: Verdict,
+    ladder: &[Duration],
+    rung: u32,
+    attempts: u32,
+    article: ArticleId,
+    first_seen: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Option<Scheduled> {
+    if verdict == Verdict::RetryLater
+        && attempts + 1 < MAX_ATTEMPTS
+        && (rung as usize) < ladder.len()
+    {
+        let wait = chrono::Duration::from_std(retry_after(ladder, rung)).unwrap_or_default();
+        return Some(Scheduled {
+            rung,
+            attempts: attempts + 1,
+            due: now + wait,
+        });
+    }
+    next_visit(ladder, rung, article, first_seen, now).map(|v| Scheduled {
+        rung: v.rung,
+        attempts: 0,
+        due: v.due,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -439,5 +520,100 @@ mod tests {
             DEFAULT_LADDER.as_slice()
         );
         assert!(WatchPolicy::off().ladder("x").is_empty());
+    }
+
+    #[test]
+    fn what_a_verdict_stores_and_records() {
+        use Followup::*;
+        use Seen::*;
+        use Verdict::*;
+        let this = ThisArticle {
+            text_changed: false,
+        };
+        let edited = ThisArticle { text_changed: true };
+        // (seen, moved, verdict) -> (page stored, followup)
+        let cases: &[(Seen, bool, Verdict, bool, Followup)] = &[
+            (this, false, Unchanged, true, Check),
+            (edited, false, Edited, true, Nothing),
+            (
+                NotModified,
+                false,
+                Unchanged,
+                true,
+                SeenAgain { check: true },
+            ),
+            (this, true, Unchanged, true, SeenAgain { check: true }),
+            (
+                NotModified,
+                false,
+                Restored { edited: false },
+                true,
+                SeenAgain { check: false },
+            ),
+            (edited, false, Restored { edited: true }, true, Nothing),
+            // Its own page redirected to the front page: gone, and not stored as itself.
+            (this, false, Removed, false, MarkRemoved),
+            // Another article where it was: that one is stored as any page's.
+            (OtherPage, false, Removed, true, MarkRemoved),
+            (Status(410), false, Removed, true, MarkRemoved),
+            (Status(404), false, StillRemoved, true, Nothing),
+            (Failed, false, RetryLater, true, Nothing),
+            (Unchecked, false, Skipped, true, Nothing),
+        ];
+        for &(seen, moved, verdict, stored, then) in cases {
+            assert_eq!(
+                (
+                    stores_page(seen, moved, verdict),
+                    followup(verdict, seen, moved)
+                ),
+                (stored, then),
+                "{seen:?} moved={moved} {verdict:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn after_a_revisit_the_rung_is_retried_while_attempts_last_then_the_ladder_goes_on() {
+        let ladder = secs(&[100, 1000, 10_000]);
+        let id = ArticleId::for_url("https://news.example/2026/11/story");
+        let first_seen = t(0);
+        let now = t(150);
+        let retry = after_revisit(Verdict::RetryLater, &ladder, 0, 0, id, first_seen, now);
+        let wait = chrono::Duration::from_std(retry_after(&ladder, 0)).expect("small");
+        assert_eq!(
+            retry,
+            Some(Scheduled {
+                rung: 0,
+                attempts: 1,
+                due: now + wait
+            })
+        );
+        // The last attempt spent: on to the next rung, attempts reset.
+        let next = after_revisit(
+            Verdict::RetryLater,
+            &ladder,
+            0,
+            MAX_ATTEMPTS - 1,
+            id,
+            first_seen,
+            now,
+        )
+        .expect("a rung is ahead");
+        assert_eq!((next.rung, next.attempts), (1, 0));
+        assert_eq!(Some(next.due), due_at(&ladder, 1, id, first_seen));
+        for verdict in [
+            Verdict::Unchanged,
+            Verdict::Edited,
+            Verdict::Removed,
+            Verdict::Skipped,
+        ] {
+            let next = after_revisit(verdict, &ladder, 0, 1, id, first_seen, now).expect("ahead");
+            assert_eq!((next.rung, next.attempts), (1, 0), "{verdict:?}");
+        }
+        // The last rung done: the ladder is over, whatever the verdict.
+        assert_eq!(
+            after_revisit(Verdict::Edited, &ladder, 2, 0, id, first_seen, t(20_000)),
+            None
+        );
     }
 }

@@ -35,7 +35,7 @@ use super::super::roles::{
     RevisitAnswer, RevisitCheck, RevisitResult, RevisitSchedule, VersionHistory,
 };
 use super::super::rules::{self, TextHashes};
-use super::super::watch::{self, Seen, Verdict, WatchPolicy};
+use super::super::watch::{self, Followup, WatchPolicy};
 use super::connect::PgError;
 use super::sink::Articles;
 use super::{Inner, PgStore, article_id, db_id, frontier};
@@ -342,10 +342,6 @@ impl Articles<'_, '_> {
         let (seen, final_url, status, moved) =
             rules::revisit_seen(&answer, hashes, &watched, max_distance);
         let verdict = watch::verdict(seen, final_url.as_deref(), &watched_url, was_removed);
-        let there = matches!(
-            verdict,
-            Verdict::Unchanged | Verdict::Edited | Verdict::Restored { .. }
-        );
 
         // The page's article is stored as any other (for this article: the new version,
         // the restoration), unless it is this article judged gone.
@@ -355,8 +351,7 @@ impl Articles<'_, '_> {
                 article: Some(article),
                 ..
             } => {
-                let this_id = matches!(seen, Seen::ThisArticle { .. }) && !moved;
-                if let (Some(hashes), true) = (hashes, there || !this_id) {
+                if let (Some(hashes), true) = (hashes, watch::stores_page(seen, moved, verdict)) {
                     outcome = Some(self.upsert(*article, hashes).await?);
                 }
             }
@@ -369,25 +364,22 @@ impl Articles<'_, '_> {
             _ => {}
         }
         let current = self.get(id).await?;
-        match (verdict, current) {
-            (Verdict::Removed, Some(record)) => {
+        match (watch::followup(verdict, seen, moved), current) {
+            (Followup::MarkRemoved, Some(record)) => {
                 let evidence = RemovalEvidence {
                     status,
                     final_url: final_url.unwrap_or_else(|| watched_url.clone()),
                 };
                 self.mark_removed(record, at, evidence).await?;
             }
-            (Verdict::Unchanged | Verdict::Restored { .. }, Some(record))
-                if matches!(seen, Seen::NotModified) || moved =>
-            {
-                // The upsert did not see it (a 304, or its text at another URL).
+            (Followup::SeenAgain { check }, Some(record)) => {
                 let version = record.version;
                 self.seen_again(record, at).await?;
-                if verdict == Verdict::Unchanged {
+                if check {
                     self.note_check(id, version, at, status).await?;
                 }
             }
-            (Verdict::Unchanged, Some(record)) => {
+            (Followup::Check, Some(record)) => {
                 self.note_check(id, record.version, at, status).await?;
             }
             _ => {}
@@ -396,18 +388,21 @@ impl Articles<'_, '_> {
         // The next revisit.
         let ladder = self.inner.ladder(&source);
         let now = self.inner.clock.now();
-        let next = match verdict {
-            Verdict::RetryLater
-                if attempts + 1 < watch::MAX_ATTEMPTS && (rung as usize) < ladder.len() =>
-            {
-                let wait = micros(watch::retry_after(&ladder, rung));
-                Some((rung, attempts + 1, now + wait))
-            }
-            _ => watch::next_visit(&ladder, rung, id, watched.first_seen, now)
-                .map(|v| (v.rung, 0, v.due)),
-        };
+        let next = watch::after_revisit(
+            verdict,
+            &ladder,
+            rung,
+            attempts,
+            id,
+            watched.first_seen,
+            now,
+        );
         match next {
-            Some((rung, attempts, due)) => {
+            Some(watch::Scheduled {
+                rung,
+                attempts,
+                due,
+            }) => {
                 self.tx
                     .execute(
                         "UPDATE gleaner.revisits SET due = $2, rung = $3, attempts = $4,
@@ -688,7 +683,7 @@ impl VersionHistory for PgStore {
                 .await?;
             Ok((rows, checks))
         })?;
-        let mut versions: Vec<ArticleVersion> = Vec::with_capacity(rows.len() + 1);
+        let mut kept: Vec<ArticleVersion> = Vec::with_capacity(rows.len() + 1);
         for row in rows {
             let data: serde_json::Value = row.get(1);
             let version: ArticleVersion =
@@ -697,38 +692,15 @@ impl VersionHistory for PgStore {
                     key: format!("gleaner.versions {id} {}", row.get::<_, i32>(0)),
                     detail: e.to_string(),
                 })?;
-            versions.push(version);
+            kept.push(version);
         }
-        // Versions replaced before versions were kept: their hash is all there is.
-        for earlier in &record.previous_versions {
-            if !versions.iter().any(|v| v.version == earlier.version) {
-                versions.push(ArticleVersion {
-                    version: earlier.version,
-                    fetched_at: earlier.fetched_at,
-                    title: None,
-                    text: None,
-                    text_sha256: earlier.text_sha256.clone(),
-                    final_url: None,
-                    http_status: None,
-                    etag: None,
-                    last_modified: None,
-                    raw_sha256: None,
-                    extractor_version: None,
-                    revisits: Vec::new(),
-                });
-            }
-        }
-        versions.retain(|v| v.version < record.version);
-        versions.push(codec::current_version(&record));
-        versions.sort_by_key(|v| v.version);
-        for row in checks {
+        let checks = checks.iter().map(|row| {
             let at: DateTime<Utc> = row.get(0);
             let version = row.get::<_, i32>(1).max(0) as u32;
             let status = row.get::<_, i16>(2).max(0) as u16;
-            if let Some(v) = versions.iter_mut().find(|v| v.version == version) {
-                v.revisits.push(RevisitCheck { at, status });
-            }
-        }
+            (version, RevisitCheck { at, status })
+        });
+        let versions = rules::version_history(&record, kept, checks);
         Ok(Some(versions))
     }
 
