@@ -9,7 +9,11 @@
 //! gleaner's `extract()` and dom_smoothie's `Readability::new` + `parse` on the page's bytes
 //! read as UTF-8 (dom_smoothie has no charset detection; gleaner's time includes its own),
 //! best of `--rounds` per page for each, wall time and the thread's CPU time. The issue's
-//! yardstick is the ratio of the summed per-page wall times.
+//! yardstick is the ratio of the summed per-page wall times. `--only gleaner` (or
+//! `dom_smoothie`, or `none`) runs the same loop with one side alone, for counters that
+//! are robust to a loaded machine (`perf stat -e instructions:u`): the difference with
+//! `--only none` is that side's work, and a `--peer` run of another build minus
+//! `--only dom_smoothie` is that build's gleaner work.
 //!
 //! Everything runs on one thread. Pages are decompressed into memory before timing, so the
 //! figures are the extractor's alone. Reported:
@@ -382,7 +386,18 @@ fn dom_smoothie_text(html: &[u8]) -> Option<usize> {
 }
 
 /// gleaner and dom_smoothie side by side on the same pages, interleaved page by page.
-fn peer_comparison(pages: &[(String, Vec<u8>)], rounds: usize) {
+/// Which extractors the side-by-side loop runs: both, or one alone (so that a counter such
+/// as `perf stat -e instructions:u` sees one side's work; `None` runs neither and measures
+/// what loading the pages costs).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Sides {
+    Both,
+    Gleaner,
+    DomSmoothie,
+    None,
+}
+
+fn peer_comparison(pages: &[(String, Vec<u8>)], rounds: usize, sides: Sides) {
     let opts = ExtractOptions::default();
     let n = pages.len();
     let (mut ours_wall, mut ours_cpu) = (vec![Duration::MAX; n], vec![Duration::MAX; n]);
@@ -390,10 +405,12 @@ fn peer_comparison(pages: &[(String, Vec<u8>)], rounds: usize) {
     let (mut ours_articles, mut peer_articles) = (0usize, 0usize);
     for round in 0..rounds {
         for (i, (_, html)) in pages.iter().enumerate() {
-            let (ours, wall, cpu) = timed(|| extract(html, &opts).is_ok());
+            let run_ours = matches!(sides, Sides::Both | Sides::Gleaner);
+            let (ours, wall, cpu) = timed(|| run_ours && extract(html, &opts).is_ok());
             ours_wall[i] = ours_wall[i].min(wall);
             ours_cpu[i] = ours_cpu[i].min(cpu);
-            let (peer, wall, cpu) = timed(|| dom_smoothie_text(html).is_some());
+            let run_peer = matches!(sides, Sides::Both | Sides::DomSmoothie);
+            let (peer, wall, cpu) = timed(|| run_peer && dom_smoothie_text(html).is_some());
             peer_wall[i] = peer_wall[i].min(wall);
             peer_cpu[i] = peer_cpu[i].min(cpu);
             if round == 0 {
@@ -430,13 +447,30 @@ fn peer_comparison(pages: &[(String, Vec<u8>)], rounds: usize) {
 fn main() -> ExitCode {
     let mut rounds = 3usize;
     let mut peer = false;
+    let mut sides = Sides::Both;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         match arg.as_str() {
             "--rounds" => rounds = args.next().and_then(|n| n.parse().ok()).unwrap_or(3).max(1),
             "--peer" => peer = true,
+            "--only" => {
+                peer = true;
+                sides = match args.next().as_deref() {
+                    Some("gleaner") => Sides::Gleaner,
+                    Some("dom_smoothie") => Sides::DomSmoothie,
+                    Some("none") => Sides::None,
+                    other => {
+                        eprintln!(
+                            "bench_extract: --only takes gleaner, dom_smoothie or none, not {other:?}"
+                        );
+                        return ExitCode::from(2);
+                    }
+                };
+            }
             "-h" | "--help" => {
-                println!("usage: bench_extract [--rounds N] [--peer]");
+                println!(
+                    "usage: bench_extract [--rounds N] [--peer | --only gleaner|dom_smoothie|none]"
+                );
                 return ExitCode::SUCCESS;
             }
             other => {
@@ -473,7 +507,7 @@ fn main() -> ExitCode {
         total_bytes as f64 / 1e6
     );
     if peer {
-        peer_comparison(&pages, rounds);
+        peer_comparison(&pages, rounds, sides);
         return ExitCode::SUCCESS;
     }
 

@@ -3,7 +3,8 @@
 //! no input may panic, hang or exhaust memory. Empty, binary, truncated and invalid UTF-8
 //! input must give an error.
 //!
-//! `cargo fuzz run extract` (needs a nightly compiler, or `RUSTC_BOOTSTRAP=1` on stable).
+//! `cargo +nightly fuzz run extract` (or `RUSTC_BOOTSTRAP=1` on stable); the bounds to run
+//! it with are in docs/quality-and-speed.md, "Robustness".
 
 #![no_main]
 
@@ -33,10 +34,14 @@ fuzz_target!(|data: &[u8]| {
     let parsed = gleaner::extract::ParsedPage::parse(page, &options);
     let tree = parsed.dom();
     if let Ok(base) = url::Url::parse("https://example.org/section/") {
-        let _ = gleaner::fetch::discovery::page_links(&tree, &base);
+        let _ = gleaner::extract::links::page_links(&tree, &base, "gleaner");
     }
     let via_parsed = gleaner::extract::extract_parsed(&tree, &options).map(|e| e.article);
     assert_eq!(via_parsed, direct, "extract_parsed and extract disagree");
+    if let Ok(url) = url::Url::parse("https://example.org/section/page") {
+        let crawled = gleaner::extract::crawl_page(page, &options, &url, "gleaner");
+        assert_eq!(crawled.article, direct, "crawl_page and extract disagree");
+    }
 
     let _ = decode::maybe_gunzip(page, 1 << 20);
     let decoded = decode::decode_html(page, None);

@@ -457,6 +457,10 @@ static HINT_WORDS: LazyLock<HashMap<&'static str, u8, BuildHasherDefault<Fnv>>> 
         map
     });
 
+/// Length in bytes of the longest word in [`HINT_WORDS`].
+static HINT_WORD_MAX_LEN: LazyLock<usize> =
+    LazyLock::new(|| HINT_WORDS.keys().map(|word| word.len()).max().unwrap_or(0));
+
 /// FNV-1a: the keys are a few hundred fixed words and the lookups short class names, for
 /// which the standard library's DoS-resistant hasher costs more than the lookup itself.
 #[derive(Default)]
@@ -483,21 +487,41 @@ impl Hasher for Fnv {
 /// The hint lists that a word or the compound of a (non-modifier) name of `class_id` is in.
 /// Computed once per element, into [`Element::hints`].
 pub fn class_hints(class_id: &str) -> u8 {
-    let lookup = |word: &str| HINT_WORDS.get(word).copied().unwrap_or(0);
+    // Every element's class goes through here: a word or compound longer than the longest
+    // hint word is in no list, so it is neither built nor hashed.
+    let max = *HINT_WORD_MAX_LEN;
+    let lookup = |word: &str| {
+        if word.len() > max {
+            0
+        } else {
+            HINT_WORDS.get(word).copied().unwrap_or(0)
+        }
+    };
     let mut bits = 0;
     let mut joined = String::new();
     for name in class_id.split_whitespace() {
         let mut name_bits = words(name).fold(0, |acc, w| acc | lookup(w));
         // A name of one word is its own compound, already looked up.
         if name.contains(|c: char| !c.is_alphanumeric()) {
+            // The name's letters and digits, i.e. its words joined.
             joined.clear();
-            joined.extend(name.chars().filter(|c| c.is_alphanumeric()));
-            name_bits |= lookup(&joined);
+            for word in words(name) {
+                if joined.len() + word.len() > max {
+                    joined.clear();
+                    break;
+                }
+                joined.push_str(word);
+            }
+            if !joined.is_empty() {
+                name_bits |= lookup(&joined);
+            }
             // Two adjacent words joined, so a compound in a list is found inside a longer
             // prefixed name: `bmg-author-box` → `authorbox`, `entry-author-info` → `authorinfo`.
             let mut previous: Option<&str> = None;
             for word in words(name) {
-                if let Some(previous) = previous {
+                if let Some(previous) = previous
+                    && previous.len() + word.len() <= max
+                {
                     joined.clear();
                     joined.push_str(previous);
                     joined.push_str(word);

@@ -264,8 +264,10 @@ fn read_run(
     }
     if found.is_empty() {
         // A relative dateline ("vor 2 Stunden") is the whole run; else a bare <time>.
-        if let Some(date) = parse_dateline_in(&run.text, context).or(machine) {
-            found.push((date, "", None));
+        match parse_dateline_in(&run.text, context).or(machine) {
+            Some(date) => found.push((date, "", None)),
+            // Most runs hold no date: their classes and words are not read.
+            None => return Vec::new(),
         }
     }
     let class = class_cue(dom, run.node);

@@ -15,6 +15,15 @@ fn normalized(s: &str) -> String {
         .to_lowercase()
 }
 
+/// Whether [`normalized`] `text` may be at most `len` bytes long: each character that is
+/// not white space gives at least one byte of it, so more of them than `len` rule it out.
+fn may_fit_in(text: &str, len: usize) -> bool {
+    text.chars()
+        .filter(|c| !c.is_whitespace())
+        .nth(len)
+        .is_none()
+}
+
 /// Whether `line` is the headline part of `title` "Headline | Site | Date", as a publisher's
 /// og:title may have it (both normalised).
 fn heads_title(title: &str, line: &str) -> bool {
@@ -43,6 +52,11 @@ pub(super) fn tidy_blocks(blocks: &mut Vec<Block>, title: Option<&str>) {
     if let Some(title) = title {
         let t = normalized(title);
         while let Some(first) = blocks.first() {
+            // Every test below needs the line no longer than the title: a paragraph of the
+            // story is passed over without being normalised.
+            if !may_fit_in(&first.text, t.len()) {
+                break;
+            }
             let f = normalized(&first.text);
             let is_title = f == t
                 || (matches!(first.kind, BlockKind::Heading(_)) && !f.is_empty() && t.contains(&f))
@@ -55,6 +69,9 @@ pub(super) fn tidy_blocks(blocks: &mut Vec<Block>, title: Option<&str>) {
         }
         // The headline a line or two down, under a kicker or a dateline.
         if let Some(k) = blocks.iter().take(3).position(|b| {
+            if !may_fit_in(&b.text, t.len()) {
+                return false;
+            }
             let b = normalized(&b.text);
             b == t || heads_title(&t, &b)
         }) {
