@@ -84,6 +84,29 @@ pub fn read_checked(blobs: &dyn BlobFiles, at: &BlobRef, what: &'static str) -> 
     Ok(bytes)
 }
 
+/// Appends `bytes` to `file`, where they were announced to start: a commit hands out
+/// [`BlobRef`]s before it writes, so an end of file elsewhere (another writer) is
+/// corruption, reported as such rather than referred to. Durable only once synced.
+pub fn append_at(
+    blobs: &dyn BlobFiles,
+    file: u32,
+    start: u64,
+    bytes: &[u8],
+    what: &'static str,
+) -> Result<()> {
+    let at = blobs.append(file, bytes)?;
+    if at != start {
+        return Err(StoreError::Corrupt {
+            what,
+            key: format!("file {file}"),
+            detail: format!(
+                "{at} bytes long where {start} were expected: written by another process?"
+            ),
+        });
+    }
+    Ok(())
+}
+
 /// Files in a directory, named `<number>.blob`.
 #[derive(Debug)]
 pub struct FileBlobs {

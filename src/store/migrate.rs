@@ -825,10 +825,7 @@ pub(crate) fn from_format5<K: Kv>(kv: &K, label: &str) -> Result<()> {
     batch.put(keys::META_FORMAT.to_vec(), 6u32.to_le_bytes().to_vec());
     kv.apply(batch)?;
     kv.flush()?;
-    let mut removed = 0;
-    for tag in format5::TAGS {
-        removed += remove_tag(kv, tag)?;
-    }
+    let removed = remove_format5_keys(kv)?;
     kv.flush()?;
     tracing::info!(
         database = %label,
@@ -844,15 +841,21 @@ pub(crate) fn from_format5<K: Kv>(kv: &K, label: &str) -> Result<()> {
 
 /// Removes the format-5 raw page keys that a migration interrupted after its switch left.
 pub(crate) fn remove_format5_leftovers<K: Kv>(kv: &K, label: &str) -> Result<()> {
-    let mut removed = 0;
-    for tag in format5::TAGS {
-        removed += remove_tag(kv, tag)?;
-    }
+    let removed = remove_format5_keys(kv)?;
     if removed > 0 {
         kv.flush()?;
         tracing::info!(database = %label, keys = removed, "removed format-5 raw page keys left by an interrupted migration");
     }
     Ok(())
+}
+
+/// Removes the format-5 raw page keys (`r`, `b`); returns how many.
+fn remove_format5_keys<K: Kv>(kv: &K) -> Result<usize> {
+    let mut removed = 0;
+    for tag in format5::TAGS {
+        removed += remove_tag(kv, tag)?;
+    }
+    Ok(removed)
 }
 
 /// Called with each key and value of a format-1 index.

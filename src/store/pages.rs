@@ -94,16 +94,7 @@ impl PageAppender {
         let Some(start) = self.start.take() else {
             return Ok(());
         };
-        let at = files.append(self.file, &self.bytes)?;
-        if at != start {
-            return Err(StoreError::Corrupt {
-                what: "page file",
-                key: format!("file {}", self.file),
-                detail: format!(
-                    "{at} bytes long where {start} were expected: written by another process?"
-                ),
-            });
-        }
+        blobs::append_at(files, self.file, start, &self.bytes, "page file")?;
         files.sync(self.file)?;
         self.bytes.clear();
         Ok(())

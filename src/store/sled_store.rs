@@ -138,16 +138,14 @@ impl Kv for SledKv {
     }
 
     fn apply(&self, batch: WriteBatch) -> Result<()> {
+        let writes = batch.len();
         let mut sled_batch = sled::Batch::default();
-        let mut sled_batch_len = 0;
         for (key, value) in batch.into_writes() {
-            sled_batch_len += 1;
             match value {
                 Some(v) => sled_batch.insert(key, v),
                 None => sled_batch.remove(key),
             }
         }
-        let writes = sled_batch_len;
         let applied = self
             .tree
             .apply_batch(sled_batch)

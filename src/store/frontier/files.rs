@@ -12,7 +12,7 @@
 
 use std::collections::HashMap;
 
-use super::blobs::{BlobFiles, BlobRef};
+use super::blobs::{self, BlobFiles, BlobRef};
 use super::segment::{CrawlMeta, FileKind, MetaFile};
 use crate::store::error::{Result, StoreError};
 
@@ -114,17 +114,13 @@ impl<'a> Appender<'a> {
     /// Appends what is buffered and makes it durable.
     pub fn flush(&mut self) -> Result<()> {
         for buffer in &self.buffers {
-            let at = self.blobs.append(buffer.file, &buffer.bytes)?;
-            if at != buffer.start {
-                return Err(StoreError::Corrupt {
-                    what: "frontier file",
-                    key: format!("file {}", buffer.file),
-                    detail: format!(
-                        "{at} bytes long where {} were expected: written by another process?",
-                        buffer.start
-                    ),
-                });
-            }
+            blobs::append_at(
+                self.blobs,
+                buffer.file,
+                buffer.start,
+                &buffer.bytes,
+                "frontier file",
+            )?;
         }
         for buffer in self.buffers.drain(..) {
             self.blobs.sync(buffer.file)?;
