@@ -1082,7 +1082,7 @@ mod tests {
     #[test]
     fn many_threads_share_a_bounded_number_of_zstd_contexts() {
         let text: String = (0..4000).map(|i| format!("word{} ", i % 97)).collect();
-        let raw = RawPage {
+        let raw = RawPageV1 {
             headers: Vec::new(),
             body: text.into_bytes(),
         };
@@ -1090,7 +1090,8 @@ mod tests {
             for _ in 0..24 {
                 scope.spawn(|| {
                     for _ in 0..20 {
-                        let bytes = encode_with(1, &raw, Packing::Dense).expect("encodes");
+                        let bytes =
+                            encode_with(VALUE_FORMAT, &raw, Packing::Dense).expect("encodes");
                         assert_eq!(bytes[1], ZSTD);
                         assert_eq!(decode_raw(&bytes, b"k").expect("decodes").body, raw.body);
                     }
