@@ -60,40 +60,82 @@ const MAX_DECODED: usize = 512 * 1024 * 1024;
 /// level is not part of the format.
 const ZSTD_LEVEL: i32 = -1;
 
+/// zstd contexts are costly to set up (the compressor's tables are allocated per context),
+/// so they are reused; but one per thread, as they were, kept one for every thread that
+/// ever stored a value — tokio's blocking pool runs dozens — and a context that once
+/// compressed at [`DENSE_LEVEL`] keeps tables sized for it: 16 MiB of an idle daemon's heap
+/// (heaptrack, 200 sources). A few contexts shared by all threads serve as well: values are
+/// compressed on at most a handful of threads at once (the store's writer and its helpers).
+static COMPRESSORS: ContextPool<zstd::bulk::Compressor<'static>> = ContextPool::new();
+static DECOMPRESSORS: ContextPool<zstd::bulk::Decompressor<'static>> = ContextPool::new();
+
+/// Contexts kept for reuse; more in use at once are created and dropped after use.
+const POOLED_CONTEXTS: usize = 8;
+
+/// Idle zstd contexts, at most [`POOLED_CONTEXTS`].
+struct ContextPool<C>(std::sync::Mutex<Vec<C>>);
+
+impl<C> ContextPool<C> {
+    const fn new() -> Self {
+        ContextPool(std::sync::Mutex::new(Vec::new()))
+    }
+
+    /// Runs `f` with a pooled context (or a new one from `make`), then returns it to the
+    /// pool. A context whose call failed is dropped, not reused.
+    fn with<R>(
+        &self,
+        make: impl FnOnce() -> std::io::Result<C>,
+        f: impl FnOnce(&mut C) -> std::io::Result<R>,
+    ) -> std::io::Result<R> {
+        let pooled = self.0.lock().unwrap_or_else(|p| p.into_inner()).pop();
+        let mut context = match pooled {
+            Some(c) => c,
+            None => make()?,
+        };
+        let result = f(&mut context)?;
+        let mut idle = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        if idle.len() < POOLED_CONTEXTS {
+            idle.push(context);
+        }
+        Ok(result)
+    }
+}
+
+/// Capacity the encoding buffers keep between values. A record is a few KiB, a raw page
+/// tens to hundreds; buffers that kept the largest page a thread had ever encoded held
+/// 98 MiB over the blocking pool's threads in an idle daemon (heaptrack, 200 sources).
+/// Growing again from here costs a page a copy or two, next to compressing it.
+const SCRATCH_KEEP: usize = 64 * 1024;
+
 thread_local! {
-    // zstd contexts are costly to set up (the compressor's tables are allocated per
-    // context); one per thread is reused for every value.
-    static COMPRESSOR: std::cell::RefCell<Option<zstd::bulk::Compressor<'static>>> =
-        const { std::cell::RefCell::new(None) };
-    static DECOMPRESSOR: std::cell::RefCell<Option<zstd::bulk::Decompressor<'static>>> =
-        const { std::cell::RefCell::new(None) };
     /// Encoding buffers: the plain postcard bytes and the compressed frame.
     static SCRATCH: std::cell::RefCell<(Vec<u8>, Vec<u8>)> =
         const { std::cell::RefCell::new((Vec::new(), Vec::new())) };
 }
 
+/// Empties a scratch buffer, giving back what it holds beyond [`SCRATCH_KEEP`].
+fn trim_scratch(buffer: &mut Vec<u8>) {
+    buffer.clear();
+    if buffer.capacity() > SCRATCH_KEEP {
+        buffer.shrink_to(SCRATCH_KEEP);
+    }
+}
+
 /// Compresses `plain` into `packed` (replacing what it held) at `level`.
 fn compress(plain: &[u8], packed: &mut Vec<u8>, level: i32) -> std::io::Result<()> {
-    COMPRESSOR.with(|cell| {
-        let mut slot = cell.borrow_mut();
-        let compressor = match slot.as_mut() {
-            Some(c) => c,
-            None => slot.insert(zstd::bulk::Compressor::new(ZSTD_LEVEL)?),
-        };
-        compressor.set_compression_level(level)?;
-        packed.clear();
-        packed.reserve(zstd::zstd_safe::compress_bound(plain.len()));
-        compressor.compress_to_buffer(plain, packed).map(|_| ())
-    })
+    COMPRESSORS.with(
+        || zstd::bulk::Compressor::new(ZSTD_LEVEL),
+        |compressor| {
+            compressor.set_compression_level(level)?;
+            packed.clear();
+            packed.reserve(zstd::zstd_safe::compress_bound(plain.len()));
+            compressor.compress_to_buffer(plain, packed).map(|_| ())
+        },
+    )
 }
 
 fn decompress(frame: &[u8], len: usize) -> std::io::Result<Vec<u8>> {
-    DECOMPRESSOR.with(|cell| {
-        let mut slot = cell.borrow_mut();
-        let decompressor = match slot.as_mut() {
-            Some(d) => d,
-            None => slot.insert(zstd::bulk::Decompressor::new()?),
-        };
+    DECOMPRESSORS.with(zstd::bulk::Decompressor::new, |decompressor| {
         decompressor.decompress(frame, len)
     })
 }
@@ -130,29 +172,42 @@ pub fn encode_with<T: Serialize>(version: u8, value: &T, packing: Packing) -> Re
         // Reused buffers: a record is kilobytes, and growing fresh vectors to that size
         // copied it several times per upsert.
         let (plain, packed) = &mut *cell.borrow_mut();
-        plain.clear();
-        *plain = postcard::to_extend(value, std::mem::take(plain))
-            .map_err(|e| StoreError::InvalidInput(format!("cannot encode value: {e}")))?;
-        if plain.len() <= COMPRESS_ABOVE || packing == Packing::Plain {
-            let mut out = Vec::with_capacity(plain.len() + 2);
-            out.extend_from_slice(&[version, PLAIN]);
-            out.extend_from_slice(plain);
-            return Ok(out);
-        }
-        let level = match packing {
-            Packing::Dense => DENSE_LEVEL,
-            _ => ZSTD_LEVEL,
-        };
-        compress(plain, packed, level)
-            .map_err(|e| StoreError::backend("compressing a value", e))?;
-        let len = u32::try_from(plain.len())
-            .map_err(|_| StoreError::InvalidInput("value larger than 4 GiB".into()))?;
-        let mut out = Vec::with_capacity(packed.len() + 6);
-        out.extend_from_slice(&[version, ZSTD]);
-        out.extend_from_slice(&len.to_le_bytes());
-        out.extend_from_slice(packed);
-        Ok(out)
+        let encoded = encode_into(version, value, packing, plain, packed);
+        trim_scratch(plain);
+        trim_scratch(packed);
+        encoded
     })
+}
+
+/// [`encode_with`] in the given scratch buffers.
+fn encode_into<T: Serialize>(
+    version: u8,
+    value: &T,
+    packing: Packing,
+    plain: &mut Vec<u8>,
+    packed: &mut Vec<u8>,
+) -> Result<Vec<u8>> {
+    plain.clear();
+    *plain = postcard::to_extend(value, std::mem::take(plain))
+        .map_err(|e| StoreError::InvalidInput(format!("cannot encode value: {e}")))?;
+    if plain.len() <= COMPRESS_ABOVE || packing == Packing::Plain {
+        let mut out = Vec::with_capacity(plain.len() + 2);
+        out.extend_from_slice(&[version, PLAIN]);
+        out.extend_from_slice(plain);
+        return Ok(out);
+    }
+    let level = match packing {
+        Packing::Dense => DENSE_LEVEL,
+        _ => ZSTD_LEVEL,
+    };
+    compress(plain, packed, level).map_err(|e| StoreError::backend("compressing a value", e))?;
+    let len = u32::try_from(plain.len())
+        .map_err(|_| StoreError::InvalidInput("value larger than 4 GiB".into()))?;
+    let mut out = Vec::with_capacity(packed.len() + 6);
+    out.extend_from_slice(&[version, ZSTD]);
+    out.extend_from_slice(&len.to_le_bytes());
+    out.extend_from_slice(packed);
+    Ok(out)
 }
 
 /// Decodes a value that has only layout version 1.
@@ -990,6 +1045,65 @@ pub fn decode_raw(bytes: &[u8], key: &[u8]) -> Result<RawPage> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_large_value_leaves_no_large_scratch_behind() {
+        // A 2 MiB page, half incompressible: both buffers grow past the bound while
+        // encoding it.
+        let mut x = 1u64;
+        let body: Vec<u8> = (0..2 << 20)
+            .map(|i| {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                if i % 2 == 0 { x as u8 } else { b'a' }
+            })
+            .collect();
+        let raw = RawPage {
+            headers: vec![("content-type".into(), "text/html".into())],
+            body,
+        };
+        let bytes = encode_raw(&raw).expect("encodes");
+        assert_eq!(decode_raw(&bytes, b"k").expect("decodes").body, raw.body);
+        SCRATCH.with(|cell| {
+            let (plain, packed) = &*cell.borrow();
+            assert!(plain.capacity() <= SCRATCH_KEEP, "{}", plain.capacity());
+            assert!(packed.capacity() <= SCRATCH_KEEP, "{}", packed.capacity());
+        });
+        // The next small value is encoded as before.
+        let small = QueueItemV1 { article: [3; 8] };
+        let bytes = encode(&small).expect("encodes");
+        assert_eq!(
+            decode::<QueueItemV1>(&bytes, "q", b"k").expect("decodes"),
+            small
+        );
+    }
+
+    #[test]
+    fn many_threads_share_a_bounded_number_of_zstd_contexts() {
+        let text: String = (0..4000).map(|i| format!("word{} ", i % 97)).collect();
+        let raw = RawPageV1 {
+            headers: Vec::new(),
+            body: text.into_bytes(),
+        };
+        std::thread::scope(|scope| {
+            for _ in 0..24 {
+                scope.spawn(|| {
+                    for _ in 0..20 {
+                        let bytes =
+                            encode_with(VALUE_FORMAT, &raw, Packing::Dense).expect("encodes");
+                        assert_eq!(bytes[1], ZSTD);
+                        assert_eq!(decode_raw(&bytes, b"k").expect("decodes").body, raw.body);
+                    }
+                });
+            }
+        });
+        fn idle<C>(pool: &ContextPool<C>) -> usize {
+            pool.0.lock().map_or(0, |v| v.len())
+        }
+        assert!((1..=POOLED_CONTEXTS).contains(&idle(&COMPRESSORS)));
+        assert!((1..=POOLED_CONTEXTS).contains(&idle(&DECOMPRESSORS)));
+    }
 
     #[test]
     fn small_and_large_values_round_trip() {

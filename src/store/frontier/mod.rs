@@ -337,6 +337,15 @@ impl<K: Kv> KvStore<K> {
                 tracing::warn!(database = %self.label, crawl, counted = pending, recorded = cf.meta.pending, "frontier totals disagree with its hosts; using the hosts'");
                 cf.meta.pending = pending;
             }
+            // Sized once for what the chunks hold (a chunk holds no more hashes than bytes,
+            // whatever a damaged count says).
+            let hashes: u64 = cf
+                .meta
+                .chunks
+                .iter()
+                .map(|c| c.hashes.min(u64::from(c.blob.len)))
+                .sum();
+            cf.seen = SeenSet::with_capacity(usize::try_from(hashes).unwrap_or(usize::MAX));
             for chunk in &cf.meta.chunks {
                 let bytes = blobs::read(self.kv.blobs(), &chunk.blob)?;
                 seen::decode_chunk(&bytes, &keys::crawl(crawl), |h| {
