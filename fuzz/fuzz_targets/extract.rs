@@ -45,7 +45,7 @@ fuzz_target!(|data: &[u8]| {
 
     let _ = decode::maybe_gunzip(page, 1 << 20);
     let decoded = decode::decode_html(page, None);
-    let text = decoded.html.as_str();
+    let text: &str = &decoded.html;
     let _ = markers::select_language(text, Some("en"));
     let _ = dates::parse_dateline(text, None);
     let _ = dates::parse_machine_date(text, None);

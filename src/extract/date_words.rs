@@ -9,7 +9,7 @@
 use std::collections::HashMap;
 use std::sync::LazyLock;
 
-use regex::Regex;
+use aho_corasick::{AhoCorasick, MatchKind};
 
 /// Month names and abbreviations, lower-case, with their month number. Inflected forms
 /// (Russian, Ukrainian and Polish genitive: "3 сентября", "5 травня", "28 kwietnia") are
@@ -471,21 +471,30 @@ const OTHER_LABELS: &[&str] = &[
     "дата друку",
 ];
 
-/// All labels as one regex, a named group per kind, longest labels first within a kind.
-static LABELS: LazyLock<Regex> = LazyLock::new(|| {
-    let group = |name: &str, labels: &[&str]| {
+/// All labels as one leftmost-first Aho-Corasick automaton, longest labels first within a
+/// kind, modification labels before publication labels before the others: the matches are
+/// those of the regex alternation of the escaped labels in that order (one named group per
+/// kind), which this replaced. The labels are plain words, and building the automaton costs
+/// a fraction of compiling them as a regex (16 M instructions, a sixth of all regex
+/// compilation of an extraction); `aho-corasick` is the regex crate's own literal matcher.
+static LABELS: LazyLock<(AhoCorasick, Vec<Cue>)> = LazyLock::new(|| {
+    let mut patterns: Vec<&str> = Vec::new();
+    let mut cues: Vec<Cue> = Vec::new();
+    for (cue, labels) in [
+        (Cue::Modified, MODIFIED_LABELS),
+        (Cue::Published, PUBLISHED_LABELS),
+        (Cue::Other, OTHER_LABELS),
+    ] {
         let mut labels: Vec<&str> = labels.to_vec();
         labels.sort_by_key(|label| std::cmp::Reverse(label.len()));
-        let alternation: Vec<String> = labels.iter().map(|l| regex::escape(l)).collect();
-        format!("(?P<{name}>{})", alternation.join("|"))
-    };
-    Regex::new(&format!(
-        "{}|{}|{}",
-        group("modified", MODIFIED_LABELS),
-        group("published", PUBLISHED_LABELS),
-        group("other", OTHER_LABELS)
-    ))
-    .expect("label regex is valid")
+        cues.extend(std::iter::repeat_n(cue, labels.len()));
+        patterns.extend(labels);
+    }
+    let automaton = AhoCorasick::builder()
+        .match_kind(MatchKind::LeftmostFirst)
+        .build(&patterns)
+        .expect("date labels build an automaton");
+    (automaton, cues)
 });
 
 /// What the label just before a date says it is. `label` is the text in front of the date
@@ -503,14 +512,9 @@ pub fn cue_of(label: &str) -> Option<Cue> {
     // The label nearest the date is at the end of the text before it: the last one found
     // ("Published 2 May, updated 3 May": the second date is the update).
     let tail = tail_chars(&lower, 40);
-    let last = LABELS.captures_iter(tail).last()?;
-    let (cue, end) = if let Some(m) = last.name("modified") {
-        (Cue::Modified, m.end())
-    } else if let Some(m) = last.name("published") {
-        (Cue::Published, m.end())
-    } else {
-        (Cue::Other, last.get(0)?.end())
-    };
+    let (automaton, cues) = &*LABELS;
+    let last = automaton.find_iter(tail).last()?;
+    let (cue, end) = (cues[last.pattern().as_usize()], last.end());
     // A label is next to its date ("Posted by Jane Doe on"): a word further back is part
     // of something else ("Besinnung: Vom Umgang mit der Corona…").
     (tail[end..].chars().count() <= MAX_LABEL_GAP).then_some(cue)

@@ -440,9 +440,11 @@ pub fn find_dates<'t>(
     text: &'t str,
     context: &'t DateContext,
 ) -> impl Iterator<Item = DateMatch> + 't {
-    // Every shape has digits: most text runs have none and cost one byte scan, not a
-    // search with the large dateline regex.
-    let text = if text.bytes().any(|b| b.is_ascii_digit()) {
+    // Every shape has at least two runs of ASCII digits with something else between them
+    // (day and year around a month name, or three numbers): most text runs have fewer
+    // ("5 comments", "© 2024") and cost one byte scan, not a search with the large
+    // dateline regex.
+    let text = if digit_runs_at_least_two(text) {
         text
     } else {
         ""
@@ -462,6 +464,24 @@ pub fn find_dates<'t>(
             date,
         })
     })
+}
+
+/// Whether `text` has two or more maximal runs of ASCII digits, the least any date shape of
+/// [`DATELINE`] matches.
+fn digit_runs_at_least_two(text: &str) -> bool {
+    let mut runs = 0;
+    let mut in_run = false;
+    for b in text.bytes() {
+        let digit = b.is_ascii_digit();
+        if digit && !in_run {
+            runs += 1;
+            if runs == 2 {
+                return true;
+            }
+        }
+        in_run = digit;
+    }
+    false
 }
 
 /// Finds the first plausible date in a visible dateline or short text (see [`find_dates`];

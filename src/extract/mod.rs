@@ -230,14 +230,22 @@ pub fn crawl_page(
     }
 }
 
-/// Language markers resolved, then parsed (with nesting capped, see [`nesting`]). The
-/// decoded page is freed as soon as the parser has its own copy.
-fn parse_source(decoded: String, opts: &ExtractOptions) -> parse::Document {
+/// Language markers resolved, then parsed (with nesting capped, see [`nesting`]). A decoded
+/// copy of the page is freed as soon as the parser has its own; a page borrowed from the
+/// input bytes is parsed from there, without a copy of its own.
+fn parse_source(decoded: Cow<'_, str>, opts: &ExtractOptions) -> parse::Document {
     let selected = match markers::select_language(&decoded, opts.preferred_lang.as_deref()) {
         Cow::Owned(selected) => Some(selected),
         Cow::Borrowed(_) => None,
     };
-    parse::Document::parse_owned(selected.unwrap_or(decoded))
+    match (selected, decoded) {
+        (Some(selected), decoded) => {
+            drop(decoded);
+            parse::Document::parse_owned(selected)
+        }
+        (None, Cow::Owned(decoded)) => parse::Document::parse_owned(decoded),
+        (None, Cow::Borrowed(decoded)) => parse::Document::parse(decoded),
+    }
 }
 
 fn extract_dom(dom: &dom::Dom, opts: &ExtractOptions) -> Result<Extraction, ExtractError> {
@@ -303,18 +311,21 @@ fn extract_dom(dom: &dom::Dom, opts: &ExtractOptions) -> Result<Extraction, Extr
     })
 }
 
-/// Rejects binary data: text has few control characters.
+/// Rejects binary data: text has few control characters. Counted in one pass over the
+/// first 4096 characters, without collecting them (the collected sample cost about 1 % of
+/// an extraction over the dev corpus).
 fn check_text(source: &str) -> Result<(), ExtractError> {
-    let sample: Vec<char> = source.chars().take(4096).collect();
-    let control = sample
-        .iter()
-        .filter(|&&c| (c.is_control() && !c.is_whitespace()) || c == '\u{fffd}')
-        .count();
-    if !sample.is_empty() && control * 10 > sample.len() {
+    let (mut sampled, mut control) = (0usize, 0usize);
+    for c in source.chars().take(4096) {
+        sampled += 1;
+        if (c.is_control() && !c.is_whitespace()) || c == '\u{fffd}' {
+            control += 1;
+        }
+    }
+    if sampled > 0 && control * 10 > sampled {
         return Err(ExtractError::NotHtml {
             reason: format!(
-                "{control} of the first {} characters are control or undecodable bytes",
-                sample.len()
+                "{control} of the first {sampled} characters are control or undecodable bytes"
             ),
         });
     }

@@ -752,21 +752,27 @@ impl Document {
 }
 
 /// What [`flatten`] has seen of a page's names: each tag name and each class/id pair is
-/// written into the document once.
+/// written into the document once. Both maps are looked up once per element, with keys the
+/// page chose: foldhash (already in the dependency graph through hashbrown) hashes them
+/// several times faster than the standard library's SipHash, and a per-process random seed
+/// keeps a hostile page from choosing colliding keys.
 #[derive(Default)]
 struct Names {
-    tags: HashMap<LocalName, Span>,
+    tags: HashMap<LocalName, Span, foldhash::fast::RandomState>,
     /// Raw `class`, NUL, then NUL and `id` when there is one → lower-cased class_id, hints.
-    class_ids: HashMap<String, (Span, u8)>,
+    class_ids: HashMap<String, (Span, u8), foldhash::fast::RandomState>,
     no_class_hints: Option<u8>,
     key: String,
     lowered: String,
 }
 
-/// Appends `text` lower-cased.
+/// Appends `text` lower-cased. ASCII text is copied whole and lower-cased in place, not
+/// pushed a character at a time (this runs on every distinct class and id of a page).
 fn push_lowercase(out: &mut String, text: &str) {
     if text.is_ascii() {
-        out.extend(text.bytes().map(|b| char::from(b.to_ascii_lowercase())));
+        let start = out.len();
+        out.push_str(text);
+        out[start..].make_ascii_lowercase();
     } else {
         out.push_str(&text.to_lowercase());
     }
