@@ -45,9 +45,10 @@ pub struct Analysed {
 }
 
 /// Handles a 2xx response. `allowed` answers robots.txt for discovered URLs when known.
+/// The response is taken: an article's raw page keeps its body without a copy.
 pub fn analyse(
     page: &PageContext<'_>,
-    response: &Response,
+    mut response: Response,
     allowed: impl FnMut(&Url) -> Option<bool>,
 ) -> Analysed {
     let kind = content::classify(response.media_type().as_deref(), &response.body);
@@ -107,9 +108,9 @@ pub fn analyse(
                 }
                 Ok(article) => {
                     let new = NewArticle {
-                        provenance: provenance(page, response, crawled.encoding, &validators),
+                        provenance: provenance(page, &response, crawled.encoding, &validators),
                         article,
-                        raw: Some(raw_page(response)),
+                        raw: Some(raw_page(&mut response)),
                     };
                     (PageResult::Article(Box::new(new)), None)
                 }
@@ -195,8 +196,8 @@ pub fn provenance(
     }
 }
 
-/// The response as kept for re-extraction and WARC export.
-fn raw_page(response: &Response) -> RawPage {
+/// The response as kept for re-extraction and WARC export; its body moves there.
+fn raw_page(response: &mut Response) -> RawPage {
     RawPage {
         headers: response
             .headers
@@ -208,6 +209,6 @@ fn raw_page(response: &Response) -> RawPage {
                 )
             })
             .collect(),
-        body: response.body.clone(),
+        body: std::mem::take(&mut response.body),
     }
 }

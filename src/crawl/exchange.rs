@@ -477,7 +477,7 @@ fn retry_or_finish(
     }
 }
 
-/// Runs [`analyse::analyse`] on the blocking pool, at most as many at once as there are
+/// Runs [`analyse::analyse`] on a parsing thread, at most as many at once as there are
 /// cores, so parsing never starves the sockets and a burst of large pages does not take
 /// more memory than the cores can work through.
 async fn analyse_on_pool(
@@ -494,19 +494,24 @@ async fn analyse_on_pool(
         .await
         .map_err(|e| CrawlError::Task(e.to_string()))?;
     let worker = Arc::clone(ctx);
+    let parsers = Arc::clone(&ctx.crawler.parsers);
+    // Waited for on the blocking pool, run on the crawler's parsing threads (`parsers`).
     tokio::task::spawn_blocking(move || {
-        let ctx = &worker;
-        let page = PageContext {
-            entry: &entry,
-            url: &url,
-            source: &ctx.job.source,
-            fetched_at,
-            lang: ctx.job.lang.as_deref(),
-            max_body: ctx.crawler.config.max_body_bytes,
-            scope: &ctx.scope,
-        };
-        analyse::analyse(&page, &response, |u| ctx.robots_allows(u))
+        parsers.run(move || {
+            let ctx = &worker;
+            let page = PageContext {
+                entry: &entry,
+                url: &url,
+                source: &ctx.job.source,
+                fetched_at,
+                lang: ctx.job.lang.as_deref(),
+                max_body: ctx.crawler.config.max_body_bytes,
+                scope: &ctx.scope,
+            };
+            analyse::analyse(&page, response, |u| ctx.robots_allows(u))
+        })
     })
     .await
-    .map_err(|e| CrawlError::Task(e.to_string()))
+    .map_err(|e| CrawlError::Task(e.to_string()))?
+    .map_err(CrawlError::Task)
 }

@@ -20,6 +20,7 @@ pub mod decide;
 pub mod discover;
 mod exchange;
 pub mod job;
+mod parsers;
 pub mod seeds;
 pub mod stats;
 pub mod writer;
@@ -108,6 +109,8 @@ pub struct Crawler {
     writer: OnceCell<Writer>,
     /// Pages parsed at once, over every crawl: one per core.
     cpu: Arc<Semaphore>,
+    /// Where pages are parsed: one thread per core.
+    parsers: Arc<parsers::Parsers>,
     /// Claims being worked on (fetching, parsing, or waiting for the writer), over every
     /// crawl: what bounds the pages held in memory.
     in_hand: Arc<Semaphore>,
@@ -204,6 +207,7 @@ impl HostGate for PolitenessGate<'_> {
 
 impl Crawler {
     pub fn new(config: &CrawlerConfig, store: CrawlStore) -> Result<Arc<Self>, CrawlError> {
+        let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
         Ok(Arc::new(Crawler {
             config: config.clone(),
             http: HttpClient::new(config)?,
@@ -216,9 +220,8 @@ impl Crawler {
             stats: CrawlStats::new(),
             writer_limits: WriterLimits::default(),
             writer: OnceCell::new(),
-            cpu: Arc::new(Semaphore::new(
-                std::thread::available_parallelism().map_or(2, |n| n.get()),
-            )),
+            cpu: Arc::new(Semaphore::new(cores)),
+            parsers: Arc::new(parsers::Parsers::start(cores)),
             in_hand: Arc::new(Semaphore::new(config.concurrency.get() * 2)),
         }))
     }
