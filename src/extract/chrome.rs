@@ -477,13 +477,19 @@ pub(super) fn strip_widgets(blocks: &mut Vec<Block>) {
 const CALL_MAX_CHARS: usize = 120;
 /// Longest block that goes with a call beside it ("Your gift keeps monitors in the field.").
 const CALL_COMPANION_MAX_CHARS: usize = 200;
+/// Most lines under a call set as a heading that go with it without speaking to the
+/// reader: a box holds a line or two and a button ("Tell the authorities to release the
+/// detained observers."), not the paragraphs, demands and signatures that follow it.
+const CALL_BOX_MAX_LINES: usize = 2;
 
 /// Removes calls to action wherever they stand in the story: a short block that opens with
 /// one ("Stand with us", "Поддержите независимое наблюдение!", "Petisiyanı imzalayın: …"),
 /// the short lines beside it that speak to the reader or call too ("Your gift keeps
 /// monitors in the field.", "Ваше пожертвование поможет …"), and under a call set as a
-/// heading, the box's lines up to the next heading. A story's paragraph that mentions
-/// giving or subscribing is long, or speaks of others: it stays.
+/// heading, the box's few short lines before the next heading. A story's paragraph that
+/// mentions giving or subscribing is long, or speaks of others: it stays; so does what
+/// follows a box when no heading closes it (a statement's closing paragraphs, its
+/// demands and its signatories after a donation box in its middle).
 pub(super) fn strip_calls_to_action(blocks: &mut Vec<Block>) {
     let short = |b: &Block, max: usize| !clean::more_chars_than(&b.text, max);
     // The opening words decide; only they are lower-cased on every block.
@@ -508,15 +514,24 @@ pub(super) fn strip_calls_to_action(blocks: &mut Vec<Block>) {
                     || clean::is_promo_line(&b.text))
         })
         .collect();
-    let in_box =
-        |b: &Block| !matches!(b.kind, BlockKind::Heading(_)) && short(b, CALL_COMPANION_MAX_CHARS);
+    // A box's line is short and stands alone: a heading, a list or a line that
+    // introduces one ("Tələblərimiz:") is the story's again.
+    let in_box = |b: &Block| {
+        matches!(b.kind, BlockKind::Paragraph)
+            && short(b, CALL_MAX_CHARS)
+            && !b.text.trim_end().ends_with(':')
+    };
     let mut drop = calls.clone();
     for k in (0..blocks.len()).filter(|&k| calls[k]) {
         let heads_box = matches!(blocks[k].kind, BlockKind::Heading(_));
+        let mut box_lines = 0;
         let mut j = k + 1;
         while j < blocks.len() && !calls[j] {
-            if !(companions[j] || (heads_box && in_box(&blocks[j]))) {
-                break;
+            if !companions[j] {
+                if !(heads_box && box_lines < CALL_BOX_MAX_LINES && in_box(&blocks[j])) {
+                    break;
+                }
+                box_lines += 1;
             }
             drop[j] = true;
             j += 1;
@@ -768,6 +783,34 @@ mod tests {
         let mut blocks = paragraphs(&story);
         strip_widgets(&mut blocks);
         assert_eq!(texts(&blocks), story);
+    }
+
+    #[test]
+    fn a_call_box_under_a_heading_ends_before_the_story_resumes() {
+        let heading = |t: &str| Block::new(BlockKind::Heading(3), t.to_owned(), t.to_owned());
+        let story = [
+            "Hesab edirik ki, bu təqiblər ölkədə sərbəst jurnalistika üçün qalan son məkanı da aradan qaldırmağa yönəlib. Hakimiyyəti öhdəliklərinə əməl etməyə çağırırıq.",
+            "Tələblərimiz:",
+            "Bəyanatı imzalayan təşkilatlar:",
+            "Regional Media Şəbəkəsi",
+        ];
+        let mut blocks = paragraphs(&["Biz narahatlığımızı bildiririk."]);
+        blocks.push(heading("Bizi dəstəkləyin"));
+        blocks.extend(paragraphs(&[
+            "Sizin ianəniz jurnalistlərin hüquqi müdafiəsinə yönəldilir.",
+        ]));
+        blocks.extend(paragraphs(&story));
+        strip_calls_to_action(&mut blocks);
+        assert_eq!(texts(&blocks)[1..], story);
+
+        // A box's own line that does not speak to the reader still goes with its heading.
+        let mut blocks = paragraphs(&["The coalition will publish its findings."]);
+        blocks.push(heading("Sign the petition"));
+        blocks.extend(paragraphs(&[
+            "Tell the authorities to release the detained observers.",
+        ]));
+        strip_calls_to_action(&mut blocks);
+        assert_eq!(texts(&blocks), ["The coalition will publish its findings."]);
     }
 
     #[test]

@@ -499,7 +499,11 @@ pub fn run_snippet_fixtures() -> Result<(SnippetReport, Vec<SnippetFixture>), St
             let list = spec[key]
                 .as_array()
                 .ok_or_else(|| format!("{name}.json: no {key:?} list"))?;
-            Ok(list.iter().filter_map(|s| s.as_str()).map(collapse).collect())
+            Ok(list
+                .iter()
+                .filter_map(|s| s.as_str())
+                .map(collapse)
+                .collect())
         };
         let page = &mut fixture.score;
         for s in snippets("with")? {
