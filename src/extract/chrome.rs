@@ -814,6 +814,24 @@ mod tests {
     }
 
     #[test]
+    fn a_donation_box_without_class_names_goes_with_its_lines() {
+        let story = [
+            "Editors of four online outlets said they had not been consulted on the draft.",
+            "The draft is expected to reach parliament before the end of the year.",
+        ];
+        let mut blocks = paragraphs(&[
+            story[0],
+            "Independent journalism needs you.",
+            "Give today and help us defend reporters across the region.",
+            story[1],
+            "Stay informed",
+            "Get our statements and research in your inbox.",
+        ]);
+        strip_calls_to_action(&mut blocks);
+        assert_eq!(texts(&blocks), story);
+    }
+
+    #[test]
     fn headlines_of_other_stories_with_their_times() {
         let story = "Два избирательных участка прекратили приём избирателей за три часа до окончания голосования.";
         let blocks = paragraphs(&[
