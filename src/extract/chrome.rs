@@ -449,6 +449,7 @@ pub(super) fn strip_widgets(blocks: &mut Vec<Block>) {
         }
         start = end;
     }
+    mark_unlabelled_polls(blocks, &polls, &mut drop);
     // Rates and weather: a run of their lines and labels with at least one of their lines.
     let mut start = 0;
     while start < blocks.len() {
@@ -471,6 +472,47 @@ pub(super) fn strip_widgets(blocks: &mut Vec<Block>) {
         k += 1;
         !drop[k - 1]
     });
+}
+
+/// Fewest and most answers under a question that make it a poll without its label.
+const MIN_ANSWERS: usize = 2;
+const MAX_ANSWERS: usize = 8;
+/// Longest answer of a poll, in characters and words.
+const ANSWER_MAX_CHARS: usize = 60;
+const ANSWER_MAX_WORDS: usize = 8;
+
+/// An answer of a poll: a short paragraph that does not end like a sentence or a clause
+/// ("Нет, приходится ехать на транспорте", "Yes, prices had not changed for years").
+fn is_answer(block: &Block) -> bool {
+    let text = block.text.trim();
+    matches!(block.kind, BlockKind::Paragraph)
+        && !text.is_empty()
+        && !text.contains('\n')
+        && !clean::more_chars_than(text, ANSWER_MAX_CHARS)
+        && letter_words(text).count() <= ANSWER_MAX_WORDS
+        && !text.ends_with(['.', '!', '?', '…', ':', ';', ','])
+}
+
+/// Marks in `drop` the polls whose label, buttons and vote count are gone (the page draws
+/// them with scripts, or they were too short to render): a question set as a paragraph
+/// with two to eight answers right under it. A story's question heading is a heading;
+/// a story's list is a list.
+fn mark_unlabelled_polls(blocks: &[Block], polls: &[PollRole], drop: &mut [bool]) {
+    for k in 0..blocks.len() {
+        if !polls[k].question || !matches!(blocks[k].kind, BlockKind::Paragraph) {
+            continue;
+        }
+        // Answers do not end with a question mark, so runs under two questions never
+        // overlap: the scan stays linear.
+        let answers = blocks[k + 1..]
+            .iter()
+            .take(MAX_ANSWERS + 1)
+            .take_while(|b| is_answer(b))
+            .count();
+        if (MIN_ANSWERS..=MAX_ANSWERS).contains(&answers) {
+            drop[k..=k + answers].iter_mut().for_each(|d| *d = true);
+        }
+    }
 }
 
 /// Longest block that opens with a call to action and goes wherever it stands.
@@ -732,6 +774,43 @@ mod tests {
         ]);
         strip_widgets(&mut blocks);
         assert_eq!(texts(&blocks).len(), 1, "{:?}", texts(&blocks));
+    }
+
+    #[test]
+    fn a_poll_without_its_label_is_a_question_with_short_answers() {
+        let story = "Член комиссии Людмила Гаврилова считает, что пожилым жителям придётся добираться до участка почти два километра.";
+        let mut blocks = paragraphs(&[
+            story,
+            "Вам удобно добираться до своего избирательного участка?",
+            "Да, участок рядом с домом",
+            "Нет, приходится ехать на транспорте",
+            story,
+        ]);
+        strip_widgets(&mut blocks);
+        assert_eq!(texts(&blocks), [story, story]);
+        // A question answered in prose, or with a single short line, is the story's.
+        let interview = [
+            "Вы пойдёте на выборы?",
+            "Да, конечно.",
+            "Почему?",
+            "Потому что это мой город",
+            story,
+        ];
+        let mut blocks = paragraphs(&interview);
+        strip_widgets(&mut blocks);
+        assert_eq!(texts(&blocks), interview);
+        // A question heading over a list is the story's.
+        let mut blocks = vec![Block::new(
+            BlockKind::Heading(2),
+            "Что изменится?".to_owned(),
+            "Что изменится?".to_owned(),
+        )];
+        blocks.extend(paragraphs(&[
+            "Новые адреса участков",
+            "Часы работы комиссий",
+        ]));
+        strip_widgets(&mut blocks);
+        assert_eq!(blocks.len(), 3);
     }
 
     #[test]
