@@ -38,14 +38,14 @@
 //! The corpus is looked up as the eval harness does: `$GLEANER_CORPUS`, else
 //! `../shared/corpus` relative to the crate.
 
-use std::alloc::{GlobalAlloc, Layout, System};
+#[path = "../tests/common/counting_alloc.rs"]
+mod counting_alloc;
 #[path = "../tests/common/scoring.rs"]
 mod scoring;
 
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use gleaner::extract::decode::maybe_gunzip;
@@ -53,59 +53,15 @@ use gleaner::extract::lang::detect_language;
 use gleaner::extract::metadata::extract_metadata;
 use gleaner::extract::{ExtractOptions, ParsedPage, extract};
 
-/// Counts live and peak heap bytes.
-struct CountingAllocator;
-
-static LIVE: AtomicUsize = AtomicUsize::new(0);
-static PEAK: AtomicUsize = AtomicUsize::new(0);
-
-// SAFETY: defers to the system allocator and only updates counters around it.
-unsafe impl GlobalAlloc for CountingAllocator {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        // SAFETY: same contract as the caller's.
-        let ptr = unsafe { System.alloc(layout) };
-        if !ptr.is_null() {
-            let live = LIVE.fetch_add(layout.size(), Ordering::Relaxed) + layout.size();
-            PEAK.fetch_max(live, Ordering::Relaxed);
-        }
-        ptr
-    }
-
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        // SAFETY: same contract as the caller's.
-        unsafe { System.dealloc(ptr, layout) };
-        LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
-    }
-
-    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        // SAFETY: same contract as the caller's.
-        let new = unsafe { System.realloc(ptr, layout, new_size) };
-        if !new.is_null() {
-            if new_size >= layout.size() {
-                let grow = new_size - layout.size();
-                let live = LIVE.fetch_add(grow, Ordering::Relaxed) + grow;
-                PEAK.fetch_max(live, Ordering::Relaxed);
-            } else {
-                LIVE.fetch_sub(layout.size() - new_size, Ordering::Relaxed);
-            }
-        }
-        new
-    }
-}
-
 #[global_allocator]
-static ALLOCATOR: CountingAllocator = CountingAllocator;
+static ALLOCATOR: counting_alloc::CountingAllocator = counting_alloc::CountingAllocator;
 
 /// Runs `work` and returns its result, its duration and the heap it needed at its peak beyond
 /// what was live when it started.
 fn measure<T>(work: impl FnOnce() -> T) -> (T, Duration, usize) {
-    let base = LIVE.load(Ordering::Relaxed);
-    PEAK.store(base, Ordering::Relaxed);
     let start = Instant::now();
-    let result = work();
-    let elapsed = start.elapsed();
-    let peak = PEAK.load(Ordering::Relaxed).saturating_sub(base);
-    (result, elapsed, peak)
+    let (result, peak) = counting_alloc::peak_above_start(work);
+    (result, start.elapsed(), peak)
 }
 
 fn load_pages(dir: &Path) -> Result<Vec<(String, Vec<u8>)>, String> {

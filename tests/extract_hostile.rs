@@ -4,54 +4,15 @@
 //! asserted here (bench_extract prints it): a quadratic path makes these tests take
 //! minutes instead of seconds, which is failure enough.
 
-use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::Mutex;
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 use gleaner::extract::{ExtractOptions, extract};
 
-/// Counts live and peak heap bytes.
-struct CountingAllocator;
-
-static LIVE: AtomicUsize = AtomicUsize::new(0);
-static PEAK: AtomicUsize = AtomicUsize::new(0);
-
-// SAFETY: defers to the system allocator and only updates counters around it.
-unsafe impl GlobalAlloc for CountingAllocator {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        // SAFETY: the caller's contract is passed on unchanged.
-        let ptr = unsafe { System.alloc(layout) };
-        if !ptr.is_null() {
-            let live = LIVE.fetch_add(layout.size(), Ordering::Relaxed) + layout.size();
-            PEAK.fetch_max(live, Ordering::Relaxed);
-        }
-        ptr
-    }
-
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        // SAFETY: the caller's contract is passed on unchanged.
-        unsafe { System.dealloc(ptr, layout) };
-        LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
-    }
-
-    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        // SAFETY: the caller's contract is passed on unchanged.
-        let new = unsafe { System.realloc(ptr, layout, new_size) };
-        if !new.is_null() {
-            if new_size >= layout.size() {
-                let grown = new_size - layout.size();
-                let live = LIVE.fetch_add(grown, Ordering::Relaxed) + grown;
-                PEAK.fetch_max(live, Ordering::Relaxed);
-            } else {
-                LIVE.fetch_sub(layout.size() - new_size, Ordering::Relaxed);
-            }
-        }
-        new
-    }
-}
+#[path = "common/counting_alloc.rs"]
+mod counting_alloc;
 
 #[global_allocator]
-static ALLOCATOR: CountingAllocator = CountingAllocator;
+static ALLOCATOR: counting_alloc::CountingAllocator = counting_alloc::CountingAllocator;
 
 /// One test at a time: the counters are global, so a test building its input (megabytes)
 /// while another measures would count in the other's peak.
@@ -73,11 +34,9 @@ fn extract_measured(html: &[u8]) -> (Result<gleaner::extract::Article, String>, 
     std::thread::Builder::new()
         .stack_size(2 << 20)
         .spawn(move || {
-            let base = LIVE.load(Ordering::Relaxed);
-            PEAK.store(base, Ordering::Relaxed);
-            let result = extract(&html, &ExtractOptions::default()).map_err(|e| e.to_string());
-            let peak = PEAK.load(Ordering::Relaxed).saturating_sub(base);
-            (result, peak)
+            counting_alloc::peak_above_start(|| {
+                extract(&html, &ExtractOptions::default()).map_err(|e| e.to_string())
+            })
         })
         .expect("spawning the extraction thread")
         .join()

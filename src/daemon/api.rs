@@ -75,13 +75,35 @@ pub struct SourcesResponse {
     pub sources: Vec<SourceStatus>,
 }
 
-/// `GET /api/articles` query.
+/// The query of the feeds read in sequence order, `GET /api/articles` and `GET /api/changes`.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
-pub struct ArticlesQuery {
-    /// Records with a sequence number above this (default 0: from the start).
+pub struct SinceQuery {
+    /// Entries with a sequence number above this (default 0: from the start).
     pub since: Option<u64>,
     pub source: Option<String>,
     pub limit: Option<usize>,
+}
+
+/// A [`SinceQuery`] checked and given its defaults.
+struct SincePage {
+    since: u64,
+    source: Option<String>,
+    limit: usize,
+}
+
+impl SinceQuery {
+    fn page(self) -> Result<SincePage, ApiError> {
+        let limit = match self.limit {
+            None => DEFAULT_ARTICLES_LIMIT,
+            Some(0) => return Err(ApiError::bad_request("limit must be at least 1")),
+            Some(n) => n.min(MAX_ARTICLES_LIMIT),
+        };
+        Ok(SincePage {
+            since: self.since.unwrap_or(0),
+            source: self.source.filter(|s| !s.is_empty()),
+            limit,
+        })
+    }
 }
 
 /// `GET /api/articles` answer: pass `next` as `since` to continue.
@@ -95,15 +117,6 @@ pub struct ArticlesPage {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct VersionsResponse {
     pub versions: Vec<ArticleVersion>,
-}
-
-/// `GET /api/changes` query.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
-pub struct ChangesQuery {
-    /// Changes with a sequence number above this (default 0: from the start).
-    pub since: Option<u64>,
-    pub source: Option<String>,
-    pub limit: Option<usize>,
 }
 
 /// `GET /api/changes` answer: pass `next` as `since` to continue.
@@ -418,23 +431,17 @@ async fn sources(State(state): State<ApiState>) -> Json<SourcesResponse> {
 
 async fn articles(
     State(state): State<ApiState>,
-    query: Result<Query<ArticlesQuery>, axum::extract::rejection::QueryRejection>,
+    query: Result<Query<SinceQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Json<ArticlesPage>, ApiError> {
     let Query(query) = query.map_err(|e| ApiError::bad_request(e.body_text()))?;
-    let since = query.since.unwrap_or(0);
-    let limit = match query.limit {
-        None => DEFAULT_ARTICLES_LIMIT,
-        Some(0) => return Err(ApiError::bad_request("limit must be at least 1")),
-        Some(n) => n.min(MAX_ARTICLES_LIMIT),
-    };
-    let source = query.source.filter(|s| !s.is_empty());
+    let page = query.page()?;
     let articles = state
         .inner
         .store
         .reader
-        .articles_since(since, source.as_deref(), limit)
+        .articles_since(page.since, page.source.as_deref(), page.limit)
         .await?;
-    let next = articles.last().map_or(since, |a| a.seq);
+    let next = articles.last().map_or(page.since, |a| a.seq);
     Ok(Json(ArticlesPage { articles, next }))
 }
 
@@ -504,23 +511,17 @@ async fn version_raw(
 
 async fn changes(
     State(state): State<ApiState>,
-    query: Result<Query<ChangesQuery>, axum::extract::rejection::QueryRejection>,
+    query: Result<Query<SinceQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Json<ChangesPage>, ApiError> {
     let Query(query) = query.map_err(|e| ApiError::bad_request(e.body_text()))?;
-    let since = query.since.unwrap_or(0);
-    let limit = match query.limit {
-        None => DEFAULT_ARTICLES_LIMIT,
-        Some(0) => return Err(ApiError::bad_request("limit must be at least 1")),
-        Some(n) => n.min(MAX_ARTICLES_LIMIT),
-    };
-    let source = query.source.filter(|s| !s.is_empty());
+    let page = query.page()?;
     let changes = state
         .inner
         .store
         .changes
-        .changes_since(since, source.as_deref(), limit)
+        .changes_since(page.since, page.source.as_deref(), page.limit)
         .await?;
-    let next = changes.last().map_or(since, |c| c.seq);
+    let next = changes.last().map_or(page.since, |c| c.seq);
     Ok(Json(ChangesPage { changes, next }))
 }
 

@@ -264,6 +264,20 @@ pub fn crawl_prefix(tag: u8, crawl: &str, generation: Option<u32>) -> Vec<u8> {
     key
 }
 
+/// The two key ranges under `tag` of `crawl` that hold every generation but `keep`:
+/// the generations before it and those after it, as `(start, end)` for a scan.
+pub fn other_generation_ranges(tag: u8, crawl: &str, keep: u32) -> [(Vec<u8>, Option<Vec<u8>>); 2] {
+    let all = crawl_prefix(tag, crawl, None);
+    let kept = crawl_prefix(tag, crawl, Some(keep));
+    [
+        (all.clone(), Some(kept.clone())),
+        (
+            prefix_end(&kept).unwrap_or_else(|| all.clone()),
+            prefix_end(&all),
+        ),
+    ]
+}
+
 /// The generation of a key under [`crawl_prefix`]`(tag, crawl, None)`.
 pub fn crawl_generation(key: &[u8], crawl: &str) -> Option<u32> {
     let at = 3 + crawl.len();

@@ -57,6 +57,33 @@ pub enum Scan {
     Stop,
 }
 
+/// Most keys [`remove_range`] removes in one batch: bounded memory whatever the range.
+const REMOVE_BATCH: usize = 4096;
+
+/// Removes every key from `start` up to `end` (exclusive; to the last key when `None`)
+/// in batches of at most [`REMOVE_BATCH`] keys, so that a range of any size goes in
+/// bounded memory; returns how many. Each batch is atomic, the whole is not: after a
+/// crash part of the range may be gone, so callers remove only what a rerun removes again.
+pub fn remove_range<K: Kv + ?Sized>(kv: &K, start: &[u8], end: Option<&[u8]>) -> Result<usize> {
+    let mut removed = 0;
+    loop {
+        let mut batch = WriteBatch::default();
+        kv.scan(start, end, &mut |key, _| {
+            batch.remove(key.to_vec());
+            Ok(if batch.len() >= REMOVE_BATCH {
+                Scan::Stop
+            } else {
+                Scan::Continue
+            })
+        })?;
+        if batch.is_empty() {
+            return Ok(removed);
+        }
+        removed += batch.len();
+        kv.apply(batch)?;
+    }
+}
+
 pub trait Kv: Send + Sync {
     fn get(&self, key: &[u8]) -> Result<Option<Vec<u8>>>;
     /// Visits keys in `[start, end)` (no end: to the last key) in ascending order; stops at

@@ -41,7 +41,7 @@ use super::frontier::host::{Cursor, SEG_ENTRIES, lane_of};
 use super::frontier::seen::{self, HashKeys};
 use super::frontier::segment::{self, CrawlMeta, FileKind, SeenChunk, Segment};
 use super::keys::{self, format1, format2, format3, format5};
-use super::kv::{Kv, Scan, WriteBatch};
+use super::kv::{self, Kv, Scan, WriteBatch};
 use super::pages::{self, PAGE_FILE_BYTES, PageAppender};
 use super::queue::{LeaseBatch, Leased, QueueChanges};
 use super::record::{ArticleId, FrontierEntry, Simhash, host_key};
@@ -313,7 +313,6 @@ fn migrate_frontier<K: Kv>(kv: &K, source: &str, url_hash: &HashKeys) -> Result<
         ..CrawlMetaV3::default()
     };
     let prefix = keys::format2_prefix(format2::FRONTIER_PENDING, source);
-    let mut failure = None;
     kv.scan_prefix(&prefix, &mut |key, value| {
         let v1 = codec::decode_frontier_entry_v1(value, key)?;
         let Some(via) = codec::via_from_code(v1.discovered_via) else {
@@ -339,28 +338,14 @@ fn migrate_frontier<K: Kv>(kv: &K, source: &str, url_hash: &HashKeys) -> Result<
         segment.push(&entry);
         if at.off + 1 == SEG_ENTRIES {
             let sealed = std::mem::take(segment);
-            match sealed.encode(true) {
-                Ok(bytes) => batch.put(
-                    keys::crawl_segment(source, GENERATION, &host, lane as u8, at.seg),
-                    bytes,
-                ),
-                Err(e) => {
-                    failure = Some(e);
-                    return Ok(Scan::Stop);
-                }
-            }
+            batch.put(
+                keys::crawl_segment(source, GENERATION, &host, lane as u8, at.seg),
+                sealed.encode(true)?,
+            );
         }
-        if batch.len() >= DELETE_BATCH {
-            if let Err(e) = kv.apply(std::mem::take(&mut batch)) {
-                failure = Some(e);
-                return Ok(Scan::Stop);
-            }
-        }
+        apply_when_full(kv, &mut batch)?;
         Ok(Scan::Continue)
     })?;
-    if let Some(e) = failure {
-        return Err(e);
-    }
     for ((host, lane), segment) in open {
         if segment.is_empty() {
             continue;
@@ -434,7 +419,6 @@ pub(crate) fn from_format4<K: Kv>(kv: &K, label: &str, policy: &WatchPolicy) -> 
     let now = chrono::Utc::now();
     let (mut articles, mut watched) = (0u64, 0u64);
     let mut batch = WriteBatch::default();
-    let mut failure = None;
     kv.scan_prefix(&[keys::ARTICLE], &mut |key, value| {
         let record = codec::decode_record(value, key)?.record;
         articles += 1;
@@ -447,28 +431,14 @@ pub(crate) fn from_format4<K: Kv>(kv: &K, label: &str, policy: &WatchPolicy) -> 
                 rung: visit.rung,
                 attempts: 0,
             };
-            match codec::encode(&entry) {
-                Ok(bytes) => batch.put(
-                    keys::watch_due(source, codec::to_micros(visit.due), record.id),
-                    bytes,
-                ),
-                Err(e) => {
-                    failure = Some(e);
-                    return Ok(Scan::Stop);
-                }
-            }
+            batch.put(
+                keys::watch_due(source, codec::to_micros(visit.due), record.id),
+                codec::encode(&entry)?,
+            );
         }
-        if batch.len() >= DELETE_BATCH {
-            if let Err(e) = kv.apply(std::mem::take(&mut batch)) {
-                failure = Some(e);
-                return Ok(Scan::Stop);
-            }
-        }
+        apply_when_full(kv, &mut batch)?;
         Ok(Scan::Continue)
     })?;
-    if let Some(e) = failure {
-        return Err(e);
-    }
     kv.apply(batch)?;
 
     // The switch.
@@ -616,25 +586,8 @@ fn remove_generations<K: Kv>(kv: &K, crawl: &str, keep: u32, seen: bool) -> Resu
     }
     let mut removed = 0;
     for tag in tags {
-        let all = keys::crawl_prefix(tag, crawl, None);
-        let kept = keys::crawl_prefix(tag, crawl, Some(keep));
-        loop {
-            let mut batch = WriteBatch::default();
-            kv.scan_prefix(&all, &mut |key, _| {
-                if !key.starts_with(&kept) {
-                    batch.remove(key.to_vec());
-                }
-                Ok(if batch.len() >= DELETE_BATCH {
-                    Scan::Stop
-                } else {
-                    Scan::Continue
-                })
-            })?;
-            if batch.is_empty() {
-                break;
-            }
-            removed += batch.len();
-            kv.apply(batch)?;
+        for (start, end) in keys::other_generation_ranges(tag, crawl, keep) {
+            removed += kv::remove_range(kv, &start, end.as_deref())?;
         }
     }
     Ok(removed)
@@ -869,27 +822,18 @@ fn scan_tag<K: Kv>(kv: &K, tag: u8, visit: &mut EntryVisitor<'_>) -> Result<()> 
     })
 }
 
+/// Applies `batch` once it holds [`DELETE_BATCH`] writes, so that a migration step that
+/// writes as it scans holds a bounded batch. An error ends the scan it is called from.
+fn apply_when_full<K: Kv>(kv: &K, batch: &mut WriteBatch) -> Result<()> {
+    if batch.len() >= DELETE_BATCH {
+        kv.apply(std::mem::take(batch))?;
+    }
+    Ok(())
+}
+
 /// Removes every key under `tag`, a bounded batch at a time; returns how many.
 fn remove_tag<K: Kv>(kv: &K, tag: u8) -> Result<usize> {
-    let start = [tag];
-    let end = keys::prefix_end(&start);
-    let mut removed = 0;
-    loop {
-        let mut batch = WriteBatch::default();
-        kv.scan(&start, end.as_deref(), &mut |key, _| {
-            batch.remove(key.to_vec());
-            Ok(if batch.len() >= DELETE_BATCH {
-                Scan::Stop
-            } else {
-                Scan::Continue
-            })
-        })?;
-        if batch.is_empty() {
-            return Ok(removed);
-        }
-        removed += batch.len();
-        kv.apply(batch)?;
-    }
+    kv::remove_range(kv, &[tag], keys::prefix_end(&[tag]).as_deref())
 }
 
 fn corrupt(what: &'static str, key: &[u8]) -> StoreError {

@@ -44,7 +44,7 @@ use segment::{CrawlMeta, FileKind, SeenChunk, Segment};
 use super::engine::KvStore;
 use super::error::{Result, StoreError};
 use super::keys;
-use super::kv::{Kv, Scan, WriteBatch};
+use super::kv::{self, Kv, Scan, WriteBatch};
 use super::record::FrontierEntry;
 use super::roles::{
     Claim, Claims, CrawlOutcome, CrawlStart, FrontierAdds, FrontierLimits, GateAnswer, HostGate,
@@ -55,8 +55,6 @@ use super::roles::{
 const WINDOW: usize = 32;
 /// Entries held in all windows of a crawl before idle hosts' windows are dropped.
 const MAX_WINDOWED: usize = 64 * 1024;
-/// Keys removed per batch when a generation is cleared.
-const DELETE_BATCH: usize = 4096;
 /// Keys of sealed segments' parts removed per batch after a commit. sled copies a tree
 /// node for every key a batch writes and can free none of them before the batch ends, so
 /// a commit that seals the segments of thousands of lanes at once (every lane of a
@@ -412,32 +410,8 @@ impl<K: Kv> KvStore<K> {
     fn remove_other_generations(&self, crawl: &str, keep: u32) -> Result<()> {
         let mut removed = 0;
         for tag in [keys::CRAWL_HOST, keys::CRAWL_SEGMENT, keys::CRAWL_PART] {
-            let all = keys::crawl_prefix(tag, crawl, None);
-            let kept = keys::crawl_prefix(tag, crawl, Some(keep));
-            let ranges = [
-                (all.clone(), Some(kept.clone())),
-                (
-                    keys::prefix_end(&kept).unwrap_or_else(|| all.clone()),
-                    keys::prefix_end(&all),
-                ),
-            ];
-            for (start, end) in ranges {
-                loop {
-                    let mut batch = WriteBatch::default();
-                    self.kv.scan(&start, end.as_deref(), &mut |key, _| {
-                        batch.remove(key.to_vec());
-                        Ok(if batch.len() >= DELETE_BATCH {
-                            Scan::Stop
-                        } else {
-                            Scan::Continue
-                        })
-                    })?;
-                    if batch.is_empty() {
-                        break;
-                    }
-                    removed += batch.len();
-                    self.kv.apply(batch)?;
-                }
+            for (start, end) in keys::other_generation_ranges(tag, crawl, keep) {
+                removed += kv::remove_range(&self.kv, &start, end.as_deref())?;
             }
         }
         if removed > 0 {
