@@ -63,6 +63,10 @@ fn main() -> ExitCode {
         eprintln!("eval: fixtures: {e}");
         Vec::new()
     });
+    let (snips, snip_pages) = scoring::run_snippet_fixtures().unwrap_or_else(|e| {
+        eprintln!("eval: snippet fixtures: {e}");
+        Default::default()
+    });
 
     println!("| set | pages | metric | value |");
     println!("|---|---:|---|---:|");
@@ -144,6 +148,22 @@ fn main() -> ExitCode {
         fixtures.len(),
         fixtures.len()
     );
+    let meta_ok = snip_pages
+        .iter()
+        .filter(|f| f.title_ok && f.date_ok && f.lang_ok)
+        .count();
+    println!(
+        "| snippet fixtures | {} | precision / recall / F1 | {:.3} / {:.3} / {:.3} |",
+        snips.pages,
+        snips.precision(),
+        snips.recall(),
+        snips.f1()
+    );
+    println!(
+        "| snippet fixtures | {} | title, date and language right | {meta_ok}/{} |",
+        snips.pages,
+        snip_pages.len()
+    );
 
     if worst > 0 {
         let mut pages = traf.per_page.clone();
@@ -181,6 +201,22 @@ fn main() -> ExitCode {
                 "{}: expected {:?} got {:?}",
                 p.name, p.expected_title, p.got_title
             );
+        }
+        for f in &snip_pages {
+            let s = &f.score;
+            if s.missing.is_empty() && s.leaked.is_empty() && f.meta_diff.is_empty() {
+                continue;
+            }
+            println!("\nsnippet fixture {} fn={} fp={}:", s.id, s.fn_, s.fp);
+            for d in &f.meta_diff {
+                println!("  {d}");
+            }
+            for m in &s.missing {
+                println!("    missing: {}", truncate(m));
+            }
+            for l in &s.leaked {
+                println!("    leaked:  {}", truncate(l));
+            }
         }
         for f in fixtures.iter().filter(|f| !f.diff.is_empty()) {
             println!("\nfixture {}:", f.name);

@@ -449,6 +449,7 @@ pub(super) fn strip_widgets(blocks: &mut Vec<Block>) {
         }
         start = end;
     }
+    mark_unlabelled_polls(blocks, &polls, &mut drop);
     // Rates and weather: a run of their lines and labels with at least one of their lines.
     let mut start = 0;
     while start < blocks.len() {
@@ -473,17 +474,64 @@ pub(super) fn strip_widgets(blocks: &mut Vec<Block>) {
     });
 }
 
+/// Fewest and most answers under a question that make it a poll without its label.
+const MIN_ANSWERS: usize = 2;
+const MAX_ANSWERS: usize = 8;
+/// Longest answer of a poll, in characters and words.
+const ANSWER_MAX_CHARS: usize = 60;
+const ANSWER_MAX_WORDS: usize = 8;
+
+/// An answer of a poll: a short paragraph that does not end like a sentence or a clause
+/// ("Нет, приходится ехать на транспорте", "Yes, prices had not changed for years").
+fn is_answer(block: &Block) -> bool {
+    let text = block.text.trim();
+    matches!(block.kind, BlockKind::Paragraph)
+        && !text.is_empty()
+        && !text.contains('\n')
+        && !clean::more_chars_than(text, ANSWER_MAX_CHARS)
+        && letter_words(text).count() <= ANSWER_MAX_WORDS
+        && !text.ends_with(['.', '!', '?', '…', ':', ';', ','])
+}
+
+/// Marks in `drop` the polls whose label, buttons and vote count are gone (the page draws
+/// them with scripts, or they were too short to render): a question set as a paragraph
+/// with two to eight answers right under it. A story's question heading is a heading;
+/// a story's list is a list.
+fn mark_unlabelled_polls(blocks: &[Block], polls: &[PollRole], drop: &mut [bool]) {
+    for k in 0..blocks.len() {
+        if !polls[k].question || !matches!(blocks[k].kind, BlockKind::Paragraph) {
+            continue;
+        }
+        // Answers do not end with a question mark, so runs under two questions never
+        // overlap: the scan stays linear.
+        let answers = blocks[k + 1..]
+            .iter()
+            .take(MAX_ANSWERS + 1)
+            .take_while(|b| is_answer(b))
+            .count();
+        if (MIN_ANSWERS..=MAX_ANSWERS).contains(&answers) {
+            drop[k..=k + answers].iter_mut().for_each(|d| *d = true);
+        }
+    }
+}
+
 /// Longest block that opens with a call to action and goes wherever it stands.
 const CALL_MAX_CHARS: usize = 120;
 /// Longest block that goes with a call beside it ("Your gift keeps monitors in the field.").
 const CALL_COMPANION_MAX_CHARS: usize = 200;
+/// Most lines under a call set as a heading that go with it without speaking to the
+/// reader: a box holds a line or two and a button ("Tell the authorities to release the
+/// detained observers."), not the paragraphs, demands and signatures that follow it.
+const CALL_BOX_MAX_LINES: usize = 2;
 
 /// Removes calls to action wherever they stand in the story: a short block that opens with
 /// one ("Stand with us", "Поддержите независимое наблюдение!", "Petisiyanı imzalayın: …"),
 /// the short lines beside it that speak to the reader or call too ("Your gift keeps
 /// monitors in the field.", "Ваше пожертвование поможет …"), and under a call set as a
-/// heading, the box's lines up to the next heading. A story's paragraph that mentions
-/// giving or subscribing is long, or speaks of others: it stays.
+/// heading, the box's few short lines before the next heading. A story's paragraph that
+/// mentions giving or subscribing is long, or speaks of others: it stays; so does what
+/// follows a box when no heading closes it (a statement's closing paragraphs, its
+/// demands and its signatories after a donation box in its middle).
 pub(super) fn strip_calls_to_action(blocks: &mut Vec<Block>) {
     let short = |b: &Block, max: usize| !clean::more_chars_than(&b.text, max);
     // The opening words decide; only they are lower-cased on every block.
@@ -508,15 +556,24 @@ pub(super) fn strip_calls_to_action(blocks: &mut Vec<Block>) {
                     || clean::is_promo_line(&b.text))
         })
         .collect();
-    let in_box =
-        |b: &Block| !matches!(b.kind, BlockKind::Heading(_)) && short(b, CALL_COMPANION_MAX_CHARS);
+    // A box's line is short and stands alone: a heading, a list or a line that
+    // introduces one ("Tələblərimiz:") is the story's again.
+    let in_box = |b: &Block| {
+        matches!(b.kind, BlockKind::Paragraph)
+            && short(b, CALL_MAX_CHARS)
+            && !b.text.trim_end().ends_with(':')
+    };
     let mut drop = calls.clone();
     for k in (0..blocks.len()).filter(|&k| calls[k]) {
         let heads_box = matches!(blocks[k].kind, BlockKind::Heading(_));
+        let mut box_lines = 0;
         let mut j = k + 1;
         while j < blocks.len() && !calls[j] {
-            if !(companions[j] || (heads_box && in_box(&blocks[j]))) {
-                break;
+            if !companions[j] {
+                if !(heads_box && box_lines < CALL_BOX_MAX_LINES && in_box(&blocks[j])) {
+                    break;
+                }
+                box_lines += 1;
             }
             drop[j] = true;
             j += 1;
@@ -720,6 +777,43 @@ mod tests {
     }
 
     #[test]
+    fn a_poll_without_its_label_is_a_question_with_short_answers() {
+        let story = "Член комиссии Людмила Гаврилова считает, что пожилым жителям придётся добираться до участка почти два километра.";
+        let mut blocks = paragraphs(&[
+            story,
+            "Вам удобно добираться до своего избирательного участка?",
+            "Да, участок рядом с домом",
+            "Нет, приходится ехать на транспорте",
+            story,
+        ]);
+        strip_widgets(&mut blocks);
+        assert_eq!(texts(&blocks), [story, story]);
+        // A question answered in prose, or with a single short line, is the story's.
+        let interview = [
+            "Вы пойдёте на выборы?",
+            "Да, конечно.",
+            "Почему?",
+            "Потому что это мой город",
+            story,
+        ];
+        let mut blocks = paragraphs(&interview);
+        strip_widgets(&mut blocks);
+        assert_eq!(texts(&blocks), interview);
+        // A question heading over a list is the story's.
+        let mut blocks = vec![Block::new(
+            BlockKind::Heading(2),
+            "Что изменится?".to_owned(),
+            "Что изменится?".to_owned(),
+        )];
+        blocks.extend(paragraphs(&[
+            "Новые адреса участков",
+            "Часы работы комиссий",
+        ]));
+        strip_widgets(&mut blocks);
+        assert_eq!(blocks.len(), 3);
+    }
+
+    #[test]
     fn election_results_and_survey_findings_are_not_polls() {
         let results = [
             "The commission published the preliminary results on Monday morning.",
@@ -767,6 +861,52 @@ mod tests {
         ];
         let mut blocks = paragraphs(&story);
         strip_widgets(&mut blocks);
+        assert_eq!(texts(&blocks), story);
+    }
+
+    #[test]
+    fn a_call_box_under_a_heading_ends_before_the_story_resumes() {
+        let heading = |t: &str| Block::new(BlockKind::Heading(3), t.to_owned(), t.to_owned());
+        let story = [
+            "Hesab edirik ki, bu təqiblər ölkədə sərbəst jurnalistika üçün qalan son məkanı da aradan qaldırmağa yönəlib. Hakimiyyəti öhdəliklərinə əməl etməyə çağırırıq.",
+            "Tələblərimiz:",
+            "Bəyanatı imzalayan təşkilatlar:",
+            "Regional Media Şəbəkəsi",
+        ];
+        let mut blocks = paragraphs(&["Biz narahatlığımızı bildiririk."]);
+        blocks.push(heading("Bizi dəstəkləyin"));
+        blocks.extend(paragraphs(&[
+            "Sizin ianəniz jurnalistlərin hüquqi müdafiəsinə yönəldilir.",
+        ]));
+        blocks.extend(paragraphs(&story));
+        strip_calls_to_action(&mut blocks);
+        assert_eq!(texts(&blocks)[1..], story);
+
+        // A box's own line that does not speak to the reader still goes with its heading.
+        let mut blocks = paragraphs(&["The coalition will publish its findings."]);
+        blocks.push(heading("Sign the petition"));
+        blocks.extend(paragraphs(&[
+            "Tell the authorities to release the detained observers.",
+        ]));
+        strip_calls_to_action(&mut blocks);
+        assert_eq!(texts(&blocks), ["The coalition will publish its findings."]);
+    }
+
+    #[test]
+    fn a_donation_box_without_class_names_goes_with_its_lines() {
+        let story = [
+            "Editors of four online outlets said they had not been consulted on the draft.",
+            "The draft is expected to reach parliament before the end of the year.",
+        ];
+        let mut blocks = paragraphs(&[
+            story[0],
+            "Independent journalism needs you.",
+            "Give today and help us defend reporters across the region.",
+            story[1],
+            "Stay informed",
+            "Get our statements and research in your inbox.",
+        ]);
+        strip_calls_to_action(&mut blocks);
         assert_eq!(texts(&blocks), story);
     }
 

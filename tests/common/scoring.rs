@@ -417,3 +417,118 @@ pub fn median_ms(times: &[Duration]) -> f64 {
     let mut v: Vec<f64> = times.iter().map(|d| d.as_secs_f64() * 1000.0).collect();
     median(&mut v)
 }
+
+/// A hand-written snippet fixture: `snippets/NAME.html` with `snippets/NAME.json` holding
+/// the options, the expected title, date and language, and `with` / `without` snippets
+/// scored as trafilatura-dev's are (whitespace-collapsed containment). Unlike the exact
+/// fixtures these tolerate what the snippets leave open, so they can be written for the
+/// chrome and the closing lines of a page without fixing every byte of its text.
+#[derive(Debug, Default)]
+pub struct SnippetFixture {
+    pub score: PageScore,
+    pub title_ok: bool,
+    pub date_ok: bool,
+    pub lang_ok: bool,
+    /// Title, date and language mismatches, as "field: expected …, got …".
+    pub meta_diff: Vec<String>,
+}
+
+pub fn snippet_fixtures_dir() -> PathBuf {
+    fixtures_dir().join("snippets")
+}
+
+/// Scores every fixture of [`snippet_fixtures_dir`], sorted by name; the report's sums
+/// are over all of them.
+pub fn run_snippet_fixtures() -> Result<(SnippetReport, Vec<SnippetFixture>), String> {
+    let dir = snippet_fixtures_dir();
+    let mut htmls: Vec<PathBuf> = fs::read_dir(&dir)
+        .map_err(|e| format!("listing {}: {e}", dir.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "html"))
+        .collect();
+    htmls.sort();
+    let mut report = SnippetReport::default();
+    let mut out = Vec::new();
+    for html in htmls {
+        let name = html
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let spec: serde_json::Value = serde_json::from_slice(
+            &fs::read(html.with_extension("json")).map_err(|e| format!("{name}.json: {e}"))?,
+        )
+        .map_err(|e| format!("{name}.json: {e}"))?;
+        let bytes = fs::read(&html).map_err(|e| format!("{name}.html: {e}"))?;
+        let opts = ExtractOptions {
+            url: spec["url"].as_str().and_then(|u| url::Url::parse(u).ok()),
+            ..ExtractOptions::default()
+        };
+        let mut fixture = SnippetFixture {
+            score: PageScore {
+                id: name.clone(),
+                ..PageScore::default()
+            },
+            ..SnippetFixture::default()
+        };
+        let start = Instant::now();
+        let result = extract(&bytes, &opts);
+        report.times.push(start.elapsed());
+        let text = match result {
+            Ok(a) => {
+                let mut check = |field: &str, got: Option<&str>| {
+                    let want = spec[field].as_str();
+                    if want != got {
+                        fixture
+                            .meta_diff
+                            .push(format!("{field}: expected {want:?}, got {got:?}"));
+                    }
+                    want == got
+                };
+                fixture.title_ok = check("title", a.title.as_deref());
+                fixture.date_ok = check("published", a.published.as_deref());
+                fixture.lang_ok = check("lang", a.lang.as_deref());
+                collapse(&a.text)
+            }
+            Err(e) => {
+                fixture.score.error = Some(e.to_string());
+                report.errors += 1;
+                String::new()
+            }
+        };
+        let snippets = |key: &str| -> Result<Vec<String>, String> {
+            let list = spec[key]
+                .as_array()
+                .ok_or_else(|| format!("{name}.json: no {key:?} list"))?;
+            Ok(list
+                .iter()
+                .filter_map(|s| s.as_str())
+                .map(collapse)
+                .collect())
+        };
+        let page = &mut fixture.score;
+        for s in snippets("with")? {
+            if text.contains(&s) {
+                page.tp += 1;
+            } else {
+                page.fn_ += 1;
+                page.missing.push(s);
+            }
+        }
+        for s in snippets("without")? {
+            if text.contains(&s) {
+                page.fp += 1;
+                page.leaked.push(s);
+            } else {
+                page.tn += 1;
+            }
+        }
+        report.tp += page.tp;
+        report.fn_ += page.fn_;
+        report.fp += page.fp;
+        report.tn += page.tn;
+        report.pages += 1;
+        report.per_page.push(page.clone());
+        out.push(fixture);
+    }
+    Ok((report, out))
+}
