@@ -25,7 +25,7 @@ use std::time::{Duration, Instant};
 
 use gleaner::extract::{ExtractOptions, extract_full};
 
-use super::scoring::read_maybe_gz;
+use super::scoring::{FixturePage, fixture_pages, read_maybe_gz, spec_options};
 
 /// How an extracted date compares with the label.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -304,34 +304,13 @@ pub struct FixtureOutcome {
 /// Runs the hand-made fixtures: `published` (and `modified` when the spec has the key) must
 /// equal the spec exactly, format included.
 pub fn run_date_fixtures() -> Result<Vec<FixtureOutcome>, String> {
-    let dir = fixtures_dir();
-    let mut pages: Vec<PathBuf> = fs::read_dir(&dir)
-        .map_err(|e| format!("listing {}: {e}", dir.display()))?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == "html"))
-        .collect();
-    pages.sort();
     let mut out = Vec::new();
-    for page in pages {
-        let name = page
-            .file_stem()
-            .map(|s| s.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        let spec: serde_json::Value = serde_json::from_slice(
-            &fs::read(page.with_extension("json")).map_err(|e| format!("{name}.json: {e}"))?,
-        )
-        .map_err(|e| format!("{name}.json: {e}"))?;
-        let bytes = fs::read(&page).map_err(|e| format!("{name}.html: {e}"))?;
-        let opts = ExtractOptions {
-            url: spec["url"].as_str().and_then(|u| url::Url::parse(u).ok()),
-            reference_time: spec["reference_time"]
-                .as_str()
-                .and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok())
-                .map(|t| t.with_timezone(&chrono::Utc)),
-            ..ExtractOptions::default()
-        };
+    for FixturePage {
+        name, spec, bytes, ..
+    } in fixture_pages(&fixtures_dir())?
+    {
         let mut diff = Vec::new();
-        match extract_full(&bytes, &opts) {
+        match extract_full(&bytes, &spec_options(&spec)) {
             Ok(extraction) => {
                 let article = extraction.article;
                 let want = spec["published"].as_str();

@@ -339,39 +339,94 @@ pub fn fixtures_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
 }
 
-pub fn run_fixtures() -> Result<Vec<FixtureResult>, String> {
-    let dir = fixtures_dir();
-    let mut htmls: Vec<PathBuf> = fs::read_dir(&dir)
+/// A hand-made fixture page: `NAME.html` with its spec `NAME.json`.
+pub struct FixturePage {
+    pub name: String,
+    /// The `.html` file; its siblings (`.txt`, …) share its stem.
+    pub path: PathBuf,
+    pub spec: serde_json::Value,
+    pub bytes: Vec<u8>,
+}
+
+/// Every `*.html` of `dir` with its `*.json` spec, sorted by name.
+pub fn fixture_pages(dir: &Path) -> Result<Vec<FixturePage>, String> {
+    let mut htmls: Vec<PathBuf> = fs::read_dir(dir)
         .map_err(|e| format!("listing {}: {e}", dir.display()))?
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| p.extension().is_some_and(|x| x == "html"))
         .collect();
     htmls.sort();
+    htmls
+        .into_iter()
+        .map(|path| {
+            let name = path
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            let spec = serde_json::from_slice(
+                &fs::read(path.with_extension("json")).map_err(|e| format!("{name}.json: {e}"))?,
+            )
+            .map_err(|e| format!("{name}.json: {e}"))?;
+            let bytes = fs::read(&path).map_err(|e| format!("{name}.html: {e}"))?;
+            Ok(FixturePage {
+                name,
+                path,
+                spec,
+                bytes,
+            })
+        })
+        .collect()
+}
+
+/// The extraction options a fixture's spec may name: `url`, `content_type`,
+/// `preferred_lang`, `reference_time` (RFC 3339).
+pub fn spec_options(spec: &serde_json::Value) -> ExtractOptions {
+    ExtractOptions {
+        url: spec["url"].as_str().and_then(|u| url::Url::parse(u).ok()),
+        content_type: spec["content_type"].as_str().map(String::from),
+        preferred_lang: spec["preferred_lang"].as_str().map(String::from),
+        reference_time: spec["reference_time"]
+            .as_str()
+            .and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok())
+            .map(|t| t.with_timezone(&chrono::Utc)),
+        ..ExtractOptions::default()
+    }
+}
+
+/// Compares the article's title, date and language with the spec's; returns whether each
+/// matched and adds "field: expected …, got …" to `diff` for each that did not.
+fn check_meta(
+    spec: &serde_json::Value,
+    article: &gleaner::extract::Article,
+    diff: &mut Vec<String>,
+) -> (bool, bool, bool) {
+    let mut check = |field: &str, got: Option<&str>| {
+        let want = spec[field].as_str();
+        if want != got {
+            diff.push(format!("{field}: expected {want:?}, got {got:?}"));
+        }
+        want == got
+    };
+    (
+        check("title", article.title.as_deref()),
+        check("published", article.published.as_deref()),
+        check("lang", article.lang.as_deref()),
+    )
+}
+
+pub fn run_fixtures() -> Result<Vec<FixtureResult>, String> {
     let mut out = Vec::new();
-    for html in htmls {
-        let name = html
-            .file_stem()
-            .map(|s| s.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        let spec: serde_json::Value = serde_json::from_slice(
-            &fs::read(html.with_extension("json")).map_err(|e| format!("{name}.json: {e}"))?,
-        )
-        .map_err(|e| format!("{name}.json: {e}"))?;
-        let expected_text = fs::read_to_string(html.with_extension("txt"))
+    for FixturePage {
+        name,
+        path,
+        spec,
+        bytes,
+    } in fixture_pages(&fixtures_dir())?
+    {
+        let expected_text = fs::read_to_string(path.with_extension("txt"))
             .map_err(|e| format!("{name}.txt: {e}"))?;
-        let bytes = fs::read(&html).map_err(|e| format!("{name}.html: {e}"))?;
-        let opts = ExtractOptions {
-            url: spec["url"].as_str().and_then(|u| url::Url::parse(u).ok()),
-            content_type: spec["content_type"].as_str().map(String::from),
-            preferred_lang: spec["preferred_lang"].as_str().map(String::from),
-            reference_time: spec["reference_time"]
-                .as_str()
-                .and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok())
-                .map(|t| t.with_timezone(&chrono::Utc)),
-            ..ExtractOptions::default()
-        };
         let mut diff = Vec::new();
-        let (text_ok, title_ok, date_ok, lang_ok) = match extract(&bytes, &opts) {
+        let (text_ok, title_ok, date_ok, lang_ok) = match extract(&bytes, &spec_options(&spec)) {
             Ok(a) => {
                 let text_ok = a.text == expected_text.trim_end_matches('\n');
                 if !text_ok {
@@ -381,20 +436,8 @@ pub fn run_fixtures() -> Result<Vec<FixtureResult>, String> {
                         a.text
                     ));
                 }
-                let check = |field: &str, got: Option<&str>, diff: &mut Vec<String>| {
-                    let want = spec[field].as_str();
-                    let ok = want == got;
-                    if !ok {
-                        diff.push(format!("{field}: expected {want:?}, got {got:?}"));
-                    }
-                    ok
-                };
-                (
-                    text_ok,
-                    check("title", a.title.as_deref(), &mut diff),
-                    check("published", a.published.as_deref(), &mut diff),
-                    check("lang", a.lang.as_deref(), &mut diff),
-                )
+                let (title_ok, date_ok, lang_ok) = check_meta(&spec, &a, &mut diff);
+                (text_ok, title_ok, date_ok, lang_ok)
             }
             Err(e) => {
                 diff.push(format!("extraction failed: {e}"));
@@ -440,29 +483,12 @@ pub fn snippet_fixtures_dir() -> PathBuf {
 /// Scores every fixture of [`snippet_fixtures_dir`], sorted by name; the report's sums
 /// are over all of them.
 pub fn run_snippet_fixtures() -> Result<(SnippetReport, Vec<SnippetFixture>), String> {
-    let dir = snippet_fixtures_dir();
-    let mut htmls: Vec<PathBuf> = fs::read_dir(&dir)
-        .map_err(|e| format!("listing {}: {e}", dir.display()))?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == "html"))
-        .collect();
-    htmls.sort();
     let mut report = SnippetReport::default();
     let mut out = Vec::new();
-    for html in htmls {
-        let name = html
-            .file_stem()
-            .map(|s| s.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        let spec: serde_json::Value = serde_json::from_slice(
-            &fs::read(html.with_extension("json")).map_err(|e| format!("{name}.json: {e}"))?,
-        )
-        .map_err(|e| format!("{name}.json: {e}"))?;
-        let bytes = fs::read(&html).map_err(|e| format!("{name}.html: {e}"))?;
-        let opts = ExtractOptions {
-            url: spec["url"].as_str().and_then(|u| url::Url::parse(u).ok()),
-            ..ExtractOptions::default()
-        };
+    for FixturePage {
+        name, spec, bytes, ..
+    } in fixture_pages(&snippet_fixtures_dir())?
+    {
         let mut fixture = SnippetFixture {
             score: PageScore {
                 id: name.clone(),
@@ -471,22 +497,12 @@ pub fn run_snippet_fixtures() -> Result<(SnippetReport, Vec<SnippetFixture>), St
             ..SnippetFixture::default()
         };
         let start = Instant::now();
-        let result = extract(&bytes, &opts);
+        let result = extract(&bytes, &spec_options(&spec));
         report.times.push(start.elapsed());
         let text = match result {
             Ok(a) => {
-                let mut check = |field: &str, got: Option<&str>| {
-                    let want = spec[field].as_str();
-                    if want != got {
-                        fixture
-                            .meta_diff
-                            .push(format!("{field}: expected {want:?}, got {got:?}"));
-                    }
-                    want == got
-                };
-                fixture.title_ok = check("title", a.title.as_deref());
-                fixture.date_ok = check("published", a.published.as_deref());
-                fixture.lang_ok = check("lang", a.lang.as_deref());
+                (fixture.title_ok, fixture.date_ok, fixture.lang_ok) =
+                    check_meta(&spec, &a, &mut fixture.meta_diff);
                 collapse(&a.text)
             }
             Err(e) => {
