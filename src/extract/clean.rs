@@ -440,12 +440,35 @@ const POSITIVE: u8 = 1 << 3;
 const NEGATIVE: u8 = 1 << 4;
 const TITLE: u8 = 1 << 5;
 
-/// Every hint word with the bits of the lists it is in. Class tests run several times
-/// on every element of every page; a scan of each list per word was the extractor's
-/// most expensive pass after parsing.
-static HINT_WORDS: LazyLock<HashMap<&'static str, u8, BuildHasherDefault<Fnv>>> =
-    LazyLock::new(|| {
-        let mut map = HashMap::default();
+/// Every hint word with the bits of the lists it is in, and a filter that rules out most
+/// other words before they are hashed. Class tests run several times on every element of
+/// every page; a scan of each list per word was the extractor's most expensive pass after
+/// parsing, and hashing every word and compound of every distinct class still cost 6 % of
+/// an extraction over the dev corpus when nearly all of them are in no list.
+struct HintIndex {
+    words: HashMap<&'static str, u8, BuildHasherDefault<Fnv>>,
+    /// Length in bytes of the longest hint word.
+    max_len: usize,
+    /// Bit [`length_bit`] of a length is set in `by_first[b]` when a hint word of that
+    /// length starts with byte `b`, and in `by_last[b]` when one ends with it.
+    by_first: [u64; 256],
+    by_last: [u64; 256],
+}
+
+/// The bit that stands for a word length in [`HintIndex`]'s filters; lengths from 63 on
+/// share the last bit, which only makes the filter less selective for them.
+fn length_bit(len: usize) -> u64 {
+    1 << len.min(63)
+}
+
+impl HintIndex {
+    fn new() -> HintIndex {
+        let mut index = HintIndex {
+            words: HashMap::default(),
+            max_len: 0,
+            by_first: [0; 256],
+            by_last: [0; 256],
+        };
         for (list, bit) in [
             (JUNK_WORDS, JUNK),
             (WEAK_JUNK_WORDS, WEAK_JUNK),
@@ -455,15 +478,52 @@ static HINT_WORDS: LazyLock<HashMap<&'static str, u8, BuildHasherDefault<Fnv>>> 
             (TITLE_WORDS, TITLE),
         ] {
             for word in list {
-                *map.entry(*word).or_insert(0) |= bit;
+                *index.words.entry(*word).or_insert(0) |= bit;
+                let bytes = word.as_bytes();
+                if let (Some(&first), Some(&last)) = (bytes.first(), bytes.last()) {
+                    index.by_first[usize::from(first)] |= length_bit(bytes.len());
+                    index.by_last[usize::from(last)] |= length_bit(bytes.len());
+                }
+                index.max_len = index.max_len.max(bytes.len());
             }
         }
-        map
-    });
+        index
+    }
 
-/// Length in bytes of the longest word in [`HINT_WORDS`].
-static HINT_WORD_MAX_LEN: LazyLock<usize> =
-    LazyLock::new(|| HINT_WORDS.keys().map(|word| word.len()).max().unwrap_or(0));
+    /// Whether a hint word of `len` bytes may start with `first` and end with `last`: when
+    /// not, no word of that shape is in any list.
+    fn may_hold(&self, first: u8, last: u8, len: usize) -> bool {
+        len <= self.max_len
+            && self.by_first[usize::from(first)] & self.by_last[usize::from(last)] & length_bit(len)
+                != 0
+    }
+
+    /// The bits of the lists `word` is in.
+    fn lookup(&self, word: &str) -> u8 {
+        match (word.as_bytes().first(), word.as_bytes().last()) {
+            (Some(&first), Some(&last)) if self.may_hold(first, last, word.len()) => {
+                self.words.get(word).copied().unwrap_or(0)
+            }
+            _ => 0,
+        }
+    }
+
+    /// The bits of the lists the compound `head` + `tail` is in, written out only when the
+    /// filter lets it through.
+    fn lookup_joined(&self, head: &str, tail: &str, joined: &mut String) -> u8 {
+        match (head.as_bytes().first(), tail.as_bytes().last()) {
+            (Some(&first), Some(&last)) if self.may_hold(first, last, head.len() + tail.len()) => {
+                joined.clear();
+                joined.push_str(head);
+                joined.push_str(tail);
+                self.words.get(joined.as_str()).copied().unwrap_or(0)
+            }
+            _ => 0,
+        }
+    }
+}
+
+static HINT_INDEX: LazyLock<HintIndex> = LazyLock::new(HintIndex::new);
 
 /// FNV-1a: the keys are a few hundred fixed words and the lookups short class names, for
 /// which the standard library's DoS-resistant hasher costs more than the lookup itself.
@@ -491,56 +551,126 @@ impl Hasher for Fnv {
 /// The hint lists that a word or the compound of a (non-modifier) name of `class_id` is in.
 /// Computed once per element, into [`Element::hints`].
 pub fn class_hints(class_id: &str) -> u8 {
-    // Every element's class goes through here: a word or compound longer than the longest
-    // hint word is in no list, so it is neither built nor hashed.
-    let max = *HINT_WORD_MAX_LEN;
-    let lookup = |word: &str| {
-        if word.len() > max {
-            0
-        } else {
-            HINT_WORDS.get(word).copied().unwrap_or(0)
-        }
-    };
-    let mut bits = 0;
+    let index = &*HINT_INDEX;
     let mut joined = String::new();
-    for name in class_id.split_whitespace() {
-        let mut name_bits = words(name).fold(0, |acc, w| acc | lookup(w));
-        // A name of one word is its own compound, already looked up.
-        if name.contains(|c: char| !c.is_alphanumeric()) {
-            // The name's letters and digits, i.e. its words joined.
-            joined.clear();
-            for word in words(name) {
-                if joined.len() + word.len() > max {
-                    joined.clear();
-                    break;
-                }
-                joined.push_str(word);
-            }
-            if !joined.is_empty() {
-                name_bits |= lookup(&joined);
-            }
-            // Two adjacent words joined, so a compound in a list is found inside a longer
-            // prefixed name: `bmg-author-box` → `authorbox`, `entry-author-info` → `authorinfo`.
-            let mut previous: Option<&str> = None;
-            for word in words(name) {
-                if let Some(previous) = previous
-                    && previous.len() + word.len() <= max
-                {
-                    joined.clear();
-                    joined.push_str(previous);
-                    joined.push_str(word);
-                    name_bits |= lookup(&joined);
-                }
-                previous = Some(word);
-            }
-        }
+    let mut bits = 0;
+    let mut add_name = |name: &str| {
+        let name_bits = if name.is_ascii() {
+            ascii_name_hints(index, name, &mut joined)
+        } else {
+            name_hints(index, name, &mut joined)
+        };
         // Modifiers and post-class terms hint at nothing; most names hit no list, so this
         // is rarely asked.
         if name_bits != 0 && !is_modifier(name) && !is_post_class_term(class_id, name) {
             bits |= name_bits;
         }
+    };
+    if class_id.is_ascii() {
+        // What `split_whitespace` does on ASCII text (tab to carriage return, and space),
+        // without decoding characters.
+        let bytes = class_id.as_bytes();
+        let mut start = 0;
+        for (i, byte) in bytes.iter().enumerate() {
+            if matches!(byte, b'\t'..=b'\r' | b' ') {
+                if start < i {
+                    add_name(&class_id[start..i]);
+                }
+                start = i + 1;
+            }
+        }
+        if start < bytes.len() {
+            add_name(&class_id[start..]);
+        }
+    } else {
+        class_id.split_whitespace().for_each(add_name);
     }
     bits
+}
+
+/// The hint lists that a word of `name` is in, or the compound of its words, or of two
+/// adjacent words: `bmg-author-box` → `authorbox`, `entry-author-info` → `authorinfo`, so a
+/// compound in a list is found inside a longer prefixed name. `joined` is scratch space.
+fn name_hints(index: &HintIndex, name: &str, joined: &mut String) -> u8 {
+    let mut name_bits = words(name).fold(0, |acc, w| acc | index.lookup(w));
+    // A name of one word is its own compound, already looked up.
+    if name.contains(|c: char| !c.is_alphanumeric()) {
+        name_bits |= all_words_hints(index, name, joined);
+        let mut previous: Option<&str> = None;
+        for word in words(name) {
+            if let Some(previous) = previous {
+                name_bits |= index.lookup_joined(previous, word, joined);
+            }
+            previous = Some(word);
+        }
+    }
+    name_bits
+}
+
+/// [`name_hints`] of an ASCII name, in one pass over its bytes: every class of every page
+/// goes through here, and decoding characters to split words took most of the time.
+fn ascii_name_hints(index: &HintIndex, name: &str, joined: &mut String) -> u8 {
+    let bytes = name.as_bytes();
+    let mut name_bits = 0;
+    let mut previous: Option<&str> = None;
+    let (mut first, mut total, mut several) = (None, 0, false);
+    let mut i = 0;
+    while i < bytes.len() {
+        if !bytes[i].is_ascii_alphanumeric() {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < bytes.len() && bytes[i].is_ascii_alphanumeric() {
+            i += 1;
+        }
+        let word = &name[start..i];
+        name_bits |= index.lookup(word);
+        if let Some(previous) = previous {
+            name_bits |= index.lookup_joined(previous, word, joined);
+            several = true;
+        }
+        first.get_or_insert(word);
+        total += word.len();
+        previous = Some(word);
+    }
+    // A name of one word is its own compound, already looked up.
+    if several
+        && let (Some(first), Some(last)) = (first, previous)
+        && index.may_hold(first.as_bytes()[0], last.as_bytes()[last.len() - 1], total)
+    {
+        name_bits |= joined_hints(index, name, joined);
+    }
+    name_bits
+}
+
+/// The hint lists that the letters and digits of `name`, i.e. its words joined, are in.
+/// Their first and last bytes and their length are known before they are written out.
+fn all_words_hints(index: &HintIndex, name: &str, joined: &mut String) -> u8 {
+    let (mut first, mut last, mut len) = ("", "", 0);
+    for word in words(name) {
+        if first.is_empty() {
+            first = word;
+        }
+        last = word;
+        len += word.len();
+        if len > index.max_len {
+            return 0;
+        }
+    }
+    match (first.as_bytes().first(), last.as_bytes().last()) {
+        (Some(&head), Some(&tail)) if index.may_hold(head, tail, len) => {
+            joined_hints(index, name, joined)
+        }
+        _ => 0,
+    }
+}
+
+/// The hint lists that the words of `name` joined are in, looked up without the filter.
+fn joined_hints(index: &HintIndex, name: &str, joined: &mut String) -> u8 {
+    joined.clear();
+    words(name).for_each(|word| joined.push_str(word));
+    index.words.get(joined.as_str()).copied().unwrap_or(0)
 }
 
 fn has_word(el: &Element, list: u8) -> bool {
@@ -1352,6 +1482,71 @@ mod tests {
             class_id: class_id.into(),
             attrs: Box::new([]),
             hints: class_hints(class_id),
+        }
+    }
+
+    #[test]
+    fn the_hint_filter_lets_every_listed_word_through() {
+        let index = &*HINT_INDEX;
+        for (word, bits) in &index.words {
+            assert_eq!(index.lookup(word), *bits, "{word}");
+            let (head, tail) = word.split_at(word.len() / 2);
+            if !head.is_empty() {
+                let mut joined = String::new();
+                assert_eq!(
+                    index.lookup_joined(head, tail, &mut joined),
+                    *bits,
+                    "{word}"
+                );
+            }
+        }
+        assert_eq!(index.lookup("canvas"), 0);
+        assert_eq!(index.lookup(""), 0);
+    }
+
+    #[test]
+    fn ascii_class_names_get_the_hints_of_the_general_path() {
+        // The general path, by characters, for every name.
+        let general = |class_id: &str| {
+            let mut joined = String::new();
+            class_id.split_whitespace().fold(0, |bits, name| {
+                let name_bits = name_hints(&HINT_INDEX, name, &mut joined);
+                if name_bits != 0 && !is_modifier(name) && !is_post_class_term(class_id, name) {
+                    bits | name_bits
+                } else {
+                    bits
+                }
+            })
+        };
+        for class_id in [
+            "",
+            "  ",
+            "post-share-bar",
+            "bmg-author-box entry-author-info",
+            "share\tcomments\x0bsidebar\x0cfooter\rnav\nmenu",
+            "-author- __related__posts-- x",
+            "has-sidebar no-comments sidebar-left",
+            "hentry type-post category-news tag-elections",
+            "social-share-buttons-wrapper-for-the-page",
+            "entry-content article-body",
+            "a-b-c-d-e-f-g-h-i-j-k-l-m-n-o-p-q-r-s",
+            "comment commentlist comment-list comments-area",
+            "ad ads advert-box advertisement",
+            "cookie-consent gdpr newsletter-signup",
+        ] {
+            assert_eq!(class_hints(class_id), general(class_id), "{class_id:?}");
+        }
+        // Every listed word alone, split in two, and inside a longer name.
+        for word in HINT_INDEX.words.keys() {
+            let (head, tail) = word.split_at(word.len() / 2);
+            for class_id in [
+                word.to_string(),
+                format!("{head}-{tail}"),
+                format!("x-{word}-y"),
+                format!("pre_{head}_{tail}_post"),
+            ] {
+                assert_eq!(class_hints(&class_id), general(&class_id), "{class_id:?}");
+            }
         }
     }
 
