@@ -62,6 +62,18 @@ pub fn decode_html<'a>(bytes: &'a [u8], content_type: Option<&str>) -> Decoded<'
     let declared = content_type
         .and_then(charset_from_content_type)
         .or_else(|| prescan_meta_charset(bytes));
+    // Valid UTF-8 that is declared UTF-8 (or UTF-16, which ASCII-compatible bytes cannot
+    // be), or not declared at all, is UTF-8 by the rules below: validated once here, it is
+    // borrowed as it is. Most pages are such; counting their multi-byte characters and
+    // validating them again while decoding cost 2 % of an extraction.
+    if declared.is_none_or(|declared| [UTF_8, UTF_16LE, UTF_16BE].contains(&declared))
+        && let Ok(text) = std::str::from_utf8(bytes)
+    {
+        return Decoded {
+            html: Cow::Borrowed(text),
+            encoding: UTF_8.name(),
+        };
+    }
     let encoding = match declared {
         Some(declared) => verify_declared(declared, bytes),
         None => undeclared(bytes),
