@@ -161,9 +161,43 @@ pub fn redirect(
     }
 }
 
+/// How many claims a crawler may work on at once, over every crawl: `concurrency` requests
+/// in flight, plus two pages per parsing thread fetched and waiting for it.
+///
+/// Claims in hand are what bounds the pages in memory: a claim holds its page, once
+/// fetched, until its outcome is with the store writer. When parsing is what limits the
+/// crawl (a fast server, a loopback web), every claim beyond the requests in flight is a
+/// fetched page waiting for a parser, and more than two per parser keep the parsers no
+/// busier; they only hold bodies. Twice `concurrency`, the bound before, let
+/// `bench_crawl_sites web` (concurrency 64, 50 hosts at one request each) hold up to 78
+/// pages waiting for its two parsers.
+pub fn claims_in_hand(concurrency: usize, parsing_threads: usize) -> usize {
+    concurrency.saturating_add(parsing_threads.max(1).saturating_mul(2))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn claims_in_hand_are_requests_plus_two_pages_per_parser() {
+        let cases = [
+            // (concurrency, parsing threads, claims in hand)
+            (64, 2, 68),
+            (32, 8, 48),
+            (1, 1, 3),
+            // No parsing thread known: still room for one waiting pair.
+            (16, 0, 18),
+            (usize::MAX, 4, usize::MAX),
+        ];
+        for (concurrency, parsers, expected) in cases {
+            assert_eq!(
+                claims_in_hand(concurrency, parsers),
+                expected,
+                "{concurrency} requests, {parsers} parsers"
+            );
+        }
+    }
 
     #[test]
     fn statuses_map_to_replies_and_kinds() {
