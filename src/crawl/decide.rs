@@ -175,6 +175,22 @@ pub fn claims_in_hand(concurrency: usize, parsing_threads: usize) -> usize {
     concurrency.saturating_add(parsing_threads.max(1).saturating_mul(2))
 }
 
+/// How many threads the async runtime's blocking pool may have: four per core and four
+/// more.
+///
+/// The pool runs the embedded store's calls (a fetch's validators, claims, the writer's
+/// commits) and waits for parses, and tokio lets it grow to 512 threads. A crawl whose
+/// tasks outrun the store (more so on a loaded machine) grew it to about 40 threads, and
+/// the daemon's idle calls then kept every one of them alive, each with its stack and its
+/// allocator cache: the 200-source daemon bench held 46 threads and 134 MiB at idle (peak
+/// 188 MiB); capped at 12 on two cores, 29 threads, 107 MiB at idle (peak 144 MiB) and a
+/// first round no slower (23.8 s against 28.3 s; load 5-7, same binary, alternated runs).
+/// Parses wait here at most one per core (the crawler's `cpu` bound), so the rest of the
+/// pool is the store's.
+pub fn blocking_threads(cores: usize) -> usize {
+    cores.max(1).saturating_mul(4).saturating_add(4)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -196,6 +212,13 @@ mod tests {
                 expected,
                 "{concurrency} requests, {parsers} parsers"
             );
+        }
+    }
+
+    #[test]
+    fn blocking_threads_are_four_per_core_and_four() {
+        for (cores, expected) in [(1, 8), (2, 12), (16, 68), (0, 8)] {
+            assert_eq!(blocking_threads(cores), expected, "{cores} cores");
         }
     }
 
