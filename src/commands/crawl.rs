@@ -41,10 +41,7 @@ pub fn crawl(args: CrawlArgs) -> anyhow::Result<u8> {
     }
     let location = StoreLocation::from_config(&config.store);
 
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .context("starting the async runtime")?;
+    let runtime = super::crawl_runtime()?;
     let store = runtime
         .block_on(OpenStore::open(&location, &config.store))
         .with_context(|| format!("opening the store {}", describe(&location)))?;

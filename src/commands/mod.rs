@@ -12,6 +12,7 @@ mod remote;
 mod run;
 mod status;
 
+use anyhow::Context;
 use gleaner::cli::Command;
 use gleaner::config::ConfigError;
 
@@ -44,4 +45,16 @@ pub fn exit_code_for(error: &anyhow::Error) -> u8 {
     } else {
         EXIT_FAILURE
     }
+}
+
+/// The multi-threaded runtime a crawl or the daemon runs on, its blocking pool sized by
+/// [`gleaner::crawl::decide::blocking_threads`].
+fn crawl_runtime() -> anyhow::Result<tokio::runtime::Runtime> {
+    let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .thread_name("gleaner")
+        .max_blocking_threads(gleaner::crawl::decide::blocking_threads(cores))
+        .build()
+        .context("starting the async runtime")
 }

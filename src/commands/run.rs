@@ -23,11 +23,7 @@ pub fn run(args: RunArgs) -> anyhow::Result<u8> {
             "no [[source]] configured: the daemon will serve its API but crawl nothing until a reload adds sources"
         );
     }
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .thread_name("gleaner")
-        .build()
-        .context("starting the async runtime")?;
+    let runtime = super::crawl_runtime()?;
     runtime
         .block_on(gleaner::daemon::run(&args.config, config))
         .with_context(|| format!("running the daemon with {}", args.config.display()))?;

@@ -161,9 +161,66 @@ pub fn redirect(
     }
 }
 
+/// How many claims a crawler may work on at once, over every crawl: `concurrency` requests
+/// in flight, plus two pages per parsing thread fetched and waiting for it.
+///
+/// Claims in hand are what bounds the pages in memory: a claim holds its page, once
+/// fetched, until its outcome is with the store writer. When parsing is what limits the
+/// crawl (a fast server, a loopback web), every claim beyond the requests in flight is a
+/// fetched page waiting for a parser, and more than two per parser keep the parsers no
+/// busier; they only hold bodies. Twice `concurrency`, the bound before, let
+/// `bench_crawl_sites web` (concurrency 64, 50 hosts at one request each) hold up to 78
+/// pages waiting for its two parsers.
+pub fn claims_in_hand(concurrency: usize, parsing_threads: usize) -> usize {
+    concurrency.saturating_add(parsing_threads.max(1).saturating_mul(2))
+}
+
+/// How many threads the async runtime's blocking pool may have: four per core and four
+/// more.
+///
+/// The pool runs the embedded store's calls (a fetch's validators, claims, the writer's
+/// commits) and waits for parses, and tokio lets it grow to 512 threads. A crawl whose
+/// tasks outrun the store (more so on a loaded machine) grew it to about 40 threads, and
+/// the daemon's idle calls then kept every one of them alive, each with its stack and its
+/// allocator cache: the 200-source daemon bench held 46 threads and 134 MiB at idle (peak
+/// 188 MiB); capped at 12 on two cores, 29 threads, 107 MiB at idle (peak 144 MiB) and a
+/// first round no slower (23.8 s against 28.3 s; load 5-7, same binary, alternated runs).
+/// Parses wait here at most one per core (the crawler's `cpu` bound), so the rest of the
+/// pool is the store's.
+pub fn blocking_threads(cores: usize) -> usize {
+    cores.max(1).saturating_mul(4).saturating_add(4)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn claims_in_hand_are_requests_plus_two_pages_per_parser() {
+        let cases = [
+            // (concurrency, parsing threads, claims in hand)
+            (64, 2, 68),
+            (32, 8, 48),
+            (1, 1, 3),
+            // No parsing thread known: still room for one waiting pair.
+            (16, 0, 18),
+            (usize::MAX, 4, usize::MAX),
+        ];
+        for (concurrency, parsers, expected) in cases {
+            assert_eq!(
+                claims_in_hand(concurrency, parsers),
+                expected,
+                "{concurrency} requests, {parsers} parsers"
+            );
+        }
+    }
+
+    #[test]
+    fn blocking_threads_are_four_per_core_and_four() {
+        for (cores, expected) in [(1, 8), (2, 12), (16, 68), (0, 8)] {
+            assert_eq!(blocking_threads(cores), expected, "{cores} cores");
+        }
+    }
 
     #[test]
     fn statuses_map_to_replies_and_kinds() {

@@ -112,7 +112,7 @@ pub struct Crawler {
     /// Where pages are parsed: one thread per core.
     parsers: Arc<parsers::Parsers>,
     /// Claims being worked on (fetching, parsing, or waiting for the writer), over every
-    /// crawl: what bounds the pages held in memory.
+    /// crawl: what bounds the pages held in memory ([`decide::claims_in_hand`]).
     in_hand: Arc<Semaphore>,
 }
 
@@ -222,7 +222,10 @@ impl Crawler {
             writer: OnceCell::new(),
             cpu: Arc::new(Semaphore::new(cores)),
             parsers: Arc::new(parsers::Parsers::start(cores)),
-            in_hand: Arc::new(Semaphore::new(config.concurrency.get() * 2)),
+            in_hand: Arc::new(Semaphore::new(decide::claims_in_hand(
+                config.concurrency.get(),
+                cores,
+            ))),
         }))
     }
 

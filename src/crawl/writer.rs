@@ -38,7 +38,9 @@ impl Default for WriterLimits {
     fn default() -> Self {
         WriterLimits {
             batch: 128,
-            queue: 256,
+            // One batch gathers here while the one before commits; more would only hold
+            // pages (each with its raw body) that the store is not ready for.
+            queue: 128,
             linger: Duration::from_millis(20),
         }
     }
