@@ -153,6 +153,19 @@ const VOTE_COUNT_PHRASES: &[&str] = &[
     "voters",
 ];
 
+/// Words a vote count may end with, after its figure.
+const VOTE_COUNT_UNITS: &[&str] = &[
+    "человек",
+    "человека",
+    "чел.",
+    "голосов",
+    "голоса",
+    "nəfər",
+    "səs",
+    "people",
+    "votes",
+];
+
 /// The typo-report prompt ("Нашли ошибку? Выделите её и нажмите Ctrl+Enter", "Mətndə səhv
 /// görsəniz, onu seçib Ctrl+Enter düyməsini basın", "Found a typo? Select it and press
 /// Ctrl+Enter") without the key combination, which alone gives it away.
@@ -463,6 +476,11 @@ impl PollRole {
             && VOTE_COUNT_PHRASES.iter().any(|p| {
                 lower.strip_prefix(p).is_some_and(|rest| {
                     let rest = rest.trim_start_matches([':', ' ', '\u{a0}', '—', '-', '–']);
+                    // The count may name what it counts: "Проголосовало: 214 человек".
+                    let rest = VOTE_COUNT_UNITS
+                        .iter()
+                        .find_map(|u| rest.strip_suffix(u))
+                        .unwrap_or(rest);
                     rest.starts_with(|c: char| c.is_ascii_digit())
                         && rest
                             .chars()
@@ -594,13 +612,39 @@ const ANSWER_MAX_WORDS: usize = 8;
 /// An answer of a poll: a short paragraph that does not end like a sentence or a clause
 /// ("Нет, приходится ехать на транспорте", "Yes, prices had not changed for years").
 fn is_answer(block: &Block) -> bool {
-    let text = block.text.trim();
-    matches!(block.kind, BlockKind::Paragraph)
-        && !text.is_empty()
+    matches!(block.kind, BlockKind::Paragraph) && is_answer_text(block.text.trim())
+}
+
+/// The text of an answer of a poll: one short line that does not end like a sentence.
+fn is_answer_text(text: &str) -> bool {
+    !text.is_empty()
         && !text.contains('\n')
         && !clean::more_chars_than(text, ANSWER_MAX_CHARS)
         && letter_words(text).count() <= ANSWER_MAX_WORDS
         && !text.ends_with(['.', '!', '?', '…', ':', ';', ','])
+}
+
+/// How many answers a paragraph of answers one to a line holds ("Bəli\nXeyr\nBilmirəm"),
+/// or 0 when a line of it is not one.
+fn answer_lines(block: &Block) -> usize {
+    if !matches!(block.kind, BlockKind::Paragraph)
+        || !block.text.contains('\n')
+        || clean::more_chars_than(&block.text, MAX_ANSWERS * (ANSWER_MAX_CHARS + 1))
+    {
+        return 0;
+    }
+    let mut lines = 0;
+    for line in block.text.lines() {
+        let line = line.trim();
+        if line.is_empty() {
+            continue;
+        }
+        if !is_answer_text(line) {
+            return 0;
+        }
+        lines += 1;
+    }
+    lines
 }
 
 /// Marks in `drop` the polls whose label, buttons and vote count are gone (the page draws
@@ -614,13 +658,21 @@ fn mark_unlabelled_polls(blocks: &[Block], polls: &[PollRole], drop: &mut [bool]
         }
         // Answers do not end with a question mark, so runs under two questions never
         // overlap: the scan stays linear.
-        let answers = blocks[k + 1..]
-            .iter()
-            .take(MAX_ANSWERS + 1)
-            .take_while(|b| is_answer(b))
-            .count();
+        // Answers one to a block, or one to a line of a block (labels with their radio
+        // buttons, broken by `<br>`).
+        let (mut answers, mut answer_blocks) = (0, 0);
+        for b in blocks[k + 1..].iter().take(MAX_ANSWERS + 1) {
+            let lines = if is_answer(b) { 1 } else { answer_lines(b) };
+            if lines == 0 || answers + lines > MAX_ANSWERS {
+                break;
+            }
+            answers += lines;
+            answer_blocks += 1;
+        }
         if (MIN_ANSWERS..=MAX_ANSWERS).contains(&answers) {
-            drop[k..=k + answers].iter_mut().for_each(|d| *d = true);
+            drop[k..=k + answer_blocks]
+                .iter_mut()
+                .for_each(|d| *d = true);
         }
     }
 }
@@ -867,6 +919,45 @@ impl FeedLine {
     }
 }
 
+/// Most headlines under a "read also" label that go with it.
+const READ_ALSO_MAX_HEADLINES: usize = 8;
+
+/// Removes a "read also" box between the story's paragraphs: a section label ("Читайте
+/// также:", "Oxşar xəbərlər", "Read also") followed by headlines that carry link text
+/// ("Школьники победили в олимпиаде по химии подробнее"). Headlines that were all link
+/// text went already; a label over the story's own sentences stays for the tail's tests.
+pub(super) fn strip_read_also(blocks: &mut Vec<Block>) {
+    let linked_headline = |b: &Block| b.link_chars > 0 && is_headline(&b.kind, &b.text);
+    let mut drop = vec![false; blocks.len()];
+    let mut k = 0;
+    while k + 1 < blocks.len() {
+        let label = &blocks[k];
+        if !matches!(label.kind, BlockKind::Paragraph | BlockKind::Heading(_))
+            || clean::more_chars_than(&label.text, LABEL_MAX_CHARS)
+            || !linked_headline(&blocks[k + 1])
+            || !clean::is_tail_section_label(&label.text)
+        {
+            k += 1;
+            continue;
+        }
+        let headlines = blocks[k + 1..]
+            .iter()
+            .take(READ_ALSO_MAX_HEADLINES)
+            .take_while(|b| linked_headline(b))
+            .count();
+        drop[k..=k + headlines].iter_mut().for_each(|d| *d = true);
+        k += headlines + 1;
+    }
+    if !drop.contains(&true) {
+        return;
+    }
+    let mut k = 0;
+    blocks.retain(|_| {
+        k += 1;
+        !drop[k - 1]
+    });
+}
+
 /// Removes the feeds of other stories that a portal leaves between the story's paragraphs:
 /// at least three headlines, each with its time or date (in its line, or in a line of its
 /// own over or under it), newest first ("08:55 …", "08:31 …", "Вчера, 19:40 …"). A
@@ -1059,6 +1150,47 @@ mod tests {
             strip_feed_runs(&mut blocks);
             assert_eq!(blocks.len(), 5, "{lines:?}");
         }
+    }
+
+    #[test]
+    fn read_also_boxes_and_polls_without_their_labels_go_from_the_story() {
+        let story = "Sumqayıt şəhərinin dənizkənarı hissəsində yeni parkın salınmasına başlanılıb, bildirilib.";
+        let after =
+            "Layihənin dəyəri 7,4 milyon manat təşkil edir və vəsait yerli büdcədən ayrılıb.";
+        let linked = |text: &str| Block {
+            link_chars: 7,
+            ..Block::new(BlockKind::Paragraph, text.to_owned(), text.to_owned())
+        };
+        let mut blocks = paragraphs(&[story, "Oxşar xəbərlər:"]);
+        blocks.push(linked("Gəncədə köhnə bulvar yenidən qurulur ətraflı"));
+        blocks.push(linked("Lənkəranda sahil zolağı təmizlənib ətraflı"));
+        blocks.extend(paragraphs(&[after]));
+        strip_read_also(&mut blocks);
+        assert_eq!(texts(&blocks), [story, after]);
+        // Without link text under it, the label is left to the tail's tests.
+        let mut blocks = paragraphs(&[
+            story,
+            "Oxşar xəbərlər:",
+            "Gəncədə köhnə bulvar yenidən qurulur",
+            after,
+        ]);
+        strip_read_also(&mut blocks);
+        assert_eq!(blocks.len(), 4);
+        // A question with its answers one to a line, its label and count dropped as short.
+        let mut blocks = paragraphs(&[
+            story,
+            "Şəhərdə yeni parklar kifayət qədərdirmi?",
+            "Bəli\nXeyr\nBilmirəm",
+            after,
+        ]);
+        strip_widgets(&mut blocks);
+        assert_eq!(texts(&blocks), [story, after]);
+        // A vote count may name what it counts.
+        assert!(
+            Shape::of(&paragraphs(&["Проголосовало: 214 человек"])[0])
+                .poll
+                .vote
+        );
     }
 
     #[test]
