@@ -595,6 +595,14 @@ pub(super) fn strip_widgets(blocks: &mut Vec<Block>) {
         }
         start = end;
     }
+    remove_marked(blocks, &drop);
+}
+
+/// Removes the blocks marked in `drop`, in one pass.
+fn remove_marked(blocks: &mut Vec<Block>, drop: &[bool]) {
+    if !drop.contains(&true) {
+        return;
+    }
     let mut k = 0;
     blocks.retain(|_| {
         k += 1;
@@ -746,11 +754,7 @@ pub(super) fn strip_calls_to_action(blocks: &mut Vec<Block>) {
             j -= 1;
         }
     }
-    let mut k = 0;
-    blocks.retain(|_| {
-        k += 1;
-        !drop[k - 1]
-    });
+    remove_marked(blocks, &drop);
 }
 
 /// The first words of `text`: enough for any call's opening.
@@ -948,14 +952,7 @@ pub(super) fn strip_read_also(blocks: &mut Vec<Block>) {
         drop[k..=k + headlines].iter_mut().for_each(|d| *d = true);
         k += headlines + 1;
     }
-    if !drop.contains(&true) {
-        return;
-    }
-    let mut k = 0;
-    blocks.retain(|_| {
-        k += 1;
-        !drop[k - 1]
-    });
+    remove_marked(blocks, &drop);
 }
 
 /// Removes the feeds of other stories that a portal leaves between the story's paragraphs:
@@ -983,14 +980,7 @@ pub(super) fn strip_feed_runs(blocks: &mut Vec<Block>) {
         }
         start = end;
     }
-    if !drop.contains(&true) {
-        return;
-    }
-    let mut k = 0;
-    blocks.retain(|_| {
-        k += 1;
-        !drop[k - 1]
-    });
+    remove_marked(blocks, &drop);
 }
 
 /// The part of a run of feed-like lines that is a feed, as a range: from its first stamp
