@@ -153,6 +153,19 @@ const VOTE_COUNT_PHRASES: &[&str] = &[
     "voters",
 ];
 
+/// Words a vote count may end with, after its figure.
+const VOTE_COUNT_UNITS: &[&str] = &[
+    "человек",
+    "человека",
+    "чел.",
+    "голосов",
+    "голоса",
+    "nəfər",
+    "səs",
+    "people",
+    "votes",
+];
+
 /// The typo-report prompt ("Нашли ошибку? Выделите её и нажмите Ctrl+Enter", "Mətndə səhv
 /// görsəniz, onu seçib Ctrl+Enter düyməsini basın", "Found a typo? Select it and press
 /// Ctrl+Enter") without the key combination, which alone gives it away.
@@ -185,6 +198,87 @@ const TYPO_PHRASES: &[&str] = &[
 
 /// Longest typo prompt, in characters.
 const TYPO_MAX_CHARS: usize = 200;
+
+/// Names of the messengers, social networks and news feeds a portal invites readers to
+/// follow it on, as whole lower-cased words ("Telegram-da" is "telegram" and "da").
+const CHANNEL_NAMES: &[&str] = &[
+    "telegram",
+    "телеграм",
+    "телеграме",
+    "телеграмм",
+    "телеграмме",
+    "дзен",
+    "дзене",
+    "dzen",
+    "zen",
+    "vk",
+    "вк",
+    "вконтакте",
+    "vkontakte",
+    "одноклассниках",
+    "одноклассники",
+    "youtube",
+    "ютуб",
+    "ютубе",
+    "rutube",
+    "instagram",
+    "инстаграм",
+    "инстаграме",
+    "facebook",
+    "фейсбук",
+    "фейсбуке",
+    "twitter",
+    "твиттер",
+    "твиттере",
+    "x",
+    "tiktok",
+    "whatsapp",
+    "viber",
+    "вайбер",
+    "вайбере",
+    "threads",
+    "linkedin",
+    "bluesky",
+    "mastodon",
+    "max",
+    "kanalımızda",
+    "kanalımıza",
+    "kanalımızı",
+    "каналу",
+    "канал",
+    "канале",
+    "channel",
+    "channels",
+];
+
+/// Words that call the reader to a channel: imperatives in Russian and Azerbaijani
+/// ("Читайте нас в Telegram", "Bizi Telegram-da izləyin"), and in English the verbs that a
+/// call opens with or that "us" and "our" follow ("Follow us on X", "Join our Telegram
+/// channel"). A report that someone posted on Telegram has none of them.
+const CHANNEL_CALL_WORDS: &[&str] = &[
+    "читайте",
+    "подписывайтесь",
+    "подпишитесь",
+    "следите",
+    "присоединяйтесь",
+    "смотрите",
+    "переходите",
+    "заходите",
+    "ищите",
+    "izləyin",
+    "izlə",
+    "abunə",
+    "oxuyun",
+    "qoşulun",
+    "baxın",
+];
+
+/// English verbs of a call to a channel: they count when the line opens with one, or
+/// when "us" or "our" is among its words.
+const CHANNEL_CALL_VERBS_EN: &[&str] = &["follow", "join", "subscribe", "read", "find", "watch"];
+
+/// Longest line that a call to a channel is, in characters.
+const CHANNEL_PROMO_MAX_CHARS: usize = 120;
 
 /// A temperature ("+14°C", "−3 °С", "31°"), a wind speed or a rainfall ("8 m/s", "3 м/с").
 static WEATHER_FIGURE: LazyLock<Regex> = LazyLock::new(|| {
@@ -319,6 +413,31 @@ fn names_widget(lower: &str) -> bool {
     letter_words(lower).any(|w| WIDGET_HEADING_WORDS.contains(&w))
 }
 
+/// A call to follow the site on a messenger or a social network, wherever it stands in the
+/// story: a short line with a channel's name and a call to the reader ("Читайте нас в
+/// Telegram и Дзен", "Подписывайтесь на наш канал в Дзен", "Bizi Telegram-da izləyin",
+/// "Follow us on X"). `lower` is `text` lower-cased. "Он написал об этом в Telegram" has no
+/// call; a paragraph that quotes a call is longer.
+fn is_channel_promo(text: &str, lower: &str) -> bool {
+    if clean::more_chars_than(text, CHANNEL_PROMO_MAX_CHARS) {
+        return false;
+    }
+    let mut channel = false;
+    let mut call = false;
+    let mut english_verb = false;
+    let mut ours = false;
+    for (k, w) in letter_words(lower).enumerate() {
+        channel |= CHANNEL_NAMES.contains(&w);
+        call |= CHANNEL_CALL_WORDS.contains(&w);
+        if CHANNEL_CALL_VERBS_EN.contains(&w) {
+            english_verb = true;
+            call |= k == 0;
+        }
+        ours |= w == "us" || w == "our";
+    }
+    channel && (call || (english_verb && ours))
+}
+
 /// The typo-report prompt, in lower-cased text: the key combination readers press ("Ctrl+Enter",
 /// "Ctrl + Enter", "Ctrl-Enter") or one of [`TYPO_PHRASES`], found in one pass.
 static TYPO_SEARCHER: LazyLock<Regex> = LazyLock::new(|| {
@@ -357,6 +476,11 @@ impl PollRole {
             && VOTE_COUNT_PHRASES.iter().any(|p| {
                 lower.strip_prefix(p).is_some_and(|rest| {
                     let rest = rest.trim_start_matches([':', ' ', '\u{a0}', '—', '-', '–']);
+                    // The count may name what it counts: "Проголосовало: 214 человек".
+                    let rest = VOTE_COUNT_UNITS
+                        .iter()
+                        .find_map(|u| rest.strip_suffix(u))
+                        .unwrap_or(rest);
                     rest.starts_with(|c: char| c.is_ascii_digit())
                         && rest
                             .chars()
@@ -395,6 +519,8 @@ impl PollRole {
 #[derive(Debug, Default)]
 struct Shape {
     typo: bool,
+    /// A call to follow the site on a messenger or a social network.
+    channel: bool,
     widget: bool,
     label: bool,
     poll: PollRole,
@@ -410,6 +536,7 @@ impl Shape {
         let label = is_label(text);
         Shape {
             typo: TYPO_SEARCHER.is_match(&lower),
+            channel: is_channel_promo(text, &lower),
             widget: !matches!(block.kind, BlockKind::Pre | BlockKind::Quote)
                 && (is_rate_line(text) || is_weather_line(text) || (label && names_widget(&lower))),
             label,
@@ -418,13 +545,14 @@ impl Shape {
     }
 }
 
-/// Removes the widgets among the blocks: typo prompts wherever they are; reader polls (a
+/// Removes the widgets among the blocks: typo prompts and calls to follow the site on a
+/// channel wherever they are; reader polls (a
 /// run of a poll's label, question, answers, buttons and vote count, with labels between
 /// them); and rates and weather informers (a run of their lines and the short labels
 /// around them).
 pub(super) fn strip_widgets(blocks: &mut Vec<Block>) {
     let shapes: Vec<Shape> = blocks.iter().map(Shape::of).collect();
-    let mut drop: Vec<bool> = shapes.iter().map(|s| s.typo).collect();
+    let mut drop: Vec<bool> = shapes.iter().map(|s| s.typo || s.channel).collect();
     let polls: Vec<PollRole> = shapes.iter().map(|s| s.poll).collect();
     let labels: Vec<bool> = shapes.iter().map(|s| s.label).collect();
     let widgets: Vec<bool> = shapes.iter().map(|s| s.widget).collect();
@@ -467,6 +595,14 @@ pub(super) fn strip_widgets(blocks: &mut Vec<Block>) {
         }
         start = end;
     }
+    remove_marked(blocks, &drop);
+}
+
+/// Removes the blocks marked in `drop`, in one pass.
+fn remove_marked(blocks: &mut Vec<Block>, drop: &[bool]) {
+    if !drop.contains(&true) {
+        return;
+    }
     let mut k = 0;
     blocks.retain(|_| {
         k += 1;
@@ -484,13 +620,39 @@ const ANSWER_MAX_WORDS: usize = 8;
 /// An answer of a poll: a short paragraph that does not end like a sentence or a clause
 /// ("Нет, приходится ехать на транспорте", "Yes, prices had not changed for years").
 fn is_answer(block: &Block) -> bool {
-    let text = block.text.trim();
-    matches!(block.kind, BlockKind::Paragraph)
-        && !text.is_empty()
+    matches!(block.kind, BlockKind::Paragraph) && is_answer_text(block.text.trim())
+}
+
+/// The text of an answer of a poll: one short line that does not end like a sentence.
+fn is_answer_text(text: &str) -> bool {
+    !text.is_empty()
         && !text.contains('\n')
         && !clean::more_chars_than(text, ANSWER_MAX_CHARS)
         && letter_words(text).count() <= ANSWER_MAX_WORDS
         && !text.ends_with(['.', '!', '?', '…', ':', ';', ','])
+}
+
+/// How many answers a paragraph of answers one to a line holds ("Bəli\nXeyr\nBilmirəm"),
+/// or 0 when a line of it is not one.
+fn answer_lines(block: &Block) -> usize {
+    if !matches!(block.kind, BlockKind::Paragraph)
+        || !block.text.contains('\n')
+        || clean::more_chars_than(&block.text, MAX_ANSWERS * (ANSWER_MAX_CHARS + 1))
+    {
+        return 0;
+    }
+    let mut lines = 0;
+    for line in block.text.lines() {
+        let line = line.trim();
+        if line.is_empty() {
+            continue;
+        }
+        if !is_answer_text(line) {
+            return 0;
+        }
+        lines += 1;
+    }
+    lines
 }
 
 /// Marks in `drop` the polls whose label, buttons and vote count are gone (the page draws
@@ -504,13 +666,21 @@ fn mark_unlabelled_polls(blocks: &[Block], polls: &[PollRole], drop: &mut [bool]
         }
         // Answers do not end with a question mark, so runs under two questions never
         // overlap: the scan stays linear.
-        let answers = blocks[k + 1..]
-            .iter()
-            .take(MAX_ANSWERS + 1)
-            .take_while(|b| is_answer(b))
-            .count();
+        // Answers one to a block, or one to a line of a block (labels with their radio
+        // buttons, broken by `<br>`).
+        let (mut answers, mut answer_blocks) = (0, 0);
+        for b in blocks[k + 1..].iter().take(MAX_ANSWERS + 1) {
+            let lines = if is_answer(b) { 1 } else { answer_lines(b) };
+            if lines == 0 || answers + lines > MAX_ANSWERS {
+                break;
+            }
+            answers += lines;
+            answer_blocks += 1;
+        }
         if (MIN_ANSWERS..=MAX_ANSWERS).contains(&answers) {
-            drop[k..=k + answers].iter_mut().for_each(|d| *d = true);
+            drop[k..=k + answer_blocks]
+                .iter_mut()
+                .for_each(|d| *d = true);
         }
     }
 }
@@ -584,11 +754,7 @@ pub(super) fn strip_calls_to_action(blocks: &mut Vec<Block>) {
             j -= 1;
         }
     }
-    let mut k = 0;
-    blocks.retain(|_| {
-        k += 1;
-        !drop[k - 1]
-    });
+    remove_marked(blocks, &drop);
 }
 
 /// The first words of `text`: enough for any call's opening.
@@ -652,6 +818,208 @@ pub(super) fn other_stories_start(blocks: &[Block]) -> Option<usize> {
         start = k;
     }
     (start > 0 && headlines >= MIN_HEADLINES && stamps >= MIN_STAMPS).then_some(start)
+}
+
+/// A time or a date at the start of a line, with "yesterday" before it at most, then the
+/// rest ("08:55 На Лесной улице …", "Вчера, 19:40 Городской парк …", "21.04.2025 Şəmkirdə
+/// …"): the day word, the date, the time and the rest are captured.
+static LEADING_STAMP: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)^\s*(?:(сегодня|вчера|позавчера|today|yesterday|bu gün|dünən|srağagün)\s*,?\s*)?(?:(\d{1,2})[./](\d{1,2})[./](\d{2,4})\s*,?\s*)?(?:([01]?\d|2[0-3]):([0-5]\d))?\s*[|•·\-–—,]?\s*(\S.*)?$",
+    )
+    .expect("a valid pattern")
+});
+
+/// When a feed's line was posted, as far as the line says: the day (a date as yyyymmdd,
+/// or days back from today for "yesterday") and the minute of the day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Stamp {
+    day: Option<i64>,
+    minute: Option<i64>,
+}
+
+impl Stamp {
+    /// Whether `self` is earlier than `other`, when the two can be compared: both give
+    /// their day or neither does, and both give their minute if the days are equal.
+    fn compare(self, other: Stamp) -> Option<std::cmp::Ordering> {
+        if self.day.is_some() != other.day.is_some() {
+            return None;
+        }
+        match self.day.cmp(&other.day) {
+            std::cmp::Ordering::Equal => match (self.minute, other.minute) {
+                (Some(a), Some(b)) => Some(a.cmp(&b)),
+                _ => Some(std::cmp::Ordering::Equal),
+            },
+            order => Some(order),
+        }
+    }
+}
+
+/// How a block takes part in a feed of other stories.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum FeedLine {
+    /// A headline with its time or date in front.
+    Stamped(Stamp),
+    /// A time or a date alone (over or under its headline).
+    StampOnly(Stamp),
+    /// A headline alone.
+    Headline,
+    /// Anything else.
+    Other,
+}
+
+impl FeedLine {
+    fn of(block: &Block) -> FeedLine {
+        let text = block.text.trim();
+        if text.is_empty() || clean::more_chars_than(text, HEADLINE_MAX_CHARS + 24) {
+            return FeedLine::Other;
+        }
+        // Only a line that opens with a figure or a day's word can open with a stamp.
+        let first = text.chars().next().unwrap_or(' ');
+        let may_open_with_stamp = first.is_ascii_digit()
+            || matches!(
+                first,
+                'С' | 'с' | 'В' | 'в' | 'П' | 'п' | 'T' | 't' | 'Y' | 'y'
+            )
+            || matches!(first, 'B' | 'b' | 'D' | 'd' | 'S' | 's');
+        if may_open_with_stamp && let Some(c) = LEADING_STAMP.captures(text) {
+            let number = |k: usize| c.get(k).and_then(|m| m.as_str().parse::<i64>().ok());
+            let day = match (number(2), number(3), number(4)) {
+                (Some(d), Some(m), Some(y)) => {
+                    Some(if y < 100 { y + 2000 } else { y } * 10_000 + m * 100 + d)
+                }
+                _ => c.get(1).map(|w| match w.as_str().to_lowercase().as_str() {
+                    "вчера" | "yesterday" | "dünən" => -1,
+                    "позавчера" | "srağagün" => -2,
+                    _ => 0,
+                }),
+            };
+            let minute = number(5).zip(number(6)).map(|(h, m)| h * 60 + m);
+            let dated = c.get(2).is_some() || minute.is_some();
+            if dated {
+                let stamp = Stamp { day, minute };
+                return match c.get(7) {
+                    None => FeedLine::StampOnly(stamp),
+                    Some(rest) if is_headline(&block.kind, rest.as_str()) => {
+                        FeedLine::Stamped(stamp)
+                    }
+                    Some(_) if is_time_stamp(text) => FeedLine::StampOnly(stamp),
+                    Some(_) => FeedLine::Other,
+                };
+            }
+        }
+        if is_headline(&block.kind, text) {
+            FeedLine::Headline
+        } else {
+            FeedLine::Other
+        }
+    }
+
+    fn stamp(self) -> Option<Stamp> {
+        match self {
+            FeedLine::Stamped(s) | FeedLine::StampOnly(s) => Some(s),
+            _ => None,
+        }
+    }
+}
+
+/// Most headlines under a "read also" label that go with it.
+const READ_ALSO_MAX_HEADLINES: usize = 8;
+
+/// Removes a "read also" box between the story's paragraphs: a section label ("Читайте
+/// также:", "Oxşar xəbərlər", "Read also") followed by headlines that carry link text
+/// ("Школьники победили в олимпиаде по химии подробнее"). Headlines that were all link
+/// text went already; a label over the story's own sentences stays for the tail's tests.
+pub(super) fn strip_read_also(blocks: &mut Vec<Block>) {
+    let linked_headline = |b: &Block| b.link_chars > 0 && is_headline(&b.kind, &b.text);
+    let mut drop = vec![false; blocks.len()];
+    let mut k = 0;
+    while k + 1 < blocks.len() {
+        let label = &blocks[k];
+        if !matches!(label.kind, BlockKind::Paragraph | BlockKind::Heading(_))
+            || clean::more_chars_than(&label.text, LABEL_MAX_CHARS)
+            || !linked_headline(&blocks[k + 1])
+            || !clean::is_tail_section_label(&label.text)
+        {
+            k += 1;
+            continue;
+        }
+        let headlines = blocks[k + 1..]
+            .iter()
+            .take(READ_ALSO_MAX_HEADLINES)
+            .take_while(|b| linked_headline(b))
+            .count();
+        drop[k..=k + headlines].iter_mut().for_each(|d| *d = true);
+        k += headlines + 1;
+    }
+    remove_marked(blocks, &drop);
+}
+
+/// Removes the feeds of other stories that a portal leaves between the story's paragraphs:
+/// at least three headlines, each with its time or date (in its line, or in a line of its
+/// own over or under it), newest first ("08:55 …", "08:31 …", "Вчера, 19:40 …"). A
+/// programme of events in a story runs from the earliest time to the latest; a feed runs
+/// back in time.
+pub(super) fn strip_feed_runs(blocks: &mut Vec<Block>) {
+    let lines: Vec<FeedLine> = blocks.iter().map(FeedLine::of).collect();
+    let mut drop = vec![false; blocks.len()];
+    let mut start = 0;
+    while start < lines.len() {
+        if lines[start] == FeedLine::Other {
+            start += 1;
+            continue;
+        }
+        let mut end = start;
+        while end < lines.len() && lines[end] != FeedLine::Other {
+            end += 1;
+        }
+        if let Some((from, to)) = feed_in(&lines[start..end]) {
+            drop[start + from..start + to]
+                .iter_mut()
+                .for_each(|d| *d = true);
+        }
+        start = end;
+    }
+    remove_marked(blocks, &drop);
+}
+
+/// The part of a run of feed-like lines that is a feed, as a range: from its first stamp
+/// to its last, with the headline that goes with a stamp standing alone at an end.
+fn feed_in(run: &[FeedLine]) -> Option<(usize, usize)> {
+    let first = run.iter().position(|l| l.stamp().is_some())?;
+    let last = run.iter().rposition(|l| l.stamp().is_some())?;
+    let (mut from, mut to) = (first, last + 1);
+    // A stamp on a line of its own has its headline over it or under it: the headline at
+    // the end the stamps leave open joins the feed (over, when both ends are open).
+    if matches!(run[first], FeedLine::StampOnly(_))
+        && from > 0
+        && run[from - 1] == FeedLine::Headline
+    {
+        from -= 1;
+    } else if matches!(run[last], FeedLine::StampOnly(_))
+        && to < run.len()
+        && run[to] == FeedLine::Headline
+    {
+        to += 1;
+    }
+    let part = &run[from..to];
+    let headlines = part
+        .iter()
+        .filter(|l| matches!(l, FeedLine::Stamped(_) | FeedLine::Headline))
+        .count();
+    let stamps: Vec<Stamp> = part.iter().filter_map(|l| l.stamp()).collect();
+    if headlines < MIN_HEADLINES || stamps.len() < headlines {
+        return None;
+    }
+    let (mut earlier, mut later) = (0, 0);
+    for pair in stamps.windows(2) {
+        match pair[1].compare(pair[0]) {
+            Some(std::cmp::Ordering::Less) => earlier += 1,
+            Some(std::cmp::Ordering::Greater) => later += 1,
+            _ => {}
+        }
+    }
+    (later == 0 || earlier > later).then_some((from, to))
 }
 
 #[cfg(test)]
@@ -727,6 +1095,118 @@ mod tests {
 
     fn is_typo_prompt(line: &str) -> bool {
         Shape::of(&paragraphs(&[line])[0]).typo
+    }
+
+    #[test]
+    fn feeds_of_other_stories_go_from_between_paragraphs() {
+        let story = "Городская администрация подписала контракт на замену двенадцати остановок, сообщили в отделе благоустройства.";
+        let after = "Жители микрорайона попросили добавить в список остановку у школы, и в администрации обещали подумать.";
+        let mut blocks = paragraphs(&[
+            story,
+            "08:55 На Лесной улице временно перекроют движение",
+            "08:31 Школьники заняли второе место на олимпиаде по химии",
+            "Вчера, 19:40 Городской парк закроют на санитарную обработку",
+            after,
+        ]);
+        strip_feed_runs(&mut blocks);
+        assert_eq!(texts(&blocks), [story, after]);
+        // Headlines with their dates under them, the newest first.
+        let mut blocks = paragraphs(&[
+            story,
+            "Şəmkirdə yeni məktəb binası istifadəyə verilib",
+            "21.04.2025",
+            "Lənkəranda çay plantasiyaları genişləndirilir",
+            "20.04.2025",
+            "Qubada alma bağlarında don vurması qeydə alınıb",
+            "19.04.2025",
+            after,
+        ]);
+        strip_feed_runs(&mut blocks);
+        assert_eq!(texts(&blocks), [story, after]);
+        // A programme runs forward in time; lines without stamps are not a feed.
+        for lines in [
+            [
+                "10:00 Регистрация участников форума и приветственный кофе",
+                "11:30 Пленарное заседание с участием губернатора области",
+                "14:00 Работа секций по экологии и городской среде",
+            ],
+            [
+                "Ассоциация юристов Азербайджана",
+                "Центр мониторинга выборов и обучения демократии",
+                "Общественное объединение защиты прав избирателей",
+            ],
+        ] {
+            let mut blocks = paragraphs(&[story, lines[0], lines[1], lines[2], after]);
+            strip_feed_runs(&mut blocks);
+            assert_eq!(blocks.len(), 5, "{lines:?}");
+        }
+    }
+
+    #[test]
+    fn read_also_boxes_and_polls_without_their_labels_go_from_the_story() {
+        let story = "Sumqayıt şəhərinin dənizkənarı hissəsində yeni parkın salınmasına başlanılıb, bildirilib.";
+        let after =
+            "Layihənin dəyəri 7,4 milyon manat təşkil edir və vəsait yerli büdcədən ayrılıb.";
+        let linked = |text: &str| Block {
+            link_chars: 7,
+            ..Block::new(BlockKind::Paragraph, text.to_owned(), text.to_owned())
+        };
+        let mut blocks = paragraphs(&[story, "Oxşar xəbərlər:"]);
+        blocks.push(linked("Gəncədə köhnə bulvar yenidən qurulur ətraflı"));
+        blocks.push(linked("Lənkəranda sahil zolağı təmizlənib ətraflı"));
+        blocks.extend(paragraphs(&[after]));
+        strip_read_also(&mut blocks);
+        assert_eq!(texts(&blocks), [story, after]);
+        // Without link text under it, the label is left to the tail's tests.
+        let mut blocks = paragraphs(&[
+            story,
+            "Oxşar xəbərlər:",
+            "Gəncədə köhnə bulvar yenidən qurulur",
+            after,
+        ]);
+        strip_read_also(&mut blocks);
+        assert_eq!(blocks.len(), 4);
+        // A question with its answers one to a line, its label and count dropped as short.
+        let mut blocks = paragraphs(&[
+            story,
+            "Şəhərdə yeni parklar kifayət qədərdirmi?",
+            "Bəli\nXeyr\nBilmirəm",
+            after,
+        ]);
+        strip_widgets(&mut blocks);
+        assert_eq!(texts(&blocks), [story, after]);
+        // A vote count may name what it counts.
+        assert!(
+            Shape::of(&paragraphs(&["Проголосовало: 214 человек"])[0])
+                .poll
+                .vote
+        );
+    }
+
+    #[test]
+    fn calls_to_follow_on_a_channel() {
+        let promo = |line: &str| is_channel_promo(line, &line.to_lowercase());
+        for line in [
+            "Читайте нас в Telegram и Дзен",
+            "Подписывайтесь на наш канал в Дзен, чтобы не пропустить главное",
+            "Следите за новостями в нашем Telegram-канале",
+            "Bizi Telegram-da izləyin",
+            "Xəbərlərimizi WhatsApp kanalımızda da oxuyun",
+            "Follow us on X",
+            "Join our Telegram channel for the latest news",
+            "Subscribe to our YouTube channel",
+        ] {
+            assert!(promo(line), "{line}");
+        }
+        for line in [
+            "Об этом губернатор написал в своём Telegram-канале.",
+            "Nazir bu barədə Telegram kanalında yazıb.",
+            "The ministry said residents should follow its Telegram channel for updates.",
+            "Readers of the channel asked the mayor to explain the decision in a public meeting.",
+            "Subscribe to our newsletter",
+        ] {
+            assert!(!promo(line), "{line}");
+        }
     }
 
     #[test]

@@ -1285,10 +1285,22 @@ pub fn is_promo_line(text: &str) -> bool {
         return false;
     }
     let lower = text.to_lowercase();
-    PROMO_SEARCHER.is_match(&lower)
+    has_promo_phrase(&lower)
         && (!more_chars_than(text, SHORT_PROMO_CHARS)
             || opens_with_call(&lower)
             || addresses_reader(&lower))
+}
+
+/// Whether `lower` holds one of [`PROMO_PHRASES`] as a call: an English verb's phrase
+/// that goes on as another word ("donated", "subscribers", "subscribes") reports what
+/// someone did ("1,240 people donated to the fund") and is not one.
+fn has_promo_phrase(lower: &str) -> bool {
+    PROMO_SEARCHER.find_iter(lower).any(|m| {
+        let reported = m.as_str().ends_with('e')
+            && lower[m.end()..].starts_with(['d', 'r', 's'])
+            && m.as_str().is_ascii();
+        !reported
+    })
 }
 
 /// A searcher for any of `phrases`, as they are (they are literal, lower-case text).
@@ -1634,6 +1646,11 @@ mod tests {
             "Follow The Gleaner on Twitter and Instagram @JamaicaGleaner."
         ));
         assert!(!is_promo_line("The minister declined to comment."));
+        assert!(!is_promo_line(
+            "This year 1,240 people donated to the observation fund."
+        ));
+        assert!(!is_promo_line("The channel has 40,000 subscribers."));
+        assert!(is_promo_line("Donate today."));
         assert!(is_promo_line(
             "If you enjoyed reading this post – would you consider supporting our work?"
         ));

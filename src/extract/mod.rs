@@ -273,13 +273,6 @@ fn extract_dom(dom: &dom::Dom, opts: &ExtractOptions) -> Result<Extraction, Extr
     {
         blocks = body;
     }
-    let blocks = match judge(&blocks) {
-        Ok(()) => blocks,
-        Err(not_article) => noscript_body(dom, render_opts, title.as_deref()).ok_or(not_article)?,
-    };
-
-    let text = render::to_text(&blocks);
-    let markdown = render::to_markdown(&blocks);
     let dates = date_choice::for_page(
         dom,
         &meta,
@@ -287,6 +280,14 @@ fn extract_dom(dom: &dom::Dom, opts: &ExtractOptions) -> Result<Extraction, Extr
         title.as_deref(),
         opts.reference_time,
     );
+    let dated_headline = title.is_some() && dates.published.is_some();
+    let blocks = match judge(&blocks, dated_headline) {
+        Ok(()) => blocks,
+        Err(not_article) => noscript_body(dom, render_opts, title.as_deref()).ok_or(not_article)?,
+    };
+
+    let text = render::to_text(&blocks);
+    let markdown = render::to_markdown(&blocks);
     // The language detector needs tables of its own: the page's scoring data goes first, so
     // the two are never held at once.
     drop((blocks, selection, stats));
@@ -427,7 +428,7 @@ fn noscript_body(
     let selection = content::select(&inner, &stats)?;
     let mut blocks = render::render(&inner, &stats, &selection.roots, opts);
     tidy::tidy_blocks(&mut blocks, title);
-    judge(&blocks).ok()?;
+    judge(&blocks, false).ok()?;
     Some(blocks)
 }
 
@@ -445,10 +446,31 @@ fn first_heading(dom: &dom::Dom, stats: &content::Stats) -> Option<String> {
     (!t.is_empty()).then_some(t)
 }
 
-/// Decides whether what is left is an article.
-fn judge(blocks: &[Block]) -> Result<(), ExtractError> {
+/// Least text of a news brief: a page with a headline and a publication date is an article
+/// when it holds one sentence of this length ("Мост через Вятку закроют для грузовиков с 15
+/// февраля."), where a page without them needs [`MIN_ARTICLE_CHARS`].
+const MIN_BRIEF_CHARS: usize = 30;
+
+/// Fewest words of a brief's sentence.
+const MIN_BRIEF_WORDS: usize = 5;
+
+/// Whether `block` is a sentence a brief may consist of: a paragraph of a few words that
+/// ends like a sentence (a link roll's "via example.org" or a label does not).
+fn is_brief_sentence(block: &Block) -> bool {
+    let text = block.text.trim_end();
+    matches!(block.kind, BlockKind::Paragraph)
+        && block.text_len >= MIN_BRIEF_CHARS
+        && block.link_chars * 2 < block.text.chars().count()
+        && text.ends_with(['.', '!', '?', '…', '»', '"', '”'])
+        && text.split_whitespace().nth(MIN_BRIEF_WORDS - 1).is_some()
+}
+
+/// Decides whether what is left is an article. `dated_headline`: the page has a title and
+/// a publication date, as a news brief of a sentence or two does.
+fn judge(blocks: &[Block], dated_headline: bool) -> Result<(), ExtractError> {
     let chars: usize = blocks.iter().map(|b| b.text_len).sum();
-    if chars < MIN_ARTICLE_CHARS {
+    let brief = dated_headline && blocks.iter().any(is_brief_sentence);
+    if chars < MIN_ARTICLE_CHARS && !brief {
         return Err(ExtractError::NotArticle {
             reason: format!("too little text ({chars} characters)"),
         });
@@ -510,6 +532,35 @@ mod tests {
             extract_parsed(&parsed.dom(), &opts).map(|e| e.article),
             Ok(article)
         );
+    }
+
+    #[test]
+    fn a_dated_brief_of_one_sentence_is_an_article() {
+        let page = |date: &str, line: &str| {
+            format!(
+                "<html lang=ru><head><title>Мост закроют для грузовиков</title>{date}</head><body>\
+                 <div class=m><a href=/>Главная</a> <a href=/n>Лента</a></div>\
+                 <div class=c><h1>Мост закроют для грузовиков</h1><p>{line}</p></div>\
+                 <div class=f><a href=/1>Цены на топливо выросли</a></div></body></html>"
+            )
+        };
+        let date = "<meta property='article:published_time' content='2025-02-12T10:40:00+03:00'>";
+        let sentence = "Мост через Вятку закроют для грузовиков с 15 февраля.";
+        let article = extract(page(date, sentence).as_bytes(), &ExtractOptions::default())
+            .expect("a dated brief is an article");
+        assert_eq!(article.text, sentence);
+        assert_eq!(
+            article.published.as_deref(),
+            Some("2025-02-12T10:40:00+03:00")
+        );
+        // Without its date, or with a label in place of a sentence, it is too little.
+        for (date, line) in [("", sentence), (date, "Мост через Вятку: все новости")]
+        {
+            assert!(matches!(
+                extract(page(date, line).as_bytes(), &ExtractOptions::default()),
+                Err(ExtractError::NotArticle { .. })
+            ));
+        }
     }
 
     #[test]

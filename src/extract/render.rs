@@ -146,6 +146,25 @@ fn is_block(tag: &str) -> bool {
     !clean::is_inline(tag)
 }
 
+/// Most nodes of a short line looked through for a choice to tick.
+const CHOICE_SCAN_NODES: usize = 12;
+
+/// Whether the short line at `i` holds a radio button or a check box: an answer of a
+/// reader poll ("Каждый день", "Bəli"). Such lines are kept for [`super::chrome`], which
+/// removes the poll only when it sees the poll whole; without its answers a poll's
+/// question would read as the story's own.
+fn holds_choice(dom: &Dom, i: usize) -> bool {
+    let end = dom.nodes[i].end.min(i + 1 + CHOICE_SCAN_NODES);
+    (i + 1..end).any(|j| {
+        dom.element(j).is_some_and(|el| {
+            &*el.tag == "input"
+                && el.attr("type").is_some_and(|t| {
+                    t.eq_ignore_ascii_case("radio") || t.eq_ignore_ascii_case("checkbox")
+                })
+        })
+    })
+}
+
 fn heading_level(tag: &str) -> Option<u8> {
     match tag {
         "h1" => Some(1),
@@ -242,6 +261,7 @@ impl Renderer<'_> {
                     && s.images[i] == 0
                     && s.headings[i] == 0
                     && !ends_with_sentence(self.dom, i)
+                    && !holds_choice(self.dom, i)
                 {
                     return true;
                 }

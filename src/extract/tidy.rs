@@ -49,6 +49,8 @@ pub(super) fn tidy_blocks(blocks: &mut Vec<Block>, title: Option<&str>) {
     });
     chrome::strip_widgets(blocks);
     chrome::strip_calls_to_action(blocks);
+    chrome::strip_feed_runs(blocks);
+    chrome::strip_read_also(blocks);
     if let Some(title) = title {
         let t = normalized(title);
         while let Some(first) = blocks.first() {
