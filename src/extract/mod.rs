@@ -469,8 +469,8 @@ fn is_brief_sentence(block: &Block) -> bool {
 /// a publication date, as a news brief of a sentence or two does.
 fn judge(blocks: &[Block], dated_headline: bool) -> Result<(), ExtractError> {
     let chars: usize = blocks.iter().map(|b| b.text_len).sum();
-    let brief = dated_headline && blocks.iter().any(is_brief_sentence);
-    if chars < MIN_ARTICLE_CHARS && !brief {
+    // Looked for only when the text is short: most pages are long enough without it.
+    if chars < MIN_ARTICLE_CHARS && !(dated_headline && blocks.iter().any(is_brief_sentence)) {
         return Err(ExtractError::NotArticle {
             reason: format!("too little text ({chars} characters)"),
         });
