@@ -21,6 +21,7 @@
 //! beside it that speak to the reader; a paragraph that reports giving or subscribing in
 //! the third person is the story's own.
 
+use std::ops::Range;
 use std::sync::LazyLock;
 
 use regex::Regex;
@@ -557,45 +558,41 @@ pub(super) fn strip_widgets(blocks: &mut Vec<Block>) {
     let labels: Vec<bool> = shapes.iter().map(|s| s.label).collect();
     let widgets: Vec<bool> = shapes.iter().map(|s| s.widget).collect();
     // Polls: a run with the poll's label, or with something to vote with and a question.
-    let mut start = 0;
-    while start < blocks.len() {
-        let in_poll = |k: usize| polls[k].any() || labels[k] || widgets[k];
-        if !in_poll(start) {
-            start += 1;
-            continue;
-        }
-        let mut end = start;
-        while end < blocks.len() && in_poll(end) {
-            end += 1;
-        }
-        let run = &polls[start..end];
-        let labelled = run.iter().any(|p| p.label);
-        let voted = run.iter().any(|p| p.vote);
-        let asked = run.iter().any(|p| p.question || p.heading);
+    for run in runs(blocks.len(), |k| polls[k].any() || labels[k] || widgets[k]) {
+        let roles = &polls[run.clone()];
+        let labelled = roles.iter().any(|p| p.label);
+        let voted = roles.iter().any(|p| p.vote);
+        let asked = roles.iter().any(|p| p.question || p.heading);
         if labelled || (voted && asked) {
-            drop[start..end].iter_mut().for_each(|d| *d = true);
+            drop[run].iter_mut().for_each(|d| *d = true);
         }
-        start = end;
     }
     mark_unlabelled_polls(blocks, &polls, &mut drop);
     // Rates and weather: a run of their lines and labels with at least one of their lines.
-    let mut start = 0;
-    while start < blocks.len() {
-        let in_widget = |k: usize| widgets[k] || labels[k];
-        if !in_widget(start) {
-            start += 1;
-            continue;
+    for run in runs(blocks.len(), |k| widgets[k] || labels[k]) {
+        if widgets[run.clone()].iter().any(|&w| w) {
+            drop[run].iter_mut().for_each(|d| *d = true);
         }
-        let mut end = start;
-        while end < blocks.len() && in_widget(end) {
-            end += 1;
-        }
-        if widgets[start..end].iter().any(|&w| w) {
-            drop[start..end].iter_mut().for_each(|d| *d = true);
-        }
-        start = end;
     }
     remove_marked(blocks, &drop);
+}
+
+/// The longest runs of consecutive indexes below `len` at which `inside` holds, in order.
+fn runs(len: usize, inside: impl Fn(usize) -> bool) -> impl Iterator<Item = Range<usize>> {
+    let mut start = 0;
+    std::iter::from_fn(move || {
+        while start < len && !inside(start) {
+            start += 1;
+        }
+        if start == len {
+            return None;
+        }
+        let first = start;
+        while start < len && inside(start) {
+            start += 1;
+        }
+        Some(first..start)
+    })
 }
 
 /// Removes the blocks marked in `drop`, in one pass.
@@ -876,12 +873,8 @@ impl FeedLine {
         }
         // Only a line that opens with a figure or a day's word can open with a stamp.
         let first = text.chars().next().unwrap_or(' ');
-        let may_open_with_stamp = first.is_ascii_digit()
-            || matches!(
-                first,
-                'С' | 'с' | 'В' | 'в' | 'П' | 'п' | 'T' | 't' | 'Y' | 'y'
-            )
-            || matches!(first, 'B' | 'b' | 'D' | 'd' | 'S' | 's');
+        // The first letters of the stamp words in `LEADING_STAMP`, either case.
+        let may_open_with_stamp = first.is_ascii_digit() || "СсВвПпTtYyBbDdSs".contains(first);
         if may_open_with_stamp && let Some(c) = LEADING_STAMP.captures(text) {
             let number = |k: usize| c.get(k).and_then(|m| m.as_str().parse::<i64>().ok());
             let day = match (number(2), number(3), number(4)) {
@@ -963,22 +956,12 @@ pub(super) fn strip_read_also(blocks: &mut Vec<Block>) {
 pub(super) fn strip_feed_runs(blocks: &mut Vec<Block>) {
     let lines: Vec<FeedLine> = blocks.iter().map(FeedLine::of).collect();
     let mut drop = vec![false; blocks.len()];
-    let mut start = 0;
-    while start < lines.len() {
-        if lines[start] == FeedLine::Other {
-            start += 1;
-            continue;
-        }
-        let mut end = start;
-        while end < lines.len() && lines[end] != FeedLine::Other {
-            end += 1;
-        }
-        if let Some((from, to)) = feed_in(&lines[start..end]) {
-            drop[start + from..start + to]
+    for run in runs(lines.len(), |k| lines[k] != FeedLine::Other) {
+        if let Some((from, to)) = feed_in(&lines[run.clone()]) {
+            drop[run.start + from..run.start + to]
                 .iter_mut()
                 .for_each(|d| *d = true);
         }
-        start = end;
     }
     remove_marked(blocks, &drop);
 }
@@ -1095,6 +1078,23 @@ mod tests {
 
     fn is_typo_prompt(line: &str) -> bool {
         Shape::of(&paragraphs(&[line])[0]).typo
+    }
+
+    #[test]
+    fn runs_are_the_longest_stretches_where_the_test_holds() {
+        let cases = [
+            (vec![], vec![]),
+            (vec![false, false], vec![]),
+            (vec![true, true, true], vec![(0, 3)]),
+            (vec![true, false, true, true, false], vec![(0, 1), (2, 4)]),
+            (vec![false, true, false, false, true], vec![(1, 2), (4, 5)]),
+        ];
+        for (inside, expected) in cases {
+            let found: Vec<(usize, usize)> = runs(inside.len(), |k| inside[k])
+                .map(|r| (r.start, r.end))
+                .collect();
+            assert_eq!(found, expected, "{inside:?}");
+        }
     }
 
     #[test]
