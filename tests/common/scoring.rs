@@ -95,7 +95,39 @@ pub struct SnippetReport {
     pub times: Vec<Duration>,
 }
 
+impl PageScore {
+    /// Counts the `with` snippets found in `text` and the `without` snippets kept out.
+    fn check(&mut self, text: &str, with: Vec<String>, without: Vec<String>) {
+        for s in with {
+            if text.contains(&s) {
+                self.tp += 1;
+            } else {
+                self.fn_ += 1;
+                self.missing.push(s);
+            }
+        }
+        for s in without {
+            if text.contains(&s) {
+                self.fp += 1;
+                self.leaked.push(s);
+            } else {
+                self.tn += 1;
+            }
+        }
+    }
+}
+
 impl SnippetReport {
+    /// Adds a scored page to the totals.
+    fn add(&mut self, page: PageScore) {
+        self.tp += page.tp;
+        self.fn_ += page.fn_;
+        self.fp += page.fp;
+        self.tn += page.tn;
+        self.pages += 1;
+        self.per_page.push(page);
+    }
+
     pub fn precision(&self) -> f64 {
         f64::from(self.tp) / f64::from((self.tp + self.fp).max(1))
     }
@@ -160,28 +192,8 @@ pub fn score_trafilatura(corpus: &Path) -> Result<SnippetReport, String> {
                 })
                 .unwrap_or_default()
         };
-        for s in snippets("with") {
-            if text.contains(&s) {
-                page.tp += 1;
-            } else {
-                page.fn_ += 1;
-                page.missing.push(s);
-            }
-        }
-        for s in snippets("without") {
-            if text.contains(&s) {
-                page.fp += 1;
-                page.leaked.push(s);
-            } else {
-                page.tn += 1;
-            }
-        }
-        report.tp += page.tp;
-        report.fn_ += page.fn_;
-        report.fp += page.fp;
-        report.tn += page.tn;
-        report.pages += 1;
-        report.per_page.push(page);
+        page.check(&text, snippets("with"), snippets("without"));
+        report.add(page);
     }
     Ok(report)
 }
@@ -521,29 +533,10 @@ pub fn run_snippet_fixtures() -> Result<(SnippetReport, Vec<SnippetFixture>), St
                 .map(collapse)
                 .collect())
         };
-        let page = &mut fixture.score;
-        for s in snippets("with")? {
-            if text.contains(&s) {
-                page.tp += 1;
-            } else {
-                page.fn_ += 1;
-                page.missing.push(s);
-            }
-        }
-        for s in snippets("without")? {
-            if text.contains(&s) {
-                page.fp += 1;
-                page.leaked.push(s);
-            } else {
-                page.tn += 1;
-            }
-        }
-        report.tp += page.tp;
-        report.fn_ += page.fn_;
-        report.fp += page.fp;
-        report.tn += page.tn;
-        report.pages += 1;
-        report.per_page.push(page.clone());
+        fixture
+            .score
+            .check(&text, snippets("with")?, snippets("without")?);
+        report.add(fixture.score.clone());
         out.push(fixture);
     }
     Ok((report, out))
