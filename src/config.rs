@@ -53,6 +53,10 @@ pub struct CrawlerConfig {
     pub connect_timeout: Dur,
     /// Body size cap, applied to the decompressed bytes too (a gzip bomb stops here).
     pub max_body_bytes: u64,
+    /// Bytes of fetched pages held in memory at once, over every crawl of the process: a
+    /// body until it is parsed, its packed raw page until it is stored. A response past it
+    /// waits, unread, for room; a body larger than all of it is let in alone.
+    pub body_budget_bytes: u64,
     pub max_redirects: u32,
     /// Allow fetching loopback, private, link-local and similar addresses. Off by default so
     /// a crawler daemon cannot be turned against its own network.
@@ -86,6 +90,7 @@ impl Default for CrawlerConfig {
             request_timeout: Dur::from_secs(30),
             connect_timeout: Dur::from_secs(10),
             max_body_bytes: 10 * 1024 * 1024,
+            body_budget_bytes: 16 * 1024 * 1024,
             max_redirects: 10,
             allow_private_addresses: false,
             respect_robots: true,

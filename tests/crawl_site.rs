@@ -361,3 +361,63 @@ async fn concurrent_crawls_sharing_the_bound_each_finish_their_site() {
     }
     assert_eq!(articles(&store).len(), PAGES * CRAWLS);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_body_budget_smaller_than_one_page_lets_every_page_through_in_turn() {
+    const PAGES: u64 = 12;
+    // Pages of about 300 KB (a story and a long comment), some with their length
+    // announced and some chunked, so that both ways of sizing a body's share are met.
+    let page = |i: u64| {
+        article_html(&format!("Story {i}"), 500 + i).replace(
+            "</body>",
+            &format!("<!-- {} --></body>", "padding ".repeat(37_500)),
+        )
+    };
+    let site = Site::start("127.0.4.1", move |req| {
+        let links: Vec<String> = (0..PAGES).map(|i| format!("/p{i}")).collect();
+        let links: Vec<&str> = links.iter().map(String::as_str).collect();
+        match req.target {
+            "/robots.txt" => robots("User-agent: *\nAllow: /\n"),
+            "/" => html(index_html(&links)),
+            path => {
+                let i: u64 = path.trim_start_matches("/p").parse().unwrap_or(0);
+                if i % 2 == 0 {
+                    html(page(i))
+                } else {
+                    let chunks = futures_util::stream::iter(
+                        page(i)
+                            .into_bytes()
+                            .chunks(64 << 10)
+                            .map(|c| Ok::<_, std::io::Error>(c.to_vec()))
+                            .collect::<Vec<_>>(),
+                    );
+                    (
+                        [(header::CONTENT_TYPE, "text/html; charset=utf-8")],
+                        axum::body::Body::from_stream(chunks),
+                    )
+                        .into_response()
+                }
+            }
+        }
+    })
+    .await;
+    let mut config = test_config();
+    config.per_host_concurrency = gleaner::config::PositiveUsize::new(6).expect("6");
+    // Less than any page: each is let in alone, the others wait unread.
+    config.body_budget_bytes = 1;
+    let store = memory_store();
+    let summary = crawl(&config, &store, job("budget", vec![site.url("/")], &config)).await;
+    assert_eq!(summary.counters.pages_fetched, PAGES + 1, "{summary:?}");
+    assert_eq!(summary.counters.stored, PAGES, "{summary:?}");
+    let stored = by_path(&store);
+    for i in 0..PAGES {
+        let path = format!("/p{i}");
+        assert_eq!(site.count(&path), 1, "{path} fetched once");
+        let record = stored.get(&path).unwrap_or_else(|| panic!("{path} stored"));
+        let raw = store
+            .raw_page(record.id)
+            .expect("raw page")
+            .unwrap_or_else(|| panic!("{path}: raw page kept"));
+        assert_eq!(raw.body, page(i).into_bytes(), "{path}: the body as served");
+    }
+}

@@ -548,7 +548,10 @@ fn raw_pages_are_kept_only_when_configured() {
     let dir = tempfile::tempdir().expect("tempdir");
     let store = open(dir.path());
     let article = new_article("https://a.example/1", "a", &story(1, 100), at(0));
-    let raw = article.raw.clone();
+    let raw = article
+        .raw
+        .as_ref()
+        .map(|p| p.unpack("raw page").expect("unpacks"));
     let id = store.put_article(article).expect("put").id();
     assert_eq!(store.raw_page(id).expect("raw"), raw);
 }

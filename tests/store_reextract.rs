@@ -4,7 +4,7 @@ mod store_support;
 
 use std::process::Command;
 
-use gleaner::store::{RawPage, SledStore, StoreOptions};
+use gleaner::store::{PackedRawPage, RawPage, SledStore, StoreOptions};
 use store_support::{at, new_article};
 
 const PARAGRAPHS: [&str; 4] = [
@@ -37,10 +37,13 @@ fn reextract_updates_records_from_their_raw_pages() {
             &old_text,
             at(0),
         );
-        article.raw = Some(RawPage {
-            headers: vec![("Content-Type".into(), "text/html; charset=utf-8".into())],
-            body: page().into_bytes(),
-        });
+        article.raw = Some(
+            PackedRawPage::pack(&RawPage {
+                headers: vec![("Content-Type".into(), "text/html; charset=utf-8".into())],
+                body: page().into_bytes(),
+            })
+            .expect("packs"),
+        );
         let good = store.put_article(article).expect("put").id();
         // A page the current extractor no longer accepts as an article.
         let mut listing = new_article(
@@ -49,10 +52,10 @@ fn reextract_updates_records_from_their_raw_pages() {
             &PARAGRAPHS[3].repeat(2),
             at(1),
         );
-        listing.raw = Some(RawPage {
+        listing.raw = Some(PackedRawPage::pack(&RawPage {
             headers: vec![("Content-Type".into(), "text/html".into())],
             body: b"<html><body><ul><li><a href=/a>A</a></li><li><a href=/b>B</a></li></ul></body></html>".to_vec(),
-        });
+        }).expect("packs"));
         let rejected = store.put_article(listing).expect("put").id();
         let popped = store
             .pop(10, std::time::Duration::from_secs(60), at(2))

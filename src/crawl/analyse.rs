@@ -16,7 +16,8 @@ use crate::fetch::http::Response;
 use crate::fetch::robots::PRODUCT_TOKEN;
 use crate::fetch::scope::Scope;
 use crate::store::{
-    DiscoveredVia, FrontierEntry, NewArticle, PageResult, Provenance, RawPage, Validators,
+    DiscoveredVia, FrontierEntry, NewArticle, PackedRawPage, PageResult, Provenance, RawPage,
+    Validators,
 };
 
 /// Version recorded in every article's provenance.
@@ -33,6 +34,8 @@ pub struct PageContext<'a> {
     pub lang: Option<&'a str>,
     pub max_body: u64,
     pub scope: &'a Scope,
+    /// Whether the store keeps raw pages: an article's is packed here only then.
+    pub keep_raw: bool,
 }
 
 /// What a page gave.
@@ -110,7 +113,11 @@ pub fn analyse(
                     let new = NewArticle {
                         provenance: provenance(page, &response, crawled.encoding, &validators),
                         article,
-                        raw: Some(raw_page(&mut response)),
+                        raw: if page.keep_raw {
+                            packed_raw_page(page.url, &mut response)
+                        } else {
+                            None
+                        },
                     };
                     (PageResult::Article(Box::new(new)), None)
                 }
@@ -196,7 +203,20 @@ pub fn provenance(
     }
 }
 
-/// The response as kept for re-extraction and WARC export; its body moves there.
+/// The response as kept for re-extraction and WARC export, packed here on the parsing
+/// thread (see [`PackedRawPage`]); none when packing fails, which is logged: the article
+/// is still worth storing.
+fn packed_raw_page(url: &Url, response: &mut Response) -> Option<PackedRawPage> {
+    match PackedRawPage::pack(&raw_page(response)) {
+        Ok(packed) => Some(packed),
+        Err(error) => {
+            tracing::warn!(%url, %error, "raw page not kept: packing it failed");
+            None
+        }
+    }
+}
+
+/// The response as kept; its body moves there.
 fn raw_page(response: &mut Response) -> RawPage {
     RawPage {
         headers: response
@@ -210,5 +230,96 @@ fn raw_page(response: &mut Response) -> RawPage {
             })
             .collect(),
         body: std::mem::take(&mut response.body),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn story() -> Vec<u8> {
+        let paragraph = "The regional election commission published the final turnout \
+            figures on Monday evening, and observers from three organisations said the count \
+            in the northern districts had been delayed by several hours without explanation.";
+        format!(
+            "<html lang=en><head><title>Turnout figures</title></head><body><article>\
+             <h1>Turnout figures</h1><p>{paragraph}</p><p>{paragraph}</p></article></body></html>"
+        )
+        .into_bytes()
+    }
+
+    fn analysed(keep_raw: bool) -> (Vec<u8>, Analysed) {
+        let url = Url::parse("http://127.0.0.1/2026/turnout").expect("url");
+        let entry = FrontierEntry {
+            url: url.to_string(),
+            host: "127.0.0.1".into(),
+            depth: 1,
+            discovered_from: None,
+            discovered_via: DiscoveredVia::Link,
+            counter_chain: 0,
+        };
+        let scope = Scope::new([&url], Vec::new(), Vec::new(), 5);
+        let page = PageContext {
+            entry: &entry,
+            url: &url,
+            source: "test",
+            fetched_at: Utc::now(),
+            lang: None,
+            max_body: 1 << 20,
+            scope: &scope,
+            keep_raw,
+        };
+        let mut headers = reqwest::header::HeaderMap::new();
+        headers.insert(
+            header::CONTENT_TYPE,
+            header::HeaderValue::from_static("text/html; charset=utf-8"),
+        );
+        let body = story();
+        let response = Response {
+            url: url.clone(),
+            status: 200,
+            headers,
+            body: body.clone(),
+            share: None,
+            truncated: false,
+            elapsed: std::time::Duration::from_millis(5),
+        };
+        (body, analyse(&page, response, |_| Some(true)))
+    }
+
+    #[test]
+    fn an_articles_raw_page_is_packed_only_for_a_store_that_keeps_it() {
+        let (body, kept) = analysed(true);
+        let PageResult::Article(new) = kept.result else {
+            panic!("an article: {:?}", kept.result);
+        };
+        let raw = new
+            .raw
+            .as_ref()
+            .expect("packed")
+            .unpack("raw page")
+            .expect("unpacks");
+        assert_eq!(raw.body, body, "the body as received");
+        assert!(
+            raw.headers
+                .iter()
+                .any(|(k, v)| k == "content-type" && v == "text/html; charset=utf-8"),
+            "{:?}",
+            raw.headers
+        );
+        assert_eq!(
+            new.provenance.raw_sha256,
+            hex::encode(Sha256::digest(&body))
+        );
+
+        let (_, dropped) = analysed(false);
+        let PageResult::Article(new) = dropped.result else {
+            panic!("an article: {:?}", dropped.result);
+        };
+        assert_eq!(new.raw, None, "nothing packed for a store that drops it");
+        assert_eq!(
+            new.provenance.raw_sha256,
+            hex::encode(Sha256::digest(&body))
+        );
     }
 }

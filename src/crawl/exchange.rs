@@ -19,6 +19,7 @@ use super::decide::{self, Failure, Redirect, Reply, Retry};
 use super::seeds::SeedOutcome;
 use super::stats::Event;
 use super::{CrawlContext, CrawlError};
+use crate::fetch::budget::BodyShare;
 use crate::fetch::http::{ACCEPT_PAGES, BodyLimit, Conditional, Request, Response};
 use crate::fetch::normalize;
 use crate::fetch::politeness::{self, HostSlot, Outcome};
@@ -45,6 +46,9 @@ pub(crate) enum TaskEnd {
 struct Finish {
     result: PageResult,
     discovered: Vec<FrontierEntry>,
+    /// The page's share of the body budget, for the raw page the result still carries:
+    /// given back once the writer has committed it.
+    share: Option<BodyShare>,
 }
 
 impl Finish {
@@ -52,7 +56,13 @@ impl Finish {
         Finish {
             result: PageResult::Nothing,
             discovered: Vec::new(),
+            share: None,
         }
+    }
+
+    /// The same, holding `share` until it is committed.
+    fn holding(self, share: Option<BodyShare>) -> Finish {
+        Finish { share, ..self }
     }
 
     /// The end of a revisit of the watched article `entry` stands for: what its request
@@ -67,6 +77,7 @@ impl Finish {
                 answer,
             })),
             discovered: Vec::new(),
+            share: None,
         }
     }
 
@@ -130,7 +141,7 @@ pub(crate) async fn run(
                 discovered: finish.discovered,
             };
             ctx.writer
-                .send(outcome, &ctx.ledger)
+                .send(outcome, &ctx.ledger, finish.share)
                 .await
                 .map_err(CrawlError::Task)?;
             return Ok(TaskEnd::Done { url });
@@ -256,6 +267,7 @@ async fn exchange(
                 }),
                 limit: BodyLimit::Abandon(crawler.config.max_body_bytes),
                 accept: ACCEPT_PAGES,
+                budget: Some(&crawler.bodies),
             })
             .await;
         let fetched_at = Utc::now();
@@ -330,6 +342,7 @@ async fn exchange(
                         return Ok(Exchanged::Finished(Finish {
                             result: PageResult::Nothing,
                             discovered: vec![next],
+                            share: None,
                         }));
                     }
                     Redirect::Stop { kind, why } => {
@@ -366,6 +379,7 @@ async fn exchange(
                         at: fetched_at,
                     },
                     discovered: Vec::new(),
+                    share: None,
                 }));
             }
             Reply::Throttled => {
@@ -405,14 +419,16 @@ async fn exchange(
                 let status = response.status;
                 let final_url = url.to_string();
                 ctx.host_freed.notify_one();
-                let analysed =
+                let (analysed, share) =
                     analyse_on_pool(ctx, entry.clone(), url, response, fetched_at).await?;
                 if let Some(event) = analysed.event {
                     tally.event(event);
                 }
                 if is_revisit(entry) {
                     let answer = revisit_page(status, final_url, analysed);
-                    return Ok(Exchanged::Finished(Finish::revisit(ctx, entry, answer)));
+                    return Ok(Exchanged::Finished(
+                        Finish::revisit(ctx, entry, answer).holding(share),
+                    ));
                 }
                 for (&reason, &n) in &analysed.discovered.refused {
                     match reason {
@@ -423,6 +439,7 @@ async fn exchange(
                 return Ok(Exchanged::Finished(Finish {
                     result: analysed.result,
                     discovered: analysed.discovered.entries,
+                    share,
                 }));
             }
         }
@@ -480,13 +497,17 @@ fn retry_or_finish(
 /// Runs [`analyse::analyse`] on a parsing thread, at most as many at once as there are
 /// cores, so parsing never starves the sockets and a burst of large pages does not take
 /// more memory than the cores can work through.
+///
+/// Returns the body's share of the budget shrunk to the packed raw page the result still
+/// carries (none when it carries none), to be held until the writer commits it.
 async fn analyse_on_pool(
     ctx: &Arc<CrawlContext>,
     entry: FrontierEntry,
     url: Url,
-    response: Response,
+    mut response: Response,
     fetched_at: chrono::DateTime<Utc>,
-) -> Result<analyse::Analysed, CrawlError> {
+) -> Result<(analyse::Analysed, Option<BodyShare>), CrawlError> {
+    let mut share = response.share.take();
     let _permit = ctx
         .crawler
         .cpu
@@ -496,7 +517,7 @@ async fn analyse_on_pool(
     let worker = Arc::clone(ctx);
     let parsers = Arc::clone(&ctx.crawler.parsers);
     // Waited for on the blocking pool, run on the crawler's parsing threads (`parsers`).
-    tokio::task::spawn_blocking(move || {
+    let analysed = tokio::task::spawn_blocking(move || {
         parsers.run(move || {
             let ctx = &worker;
             let page = PageContext {
@@ -507,11 +528,20 @@ async fn analyse_on_pool(
                 lang: ctx.job.lang.as_deref(),
                 max_body: ctx.crawler.config.max_body_bytes,
                 scope: &ctx.scope,
+                keep_raw: ctx.crawler.sink.keeps_raw_pages(),
             };
             analyse::analyse(&page, response, |u| ctx.robots_allows(u))
         })
     })
     .await
     .map_err(|e| CrawlError::Task(e.to_string()))?
-    .map_err(CrawlError::Task)
+    .map_err(CrawlError::Task)?;
+    let still_held = match &analysed.result {
+        PageResult::Article(new) => new.raw.as_ref().map_or(0, |raw| raw.as_bytes().len()),
+        _ => 0,
+    };
+    if let Some(share) = share.as_mut() {
+        share.shrink_to(still_held as u64);
+    }
+    Ok((analysed, share.filter(|s| s.bytes() > 0)))
 }

@@ -10,10 +10,10 @@
 //! claims in one atomic write. A URL is done only when its outcome is durable; a crawl
 //! killed at any moment resumes with what was not.
 //!
-//! Memory is bounded whichever stage is slower: at most `2 × concurrency` claims are
-//! worked on at once, the writer's queue is bounded, and the frontier keeps its pending
-//! URLs on disk. Decisions (status, retries, redirects, discovery) are plain functions in
-//! `decide` and `discover`.
+//! Memory is bounded whichever stage is slower: at most `concurrency` claims plus two per
+//! parsing thread are worked on at once ([`decide::claims_in_hand`]), the writer's queue is
+//! bounded, and the frontier keeps its pending URLs on disk. Decisions (status, retries,
+//! redirects, discovery) are plain functions in `decide` and `discover`.
 
 mod analyse;
 pub mod decide;
@@ -43,6 +43,7 @@ use stats::{CrawlStats, Tally};
 use writer::{Ledger, Writer, WriterLimits};
 
 use crate::config::CrawlerConfig;
+use crate::fetch::budget::BodyBudget;
 use crate::fetch::http::{FetchError, HttpClient};
 use crate::fetch::normalize;
 use crate::fetch::politeness::{Claim as Gate, HostSlot, Politeness};
@@ -114,6 +115,9 @@ pub struct Crawler {
     /// Claims being worked on (fetching, parsing, or waiting for the writer), over every
     /// crawl: what bounds the pages held in memory ([`decide::claims_in_hand`]).
     in_hand: Arc<Semaphore>,
+    /// Bytes of fetched bodies held until they are parsed, over every crawl: what bounds
+    /// the memory those pages take (`crawler.body_budget_bytes`).
+    bodies: BodyBudget,
 }
 
 /// Everything a crawl's tasks share.
@@ -226,6 +230,7 @@ impl Crawler {
                 config.concurrency.get(),
                 cores,
             ))),
+            bodies: BodyBudget::new(config.body_budget_bytes),
         }))
     }
 

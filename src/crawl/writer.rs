@@ -21,6 +21,7 @@ use std::time::Duration;
 use tokio::sync::{Notify, mpsc};
 
 use super::stats::{Event, Tally};
+use crate::fetch::budget::BodyShare;
 use crate::store::{ArticleSink, CrawlOutcome, PutOutcome, StoreError};
 
 /// How the writer batches.
@@ -97,6 +98,9 @@ impl Ledger {
 struct Item {
     outcome: CrawlOutcome,
     ledger: Arc<Ledger>,
+    /// The body budget's share for the raw page the outcome carries, given back once the
+    /// batch is committed.
+    share: Option<BodyShare>,
 }
 
 /// Where fetch tasks send outcomes; clone it freely.
@@ -114,13 +118,20 @@ impl Writer {
         Writer { tx }
     }
 
-    /// Hands an outcome to the writer, waiting while its queue is full. Fails only when the
-    /// writer is gone.
-    pub async fn send(&self, outcome: CrawlOutcome, ledger: &Arc<Ledger>) -> Result<(), String> {
+    /// Hands an outcome to the writer, waiting while its queue is full; `share` (the body
+    /// budget's, for the raw page it carries) is held until the outcome is committed. Fails
+    /// only when the writer is gone.
+    pub async fn send(
+        &self,
+        outcome: CrawlOutcome,
+        ledger: &Arc<Ledger>,
+        share: Option<BodyShare>,
+    ) -> Result<(), String> {
         self.tx
             .send(Item {
                 outcome,
                 ledger: Arc::clone(ledger),
+                share,
             })
             .await
             .map_err(|_| "the store writer stopped".to_string())
@@ -146,10 +157,19 @@ async fn run(sink: Arc<dyn ArticleSink>, limits: WriterLimits, mut rx: mpsc::Rec
                 }
             }
         }
-        let (outcomes, ledgers): (Vec<CrawlOutcome>, Vec<Arc<Ledger>>) =
-            batch.into_iter().map(|i| (i.outcome, i.ledger)).unzip();
+        let mut outcomes = Vec::with_capacity(batch.len());
+        let mut ledgers = Vec::with_capacity(batch.len());
+        let mut shares = Vec::new();
+        for item in batch {
+            outcomes.push(item.outcome);
+            ledgers.push(item.ledger);
+            shares.extend(item.share);
+        }
         let size = outcomes.len();
-        match sink.commit(outcomes).await {
+        let committed = sink.commit(outcomes).await;
+        // The raw pages are written (or the batch failed): their room goes back.
+        drop(shares);
+        match committed {
             Ok(committed) => {
                 for (c, ledger) in committed.iter().zip(&ledgers) {
                     let tally = &ledger.tally;

@@ -796,7 +796,7 @@ mod tests {
             )],
             body: vec![0xcf, 0xf0, 0xe8, 0xe2, 0xe5, 0xf2, 0x00, 0xff],
         };
-        new.raw = Some(raw.clone());
+        new.raw = Some(crate::store::PackedRawPage::pack(&raw).expect("packs"));
         let id = served.store.put_article(new).expect("put").id();
         let bare = served.store.put_article(article(8, "a")).expect("put").id();
         let client = ApiClient::new(&served.base, None).expect("client");
@@ -830,10 +830,13 @@ mod tests {
              <h1>Turnout figures</h1><p>{paragraph}</p><p>{paragraph}</p></article></body></html>"
         );
         let mut kept = article(1, "a");
-        kept.raw = Some(RawPage {
-            headers: vec![("Content-Type".into(), "text/html; charset=utf-8".into())],
-            body: page.into_bytes(),
-        });
+        kept.raw = Some(
+            crate::store::PackedRawPage::pack(&RawPage {
+                headers: vec![("Content-Type".into(), "text/html; charset=utf-8".into())],
+                body: page.into_bytes(),
+            })
+            .expect("packs"),
+        );
         let id = served.store.put_article(kept).expect("put").id();
         served.store.put_article(article(2, "a")).expect("put");
         let client = ApiClient::new(&served.base, None).expect("client");

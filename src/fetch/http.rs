@@ -14,6 +14,7 @@ use reqwest::redirect;
 use url::Url;
 
 use super::address_guard::{self, AddressRefused, GuardedResolver};
+use super::budget::{self, BodyBudget, BodyShare};
 use crate::config::CrawlerConfig;
 
 /// What to do with a body larger than the limit.
@@ -34,6 +35,9 @@ pub struct Request<'a> {
     pub limit: BodyLimit,
     /// `Accept` header.
     pub accept: &'static str,
+    /// The budget the body takes its share of before it is read (pages of a crawl; see
+    /// [`budget`](super::budget)).
+    pub budget: Option<&'a BodyBudget>,
 }
 
 /// `Accept` for pages: HTML first, feeds and sitemaps welcome.
@@ -46,12 +50,14 @@ pub const ACCEPT_XML: &str =
     "application/rss+xml,application/atom+xml,application/xml;q=0.9,text/xml;q=0.9,*/*;q=0.5";
 
 /// A complete response: status, headers and the (decompressed) body.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct Response {
     pub url: Url,
     pub status: u16,
     pub headers: HeaderMap,
     pub body: Vec<u8>,
+    /// The body's share of the request's [`BodyBudget`], given back with the response.
+    pub share: Option<BodyShare>,
     /// The body was cut at a [`BodyLimit::Truncate`] limit.
     pub truncated: bool,
     /// From sending the request to the last body byte.
@@ -186,7 +192,6 @@ impl HttpClient {
             .user_agent(user_agent)
             .redirect(redirect::Policy::none())
             .connect_timeout(config.connect_timeout.get())
-            .timeout(config.request_timeout.get())
             .gzip(true)
             .brotli(true)
             .deflate(true)
@@ -207,11 +212,17 @@ impl HttpClient {
     /// Sends one GET and reads the body within the limits. Never follows redirects.
     pub async fn get(&self, request: Request<'_>) -> Result<Response, FetchError> {
         address_guard::check_url(request.url, self.allow_private)?;
-        let started = Instant::now();
-        // reqwest's own timeout covers the body too; the outer one guarantees it even if a
-        // body stream stalls between chunks in a way the inner timer does not see.
-        match tokio::time::timeout(self.request_timeout, self.exchange(&request, started)).await {
-            Ok(result) => result,
+        self.exchange(&request, Instant::now()).await
+    }
+
+    /// `step` unless the request's deadline passes first.
+    async fn before<T>(
+        &self,
+        deadline: tokio::time::Instant,
+        step: impl std::future::Future<Output = Result<T, reqwest::Error>>,
+    ) -> Result<T, FetchError> {
+        match tokio::time::timeout_at(deadline, step).await {
+            Ok(result) => result.map_err(|e| self.classify(e)),
             Err(_) => Err(FetchError::Timeout(self.request_timeout)),
         }
     }
@@ -233,7 +244,11 @@ impl HttpClient {
                 builder = builder.header(header::IF_MODIFIED_SINCE, lm);
             }
         }
-        let mut response = builder.send().await.map_err(|e| self.classify(e))?;
+        // One deadline for the whole exchange, body included (a server that drips bytes is
+        // cut off here), not counting the time the body waits for the crawl's budget: that
+        // wait is ours, not the server's.
+        let mut deadline = tokio::time::Instant::now() + self.request_timeout;
+        let mut response = self.before(deadline, builder.send()).await?;
         let status = response.status().as_u16();
         let headers = response.headers().clone();
         let url = request.url.clone();
@@ -249,13 +264,22 @@ impl HttpClient {
         {
             return Err(FetchError::TooLarge { limit });
         }
+        let compressed = headers.get(header::CONTENT_ENCODING).is_some();
+        let mut share = None;
+        if let Some(budget) = request.budget {
+            let waiting = tokio::time::Instant::now();
+            let expected =
+                budget::expected_body_bytes(response.content_length(), compressed, limit);
+            share = Some(budget.take(expected).await);
+            deadline += waiting.elapsed();
+        }
         // Sized once from an announced length (within the cap): growing by doubling
         // would copy the body a few times and leave up to half of its capacity unused,
         // and a crawl holds many fetched bodies at once.
         let mut body = Vec::with_capacity(initial_capacity(response.content_length(), limit));
         let mut truncated = false;
         // Chunks arrive already decompressed, so the cap bounds what we hold in memory.
-        while let Some(chunk) = response.chunk().await.map_err(|e| self.classify(e))? {
+        while let Some(chunk) = self.before(deadline, response.chunk()).await? {
             let room =
                 usize::try_from(limit.saturating_sub(body.len() as u64)).unwrap_or(usize::MAX);
             if chunk.len() > room {
@@ -267,12 +291,16 @@ impl HttpClient {
                 return Err(FetchError::TooLarge { limit });
             }
             body.extend_from_slice(&chunk);
+            if let Some(share) = share.as_mut().filter(|s| s.bytes() < body.len() as u64) {
+                share.grow_to(body.len() as u64);
+            }
         }
         Ok(Response {
             url,
             status,
             headers,
             body,
+            share,
             truncated,
             elapsed: started.elapsed(),
         })
@@ -330,6 +358,7 @@ fn initial_capacity(announced: Option<u64>, limit: u64) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::sync::Arc;
 
     #[test]
     fn a_body_is_presized_from_an_honest_length_within_the_bounds() {
@@ -338,5 +367,101 @@ mod tests {
         // Never past the cap, nor past what a lying length may claim.
         assert_eq!(initial_capacity(Some(50_000), 1_000), 1_000);
         assert_eq!(initial_capacity(Some(u64::MAX), u64::MAX), 1 << 20);
+    }
+
+    /// A server on loopback that answers each request with `head`, then, once `gate` is
+    /// notified and 100 ms later, `body`; it never answers when `head` is `None`.
+    async fn serve(
+        head: Option<&'static [u8]>,
+        body: &'static [u8],
+        gate: Arc<tokio::sync::Notify>,
+    ) -> Url {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let addr = listener.local_addr().expect("address");
+        tokio::spawn(async move {
+            while let Ok((mut socket, _)) = listener.accept().await {
+                let gate = Arc::clone(&gate);
+                tokio::spawn(async move {
+                    let mut request = [0u8; 4096];
+                    while socket.read(&mut request).await.is_ok_and(|n| n > 0) {
+                        let Some(head) = head else {
+                            std::future::pending::<()>().await;
+                            return;
+                        };
+                        if socket.write_all(head).await.is_err() {
+                            return;
+                        }
+                        gate.notified().await;
+                        tokio::time::sleep(Duration::from_millis(100)).await;
+                        if socket.write_all(body).await.is_err() {
+                            return;
+                        }
+                    }
+                });
+            }
+        });
+        Url::parse(&format!("http://{addr}/page")).expect("url")
+    }
+
+    fn client(timeout: Duration) -> HttpClient {
+        HttpClient::new(&CrawlerConfig {
+            allow_private_addresses: true,
+            request_timeout: timeout.into(),
+            ..CrawlerConfig::default()
+        })
+        .expect("client")
+    }
+
+    fn request<'a>(url: &'a Url, budget: Option<&'a BodyBudget>) -> Request<'a> {
+        Request {
+            url,
+            validators: None,
+            limit: BodyLimit::Abandon(1 << 20),
+            accept: ACCEPT_PAGES,
+            budget,
+        }
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_server_that_never_answers_is_cut_off_at_the_deadline() {
+        let url = serve(None, b"", Arc::default()).await;
+        let started = tokio::time::Instant::now();
+        let answer = client(Duration::from_secs(2))
+            .get(request(&url, None))
+            .await;
+        assert!(matches!(answer, Err(FetchError::Timeout(_))), "{answer:?}");
+        assert_eq!(started.elapsed(), Duration::from_secs(2));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn waiting_for_the_body_budget_does_not_count_against_the_deadline() {
+        const HEAD: &[u8] =
+            b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 5\r\n\r\n";
+        let gate = Arc::new(tokio::sync::Notify::new());
+        let url = serve(Some(HEAD), b"hello", Arc::clone(&gate)).await;
+        let budget = BodyBudget::new(1 << 20);
+        let held = budget.take(1 << 20).await;
+        let client = client(Duration::from_secs(2));
+        let fetch = client.get(request(&url, Some(&budget)));
+        let release = async {
+            // Three times the deadline, all of it spent waiting for room; the body is
+            // sent only once the wait is over.
+            tokio::time::sleep(Duration::from_secs(6)).await;
+            drop(held);
+            gate.notify_one();
+        };
+        let (answer, ()) = tokio::join!(fetch, release);
+        let response = answer.expect("fetched once room was given back");
+        assert_eq!(response.body, b"hello");
+        assert_eq!(response.share.as_ref().map(BodyShare::bytes), Some(1024));
+        drop(response);
+        assert_eq!(
+            budget.held_bytes(),
+            0,
+            "the share goes back with the response"
+        );
     }
 }

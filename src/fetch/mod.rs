@@ -3,6 +3,7 @@
 //! them to a frontier and a store is [`crate::crawl`]; nothing here touches the store.
 
 pub mod address_guard;
+pub mod budget;
 pub mod content;
 pub mod discovery;
 pub mod http;

@@ -604,6 +604,7 @@ async fn fetch(
                 validators: None,
                 limit: BodyLimit::Truncate(MAX_ROBOTS_BYTES),
                 accept: ACCEPT_TEXT,
+                budget: None,
             })
             .await;
         observe(&url, &exchange);

@@ -251,7 +251,9 @@ mod tests {
                         text: format!("story number {i}"),
                         ..Default::default()
                     },
-                    raw: Some(RawPage::default()),
+                    raw: Some(
+                        crate::store::PackedRawPage::pack(&RawPage::default()).expect("packs"),
+                    ),
                 })
                 .expect("put");
         }

@@ -115,6 +115,10 @@ impl<K: Kv + 'static> ArticleSink for Embedded<K> {
             .await
     }
 
+    fn keeps_raw_pages(&self) -> bool {
+        self.options.keep_raw
+    }
+
     async fn apply_reextraction(
         &self,
         id: ArticleId,

@@ -891,10 +891,13 @@ mod tests {
 
     fn with_raw(i: u64, version: u64, body: &str) -> NewArticle {
         NewArticle {
-            raw: Some(RawPage {
-                headers: vec![("content-type".into(), "text/html".into())],
-                body: body.as_bytes().to_vec(),
-            }),
+            raw: Some(
+                crate::store::PackedRawPage::pack(&RawPage {
+                    headers: vec![("content-type".into(), "text/html".into())],
+                    body: body.as_bytes().to_vec(),
+                })
+                .expect("packs"),
+            ),
             ..article(i, version)
         }
     }

@@ -58,10 +58,13 @@ mod tests {
                 text: text.to_string(),
                 ..Article::default()
             },
-            raw: Some(RawPage {
-                headers: vec![("Content-Type".into(), "text/html".into())],
-                body: b"<html>...</html>".to_vec(),
-            }),
+            raw: Some(
+                crate::store::PackedRawPage::pack(&RawPage {
+                    headers: vec![("Content-Type".into(), "text/html".into())],
+                    body: b"<html>...</html>".to_vec(),
+                })
+                .expect("packs"),
+            ),
         }
     }
 

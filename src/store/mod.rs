@@ -58,8 +58,8 @@ pub use location::{OpenStore, StoreLocation};
 pub use memory::MemoryStore;
 pub use queue::{AckOutcome, Delivery, DeliveryLease, StoreStats};
 pub use record::{
-    AlsoSeen, ArticleId, ArticleRecord, DiscoveredVia, FrontierEntry, NewArticle, PreviousVersion,
-    Provenance, PutOutcome, RawPage, RemovalEvidence, Simhash, Validators,
+    AlsoSeen, ArticleId, ArticleRecord, DiscoveredVia, FrontierEntry, NewArticle, PackedRawPage,
+    PreviousVersion, Provenance, PutOutcome, RawPage, RemovalEvidence, Simhash, Validators,
 };
 pub use roles::{
     ArticleReader, ArticleSink, ArticleVersion, Change, ChangeKind, ChangeLog, Claim, Claims,

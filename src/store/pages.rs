@@ -28,7 +28,7 @@ use super::codec;
 use super::engine::{KvStore, Txn};
 use super::error::{Result, StoreError};
 use super::kv::Kv;
-use super::record::RawPage;
+use super::record::{PackedRawPage, RawPage};
 
 /// A page file takes the pages of further commits until it holds this many bytes.
 pub const PAGE_FILE_BYTES: u64 = 64 << 20;
@@ -124,9 +124,8 @@ pub(crate) fn read(files: &dyn BlobFiles, key: &[u8], reference: &[u8]) -> Resul
 impl<K: Kv> KvStore<K> {
     /// Puts `raw` under `key` within `txn`: the page into the transaction's page buffer,
     /// its place into the batch.
-    pub(crate) fn stage_raw(&self, txn: &mut Txn, key: Vec<u8>, raw: &RawPage) -> Result<()> {
-        let bytes = codec::encode_raw(raw)?;
-        let at = txn.pages.put(self.kv.pages(), &bytes)?;
+    pub(crate) fn stage_raw(&self, txn: &mut Txn, key: Vec<u8>, raw: &PackedRawPage) -> Result<()> {
+        let at = txn.pages.put(self.kv.pages(), raw.as_bytes())?;
         txn.batch.put(key, encode_ref(&at)?);
         Ok(())
     }

@@ -236,6 +236,10 @@ pub trait ArticleSink: Send + Sync {
     /// later outcomes see earlier ones (a reprint in the same batch is a duplicate).
     async fn commit(&self, batch: Vec<CrawlOutcome>) -> Result<Vec<Committed>>;
 
+    /// Whether the sink keeps the raw pages handed to it (`store.keep_raw`): a crawl packs
+    /// none for a sink that would drop them.
+    fn keeps_raw_pages(&self) -> bool;
+
     /// The current extractor produced `article` from the stored raw page of `id`: changed
     /// text becomes a new version; changed metadata updates the record in place; either is
     /// queued again. `None` when no such article exists.

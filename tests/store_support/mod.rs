@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, TimeZone, Utc};
 use gleaner::extract::article::Article;
-use gleaner::store::{DiscoveredVia, NewArticle, Provenance, RawPage};
+use gleaner::store::{DiscoveredVia, NewArticle, PackedRawPage, Provenance, RawPage};
 use sha2::{Digest, Sha256};
 
 /// A fixed point in time plus `secs`.
@@ -209,13 +209,16 @@ pub fn new_article(url: &str, source: &str, text: &str, fetched_at: DateTime<Utc
             text: text.to_string(),
             ..Article::default()
         },
-        raw: Some(RawPage {
-            headers: vec![
-                ("Content-Type".into(), "text/html; charset=utf-8".into()),
-                ("Content-Encoding".into(), "gzip".into()),
-                ("Server".into(), "test".into()),
-            ],
-            body: body.into_bytes(),
-        }),
+        raw: Some(
+            PackedRawPage::pack(&RawPage {
+                headers: vec![
+                    ("Content-Type".into(), "text/html; charset=utf-8".into()),
+                    ("Content-Encoding".into(), "gzip".into()),
+                    ("Server".into(), "test".into()),
+                ],
+                body: body.into_bytes(),
+            })
+            .expect("packs"),
+        ),
     }
 }

@@ -18,7 +18,6 @@ use std::collections::HashMap;
 use async_trait::async_trait;
 use deadpool_postgres::Transaction;
 
-use super::super::codec;
 use super::super::error::{Result, StoreError};
 use super::super::record::{ArticleId, ArticleRecord, NewArticle, PutOutcome, Validators};
 use super::super::roles::{
@@ -234,7 +233,7 @@ impl<'a, 't> Articles<'a, 't> {
             raw,
             matches!(outcome, PutOutcome::Unchanged { .. }),
         ) {
-            let bytes = codec::encode_raw(&raw)?;
+            let bytes = raw.into_bytes();
             self.pipe.defer(
                 "INSERT INTO gleaner.raw_pages (article, raw) VALUES ($1, $2)
                  ON CONFLICT (article) DO UPDATE SET raw = excluded.raw",
@@ -663,6 +662,10 @@ impl ArticleSink for PgStore {
                 })
                 .collect())
         })
+    }
+
+    fn keeps_raw_pages(&self) -> bool {
+        self.0.options.keep_raw
     }
 
     async fn apply_reextraction(
