@@ -901,6 +901,9 @@ impl FeedLine {
                 };
             }
         }
+        if let Some(line) = opening_date_in_words(&block.kind, text) {
+            return line;
+        }
         if is_headline(&block.kind, text) {
             FeedLine::Headline
         } else {
@@ -914,6 +917,37 @@ impl FeedLine {
             _ => None,
         }
     }
+}
+
+/// A line that opens with a date in words, its time at most beside it ("3 декабря 2025,
+/// 14:00 В Гяндже открыли …", "December 3, 2025 — …", "3 dekabr 2025 …"; the numeric forms
+/// are [`LEADING_STAMP`]'s): the feed line it is, or `None` when it does not open with one.
+fn opening_date_in_words(kind: &BlockKind, text: &str) -> Option<FeedLine> {
+    use chrono::{Datelike, Timelike};
+    let context = super::dates::DateContext::with_reference(None);
+    let found = super::dates::find_dates(text, &context).next()?;
+    if !text[..found.start].trim().is_empty() {
+        return None;
+    }
+    let date = found.date.date;
+    let stamp = Stamp {
+        day: Some(
+            i64::from(date.year()) * 10_000 + i64::from(date.month()) * 100 + i64::from(date.day()),
+        ),
+        minute: found
+            .date
+            .time
+            .map(|t| i64::from(t.hour() * 60 + t.minute())),
+    };
+    let rest =
+        text[found.end..].trim_start_matches(|c: char| c.is_whitespace() || "|•·-–—,".contains(c));
+    Some(if rest.is_empty() {
+        FeedLine::StampOnly(stamp)
+    } else if is_headline(kind, rest) {
+        FeedLine::Stamped(stamp)
+    } else {
+        FeedLine::Other
+    })
 }
 
 /// Most headlines under a "read also" label that go with it.
@@ -1123,6 +1157,52 @@ mod tests {
         ]);
         strip_feed_runs(&mut blocks);
         assert_eq!(texts(&blocks), [story, after]);
+        // Dates in words, in front of the headlines or on lines of their own.
+        for lines in [
+            [
+                "3 декабря 2025, 14:10 В Гяндже открыли новый мост через реку",
+                "3 декабря 2025, 09:45 Школьники заняли второе место на олимпиаде",
+                "2 декабря 2025, 18:20 Городской парк закроют на санитарную обработку",
+            ],
+            [
+                "December 3, 2025 — City council approves the new bus routes",
+                "December 1, 2025 — Students win second place at the chemistry olympiad",
+                "November 28, 2025 — The central park closes for maintenance works",
+            ],
+        ] {
+            let mut blocks = paragraphs(&[story, lines[0], lines[1], lines[2], after]);
+            strip_feed_runs(&mut blocks);
+            assert_eq!(texts(&blocks), [story, after], "{lines:?}");
+        }
+        let mut blocks = paragraphs(&[
+            story,
+            "Gəncədə yeni körpü istifadəyə verilib",
+            "3 dekabr 2025",
+            "Lənkəranda çay plantasiyaları genişləndirilir",
+            "2 dekabr 2025",
+            "Qubada alma bağlarında don vurması qeydə alınıb",
+            "1 dekabr 2025",
+            after,
+        ]);
+        strip_feed_runs(&mut blocks);
+        assert_eq!(texts(&blocks), [story, after]);
+        // A chronology that runs forward, or opens with a sentence, stays.
+        for lines in [
+            [
+                "12 марта 2024 Комиссия зарегистрировала кандидатов в депутаты",
+                "20 марта 2024 Началась агитация в средствах массовой информации",
+                "2 апреля 2024 Открылись избирательные участки в районах",
+            ],
+            [
+                "3 December 2025: the commission registered the candidates.",
+                "1 December 2025: campaigning began in the press and on television.",
+                "28 November 2025: polling stations opened in the districts.",
+            ],
+        ] {
+            let mut blocks = paragraphs(&[story, lines[0], lines[1], lines[2], after]);
+            strip_feed_runs(&mut blocks);
+            assert_eq!(blocks.len(), 5, "{lines:?}");
+        }
         // A programme runs forward in time; lines without stamps are not a feed.
         for lines in [
             [
