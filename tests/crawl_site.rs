@@ -409,6 +409,8 @@ async fn a_body_budget_smaller_than_one_page_lets_every_page_through_in_turn() {
     let summary = crawl(&config, &store, job("budget", vec![site.url("/")], &config)).await;
     assert_eq!(summary.counters.pages_fetched, PAGES + 1, "{summary:?}");
     assert_eq!(summary.counters.stored, PAGES, "{summary:?}");
+    // Six requests at a time and room for one page: the others waited, and were counted.
+    assert!(summary.counters.memory_waits > 0, "{summary:?}");
     let stored = by_path(&store);
     for i in 0..PAGES {
         let path = format!("/p{i}");

@@ -182,6 +182,13 @@ fn print_summary(s: &CrawlSummary) {
     println!("  not modified   {}", c.not_modified);
     println!("  not article    {}", c.not_article);
     println!("  robots-blocked {}", c.robots_blocked);
+    if c.memory_waits > 0 {
+        println!(
+            "  waited         {} pages for memory, {:.1}s in all (crawler.body_budget_bytes)",
+            c.memory_waits,
+            c.memory_wait_ms as f64 / 1000.0
+        );
+    }
     let list = |m| {
         let items = by_count(m);
         if items.is_empty() {

@@ -298,6 +298,9 @@ async fn exchange(
             }
         };
         tally.response(response.status, response.body.len(), response.elapsed, true);
+        if let Some(waited) = response.share.as_ref().and_then(|s| s.waited()) {
+            tally.waited_for_memory(waited);
+        }
         match decide::reply(response.status) {
             Reply::Redirect => {
                 crawler.politeness.record(&host, Outcome::Success);

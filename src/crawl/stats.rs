@@ -36,6 +36,9 @@ pub struct Counters {
     edited: AtomicU64,
     removed: AtomicU64,
     restored: AtomicU64,
+    /// Pages whose body waited, unread, for room in the body budget, and for how long.
+    memory_waits: AtomicU64,
+    memory_wait_ms: AtomicU64,
     /// Unix seconds of the last page fetched successfully; 0 = never.
     last_success: AtomicI64,
     skipped: Mutex<BTreeMap<&'static str, u64>>,
@@ -66,6 +69,10 @@ pub struct CountersSnapshot {
     pub removed: u64,
     /// Removed articles found again.
     pub restored: u64,
+    /// Pages whose body waited, unread, for room in `crawler.body_budget_bytes`.
+    pub memory_waits: u64,
+    /// Milliseconds those pages waited, in all.
+    pub memory_wait_ms: u64,
     /// Unix seconds of the last successful page fetch.
     pub last_success: Option<i64>,
     /// Pages or links skipped, by reason (`content_type`, `too_large`, `noindex`, …).
@@ -121,6 +128,8 @@ impl Counters {
             edited: load(&self.edited),
             removed: load(&self.removed),
             restored: load(&self.restored),
+            memory_waits: load(&self.memory_waits),
+            memory_wait_ms: load(&self.memory_wait_ms),
             last_success: (last > 0).then_some(last),
             skipped: copy(&self.skipped),
             errors: copy(&self.errors),
@@ -289,6 +298,15 @@ impl Tally {
 
     pub fn event(&self, event: Event) {
         self.events(event, 1);
+    }
+
+    /// A page's body waited `waited` for room in the body budget before it was read.
+    pub fn waited_for_memory(&self, waited: Duration) {
+        let ms = u64::try_from(waited.as_millis()).unwrap_or(u64::MAX);
+        for c in self.each() {
+            c.memory_waits.fetch_add(1, Ordering::Relaxed);
+            c.memory_wait_ms.fetch_add(ms, Ordering::Relaxed);
+        }
     }
 
     /// Records `n` occurrences of `event`.

@@ -80,7 +80,7 @@ pub fn render(input: &MetricsInput<'_>) -> String {
         e.sample("gleaner_fetches_total", &[("class", class)], n as f64);
     }
 
-    let counters: [CounterFamily; 9] = [
+    let counters: [CounterFamily; 10] = [
         (
             "gleaner_fetched_bytes_total",
             "Response body bytes received, after decompression.",
@@ -126,10 +126,21 @@ pub fn render(input: &MetricsInput<'_>) -> String {
             "304 Not Modified answers to conditional GETs.",
             |c| c.not_modified,
         ),
+        (
+            "gleaner_memory_waits_total",
+            "Pages whose body waited, unread, for room in crawler.body_budget_bytes.",
+            |c| c.memory_waits,
+        ),
     ];
     for (name, help, get) in counters {
         e.single(name, Kind::Counter, help, get(total) as f64);
     }
+    e.single(
+        "gleaner_memory_wait_seconds_total",
+        Kind::Counter,
+        "Time those pages waited for room, in all.",
+        total.memory_wait_ms as f64 / 1000.0,
+    );
 
     e.family(
         "gleaner_skipped_total",
@@ -337,6 +348,8 @@ mod tests {
         tally.event(Event::Error("timeout"));
         tally.event(Event::Changed(crate::store::ChangeKind::Edited));
         tally.events(Event::Changed(crate::store::ChangeKind::Removed), 2);
+        tally.waited_for_memory(Duration::from_millis(1500));
+        tally.waited_for_memory(Duration::from_millis(250));
         let snapshot = stats.snapshot();
         let due = BTreeMap::from([("news-az".to_string(), 7)]);
         let text = render(&MetricsInput {
@@ -360,6 +373,8 @@ mod tests {
             "gleaner_fetched_bytes_total 1520\n",
             "gleaner_articles_stored_total 1\n",
             "gleaner_not_modified_total 1\n",
+            "gleaner_memory_waits_total 2\n",
+            "gleaner_memory_wait_seconds_total 1.75\n",
             "gleaner_robots_blocked_total 1\n",
             "gleaner_errors_total{kind=\"timeout\"} 1\n",
             "gleaner_fetch_duration_seconds_bucket{le=\"0.01\"} 2\n",

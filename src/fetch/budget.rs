@@ -21,6 +21,7 @@
 use std::sync::Arc;
 
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
+use tokio::time::{Duration, Instant};
 
 /// The share a body announces no length for: about an ordinary page, decoded.
 pub const UNKNOWN_LENGTH_ESTIMATE: u64 = 128 << 10;
@@ -43,6 +44,8 @@ pub struct BodyShare {
     permit: Option<OwnedSemaphorePermit>,
     permits: Arc<Semaphore>,
     total: u32,
+    /// How long the body waited for it, when it had to.
+    waited: Option<Duration>,
 }
 
 impl BodyBudget {
@@ -59,16 +62,24 @@ impl BodyBudget {
     /// them.
     pub async fn take(&self, bytes: u64) -> BodyShare {
         let want = kib(bytes).clamp(1, self.total);
-        // The semaphore is never closed; should it be, the body goes unaccounted rather
-        // than never.
-        let permit = Arc::clone(&self.permits)
-            .acquire_many_owned(want)
-            .await
-            .ok();
+        let (permit, waited) = match Arc::clone(&self.permits).try_acquire_many_owned(want) {
+            Ok(permit) => (Some(permit), None),
+            Err(_) => {
+                let started = Instant::now();
+                // The semaphore is never closed; should it be, the body goes unaccounted
+                // rather than never.
+                let permit = Arc::clone(&self.permits)
+                    .acquire_many_owned(want)
+                    .await
+                    .ok();
+                (permit, Some(started.elapsed()))
+            }
+        };
         BodyShare {
             permit,
             permits: Arc::clone(&self.permits),
             total: self.total,
+            waited,
         }
     }
 
@@ -113,6 +124,11 @@ impl BodyShare {
         } else if keep < held {
             drop(permit.split(held - keep));
         }
+    }
+
+    /// How long the body waited for its share, when there was no room at once.
+    pub fn waited(&self) -> Option<Duration> {
+        self.waited
     }
 
     /// Bytes this share holds.
@@ -169,15 +185,18 @@ mod tests {
     async fn a_body_that_does_not_fit_waits_until_room_is_given_back() {
         let budget = BodyBudget::new(1 << 20);
         let first = budget.take(600 << 10).await;
+        assert_eq!(first.waited(), None, "room at once");
         assert_eq!(budget.held_bytes(), 600 << 10);
         let mut second = Box::pin(budget.take(600 << 10));
         assert!(
             futures_util::poll!(second.as_mut()).is_pending(),
             "600 KiB more do not fit in 1 MiB"
         );
+        tokio::time::sleep(Duration::from_millis(250)).await;
         drop(first);
         let second = second.await;
         assert_eq!(second.bytes(), 600 << 10);
+        assert_eq!(second.waited(), Some(Duration::from_millis(250)));
         assert_eq!(budget.held_bytes(), 600 << 10);
         drop(second);
         assert_eq!(budget.held_bytes(), 0);

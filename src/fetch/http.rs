@@ -267,11 +267,11 @@ impl HttpClient {
         let compressed = headers.get(header::CONTENT_ENCODING).is_some();
         let mut share = None;
         if let Some(budget) = request.budget {
-            let waiting = tokio::time::Instant::now();
             let expected =
                 budget::expected_body_bytes(response.content_length(), compressed, limit);
-            share = Some(budget.take(expected).await);
-            deadline += waiting.elapsed();
+            let taken = budget.take(expected).await;
+            deadline += taken.waited().unwrap_or_default();
+            share = Some(taken);
         }
         // Sized once from an announced length (within the cap): growing by doubling
         // would copy the body a few times and leave up to half of its capacity unused,
