@@ -137,16 +137,25 @@ impl BodyShare {
     }
 }
 
-/// The share to take for a body before reading it: the announced length of an uncompressed
-/// body, five times that of a compressed one, [`UNKNOWN_LENGTH_ESTIMATE`] without one;
-/// never more than the body cap.
-pub fn expected_body_bytes(announced: Option<u64>, compressed: bool, cap: u64) -> u64 {
+/// The share to take for a body before reading it: none for an answer that has no body
+/// (1xx, 204, 304: a 304 announces no length, and must not wait for room it will not use),
+/// else the announced length of an uncompressed body, five times that of a compressed one,
+/// [`UNKNOWN_LENGTH_ESTIMATE`] without one; never more than the body cap.
+pub fn expected_body_bytes(
+    status: u16,
+    announced: Option<u64>,
+    compressed: bool,
+    cap: u64,
+) -> Option<u64> {
+    if status < 200 || status == 204 || status == 304 {
+        return None;
+    }
     let expected = match announced {
         Some(n) if compressed => n.saturating_mul(COMPRESSION_ESTIMATE),
         Some(n) => n,
         None => UNKNOWN_LENGTH_ESTIMATE,
     };
-    expected.min(cap)
+    Some(expected.min(cap))
 }
 
 /// `bytes` in KiB, rounded up, within `u32`.
@@ -161,22 +170,29 @@ mod tests {
     #[test]
     fn a_bodys_expected_size() {
         let cases = [
-            // (announced, compressed, cap, expected)
-            (Some(200_000), false, 10 << 20, 200_000),
-            (Some(40_000), true, 10 << 20, 200_000),
-            (None, false, 10 << 20, UNKNOWN_LENGTH_ESTIMATE),
-            (None, true, 10 << 20, UNKNOWN_LENGTH_ESTIMATE),
+            // (status, announced, compressed, cap, expected)
+            (200, Some(200_000), false, 10 << 20, Some(200_000)),
+            (200, Some(40_000), true, 10 << 20, Some(200_000)),
+            (200, None, false, 10 << 20, Some(UNKNOWN_LENGTH_ESTIMATE)),
+            (200, None, true, 10 << 20, Some(UNKNOWN_LENGTH_ESTIMATE)),
             // Never more than the cap, whatever a server announces.
-            (Some(u64::MAX), false, 10 << 20, 10 << 20),
-            (Some(u64::MAX), true, 10 << 20, 10 << 20),
-            (None, false, 4096, 4096),
-            (Some(0), false, 10 << 20, 0),
+            (200, Some(u64::MAX), false, 10 << 20, Some(10 << 20)),
+            (200, Some(u64::MAX), true, 10 << 20, Some(10 << 20)),
+            (200, None, false, 4096, Some(4096)),
+            (200, Some(0), false, 10 << 20, Some(0)),
+            // Redirects and errors have bodies, if small ones.
+            (301, Some(162), false, 10 << 20, Some(162)),
+            (404, None, false, 10 << 20, Some(UNKNOWN_LENGTH_ESTIMATE)),
+            // Answers without a body take no share.
+            (304, None, false, 10 << 20, None),
+            (204, None, false, 10 << 20, None),
+            (100, None, false, 10 << 20, None),
         ];
-        for (announced, compressed, cap, expected) in cases {
+        for (status, announced, compressed, cap, expected) in cases {
             assert_eq!(
-                expected_body_bytes(announced, compressed, cap),
+                expected_body_bytes(status, announced, compressed, cap),
                 expected,
-                "{announced:?} {compressed} {cap}"
+                "{status} {announced:?} {compressed} {cap}"
             );
         }
     }

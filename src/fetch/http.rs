@@ -266,9 +266,12 @@ impl HttpClient {
         }
         let compressed = headers.get(header::CONTENT_ENCODING).is_some();
         let mut share = None;
-        if let Some(budget) = request.budget {
-            let expected =
-                budget::expected_body_bytes(response.content_length(), compressed, limit);
+        if let Some((budget, expected)) = request.budget.zip(budget::expected_body_bytes(
+            status,
+            response.content_length(),
+            compressed,
+            limit,
+        )) {
             let taken = budget.take(expected).await;
             deadline += taken.waited().unwrap_or_default();
             share = Some(taken);
