@@ -919,13 +919,30 @@ impl FeedLine {
     }
 }
 
+/// Most bytes an opening date with its time takes ("30 сентября 2025 г., 18:20" is 35).
+const OPENING_DATE_MAX_BYTES: usize = 64;
+/// Latest byte the first figure of an opening date may stand at: after a month name
+/// ("September 30, 2025", "Sentyabr" and the like, in bytes).
+const FIRST_FIGURE_MAX_BYTE: usize = 20;
+
 /// A line that opens with a date in words, its time at most beside it ("3 декабря 2025,
 /// 14:00 В Гяндже открыли …", "December 3, 2025 — …", "3 dekabr 2025 …"; the numeric forms
 /// are [`LEADING_STAMP`]'s): the feed line it is, or `None` when it does not open with one.
 fn opening_date_in_words(kind: &BlockKind, text: &str) -> Option<FeedLine> {
     use chrono::{Datelike, Timelike};
+    // A date and time that open a line fit in its first bytes, and its first figure comes
+    // before the longest month name is over: a line without a figure that early costs a
+    // short scan, not the date search (the search on every short line cost 0.65 % of the
+    // extractor's instructions on the dev corpus).
+    let opening = super::dates::prefix_bytes(text, OPENING_DATE_MAX_BYTES);
+    let first_figure = opening.bytes().position(|b| b.is_ascii_digit());
+    if first_figure.is_none_or(|at| at > FIRST_FIGURE_MAX_BYTE)
+        || !super::dates::digit_runs_at_least_two(opening)
+    {
+        return None;
+    }
     let context = super::dates::DateContext::with_reference(None);
-    let found = super::dates::find_dates(text, &context).next()?;
+    let found = super::dates::find_dates(opening, &context).next()?;
     if !text[..found.start].trim().is_empty() {
         return None;
     }
