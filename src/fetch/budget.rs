@@ -13,10 +13,12 @@
 //! which it holds until the store writer has committed it: a writer batch of large pages
 //! is as much memory as the bodies were. A body's share is the length it announces, or an
 //! estimate when it is compressed or announces none; as more arrives the share grows by
-//! what is free at that moment, without waiting, so a task never waits while it holds a
-//! share (no two fetches can wait on each other), and a body larger than the whole budget
-//! is let in alone. Shares are counted in KiB on tokio's semaphore, which serves waiters
-//! in order, so a large body is not overtaken for ever by small ones.
+//! what is free at that moment, without waiting, so a fetch never waits for the budget while
+//! it holds a share of it (no two fetches can wait on each other), and a body larger than the
+//! whole budget is let in alone. Shares are counted in KiB on tokio's semaphore, which
+//! serves waiters in order, so a large body is not overtaken for ever by small ones; what
+//! this module adds to it (growing without waiting, shrinking to the packed page, how long a
+//! body waited) is a few lines, not a case for another crate.
 
 use std::sync::Arc;
 
