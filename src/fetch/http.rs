@@ -60,7 +60,8 @@ pub struct Response {
     pub share: Option<BodyShare>,
     /// The body was cut at a [`BodyLimit::Truncate`] limit.
     pub truncated: bool,
-    /// From sending the request to the last body byte.
+    /// From sending the request to the last body byte, less any wait for the body budget
+    /// (the fetch-latency histogram measures servers, not the crawl's memory).
     pub elapsed: Duration,
 }
 
@@ -257,15 +258,13 @@ impl HttpClient {
             BodyLimit::Abandon(n) => (n, false),
             BodyLimit::Truncate(n) => (n, true),
         };
+        let compressed = headers.get(header::CONTENT_ENCODING).is_some();
         // An honest Content-Length over the cap (no compression) is refused before reading.
-        if !truncate
-            && headers.get(header::CONTENT_ENCODING).is_none()
-            && response.content_length().is_some_and(|n| n > limit)
-        {
+        if !truncate && !compressed && response.content_length().is_some_and(|n| n > limit) {
             return Err(FetchError::TooLarge { limit });
         }
-        let compressed = headers.get(header::CONTENT_ENCODING).is_some();
         let mut share = None;
+        let mut waited = Duration::ZERO;
         if let Some((budget, expected)) = request.budget.zip(budget::expected_body_bytes(
             status,
             response.content_length(),
@@ -273,7 +272,8 @@ impl HttpClient {
             limit,
         )) {
             let taken = budget.take(expected).await;
-            deadline += taken.waited().unwrap_or_default();
+            waited = taken.waited().unwrap_or_default();
+            deadline += waited;
             share = Some(taken);
         }
         // Sized once from an announced length (within the cap): growing by doubling
@@ -294,7 +294,7 @@ impl HttpClient {
                 return Err(FetchError::TooLarge { limit });
             }
             body.extend_from_slice(&chunk);
-            if let Some(share) = share.as_mut().filter(|s| s.bytes() < body.len() as u64) {
+            if let Some(share) = share.as_mut() {
                 share.grow_to(body.len() as u64);
             }
         }
@@ -305,7 +305,8 @@ impl HttpClient {
             body,
             share,
             truncated,
-            elapsed: started.elapsed(),
+            // The server's time: the wait for the budget was ours.
+            elapsed: started.elapsed().saturating_sub(waited),
         })
     }
 
@@ -459,6 +460,11 @@ mod tests {
         let (answer, ()) = tokio::join!(fetch, release);
         let response = answer.expect("fetched once room was given back");
         assert_eq!(response.body, b"hello");
+        assert!(
+            response.elapsed < Duration::from_secs(1),
+            "the server's time only: {:?}",
+            response.elapsed
+        );
         assert_eq!(response.share.as_ref().map(BodyShare::bytes), Some(1024));
         drop(response);
         assert_eq!(
