@@ -468,7 +468,7 @@ pub fn find_dates<'t>(
 
 /// Whether `text` has two or more maximal runs of ASCII digits, the least any date shape of
 /// [`DATELINE`] matches.
-pub fn digit_runs_at_least_two(text: &str) -> bool {
+fn digit_runs_at_least_two(text: &str) -> bool {
     let mut runs = 0;
     let mut in_run = false;
     for b in text.bytes() {
