@@ -54,8 +54,10 @@ pub struct CrawlerConfig {
     /// Body size cap, applied to the decompressed bytes too (a gzip bomb stops here).
     pub max_body_bytes: u64,
     /// Bytes of fetched pages held in memory at once, over every crawl of the process: a
-    /// body until it is parsed, its packed raw page until it is stored. A response past it
-    /// waits, unread, for room; a body larger than all of it is let in alone.
+    /// body until it is parsed, its packed raw page until it is stored. A response whose
+    /// size (announced, or estimated when compressed or unannounced) does not fit waits,
+    /// unread, for room; a body that outgrows its estimate takes only what is free and is
+    /// not stopped; a body larger than all of it is let in alone.
     pub body_budget_bytes: u64,
     pub max_redirects: u32,
     /// Allow fetching loopback, private, link-local and similar addresses. Off by default so
