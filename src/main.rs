@@ -15,18 +15,11 @@ use gleaner::cli::Cli;
 #[global_allocator]
 static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
 
-/// jemalloc's options, read at its start (the `_rjem_` prefix is tikv-jemallocator's):
-/// a background thread purges unused pages after 100 ms, so memory freed after a crawl
-/// round goes back to the system without waiting for the next allocation.
-///
-/// A crawl frees page-sized buffers at hundreds of pages a second, and what jemalloc keeps
-/// dirty until the decay is over was most of a crawl's peak: `bench_crawl_sites web` peaked
-/// at 164 MiB RSS with `dirty_decay_ms:0` (but 38 % more CPU per page), 247-258 MiB with
-/// 1000 ms, 211-214 MiB with 100 ms (CPU per page 2.46 -> 2.6 ms; same build, same minutes).
+/// jemalloc's options: see [`gleaner::JEMALLOC_OPTIONS`].
 #[cfg(all(not(target_env = "msvc"), not(target_os = "macos")))]
 #[unsafe(export_name = "_rjem_malloc_conf")]
 #[allow(non_upper_case_globals)]
-static malloc_conf: &[u8; 59] = b"background_thread:true,dirty_decay_ms:100,muzzy_decay_ms:0\0";
+static malloc_conf: &[u8; 59] = gleaner::JEMALLOC_OPTIONS;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
