@@ -227,9 +227,12 @@ struct CrawlStage {
     /// Cursors of the hosts touched, as they will be.
     cursors: HashMap<Arc<str>, Cursor>,
     new_seen: Vec<u64>,
-    new_seen_set: HashSet<u64>,
-    /// Entries appended, by host, lane and segment.
-    appends: BTreeMap<(Arc<str>, usize, u64), Segment>,
+    /// The same hashes as `new_seen`, to answer "known?" (a URL's hash needs no hasher).
+    new_seen_set: SeenSet,
+    /// Entries appended, by host, lane and segment (written in that order: see
+    /// [`appends_in_order`]; a hash map because every discovered URL looks its
+    /// segment up, and ordered keys would compare host names a dozen times for each).
+    appends: HashMap<(Arc<str>, usize, u64), Segment>,
     freed: Vec<(Arc<str>, usize, u64)>,
     completed: Vec<(Arc<str>, u64)>,
     /// Keys of the parts of segments this commit seals: removed after its batch.
@@ -652,8 +655,8 @@ impl<K: Kv> KvStore<K> {
                     meta: cf.meta.clone(),
                     cursors: HashMap::new(),
                     new_seen: Vec::new(),
-                    new_seen_set: HashSet::new(),
-                    appends: BTreeMap::new(),
+                    new_seen_set: SeenSet::new(),
+                    appends: HashMap::new(),
                     freed: Vec::new(),
                     completed: Vec::new(),
                     stale_parts: Vec::new(),
@@ -684,7 +687,7 @@ impl<K: Kv> KvStore<K> {
             }
             for entry in &outcome.discovered {
                 let hash = url_hash.url(&entry.url);
-                if cf.seen.contains(hash) || cs.new_seen_set.contains(&hash) {
+                if cf.seen.contains(hash) || cs.new_seen_set.contains(hash) {
                     add.known += 1;
                     continue;
                 }
@@ -738,7 +741,7 @@ impl<K: Kv> KvStore<K> {
         batch: &mut WriteBatch,
     ) -> Result<()> {
         let generation = cs.meta.generation;
-        for ((host, lane, seg), part) in &cs.appends {
+        for ((host, lane, seg), part) in appends_in_order(&cs.appends) {
             let lane8 = *lane as u8;
             // Where this commit's entries start: the lane's tail before them.
             let tail = cs.cursors[host].lanes[*lane].tail;
@@ -1056,6 +1059,16 @@ fn host_key(cf: &CrawlFrontier, host: &str) -> Arc<str> {
         Some((k, _)) => Arc::clone(k),
         None => Arc::from(host),
     }
+}
+
+/// A commit's appended segments by host, lane and segment: the order their parts are
+/// written in, so that a commit's blobs do not depend on a hash map's order.
+fn appends_in_order(
+    appends: &HashMap<(Arc<str>, usize, u64), Segment>,
+) -> Vec<(&(Arc<str>, usize, u64), &Segment)> {
+    let mut appends: Vec<_> = appends.iter().collect();
+    appends.sort_unstable_by(|a, b| a.0.cmp(b.0));
+    appends
 }
 
 impl CrawlStage {
