@@ -148,7 +148,9 @@ fn documented_reference_states_the_real_defaults() {
     assert_eq!(d.max_pages, c.max_pages);
     assert_eq!(d.request_timeout, c.request_timeout);
     assert_eq!(d.connect_timeout, c.connect_timeout);
+    assert_eq!(d.keep_alive, c.keep_alive);
     assert_eq!(d.max_body_bytes, c.max_body_bytes);
+    assert_eq!(d.body_budget_bytes, c.body_budget_bytes);
     assert_eq!(d.max_redirects, c.max_redirects);
     assert_eq!(d.allow_private_addresses, c.allow_private_addresses);
     assert_eq!(d.respect_robots, c.respect_robots);

@@ -199,8 +199,12 @@ impl HttpClient {
             .dns_resolver(std::sync::Arc::new(GuardedResolver::new(
                 config.allow_private_addresses,
             )))
-            .pool_max_idle_per_host(4)
-            .pool_idle_timeout(Duration::from_secs(30))
+            .pool_max_idle_per_host(if config.keep_alive.get().is_zero() {
+                0
+            } else {
+                4
+            })
+            .pool_idle_timeout(config.keep_alive.get())
             .build()
             .map_err(|e| FetchError::Request(format!("cannot build the HTTP client: {e}")))?;
         Ok(HttpClient {
@@ -426,6 +430,57 @@ mod tests {
             limit: BodyLimit::Abandon(1 << 20),
             accept: ACCEPT_PAGES,
             budget,
+        }
+    }
+
+    /// A server on loopback that answers every request on a connection with a short page
+    /// and counts the connections it accepted.
+    async fn serve_counting_connections() -> (Url, Arc<std::sync::atomic::AtomicUsize>) {
+        use std::sync::atomic::Ordering;
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let addr = listener.local_addr().expect("address");
+        let accepted = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let counter = Arc::clone(&accepted);
+        tokio::spawn(async move {
+            while let Ok((mut socket, _)) = listener.accept().await {
+                counter.fetch_add(1, Ordering::SeqCst);
+                tokio::spawn(async move {
+                    let mut request = [0u8; 4096];
+                    while socket.read(&mut request).await.is_ok_and(|n| n > 0) {
+                        let answer = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 2\r\n\r\nok";
+                        if socket.write_all(answer).await.is_err() {
+                            return;
+                        }
+                    }
+                });
+            }
+        });
+        let url = Url::parse(&format!("http://{addr}/page")).expect("url");
+        (url, accepted)
+    }
+
+    #[tokio::test]
+    async fn keep_alive_reuses_a_connection_and_zero_opens_one_per_request() {
+        for (keep_alive, connections) in [(Duration::from_secs(30), 1), (Duration::ZERO, 3)] {
+            let (url, accepted) = serve_counting_connections().await;
+            let client = HttpClient::new(&CrawlerConfig {
+                allow_private_addresses: true,
+                keep_alive: keep_alive.into(),
+                ..CrawlerConfig::default()
+            })
+            .expect("client");
+            for _ in 0..3 {
+                let response = client.get(request(&url, None)).await.expect("fetched");
+                assert_eq!(response.body, b"ok");
+            }
+            assert_eq!(
+                accepted.load(std::sync::atomic::Ordering::SeqCst),
+                connections,
+                "keep_alive = {keep_alive:?}"
+            );
         }
     }
 
