@@ -232,7 +232,7 @@ struct CrawlStage {
     /// Entries appended, by host, lane and segment (written in that order: see
     /// [`appends_in_order`]; a hash map because every discovered URL looks its
     /// segment up, and ordered keys would compare host names a dozen times for each).
-    appends: HashMap<(Arc<str>, usize, u64), Segment>,
+    appends: HashMap<SegmentKey, Segment>,
     freed: Vec<(Arc<str>, usize, u64)>,
     completed: Vec<(Arc<str>, u64)>,
     /// Keys of the parts of segments this commit seals: removed after its batch.
@@ -242,6 +242,9 @@ struct CrawlStage {
     /// Files no longer listed: deleted once the commit is durable.
     dead: Vec<u32>,
 }
+
+/// A host's segment in a crawl: host, lane, segment number.
+type SegmentKey = (Arc<str>, usize, u64);
 
 /// A commit's frontier changes, crawl by crawl.
 #[derive(Default)]
@@ -1063,9 +1066,7 @@ fn host_key(cf: &CrawlFrontier, host: &str) -> Arc<str> {
 
 /// A commit's appended segments by host, lane and segment: the order their parts are
 /// written in, so that a commit's blobs do not depend on a hash map's order.
-fn appends_in_order(
-    appends: &HashMap<(Arc<str>, usize, u64), Segment>,
-) -> Vec<(&(Arc<str>, usize, u64), &Segment)> {
+fn appends_in_order(appends: &HashMap<SegmentKey, Segment>) -> Vec<(&SegmentKey, &Segment)> {
     let mut appends: Vec<_> = appends.iter().collect();
     appends.sort_unstable_by(|a, b| a.0.cmp(b.0));
     appends
