@@ -500,6 +500,41 @@ mod tests {
     }
 
     #[test]
+    fn linked_phrases_wrapped_in_spans_stay_in_their_paragraph() {
+        // Editors that paste from word processors wrap every run in a span: a linked
+        // phrase then has a span of link density 1 inside or around its link.
+        let phrase = [
+            r#"<a href="/2016/12/15/labels/"><span style="font-weight: 400;">fake news</span></a>"#,
+            r#"<span class="hl"><a href="/2016/12/15/labels/">fake news</a></span>"#,
+            r#"<span><a href="/2016/12/15/labels/"><span>fake news</span></a></span>"#,
+            r#"<a href="/2016/12/15/labels/">fake news</a>"#,
+        ];
+        for phrase in phrase {
+            let page = format!(
+                "<html lang=en><head><title>Fact checkers</title></head><body><article>\
+                 <h1>Fact checkers</h1><p><span>The writer, soon in charge of labelling </span>\
+                 {phrase}<span> alongside two other outlets, retweeted an article about the \
+                 protest at the theatre.</span></p>\
+                 <p>The tweet was deleted a day later, and the outlet said it had asked its \
+                 writers to keep their opinions off their accounts.</p>\
+                 <div class=related><span><a href=/a>Another story of the day</a></span>\
+                 <span><a href=/b>And one more story from the archive</a></span></div>\
+                 </article></body></html>"
+            );
+            let article = extract(page.as_bytes(), &ExtractOptions::default()).expect("article");
+            assert!(
+                article
+                    .text
+                    .contains("labelling fake news alongside two other outlets"),
+                "{phrase}: {}",
+                article.text
+            );
+            // Spans that are a block's whole text are still judged by their links.
+            assert!(!article.text.contains("Another story"), "{}", article.text);
+        }
+    }
+
+    #[test]
     fn a_story_only_in_noscript_is_read_from_there() {
         let story = "<p>Over the past few years we have seen threats on the web becoming \
              increasingly sophisticated, and phishing sites rotate domains very quickly.</p>\

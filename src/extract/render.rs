@@ -165,6 +165,14 @@ fn holds_choice(dom: &Dom, i: usize) -> bool {
     })
 }
 
+/// Whether `i` sits in a paragraph's flow: its nearest ancestor that is not inline (a
+/// link, a span, emphasis) is a `<p>`.
+fn in_paragraph(dom: &Dom, i: usize) -> bool {
+    dom.ancestors(i)
+        .find(|&a| !clean::is_inline(dom.tag(a)))
+        .is_some_and(|a| dom.tag(a) == "p")
+}
+
 fn heading_level(tag: &str) -> Option<u8> {
     match tag {
         "h1" => Some(1),
@@ -240,6 +248,10 @@ impl Renderer<'_> {
         }
         match tag {
             "p" => text > 0 && ld > 0.5,
+            // A span in a paragraph is part of its sentences: a linked phrase wrapped in a
+            // span (or a span wrapped in a link) has a link density of 1 by construction,
+            // and the paragraph is judged whole by the rule above.
+            "span" if in_paragraph(self.dom, i) => false,
             "div" | "section" | "ul" | "ol" | "dl" | "table" | "form" | "aside" | "header"
             | "figure" | "center" | "article" | "main" | "li" | "span" => {
                 if s.commas[i] >= 10 && ld < 0.25 {
