@@ -893,10 +893,12 @@ const CREDIT_PREFIXES: &[&str] = &[
 /// the app, write to us.
 const PROMO_PHRASES: &[&str] = &[
     "follow us",
-    "on twitter",
-    "on facebook",
-    "on instagram",
-    "on telegram",
+    // "us on": a story reports what was posted "on Facebook"; a call asks to find,
+    // like, follow or join the site there.
+    "us on twitter",
+    "us on facebook",
+    "us on instagram",
+    "us on telegram",
     "newsletter",
     "subscribe",
     "sign up for",
@@ -961,21 +963,16 @@ const PROMO_PHRASES: &[&str] = &[
     "pour commenter",
 ];
 
-/// Words that, beside "cookie", make a block a consent notice rather than a recipe.
+/// Words that, beside "cookie", make a block a consent notice: the reader is asked to
+/// agree, or told what using the site means (the usage verbs of languages whose notices
+/// open with them: "Durch die weitere Nutzung …", "En poursuivant votre navigation …").
 const CONSENT_WORDS: &[&str] = &[
-    "website",
-    "webseite",
-    "site",
-    "seite",
-    "browser",
     "accept",
     "consent",
     "agree",
-    "privacy",
     "akzept",
     "zustimm",
     "einverstanden",
-    "datenschutz",
     "nutzung",
     "utilis",
     "accepte",
@@ -984,13 +981,63 @@ const CONSENT_WORDS: &[&str] = &[
     "korzysta",
     "używa",
     "zgod",
-    "сайт",
     "согла",
+];
+
+/// Phrases in which a site speaks of itself and its cookies ("This website uses cookies",
+/// "We use cookies", "Diese Webseite verwendet Cookies", "Ce site utilise …", "Этот сайт
+/// использует …"). A site, a browser or privacy named in passing is not one: a story about
+/// tracking speaks of websites, browsers and cookies throughout.
+const SITE_SELF_PHRASES: &[&str] = &[
+    "this site",
+    "this website",
+    "our site",
+    "our website",
+    "we use",
+    "uses cookies",
+    "use cookies",
+    "use of cookies",
+    "privacy policy",
+    "cookie policy",
+    "cookie settings",
+    "diese seite",
+    "diese webseite",
+    "diese website",
+    "unsere seite",
+    "unsere webseite",
+    "unsere website",
+    "unserer webseite",
+    "unserer website",
+    "der webseite",
+    "der website",
+    "wir verwenden",
+    "wir nutzen",
+    "verwendet cookies",
+    "nutzt cookies",
+    "datenschutz",
+    "ce site",
+    "notre site",
+    "nous utilisons",
+    "este sitio",
+    "nuestro sitio",
+    "utilizamos",
+    "usamos",
+    "utiliza cookies",
+    "usa cookies",
+    "este site",
+    "questo sito",
+    "utilizza",
+    "deze site",
+    "deze website",
+    "gebruikt cookies",
+    "ta strona",
+    "nasz serwis",
+    "сайт",
     "sayt",
 ];
 
-/// A cookie or consent notice: a short block that speaks of cookies and of the site,
-/// the browser or agreeing.
+/// A cookie or consent notice: a short block that speaks of cookies and asks to agree, or
+/// in which the site speaks of itself and its cookies.
 pub fn is_consent_notice(text: &str) -> bool {
     // Long paragraphs are not consent boxes.
     if more_chars_than(text, 600) {
@@ -1000,7 +1047,10 @@ pub fn is_consent_notice(text: &str) -> bool {
         return false;
     }
     let lower = text.to_lowercase();
-    CONSENT_WORDS.iter().any(|w| lower.contains(w))
+    CONSENT_WORDS
+        .iter()
+        .chain(SITE_SELF_PHRASES)
+        .any(|w| lower.contains(w))
 }
 
 /// Whether `text.to_lowercase()` contains "cookie" or "куки", found without lower-casing
@@ -1285,10 +1335,21 @@ pub fn is_promo_line(text: &str) -> bool {
         return false;
     }
     let lower = text.to_lowercase();
-    has_promo_phrase(&lower)
-        && (!more_chars_than(text, SHORT_PROMO_CHARS)
-            || opens_with_call(&lower)
-            || addresses_reader(&lower))
+    let short = !more_chars_than(text, SHORT_PROMO_CHARS);
+    (has_promo_phrase(&lower) && (short || opens_with_call(&lower) || addresses_reader(&lower)))
+        || (short && opens_with_follow(&lower))
+}
+
+/// Verbs that open a call to follow someone on a social network ("Follow The Gleaner on
+/// Twitter", "Find her on Instagram"); a story's sentence that names a network ("The
+/// minister wrote on Facebook …") does not open with one.
+const FOLLOW_OPENERS: &[&str] = &["follow ", "find ", "like ", "join ", "connect with "];
+
+/// Whether `lower` opens with a call to follow and names a social network.
+fn opens_with_follow(lower: &str) -> bool {
+    let start = lower.trim_start_matches(|c: char| !c.is_alphanumeric());
+    FOLLOW_OPENERS.iter().any(|v| start.starts_with(v))
+        && SOCIAL_NETWORKS.iter().any(|n| lower.contains(n))
 }
 
 /// Whether `lower` holds one of [`PROMO_PHRASES`] as a call: an English verb's phrase
@@ -1646,6 +1707,17 @@ mod tests {
             "Follow The Gleaner on Twitter and Instagram @JamaicaGleaner."
         ));
         assert!(!is_promo_line("The minister declined to comment."));
+        // Naming a network is not a call; opening with one to follow is.
+        assert!(!is_promo_line(
+            "Many people are forced to sign up on Facebook's terms and do not like it."
+        ));
+        assert!(!is_promo_line(
+            "The minister announced his resignation on Twitter on Monday."
+        ));
+        assert!(is_promo_line("Find us on Facebook."));
+        assert!(is_promo_line(
+            "Like our page on Facebook for daily updates."
+        ));
         assert!(!is_promo_line(
             "This year 1,240 people donated to the observation fund."
         ));
@@ -1676,6 +1748,27 @@ mod tests {
         assert!(!is_consent_notice(
             "Cookies mit Schokolade: 200 g Butter, 2 Eier."
         ));
+        for notice in [
+            "This website uses cookies to ensure you get the best experience.",
+            "We use cookies to improve your experience on our website.",
+            "By continuing to browse you accept the use of cookies. Learn more",
+            "Ce site utilise des cookies pour améliorer votre expérience.",
+            "Этот сайт использует файлы cookies.",
+            "Diese Cookies sind immer aktiviert, da sie für Grundfunktionen der Webseite \
+             erforderlich sind.",
+        ] {
+            assert!(is_consent_notice(notice), "{notice}");
+        }
+        // A story about tracking: websites, browsers and cookies named in passing.
+        for story in [
+            "Nearly every website that you visit that has a button is actually telling \
+             Facebook about your browsing habits: the request carries any cookies your \
+             browser might have collected. This is called a third-party request.",
+            "Some web browsers do not send third-party cookies by default; the most \
+             privacy-preserving modern browser is one that limits what sites can track.",
+        ] {
+            assert!(!is_consent_notice(story), "{story}");
+        }
     }
 
     #[test]
