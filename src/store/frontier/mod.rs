@@ -879,7 +879,12 @@ impl<K: Kv> KvStore<K> {
                     cf.windowed -= before - hq.window.len();
                 }
             }
-            for ((host, _, _), _) in cs.appends {
+            // Hosts join the ring in name order, whatever the hash map's order.
+            let mut hosts: Vec<Arc<str>> =
+                cs.appends.into_keys().map(|(host, _, _)| host).collect();
+            hosts.sort_unstable();
+            hosts.dedup();
+            for host in hosts {
                 if let Some(hq) = cf.hosts.get_mut(&host) {
                     if !hq.in_ring && hq.unclaimed() > 0 {
                         hq.in_ring = true;
