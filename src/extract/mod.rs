@@ -535,6 +535,57 @@ mod tests {
     }
 
     #[test]
+    fn teasers_of_other_stories_inside_the_story_container_are_left_out() {
+        let body = "<p>The commission counted the last ballots on Sunday night, three days \
+             after the polls closed, and published the results for every district.</p>\
+             <p>Observers said the count was slow but orderly, and that they had seen no \
+             ballots added or removed at the stations they visited.</p>\
+             <p>The opposition said it would challenge the results in two districts where \
+             turnout was higher than the number of registered voters.</p>";
+        let teaser = |title: &str, standfirst: &str| {
+            format!(
+                "<div class=block><h4><strong>Opinion</strong> <a href=/opinion/{title}>{title} \
+                 and what it means</a></h4><a href=/opinion/{title}><img src=/t.jpg></a>\
+                 <p class=standfirst>{standfirst}</p></div>"
+            )
+        };
+        let page = format!(
+            "<html lang=en><head><title>Count ends</title></head><body><div class=story>\
+             <h1>Count ends</h1><div class=body>{body}</div><div class=group><h2>Other columns</h2>\
+             {}{}</div>\
+             <div class=section><h3><a href=/districts>The two districts</a></h3>\
+             <p>In the first district, 104 percent of registered voters cast a ballot, the \
+             commission's own figures show, against 61 percent nationally.</p>\
+             <p>In the second, the count was stopped twice after observers were asked to \
+             leave the room, the mission said in its statement on Monday.</p></div>\
+             </div></body></html>",
+            teaser(
+                "Lasting legacy",
+                "A prime minister controversially installed, soundly elected and re-elected."
+            ),
+            teaser(
+                "Wave of stupidity",
+                "How is it that absurd ideas capture people's imagination so easily?"
+            ),
+        );
+        let article = extract(page.as_bytes(), &ExtractOptions::default()).expect("article");
+        assert!(
+            article.text.contains("published the results"),
+            "{}",
+            article.text
+        );
+        assert!(
+            !article.text.contains("controversially installed"),
+            "{}",
+            article.text
+        );
+        assert!(!article.text.contains("absurd ideas"), "{}", article.text);
+        // A section of the story under a linked heading holds prose, and stays.
+        assert!(article.text.contains("104 percent"), "{}", article.text);
+        assert!(article.text.contains("stopped twice"), "{}", article.text);
+    }
+
+    #[test]
     fn a_story_only_in_noscript_is_read_from_there() {
         let story = "<p>Over the past few years we have seen threats on the web becoming \
              increasingly sophisticated, and phishing sites rotate domains very quickly.</p>\

@@ -173,6 +173,34 @@ fn in_paragraph(dom: &Dom, i: usize) -> bool {
         .is_some_and(|a| dom.tag(a) == "p")
 }
 
+/// Nodes at the start of a box looked at for a teaser's heading.
+const TEASER_SCAN_NODES: usize = 24;
+
+/// Longest text of a teaser besides its heading, in characters.
+const TEASER_MAX_CHARS: u32 = 300;
+
+/// A teaser of another story left inside the story's container: a small box that opens
+/// with a heading made (mostly) of one link, and holds at most one paragraph, its
+/// standfirst ("more from the section" cards, a column's other pieces). A section of the
+/// story under a heading holds prose, not one short paragraph under a link.
+fn is_teaser_card(dom: &Dom, s: &Stats, i: usize) -> bool {
+    if s.headings[i] != 1 {
+        return false;
+    }
+    let end = dom.nodes[i].end.min(i + 1 + TEASER_SCAN_NODES);
+    let Some(h) = (i + 1..end).find(|&j| heading_level(dom.tag(j)).is_some()) else {
+        return false;
+    };
+    let heading = s.text[h];
+    // A long heading counts as a paragraph of its own.
+    s.paragraphs[i] - s.paragraphs[h] <= 1
+        && heading > 0
+        && s.link[h] * 10 >= heading * 6
+        && s.text[i] - heading <= TEASER_MAX_CHARS
+        // Nothing of the box's text comes before its heading.
+        && (i + 1..h).all(|j| !matches!(dom.nodes[j].kind, NodeKind::Text(t) if !t.trim().is_empty()))
+}
+
 fn heading_level(tag: &str) -> Option<u8> {
     match tag {
         "h1" => Some(1),
@@ -263,6 +291,9 @@ impl Renderer<'_> {
                     return true;
                 }
                 if (weight < 25 && ld > 0.33) || (weight >= 25 && ld > 0.5) {
+                    return true;
+                }
+                if tag != "span" && is_teaser_card(self.dom, s, i) {
                     return true;
                 }
                 if !is_list
