@@ -16,17 +16,10 @@ use gleaner::store::{
     HostGate, PageResult, SledStore, StoreOptions,
 };
 
-/// The binary's allocator and options (src/main.rs): the frontier's pushes allocate and
-/// free millions of small strings, and glibc's malloc spent about a third of the push
-/// phase in its own bookkeeping, a cost the `gleaner` binary does not pay.
-#[cfg(not(target_env = "msvc"))]
-#[global_allocator]
-static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
-
-#[cfg(all(not(target_env = "msvc"), not(target_os = "macos")))]
-#[unsafe(export_name = "_rjem_malloc_conf")]
-#[allow(non_upper_case_globals)]
-static malloc_conf: &[u8; 59] = gleaner::JEMALLOC_OPTIONS;
+// The binary's allocator and options (src/main.rs): the frontier's pushes allocate and
+// free millions of small strings, and glibc's malloc spent about a third of the push
+// phase in its own bookkeeping, a cost the `gleaner` binary does not pay.
+gleaner::install_jemalloc!();
 
 const CRAWL: &str = "bench";
 

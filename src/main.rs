@@ -7,19 +7,11 @@ use std::process::ExitCode;
 use clap::Parser;
 use gleaner::cli::Cli;
 
-/// jemalloc instead of the system allocator: a long-running daemon must give back what a
-/// crawl round allocated. glibc's malloc kept freed memory in per-thread arenas (an idle
-/// daemon held 289 MiB live and 314 MiB freed); jemalloc's background thread returns dirty
-/// pages after `dirty_decay_ms` (see `MALLOC_CONF`).
-#[cfg(not(target_env = "msvc"))]
-#[global_allocator]
-static ALLOCATOR: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
-
-/// jemalloc's options: see [`gleaner::JEMALLOC_OPTIONS`].
-#[cfg(all(not(target_env = "msvc"), not(target_os = "macos")))]
-#[unsafe(export_name = "_rjem_malloc_conf")]
-#[allow(non_upper_case_globals)]
-static malloc_conf: &[u8; 59] = gleaner::JEMALLOC_OPTIONS;
+// jemalloc instead of the system allocator: a long-running daemon must give back what a
+// crawl round allocated. glibc's malloc kept freed memory in per-thread arenas (an idle
+// daemon held 289 MiB live and 314 MiB freed); jemalloc's background thread returns dirty
+// pages after `dirty_decay_ms` (see `gleaner::JEMALLOC_OPTIONS`).
+gleaner::install_jemalloc!();
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
