@@ -1340,10 +1340,19 @@ pub fn is_promo_line(text: &str) -> bool {
         || (short && opens_with_follow(&lower))
 }
 
-/// Verbs that open a call to follow someone on a social network ("Follow The Gleaner on
-/// Twitter", "Find her on Instagram"); a story's sentence that names a network ("The
-/// minister wrote on Facebook …") does not open with one.
-const FOLLOW_OPENERS: &[&str] = &["follow ", "find ", "like ", "join ", "connect with "];
+/// Openings of a call to follow someone on a social network ("Follow The Gleaner on
+/// Twitter", "Find her on Instagram", "Like us on Facebook"); a story's sentence that
+/// names a network ("The minister wrote on Facebook …") does not open with one. "Like" and
+/// "join" count only with "us" or "our": "Like many voters, she …" opens a sentence.
+const FOLLOW_OPENERS: &[&str] = &[
+    "follow ",
+    "find ",
+    "like us",
+    "like our",
+    "join us",
+    "join our",
+    "connect with ",
+];
 
 /// Whether `lower` opens with a call to follow and names a social network.
 fn opens_with_follow(lower: &str) -> bool {
@@ -1713,6 +1722,9 @@ mod tests {
         ));
         assert!(!is_promo_line(
             "The minister announced his resignation on Twitter on Monday."
+        ));
+        assert!(!is_promo_line(
+            "Like many voters, she first read about the recount on Facebook."
         ));
         assert!(is_promo_line("Find us on Facebook."));
         assert!(is_promo_line(
