@@ -367,6 +367,11 @@ fn initial_capacity(announced: Option<u64>, limit: u64) -> usize {
 mod tests {
     use super::*;
     use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    /// The head of a two-byte page.
+    const OK_HEAD: &[u8] =
+        b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 2\r\n\r\n";
 
     #[test]
     fn a_body_is_presized_from_an_honest_length_within_the_bounds() {
@@ -377,21 +382,25 @@ mod tests {
         assert_eq!(initial_capacity(Some(u64::MAX), u64::MAX), 1 << 20);
     }
 
-    /// A server on loopback that answers each request with `head`, then, once `gate` is
-    /// notified and 100 ms later, `body`; it never answers when `head` is `None`.
+    /// A server on loopback that answers each request with `head`, then `body`: at once
+    /// without a `gate`, else once `gate` is notified and 100 ms later. It never answers
+    /// when `head` is `None`. Also returns how many connections it accepted.
     async fn serve(
         head: Option<&'static [u8]>,
         body: &'static [u8],
-        gate: Arc<tokio::sync::Notify>,
-    ) -> Url {
+        gate: Option<Arc<tokio::sync::Notify>>,
+    ) -> (Url, Arc<AtomicUsize>) {
         use tokio::io::{AsyncReadExt, AsyncWriteExt};
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind");
         let addr = listener.local_addr().expect("address");
+        let accepted = Arc::new(AtomicUsize::new(0));
+        let counter = Arc::clone(&accepted);
         tokio::spawn(async move {
             while let Ok((mut socket, _)) = listener.accept().await {
-                let gate = Arc::clone(&gate);
+                counter.fetch_add(1, Ordering::SeqCst);
+                let gate = gate.clone();
                 tokio::spawn(async move {
                     let mut request = [0u8; 4096];
                     while socket.read(&mut request).await.is_ok_and(|n| n > 0) {
@@ -402,8 +411,10 @@ mod tests {
                         if socket.write_all(head).await.is_err() {
                             return;
                         }
-                        gate.notified().await;
-                        tokio::time::sleep(Duration::from_millis(100)).await;
+                        if let Some(gate) = &gate {
+                            gate.notified().await;
+                            tokio::time::sleep(Duration::from_millis(100)).await;
+                        }
                         if socket.write_all(body).await.is_err() {
                             return;
                         }
@@ -411,7 +422,8 @@ mod tests {
                 });
             }
         });
-        Url::parse(&format!("http://{addr}/page")).expect("url")
+        let url = Url::parse(&format!("http://{addr}/page")).expect("url");
+        (url, accepted)
     }
 
     fn client(timeout: Duration) -> HttpClient {
@@ -433,39 +445,10 @@ mod tests {
         }
     }
 
-    /// A server on loopback that answers every request on a connection with a short page
-    /// and counts the connections it accepted.
-    async fn serve_counting_connections() -> (Url, Arc<std::sync::atomic::AtomicUsize>) {
-        use std::sync::atomic::Ordering;
-        use tokio::io::{AsyncReadExt, AsyncWriteExt};
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("bind");
-        let addr = listener.local_addr().expect("address");
-        let accepted = Arc::new(std::sync::atomic::AtomicUsize::new(0));
-        let counter = Arc::clone(&accepted);
-        tokio::spawn(async move {
-            while let Ok((mut socket, _)) = listener.accept().await {
-                counter.fetch_add(1, Ordering::SeqCst);
-                tokio::spawn(async move {
-                    let mut request = [0u8; 4096];
-                    while socket.read(&mut request).await.is_ok_and(|n| n > 0) {
-                        let answer = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 2\r\n\r\nok";
-                        if socket.write_all(answer).await.is_err() {
-                            return;
-                        }
-                    }
-                });
-            }
-        });
-        let url = Url::parse(&format!("http://{addr}/page")).expect("url");
-        (url, accepted)
-    }
-
     #[tokio::test]
     async fn keep_alive_reuses_a_connection_and_zero_opens_one_per_request() {
         for (keep_alive, connections) in [(Duration::from_secs(30), 1), (Duration::ZERO, 3)] {
-            let (url, accepted) = serve_counting_connections().await;
+            let (url, accepted) = serve(Some(OK_HEAD), b"ok", None).await;
             let client = HttpClient::new(&CrawlerConfig {
                 allow_private_addresses: true,
                 keep_alive: keep_alive.into(),
@@ -477,7 +460,7 @@ mod tests {
                 assert_eq!(response.body, b"ok");
             }
             assert_eq!(
-                accepted.load(std::sync::atomic::Ordering::SeqCst),
+                accepted.load(Ordering::SeqCst),
                 connections,
                 "keep_alive = {keep_alive:?}"
             );
@@ -486,7 +469,7 @@ mod tests {
 
     #[tokio::test(start_paused = true)]
     async fn a_server_that_never_answers_is_cut_off_at_the_deadline() {
-        let url = serve(None, b"", Arc::default()).await;
+        let (url, _) = serve(None, b"", None).await;
         let started = tokio::time::Instant::now();
         let answer = client(Duration::from_secs(2))
             .get(request(&url, None))
@@ -500,7 +483,7 @@ mod tests {
         const HEAD: &[u8] =
             b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 5\r\n\r\n";
         let gate = Arc::new(tokio::sync::Notify::new());
-        let url = serve(Some(HEAD), b"hello", Arc::clone(&gate)).await;
+        let (url, _) = serve(Some(HEAD), b"hello", Some(Arc::clone(&gate))).await;
         let budget = BodyBudget::new(1 << 20);
         let held = budget.take(1 << 20).await;
         let client = client(Duration::from_secs(2));
