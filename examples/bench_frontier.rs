@@ -16,7 +16,7 @@ use gleaner::store::{
     HostGate, PageResult, SledStore, StoreOptions,
 };
 
-// The binary's allocator and options (src/main.rs): the frontier's pushes allocate and
+// The `gleaner` binary's allocator and options: the frontier's pushes allocate and
 // free millions of small strings, and glibc's malloc spent about a third of the push
 // phase in its own bookkeeping, a cost the `gleaner` binary does not pay.
 gleaner::install_jemalloc!();

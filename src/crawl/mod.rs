@@ -115,8 +115,8 @@ pub struct Crawler {
     /// Claims being worked on (fetching, parsing, or waiting for the writer), over every
     /// crawl: what bounds the pages held in memory ([`decide::claims_in_hand`]).
     in_hand: Arc<Semaphore>,
-    /// Bytes of fetched bodies held until they are parsed, over every crawl: what bounds
-    /// the memory those pages take (`crawler.body_budget_bytes`).
+    /// Bytes of fetched pages held in memory, over every crawl: a body until it is parsed,
+    /// its packed raw page until the writer has stored it (`crawler.body_budget_bytes`).
     bodies: BodyBudget,
 }
 

@@ -192,13 +192,14 @@ fn is_teaser_card(dom: &Dom, s: &Stats, i: usize) -> bool {
         return false;
     };
     let heading = s.text[h];
+    let text_before_heading =
+        (i + 1..h).any(|j| matches!(dom.nodes[j].kind, NodeKind::Text(t) if !t.trim().is_empty()));
     // A long heading counts as a paragraph of its own.
     s.paragraphs[i] - s.paragraphs[h] <= 1
         && heading > 0
         && s.link[h] * 10 >= heading * 6
         && s.text[i] - heading <= TEASER_MAX_CHARS
-        // Nothing of the box's text comes before its heading.
-        && (i + 1..h).all(|j| !matches!(dom.nodes[j].kind, NodeKind::Text(t) if !t.trim().is_empty()))
+        && !text_before_heading
 }
 
 fn heading_level(tag: &str) -> Option<u8> {
