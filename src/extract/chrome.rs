@@ -167,6 +167,71 @@ const VOTE_COUNT_UNITS: &[&str] = &[
     "votes",
 ];
 
+/// Stems of the counters a portal prints by a story of how often it was viewed or read
+/// ("Просмотров: 1 284", "Oxunub: 2317", "Baxış sayı: 912", "12 views", "5343 mal
+/// gelesen"). Compared with the start of a word.
+const VIEW_COUNTER_STEMS: &[&str] = &[
+    "просмотр",
+    "прочтени",
+    "перегляд",
+    "baxış",
+    "baxılıb",
+    "oxunub",
+    "oxunma",
+    "görüntülenme",
+    "okunma",
+    "views",
+    "reads",
+    "aufrufe",
+    "gelesen",
+    "vues",
+    "visitas",
+    "lecturas",
+    "wyświetle",
+];
+
+/// Stems of a comment counter ("Комментариев: 3", "32 Kommentare"). Alone on its line such
+/// a counter is the label that opens the comment section, which the tail's trim cuts at;
+/// only beside other counters or facts is it a line to drop where it stands.
+const COMMENT_COUNTER_STEMS: &[&str] = &[
+    "коммент",
+    "комент",
+    "şərh",
+    "yorum",
+    "comment",
+    "kommentar",
+    "commentaire",
+    "comentario",
+    "komentarz",
+];
+
+/// Labels an advertising slot carries on a line of its own ("Реклама", "Advertisement",
+/// "Anzeige"), compared with the whole line without its punctuation.
+const AD_LABELS: &[&str] = &[
+    "реклама",
+    "партнерский материал",
+    "партнёрский материал",
+    "reklam",
+    "reklama",
+    "advertisement",
+    "advertising",
+    "sponsored",
+    "sponsored content",
+    "anzeige",
+    "werbung",
+    "publicité",
+    "publicidad",
+    "pubblicità",
+];
+
+/// Longest block read as an advertisement's marking.
+const AD_MARKING_MAX_CHARS: usize = 300;
+
+/// Longest line read as a line of counters, and most words in it and in each of its parts.
+const COUNTER_LINE_MAX_CHARS: usize = 120;
+const COUNTER_LINE_MAX_WORDS: usize = 12;
+const COUNTER_PART_MAX_WORDS: usize = 5;
+
 /// The typo-report prompt ("Нашли ошибку? Выделите её и нажмите Ctrl+Enter", "Mətndə səhv
 /// görsəniz, onu seçib Ctrl+Enter düyməsini basın", "Found a typo? Select it and press
 /// Ctrl+Enter") without the key combination, which alone gives it away.
@@ -409,6 +474,71 @@ pub fn is_weather_line(text: &str) -> bool {
         && WEATHER_FIGURE.is_match(text)
 }
 
+/// A line of the counters a portal prints beside a story, alone or between its other
+/// short facts ("Просмотров: 1 284", "| Просмотров: 1 284 | admin | Комментариев: 3",
+/// "Oxunub: 2317 · 14:20", "1,204 views"): parts split by bars and dots, each of a few
+/// words, one of them a counter's name with its figure (a comment counter only beside
+/// other parts, see [`COMMENT_COUNTER_STEMS`]). `lower` is `text` lower-cased. A
+/// sentence about views ("The video had 2 million views by Friday.") has a part longer than
+/// a counter's, and a figure with a counter's name and no more than one other word is
+/// never prose.
+fn is_counter_line(text: &str, lower: &str) -> bool {
+    if clean::more_chars_than(text, COUNTER_LINE_MAX_CHARS)
+        || !has_digit(text)
+        || letter_words(lower).nth(COUNTER_LINE_MAX_WORDS).is_some()
+    {
+        return false;
+    }
+    let parts: Vec<&str> = lower
+        .split(['|', '·', '•'])
+        .filter(|part| part.chars().any(char::is_alphanumeric))
+        .collect();
+    let mut counter = false;
+    for part in &parts {
+        let mut words = 0;
+        let mut views = false;
+        let mut comments = false;
+        for w in letter_words(part) {
+            words += 1;
+            views |= VIEW_COUNTER_STEMS.iter().any(|stem| w.starts_with(stem));
+            comments |= COMMENT_COUNTER_STEMS.iter().any(|stem| w.starts_with(stem));
+        }
+        if words > COUNTER_PART_MAX_WORDS || (ends_sentence(part) && words > 2) {
+            return false;
+        }
+        counter |= words <= 2 && has_digit(part) && (views || (comments && parts.len() > 1));
+    }
+    counter
+}
+
+/// An advertisement's marking inside the story: the label of an ad slot on its own line
+/// ("Реклама", "Advertisement"), or the advertiser's line that Russian law asks of every
+/// ad, with the token of its registration ("Реклама. ООО «…», ИНН 5902123456, erid:
+/// 2VtzqxYbT7a"). `lower` is `text` lower-cased. A story about advertising says more than
+/// a label, and no sentence carries an `erid` token.
+fn is_ad_marking(text: &str, lower: &str) -> bool {
+    if clean::more_chars_than(text, AD_MARKING_MAX_CHARS) {
+        return false;
+    }
+    let bare = lower.trim_matches(|c: char| !c.is_alphanumeric());
+    if AD_LABELS.contains(&bare) {
+        return true;
+    }
+    // "erid: 2VtzqxYbT7a", "erid 2Vtzqx…", "?erid=…": the word, then a token of eight
+    // or more letters and digits.
+    let mut tokens = lower
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|t| !t.is_empty());
+    while let Some(token) = tokens.next() {
+        if token == "erid" {
+            return tokens.next().is_some_and(|id| {
+                id.chars().count() >= 8 && id.chars().any(|c| c.is_ascii_digit())
+            });
+        }
+    }
+    false
+}
+
 /// Whether a word of `lower` (lower-cased) names a widget.
 fn names_widget(lower: &str) -> bool {
     letter_words(lower).any(|w| WIDGET_HEADING_WORDS.contains(&w))
@@ -520,6 +650,10 @@ impl PollRole {
 #[derive(Debug, Default)]
 struct Shape {
     typo: bool,
+    /// A line of view and comment counters.
+    counter: bool,
+    /// An advertisement's label or marking.
+    advert: bool,
     /// A call to follow the site on a messenger or a social network.
     channel: bool,
     widget: bool,
@@ -537,6 +671,15 @@ impl Shape {
         let label = is_label(text);
         Shape {
             typo: TYPO_SEARCHER.is_match(&lower),
+            // A bold line is a section's heading set as a paragraph ("Advertising" in a
+            // privacy policy), not a slot's label.
+            advert: matches!(block.kind, BlockKind::Paragraph)
+                && !block.emphasised
+                && is_ad_marking(text, &lower),
+            counter: !matches!(
+                block.kind,
+                BlockKind::Pre | BlockKind::Quote | BlockKind::TableRow { .. }
+            ) && is_counter_line(text, &lower),
             channel: is_channel_promo(text, &lower),
             widget: !matches!(block.kind, BlockKind::Pre | BlockKind::Quote)
                 && (is_rate_line(text) || is_weather_line(text) || (label && names_widget(&lower))),
@@ -546,14 +689,17 @@ impl Shape {
     }
 }
 
-/// Removes the widgets among the blocks: typo prompts and calls to follow the site on a
-/// channel wherever they are; reader polls (a
+/// Removes the widgets among the blocks: typo prompts, counter lines, advertisements'
+/// markings and calls to follow the site on a channel wherever they are; reader polls (a
 /// run of a poll's label, question, answers, buttons and vote count, with labels between
 /// them); and rates and weather informers (a run of their lines and the short labels
 /// around them).
 pub(super) fn strip_widgets(blocks: &mut Vec<Block>) {
     let shapes: Vec<Shape> = blocks.iter().map(Shape::of).collect();
-    let mut drop: Vec<bool> = shapes.iter().map(|s| s.typo || s.channel).collect();
+    let mut drop: Vec<bool> = shapes
+        .iter()
+        .map(|s| s.typo || s.channel || s.counter || s.advert)
+        .collect();
     let polls: Vec<PollRole> = shapes.iter().map(|s| s.poll).collect();
     let labels: Vec<bool> = shapes.iter().map(|s| s.label).collect();
     let widgets: Vec<bool> = shapes.iter().map(|s| s.widget).collect();
@@ -1326,6 +1472,70 @@ mod tests {
              a complaint, and it corrected the figures of three polling stations on Monday, \
              days after the results had been published and certified by the regional body."
         ));
+    }
+
+    #[test]
+    fn counter_lines() {
+        let is_counter = |line: &str| is_counter_line(line, &line.to_lowercase());
+        for line in [
+            "Просмотров: 1 284",
+            "| Просмотров: 1 284 | admin | Комментариев: 3",
+            "Oxunub: 2317",
+            "Baxış sayı: 912 · 14:20",
+            "1,204 views",
+            "By Anna Petrova · March 3, 2024 · 2 Comments",
+            "Aufrufe: 5.310 | Kommentare (4)",
+            "5343 mal gelesen | 32 Kommentare",
+        ] {
+            assert!(is_counter(line), "{line}");
+        }
+        // A comment counter alone is the comment section's label, left for the tail's trim.
+        for line in ["32 Kommentare", "Комментарии (12)"] {
+            assert!(!is_counter(line), "{line}");
+        }
+        for line in [
+            "The video had 2 million views by Friday.",
+            "Просмотров стало меньше на 12 процентов после блокировки.",
+            "Komentarze: nie",
+            "Views differ on the 2024 budget | Opinion",
+            "Комментарии экспертов к закону о выборах 2024 года",
+            "Şərh: 12 deputat qanun layihəsinin əleyhinə səs verib.",
+        ] {
+            assert!(!is_counter(line), "{line}");
+        }
+    }
+
+    #[test]
+    fn advertisement_markings() {
+        let is_ad = |line: &str| is_ad_marking(line, &line.to_lowercase());
+        for line in [
+            "Реклама",
+            "— Реклама —",
+            "ADVERTISEMENT",
+            "Anzeige",
+            "Реклама. ООО «Строймаркет», ИНН 5902123456, erid: 2VtzqxYbT7a",
+            "Реклама. ИП Петров А. А. Erid 4CQwVszH9pWvbDHNhGU",
+        ] {
+            assert!(is_ad(line), "{line}");
+        }
+        for line in [
+            "Реклама на выборах запрещена в день голосования.",
+            "Advertising revenue fell by a third in 2023.",
+            "Реклама. ООО «Строймаркет»",
+            "Комиссия попросила указать erid в отчёте.",
+        ] {
+            assert!(!is_ad(line), "{line}");
+        }
+        // The label goes from between the story's paragraphs; the same word in bold is a
+        // section's heading and stays.
+        let story = "The policy explains which data the site keeps and for how long.";
+        let mut blocks = paragraphs(&[story, "Advertisement", story]);
+        strip_widgets(&mut blocks);
+        assert_eq!(texts(&blocks), [story, story]);
+        let mut blocks = paragraphs(&[story, "Advertising", story]);
+        blocks[1].emphasised = true;
+        strip_widgets(&mut blocks);
+        assert_eq!(texts(&blocks), [story, "Advertising", story]);
     }
 
     #[test]
