@@ -1186,6 +1186,54 @@ pub fn is_comments_label(text: &str, heading: bool) -> bool {
         }
 }
 
+/// What a site says where readers' comments would be when a visitor may not write one:
+/// the notices comment systems print ("Посетители, находящиеся в группе Гости, не могут
+/// оставлять комментарии к данной публикации", "You must be logged in to post a comment",
+/// "Comments are closed."). They speak of the form, never of the story's events.
+const COMMENT_GATE_PHRASES: &[&str] = &[
+    "не могут оставлять комментарии",
+    "комментарии закрыты",
+    "комментирование закрыто",
+    "комментарии отключены",
+    "чтобы оставить комментарий",
+    "чтобы оставлять комментарии",
+    "чтобы прокомментировать",
+    "must be logged in to post a comment",
+    "must be logged in to comment",
+    "must be logged in to leave a comment",
+    "log in to leave a comment",
+    "log in to post a comment",
+    "log in to comment",
+    "sign in to comment",
+    "sign in to leave a comment",
+    "comments are closed",
+    "commenting is closed",
+    "comments have been disabled",
+    "commenting has been disabled",
+    "şərh yazmaq üçün",
+    "şərh bildirmək üçün",
+    "yorum yapabilmek için",
+    "yorum yapmak için",
+    "kommentare sind geschlossen",
+    "kommentarfunktion ist geschlossen",
+    "kommentarfunktion ist deaktiviert",
+    "um kommentieren zu können",
+    "um einen kommentar zu hinterlassen",
+    "les commentaires sont fermés",
+    "connecté pour publier un commentaire",
+    "los comentarios están cerrados",
+    "komentarze są wyłączone",
+];
+
+/// Longest block read as a comment system's notice.
+const COMMENT_GATE_MAX_CHARS: usize = 200;
+
+/// A comment system's notice that a visitor may not comment ([`COMMENT_GATE_PHRASES`]):
+/// like [`is_comments_label`], it opens the comment section.
+pub fn is_comments_gate(text: &str) -> bool {
+    is_short_with_phrase(text, COMMENT_GATE_MAX_CHARS, COMMENT_GATE_PHRASES)
+}
+
 /// Longest block read as a bare dateline.
 const MAX_DATELINE_BLOCK_CHARS: usize = 60;
 
@@ -1681,6 +1729,18 @@ mod tests {
         assert!(!is_comments_label(
             "The minister declined to comment on the figures.",
             false
+        ));
+        for gate in [
+            "Информация\nПосетители, находящиеся в группе Гости, не могут оставлять \
+             комментарии к данной публикации.",
+            "You must be logged in to post a comment.",
+            "Comments are closed.",
+            "Şərh yazmaq üçün sayta daxil olun.",
+        ] {
+            assert!(is_comments_gate(gate), "{gate}");
+        }
+        assert!(!is_comments_gate(
+            "The ministry closed the public comments on the draft law after a week."
         ));
         for dateline in [
             "opublikowano: 7 kwietnia 2021",

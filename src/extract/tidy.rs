@@ -34,9 +34,50 @@ fn heads_title(title: &str, line: &str) -> bool {
         })
 }
 
+/// Separators between the steps of a breadcrumb trail.
+const CRUMB_SEPARATORS: &[char] = &['»', '›', '>', '→', '❯', '/', '|'];
+
+/// Most words in one step of a breadcrumb trail.
+const CRUMB_STEP_MAX_WORDS: usize = 6;
+
+/// A breadcrumb trail that ends in the story's headline as plain text ("Главная » Общество »
+/// В Каменске отремонтируют мост", "Home › News › Observers report …"): linked steps of a
+/// few words each, a separator, then the headline. `title` is normalised. A trail of
+/// links only goes with the other link-heavy lines; this one is mostly the headline's
+/// unlinked words, so it is not link-heavy, and it is not the title either.
+fn is_breadcrumb(block: &Block, title: &str) -> bool {
+    if block.link_chars == 0
+        || title.is_empty()
+        || !matches!(
+            block.kind,
+            BlockKind::Paragraph | BlockKind::ListItem { .. }
+        )
+        || !may_fit_in(&block.text, title.len() + 200)
+    {
+        return false;
+    }
+    let line = normalized(&block.text);
+    let Some(trail) = line.strip_suffix(title) else {
+        return false;
+    };
+    let Some(trail) = trail.trim_end().strip_suffix(CRUMB_SEPARATORS) else {
+        return false;
+    };
+    let mut chars = 0;
+    for step in trail.split(CRUMB_SEPARATORS) {
+        if step.split_whitespace().count() > CRUMB_STEP_MAX_WORDS {
+            return false;
+        }
+        chars += step.chars().filter(|c| !c.is_whitespace()).count();
+    }
+    // The steps are links: most of their characters are link text.
+    chars > 0 && block.link_chars * 10 >= chars * 8
+}
+
 /// Output clean-up: the title is not repeated as the first line; duplicates and
 /// link-only blocks go.
 pub(super) fn tidy_blocks(blocks: &mut Vec<Block>, title: Option<&str>) {
+    let normalized_title = title.map(normalized).unwrap_or_default();
     // Link-only blocks (a category or breadcrumb line above the headline) go first, so
     // the headline they precede is seen as the first line.
     blocks.retain(|b| {
@@ -45,14 +86,17 @@ pub(super) fn tidy_blocks(blocks: &mut Vec<Block>, title: Option<&str>) {
             let len = b.text.chars().count();
             len > 0 && b.link_chars * 10 > len * 6 && !matches!(b.kind, BlockKind::TableRow { .. })
         };
-        !link_heavy && !is_notice_line(&b.text) && !clean::is_consent_notice(&b.text)
+        !link_heavy
+            && !is_notice_line(&b.text)
+            && !clean::is_consent_notice(&b.text)
+            && !is_breadcrumb(b, &normalized_title)
     });
     chrome::strip_widgets(blocks);
     chrome::strip_calls_to_action(blocks);
     chrome::strip_feed_runs(blocks);
     chrome::strip_read_also(blocks);
-    if let Some(title) = title {
-        let t = normalized(title);
+    if title.is_some() {
+        let t = normalized_title;
         while let Some(first) = blocks.first() {
             // Every test below needs the line no longer than the title: a paragraph of the
             // story is passed over without being normalised.
@@ -154,12 +198,13 @@ fn trim_tail(blocks: &mut Vec<Block>) {
             tail_label = Some(k);
             break;
         }
-        // A comment section's label ("3 Kommentare") may sit higher, since readers'
-        // comments can outweigh the story: it counts below a few paragraphs of text (a
-        // comment counter beside the byline does not).
+        // A comment section's label ("3 Kommentare"), or its notice that guests may not
+        // comment, may sit higher, since readers' comments can outweigh the story: it
+        // counts below a few paragraphs of text (a comment counter beside the byline does
+        // not).
         if comments_label.is_none()
             && above >= COMMENTS_MIN_ABOVE.min(total / 3).max(1)
-            && clean::is_comments_label(&b.text, heading)
+            && (clean::is_comments_label(&b.text, heading) || clean::is_comments_gate(&b.text))
         {
             comments_label = Some(k);
         }
@@ -240,4 +285,55 @@ fn is_notice_line(text: &str) -> bool {
         && text
             .chars()
             .all(|c| c.is_alphanumeric() || c.is_whitespace() || "+()-./:,;".contains(c))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn paragraph(text: &str, link_chars: usize) -> Block {
+        Block {
+            link_chars,
+            ..Block::new(BlockKind::Paragraph, text.to_string(), text.to_string())
+        }
+    }
+
+    #[test]
+    fn breadcrumb_trails_that_end_in_the_headline() {
+        let title = normalized("В Каменске отремонтируют мост через Исеть");
+        // "Главная" and "Общество" are the links: 15 characters.
+        let trail = "Главная » Общество » В Каменске отремонтируют мост через Исеть";
+        assert!(is_breadcrumb(&paragraph(trail, 15), &title));
+        let trail = "Главная / Общество / В Каменске отремонтируют мост через Исеть";
+        assert!(is_breadcrumb(&paragraph(trail, 15), &title));
+        // The same words without links, or with a sentence for a step, are not a trail.
+        assert!(!is_breadcrumb(&paragraph(trail, 0), &title));
+        let said = "Глава города сообщил журналистам на совещании во вторник / В Каменске \
+                    отремонтируют мост через Исеть";
+        assert!(!is_breadcrumb(&paragraph(said, 15), &title));
+        // A paragraph that only ends with the headline's words, with no separator before.
+        let sentence = "Читайте: В Каменске отремонтируют мост через Исеть";
+        assert!(!is_breadcrumb(&paragraph(sentence, 8), &title));
+        // A headline with a slash of its own is matched whole.
+        let title = normalized("A/B tests of ballot design");
+        let trail = "Home › Research › A/B tests of ballot design";
+        assert!(is_breadcrumb(&paragraph(trail, 12), &title));
+    }
+
+    #[test]
+    fn a_breadcrumb_above_the_story_goes_with_the_headline() {
+        let title = "Observers report pressure on polling staff";
+        let story = "Independent observers recorded 41 cases of pressure on members of \
+                     precinct commissions ahead of the vote.";
+        let mut blocks = vec![
+            paragraph(
+                "Home › News › Observers report pressure on polling staff",
+                8,
+            ),
+            paragraph(story, 0),
+        ];
+        tidy_blocks(&mut blocks, Some(title));
+        let texts: Vec<&str> = blocks.iter().map(|b| b.text.as_str()).collect();
+        assert_eq!(texts, [story]);
+    }
 }
