@@ -403,8 +403,12 @@ static DATELINE: LazyLock<Regex> = LazyLock::new(|| {
             (?-u:\b)(?P<d1>[0-9]{{1,2}})(?:\.|st|nd|rd|th|er|º|°)?,?\s*(?:de\s+)?(?P<m1>{months})\.?,?\s*(?:de\s+|del\s+|'\s*)?(?P<y1>[0-9]{{4}}|[0-9]{{2}})(?-u:\b)
           | # September 2, 2024, Sep. 2nd 2024, mayo 11, 2022
             (?:^|[^\p{{L}}])(?P<m2>{months})\.?\s+(?P<d2>[0-9]{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y2>[0-9]{{4}})(?-u:\b)
-          | # 2024-09-02, 2024/09/02, 2024.09.02
-            (?-u:\b)(?P<y3>(?:19|20)[0-9]{{2}})[\-/.](?P<m3>[0-9]{{1,2}})[\-/.](?P<d3>[0-9]{{1,2}})(?-u:\b)
+          | # 2024-09-02, 2024/09/02, 2024.09.02, 2024. 9. 2. (Korean)
+            (?-u:\b)(?P<y3>(?:19|20)[0-9]{{2}})(?:[\-/]|\.\s?)(?P<m3>[0-9]{{1,2}})(?:[\-/]|\.\s?)(?P<d3>[0-9]{{1,2}})(?-u:\b)
+          | # 2024年9月2日 (Chinese, Japanese), 2024년 9월 2일 (Korean)
+            (?-u:\b)(?P<y5>(?:19|20)[0-9]{{2}})\s?[年년]\s?(?P<m5>[0-9]{{1,2}})\s?[月월]\s?(?P<d5>[0-9]{{1,2}})\s?[日일]?
+          | # 2024. szeptember 2. (Hungarian), 2024 September 2
+            (?-u:\b)(?P<y6>(?:19|20)[0-9]{{2}})\.?\s+(?P<m6>{months})\.?\s+(?P<d6>[0-9]{{1,2}})(?-u:\b)\.?
           | # 03.09.2024, 26-12-2023, 02/09/2024, 4. 2. 2022, 26 | 01 | 2022, 19.10.19
             (?-u:\b)(?P<d4>[0-9]{{1,2}})\s?(?P<s4>[.\-/|])\s?(?P<m4>[0-9]{{1,2}})\s?(?P<s4b>[.\-/|])\s?(?P<y4>(?:19|20)[0-9]{{2}}|[0-9]{{2}})(?-u:\b)
         )
@@ -432,7 +436,8 @@ impl DateMatch {
 /// The plausible dates written in `text`, in order: day-month-year with month names in the
 /// languages of [`super::date_words`] ("2 September 2024 14:12", "3 сентября 2024 г.",
 /// "7 fevral 2024", "2. März 2024", "3 de mayo de 2022"), month-day-year ("Monday, September
-/// 2, 2024"), numeric forms ("03.09.2024", "26-12-2023 [22:31]", "2024-09-02", "4. 2. 2022")
+/// 2, 2024"), year first ("2021. március 3.", "2021年3月3日", "2021년 3월 3일", "2021. 3. 3."),
+/// numeric forms ("03.09.2024", "26-12-2023 [22:31]", "2024-09-02", "4. 2. 2022")
 /// in the context's [`DayOrder`] unless only the other is valid, and a time before or after
 /// the date. Dates before 1995 or after the reference are skipped. The caller bounds `text`;
 /// the search is linear in it.
@@ -451,7 +456,7 @@ pub fn find_dates<'t>(
     };
     DATELINE.captures_iter(text).filter_map(move |captures| {
         let whole = captures.get(0)?;
-        let date = dateline_from_captures(&captures, context)?;
+        let date = dateline_from_captures(text, &captures, context)?;
         // The character before a month name that `(?:^|[^\p{L}])` consumed is not part of
         // the date.
         let start = match (captures.name("t1"), captures.name("m2")) {
@@ -513,18 +518,24 @@ fn full_year(year: u32) -> u32 {
     }
 }
 
+/// The date a [`DATELINE`] match in `haystack` reads as, in the page's context.
 fn dateline_from_captures(
+    haystack: &str,
     captures: &regex::Captures<'_>,
     context: &DateContext,
 ) -> Option<FoundDate> {
     let text = |name: &str| captures.name(name).map(|m| m.as_str());
     let number = |name: &str| text(name).and_then(|s| s.parse::<u32>().ok());
     let year_of = |name: &str| -> Option<u32> {
-        let written = text(name)?;
-        let year = written.parse::<u32>().ok()?;
+        let written = captures.name(name)?;
+        let year = written.as_str().parse::<u32>().ok()?;
         match written.len() {
             4 => Some(year),
-            2 if context.short_years => Some(full_year(year)),
+            // Two digits before a colon are the hour of a time ("3.3. 14:20 Uhr" has no
+            // year), not the year of a date.
+            2 if context.short_years && !haystack[written.end()..].starts_with(':') => {
+                Some(full_year(year))
+            }
             _ => None,
         }
     };
@@ -534,6 +545,10 @@ fn dateline_from_captures(
         (year, month_number(text("m2")?)?, number("d2")?)
     } else if let Some(year) = number("y3") {
         (year, number("m3")?, number("d3")?)
+    } else if let Some(year) = number("y5") {
+        (year, number("m5")?, number("d5")?)
+    } else if let Some(year) = number("y6") {
+        (year, month_number(text("m6")?)?, number("d6")?)
     } else {
         // The two separators of a numeric date are the same: "4.2/2022" is not a date.
         if text("s4") != text("s4b") {
@@ -854,6 +869,38 @@ mod tests {
     }
 
     #[test]
+    fn more_languages_and_year_first_datelines() {
+        table(
+            dateline,
+            &[
+                ("3. března 2021", Some("2021-03-03")),
+                ("Publikováno 14. října 2022 15:20", Some("2022-10-14")),
+                ("12. septembra 2023", Some("2023-09-12")),
+                ("2021. március 3.", Some("2021-03-03")),
+                ("2023. szept. 14. 08:15", Some("2023-09-14")),
+                ("3 martie 2021", Some("2021-03-03")),
+                ("3. maaliskuuta 2021", Some("2021-03-03")),
+                ("3. marts 2021", Some("2021-03-03")),
+                ("14 augusti 2022", Some("2022-08-14")),
+                ("3 Maret 2021", Some("2021-03-03")),
+                ("17 Agustus 2023", Some("2023-08-17")),
+                ("5. oktobar 2022.", Some("2022-10-05")),
+                ("3 март 2021", Some("2021-03-03")),
+                ("12 септември 2023", Some("2023-09-12")),
+                ("3 Μαρτίου 2021", Some("2021-03-03")),
+                ("2021年3月3日 14:20", Some("2021-03-03")),
+                ("公開日：2022年10月5日", Some("2022-10-05")),
+                ("2021년 3월 3일", Some("2021-03-03")),
+                ("입력 2021.03.03 14:20", Some("2021-03-03")),
+                ("2021 March 3", Some("2021-03-03")),
+                // A year before a month without a day is no date.
+                ("2021 March", None),
+                ("im Jahr 2021 März", None),
+            ],
+        );
+    }
+
+    #[test]
     fn two_digit_years_only_where_allowed() {
         table(
             short,
@@ -870,6 +917,9 @@ mod tests {
                 // 94 is read as 2094, after the reference.
                 ("12.12.94", None),
                 ("1.2.3", None),
+                // A day and month without a year, then a time: "14" is the hour.
+                ("3.3. 14:20 Uhr", None),
+                ("2021. 3. 3. 14:20", Some("2021-03-03")),
             ],
         );
         table(
