@@ -318,7 +318,8 @@ const CHANNEL_NAMES: &[&str] = &[
 ];
 
 /// Words that call the reader to a channel: imperatives in Russian and Azerbaijani
-/// ("Читайте нас в Telegram", "Bizi Telegram-da izləyin"), and in English the verbs that a
+/// ("Читайте нас в Telegram", "Bizi Telegram-da izləyin", and the call for news tips "Есть
+/// новость? Присылайте в WhatsApp"), and in English the verbs that a
 /// call opens with or that "us" and "our" follow ("Follow us on X", "Join our Telegram
 /// channel"). A report that someone posted on Telegram has none of them.
 const CHANNEL_CALL_WORDS: &[&str] = &[
@@ -331,7 +332,12 @@ const CHANNEL_CALL_WORDS: &[&str] = &[
     "переходите",
     "заходите",
     "ищите",
+    "присылайте",
+    "пишите",
+    "отправляйте",
     "izləyin",
+    "göndərin",
+    "yazın",
     "izlə",
     "abunə",
     "oxuyun",
@@ -341,7 +347,16 @@ const CHANNEL_CALL_WORDS: &[&str] = &[
 
 /// English verbs of a call to a channel: they count when the line opens with one, or
 /// when "us" or "our" is among its words.
-const CHANNEL_CALL_VERBS_EN: &[&str] = &["follow", "join", "subscribe", "read", "find", "watch"];
+const CHANNEL_CALL_VERBS_EN: &[&str] = &[
+    "follow",
+    "join",
+    "subscribe",
+    "read",
+    "find",
+    "watch",
+    "send",
+    "message",
+];
 
 /// Longest line that a call to a channel is, in characters.
 const CHANNEL_PROMO_MAX_CHARS: usize = 120;
@@ -1442,6 +1457,9 @@ mod tests {
             "Follow us on X",
             "Join our Telegram channel for the latest news",
             "Subscribe to our YouTube channel",
+            "Есть новость? Присылайте нам в WhatsApp и Telegram: +7 (900) 123-45-67",
+            "Xəbəriniz var? WhatsApp-a göndərin: 050 555 44 33",
+            "Send us your tips on WhatsApp",
         ] {
             assert!(promo(line), "{line}");
         }
@@ -1451,6 +1469,8 @@ mod tests {
             "The ministry said residents should follow its Telegram channel for updates.",
             "Readers of the channel asked the mayor to explain the decision in a public meeting.",
             "Subscribe to our newsletter",
+            "Жители пишут в Telegram-канал администрации о ямах на дорогах.",
+            "She said voters were sent messages on WhatsApp the night before.",
         ] {
             assert!(!promo(line), "{line}");
         }
