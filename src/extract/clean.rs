@@ -1251,6 +1251,41 @@ pub fn is_dateline_block(text: &str) -> bool {
     words <= 3 && super::dates::parse_dateline(text, None).is_some()
 }
 
+/// Openings of a photo's credit: who took the picture above or below it.
+const PHOTO_CREDIT_PREFIXES: &[&str] = &[
+    "фото:",
+    "фото -",
+    "фото —",
+    "foto:",
+    "foto :",
+    "fotos:",
+    "photo:",
+    "photo :",
+    "photos:",
+    "photo by ",
+    "photo credit",
+    "bild:",
+    "bilder:",
+    "bildquelle:",
+    "crédit photo",
+    "crédits photos",
+];
+
+/// Longest line read as a photo's credit.
+const PHOTO_CREDIT_MAX_CHARS: usize = 100;
+
+/// A photo's credit on a line of its own ("Фото: Иван Смирнов", "Photo by Jane Doe /
+/// Reuters"): the caption of a picture, wherever in the story it stands. Other credit
+/// lines ("Источник: …", "Quelle: …") name where the text came from and count only at the
+/// story's end ([`is_credit_line`]).
+pub fn is_photo_credit(text: &str) -> bool {
+    if more_chars_than(text, PHOTO_CREDIT_MAX_CHARS) {
+        return false;
+    }
+    let lower = text.trim_start().to_lowercase();
+    PHOTO_CREDIT_PREFIXES.iter().any(|p| lower.starts_with(p))
+}
+
 /// A photo credit or source line ("Foto: dpa", "Quelle: …", "© Reuters").
 pub fn is_credit_line(text: &str) -> bool {
     if more_chars_than(text, 150) {
@@ -1766,6 +1801,13 @@ mod tests {
         assert!(is_disclosure("На правах рекламы"));
         assert!(!is_disclosure(
             "The commission banned political advertising on election day."
+        ));
+        assert!(is_photo_credit("Фото: Иван Смирнов"));
+        assert!(is_photo_credit("Photo by Jane Doe / Reuters"));
+        assert!(!is_photo_credit("Источник: ЦИК"));
+        assert!(!is_photo_credit(
+            "Photo: the commission published the scans of every protocol on its site, and \
+             observers compared them with their own copies."
         ));
         assert!(is_credit_line("Foto: Sascha Klahn"));
         assert!(is_credit_line("Quelle: Deutscher Jagdverband (DJV)"));
