@@ -1251,6 +1251,56 @@ pub fn is_dateline_block(text: &str) -> bool {
     words <= 3 && super::dates::parse_dateline(text, None).is_some()
 }
 
+/// Words of the status a legal footnote gives an organisation or a person named in the
+/// story ("* внесён в реестр иностранных агентов", "* Meta признана экстремистской и
+/// запрещена в России", "*undesirable organisation").
+const LEGAL_STATUS_WORDS: &[&str] = &[
+    "иностранн",
+    "иноагент",
+    "нежелательн",
+    "экстремист",
+    "террорист",
+    "запрещен",
+    "запрещён",
+    "foreign agent",
+    "undesirable",
+    "extremist",
+    "terrorist",
+    "xarici agent",
+];
+
+/// Openings of the foreign-agent notice, as the statute words it and as publishers
+/// shorten it.
+const STATUTORY_OPENINGS: &[&str] = &[
+    "настоящий материал",
+    "данный материал",
+    "данное сообщение",
+    "этот материал",
+];
+
+/// Longest block read as a statutory label or a legal footnote.
+const LEGAL_LABEL_MAX_CHARS: usize = 400;
+
+/// A label the law makes a publisher print, not the story: the Russian foreign-agent
+/// notice in its statutory words ("НАСТОЯЩИЙ МАТЕРИАЛ (ИНФОРМАЦИЯ) ПРОИЗВЕДЕН,
+/// РАСПРОСТРАНЕН И (ИЛИ) НАПРАВЛЕН ИНОСТРАННЫМ АГЕНТОМ …", "ДАННОЕ СООБЩЕНИЕ (МАТЕРИАЛ)
+/// СОЗДАНО И (ИЛИ) РАСПРОСТРАНЕНО …"), or an asterisk's footnote giving a name's legal
+/// status ("* Правозащитный центр внесён Минюстом в реестр иностранных агентов"). A
+/// sentence of the story about the register or the statute has no asterisk before it and
+/// does not open with the notice's words.
+pub fn is_legal_label(text: &str) -> bool {
+    if more_chars_than(text, LEGAL_LABEL_MAX_CHARS) {
+        return false;
+    }
+    let lower = text.trim_start().to_lowercase();
+    let opening = lower.trim_start_matches(|c: char| !c.is_alphanumeric());
+    let statutory =
+        STATUTORY_OPENINGS.iter().any(|o| opening.starts_with(o)) && lower.contains("агент");
+    let footnote =
+        lower.starts_with('*') && LEGAL_STATUS_WORDS.iter().any(|word| lower.contains(word));
+    statutory || footnote
+}
+
 /// Openings of a photo's credit: who took the picture above or below it.
 const PHOTO_CREDIT_PREFIXES: &[&str] = &[
     "фото:",
@@ -1802,6 +1852,26 @@ mod tests {
         assert!(!is_disclosure(
             "The commission banned political advertising on election day."
         ));
+        for label in [
+            "НАСТОЯЩИЙ МАТЕРИАЛ (ИНФОРМАЦИЯ) ПРОИЗВЕДЕН, РАСПРОСТРАНЕН И (ИЛИ) НАПРАВЛЕН \
+             ИНОСТРАННЫМ АГЕНТОМ «ЦЕНТР» ЛИБО КАСАЕТСЯ ДЕЯТЕЛЬНОСТИ ИНОСТРАННОГО АГЕНТА \
+             «ЦЕНТР». 18+",
+            "Данное сообщение (материал) создано и (или) распространено иностранным \
+             средством массовой информации, выполняющим функции иностранного агента",
+            "* Правозащитный центр внесён Минюстом в реестр иностранных агентов.",
+            "*Meta признана экстремистской и запрещена в России",
+            "* designated an undesirable organisation in Russia",
+        ] {
+            assert!(is_legal_label(label), "{label}");
+        }
+        for text in [
+            "Минюст внёс Правозащитный центр в реестр иностранных агентов в 2022 году.",
+            "* Данные за 2023 год предварительные.",
+            "Закон об иностранных агентах ужесточили: теперь материал (информация) должен \
+             сопровождаться пометкой, сказал юрист.",
+        ] {
+            assert!(!is_legal_label(text), "{text}");
+        }
         assert!(is_photo_credit("Фото: Иван Смирнов"));
         assert!(is_photo_credit("Photo by Jane Doe / Reuters"));
         assert!(!is_photo_credit("Источник: ЦИК"));

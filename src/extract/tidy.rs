@@ -90,7 +90,8 @@ pub(super) fn tidy_blocks(blocks: &mut Vec<Block>, title: Option<&str>) {
             && !is_notice_line(&b.text)
             && !clean::is_consent_notice(&b.text)
             && !is_breadcrumb(b, &normalized_title)
-            && !(matches!(b.kind, BlockKind::Paragraph) && clean::is_photo_credit(&b.text))
+            && !(matches!(b.kind, BlockKind::Paragraph)
+                && (clean::is_photo_credit(&b.text) || clean::is_legal_label(&b.text)))
     });
     chrome::strip_widgets(blocks);
     chrome::strip_calls_to_action(blocks);
