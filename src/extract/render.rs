@@ -102,6 +102,9 @@ struct Renderer<'a> {
     text: String,
     md: String,
     link_chars: usize,
+    /// Runs of link text in `text`: the byte where each starts and its characters, so
+    /// that a block split at blank lines (`<br><br>`) gives each paragraph its own share.
+    link_runs: Vec<(usize, usize)>,
     /// Characters of `text` pushed inside emphasis, and in all.
     emphasis_chars: usize,
     word_chars: usize,
@@ -126,6 +129,7 @@ pub fn render(dom: &Dom, stats: &Stats, roots: &[usize], opts: RenderOptions<'_>
         text: String::new(),
         md: String::new(),
         link_chars: 0,
+        link_runs: Vec::new(),
         emphasis_chars: 0,
         word_chars: 0,
         pending_space: false,
@@ -459,6 +463,7 @@ impl Renderer<'_> {
                 self.text.clear();
                 self.md.clear();
                 self.link_chars = 0;
+                self.link_runs.clear();
                 self.emphasis_chars = 0;
                 self.word_chars = 0;
             }
@@ -556,7 +561,7 @@ impl Renderer<'_> {
                 .filter(|&b| (b & 0xC0) != 0x80 && b != b' ')
                 .count();
             self.md.push_str(added);
-            self.count_word_chars(chars, in_link, in_emphasis);
+            self.count_word_chars(mark, chars, in_link, in_emphasis);
         }
         if raw.ends_with(|c: char| c.is_whitespace() || is_invisible_space(c)) {
             self.pending_space = true;
@@ -576,17 +581,20 @@ impl Renderer<'_> {
                 self.pending_space = true;
             }
             self.space_if_pending();
+            let at = self.text.len();
             let chars = self.push_word(word);
-            self.count_word_chars(chars, in_link, in_emphasis);
+            self.count_word_chars(at, chars, in_link, in_emphasis);
         }
         if raw.ends_with(|c: char| c.is_whitespace() || is_invisible_space(c)) {
             self.pending_space = true;
         }
     }
 
-    fn count_word_chars(&mut self, chars: usize, in_link: bool, in_emphasis: bool) {
-        if in_link {
+    /// Counts `chars` characters of words pushed at byte `at` of the text.
+    fn count_word_chars(&mut self, at: usize, chars: usize, in_link: bool, in_emphasis: bool) {
+        if in_link && chars > 0 {
             self.link_chars += chars;
+            self.link_runs.push((at, chars));
         }
         if in_emphasis {
             self.emphasis_chars += chars;
@@ -632,6 +640,7 @@ impl Renderer<'_> {
         // paragraph instead of growing again from nothing.
         self.text.clear();
         self.md.clear();
+        self.link_runs.clear();
     }
 
     /// Stores the text and Markdown gathered since the last block as blocks of the current
@@ -659,7 +668,27 @@ impl Renderer<'_> {
             texts.clone()
         };
         let count = texts.len();
-        for (t, m) in texts.into_iter().zip(mds) {
+        // Each paragraph's link text, from the runs that start inside it.
+        let link_shares: Vec<usize> = if count == 1 {
+            vec![link_chars]
+        } else {
+            let spans = paragraph_spans(&self.text);
+            if spans.len() == count {
+                spans
+                    .iter()
+                    .map(|span| {
+                        self.link_runs
+                            .iter()
+                            .filter(|(at, _)| span.contains(at))
+                            .map(|(_, chars)| chars)
+                            .sum()
+                    })
+                    .collect()
+            } else {
+                vec![0; count]
+            }
+        };
+        for ((t, m), link_chars) in texts.into_iter().zip(mds).zip(link_shares) {
             // Rendered text has no whitespace but single spaces and line breaks between
             // words, so its length as the scorer counts it is its number of characters.
             let text_len = t.chars().count();
@@ -668,7 +697,7 @@ impl Renderer<'_> {
                 kind: kind.clone(),
                 text: t,
                 markdown: m,
-                link_chars: if count == 1 { link_chars } else { 0 },
+                link_chars,
                 emphasised,
                 cells: Vec::new(),
                 text_len,
@@ -880,6 +909,26 @@ fn normalize_inline(s: &str) -> String {
 }
 
 /// Splits on blank lines; trims every line and drops empty ones.
+/// The byte ranges of the paragraphs [`split_paragraphs`] gives, in order: runs of lines
+/// with text between blank lines, each from its first line's first byte to its last
+/// line's end.
+fn paragraph_spans(s: &str) -> Vec<std::ops::Range<usize>> {
+    let mut spans = Vec::new();
+    let mut current: Option<std::ops::Range<usize>> = None;
+    let mut at = 0;
+    for line in s.split('\n') {
+        let range = at..at + line.len();
+        at = range.end + 1;
+        if line.trim().is_empty() {
+            spans.extend(current.take());
+        } else {
+            current = Some(current.map_or(range.clone(), |c| c.start..range.end));
+        }
+    }
+    spans.extend(current);
+    spans
+}
+
 fn split_paragraphs(s: &str) -> Vec<String> {
     if !s.contains('\n') {
         // One line, as most paragraphs are: the loop below would give it trimmed.
@@ -1021,6 +1070,34 @@ pub fn to_markdown(blocks: &[Block]) -> String {
 
 #[cfg(test)]
 mod tests {
+    /// The spans cover the paragraphs `split_paragraphs` gives: each span's lines, trimmed
+    /// and joined, are that paragraph.
+    #[test]
+    fn paragraph_spans_match_the_split_paragraphs() {
+        for text in [
+            "",
+            "one line",
+            "  padded  ",
+            "first\n\nsecond",
+            "first\n \n\nsecond\nsame\n\n",
+            "\n\n lead\n  \ntail  \n",
+            "Абзац\n\n Oxşar xəbər: başlıq \n\nson",
+        ] {
+            let spans = super::paragraph_spans(text);
+            let from_spans: Vec<String> = spans
+                .iter()
+                .map(|span| {
+                    text[span.clone()]
+                        .split('\n')
+                        .map(str::trim)
+                        .collect::<Vec<_>>()
+                        .join("\n")
+                })
+                .collect();
+            assert_eq!(from_spans, super::split_paragraphs(text), "{text:?}");
+        }
+    }
+
     #[test]
     fn words_split_like_str_split_on_whitespace_and_invisible_spaces() {
         let texts = [
