@@ -1301,6 +1301,63 @@ pub fn is_legal_label(text: &str) -> bool {
     statutory || footnote
 }
 
+/// Labels of a story's tag or keyword line, compared with the text before its colon.
+const TAG_LABELS: &[&str] = &[
+    "tags",
+    "tag",
+    "tagged",
+    "tagged with",
+    "keywords",
+    "topics",
+    "теги",
+    "тэги",
+    "метки",
+    "ключевые слова",
+    "теми",
+    "теги статьи",
+    "teqlər",
+    "teqler",
+    "açar sözlər",
+    "etiketler",
+    "etiketlər",
+    "anahtar kelimeler",
+    "schlagwörter",
+    "schlagworte",
+    "stichwörter",
+    "themen",
+    "étiquettes",
+    "mots-clés",
+    "mots clés",
+    "etiquetas",
+    "palabras clave",
+    "tagi",
+    "słowa kluczowe",
+];
+
+/// Longest tag line, and most words in one of its tags.
+const TAG_LINE_MAX_CHARS: usize = 250;
+const TAG_MAX_WORDS: usize = 4;
+
+/// A story's tag line ("Tags: elections, parliament", "Теги: мост, ремонт", "Teqlər:
+/// Gəncə təhsil"): a label, a colon and a list of short linked or comma-separated
+/// topics. It names the site's sections, never a sentence of the story.
+pub fn is_tag_line(text: &str, link_chars: usize) -> bool {
+    if more_chars_than(text, TAG_LINE_MAX_CHARS) {
+        return false;
+    }
+    let Some((label, tags)) = text.split_once(':') else {
+        return false;
+    };
+    let label = label.trim().to_lowercase();
+    let tags = tags.trim();
+    !tags.is_empty()
+        && TAG_LABELS.contains(&label.as_str())
+        && (link_chars > 0
+            || tags
+                .split([',', ';', '|', '·'])
+                .all(|tag| tag.split_whitespace().count() <= TAG_MAX_WORDS))
+}
+
 /// Openings of a photo's credit: who took the picture above or below it.
 const PHOTO_CREDIT_PREFIXES: &[&str] = &[
     "фото:",
@@ -1872,6 +1929,17 @@ mod tests {
         ] {
             assert!(!is_legal_label(text), "{text}");
         }
+        assert!(is_tag_line("Tags: elections, parliament", 0));
+        assert!(is_tag_line("Теги: мост, ремонт", 9));
+        assert!(is_tag_line("Teqlər: Gəncə təhsil məktəb", 19));
+        assert!(!is_tag_line(
+            "Themen: Die Kommission hat am Montag beschlossen, die Wahl zu wiederholen.",
+            0
+        ));
+        assert!(!is_tag_line(
+            "Keywords matter: search engines rank pages by them.",
+            0
+        ));
         assert!(is_photo_credit("Фото: Иван Смирнов"));
         assert!(is_photo_credit("Photo by Jane Doe / Reuters"));
         assert!(!is_photo_credit("Источник: ЦИК"));

@@ -91,7 +91,9 @@ pub(super) fn tidy_blocks(blocks: &mut Vec<Block>, title: Option<&str>) {
             && !clean::is_consent_notice(&b.text)
             && !is_breadcrumb(b, &normalized_title)
             && !(matches!(b.kind, BlockKind::Paragraph)
-                && (clean::is_photo_credit(&b.text) || clean::is_legal_label(&b.text)))
+                && (clean::is_photo_credit(&b.text)
+                    || clean::is_legal_label(&b.text)
+                    || clean::is_tag_line(&b.text, b.link_chars)))
     });
     chrome::strip_widgets(blocks);
     chrome::strip_calls_to_action(blocks);
