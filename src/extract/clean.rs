@@ -1231,8 +1231,27 @@ const COMMENT_GATE_MAX_CHARS: usize = 200;
 /// A comment system's notice that a visitor may not comment ([`COMMENT_GATE_PHRASES`]):
 /// like [`is_comments_label`], it opens the comment section.
 pub fn is_comments_gate(text: &str) -> bool {
-    is_short_with_phrase(text, COMMENT_GATE_MAX_CHARS, COMMENT_GATE_PHRASES)
+    !more_chars_than(text, COMMENT_GATE_MAX_CHARS)
+        && COMMENT_GATE_FRAGMENTS.iter().any(|f| text.contains(f))
+        && COMMENT_GATE_SEARCHER.is_match(text)
 }
+
+/// Pieces of the word "comment" that every one of [`COMMENT_GATE_PHRASES`] holds in any
+/// case but all capitals: a block without one is no comment notice, found without the
+/// case-insensitive search.
+const COMMENT_GATE_FRAGMENTS: &[&str] = &["omment", "оммент", "omentar", "ərh", "orum"];
+
+/// [`COMMENT_GATE_PHRASES`] as one case-insensitive searcher: the test runs on every short
+/// block above a story's comment section, and one pass over the block as it is costs less
+/// than lower-casing it for thirty searches.
+static COMMENT_GATE_SEARCHER: LazyLock<regex::Regex> = LazyLock::new(|| {
+    let alternatives: Vec<String> = COMMENT_GATE_PHRASES
+        .iter()
+        .map(|p| regex::escape(p))
+        .collect();
+    regex::Regex::new(&format!("(?i){}", alternatives.join("|")))
+        .expect("escaped literals form a valid regex")
+});
 
 /// Longest block read as a bare dateline.
 const MAX_DATELINE_BLOCK_CHARS: usize = 60;
@@ -1278,6 +1297,9 @@ const STATUTORY_OPENINGS: &[&str] = &[
     "этот материал",
 ];
 
+/// Characters of a block compared with [`STATUTORY_OPENINGS`]: the longest of them.
+const STATUTORY_OPENING_CHARS: usize = 18;
+
 /// Longest block read as a statutory label or a legal footnote.
 const LEGAL_LABEL_MAX_CHARS: usize = 400;
 
@@ -1292,13 +1314,23 @@ pub fn is_legal_label(text: &str) -> bool {
     if more_chars_than(text, LEGAL_LABEL_MAX_CHARS) {
         return false;
     }
-    let lower = text.trim_start().to_lowercase();
-    let opening = lower.trim_start_matches(|c: char| !c.is_alphanumeric());
-    let statutory =
-        STATUTORY_OPENINGS.iter().any(|o| opening.starts_with(o)) && lower.contains("агент");
-    let footnote =
-        lower.starts_with('*') && LEGAL_STATUS_WORDS.iter().any(|word| lower.contains(word));
-    statutory || footnote
+    let text = text.trim_start();
+    // Most blocks are neither: the asterisk, or the notice's opening words lower-cased
+    // from the first characters only, decide before the whole block is lower-cased.
+    let footnote = text.starts_with('*');
+    let head: String = text
+        .trim_start_matches(|c: char| !c.is_alphanumeric())
+        .chars()
+        .take(STATUTORY_OPENING_CHARS)
+        .flat_map(char::to_lowercase)
+        .collect();
+    let statutory = STATUTORY_OPENINGS.iter().any(|o| head.starts_with(o));
+    if !footnote && !statutory {
+        return false;
+    }
+    let lower = text.to_lowercase();
+    (statutory && lower.contains("агент"))
+        || (footnote && LEGAL_STATUS_WORDS.iter().any(|word| lower.contains(word)))
 }
 
 /// Labels of a story's tag or keyword line, compared with the text before its colon.
@@ -1884,6 +1916,16 @@ mod tests {
         assert!(!is_comments_gate(
             "The ministry closed the public comments on the draft law after a week."
         ));
+        // The fragments' filter lets every phrase through, as written and capitalised.
+        for phrase in COMMENT_GATE_PHRASES {
+            let mut capitalised = phrase.chars();
+            let capitalised: String = capitalised
+                .next()
+                .map(|c| c.to_uppercase().chain(capitalised).collect())
+                .unwrap_or_default();
+            assert!(is_comments_gate(phrase), "{phrase}");
+            assert!(is_comments_gate(&capitalised), "{capitalised}");
+        }
         for dateline in [
             "opublikowano: 7 kwietnia 2021",
             "Monday, September 2, 2024 14:12",

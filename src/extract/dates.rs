@@ -407,8 +407,10 @@ static DATELINE: LazyLock<Regex> = LazyLock::new(|| {
             (?-u:\b)(?P<y3>(?:19|20)[0-9]{{2}})(?:[\-/]|\.\s?)(?P<m3>[0-9]{{1,2}})(?:[\-/]|\.\s?)(?P<d3>[0-9]{{1,2}})(?-u:\b)
           | # 2024年9月2日 (Chinese, Japanese), 2024년 9월 2일 (Korean)
             (?-u:\b)(?P<y5>(?:19|20)[0-9]{{2}})\s?[年년]\s?(?P<m5>[0-9]{{1,2}})\s?[月월]\s?(?P<d5>[0-9]{{1,2}})\s?[日일]?
-          | # 2024. szeptember 2. (Hungarian), 2024 September 2
-            (?-u:\b)(?P<y6>(?:19|20)[0-9]{{2}})\.?\s+(?P<m6>{months})\.?\s+(?P<d6>[0-9]{{1,2}})(?-u:\b)\.?
+          | # 2024. szeptember 2. (Hungarian: the year's dot keeps this shape from being tried
+            # after every year in running text, and Hungarian's own letters for the month
+            # keep the regex small)
+            (?-u:\b)(?P<y6>(?:19|20)[0-9]{{2}})\.\s+(?P<m6>[a-zA-ZáéíóöőúüűÁÉÍÓÖŐÚÜŰ]{{3,10}})\.?\s+(?P<d6>[0-9]{{1,2}})(?-u:\b)\.?
           | # 03.09.2024, 26-12-2023, 02/09/2024, 4. 2. 2022, 26 | 01 | 2022, 19.10.19
             (?-u:\b)(?P<d4>[0-9]{{1,2}})\s?(?P<s4>[.\-/|])\s?(?P<m4>[0-9]{{1,2}})\s?(?P<s4b>[.\-/|])\s?(?P<y4>(?:19|20)[0-9]{{2}}|[0-9]{{2}})(?-u:\b)
         )
@@ -892,9 +894,8 @@ mod tests {
                 ("公開日：2022年10月5日", Some("2022-10-05")),
                 ("2021년 3월 3일", Some("2021-03-03")),
                 ("입력 2021.03.03 14:20", Some("2021-03-03")),
-                ("2021 March 3", Some("2021-03-03")),
                 // A year before a month without a day is no date.
-                ("2021 March", None),
+                ("2021. March", None),
                 ("im Jahr 2021 März", None),
             ],
         );
