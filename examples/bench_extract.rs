@@ -237,6 +237,21 @@ fn many_breaks(count: usize) -> Vec<u8> {
     html.into_bytes()
 }
 
+/// One block of `count` lines with a link each, split by `<br><br>`, as portals write:
+/// every paragraph of the block takes its share of the block's link runs.
+fn linked_break_paragraphs(count: usize) -> Vec<u8> {
+    let mut html = String::from(
+        "<html><body><article><h1>Lines</h1><div>Turnout in the capital was lower than at \
+         any election since 1995, officials said on Monday.<br><br>",
+    );
+    html.push_str(
+        &"Voters in <a href=\"/n\">this district</a> queued for an hour before noon.<br><br>"
+            .repeat(count),
+    );
+    html.push_str("Observers reported long queues.</div></article></body></html>");
+    html.into_bytes()
+}
+
 /// `count` paragraphs of one letter, each reopening the dozen formatting elements that the
 /// paragraph before it closed: the tree builder makes a dozen nodes per four bytes.
 fn reopened_formatting(count: usize) -> Vec<u8> {
@@ -579,6 +594,11 @@ fn main() -> ExitCode {
         "reopened format",
         &reopened_formatting,
         &[250_000, 500_000, 1_000_000],
+    );
+    pathological(
+        "linked br lines",
+        &linked_break_paragraphs,
+        &[25_000, 50_000, 100_000],
     );
     ExitCode::SUCCESS
 }

@@ -147,3 +147,25 @@ fn formatting_elements_reopened_in_every_paragraph_stay_within_the_memory_bound(
     );
     assert_bounded("reopened formatting", html.as_bytes(), peak);
 }
+
+#[test]
+fn a_block_of_a_hundred_thousand_linked_lines_is_shared_out_in_one_pass() {
+    let _one_at_a_time = one_test_at_a_time();
+    // One `<div>` of linked lines split by `<br><br>`: each paragraph's share of the link
+    // text is found by one pass over the paragraphs and the links, not one per pair.
+    let html = format!(
+        "<html><body><article><h1>Lines</h1><div>Turnout in the capital was lower than at \
+         any election since 1995, officials said on Monday.<br><br>{}Observers reported long \
+         queues.</div></article></body></html>",
+        "Voters in <a href=\"/n\">this district</a> queued for an hour before noon.<br><br>"
+            .repeat(100_000)
+    );
+    let (article, peak) = extract_measured(html.as_bytes());
+    let article = article.expect("an article");
+    assert!(
+        article.text.starts_with("Turnout in the capital"),
+        "{}",
+        &article.text[..article.text.len().min(200)]
+    );
+    assert_bounded("linked lines", html.as_bytes(), peak);
+}
