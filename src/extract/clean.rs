@@ -1189,7 +1189,9 @@ pub fn is_comments_label(text: &str, heading: bool) -> bool {
 /// What a site says where readers' comments would be when a visitor may not write one:
 /// the notices comment systems print ("Посетители, находящиеся в группе Гости, не могут
 /// оставлять комментарии к данной публикации", "You must be logged in to post a comment",
-/// "Comments are closed."). They speak of the form, never of the story's events.
+/// "Comments are closed."). They speak of the form, never of the story's events; phrases
+/// that a story also says ("чтобы прокомментировать", "yorum yapmak için": in order to
+/// comment) are left out.
 const COMMENT_GATE_PHRASES: &[&str] = &[
     "не могут оставлять комментарии",
     "комментарии закрыты",
@@ -1197,7 +1199,6 @@ const COMMENT_GATE_PHRASES: &[&str] = &[
     "комментарии отключены",
     "чтобы оставить комментарий",
     "чтобы оставлять комментарии",
-    "чтобы прокомментировать",
     "must be logged in to post a comment",
     "must be logged in to comment",
     "must be logged in to leave a comment",
@@ -1213,7 +1214,6 @@ const COMMENT_GATE_PHRASES: &[&str] = &[
     "şərh yazmaq üçün",
     "şərh bildirmək üçün",
     "yorum yapabilmek için",
-    "yorum yapmak için",
     "kommentare sind geschlossen",
     "kommentarfunktion ist geschlossen",
     "kommentarfunktion ist deaktiviert",
@@ -1333,10 +1333,10 @@ pub fn is_legal_label(text: &str) -> bool {
         || (footnote && LEGAL_STATUS_WORDS.iter().any(|word| lower.contains(word)))
 }
 
-/// Labels of a story's tag or keyword line, compared with the text before its colon.
+/// Labels of a story's tag or keyword line, compared with the text before its colon. Not
+/// "Tag", which is German for day ("Tag: Montag, 3. Mai").
 const TAG_LABELS: &[&str] = &[
     "tags",
-    "tag",
     "tagged",
     "tagged with",
     "keywords",
@@ -1982,6 +1982,7 @@ mod tests {
             "Keywords matter: search engines rank pages by them.",
             0
         ));
+        assert!(!is_tag_line("Tag: Montag, 3. Mai", 0));
         assert!(is_photo_credit("Фото: Иван Смирнов"));
         assert!(is_photo_credit("Photo by Jane Doe / Reuters"));
         assert!(!is_photo_credit("Источник: ЦИК"));

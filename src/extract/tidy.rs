@@ -1,8 +1,10 @@
 //! Output clean-up after rendering: what the blocks of the chosen container still hold
 //! that is not the story — the title repeated as the first line, duplicates, link-only
-//! lines, copyright and consent notices, datelines and disclosures at the edges, and what
-//! trails the story (empty section headings, furniture labels, comment sections, calls
-//! to subscribe, other stories' headlines), and the portal's widgets ([`super::chrome`]).
+//! lines and breadcrumb trails, copyright and consent notices, photo credits, tag lines and
+//! legal labels wherever they stand, datelines and disclosures at the edges, and what
+//! trails the story (empty section headings, furniture labels, comment sections and the
+//! notices that open them, calls to subscribe, other stories' headlines), and the portal's
+//! widgets ([`super::chrome`]).
 
 use super::chrome;
 use super::clean;
@@ -78,8 +80,9 @@ fn is_breadcrumb(block: &Block, title: &str) -> bool {
 /// link-only blocks go.
 pub(super) fn tidy_blocks(blocks: &mut Vec<Block>, title: Option<&str>) {
     let normalized_title = title.map(normalized).unwrap_or_default();
-    // Link-only blocks (a category or breadcrumb line above the headline) go first, so
-    // the headline they precede is seen as the first line.
+    // Link-only blocks and breadcrumb trails (a category or breadcrumb line above the
+    // headline) go first, so the headline they precede is seen as the first line; with
+    // them the lines that are furniture wherever they stand.
     blocks.retain(|b| {
         // Without link text a block is not link-heavy, whatever its length.
         let link_heavy = b.link_chars > 0 && {
