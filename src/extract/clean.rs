@@ -1390,6 +1390,69 @@ pub fn is_tag_line(text: &str, link_chars: usize) -> bool {
                 .all(|tag| tag.split_whitespace().count() <= TAG_MAX_WORDS))
 }
 
+/// Phrases of what a page shows in place of something a script was to load: an embed's
+/// consent placeholder ("Mit dem Laden des Beitrags akzeptieren Sie die
+/// Datenschutzerklärung von Instagram"), a player's countdown ("Your video will play in
+/// 00:25"), a notice that scripts are off ("Adhocracy funktioniert am besten, wenn
+/// JavaScript aktiviert ist").
+const PLACEHOLDER_PHRASES: &[&str] = &[
+    "mit dem laden des beitrags akzeptieren sie",
+    "mit dem laden des videos akzeptieren sie",
+    "mit dem laden der karte akzeptieren sie",
+    "um den inhalt nachzuladen",
+    "inhalt jetzt laden",
+    "externen inhalt laden",
+    "by loading the post, you agree",
+    "by loading the video, you agree",
+    "by loading the content, you agree",
+    "click to load the content",
+    "click to load this content",
+    "your video will play in",
+    "your video will begin in",
+    "video will start in",
+    "enable javascript",
+    "javascript is disabled",
+    "javascript must be enabled",
+    "javascript is required",
+    "requires javascript",
+    "wenn javascript aktiviert ist",
+    "javascript aktivieren",
+    "javascript deaktiviert",
+    "включите javascript",
+    "javascript отключен",
+];
+
+/// Words a page shows, alone on a line, while a script loads what should stand there.
+const LOADING_WORDS: &[&str] = &[
+    "loading",
+    "загрузка",
+    "yüklənir",
+    "yükleniyor",
+    "wird geladen",
+    "lädt",
+    "chargement",
+    "cargando",
+    "carregando",
+    "caricamento",
+    "ładowanie",
+];
+
+/// Longest line read as a placeholder.
+const PLACEHOLDER_MAX_CHARS: usize = 200;
+
+/// What a page shows in place of content a script was to load: an embed's consent
+/// placeholder, a player's countdown, a notice that scripts are off
+/// ([`PLACEHOLDER_PHRASES`]), or a bare "Loading…" ([`LOADING_WORDS`]). The reader of the
+/// saved page gets none of what it stands for.
+pub fn is_script_placeholder(text: &str) -> bool {
+    if more_chars_than(text, PLACEHOLDER_MAX_CHARS) {
+        return false;
+    }
+    let lower = text.to_lowercase();
+    let bare = lower.trim_matches(|c: char| !c.is_alphanumeric());
+    LOADING_WORDS.contains(&bare) || PLACEHOLDER_PHRASES.iter().any(|p| lower.contains(p))
+}
+
 /// Openings of a photo's credit: who took the picture above or below it.
 const PHOTO_CREDIT_PREFIXES: &[&str] = &[
     "фото:",
@@ -1983,6 +2046,23 @@ mod tests {
             0
         ));
         assert!(!is_tag_line("Tag: Montag, 3. Mai", 0));
+        for placeholder in [
+            "Mit dem Laden des Beitrags akzeptieren Sie die Datenschutzerklärung von Instagram.",
+            "Klicken Sie auf den unteren Button, um den Inhalt nachzuladen.",
+            "Your video will play in 00:25",
+            "Loading...",
+            "Загрузка…",
+            "Adhocracy funktioniert am besten, wenn JavaScript aktiviert ist.",
+        ] {
+            assert!(is_script_placeholder(placeholder), "{placeholder}");
+        }
+        for text in [
+            "Loading the ballots took the commission three hours.",
+            "Write your own JavaScript loader",
+            "The portal stopped loading on election night.",
+        ] {
+            assert!(!is_script_placeholder(text), "{text}");
+        }
         assert!(is_photo_credit("Фото: Иван Смирнов"));
         assert!(is_photo_credit("Photo by Jane Doe / Reuters"));
         assert!(!is_photo_credit("Источник: ЦИК"));

@@ -95,6 +95,7 @@ pub(super) fn tidy_blocks(blocks: &mut Vec<Block>, title: Option<&str>) {
             && !is_breadcrumb(b, &normalized_title)
             && !(matches!(b.kind, BlockKind::Paragraph)
                 && (clean::is_photo_credit(&b.text)
+                    || clean::is_script_placeholder(&b.text)
                     || clean::is_legal_label(&b.text)
                     || clean::is_tag_line(&b.text, b.link_chars)))
     });
