@@ -1,7 +1,7 @@
 //! Output clean-up after rendering: what the blocks of the chosen container still hold
 //! that is not the story — the title repeated as the first line, duplicates, link-only
-//! lines and breadcrumb trails, copyright and consent notices, photo credits, tag lines and
-//! legal labels wherever they stand, datelines and disclosures at the edges, and what
+//! lines and breadcrumb trails, copyright and consent notices, photo credits, script
+//! placeholders, tag lines and legal labels wherever they stand, datelines and disclosures at the edges, and what
 //! trails the story (empty section headings, furniture labels, comment sections and the
 //! notices that open them, calls to subscribe, other stories' headlines), and the portal's
 //! widgets ([`super::chrome`]).
