@@ -1458,6 +1458,16 @@ const PHOTO_CREDIT_PREFIXES: &[&str] = &[
     "фото:",
     "фото -",
     "фото —",
+    "фото из ",
+    "фото с сайта",
+    "фото предоставлено",
+    "автор фото",
+    "фотограф:",
+    "фотография:",
+    "fotoqraf:",
+    "fotoğraf:",
+    "photographer:",
+    "photo courtesy",
     "foto:",
     "foto :",
     "fotos:",
@@ -2065,6 +2075,11 @@ mod tests {
         }
         assert!(is_photo_credit("Фото: Иван Смирнов"));
         assert!(is_photo_credit("Photo by Jane Doe / Reuters"));
+        assert!(is_photo_credit("Автор фото: Алия Серикова"));
+        assert!(is_photo_credit("Фото из архива редакции"));
+        assert!(!is_photo_credit(
+            "Фотограф Алия Серикова сняла заседание маслихата."
+        ));
         assert!(!is_photo_credit("Источник: ЦИК"));
         assert!(!is_photo_credit(
             "Photo: the commission published the scans of every protocol on its site, and \
