@@ -190,21 +190,6 @@ const VIEW_COUNTER_STEMS: &[&str] = &[
     "wyświetle",
 ];
 
-/// Stems of a comment counter ("Комментариев: 3", "32 Kommentare"). Alone on its line such
-/// a counter is the label that opens the comment section, which the tail's trim cuts at;
-/// only beside other counters or facts is it a line to drop where it stands.
-const COMMENT_COUNTER_STEMS: &[&str] = &[
-    "коммент",
-    "комент",
-    "şərh",
-    "yorum",
-    "comment",
-    "kommentar",
-    "commentaire",
-    "comentario",
-    "komentarz",
-];
-
 /// Labels an advertising slot carries on a line of its own ("Реклама", "Advertisement",
 /// "Anzeige"), compared with the whole line without its punctuation.
 const AD_LABELS: &[&str] = &[
@@ -492,8 +477,9 @@ pub fn is_weather_line(text: &str) -> bool {
 /// A line of the counters a portal prints beside a story, alone or between its other
 /// short facts ("Просмотров: 1 284", "| Просмотров: 1 284 | admin | Комментариев: 3",
 /// "Oxunub: 2317 · 14:20", "1,204 views"): parts split by bars and dots, each of a few
-/// words, one of them a counter's name with its figure (a comment counter only beside
-/// other parts, see [`COMMENT_COUNTER_STEMS`]). `lower` is `text` lower-cased. A
+/// words, one of them a counter's name with its figure. A comment counter counts only
+/// beside other parts: alone on its line ("32 Kommentare") it is the label that opens the
+/// comment section, which the tail's trim cuts at. `lower` is `text` lower-cased. A
 /// sentence about views ("The video had 2 million views by Friday.") has a part longer than
 /// a counter's, and a figure with a counter's name and no more than one other word is
 /// never prose.
@@ -516,7 +502,7 @@ fn is_counter_line(text: &str, lower: &str) -> bool {
         for w in letter_words(part) {
             words += 1;
             views |= VIEW_COUNTER_STEMS.iter().any(|stem| w.starts_with(stem));
-            comments |= COMMENT_COUNTER_STEMS.iter().any(|stem| w.starts_with(stem));
+            comments |= clean::COMMENT_STEMS.iter().any(|stem| w.starts_with(stem));
         }
         if words > COUNTER_PART_MAX_WORDS || (ends_sentence(part) && words > 2) {
             return false;

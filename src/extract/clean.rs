@@ -1150,7 +1150,7 @@ pub fn is_tail_section_label(text: &str) -> bool {
 }
 
 /// Stems of the word "comment" in the languages of the sites we crawl.
-const COMMENT_STEMS: &[&str] = &[
+pub(crate) const COMMENT_STEMS: &[&str] = &[
     "comment",
     "komment",
     "коммент",
