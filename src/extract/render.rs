@@ -101,9 +101,9 @@ struct Renderer<'a> {
     blocks: Vec<Block>,
     text: String,
     md: String,
-    link_chars: usize,
-    /// Runs of link text in `text`: the byte where each starts and its characters, so
-    /// that a block split at blank lines (`<br><br>`) gives each paragraph its own share.
+    /// Runs of link text in `text`: the byte where each starts and its characters. Their
+    /// sum is the block's link text; a block split at blank lines (`<br><br>`) gives each
+    /// paragraph the runs that start in it.
     link_runs: Vec<(usize, usize)>,
     /// Characters of `text` pushed inside emphasis, and in all.
     emphasis_chars: usize,
@@ -128,7 +128,6 @@ pub fn render(dom: &Dom, stats: &Stats, roots: &[usize], opts: RenderOptions<'_>
         blocks: Vec::new(),
         text: String::new(),
         md: String::new(),
-        link_chars: 0,
         link_runs: Vec::new(),
         emphasis_chars: 0,
         word_chars: 0,
@@ -462,7 +461,6 @@ impl Renderer<'_> {
                 self.row.push((text, md));
                 self.text.clear();
                 self.md.clear();
-                self.link_chars = 0;
                 self.link_runs.clear();
                 self.emphasis_chars = 0;
                 self.word_chars = 0;
@@ -593,7 +591,6 @@ impl Renderer<'_> {
     /// Counts `chars` characters of words pushed at byte `at` of the text.
     fn count_word_chars(&mut self, at: usize, chars: usize, in_link: bool, in_emphasis: bool) {
         if in_link && chars > 0 {
-            self.link_chars += chars;
             self.link_runs.push((at, chars));
         }
         if in_emphasis {
@@ -627,7 +624,7 @@ impl Renderer<'_> {
 
     /// Ends the current paragraph and stores it as a block of the current context.
     fn flush(&mut self) {
-        let link_chars = std::mem::take(&mut self.link_chars);
+        let link_chars = self.link_runs.iter().map(|&(_, chars)| chars).sum();
         let emphasis_chars = std::mem::take(&mut self.emphasis_chars);
         let word_chars = std::mem::take(&mut self.word_chars);
         // Pre text is pushed raw, uncounted: never called emphasised.
