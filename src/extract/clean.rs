@@ -860,29 +860,16 @@ const TAIL_SECTION_LABELS: &[&str] = &[
     "для цитирования",
 ];
 
-/// Openings of credit and source lines: who took the photo, where the text came from.
-const CREDIT_PREFIXES: &[&str] = &[
-    "foto:",
-    "fotos:",
-    "foto :",
-    "photo:",
-    "photos:",
-    "photo :",
-    "bild:",
-    "bilder:",
-    "bildquelle:",
-    "titelbild:",
-    "titelfoto:",
+/// Openings of source lines: where the text came from, or whose it is. With the photo
+/// credits ([`PHOTO_CREDIT_PREFIXES`]) they make the credit lines that close a story.
+const SOURCE_CREDIT_PREFIXES: &[&str] = &[
     "quelle:",
     "source:",
     "source :",
     "credit:",
     "credits:",
-    "crédits photos",
-    "crédit photo",
     "crédits :",
     "fuente:",
-    "фото:",
     "источник:",
     "mənbə:",
     "(c) ",
@@ -1244,14 +1231,8 @@ const COMMENT_GATE_FRAGMENTS: &[&str] = &["omment", "оммент", "omentar", "
 /// [`COMMENT_GATE_PHRASES`] as one case-insensitive searcher: the test runs on every short
 /// block above a story's comment section, and one pass over the block as it is costs less
 /// than lower-casing it for thirty searches.
-static COMMENT_GATE_SEARCHER: LazyLock<regex::Regex> = LazyLock::new(|| {
-    let alternatives: Vec<String> = COMMENT_GATE_PHRASES
-        .iter()
-        .map(|p| regex::escape(p))
-        .collect();
-    regex::Regex::new(&format!("(?i){}", alternatives.join("|")))
-        .expect("escaped literals form a valid regex")
-});
+static COMMENT_GATE_SEARCHER: LazyLock<regex::Regex> =
+    LazyLock::new(|| phrase_searcher(COMMENT_GATE_PHRASES, true));
 
 /// Longest block read as a bare dateline.
 const MAX_DATELINE_BLOCK_CHARS: usize = 60;
@@ -1479,6 +1460,8 @@ const PHOTO_CREDIT_PREFIXES: &[&str] = &[
     "bild:",
     "bilder:",
     "bildquelle:",
+    "titelbild:",
+    "titelfoto:",
     "crédit photo",
     "crédits photos",
 ];
@@ -1504,12 +1487,16 @@ pub fn is_credit_line(text: &str) -> bool {
         return false;
     }
     let lower = text.trim_start().to_lowercase();
-    CREDIT_PREFIXES.iter().any(|p| lower.starts_with(p))
+    PHOTO_CREDIT_PREFIXES
+        .iter()
+        .chain(SOURCE_CREDIT_PREFIXES)
+        .any(|p| lower.starts_with(p))
 }
 
 /// [`PROMO_PHRASES`] as one searcher: the test runs on every block of a story's last third,
 /// and one pass finds any of the phrases where a search per phrase made fifty passes.
-static PROMO_SEARCHER: LazyLock<regex::Regex> = LazyLock::new(|| phrase_searcher(PROMO_PHRASES));
+static PROMO_SEARCHER: LazyLock<regex::Regex> =
+    LazyLock::new(|| phrase_searcher(PROMO_PHRASES, false));
 
 /// Imperatives that open a call to action, as a box, a banner or a button puts them first
 /// ("Subscribe to our newsletter", "Stand with us", "Поддержите независимое наблюдение!",
@@ -1668,10 +1655,14 @@ fn has_promo_phrase(lower: &str) -> bool {
     })
 }
 
-/// A searcher for any of `phrases`, as they are (they are literal, lower-case text).
-fn phrase_searcher(phrases: &[&str]) -> regex::Regex {
+/// A searcher for any of `phrases` (literal, lower-case text), in lower-cased text, or in
+/// text of any case with `any_case`.
+fn phrase_searcher(phrases: &[&str], any_case: bool) -> regex::Regex {
     let alternatives: Vec<String> = phrases.iter().map(|p| regex::escape(p)).collect();
-    regex::Regex::new(&alternatives.join("|")).expect("escaped literals form a valid regex")
+    regex::RegexBuilder::new(&alternatives.join("|"))
+        .case_insensitive(any_case)
+        .build()
+        .expect("escaped literals form a valid regex")
 }
 
 /// Whether `text` is at most `max_chars` long and contains one of `phrases` (lower case).
