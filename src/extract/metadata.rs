@@ -272,6 +272,10 @@ impl<'d, 'a> PageFacts<'d, 'a> {
             .filter(|p| p == "datepublished" || p == "datemodified" || p == "datecreated");
         let machine = if &*value.tag == "time" {
             value.attr("datetime").map(str::to_owned)
+        } else if &*value.tag == "abbr" && itemprop.is_none() {
+            // hAtom's `<abbr class="published" title="2021-03-03T10:00:00">`, as older
+            // blog templates write it: only with a class naming the date's role (below).
+            value.attr("title").map(str::to_owned)
         } else if itemprop.is_some() && &*value.tag != "meta" {
             value
                 .attr("datetime")
@@ -306,6 +310,9 @@ impl<'d, 'a> PageFacts<'d, 'a> {
                     None
                 }
             });
+        if &*value.tag == "abbr" && itemprop.is_none() && class_role.is_none() {
+            return;
+        }
         self.times.push(TimeElement {
             value: machine,
             in_article,
@@ -480,12 +487,34 @@ impl<'d, 'a> PageFacts<'d, 'a> {
     }
 
     /// The numeric date order of the declared language: `<html lang>`, `og:locale`,
-    /// `Content-Language`, with their regions (`en-US`).
+    /// `Content-Language`, with their regions (`en-US`). A bare language (`<html lang="en">`,
+    /// as many themes write it) takes its region from another tag of the same language
+    /// (`og:locale` `en_US`); a tag of another language is a template's default.
     fn day_order(&self) -> DayOrder {
-        self.html_lang
-            .clone()
-            .or_else(|| self.meta_first(&["og:locale", "content-language", "language"]))
-            .map_or(DayOrder::DayFirst, |tag| DayOrder::for_language_tag(&tag))
+        let mut tags = self.html_lang.iter().cloned().chain(self.meta_all(&[
+            "og:locale",
+            "content-language",
+            "language",
+        ]));
+        let Some(first) = tags.next() else {
+            return DayOrder::DayFirst;
+        };
+        let language = |tag: &str| {
+            tag.trim()
+                .split(['-', '_'])
+                .next()
+                .unwrap_or_default()
+                .to_ascii_lowercase()
+        };
+        let has_region = |tag: &str| tag.contains(['-', '_']);
+        let tag = if has_region(&first) {
+            first
+        } else {
+            tags.take(MAX_VALUES_PER_KEY)
+                .find(|tag| has_region(tag) && language(tag) == language(&first))
+                .unwrap_or(first)
+        };
+        DayOrder::for_language_tag(&tag)
     }
 
     /// Every date the markup states, most deliberate first, and the URL's.
@@ -1151,6 +1180,50 @@ mod tests {
     }
 
     #[test]
+    fn numeric_date_order_from_the_declared_language_and_its_region() {
+        for (head, html_lang, want) in [
+            ("", "en-US", DayOrder::MonthFirst),
+            ("", "en", DayOrder::DayFirst),
+            ("", "en-GB", DayOrder::DayFirst),
+            // A bare language takes the region of another tag of the same language.
+            (
+                r#"<meta property="og:locale" content="en_US">"#,
+                "en",
+                DayOrder::MonthFirst,
+            ),
+            (
+                r#"<meta property="og:locale" content="en_GB">"#,
+                "en",
+                DayOrder::DayFirst,
+            ),
+            // A theme's default locale of another language says nothing.
+            (
+                r#"<meta property="og:locale" content="en_US">"#,
+                "de",
+                DayOrder::DayFirst,
+            ),
+            (
+                r#"<meta property="og:locale" content="en_US">"#,
+                "en-GB",
+                DayOrder::DayFirst,
+            ),
+            (
+                r#"<meta property="og:locale" content="en_US">"#,
+                "",
+                DayOrder::MonthFirst,
+            ),
+        ] {
+            let lang = if html_lang.is_empty() {
+                String::new()
+            } else {
+                format!(r#" lang="{html_lang}""#)
+            };
+            let html = format!("<html{lang}><head>{head}</head><body></body></html>");
+            assert_eq!(meta(&html, None).day_order, want, "{html}");
+        }
+    }
+
+    #[test]
     fn opengraph_news_page() {
         let html = r#"<!DOCTYPE html><html lang="ru-RU"><head>
             <title>Выборы назначены на осень - Туран</title>
@@ -1418,6 +1491,17 @@ mod tests {
                 r#"<time class="entry-date published" datetime="2019-07-25T08:30:53+00:00">x</time><time class="updated" datetime="2019-07-26T09:10:50+00:00">y</time>"#,
                 Some("2019-07-25T08:30:53Z"),
                 Some("2019-07-26T09:10:50Z"),
+            ),
+            // hAtom microformats in older blog templates; an abbreviation is no date.
+            (
+                r#"<abbr class="published" title="2021-03-03T10:00:00+01:00">3 March</abbr><abbr class="updated" title="2021-03-05">5 March</abbr>"#,
+                Some("2021-03-03T10:00:00+01:00"),
+                Some("2021-03-05"),
+            ),
+            (
+                r#"<abbr title="2021-03-03">3 March</abbr><abbr class="published" title="Coordinated Universal Time">UTC</abbr>"#,
+                None,
+                None,
             ),
             (
                 r#"<span itemprop="dateModified" content="2024-02-01">a</span><span itemprop="datePublished">2024-01-31</span>"#,
