@@ -603,8 +603,25 @@ const PUBLISHED_LABELS: &[&str] = &[
 ];
 
 /// Labels of dates that belong to the reader's visit or to another document, not to the
-/// page: the print date, an access date of a cited source, a page-generation stamp.
+/// page: the print date, an access date of a cited source, a page-generation stamp; and the
+/// dates of what a page announces: an event, a deadline.
 const OTHER_LABELS: &[&str] = &[
+    "event:",
+    "event date",
+    "when:",
+    "deadline",
+    "closing date",
+    "termin:",
+    "veranstaltung",
+    "anmeldeschluss",
+    "einsendeschluss",
+    "bewerbungsschluss",
+    "date de l'événement",
+    "fecha del evento",
+    "дата проведения",
+    "дата мероприятия",
+    "срок подачи",
+    "tədbir",
     "printed",
     "print date",
     "wydrukowano",
@@ -812,6 +829,11 @@ mod tests {
             ("수정", Some(Cue::Modified)),
             ("Wydrukowano:", Some(Cue::Other)),
             ("abgerufen am", Some(Cue::Other)),
+            ("Event:", Some(Cue::Other)),
+            ("Event date:", Some(Cue::Other)),
+            ("Anmeldeschluss:", Some(Cue::Other)),
+            ("Дата проведения:", Some(Cue::Other)),
+            ("Preventive care published", Some(Cue::Published)),
             ("By Jane Doe", None),
             ("Posted by Jane Doe on", Some(Cue::Published)),
             ("Besinnung: Vom Umgang mit der Corona-Krise", None),

@@ -628,15 +628,23 @@ fn time_value(dom: &Dom, i: usize) -> Option<String> {
 }
 
 /// An element with no element children of its own other than inline ones: a span
-/// or div holding "2 September 2024, 14:12" possibly split over `<b>`/`<time>`.
+/// or div holding "2 September 2024, 14:12" possibly split over `<b>`/`<time>`. Or a
+/// date badge, whose day, month and year are blocks of a word each (`<div>03</div>
+/// <div>Mar</div><div>2021</div>`), read as one line.
 fn is_leaf_block(dom: &Dom, i: usize) -> bool {
     let end = dom.nodes[i].end;
     end - i <= 8
-        && (i + 1..end).all(|j| match dom.element(j) {
+        && ((i + 1..end).all(|j| match dom.element(j) {
             Some(el) => super::clean::is_inline(&el.tag),
             None => true,
-        })
+        }) || (i + 1..end).all(|j| match &dom.nodes[j].kind {
+            NodeKind::Text(t) => t.trim().chars().count() <= BADGE_PART_CHARS,
+            _ => true,
+        }))
 }
+
+/// Longest part of a date badge: a month's name ("September").
+const BADGE_PART_CHARS: usize = 9;
 
 /// Whether the text of element `i` has more than `n` characters that are not whitespace:
 /// then its text joined by [`text_of`] has more than `n` characters.
@@ -719,6 +727,15 @@ mod tests {
         assert_eq!(
             first(&above),
             Some(("2021-11-02".into(), None, Place::Headline))
+        );
+        // A date badge of a block for each part is one line.
+        let badge = page(
+            "<div class=date><div>03</div><div>Mar</div><div>2021</div></div><h1>Turnout confirmed</h1>",
+            "",
+        );
+        assert_eq!(
+            first(&badge),
+            Some(("2021-03-03".into(), None, Place::Headline))
         );
         // The time in the next run joins the date.
         let split = page(
