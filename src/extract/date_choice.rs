@@ -13,7 +13,8 @@
 //! 2. The URL's day (`/2024/03/05/`).
 //! 3. The visible dateline nearest the headline, unless it is labelled as an update.
 //! 4. Weak markup: `dateCreated`, a bare `date` meta, a `<time>` without a hint.
-//! 5. A modification date, when the page states nothing else (see below).
+//! 5. A modification date, when the page states nothing else (see below) and the search of
+//!    the text finds no date labelled as the publication that is not later.
 //! 6. The search of the text.
 //!
 //! **Published and modified stay apart.** A date labelled or marked as a modification
@@ -219,7 +220,15 @@ pub fn choose(
     let (published, published_source, modified_only) = match choose_published(evidence) {
         Some((date, source)) => (Some(date), Some(source), false),
         None => match choose_modified(evidence) {
-            Some((date, source)) => (Some(date), Some(source), true),
+            // Only a modification by the story ("Stand: 05.03.2021" under the headline):
+            // the page may still label its publication elsewhere ("Erstellt am 03.03.2021"
+            // at the foot), which is then the publication date, if it is not later.
+            Some((date, source)) => match search() {
+                Some((first, Cue::Published)) if first.date <= date.date => {
+                    (Some(first), Some(DateSource::TextSearch), false)
+                }
+                _ => (Some(date), Some(source), true),
+            },
             None => match search() {
                 Some((date, cue)) => (
                     Some(date),
@@ -686,13 +695,28 @@ mod tests {
             )],
             ..DateEvidence::default()
         };
-        let dates = choose(&evidence, || Some((date("2001-01-01"), Cue::Published)));
+        // A publication the text labels later than the modification is no publication.
+        let dates = choose(&evidence, || Some((date("2020-01-01"), Cue::Published)));
         assert_eq!(
             dates.published.map(|d| d.format()).as_deref(),
             Some("2019-11-10")
         );
         assert_eq!(dates.published, dates.modified);
         assert_eq!(dates.published_source, Some(DateSource::Dateline));
+        let dates = choose(&evidence, || Some((date("2019-11-10"), Cue::Modified)));
+        assert_eq!(dates.published_source, Some(DateSource::Dateline));
+        // One labelled as the publication, not later, is the publication ("Stand:" under
+        // the headline, "Erstellt am" at the foot).
+        let dates = choose(&evidence, || Some((date("2019-03-01"), Cue::Published)));
+        assert_eq!(
+            dates.published.map(|d| d.format()).as_deref(),
+            Some("2019-03-01")
+        );
+        assert_eq!(dates.published_source, Some(DateSource::TextSearch));
+        assert_eq!(
+            dates.modified.map(|d| d.format()).as_deref(),
+            Some("2019-11-10")
+        );
         let evidence = DateEvidence {
             markup: vec![modified("2020-04-30T09:17:13+02:00", DateSource::Meta)],
             ..DateEvidence::default()
