@@ -179,7 +179,28 @@ fn strip_site_affixes(title: &str, sites: &[String], hints: &[&str]) -> String {
             end -= 1;
         }
     }
-    join(&parts[start..end])
+    let headline = join(&parts[start..end]);
+    without_kicker(&headline, hints).unwrap_or(headline)
+}
+
+/// Most words of a kicker before a colon.
+const KICKER_WORDS: usize = 3;
+
+/// The headline without the kicker `<title>` puts in front of it ("Report: Pressure on
+/// observers" where the `<h1>` reads "Pressure on observers"; "Видео: …", "Opinion: …"):
+/// the section's label is for the browser tab, the headline is what the page shows. Only
+/// when another candidate shows the headline without it: a quoted speaker ("Minister:
+/// turnout was low") is part of the headline, and then every candidate has it.
+fn without_kicker(title: &str, hints: &[&str]) -> Option<String> {
+    let (kicker, rest) = title.split_once(':')?;
+    let words = kicker.split_whitespace().count();
+    if words == 0 || words > KICKER_WORDS {
+        return None;
+    }
+    let rest = rest.trim();
+    let wanted = comparable(rest);
+    (rest.split_whitespace().count() >= 3 && hints.iter().any(|hint| comparable(hint) == wanted))
+        .then(|| rest.to_owned())
 }
 
 /// Whether a title segment is the site's name (or the site's name plus a little, like
@@ -285,6 +306,41 @@ mod tests {
             )
             .as_deref(),
             Some("Getting LEAN with Digital Ad UX | IAB")
+        );
+    }
+
+    #[test]
+    fn a_kicker_the_headline_does_not_show_is_removed() {
+        let title = "Report: Pressure on observers ahead of the vote | Rights Watch";
+        assert_eq!(
+            choose(
+                &[(TitleTag, title)],
+                &["Pressure on observers ahead of the vote"],
+                &[]
+            )
+            .as_deref(),
+            Some("Pressure on observers ahead of the vote")
+        );
+        // A speaker quoted in the headline stays: the h1 has it too.
+        let title = "Minister: turnout was the lowest since 1995 - Turan";
+        assert_eq!(
+            choose(
+                &[(TitleTag, title)],
+                &["Minister: turnout was the lowest since 1995"],
+                &["Turan"]
+            )
+            .as_deref(),
+            Some("Minister: turnout was the lowest since 1995")
+        );
+        // Without a candidate showing the headline alone, nothing is cut.
+        assert_eq!(
+            choose(
+                &[(TitleTag, "Видео: Паводок в Оренбурге — Портал")],
+                &[],
+                &[]
+            )
+            .as_deref(),
+            Some("Видео: Паводок в Оренбурге")
         );
     }
 
