@@ -11,7 +11,8 @@
 //! the same per detected language and per source of the date.
 //! `--errors` lists every page that is not right; `--tsv FILE` writes one line per page
 //! (set, id, expected, got, source, verdict) to compare two runs; `--explain ID` prints the
-//! date evidence of one trafilatura-dev page (or readability folder) and what was chosen.
+//! date evidence of one trafilatura-dev page (or readability folder, or a saved page given
+//! by its path) and what was chosen.
 //!
 //! The corpus is looked up as the other harnesses do: `--corpus`, `$GLEANER_CORPUS`, else
 //! `../shared/corpus` relative to the crate. Without it, only the fixtures are scored and
@@ -85,7 +86,7 @@ fn main() -> ExitCode {
             "--explain" => explain.extend(args.next()),
             "-h" | "--help" => {
                 println!(
-                    "usage: date_eval [--corpus DIR] [--errors] [--tsv FILE] [--explain ID]..."
+                    "usage: date_eval [--corpus DIR] [--errors] [--tsv FILE] [--explain ID|PATH]..."
                 );
                 return ExitCode::SUCCESS;
             }
@@ -186,7 +187,11 @@ fn explain_page(corpus: &std::path::Path, id: &str) -> Result<(), String> {
     use gleaner::extract::date_choice::{choose, evidence_for_page};
     use gleaner::extract::{ExtractOptions, ParsedPage, content, metadata};
 
-    let (bytes, url) = {
+    let file = std::path::Path::new(id);
+    let (bytes, url) = if file.is_file() {
+        // A saved page of one's own (a probe, a page with its markup removed): no URL.
+        (scoring::read_maybe_gz(file)?, None)
+    } else {
         let dev = corpus.join("trafilatura-dev");
         let annotations: serde_json::Value = serde_json::from_slice(
             &std::fs::read(dev.join("annotations.json")).map_err(|e| e.to_string())?,
