@@ -81,32 +81,15 @@ pub fn find_until(
     let headline = find_headline(dom, body.map(|(first, _)| first), title);
     let mut out = Vec::new();
     if let Some(headline) = headline {
-        // Below the headline: the lines up to the story's prose (a standfirst may come
-        // first), wherever the content selection starts.
-        let below_end = (dom.nodes[headline].end + BELOW_LOOKAHEAD).min(dom.len());
-        let mut below = headline_runs(dom, headline, title);
-        below.extend(collect_runs(
-            dom,
-            dom.nodes[headline].end,
-            below_end,
-            RUNS_BELOW,
-            &[],
-            Some(PROSE_BLOCKS_BELOW),
-        ));
-        let above_start =
-            headline_container(dom, headline).max(headline.saturating_sub(ABOVE_LOOKBACK));
-        let mut above = runs(dom, above_start, headline, usize::MAX);
-        let keep = above.len().saturating_sub(RUNS_ABOVE);
-        above.drain(..keep);
-        above.reverse();
-        for k in 0..below.len().max(above.len()) {
-            if k < below.len() {
-                push_dateline(dom, &below, k, Place::Headline, &context, &mut out);
-            }
-            if k < above.len() {
-                // Above the headline the run before a date, its label, is the next one.
-                let label = above.get(k + 1).map(|r| r.text.as_str());
-                out.extend(read_run(dom, &above[k], label, None, &context));
+        let container = headline_container(dom, headline);
+        around_headline(dom, headline, container, title, &context, &mut out);
+        // A badge or kicker before the headline ("Kostenlos bis 19:34 Uhr") made its parent
+        // the container, and the dateline sits above that: the lines just above it are read.
+        if out.is_empty() && container != headline {
+            let wider = headline_container(dom, container);
+            if wider != container {
+                let start = wider.max(container.saturating_sub(ABOVE_LOOKBACK));
+                read_above(dom, start, container, &context, &mut out);
             }
         }
     }
@@ -149,6 +132,72 @@ pub fn find_until(
         }
     }
     out
+}
+
+/// The datelines below and above `headline` (above it, from `above_start`), nearest first.
+fn around_headline(
+    dom: &Dom,
+    headline: usize,
+    above_start: usize,
+    title: Option<&str>,
+    context: &DateContext,
+    out: &mut Vec<Dateline>,
+) {
+    // Below the headline: the lines up to the story's prose (a standfirst may come
+    // first), wherever the content selection starts.
+    let below_end = (dom.nodes[headline].end + BELOW_LOOKAHEAD).min(dom.len());
+    let mut below = headline_runs(dom, headline, title);
+    below.extend(collect_runs(
+        dom,
+        dom.nodes[headline].end,
+        below_end,
+        RUNS_BELOW,
+        &[],
+        Some(PROSE_BLOCKS_BELOW),
+    ));
+    let above = runs_above(
+        dom,
+        above_start.max(headline.saturating_sub(ABOVE_LOOKBACK)),
+        headline,
+    );
+    for k in 0..below.len().max(above.len()) {
+        if k < below.len() {
+            push_dateline(dom, &below, k, Place::Headline, context, out);
+        }
+        if k < above.len() {
+            read_above_run(dom, &above, k, context, out);
+        }
+    }
+}
+
+/// The last [`RUNS_ABOVE`] runs in `from..to`, nearest to `to` first.
+fn runs_above(dom: &Dom, from: usize, to: usize) -> Vec<Run> {
+    let mut above = runs(dom, from, to, usize::MAX);
+    let keep = above.len().saturating_sub(RUNS_ABOVE);
+    above.drain(..keep);
+    above.reverse();
+    above
+}
+
+/// The datelines of the runs in `from..to`, above the headline, nearest first.
+fn read_above(dom: &Dom, from: usize, to: usize, context: &DateContext, out: &mut Vec<Dateline>) {
+    let above = runs_above(dom, from, to);
+    for k in 0..above.len() {
+        read_above_run(dom, &above, k, context, out);
+    }
+}
+
+/// The datelines of run `k` of runs above the headline (nearest first): the run before a
+/// date, its label, is the next one.
+fn read_above_run(
+    dom: &Dom,
+    above: &[Run],
+    k: usize,
+    context: &DateContext,
+    out: &mut Vec<Dateline>,
+) {
+    let label = above.get(k + 1).map(|r| r.text.as_str());
+    out.extend(read_run(dom, &above[k], label, None, context));
 }
 
 /// Nodes read for the story's first paragraph.
@@ -736,6 +785,18 @@ mod tests {
         assert_eq!(
             first(&badge),
             Some(("2021-03-03".into(), None, Place::Headline))
+        );
+        // Above the headline's container, when a badge before the headline made its
+        // parent the container.
+        let badge_before = page(
+            "<div class=info><span>18:34</span> <span>19.10.2019</span></div>\
+             <div class=teaser><div class=crumb><span>Free until 19:34</span>\
+             <h1>Turnout confirmed</h1></div></div>",
+            "",
+        );
+        assert_eq!(
+            first(&badge_before),
+            Some(("2019-10-19".into(), None, Place::Headline))
         );
         // The time in the next run joins the date.
         let split = page(
