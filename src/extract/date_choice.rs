@@ -301,12 +301,15 @@ fn publication_datelines(evidence: &DateEvidence) -> impl Iterator<Item = &Datel
     })
 }
 
-/// The dateline under (or above) the headline: the nearest pure one, else the nearest.
+/// The dateline under (or above) the headline: the nearest one labelled as the publication
+/// ("Veröffentlicht: 26.12.2022" below the headline beats a print header's "02.01.23 09:51"
+/// above it), else the nearest pure one, else the nearest.
 fn headline_dateline(evidence: &DateEvidence) -> Option<&Dateline> {
-    publication_datelines(evidence)
-        .filter(|d| d.place == Place::Headline)
-        .find(|d| d.pure)
-        .or_else(|| publication_datelines(evidence).find(|d| d.place == Place::Headline))
+    let by_headline = || publication_datelines(evidence).filter(|d| d.place == Place::Headline);
+    by_headline()
+        .find(|d| d.pure && d.cue == Some(Cue::Published))
+        .or_else(|| by_headline().find(|d| d.pure))
+        .or_else(|| by_headline().next())
 }
 
 /// A dateline elsewhere by the story: the body's first lines, or after it.
@@ -683,6 +686,22 @@ mod tests {
             ..DateEvidence::default()
         };
         assert_eq!(chosen(&evidence).0.as_deref(), Some("2021-02-08"));
+    }
+
+    #[test]
+    fn a_dateline_labelled_as_the_publication_beats_a_nearer_unlabelled_one() {
+        let evidence = DateEvidence {
+            datelines: vec![
+                line("02.01.2023 09:51", None, Place::Headline),
+                line(
+                    "Veröffentlicht: 26.12.2022",
+                    Some(Cue::Published),
+                    Place::Headline,
+                ),
+            ],
+            ..DateEvidence::default()
+        };
+        assert_eq!(chosen(&evidence).0.as_deref(), Some("2022-12-26"));
     }
 
     #[test]

@@ -604,10 +604,13 @@ const PUBLISHED_LABELS: &[&str] = &[
 
 /// Labels of dates that belong to the reader's visit or to another document, not to the
 /// page: the print date, an access date of a cited source, a page-generation stamp; and the
-/// dates of what a page announces: an event, a deadline.
+/// dates of what a page announces (an event, a deadline) or shows beside it (a customer's
+/// review).
 const OTHER_LABELS: &[&str] = &[
     "event:",
     "event date",
+    "customer review",
+    "bewertung",
     "when:",
     "deadline",
     "closing date",
@@ -832,6 +835,7 @@ mod tests {
             ("Event:", Some(Cue::Other)),
             ("Event date:", Some(Cue::Other)),
             ("Anmeldeschluss:", Some(Cue::Other)),
+            ("Kundenbewertung", Some(Cue::Other)),
             ("Дата проведения:", Some(Cue::Other)),
             ("Preventive care published", Some(Cue::Published)),
             ("By Jane Doe", None),
