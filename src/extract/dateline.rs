@@ -147,14 +147,14 @@ fn around_headline(
     // first), wherever the content selection starts.
     let below_end = (dom.nodes[headline].end + BELOW_LOOKAHEAD).min(dom.len());
     let mut below = headline_runs(dom, headline, title);
-    below.extend(collect_runs(
+    below.extend(join_split_dates(collect_runs(
         dom,
         dom.nodes[headline].end,
         below_end,
         RUNS_BELOW,
         &[],
         Some(PROSE_BLOCKS_BELOW),
-    ));
+    )));
     let above = runs_above(
         dom,
         above_start.max(headline.saturating_sub(ABOVE_LOOKBACK)),
@@ -170,11 +170,13 @@ fn around_headline(
     }
 }
 
-/// The last [`RUNS_ABOVE`] runs in `from..to`, nearest to `to` first.
+/// The last [`RUNS_ABOVE`] runs in `from..to`, nearest to `to` first. (Split dates are
+/// joined within those: joined first, the runs would reach further up.)
 fn runs_above(dom: &Dom, from: usize, to: usize) -> Vec<Run> {
-    let mut above = runs(dom, from, to, usize::MAX);
+    let mut above = collect_runs(dom, from, to, usize::MAX, &[], None);
     let keep = above.len().saturating_sub(RUNS_ABOVE);
     above.drain(..keep);
+    let mut above = join_split_dates(above);
     above.reverse();
     above
 }
@@ -557,9 +559,10 @@ fn find_headline(dom: &Dom, body_start: Option<usize>, title: Option<&str>) -> O
     h1s.first().copied()
 }
 
-/// Short visible text runs in `from..to`, joined per element, at most `max` of them.
+/// Short visible text runs in `from..to`, joined per element, at most `max` of them, a
+/// date split over several joined into one.
 fn runs(dom: &Dom, from: usize, to: usize, max: usize) -> Vec<Run> {
-    collect_runs(dom, from, to, max, &[], None)
+    join_split_dates(collect_runs(dom, from, to, max, &[], None))
 }
 
 /// Prose paragraphs passed below the headline before the reading stops: a standfirst may
@@ -589,7 +592,7 @@ const NOT_AFTER_BODY: &[&str] = &["aside", "ul", "ol", "form", "table", "footer"
 
 /// [`runs`] after the body, passing over [`NOT_AFTER_BODY`].
 fn runs_after_body(dom: &Dom, from: usize, to: usize, max: usize) -> Vec<Run> {
-    collect_runs(dom, from, to, max, NOT_AFTER_BODY, None)
+    join_split_dates(collect_runs(dom, from, to, max, NOT_AFTER_BODY, None))
 }
 
 /// [`runs`], passing over the elements named in `skip`, and stopping at the prose block
@@ -662,6 +665,53 @@ fn collect_runs(
         }
         i += 1;
     }
+    out
+}
+
+/// Most runs joined into one by [`join_split_dates`].
+const MAX_SPLIT_PARTS: usize = 6;
+
+/// Joins runs of a word each into one line when two or more of them hold digits: a date
+/// some templates split over elements that are not inline ("Dodano:", "30", "kwietnia",
+/// "2021", ",", "11:55"), which no single run holds.
+fn join_split_dates(runs: Vec<Run>) -> Vec<Run> {
+    fn flush(group: &mut Vec<Run>, out: &mut Vec<Run>) {
+        let numeric = group
+            .iter()
+            .filter(|run| run.text.bytes().any(|b| b.is_ascii_digit()))
+            .count();
+        if group.len() >= 2 && numeric >= 2 {
+            let text = group
+                .iter()
+                .map(|run| run.text.as_str())
+                .collect::<Vec<_>>()
+                .join(" ");
+            let machine = group.iter().find_map(|run| run.machine.clone());
+            let node = group[0].node;
+            out.push(Run {
+                text,
+                node,
+                machine,
+            });
+            group.clear();
+        } else {
+            out.append(group);
+        }
+    }
+    let mut out = Vec::with_capacity(runs.len());
+    let mut group = Vec::new();
+    for run in runs {
+        let tiny = run.text.chars().count() <= BADGE_PART_CHARS;
+        if !tiny || group.len() == MAX_SPLIT_PARTS {
+            flush(&mut group, &mut out);
+        }
+        if tiny {
+            group.push(run);
+        } else {
+            out.push(run);
+        }
+    }
+    flush(&mut group, &mut out);
     out
 }
 
@@ -785,6 +835,16 @@ mod tests {
         assert_eq!(
             first(&badge),
             Some(("2021-03-03".into(), None, Place::Headline))
+        );
+        // A date split over blocks of a word each.
+        let split_over_blocks = page(
+            "<h1>Turnout confirmed</h1><div class=meta><div>Dodano:</div><div>30</div>\
+             <div>kwietnia</div><div>2021</div><div>,</div><div>11:55</div><div>93</div></div>",
+            "",
+        );
+        assert_eq!(
+            first(&split_over_blocks),
+            Some(("2021-04-30".into(), Some(Cue::Published), Place::Headline))
         );
         // Above the headline's container, when a badge before the headline made its
         // parent the container.
