@@ -5,8 +5,10 @@
 //! ```
 //! Scores the labelled trafilatura-dev pages (`tests/dates/trafilatura_dev_labels.json`),
 //! both halves apart (even and odd index among all ids sorted, as `examples/eval.rs` splits
-//! them), the readability pages that state a `publishedTime`, and the hand-made fixtures of
-//! `tests/dates/fixtures/`. Reported: accuracy (exact day), the share of pages with a date
+//! them), the readability pages that state a `publishedTime`, the hand-made fixtures of
+//! `tests/dates/fixtures/`, and the labelled dev pages once more without their date markup
+//! and URL (JSON-LD, `<meta>`, `datetime` and like attributes removed): the visible-date
+//! reader alone on real layouts, as on the many small sites that state no date for machines. Reported: accuracy (exact day), the share of pages with a date
 //! that got none, the share that got a wrong day (or a date where the page has none), and
 //! the same per detected language and per source of the date.
 //! `--errors` lists every page that is not right; `--tsv FILE` writes one line per page
@@ -132,6 +134,14 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    let visible =
+        match date_scoring::score_dev_served(&corpus, date_scoring::Served::WithoutDateMarkup) {
+            Ok(r) => r,
+            Err(e) => {
+                eprintln!("date_eval: trafilatura-dev without date markup: {e}");
+                return ExitCode::FAILURE;
+            }
+        };
     let read = match date_scoring::score_readability(&corpus) {
         Ok(r) => r,
         Err(e) => {
@@ -146,6 +156,12 @@ fn main() -> ExitCode {
     row("trafilatura-dev even", &dev.half(0));
     row("trafilatura-dev odd", &dev.half(1));
     row("readability publishedTime", &read.tally());
+    row(
+        "trafilatura-dev, date markup and URL removed",
+        &visible.tally(),
+    );
+    row("the same, even", &visible.half(0));
+    row("the same, odd", &visible.half(1));
     println!(
         "\nmedian ms/page: trafilatura-dev {:.2}, readability {:.2}",
         scoring::median_ms(&dev.times),
@@ -159,10 +175,15 @@ fn main() -> ExitCode {
         println!();
         errors("dev", &dev);
         errors("readability", &read);
+        errors("dev without date markup", &visible);
     }
     if let Some(file) = &tsv {
         let mut lines = String::new();
-        for (set, report) in [("dev", &dev), ("readability", &read)] {
+        for (set, report) in [
+            ("dev", &dev),
+            ("readability", &read),
+            ("dev-without-date-markup", &visible),
+        ] {
             for o in &report.outcomes {
                 lines.push_str(&format!(
                     "{set}\t{}\t{}\t{}\t{}\t{}\n",

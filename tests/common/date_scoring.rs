@@ -196,8 +196,62 @@ fn judge(
     }
 }
 
+/// How the dev pages are given to the extractor.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Served {
+    /// As saved, with their URL.
+    AsIs,
+    /// Without the dates stated for machines and without a URL (see
+    /// [`without_date_markup`]): what the visible-date reader finds on real layouts, as on
+    /// the many small sites that state no date in their markup.
+    WithoutDateMarkup,
+}
+
+/// JSON-LD blocks, `<meta>` tags but the charset, canonical links, and `datetime`,
+/// `content`, `title`, `itemprop` and `pubdate` attributes.
+static DATE_MARKUP: std::sync::LazyLock<[regex::bytes::Regex; 4]> =
+    std::sync::LazyLock::new(|| {
+        [
+            r#"(?is)<script[^>]*ld\+json[^>]*>.*?</script>"#,
+            r#"(?is)<meta\b[^>]*>|<link\b[^>]*canonical[^>]*>"#,
+            r#"(?is)\s(?:datetime|content|title|itemprop)\s*=\s*(?:"[^"]*"|'[^']*')"#,
+            r#"(?i)\spubdate\b"#,
+        ]
+        .map(|pattern| regex::bytes::Regex::new(pattern).expect("date markup pattern"))
+    });
+
+/// The page without the dates it states for machines (see [`DATE_MARKUP`]), its charset
+/// kept: what is left is what a reader sees.
+pub fn without_date_markup(page: &[u8]) -> Vec<u8> {
+    let mut out = page.to_vec();
+    for (n, pattern) in DATE_MARKUP.iter().enumerate() {
+        out = pattern
+            .replace_all(&out, |captures: &regex::bytes::Captures| {
+                let whole = &captures[0];
+                let is_charset = n == 1
+                    && whole.len() < 200
+                    && whole
+                        .to_ascii_lowercase()
+                        .windows(7)
+                        .any(|w| w == b"charset");
+                if is_charset {
+                    whole.to_vec()
+                } else {
+                    b" ".to_vec()
+                }
+            })
+            .into_owned();
+    }
+    out
+}
+
 /// Scores the labelled trafilatura-dev pages.
 pub fn score_dev(corpus: &Path) -> Result<DateReport, String> {
+    score_dev_served(corpus, Served::AsIs)
+}
+
+/// Scores the labelled trafilatura-dev pages, given as `served` says.
+pub fn score_dev_served(corpus: &Path, served: Served) -> Result<DateReport, String> {
     let dir = corpus.join("trafilatura-dev");
     let annotations = fs::read_to_string(dir.join("annotations.json"))
         .map_err(|e| format!("reading annotations.json: {e}"))?;
@@ -216,11 +270,15 @@ pub fn score_dev(corpus: &Path) -> Result<DateReport, String> {
         };
         let entry = &entries[id];
         let file = entry["file"].as_str().ok_or("annotation without file")?;
-        let bytes = read_maybe_gz(&dir.join(file))?;
-        let opts = ExtractOptions {
+        let mut bytes = read_maybe_gz(&dir.join(file))?;
+        let mut opts = ExtractOptions {
             url: entry["url"].as_str().and_then(|u| url::Url::parse(u).ok()),
             ..ExtractOptions::default()
         };
+        if served == Served::WithoutDateMarkup {
+            bytes = without_date_markup(&bytes);
+            opts.url = None;
+        }
         let outcome = judge(
             id.clone(),
             index,
