@@ -761,8 +761,17 @@ pub fn class_weight(el: &Element) -> i32 {
 }
 
 /// Labels that open the furniture after a story — contact, sources, further reading, the
-/// author — in the languages of the sites we crawl. Compared with a whole short block.
+/// author — in the languages of the sites we crawl, and the marks that end a press release
+/// ("###", "-30-", "ENDS"), after which come its contact and "notes to editors". Compared
+/// with a whole short block.
 const TAIL_SECTION_LABELS: &[&str] = &[
+    "###",
+    "# # #",
+    "-30-",
+    "- 30 -",
+    "-ends-",
+    "- ends -",
+    "ends",
     "contact",
     "contacts",
     "media contact",
@@ -1949,6 +1958,10 @@ mod tests {
         assert!(is_tail_section_label("Weitere Beiträge aus der Kolumne:"));
         assert!(is_tail_section_label("Pour citer cet article :"));
         assert!(is_tail_section_label("Aller plus loin"));
+        assert!(is_tail_section_label("###"));
+        assert!(is_tail_section_label("- 30 -"));
+        assert!(is_tail_section_label("ENDS"));
+        assert!(!is_tail_section_label("Ends meet"));
         assert!(!is_tail_section_label(
             "Quellen zufolge wurde der Vertrag gestern unterschrieben."
         ));
