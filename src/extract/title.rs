@@ -179,8 +179,61 @@ fn strip_site_affixes(title: &str, sites: &[String], hints: &[&str]) -> String {
             end -= 1;
         }
     }
+    // A section's generic name beside the headline ("Новости - В городе прошли слушания",
+    // "Headline | News | Site" once the site is off).
+    let words = |parts: &[Segment<'_>]| -> usize {
+        parts
+            .iter()
+            .map(|p| p.text.split_whitespace().count())
+            .sum()
+    };
+    if end - start > 1 && is_section_name(parts[start].text) && words(&parts[start + 1..end]) >= 3 {
+        start += 1;
+    }
+    if end - start > 1 && is_section_name(parts[end - 1].text) && words(&parts[start..end - 1]) >= 3
+    {
+        end -= 1;
+    }
     let headline = join(&parts[start..end]);
     without_kicker(&headline, hints).unwrap_or(headline)
+}
+
+/// Generic names of a site's sections that `<title>` puts beside the headline, in the
+/// languages of the sites we crawl, lower-case.
+const SECTION_NAMES: &[&str] = &[
+    "news",
+    "latest news",
+    "articles",
+    "blog",
+    "press releases",
+    "press release",
+    "publications",
+    "events",
+    "home",
+    "новости",
+    "новость",
+    "статьи",
+    "блог",
+    "пресс-релизы",
+    "публикации",
+    "события",
+    "главная",
+    "новини",
+    "xəbərlər",
+    "xəbər",
+    "haberler",
+    "haber",
+    "nachrichten",
+    "aktuelles",
+    "meldungen",
+    "actualités",
+    "noticias",
+];
+
+/// Whether a title segment is only a section's generic name ("Новости", "News").
+fn is_section_name(segment: &str) -> bool {
+    let segment = segment.trim().to_lowercase();
+    SECTION_NAMES.contains(&segment.as_str())
 }
 
 /// Most words of a kicker before a colon.
@@ -307,6 +360,28 @@ mod tests {
             .as_deref(),
             Some("Getting LEAN with Digital Ad UX | IAB")
         );
+    }
+
+    #[test]
+    fn a_section_name_beside_the_headline_is_removed() {
+        for (raw, want) in [
+            (
+                "Новости - В городе прошли публичные слушания по генплану",
+                "В городе прошли публичные слушания по генплану",
+            ),
+            (
+                "Observers report queues at polling stations | News | Civic Watch",
+                "Observers report queues at polling stations",
+            ),
+            // A headline of two words keeps it: nothing says which part is the section.
+            ("News - Budget passed", "News - Budget passed"),
+        ] {
+            assert_eq!(
+                choose(&[(TitleTag, raw)], &[], &["Civic Watch"]).as_deref(),
+                Some(want),
+                "{raw}"
+            );
+        }
     }
 
     #[test]
