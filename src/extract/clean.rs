@@ -762,16 +762,14 @@ pub fn class_weight(el: &Element) -> i32 {
 
 /// Labels that open the furniture after a story — contact, sources, further reading, the
 /// author — in the languages of the sites we crawl, and the marks that end a press release
-/// ("###", "-30-", "ENDS"), after which come its contact and "notes to editors". Compared
-/// with a whole short block.
+/// ("###", "-30-"), after which come its contact and "notes to editors". (A closing "Ends."
+/// is a word the release prints and stays, with what follows it.) Compared with a whole
+/// short block.
 const TAIL_SECTION_LABELS: &[&str] = &[
     "###",
     "# # #",
     "-30-",
     "- 30 -",
-    "-ends-",
-    "- ends -",
-    "ends",
     "contact",
     "contacts",
     "media contact",
@@ -1960,8 +1958,7 @@ mod tests {
         assert!(is_tail_section_label("Aller plus loin"));
         assert!(is_tail_section_label("###"));
         assert!(is_tail_section_label("- 30 -"));
-        assert!(is_tail_section_label("ENDS"));
-        assert!(!is_tail_section_label("Ends meet"));
+        assert!(!is_tail_section_label("Ends."));
         assert!(!is_tail_section_label(
             "Quellen zufolge wurde der Vertrag gestern unterschrieben."
         ));
