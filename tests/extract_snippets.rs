@@ -17,8 +17,8 @@ mod scoring;
 fn snippet_fixtures_score_fully() {
     let (report, fixtures) = scoring::run_snippet_fixtures().expect("snippet fixtures readable");
     assert!(
-        fixtures.len() >= 9,
-        "expected the nine snippet fixtures, found {}",
+        fixtures.len() >= 18,
+        "expected the eighteen snippet fixtures, found {}",
         fixtures.len()
     );
     let mut problems = Vec::new();
