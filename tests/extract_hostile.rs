@@ -169,3 +169,29 @@ fn a_block_of_a_hundred_thousand_linked_lines_is_shared_out_in_one_pass() {
     );
     assert_bounded("linked lines", html.as_bytes(), peak);
 }
+
+#[test]
+fn a_page_of_twenty_thousand_deep_captions_is_read_in_a_bounded_pass() {
+    let _one_at_a_time = one_test_at_a_time();
+    // No story, so the photo-story fallback looks for captions: it reads a bounded number
+    // of them, each with its ancestors under the nesting cap.
+    let caption = format!(
+        "{}<figure><figcaption>Voters queue outside a polling station.</figcaption></figure>{}",
+        "<div>".repeat(40),
+        "</div>".repeat(40)
+    );
+    let html = format!(
+        "<html><body><h1>In pictures</h1>{}</body></html>",
+        caption.repeat(20_000)
+    );
+    let started = std::time::Instant::now();
+    let (article, peak) = extract_measured(html.as_bytes());
+    // Every caption is the same: one caption is no photo story.
+    assert!(article.is_err(), "{:?}", article.map(|a| a.text.len()));
+    assert_bounded("deep captions", html.as_bytes(), peak);
+    eprintln!(
+        "deep captions: {} MB in {:?}",
+        html.len() / 1_000_000,
+        started.elapsed()
+    );
+}

@@ -283,7 +283,9 @@ fn extract_dom(dom: &dom::Dom, opts: &ExtractOptions) -> Result<Extraction, Extr
     let dated_headline = title.is_some() && dates.published.is_some();
     let blocks = match judge(&blocks, dated_headline) {
         Ok(()) => blocks,
-        Err(not_article) => noscript_body(dom, render_opts, title.as_deref()).ok_or(not_article)?,
+        Err(not_article) => noscript_body(dom, render_opts, title.as_deref())
+            .or_else(|| gallery_body(dom, &stats))
+            .ok_or(not_article)?,
     };
 
     let text = render::to_text(&blocks);
@@ -430,6 +432,56 @@ fn noscript_body(
     tidy::tidy_blocks(&mut blocks, title);
     judge(&blocks, false).ok()?;
     Some(blocks)
+}
+
+/// Fewest captions of a photo story.
+const MIN_GALLERY_CAPTIONS: usize = 3;
+/// Most `<figcaption>`s read for one: a hostile page of many costs no more.
+const MAX_GALLERY_CAPTIONS: usize = 200;
+
+/// The captions of a photo story ("In pictures: election day"), when the page has no
+/// article otherwise. Captions are dropped from stories, where they describe an image
+/// beside the text; a gallery's captions are its text. Taken only when there are several,
+/// outside the page's chrome, not mostly links (a teaser card's caption is a headline), and
+/// together as long as an article must be.
+fn gallery_body(dom: &dom::Dom, stats: &content::Stats) -> Option<Vec<Block>> {
+    let mut captions: Vec<Block> = Vec::new();
+    let mut seen = 0;
+    let mut i = 0;
+    while i < dom.len() && seen < MAX_GALLERY_CAPTIONS {
+        if dom.tag(i) != "figcaption" {
+            i += 1;
+            continue;
+        }
+        seen += 1;
+        let end = dom.nodes[i].end;
+        let in_chrome = dom.ancestors(i).any(|a| stats.junk[a]);
+        let text = dom
+            .texts(i)
+            .collect::<String>()
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
+        let link_text: usize = (i..end)
+            .filter(|&j| dom.tag(j) == "a")
+            .map(|j| {
+                dom.texts(j)
+                    .map(|t| t.trim().chars().count())
+                    .sum::<usize>()
+            })
+            .sum();
+        if !in_chrome
+            && !text.is_empty()
+            && link_text * 2 < text.chars().count()
+            && !clean::is_photo_credit(&text)
+            && captions.iter().all(|c| c.text != text)
+        {
+            captions.push(Block::new(BlockKind::Paragraph, text.clone(), text));
+        }
+        i = end;
+    }
+    let chars: usize = captions.iter().map(|b| b.text_len).sum();
+    (captions.len() >= MIN_GALLERY_CAPTIONS && chars >= MIN_ARTICLE_CHARS).then_some(captions)
 }
 
 /// The first `<h1>` with text, when the metadata has no title.
@@ -583,6 +635,57 @@ mod tests {
         // A section of the story under a linked heading holds prose, and stays.
         assert!(article.text.contains("104 percent"), "{}", article.text);
         assert!(article.text.contains("stopped twice"), "{}", article.text);
+    }
+
+    fn gallery_page(figures: &str) -> String {
+        format!(
+            "<html lang=en><head><title>In pictures: election day | Monitor</title></head><body>\
+             <nav><a href=/>Home</a> <a href=/photo>Photo</a></nav>\
+             <article><h1>In pictures: election day</h1>{figures}</article>\
+             <aside><figure><img src=/x.jpg><figcaption>Readers' favourite: spring in the \
+             mountains, a week of sunshine</figcaption></figure></aside>\
+             <footer>© 2024 Monitor</footer></body></html>"
+        )
+    }
+
+    #[test]
+    fn a_photo_story_is_its_captions() {
+        let figures = [
+            "Voters queue outside a polling station in the capital early on Sunday.",
+            "An observer checks the seals on a ballot box.",
+            "Counting begins after polls close at 8 p.m.",
+            "Counting begins after polls close at 8 p.m.",
+        ]
+        .map(|c| format!("<figure><img src=/1.jpg><figcaption>{c}</figcaption></figure>"))
+        .concat();
+        let article = extract(
+            gallery_page(&figures).as_bytes(),
+            &ExtractOptions::default(),
+        )
+        .expect("article");
+        assert_eq!(
+            article.text,
+            "Voters queue outside a polling station in the capital early on Sunday.\n\n\
+             An observer checks the seals on a ballot box.\n\n\
+             Counting begins after polls close at 8 p.m."
+        );
+        // Teaser cards: captions that are links are other stories' headlines.
+        let teasers = [
+            "Observers report queues in the capital",
+            "The commission publishes turnout",
+            "Counting ends in the mountain villages",
+        ]
+        .map(|c| {
+            format!("<figure><img src=/1.jpg><figcaption><a href=/s>{c}</a></figcaption></figure>")
+        })
+        .concat();
+        assert!(
+            extract(
+                gallery_page(&teasers).as_bytes(),
+                &ExtractOptions::default()
+            )
+            .is_err()
+        );
     }
 
     #[test]
