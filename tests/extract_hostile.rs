@@ -173,8 +173,8 @@ fn a_block_of_a_hundred_thousand_linked_lines_is_shared_out_in_one_pass() {
 #[test]
 fn a_page_of_twenty_thousand_deep_captions_is_read_in_a_bounded_pass() {
     let _one_at_a_time = one_test_at_a_time();
-    // No story, so the photo-story fallback looks for captions: it reads a bounded number
-    // of them, each with its ancestors under the nesting cap.
+    // No story, so the photo-story fallback looks for captions: one pass over the page,
+    // reading a bounded number of them.
     let caption = format!(
         "{}<figure><figcaption>Voters queue outside a polling station.</figcaption></figure>{}",
         "<div>".repeat(40),

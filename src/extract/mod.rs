@@ -436,7 +436,7 @@ fn noscript_body(
 
 /// Fewest captions of a photo story.
 const MIN_GALLERY_CAPTIONS: usize = 3;
-/// Most `<figcaption>`s read for one: a hostile page of many costs no more.
+/// Most `<figcaption>`s read for one: a hostile page of many costs no more than one pass.
 const MAX_GALLERY_CAPTIONS: usize = 200;
 
 /// The captions of a photo story ("In pictures: election day"), when the page has no
@@ -455,15 +455,12 @@ fn gallery_body(dom: &dom::Dom, stats: &content::Stats) -> Option<Vec<Block>> {
         }
         seen += 1;
         let end = dom.nodes[i].end;
-        let in_chrome = dom.ancestors(i).any(|a| stats.junk[a]);
-        let text = dom
-            .texts(i)
-            .collect::<String>()
-            .split_whitespace()
-            .collect::<Vec<_>>()
-            .join(" ");
+        // Junk passes down the tree: the parent is junk when any ancestor is chrome.
+        let parent = dom.nodes[i].parent;
+        let in_chrome = parent != usize::MAX && stats.junk[parent];
+        let text = author::normalise_space(&dom.texts(i).collect::<Vec<_>>().join(" "));
         let link_text: usize = (i..end)
-            .filter(|&j| dom.tag(j) == "a")
+            .filter(|&j| dom.is_link(j))
             .map(|j| {
                 dom.texts(j)
                     .map(|t| t.trim().chars().count())
