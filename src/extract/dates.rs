@@ -149,9 +149,8 @@ impl DayOrder {
     /// the English of the United States and the Philippines, day-first otherwise, including
     /// a bare `en` (most English-language news outside the US writes the day first).
     pub fn for_language_tag(tag: &str) -> DayOrder {
-        let mut parts = tag.trim().split(['-', '_']);
-        let language = parts.next().unwrap_or_default();
-        let region = parts.find(|p| p.len() == 2).unwrap_or_default();
+        let language = tag.trim().split(['-', '_']).next().unwrap_or_default();
+        let region = region_subtag(tag).unwrap_or_default();
         if language.eq_ignore_ascii_case("en")
             && (region.eq_ignore_ascii_case("us") || region.eq_ignore_ascii_case("ph"))
         {
@@ -160,6 +159,12 @@ impl DayOrder {
             DayOrder::DayFirst
         }
     }
+}
+
+/// The region of a language tag: `US` of `en-US`, `us` of `en_us`, `GB` of
+/// `en-Latn-GB`; none for `en` or `zh-Hans`.
+pub fn region_subtag(tag: &str) -> Option<&str> {
+    tag.trim().split(['-', '_']).skip(1).find(|p| p.len() == 2)
 }
 
 /// How to read dates in a page.
@@ -963,6 +968,16 @@ mod tests {
         assert_eq!(DayOrder::for_language_tag("en-US"), DayOrder::MonthFirst);
         assert_eq!(DayOrder::for_language_tag("en_us"), DayOrder::MonthFirst);
         assert_eq!(DayOrder::for_language_tag("en-GB"), DayOrder::DayFirst);
+        for (tag, region) in [
+            ("en-US", Some("US")),
+            ("en_us", Some("us")),
+            ("en-Latn-GB", Some("GB")),
+            ("en", None),
+            ("zh-Hans", None),
+            ("", None),
+        ] {
+            assert_eq!(region_subtag(tag), region, "{tag}");
+        }
         assert_eq!(DayOrder::for_language_tag("en"), DayOrder::DayFirst);
         assert_eq!(DayOrder::for_language_tag("es-US"), DayOrder::DayFirst);
         assert_eq!(DayOrder::for_language_tag("ru-RU"), DayOrder::DayFirst);

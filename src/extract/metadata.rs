@@ -22,6 +22,7 @@ use super::date_choice::{self, DateEvidence, DateSource, MarkedDate, Role, Stren
 use super::date_words::{class_says_modified, class_says_published};
 use super::dates::{
     DateContext, DayOrder, date_from_url_path, month_from_url_path, parse_machine_date_in,
+    region_subtag,
 };
 use super::dom::{Dom, Element, NodeKind};
 use super::jsonld;
@@ -499,19 +500,12 @@ impl<'d, 'a> PageFacts<'d, 'a> {
         let Some(first) = tags.next() else {
             return DayOrder::DayFirst;
         };
-        let language = |tag: &str| {
-            tag.trim()
-                .split(['-', '_'])
-                .next()
-                .unwrap_or_default()
-                .to_ascii_lowercase()
-        };
-        let has_region = |tag: &str| tag.contains(['-', '_']);
-        let tag = if has_region(&first) {
+        let tag = if region_subtag(&first).is_some() {
             first
         } else {
+            let language = normalise_tag(&first);
             tags.take(MAX_VALUES_PER_KEY)
-                .find(|tag| has_region(tag) && language(tag) == language(&first))
+                .find(|tag| region_subtag(tag).is_some() && normalise_tag(tag) == language)
                 .unwrap_or(first)
         };
         DayOrder::for_language_tag(&tag)
