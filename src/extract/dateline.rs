@@ -701,7 +701,7 @@ fn join_split_dates(runs: Vec<Run>) -> Vec<Run> {
     let mut out = Vec::with_capacity(runs.len());
     let mut group = Vec::new();
     for run in runs {
-        let tiny = run.text.chars().count() <= BADGE_PART_CHARS;
+        let tiny = run.text.chars().count() <= SPLIT_PART_CHARS;
         if !tiny || group.len() == MAX_SPLIT_PARTS {
             flush(&mut group, &mut out);
         }
@@ -727,23 +727,20 @@ fn time_value(dom: &Dom, i: usize) -> Option<String> {
 }
 
 /// An element with no element children of its own other than inline ones: a span
-/// or div holding "2 September 2024, 14:12" possibly split over `<b>`/`<time>`. Or a
-/// date badge, whose day, month and year are blocks of a word each (`<div>03</div>
-/// <div>Mar</div><div>2021</div>`), read as one line.
+/// or div holding "2 September 2024, 14:12" possibly split over `<b>`/`<time>`. (A date
+/// split over blocks, a badge's `<div>03</div><div>Mar</div><div>2021</div>`, is joined
+/// from their runs by [`join_split_dates`].)
 fn is_leaf_block(dom: &Dom, i: usize) -> bool {
     let end = dom.nodes[i].end;
     end - i <= 8
-        && ((i + 1..end).all(|j| match dom.element(j) {
+        && (i + 1..end).all(|j| match dom.element(j) {
             Some(el) => super::clean::is_inline(&el.tag),
             None => true,
-        }) || (i + 1..end).all(|j| match &dom.nodes[j].kind {
-            NodeKind::Text(t) => t.trim().chars().count() <= BADGE_PART_CHARS,
-            _ => true,
-        }))
+        })
 }
 
-/// Longest part of a date badge: a month's name ("September").
-const BADGE_PART_CHARS: usize = 9;
+/// Longest part of a date split over blocks: a month's name ("September").
+const SPLIT_PART_CHARS: usize = 9;
 
 /// Whether the text of element `i` has more than `n` characters that are not whitespace:
 /// then its text joined by [`text_of`] has more than `n` characters.
