@@ -42,6 +42,12 @@ const MAX_BYLINE_CHARS: usize = 200;
 /// `h1` elements considered as headline candidates.
 const MAX_H1: usize = 8;
 
+/// `<a rel="home">` links whose text is read as one of the site's names.
+const MAX_HOME_LINKS: usize = 4;
+
+/// Longest home-link text read, in bytes: a site's name, not a paragraph.
+const MAX_HOME_LINK_BYTES: usize = 200;
+
 /// What the page says about itself.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Metadata {
@@ -99,6 +105,7 @@ pub fn extract_metadata(
     // `application-name` is not in this list: many templates fill it with the page title.
     site_names.extend(page.meta_all(&["og:site_name", "twitter:site"]));
     site_names.extend(page.jsonld_site_names());
+    site_names.extend(page.home_links.iter().cloned());
     if let Some(label) = host_url.as_ref().and_then(host_label) {
         site_names.push(label);
     }
@@ -144,6 +151,8 @@ struct PageFacts<'d, 'a> {
     jsonld: Vec<Map<String, Value>>,
     title_tag: Option<String>,
     h1: Vec<String>,
+    /// Texts of `<a rel="home">`: themes write the site's name there (the logo's link).
+    home_links: Vec<String>,
     html_lang: Option<String>,
     base_href: Option<String>,
     /// Elements that name an author: `rel=author`, `itemprop=author`, author/byline classes.
@@ -172,6 +181,7 @@ impl<'d, 'a> PageFacts<'d, 'a> {
             jsonld: Vec::new(),
             title_tag: None,
             h1: Vec::new(),
+            home_links: Vec::new(),
             html_lang: None,
             base_href: None,
             author_elements: Vec::new(),
@@ -223,6 +233,12 @@ impl<'d, 'a> PageFacts<'d, 'a> {
                     let text = normalise_space(&dom.texts(i).collect::<String>());
                     if !text.is_empty() {
                         facts.h1.push(text);
+                    }
+                }
+                "a" if facts.home_links.len() < MAX_HOME_LINKS && is_home_link(dom, i, value) => {
+                    let text = normalise_space(&bounded_text(dom, i, MAX_HOME_LINK_BYTES));
+                    if !text.is_empty() {
+                        facts.home_links.push(text);
                     }
                 }
                 "base" if facts.base_href.is_none() => {
@@ -734,6 +750,32 @@ impl<'d, 'a> PageFacts<'d, 'a> {
                     .and_then(|tag| normalise_tag(&tag))
             })
     }
+}
+
+/// Whether link `i` is the site's home link, whose text is the site's name: `rel="home"`
+/// (WordPress and most blog themes), or a link to the site's root that is an `<h1>`'s whole
+/// text (the logo heading of older themes, which then take `<h2>` for the post's title).
+fn is_home_link(dom: &Dom, i: usize, link: &Element<'_>) -> bool {
+    if link.attr("rel").is_some_and(|rel| {
+        rel.split_ascii_whitespace()
+            .any(|t| t.eq_ignore_ascii_case("home"))
+    }) {
+        return true;
+    }
+    let to_root = link.attr("href").is_some_and(|href| {
+        let href = href.trim();
+        href == "/"
+            || Url::parse(href).is_ok_and(|url| {
+                url.path() == "/" && url.query().is_none() && url.host_str().is_some()
+            })
+    });
+    let parent = dom.nodes[i].parent;
+    // Both texts bounded: a hostile heading of a million root links costs no more than
+    // MAX_HOME_LINK_BYTES for each.
+    to_root
+        && dom.element(parent).is_some_and(|p| &*p.tag == "h1")
+        && normalise_space(&bounded_text(dom, parent, MAX_HOME_LINK_BYTES))
+            == normalise_space(&bounded_text(dom, i, MAX_HOME_LINK_BYTES))
 }
 
 /// Values of one meta key read as dates, keys of unlisted vocabularies read, and JSON-LD
@@ -1287,6 +1329,53 @@ mod tests {
 
         let m = meta("<html><body><h1> Only a heading </h1></body></html>", None);
         assert_eq!(m.title.as_deref(), Some("Only a heading"));
+    }
+
+    #[test]
+    fn the_home_link_names_the_site_in_title() {
+        let post = |header: &str, title: &str| {
+            meta(
+                &format!(
+                    "<html><head><title>{title}</title></head><body>{header}\
+                     <div class=post><h2>Quick note</h2><p>Back from the conference.</p></div>\
+                     </body></html>"
+                ),
+                None,
+            )
+            .title
+        };
+        // WordPress's `rel="home"`, and an older theme's logo heading linking to the root.
+        let cases = [
+            (
+                "<p class=site-title><a href=https://example.org/ rel=home>My blog</a></p>",
+                "Quick note | My blog",
+                "Quick note",
+            ),
+            (
+                "<h1><a href=/>My blog</a></h1>",
+                "Quick note | My blog",
+                "Quick note",
+            ),
+            (
+                "<h1><a href='https://example.org/'>My blog</a></h1>",
+                "My blog - Quick note",
+                "Quick note",
+            ),
+            // A heading that only starts with the link, or a link to a page, names nothing.
+            (
+                "<h1><a href=/>My blog</a> and more</h1>",
+                "Quick note | My blog",
+                "Quick note | My blog",
+            ),
+            (
+                "<h1><a href=/about>My blog</a></h1>",
+                "Quick note | My blog",
+                "Quick note | My blog",
+            ),
+        ];
+        for (header, title, want) in cases {
+            assert_eq!(post(header, title).as_deref(), Some(want), "{header}");
+        }
     }
 
     #[test]

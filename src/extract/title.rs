@@ -146,7 +146,8 @@ fn strip_site_affixes(title: &str, sites: &[String], hints: &[&str]) -> String {
     let cut = AFFIX_SEGMENTS.min(parts.len() - 1);
     for hint in hints {
         let hint = comparable(hint);
-        if hint.is_empty() || hint == comparable(&title) {
+        // A hint that is the site's name (the logo's `<h1>`) pins nothing.
+        if hint.is_empty() || hint == comparable(&title) || sites.contains(&hint) {
             continue;
         }
         for end in (parts.len() - cut..parts.len()).rev() {
@@ -205,6 +206,9 @@ const SECTION_NAMES: &[&str] = &[
     "latest news",
     "articles",
     "blog",
+    "blog archive",
+    "archive",
+    "archives",
     "press releases",
     "press release",
     "publications",
@@ -214,6 +218,7 @@ const SECTION_NAMES: &[&str] = &[
     "новость",
     "статьи",
     "блог",
+    "архив",
     "пресс-релизы",
     "публикации",
     "события",
@@ -372,6 +377,11 @@ mod tests {
             (
                 "Observers report queues at polling stations | News | Civic Watch",
                 "Observers report queues at polling stations",
+            ),
+            // WordPress's old default theme: "Blog » Blog Archive » Post".
+            (
+                "Civic Watch » Blog Archive » Interning of small integers in Python",
+                "Interning of small integers in Python",
             ),
             // A headline of two words keeps it: nothing says which part is the section.
             ("News - Budget passed", "News - Budget passed"),
