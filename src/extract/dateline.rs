@@ -532,21 +532,11 @@ fn find_headline(dom: &Dom, body_start: Option<usize>, title: Option<&str>) -> O
     }
     let title = title.map(word_set).filter(|t| !t.is_empty());
     let before_body = |i: usize| body_start.is_none_or(|b| i <= b || dom.contains(b, i));
-    if let Some(title) = &title {
-        // The heading most like the title, an <h1> on a tie: a site's logo is often the
-        // page's <h1>, the story's headline an <h2> or <h3>. The <h2>s and <h3>s are only
-        // compared when no <h1> is (nearly) the title.
-        let best_h1 = best_heading(dom, &h1s, title, before_body);
-        if best_h1.is_some_and(|(_, likeness)| likeness >= CLEAR_TITLE_LIKENESS) {
-            return best_h1.map(|(h, _)| h);
-        }
-        let best = match (best_h1, best_heading(dom, &lower, title, before_body)) {
-            (Some((h1, l1)), Some((h2, l2))) => Some(if l2 > l1 { h2 } else { h1 }),
-            (h1, h2) => h1.or(h2).map(|(h, _)| h),
-        };
-        if let Some(h) = best {
-            return Some(h);
-        }
+    if let Some(h) = title
+        .as_ref()
+        .and_then(|title| heading_most_like(dom, &h1s, &lower, title, before_body))
+    {
+        return Some(h);
     }
     if let Some(first) = body_start {
         if nearest_before_body.is_some() {
@@ -557,6 +547,47 @@ fn find_headline(dom: &Dom, body_start: Option<usize>, title: Option<&str>) -> O
         }
     }
     h1s.first().copied()
+}
+
+/// The heading most like the title, an <h1> on a tie: a site's logo is often the page's
+/// <h1>, the story's headline an <h2> or <h3>. The <h2>s and <h3>s are only compared when no
+/// <h1> is (nearly) the title.
+fn heading_most_like(
+    dom: &Dom,
+    h1s: &[usize],
+    lower: &[usize],
+    title: &[String],
+    before_body: impl Fn(usize) -> bool + Copy,
+) -> Option<usize> {
+    let best_h1 = best_heading(dom, h1s, title, before_body);
+    if best_h1.is_some_and(|(_, likeness)| likeness >= CLEAR_TITLE_LIKENESS) {
+        return best_h1.map(|(h, _)| h);
+    }
+    match (best_h1, best_heading(dom, lower, title, before_body)) {
+        (Some((h1, l1)), Some((h2, l2))) => Some(if l2 > l1 { h2 } else { h1 }),
+        (h1, h2) => h1.or(h2).map(|(h, _)| h),
+    }
+}
+
+/// The page's heading that shows `title` (an `<h1>`, else an `<h2>` or `<h3>`), if one does:
+/// where a story's own text starts when the scorer found none.
+pub(crate) fn heading_showing(dom: &Dom, title: &str) -> Option<usize> {
+    let title = word_set(title);
+    if title.is_empty() {
+        return None;
+    }
+    let (mut h1s, mut lower) = (Vec::new(), Vec::new());
+    for i in 0..dom.len() {
+        let Some(el) = dom.element(i) else {
+            continue;
+        };
+        match el.tag.as_bytes() {
+            b"h1" if h1s.len() < MAX_HEADLINES => h1s.push(i),
+            b"h2" | b"h3" if lower.len() < MAX_HEADLINES => lower.push(i),
+            _ => {}
+        }
+    }
+    heading_most_like(dom, &h1s, &lower, &title, |_| true)
 }
 
 /// Short visible text runs in `from..to`, joined per element, at most `max` of them, a

@@ -284,6 +284,7 @@ fn extract_dom(dom: &dom::Dom, opts: &ExtractOptions) -> Result<Extraction, Extr
     let blocks = match judge(&blocks, dated_headline) {
         Ok(()) => blocks,
         Err(not_article) => noscript_body(dom, render_opts, title.as_deref())
+            .or_else(|| headline_body(dom, &stats, render_opts, title.as_deref(), dated_headline))
             .or_else(|| gallery_body(dom, &stats))
             .ok_or(not_article)?,
     };
@@ -431,6 +432,55 @@ fn noscript_body(
     let mut blocks = render::render(&inner, &stats, &selection.roots, opts);
     tidy::tidy_blocks(&mut blocks, title);
     judge(&blocks, false).ok()?;
+    Some(blocks)
+}
+
+/// Most levels above the headline climbed to find the story's container.
+const HEADLINE_BODY_DEPTH: usize = 4;
+
+/// Most headings the container of a story found from its headline may hold besides it: a
+/// list's sub-headings; a section page's teasers have one each.
+const HEADLINE_BODY_HEADINGS: u32 = 3;
+
+/// The text under the headline, when the scorer found no story: an article whose body is a
+/// list (a polling stations' timetable), or lines in `<div>`s and `<span>`s too short for
+/// the scorer's paragraphs. The nearest container of the heading that shows the title and
+/// holds text of its own is read as a story is, and taken when it is not mostly links and
+/// holds few other headings (a section page's heading stands above teasers) and passes the
+/// same judgement as any story.
+fn headline_body(
+    dom: &dom::Dom,
+    stats: &content::Stats,
+    opts: RenderOptions<'_>,
+    title: Option<&str>,
+    dated_headline: bool,
+) -> Option<Vec<Block>> {
+    let headline = dateline::heading_showing(dom, title?)?;
+    if stats.junk[headline] {
+        return None;
+    }
+    let own_text = |i: usize| stats.text[i].saturating_sub(stats.text[headline]) as usize;
+    let mut container = headline;
+    for _ in 0..HEADLINE_BODY_DEPTH {
+        let parent = dom.nodes[container].parent;
+        if parent == usize::MAX || stats.junk[parent] || matches!(dom.tag(parent), "body" | "html")
+        {
+            break;
+        }
+        container = parent;
+        if own_text(container) >= MIN_BRIEF_CHARS {
+            break;
+        }
+    }
+    if own_text(container) < MIN_BRIEF_CHARS
+        || stats.link[container] * 3 >= stats.text[container]
+        || stats.headings[container] > 1 + HEADLINE_BODY_HEADINGS
+    {
+        return None;
+    }
+    let mut blocks = render::render(dom, stats, &[container], opts);
+    tidy::tidy_blocks(&mut blocks, title);
+    judge(&blocks, dated_headline).ok()?;
     Some(blocks)
 }
 
@@ -632,6 +682,51 @@ mod tests {
         // A section of the story under a linked heading holds prose, and stays.
         assert!(article.text.contains("104 percent"), "{}", article.text);
         assert!(article.text.contains("stopped twice"), "{}", article.text);
+    }
+
+    fn portal_page(main: &str) -> String {
+        format!(
+            "<html lang=ru><head><title>График работы участков | Портал</title></head><body>\
+             <nav><a href=/>Главная</a> <a href=/politics>Политика</a></nav>\
+             <main>{main}</main><footer>© 2024 Портал</footer></body></html>"
+        )
+    }
+
+    #[test]
+    fn a_story_that_is_a_list_is_read_from_its_headline() {
+        let page = portal_page(
+            "<article><h1>График работы участков</h1><div class=date>10.03.2024</div><ul>\
+             <li>Участки открываются в 8:00</li><li>Участки закрываются в 19:00</li>\
+             <li>Паспорт обязателен</li><li>Голосование на дому по заявке</li></ul></article>",
+        );
+        let article = extract(page.as_bytes(), &ExtractOptions::default()).expect("an article");
+        assert_eq!(
+            article.text,
+            "- Участки открываются в 8:00\n- Участки закрываются в 19:00\n\
+             - Паспорт обязателен\n- Голосование на дому по заявке"
+        );
+        assert_eq!(article.published.as_deref(), Some("2024-03-10"));
+    }
+
+    #[test]
+    fn a_section_page_under_the_headline_stays_not_an_article() {
+        let links: String = (0..12)
+            .map(|i| format!("<li><a href=/n{i}>Участок номер {i} открылся вовремя</a></li>"))
+            .collect();
+        let teasers: String = (0..6)
+            .map(|i| format!("<div><h3><a href=/n{i}>Новость {i}</a></h3><div>Описание новости {i}</div></div>"))
+            .collect();
+        for main in [
+            format!("<h1>График работы участков</h1><ul>{links}</ul>"),
+            format!("<h1>График работы участков</h1>{teasers}"),
+        ] {
+            let page = portal_page(&main);
+            let result = extract(page.as_bytes(), &ExtractOptions::default());
+            assert!(
+                matches!(result, Err(ExtractError::NotArticle { .. })),
+                "{main}: {result:?}"
+            );
+        }
     }
 
     fn gallery_page(figures: &str) -> String {
