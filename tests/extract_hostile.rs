@@ -195,3 +195,29 @@ fn a_page_of_twenty_thousand_deep_captions_is_read_in_a_bounded_pass() {
         started.elapsed()
     );
 }
+
+#[test]
+fn a_headline_over_a_list_of_three_hundred_thousand_items_is_read_in_one_pass() {
+    let _one_at_a_time = one_test_at_a_time();
+    // No paragraph for the scorer, so the story is read from under its headline: one pass to
+    // find the heading, one render of its container.
+    let html = format!(
+        "<html><head><title>Polling stations | Site</title></head><body><main><article>\
+         <h1>Polling stations</h1><ul>{}</ul></article></main></body></html>",
+        "<li>Station open until eight</li>".repeat(300_000)
+    );
+    let started = std::time::Instant::now();
+    let (article, peak) = extract_measured(html.as_bytes());
+    let article = article.expect("the list is the story");
+    assert_eq!(
+        article.text.lines().count(),
+        300_000,
+        "every item is a line of the story"
+    );
+    assert_bounded("headline over a list", html.as_bytes(), peak);
+    eprintln!(
+        "headline over a list: {} MB in {:?}",
+        html.len() / 1_000_000,
+        started.elapsed()
+    );
+}
