@@ -506,6 +506,104 @@ pub fn month_number(word: &str) -> Option<u32> {
     MONTH_INDEX.get(lower.as_str()).copied()
 }
 
+/// Weekday names and abbreviations, lower-case, numbered from Monday (0) to Sunday (6): a
+/// weekday before an all-numeric date settles which of its numbers is the day ("Tue,
+/// 03/05/2024" is the 5th of March, a Tuesday; the 3rd of May 2024 was a Friday).
+/// Abbreviations that are common words of another language are left out.
+pub const WEEKDAYS: &[(&str, u32)] = &[
+    // English
+    ("monday", 0),
+    ("mon", 0),
+    ("tuesday", 1),
+    ("tue", 1),
+    ("tues", 1),
+    ("wednesday", 2),
+    ("wed", 2),
+    ("thursday", 3),
+    ("thu", 3),
+    ("thur", 3),
+    ("thurs", 3),
+    ("friday", 4),
+    ("fri", 4),
+    ("saturday", 5),
+    ("sat", 5),
+    ("sunday", 6),
+    ("sun", 6),
+    // Russian
+    ("понедельник", 0),
+    ("пн", 0),
+    ("вторник", 1),
+    ("вт", 1),
+    ("среда", 2),
+    ("ср", 2),
+    ("четверг", 3),
+    ("чт", 3),
+    ("пятница", 4),
+    ("пт", 4),
+    ("суббота", 5),
+    ("сб", 5),
+    ("воскресенье", 6),
+    ("вс", 6),
+    // Ukrainian
+    ("понеділок", 0),
+    ("вівторок", 1),
+    ("середа", 2),
+    ("четвер", 3),
+    ("пʼятниця", 4),
+    ("п'ятниця", 4),
+    ("субота", 5),
+    ("неділя", 6),
+    // Azerbaijani and Turkish
+    // ("bazar ertəsi", Monday, "çərşənbə axşamı", Tuesday, "cümə axşamı", Thursday, end in
+    // words of their own and are not read.)
+    ("çərşənbə", 2),
+    ("cümə", 4),
+    ("şənbə", 5),
+    ("bazar", 6),
+    ("pazartesi", 0),
+    ("salı", 1),
+    ("çarşamba", 2),
+    ("perşembe", 3),
+    ("cuma", 4),
+    ("cumartesi", 5),
+    ("pazar", 6),
+    // German
+    ("montag", 0),
+    ("dienstag", 1),
+    ("mittwoch", 2),
+    ("donnerstag", 3),
+    ("freitag", 4),
+    ("samstag", 5),
+    ("sonnabend", 5),
+    ("sonntag", 6),
+    // French
+    ("lundi", 0),
+    ("mardi", 1),
+    ("mercredi", 2),
+    ("jeudi", 3),
+    ("vendredi", 4),
+    ("samedi", 5),
+    ("dimanche", 6),
+    // Spanish
+    ("lunes", 0),
+    ("martes", 1),
+    ("miércoles", 2),
+    ("jueves", 3),
+    ("viernes", 4),
+    ("sábado", 5),
+    ("domingo", 6),
+];
+
+static WEEKDAY_INDEX: LazyLock<HashMap<&'static str, u32>> =
+    LazyLock::new(|| WEEKDAYS.iter().copied().collect());
+
+/// The weekday (0 = Monday) a name or abbreviation stands for, in any case, with or without
+/// a final dot.
+pub fn weekday_number(word: &str) -> Option<u32> {
+    let lower = word.trim_end_matches('.').to_lowercase();
+    WEEKDAY_INDEX.get(lower.as_str()).copied()
+}
+
 /// Zone abbreviations pages print after a time, with their offset in minutes. Only the
 /// unambiguous ones: `CST` (China or US Central), `IST` (India, Ireland or Israel) and `BST`
 /// (British Summer or Bangladesh) name different zones on different sites, so a time given
@@ -646,6 +744,7 @@ const PUBLISHED_LABELS: &[&str] = &[
     "published",
     "publication date",
     "posted",
+    "submitted",
     "created",
     "written",
     "first published",
@@ -672,6 +771,8 @@ const PUBLISHED_LABELS: &[&str] = &[
     "publikacja",
     "gepubliceerd",
     "опубликовано",
+    "добавлено",
+    "добавил",
     "опубліковано",
     "дата публикации",
     "дата публікації",

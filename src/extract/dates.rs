@@ -35,7 +35,7 @@ use chrono::{
 };
 use regex::Regex;
 
-use super::date_words::{month_number, zone_alternation, zone_minutes};
+use super::date_words::{month_number, weekday_number, zone_alternation, zone_minutes};
 
 /// The earliest year accepted as a publication date.
 pub const MIN_YEAR: i32 = 1995;
@@ -563,9 +563,21 @@ fn dateline_from_captures(
         }
         let year = year_of("y4")?;
         let (first, second) = (number("d4")?, number("m4")?);
-        let month_first = match context.order {
-            DayOrder::DayFirst => second > 12 && first <= 12,
-            DayOrder::MonthFirst => !(first > 12 && second <= 12),
+        let start = captures.get(0).map_or(0, |m| m.start());
+        let month_first = match weekday_before(&haystack[..start]) {
+            Some(weekday) if first <= 12 && second <= 12 && first != second => {
+                let month_first_fits = weekday_of(year, first, second) == Some(weekday);
+                let day_first_fits = weekday_of(year, second, first) == Some(weekday);
+                match (month_first_fits, day_first_fits) {
+                    (true, false) => true,
+                    (false, true) => false,
+                    _ => context.order == DayOrder::MonthFirst,
+                }
+            }
+            _ => match context.order {
+                DayOrder::DayFirst => second > 12 && first <= 12,
+                DayOrder::MonthFirst => !(first > 12 && second <= 12),
+            },
         };
         if month_first {
             (year, first, second)
@@ -581,6 +593,31 @@ fn dateline_from_captures(
         found.offset = offset;
     }
     Some(found)
+}
+
+/// Most characters between a weekday and the date it names ("Tue, ", "Вт, ").
+const WEEKDAY_GAP: usize = 3;
+
+/// The weekday (0 = Monday) written just before a date: the last word of `before`, when
+/// only spaces and a comma or dot separate it from the date.
+fn weekday_before(before: &str) -> Option<u32> {
+    let trimmed = before.trim_end_matches([' ', ',', '.', '\u{a0}']);
+    if before.len() - trimmed.len() > WEEKDAY_GAP {
+        return None;
+    }
+    let word_start = trimmed
+        .char_indices()
+        .rev()
+        .take_while(|(_, c)| c.is_alphabetic() || *c == '\'' || *c == 'ʼ')
+        .last()
+        .map(|(i, _)| i)?;
+    weekday_number(&trimmed[word_start..])
+}
+
+/// The weekday (0 = Monday) of a date, when it exists.
+fn weekday_of(year: u32, month: u32, day: u32) -> Option<u32> {
+    let date = NaiveDate::from_ymd_opt(i32::try_from(year).ok()?, month, day)?;
+    Some(date.weekday().num_days_from_monday())
 }
 
 static TIME_ALONE: LazyLock<Regex> =
@@ -964,6 +1001,28 @@ mod tests {
                 ("25/09/2024", Some("2024-09-25")),
                 ("2024-09-02", Some("2024-09-02")),
             ],
+        );
+        // A weekday before the date settles the order either way: the 5th of March 2024 was a
+        // Tuesday, the 3rd of May a Friday.
+        for parse in [day_first, month_first] {
+            table(
+                parse,
+                &[
+                    ("Tue, 03/05/2024 - 10:00", Some("2024-03-05")),
+                    ("Fri 03/05/2024", Some("2024-05-03")),
+                    ("Опубликовано admin в Вт, 03/05/2024", Some("2024-03-05")),
+                    ("Freitag, 03.05.2024", Some("2024-05-03")),
+                ],
+            );
+        }
+        // A weekday that fits neither reading leaves the page's order.
+        assert_eq!(
+            day_first("dimanche 03.05.2024").as_deref(),
+            Some("2024-05-03")
+        );
+        assert_eq!(
+            month_first("Sunday 03.05.2024").as_deref(),
+            Some("2024-03-05")
         );
         assert_eq!(DayOrder::for_language_tag("en-US"), DayOrder::MonthFirst);
         assert_eq!(DayOrder::for_language_tag("en_us"), DayOrder::MonthFirst);
