@@ -1251,11 +1251,27 @@ pub fn is_dateline_block(text: &str) -> bool {
     if more_chars_than(text, MAX_DATELINE_BLOCK_CHARS) {
         return false;
     }
-    let words = text
-        .split(|c: char| !c.is_alphabetic())
-        .filter(|w| !w.is_empty())
-        .count();
-    words <= 3 && super::dates::parse_dateline(text, None).is_some()
+    let words = |text: &str| {
+        text.split(|c: char| !c.is_alphabetic())
+            .filter(|w| !w.is_empty())
+            .count()
+    };
+    if words(text) <= 3 {
+        return super::dates::parse_dateline(text, None).is_some();
+    }
+    // A byline with its date ("Posted by Jane Doe on 5 March 2024", "Submitted by admin on
+    // Tue, 03/05/2024 - 10:00"): a publication or update label leads to the date, and at
+    // most a word ("Uhr", "pm") follows it.
+    let context = super::dates::DateContext::with_reference(None);
+    super::dates::find_dates(text, &context)
+        .next()
+        .is_some_and(|found| {
+            words(&text[found.end..]) <= 1
+                && matches!(
+                    super::date_words::cue_of(&text[..found.start]),
+                    Some(super::date_words::Cue::Published | super::date_words::Cue::Modified)
+                )
+        })
 }
 
 /// Words of the status a legal footnote gives an organisation or a person named in the
@@ -2005,11 +2021,16 @@ mod tests {
             "Monday, September 2, 2024 14:12",
             "26-12-2023 [22:31]",
             "3 сентября 2024 г.",
+            "Submitted by admin on Tue, 03/05/2024 - 10:00",
+            "Posted by Jane Doe on March 5, 2024",
+            "Опубликовано admin в Вт, 03/05/2024 - 10:00",
         ] {
             assert!(is_dateline_block(dateline), "{dateline}");
         }
         for text in [
             "The vote was held on 2 September 2024.",
+            "The report was published on 2 September 2024 by the mission",
+            "Posted by Jane Doe on March 5, 2024 after the count ended",
             "Turnout fell again on 2 September 2024 in the capital",
             "Politics",
         ] {
