@@ -137,7 +137,7 @@ fn strip_site_affixes(title: &str, sites: &[String], hints: &[&str]) -> String {
     let title = normalise_space(title);
     let parts = segments(&title);
     if parts.len() < 2 || parts.len() > MAX_SEGMENTS {
-        return title;
+        return without_site_label(&title, sites).unwrap_or(title);
     }
     // A hint that equals the leading segments pins the headline exactly ("Headline |
     // Section | Site" with an h1 "Headline"). Only leading runs: a trailing run that equals
@@ -159,6 +159,26 @@ fn strip_site_affixes(title: &str, sites: &[String], hints: &[&str]) -> String {
     }
     let mut start = 0;
     let mut end = parts.len();
+    // A date beside the headline is furniture, and so is all that follows it: "Headline -
+    // 12 Марта 2024 - Section - Site", as uCoz writes every title.
+    // A date after a number is the end of a range in the headline ("Wochenbericht 14. -
+    // 20. Januar 2022").
+    let ends_in_number = |k: usize| {
+        parts[k]
+            .text
+            .trim_end()
+            .trim_end_matches('.')
+            .ends_with(|c: char| c.is_ascii_digit())
+    };
+    if let Some(date) =
+        (0..end).find(|&k| is_date_segment(parts[k].text) && !(k > 0 && ends_in_number(k - 1)))
+    {
+        if date == 0 {
+            start = 1;
+        } else {
+            end = date;
+        }
+    }
     let mut stripped = false;
     while end - start > 1 && matches_site(parts[end - 1].text, sites) {
         end -= 1;
@@ -196,7 +216,32 @@ fn strip_site_affixes(title: &str, sites: &[String], hints: &[&str]) -> String {
         end -= 1;
     }
     let headline = join(&parts[start..end]);
+    let headline = without_site_label(&headline, sites).unwrap_or(headline);
     without_kicker(&headline, hints).unwrap_or(headline)
+}
+
+/// Whether a title segment is only a date ("12 Марта 2024", "03.05.2024").
+fn is_date_segment(segment: &str) -> bool {
+    let letters = segment
+        .split(|c: char| !c.is_alphabetic())
+        .filter(|w| !w.is_empty())
+        .count();
+    letters <= 2 && super::dates::parse_dateline(segment, None).is_some()
+}
+
+/// The headline without the site's name set before or after it with a colon, as blog
+/// platforms write titles ("Blog name: Post title", "Post title: journal"). Only a known
+/// name of the site: a colon in a headline is more often a speaker's or a topic's.
+fn without_site_label(title: &str, sites: &[String]) -> Option<String> {
+    let rest_is_headline = |rest: &str| rest.split_whitespace().count() >= 2;
+    if let Some((site, rest)) = title.split_once(": ")
+        && matches_site(site, sites)
+        && rest_is_headline(rest)
+    {
+        return Some(rest.trim().to_owned());
+    }
+    let (rest, site) = title.rsplit_once(": ")?;
+    (matches_site(site, sites) && rest_is_headline(rest)).then(|| rest.trim().to_owned())
 }
 
 /// Generic names of a site's sections that `<title>` puts beside the headline, in the
@@ -321,12 +366,9 @@ mod tests {
             ("BBC News - Turnout low in Baku", "bbc"),
             ("Turnout low in Baku | Politics | Turan", "Turan"),
         ] {
-            let expected = if raw.starts_with("Turan:") {
-                // A colon is part of many headlines and is not treated as a separator.
-                raw
-            } else {
-                "Turnout low in Baku"
-            };
+            // A colon is part of many headlines; only the site's own name before it goes
+            // ("Blog name: Post title", see `without_site_label`).
+            let expected = "Turnout low in Baku";
             let got = choose(&[(TitleTag, raw)], &[], &[site]);
             if raw.contains("Politics") {
                 assert_eq!(
@@ -385,6 +427,44 @@ mod tests {
             ),
             // A headline of two words keeps it: nothing says which part is the section.
             ("News - Budget passed", "News - Budget passed"),
+        ] {
+            assert_eq!(
+                choose(&[(TitleTag, raw)], &[], &["Civic Watch"]).as_deref(),
+                Some(want),
+                "{raw}"
+            );
+        }
+    }
+
+    #[test]
+    fn dates_and_site_labels_beside_the_headline_are_removed() {
+        for (raw, want) in [
+            // uCoz: "Headline - date - section - site".
+            (
+                "Выборы в местный совет - 12 Марта 2024 - Новости района - Районный портал",
+                "Выборы в местный совет",
+            ),
+            (
+                "03.05.2024 | Turnout was low in the capital",
+                "Turnout was low in the capital",
+            ),
+            // Blog platforms: the blog's name before or after a colon.
+            (
+                "Civic Watch: Back from the mission",
+                "Back from the mission",
+            ),
+            (
+                "Back from the mission: Civic Watch",
+                "Back from the mission",
+            ),
+            // A colon with anything but the site's name is the headline's.
+            ("Minister: turnout was low", "Minister: turnout was low"),
+            // A year alone is no date, and a date ending a range is the headline's.
+            ("Elections - 2024 - Civic Watch", "Elections - 2024"),
+            (
+                "Weekly report 14 - 20 January 2022",
+                "Weekly report 14 - 20 January 2022",
+            ),
         ] {
             assert_eq!(
                 choose(&[(TitleTag, raw)], &[], &["Civic Watch"]).as_deref(),
