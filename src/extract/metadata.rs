@@ -820,12 +820,8 @@ fn is_home_link(dom: &Dom, i: usize, link: &Element<'_>) -> bool {
 /// Whether element `i` sits in a comment (an ancestor's class or id names one).
 fn is_in_comment(dom: &Dom, i: usize) -> bool {
     dom.ancestors(i).any(|ancestor| {
-        dom.element(ancestor).is_some_and(|a| {
-            [a.attr("class"), a.attr("id")]
-                .into_iter()
-                .flatten()
-                .any(|name| name.to_ascii_lowercase().contains("comment"))
-        })
+        dom.element(ancestor)
+            .is_some_and(|a| a.class_id.contains("comment"))
     })
 }
 
@@ -1380,6 +1376,44 @@ mod tests {
 
         let m = meta("<html><body><h1> Only a heading </h1></body></html>", None);
         assert_eq!(m.title.as_deref(), Some("Only a heading"));
+    }
+
+    #[test]
+    fn rdfa_dates_of_the_node_are_read_and_a_comments_are_not() {
+        let node = |submitted: &str, comments: &str| {
+            meta(
+                &format!(
+                    "<html><body><h1>Local council elections</h1>\
+                     <div class=node><div class=submitted>{submitted}</div>\
+                     <div class=content><p>Turnout was 41 percent.</p></div></div>\
+                     <div id=comments>{comments}</div></body></html>"
+                ),
+                None,
+            )
+            .published
+        };
+        let rdfa = |date: &str| {
+            format!(
+                "<span property='dc:date dc:created' content='{date}' datatype='xsd:dateTime'>x</span>"
+            )
+        };
+        assert_eq!(
+            node(&rdfa("2024-03-05T10:00:00+04:00"), "").as_deref(),
+            Some("2024-03-05T10:00:00+04:00")
+        );
+        let comment = format!(
+            "<div class='comment'><div class=submitted>{}</div></div>",
+            rdfa("2024-03-09T08:00:00+04:00")
+        );
+        assert_eq!(node("", &comment), None);
+        // Names and titles in RDFa are not read as dates, nor anything else.
+        assert_eq!(
+            node(
+                "<span property='schema:name' content='2024-03-05'>x</span>",
+                ""
+            ),
+            None
+        );
     }
 
     #[test]
