@@ -538,6 +538,17 @@ fn find_headline(dom: &Dom, body_start: Option<usize>, title: Option<&str>) -> O
     {
         return Some(h);
     }
+    // No heading element shows the title: a page builder's or an old CMS's headline is a
+    // `<div class="t-title">`, a `<td class="contentheading">`, always before its story (in
+    // the story, such elements title teasers and widgets).
+    let above_body = |i: usize| body_start.is_none_or(|b| i < b);
+    if let Some((h, _)) = title
+        .as_ref()
+        .and_then(|title| best_heading(dom, &headline_styled(dom), title, above_body))
+        .filter(|&(h, _)| above_body(h))
+    {
+        return Some(h);
+    }
     if let Some(first) = body_start {
         if nearest_before_body.is_some() {
             return nearest_before_body;
@@ -547,6 +558,27 @@ fn find_headline(dom: &Dom, body_start: Option<usize>, title: Option<&str>) -> O
         }
     }
     h1s.first().copied()
+}
+
+/// Elements other than headings whose class or id names a title ("t-title", "eTitle",
+/// "contentheading", "news-headline"), at most [`MAX_HEADLINES`], links aside.
+fn headline_styled(dom: &Dom) -> Vec<usize> {
+    let mut found = Vec::new();
+    for i in dom.body()..dom.len() {
+        let Some(el) = dom.element(i) else {
+            continue;
+        };
+        let names_title = ["title", "heading", "headline"]
+            .iter()
+            .any(|word| el.class_id.contains(word));
+        if names_title && !matches!(&*el.tag, "a" | "h1" | "h2" | "h3" | "title") {
+            found.push(i);
+            if found.len() == MAX_HEADLINES {
+                break;
+            }
+        }
+    }
+    found
 }
 
 /// The heading most like the title, an <h1> on a tie: a site's logo is often the page's
