@@ -801,6 +801,10 @@ fn is_home_link(dom: &Dom, i: usize, link: &Element<'_>) -> bool {
     }) {
         return true;
     }
+    let parent = dom.nodes[i].parent;
+    if !dom.element(parent).is_some_and(|p| &*p.tag == "h1") {
+        return false;
+    }
     let to_root = link.attr("href").is_some_and(|href| {
         let href = href.trim();
         href == "/"
@@ -808,11 +812,9 @@ fn is_home_link(dom: &Dom, i: usize, link: &Element<'_>) -> bool {
                 url.path() == "/" && url.query().is_none() && url.host_str().is_some()
             })
     });
-    let parent = dom.nodes[i].parent;
     // Both texts bounded: a hostile heading of a million root links costs no more than
     // MAX_HOME_LINK_BYTES for each.
     to_root
-        && dom.element(parent).is_some_and(|p| &*p.tag == "h1")
         && normalise_space(&bounded_text(dom, parent, MAX_HOME_LINK_BYTES))
             == normalise_space(&bounded_text(dom, i, MAX_HOME_LINK_BYTES))
 }
