@@ -502,8 +502,13 @@ static MONTH_INDEX: LazyLock<HashMap<&'static str, u32>> =
 
 /// The month a name or abbreviation stands for, in any case, with or without a final dot.
 pub fn month_number(word: &str) -> Option<u32> {
+    number_of(&MONTH_INDEX, word)
+}
+
+/// A word's number in one of the tables above, in any case, with or without a final dot.
+fn number_of(index: &HashMap<&'static str, u32>, word: &str) -> Option<u32> {
     let lower = word.trim_end_matches('.').to_lowercase();
-    MONTH_INDEX.get(lower.as_str()).copied()
+    index.get(lower.as_str()).copied()
 }
 
 /// Weekday names and abbreviations, lower-case, numbered from Monday (0) to Sunday (6): a
@@ -600,8 +605,7 @@ static WEEKDAY_INDEX: LazyLock<HashMap<&'static str, u32>> =
 /// The weekday (0 = Monday) a name or abbreviation stands for, in any case, with or without
 /// a final dot.
 pub fn weekday_number(word: &str) -> Option<u32> {
-    let lower = word.trim_end_matches('.').to_lowercase();
-    WEEKDAY_INDEX.get(lower.as_str()).copied()
+    number_of(&WEEKDAY_INDEX, word)
 }
 
 /// Zone abbreviations pages print after a time, with their offset in minutes. Only the
@@ -994,6 +998,32 @@ mod tests {
             assert!((1..=12).contains(&month));
             if let Some(other) = seen.insert(name, month) {
                 assert_eq!(other, month, "{name} means two months");
+            }
+        }
+    }
+
+    #[test]
+    fn weekday_names() {
+        for (word, weekday) in [
+            ("Tue", Some(1)),
+            ("Вт", Some(1)),
+            ("Freitag", Some(4)),
+            ("dimanche", Some(6)),
+            ("Cumartesi", Some(5)),
+            ("March", None),
+            ("ertəsi", None),
+        ] {
+            assert_eq!(weekday_number(word), weekday, "{word}");
+        }
+        // Lower-case, unique in meaning, and never a month's name too: a weekday is only
+        // read before a numeric date, a month name inside one.
+        let mut seen = HashMap::new();
+        for &(name, weekday) in WEEKDAYS {
+            assert_eq!(name, name.to_lowercase(), "{name}");
+            assert!(weekday < 7);
+            assert_eq!(month_number(name), None, "{name} is a month too");
+            if let Some(other) = seen.insert(name, weekday) {
+                assert_eq!(other, weekday, "{name} means two weekdays");
             }
         }
     }
