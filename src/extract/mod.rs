@@ -443,8 +443,8 @@ const HEADLINE_BODY_DEPTH: usize = 4;
 const HEADLINE_BODY_HEADINGS: u32 = 3;
 
 /// The text under the headline, when the scorer found no story: an article whose body is a
-/// list (a polling stations' timetable), or lines in `<div>`s and `<span>`s too short for
-/// the scorer's paragraphs. The nearest container of the heading that shows the title and
+/// list or a table (a polling stations' timetable, the results by station), which give the
+/// scorer no paragraph. The nearest container of the heading that shows the title and
 /// holds text of its own is read as a story is, and taken when it is not mostly links and
 /// holds few other headings (a section page's heading stands above teasers) and passes the
 /// same judgement as any story.
@@ -706,6 +706,22 @@ mod tests {
              - Паспорт обязателен\n- Голосование на дому по заявке"
         );
         assert_eq!(article.published.as_deref(), Some("2024-03-10"));
+
+        let page = portal_page(
+            "<article><h1>График работы участков</h1><div class=date>12.03.2024</div><table>\
+             <tr><th>Участок</th><th>Явка</th><th>Победитель</th></tr>\
+             <tr><td>№ 1</td><td>41%</td><td>Иванов</td></tr>\
+             <tr><td>№ 2</td><td>38%</td><td>Петров</td></tr>\
+             <tr><td>№ 3</td><td>45%</td><td>Сидоров</td></tr></table></article>",
+        );
+        let article = extract(page.as_bytes(), &ExtractOptions::default()).expect("an article");
+        assert!(
+            article
+                .text
+                .starts_with("Участок | Явка | Победитель\n№ 1 | 41% | Иванов"),
+            "{}",
+            article.text
+        );
     }
 
     #[test]
