@@ -917,6 +917,12 @@ const PROMO_PHRASES: &[&str] = &[
     "подпишитесь",
     "abunə olun",
     "bizi izləyin",
+    "следите за новостями",
+    "больше новостей в",
+    "delivered to your inbox",
+    "have a tip",
+    "takip edin",
+    "haberin devamı için",
     // appeals to fund the site
     "support our work",
     "supporting our work",
@@ -2135,6 +2141,16 @@ mod tests {
         ));
         assert!(!is_promo_line("The channel has 40,000 subscribers."));
         assert!(is_promo_line("Donate today."));
+        for line in [
+            "Следите за новостями в Google Новостях",
+            "Больше новостей в нашем Telegram",
+            "Get the latest news delivered to your inbox",
+            "Have a tip? Contact us securely.",
+            "Bizi Google News'ten takip edin",
+            "Haberin devamı için tıklayın",
+        ] {
+            assert!(is_promo_line(line), "{line}");
+        }
         assert!(is_promo_line(
             "If you enjoyed reading this post – would you consider supporting our work?"
         ));

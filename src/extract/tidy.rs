@@ -272,8 +272,8 @@ const RIGHTS_PHRASES: &[&str] = &[
     "tüm hakları saklıdır",
 ];
 
-/// Short lines that are page furniture wherever they appear: copyright notices and
-/// bare phone numbers.
+/// Short lines that are page furniture wherever they appear: copyright notices, bare
+/// phone numbers, share buttons' labels and age ratings.
 fn is_notice_line(text: &str) -> bool {
     // Long blocks are never notices.
     if text.is_empty() || clean::more_chars_than(text, 200) {
@@ -286,6 +286,9 @@ fn is_notice_line(text: &str) -> bool {
     {
         return true;
     }
+    if is_share_label(&lower) || is_age_mark(text) {
+        return true;
+    }
     let digits = text.chars().filter(char::is_ascii_digit).count();
     let letters = text.chars().filter(|c| c.is_alphabetic()).count();
     digits >= 7
@@ -293,6 +296,42 @@ fn is_notice_line(text: &str) -> bool {
         && text
             .chars()
             .all(|c| c.is_alphanumeric() || c.is_whitespace() || "+()-./:,;".contains(c))
+}
+
+/// The labels of share buttons, as whole lines ("Поделиться:", "Share this article").
+const SHARE_LABELS: &[&str] = &[
+    "share",
+    "share this",
+    "share this article",
+    "share this story",
+    "share this post",
+    "share on",
+    "поделиться",
+    "поделиться новостью",
+    "поделитесь",
+    "поділитися",
+    "paylaş",
+    "paylaşın",
+    "xəbəri paylaş",
+    "haberi paylaş",
+    "teilen",
+    "artikel teilen",
+    "partager",
+    "compartir",
+    "udostępnij",
+];
+
+/// Whether a lower-cased line is only a share button's label.
+fn is_share_label(lower: &str) -> bool {
+    let label = lower.trim_matches(|c: char| !c.is_alphanumeric());
+    SHARE_LABELS.contains(&label)
+}
+
+/// Whether a line is only an age rating ("18+", "16+"), which Russian law has sites print.
+fn is_age_mark(text: &str) -> bool {
+    text.trim()
+        .strip_suffix('+')
+        .is_some_and(|age| (1..=2).contains(&age.len()) && age.bytes().all(|b| b.is_ascii_digit()))
 }
 
 #[cfg(test)]
@@ -303,6 +342,30 @@ mod tests {
         Block {
             link_chars,
             ..Block::new(BlockKind::Paragraph, text.to_string(), text.to_string())
+        }
+    }
+
+    #[test]
+    fn furniture_lines() {
+        for line in [
+            "© 2024 Портал",
+            "+994 12 555 55 55",
+            "Поделиться:",
+            "Share this article",
+            "Xəbəri paylaş:",
+            "18+",
+            " 16+ ",
+        ] {
+            assert!(is_notice_line(line), "{line}");
+        }
+        for line in [
+            "Участники смогут поделиться опытом.",
+            "Share prices fell on Monday.",
+            "18+ voters only",
+            "2024+",
+            "Politics",
+        ] {
+            assert!(!is_notice_line(line), "{line}");
         }
     }
 
