@@ -802,7 +802,7 @@ fn is_home_link(dom: &Dom, i: usize, link: &Element<'_>) -> bool {
         return true;
     }
     let parent = dom.nodes[i].parent;
-    if !dom.element(parent).is_some_and(|p| &*p.tag == "h1") {
+    if dom.element(parent).is_none_or(|p| &*p.tag != "h1") {
         return false;
     }
     let to_root = link.attr("href").is_some_and(|href| {
