@@ -568,9 +568,11 @@ fn headline_styled(dom: &Dom) -> Vec<usize> {
         let Some(el) = dom.element(i) else {
             continue;
         };
-        let names_title = ["title", "heading", "headline"]
-            .iter()
-            .any(|word| el.class_id.contains(word));
+        // Most elements have no class or id: the word search is skipped for them.
+        let names_title = !el.class_id.is_empty()
+            && ["title", "heading", "headline"]
+                .iter()
+                .any(|word| el.class_id.contains(word));
         if names_title && !matches!(&*el.tag, "a" | "h1" | "h2" | "h3" | "title") {
             found.push(i);
             if found.len() == MAX_HEADLINES {
