@@ -74,6 +74,9 @@ pub struct Metadata {
     /// datelines and decides with [`date_choice::choose`]; `published` and `modified` above
     /// are that decision without them.
     pub date_evidence: DateEvidence,
+    /// The publisher calls the page an article: a JSON-LD article type (`NewsArticle`,
+    /// `BlogPosting`, …) or `og:type` `article`.
+    pub declares_article: bool,
 }
 
 /// Reads the metadata of a parsed page.
@@ -134,6 +137,7 @@ pub fn extract_metadata(
         declared_lang: page.declared_lang(article),
         day_order,
         date_evidence,
+        declares_article: page.declares_article(),
     }
 }
 
@@ -422,6 +426,16 @@ impl<'d, 'a> PageFacts<'d, 'a> {
                     jsonld::types(object).contains(&"WebPage") && object.contains_key("headline")
                 })
             })
+    }
+
+    fn declares_article(&self) -> bool {
+        self.jsonld.iter().any(|object| {
+            jsonld::types(object)
+                .into_iter()
+                .any(jsonld::is_article_type)
+        }) || self
+            .meta_first(&["og:type"])
+            .is_some_and(|kind| kind.eq_ignore_ascii_case("article"))
     }
 
     fn jsonld_site_names(&self) -> Vec<String> {

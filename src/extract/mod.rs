@@ -280,11 +280,18 @@ fn extract_dom(dom: &dom::Dom, opts: &ExtractOptions) -> Result<Extraction, Extr
         title.as_deref(),
         opts.reference_time,
     );
-    let dated_headline = title.is_some() && dates.published.is_some();
-    let blocks = match judge(&blocks, dated_headline) {
+    let standing = match (
+        title.is_some() && dates.published.is_some(),
+        meta.declares_article,
+    ) {
+        (false, _) => Standing::Unvouched,
+        (true, false) => Standing::DatedHeadline,
+        (true, true) => Standing::DeclaredArticle,
+    };
+    let blocks = match judge(&blocks, standing) {
         Ok(()) => blocks,
         Err(not_article) => noscript_body(dom, render_opts, title.as_deref())
-            .or_else(|| headline_body(dom, &stats, render_opts, title.as_deref(), dated_headline))
+            .or_else(|| headline_body(dom, &stats, render_opts, title.as_deref(), standing))
             .or_else(|| gallery_body(dom, &stats))
             .ok_or(not_article)?,
     };
@@ -431,7 +438,7 @@ fn noscript_body(
     let selection = content::select(&inner, &stats)?;
     let mut blocks = render::render(&inner, &stats, &selection.roots, opts);
     tidy::tidy_blocks(&mut blocks, title);
-    judge(&blocks, false).ok()?;
+    judge(&blocks, Standing::Unvouched).ok()?;
     Some(blocks)
 }
 
@@ -453,7 +460,7 @@ fn headline_body(
     stats: &content::Stats,
     opts: RenderOptions<'_>,
     title: Option<&str>,
-    dated_headline: bool,
+    standing: Standing,
 ) -> Option<Vec<Block>> {
     let headline = dateline::heading_showing(dom, title?)?;
     if stats.junk[headline] {
@@ -480,7 +487,7 @@ fn headline_body(
     }
     let mut blocks = render::render(dom, stats, &[container], opts);
     tidy::tidy_blocks(&mut blocks, title);
-    judge(&blocks, dated_headline).ok()?;
+    judge(&blocks, standing).ok()?;
     Some(blocks)
 }
 
@@ -564,12 +571,48 @@ fn is_brief_sentence(block: &Block) -> bool {
         && text.split_whitespace().nth(MIN_BRIEF_WORDS - 1).is_some()
 }
 
-/// Decides whether what is left is an article. `dated_headline`: the page has a title and
-/// a publication date, as a news brief of a sentence or two does.
-fn judge(blocks: &[Block], dated_headline: bool) -> Result<(), ExtractError> {
+/// Fewest words of the line that describes a video or photo item.
+const MIN_ITEM_WORDS: usize = 3;
+
+/// Whether `block` is a line describing an item ("Встреча прошла в Баку" under a video): a
+/// paragraph of a few words, not mostly links, and without a date: a short line with one is
+/// the byline and date every post has ("Verfasst von: … | 31. Dezember 2008").
+fn is_item_line(block: &Block) -> bool {
+    matches!(block.kind, BlockKind::Paragraph)
+        && block.link_chars * 2 < block.text.chars().count()
+        && dates::parse_dateline(&block.text, None).is_none()
+        && block
+            .text
+            .split_whitespace()
+            .filter(|w| w.chars().any(char::is_alphabetic))
+            .nth(MIN_ITEM_WORDS - 1)
+            .is_some()
+}
+
+/// What besides its text vouches for a page as a story, weakest first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Standing {
+    /// Nothing: the text alone must be as long as an article's.
+    Unvouched,
+    /// A title and a publication date, as a news brief of a sentence or two has.
+    DatedHeadline,
+    /// Those, and the publisher's markup calls the page an article: a video or photo item
+    /// whose text is a line describing it.
+    DeclaredArticle,
+}
+
+/// Decides whether what is left is an article: as long as one, or short with a standing
+/// that vouches for it (a brief's sentence under a dated headline; a line under the dated
+/// headline of a page its publisher declares an article).
+fn judge(blocks: &[Block], standing: Standing) -> Result<(), ExtractError> {
     let chars: usize = blocks.iter().map(|b| b.text_len).sum();
     // Looked for only when the text is short: most pages are long enough without it.
-    if chars < MIN_ARTICLE_CHARS && !(dated_headline && blocks.iter().any(is_brief_sentence)) {
+    let vouched = || match standing {
+        Standing::Unvouched => false,
+        Standing::DatedHeadline => blocks.iter().any(is_brief_sentence),
+        Standing::DeclaredArticle => blocks.iter().any(is_item_line),
+    };
+    if chars < MIN_ARTICLE_CHARS && !vouched() {
         return Err(ExtractError::NotArticle {
             reason: format!("too little text ({chars} characters)"),
         });
@@ -741,6 +784,39 @@ mod tests {
             assert!(
                 matches!(result, Err(ExtractError::NotArticle { .. })),
                 "{main}: {result:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_dated_item_its_publisher_declares_an_article_may_be_a_line() {
+        let video = |head: &str, line: &str| {
+            format!(
+                "<html lang=ru><head>{head}<title>Президент провел встречу с делегацией</title>\
+                 </head><body><nav><a href=/>Главная</a> <a href=/video>Видео</a></nav><main>\
+                 <article><h1>Президент провел встречу с делегацией</h1>\
+                 <div class=date>12.03.2024, 14:05</div><iframe src=/embed/1></iframe>\
+                 <p>{line}</p></article></main></body></html>"
+            )
+        };
+        let declared = "<meta property=og:type content=article>";
+        let article = extract(
+            video(declared, "Встреча прошла в Баку").as_bytes(),
+            &ExtractOptions::default(),
+        )
+        .expect("a declared, dated item");
+        assert_eq!(article.text, "Встреча прошла в Баку");
+        assert_eq!(article.published.as_deref(), Some("2024-03-12"));
+        // Undeclared, or with only a byline and date under the headline, it is no article.
+        for (head, line) in [
+            ("", "Встреча прошла в Баку"),
+            (declared, "Автор: Иван Петров, 12 марта 2024"),
+            (declared, "Видео"),
+        ] {
+            let result = extract(video(head, line).as_bytes(), &ExtractOptions::default());
+            assert!(
+                matches!(result, Err(ExtractError::NotArticle { .. })),
+                "{head} {line}: {result:?}"
             );
         }
     }
