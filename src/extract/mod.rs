@@ -292,7 +292,7 @@ fn extract_dom(dom: &dom::Dom, opts: &ExtractOptions) -> Result<Extraction, Extr
         Ok(()) => blocks,
         Err(not_article) => noscript_body(dom, render_opts, title.as_deref())
             .or_else(|| headline_body(dom, &stats, render_opts, title.as_deref(), standing))
-            .or_else(|| gallery_body(dom, &stats))
+            .or_else(|| gallery_body(dom, &stats, standing))
             .ok_or(not_article)?,
     };
 
@@ -500,8 +500,9 @@ const MAX_GALLERY_CAPTIONS: usize = 200;
 /// article otherwise. Captions are dropped from stories, where they describe an image
 /// beside the text; a gallery's captions are its text. Taken only when there are several,
 /// outside the page's chrome, not mostly links (a teaser card's caption is a headline), and
-/// together as long as an article must be.
-fn gallery_body(dom: &dom::Dom, stats: &content::Stats) -> Option<Vec<Block>> {
+/// together as long as an article must be; or, on a dated item its publisher declares an
+/// article (a photo of the day), when one of them is the line [`judge`] asks of such items.
+fn gallery_body(dom: &dom::Dom, stats: &content::Stats, standing: Standing) -> Option<Vec<Block>> {
     let mut captions: Vec<Block> = Vec::new();
     let mut seen = 0;
     let mut i = 0;
@@ -535,7 +536,9 @@ fn gallery_body(dom: &dom::Dom, stats: &content::Stats) -> Option<Vec<Block>> {
         i = end;
     }
     let chars: usize = captions.iter().map(|b| b.text_len).sum();
-    (captions.len() >= MIN_GALLERY_CAPTIONS && chars >= MIN_ARTICLE_CHARS).then_some(captions)
+    let gallery = captions.len() >= MIN_GALLERY_CAPTIONS && chars >= MIN_ARTICLE_CHARS;
+    let item = standing == Standing::DeclaredArticle && judge(&captions, standing).is_ok();
+    (gallery || item).then_some(captions)
 }
 
 /// The first `<h1>` with text, when the metadata has no title.
@@ -807,6 +810,14 @@ mod tests {
         .expect("a declared, dated item");
         assert_eq!(article.text, "Встреча прошла в Баку");
         assert_eq!(article.published.as_deref(), Some("2024-03-12"));
+        // A photo of the day: its one caption is the line.
+        let photo = video(declared, "").replace(
+            "<iframe src=/embed/1></iframe>",
+            "<figure><img src=/1.jpg><figcaption>Снег на улицах столицы в пятницу</figcaption></figure>",
+        );
+        let article =
+            extract(photo.as_bytes(), &ExtractOptions::default()).expect("a declared photo item");
+        assert_eq!(article.text, "Снег на улицах столицы в пятницу");
         // Undeclared, or with only a byline and date under the headline, it is no article.
         for (head, line) in [
             ("", "Встреча прошла в Баку"),
