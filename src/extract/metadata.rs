@@ -48,6 +48,10 @@ const MAX_HOME_LINKS: usize = 4;
 /// Longest home-link text read, in bytes: a site's name, not a paragraph.
 const MAX_HOME_LINK_BYTES: usize = 200;
 
+/// Elements with an RDFa date read: a node's and a few of its comments'. Each costs a walk
+/// up its ancestors; a hostile page of a million costs no more than these.
+const MAX_RDFA_DATE_ELEMENTS: usize = 16;
+
 /// What the page says about itself.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Metadata {
@@ -157,6 +161,8 @@ struct PageFacts<'d, 'a> {
     h1: Vec<String>,
     /// Texts of `<a rel="home">`: themes write the site's name there (the logo's link).
     home_links: Vec<String>,
+    /// Elements with an RDFa date read so far (see [`MAX_RDFA_DATE_ELEMENTS`]).
+    rdfa_dates: usize,
     html_lang: Option<String>,
     base_href: Option<String>,
     /// Elements that name an author: `rel=author`, `itemprop=author`, author/byline classes.
@@ -186,6 +192,7 @@ impl<'d, 'a> PageFacts<'d, 'a> {
             title_tag: None,
             h1: Vec::new(),
             home_links: Vec::new(),
+            rdfa_dates: 0,
             html_lang: None,
             base_href: None,
             author_elements: Vec::new(),
@@ -292,6 +299,9 @@ impl<'d, 'a> PageFacts<'d, 'a> {
     /// teasers and menus as often as the page. Never a comment's: Drupal dates each the
     /// same way.
     fn add_rdfa_date(&mut self, i: usize, value: &Element<'_>) {
+        if self.rdfa_dates >= MAX_RDFA_DATE_ELEMENTS {
+            return;
+        }
         let (Some(property), Some(content)) = (value.attr("property"), value.attr("content"))
         else {
             return;
@@ -312,7 +322,13 @@ impl<'d, 'a> PageFacts<'d, 'a> {
             ]
             .iter()
             .any(|keys| keys.contains(&key.as_str()));
-            if !is_date_key || *in_comment.get_or_insert_with(|| is_in_comment(self.dom, i)) {
+            if !is_date_key {
+                continue;
+            }
+            if in_comment.is_none() {
+                self.rdfa_dates += 1;
+            }
+            if *in_comment.get_or_insert_with(|| is_in_comment(self.dom, i)) {
                 continue;
             }
             let values = self.meta.entry(key).or_default();
@@ -819,18 +835,18 @@ fn is_home_link(dom: &Dom, i: usize, link: &Element<'_>) -> bool {
     if dom.element(parent).is_none_or(|p| &*p.tag != "h1") {
         return false;
     }
-    let to_root = link.attr("href").is_some_and(|href| {
-        let href = href.trim();
-        href == "/"
-            || Url::parse(href).is_ok_and(|url| {
-                url.path() == "/" && url.query().is_none() && url.host_str().is_some()
-            })
-    });
-    // Both texts bounded: a hostile heading of a million root links costs no more than
-    // MAX_HOME_LINK_BYTES for each.
-    to_root
-        && normalise_space(&bounded_text(dom, parent, MAX_HOME_LINK_BYTES))
-            == normalise_space(&bounded_text(dom, i, MAX_HOME_LINK_BYTES))
+    // The link is all the heading holds but blank text. Each side's scan stops at the first
+    // other node, so a hostile heading of a million links costs a step for each.
+    let blank = |j: usize| matches!(&dom.nodes[j].kind, NodeKind::Text(t) if t.trim().is_empty());
+    let alone = (parent + 1..i).all(blank) && (dom.nodes[i].end..dom.nodes[parent].end).all(blank);
+    alone
+        && link.attr("href").is_some_and(|href| {
+            let href = href.trim();
+            href == "/"
+                || Url::parse(href).is_ok_and(|url| {
+                    url.path() == "/" && url.query().is_none() && url.host_str().is_some()
+                })
+        })
 }
 
 /// Whether element `i` sits in a comment (an ancestor's class or id names one).
