@@ -221,3 +221,32 @@ fn a_headline_over_a_list_of_three_hundred_thousand_items_is_read_in_one_pass() 
         started.elapsed()
     );
 }
+
+#[test]
+fn home_links_and_rdfa_dates_by_the_hundred_thousand_are_read_a_bounded_few() {
+    let _one_at_a_time = one_test_at_a_time();
+    // Every link in one <h1> to the site's root, every span an RDFa date inside comments:
+    // the home-link test stops at each link's neighbour, and at most a few RDFa dates are
+    // read, so both stay a step per element.
+    let html = format!(
+        "<html><head><title>Turnout was low | Site</title></head><body><h1>{}</h1>\
+         <div class=comments>{}</div><article><h2>Turnout was low</h2><p>{}</p></article>\
+         </body></html>",
+        "<a href=/>Site</a>".repeat(200_000),
+        "<span property='dc:date' content='2024-03-05'>x</span>".repeat(200_000),
+        "Turnout in the capital was lower than at any election since 1995. ".repeat(4)
+    );
+    let started = std::time::Instant::now();
+    let (article, peak) = extract_measured(html.as_bytes());
+    let article = article.expect("the story under the h2");
+    assert_eq!(
+        article.published, None,
+        "comments' RDFa dates are not the page's"
+    );
+    assert_bounded("home links and RDFa dates", html.as_bytes(), peak);
+    eprintln!(
+        "home links and RDFa dates: {} MB in {:?}",
+        html.len() / 1_000_000,
+        started.elapsed()
+    );
+}
