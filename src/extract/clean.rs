@@ -781,6 +781,9 @@ const TAIL_SECTION_LABELS: &[&str] = &[
     "weitere informationen",
     "mehr informationen",
     "more information",
+    "for more information",
+    "media contacts",
+    "press contacts",
     "further information",
     "plus d'informations",
     "pour en savoir plus",
@@ -798,6 +801,11 @@ const TAIL_SECTION_LABELS: &[&str] = &[
     "ähnliche artikel",
     "related articles",
     "related posts",
+    "related",
+    "related content",
+    "related stories",
+    "related news",
+    "related reading",
     "read more",
     "read also",
     "you may also like",
@@ -1971,6 +1979,14 @@ mod tests {
         assert!(is_tail_section_label("Kontakt:"));
         assert!(is_tail_section_label("Weitere Informationen"));
         assert!(is_tail_section_label("Читайте также:"));
+        assert!(is_tail_section_label("Related content"));
+        assert!(is_tail_section_label("RELATED STORIES"));
+        assert!(is_tail_section_label(
+            "For more information, please contact:"
+        ));
+        assert!(!is_tail_section_label(
+            "Related charges were dropped in May, the court said."
+        ));
         assert!(!is_tail_section_label("Kontakt zur Außenwelt verloren"));
         assert!(is_tail_section_label(
             "Kontakt: Pressestelle, Tel. 030 1234"
