@@ -673,6 +673,21 @@ fn joined_hints(index: &HintIndex, name: &str, joined: &mut String) -> u8 {
     index.words.get(joined.as_str()).copied().unwrap_or(0)
 }
 
+/// Whether an element other than a heading or a link has a class or id naming a title
+/// (`<td class="eTitle">`, `<div class="t-title">`, `<div id="page-title">`): how page
+/// builders and old CMSs set a headline. Class and id are searched as one string ("etitle",
+/// "contentheading" are single words); most elements have neither and cost one test.
+pub fn is_styled_title(element: &Element<'_>) -> bool {
+    !element.class_id.is_empty()
+        && !matches!(
+            &*element.tag,
+            "a" | "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "title" | "body" | "html"
+        )
+        && ["title", "heading", "headline"]
+            .iter()
+            .any(|word| element.class_id.contains(word))
+}
+
 fn has_word(el: &Element, list: u8) -> bool {
     el.hints & list != 0
 }

@@ -560,27 +560,13 @@ fn find_headline(dom: &Dom, body_start: Option<usize>, title: Option<&str>) -> O
     h1s.first().copied()
 }
 
-/// Elements other than headings whose class or id names a title ("t-title", "eTitle",
-/// "contentheading", "news-headline"), at most [`MAX_HEADLINES`], links aside.
+/// Elements styled as titles ([`super::clean::is_styled_title`]), at most
+/// [`MAX_HEADLINES`].
 fn headline_styled(dom: &Dom) -> Vec<usize> {
-    let mut found = Vec::new();
-    for i in dom.body()..dom.len() {
-        let Some(el) = dom.element(i) else {
-            continue;
-        };
-        // Most elements have no class or id: the word search is skipped for them.
-        let names_title = !el.class_id.is_empty()
-            && ["title", "heading", "headline"]
-                .iter()
-                .any(|word| el.class_id.contains(word));
-        if names_title && !matches!(&*el.tag, "a" | "h1" | "h2" | "h3" | "title") {
-            found.push(i);
-            if found.len() == MAX_HEADLINES {
-                break;
-            }
-        }
-    }
-    found
+    (dom.body()..dom.len())
+        .filter(|&i| dom.element(i).is_some_and(super::clean::is_styled_title))
+        .take(MAX_HEADLINES)
+        .collect()
 }
 
 /// The heading most like the title, an <h1> on a tie: a site's logo is often the page's

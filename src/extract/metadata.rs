@@ -159,6 +159,9 @@ struct PageFacts<'d, 'a> {
     jsonld: Vec<Map<String, Value>>,
     title_tag: Option<String>,
     h1: Vec<String>,
+    /// Texts of elements other than headings styled as titles (`<td class="eTitle">`,
+    /// `<div class="t-title">`): hints where the headline is in `<title>`.
+    styled_titles: Vec<String>,
     /// Texts of `<a rel="home">`: themes write the site's name there (the logo's link).
     home_links: Vec<String>,
     /// Elements with an RDFa date read so far (see [`MAX_RDFA_DATE_ELEMENTS`]).
@@ -191,6 +194,7 @@ impl<'d, 'a> PageFacts<'d, 'a> {
             jsonld: Vec::new(),
             title_tag: None,
             h1: Vec::new(),
+            styled_titles: Vec::new(),
             home_links: Vec::new(),
             rdfa_dates: 0,
             html_lang: None,
@@ -259,6 +263,13 @@ impl<'d, 'a> PageFacts<'d, 'a> {
             }
             if &*value.tag != "meta" {
                 facts.add_rdfa_date(i, value);
+            }
+            if facts.styled_titles.len() < MAX_STYLED_TITLES && super::clean::is_styled_title(value)
+            {
+                let text = normalise_space(&bounded_text(dom, i, MAX_HOME_LINK_BYTES));
+                if !text.is_empty() {
+                    facts.styled_titles.push(text);
+                }
             }
             facts.add_time(i, value);
             if is_author_element(dom, i, value) {
@@ -519,7 +530,7 @@ impl<'d, 'a> PageFacts<'d, 'a> {
             }
         }
         let h1: Vec<String> = self.h1.iter().map(|h| strip_markers(h)).collect();
-        choose_title(&sources, &h1, site_names)
+        choose_title(&sources, &h1, &self.styled_titles, site_names)
     }
 
     fn authors(&self, article: Option<&Map<String, Value>>) -> Vec<String> {
@@ -820,6 +831,9 @@ impl<'d, 'a> PageFacts<'d, 'a> {
             })
     }
 }
+
+/// Elements styled as titles read as hints for the headline.
+const MAX_STYLED_TITLES: usize = 8;
 
 /// Whether link `i` is the site's home link, whose text is the site's name: `rel="home"`
 /// (WordPress and most blog themes), or a link to the site's root that is an `<h1>`'s whole
@@ -1446,6 +1460,36 @@ mod tests {
             ),
             None
         );
+    }
+
+    #[test]
+    fn a_headline_styled_as_a_title_pins_it_in_title() {
+        let page = |shown: &str| {
+            meta(
+                &format!(
+                    "<html><head><title>Выборы в местный совет - Новости района - Районный портал\
+                     </title></head><body><table><tr>{shown}</tr></table><p>Текст</p></body></html>"
+                ),
+                None,
+            )
+            .title
+        };
+        assert_eq!(
+            page("<td class=eTitle>Выборы в местный совет</td>").as_deref(),
+            Some("Выборы в местный совет")
+        );
+        assert_eq!(
+            page("<td id=page-title> Выборы в местный совет </td>").as_deref(),
+            Some("Выборы в местный совет")
+        );
+        // Without it nothing says where the headline ends; an unstyled cell says nothing.
+        for shown in ["", "<td>Выборы в местный совет</td>"] {
+            assert_eq!(
+                page(shown).as_deref(),
+                Some("Выборы в местный совет - Новости района"),
+                "{shown}"
+            );
+        }
     }
 
     #[test]

@@ -40,10 +40,13 @@ const MAX_SEGMENTS: usize = 12;
 const AFFIX_SEGMENTS: usize = 3;
 
 /// Picks and cleans the title. `sources` are in order of preference; `h1` are the page's
-/// `<h1>` texts; `site_names` are names the site goes by (og:site_name, publisher, host label).
+/// `<h1>` texts; `shown` are texts of other elements styled as titles (`<td
+/// class="eTitle">`), which only ever serve as hints; `site_names` are names the site goes
+/// by (og:site_name, publisher, host label).
 pub(crate) fn choose_title(
     sources: &[(TitleSource, String)],
     h1: &[String],
+    shown: &[String],
     site_names: &[String],
 ) -> Option<String> {
     let sites: Vec<String> = site_names
@@ -59,6 +62,7 @@ pub(crate) fn choose_title(
         .iter()
         .map(|(_, text)| text.as_str())
         .chain(h1.iter().map(String::as_str))
+        .chain(shown.iter().map(String::as_str))
         .collect();
     for (source, raw) in sources {
         let cleaned = match source {
@@ -348,7 +352,7 @@ mod tests {
             sources.iter().map(|(s, t)| (*s, (*t).to_owned())).collect();
         let h1: Vec<String> = h1.iter().map(|h| (*h).to_owned()).collect();
         let sites: Vec<String> = sites.iter().map(|s| (*s).to_owned()).collect();
-        choose_title(&sources, &h1, &sites)
+        choose_title(&sources, &h1, &[], &sites)
     }
 
     use TitleSource::{Metadata, TitleTag};
