@@ -159,9 +159,6 @@ struct PageFacts<'d, 'a> {
     jsonld: Vec<Map<String, Value>>,
     title_tag: Option<String>,
     h1: Vec<String>,
-    /// Texts of elements other than headings styled as titles (`<td class="eTitle">`,
-    /// `<div class="t-title">`): hints where the headline is in `<title>`.
-    styled_titles: Vec<String>,
     /// Texts of `<a rel="home">`: themes write the site's name there (the logo's link).
     home_links: Vec<String>,
     /// Elements with an RDFa date read so far (see [`MAX_RDFA_DATE_ELEMENTS`]).
@@ -194,7 +191,6 @@ impl<'d, 'a> PageFacts<'d, 'a> {
             jsonld: Vec::new(),
             title_tag: None,
             h1: Vec::new(),
-            styled_titles: Vec::new(),
             home_links: Vec::new(),
             rdfa_dates: 0,
             html_lang: None,
@@ -263,13 +259,6 @@ impl<'d, 'a> PageFacts<'d, 'a> {
             }
             if &*value.tag != "meta" {
                 facts.add_rdfa_date(i, value);
-            }
-            if facts.styled_titles.len() < MAX_STYLED_TITLES && super::clean::is_styled_title(value)
-            {
-                let text = normalise_space(&bounded_text(dom, i, MAX_HOME_LINK_BYTES));
-                if !text.is_empty() {
-                    facts.styled_titles.push(text);
-                }
             }
             facts.add_time(i, value);
             if is_author_element(dom, i, value) {
@@ -530,7 +519,7 @@ impl<'d, 'a> PageFacts<'d, 'a> {
             }
         }
         let h1: Vec<String> = self.h1.iter().map(|h| strip_markers(h)).collect();
-        choose_title(&sources, &h1, &self.styled_titles, site_names)
+        choose_title(&sources, &h1, &|| styled_titles(self.dom), site_names)
     }
 
     fn authors(&self, article: Option<&Map<String, Value>>) -> Vec<String> {
@@ -834,6 +823,18 @@ impl<'d, 'a> PageFacts<'d, 'a> {
 
 /// Elements styled as titles read as hints for the headline.
 const MAX_STYLED_TITLES: usize = 8;
+
+/// The texts of the first elements styled as titles (see
+/// [`super::clean::is_styled_title`]), at most [`MAX_STYLED_TITLES`] of
+/// [`MAX_HOME_LINK_BYTES`] each: one pass over the page, made only when `<title>` needs it.
+fn styled_titles(dom: &Dom) -> Vec<String> {
+    (dom.body()..dom.len())
+        .filter(|&i| dom.element(i).is_some_and(super::clean::is_styled_title))
+        .map(|i| normalise_space(&bounded_text(dom, i, MAX_HOME_LINK_BYTES)))
+        .filter(|text| !text.is_empty())
+        .take(MAX_STYLED_TITLES)
+        .collect()
+}
 
 /// Whether link `i` is the site's home link, whose text is the site's name: `rel="home"`
 /// (WordPress and most blog themes), or a link to the site's root that is an `<h1>`'s whole

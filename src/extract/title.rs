@@ -40,13 +40,14 @@ const MAX_SEGMENTS: usize = 12;
 const AFFIX_SEGMENTS: usize = 3;
 
 /// Picks and cleans the title. `sources` are in order of preference; `h1` are the page's
-/// `<h1>` texts; `shown` are texts of other elements styled as titles (`<td
-/// class="eTitle">`), which only ever serve as hints; `site_names` are names the site goes
-/// by (og:site_name, publisher, host label).
+/// `<h1>` texts; `shown` gives the texts of other elements styled as titles (`<td
+/// class="eTitle">`), asked for only when `<title>` is read and the other candidates do not
+/// pin its headline, and never titles themselves; `site_names` are names the site goes by
+/// (og:site_name, publisher, host label).
 pub(crate) fn choose_title(
     sources: &[(TitleSource, String)],
     h1: &[String],
-    shown: &[String],
+    shown: &dyn Fn() -> Vec<String>,
     site_names: &[String],
 ) -> Option<String> {
     let sites: Vec<String> = site_names
@@ -62,12 +63,11 @@ pub(crate) fn choose_title(
         .iter()
         .map(|(_, text)| text.as_str())
         .chain(h1.iter().map(String::as_str))
-        .chain(shown.iter().map(String::as_str))
         .collect();
     for (source, raw) in sources {
         let cleaned = match source {
             TitleSource::Metadata => normalise_space(raw),
-            TitleSource::TitleTag => strip_site_affixes(raw, &sites, &hints),
+            TitleSource::TitleTag => strip_site_affixes(raw, &sites, &hints, shown),
         };
         if !is_site_name(&cleaned) {
             return Some(cleaned);
@@ -137,29 +137,23 @@ fn join(segments: &[Segment<'_>]) -> String {
 /// Removes the site name (and sections) before or after the headline in `<title>`: known
 /// site names, what another source shows is not part of the headline, and a short trailing
 /// segment.
-fn strip_site_affixes(title: &str, sites: &[String], hints: &[&str]) -> String {
+fn strip_site_affixes(
+    title: &str,
+    sites: &[String],
+    hints: &[&str],
+    shown: &dyn Fn() -> Vec<String>,
+) -> String {
     let title = normalise_space(title);
     let parts = segments(&title);
     if parts.len() < 2 || parts.len() > MAX_SEGMENTS {
         return without_site_label(&title, sites).unwrap_or(title);
     }
-    // A hint that equals the leading segments pins the headline exactly ("Headline |
-    // Section | Site" with an h1 "Headline"). Only leading runs: a trailing run that equals
-    // an h1 is more often the site's logo than the headline. At most a few segments are cut,
-    // which keeps this bounded.
-    let cut = AFFIX_SEGMENTS.min(parts.len() - 1);
-    for hint in hints {
-        let hint = comparable(hint);
-        // A hint that is the site's name (the logo's `<h1>`) pins nothing.
-        if hint.is_empty() || hint == comparable(&title) || sites.contains(&hint) {
-            continue;
-        }
-        for end in (parts.len() - cut..parts.len()).rev() {
-            let candidate = join(&parts[..end]);
-            if comparable(&candidate) == hint && candidate.split_whitespace().count() >= 2 {
-                return candidate;
-            }
-        }
+    let pinned = pinned_headline(&parts, &title, sites, hints.iter().copied()).or_else(|| {
+        let shown = shown();
+        pinned_headline(&parts, &title, sites, shown.iter().map(String::as_str))
+    });
+    if let Some(headline) = pinned {
+        return headline;
     }
     let mut start = 0;
     let mut end = parts.len();
@@ -222,6 +216,34 @@ fn strip_site_affixes(title: &str, sites: &[String], hints: &[&str]) -> String {
     let headline = join(&parts[start..end]);
     let headline = without_site_label(&headline, sites).unwrap_or(headline);
     without_kicker(&headline, hints).unwrap_or(headline)
+}
+
+/// The headline a hint pins: a hint that equals the leading segments pins it exactly
+/// ("Headline | Section | Site" with an h1 "Headline"). Only leading runs: a trailing run
+/// that equals an h1 is more often the site's logo than the headline. At most a few
+/// segments are cut, which keeps this bounded.
+fn pinned_headline<'h>(
+    parts: &[Segment<'_>],
+    title: &str,
+    sites: &[String],
+    hints: impl IntoIterator<Item = &'h str>,
+) -> Option<String> {
+    let cut = AFFIX_SEGMENTS.min(parts.len() - 1);
+    let whole = comparable(title);
+    for hint in hints {
+        let hint = comparable(hint);
+        // A hint that is the site's name (the logo's `<h1>`) pins nothing.
+        if hint.is_empty() || hint == whole || sites.contains(&hint) {
+            continue;
+        }
+        for end in (parts.len() - cut..parts.len()).rev() {
+            let candidate = join(&parts[..end]);
+            if comparable(&candidate) == hint && candidate.split_whitespace().count() >= 2 {
+                return Some(candidate);
+            }
+        }
+    }
+    None
 }
 
 /// Whether a title segment is only a date ("12 Марта 2024", "03.05.2024").
@@ -352,7 +374,7 @@ mod tests {
             sources.iter().map(|(s, t)| (*s, (*t).to_owned())).collect();
         let h1: Vec<String> = h1.iter().map(|h| (*h).to_owned()).collect();
         let sites: Vec<String> = sites.iter().map(|s| (*s).to_owned()).collect();
-        choose_title(&sources, &h1, &[], &sites)
+        choose_title(&sources, &h1, &Vec::new, &sites)
     }
 
     use TitleSource::{Metadata, TitleTag};
