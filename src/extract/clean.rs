@@ -688,6 +688,11 @@ pub fn is_styled_title(element: &Element<'_>) -> bool {
             .any(|word| element.class_id.contains(word))
 }
 
+/// The elements of the page's body styled as titles ([`is_styled_title`]), in order.
+pub fn styled_titles<'d>(dom: &'d super::dom::Dom<'_>) -> impl Iterator<Item = usize> + 'd {
+    (dom.body()..dom.len()).filter(|&i| dom.element(i).is_some_and(is_styled_title))
+}
+
 fn has_word(el: &Element, list: u8) -> bool {
     el.hints & list != 0
 }

@@ -542,11 +542,13 @@ fn find_headline(dom: &Dom, body_start: Option<usize>, title: Option<&str>) -> O
     // `<div class="t-title">`, a `<td class="contentheading">`, always before its story (in
     // the story, such elements title teasers and widgets).
     let above_body = |i: usize| body_start.is_none_or(|b| i < b);
-    if let Some((h, _)) = title
-        .as_ref()
-        .and_then(|title| best_heading(dom, &headline_styled(dom), title, above_body))
-        .filter(|&(h, _)| above_body(h))
-    {
+    if let Some((h, _)) = title.as_ref().and_then(|title| {
+        let styled: Vec<usize> = super::clean::styled_titles(dom)
+            .take_while(|&i| above_body(i))
+            .take(MAX_HEADLINES)
+            .collect();
+        best_heading(dom, &styled, title, above_body)
+    }) {
         return Some(h);
     }
     if let Some(first) = body_start {
@@ -558,15 +560,6 @@ fn find_headline(dom: &Dom, body_start: Option<usize>, title: Option<&str>) -> O
         }
     }
     h1s.first().copied()
-}
-
-/// Elements styled as titles ([`super::clean::is_styled_title`]), at most
-/// [`MAX_HEADLINES`].
-fn headline_styled(dom: &Dom) -> Vec<usize> {
-    (dom.body()..dom.len())
-        .filter(|&i| dom.element(i).is_some_and(super::clean::is_styled_title))
-        .take(MAX_HEADLINES)
-        .collect()
 }
 
 /// The heading most like the title, an <h1> on a tie: a site's logo is often the page's

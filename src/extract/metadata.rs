@@ -824,13 +824,15 @@ impl<'d, 'a> PageFacts<'d, 'a> {
 /// Elements styled as titles read as hints for the headline.
 const MAX_STYLED_TITLES: usize = 8;
 
+/// Longest text of a title-styled element read, in bytes: a headline, not a container.
+const MAX_STYLED_TITLE_BYTES: usize = 200;
+
 /// The texts of the first elements styled as titles (see
 /// [`super::clean::is_styled_title`]), at most [`MAX_STYLED_TITLES`] of
-/// [`MAX_HOME_LINK_BYTES`] each: one pass over the page, made only when `<title>` needs it.
+/// [`MAX_STYLED_TITLE_BYTES`] each: one pass over the page, made only when `<title>` needs it.
 fn styled_titles(dom: &Dom) -> Vec<String> {
-    (dom.body()..dom.len())
-        .filter(|&i| dom.element(i).is_some_and(super::clean::is_styled_title))
-        .map(|i| normalise_space(&bounded_text(dom, i, MAX_HOME_LINK_BYTES)))
+    super::clean::styled_titles(dom)
+        .map(|i| normalise_space(&bounded_text(dom, i, MAX_STYLED_TITLE_BYTES)))
         .filter(|text| !text.is_empty())
         .take(MAX_STYLED_TITLES)
         .collect()

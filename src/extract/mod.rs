@@ -593,7 +593,7 @@ fn is_item_line(block: &Block) -> bool {
 }
 
 /// What besides its text vouches for a page as a story, weakest first.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Standing {
     /// Nothing: the text alone must be as long as an article's.
     Unvouched,
