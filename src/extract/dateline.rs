@@ -34,7 +34,7 @@ const ABOVE_LOOKBACK: usize = 300;
 const BELOW_LOOKAHEAD: usize = 400;
 /// How many short runs are read in each place.
 const RUNS_BELOW: usize = 12;
-const RUNS_ABOVE: usize = 6;
+const RUNS_ABOVE: usize = 8;
 const RUNS_BODY: usize = 6;
 const RUNS_AFTER: usize = 10;
 /// `h1` elements considered as the headline.
@@ -220,12 +220,7 @@ const EVENT_OPENERS: &[&str] = &[
 /// "BERLIN, 3. März 2024 – …". A place of up to three capitalised words may come first;
 /// a sentence about an event on a date ("Am 31.10.2023 kam es …") is not a dateline.
 fn opening_dateline(dom: &Dom, from: usize, to: usize, context: &DateContext) -> Option<Dateline> {
-    let to = to.min(from + FIRST_PARAGRAPH_LOOKAHEAD);
-    let paragraph = (from..to).find(|&i| {
-        dom.element(i).is_some()
-            && is_leaf_block(dom, i)
-            && more_non_space_chars_than(dom, i, MAX_DATELINE_CHARS)
-    })?;
+    let paragraph = first_prose_in(dom, from, to.min(from + FIRST_PARAGRAPH_LOOKAHEAD))?;
     let text = text_of(dom, paragraph);
     let opening: String = text.chars().take(OPENING_CHARS).collect();
     let found = find_dates(&opening, context).next()?;
@@ -253,6 +248,39 @@ fn opening_dateline(dom: &Dom, from: usize, to: usize, context: &DateContext) ->
         pure: true,
         swapped: None,
     })
+}
+
+/// The first block of prose (a leaf block too long for a dateline) in `from..to`, passing
+/// over scripts and `<noscript>` fallbacks, whose raw text is no prose.
+fn first_prose_in(dom: &Dom, from: usize, to: usize) -> Option<usize> {
+    let mut i = from;
+    while i < to {
+        if let Some(el) = dom.element(i) {
+            if matches!(&*el.tag, "script" | "style" | "noscript" | "template") {
+                i = dom.nodes[i].end;
+                continue;
+            }
+            if is_leaf_block(dom, i) && more_non_space_chars_than(dom, i, MAX_DATELINE_CHARS) {
+                return Some(i);
+            }
+        }
+        i += 1;
+    }
+    None
+}
+
+/// Nodes of the story read for its first paragraph when its subheads are told apart from
+/// its headline.
+const PROSE_LOOKAHEAD: usize = 3_000;
+
+/// The story's first paragraph, read from the start of the body's first root — unless that
+/// root is the whole page, whose first long text may be a cookie notice above the headline.
+fn first_prose_block(dom: &Dom, body_start: usize) -> Option<usize> {
+    if matches!(dom.tag(body_start), "body" | "html") {
+        return None;
+    }
+    let end = dom.nodes[body_start].end.min(body_start + PROSE_LOOKAHEAD);
+    first_prose_in(dom, body_start, end.min(dom.len()))
 }
 
 /// Reads run `k` of `runs` (in document order: its label is run `k - 1`).
@@ -530,6 +558,12 @@ fn find_headline(dom: &Dom, body_start: Option<usize>, title: Option<&str>) -> O
             nearest_before_body = Some(i);
         }
     }
+    // An <h2> or <h3> after the story's first paragraph is one of its subheads ("Fazit –
+    // Firmenwagen: Leasen oder Finanzieren?" may share more words with the title than the
+    // headline does), never the headline.
+    if let Some(prose) = body_start.and_then(|first| first_prose_block(dom, first)) {
+        lower.retain(|&i| i < prose);
+    }
     let title = title.map(word_set).filter(|t| !t.is_empty());
     let before_body = |i: usize| body_start.is_none_or(|b| i <= b || dom.contains(b, i));
     if let Some(h) = title
@@ -682,7 +716,7 @@ fn collect_runs(
                 } else {
                     let text = text_of(dom, i);
                     let machine = time_value(dom, i);
-                    if (!text.is_empty() || machine.is_some())
+                    if (has_word_or_number(&text) || machine.is_some())
                         && text.chars().count() <= MAX_DATELINE_CHARS
                     {
                         out.push(Run {
@@ -697,7 +731,7 @@ fn collect_runs(
             }
             NodeKind::Text(t) => {
                 let t = t.trim();
-                if !t.is_empty() && t.chars().count() <= MAX_DATELINE_CHARS {
+                if has_word_or_number(t) && t.chars().count() <= MAX_DATELINE_CHARS {
                     out.push(Run {
                         text: t.split_whitespace().collect::<Vec<_>>().join(" "),
                         node: i,
@@ -710,6 +744,12 @@ fn collect_runs(
         i += 1;
     }
     out
+}
+
+/// Whether a run says anything: separators between a byline's parts ("," "|" "·") are not
+/// runs, so that they do not use up the runs read around the headline.
+fn has_word_or_number(text: &str) -> bool {
+    text.chars().any(char::is_alphanumeric)
 }
 
 /// Most runs joined into one by [`join_split_dates`].
@@ -913,6 +953,41 @@ mod tests {
             found[0].date.time,
             chrono::NaiveTime::from_hms_opt(14, 3, 0)
         );
+    }
+
+    #[test]
+    fn separators_and_subheads_do_not_hide_the_dateline() {
+        // The byline's separators are no runs: the date above the headline is within reach
+        // past an author and four category links.
+        let byline = page(
+            "<div class=meta><span>By <a href=/a>Ann Lee</a></span> <span>5 March 2024</span> \
+             <span>in <a href=/n>News</a>, <a href=/e>Elections</a>, <a href=/r>Regions</a>, \
+             <a href=/x>Analysis</a></span> <span><a href=#c>4 Comments</a></span></div>\
+             <h1>Turnout confirmed</h1>",
+            "",
+        );
+        assert_eq!(
+            first(&byline),
+            Some(("2024-03-05".into(), None, Place::Headline))
+        );
+        // A subhead after the story's first paragraph that shares more words with the
+        // title than the headline does is not the headline.
+        let html = "<html><body><article><h1>Turnout confirmed</h1>\
+             <div class=meta>8 February 2022</div><div class=text>\
+             <p>The election commission approved the final count on Monday and published \
+             turnout figures for every region of the country, officials said.</p>\
+             <div class=row><div class=col><div class=block>\
+             <h2>Conclusion: regional turnout figures and the final count</h2>\
+             <p>Observers reported queues at some polling stations but no serious incidents, \
+             the monitoring mission said in its statement on Tuesday morning.</p>\
+             </div></div></div></div></article></body></html>";
+        assert_eq!(
+            datelines(html, Some("Regional turnout figures and the final count")).first(),
+            Some(&("2022-02-08".into(), None, Place::Headline))
+        );
+        for (text, says) in [("5 March", true), (",", false), ("|", false), ("·", false)] {
+            assert_eq!(has_word_or_number(text), says, "{text}");
+        }
     }
 
     #[test]
