@@ -332,7 +332,17 @@ fn choose_published(evidence: &DateEvidence) -> Option<(FoundDate, DateSource)> 
         return Some((date, DateSource::Url));
     }
     if let Some(dateline) = dateline {
-        return Some((dateline.date, DateSource::Dateline));
+        // Weak markup of the same day, with a time, is the same statement made precise
+        // (midnight is a day written as an instant, no time).
+        let same_day = marked(evidence, Role::Published, Strength::Weak).find(|m| {
+            !dateline.date.has_time()
+                && m.date.time.is_some_and(|t| t != chrono::NaiveTime::MIN)
+                && m.date.date == dateline.date.date
+        });
+        return Some(match same_day {
+            Some(m) => (localize(m.date, evidence), m.source),
+            None => (dateline.date, DateSource::Dateline),
+        });
     }
     if let Some(m) = marked(evidence, Role::Published, Strength::Weak).next() {
         return Some((localize(m.date, evidence), m.source));
@@ -629,6 +639,36 @@ mod tests {
             ..DateEvidence::default()
         };
         assert_eq!(chosen(&evidence).1, Some(DateSource::Dateline));
+        // A day-only dateline and weak markup of that day with a time: the markup's instant.
+        let day_only = line("7 May 2019", None, Place::Headline);
+        for (markup, expected) in [
+            (
+                "2019-05-07T10:49:24Z",
+                ("2019-05-07T10:49:24Z", DateSource::JsonLd),
+            ),
+            (
+                "2019-05-07T00:00:00+02:00",
+                ("2019-05-07", DateSource::Dateline),
+            ),
+            ("2019-05-08T10:49:24Z", ("2019-05-07", DateSource::Dateline)),
+        ] {
+            let evidence = DateEvidence {
+                markup: vec![mark(
+                    markup,
+                    DateSource::JsonLd,
+                    Role::Published,
+                    Strength::Weak,
+                )],
+                datelines: vec![day_only],
+                ..DateEvidence::default()
+            };
+            let (published, source, _) = chosen(&evidence);
+            assert_eq!(
+                (published.as_deref(), source),
+                (Some(expected.0), Some(expected.1)),
+                "{markup}"
+            );
+        }
         // Weak markup before the text search.
         let evidence = DateEvidence {
             markup: vec![weak],

@@ -685,6 +685,7 @@ fn collect_runs(
 ) -> Vec<Run> {
     let mut out = Vec::new();
     let mut prose = 0;
+    let mut aside_end = 0;
     let mut i = from;
     while i < to && out.len() < max {
         match &dom.nodes[i].kind {
@@ -699,11 +700,17 @@ fn collect_runs(
                         | "select"
                         | "option"
                         | "nav"
-                        | "aside"
-                ) || skip.contains(&&*el.tag) =>
+                ) || skip.contains(&&*el.tag)
+                    || (i < aside_end && matches!(&*el.tag, "ul" | "ol" | "table")) =>
             {
                 i = dom.nodes[i].end;
                 continue;
+            }
+            // An <aside> by the headline is often the story's meta box ("June 5, 2019 by
+            // …", the dateline beside the body); a sidebar's lists of other stories in it
+            // are passed over.
+            NodeKind::Element(el) if &*el.tag == "aside" => {
+                aside_end = aside_end.max(dom.nodes[i].end)
             }
             NodeKind::Element(_) if is_leaf_block(dom, i) => {
                 // A paragraph of the story is a leaf block too: it is passed over without
@@ -985,6 +992,22 @@ mod tests {
             datelines(html, Some("Regional turnout figures and the final count")).first(),
             Some(&("2022-02-08".into(), None, Place::Headline))
         );
+        // A meta box in an <aside> under the headline is read; a sidebar's list is not.
+        let meta_box = page(
+            "<h1>Turnout confirmed</h1><aside class=post-author><time>June 5, 2019</time> \
+             <em>by</em> <a href=/a>Ann Lee</a></aside>",
+            "",
+        );
+        assert_eq!(
+            first(&meta_box),
+            Some(("2019-06-05".into(), None, Place::Headline))
+        );
+        let sidebar = page(
+            "<h1>Turnout confirmed</h1><aside><h3>Latest</h3><ul><li><a href=/o>Other story\
+             </a> <span>18.11.2021</span></li></ul></aside>",
+            "",
+        );
+        assert_eq!(first(&sidebar), None);
         for (text, says) in [("5 March", true), (",", false), ("|", false), ("·", false)] {
             assert_eq!(has_word_or_number(text), says, "{text}");
         }
