@@ -700,7 +700,7 @@ fn collect_runs(
                         | "select"
                         | "option"
                         | "nav"
-                ) || skip.contains(&&*el.tag)
+                ) || (skip.contains(&&*el.tag) && !is_articles_footer(dom, i))
                     || (i < aside_end && matches!(&*el.tag, "ul" | "ol" | "table")) =>
             {
                 i = dom.nodes[i].end;
@@ -751,6 +751,34 @@ fn collect_runs(
         i += 1;
     }
     out
+}
+
+/// How many ancestors of a `<footer>` are looked at for its `<article>`.
+const FOOTER_ARTICLE_DEPTH: usize = 8;
+
+/// Whether element `i` is the `<footer>` of an `<article>` (its byline, date and tags), not
+/// the page's footer: HTML gives a footer to its nearest sectioning ancestor. A comment's
+/// article and footer (WordPress writes both) are not the story's.
+fn is_articles_footer(dom: &Dom, i: usize) -> bool {
+    let is_comment = |n: usize| {
+        dom.element(n)
+            .is_some_and(|el| el.class_id.contains("comment"))
+    };
+    if dom.tag(i) != "footer" || is_comment(i) {
+        return false;
+    }
+    let mut node = dom.nodes[i].parent;
+    for _ in 0..FOOTER_ARTICLE_DEPTH {
+        if node == usize::MAX {
+            return false;
+        }
+        match dom.tag(node) {
+            "article" => return !is_comment(node),
+            "body" | "html" | "main" | "section" | "aside" | "nav" => return false,
+            _ => node = dom.nodes[node].parent,
+        }
+    }
+    false
 }
 
 /// Whether a run says anything: separators between a byline's parts ("," "|" "·") are not
@@ -1077,6 +1105,33 @@ mod tests {
             first(&html),
             Some(("2021-11-19".into(), Some(Cue::Published), Place::AfterBody))
         );
+        // An article's <footer> is its meta; the page's footer and a comment's are not.
+        let story = |footer: &str| {
+            format!(
+                "<html><body><article><h1>Turnout confirmed</h1><div class=text>{BODY}</div>\
+                 {footer}</article><footer>Updated 1 January 2020</footer></body></html>"
+            )
+        };
+        for (footer, expected) in [
+            (
+                "<footer class=entry-meta><time>December 26, 2019</time> by Ann</footer>",
+                Some("2019-12-26"),
+            ),
+            ("", None),
+            (
+                "<article class=comment-body><footer class=comment-meta>24 November 2019</footer></article>",
+                None,
+            ),
+        ] {
+            assert_eq!(
+                datelines(&story(footer), None)
+                    .first()
+                    .map(|d| d.0.clone())
+                    .as_deref(),
+                expected,
+                "{footer}"
+            );
+        }
         // The headline is the <h1> that matches the title, not the site's logo.
         let html = format!(
             "<html><body><h1>Daily Portal</h1><div>1 January 2020</div>{}</body></html>",
