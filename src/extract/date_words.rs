@@ -898,11 +898,49 @@ pub fn cue_of(label: &str) -> Option<Cue> {
     // ("Published 2 May, updated 3 May": the second date is the update).
     let tail = tail_chars(&lower, 40);
     let (automaton, cues) = &*LABELS;
-    let last = automaton.find_iter(tail).last()?;
+    let Some(last) = automaton.find_iter(tail).last() else {
+        return is_byline_label(&lower).then_some(Cue::Published);
+    };
     let (cue, end) = (cues[last.pattern().as_usize()], last.end());
     // A label is next to its date ("Posted by Jane Doe on"): a word further back is part
     // of something else ("Besinnung: Vom Umgang mit der Corona…").
     (tail[end..].chars().count() <= MAX_LABEL_GAP).then_some(cue)
+}
+
+/// Words that open a byline ("By", "Von", "Par", …), lower-case.
+const BYLINE_OPENERS: &[&str] = &[
+    "by",
+    "von",
+    "par",
+    "por",
+    "di",
+    "door",
+    "av",
+    "af",
+    "przez",
+    "от",
+    "автор",
+];
+
+/// Words that join a byline's name to its date ("on", "am", "le", …), lower-case.
+const BYLINE_JOINERS: &[&str] = &["on", "am", "le", "el", "il", "op", "den", "dnia"];
+
+/// Most words of the name between a byline's opener and its joiner.
+const MAX_BYLINE_NAME_WORDS: usize = 4;
+
+/// Whether `lower` (a lower-case label) is a byline leading to its date: "by Jane Doe on",
+/// "Von R. R. am", "par Marie Dupont le" — who wrote the story and when.
+fn is_byline_label(lower: &str) -> bool {
+    let words: Vec<&str> = lower
+        .split(|c: char| !c.is_alphanumeric() && c != '.' && c != '\'')
+        .filter(|w| !w.is_empty())
+        .collect();
+    let [opener, name @ .., joiner] = words.as_slice() else {
+        return false;
+    };
+    BYLINE_OPENERS.contains(opener)
+        && BYLINE_JOINERS.contains(joiner)
+        && (1..=MAX_BYLINE_NAME_WORDS).contains(&name.len())
 }
 
 fn tail_chars(text: &str, n: usize) -> &str {
@@ -1093,6 +1131,13 @@ mod tests {
             ("Preventive care published", Some(Cue::Published)),
             ("By Jane Doe", None),
             ("Posted by Jane Doe on", Some(Cue::Published)),
+            // A byline leading to its date is the story's.
+            ("Von R. R. am", Some(Cue::Published)),
+            ("by Jane Doe on", Some(Cue::Published)),
+            ("par Marie Dupont le", Some(Cue::Published)),
+            ("Flüge von Berlin am", None),
+            ("by the committee of the regional parliament on", None),
+            ("by on", None),
             ("Besinnung: Vom Umgang mit der Corona-Krise", None),
             ("", None),
         ] {
