@@ -194,7 +194,10 @@ fn strip_site_affixes(
             .iter()
             .map(|p| p.text.split_whitespace().count())
             .sum();
-        if last_words <= 4 && rest_words >= 4 && rest_words >= 2 * last_words {
+        // A question ends the headline ("Mietvertrag kündigen: Fristen und Form – was
+        // gilt?"); no site is named with one.
+        let is_question = parts[end - 1].text.trim_end().ends_with('?');
+        if last_words <= 4 && rest_words >= 4 && rest_words >= 2 * last_words && !is_question {
             end -= 1;
         }
     }
@@ -646,6 +649,12 @@ mod tests {
         assert_eq!(
             choose(&[(TitleTag, "Baku - Tbilisi")], &[], &[]).as_deref(),
             Some("Baku - Tbilisi")
+        );
+        // Nor is one before a question that ends the headline.
+        let question = "Mietvertrag kündigen: Fristen und Form – was gilt?";
+        assert_eq!(
+            choose(&[(TitleTag, question)], &[], &[]).as_deref(),
+            Some(question)
         );
     }
 
