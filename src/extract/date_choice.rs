@@ -54,6 +54,8 @@ pub enum DateSource {
     Microdata,
     /// A `<time datetime>` element.
     TimeElement,
+    /// A date set beside the headline in `<title>`.
+    TitleTag,
     /// The page URL's path.
     Url,
     /// A visible dateline around the headline.
@@ -69,6 +71,7 @@ impl DateSource {
             DateSource::Meta => "meta",
             DateSource::Microdata => "microdata",
             DateSource::TimeElement => "time element",
+            DateSource::TitleTag => "title",
             DateSource::Url => "url",
             DateSource::Dateline => "dateline",
             DateSource::TextSearch => "text search",

@@ -721,6 +721,19 @@ impl<'d, 'a> PageFacts<'d, 'a> {
                 }
             }
         }
+        // The day <title> sets beside the headline: weak, after all the markup's.
+        if let Some(date) = self
+            .title_tag
+            .as_deref()
+            .and_then(|title| super::title::date_in_title(title, context))
+        {
+            markup.push(MarkedDate {
+                date,
+                source: DateSource::TitleTag,
+                role: Role::Published,
+                strength: Strength::Weak,
+            });
+        }
         let path = page_url.map(Url::path);
         DateEvidence {
             markup,

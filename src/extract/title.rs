@@ -17,6 +17,7 @@
 //!   else exists or the others are just the site's name.
 
 use super::author::normalise_space;
+use super::dates::{DateContext, FoundDate, parse_dateline_in};
 
 /// Where a title candidate came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -159,18 +160,7 @@ fn strip_site_affixes(
     let mut end = parts.len();
     // A date beside the headline is furniture, and so is all that follows it: "Headline -
     // 12 Марта 2024 - Section - Site", as uCoz writes every title.
-    // A date after a number is the end of a range in the headline ("Wochenbericht 14. -
-    // 20. Januar 2022").
-    let ends_in_number = |k: usize| {
-        parts[k]
-            .text
-            .trim_end()
-            .trim_end_matches('.')
-            .ends_with(|c: char| c.is_ascii_digit())
-    };
-    if let Some(date) =
-        (0..end).find(|&k| is_date_segment(parts[k].text) && !(k > 0 && ends_in_number(k - 1)))
-    {
+    if let Some(date) = date_segment(&parts) {
         if date == 0 {
             start = 1;
         } else {
@@ -247,6 +237,31 @@ fn pinned_headline<'h>(
         }
     }
     None
+}
+
+/// The segment of a title that is only a date beside the headline, if one is. A date after
+/// a number is the end of a range in the headline ("Wochenbericht 14. - 20. Januar 2022").
+fn date_segment(parts: &[Segment<'_>]) -> Option<usize> {
+    let ends_in_number = |k: usize| {
+        parts[k]
+            .text
+            .trim_end()
+            .trim_end_matches('.')
+            .ends_with(|c: char| c.is_ascii_digit())
+    };
+    (0..parts.len()).find(|&k| is_date_segment(parts[k].text) && !(k > 0 && ends_in_number(k - 1)))
+}
+
+/// The date a `<title>` sets beside its headline ("Headline - Información - 11/05/2022 -
+/// Site", uCoz's "Headline - 12 Марта 2024 - Section - Site"): the site's own statement of
+/// the day, read in the page's day order.
+pub(crate) fn date_in_title(title: &str, context: &DateContext) -> Option<FoundDate> {
+    let title = normalise_space(title);
+    let parts = segments(&title);
+    if parts.len() < 2 || parts.len() > MAX_SEGMENTS {
+        return None;
+    }
+    parse_dateline_in(parts[date_segment(&parts)?].text, context)
 }
 
 /// Whether a title segment is only a date ("12 Марта 2024", "03.05.2024").
@@ -499,6 +514,37 @@ mod tests {
                 choose(&[(TitleTag, raw)], &[], &["Civic Watch"]).as_deref(),
                 Some(want),
                 "{raw}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_date_beside_the_headline_is_read() {
+        let context = DateContext::default();
+        for (title, want) in [
+            (
+                "Выборы в местный совет - 12 Марта 2024 - Новости района - Портал",
+                Some("2024-03-12"),
+            ),
+            (
+                "Gobierno acusa - Información - 11/05/2022 - Diario",
+                Some("2022-05-11"),
+            ),
+            (
+                "08.11.2021 | Online-Fachtag zum Intersex Day",
+                Some("2021-11-08"),
+            ),
+            ("Weekly report 14 - 20 January 2022", None),
+            ("Elections - 2024 - Civic Watch", None),
+            ("12 March 2024", None),
+            ("Turnout was low on 12 March 2024 | Civic Watch", None),
+        ] {
+            assert_eq!(
+                date_in_title(title, &context)
+                    .map(|d| d.format())
+                    .as_deref(),
+                want,
+                "{title}"
             );
         }
     }
