@@ -81,15 +81,15 @@ pub fn find_until(
     let headline = find_headline(dom, body.map(|(first, _)| first), title);
     let mut out = Vec::new();
     if let Some(headline) = headline {
-        let container = headline_container(dom, headline);
-        around_headline(dom, headline, container, title, &context, &mut out);
-        // A badge or kicker before the headline ("Kostenlos bis 19:34 Uhr") made its parent
-        // the container, and the dateline sits above that: the lines just above it are read.
-        if out.is_empty() && container != headline {
-            let wider = headline_container(dom, container);
-            if wider != container {
-                let start = wider.max(container.saturating_sub(ABOVE_LOOKBACK));
-                read_above(dom, start, container, &context, &mut out);
+        read_around_headline(dom, headline, title, &context, &mut out);
+        // Templates print the headline twice, for narrow and wide screens, and the
+        // dateline under one copy only: the other copies are read when this one has none.
+        if out.is_empty() {
+            for twin in headline_twins(dom, headline) {
+                read_around_headline(dom, twin, title, &context, &mut out);
+                if !out.is_empty() {
+                    break;
+                }
             }
         }
     }
@@ -132,6 +132,54 @@ pub fn find_until(
         }
     }
     out
+}
+
+/// The datelines around `headline`, nearest first.
+fn read_around_headline(
+    dom: &Dom,
+    headline: usize,
+    title: Option<&str>,
+    context: &DateContext,
+    out: &mut Vec<Dateline>,
+) {
+    let container = headline_container(dom, headline);
+    around_headline(dom, headline, container, title, context, out);
+    // A badge or kicker before the headline ("Kostenlos bis 19:34 Uhr") made its parent
+    // the container, and the dateline sits above that: the lines just above it are read.
+    if out.is_empty() && container != headline {
+        let wider = headline_container(dom, container);
+        if wider != container {
+            let start = wider.max(container.saturating_sub(ABOVE_LOOKBACK));
+            read_above(dom, start, container, context, out);
+        }
+    }
+}
+
+/// Most copies of the headline read for a dateline.
+const MAX_TWINS: usize = 2;
+
+/// Other headings of the same level with the same text as `headline`, in page order.
+fn headline_twins(dom: &Dom, headline: usize) -> Vec<usize> {
+    let tag = dom.tag(headline);
+    let text = comparable(&text_of(dom, headline));
+    if text.is_empty() {
+        return Vec::new();
+    }
+    let mut same_level = 0;
+    let mut twins = Vec::new();
+    for i in 0..dom.len() {
+        if i == headline || dom.element(i).is_none() || dom.tag(i) != tag {
+            continue;
+        }
+        same_level += 1;
+        if same_level > MAX_HEADLINES || twins.len() == MAX_TWINS {
+            break;
+        }
+        if comparable(&text_of(dom, i)) == text {
+            twins.push(i);
+        }
+    }
+    twins
 }
 
 /// The datelines below and above `headline` (above it, from `above_start`), nearest first.
@@ -1036,6 +1084,18 @@ mod tests {
             "",
         );
         assert_eq!(first(&sidebar), None);
+        // The headline printed twice, for narrow and wide screens, the dateline under the
+        // first copy only.
+        let twins = "<html><body><div class=mobile><h1>Turnout confirmed</h1>\
+             <div class=meta>4 May 2022</div></div><div class=ad>Advertisement</div>\
+             <div class=wide><h1>Turnout confirmed</h1></div><div class=text>"
+            .to_owned()
+            + BODY
+            + "</div></body></html>";
+        assert_eq!(
+            datelines(&twins, Some("Turnout confirmed")).first(),
+            Some(&("2022-05-04".into(), None, Place::Headline))
+        );
         for (text, says) in [("5 March", true), (",", false), ("|", false), ("·", false)] {
             assert_eq!(has_word_or_number(text), says, "{text}");
         }
