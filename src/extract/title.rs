@@ -266,6 +266,10 @@ pub(crate) fn date_in_title(title: &str, context: &DateContext) -> Option<FoundD
 
 /// Whether a title segment is only a date ("12 Марта 2024", "03.05.2024").
 fn is_date_segment(segment: &str) -> bool {
+    // Every date has a figure (its year or day): the parser is not asked about the rest.
+    if !segment.bytes().any(|b| b.is_ascii_digit()) {
+        return false;
+    }
     let letters = segment
         .split(|c: char| !c.is_alphabetic())
         .filter(|w| !w.is_empty())
