@@ -350,7 +350,26 @@ fn choose_published(evidence: &DateEvidence) -> Option<(FoundDate, DateSource)> 
     if let Some(m) = marked(evidence, Role::Published, Strength::Weak).next() {
         return Some((localize(m.date, evidence), m.source));
     }
-    story_dateline(evidence).map(|d| (d.date, DateSource::Dateline))
+    // With an update by the headline ("Actualizado: 19/04/2022"), unlabelled days after the
+    // body are a feed of other stories when they are several different days; one alone is
+    // the story's footer ("8 March 2021" under a story "Updated 14 March 2021").
+    let headline_update = evidence
+        .datelines
+        .iter()
+        .any(|d| d.place == Place::Headline && d.cue == Some(Cue::Modified));
+    let mut days_after = evidence
+        .datelines
+        .iter()
+        .filter(|d| d.place == Place::AfterBody && d.cue.is_none())
+        .map(|d| d.date.date);
+    let feed_after = days_after
+        .next()
+        .is_some_and(|first| days_after.any(|day| day != first));
+    story_dateline(evidence)
+        .filter(|d| {
+            !(headline_update && feed_after && d.place == Place::AfterBody && d.cue.is_none())
+        })
+        .map(|d| (d.date, DateSource::Dateline))
 }
 
 /// The strong markup publication date, checked against the visible dateline.
@@ -779,6 +798,24 @@ mod tests {
             dates.modified.map(|d| d.format()).as_deref(),
             Some("2019-11-10")
         );
+        // An update by the headline beats unlabelled days after the body that are a feed
+        // (several different days), not one labelled as the publication.
+        let update = line("19.04.2022", Some(Cue::Modified), Place::Headline);
+        let feed = [
+            line("13.04.2022", None, Place::AfterBody),
+            line("10.04.2022", None, Place::AfterBody),
+        ];
+        let labelled = line("10.04.2022", Some(Cue::Published), Place::AfterBody);
+        for (after, want) in [
+            (&feed[..], "2022-04-19"),
+            (&[labelled, feed[0]][..], "2022-04-10"),
+        ] {
+            let evidence = DateEvidence {
+                datelines: [&[update][..], after].concat(),
+                ..DateEvidence::default()
+            };
+            assert_eq!(chosen(&evidence).0.as_deref(), Some(want));
+        }
         let evidence = DateEvidence {
             markup: vec![modified("2020-04-30T09:17:13+02:00", DateSource::Meta)],
             ..DateEvidence::default()
