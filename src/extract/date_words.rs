@@ -962,6 +962,13 @@ pub fn class_says_modified(class_id: &str) -> bool {
         "lastmod",
         "last-mod",
         "revised",
+        // In the site's language: es, pt, de, it, fr.
+        "actualizad",
+        "actualizacion",
+        "atualizad",
+        "aktualisiert",
+        "aggiornat",
+        "mise-a-jour",
     ]
     .iter()
     .any(|hint| class_id.contains(hint))
@@ -981,6 +988,10 @@ pub fn class_says_published(class_id: &str) -> bool {
         "story-date",
         "dateline",
         "created",
+        // In the site's language: es, pt, de, it.
+        "publicad",
+        "veroeffentlicht",
+        "pubblicat",
     ]
     .iter()
     .any(|hint| class_id.contains(hint))
@@ -1152,5 +1163,11 @@ mod tests {
         assert!(class_says_published("entry-date published"));
         assert!(class_says_published("post-date"));
         assert!(!class_says_published("comment-meta"));
+        // Class names in the site's language.
+        assert!(class_says_modified("articulo-actualizado"));
+        assert!(class_says_modified("fecha-actualizacion"));
+        assert!(class_says_modified("datum-aktualisiert"));
+        assert!(class_says_published("fecha-publicado"));
+        assert!(!class_says_published("publicidad"));
     }
 }
