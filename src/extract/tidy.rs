@@ -94,7 +94,8 @@ pub(super) fn tidy_blocks(blocks: &mut Vec<Block>, title: Option<&str>) {
             && !clean::is_consent_notice(&b.text)
             && !is_breadcrumb(b, &normalized_title)
             && !(matches!(b.kind, BlockKind::Paragraph)
-                && (clean::is_photo_credit(&b.text)
+                && (is_rule_line(&b.text)
+                    || clean::is_photo_credit(&b.text)
                     || clean::is_script_placeholder(&b.text)
                     || clean::is_legal_label(&b.text)
                     || clean::is_tag_line(&b.text, b.link_chars)))
@@ -327,6 +328,21 @@ fn is_share_label(lower: &str) -> bool {
     SHARE_LABELS.contains(&label)
 }
 
+/// Whether a paragraph is a rule drawn with characters ("___", "* * *", "-----") between a
+/// wire story and its contributors' line, or a scene break: three or more of them and
+/// nothing else. (A lone "." or "—" may stand for something in the text around it.)
+fn is_rule_line(text: &str) -> bool {
+    let mut marks = 0;
+    for c in text.chars() {
+        if "_*-=~#•·".contains(c) {
+            marks += 1;
+        } else if !c.is_whitespace() {
+            return false;
+        }
+    }
+    marks >= 3
+}
+
 /// Whether a line is only an age rating ("18+", "16+"), which Russian law has sites print.
 fn is_age_mark(text: &str) -> bool {
     text.trim()
@@ -366,6 +382,16 @@ mod tests {
             "Politics",
         ] {
             assert!(!is_notice_line(line), "{line}");
+        }
+        for (line, rule) in [
+            ("___", true),
+            ("* * *", true),
+            ("-----", true),
+            (".", false),
+            ("—", false),
+            ("** Note", false),
+        ] {
+            assert_eq!(is_rule_line(line), rule, "{line}");
         }
     }
 
