@@ -12,7 +12,9 @@
 //!    dateline wins: a lone template field is the likelier error.
 //! 2. The URL's day (`/2024/03/05/`).
 //! 3. The visible dateline nearest the headline, unless it is labelled as an update.
-//! 4. Weak markup: `dateCreated`, a bare `date` meta, a `<time>` without a hint.
+//! 4. Weak markup: `dateCreated`, a bare `date` meta, a `<time>` without a hint, and last
+//!    the day `<title>` sets beside the headline ("Headline - 11/05/2022 - Site"). Weak
+//!    markup of the dateline's own day lends it its time.
 //! 5. A modification date, when the page states nothing else (see below) and the search of
 //!    the text finds no date labelled as the publication that is not later.
 //! 6. The search of the text.
