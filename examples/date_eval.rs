@@ -14,7 +14,8 @@
 //! `--errors` lists every page that is not right; `--tsv FILE` writes one line per page
 //! (set, id, expected, got, source, verdict) to compare two runs; `--explain ID` prints the
 //! date evidence of one trafilatura-dev page (or readability folder, or a saved page given
-//! by its path) and what was chosen.
+//! by its path) and what was chosen; with `--markup-free`, of the page as the markup-free set
+//! reads it (its date markup removed, no URL).
 //!
 //! The corpus is looked up as the other harnesses do: `--corpus`, `$GLEANER_CORPUS`, else
 //! `../shared/corpus` relative to the crate. Without it, only the fixtures are scored and
@@ -79,6 +80,7 @@ fn main() -> ExitCode {
     let mut list_errors = false;
     let mut tsv: Option<PathBuf> = None;
     let mut explain: Vec<String> = Vec::new();
+    let mut markup_free = false;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         match arg.as_str() {
@@ -86,9 +88,10 @@ fn main() -> ExitCode {
             "--errors" => list_errors = true,
             "--tsv" => tsv = args.next().map(PathBuf::from),
             "--explain" => explain.extend(args.next()),
+            "--markup-free" => markup_free = true,
             "-h" | "--help" => {
                 println!(
-                    "usage: date_eval [--corpus DIR] [--errors] [--tsv FILE] [--explain ID|PATH]..."
+                    "usage: date_eval [--corpus DIR] [--errors] [--tsv FILE] [--markup-free] [--explain ID|PATH]..."
                 );
                 return ExitCode::SUCCESS;
             }
@@ -121,7 +124,7 @@ fn main() -> ExitCode {
     };
     if !explain.is_empty() {
         for id in &explain {
-            if let Err(e) = explain_page(&corpus, id) {
+            if let Err(e) = explain_page(&corpus, id, markup_free) {
                 eprintln!("date_eval: {id}: {e}");
             }
         }
@@ -204,7 +207,7 @@ fn main() -> ExitCode {
 }
 
 /// Prints the date evidence of one page and the choice made from it.
-fn explain_page(corpus: &std::path::Path, id: &str) -> Result<(), String> {
+fn explain_page(corpus: &std::path::Path, id: &str, markup_free: bool) -> Result<(), String> {
     use gleaner::extract::date_choice::{choose, evidence_for_page};
     use gleaner::extract::{ExtractOptions, ParsedPage, content, metadata};
 
@@ -230,6 +233,11 @@ fn explain_page(corpus: &std::path::Path, id: &str) -> Result<(), String> {
                 Some(format!("http://fakehost/{id}/")),
             ),
         }
+    };
+    let (bytes, url) = if markup_free {
+        (date_scoring::without_date_markup(&bytes), None)
+    } else {
+        (bytes, url)
     };
     let opts = ExtractOptions {
         url: url.as_deref().and_then(|u| url::Url::parse(u).ok()),

@@ -882,9 +882,35 @@ static LABELS: LazyLock<(AhoCorasick, Vec<Cue>)> = LazyLock::new(|| {
     (automaton, cues)
 });
 
-/// What the label just before a date says it is. `label` is the text in front of the date
-/// (in the same line, or the line before it when that line is only a label).
+/// What the label just before a date in the same line says it is: the text in front of
+/// the date.
 pub fn cue_of(label: &str) -> Option<Cue> {
+    cue_within(label, |gap| gap.chars().count() <= MAX_LABEL_GAP)
+}
+
+/// What the line before a date says it is, when that line is only a label: it ends with
+/// its label ("Veröffentlicht am", "Published:"), or with a byline leading to the date
+/// ("Posted by Jane Doe on"). A line that goes on after its label word is something else:
+/// a photo credit ("Foto: © GEPA") over a dateline does not make the date a copyright year.
+pub fn cue_of_label_line(line: &str) -> Option<Cue> {
+    cue_within(line, |gap| {
+        let mut words = gap
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty());
+        (words.clone().count() <= 2 && words.all(|w| LABEL_JOINERS.contains(&w)))
+            || is_byline_label(gap.trim())
+    })
+}
+
+/// Words that join a label on its own line to the date under it ("Erschienen am",
+/// "Posted on", "Publié le"), lower-case.
+const LABEL_JOINERS: &[&str] = &[
+    "on", "at", "the", "am", "um", "vom", "den", "le", "du", "el", "del", "de", "día", "em", "il",
+    "op", "dnia", "в", "от",
+];
+
+/// The cue of the last label in `label`, if the text after that label passes `gap_fits`.
+fn cue_within(label: &str, gap_fits: impl Fn(&str) -> bool) -> Option<Cue> {
     let label = label.trim();
     if label.is_empty() || label.chars().count() > 60 {
         return None;
@@ -904,7 +930,7 @@ pub fn cue_of(label: &str) -> Option<Cue> {
     let (cue, end) = (cues[last.pattern().as_usize()], last.end());
     // A label is next to its date ("Posted by Jane Doe on"): a word further back is part
     // of something else ("Besinnung: Vom Umgang mit der Corona…").
-    (tail[end..].chars().count() <= MAX_LABEL_GAP).then_some(cue)
+    gap_fits(&tail[end..]).then_some(cue)
 }
 
 /// Words that open a byline ("By", "Von", "Par", …), lower-case.
@@ -1154,6 +1180,29 @@ mod tests {
         ] {
             assert_eq!(cue_of(label), cue, "{label:?}");
         }
+    }
+
+    #[test]
+    fn label_lines() {
+        for (line, cue) in [
+            ("Erschienen am", Some(Cue::Published)),
+            ("Published on:", Some(Cue::Published)),
+            ("Опубликовано:", Some(Cue::Published)),
+            ("Publié le", Some(Cue::Published)),
+            ("Обновлено в", Some(Cue::Modified)),
+            ("Posted by Jane Doe on", Some(Cue::Published)),
+            ("Copyright", Some(Cue::Other)),
+            ("Abgerufen am:", Some(Cue::Other)),
+            // A photo credit over the dateline is no copyright notice of the date.
+            ("Foto: © GEPA", None),
+            ("Фото: © ТАСС", None),
+            ("Printed in the United Kingdom", None),
+            ("Published by the regional office", None),
+        ] {
+            assert_eq!(cue_of_label_line(line), cue, "{line:?}");
+        }
+        // In the same line the label may stand a few words from its date.
+        assert_eq!(cue_of("Foto: © GEPA"), Some(Cue::Other));
     }
 
     #[test]

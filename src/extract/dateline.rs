@@ -15,7 +15,9 @@
 
 use super::content::Selection;
 use super::date_choice::{Dateline, Place};
-use super::date_words::{Cue, class_says_modified, class_says_published, cue_of};
+use super::date_words::{
+    Cue, class_says_modified, class_says_published, cue_of, cue_of_label_line,
+};
 use super::dates::{
     DateContext, DayOrder, FoundDate, find_dates, parse_dateline_in, parse_machine_date_in,
     parse_time,
@@ -433,7 +435,7 @@ fn read_run(
                             l.chars().count() <= MAX_LABEL_CHARS
                                 && !l.chars().any(|c| c.is_ascii_digit())
                         })
-                        .and_then(cue_of)
+                        .and_then(cue_of_label_line)
                 })
                 .or(if single { class } else { None });
             let pure = words_beside <= MAX_WORDS_BESIDE
