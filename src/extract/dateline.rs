@@ -160,29 +160,52 @@ fn read_around_headline(
 /// Most copies of the headline read for a dateline.
 const MAX_TWINS: usize = 2;
 
-/// Other headings of the same level with the same text as `headline`, in page order.
+/// Other copies of `headline`, in page order: headings of its level with the same text
+/// (the narrow- and wide-screen copies of a template), and headings (`<h1>`–`<h3>`) that
+/// hold every word of it and more — the visible headline of a page whose `<h1>` is a
+/// hidden copy of the title in the page header, with the kicker and date inside it
+/// (`<h2>Nachricht | <time>30.10.2021</time> «Wir waren …»</h2>`).
 fn headline_twins(dom: &Dom, headline: usize) -> Vec<usize> {
     let tag = dom.tag(headline);
-    let text = comparable(&text_of(dom, headline));
+    let headline_text = text_of(dom, headline);
+    let text = comparable(&headline_text);
+    let words = word_set(&headline_text);
     if text.is_empty() {
         return Vec::new();
     }
-    let mut same_level = 0;
+    let mut headings = 0;
     let mut twins = Vec::new();
     for i in 0..dom.len() {
-        if i == headline || dom.element(i).is_none() || dom.tag(i) != tag {
+        if i == headline || dom.element(i).is_none() {
             continue;
         }
-        same_level += 1;
-        if same_level > MAX_HEADLINES || twins.len() == MAX_TWINS {
+        let same_level = dom.tag(i) == tag;
+        if !same_level && !matches!(dom.tag(i), "h1" | "h2" | "h3") {
+            continue;
+        }
+        headings += 1;
+        if headings > MAX_HEADLINES || twins.len() == MAX_TWINS {
             break;
         }
-        if comparable(&text_of(dom, i)) == text {
+        let other = text_of(dom, i);
+        let is_twin = if comparable(&other) == text {
+            same_level
+        } else {
+            words.len() >= MIN_TWIN_WORDS && {
+                let other = word_set(&other);
+                other.len() > words.len() && words.iter().all(|w| other.binary_search(w).is_ok())
+            }
+        };
+        if is_twin {
             twins.push(i);
         }
     }
     twins
 }
+
+/// Fewest words of a headline whose wider copies are looked for: a short one ("News")
+/// is in many headings.
+const MIN_TWIN_WORDS: usize = 3;
 
 /// The datelines below and above `headline` (above it, from `above_start`), nearest first.
 fn around_headline(
@@ -1097,6 +1120,31 @@ mod tests {
         assert_eq!(
             datelines(&twins, Some("Turnout confirmed")).first(),
             Some(&("2022-05-04".into(), None, Place::Headline))
+        );
+        // A hidden copy of the title in the page header is the <h1>; the visible headline
+        // holds it with the kicker and the date.
+        let menu = "<div><a href=/s>Section</a></div>".repeat(RUNS_BELOW);
+        let header_copy = "<html><body><header><h1 class=aural>Turnout confirmed in the north\
+             </h1><a href=/>Portal</a>"
+            .to_owned()
+            + &menu
+            + "</header><main><h2><b>News | <time>30.10.2021</time></b> <strong>Turnout \
+             confirmed in the north</strong></h2><div class=text>"
+            + BODY
+            + "</div></main></body></html>";
+        assert_eq!(
+            datelines(&header_copy, Some("Turnout confirmed in the north")).first(),
+            Some(&("2021-10-30".into(), None, Place::Headline))
+        );
+        // A heading that lacks some of the title's words is no copy of it.
+        let teaser = "<html><body><h1>Turnout confirmed in the north</h1><div class=text>"
+            .to_owned()
+            + BODY
+            + "</div><h2>Turnout confirmed <span>30.10.2021</span></h2></body></html>";
+        assert!(
+            datelines(&teaser, Some("Turnout confirmed in the north"))
+                .iter()
+                .all(|(_, _, place)| *place != Place::Headline)
         );
         for (text, says) in [("5 March", true), (",", false), ("|", false), ("·", false)] {
             assert_eq!(has_word_or_number(text), says, "{text}");
