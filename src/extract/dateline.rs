@@ -188,10 +188,12 @@ fn headline_twins(dom: &Dom, headline: usize) -> Vec<usize> {
             break;
         }
         let other = text_of(dom, i);
-        let is_twin = if comparable(&other) == text {
+        let other_comparable = comparable(&other);
+        let is_twin = if other_comparable == text {
             same_level
         } else {
-            words.len() >= MIN_TWIN_WORDS && {
+            // A wider copy has more letters than the headline: most headings are shorter.
+            words.len() >= MIN_TWIN_WORDS && other_comparable.len() > text.len() && {
                 let other = word_set(&other);
                 other.len() > words.len() && words.iter().all(|w| other.binary_search(w).is_ok())
             }
