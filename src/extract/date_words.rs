@@ -897,16 +897,17 @@ pub fn cue_of_label_line(line: &str) -> Option<Cue> {
         let mut words = gap
             .split(|c: char| !c.is_alphanumeric())
             .filter(|w| !w.is_empty());
-        (words.clone().count() <= 2 && words.all(|w| LABEL_JOINERS.contains(&w)))
+        (words.clone().count() <= 2
+            && words.all(|w| BYLINE_JOINERS.contains(&w) || LABEL_JOINERS.contains(&w)))
             || is_byline_label(gap.trim())
     })
 }
 
-/// Words that join a label on its own line to the date under it ("Erschienen am",
-/// "Posted on", "Publié le"), lower-case.
+/// Words that join a label on its own line to the date under it, besides the byline
+/// joiners ("Erschienen am", "Publié le"): "Published at", "Stand vom", "Publicado el
+/// día", lower-case.
 const LABEL_JOINERS: &[&str] = &[
-    "on", "at", "the", "am", "um", "vom", "den", "le", "du", "el", "del", "de", "día", "em", "il",
-    "op", "dnia", "в", "от",
+    "at", "the", "um", "vom", "du", "del", "de", "día", "em", "в", "от",
 ];
 
 /// The cue of the last label in `label`, if the text after that label passes `gap_fits`.

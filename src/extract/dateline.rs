@@ -169,10 +169,10 @@ fn headline_twins(dom: &Dom, headline: usize) -> Vec<usize> {
     let tag = dom.tag(headline);
     let headline_text = text_of(dom, headline);
     let text = comparable(&headline_text);
-    let words = word_set(&headline_text);
     if text.is_empty() {
         return Vec::new();
     }
+    let words = word_set(&headline_text);
     let mut headings = 0;
     let mut twins = Vec::new();
     for i in 0..dom.len() {
@@ -180,7 +180,10 @@ fn headline_twins(dom: &Dom, headline: usize) -> Vec<usize> {
             continue;
         }
         let same_level = dom.tag(i) == tag;
-        if !same_level && !matches!(dom.tag(i), "h1" | "h2" | "h3") {
+        // A styled-title headline (`<div class="t-title">`) has every <div> as its level:
+        // only a real heading is taken for a wider copy, never the page's wrapper.
+        let is_heading = matches!(dom.tag(i), "h1" | "h2" | "h3");
+        if !same_level && !is_heading {
             continue;
         }
         headings += 1;
@@ -193,7 +196,7 @@ fn headline_twins(dom: &Dom, headline: usize) -> Vec<usize> {
             same_level
         } else {
             // A wider copy has more letters than the headline: most headings are shorter.
-            words.len() >= MIN_TWIN_WORDS && other_comparable.len() > text.len() && {
+            is_heading && words.len() >= MIN_TWIN_WORDS && other_comparable.len() > text.len() && {
                 let other = word_set(&other);
                 other.len() > words.len() && words.iter().all(|w| other.binary_search(w).is_ok())
             }
@@ -1145,6 +1148,19 @@ mod tests {
             + "</div><h2>Turnout confirmed <span>30.10.2021</span></h2></body></html>";
         assert!(
             datelines(&teaser, Some("Turnout confirmed in the north"))
+                .iter()
+                .all(|(_, _, place)| *place != Place::Headline)
+        );
+        // A styled-title headline has every <div> as its level; the page's wrapper holds
+        // its words and more but is no copy of it, and the teaser dates in it stay unread.
+        let styled = "<html><body><div class=page><div class=t-title>Turnout confirmed in \
+             the north</div><div class=text>"
+            .to_owned()
+            + BODY
+            + "</div><div class=teaser><a href=/o>Other story</a> <span>18.11.2021</span>\
+             </div></div></body></html>";
+        assert!(
+            datelines(&styled, Some("Turnout confirmed in the north"))
                 .iter()
                 .all(|(_, _, place)| *place != Place::Headline)
         );
