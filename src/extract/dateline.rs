@@ -1145,7 +1145,8 @@ mod tests {
         let teaser = "<html><body><h1>Turnout confirmed in the north</h1><div class=text>"
             .to_owned()
             + BODY
-            + "</div><h2>Turnout confirmed <span>30.10.2021</span></h2></body></html>";
+            + "</div><h2>Turnout confirmed in the south after the recount <span>30.10.2021\
+             </span></h2></body></html>";
         assert!(
             datelines(&teaser, Some("Turnout confirmed in the north"))
                 .iter()
