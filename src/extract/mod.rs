@@ -730,6 +730,54 @@ mod tests {
         assert!(article.text.contains("stopped twice"), "{}", article.text);
     }
 
+    #[test]
+    fn linked_headings_over_sections_of_the_story_stay() {
+        let review = |name: &str| {
+            format!(
+                "<h3><a href=https://shop.example/{name}>“{name}” ($20)</a></h3>\
+                 <div class=embed><iframe src=https://video.example/{name}></iframe></div>\
+                 <p>{name} is a rhythm game that is also a gorgeous, unsettling and totally \
+                 captivating assault on the senses. With simple controls and a plain premise, \
+                 click the button in time with the music as you barrel down a neon highway, \
+                 it is one of the rare games that works as well in and out of the headset. \
+                 Play it there; it is marvelous.</p>"
+            )
+        };
+        let page = |body: &str| {
+            format!(
+                "<html lang=en><head><title>The best games so far</title></head><body>\
+                 <article><h1>The best games so far</h1>{body}</article></body></html>"
+            )
+        };
+        let intro = "<p>We have put together this list of the games worth considering this \
+                     autumn, from cult hits to new releases, each tried for a week.</p>";
+        let list = page(&format!("{intro}{}{}", review("Thumper"), review("Rez")));
+        let article = extract(list.as_bytes(), &ExtractOptions::default()).expect("article");
+        assert!(article.text.contains("“Thumper” ($20)"), "{}", article.text);
+        assert!(article.text.contains("“Rez” ($20)"), "{}", article.text);
+
+        // Another story's linked headline over its short standfirst is a teaser.
+        let teaser = page(&format!(
+            "{intro}{}<h3><a href=/news/other>Observers leave the count early</a></h3>\
+             <p>The mission said its staff were asked to leave the room twice.</p>",
+            review("Thumper")
+        ));
+        let article = extract(teaser.as_bytes(), &ExtractOptions::default()).expect("article");
+        assert!(article.text.contains("“Thumper” ($20)"), "{}", article.text);
+        assert!(
+            !article.text.contains("Observers leave the count"),
+            "{}",
+            article.text
+        );
+
+        // A download link under the headline, with no paragraph before it, heads nothing.
+        let download =
+            page(&review("Thumper").replace("“Thumper” ($20)</a>", "MP3 download</a> (01:00 h)"));
+        let article = extract(download.as_bytes(), &ExtractOptions::default()).expect("article");
+        assert!(!article.text.contains("MP3 download"), "{}", article.text);
+        assert!(article.text.contains("rhythm game"), "{}", article.text);
+    }
+
     fn portal_page(main: &str) -> String {
         format!(
             "<html lang=ru><head><title>График работы участков | Портал</title></head><body>\

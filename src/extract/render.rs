@@ -205,6 +205,68 @@ fn is_teaser_card(dom: &Dom, s: &Stats, i: usize) -> bool {
         && !text_before_heading
 }
 
+/// Shortest paragraph that makes a linked heading the head of a section of the story.
+const SECTION_MIN_CHARS: u32 = TEASER_MAX_CHARS;
+
+/// Sibling blocks without text (embeds, images) passed over on either side of a linked
+/// heading: bounds the walk when a wall of headings stands in one container.
+const SECTION_SIBLINGS_PASSED: usize = 4;
+
+/// Whether heading `h`, made mostly of a link, heads a section of the story: the sibling
+/// blocks that show text on either side of it (a few embeds and images between are
+/// passed over) are paragraphs, the one before not mostly links and the one after prose
+/// longer than any teaser's standfirst ("“Thumper” ($20)" linked to the game, then its
+/// review, after the one before). Another story's linked headline stands over a short
+/// standfirst or nothing, and a download link under the headline has no paragraph before
+/// it.
+fn heads_a_section(dom: &Dom, s: &Stats, h: usize) -> bool {
+    let shows_text = |j: usize| dom.element(j).is_some() && s.text[j] > 0;
+    let nearest_with_text = |step: &dyn Fn(usize) -> Option<usize>| {
+        let mut at = h;
+        let mut passed = 0;
+        loop {
+            at = step(at)?;
+            if shows_text(at) {
+                return Some(at);
+            }
+            if dom.element(at).is_some() {
+                passed += 1;
+                if passed > SECTION_SIBLINGS_PASSED {
+                    return None;
+                }
+            }
+        }
+    };
+    let before = nearest_with_text(&|j| previous_sibling(dom, j));
+    let after = nearest_with_text(&|j| next_sibling(dom, j));
+    before.is_some_and(|j| dom.tag(j) == "p" && s.link[j] * 2 <= s.text[j])
+        && after.is_some_and(|j| {
+            dom.tag(j) == "p" && s.text[j] > SECTION_MIN_CHARS && s.link[j] * 5 < s.text[j]
+        })
+}
+
+/// The node before `i` under the same parent: the node just before it in document order,
+/// or the ancestor of that node that is `i`'s sibling.
+fn previous_sibling(dom: &Dom, i: usize) -> Option<usize> {
+    let parent = dom.nodes[i].parent;
+    let mut at = i.checked_sub(1)?;
+    loop {
+        if at == parent || at == super::dom::NO_PARENT {
+            return None;
+        }
+        if dom.nodes[at].parent == parent {
+            return Some(at);
+        }
+        at = dom.nodes[at].parent;
+    }
+}
+
+/// The node after `i` under the same parent.
+fn next_sibling(dom: &Dom, i: usize) -> Option<usize> {
+    let next = dom.nodes[i].end;
+    (next < dom.len() && dom.nodes[next].parent == dom.nodes[i].parent).then_some(next)
+}
+
 fn heading_level(tag: &str) -> Option<u8> {
     match tag {
         "h1" => Some(1),
@@ -271,7 +333,7 @@ impl Renderer<'_> {
             return true;
         }
         if heading_level(tag).is_some() {
-            return s.weight[i] < 0 || ld > 0.33;
+            return s.weight[i] < 0 || (ld > 0.33 && !heads_a_section(self.dom, s, i));
         }
         // A block holding a good part of the article's prose is the article, whatever
         // link lists sit inside it; those are judged on their own further down.
@@ -1077,6 +1139,25 @@ pub fn to_markdown(blocks: &[Block]) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn siblings_are_found_past_the_subtrees_between() {
+        let html = "<html><body><div id=box><p id=a>one <b>two</b></p><h3 id=h>head</h3>\
+                    <div id=c><span>three</span></div></div></body></html>";
+        super::Dom::parse_with(html, |dom| {
+            let id = |name: &str| {
+                (0..dom.len())
+                    .find(|&i| dom.class_and_id(i).1 == Some(name))
+                    .expect(name)
+            };
+            let (first, heading, last) = (id("a"), id("h"), id("c"));
+            assert_eq!(super::previous_sibling(dom, heading), Some(first));
+            assert_eq!(super::next_sibling(dom, heading), Some(last));
+            assert_eq!(super::previous_sibling(dom, last), Some(heading));
+            assert_eq!(super::previous_sibling(dom, first), None);
+            assert_eq!(super::next_sibling(dom, last), None);
+        });
+    }
+
     #[test]
     fn link_runs_are_shared_out_to_the_spans_they_start_in() {
         let spans = [0..10, 12..20, 25..30];

@@ -84,10 +84,14 @@ pub(super) fn tidy_blocks(blocks: &mut Vec<Block>, title: Option<&str>) {
     // headline) go first, so the headline they precede is seen as the first line; with
     // them the lines that are furniture wherever they stand.
     blocks.retain(|b| {
-        // Without link text a block is not link-heavy, whatever its length.
+        // Without link text a block is not link-heavy, whatever its length. Headings were
+        // judged by their links in conditional cleaning, which keeps the linked heads of
+        // the story's sections; table rows are data.
         let link_heavy = b.link_chars > 0 && {
             let len = b.text.chars().count();
-            len > 0 && b.link_chars * 10 > len * 6 && !matches!(b.kind, BlockKind::TableRow { .. })
+            len > 0
+                && b.link_chars * 10 > len * 6
+                && !matches!(b.kind, BlockKind::TableRow { .. } | BlockKind::Heading(_))
         };
         !link_heavy
             && !is_notice_line(&b.text)
