@@ -713,11 +713,17 @@ const MODIFIED_LABELS: &[&str] = &[
     "обновлен",
     "обновление",
     "изменено",
+    "дата изменения",
+    "дата обновления",
     "оновлено",
+    "дата оновлення",
+    "змінено",
     "yenilənib",
     "yeniləndi",
+    "yenilənmə",
     "güncellendi",
     "güncelleme",
+    "güncellenme",
     "son güncelleme",
     "aktualizováno",
     "aktualizované",
@@ -783,10 +789,14 @@ const PUBLISHED_LABELS: &[&str] = &[
     "размещено",
     "dərc edilib",
     "dərc olunub",
+    "əlavə edilib",
+    "əlavə olunub",
     "tarix",
     "yayınlanma",
     "yayımlanma",
     "yayınlandı",
+    "eklenme",
+    "eklendi",
     "tarih",
     "publikováno",
     "zveřejněno",
@@ -815,6 +825,10 @@ const PUBLISHED_LABELS: &[&str] = &[
     "发表于",
     "입력",
 ];
+
+/// Publication labels that are only the word "date": after another label they name that
+/// label's date ("Güncelleme tarihi" is the update's).
+const DATE_NOUNS: &[&str] = &["date:", "datum", "fecha", "tarix", "tarih"];
 
 /// Labels of dates that belong to the reader's visit or to another document, not to the
 /// page: the print date, an access date of a cited source, a page-generation stamp; and the
@@ -925,10 +939,22 @@ fn cue_within(label: &str, gap_fits: impl Fn(&str) -> bool) -> Option<Cue> {
     // ("Published 2 May, updated 3 May": the second date is the update).
     let tail = tail_chars(&lower, 40);
     let (automaton, cues) = &*LABELS;
-    let Some(last) = automaton.find_iter(tail).last() else {
+    let mut found = automaton.find_iter(tail);
+    let Some(mut last) = found.next() else {
         return is_byline_label(&lower).then_some(Cue::Published);
     };
-    let (cue, end) = (cues[last.pattern().as_usize()], last.end());
+    let mut cue = cues[last.pattern().as_usize()];
+    for next in found {
+        // A word for "date" after a label names that label's date: "Son güncelleme
+        // tarihi", "yenilənmə tarixi", "Last update date:" are updates.
+        let names_the_date = tail[last.end()..next.start()].trim().is_empty()
+            && DATE_NOUNS.contains(&&tail[next.start()..next.end()]);
+        if !names_the_date {
+            cue = cues[next.pattern().as_usize()];
+        }
+        last = next;
+    }
+    let end = last.end();
     // A label is next to its date ("Posted by Jane Doe on"): a word further back is part
     // of something else ("Besinnung: Vom Umgang mit der Corona…").
     gap_fits(&tail[end..]).then_some(cue)
@@ -1139,6 +1165,18 @@ mod tests {
             ("Actualizado:", Some(Cue::Modified)),
             ("Son güncelleme:", Some(Cue::Modified)),
             ("Yenilənib:", Some(Cue::Modified)),
+            ("Son yenilənmə:", Some(Cue::Modified)),
+            ("Əlavə olunub:", Some(Cue::Published)),
+            ("Güncellenme Tarihi:", Some(Cue::Modified)),
+            ("Son güncelleme tarihi:", Some(Cue::Modified)),
+            ("Yenilənmə tarixi:", Some(Cue::Modified)),
+            ("Last update date:", Some(Cue::Modified)),
+            ("Fecha de actualización:", Some(Cue::Modified)),
+            ("Eklenme Tarihi:", Some(Cue::Published)),
+            ("Дата изменения:", Some(Cue::Modified)),
+            ("Дата обновления:", Some(Cue::Modified)),
+            ("Дата оновлення:", Some(Cue::Modified)),
+            ("Змінено:", Some(Cue::Modified)),
             ("page revision: 8, last edited:", Some(Cue::Modified)),
             ("Published 2 May 2024, updated", Some(Cue::Modified)),
             ("Updated 3 May, first published", Some(Cue::Published)),
