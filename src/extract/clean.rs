@@ -212,8 +212,6 @@ const WEAK_JUNK_WORDS: &[&str] = &[
     "signup",
     "login",
     "register",
-    "popup",
-    "modal",
     "overlay",
     "widget",
     "widgets",
@@ -432,6 +430,11 @@ fn is_post_class_term(class_id: &str, name: &str) -> bool {
             .any(|n| n == "hentry" || n.starts_with("type-") || n.starts_with("status-"))
 }
 
+/// Dialogs the page shows over itself on demand (a contact flyout, a newsletter or
+/// account prompt): chrome whatever their prose, when they are blocks. Inline elements with
+/// these names are glossary and annotation pop-ups on words of the story.
+const DIALOG_WORDS: &[&str] = &["popup", "modal"];
+
 /// One bit per hint list: a single pass over a class/id value answers all of them.
 const JUNK: u8 = 1;
 const WEAK_JUNK: u8 = 1 << 1;
@@ -439,6 +442,7 @@ const SMALL_JUNK: u8 = 1 << 2;
 const POSITIVE: u8 = 1 << 3;
 const NEGATIVE: u8 = 1 << 4;
 const TITLE: u8 = 1 << 5;
+const DIALOG: u8 = 1 << 6;
 
 /// Every hint word with the bits of the lists it is in, and a filter that rules out most
 /// other words before they are hashed. Class tests run several times on every element of
@@ -476,6 +480,7 @@ impl HintIndex {
             (POSITIVE_WORDS, POSITIVE),
             (NEGATIVE_WORDS, NEGATIVE),
             (TITLE_WORDS, TITLE),
+            (DIALOG_WORDS, DIALOG),
         ] {
             for word in list {
                 *index.words.entry(*word).or_insert(0) |= bit;
@@ -707,6 +712,12 @@ pub fn is_junk_by_class(el: &Element) -> bool {
 /// Chrome by an ambiguous class name: only decisive for elements with little prose.
 pub fn is_weak_junk_by_class(el: &Element) -> bool {
     !el.class_id.is_empty() && has_word(el, WEAK_JUNK)
+}
+
+/// A block dialog by class ([`DIALOG_WORDS`]); the caller spares the wrapper of most of
+/// the page's prose (a story shown in a modal).
+pub fn is_dialog_by_class(el: &Element) -> bool {
+    !el.class_id.is_empty() && has_word(el, DIALOG) && !is_inline(&el.tag)
 }
 
 /// Small labels (datelines, bylines, categories) recognised by class/id.

@@ -241,6 +241,7 @@ pub fn compute(dom: &Dom) -> Stats {
         if is_wrapper_sensitive_junk(&el.tag)
             || clean::is_junk_by_role(el)
             || clean::is_junk_by_class(el)
+            || clean::is_dialog_by_class(el)
             || (raw[i] < WEAK_JUNK_MAX_PROSE
                 && !clean::is_inline(&el.tag)
                 && clean::is_weak_junk_by_class(el))
@@ -791,6 +792,40 @@ mod tests {
         let text = text_of(&menu);
         assert!(!text.contains("250 g flour"), "{text}");
         assert!(text.contains("Step 6:"), "{text}");
+    }
+
+    #[test]
+    fn dialogs_shown_on_demand_are_chrome_and_glossary_pop_ups_are_words() {
+        // Steps in divs give their container half of each step's score; a contact flyout
+        // of two paragraphs at the end of the page scored higher and was taken instead.
+        let step = "Milch erwärmen und darin die Butter zerlassen, dann Mehl mit Hefe in einer \
+                    Rührschüssel sorgfältig vermischen.";
+        let steps = (1..=5)
+            .map(|k| format!("<div class=step><div class=copy>{k}. {step}</div></div>"))
+            .collect::<String>();
+        let flyout = "<div class=contactflyout><div class=contactflyout-modal>\
+            <div class=content><div class=info>\
+            <p>Gerne beantwortet unser Verbraucherservice Ihre Fragen rund um unsere Produkte, \
+            Rezepte und Inhaltsstoffe. Wir sind auch Ihr Ansprechpartner bei Reklamationen, \
+            Rundgängen, Seminaren und Vorführungen. Wir freuen uns auf Ihren Anruf, Ihre \
+            E-Mail, Ihren Brief.</p><p>Wir sind erreichbar: Montag bis Freitag, 9 bis 12 Uhr, \
+            Montag bis Donnerstag, 13 bis 16 Uhr, Samstag, 9 bis 15 Uhr.</p>\
+            </div></div></div></div>";
+        let page = format!(
+            "<html lang=de><body><div class=app><div class=preparation>{steps}</div></div>\
+             {flyout}</body></html>"
+        );
+        let text = text_of(&page);
+        assert!(text.contains("5. Milch erwärmen"), "{text}");
+        assert!(!text.contains("Verbraucherservice"), "{text}");
+
+        // A pop-up on a word of the story (a glossary entry) is part of its sentence.
+        let glossary = "<html lang=de><body><article><p>Der Wein wird ausschließlich aus \
+            <span class=modal_lexicon><a href=/lexikon/zinfandel>Zinfandel</a></span> \
+            gewonnen, der in den kühleren Lagen des Tals wächst, und reift ein halbes Jahr \
+            im Stahltank, bevor er gefüllt wird.</p></article></body></html>";
+        let text = text_of(glossary);
+        assert!(text.contains("aus Zinfandel gewonnen"), "{text}");
     }
 
     #[test]
