@@ -770,6 +770,22 @@ mod tests {
             article.text
         );
 
+        // Another story's headline links within the site, even over a long standfirst.
+        let long_lead = list.replace("https://shop.example/Rez", "/news/rez");
+        let article = extract(long_lead.as_bytes(), &ExtractOptions::default()).expect("article");
+        assert!(article.text.contains("“Thumper” ($20)"), "{}", article.text);
+        assert!(!article.text.contains("“Rez” ($20)"), "{}", article.text);
+        let on_site = ExtractOptions {
+            url: url::Url::parse("https://shop.example/best-games").ok(),
+            ..ExtractOptions::default()
+        };
+        let article = extract(list.as_bytes(), &on_site).expect("article");
+        assert!(
+            !article.text.contains("“Thumper” ($20)"),
+            "{}",
+            article.text
+        );
+
         // A download link under the headline, with no paragraph before it, heads nothing.
         let download =
             page(&review("Thumper").replace("“Thumper” ($20)</a>", "MP3 download</a> (01:00 h)"));

@@ -212,14 +212,17 @@ const SECTION_MIN_CHARS: u32 = TEASER_MAX_CHARS;
 /// heading: bounds the walk when a wall of headings stands in one container.
 const SECTION_SIBLINGS_PASSED: usize = 4;
 
-/// Whether heading `h`, made mostly of a link, heads a section of the story: the sibling
-/// blocks that show text on either side of it (a few embeds and images between are
-/// passed over) are paragraphs, the one before not mostly links and the one after prose
-/// longer than any teaser's standfirst ("“Thumper” ($20)" linked to the game, then its
-/// review, after the one before). Another story's linked headline stands over a short
-/// standfirst or nothing, and a download link under the headline has no paragraph before
-/// it.
-fn heads_a_section(dom: &Dom, s: &Stats, h: usize) -> bool {
+/// Whether heading `h`, made mostly of a link, heads a section of the story: its link
+/// leads off the site, and the sibling blocks that show text on either side of it (a few
+/// embeds and images between are passed over) are paragraphs, the one before not mostly
+/// links and the one after prose longer than any teaser's standfirst ("“Thumper” ($20)"
+/// linked to the game, then its review, after the one before). Another story's linked
+/// headline links within the site and stands over a short standfirst or nothing, and a
+/// download link under the headline has no paragraph before it.
+fn heads_a_section(dom: &Dom, s: &Stats, h: usize, base: Option<&Url>) -> bool {
+    if !links_off_site(dom, h, base) {
+        return false;
+    }
     let shows_text = |j: usize| dom.element(j).is_some() && s.text[j] > 0;
     let nearest_with_text = |step: &dyn Fn(usize) -> Option<usize>| {
         let mut at = h;
@@ -243,6 +246,29 @@ fn heads_a_section(dom: &Dom, s: &Stats, h: usize) -> bool {
         && after.is_some_and(|j| {
             dom.tag(j) == "p" && s.text[j] > SECTION_MIN_CHARS && s.link[j] * 5 < s.text[j]
         })
+}
+
+/// Nodes of a heading searched for its link.
+const HEADING_LINK_SCAN_NODES: usize = 16;
+
+/// Whether the first link in heading `h` leads off the site: an absolute address on
+/// another host than the page's (any host when the page's address is unknown). A review
+/// list's entries link to what they review; another story's headline links within the
+/// site, usually by a relative address.
+fn links_off_site(dom: &Dom, h: usize, base: Option<&Url>) -> bool {
+    let end = dom.nodes[h].end.min(h + 1 + HEADING_LINK_SCAN_NODES);
+    let Some(href) = (h + 1..end)
+        .filter(|&j| dom.is_link(j))
+        .find_map(|j| dom.element(j).and_then(|e| e.attr("href")))
+    else {
+        return false;
+    };
+    let Ok(target) = Url::parse(href.trim()) else {
+        // Relative: on this site.
+        return false;
+    };
+    matches!(target.scheme(), "http" | "https")
+        && base.is_none_or(|base| target.host_str() != base.host_str())
 }
 
 /// The node before `i` under the same parent: the node just before it in document order,
@@ -333,7 +359,8 @@ impl Renderer<'_> {
             return true;
         }
         if heading_level(tag).is_some() {
-            return s.weight[i] < 0 || (ld > 0.33 && !heads_a_section(self.dom, s, i));
+            return s.weight[i] < 0
+                || (ld > 0.33 && !heads_a_section(self.dom, s, i, self.opts.base));
         }
         // A block holding a good part of the article's prose is the article, whatever
         // link lists sit inside it; those are judged on their own further down.
