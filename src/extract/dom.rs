@@ -207,6 +207,28 @@ impl<'a> Dom<'a> {
         }
     }
 
+    /// The node before `i` under the same parent: the node just before it in document
+    /// order, or the ancestor of that node that is `i`'s sibling.
+    pub fn previous_sibling(&self, i: usize) -> Option<usize> {
+        let parent = self.nodes[i].parent;
+        let mut at = i.checked_sub(1)?;
+        loop {
+            if at == parent || at == NO_PARENT {
+                return None;
+            }
+            if self.nodes[at].parent == parent {
+                return Some(at);
+            }
+            at = self.nodes[at].parent;
+        }
+    }
+
+    /// The node after `i` under the same parent.
+    pub fn next_sibling(&self, i: usize) -> Option<usize> {
+        let next = self.nodes[i].end;
+        (next < self.nodes.len() && self.nodes[next].parent == self.nodes[i].parent).then_some(next)
+    }
+
     /// The `<body>` element, or the root when there is none.
     pub fn body(&self) -> usize {
         (0..self.nodes.len())
@@ -285,6 +307,25 @@ mod tests {
     use scraper::{Html, Node as HtmlNode};
 
     use super::*;
+
+    #[test]
+    fn siblings_are_found_past_the_subtrees_between() {
+        let html = "<html><body><div id=box><p id=a>one <b>two</b></p><h3 id=h>head</h3>\
+                    <div id=c><span>three</span></div></div></body></html>";
+        Dom::parse_with(html, |dom| {
+            let id = |name: &str| {
+                (0..dom.len())
+                    .find(|&i| dom.class_and_id(i).1 == Some(name))
+                    .expect(name)
+            };
+            let (first, heading, last) = (id("a"), id("h"), id("c"));
+            assert_eq!(dom.previous_sibling(heading), Some(first));
+            assert_eq!(dom.next_sibling(heading), Some(last));
+            assert_eq!(dom.previous_sibling(last), Some(heading));
+            assert_eq!(dom.previous_sibling(first), None);
+            assert_eq!(dom.next_sibling(last), None);
+        });
+    }
 
     /// The attributes the flat tree kept when it was copied from scraper's tree.
     const OLD_KEPT_ATTRS: &[&str] = &[

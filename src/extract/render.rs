@@ -240,8 +240,8 @@ fn heads_a_section(dom: &Dom, s: &Stats, h: usize, base: Option<&Url>) -> bool {
             }
         }
     };
-    let before = nearest_with_text(&|j| previous_sibling(dom, j));
-    let after = nearest_with_text(&|j| next_sibling(dom, j));
+    let before = nearest_with_text(&|j| dom.previous_sibling(j));
+    let after = nearest_with_text(&|j| dom.next_sibling(j));
     before.is_some_and(|j| dom.tag(j) == "p" && s.link[j] * 2 <= s.text[j])
         && after.is_some_and(|j| {
             dom.tag(j) == "p" && s.text[j] > SECTION_MIN_CHARS && s.link[j] * 5 < s.text[j]
@@ -269,28 +269,6 @@ fn links_off_site(dom: &Dom, h: usize, base: Option<&Url>) -> bool {
     };
     matches!(target.scheme(), "http" | "https")
         && base.is_none_or(|base| target.host_str() != base.host_str())
-}
-
-/// The node before `i` under the same parent: the node just before it in document order,
-/// or the ancestor of that node that is `i`'s sibling.
-fn previous_sibling(dom: &Dom, i: usize) -> Option<usize> {
-    let parent = dom.nodes[i].parent;
-    let mut at = i.checked_sub(1)?;
-    loop {
-        if at == parent || at == super::dom::NO_PARENT {
-            return None;
-        }
-        if dom.nodes[at].parent == parent {
-            return Some(at);
-        }
-        at = dom.nodes[at].parent;
-    }
-}
-
-/// The node after `i` under the same parent.
-fn next_sibling(dom: &Dom, i: usize) -> Option<usize> {
-    let next = dom.nodes[i].end;
-    (next < dom.len() && dom.nodes[next].parent == dom.nodes[i].parent).then_some(next)
 }
 
 fn heading_level(tag: &str) -> Option<u8> {
@@ -1166,25 +1144,6 @@ pub fn to_markdown(blocks: &[Block]) -> String {
 
 #[cfg(test)]
 mod tests {
-    #[test]
-    fn siblings_are_found_past_the_subtrees_between() {
-        let html = "<html><body><div id=box><p id=a>one <b>two</b></p><h3 id=h>head</h3>\
-                    <div id=c><span>three</span></div></div></body></html>";
-        super::Dom::parse_with(html, |dom| {
-            let id = |name: &str| {
-                (0..dom.len())
-                    .find(|&i| dom.class_and_id(i).1 == Some(name))
-                    .expect(name)
-            };
-            let (first, heading, last) = (id("a"), id("h"), id("c"));
-            assert_eq!(super::previous_sibling(dom, heading), Some(first));
-            assert_eq!(super::next_sibling(dom, heading), Some(last));
-            assert_eq!(super::previous_sibling(dom, last), Some(heading));
-            assert_eq!(super::previous_sibling(dom, first), None);
-            assert_eq!(super::next_sibling(dom, last), None);
-        });
-    }
-
     #[test]
     fn link_runs_are_shared_out_to_the_spans_they_start_in() {
         let spans = [0..10, 12..20, 25..30];
