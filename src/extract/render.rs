@@ -220,9 +220,6 @@ const SECTION_SIBLINGS_PASSED: usize = 4;
 /// headline links within the site and stands over a short standfirst or nothing, and a
 /// download link under the headline has no paragraph before it.
 fn heads_a_section(dom: &Dom, s: &Stats, h: usize, base: Option<&Url>) -> bool {
-    if !links_off_site(dom, h, base) {
-        return false;
-    }
     let shows_text = |j: usize| dom.element(j).is_some() && s.text[j] > 0;
     let nearest_with_text = |step: &dyn Fn(usize) -> Option<usize>| {
         let mut at = h;
@@ -246,6 +243,8 @@ fn heads_a_section(dom: &Dom, s: &Stats, h: usize, base: Option<&Url>) -> bool {
         && after.is_some_and(|j| {
             dom.tag(j) == "p" && s.text[j] > SECTION_MIN_CHARS && s.link[j] * 5 < s.text[j]
         })
+        // Last: it parses an address, the tests above only read the statistics.
+        && links_off_site(dom, h, base)
 }
 
 /// Nodes of a heading searched for its link.
@@ -257,10 +256,11 @@ const HEADING_LINK_SCAN_NODES: usize = 16;
 /// site, usually by a relative address.
 fn links_off_site(dom: &Dom, h: usize, base: Option<&Url>) -> bool {
     let end = dom.nodes[h].end.min(h + 1 + HEADING_LINK_SCAN_NODES);
-    let Some(href) = (h + 1..end)
-        .filter(|&j| dom.is_link(j))
-        .find_map(|j| dom.element(j).and_then(|e| e.attr("href")))
-    else {
+    let Some(href) = (h + 1..end).find_map(|j| {
+        dom.element(j)
+            .filter(|e| e.is("a"))
+            .and_then(|e| e.attr("href"))
+    }) else {
         return false;
     };
     let Ok(target) = Url::parse(href.trim()) else {
