@@ -343,6 +343,179 @@ const CHANNEL_CALL_VERBS_EN: &[&str] = &[
     "message",
 ];
 
+/// Longest line of a story's tools: its print, rating and share buttons.
+const TOOL_LINE_MAX_CHARS: usize = 80;
+
+/// Labels of the button that prints a story ("Версия для печати", "Print this article",
+/// "Çap et"), compared with the whole line without the punctuation around it.
+const PRINT_LABELS: &[&str] = &[
+    "print",
+    "print this",
+    "print this page",
+    "print this article",
+    "print this story",
+    "print article",
+    "print version",
+    "printer-friendly version",
+    "printer friendly version",
+    "printable version",
+    "печать",
+    "распечатать",
+    "напечатать",
+    "версия для печати",
+    "печатная версия",
+    "друк",
+    "роздрукувати",
+    "версія для друку",
+    "çap et",
+    "çap",
+    "çap versiyası",
+    "yazdır",
+    "haberi yazdır",
+    "drucken",
+    "druckversion",
+    "artikel drucken",
+    "seite drucken",
+    "imprimer",
+    "version imprimable",
+    "imprimir",
+    "versión para imprimir",
+    "drukuj",
+    "wersja do druku",
+];
+
+/// Calls to rate a story that open a rating widget's line ("Оцените материал: 1 2 3 4 5",
+/// "Rate this article ★★★★★", "Xəbəri qiymətləndirin"): after the call the line holds
+/// only stars, figures and a count of votes.
+const RATING_CALLS: &[&str] = &[
+    "оцените",
+    "оцените материал",
+    "оцените статью",
+    "оцените новость",
+    "оцените публикацию",
+    "оцените эту статью",
+    "оцініть",
+    "оцініть матеріал",
+    "оцініть статтю",
+    "оцініть новину",
+    "xəbəri qiymətləndirin",
+    "məqaləni qiymətləndirin",
+    "qiymətləndirin",
+    "haberi değerlendirin",
+    "değerlendirin",
+    "rate this",
+    "rate this article",
+    "rate this story",
+    "rate this post",
+    "rate this page",
+    "rate this item",
+    "rate it",
+    "artikel bewerten",
+    "beitrag bewerten",
+    "bewerten sie diesen artikel",
+    "évaluez cet article",
+    "noter cet article",
+    "valora este artículo",
+    "califica este artículo",
+    "oceń artykuł",
+];
+
+/// Labels of a rating widget's score ("Рейтинг: 4.5 (12 голосов)", "Rating: 4.5/5 (12
+/// votes)"): readers' votes are counted beside it, which a review's own verdict ("Rating:
+/// 4/5") does not do.
+const RATING_LABELS: &[&str] = &[
+    "рейтинг",
+    "рейтинг статьи",
+    "рейтинг материала",
+    "средняя оценка",
+    "оценка",
+    "рейтинг новости",
+    "reytinq",
+    "puan",
+    "rating",
+    "average rating",
+    "user rating",
+    "bewertung",
+    "valoración",
+    "ocena",
+];
+
+/// The words a count of votes ends with, beside a rating widget's figures.
+const RATING_VOTE_WORDS: &[&str] = &[
+    "голос",
+    "голоса",
+    "голосов",
+    "оценок",
+    "оценки",
+    "оценка",
+    "голосів",
+    "səs",
+    "oy",
+    "vote",
+    "votes",
+    "ratings",
+    "rating",
+    "stimmen",
+    "bewertungen",
+    "votos",
+    "głosów",
+    "всего",
+    "total",
+];
+
+/// The labels of share buttons ("Поделиться:", "Share this article"), compared with the
+/// start of a line.
+const SHARE_LABELS: &[&str] = &[
+    "share",
+    "share this",
+    "share this article",
+    "share this story",
+    "share this post",
+    "share on",
+    "поделиться",
+    "поделиться новостью",
+    "поделитесь",
+    "поділитися",
+    "paylaş",
+    "paylaşın",
+    "xəbəri paylaş",
+    "haberi paylaş",
+    "teilen",
+    "artikel teilen",
+    "partager",
+    "compartir",
+    "udostępnij",
+];
+
+/// Names on share buttons besides the channels' ([`CHANNEL_NAMES`]): mail, bookmarking
+/// services, the link itself, and the parts such names split into ("e-mail", "ok.ru").
+const SHARE_BUTTON_WORDS: &[&str] = &[
+    "email",
+    "e",
+    "mail",
+    "ok",
+    "ru",
+    "pinterest",
+    "reddit",
+    "tumblr",
+    "pocket",
+    "flipboard",
+    "xing",
+    "skype",
+    "messenger",
+    "sms",
+    "livejournal",
+    "жж",
+    "copy",
+    "link",
+    "print",
+    "почта",
+];
+
+/// Fewest names in a line of share buttons without their label ("Facebook Twitter
+/// WhatsApp").
+const MIN_SHARE_BUTTONS: usize = 2;
+
 /// Longest line that a call to a channel is, in characters.
 const CHANNEL_PROMO_MAX_CHARS: usize = 120;
 
@@ -570,6 +743,69 @@ fn is_channel_promo(text: &str, lower: &str) -> bool {
     channel && (call || (english_verb && ours))
 }
 
+/// The rest of `lower` after `prefix` when the prefix ends at a word's end.
+fn after_words<'a>(lower: &'a str, prefix: &str) -> Option<&'a str> {
+    lower
+        .strip_prefix(prefix)
+        .filter(|rest| !rest.starts_with(char::is_alphanumeric))
+}
+
+/// A line of a story's tools, which portals print under or over it: the print button
+/// ("Версия для печати", "Çap et"), the rating widget ("Оцените материал: 1 2 3 4 5",
+/// "Rating: 4.5/5 (12 votes)") and the share buttons ("Поделиться: ВКонтакте
+/// Одноклассники Telegram", "Share", "Facebook Twitter WhatsApp"). `lower` is `text`
+/// lower-cased. Each test takes the whole line: a sentence that asks readers to rate or
+/// share something, or names the networks, has words these lines do not.
+fn is_tool_line(text: &str, lower: &str) -> bool {
+    if clean::more_chars_than(text, TOOL_LINE_MAX_CHARS) {
+        return false;
+    }
+    let bare = lower.trim_matches(|c: char| !c.is_alphanumeric());
+    if PRINT_LABELS.contains(&bare) {
+        return true;
+    }
+    let only_votes = |rest: &str| letter_words(rest).all(|w| RATING_VOTE_WORDS.contains(&w));
+    if RATING_CALLS
+        .iter()
+        .any(|call| after_words(bare, call).is_some_and(only_votes))
+    {
+        return true;
+    }
+    let counted_score = |rest: &str| {
+        let rest = rest.trim_start();
+        rest.starts_with(':')
+            && has_digit(rest)
+            && letter_words(rest).next().is_some()
+            && only_votes(rest)
+    };
+    if RATING_LABELS
+        .iter()
+        .any(|label| after_words(bare, label).is_some_and(counted_score))
+    {
+        return true;
+    }
+    let button = |w: &str| CHANNEL_NAMES.contains(&w) || SHARE_BUTTON_WORDS.contains(&w);
+    if SHARE_LABELS
+        .iter()
+        .any(|label| after_words(bare, label).is_some_and(|rest| letter_words(rest).all(button)))
+    {
+        return true;
+    }
+    // Without the label: the networks' own names ("Telegram-канал" is one channel).
+    let network = |w: &&str| {
+        CHANNEL_NAMES.contains(w)
+            && !["канал", "channel", "kanal"]
+                .iter()
+                .any(|n| w.starts_with(n))
+    };
+    !ends_sentence(text)
+        && letter_words(lower).all(button)
+        && letter_words(lower)
+            .filter(network)
+            .nth(MIN_SHARE_BUTTONS - 1)
+            .is_some()
+}
+
 /// The typo-report prompt, in lower-cased text: the key combination readers press ("Ctrl+Enter",
 /// "Ctrl + Enter", "Ctrl-Enter") or one of [`TYPO_PHRASES`], found in one pass.
 static TYPO_SEARCHER: LazyLock<Regex> = LazyLock::new(|| {
@@ -657,6 +893,8 @@ struct Shape {
     advert: bool,
     /// A call to follow the site on a messenger or a social network.
     channel: bool,
+    /// A print, rating or share button's line.
+    tool: bool,
     widget: bool,
     label: bool,
     poll: PollRole,
@@ -682,6 +920,10 @@ impl Shape {
                 BlockKind::Pre | BlockKind::Quote | BlockKind::TableRow { .. }
             ) && is_counter_line(text, &lower),
             channel: is_channel_promo(text, &lower),
+            tool: !matches!(
+                block.kind,
+                BlockKind::Pre | BlockKind::Quote | BlockKind::TableRow { .. }
+            ) && is_tool_line(text, &lower),
             widget: !matches!(block.kind, BlockKind::Pre | BlockKind::Quote)
                 && (is_rate_line(text) || is_weather_line(text) || (label && names_widget(&lower))),
             label,
@@ -691,7 +933,8 @@ impl Shape {
 }
 
 /// Removes the widgets among the blocks: typo prompts, counter lines, advertisements'
-/// markings and calls to follow the site on a channel wherever they are; reader polls (a
+/// markings, calls to follow the site on a channel and the story's print, rating and
+/// share buttons wherever they are; reader polls (a
 /// run of a poll's label, question, answers, buttons and vote count, with labels between
 /// them); and rates and weather informers (a run of their lines and the short labels
 /// around them).
@@ -699,7 +942,7 @@ pub(super) fn strip_widgets(blocks: &mut Vec<Block>) {
     let shapes: Vec<Shape> = blocks.iter().map(Shape::of).collect();
     let mut drop: Vec<bool> = shapes
         .iter()
-        .map(|s| s.typo || s.channel || s.counter || s.advert)
+        .map(|s| s.typo || s.channel || s.counter || s.advert || s.tool)
         .collect();
     let polls: Vec<PollRole> = shapes.iter().map(|s| s.poll).collect();
     let labels: Vec<bool> = shapes.iter().map(|s| s.label).collect();
@@ -1281,6 +1524,50 @@ mod tests {
             "Температура воздуха днём поднимется до +30°, сообщили в гидрометцентре Заречья сегодня утром.",
         ] {
             assert!(!is_weather_line(line), "{line}");
+        }
+    }
+
+    #[test]
+    fn story_tools() {
+        for line in [
+            "Версия для печати",
+            "Çap et",
+            "Print this article",
+            "Printer-friendly version",
+            "Оцените материал: 1 2 3 4 5",
+            "Xəbəri qiymətləndirin: 1 2 3 4 5",
+            "Rate this article ★★★★★",
+            "Rate this:",
+            "Рейтинг: 4.5 (12 голосов)",
+            "Rating: 4.5/5 (12 votes)",
+            "Reytinq: 4.2 (31 səs)",
+            "Поделиться:",
+            "Share this article",
+            "Xəbəri paylaş:",
+            "Поделиться: ВКонтакте Одноклассники Telegram",
+            "Paylaş: Facebook Twitter WhatsApp Telegram",
+            "Share: Facebook Twitter LinkedIn Email",
+            "Facebook Twitter WhatsApp",
+            "Facebook 12 Twitter 3 E-mail",
+        ] {
+            let block = &paragraphs(&[line])[0];
+            assert!(Shape::of(block).tool, "{line}");
+        }
+        for line in [
+            "Участники смогут поделиться опытом.",
+            "Share prices fell on Monday.",
+            "Print media lost a third of their readers in five years.",
+            "Оцените сами: 12 из 40 участков закрылись раньше срока.",
+            "Rating: 4/5",
+            "Рейтинг партии вырос до 12 процентов",
+            "Rate this year's harvest as average, the ministry said.",
+            "Facebook and Twitter removed the posts.",
+            "Telegram-канал",
+            "Facebook",
+            "Поделиться опытом с коллегами",
+        ] {
+            let block = &paragraphs(&[line])[0];
+            assert!(!Shape::of(block).tool, "{line}");
         }
     }
 

@@ -278,7 +278,7 @@ const RIGHTS_PHRASES: &[&str] = &[
 ];
 
 /// Short lines that are page furniture wherever they appear: copyright notices, bare
-/// phone numbers, share buttons' labels and age ratings.
+/// phone numbers and age ratings (share buttons are [`chrome`]'s).
 fn is_notice_line(text: &str) -> bool {
     // Long blocks are never notices.
     if text.is_empty() || clean::more_chars_than(text, 200) {
@@ -291,7 +291,7 @@ fn is_notice_line(text: &str) -> bool {
     {
         return true;
     }
-    if is_share_label(&lower) || is_age_mark(text) {
+    if is_age_mark(text) {
         return true;
     }
     let digits = text.chars().filter(char::is_ascii_digit).count();
@@ -301,35 +301,6 @@ fn is_notice_line(text: &str) -> bool {
         && text
             .chars()
             .all(|c| c.is_alphanumeric() || c.is_whitespace() || "+()-./:,;".contains(c))
-}
-
-/// The labels of share buttons, as whole lines ("Поделиться:", "Share this article").
-const SHARE_LABELS: &[&str] = &[
-    "share",
-    "share this",
-    "share this article",
-    "share this story",
-    "share this post",
-    "share on",
-    "поделиться",
-    "поделиться новостью",
-    "поделитесь",
-    "поділитися",
-    "paylaş",
-    "paylaşın",
-    "xəbəri paylaş",
-    "haberi paylaş",
-    "teilen",
-    "artikel teilen",
-    "partager",
-    "compartir",
-    "udostępnij",
-];
-
-/// Whether a lower-cased line is only a share button's label.
-fn is_share_label(lower: &str) -> bool {
-    let label = lower.trim_matches(|c: char| !c.is_alphanumeric());
-    SHARE_LABELS.contains(&label)
 }
 
 /// Whether a paragraph is a rule drawn with characters ("___", "* * *", "-----") between a
@@ -367,15 +338,7 @@ mod tests {
 
     #[test]
     fn furniture_lines() {
-        for line in [
-            "© 2024 Портал",
-            "+994 12 555 55 55",
-            "Поделиться:",
-            "Share this article",
-            "Xəbəri paylaş:",
-            "18+",
-            " 16+ ",
-        ] {
+        for line in ["© 2024 Портал", "+994 12 555 55 55", "18+", " 16+ "] {
             assert!(is_notice_line(line), "{line}");
         }
         for line in [
