@@ -512,6 +512,69 @@ const SHARE_BUTTON_WORDS: &[&str] = &[
     "почта",
 ];
 
+/// Labels of a like button, as whole lines (WordPress prints "Like this:" over "Like
+/// Loading…" under every post).
+const LIKE_LABELS: &[&str] = &[
+    "like this",
+    "like loading",
+    "нравится",
+    "мне нравится",
+    "bəyən",
+    "bəyənirəm",
+    "beğen",
+    "gefällt mir",
+    "j'aime",
+    "me gusta",
+];
+
+/// Labels of the links from a story to the one before or after it on the site
+/// ("Предыдущая статья: …", "Növbəti xəbər: …", "Next post: …"), at the start of a line,
+/// past an arrow.
+const NEIGHBOUR_LABELS: &[&str] = &[
+    "предыдущая статья",
+    "следующая статья",
+    "предыдущая новость",
+    "следующая новость",
+    "предыдущая запись",
+    "следующая запись",
+    "предыдущий материал",
+    "следующий материал",
+    "попередня стаття",
+    "наступна стаття",
+    "попередня новина",
+    "наступна новина",
+    "попередній запис",
+    "наступний запис",
+    "əvvəlki xəbər",
+    "növbəti xəbər",
+    "əvvəlki məqalə",
+    "növbəti məqalə",
+    "önceki haber",
+    "sonraki haber",
+    "önceki yazı",
+    "sonraki yazı",
+    "previous post",
+    "next post",
+    "previous article",
+    "next article",
+    "previous story",
+    "next story",
+    "vorheriger artikel",
+    "nächster artikel",
+    "vorheriger beitrag",
+    "nächster beitrag",
+    "article précédent",
+    "article suivant",
+    "artículo anterior",
+    "artículo siguiente",
+    "poprzedni artykuł",
+    "następny artykuł",
+];
+
+/// Longest line that links to the story before or after, in characters: its label and
+/// the other story's headline.
+const NEIGHBOUR_LINE_MAX_CHARS: usize = 200;
+
 /// Fewest names in a line of share buttons without their label ("Facebook Twitter
 /// WhatsApp").
 const MIN_SHARE_BUTTONS: usize = 2;
@@ -750,8 +813,8 @@ fn after_words<'a>(lower: &'a str, prefix: &str) -> Option<&'a str> {
         .filter(|rest| !rest.starts_with(char::is_alphanumeric))
 }
 
-/// A line of a story's tools, which portals print under or over it: the print button
-/// ("Версия для печати", "Çap et"), the rating widget ("Оцените материал: 1 2 3 4 5",
+/// A line of a story's tools, which portals print under or over it: the print and like
+/// buttons ("Версия для печати", "Çap et", "Like this:"), the rating widget ("Оцените материал: 1 2 3 4 5",
 /// "Rating: 4.5/5 (12 votes)") and the share buttons ("Поделиться: ВКонтакте
 /// Одноклассники Telegram", "Share", "Facebook Twitter WhatsApp"). `lower` is `text`
 /// lower-cased. Each test takes the whole line: a sentence that asks readers to rate or
@@ -761,7 +824,7 @@ fn is_tool_line(text: &str, lower: &str) -> bool {
         return false;
     }
     let bare = lower.trim_matches(|c: char| !c.is_alphanumeric());
-    if PRINT_LABELS.contains(&bare) {
+    if PRINT_LABELS.contains(&bare) || LIKE_LABELS.contains(&bare) {
         return true;
     }
     let only_votes = |rest: &str| letter_words(rest).all(|w| RATING_VOTE_WORDS.contains(&w));
@@ -804,6 +867,23 @@ fn is_tool_line(text: &str, lower: &str) -> bool {
             .filter(network)
             .nth(MIN_SHARE_BUTTONS - 1)
             .is_some()
+}
+
+/// A link to the story before or after this one on the site: a label, alone or with a
+/// colon and the other story's headline ("← Предыдущая статья: …", "Növbəti xəbər: …",
+/// "Next post"). `lower` is `text` lower-cased. A sentence that speaks of the next
+/// article has no colon right after the words.
+fn is_neighbour_link(text: &str, lower: &str) -> bool {
+    if clean::more_chars_than(text, NEIGHBOUR_LINE_MAX_CHARS) {
+        return false;
+    }
+    let bare = lower.trim_matches(|c: char| !c.is_alphanumeric());
+    NEIGHBOUR_LABELS.iter().any(|label| {
+        after_words(bare, label).is_some_and(|rest| {
+            let rest = rest.trim_start();
+            rest.is_empty() || rest.starts_with(':')
+        })
+    })
 }
 
 /// The typo-report prompt, in lower-cased text: the key combination readers press ("Ctrl+Enter",
@@ -893,7 +973,8 @@ struct Shape {
     advert: bool,
     /// A call to follow the site on a messenger or a social network.
     channel: bool,
-    /// A print, rating or share button's line.
+    /// A print, rating, like or share button's line, or a link to the story before or
+    /// after.
     tool: bool,
     widget: bool,
     label: bool,
@@ -923,7 +1004,7 @@ impl Shape {
             tool: !matches!(
                 block.kind,
                 BlockKind::Pre | BlockKind::Quote | BlockKind::TableRow { .. }
-            ) && is_tool_line(text, &lower),
+            ) && (is_tool_line(text, &lower) || is_neighbour_link(text, &lower)),
             widget: !matches!(block.kind, BlockKind::Pre | BlockKind::Quote)
                 && (is_rate_line(text) || is_weather_line(text) || (label && names_widget(&lower))),
             label,
@@ -1549,6 +1630,12 @@ mod tests {
             "Share: Facebook Twitter LinkedIn Email",
             "Facebook Twitter WhatsApp",
             "Facebook 12 Twitter 3 E-mail",
+            "Like this:",
+            "Like Loading...",
+            "← Предыдущая статья: Наблюдателей обучили в двенадцати регионах",
+            "Следующая статья: Комиссия отклонила жалобу на списки избирателей →",
+            "Növbəti xəbər: Komissiya şikayəti rədd edib",
+            "Previous post",
         ] {
             let block = &paragraphs(&[line])[0];
             assert!(Shape::of(block).tool, "{line}");
@@ -1565,6 +1652,9 @@ mod tests {
             "Telegram-канал",
             "Facebook",
             "Поделиться опытом с коллегами",
+            "Like this year, the vote was postponed.",
+            "Next article in the series will look at the count.",
+            "Следующая статья закона запрещает агитацию в день выборов.",
         ] {
             let block = &paragraphs(&[line])[0];
             assert!(!Shape::of(block).tool, "{line}");
