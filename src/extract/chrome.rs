@@ -1451,31 +1451,59 @@ fn opening_date_in_words(kind: &BlockKind, text: &str) -> Option<FeedLine> {
 /// Most headlines under a "read also" label that go with it.
 const READ_ALSO_MAX_HEADLINES: usize = 8;
 
+/// Longest standfirst of a teaser under a "read also" label, in characters: longer than
+/// a teaser card's alone, since the label and the headline above each say what it is.
+const READ_ALSO_STANDFIRST_MAX_CHARS: usize = 600;
+
+/// Fewest standfirsts under a "read also" label that make it a box of teasers: one
+/// paragraph under one linked headline may be the story going on after a box of one
+/// link.
+const READ_ALSO_MIN_STANDFIRSTS: usize = 2;
+
 /// Removes a "read also" box between the story's paragraphs: a section label ("Читайте
 /// также:", "Oxşar xəbərlər", "Read also") followed by headlines that carry link text
-/// ("Школьники победили в олимпиаде по химии подробнее"). Headlines that were all link
+/// ("Школьники победили в олимпиаде по химии подробнее"), or by teasers whose linked
+/// headlines conditional cleaning already dropped, which leaves their standfirsts
+/// ([`Block::under_linked_heading`]; at least two of them). Headlines that were all link
 /// text went already; a label over the story's own sentences stays for the tail's tests.
 pub(super) fn strip_read_also(blocks: &mut Vec<Block>) {
     let linked_headline = |b: &Block| b.link_chars > 0 && is_headline(&b.kind, &b.text);
+    let standfirst = |b: &Block| {
+        b.under_linked_heading
+            && matches!(b.kind, BlockKind::Paragraph)
+            && !clean::more_chars_than(&b.text, READ_ALSO_STANDFIRST_MAX_CHARS)
+    };
     let mut drop = vec![false; blocks.len()];
     let mut k = 0;
     while k + 1 < blocks.len() {
         let label = &blocks[k];
+        let opens_box = |b: &Block| linked_headline(b) || standfirst(b);
         if !matches!(label.kind, BlockKind::Paragraph | BlockKind::Heading(_))
             || clean::more_chars_than(&label.text, LABEL_MAX_CHARS)
-            || !linked_headline(&blocks[k + 1])
+            || !opens_box(&blocks[k + 1])
             || !clean::is_tail_section_label(&label.text)
         {
             k += 1;
             continue;
         }
-        let headlines = blocks[k + 1..]
+        let items: Vec<&Block> = blocks[k + 1..]
             .iter()
             .take(READ_ALSO_MAX_HEADLINES)
-            .take_while(|b| linked_headline(b))
-            .count();
-        drop[k..=k + headlines].iter_mut().for_each(|d| *d = true);
-        k += headlines + 1;
+            .take_while(|b| opens_box(b))
+            .collect();
+        let standfirsts = items.iter().filter(|b| standfirst(b)).count();
+        // Standfirsts count only in numbers: a lone one is left with its label.
+        let taken = if standfirsts == 0 || standfirsts >= READ_ALSO_MIN_STANDFIRSTS {
+            items.len()
+        } else {
+            items.iter().take_while(|b| linked_headline(b)).count()
+        };
+        if taken == 0 {
+            k += 1;
+            continue;
+        }
+        drop[k..=k + taken].iter_mut().for_each(|d| *d = true);
+        k += taken + 1;
     }
     remove_marked(blocks, &drop);
 }
@@ -1791,6 +1819,26 @@ mod tests {
         ]);
         strip_read_also(&mut blocks);
         assert_eq!(blocks.len(), 4);
+        // Teasers whose linked headlines went in cleaning leave their standfirsts: two or
+        // more under the label are the box; one may be the story going on.
+        let standfirst = |text: &str| Block {
+            under_linked_heading: true,
+            ..Block::new(BlockKind::Paragraph, text.to_owned(), text.to_owned())
+        };
+        let mut blocks = paragraphs(&[story, "Oxşar xəbərlər"]);
+        blocks.push(standfirst(
+            "Komissiya evləri həftənin sonunadək yoxlayacaq.",
+        ));
+        blocks.push(standfirst(
+            "İşlər aprel ayında başlayacaq və bir ay çəkəcək.",
+        ));
+        blocks.extend(paragraphs(&[after]));
+        strip_read_also(&mut blocks);
+        assert_eq!(texts(&blocks), [story, after]);
+        let mut blocks = paragraphs(&[story, "Oxşar xəbərlər"]);
+        blocks.push(standfirst(after));
+        strip_read_also(&mut blocks);
+        assert_eq!(texts(&blocks), [story, "Oxşar xəbərlər", after]);
         // A question with its answers one to a line, its label and count dropped as short.
         let mut blocks = paragraphs(&[
             story,

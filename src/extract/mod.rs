@@ -794,6 +794,71 @@ mod tests {
         assert!(article.text.contains("rhythm game"), "{}", article.text);
     }
 
+    #[test]
+    fn a_labelled_box_of_teasers_inside_the_story_goes_with_their_standfirsts() {
+        let teaser = |n: u32, lead: &str| {
+            format!("<h4><a href=/news/{n}>Другая новость района номер {n}</a></h4><p>{lead}</p>")
+        };
+        let page = |label: &str, teasers: &str| {
+            format!(
+                "<html lang=ru><head><title>Встреча жителей с администрацией</title></head><body>                 <article><h1>Встреча жителей с администрацией</h1>                 <p>Сегодня в центре города прошла встреча жителей с представителями районной                  администрации. Обсуждали ремонт дорог, освещение дворов и работу транспорта.</p>                 <p>По словам участников, большинство обращений касалось состояния тротуаров                  после зимы. Администрация пообещала подготовить план работ до конца месяца.</p>                 {label}{teasers}                 <p>Отдельно участники встречи говорили о маршрутах автобусов: вечером интервалы                  движения доходят до сорока минут, и жителям окраин приходится идти пешком.</p>                 <p>В администрации ответили, что перевозчик получит новые автобусы летом, и                  тогда интервалы сократятся вдвое. Следующая встреча назначена на май.</p>                 <p>Жители попросили провести её вечером, чтобы могли прийти работающие люди, и                  администрация согласилась.</p></article></body></html>"
+            )
+        };
+        let two = format!(
+            "{}{}",
+            teaser(1, "Комиссия осмотрит дома до конца недели."),
+            teaser(2, "Работы начнутся в апреле и займут месяц.")
+        );
+        let boxed = page("<h3>Читайте также</h3>", &two);
+        let article = extract(boxed.as_bytes(), &ExtractOptions::default()).expect("article");
+        assert!(!article.text.contains("Читайте также"), "{}", article.text);
+        assert!(
+            !article.text.contains("Комиссия осмотрит"),
+            "{}",
+            article.text
+        );
+        assert!(
+            !article.text.contains("Работы начнутся"),
+            "{}",
+            article.text
+        );
+        assert!(
+            article.text.contains("маршрутах автобусов"),
+            "{}",
+            article.text
+        );
+        assert!(
+            article.text.contains("администрация согласилась"),
+            "{}",
+            article.text
+        );
+
+        // Without the label the standfirsts stay: a list of the site's own pages, each
+        // linked from its heading, is as likely.
+        let unlabelled = page("", &two);
+        let article = extract(unlabelled.as_bytes(), &ExtractOptions::default()).expect("article");
+        assert!(
+            article.text.contains("Комиссия осмотрит"),
+            "{}",
+            article.text
+        );
+
+        // A box of one link over the story going on: the paragraph stays.
+        let one = page(
+            "<p>Читайте также:</p>",
+            &teaser(
+                1,
+                "Жители также спросили о сроках ремонта школы, и им ответили, что он начнётся летом.",
+            ),
+        );
+        let article = extract(one.as_bytes(), &ExtractOptions::default()).expect("article");
+        assert!(
+            article.text.contains("сроках ремонта школы"),
+            "{}",
+            article.text
+        );
+    }
+
     fn portal_page(main: &str) -> String {
         format!(
             "<html lang=ru><head><title>График работы участков | Портал</title></head><body>\

@@ -47,6 +47,10 @@ pub struct Block {
     /// Length of `text` as the scorer counts it ([`content::text_len`]): measured once
     /// when the block is built, since the passes that tidy the blocks ask for it often.
     pub text_len: usize,
+    /// The block came right after a heading that conditional cleaning dropped for its
+    /// links: another story's headline, and this block maybe its standfirst. Nothing else
+    /// stood between them.
+    pub under_linked_heading: bool,
 }
 
 impl Block {
@@ -60,6 +64,7 @@ impl Block {
             link_chars: 0,
             emphasised: false,
             cells: Vec::new(),
+            under_linked_heading: false,
         }
     }
 }
@@ -117,6 +122,9 @@ struct Renderer<'a> {
     rows_in_table: usize,
     /// Prose of the subtree being rendered.
     root_prose: u32,
+    /// A heading was just dropped for its links, with no text pending before it: the next
+    /// block is marked [`Block::under_linked_heading`].
+    after_linked_heading: bool,
 }
 
 /// Renders the selection's subtrees into blocks.
@@ -137,6 +145,7 @@ pub fn render(dom: &Dom, stats: &Stats, roots: &[usize], opts: RenderOptions<'_>
         row: Vec::new(),
         rows_in_table: 0,
         root_prose: 0,
+        after_linked_heading: false,
     };
     for &root in roots {
         r.render_subtree(root);
@@ -291,6 +300,9 @@ impl Renderer<'_> {
         while i < end {
             self.close_until(i);
             if self.stats.junk[i] || (i != root && self.skip(i)) {
+                if !self.stats.junk[i] {
+                    self.note_dropped_heading(i);
+                }
                 i = self.dom.nodes[i].end;
                 continue;
             }
@@ -302,6 +314,18 @@ impl Renderer<'_> {
             i += 1;
         }
         self.close_until(usize::MAX);
+    }
+
+    /// Remembers that `i`, skipped by conditional cleaning, was a heading made mostly of
+    /// links, when no text waits to be stored before it (text before the heading would
+    /// otherwise carry the mark into the block after it).
+    fn note_dropped_heading(&mut self, i: usize) {
+        if heading_level(self.dom.tag(i)).is_some()
+            && self.stats.link_density(i) > 0.33
+            && self.text.trim().is_empty()
+        {
+            self.after_linked_heading = true;
+        }
     }
 
     /// Closes every open element whose subtree ends at or before `i`.
@@ -543,6 +567,7 @@ impl Renderer<'_> {
                     let kind = BlockKind::TableRow {
                         header: self.rows_in_table == 0,
                     };
+                    self.after_linked_heading = false;
                     self.blocks.push(Block {
                         cells,
                         ..Block::new(kind, text.clone(), text)
@@ -716,6 +741,7 @@ impl Renderer<'_> {
             if !text.trim().is_empty() {
                 let text = text.to_string();
                 let md = self.md.trim_matches('\n').to_string();
+                self.after_linked_heading = false;
                 self.blocks.push(Block {
                     link_chars,
                     ..Block::new(kind, text, md)
@@ -756,6 +782,7 @@ impl Renderer<'_> {
                 emphasised,
                 cells: Vec::new(),
                 text_len,
+                under_linked_heading: std::mem::take(&mut self.after_linked_heading),
             });
         }
     }
