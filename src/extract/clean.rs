@@ -1454,9 +1454,34 @@ pub fn is_legal_label(text: &str) -> bool {
         || (footnote && LEGAL_STATUS_WORDS.iter().any(|word| lower.contains(word)))
 }
 
-/// Labels of a story's tag or keyword line, compared with the text before its colon. Not
-/// "Tag", which is German for day ("Tag: Montag, 3. Mai").
+/// Labels of a story's tag, keyword or category line, compared with the text before its
+/// colon. Not "Tag", which is German for day ("Tag: Montag, 3. Mai"), nor "Раздел" or
+/// "Section", which head parts of documents.
 const TAG_LABELS: &[&str] = &[
+    "categories",
+    "category",
+    "filed under",
+    "posted in",
+    "рубрика",
+    "рубрики",
+    "категория",
+    "категории",
+    "категорія",
+    "категорії",
+    "kateqoriya",
+    "kateqoriyalar",
+    "rubrika",
+    "kategori",
+    "kategoriler",
+    "kategorie",
+    "kategorien",
+    "rubrik",
+    "catégorie",
+    "catégories",
+    "rubrique",
+    "categoría",
+    "categorías",
+    "kategoria",
     "tags",
     "tagged",
     "tagged with",
@@ -1491,9 +1516,10 @@ const TAG_LABELS: &[&str] = &[
 const TAG_LINE_MAX_CHARS: usize = 250;
 const TAG_MAX_WORDS: usize = 4;
 
-/// A story's tag line ("Tags: elections, parliament", "Теги: мост, ремонт", "Teqlər:
-/// Gəncə təhsil"): a label, a colon and a list of short linked or comma-separated
-/// topics. It names the site's sections, never a sentence of the story.
+/// A story's tag or category line ("Tags: elections, parliament", "Теги: мост, ремонт",
+/// "Teqlər: Gəncə təhsil", "Рубрика: Новости, Выборы"): a label, a colon and a list of
+/// short linked or comma-separated topics. It names the site's sections, never a
+/// sentence of the story.
 pub fn is_tag_line(text: &str, link_chars: usize) -> bool {
     if more_chars_than(text, TAG_LINE_MAX_CHARS) {
         return false;
@@ -2224,6 +2250,14 @@ mod tests {
             0
         ));
         assert!(!is_tag_line("Tag: Montag, 3. Mai", 0));
+        assert!(is_tag_line("Рубрика: Новости, Выборы", 0));
+        assert!(is_tag_line("Kateqoriya: Xəbərlər, Seçkilər", 0));
+        assert!(is_tag_line("Filed under: Court cases", 0));
+        assert!(is_tag_line("Categories: News, Elections", 0));
+        assert!(!is_tag_line(
+            "Category: the commission said it would review every complaint",
+            0
+        ));
         for placeholder in [
             "Mit dem Laden des Beitrags akzeptieren Sie die Datenschutzerklärung von Instagram.",
             "Klicken Sie auf den unteren Button, um den Inhalt nachzuladen.",
