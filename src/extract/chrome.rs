@@ -575,6 +575,143 @@ const NEIGHBOUR_LABELS: &[&str] = &[
 /// the other story's headline.
 const NEIGHBOUR_LINE_MAX_CHARS: usize = 200;
 
+/// Labels of a text-size control ("Размер шрифта: A A A", "Font size: A- A+").
+const FONT_SIZE_LABELS: &[&str] = &[
+    "размер шрифта",
+    "шрифт",
+    "розмір шрифту",
+    "şrift",
+    "şriftin ölçüsü",
+    "yazı boyutu",
+    "font size",
+    "text size",
+    "schriftgröße",
+    "taille du texte",
+    "tamaño de letra",
+];
+
+/// The buttons of a text-size control: the letter A (Latin or Cyrillic), bare or with a
+/// plus or minus.
+const FONT_SIZE_BUTTONS: &[&str] = &[
+    "a", "а", "a+", "a-", "а+", "а-", "a−", "а−", "+", "-", "−", "aa", "аа",
+];
+
+/// Openings of a line that offers the story in another language ("This post is also
+/// available in: Русский", "Read in English", "Читать на азербайджанском"), before the
+/// languages' names.
+const OTHER_LANGUAGE_OPENINGS: &[&str] = &[
+    "this post is also available in",
+    "this article is also available in",
+    "this page is also available in",
+    "this story is also available in",
+    "also available in",
+    "available in",
+    "read in",
+    "read this in",
+    "read this article in",
+    "read this story in",
+    "эта запись также доступна на",
+    "эта статья также доступна на",
+    "эта страница также доступна на",
+    "также доступно на",
+    "читать на",
+    "читайте на",
+    "читать по",
+    "читати",
+    "читайте",
+    "bu yazı ayrıca",
+];
+
+/// Endings of that line in Azerbaijani and Turkish, after the languages' names ("Rus
+/// dilində oxu", "İngilizce oku").
+const OTHER_LANGUAGE_ENDINGS: &[&str] = &[
+    "dilində oxu",
+    "dilində oxuyun",
+    "dilində",
+    "oxu",
+    "oku",
+    "olarak oku",
+];
+
+/// Names of languages as such lines and language switchers print them: English, Russian
+/// and native names, and the forms the openings above take ("на русском", "по-русски",
+/// "українською", "rus dilində").
+const LANGUAGE_NAMES: &[&str] = &[
+    "english",
+    "russian",
+    "azerbaijani",
+    "azeri",
+    "turkish",
+    "ukrainian",
+    "georgian",
+    "armenian",
+    "german",
+    "french",
+    "spanish",
+    "kazakh",
+    "uzbek",
+    "arabic",
+    "persian",
+    "русский",
+    "русском",
+    "русски",
+    "английский",
+    "английском",
+    "английски",
+    "азербайджанский",
+    "азербайджанском",
+    "азербайджански",
+    "украинский",
+    "украинском",
+    "грузинском",
+    "армянском",
+    "турецком",
+    "немецком",
+    "французском",
+    "казахском",
+    "українська",
+    "українською",
+    "російською",
+    "англійською",
+    "azərbaycan",
+    "azərbaycanca",
+    "rus",
+    "rusca",
+    "rusça",
+    "ingilis",
+    "ingiliscə",
+    "ingilizce",
+    "i̇ngilizce",
+    "türk",
+    "türkcə",
+    "türkçe",
+    "azerice",
+    "deutsch",
+    "français",
+    "español",
+    "ქართული",
+    "հայերեն",
+    "қазақша",
+];
+
+/// Words that may stand between the languages' names in such a line.
+const LANGUAGE_FILLERS: &[&str] = &[
+    "языке",
+    "language",
+    "dili",
+    "version",
+    "версия",
+    "версии",
+    "and",
+    "и",
+    "və",
+    "ve",
+    "or",
+    "или",
+    "на",
+    "по",
+];
+
 /// Fewest names in a line of share buttons without their label ("Facebook Twitter
 /// WhatsApp").
 const MIN_SHARE_BUTTONS: usize = 2;
@@ -824,7 +961,11 @@ fn is_tool_line(text: &str, lower: &str) -> bool {
         return false;
     }
     let bare = lower.trim_matches(|c: char| !c.is_alphanumeric());
-    if PRINT_LABELS.contains(&bare) || LIKE_LABELS.contains(&bare) {
+    if PRINT_LABELS.contains(&bare)
+        || LIKE_LABELS.contains(&bare)
+        || is_font_size_control(lower)
+        || offers_other_language(bare)
+    {
         return true;
     }
     let only_votes = |rest: &str| letter_words(rest).all(|w| RATING_VOTE_WORDS.contains(&w));
@@ -867,6 +1008,55 @@ fn is_tool_line(text: &str, lower: &str) -> bool {
             .filter(network)
             .nth(MIN_SHARE_BUTTONS - 1)
             .is_some()
+}
+
+/// A text-size control: two or more A buttons ("A A A", "A- A+"), after its label at
+/// most ("Размер шрифта: A A A"). `lower` is the line lower-cased.
+fn is_font_size_control(lower: &str) -> bool {
+    let lower = lower.trim();
+    let buttons = FONT_SIZE_LABELS
+        .iter()
+        .find_map(|label| after_words(lower, label))
+        .map_or(lower, |rest| rest.trim_start().trim_start_matches(':'));
+    let mut count = 0;
+    for token in buttons.split_whitespace() {
+        if !FONT_SIZE_BUTTONS.contains(&token) {
+            return false;
+        }
+        count += 1;
+    }
+    count >= 2
+}
+
+/// A line that offers the story in another language, or a switcher of languages: an
+/// opening ("Read in", "This post is also available in:", "Читать на") or an ending
+/// ("dilində oxu", "oku") around nothing but languages' names, or two or more names
+/// alone ("Русский Azərbaycan English"). `bare` is the line lower-cased without the
+/// punctuation around it.
+fn offers_other_language(bare: &str) -> bool {
+    // How many languages' names the words are, when they are nothing else.
+    let only_names = |words: &str| -> usize {
+        let mut names = 0;
+        for w in letter_words(words) {
+            if LANGUAGE_NAMES.contains(&w) {
+                names += 1;
+            } else if !LANGUAGE_FILLERS.contains(&w) {
+                return 0;
+            }
+        }
+        names
+    };
+    OTHER_LANGUAGE_OPENINGS
+        .iter()
+        .filter_map(|opening| after_words(bare, opening))
+        .chain(
+            OTHER_LANGUAGE_ENDINGS
+                .iter()
+                .filter_map(|ending| bare.strip_suffix(ending))
+                .filter(|rest| rest.ends_with(char::is_whitespace)),
+        )
+        .any(|names| only_names(names) >= 1)
+        || only_names(bare) >= 2
 }
 
 /// A link to the story before or after this one on the site: a label, alone or with a
@@ -1664,6 +1854,13 @@ mod tests {
             "Следующая статья: Комиссия отклонила жалобу на списки избирателей →",
             "Növbəti xəbər: Komissiya şikayəti rədd edib",
             "Previous post",
+            "A- A A+",
+            "Размер шрифта: A A A",
+            "This post is also available in: Русский Azərbaycan",
+            "Read in Russian",
+            "Читать на азербайджанском",
+            "Rus dilində oxu",
+            "Русский English Azərbaycan",
         ] {
             let block = &paragraphs(&[line])[0];
             assert!(Shape::of(block).tool, "{line}");
@@ -1683,6 +1880,13 @@ mod tests {
             "Like this year, the vote was postponed.",
             "Next article in the series will look at the count.",
             "Следующая статья закона запрещает агитацию в день выборов.",
+            "A",
+            "Plan A",
+            "Read in full, the report is damning.",
+            "Читайте на сайте комиссии",
+            "Rus dilində danışan sakinlər",
+            "English",
+            "Русский язык",
         ] {
             let block = &paragraphs(&[line])[0];
             assert!(!Shape::of(block).tool, "{line}");
