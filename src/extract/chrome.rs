@@ -101,6 +101,38 @@ const WIDGET_HEADING_WORDS: &[&str] = &[
     "currency",
     "currencies",
     "rates",
+    "namaz",
+    "намаз",
+    "намаза",
+];
+
+/// Names of the five daily prayers and of sunrise as prayer-times informers print them,
+/// each beside its time ("Sübh 05:42", "İmsak 05:42 Güneş 07:10", "Фаджр 05:42").
+const PRAYER_NAMES: &[&str] = &[
+    "sübh",
+    "günəş",
+    "zöhr",
+    "əsr",
+    "axşam",
+    "işa",
+    "imsak",
+    "güneş",
+    "öğle",
+    "ikindi",
+    "akşam",
+    "yatsı",
+    "фаджр",
+    "восход",
+    "зухр",
+    "аср",
+    "магриб",
+    "иша",
+    "fajr",
+    "sunrise",
+    "dhuhr",
+    "asr",
+    "maghrib",
+    "isha",
 ];
 
 /// Words that, as the first word of a short line, make it a poll's label ("Опрос: …",
@@ -847,6 +879,20 @@ pub fn is_weather_line(text: &str) -> bool {
         && WEATHER_FIGURE.is_match(text)
 }
 
+/// A line of a prayer-times informer: prayers' names, each with its time, and nothing else
+/// ("Sübh 05:42", "İmsak 05:42 Güneş 07:10 Öğle 12:30"). A sentence that names a prayer
+/// has other words.
+fn is_prayer_times_line(text: &str) -> bool {
+    !clean::more_chars_than(text, WIDGET_LINE_MAX_CHARS)
+        && TIME_OF_DAY.is_match(text)
+        && letter_words(text).next().is_some()
+        && letter_words(text).all(|w| {
+            // "İmsak" lower-cases with a combining dot above the i.
+            let name = w.to_lowercase().replace('\u{307}', "");
+            PRAYER_NAMES.contains(&name.as_str())
+        })
+}
+
 /// A line of the counters a portal prints beside a story, alone or between its other
 /// short facts ("Просмотров: 1 284", "| Просмотров: 1 284 | admin | Комментариев: 3",
 /// "Oxunub: 2317 · 14:20", "1,204 views"): parts split by bars and dots, each of a few
@@ -1178,7 +1224,10 @@ impl Shape {
             return Shape::default();
         }
         let lower = text.to_lowercase();
-        let label = is_label(text);
+        // A label that opens a box of other stories ("Mövzu ilə bağlı xəbərlər") is left
+        // for the read-also and tail passes, which take the box with it: as a widget's
+        // label it would go alone, and the box under it would stay.
+        let label = is_label(text) && !clean::is_tail_section_label(text);
         Shape {
             typo: TYPO_SEARCHER.is_match(&lower),
             // A bold line is a section's heading set as a paragraph ("Advertising" in a
@@ -1196,7 +1245,10 @@ impl Shape {
                 BlockKind::Pre | BlockKind::Quote | BlockKind::TableRow { .. }
             ) && (is_tool_line(text, &lower) || is_neighbour_link(text, &lower)),
             widget: !matches!(block.kind, BlockKind::Pre | BlockKind::Quote)
-                && (is_rate_line(text) || is_weather_line(text) || (label && names_widget(&lower))),
+                && (is_rate_line(text)
+                    || is_weather_line(text)
+                    || is_prayer_times_line(text)
+                    || (label && names_widget(&lower))),
             label,
             poll: PollRole::of(text, &lower),
         }
@@ -2288,6 +2340,46 @@ mod tests {
         let mut blocks = paragraphs(&story);
         strip_widgets(&mut blocks);
         assert_eq!(texts(&blocks), story);
+        // Prayer times: the informer's heading and its lines, one prayer or all to a line.
+        let story = "Rayonda daha iki məktəbin əsaslı təmiri nəzərdə tutulur.";
+        let mut blocks = paragraphs(&[
+            story,
+            "Namaz vaxtları",
+            "Sübh 05:42",
+            "Günəş 07:10",
+            "Zöhr 12:30",
+            "Namaz Vakitleri",
+            "İmsak 05:42 Güneş 07:10 Öğle 12:30 İkindi 15:05 Akşam 17:40 Yatsı 19:00",
+        ]);
+        strip_widgets(&mut blocks);
+        assert_eq!(texts(&blocks), [story]);
+        // A box of other stories right under an informer keeps its label for the
+        // read-also pass, which takes the box with it.
+        let linked = |text: &str| Block {
+            link_chars: 20,
+            ..Block::new(BlockKind::Paragraph, text.to_owned(), text.to_owned())
+        };
+        let mut blocks = paragraphs(&[
+            story,
+            "Namaz vaxtları",
+            "Sübh 05:42",
+            "Mövzu ilə bağlı xəbərlər",
+        ]);
+        blocks.push(linked(
+            "Seçki komissiyası məntəqələrin sərhədlərini təsdiqlədi",
+        ));
+        blocks.push(linked(
+            "Müşahidəçilər qutuların çatışmadığından şikayət etdilər",
+        ));
+        strip_widgets(&mut blocks);
+        strip_read_also(&mut blocks);
+        assert_eq!(texts(&blocks), [story]);
+        for line in [
+            "Axşam saat 19:00-da konsert başlayacaq.",
+            "Akşam 17:40'ta yola çıktılar",
+        ] {
+            assert!(!is_prayer_times_line(line), "{line}");
+        }
     }
 
     #[test]
