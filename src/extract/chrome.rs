@@ -21,6 +21,7 @@
 //! beside it that speak to the reader; a paragraph that reports giving or subscribing in
 //! the third person is the story's own.
 
+use std::collections::HashSet;
 use std::ops::Range;
 use std::sync::LazyLock;
 
@@ -1105,6 +1106,48 @@ fn offers_other_language(bare: &str) -> bool {
         || only_names(bare) >= 2
 }
 
+/// The first word of a lower-cased line: its first run of letters and digits.
+fn first_word(lower: &str) -> &str {
+    let start = lower.trim_start_matches(|c: char| !c.is_alphanumeric());
+    let end = start
+        .find(|c: char| !c.is_alphanumeric())
+        .unwrap_or(start.len());
+    &start[..end]
+}
+
+/// The first words of every label, name and opening that a story's tool line or a link to
+/// its neighbour starts with. Every short block of every page is asked whether it is one,
+/// and most are not: a first word outside this set answers with one lookup instead of a
+/// hundred prefix tests.
+static TOOL_FIRST_WORDS: LazyLock<HashSet<&'static str, foldhash::fast::RandomState>> =
+    LazyLock::new(|| {
+        [
+            PRINT_LABELS,
+            LIKE_LABELS,
+            FONT_SIZE_LABELS,
+            FONT_SIZE_BUTTONS,
+            OTHER_LANGUAGE_OPENINGS,
+            LANGUAGE_NAMES,
+            RATING_CALLS,
+            RATING_LABELS,
+            SHARE_LABELS,
+            CHANNEL_NAMES,
+            SHARE_BUTTON_WORDS,
+            NEIGHBOUR_LABELS,
+        ]
+        .into_iter()
+        .flatten()
+        .map(|label| first_word(label))
+        .collect()
+    });
+
+/// A line of the story's tools ([`is_tool_line`]) or a link to the story before or after
+/// it ([`is_neighbour_link`]).
+fn is_story_tool(text: &str, lower: &str) -> bool {
+    TOOL_FIRST_WORDS.contains(first_word(lower))
+        && (is_tool_line(text, lower) || is_neighbour_link(text, lower))
+}
+
 /// A link to the story before or after this one on the site: a label, alone or with a
 /// colon and the other story's headline ("← Предыдущая статья: …", "Növbəti xəbər: …",
 /// "Next post"). `lower` is `text` lower-cased. A sentence that speaks of the next
@@ -1243,7 +1286,7 @@ impl Shape {
             tool: !matches!(
                 block.kind,
                 BlockKind::Pre | BlockKind::Quote | BlockKind::TableRow { .. }
-            ) && (is_tool_line(text, &lower) || is_neighbour_link(text, &lower)),
+            ) && is_story_tool(text, &lower),
             widget: !matches!(block.kind, BlockKind::Pre | BlockKind::Quote)
                 && (is_rate_line(text)
                     || is_weather_line(text)

@@ -1250,6 +1250,11 @@ pub fn is_tail_section_label(text: &str) -> bool {
     if TAIL_SECTION_LABELS.contains(&label.as_str()) {
         return true;
     }
+    // A label that runs on has a colon after it or at the end: without one the prefix
+    // tests below cannot hold (most short blocks have none).
+    if !text.contains(':') {
+        return false;
+    }
     let lower = text.trim().to_lowercase();
     TAIL_SECTION_LABELS.iter().any(|known| {
         lower.strip_prefix(known).is_some_and(|rest| {
