@@ -518,11 +518,18 @@ const SHARE_LABELS: &[&str] = &[
     "partager",
     "compartir",
     "udostępnij",
+    "share via",
+    "other ways to share",
+    "more ways to share",
 ];
 
 /// Names on share buttons besides the channels' ([`CHANNEL_NAMES`]): mail, bookmarking
 /// services, the link itself, and the parts such names split into ("e-mail", "ok.ru").
 const SHARE_BUTTON_WORDS: &[&str] = &[
+    // "Share this via X", "Share on Facebook", "Поделиться в Telegram"
+    "via",
+    "on",
+    "в",
     "email",
     "e",
     "mail",
@@ -1943,6 +1950,10 @@ mod tests {
             "Share: Facebook Twitter LinkedIn Email",
             "Facebook Twitter WhatsApp",
             "Facebook 12 Twitter 3 E-mail",
+            "Share this via X",
+            "Share this via WhatsApp",
+            "Other ways to share",
+            "Поделиться в Telegram",
             "Like this:",
             "Like Loading...",
             "← Предыдущая статья: Наблюдателей обучили в двенадцати регионах",

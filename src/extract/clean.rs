@@ -1463,6 +1463,11 @@ pub fn is_legal_label(text: &str) -> bool {
 /// colon. Not "Tag", which is German for day ("Tag: Montag, 3. Mai"), nor "Раздел" or
 /// "Section", which head parts of documents.
 const TAG_LABELS: &[&str] = &[
+    "topic",
+    "region / country",
+    "region",
+    "country",
+    "countries",
     "categories",
     "category",
     "filed under",
@@ -1520,6 +1525,12 @@ const TAG_LABELS: &[&str] = &[
 /// Longest tag line, and most words in one of its tags.
 const TAG_LINE_MAX_CHARS: usize = 250;
 const TAG_MAX_WORDS: usize = 4;
+
+/// A tag or category label alone on its line ("Topic", "Теги:", "Region / Country"): the
+/// list it names follows on the next line.
+pub fn is_tag_label(text: &str) -> bool {
+    !more_chars_than(text, 40) && TAG_LABELS.contains(&normalised_label(text).as_str())
+}
 
 /// A story's tag or category line ("Tags: elections, parliament", "Теги: мост, ремонт",
 /// "Teqlər: Gəncə təhsil", "Рубрика: Новости, Выборы"): a label, a colon and a list of
@@ -2259,6 +2270,10 @@ mod tests {
         assert!(is_tag_line("Kateqoriya: Xəbərlər, Seçkilər", 0));
         assert!(is_tag_line("Filed under: Court cases", 0));
         assert!(is_tag_line("Categories: News, Elections", 0));
+        assert!(is_tag_label("Topic"));
+        assert!(is_tag_label("Теги:"));
+        assert!(is_tag_label("Region / Country"));
+        assert!(!is_tag_label("Topic of the day: the budget"));
         assert!(!is_tag_line(
             "Category: the commission said it would review every complaint",
             0

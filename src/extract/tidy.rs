@@ -104,6 +104,7 @@ pub(super) fn tidy_blocks(blocks: &mut Vec<Block>, title: Option<&str>) {
                     || clean::is_legal_label(&b.text)
                     || clean::is_tag_line(&b.text, b.link_chars)))
     });
+    strip_tag_lists(blocks);
     chrome::strip_widgets(blocks);
     chrome::strip_calls_to_action(blocks);
     chrome::strip_feed_runs(blocks);
@@ -153,6 +154,32 @@ pub(super) fn tidy_blocks(blocks: &mut Vec<Block>, title: Option<&str>) {
                 || (k == 1 && clean::is_promo_line(&b.text))))
     });
     trim_tail(blocks);
+}
+
+/// Removes a tag or category label on a line of its own with the list under it ("Topic" /
+/// "Free Speech, Media Freedom", "Теги:" / "выборы, ЦИК"): the two lines make the tag line
+/// that [`clean::is_tag_line`] takes when it is one line.
+fn strip_tag_lists(blocks: &mut Vec<Block>) {
+    let mut drop = vec![false; blocks.len()];
+    for k in 1..blocks.len() {
+        let (label, list) = (&blocks[k - 1], &blocks[k]);
+        if matches!(label.kind, BlockKind::Paragraph | BlockKind::Heading(_))
+            && matches!(list.kind, BlockKind::Paragraph)
+            && clean::is_tag_label(&label.text)
+        {
+            let label = label.text.trim().trim_end_matches(':');
+            let line = format!("{label}: {}", list.text);
+            if clean::is_tag_line(&line, list.link_chars) {
+                drop[k - 1] = true;
+                drop[k] = true;
+            }
+        }
+    }
+    let mut k = 0;
+    blocks.retain(|_| {
+        k += 1;
+        !drop[k - 1]
+    });
 }
 
 /// Headings at least this long read as prose (a standfirst set in heading type).
@@ -334,6 +361,33 @@ mod tests {
             link_chars,
             ..Block::new(BlockKind::Paragraph, text.to_string(), text.to_string())
         }
+    }
+
+    #[test]
+    fn a_tag_label_goes_with_the_list_under_it() {
+        let story = "The journalists face up to twelve years in prison if convicted.";
+        let texts = |blocks: &[Block]| blocks.iter().map(|b| b.text.clone()).collect::<Vec<_>>();
+        let mut blocks = vec![
+            paragraph(story, 0),
+            paragraph("Region / Country", 0),
+            paragraph("Europe/Central Asia, Azerbaijan", 0),
+            paragraph("Topic", 0),
+            paragraph("Free Speech, Media Freedom", 0),
+        ];
+        strip_tag_lists(&mut blocks);
+        assert_eq!(texts(&blocks), [story]);
+        // A label over a sentence is a heading of the story's.
+        let kept = vec![
+            paragraph(story, 0),
+            paragraph("Region", 0),
+            paragraph(
+                "The region has had no independent newspaper since 2014, the group said.",
+                0,
+            ),
+        ];
+        let mut blocks = kept.clone();
+        strip_tag_lists(&mut blocks);
+        assert_eq!(texts(&blocks), texts(&kept));
     }
 
     #[test]
