@@ -521,6 +521,13 @@ const SHARE_LABELS: &[&str] = &[
     "share via",
     "other ways to share",
     "more ways to share",
+    // the site's own accounts, over the networks' names
+    "мы в соцсетях",
+    "мы в социальных сетях",
+    "наши соцсети",
+    "sosial şəbəkələrdə biz",
+    "biz sosial şəbəkələrdə",
+    "sosyal medyada biz",
 ];
 
 /// Names on share buttons besides the channels' ([`CHANNEL_NAMES`]): mail, bookmarking
@@ -552,9 +559,20 @@ const SHARE_BUTTON_WORDS: &[&str] = &[
     "почта",
 ];
 
-/// Labels of a like button, as whole lines (WordPress prints "Like this:" over "Like
-/// Loading…" under every post).
+/// Labels of a like or bookmark button, as whole lines (WordPress prints "Like this:" over
+/// "Like Loading…" under every post; "Добавить в избранное").
 const LIKE_LABELS: &[&str] = &[
+    "добавить в избранное",
+    "в избранное",
+    "добавить в закладки",
+    "в закладки",
+    "seçilmişlərə əlavə et",
+    "favorilere ekle",
+    "add to favorites",
+    "add to favourites",
+    "bookmark this",
+    "save for later",
+    "zu favoriten hinzufügen",
     "like this",
     "like loading",
     "нравится",
@@ -1954,6 +1972,8 @@ mod tests {
             "Share this via WhatsApp",
             "Other ways to share",
             "Поделиться в Telegram",
+            "Мы в соцсетях:",
+            "Добавить в избранное",
             "Like this:",
             "Like Loading...",
             "← Предыдущая статья: Наблюдателей обучили в двенадцати регионах",

@@ -1309,6 +1309,8 @@ pub fn is_comments_label(text: &str, heading: bool) -> bool {
 /// that a story also says ("чтобы прокомментировать", "yorum yapmak için": in order to
 /// comment) are left out.
 const COMMENT_GATE_PHRASES: &[&str] = &[
+    // a comment widget's own title ("Комментарии для сайта Cackle")
+    "комментарии для сайта",
     "не могут оставлять комментарии",
     "комментарии закрыты",
     "комментирование закрыто",
@@ -2188,6 +2190,7 @@ mod tests {
             "You must be logged in to post a comment.",
             "Comments are closed.",
             "Şərh yazmaq üçün sayta daxil olun.",
+            "Комментарии для сайта Cackle",
         ] {
             assert!(is_comments_gate(gate), "{gate}");
         }
