@@ -1531,7 +1531,21 @@ const TAG_MAX_WORDS: usize = 4;
 /// A tag or category label alone on its line ("Topic", "Теги:", "Region / Country"): the
 /// list it names follows on the next line.
 pub fn is_tag_label(text: &str) -> bool {
-    !more_chars_than(text, 40) && TAG_LABELS.contains(&normalised_label(text).as_str())
+    if more_chars_than(text, 40) {
+        return false;
+    }
+    // Every short block is asked: compared without allocating, as [`normalised_label`]
+    // would give it when its words are apart by single spaces (lower-casing keeps the
+    // length of the letters the labels are written in).
+    let bare = text
+        .trim()
+        .trim_end_matches([':', '?', '!', '.', '…', ' ', '\u{a0}']);
+    if bare.contains("  ") || bare.contains(|c: char| c.is_whitespace() && c != ' ') {
+        return TAG_LABELS.contains(&normalised_label(text).as_str());
+    }
+    TAG_LABELS.iter().any(|label| {
+        label.len() == bare.len() && bare.chars().flat_map(char::to_lowercase).eq(label.chars())
+    })
 }
 
 /// A story's tag or category line ("Tags: elections, parliament", "Теги: мост, ремонт",
@@ -2277,6 +2291,8 @@ mod tests {
         assert!(is_tag_label("Теги:"));
         assert!(is_tag_label("Region / Country"));
         assert!(!is_tag_label("Topic of the day: the budget"));
+        assert!(is_tag_label("  REGION /\u{a0}Country :"));
+        assert!(is_tag_label("КАТЕГОРИЯ"));
         assert!(!is_tag_line(
             "Category: the commission said it would review every complaint",
             0
