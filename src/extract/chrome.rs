@@ -1377,7 +1377,7 @@ fn runs(len: usize, inside: impl Fn(usize) -> bool) -> impl Iterator<Item = Rang
 }
 
 /// Removes the blocks marked in `drop`, in one pass.
-fn remove_marked(blocks: &mut Vec<Block>, drop: &[bool]) {
+pub(super) fn remove_marked(blocks: &mut Vec<Block>, drop: &[bool]) {
     if !drop.contains(&true) {
         return;
     }

@@ -214,6 +214,10 @@ fn is_teaser_card(dom: &Dom, s: &Stats, i: usize) -> bool {
         && !text_before_heading
 }
 
+/// Most link text in a heading, as a share of its text, that conditional cleaning keeps
+/// without asking whether it heads a section of the story.
+const HEADING_LINK_DENSITY_MAX: f64 = 0.33;
+
 /// Shortest paragraph that makes a linked heading the head of a section of the story.
 const SECTION_MIN_CHARS: u32 = TEASER_MAX_CHARS;
 
@@ -321,7 +325,7 @@ impl Renderer<'_> {
     /// otherwise carry the mark into the block after it).
     fn note_dropped_heading(&mut self, i: usize) {
         if heading_level(self.dom.tag(i)).is_some()
-            && self.stats.link_density(i) > 0.33
+            && self.stats.link_density(i) > HEADING_LINK_DENSITY_MAX
             && self.text.trim().is_empty()
         {
             self.after_linked_heading = true;
@@ -362,7 +366,8 @@ impl Renderer<'_> {
         }
         if heading_level(tag).is_some() {
             return s.weight[i] < 0
-                || (ld > 0.33 && !heads_a_section(self.dom, s, i, self.opts.base));
+                || (ld > HEADING_LINK_DENSITY_MAX
+                    && !heads_a_section(self.dom, s, i, self.opts.base));
         }
         // A block holding a good part of the article's prose is the article, whatever
         // link lists sit inside it; those are judged on their own further down.

@@ -175,11 +175,7 @@ fn strip_tag_lists(blocks: &mut Vec<Block>) {
             }
         }
     }
-    let mut k = 0;
-    blocks.retain(|_| {
-        k += 1;
-        !drop[k - 1]
-    });
+    chrome::remove_marked(blocks, &drop);
 }
 
 /// Headings at least this long read as prose (a standfirst set in heading type).
