@@ -739,7 +739,6 @@ const LANGUAGE_NAMES: &[&str] = &[
     "ingilis",
     "ingiliscə",
     "ingilizce",
-    "i̇ngilizce",
     "türk",
     "türkcə",
     "türkçe",
@@ -1291,7 +1290,7 @@ impl Shape {
         if text.is_empty() || clean::more_chars_than(text, TYPO_MAX_CHARS) {
             return Shape::default();
         }
-        let lower = text.to_lowercase();
+        let lower = clean::lower_for_lists(text);
         // A label that opens a box of other stories ("Mövzu ilə bağlı xəbərlər") is left
         // for the read-also and tail passes, which take the box with it: as a widget's
         // label it would go alone, and the box under it would stay.
@@ -1986,6 +1985,7 @@ mod tests {
             "Read in Russian",
             "Читать на азербайджанском",
             "Rus dilində oxu",
+            "İngilizce oku",
             "Русский English Azərbaycan",
         ] {
             let block = &paragraphs(&[line])[0];

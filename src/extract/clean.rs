@@ -1217,12 +1217,26 @@ fn mentions_cookies(text: &str) -> bool {
 }
 
 fn normalised_label(text: &str) -> String {
-    text.trim()
-        .trim_end_matches([':', '?', '!', '.', '…', ' ', '\u{a0}'])
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-        .to_lowercase()
+    lower_for_lists(
+        &text
+            .trim()
+            .trim_end_matches([':', '?', '!', '.', '…', ' ', '\u{a0}'])
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" "),
+    )
+}
+
+/// `text` lower-cased for comparing with the word lists. Turkish and Azerbaijani "İ"
+/// lower-cases to an "i" with a combining dot above ("İlgili Haberler" to "i̇lgili
+/// haberler"), which the lists write as a plain "i": the dot goes.
+pub(crate) fn lower_for_lists(text: &str) -> String {
+    let lower = text.to_lowercase();
+    if lower.contains('\u{307}') {
+        lower.replace('\u{307}', "")
+    } else {
+        lower
+    }
 }
 
 /// A short block that names a section of page furniture ("Kontakt:", "Weitere
@@ -1242,7 +1256,7 @@ pub fn is_tail_section_label(text: &str) -> bool {
         let Some(colon) = text.find(':') else {
             return false;
         };
-        let head = text[..colon].to_lowercase();
+        let head = lower_for_lists(&text[..colon]);
         let head = head.trim_end();
         return TAIL_SECTION_LABELS.contains(&head);
     }
@@ -1255,7 +1269,7 @@ pub fn is_tail_section_label(text: &str) -> bool {
     if !text.contains(':') {
         return false;
     }
-    let lower = text.trim().to_lowercase();
+    let lower = lower_for_lists(text.trim());
     TAIL_SECTION_LABELS.iter().any(|known| {
         lower.strip_prefix(known).is_some_and(|rest| {
             let rest = rest.trim_start();
@@ -1540,7 +1554,8 @@ pub fn is_tag_label(text: &str) -> bool {
     let bare = text
         .trim()
         .trim_end_matches([':', '?', '!', '.', '…', ' ', '\u{a0}']);
-    if bare.contains("  ") || bare.contains(|c: char| c.is_whitespace() && c != ' ') {
+    if bare.contains("  ") || bare.contains(|c: char| (c.is_whitespace() && c != ' ') || c == 'İ')
+    {
         return TAG_LABELS.contains(&normalised_label(text).as_str());
     }
     TAG_LABELS.iter().any(|label| {
@@ -2159,6 +2174,7 @@ mod tests {
         assert!(is_tail_section_label("- 30 -"));
         for label in [
             "Материалы по теме:",
+            "İlgili Haberler",
             "Вам также может быть интересно",
             "Mövzu ilə bağlı xəbərlər",
             "Sizə maraqlı ola bilər",
