@@ -240,6 +240,20 @@ const AD_LABELS: &[&str] = &[
     "publicité",
     "publicidad",
     "pubblicità",
+    // the line a news site leaves where an ad slot breaks the story
+    "story continues below advertisement",
+    "story continues below",
+    "article continues below advertisement",
+    "article continues below",
+    "continue reading the main story",
+    "continue reading below",
+    "advertisement - scroll to continue",
+    "scroll to continue with content",
+    "продолжение ниже",
+    "продолжение после рекламы",
+    "xəbərin davamı aşağıda",
+    "haberin devamı aşağıda",
+    "reklamdan sonra devam ediyor",
 ];
 
 /// Longest block read as an advertisement's marking.
@@ -2276,6 +2290,9 @@ mod tests {
             "Anzeige",
             "Реклама. ООО «Строймаркет», ИНН 5902123456, erid: 2VtzqxYbT7a",
             "Реклама. ИП Петров А. А. Erid 4CQwVszH9pWvbDHNhGU",
+            "Story continues below advertisement",
+            "Continue reading the main story",
+            "Продолжение ниже",
         ] {
             assert!(is_ad(line), "{line}");
         }
@@ -2284,6 +2301,7 @@ mod tests {
             "Advertising revenue fell by a third in 2023.",
             "Реклама. ООО «Строймаркет»",
             "Комиссия попросила указать erid в отчёте.",
+            "The story continues below the fold, the editor said.",
         ] {
             assert!(!is_ad(line), "{line}");
         }
