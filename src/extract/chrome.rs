@@ -599,6 +599,34 @@ const LIKE_LABELS: &[&str] = &[
     "me gusta",
 ];
 
+/// Labels of buttons that show more or less of the page ("Click to expand", "Показать
+/// полностью", "Daha çox göstər"), as whole lines.
+const EXPAND_LABELS: &[&str] = &[
+    "click to expand",
+    "click to enlarge",
+    "tap to expand",
+    "tap to enlarge",
+    "show more",
+    "show less",
+    "expand",
+    "collapse",
+    "развернуть",
+    "свернуть",
+    "показать полностью",
+    "показать ещё",
+    "показать еще",
+    "нажмите, чтобы увеличить",
+    "розгорнути",
+    "показати більше",
+    "daha çox göstər",
+    "tam göstər",
+    "devamını göster",
+    "daha fazla göster",
+    "mehr anzeigen",
+    "afficher plus",
+    "ver más",
+];
+
 /// Labels of the links from a story to the one before or after it on the site
 /// ("Предыдущая статья: …", "Növbəti xəbər: …", "Next post: …"), at the start of a line,
 /// past an arrow.
@@ -1035,8 +1063,9 @@ fn after_words<'a>(lower: &'a str, prefix: &str) -> Option<&'a str> {
         .filter(|rest| !rest.starts_with(char::is_alphanumeric))
 }
 
-/// A line of a story's tools, which portals print under or over it: the print and like
-/// buttons ("Версия для печати", "Çap et", "Like this:"), the rating widget ("Оцените материал: 1 2 3 4 5",
+/// A line of a story's tools, which portals print under or over it: the print, like and
+/// expand buttons ("Версия для печати", "Çap et", "Like this:", "Click to expand"), the
+/// rating widget ("Оцените материал: 1 2 3 4 5",
 /// "Rating: 4.5/5 (12 votes)") and the share buttons ("Поделиться: ВКонтакте
 /// Одноклассники Telegram", "Share", "Facebook Twitter WhatsApp"). `lower` is `text`
 /// lower-cased. Each test takes the whole line: a sentence that asks readers to rate or
@@ -1048,6 +1077,7 @@ fn is_tool_line(text: &str, lower: &str) -> bool {
     let bare = lower.trim_matches(|c: char| !c.is_alphanumeric());
     if PRINT_LABELS.contains(&bare)
         || LIKE_LABELS.contains(&bare)
+        || EXPAND_LABELS.contains(&bare)
         || is_font_size_control(lower)
         || offers_other_language(bare)
     {
@@ -1162,6 +1192,7 @@ static TOOL_FIRST_WORDS: LazyLock<HashSet<&'static str, foldhash::fast::RandomSt
         [
             PRINT_LABELS,
             LIKE_LABELS,
+            EXPAND_LABELS,
             FONT_SIZE_LABELS,
             FONT_SIZE_BUTTONS,
             OTHER_LANGUAGE_OPENINGS,
@@ -2000,6 +2031,8 @@ mod tests {
             "Читать на азербайджанском",
             "Rus dilində oxu",
             "İngilizce oku",
+            "Click to expand",
+            "Показать полностью",
             "Русский English Azərbaycan",
         ] {
             let block = &paragraphs(&[line])[0];
@@ -2027,6 +2060,7 @@ mod tests {
             "Rus dilində danışan sakinlər",
             "English",
             "Русский язык",
+            "Click to expand the map of polling stations in your district.",
         ] {
             let block = &paragraphs(&[line])[0];
             assert!(!Shape::of(block).tool, "{line}");
