@@ -955,7 +955,7 @@ fn is_prayer_times_line(text: &str) -> bool {
         && letter_words(text).next().is_some()
         && letter_words(text).all(|w| {
             // "İmsak" lower-cases with a combining dot above the i.
-            let name = w.to_lowercase().replace('\u{307}', "");
+            let name = clean::lower_for_lists(w);
             PRAYER_NAMES.contains(&name.as_str())
         })
 }
@@ -1534,7 +1534,7 @@ pub(super) fn strip_calls_to_action(blocks: &mut Vec<Block>) {
                 b.kind,
                 BlockKind::Paragraph | BlockKind::Heading(_) | BlockKind::ListItem { .. }
             ) && short(b, CALL_MAX_CHARS)
-                && clean::opens_with_call(&opening(&b.text).to_lowercase())
+                && clean::opens_with_call(&clean::lower_for_lists(opening(&b.text)))
         })
         .collect();
     if !calls.contains(&true) {
@@ -1544,7 +1544,7 @@ pub(super) fn strip_calls_to_action(blocks: &mut Vec<Block>) {
         .iter()
         .map(|b| {
             short(b, CALL_COMPANION_MAX_CHARS)
-                && (clean::addresses_reader(&b.text.to_lowercase())
+                && (clean::addresses_reader(&clean::lower_for_lists(&b.text))
                     || clean::is_promo_line(&b.text))
         })
         .collect();
@@ -2550,6 +2550,14 @@ mod tests {
             "Stay informed",
             "Get our statements and research in your inbox.",
         ]);
+        strip_calls_to_action(&mut blocks);
+        assert_eq!(texts(&blocks), story);
+        // A call that opens with a capital "İ" (lower-cased with a dot above the i).
+        let story = [
+            "Redaksiya layihənin müzakirəsinə dəvət olunmayıb.",
+            story[1],
+        ];
+        let mut blocks = paragraphs(&[story[0], "İanə edin", story[1]]);
         strip_calls_to_action(&mut blocks);
         assert_eq!(texts(&blocks), story);
     }

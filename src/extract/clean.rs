@@ -1829,7 +1829,7 @@ pub fn is_promo_line(text: &str) -> bool {
     if more_chars_than(text, 300) {
         return false;
     }
-    let lower = text.to_lowercase();
+    let lower = lower_for_lists(text);
     let short = !more_chars_than(text, SHORT_PROMO_CHARS);
     (has_promo_phrase(&lower) && (short || opens_with_call(&lower) || addresses_reader(&lower)))
         || (short && opens_with_follow(&lower))
