@@ -1260,8 +1260,7 @@ pub fn is_tail_section_label(text: &str) -> bool {
         let head = head.trim_end();
         return TAIL_SECTION_LABELS.contains(&head);
     }
-    let label = normalised_label(text);
-    if TAIL_SECTION_LABELS.contains(&label.as_str()) {
+    if is_listed_label(text, TAIL_SECTION_LABELS) {
         return true;
     }
     // A label that runs on has a colon after it or at the end: without one the prefix
@@ -1545,20 +1544,22 @@ const TAG_MAX_WORDS: usize = 4;
 /// A tag or category label alone on its line ("Topic", "Теги:", "Region / Country"): the
 /// list it names follows on the next line.
 pub fn is_tag_label(text: &str) -> bool {
-    if more_chars_than(text, 40) {
-        return false;
-    }
-    // Every short block is asked: compared without allocating, as [`normalised_label`]
-    // would give it when its words are apart by single spaces (lower-casing keeps the
-    // length of the letters the labels are written in).
+    !more_chars_than(text, 40) && is_listed_label(text, TAG_LABELS)
+}
+
+/// Whether `text`, as [`normalised_label`] gives it, is one of `labels`. Every short block
+/// is asked, so when its words are apart by single spaces it is compared letter by letter
+/// with the labels of its length, without allocating (lower-casing keeps the length of the
+/// letters the labels are written in; "İ" does not, and goes the long way).
+fn is_listed_label(text: &str, labels: &[&str]) -> bool {
     let bare = text
         .trim()
         .trim_end_matches([':', '?', '!', '.', '…', ' ', '\u{a0}']);
     if bare.contains("  ") || bare.contains(|c: char| (c.is_whitespace() && c != ' ') || c == 'İ')
     {
-        return TAG_LABELS.contains(&normalised_label(text).as_str());
+        return labels.contains(&normalised_label(text).as_str());
     }
-    TAG_LABELS.iter().any(|label| {
+    labels.iter().any(|label| {
         label.len() == bare.len() && bare.chars().flat_map(char::to_lowercase).eq(label.chars())
     })
 }
