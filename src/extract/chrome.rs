@@ -1176,11 +1176,7 @@ fn offers_other_language(bare: &str) -> bool {
 
 /// The first word of a lower-cased line: its first run of letters and digits.
 fn first_word(lower: &str) -> &str {
-    let start = lower.trim_start_matches(|c: char| !c.is_alphanumeric());
-    let end = start
-        .find(|c: char| !c.is_alphanumeric())
-        .unwrap_or(start.len());
-    &start[..end]
+    words(lower).next().unwrap_or("")
 }
 
 /// The first words of every label, name and opening that a story's tool line or a link to
