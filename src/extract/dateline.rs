@@ -117,6 +117,14 @@ pub fn find_until(
             &context,
         ));
         let after_end = dom.nodes[last].end;
+        // The story's own footer inside the selected root, which may enclose it whole
+        // (an `<article>` ending in "4 марта 2019, 10:15" inside the selected `<main>`).
+        if let Some(headline) = headline {
+            let end_runs = story_end_runs(dom, headline, after_end);
+            for k in 0..end_runs.len() {
+                push_dateline(dom, &end_runs, k, Place::AfterBody, &context, &mut out);
+            }
+        }
         let parent = dom.nodes[first].parent;
         let limit = if parent == usize::MAX {
             after_end
@@ -345,6 +353,58 @@ fn first_prose_in(dom: &Dom, from: usize, to: usize) -> Option<usize> {
         i += 1;
     }
     None
+}
+
+/// The runs after the story's last paragraph, up to the end of the element that holds its
+/// headline and its text, and before `to` (the end of the selected body, after which the
+/// lines are read anyway). Only when the story has two paragraphs or more: the lines after
+/// a single one were read below the headline.
+fn story_end_runs(dom: &Dom, headline: usize, to: usize) -> Vec<Run> {
+    let headline_end = dom.nodes[headline].end;
+    let look_to = (headline_end + PROSE_LOOKAHEAD).min(dom.len());
+    let Some(first) = first_prose_in(dom, headline_end, look_to) else {
+        return Vec::new();
+    };
+    let Some(story) = dom.ancestors(headline).find(|&a| dom.contains(a, first)) else {
+        return Vec::new();
+    };
+    if matches!(dom.tag(story), "body" | "html") {
+        return Vec::new();
+    }
+    let end = dom.nodes[story].end.min(to);
+    let last = last_prose_in(dom, first, end);
+    if last == first {
+        return Vec::new();
+    }
+    runs_after_body(dom, dom.nodes[last].end, end, RUNS_AFTER)
+}
+
+/// The last block of prose in `from..to` (`from` itself when there is no later one),
+/// passing over what [`runs_after_body`] passes over: a list of teasers with long leads
+/// is no part of the story.
+fn last_prose_in(dom: &Dom, from: usize, to: usize) -> usize {
+    let mut last = from;
+    let mut i = from;
+    while i < to {
+        if let Some(el) = dom.element(i) {
+            let tag = &*el.tag;
+            if matches!(tag, "script" | "style" | "noscript" | "template" | "nav")
+                || NOT_AFTER_BODY.contains(&tag)
+            {
+                i = dom.nodes[i].end;
+                continue;
+            }
+            if tag == "p" || is_leaf_block(dom, i) {
+                if more_non_space_chars_than(dom, i, MAX_DATELINE_CHARS) {
+                    last = i;
+                }
+                i = dom.nodes[i].end;
+                continue;
+            }
+        }
+        i += 1;
+    }
+    last
 }
 
 /// Nodes of the story read for its first paragraph when its subheads are told apart from
@@ -1275,6 +1335,52 @@ mod tests {
                 .map(|d| d.0.clone())
                 .as_deref(),
             Some("2022-02-08")
+        );
+    }
+
+    #[test]
+    fn the_story_may_close_with_its_dateline_inside_the_selected_root() {
+        // The selected root is the page's <main>, which holds the whole story: the line
+        // after its last paragraph is its footer, not text after the body.
+        let story = |after_text: &str, after_story: &str| {
+            format!(
+                "<html><body><header><a href=/>Home</a></header><main><article>\
+                 <h1>Turnout confirmed</h1>{BODY}{BODY}{after_text}</article>{after_story}</main>\
+                 <footer>© 2024</footer></body></html>"
+            )
+        };
+        let teasers = "<aside><ul><li><a href=/a>Other story</a> 1 March 2021</li></ul></aside>";
+        for (after_text, after_story, expected) in [
+            (
+                "<div class=x>4 марта 2019, 10:15</div>",
+                "",
+                Some("2019-03-04"),
+            ),
+            (
+                "<div class=x>4 марта 2019, 10:15</div>",
+                teasers,
+                Some("2019-03-04"),
+            ),
+            // A list of other stories inside the story's element is passed over.
+            ("<ul><li>5 марта 2019</li></ul>", "", None),
+            ("", teasers, None),
+        ] {
+            assert_eq!(
+                first(&story(after_text, after_story)).map(|d| (d.0, d.2)),
+                expected.map(|e| (e.to_string(), Place::AfterBody)),
+                "{after_text} {after_story}"
+            );
+        }
+        // A story of one paragraph: what follows it was read below the headline.
+        let html = "<html><body><main><article><h1>Turnout confirmed</h1><p>The election \
+            commission approved the final count on Monday and published turnout figures for \
+            every region of the country.</p><div>4 March 2019</div></article></main></body></html>";
+        assert_eq!(
+            datelines(html, None)
+                .iter()
+                .filter(|d| d.0 == "2019-03-04")
+                .count(),
+            1
         );
     }
 
