@@ -647,6 +647,21 @@ impl<'d, 'a> PageFacts<'d, 'a> {
                 }
             }
         }
+        // Parse.ly's page object, a JSON object in one meta tag: its `pub_date`.
+        for value in self
+            .meta
+            .get("parsely-page")
+            .into_iter()
+            .flatten()
+            .take(MAX_VALUES_PER_KEY)
+            .filter(|value| value.len() <= MAX_META_JSON_BYTES)
+        {
+            if let Ok(Value::Object(page)) = serde_json::from_str::<Value>(value) {
+                if let Some(date) = page.get("pub_date").and_then(Value::as_str) {
+                    add(date, DateSource::Meta, Role::Published, Strength::Strong);
+                }
+            }
+        }
         // Vocabularies not listed, by the shape of their keys (`cXenseParse:recs:publishtime`,
         // `ageaParse:recs:publishtime`, `bi3dPubDate`).
         let mut other_keys: Vec<&String> = self
@@ -892,6 +907,9 @@ fn is_in_comment(dom: &Dom, i: usize) -> bool {
 const MAX_VALUES_PER_KEY: usize = 8;
 const MAX_OTHER_KEYS: usize = 16;
 const MAX_JSONLD_OBJECTS: usize = 64;
+
+/// Longest meta value read as a JSON object (Parse.ly's page object is a few hundred bytes).
+const MAX_META_JSON_BYTES: usize = 16 * 1024;
 
 /// `<time>` and date-microdata elements read: pages have a handful, feeds a few dozen.
 const MAX_TIME_ELEMENTS: usize = 256;
@@ -1673,6 +1691,21 @@ mod tests {
             (
                 r#"<meta name="parsely-pub-date" content="2020-11-04T21:53:22Z">"#,
                 Some("2020-11-04T21:53:22Z"),
+                None,
+            ),
+            (
+                r#"<meta name="parsely-page" content='{"title": "T", "pub_date": "2015-03-02T08:00:00Z", "section": "News"}'>"#,
+                Some("2015-03-02T08:00:00Z"),
+                None,
+            ),
+            (
+                r#"<meta name="parsely-page" content='{"title": "T", "pub_date": 2015}'>"#,
+                None,
+                None,
+            ),
+            (
+                r#"<meta name="parsely-page" content='pub_date 2015-03-02'>"#,
+                None,
                 None,
             ),
             (
