@@ -1393,6 +1393,9 @@ pub fn is_dateline_block(text: &str) -> bool {
             .filter(|w| !w.is_empty())
             .count()
     };
+    if is_time_line(text) {
+        return true;
+    }
     if words(text) <= 3 {
         return super::dates::parse_dateline(text, None).is_some();
     }
@@ -1409,6 +1412,29 @@ pub fn is_dateline_block(text: &str) -> bool {
                     Some(super::date_words::Cue::Published | super::date_words::Cue::Modified)
                 )
         })
+}
+
+/// A time of day alone or after a publication or update label ("3:45 p.m.", "Updated
+/// 3:45 p.m. ET", "Опубликовано в 15:45", "14:03 Uhr"): a dateline of a story from today.
+/// A time that ends a sentence has other words before it.
+fn is_time_line(text: &str) -> bool {
+    let text = text.trim();
+    let Some(first_digit) = text.find(|c: char| c.is_ascii_digit()) else {
+        return false;
+    };
+    let (label, time) = text.split_at(first_digit);
+    (label.trim().is_empty()
+        || matches!(
+            super::date_words::cue_of(label),
+            Some(super::date_words::Cue::Published | super::date_words::Cue::Modified)
+        ))
+        && (super::dates::parse_time(time).is_some()
+            || time.rsplit_once(' ').is_some_and(|(time, zone)| {
+                // A zone the time pattern does not take ("ET", "Uhr").
+                zone.chars().count() <= 4
+                    && zone.chars().all(char::is_alphabetic)
+                    && super::dates::parse_time(time).is_some()
+            }))
 }
 
 /// Words of the status a legal footnote gives an organisation or a person named in the
@@ -2246,6 +2272,11 @@ mod tests {
             "Submitted by admin on Tue, 03/05/2024 - 10:00",
             "Posted by Jane Doe on March 5, 2024",
             "Опубликовано admin в Вт, 03/05/2024 - 10:00",
+            "Updated 3:45 p.m.",
+            "Updated at 3:45 p.m. ET",
+            "Обновлено в 15:45",
+            "Yenilənib: 15:45",
+            "3:45 p.m.",
         ] {
             assert!(is_dateline_block(dateline), "{dateline}");
         }
@@ -2255,6 +2286,9 @@ mod tests {
             "Posted by Jane Doe on March 5, 2024 after the count ended",
             "Turnout fell again on 2 September 2024 in the capital",
             "Politics",
+            "Polls close at 8 p.m.",
+            "Doors open 7:30 p.m.",
+            "Chapter 3:45 p.m.",
         ] {
             assert!(!is_dateline_block(text), "{text}");
         }
