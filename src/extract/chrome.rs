@@ -223,6 +223,29 @@ const VIEW_COUNTER_STEMS: &[&str] = &[
     "wyświetle",
 ];
 
+/// Stems of the words that say a figure is a reading time ("5 min read", "Читать 3 мин.",
+/// "Время чтения: 3 минуты", "Oxuma vaxtı: 3 dəqiqə", "Okuma süresi: 3 dakika",
+/// "Lesezeit: 4 Min."), compared with the start of a word; with a unit of
+/// [`MINUTE_STEMS`] beside them, the part is a counter.
+const READING_STEMS: &[&str] = &[
+    "read",
+    "чтени",
+    "читать",
+    "прочтени",
+    "читання",
+    "oxu",
+    "okuma",
+    "lesezeit",
+    "lesedauer",
+    "lecture",
+    "lectura",
+    "leitura",
+    "lettura",
+];
+
+/// Stems of the minute in a reading time.
+const MINUTE_STEMS: &[&str] = &["min", "мин", "хв", "dəq", "dak"];
+
 /// Labels an advertising slot carries on a line of its own ("Реклама", "Advertisement",
 /// "Anzeige"), compared with the whole line without its punctuation.
 const AD_LABELS: &[&str] = &[
@@ -571,6 +594,33 @@ const SHARE_BUTTON_WORDS: &[&str] = &[
     "link",
     "print",
     "почта",
+];
+
+/// Labels of the button that copies the story's link, and what it says once pressed, as
+/// whole lines ("Copy link", "Link copied!", "Ссылка скопирована").
+const COPY_LABELS: &[&str] = &[
+    "copy link",
+    "copy the link",
+    "link copied",
+    "copied",
+    "copied to clipboard",
+    "скопировать ссылку",
+    "ссылка скопирована",
+    "скопировано",
+    "копировать ссылку",
+    "скопіювати посилання",
+    "посилання скопійовано",
+    "linki kopyala",
+    "link kopyalandı",
+    "keçidi kopyala",
+    "keçid kopyalandı",
+    "kopyalandı",
+    "link kopieren",
+    "link kopiert",
+    "copier le lien",
+    "lien copié",
+    "copiar enlace",
+    "enlace copiado",
 ];
 
 /// Labels of a like or bookmark button, as whole lines (WordPress prints "Like this:" over
@@ -985,15 +1035,21 @@ fn is_counter_line(text: &str, lower: &str) -> bool {
         let mut words = 0;
         let mut views = false;
         let mut comments = false;
+        let mut reading = false;
+        let mut minutes = false;
         for w in letter_words(part) {
             words += 1;
             views |= VIEW_COUNTER_STEMS.iter().any(|stem| w.starts_with(stem));
             comments |= clean::COMMENT_STEMS.iter().any(|stem| w.starts_with(stem));
+            reading |= READING_STEMS.iter().any(|stem| w.starts_with(stem));
+            minutes |= MINUTE_STEMS.iter().any(|stem| w.starts_with(stem));
         }
         if words > COUNTER_PART_MAX_WORDS || (ends_sentence(part) && words > 2) {
             return false;
         }
-        counter |= words <= 2 && has_digit(part) && (views || (comments && parts.len() > 1));
+        let reading_time = words <= 3 && reading && minutes;
+        counter |= has_digit(part)
+            && ((words <= 2 && (views || (comments && parts.len() > 1))) || reading_time);
     }
     counter
 }
@@ -1077,6 +1133,7 @@ fn is_tool_line(text: &str, lower: &str) -> bool {
     let bare = lower.trim_matches(|c: char| !c.is_alphanumeric());
     if PRINT_LABELS.contains(&bare)
         || LIKE_LABELS.contains(&bare)
+        || COPY_LABELS.contains(&bare)
         || EXPAND_LABELS.contains(&bare)
         || is_font_size_control(lower)
         || offers_other_language(bare)
@@ -1188,6 +1245,7 @@ static TOOL_FIRST_WORDS: LazyLock<HashSet<&'static str, foldhash::fast::RandomSt
         [
             PRINT_LABELS,
             LIKE_LABELS,
+            COPY_LABELS,
             EXPAND_LABELS,
             FONT_SIZE_LABELS,
             FONT_SIZE_BUTTONS,
@@ -2030,6 +2088,10 @@ mod tests {
             "Click to expand",
             "Показать полностью",
             "Русский English Azərbaycan",
+            "Copy link",
+            "Link copied!",
+            "Ссылка скопирована",
+            "Keçid kopyalandı",
         ] {
             let block = &paragraphs(&[line])[0];
             assert!(Shape::of(block).tool, "{line}");
@@ -2057,6 +2119,7 @@ mod tests {
             "English",
             "Русский язык",
             "Click to expand the map of polling stations in your district.",
+            "Copied from the commission's protocol, the figures do not add up.",
         ] {
             let block = &paragraphs(&[line])[0];
             assert!(!Shape::of(block).tool, "{line}");
@@ -2291,6 +2354,13 @@ mod tests {
             "By Anna Petrova · March 3, 2024 · 2 Comments",
             "Aufrufe: 5.310 | Kommentare (4)",
             "5343 mal gelesen | 32 Kommentare",
+            "Читать 3 мин.",
+            "5 min read",
+            "Reading time: 5 minutes",
+            "Время чтения: 3 минуты",
+            "Oxuma vaxtı: 3 dəqiqə",
+            "Okuma süresi: 3 dakika",
+            "12.03.2024 · Lesezeit: 4 Min.",
         ] {
             assert!(is_counter(line), "{line}");
         }
@@ -2305,6 +2375,9 @@ mod tests {
             "Views differ on the 2024 budget | Opinion",
             "Комментарии экспертов к закону о выборах 2024 года",
             "Şərh: 12 deputat qanun layihəsinin əleyhinə səs verib.",
+            "Он читал 3 минуты.",
+            "Read the 3 minute summary of the ruling here.",
+            "Reading the 12 minutes of tape took the jury two days",
         ] {
             assert!(!is_counter(line), "{line}");
         }
