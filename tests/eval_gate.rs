@@ -16,7 +16,10 @@ const TRAFILATURA_F1_FLOOR: f64 = 0.946;
 const TRAFILATURA_PRECISION_FLOOR: f64 = 0.947;
 const TRAFILATURA_RECALL_FLOOR: f64 = 0.945;
 /// readability test pages.
-const READABILITY_TITLE_EXACT_FLOOR: f64 = 0.93;
+/// Readability's expected titles keep og:title whole ("Headline | eHow"); gleaner drops the
+/// site's name when the `<h1>` shows the headline alone, which cost 5 of the 130 pages
+/// (docs/quality-and-speed.md, "Titles").
+const READABILITY_TITLE_EXACT_FLOOR: f64 = 0.89;
 const READABILITY_BODY_F1_MEDIAN_FLOOR: f64 = 0.975;
 const READABILITY_LANG_FLOOR: f64 = 0.99;
 

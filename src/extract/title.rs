@@ -67,7 +67,10 @@ pub(crate) fn choose_title(
         .collect();
     for (source, raw) in sources {
         let cleaned = match source {
-            TitleSource::Metadata => normalise_space(raw),
+            TitleSource::Metadata => {
+                let raw = normalise_space(raw);
+                metadata_headline(&raw, &sites, h1).unwrap_or(raw)
+            }
             TitleSource::TitleTag => strip_site_affixes(raw, &sites, &hints, shown),
         };
         if !is_site_name(&cleaned) {
@@ -77,6 +80,28 @@ pub(crate) fn choose_title(
     h1.iter()
         .map(|h| normalise_space(h))
         .find(|h| !is_site_name(h))
+}
+
+/// The headline inside a metadata title that carries the site's name ("Headline — Site"
+/// in `og:title`): the leading segments when the page's `<h1>` shows exactly them and the
+/// rest is a known name of the site. Otherwise the publisher's declaration stands whole.
+fn metadata_headline(title: &str, sites: &[String], h1: &[String]) -> Option<String> {
+    let parts = segments(title);
+    if parts.len() < 2 || parts.len() > MAX_SEGMENTS {
+        return None;
+    }
+    let mut end = parts.len();
+    while end > 1 && matches_site(parts[end - 1].text, sites) {
+        end -= 1;
+    }
+    if end == parts.len() {
+        return None;
+    }
+    let headline = join(&parts[..end]);
+    let shown = comparable(&headline);
+    h1.iter()
+        .any(|h| comparable(h) == shown)
+        .then_some(headline)
 }
 
 /// A piece of a title between separators, with the separator that preceded it.
@@ -145,6 +170,9 @@ fn strip_site_affixes(
     shown: &dyn Fn() -> Vec<String>,
 ) -> String {
     let title = normalise_space(title);
+    if let Some(headline) = headline_before_full_stop(&title, hints) {
+        return headline;
+    }
     let parts = segments(&title);
     if parts.len() < 2 || parts.len() > MAX_SEGMENTS {
         return without_site_label(&title, sites).unwrap_or(title);
@@ -209,6 +237,20 @@ fn strip_site_affixes(
     let headline = join(&parts[start..end]);
     let headline = without_site_label(&headline, sites).unwrap_or(headline);
     without_kicker(&headline, hints).unwrap_or(headline)
+}
+
+/// The headline that another candidate shows, when `<title>` goes on after it with a full
+/// stop and the site's search words ("Headline. Новости Азербайджана, Баку, последние
+/// новости"), which no separator sets apart.
+fn headline_before_full_stop(title: &str, hints: &[&str]) -> Option<String> {
+    hints.iter().find_map(|hint| {
+        let hint = normalise_space(hint);
+        let rest = title.strip_prefix(hint.as_str())?;
+        (hint.split_whitespace().count() >= 2
+            && rest.starts_with(". ")
+            && rest[2..].split_whitespace().count() >= 2)
+            .then_some(hint)
+    })
 }
 
 /// The headline a hint pins: a hint that equals the leading segments pins it exactly
@@ -455,6 +497,54 @@ mod tests {
             .as_deref(),
             Some("Getting LEAN with Digital Ad UX | IAB")
         );
+    }
+
+    #[test]
+    fn a_metadata_title_loses_the_site_name_the_headline_does_not_show() {
+        let og = |title: &str, h1: &[&str], sites: &[&str]| {
+            choose(&[(Metadata, title), (TitleTag, title)], h1, sites)
+        };
+        let headline = "Явка в округе достигла рекорда";
+        let with_site = format!("{headline} — Кавказский узел");
+        assert_eq!(
+            og(&with_site, &[headline], &["Кавказский узел"]).as_deref(),
+            Some(headline)
+        );
+        // Without the h1 showing the headline alone, or without the site's name, the
+        // publisher's declaration stands whole.
+        for (h1, sites) in [
+            (&[][..], &["Кавказский узел"][..]),
+            (&["Явка в округе"][..], &["Кавказский узел"][..]),
+            (&[headline][..], &[][..]),
+            (&[headline][..], &["Туран"][..]),
+        ] {
+            assert_eq!(og(&with_site, h1, sites), Some(with_site.clone()), "{h1:?}");
+        }
+    }
+
+    #[test]
+    fn a_title_tag_that_runs_on_after_the_headline_with_a_full_stop() {
+        let headline = "Явка в округе достигла рекорда";
+        let title = format!("{headline}. Новости Азербайджана, Баку, последние новости");
+        assert_eq!(
+            choose(&[(TitleTag, &title)], &[headline], &[]).as_deref(),
+            Some(headline)
+        );
+        // Without a candidate showing the headline alone, the title stands.
+        assert_eq!(
+            choose(&[(TitleTag, &title)], &[], &[]).as_deref(),
+            Some(title.as_str())
+        );
+        // A one-word hint, or one word after the stop, is not enough.
+        for (title, hint) in [
+            ("Baku. Turnout rose in every district", "Baku"),
+            ("Turnout rose in Baku. Updated", "Turnout rose in Baku"),
+        ] {
+            assert_eq!(
+                choose(&[(TitleTag, title)], &[hint], &[]).as_deref(),
+                Some(title)
+            );
+        }
     }
 
     #[test]
