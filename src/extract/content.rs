@@ -13,7 +13,7 @@
 //! siblings that continue the article.
 
 use super::clean;
-use super::dom::{Dom, NO_PARENT, NodeKind};
+use super::dom::{Dom, Element, NO_PARENT, NodeKind};
 
 /// Paragraphs shorter than this (in characters) carry no score.
 const MIN_PARAGRAPH_CHARS: usize = 25;
@@ -651,6 +651,35 @@ const LEAD_LOOKBACK: usize = 400;
 /// Shortest standfirst taken from between the headline and the body.
 const MIN_LEAD_CHARS: u32 = 60;
 
+/// Shortest standfirst taken when its class or id names it one (`subtitle`, `dek`,
+/// `standfirst`, `lead`): a subtitle is often a short line without a full stop.
+const MIN_NAMED_LEAD_CHARS: u32 = 30;
+
+/// Parts of class and id names that name a standfirst or a subtitle (`SubTitulo`,
+/// `mh-subheading`, `article__dek`, `c-standfirst`, `lead-text`, `entry-summary`).
+const STANDFIRST_CLASS_WORDS: &[&str] = &[
+    "subtitle",
+    "subtitulo",
+    "subheading",
+    "subheadline",
+    "subhead",
+    "sub-title",
+    "sub_title",
+    "dek",
+    "standfirst",
+    "lead",
+    "summary",
+    "intro",
+    "excerpt",
+];
+
+/// Whether the class or id of `el` names a standfirst.
+fn is_named_standfirst(el: &Element<'_>) -> bool {
+    STANDFIRST_CLASS_WORDS
+        .iter()
+        .any(|word| el.class_id.contains(word))
+}
+
 /// The standfirst: prose between the article's headline and its body, which many
 /// layouts put in the header block beside the `<h1>` rather than in the body container.
 fn leads_before(dom: &Dom, s: &Stats, first: usize) -> Vec<usize> {
@@ -680,8 +709,13 @@ fn leads_before(dom: &Dom, s: &Stats, first: usize) -> Vec<usize> {
             continue;
         }
         let len = s.inline_text[i];
+        let min_len = if is_named_standfirst(el) {
+            MIN_NAMED_LEAD_CHARS
+        } else {
+            MIN_LEAD_CHARS
+        };
         if !clean::is_inline(&el.tag)
-            && len >= MIN_LEAD_CHARS
+            && len >= min_len
             && u64::from(s.inline_link[i]) * 5 < u64::from(len)
             && !clean::is_small_junk_by_class(el)
         {
@@ -860,6 +894,32 @@ mod tests {
         assert!(text.starts_with("Turnout in the capital"), "{text}");
         assert!(text.contains("What did the observers see?"), "{text}");
         assert!(!text.contains("Related"), "{text}");
+    }
+
+    #[test]
+    fn a_short_subtitle_beside_the_headline_is_kept_when_its_class_names_it() {
+        let body: String = (1..=6)
+            .map(|n| {
+                format!(
+                    "<p>Police searched newsroom {n} without a warrant, seized equipment and \
+                     questioned staff for hours, according to lawyers and relatives.</p>"
+                )
+            })
+            .collect();
+        let page = |class: &str| {
+            format!(
+                "<html lang=en><body><main><article><div class=hero>\
+                 <h1>Free the journalists</h1>\
+                 <p class={class}>Politically motivated charges should be dropped</p>\
+                 <div class=meta>March 4, 2024</div></div>\
+                 <div class=body>{body}</div></article></main></body></html>"
+            )
+        };
+        let text = text_of(&page("article__dek"));
+        assert!(text.starts_with("Politically motivated charges"), "{text}");
+        // A short line under the headline with no such name is the site's, or a kicker.
+        let text = text_of(&page("note"));
+        assert!(!text.contains("Politically motivated"), "{text}");
     }
 
     #[test]
