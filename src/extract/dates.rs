@@ -332,11 +332,12 @@ fn parse_offset(text: &str) -> Option<FixedOffset> {
     FixedOffset::east_opt(sign * (hours * 3600 + minutes * 60))
 }
 
-/// A date in a URL path: `/2024/09/02/`, `/2024-09-02-slug`, `/20240902/`, `/2022/5/3/slug`.
+/// A date in a URL path: `/2024/09/02/`, `/2024-09-02-slug`, `/20240902/`, `/2022/5/3/slug`,
+/// and at the end of a slug (`/turnout-record-20240902`, `/turnout_2024_09_02.html`).
 static URL_DATE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
         r"(?x)
-        /((?:19|20)[0-9]{2})
+        [/\-_]((?:19|20)[0-9]{2})
         (?:
             [/\-_.](0?[1-9]|1[0-2])[/\-_.](0?[1-9]|[12][0-9]|3[01])
           | (0[1-9]|1[0-2])(0[1-9]|[12][0-9]|3[01])
@@ -1258,6 +1259,11 @@ mod tests {
                 ("/archive/20240902/", Some("2024-09-02")),
                 ("/seguridad/2022/5/3/policia-anuncia", Some("2022-05-03")),
                 ("/Reden/2003/03/20030331_Rede2.html", Some("2003-03-31")),
+                ("/news/turnout-record-20240902", Some("2024-09-02")),
+                ("/news/turnout_2024_09_02.html", Some("2024-09-02")),
+                ("/news/turnout-2024-09-02/", Some("2024-09-02")),
+                ("/item/12020240902", None),
+                ("/item/a20240902", None),
                 ("/2024/09/some-story", None),
                 ("/2024/10/123456", None),
                 ("/id/1234567890/", None),
