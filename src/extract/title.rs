@@ -65,11 +65,16 @@ pub(crate) fn choose_title(
         .map(|(_, text)| text.as_str())
         .chain(h1.iter().map(String::as_str))
         .collect();
+    let title_tag = sources
+        .iter()
+        .find(|(source, _)| *source == TitleSource::TitleTag)
+        .map(|(_, text)| normalise_space(text));
     for (source, raw) in sources {
         let cleaned = match source {
             TitleSource::Metadata => {
                 let raw = normalise_space(raw);
-                metadata_headline(&raw, &sites, h1).unwrap_or(raw)
+                let copies_title_tag = title_tag.as_deref() == Some(raw.as_str());
+                metadata_headline(&raw, &sites, h1, copies_title_tag).unwrap_or(raw)
             }
             TitleSource::TitleTag => strip_site_affixes(raw, &sites, &hints, shown),
         };
@@ -85,10 +90,22 @@ pub(crate) fn choose_title(
 /// The headline inside a metadata title that carries the site's name ("Headline — Site"
 /// in `og:title`): the leading segments when the page's `<h1>` shows exactly them and the
 /// rest is a known name of the site. Otherwise the publisher's declaration stands whole.
-fn metadata_headline(title: &str, sites: &[String], h1: &[String]) -> Option<String> {
+fn metadata_headline(
+    title: &str,
+    sites: &[String],
+    h1: &[String],
+    copies_title_tag: bool,
+) -> Option<String> {
     let parts = segments(title);
     if parts.len() < 2 || parts.len() > MAX_SEGMENTS {
         return None;
+    }
+    // An og:title that copies `<title>` (the CMS filled it with the tab's title): the
+    // leading segments the `<h1>` shows are the headline, whatever follows them.
+    if copies_title_tag
+        && let Some(headline) = pinned_headline(&parts, title, sites, h1.iter().map(String::as_str))
+    {
+        return Some(headline);
     }
     let mut end = parts.len();
     while end > 1 && matches_site(parts[end - 1].text, sites) {
@@ -483,13 +500,13 @@ mod tests {
             .as_deref(),
             Some("Turnout low in Baku")
         );
-        // A metadata title is the publisher's declaration and is not cut, even when the h1
-        // is shorter.
+        // A metadata title of its own is the publisher's declaration and is not cut by the
+        // h1 alone, even when the h1 is shorter (a copy of `<title>` is: see below).
         assert_eq!(
             choose(
                 &[
                     (Metadata, "Getting LEAN with Digital Ad UX | IAB"),
-                    (TitleTag, "Getting LEAN with Digital Ad UX | IAB")
+                    (TitleTag, "IAB: Getting LEAN")
                 ],
                 &["Getting LEAN with Digital Ad UX"],
                 &[]
@@ -512,14 +529,34 @@ mod tests {
         );
         // Without the h1 showing the headline alone, or without the site's name, the
         // publisher's declaration stands whole.
+        // An og:title that copies `<title>` is cut where the h1 pins the headline, known
+        // site or not ("Headline | Espectáculos").
+        assert_eq!(og(&with_site, &[headline], &[]).as_deref(), Some(headline));
+        // Without the h1 showing the headline alone, or an og:title of its own that names
+        // no known site, the publisher's declaration stands whole.
+        let declared = |h1: &[&str], sites: &[&str]| {
+            choose(
+                &[
+                    (Metadata, &with_site),
+                    (TitleTag, "Другой заголовок вкладки"),
+                ],
+                h1,
+                sites,
+            )
+        };
         for (h1, sites) in [
             (&[][..], &["Кавказский узел"][..]),
             (&["Явка в округе"][..], &["Кавказский узел"][..]),
             (&[headline][..], &[][..]),
             (&[headline][..], &["Туран"][..]),
         ] {
-            assert_eq!(og(&with_site, h1, sites), Some(with_site.clone()), "{h1:?}");
+            assert_eq!(declared(h1, sites), Some(with_site.clone()), "{h1:?}");
         }
+        assert_eq!(
+            declared(&[headline], &["Кавказский узел"]).as_deref(),
+            Some(headline)
+        );
+        assert_eq!(og(&with_site, &[], &[]), Some(with_site.clone()));
     }
 
     #[test]
