@@ -398,6 +398,27 @@ const CHANNEL_CALL_WORDS: &[&str] = &[
     "oxuyun",
     "qoşulun",
     "baxın",
+    // Ukrainian, Turkish, and the other languages of the web ("Únete a nuestro canal de
+    // Telegram", "Folge uns auf Instagram", "Suivez-nous sur Facebook")
+    "підписуйтесь",
+    "приєднуйтесь",
+    "стежте",
+    "katılın",
+    "únete",
+    "síguenos",
+    "suscríbete",
+    "síganos",
+    "únase",
+    "suivez",
+    "rejoignez",
+    "abonnez",
+    "acompanhe",
+    "inscreva",
+    "seguici",
+    "iscriviti",
+    "unisciti",
+    "obserwuj",
+    "dołącz",
 ];
 
 /// English verbs of a call to a channel: they count when the line opens with one, or
@@ -412,6 +433,10 @@ const CHANNEL_CALL_VERBS_EN: &[&str] = &[
     "send",
     "message",
 ];
+
+/// German verbs of a call to a channel: they count when "uns" or "unser…" is among the
+/// line's words ("Folge uns auf Instagram"); "Folge" alone is also an episode.
+const CHANNEL_CALL_VERBS_DE: &[&str] = &["folge", "folgt", "folgen", "abonniere", "abonniert"];
 
 /// Longest line of a story's tools: its print, rating and share buttons.
 const TOOL_LINE_MAX_CHARS: usize = 80;
@@ -1099,7 +1124,9 @@ fn is_channel_promo(text: &str, lower: &str) -> bool {
     let mut channel = false;
     let mut call = false;
     let mut english_verb = false;
+    let mut german_verb = false;
     let mut ours = false;
+    let mut ours_de = false;
     for (k, w) in letter_words(lower).enumerate() {
         channel |= CHANNEL_NAMES.contains(&w);
         call |= CHANNEL_CALL_WORDS.contains(&w);
@@ -1107,9 +1134,11 @@ fn is_channel_promo(text: &str, lower: &str) -> bool {
             english_verb = true;
             call |= k == 0;
         }
+        german_verb |= CHANNEL_CALL_VERBS_DE.contains(&w);
         ours |= w == "us" || w == "our";
+        ours_de |= w == "uns" || w.starts_with("unser");
     }
-    channel && (call || (english_verb && ours))
+    channel && (call || (english_verb && ours) || (german_verb && ours_de))
 }
 
 /// The rest of `lower` after `prefix` when the prefix ends at a word's end.
@@ -2308,6 +2337,10 @@ mod tests {
             "Есть новость? Присылайте нам в WhatsApp и Telegram: +7 (900) 123-45-67",
             "Xəbəriniz var? WhatsApp-a göndərin: 050 555 44 33",
             "Send us your tips on WhatsApp",
+            "¿Ya sabías que tenemos canal de Telegram? Únete desde tu celular",
+            "Folge uns auf Instagram",
+            "Suivez-nous sur Facebook",
+            "Підписуйтесь на наш Telegram-канал",
         ] {
             assert!(promo(line), "{line}");
         }
@@ -2319,6 +2352,7 @@ mod tests {
             "Subscribe to our newsletter",
             "Жители пишут в Telegram-канал администрации о ямах на дорогах.",
             "She said voters were sent messages on WhatsApp the night before.",
+            "Die Folge zeigt, wie der Minister auf Telegram reagierte.",
         ] {
             assert!(!promo(line), "{line}");
         }

@@ -1393,7 +1393,7 @@ pub fn is_dateline_block(text: &str) -> bool {
             .filter(|w| !w.is_empty())
             .count()
     };
-    if is_time_line(text) {
+    if is_time_line(text) || is_date_label_alone(text) {
         return true;
     }
     if words(text) <= 3 {
@@ -1412,6 +1412,20 @@ pub fn is_dateline_block(text: &str) -> bool {
                     Some(super::date_words::Cue::Published | super::date_words::Cue::Modified)
                 )
         })
+}
+
+/// A publication or update label with nothing after it ("Last Modified:", "Опубликовано:"):
+/// its date went to another element, which the page's layout moved away.
+fn is_date_label_alone(text: &str) -> bool {
+    let Some(label) = text.trim().strip_suffix(':') else {
+        return false;
+    };
+    !label.chars().any(|c| c.is_ascii_digit())
+        && label.split_whitespace().count() <= 3
+        && matches!(
+            super::date_words::cue_of_label_line(label),
+            Some(super::date_words::Cue::Published | super::date_words::Cue::Modified)
+        )
 }
 
 /// A time of day alone or after a publication or update label ("3:45 p.m.", "Updated
@@ -1790,6 +1804,14 @@ const CALL_OPENERS: &[&str] = &[
     "bizə qoşul",
     "petisiyanı imzala",
     "bizi izləyin",
+    "hazte miembro",
+    "hazte socio",
+    "werde mitglied",
+    "werden sie mitglied",
+    "devenez membre",
+    "faites un don",
+    "torne-se membro",
+    "diventa socio",
 ];
 
 /// Words of the second person: a block with a call's phrase and one of these asks the
@@ -2277,6 +2299,9 @@ mod tests {
             "Обновлено в 15:45",
             "Yenilənib: 15:45",
             "3:45 p.m.",
+            "Last Modified:",
+            "Опубликовано:",
+            "Yayın tarihi:",
         ] {
             assert!(is_dateline_block(dateline), "{dateline}");
         }
@@ -2289,6 +2314,8 @@ mod tests {
             "Polls close at 8 p.m.",
             "Doors open 7:30 p.m.",
             "Chapter 3:45 p.m.",
+            "Last Modified",
+            "The report was published:",
         ] {
             assert!(!is_dateline_block(text), "{text}");
         }
