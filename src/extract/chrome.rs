@@ -477,7 +477,64 @@ const PRINT_LABELS: &[&str] = &[
     "versión para imprimir",
     "drukuj",
     "wersja do druku",
+    "print recipe",
+    "rezept drucken",
+    "imprimir receta",
+    "imprimer la recette",
+    "stampa",
+    "stampa ricetta",
 ];
+
+/// Labels of the buttons that save or pin a story or a recipe, which recipe plugins set
+/// beside the print button ("Rezept drucken Bei Pinterest speichern"), as whole lines.
+const SAVE_LABELS: &[&str] = &[
+    "pin",
+    "pin it",
+    "pin recipe",
+    "pin this recipe",
+    "save recipe",
+    "save this recipe",
+    "bei pinterest speichern",
+    "auf pinterest merken",
+    "rezept speichern",
+    "merken",
+    "guardar receta",
+    "enregistrer la recette",
+    "сохранить рецепт",
+];
+
+/// Most buttons read in one row of them.
+const MAX_BUTTONS_IN_ROW: usize = 8;
+
+/// A row of two or more of the story's buttons and nothing else ("Rezept drucken Bei
+/// Pinterest speichern", "Print Pin"): each step takes the longest button label that opens
+/// what is left, at a word's end. `bare` is the lower-cased line without the punctuation
+/// around it.
+fn is_button_row(bare: &str) -> bool {
+    let labels = || {
+        PRINT_LABELS
+            .iter()
+            .chain(SAVE_LABELS)
+            .chain(LIKE_LABELS)
+            .chain(COPY_LABELS)
+    };
+    let mut rest = bare;
+    let mut buttons = 0;
+    while !rest.is_empty() {
+        let Some(after) = labels()
+            .filter_map(|label| after_words(rest, label))
+            .min_by_key(|after| after.len())
+        else {
+            return false;
+        };
+        rest = after.trim_start_matches(|c: char| !c.is_alphanumeric());
+        buttons += 1;
+        if buttons > MAX_BUTTONS_IN_ROW {
+            return false;
+        }
+    }
+    buttons >= 2
+}
 
 /// Calls to rate a story that open a rating widget's line ("Оцените материал: 1 2 3 4 5",
 /// "Rate this article ★★★★★", "Xəbəri qiymətləndirin"): after the call the line holds
@@ -1163,7 +1220,9 @@ fn is_tool_line(text: &str, lower: &str) -> bool {
     if PRINT_LABELS.contains(&bare)
         || LIKE_LABELS.contains(&bare)
         || COPY_LABELS.contains(&bare)
+        || SAVE_LABELS.contains(&bare)
         || EXPAND_LABELS.contains(&bare)
+        || is_button_row(bare)
         || is_font_size_control(lower)
         || offers_other_language(bare)
     {
@@ -1275,6 +1334,7 @@ static TOOL_FIRST_WORDS: LazyLock<HashSet<&'static str, foldhash::fast::RandomSt
             PRINT_LABELS,
             LIKE_LABELS,
             COPY_LABELS,
+            SAVE_LABELS,
             EXPAND_LABELS,
             FONT_SIZE_LABELS,
             FONT_SIZE_BUTTONS,
@@ -2121,6 +2181,10 @@ mod tests {
             "Link copied!",
             "Ссылка скопирована",
             "Keçid kopyalandı",
+            "Rezept drucken Bei Pinterest speichern",
+            "Print Recipe Pin Recipe",
+            "Drucken · Merken",
+            "Pin it",
         ] {
             let block = &paragraphs(&[line])[0];
             assert!(Shape::of(block).tool, "{line}");
@@ -2149,6 +2213,9 @@ mod tests {
             "Русский язык",
             "Click to expand the map of polling stations in your district.",
             "Copied from the commission's protocol, the figures do not add up.",
+            "Print media lost readers",
+            "Pin the map to the wall",
+            "Drucken lassen",
         ] {
             let block = &paragraphs(&[line])[0];
             assert!(!Shape::of(block).tool, "{line}");
