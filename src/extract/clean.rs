@@ -1145,6 +1145,11 @@ const SITE_SELF_PHRASES: &[&str] = &[
     "nasz serwis",
     "сайт",
     "sayt",
+    "мы используем",
+    "используем",
+    "ми використовуємо",
+    "istifadə edirik",
+    "kullanıyoruz",
 ];
 
 /// A cookie or consent notice: a short block that speaks of cookies and asks to agree, or
@@ -2473,6 +2478,9 @@ mod tests {
             "By continuing to browse you accept the use of cookies. Learn more",
             "Ce site utilise des cookies pour améliorer votre expérience.",
             "Этот сайт использует файлы cookies.",
+            "Мы используем файлы cookie",
+            "Biz cookie fayllarından istifadə edirik",
+            "Çerez (cookie) kullanıyoruz.",
             "Diese Cookies sind immer aktiviert, da sie für Grundfunktionen der Webseite \
              erforderlich sind.",
         ] {
@@ -2485,6 +2493,7 @@ mod tests {
              browser might have collected. This is called a third-party request.",
             "Some web browsers do not send third-party cookies by default; the most \
              privacy-preserving modern browser is one that limits what sites can track.",
+            "Рекламные сети используют cookie, чтобы следить за читателями.",
         ] {
             assert!(!is_consent_notice(story), "{story}");
         }
