@@ -494,14 +494,17 @@ const SAVE_LABELS: &[&str] = &[
     "pin this recipe",
     "save recipe",
     "save this recipe",
-    "bei pinterest speichern",
-    "auf pinterest merken",
     "rezept speichern",
     "merken",
     "guardar receta",
     "enregistrer la recette",
     "сохранить рецепт",
 ];
+
+/// Save buttons that open with a common word ("Bei Pinterest speichern"): read only after
+/// another button in a row, so that lines opening with "bei" or "auf" are not all asked
+/// whether they are tools.
+const SAVE_ROW_LABELS: &[&str] = &["bei pinterest speichern", "auf pinterest merken"];
 
 /// Most buttons read in one row of them.
 const MAX_BUTTONS_IN_ROW: usize = 8;
@@ -515,6 +518,7 @@ fn is_button_row(bare: &str) -> bool {
         PRINT_LABELS
             .iter()
             .chain(SAVE_LABELS)
+            .chain(SAVE_ROW_LABELS)
             .chain(LIKE_LABELS)
             .chain(COPY_LABELS)
     };
@@ -1178,14 +1182,16 @@ fn is_channel_promo(text: &str, lower: &str) -> bool {
     if clean::more_chars_than(text, CHANNEL_PROMO_MAX_CHARS) {
         return false;
     }
-    let mut channel = false;
+    // Most lines name no channel: they are passed over before the calls are looked for.
+    if !letter_words(lower).any(|w| CHANNEL_NAMES.contains(&w)) {
+        return false;
+    }
     let mut call = false;
     let mut english_verb = false;
     let mut german_verb = false;
     let mut ours = false;
     let mut ours_de = false;
     for (k, w) in letter_words(lower).enumerate() {
-        channel |= CHANNEL_NAMES.contains(&w);
         call |= CHANNEL_CALL_WORDS.contains(&w);
         if CHANNEL_CALL_VERBS_EN.contains(&w) {
             english_verb = true;
@@ -1195,7 +1201,7 @@ fn is_channel_promo(text: &str, lower: &str) -> bool {
         ours |= w == "us" || w == "our";
         ours_de |= w == "uns" || w.starts_with("unser");
     }
-    channel && (call || (english_verb && ours) || (german_verb && ours_de))
+    call || (english_verb && ours) || (german_verb && ours_de)
 }
 
 /// The rest of `lower` after `prefix` when the prefix ends at a word's end.
