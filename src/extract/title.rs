@@ -88,8 +88,9 @@ pub(crate) fn choose_title(
 }
 
 /// The headline inside a metadata title that carries the site's name ("Headline — Site"
-/// in `og:title`): the leading segments when the page's `<h1>` shows exactly them and the
-/// rest is a known name of the site. Otherwise the publisher's declaration stands whole.
+/// in `og:title`): the leading segments when the page's `<h1>` shows exactly them and
+/// either the metadata title copies `<title>` or the rest is a known name of the site.
+/// Otherwise the publisher's declaration stands whole.
 fn metadata_headline(
     title: &str,
     sites: &[String],
