@@ -1160,13 +1160,123 @@ pub fn is_consent_notice(text: &str) -> bool {
         return false;
     }
     if !mentions_cookies(text) {
-        return false;
+        return is_privacy_pledge(text);
     }
     let lower = text.to_lowercase();
     CONSENT_WORDS
         .iter()
         .chain(SITE_SELF_PHRASES)
         .any(|w| lower.contains(w))
+        || is_cookie_question(&lower)
+}
+
+/// Most words of a consent dialog's heading.
+const MAX_CONSENT_HEADING_WORDS: usize = 6;
+
+/// Question words that open or close the heading of a consent dialog's explanation.
+const COOKIE_QUESTION_WORDS: &[&str] = &[
+    "what",
+    "which",
+    "how",
+    "was",
+    "welche",
+    "wie",
+    "что",
+    "какие",
+    "как",
+    "qu'est",
+    "quels",
+    "qué",
+    "cuáles",
+    "nədir",
+    "nedir",
+    "hansı",
+];
+
+/// The heading of a consent dialog's explanation ("What are cookies?", "Was sind
+/// Cookies?", "Что такое cookie?", "Cookies nədir?"): a short question about cookies.
+/// `lower` is lower-cased and mentions cookies.
+fn is_cookie_question(lower: &str) -> bool {
+    let lower = lower.trim();
+    lower.ends_with('?')
+        && lower
+            .split_whitespace()
+            .nth(MAX_CONSENT_HEADING_WORDS)
+            .is_none()
+        && lower
+            .split(|c: char| !c.is_alphanumeric() && c != '\'')
+            .any(|w| COOKIE_QUESTION_WORDS.contains(&w))
+}
+
+/// Longest privacy pledge, in bytes and in words: a heading of a few words.
+const MAX_PRIVACY_PLEDGE_BYTES: usize = 120;
+const MAX_PRIVACY_PLEDGE_WORDS: usize = 8;
+
+/// Stems of "privacy" without their first letter, so either case matches before the
+/// text is lower-cased: privacy, privacidad, Privatsphäre, vie privée, prywatność,
+/// конфиденциальность, приватность, gizlilik, məxfilik (and their inflections:
+/// "məxfiliyiniz"), Datenschutz.
+const PRIVACY_STEMS: &[&str] = &[
+    "rivac",
+    "rivat",
+    "rivée",
+    "rywatn",
+    "онфиденциальн",
+    "риватн",
+    "izlili",
+    "əxfili",
+    "atenschutz",
+];
+
+/// The site speaking of itself: "we", "us", "our" and their kin.
+const SITE_WE_WORDS: &[&str] = &[
+    "we", "us", "our", "wir", "uns", "unsere", "мы", "нас", "нам", "наш", "biz", "bizim", "bizə",
+    "bizi", "nous", "nosotros", "nos", "nós", "noi", "ci",
+];
+
+/// The reader's possessive: "your" and its kin.
+const READER_POSSESSIVES: &[&str] = &[
+    "your",
+    "ihre",
+    "deine",
+    "ihrer",
+    "deiner",
+    "вашу",
+    "ваша",
+    "вашей",
+    "ваши",
+    "вашего",
+    "вашим",
+    "твою",
+    "sizin",
+    "votre",
+    "vos",
+    "tu",
+    "su",
+    "sua",
+    "tua",
+    "twoja",
+    "twoją",
+    "twojej",
+    "senin",
+];
+
+/// The heading of a consent dialog that does not name cookies ("Your privacy is
+/// important to us", "Wir respektieren Ihre Privatsphäre", "Мы уважаем вашу
+/// конфиденциальность"): a few words in which the site ("we") speaks of the reader's
+/// ("your") privacy. A story's heading about privacy speaks of someone else's.
+fn is_privacy_pledge(text: &str) -> bool {
+    if text.len() > MAX_PRIVACY_PLEDGE_BYTES || !PRIVACY_STEMS.iter().any(|s| text.contains(s)) {
+        return false;
+    }
+    let lower = text.to_lowercase();
+    let words: Vec<&str> = lower
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect();
+    words.len() <= MAX_PRIVACY_PLEDGE_WORDS
+        && words.iter().any(|w| SITE_WE_WORDS.contains(w))
+        && words.iter().any(|w| READER_POSSESSIVES.contains(w))
 }
 
 /// Whether `text.to_lowercase()` contains "cookie" or "куки", found without lower-casing
@@ -1738,6 +1848,50 @@ pub fn is_photo_credit(text: &str) -> bool {
     }
     let lower = text.trim_start().to_lowercase();
     PHOTO_CREDIT_PREFIXES.iter().any(|p| lower.starts_with(p))
+}
+
+/// Byline labels ("Autoren:", "Автор:", "Müəllif:"), as they stand alone when a
+/// template puts the names in an element of their own.
+const BYLINE_LABELS: &[&str] = &[
+    "author",
+    "authors",
+    "autor",
+    "autoren",
+    "autorin",
+    "autores",
+    "autorzy",
+    "auteur",
+    "auteurs",
+    "автор",
+    "авторы",
+    "автор текста",
+    "müəllif",
+    "müəlliflər",
+    "yazar",
+    "yazarlar",
+    "written by",
+    "text",
+    "текст",
+];
+
+/// A credit, source or byline label alone on its line ("Credit:", "Фото:", "Autoren:"):
+/// what it labelled stands elsewhere, or nowhere in the text. A label of the story's own
+/// ("Требования:", "Demands:") is not one of these.
+pub fn is_bare_label(text: &str) -> bool {
+    let text = text.trim();
+    let Some(label) = text.strip_suffix(':') else {
+        return false;
+    };
+    if label.len() > 40 {
+        return false;
+    }
+    let label = label.trim_end().to_lowercase();
+    BYLINE_LABELS.contains(&label.as_str())
+        || PHOTO_CREDIT_PREFIXES
+            .iter()
+            .chain(SOURCE_CREDIT_PREFIXES)
+            .filter_map(|p| p.strip_suffix(':'))
+            .any(|p| p.trim_end() == label)
 }
 
 /// A photo credit or source line ("Foto: dpa", "Quelle: …", "© Reuters").
@@ -2409,6 +2563,25 @@ mod tests {
             "Photo: the commission published the scans of every protocol on its site, and \
              observers compared them with their own copies."
         ));
+        for label in [
+            "Credit:",
+            "Фото:",
+            "Autoren:",
+            "Автор :",
+            "Müəllif:",
+            "Source:",
+        ] {
+            assert!(is_bare_label(label), "{label}");
+        }
+        for line in [
+            "Требования:",
+            "Demands:",
+            "Credit: Jane Doe",
+            "Credit",
+            "The author said:",
+        ] {
+            assert!(!is_bare_label(line), "{line}");
+        }
         assert!(is_credit_line("Foto: Sascha Klahn"));
         assert!(is_credit_line("Quelle: Deutscher Jagdverband (DJV)"));
         assert!(!is_credit_line(
@@ -2485,6 +2658,33 @@ mod tests {
              erforderlich sind.",
         ] {
             assert!(is_consent_notice(notice), "{notice}");
+        }
+        // The headings of a consent dialog, with or without the word.
+        for heading in [
+            "What are cookies?",
+            "Was sind Cookies?",
+            "Что такое cookie?",
+            "Cookies nədir?",
+            "¿Qué son las cookies?",
+            "Your privacy is important to us",
+            "We value your privacy",
+            "Wir respektieren Ihre Privatsphäre",
+            "Мы уважаем вашу конфиденциальность",
+            "Biz sizin məxfiliyinizə hörmət edirik",
+        ] {
+            assert!(is_consent_notice(heading), "{heading}");
+        }
+        // Questions about cookies that are not a dialog's, and headings about privacy in
+        // which nobody pledges it to the reader.
+        for line in [
+            "Who doesn't love cookies?",
+            "What are cookies doing to the open web, and who profits from the data?",
+            "Privacy is important to us all",
+            "Your privacy is at risk, the report says",
+            "We need stronger privacy laws",
+            "Мы требуем защиты конфиденциальности",
+        ] {
+            assert!(!is_consent_notice(line), "{line}");
         }
         // A story about tracking: websites, browsers and cookies named in passing.
         for story in [

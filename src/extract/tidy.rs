@@ -96,6 +96,8 @@ pub(super) fn tidy_blocks(blocks: &mut Vec<Block>, title: Option<&str>) {
         !link_heavy
             && !is_notice_line(&b.text)
             && !clean::is_consent_notice(&b.text)
+            // A table's cell may be a label with its value in the next cell.
+            && (matches!(b.kind, BlockKind::TableRow { .. }) || !clean::is_bare_label(&b.text))
             && !is_breadcrumb(b, &normalized_title)
             && !(matches!(b.kind, BlockKind::Paragraph)
                 && (is_rule_line(&b.text)
