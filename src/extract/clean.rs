@@ -1846,9 +1846,38 @@ pub fn is_photo_credit(text: &str) -> bool {
     if more_chars_than(text, PHOTO_CREDIT_MAX_CHARS) {
         return false;
     }
-    let lower = text.trim_start().to_lowercase();
-    PHOTO_CREDIT_PREFIXES.iter().any(|p| lower.starts_with(p))
+    let lower = text.trim().to_lowercase();
+    if PHOTO_CREDIT_PREFIXES.iter().any(|p| lower.starts_with(p)) {
+        return true;
+    }
+    // A credit in brackets on its own line is a picture's or a chart's, wherever it
+    // stands: "(Credit: Jane Doe / Agency)", "[Image: Reuters]".
+    let Some(inner) = lower
+        .strip_prefix('(')
+        .and_then(|l| l.strip_suffix(')'))
+        .or_else(|| lower.strip_prefix('[').and_then(|l| l.strip_suffix(']')))
+    else {
+        return false;
+    };
+    BRACKETED_CREDIT_PREFIXES
+        .iter()
+        .any(|p| inner.trim_start().starts_with(p))
 }
+
+/// Openings of a credit that a caption puts in brackets, besides the photo credits.
+const BRACKETED_CREDIT_PREFIXES: &[&str] = &[
+    "credit:",
+    "credits:",
+    "image:",
+    "image credit",
+    "illustration:",
+    "graphic:",
+    "chart:",
+    "фото:",
+    "foto:",
+    "photo:",
+    "bild:",
+];
 
 /// Byline labels ("Autoren:", "Автор:", "Müəllif:"), as they stand alone when a
 /// template puts the names in an element of their own.
@@ -2559,6 +2588,10 @@ mod tests {
             "Фотограф Алия Серикова сняла заседание маслихата."
         ));
         assert!(!is_photo_credit("Источник: ЦИК"));
+        assert!(is_photo_credit("(Credit: Clayton Smith / Agency)"));
+        assert!(is_photo_credit("[Image: Reuters]"));
+        assert!(!is_photo_credit("(Credit: the ministry, which denied it)."));
+        assert!(!is_photo_credit("Credit: Jane Doe"));
         assert!(!is_photo_credit(
             "Photo: the commission published the scans of every protocol on its site, and \
              observers compared them with their own copies."
