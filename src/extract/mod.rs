@@ -31,6 +31,7 @@ pub mod metadata;
 pub mod nesting;
 pub mod parse;
 pub mod render;
+mod stories;
 mod tidy;
 mod title;
 mod tokenizer;
@@ -252,7 +253,8 @@ fn extract_dom(dom: &dom::Dom, opts: &ExtractOptions) -> Result<Extraction, Extr
     let meta = metadata::extract_metadata(dom, opts.url.as_ref(), opts.reference_time);
 
     let stats = content::compute(dom);
-    let selection = content::select(dom, &stats);
+    let selection = content::select(dom, &stats)
+        .map(|sel| stories::keep_titled_story(dom, &stats, sel, meta.title.as_deref()));
     let render_opts = RenderOptions {
         tables: opts.keep_tables,
         images: opts.keep_images,

@@ -1,0 +1,345 @@
+//! Pages that hold several whole stories: an endless scroll that has appended the next
+//! story (and the one after it) to the page, a portal that prints the previous story in
+//! full under the current one. Each story sits in an element of its own — an `<article>`,
+//! or one marked up as a schema.org article — with its own headline and paragraphs, so the
+//! container that gathers the most prose is their common parent and the selection takes
+//! them all.
+//!
+//! The page is about the story whose headline is the page's title. When exactly one of the
+//! whole stories in the selection has it, the article is that story alone. A live blog's
+//! updates, a blog's front page of full posts and a digest of briefs have no update whose
+//! headline is the page's title, and are left whole.
+
+use super::content::{Selection, Stats};
+use super::dom::Dom;
+
+/// Least prose of a story, in characters: teaser cards of other stories (a headline and a
+/// line) are not whole stories, and are not what this narrows away from.
+const MIN_STORY_PROSE: u32 = 200;
+
+/// Fewest paragraphs of a whole story.
+const MIN_STORY_PARAGRAPHS: u32 = 2;
+
+/// Most nodes of a story searched for its headline.
+const HEADLINE_SCAN_NODES: usize = 2_000;
+
+/// Most story elements looked at in one selection: a page of more is a digest, not one
+/// story followed by the next.
+const MAX_STORIES: usize = 64;
+
+/// Whether element `i` marks a self-contained story: `<article>`, or an element whose
+/// microdata type is an article (`NewsArticle`, `BlogPosting`, `ReportageNewsArticle`).
+fn is_story_element(dom: &Dom, i: usize) -> bool {
+    dom.element(i).is_some_and(|el| {
+        el.is("article")
+            || el.attr("itemtype").is_some_and(|t| {
+                let t = t.rsplit('/').next().unwrap_or(t);
+                t.ends_with("Article") || t == "BlogPosting"
+            })
+    })
+}
+
+/// The outermost story elements within the roots of `selection`, in document order (a
+/// root may itself be one). `None` when there are more than [`MAX_STORIES`].
+fn stories_in(dom: &Dom, s: &Stats, selection: &Selection) -> Option<Vec<usize>> {
+    let mut stories = Vec::new();
+    for &root in &selection.roots {
+        let mut i = root;
+        while i < dom.nodes[root].end {
+            if !s.junk[i] && is_story_element(dom, i) {
+                if stories.len() == MAX_STORIES {
+                    return None;
+                }
+                stories.push(i);
+                i = dom.nodes[i].end;
+            } else {
+                i += 1;
+            }
+        }
+    }
+    Some(stories)
+}
+
+/// Whether `story` is a whole story: paragraphs of prose, not a teaser's line.
+fn is_whole_story(s: &Stats, story: usize) -> bool {
+    s.prose[story] >= MIN_STORY_PROSE && s.paragraphs[story] >= MIN_STORY_PARAGRAPHS
+}
+
+/// The headline of `story`: its first `<h1>`, else its first `<h2>`, white space
+/// normalised and lower-cased.
+fn headline_of(dom: &Dom, s: &Stats, story: usize) -> Option<String> {
+    let end = dom.nodes[story].end.min(story + HEADLINE_SCAN_NODES);
+    let first = |tag: &str| (story + 1..end).find(|&j| dom.tag(j) == tag && !s.junk[j]);
+    let heading = first("h1").or_else(|| first("h2"))?;
+    let text = normalized(&dom.texts(heading).collect::<Vec<_>>().join(" "));
+    (!text.is_empty()).then_some(text)
+}
+
+/// White space collapsed and lower-cased.
+fn normalized(text: &str) -> String {
+    text.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
+}
+
+/// Whether a story's `headline` is the page's `title` (both normalised): the same words,
+/// or one within the other when the shorter has most of the longer's characters (a title
+/// with a kicker, a headline with a trailing section).
+fn is_page_headline(headline: &str, title: &str) -> bool {
+    if headline == title {
+        return true;
+    }
+    let (short, long) = if headline.len() <= title.len() {
+        (headline, title)
+    } else {
+        (title, headline)
+    };
+    short.chars().count() * 10 >= long.chars().count() * 6 && long.contains(short)
+}
+
+/// The selection narrowed to the one whole story whose headline is the page's `title`,
+/// when the selection holds two or more whole stories; otherwise `selection` as it is.
+pub fn keep_titled_story(
+    dom: &Dom,
+    s: &Stats,
+    selection: Selection,
+    title: Option<&str>,
+) -> Selection {
+    let Some(title) = title.map(normalized).filter(|t| !t.is_empty()) else {
+        return selection;
+    };
+    let Some(stories) = stories_in(dom, s, &selection) else {
+        return selection;
+    };
+    let whole: Vec<usize> = stories
+        .into_iter()
+        .filter(|&story| is_whole_story(s, story))
+        .collect();
+    if whole.len() < 2 {
+        return selection;
+    }
+    let mut titled = whole
+        .iter()
+        .copied()
+        .filter(|&story| headline_of(dom, s, story).is_some_and(|h| is_page_headline(&h, &title)));
+    match (titled.next(), titled.next()) {
+        (Some(story), None) => Selection {
+            roots: vec![story],
+            score: selection.score,
+        },
+        _ => selection,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::extract::{ExtractOptions, extract};
+
+    const FIRST: [&str; 3] = [
+        "The regional election commission said on Monday that turnout in the district \
+         reached its highest level in twenty years, with queues at several stations.",
+        "Observers from three independent organisations reported that the count went on \
+         late into the night at most polling stations, and protocols were posted on time.",
+        "Final results are expected by the end of the week, once the protocols of every \
+         precinct commission have been checked against the observers' copies.",
+    ];
+    const NEXT: [&str; 3] = [
+        "The city council voted on Tuesday to close the central market for renovation, a \
+         decision that traders say will cost them most of their income for a year.",
+        "Traders gathered outside the council building before the vote and asked the \
+         deputies to postpone the works until a temporary market is built nearby.",
+        "The works are due to begin in March and to last fourteen months, according to the \
+         contract published on the council's website on Wednesday.",
+    ];
+
+    fn story(open: &str, close: &str, headline: &str, paragraphs: &[&str]) -> String {
+        let body: String = paragraphs.iter().map(|p| format!("<p>{p}</p>")).collect();
+        format!("{open}<h1>{headline}</h1><div class=byline>By Jane Doe</div>{body}{close}")
+    }
+
+    fn page(title: &str, main: &str) -> String {
+        format!(
+            "<html lang=en><head><title>{title} | The Daily</title></head><body>\
+             <header><a href=/>Home</a></header><main>{main}</main>\
+             <footer>© The Daily</footer></body></html>"
+        )
+    }
+
+    fn text_of(html: &str) -> String {
+        extract(html.as_bytes(), &ExtractOptions::default())
+            .expect("an article")
+            .text
+    }
+
+    #[test]
+    fn the_next_story_of_an_endless_scroll_is_left_out() {
+        let first = story(
+            "<article>",
+            "</article>",
+            "Turnout reaches a record",
+            &FIRST,
+        );
+        let next = story(
+            "<article>",
+            "</article>",
+            "Council closes the market",
+            &NEXT,
+        );
+        let schema = |headline: &str, paragraphs: &[&str]| {
+            story(
+                "<div itemscope itemtype='https://schema.org/NewsArticle'>",
+                "</div>",
+                headline,
+                paragraphs,
+            )
+        };
+        for main in [
+            format!("{first}{next}"),
+            format!("{first}<div class=next-story>{next}</div>"),
+            format!("<div class=stream>{first}<div class=up-next>Up next</div>{next}</div>"),
+            format!(
+                "{}{}",
+                schema("Turnout reaches a record", &FIRST),
+                schema("Council closes the market", &NEXT)
+            ),
+        ] {
+            let text = text_of(&page("Turnout reaches a record", &main));
+            assert!(text.contains("highest level in twenty years"), "{text}");
+            assert!(text.contains("checked against the observers"), "{text}");
+            assert!(!text.contains("central market"), "{text}");
+            assert!(!text.contains("Council closes"), "{text}");
+        }
+    }
+
+    #[test]
+    fn the_titled_story_is_kept_wherever_it_stands() {
+        // A portal that prints the previous story in full above the current one.
+        let previous = story(
+            "<article>",
+            "</article>",
+            "Council closes the market",
+            &NEXT,
+        );
+        let current = story(
+            "<article>",
+            "</article>",
+            "Turnout reaches a record",
+            &FIRST,
+        );
+        let text = text_of(&page(
+            "Turnout reaches a record",
+            &format!("{previous}{current}"),
+        ));
+        assert!(text.contains("highest level in twenty years"), "{text}");
+        assert!(!text.contains("central market"), "{text}");
+    }
+
+    #[test]
+    fn stories_none_of_which_is_the_page_headline_stay_whole() {
+        // A live blog's updates, or a front page of full posts: no update is the page.
+        let updates = format!(
+            "{}{}",
+            story(
+                "<article>",
+                "</article>",
+                "14:05 Turnout reaches a record",
+                &FIRST
+            ),
+            story(
+                "<article>",
+                "</article>",
+                "13:40 Council closes the market",
+                &NEXT
+            )
+        );
+        let text = text_of(&page("Election day, live", &updates));
+        assert!(text.contains("highest level in twenty years"), "{text}");
+        assert!(text.contains("central market"), "{text}");
+    }
+
+    /// The roots the selection has before and after narrowing, for `html`.
+    fn roots(html: &str, title: &str) -> (Vec<usize>, Vec<usize>) {
+        use crate::extract::content;
+        use crate::extract::dom::Dom;
+        Dom::parse_with(html, |dom| {
+            let stats = content::compute(dom);
+            let selection = content::select(dom, &stats).expect("a selection");
+            let before = selection.roots.clone();
+            let after = super::keep_titled_story(dom, &stats, selection, Some(title)).roots;
+            (before, after)
+        })
+    }
+
+    #[test]
+    fn a_headline_in_an_article_of_its_own_is_not_the_story() {
+        // The template wraps only the headline in an `<article>`, the body follows it, and
+        // readers' replies are articles with paragraphs: the titled article is no whole
+        // story, so nothing is narrowed.
+        let body: String = FIRST.iter().map(|p| format!("<p>{p}</p>")).collect();
+        let reply = |p: &[&str]| story("<article>", "</article>", "Re:", p);
+        let main = format!(
+            "<article><h1>Turnout reaches a record</h1></article><div class=text>{body}</div>\
+             {}{}",
+            reply(&NEXT),
+            reply(&NEXT[1..])
+        );
+        let (before, after) = roots(
+            &page("Turnout reaches a record", &main),
+            "Turnout reaches a record",
+        );
+        assert_eq!(before, after);
+        // The same page with the body inside the headline's article is narrowed to it.
+        let main = format!(
+            "<article><h1>Turnout reaches a record</h1>{body}</article>{}{}",
+            reply(&NEXT),
+            reply(&NEXT[1..])
+        );
+        let (before, after) = roots(
+            &page("Turnout reaches a record", &main),
+            "Turnout reaches a record",
+        );
+        assert_ne!(before, after);
+        assert_eq!(after.len(), 1);
+    }
+
+    #[test]
+    fn two_stories_with_the_page_headline_stay_whole() {
+        // A page that repeats one headline (a story and its translation) is not narrowed:
+        // which one the page is about is not known.
+        let main = format!(
+            "{}{}",
+            story(
+                "<article>",
+                "</article>",
+                "Turnout reaches a record",
+                &FIRST
+            ),
+            story("<article>", "</article>", "Turnout reaches a record", &NEXT)
+        );
+        let text = text_of(&page("Turnout reaches a record", &main));
+        assert!(text.contains("highest level in twenty years"), "{text}");
+        assert!(text.contains("central market"), "{text}");
+    }
+
+    #[test]
+    fn headlines_match_with_a_kicker_or_a_section_but_not_a_fragment() {
+        use super::is_page_headline;
+        assert!(is_page_headline(
+            "turnout reaches a record",
+            "turnout reaches a record"
+        ));
+        assert!(is_page_headline(
+            "turnout reaches a record",
+            "election: turnout reaches a record"
+        ));
+        assert!(!is_page_headline(
+            "turnout",
+            "turnout reaches a record in the district"
+        ));
+        assert!(!is_page_headline(
+            "council closes the market",
+            "turnout reaches a record"
+        ));
+    }
+}
