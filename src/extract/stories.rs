@@ -5,13 +5,19 @@
 //! container that gathers the most prose is their common parent and the selection takes
 //! them all.
 //!
+//! Templates without such elements still give each story its `<h1>`, and its date: a
+//! story is then the largest element that holds one `<h1>` and no other, and it counts
+//! only when it is dated (a `<time>`, or a short dateline), because the `<h1>`s of one
+//! long article's sections are not.
+//!
 //! The page is about the story whose headline is the page's title. When exactly one of the
 //! whole stories in the selection has it, the article is that story alone. A live blog's
 //! updates, a blog's front page of full posts and a digest of briefs have no update whose
 //! headline is the page's title, and are left whole.
 
 use super::content::{Selection, Stats};
-use super::dom::Dom;
+use super::dates;
+use super::dom::{Dom, NO_PARENT, NodeKind};
 
 /// Least prose of a story, in characters: teaser cards of other stories (a headline and a
 /// line) are not whole stories, and are not what this narrows away from.
@@ -58,6 +64,69 @@ fn stories_in(dom: &Dom, s: &Stats, selection: &Selection) -> Option<Vec<usize>>
         }
     }
     Some(stories)
+}
+
+/// The stories of the selection marked only by their headlines: for each `<h1>` in a root,
+/// the largest element within the root that holds it and no other `<h1>`, when that
+/// element is dated. `None` when a root holds more than [`MAX_STORIES`] headlines.
+fn headline_boxes(dom: &Dom, s: &Stats, selection: &Selection) -> Option<Vec<usize>> {
+    let mut boxes = Vec::new();
+    for &root in &selection.roots {
+        let end = dom.nodes[root].end;
+        let headlines: Vec<usize> = (root..end)
+            .filter(|&i| dom.tag(i) == "h1" && !s.junk[i])
+            .take(MAX_STORIES + 1)
+            .collect();
+        if headlines.len() > MAX_STORIES {
+            return None;
+        }
+        if headlines.len() < 2 {
+            continue;
+        }
+        for &headline in &headlines {
+            let mut story = headline;
+            loop {
+                let parent = dom.nodes[story].parent;
+                if parent == NO_PARENT || parent == root || !dom.contains(root, parent) {
+                    break;
+                }
+                let parent_end = dom.nodes[parent].end;
+                let holds_another = headlines
+                    .iter()
+                    .any(|&h| h != headline && h >= parent && h < parent_end);
+                if holds_another {
+                    break;
+                }
+                story = parent;
+            }
+            if is_dated(dom, s, story) {
+                boxes.push(story);
+            }
+        }
+    }
+    Some(boxes)
+}
+
+/// Longest text read as a story's own dateline, in bytes.
+const MAX_DATELINE_BYTES: usize = 80;
+
+/// Whether `story` carries a date of its own within its first nodes: a `<time>`, or a short
+/// text that is a dateline.
+fn is_dated(dom: &Dom, s: &Stats, story: usize) -> bool {
+    let end = dom.nodes[story].end.min(story + HEADLINE_SCAN_NODES);
+    (story..end).any(|j| {
+        if s.junk[j] {
+            return false;
+        }
+        match &dom.nodes[j].kind {
+            NodeKind::Text(text) => {
+                text.len() <= MAX_DATELINE_BYTES
+                    && text.bytes().any(|b| b.is_ascii_digit())
+                    && dates::parse_dateline(text, None).is_some()
+            }
+            _ => dom.tag(j) == "time",
+        }
+    })
 }
 
 /// Whether `story` is a whole story: paragraphs of prose, not a teaser's line.
@@ -112,12 +181,21 @@ pub fn keep_titled_story(
     let Some(stories) = stories_in(dom, s, &selection) else {
         return selection;
     };
-    let whole: Vec<usize> = stories
+    let mut whole: Vec<usize> = stories
         .into_iter()
         .filter(|&story| is_whole_story(s, story))
         .collect();
     if whole.len() < 2 {
-        return selection;
+        let Some(boxes) = headline_boxes(dom, s, &selection) else {
+            return selection;
+        };
+        whole = boxes
+            .into_iter()
+            .filter(|&story| is_whole_story(s, story))
+            .collect();
+        if whole.len() < 2 {
+            return selection;
+        }
     }
     let mut titled = whole
         .iter()
@@ -210,6 +288,38 @@ mod tests {
             assert!(!text.contains("central market"), "{text}");
             assert!(!text.contains("Council closes"), "{text}");
         }
+    }
+
+    #[test]
+    fn dated_stories_marked_only_by_their_headlines_are_told_apart() {
+        // A template of plain `<div>`s: each story has its `<h1>` and its dateline.
+        let dated = |headline: &str, date: &str, paragraphs: &[&str]| {
+            let body: String = paragraphs.iter().map(|p| format!("<p>{p}</p>")).collect();
+            format!(
+                "<div class=full-story><h1>{headline}</h1><div class=date>{date}</div>{body}</div>"
+            )
+        };
+        let main = format!(
+            "<div class=stream>{}<div class=next>Next story</div>{}</div>",
+            dated("Turnout reaches a record", "4 March 2019, 15:15", &FIRST),
+            dated("Council closes the market", "3 March 2019, 11:00", &NEXT)
+        );
+        let text = text_of(&page("Turnout reaches a record", &main));
+        assert!(text.contains("highest level in twenty years"), "{text}");
+        assert!(!text.contains("central market"), "{text}");
+        // One long article whose sections have `<h1>`s, the first holding the page's
+        // headline: no section is dated, so none is a story of its own.
+        let section = |headline: &str, paragraphs: &[&str]| {
+            story("<section>", "</section>", headline, paragraphs)
+        };
+        let main = format!(
+            "<div class=post>{}{}</div>",
+            section("Turnout reaches a record", &FIRST),
+            section("What the council decided", &NEXT)
+        );
+        let text = text_of(&page("Turnout reaches a record", &main));
+        assert!(text.contains("highest level in twenty years"), "{text}");
+        assert!(text.contains("central market"), "{text}");
     }
 
     #[test]
