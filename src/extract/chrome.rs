@@ -510,7 +510,7 @@ const SAVE_ROW_LABELS: &[&str] = &["bei pinterest speichern", "auf pinterest mer
 const MAX_BUTTONS_IN_ROW: usize = 8;
 
 /// A row of two or more of the story's buttons and nothing else ("Rezept drucken Bei
-/// Pinterest speichern", "Print Pin"): each step takes the longest button label that opens
+/// Pinterest speichern", "Print Pin", "Bild anzeigen Bild schließen"): each step takes the longest button label that opens
 /// what is left, at a word's end. `bare` is the lower-cased line without the punctuation
 /// around it.
 fn is_button_row(bare: &str) -> bool {
@@ -521,6 +521,7 @@ fn is_button_row(bare: &str) -> bool {
             .chain(SAVE_ROW_LABELS)
             .chain(LIKE_LABELS)
             .chain(COPY_LABELS)
+            .chain(EXPAND_LABELS)
     };
     let mut rest = bare;
     let mut buttons = 0;
@@ -735,8 +736,9 @@ const LIKE_LABELS: &[&str] = &[
     "me gusta",
 ];
 
-/// Labels of buttons that show more or less of the page ("Click to expand", "Показать
-/// полностью", "Daha çox göstər"), as whole lines.
+/// Labels of buttons that show more or less of the page, or a picture at full size
+/// ("Click to expand", "Показать полностью", "Daha çox göstər", "Bild anzeigen"), as
+/// whole lines.
 const EXPAND_LABELS: &[&str] = &[
     "click to expand",
     "click to enlarge",
@@ -761,6 +763,22 @@ const EXPAND_LABELS: &[&str] = &[
     "mehr anzeigen",
     "afficher plus",
     "ver más",
+    "view image",
+    "show image",
+    "view larger image",
+    "view full size",
+    "enlarge image",
+    "bild anzeigen",
+    "bild vergrößern",
+    "bild schließen",
+    "hide image",
+    "close image",
+    "увеличить фото",
+    "увеличить изображение",
+    "открыть фото",
+    "şəkli böyüt",
+    "agrandir l'image",
+    "ampliar imagen",
 ];
 
 /// Labels of the links from a story to the one before or after it on the site
@@ -2182,6 +2200,10 @@ mod tests {
             "İngilizce oku",
             "Click to expand",
             "Показать полностью",
+            "Bild anzeigen",
+            "Bild anzeigen Bild schließen",
+            "View larger image",
+            "Увеличить фото",
             "Русский English Azərbaycan",
             "Copy link",
             "Link copied!",
@@ -2198,6 +2220,7 @@ mod tests {
         for line in [
             "Участники смогут поделиться опытом.",
             "Share prices fell on Monday.",
+            "View images of the flooded streets were shared widely.",
             "Print media lost a third of their readers in five years.",
             "Оцените сами: 12 из 40 участков закрылись раньше срока.",
             "Rating: 4/5",
