@@ -18,8 +18,8 @@ mod scoring;
 fn snippet_fixtures_score_fully() {
     let (report, fixtures) = scoring::run_snippet_fixtures().expect("snippet fixtures readable");
     assert!(
-        fixtures.len() >= 23,
-        "expected the twenty-three snippet fixtures, found {}",
+        fixtures.len() >= 25,
+        "expected the twenty-five snippet fixtures, found {}",
         fixtures.len()
     );
     let mut problems = Vec::new();
