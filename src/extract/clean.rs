@@ -1923,6 +1923,84 @@ pub fn is_bare_label(text: &str) -> bool {
             .any(|p| p.trim_end() == label)
 }
 
+/// A journalist's role, the first or second word after the name in a byline ("Иван
+/// Петров, корреспондент", "Jane Roe, staff writer", "Aysel Məmmədova, müxbir").
+const BYLINE_ROLES: &[&str] = &[
+    "correspondent",
+    "reporter",
+    "journalist",
+    "editor",
+    "writer",
+    "photographer",
+    "columnist",
+    "корреспондент",
+    "спецкор",
+    "журналист",
+    "журналистка",
+    "редактор",
+    "обозреватель",
+    "фотограф",
+    "кореспондент",
+    "журналіст",
+    "оглядач",
+    "müxbir",
+    "jurnalist",
+    "redaktor",
+    "muhabir",
+    "gazeteci",
+    "editör",
+    "redakteur",
+    "redakteurin",
+    "korrespondent",
+    "korrespondentin",
+    "journaliste",
+    "rédacteur",
+    "rédactrice",
+    "correspondant",
+    "correspondante",
+    "periodista",
+    "redactor",
+    "redactora",
+    "corresponsal",
+];
+
+/// Most words of a byline's name, and of the role after it.
+const MAX_BYLINE_NAME_WORDS: usize = 4;
+const MAX_BYLINE_ROLE_WORDS: usize = 4;
+
+/// A byline of a name and the writer's role, alone on its line ("Иван Петров,
+/// корреспондент", "Jane Roe, staff writer"): two to four capitalised words, a comma, and
+/// a few words that open with a journalist's role (a manager's title is not one). A
+/// sentence has more words after its comma.
+pub fn is_byline_with_role(text: &str) -> bool {
+    let text = text.trim();
+    if text.len() > 120 {
+        return false;
+    }
+    let Some((name, role)) = text.split_once(", ") else {
+        return false;
+    };
+    let name_words: Vec<&str> = name.split_whitespace().collect();
+    let capitalised = |w: &&str| {
+        w.chars().next().is_some_and(char::is_uppercase)
+            && w.chars()
+                .all(|c| c.is_alphabetic() || matches!(c, '-' | '.' | '\''))
+    };
+    if !(2..=MAX_BYLINE_NAME_WORDS).contains(&name_words.len())
+        || !name_words.iter().all(capitalised)
+    {
+        return false;
+    }
+    let role = role.trim_end_matches('.').to_lowercase();
+    let role_words: Vec<&str> = role.split_whitespace().collect();
+    // The role, or a qualifier and the role ("senior correspondent", "staff writer").
+    role_words.len() <= MAX_BYLINE_ROLE_WORDS
+        && role_words
+            .iter()
+            .take(2)
+            .any(|word| BYLINE_ROLES.contains(word))
+}
+
 /// A photo credit or source line ("Foto: dpa", "Quelle: …", "© Reuters").
 pub fn is_credit_line(text: &str) -> bool {
     if more_chars_than(text, 150) {
@@ -2614,6 +2692,25 @@ mod tests {
             "The author said:",
         ] {
             assert!(!is_bare_label(line), "{line}");
+        }
+        for byline in [
+            "Иван Петров, корреспондент",
+            "Jane Roe, staff writer",
+            "Aysel Məmmədova, müxbir",
+            "Max Muster, Redakteur",
+            "John A. Smith, senior correspondent.",
+        ] {
+            assert!(is_byline_with_role(byline), "{byline}");
+        }
+        for line in [
+            "Иван Петров, корреспондент которого задержали, вышел на свободу.",
+            "the editor, who resigned",
+            "Moscow, correspondent bureau",
+            "Jane Roe, who chairs the commission",
+            "Election Day, Reporter Notes From The Field And More",
+            "Robert Smith, Senior Manager Digital Marketing",
+        ] {
+            assert!(!is_byline_with_role(line), "{line}");
         }
         assert!(is_credit_line("Foto: Sascha Klahn"));
         assert!(is_credit_line("Quelle: Deutscher Jagdverband (DJV)"));
