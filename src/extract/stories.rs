@@ -10,10 +10,14 @@
 //! only when it is dated (a `<time>`, or a short dateline), because the `<h1>`s of one
 //! long article's sections are not.
 //!
-//! The page is about the story whose headline is the page's title. When exactly one of the
-//! whole stories in the selection has it, the article is that story alone. A live blog's
-//! updates, a blog's front page of full posts and a digest of briefs have no update whose
-//! headline is the page's title, and are left whole.
+//! The page is about the story whose headline is the page's title, or, when none has it,
+//! the story whose own address (an endless scroll's `data-url` on the story, the link of
+//! its headline) is the page's. When exactly one of the whole stories in the selection is
+//! found so, the article is that story alone. A live blog's updates, a blog's front page
+//! of full posts and a digest of briefs have no update whose headline is the page's title
+//! or whose address is the page's, and are left whole.
+
+use url::Url;
 
 use super::content::{Selection, Stats};
 use super::dates;
@@ -167,17 +171,71 @@ fn is_page_headline(headline: &str, title: &str) -> bool {
     short.chars().count() * 10 >= long.chars().count() * 6 && long.contains(short)
 }
 
+/// Attributes in which an endless scroll gives each story its own address.
+const STORY_URL_ATTRIBUTES: &[&str] = &[
+    "data-url",
+    "data-href",
+    "data-permalink",
+    "data-link",
+    "data-canonical",
+    "data-share-url",
+];
+
+/// The addresses `story` gives itself: its URL attributes, and the link of its headline
+/// (a link inside the `<h1>`/`<h2>`, or around it), resolved against `base`.
+fn story_urls(dom: &Dom, s: &Stats, story: usize, base: &Url) -> Vec<Url> {
+    let mut urls: Vec<Url> = Vec::new();
+    let mut add = |href: &str| {
+        if let Ok(url) = base.join(href.trim()) {
+            urls.push(url);
+        }
+    };
+    if let Some(el) = dom.element(story) {
+        for attr in STORY_URL_ATTRIBUTES {
+            if let Some(href) = el.attr(attr) {
+                add(href);
+            }
+        }
+    }
+    let end = dom.nodes[story].end.min(story + HEADLINE_SCAN_NODES);
+    let first = |tag: &str| (story + 1..end).find(|&j| dom.tag(j) == tag && !s.junk[j]);
+    if let Some(heading) = first("h1").or_else(|| first("h2")) {
+        let inside = (heading..dom.nodes[heading].end).find(|&j| dom.is_link(j));
+        let around = dom
+            .ancestors(heading)
+            .take_while(|&a| a > story)
+            .find(|&a| dom.is_link(a));
+        for link in inside.into_iter().chain(around) {
+            if let Some(href) = dom.element(link).and_then(|el| el.attr("href")) {
+                add(href);
+            }
+        }
+    }
+    urls
+}
+
+/// Whether two addresses name the same page: the same but for the scheme, a fragment and
+/// a trailing slash.
+fn same_page(a: &Url, b: &Url) -> bool {
+    a.host_str() == b.host_str()
+        && a.path().trim_end_matches('/') == b.path().trim_end_matches('/')
+        && a.query() == b.query()
+}
+
 /// The selection narrowed to the one whole story whose headline is the page's `title`,
-/// when the selection holds two or more whole stories; otherwise `selection` as it is.
-pub fn keep_titled_story(
+/// or else to the one whose own address is `page_url`, when the selection holds two or
+/// more whole stories; otherwise `selection` as it is.
+pub fn keep_page_story(
     dom: &Dom,
     s: &Stats,
     selection: Selection,
     title: Option<&str>,
+    page_url: Option<&Url>,
 ) -> Selection {
-    let Some(title) = title.map(normalized).filter(|t| !t.is_empty()) else {
+    let title = title.map(normalized).filter(|t| !t.is_empty());
+    if title.is_none() && page_url.is_none() {
         return selection;
-    };
+    }
     let Some(stories) = stories_in(dom, s, &selection) else {
         return selection;
     };
@@ -197,16 +255,33 @@ pub fn keep_titled_story(
             return selection;
         }
     }
-    let mut titled = whole
-        .iter()
-        .copied()
-        .filter(|&story| headline_of(dom, s, story).is_some_and(|h| is_page_headline(&h, &title)));
-    match (titled.next(), titled.next()) {
-        (Some(story), None) => Selection {
+    let titled = title.as_deref().and_then(|title| {
+        only_one(whole.iter().copied().filter(|&story| {
+            headline_of(dom, s, story).is_some_and(|h| is_page_headline(&h, title))
+        }))
+    });
+    let addressed = || {
+        let page_url = page_url?;
+        only_one(whole.iter().copied().filter(|&story| {
+            story_urls(dom, s, story, page_url)
+                .iter()
+                .any(|url| same_page(url, page_url))
+        }))
+    };
+    match titled.or_else(addressed) {
+        Some(story) => Selection {
             roots: vec![story],
             score: selection.score,
         },
-        _ => selection,
+        None => selection,
+    }
+}
+
+/// The one item of `items`, if there is exactly one.
+fn only_one(mut items: impl Iterator<Item = usize>) -> Option<usize> {
+    match (items.next(), items.next()) {
+        (Some(item), None) => Some(item),
+        _ => None,
     }
 }
 
@@ -323,6 +398,47 @@ mod tests {
     }
 
     #[test]
+    fn without_the_title_the_story_whose_address_is_the_page_is_kept() {
+        // The `<title>` is written for search engines and matches no headline; the endless
+        // scroll gives each story its address, on the story or as its headline's link.
+        let first = |open: &str| {
+            story(open, "</article>", "Turnout reaches a record", &FIRST).replace(
+                "<h1>Turnout reaches a record</h1>",
+                "<h1><a href=/news/turnout-record>Turnout reaches a record</a></h1>",
+            )
+        };
+        let next = story(
+            "<article data-url='https://daily.example/news/council-market'>",
+            "</article>",
+            "Council closes the market",
+            &NEXT,
+        );
+        let options = ExtractOptions {
+            url: Some(url::Url::parse("https://daily.example/news/turnout-record").unwrap()),
+            ..ExtractOptions::default()
+        };
+        for open in [
+            "<article data-url='https://daily.example/news/turnout-record/'>",
+            "<article>",
+        ] {
+            let html = page(
+                "Record turnout: what we know",
+                &format!("{}{next}", first(open)),
+            );
+            let text = extract(html.as_bytes(), &options).expect("an article").text;
+            assert!(text.contains("highest level in twenty years"), "{text}");
+            assert!(!text.contains("central market"), "{text}");
+        }
+        // Without the page's address nothing says which story the page is.
+        let html = page(
+            "Record turnout: what we know",
+            &format!("{}{next}", first("<article>")),
+        );
+        let text = text_of(&html);
+        assert!(text.contains("central market"), "{text}");
+    }
+
+    #[test]
     fn the_titled_story_is_kept_wherever_it_stands() {
         // A portal that prints the previous story in full above the current one.
         let previous = story(
@@ -376,7 +492,7 @@ mod tests {
             let stats = content::compute(dom);
             let selection = content::select(dom, &stats).expect("a selection");
             let before = selection.roots.clone();
-            let after = super::keep_titled_story(dom, &stats, selection, Some(title)).roots;
+            let after = super::keep_page_story(dom, &stats, selection, Some(title), None).roots;
             (before, after)
         })
     }
