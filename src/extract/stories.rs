@@ -138,12 +138,16 @@ fn is_whole_story(s: &Stats, story: usize) -> bool {
     s.prose[story] >= MIN_STORY_PROSE && s.paragraphs[story] >= MIN_STORY_PARAGRAPHS
 }
 
-/// The headline of `story`: its first `<h1>`, else its first `<h2>`, white space
-/// normalised and lower-cased.
-fn headline_of(dom: &Dom, s: &Stats, story: usize) -> Option<String> {
+/// The headline element of `story`: its first `<h1>`, else its first `<h2>`.
+fn headline_element(dom: &Dom, s: &Stats, story: usize) -> Option<usize> {
     let end = dom.nodes[story].end.min(story + HEADLINE_SCAN_NODES);
     let first = |tag: &str| (story + 1..end).find(|&j| dom.tag(j) == tag && !s.junk[j]);
-    let heading = first("h1").or_else(|| first("h2"))?;
+    first("h1").or_else(|| first("h2"))
+}
+
+/// The headline of `story` ([`headline_element`]), white space normalised and lower-cased.
+fn headline_of(dom: &Dom, s: &Stats, story: usize) -> Option<String> {
+    let heading = headline_element(dom, s, story)?;
     let text = normalized(&dom.texts(heading).collect::<Vec<_>>().join(" "));
     (!text.is_empty()).then_some(text)
 }
@@ -197,9 +201,7 @@ fn story_urls(dom: &Dom, s: &Stats, story: usize, base: &Url) -> Vec<Url> {
             }
         }
     }
-    let end = dom.nodes[story].end.min(story + HEADLINE_SCAN_NODES);
-    let first = |tag: &str| (story + 1..end).find(|&j| dom.tag(j) == tag && !s.junk[j]);
-    if let Some(heading) = first("h1").or_else(|| first("h2")) {
+    if let Some(heading) = headline_element(dom, s, story) {
         let inside = (heading..dom.nodes[heading].end).find(|&j| dom.is_link(j));
         let around = dom
             .ancestors(heading)
