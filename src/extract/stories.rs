@@ -114,10 +114,14 @@ fn headline_boxes(dom: &Dom, s: &Stats, selection: &Selection) -> Option<Vec<usi
 /// Longest text read as a story's own dateline, in bytes.
 const MAX_DATELINE_BYTES: usize = 80;
 
-/// Whether `story` carries a date of its own within its first nodes: a `<time>`, or a short
-/// text that is a dateline.
+/// Most nodes at the start of a story searched for its date: a story's date stands by its
+/// headline, where a date further down is one its text mentions.
+const DATELINE_SCAN_NODES: usize = 60;
+
+/// Whether `story` carries a date of its own by its headline: a `<time>`, or a short text
+/// that is a dateline, within its first nodes.
 fn is_dated(dom: &Dom, s: &Stats, story: usize) -> bool {
-    let end = dom.nodes[story].end.min(story + HEADLINE_SCAN_NODES);
+    let end = dom.nodes[story].end.min(story + DATELINE_SCAN_NODES);
     (story..end).any(|j| {
         if s.junk[j] {
             return false;
@@ -393,6 +397,20 @@ mod tests {
             "<div class=post>{}{}</div>",
             section("Turnout reaches a record", &FIRST),
             section("What the council decided", &NEXT)
+        );
+        let text = text_of(&page("Turnout reaches a record", &main));
+        assert!(text.contains("highest level in twenty years"), "{text}");
+        assert!(text.contains("central market"), "{text}");
+        // The same with a dateline under the first section's headline, and a date that the
+        // second section's text mentions far down: neither makes that section a story.
+        let long: Vec<&str> = NEXT.iter().copied().cycle().take(33).collect();
+        let main = format!(
+            "<div class=post>{}{}</div>",
+            dated("Turnout reaches a record", "4 March 2019, 15:15", &FIRST)
+                .replace("div class=full-story", "section")
+                .replace("</p></div>", "</p></section>"),
+            section("What the council decided", &long)
+                .replace("</section>", "<p><b>3 March 2019</b></p></section>")
         );
         let text = text_of(&page("Turnout reaches a record", &main));
         assert!(text.contains("highest level in twenty years"), "{text}");
