@@ -253,14 +253,9 @@ fn extract_dom(dom: &dom::Dom, opts: &ExtractOptions) -> Result<Extraction, Extr
     let meta = metadata::extract_metadata(dom, opts.url.as_ref(), opts.reference_time);
 
     let stats = content::compute(dom);
-    // The page's address: where it was fetched from, else the one it names for itself.
-    let page_url = opts.url.clone().or_else(|| {
-        meta.canonical_url
-            .as_deref()
-            .and_then(|u| Url::parse(u).ok())
-    });
     let selection = content::select(dom, &stats).map(|sel| {
-        stories::keep_page_story(dom, &stats, sel, meta.title.as_deref(), page_url.as_ref())
+        let (title, canonical) = (meta.title.as_deref(), meta.canonical_url.as_deref());
+        stories::keep_page_story(dom, &stats, sel, title, opts.url.as_ref(), canonical)
     });
     let render_opts = RenderOptions {
         tables: opts.keep_tables,

@@ -22,6 +22,7 @@ use url::Url;
 use super::content::{Selection, Stats};
 use super::dates;
 use super::dom::{Dom, NO_PARENT, NodeKind};
+use super::tidy::normalized;
 
 /// Least prose of a story, in characters: teaser cards of other stories (a headline and a
 /// line) are not whole stories, and are not what this narrows away from.
@@ -156,14 +157,6 @@ fn headline_of(dom: &Dom, s: &Stats, story: usize) -> Option<String> {
     (!text.is_empty()).then_some(text)
 }
 
-/// White space collapsed and lower-cased.
-fn normalized(text: &str) -> String {
-    text.split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-        .to_lowercase()
-}
-
 /// Whether a story's `headline` is the page's `title` (both normalised): the same words,
 /// or one within the other when the shorter has most of the longer's characters (a title
 /// with a kicker, a headline with a trailing section).
@@ -229,17 +222,19 @@ fn same_page(a: &Url, b: &Url) -> bool {
 }
 
 /// The selection narrowed to the one whole story whose headline is the page's `title`,
-/// or else to the one whose own address is `page_url`, when the selection holds two or
-/// more whole stories; otherwise `selection` as it is.
+/// or else to the one whose own address is the page's (`page_url`, where it was fetched
+/// from, else its `canonical_url`), when the selection holds two or more whole stories;
+/// otherwise `selection` as it is. The title and the address are read only then: most
+/// pages hold one story.
 pub fn keep_page_story(
     dom: &Dom,
     s: &Stats,
     selection: Selection,
     title: Option<&str>,
     page_url: Option<&Url>,
+    canonical_url: Option<&str>,
 ) -> Selection {
-    let title = title.map(normalized).filter(|t| !t.is_empty());
-    if title.is_none() && page_url.is_none() {
+    if title.is_none() && page_url.is_none() && canonical_url.is_none() {
         return selection;
     }
     let Some(stories) = stories_in(dom, s, &selection) else {
@@ -261,13 +256,21 @@ pub fn keep_page_story(
             return selection;
         }
     }
+    let title = title.map(normalized).filter(|t| !t.is_empty());
     let titled = title.as_deref().and_then(|title| {
         only_one(whole.iter().copied().filter(|&story| {
             headline_of(dom, s, story).is_some_and(|h| is_page_headline(&h, title))
         }))
     });
     let addressed = || {
-        let page_url = page_url?;
+        let canonical;
+        let page_url = match page_url {
+            Some(url) => url,
+            None => {
+                canonical = Url::parse(canonical_url?).ok()?;
+                &canonical
+            }
+        };
         only_one(whole.iter().copied().filter(|&story| {
             story_urls(dom, s, story, page_url)
                 .iter()
@@ -449,6 +452,18 @@ mod tests {
             assert!(text.contains("highest level in twenty years"), "{text}");
             assert!(!text.contains("central market"), "{text}");
         }
+        // Fetched from elsewhere, the page still names its address in its canonical link.
+        let html = page(
+            "Record turnout: what we know",
+            &format!("{}{next}", first("<article>")),
+        )
+        .replace(
+            "</title>",
+            "</title><link rel=canonical href='https://daily.example/news/turnout-record'>",
+        );
+        let text = text_of(&html);
+        assert!(text.contains("highest level in twenty years"), "{text}");
+        assert!(!text.contains("central market"), "{text}");
         // Without the page's address nothing says which story the page is.
         let html = page(
             "Record turnout: what we know",
@@ -512,7 +527,8 @@ mod tests {
             let stats = content::compute(dom);
             let selection = content::select(dom, &stats).expect("a selection");
             let before = selection.roots.clone();
-            let after = super::keep_page_story(dom, &stats, selection, Some(title), None).roots;
+            let after =
+                super::keep_page_story(dom, &stats, selection, Some(title), None, None).roots;
             (before, after)
         })
     }

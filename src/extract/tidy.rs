@@ -10,7 +10,8 @@ use super::chrome;
 use super::clean;
 use super::render::{Block, BlockKind};
 
-fn normalized(s: &str) -> String {
+/// White space collapsed and lower-cased: how titles and lines are compared.
+pub(super) fn normalized(s: &str) -> String {
     s.split_whitespace()
         .collect::<Vec<_>>()
         .join(" ")

@@ -528,8 +528,6 @@ mod tests {
             og(&with_site, &[headline], &["Кавказский узел"]).as_deref(),
             Some(headline)
         );
-        // Without the h1 showing the headline alone, or without the site's name, the
-        // publisher's declaration stands whole.
         // An og:title that copies `<title>` is cut where the h1 pins the headline, known
         // site or not ("Headline | Espectáculos").
         assert_eq!(og(&with_site, &[headline], &[]).as_deref(), Some(headline));
