@@ -125,7 +125,9 @@ pub fn find_until(
                 push_dateline(dom, &end_runs, k, Place::AfterBody, &context, &mut out);
             }
         }
-        let parent = dom.nodes[first].parent;
+        // The lines after the body follow its last root: their reach is that root's
+        // grandparent (a selection led by a standfirst in its own wrapper ends far later).
+        let parent = dom.nodes[last].parent;
         let limit = if parent == usize::MAX {
             after_end
         } else {
@@ -1285,6 +1287,34 @@ mod tests {
             "",
         );
         assert_eq!(first(&html).map(|d| d.0).as_deref(), Some("2019-12-09"));
+    }
+
+    #[test]
+    fn after_a_body_of_several_roots_the_last_one_is_followed() {
+        // The standfirst in its own wrapper leads the selection, the story follows in the
+        // next column, and the author box after the story holds the date.
+        let links: String = (0..6)
+            .map(|i| format!("<li><a href=/r{i}>Another story of the week on the council</a></li>"))
+            .collect();
+        let html = format!(
+            "<html><body><div class=page><div class=main><h1>Turnout confirmed</h1>\
+             <div class=lead><h2><p>The commission approved the final count of the vote on \
+             Monday, after three days of recounts in two districts.</p></h2></div>\
+             <div class=column><article>{BODY}{BODY}</article><ul class=tags><li><a href=/t>\
+             Elections</a></li></ul><div class=author><div>Author:</div><div>jd</div>\
+             <div class=date-create>2021-05-12</div></div></div><div class=box><ul>{links}</ul>\
+             </div></div><aside><ul><li><a href=/a>Other story</a> 1 March 2021</li></ul>\
+             </aside></div></body></html>"
+        );
+        let roots = Dom::parse_with(&html, |dom| {
+            let stats = content::compute(dom);
+            content::select(dom, &stats).map_or(0, |s| s.roots.len())
+        });
+        assert!(roots > 1, "the test needs a selection of several roots");
+        assert_eq!(
+            first(&html),
+            Some(("2021-05-12".into(), None, Place::AfterBody))
+        );
     }
 
     #[test]
