@@ -151,6 +151,17 @@ pub const MONTHS: &[(&str, u32)] = &[
     ("kasim", 11),
     ("aralık", 12),
     ("aralik", 12),
+    // Turkish abbreviations ("14 Şub 2022"); "mar" and "may" are above
+    ("oca", 1),
+    ("şub", 2),
+    ("nis", 4),
+    ("haz", 6),
+    ("tem", 7),
+    ("ağu", 8),
+    ("eyl", 9),
+    ("eki", 10),
+    ("kas", 11),
+    ("ara", 12),
     // German (with Austrian Jänner and Feber)
     ("januar", 1),
     ("jänner", 1),

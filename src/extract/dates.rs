@@ -860,6 +860,9 @@ mod tests {
                 ("12 SUBAT 2024", Some("2024-02-12")),
                 ("1 Ağustos 2023 Salı", Some("2023-08-01")),
                 ("29 Ekim 2024 saat 10:15", Some("2024-10-29")),
+                ("14 Şub 2022", Some("2022-02-14")),
+                ("3 Ara 2023 14:35", Some("2023-12-03")),
+                ("Anasayfa › Isıtma | 21 Ağu 2022", Some("2022-08-21")),
             ],
         );
         let found = parse_dateline("26-12-2023 [22:31]", None).expect("date");
