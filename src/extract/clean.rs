@@ -69,6 +69,22 @@ const JUNK_ROLES: &[&str] = &[
     "toolbar",
 ];
 
+/// Class and id words of a readers' comment thread: chrome outright, like [`JUNK_WORDS`],
+/// and told apart from the rest by [`is_comments_by_class`].
+const COMMENT_WORDS: &[&str] = &[
+    "comment",
+    "comments",
+    "commentlist",
+    "commentform",
+    "disqus",
+    "kommentar",
+    "kommentare",
+    "commentaires",
+    "commentaire",
+    "komentarze",
+    "komentarz",
+];
+
 /// Whole words (after splitting class/id names) that mark chrome outright, whatever
 /// the element holds: navigation, page frame, sharing, comments, related stories.
 const JUNK_WORDS: &[&str] = &[
@@ -112,18 +128,7 @@ const JUNK_WORDS: &[&str] = &[
     "teilen",
     "partage",
     "udostepnij",
-    // comments
-    "comment",
-    "comments",
-    "commentlist",
-    "commentform",
-    "disqus",
-    "kommentar",
-    "kommentare",
-    "commentaires",
-    "commentaire",
-    "komentarze",
-    "komentarz",
+    // comments: see COMMENT_WORDS
     // author boxes after the story
     "bio",
     "authorbio",
@@ -443,6 +448,7 @@ const POSITIVE: u8 = 1 << 3;
 const NEGATIVE: u8 = 1 << 4;
 const TITLE: u8 = 1 << 5;
 const DIALOG: u8 = 1 << 6;
+const COMMENTS: u8 = 1 << 7;
 
 /// Every hint word with the bits of the lists it is in, and a filter that rules out most
 /// other words before they are hashed. Class tests run several times on every element of
@@ -475,6 +481,7 @@ impl HintIndex {
         };
         for (list, bit) in [
             (JUNK_WORDS, JUNK),
+            (COMMENT_WORDS, JUNK | COMMENTS),
             (WEAK_JUNK_WORDS, WEAK_JUNK),
             (SMALL_JUNK_WORDS, SMALL_JUNK),
             (POSITIVE_WORDS, POSITIVE),
@@ -707,6 +714,11 @@ fn has_word(el: &Element, list: u8) -> bool {
 /// word wins, since a comment's content is still a comment.
 pub fn is_junk_by_class(el: &Element) -> bool {
     !el.class_id.is_empty() && has_word(el, JUNK)
+}
+
+/// A readers' comment thread, or a comment in one, by class or id ([`COMMENT_WORDS`]).
+pub fn is_comments_by_class(el: &Element) -> bool {
+    !el.class_id.is_empty() && has_word(el, COMMENTS)
 }
 
 /// Chrome by an ambiguous class name: only decisive for elements with little prose.

@@ -841,7 +841,8 @@ fn collect_runs(
                         | "option"
                         | "nav"
                 ) || (skip.contains(&&*el.tag) && !is_articles_footer(dom, i))
-                    || (i < aside_end && matches!(&*el.tag, "ul" | "ol" | "table")) =>
+                    || (i < aside_end && matches!(&*el.tag, "ul" | "ol" | "table"))
+                    || is_comment_thread(dom, i) =>
             {
                 i = dom.nodes[i].end;
                 continue;
@@ -891,6 +892,17 @@ fn collect_runs(
         i += 1;
     }
     out
+}
+
+/// Whether element `i` is readers' comments, or one comment, by its class: their dates are
+/// when readers wrote, later than the story, and on a page that states no date of its own
+/// they were taken for it. A meta line whose class names comments (`date-comments`, the
+/// story's date beside its "3 Kommentare" link) is no longer than a dateline and is read.
+fn is_comment_thread(dom: &Dom, i: usize) -> bool {
+    dom.element(i)
+        .is_some_and(|el| super::clean::is_comments_by_class(el))
+        && !is_leaf_block(dom, i)
+        && more_non_space_chars_than(dom, i, MAX_DATELINE_CHARS)
 }
 
 /// How many ancestors of a `<footer>` are looked at for its `<article>`.
@@ -1340,6 +1352,19 @@ mod tests {
             (
                 "<article class=comment-body><footer class=comment-meta>24 November 2019</footer></article>",
                 None,
+            ),
+            // A thread of readers' comments on a page that prints no date of its own.
+            (
+                "<section class=comments><h3>Comments</h3><div class=comment><span>Rosa M.</span>\
+                 <span>11/02/2026 20:15</span><p>Totally agree, the bridge is dark at night \
+                 and nobody has fixed the lamps since the storm in the autumn.</p></div>\
+                 </section>",
+                None,
+            ),
+            // A meta line whose class names the comments beside the story's date.
+            (
+                "<div class=date-comments><p>14 November 2019</p><p><a href=#c>3 comments</a></p></div>",
+                Some("2019-11-14"),
             ),
         ] {
             assert_eq!(
