@@ -352,13 +352,9 @@ fn choose_published(evidence: &DateEvidence) -> Option<(FoundDate, DateSource)> 
     if let Some(m) = marked(evidence, Role::Published, Strength::Weak).next() {
         return Some((localize(m.date, evidence), m.source));
     }
-    // With an update by the headline ("Actualizado: 19/04/2022"), unlabelled days after the
-    // body are a feed of other stories when they are several different days; one alone is
-    // the story's footer ("8 March 2021" under a story "Updated 14 March 2021").
-    let headline_update = evidence
-        .datelines
-        .iter()
-        .any(|d| d.place == Place::Headline && d.cue == Some(Cue::Modified));
+    // Unlabelled days after the body are a feed of other stories when they are several
+    // different days (a "latest articles" column beside the story); one alone is the
+    // story's footer ("8 March 2021" under a story "Updated 14 March 2021").
     let mut days_after = evidence
         .datelines
         .iter()
@@ -368,9 +364,7 @@ fn choose_published(evidence: &DateEvidence) -> Option<(FoundDate, DateSource)> 
         .next()
         .is_some_and(|first| days_after.any(|day| day != first));
     story_dateline(evidence)
-        .filter(|d| {
-            !(headline_update && feed_after && d.place == Place::AfterBody && d.cue.is_none())
-        })
+        .filter(|d| !(feed_after && d.place == Place::AfterBody && d.cue.is_none()))
         .map(|d| (d.date, DateSource::Dateline))
 }
 
@@ -818,6 +812,18 @@ mod tests {
             };
             assert_eq!(chosen(&evidence).0.as_deref(), Some(want));
         }
+        // Without an update by the headline, a feed after the body is still no date of the
+        // story's; one unlabelled day there is its footer.
+        let alone = DateEvidence {
+            datelines: feed.to_vec(),
+            ..DateEvidence::default()
+        };
+        assert_eq!(chosen(&alone).0, None);
+        let footer = DateEvidence {
+            datelines: vec![feed[0], feed[0]],
+            ..DateEvidence::default()
+        };
+        assert_eq!(chosen(&footer).0.as_deref(), Some("2022-04-13"));
         let evidence = DateEvidence {
             markup: vec![modified("2020-04-30T09:17:13+02:00", DateSource::Meta)],
             ..DateEvidence::default()
