@@ -21,6 +21,7 @@ pub mod date_search;
 pub mod date_words;
 pub mod dateline;
 pub mod dates;
+mod declared_body;
 pub mod decode;
 pub mod dom;
 pub mod jsonld;
@@ -255,7 +256,8 @@ fn extract_dom(dom: &dom::Dom, opts: &ExtractOptions) -> Result<Extraction, Extr
     let stats = content::compute(dom);
     let selection = content::select(dom, &stats).map(|sel| {
         let (title, canonical) = (meta.title.as_deref(), meta.canonical_url.as_deref());
-        stories::keep_page_story(dom, &stats, sel, title, opts.url.as_ref(), canonical)
+        let story = stories::keep_page_story(dom, &stats, sel, title, opts.url.as_ref(), canonical);
+        declared_body::end_at_declared_body(dom, &stats, story)
     });
     let render_opts = RenderOptions {
         tables: opts.keep_tables,
