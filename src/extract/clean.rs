@@ -1804,15 +1804,94 @@ const PLACEHOLDER_MAX_CHARS: usize = 200;
 
 /// What a page shows in place of content a script was to load: an embed's consent
 /// placeholder, a player's countdown, a notice that scripts are off
-/// ([`PLACEHOLDER_PHRASES`]), or a bare "Loading…" ([`LOADING_WORDS`]). The reader of the
-/// saved page gets none of what it stands for.
+/// ([`PLACEHOLDER_PHRASES`]), a bare "Loading…" ([`LOADING_WORDS`]), or a word to the
+/// reader about their browser ([`is_browser_notice`]). The reader of the saved page gets
+/// none of what it stands for.
 pub fn is_script_placeholder(text: &str) -> bool {
     if more_chars_than(text, PLACEHOLDER_MAX_CHARS) {
-        return false;
+        return is_browser_notice(text);
     }
     let lower = text.to_lowercase();
     let bare = lower.trim_matches(|c: char| !c.is_alphanumeric());
-    LOADING_WORDS.contains(&bare) || PLACEHOLDER_PHRASES.iter().any(|p| lower.contains(p))
+    LOADING_WORDS.contains(&bare)
+        || PLACEHOLDER_PHRASES.iter().any(|p| lower.contains(p))
+        || is_browser_notice_lower(&lower)
+}
+
+/// Words for the reader's web browser.
+const BROWSER_WORDS: &[&str] = &[
+    "browser",
+    "браузер",
+    "brauzer",
+    "tarayıcı",
+    "navigateur",
+    "navegador",
+];
+
+/// What a site says of the reader's browser in a notice: that it falls short, or what to
+/// do with it ("please use", "bitte aktualisiere", "обновите").
+const BROWSER_NOTICE_CUES: &[&str] = &[
+    "does not support",
+    "doesn't support",
+    "is not supported",
+    "not fully supported",
+    "is outdated",
+    "out of date",
+    "please use",
+    "please update",
+    "please upgrade",
+    "please switch",
+    "please enable",
+    "upgrade your",
+    "update your",
+    "unterstützt kein",
+    "unterstützt nicht",
+    "nicht unterstützt",
+    "veraltet",
+    "bitte aktualisiere",
+    "bitte verwende",
+    "bitte nutze",
+    "aktualisieren sie",
+    "verwenden sie",
+    "не поддерживает",
+    "устарел",
+    "обновите",
+    "используйте",
+    "desteklemiyor",
+    "güncelleyin",
+    "kullanın",
+    "dəstəkləmir",
+    "yeniləyin",
+    "ne prend pas en charge",
+    "n'est pas pris en charge",
+    "mettez à jour",
+    "utilisez",
+    "no soporta",
+    "no es compatible",
+    "actualice",
+    "actualiza tu",
+    "utilice",
+];
+
+/// Most words of a browser notice: a story's sentence about browsers runs longer, or does
+/// not speak to the reader about theirs.
+const MAX_BROWSER_NOTICE_WORDS: usize = 32;
+
+/// A notice about the reader's browser: "Please use Chrome browser for a more accessible
+/// video player", "Your browser does not support the video tag", "Bitte aktualisiere
+/// deinen Browser". A line that names the browser and tells the reader to use, update or
+/// enable something, or that the browser falls short.
+pub fn is_browser_notice(text: &str) -> bool {
+    is_browser_notice_lower(&text.to_lowercase())
+}
+
+fn is_browser_notice_lower(lower: &str) -> bool {
+    lower
+        .split_whitespace()
+        .nth(MAX_BROWSER_NOTICE_WORDS)
+        .is_none()
+        && BROWSER_WORDS.iter().any(|w| lower.contains(w))
+        && BROWSER_NOTICE_CUES.iter().any(|c| lower.contains(c))
 }
 
 /// Openings of a photo's credit: who took the picture above or below it.
@@ -2660,6 +2739,12 @@ mod tests {
             "Loading...",
             "Загрузка…",
             "Adhocracy funktioniert am besten, wenn JavaScript aktiviert ist.",
+            "Please use Chrome browser for a more accessible video player",
+            "Your browser does not support the video tag.",
+            "Ваш браузер устарел. Обновите его, чтобы смотреть видео.",
+            "Um die Website korrekt anzuzeigen, verwende bitte einen der folgenden Browser:\
+             Achtung:Bitte aktualisiere deinen Browser, wenn du mit diesem Browser \
+             fortfährst, könnte dein Einkaufserlebnis nicht zufriedenstellend sein!",
         ] {
             assert!(is_script_placeholder(placeholder), "{placeholder}");
         }
@@ -2667,6 +2752,12 @@ mod tests {
             "Loading the ballots took the commission three hours.",
             "Write your own JavaScript loader",
             "The portal stopped loading on election night.",
+            // A story's sentences about browsers, and an instruction that is no notice.
+            "No other browser gives you so much choice and flexibility.",
+            "Please open your browser and go to the settings page of the router.",
+            "The researchers said the browser does not support the new standard yet, and \
+             that its makers had promised a fix for the next release in the spring, \
+             after complaints from developers and users who rely on it.",
         ] {
             assert!(!is_script_placeholder(text), "{text}");
         }
