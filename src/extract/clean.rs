@@ -1049,6 +1049,10 @@ const PROMO_PHRASES: &[&str] = &[
     // appeals to fund the site
     "support our work",
     "supporting our work",
+    "support our journalism",
+    "supporting our journalism",
+    "support our independent",
+    "supporting our independent",
     "support us",
     "donate now",
     "jetzt spenden",
@@ -1892,6 +1896,39 @@ fn is_browser_notice_lower(lower: &str) -> bool {
         .is_none()
         && BROWSER_WORDS.iter().any(|w| lower.contains(w))
         && BROWSER_NOTICE_CUES.iter().any(|c| lower.contains(c))
+}
+
+/// Labels, in capitals, that open the line an embedded video or audio player shows in a
+/// story ("WATCH: The CEO on demand for chips", "СМОТРИТЕ: …"): the player's title, not
+/// the story's text.
+const MEDIA_LABELS: &[&str] = &[
+    "WATCH",
+    "WATCH LIVE",
+    "WATCH NOW",
+    "LISTEN",
+    "VIDEO",
+    "AUDIO",
+    "СМОТРИТЕ",
+    "ВИДЕО",
+    "İZLE",
+    "VİDEO",
+    "İZLƏ",
+];
+
+/// Longest line taken for a player's title under a media label.
+const MEDIA_LINE_MAX_CHARS: usize = 160;
+
+/// The title line of an embedded player: a short line that opens with a media label in
+/// capitals and a colon ("WATCH: Why chip stocks are still the market's hottest trade").
+/// A story's sentence does not open with a capitalised label.
+pub fn is_media_insert(text: &str) -> bool {
+    if more_chars_than(text, MEDIA_LINE_MAX_CHARS) {
+        return false;
+    }
+    let Some((label, rest)) = text.trim_start().split_once(':') else {
+        return false;
+    };
+    MEDIA_LABELS.contains(&label.trim()) && rest.chars().any(char::is_alphabetic)
 }
 
 /// Openings of a photo's credit: who took the picture above or below it.
@@ -2761,6 +2798,29 @@ mod tests {
         ] {
             assert!(!is_script_placeholder(text), "{text}");
         }
+        assert!(is_media_insert(
+            "WATCH: Norvex CEO on AI networking demand: Cloud customers are building faster"
+        ));
+        assert!(is_media_insert("СМОТРИТЕ: Как голосовали в Казани"));
+        assert!(is_media_insert("LISTEN: The mayor on the budget"));
+        // A label in the story's own words, a sentence, or a label over nothing.
+        assert!(!is_media_insert(
+            "Watch: the commission will publish its results on Monday."
+        ));
+        assert!(!is_media_insert("Video: "));
+        assert!(!is_media_insert(
+            "WATCH: the commission said it would publish the results of the recount in \
+             every district on Monday, after observers from both parties asked for it to be \
+             done in public."
+        ));
+        assert!(is_promo_line(
+            "Before you move on, we hope you will consider supporting our independent, \
+             reader-funded journalism. We have no shareholders and no billionaire owner."
+        ));
+        assert!(!is_promo_line(
+            "The foundation said it had spent years supporting independent journalism in the \
+             region, and would go on doing so."
+        ));
         assert!(is_photo_credit("Фото: Иван Смирнов"));
         assert!(is_photo_credit("Photo by Jane Doe / Reuters"));
         assert!(is_photo_credit("Автор фото: Алия Серикова"));

@@ -105,6 +105,7 @@ pub(super) fn tidy_blocks(blocks: &mut Vec<Block>, title: Option<&str>) {
                     || clean::is_photo_credit(&b.text)
                     || clean::is_byline_with_role(&b.text)
                     || clean::is_script_placeholder(&b.text)
+                    || clean::is_media_insert(&b.text)
                     || clean::is_legal_label(&b.text)
                     || clean::is_tag_line(&b.text, b.link_chars)))
     });
@@ -284,7 +285,10 @@ fn trim_tail(blocks: &mut Vec<Block>) {
                 .rev()
                 .skip(1)
                 .any(|b| !b.emphasised && matches!(b.kind, BlockKind::Paragraph));
-        if (label || furniture || end_note) && blocks.len() > 1 {
+        // A section title whose section went above heads nothing ("Before you move on …"
+        // over a donation appeal).
+        let heading = matches!(last.kind, BlockKind::Heading(_)) && len < LONG_HEADING_CHARS;
+        if (label || furniture || end_note || heading) && blocks.len() > 1 {
             blocks.pop();
         } else {
             break;
@@ -388,6 +392,32 @@ mod tests {
         let mut blocks = kept.clone();
         strip_tag_lists(&mut blocks);
         assert_eq!(texts(&blocks), texts(&kept));
+    }
+
+    #[test]
+    fn an_appeal_after_the_story_goes_with_its_heading() {
+        let story = [
+            "Salmon farms in the west lost a record number of fish to disease and warm water \
+             last year, figures published on Tuesday show.",
+            "The industry body said it was investing in deeper pens and new vaccines, and that \
+             the losses had been concentrated in a few sites.",
+            "Scientists said warmer seas would make bad years more common unless farms moved \
+             to cooler water or stocked their pens less densely.",
+        ];
+        let mut blocks: Vec<Block> = story.iter().map(|t| paragraph(t, 0)).collect();
+        blocks.push(Block::new(
+            BlockKind::Heading(2),
+            "Before you move on …".into(),
+            "Before you move on …".into(),
+        ));
+        blocks.push(paragraph(
+            "Before you move on, we hope you will consider supporting our independent, \
+             reader-funded journalism.",
+            0,
+        ));
+        trim_tail(&mut blocks);
+        let texts: Vec<&str> = blocks.iter().map(|b| b.text.as_str()).collect();
+        assert_eq!(texts, story);
     }
 
     #[test]
