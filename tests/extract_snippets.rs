@@ -18,7 +18,7 @@ mod scoring;
 fn snippet_fixtures_score_fully() {
     let (report, fixtures) = scoring::run_snippet_fixtures().expect("snippet fixtures readable");
     assert!(
-        fixtures.len() >= 25,
+        fixtures.len() >= 26,
         "expected the twenty-five snippet fixtures, found {}",
         fixtures.len()
     );
