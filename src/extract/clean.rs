@@ -1819,7 +1819,7 @@ pub fn is_script_placeholder(text: &str) -> bool {
     let bare = lower.trim_matches(|c: char| !c.is_alphanumeric());
     LOADING_WORDS.contains(&bare)
         || PLACEHOLDER_PHRASES.iter().any(|p| lower.contains(p))
-        || is_browser_notice_lower(&lower)
+        || (is_short_enough_for_notice(text) && names_browser_in_notice(&lower))
 }
 
 /// Words for the reader's web browser.
@@ -1886,15 +1886,19 @@ const MAX_BROWSER_NOTICE_WORDS: usize = 32;
 /// deinen Browser". A line that names the browser and tells the reader to use, update or
 /// enable something, or that the browser falls short.
 pub fn is_browser_notice(text: &str) -> bool {
-    is_browser_notice_lower(&text.to_lowercase())
+    // Counted before anything is lower-cased: nearly every paragraph is longer.
+    is_short_enough_for_notice(text) && names_browser_in_notice(&text.to_lowercase())
 }
 
-fn is_browser_notice_lower(lower: &str) -> bool {
-    lower
-        .split_whitespace()
+fn is_short_enough_for_notice(text: &str) -> bool {
+    text.split_whitespace()
         .nth(MAX_BROWSER_NOTICE_WORDS)
         .is_none()
-        && BROWSER_WORDS.iter().any(|w| lower.contains(w))
+}
+
+/// [`is_browser_notice`]'s words, on a lower-cased line already known to be short.
+fn names_browser_in_notice(lower: &str) -> bool {
+    BROWSER_WORDS.iter().any(|w| lower.contains(w))
         && BROWSER_NOTICE_CUES.iter().any(|c| lower.contains(c))
 }
 
