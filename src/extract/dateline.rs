@@ -51,6 +51,9 @@ struct Run {
     node: usize,
     /// The `datetime` of a `<time>` in it.
     machine: Option<String>,
+    /// A Unix time on an element in it ([`unix_time_value`]): the run's date only when its
+    /// text shows none.
+    unix: Option<String>,
 }
 
 /// The datelines around the story, nearest the headline first: around the headline
@@ -482,8 +485,17 @@ fn read_run(
         words_in_dates += letters;
     }
     if found.is_empty() {
-        // A relative dateline ("vor 2 Stunden") is the whole run; else a bare <time>.
-        match parse_dateline_in(&run.text, context).or(machine) {
+        // A relative dateline ("vor 2 Stunden") is the whole run; else a bare <time>, or
+        // an element a script was to write the date into.
+        let unix = || {
+            run.unix
+                .as_deref()
+                .and_then(|u| parse_machine_date_in(u, context))
+        };
+        match parse_dateline_in(&run.text, context)
+            .or(machine)
+            .or_else(unix)
+        {
             Some(date) => found.push((date, "", None)),
             // Most runs hold no date: their classes and words are not read.
             None => return Vec::new(),
@@ -864,13 +876,15 @@ fn collect_runs(
                 } else {
                     let text = text_of(dom, i);
                     let machine = time_value(dom, i);
-                    if (has_word_or_number(&text) || machine.is_some())
+                    let unix = unix_time_value(dom, i);
+                    if (has_word_or_number(&text) || machine.is_some() || unix.is_some())
                         && text.chars().count() <= MAX_DATELINE_CHARS
                     {
                         out.push(Run {
                             text,
                             node: i,
                             machine,
+                            unix,
                         });
                     }
                 }
@@ -884,6 +898,7 @@ fn collect_runs(
                         text: t.split_whitespace().collect::<Vec<_>>().join(" "),
                         node: i,
                         machine: None,
+                        unix: None,
                     });
                 }
             }
@@ -958,11 +973,13 @@ fn join_split_dates(runs: Vec<Run>) -> Vec<Run> {
                 .collect::<Vec<_>>()
                 .join(" ");
             let machine = group.iter().find_map(|run| run.machine.clone());
+            let unix = group.iter().find_map(|run| run.unix.clone());
             let node = group[0].node;
             out.push(Run {
                 text,
                 node,
                 machine,
+                unix,
             });
             group.clear();
         } else {
@@ -995,6 +1012,38 @@ fn time_value(dom: &Dom, i: usize) -> Option<String> {
             .flatten()
             .map(str::to_owned)
     })
+}
+
+/// Attributes in which a dateline's element carries its instant as a Unix time, for the
+/// script that writes the date into it: empty in the saved page.
+const UNIX_TIME_ATTRS: &[&str] = &["data-timestamp", "data-time", "data-publish-time"];
+
+/// The Unix time of an element `i` (or an element in it) whose text a script was to write.
+/// It dates a run whose text shows no date; where the page shows its date, the date it
+/// shows is read, and its local time keeps the page's zone, which a UTC instant would not.
+fn unix_time_value(dom: &Dom, i: usize) -> Option<String> {
+    (i..dom.nodes[i].end).find_map(|j| {
+        let el = dom.element(j)?;
+        UNIX_TIME_ATTRS
+            .iter()
+            .find_map(|name| el.attr(name).and_then(unix_time))
+    })
+}
+
+/// A Unix time in seconds (ten digits) or milliseconds (thirteen), as an RFC 3339 instant
+/// in UTC: the instant is exact, and no zone is assumed for it. Other figures are not one.
+fn unix_time(value: &str) -> Option<String> {
+    let value = value.trim();
+    if !value.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let seconds: i64 = match value.len() {
+        10 => value.parse().ok()?,
+        13 => value.parse::<i64>().ok()? / 1000,
+        _ => return None,
+    };
+    let instant = chrono::DateTime::from_timestamp(seconds, 0)?;
+    Some(instant.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
 }
 
 /// An element with no element children of its own other than inline ones: a span
@@ -1075,6 +1124,33 @@ mod tests {
              <div class=main>{header}<div class=text>{BODY}</div>{after}</div>\
              <aside><ul><li><a href=/a>Other story</a> 1 March 2021</li></ul></aside></body></html>"
         )
+    }
+
+    #[test]
+    fn a_unix_time_for_a_script_to_write_out() {
+        for (attrs, want) in [
+            (
+                "data-timestamp=\"1551693600\"",
+                Some("2019-03-04T10:00:00Z"),
+            ),
+            ("data-time=\"1551693600000\"", Some("2019-03-04T10:00:00Z")),
+            // A clock time or a short figure is no Unix time.
+            ("data-time=\"14:35\"", None),
+            ("data-timestamp=\"20190304\"", None),
+        ] {
+            let html = page(
+                &format!("<h1>Turnout confirmed</h1><span class=time {attrs}></span>"),
+                "",
+            );
+            assert_eq!(first(&html).map(|d| d.0).as_deref(), want, "{attrs}");
+        }
+        // Where the page shows its date, the date it shows is read, not the UTC instant.
+        let shown = page(
+            "<h1>Turnout confirmed</h1><span class=time data-timestamp=\"1551693600\">\
+             04.03.2019, 13:00</span>",
+            "",
+        );
+        assert_eq!(first(&shown).map(|d| d.0).as_deref(), Some("2019-03-04"));
     }
 
     #[test]

@@ -70,6 +70,9 @@ pub const KEPT_ATTRS: &[&str] = &[
     "http-equiv",
     "datetime",
     "pubdate",
+    "data-timestamp",
+    "data-time",
+    "data-publish-time",
 ];
 
 /// A byte range of [`Document::text`].
@@ -427,6 +430,9 @@ fn kept_name(name: &LocalName) -> Option<&'static str> {
         _ => match &**name {
             "data-src" => "data-src",
             "pubdate" => "pubdate",
+            "data-timestamp" => "data-timestamp",
+            "data-time" => "data-time",
+            "data-publish-time" => "data-publish-time",
             _ => return None,
         },
     })
