@@ -51,9 +51,6 @@ struct Run {
     node: usize,
     /// The `datetime` of a `<time>` in it.
     machine: Option<String>,
-    /// A Unix time on an element in it ([`unix_time_value`]): the run's date only when its
-    /// text shows none.
-    unix: Option<String>,
 }
 
 /// The datelines around the story, nearest the headline first: around the headline
@@ -487,11 +484,8 @@ fn read_run(
     if found.is_empty() {
         // A relative dateline ("vor 2 Stunden") is the whole run; else a bare <time>, or
         // an element a script was to write the date into.
-        let unix = || {
-            run.unix
-                .as_deref()
-                .and_then(|u| parse_machine_date_in(u, context))
-        };
+        let unix =
+            || unix_time_value(dom, run.node).and_then(|u| parse_machine_date_in(&u, context));
         match parse_dateline_in(&run.text, context)
             .or(machine)
             .or_else(unix)
@@ -876,15 +870,16 @@ fn collect_runs(
                 } else {
                     let text = text_of(dom, i);
                     let machine = time_value(dom, i);
-                    let unix = unix_time_value(dom, i);
-                    if (has_word_or_number(&text) || machine.is_some() || unix.is_some())
+                    // An element a script was to write the date into is empty.
+                    if (has_word_or_number(&text)
+                        || machine.is_some()
+                        || unix_time_value(dom, i).is_some())
                         && text.chars().count() <= MAX_DATELINE_CHARS
                     {
                         out.push(Run {
                             text,
                             node: i,
                             machine,
-                            unix,
                         });
                     }
                 }
@@ -898,7 +893,6 @@ fn collect_runs(
                         text: t.split_whitespace().collect::<Vec<_>>().join(" "),
                         node: i,
                         machine: None,
-                        unix: None,
                     });
                 }
             }
@@ -973,13 +967,11 @@ fn join_split_dates(runs: Vec<Run>) -> Vec<Run> {
                 .collect::<Vec<_>>()
                 .join(" ");
             let machine = group.iter().find_map(|run| run.machine.clone());
-            let unix = group.iter().find_map(|run| run.unix.clone());
             let node = group[0].node;
             out.push(Run {
                 text,
                 node,
                 machine,
-                unix,
             });
             group.clear();
         } else {
