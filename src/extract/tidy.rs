@@ -186,6 +186,11 @@ fn strip_tag_lists(blocks: &mut Vec<Block>) {
 /// Headings at least this long read as prose (a standfirst set in heading type).
 const LONG_HEADING_CHARS: usize = 150;
 
+/// Whether `block` is a section's title: a heading, short of a standfirst set in heading type.
+fn is_section_title(block: &Block) -> bool {
+    matches!(block.kind, BlockKind::Heading(_)) && block.text.chars().count() < LONG_HEADING_CHARS
+}
+
 /// Text above a comment section's label, in characters, enough to call it the story.
 const COMMENTS_MIN_ABOVE: usize = 500;
 
@@ -200,9 +205,7 @@ fn trim_tail(blocks: &mut Vec<Block>) {
     let mut next_level: Option<u8> = None;
     for (k, b) in blocks.iter().enumerate().rev() {
         if let BlockKind::Heading(level) = b.kind {
-            // A long heading is a standfirst set in heading type, not a section title.
-            let section_title = b.text.chars().count() < LONG_HEADING_CHARS;
-            if section_title && next_level.is_none_or(|n| n <= level) {
+            if is_section_title(b) && next_level.is_none_or(|n| n <= level) {
                 keep[k] = false;
             }
             next_level = Some(level);
@@ -287,7 +290,7 @@ fn trim_tail(blocks: &mut Vec<Block>) {
                 .any(|b| !b.emphasised && matches!(b.kind, BlockKind::Paragraph));
         // A section title whose section went above heads nothing ("Before you move on …"
         // over a donation appeal).
-        let heading = matches!(last.kind, BlockKind::Heading(_)) && len < LONG_HEADING_CHARS;
+        let heading = is_section_title(last);
         if (label || furniture || end_note || heading) && blocks.len() > 1 {
             blocks.pop();
         } else {
