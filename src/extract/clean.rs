@@ -794,13 +794,19 @@ pub fn class_weight(el: &Element) -> i32 {
     if hints & POSITIVE != 0 {
         weight += 25;
     }
-    if el
-        .attr("itemprop")
-        .is_some_and(|p| p.contains("articleBody"))
-    {
+    if declares_article_body(el) {
         weight += 25;
     }
     weight
+}
+
+/// Whether `el` is declared the article's body by schema.org microdata
+/// (`itemprop="articleBody"`, also among other properties: `"description articleBody"`).
+pub fn declares_article_body(el: &Element) -> bool {
+    el.attr("itemprop").is_some_and(|p| {
+        p.split_ascii_whitespace()
+            .any(|token| token.eq_ignore_ascii_case("articleBody"))
+    })
 }
 
 /// Labels that open the furniture after a story — contact, sources, further reading, the
@@ -1885,7 +1891,7 @@ const MAX_BROWSER_NOTICE_WORDS: usize = 32;
 /// video player", "Your browser does not support the video tag", "Bitte aktualisiere
 /// deinen Browser". A line that names the browser and tells the reader to use, update or
 /// enable something, or that the browser falls short.
-pub fn is_browser_notice(text: &str) -> bool {
+fn is_browser_notice(text: &str) -> bool {
     // Counted before anything is lower-cased: nearly every paragraph is longer.
     is_short_enough_for_notice(text) && names_browser_in_notice(&text.to_lowercase())
 }

@@ -230,9 +230,7 @@ pub fn compute(dom: &Dom) -> Stats {
         let share = f64::from(raw[i]) / page_text;
         let wrapper = share >= 0.5
             || matches!(&*el.tag, "html" | "body" | "main" | "article")
-            || el
-                .attr("itemprop")
-                .is_some_and(|p| p.contains("articleBody"));
+            || clean::declares_article_body(el);
         if wrapper {
             continue;
         }

@@ -9,6 +9,7 @@
 //! prose: a template that marks the lead paragraph alone as the body does not cut the
 //! story after its first lines.
 
+use super::clean;
 use super::content::{Selection, Stats};
 use super::dom::{Dom, NodeKind};
 
@@ -18,23 +19,13 @@ const MIN_DECLARED_SHARE: f64 = 0.5;
 /// Most nodes of a root scanned for its declared body.
 const SCAN_NODES: usize = 20_000;
 
-/// Whether element `i` declares itself the article's body.
-fn is_declared_body(dom: &Dom, i: usize) -> bool {
-    dom.element(i).is_some_and(|el| {
-        el.attr("itemprop").is_some_and(|p| {
-            p.split_ascii_whitespace()
-                .any(|token| token.eq_ignore_ascii_case("articleBody"))
-        })
-    })
-}
-
 /// The outermost declared bodies strictly inside `root`, in document order.
 fn declared_bodies(dom: &Dom, s: &Stats, root: usize) -> Vec<usize> {
     let mut bodies = Vec::new();
     let end = dom.nodes[root].end.min(root + SCAN_NODES);
     let mut i = root + 1;
     while i < end {
-        if !s.junk[i] && is_declared_body(dom, i) {
+        if !s.junk[i] && dom.element(i).is_some_and(clean::declares_article_body) {
             bodies.push(i);
             i = dom.nodes[i].end;
             continue;
@@ -49,7 +40,6 @@ fn declared_bodies(dom: &Dom, s: &Stats, root: usize) -> Vec<usize> {
 /// it, and that body.
 pub fn end_at_declared_body(dom: &Dom, s: &Stats, selection: Selection) -> Selection {
     let mut roots = Vec::with_capacity(selection.roots.len());
-    let mut changed = false;
     for &root in &selection.roots {
         let bodies = declared_bodies(dom, s, root);
         let Some(&last) = bodies.last() else {
@@ -63,7 +53,6 @@ pub fn end_at_declared_body(dom: &Dom, s: &Stats, selection: Selection) -> Selec
             roots.push(root);
             continue;
         }
-        changed = true;
         let mut level = root;
         while level != last {
             let mut next = None;
@@ -82,9 +71,6 @@ pub fn end_at_declared_body(dom: &Dom, s: &Stats, selection: Selection) -> Selec
             }
         }
         roots.push(last);
-    }
-    if !changed {
-        return selection;
     }
     Selection { roots, ..selection }
 }
