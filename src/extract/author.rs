@@ -18,13 +18,63 @@ const MAX_AUTHOR_CHARS: usize = 120;
 /// Most words in one author string.
 const MAX_AUTHOR_WORDS: usize = 12;
 
-/// Byline cues before the name. Longest alternatives first; case-insensitive.
+/// Words that label an author's name ("Autoren:", "Автор:", "Müəllif:", "Written by"). They
+/// stand before the name in a byline, and alone on their line when a template puts the
+/// names in an element of their own (what `clean::is_bare_label` recognises).
+pub const BYLINE_LABELS: &[&str] = &[
+    "author",
+    "authors",
+    "autor",
+    "autoren",
+    "autorin",
+    "autores",
+    "autorzy",
+    "auteur",
+    "auteurs",
+    "автор",
+    "авторы",
+    "автор текста",
+    "müəllif",
+    "müəlliflər",
+    "yazar",
+    "yazarlar",
+    "written by",
+    "text",
+    "текст",
+];
+
+/// Cues that only ever lead into a name ("By", "Von", "Posted by", "Подготовила"), as regex
+/// alternatives; the labels of [`BYLINE_LABELS`] are the other cues.
+const NAME_CUES: &str = r"(?:written|posted|published|reported|story|text|words|photos?)\s+by|by|von|par|por|door|di|od|tərəfindən|подготовил(?:а|и)?|редактор|written";
+
+/// Byline cues before the name: a label joined to a second one and a colon ("Text und
+/// Interview:", "Текст и фото:"), a cue, or a label; then an optional colon or dash.
+/// Case-insensitive; the longest label is tried first. See [`leading_cue_end`] for the
+/// label without a colon.
 static LEADING_CUE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"(?i)^\s*(?:(?:written|posted|published|reported|story|text|words|photos?)\s+by|by|von|par|por|door|di|od|tərəfindən|автор(?:ы)?|текст|подготовил(?:а|и)?|author(?:s)?|autor(?:zy|en|es)?|auteur|müəllif|yazar|редактор|written)\s*[:\-–—]?\s+",
-    )
+    let mut labels: Vec<&str> = BYLINE_LABELS.to_vec();
+    labels.sort_by_key(|label| std::cmp::Reverse(label.chars().count()));
+    let labels: Vec<String> = labels
+        .iter()
+        .map(|label| regex::escape(label).replace(' ', r"\s+"))
+        .collect();
+    let labels = labels.join("|");
+    Regex::new(&format!(
+        r"(?i)^\s*(?:(?:{labels})\s+(?:und|and|&|и|və|ve|et|y)\s+\p{{L}}+\s*:|(?:{NAME_CUES})\s*[:\-–—]?|(?P<label>{labels})\s*(?P<separator>[:\-–—])?)\s+"
+    ))
     .expect("byline cue regex is valid")
 });
+
+/// Where the byline cue leading `text` ends. A label without a colon ("Автор Мария
+/// Иванова") leads into a name only when a capital follows: "Text und Interview …" and
+/// "Text messages …" open sentences, not bylines.
+fn leading_cue_end(text: &str) -> Option<usize> {
+    let cue = LEADING_CUE.captures(text)?;
+    let end = cue.get(0)?.end();
+    let bare_label = cue.name("label").is_some() && cue.name("separator").is_none();
+    let capital_follows = text[end..].chars().next().is_some_and(char::is_uppercase);
+    (!bare_label || capital_follows).then_some(end)
+}
 
 /// Azerbaijani and Turkish put the postposition after the name: "Gozetci tərəfindən".
 static TRAILING_CUE: LazyLock<Regex> = LazyLock::new(|| {
@@ -91,8 +141,8 @@ pub fn parse_byline(text: &str) -> Option<String> {
     if text.chars().count() > 4 * MAX_AUTHOR_CHARS {
         return None;
     }
-    if let Some(cue) = LEADING_CUE.find(text) {
-        return clean_author(&text[cue.end()..]);
+    if let Some(end) = leading_cue_end(text) {
+        return clean_author(&text[end..]);
     }
     let first_line = first_line(text);
     if let Some(cue) = TRAILING_CUE.find(first_line) {
@@ -115,8 +165,8 @@ fn first_line(text: &str) -> &str {
 pub fn clean_author(text: &str) -> Option<String> {
     let text = normalise_space(first_line(text));
     let mut name = text.as_str();
-    if let Some(cue) = LEADING_CUE.find(name) {
-        name = &name[cue.end()..];
+    if let Some(end) = leading_cue_end(name) {
+        name = &name[end..];
     }
     if let Some(cue) = TRAILING_CUE.find(name) {
         name = &name[..cue.start()];
@@ -284,6 +334,23 @@ mod tests {
             parse_byline("Yazar: Ayşe Yılmaz").as_deref(),
             Some("Ayşe Yılmaz")
         );
+    }
+
+    #[test]
+    fn a_label_joined_to_a_second_one_is_one_cue() {
+        for (byline, name) in [
+            (
+                "Text und Interview: Harald Willenbrock",
+                "Harald Willenbrock",
+            ),
+            ("Текст и фото: Иван Петров", "Иван Петров"),
+            ("Text and photos: Jane Roe", "Jane Roe"),
+            ("Autorin: Anna Schmidt", "Anna Schmidt"),
+        ] {
+            assert_eq!(parse_byline(byline).as_deref(), Some(name), "{byline:?}");
+        }
+        // Without the colon the words after the label may be anything.
+        assert_eq!(parse_byline("Text und Interview Harald Willenbrock"), None);
     }
 
     #[test]

@@ -2017,30 +2017,6 @@ const BRACKETED_CREDIT_PREFIXES: &[&str] = &[
     "bild:",
 ];
 
-/// Byline labels ("Autoren:", "Автор:", "Müəllif:"), as they stand alone when a
-/// template puts the names in an element of their own.
-const BYLINE_LABELS: &[&str] = &[
-    "author",
-    "authors",
-    "autor",
-    "autoren",
-    "autorin",
-    "autores",
-    "autorzy",
-    "auteur",
-    "auteurs",
-    "автор",
-    "авторы",
-    "автор текста",
-    "müəllif",
-    "müəlliflər",
-    "yazar",
-    "yazarlar",
-    "written by",
-    "text",
-    "текст",
-];
-
 /// A credit, source or byline label alone on its line ("Credit:", "Фото:", "Autoren:"):
 /// what it labelled stands elsewhere, or nowhere in the text. A label of the story's own
 /// ("Требования:", "Demands:") is not one of these.
@@ -2053,7 +2029,7 @@ pub fn is_bare_label(text: &str) -> bool {
         return false;
     }
     let label = label.trim_end().to_lowercase();
-    BYLINE_LABELS.contains(&label.as_str())
+    super::author::BYLINE_LABELS.contains(&label.as_str())
         || PHOTO_CREDIT_PREFIXES
             .iter()
             .chain(SOURCE_CREDIT_PREFIXES)
