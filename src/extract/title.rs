@@ -76,7 +76,12 @@ pub(crate) fn choose_title(
                 let copies_title_tag = title_tag.as_deref() == Some(raw.as_str());
                 metadata_headline(&raw, &sites, h1, copies_title_tag).unwrap_or(raw)
             }
-            TitleSource::TitleTag => strip_site_affixes(raw, &sites, &hints, shown),
+            TitleSource::TitleTag => {
+                let headline = strip_site_affixes(raw, &sites, &hints, shown);
+                fuller_heading(&headline, h1)
+                    .or_else(|| unrelated_heading(raw, h1, &sites))
+                    .unwrap_or(headline)
+            }
         };
         if !is_site_name(&cleaned) {
             return Some(cleaned);
@@ -85,6 +90,61 @@ pub(crate) fn choose_title(
     h1.iter()
         .map(|h| normalise_space(h))
         .find(|h| !is_site_name(h))
+}
+
+/// Fewest words of an `<h1>` preferred to a `<title>` it has nothing in common with.
+const MIN_UNRELATED_HEADING_WORDS: usize = 4;
+
+/// The page's one `<h1>` when `<title>` shares no word with it: a template that writes the
+/// site's name into every tab ("Ленинский районный суд города Заречинска - Новости") and the
+/// headline into the heading. Words of fewer than three letters do not count as shared;
+/// a heading that is a known name of the site (its logo) is never taken.
+fn unrelated_heading(title: &str, h1: &[String], sites: &[String]) -> Option<String> {
+    let [heading] = h1 else {
+        return None;
+    };
+    let heading = normalise_space(heading);
+    if heading.split_whitespace().count() < MIN_UNRELATED_HEADING_WORDS
+        || sites.contains(&comparable(&heading))
+    {
+        return None;
+    }
+    let significant = |text: &str| -> Vec<String> {
+        text.split_whitespace()
+            .map(comparable)
+            .filter(|word| word.chars().count() >= 3)
+            .collect()
+    };
+    let heading_words = significant(&heading);
+    let shares = significant(title)
+        .iter()
+        .any(|word| heading_words.contains(word));
+    (!shares).then_some(heading)
+}
+
+/// Fewest words of a `<title>` headline that an `<h1>` may spell out in full.
+const MIN_SHORTENED_WORDS: usize = 3;
+
+/// The `<h1>` that spells out a headline `<title>` shortened for the browser tab: every
+/// word of the tab's headline, in order, with more between or after them ("Agentliyin
+/// mətbuat katibinin açıqlaması" under the heading "Agentliyin mətbuat katibinin Xəzər
+/// sahillərində … açıqlaması").
+fn fuller_heading(headline: &str, h1: &[String]) -> Option<String> {
+    let words = |text: &str| -> Vec<String> {
+        text.split_whitespace()
+            .map(comparable)
+            .filter(|word| !word.is_empty())
+            .collect()
+    };
+    let short = words(headline);
+    if short.len() < MIN_SHORTENED_WORDS {
+        return None;
+    }
+    h1.iter().map(|h| normalise_space(h)).find(|heading| {
+        let full = words(heading);
+        let mut rest = full.iter();
+        full.len() > short.len() && short.iter().all(|word| rest.any(|w| w == word))
+    })
 }
 
 /// The headline inside a metadata title that carries the site's name ("Headline — Site"
@@ -272,9 +332,10 @@ fn headline_before_full_stop(title: &str, hints: &[&str]) -> Option<String> {
 }
 
 /// The headline a hint pins: a hint that equals the leading segments pins it exactly
-/// ("Headline | Section | Site" with an h1 "Headline"). Only leading runs: a trailing run
-/// that equals an h1 is more often the site's logo than the headline. At most a few
-/// segments are cut, which keeps this bounded.
+/// ("Headline | Section | Site" with an h1 "Headline"). A trailing run that equals an h1 is
+/// as often the site's logo as the headline, so it pins only when it is the longer part
+/// ("Site :: Section :: Headline"). At most a few segments are cut, which keeps this
+/// bounded.
 fn pinned_headline<'h>(
     parts: &[Segment<'_>],
     title: &str,
@@ -295,9 +356,23 @@ fn pinned_headline<'h>(
                 return Some(candidate);
             }
         }
+        // A trailing run pins the headline only when it outweighs what stands before it
+        // ("Site :: Section :: A headline of many words"); a logo's short name after a long
+        // headline does not.
+        for start in 1..=cut {
+            let candidate = join(&parts[start..]);
+            let words = candidate.split_whitespace().count();
+            let before = join(&parts[..start]).split_whitespace().count();
+            if comparable(&candidate) == hint && words >= MIN_TRAILING_PIN_WORDS && words > before {
+                return Some(candidate);
+            }
+        }
     }
     None
 }
+
+/// Fewest words of a headline that a trailing run of `<title>` pins.
+const MIN_TRAILING_PIN_WORDS: usize = 3;
 
 /// The segment of a title that is only a date beside the headline, if one is. A date after
 /// a number is the end of a range in the headline ("Wochenbericht 14. - 20. Januar 2022").
@@ -488,6 +563,65 @@ mod tests {
                 assert_eq!(got.as_deref(), Some(expected), "{raw}");
             }
         }
+    }
+
+    #[test]
+    fn the_heading_wins_over_a_tab_title_that_hides_or_shortens_it() {
+        let headline = "Горсовет передал городскую баню в аренду на 49 лет";
+        for (title, h1, want) in [
+            // A trailing run that outweighs the site and section before it.
+            (
+                "Вечерний Заречинск :: Город :: Горсовет передал городскую баню в аренду на 49 лет",
+                headline,
+                headline,
+            ),
+            // The tab's headline shortened; the heading spells it out.
+            (
+                "Agentliyin mətbuat katibinin açıqlaması - Ekologiya Agentliyi",
+                "Agentliyin mətbuat katibinin balıq qırılması ilə bağlı açıqlaması",
+                "Agentliyin mətbuat katibinin balıq qırılması ilə bağlı açıqlaması",
+            ),
+            // The tab names only the site and its section.
+            (
+                "Ленинский районный суд города Заречинска - Новости",
+                "Вынесен приговор по делу о хищении средств",
+                "Вынесен приговор по делу о хищении средств",
+            ),
+            // A logo's short name after a long headline pins nothing.
+            (
+                "Turnout low in the capital, observers say | Daily Star",
+                "Daily Star",
+                "Turnout low in the capital, observers say",
+            ),
+            // A heading that shares words with the tab but does not spell it out.
+            (
+                "Turnout low in the capital, observers say",
+                "Observers say turnout was low",
+                "Turnout low in the capital, observers say",
+            ),
+            // A heading of a few words is no headline to prefer.
+            (
+                "Turnout low in the capital, observers say",
+                "Regional news desk",
+                "Turnout low in the capital, observers say",
+            ),
+        ] {
+            assert_eq!(
+                choose(&[(TitleTag, title)], &[h1], &[]).as_deref(),
+                Some(want),
+                "{title}"
+            );
+        }
+        // The site's logo in the heading is never the headline.
+        assert_eq!(
+            choose(
+                &[(TitleTag, "Turnout low in Baku")],
+                &["Voice of the Caspian Coast"],
+                &["Voice of the Caspian Coast"]
+            )
+            .as_deref(),
+            Some("Turnout low in Baku")
+        );
     }
 
     #[test]
