@@ -353,9 +353,17 @@ impl<'d, 'a> PageFacts<'d, 'a> {
             // blog templates write it: only with a class naming the date's role (below).
             value.attr("title").map(str::to_owned)
         } else if itemprop.is_some() && &*value.tag != "meta" {
+            // Blogger's `<abbr itemprop="datePublished" title="2019-03-03T21:05:00-05:00">9:05
+            // PM</abbr>` shows the time and keeps the date in its title.
+            let abbr_title = || {
+                (&*value.tag == "abbr")
+                    .then(|| value.attr("title"))
+                    .flatten()
+            };
             value
                 .attr("datetime")
                 .or_else(|| value.attr("content"))
+                .or_else(abbr_title)
                 .map(str::to_owned)
                 .or_else(|| Some(bounded_text(self.dom, i, MAX_DATE_TEXT_BYTES)))
         } else {
@@ -365,6 +373,11 @@ impl<'d, 'a> PageFacts<'d, 'a> {
             return;
         };
         let dom = self.dom;
+        // A reader's comment is dated like a post (WordPress writes each as an `<article>`
+        // with its `<time>`), and always later than it.
+        if is_in_comment(dom, i) {
+            return;
+        }
         let in_article = dom.ancestors(i).any(|ancestor| {
             dom.element(ancestor).is_some_and(|a| {
                 &*a.tag == "article"
@@ -1641,6 +1654,13 @@ mod tests {
         let feed = r#"<html><body><ul><li><time datetime="2024-09-02">x</time></li>
             <li><time datetime="2024-09-05">y</time></li></ul></body></html>"#;
         assert_eq!(meta(feed, None).published, None);
+        // WordPress writes each reader's comment as an `<article>` with its `<time>`: a post
+        // that shows no date of its own has none.
+        let comments = r#"<html><body><div class="post"><h1>Tiramisù</h1><p>Text.</p></div>
+            <ol class="comment-list"><li id="comment-2311" class="comment"><article class="comment-body">
+            <div class="comment-metadata"><time datetime="2019-01-12T18:22:00+01:00">12 gennaio 2019</time></div>
+            <p>Buonissimo!</p></article></li></ol></body></html>"#;
+        assert_eq!(meta(comments, None).published, None);
         let itemprop = r#"<html><body><span itemprop="datePublished" content="2023-12-26T22:31:00+04:00">26-12-2023 [22:31]</span></body></html>"#;
         assert_eq!(
             meta(itemprop, None).published.as_deref(),
@@ -1790,6 +1810,12 @@ mod tests {
                 r#"<abbr class="published" title="2021-03-03T10:00:00+01:00">3 March</abbr><abbr class="updated" title="2021-03-05">5 March</abbr>"#,
                 Some("2021-03-03T10:00:00+01:00"),
                 Some("2021-03-05"),
+            ),
+            // Blogger's: microdata on the abbreviation, the time shown, the date in its title.
+            (
+                r#"<abbr class="published" itemprop="datePublished" title="2019-03-03T21:05:00-05:00">9:05 PM</abbr>"#,
+                Some("2019-03-03T21:05:00-05:00"),
+                None,
             ),
             (
                 r#"<abbr title="2021-03-03">3 March</abbr><abbr class="published" title="Coordinated Universal Time">UTC</abbr>"#,
