@@ -168,6 +168,7 @@ pub const MONTHS: &[(&str, u32)] = &[
     ("februar", 2),
     ("feber", 2),
     ("märz", 3),
+    ("mär", 3),
     ("mrz", 3),
     ("mai", 5),
     ("juni", 6),
@@ -262,6 +263,17 @@ pub const MONTHS: &[(&str, u32)] = &[
     ("listopada", 11),
     ("grudnia", 12),
     ("grudzień", 12),
+    // Polish abbreviations, as forums and calendars write them ("Pon Lut 12, 2012"); "lis"
+    // is left out with "listopad" (October in Croatian)
+    ("sty", 1),
+    ("lut", 2),
+    ("kwi", 4),
+    ("cze", 6),
+    ("lip", 7),
+    ("sie", 8),
+    ("wrz", 9),
+    ("paź", 10),
+    ("gru", 12),
     // Dutch
     ("januari", 1),
     ("februari", 2),
@@ -1078,6 +1090,7 @@ mod tests {
             ("Eylül", 9),
             ("EYLUL", 9),
             ("März", 3),
+            ("Mär", 3),
             ("Jänner", 1),
             ("févr.", 2),
             ("décembre", 12),
@@ -1086,6 +1099,8 @@ mod tests {
             ("março", 3),
             ("gennaio", 1),
             ("kwietnia", 4),
+            ("Paź", 10),
+            ("Gru", 12),
             ("mei", 5),
             ("فيفري", 2),
             ("نيسان", 4),
@@ -1101,7 +1116,7 @@ mod tests {
         ] {
             assert_eq!(month_number(word), Some(month), "{word}");
         }
-        for word in ["set", "out", "word", "", "13", "понедельник"] {
+        for word in ["set", "out", "word", "", "13", "понедельник", "lis"] {
             assert_eq!(month_number(word), None, "{word}");
         }
         // Every name is lower-case (the index is looked up lower-cased) and unique in
