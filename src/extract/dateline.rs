@@ -591,21 +591,43 @@ fn class_cue(dom: &Dom, node: usize) -> Option<Cue> {
 /// How many levels above the headline its container is looked for.
 const CONTAINER_DEPTH: usize = 3;
 
+/// How many levels further a container is looked for when little text precedes the
+/// headline there: Blogger prints the day over its posts (`div.date-outer > h2.date-header`,
+/// then the post four levels down).
+const FAR_CONTAINER_DEPTH: usize = 1;
+
+/// Most non-space characters before the headline in a far container: one dateline.
+const FAR_CONTAINER_TEXT: usize = 60;
+
 /// Where the lines above the headline that belong to the story start: the headline's
-/// parent, or a near ancestor when the headline opens its parent; never the page's
-/// `<body>`, whose top lines are the site's header ("Mittwoch, 9. Februar 2022").
+/// parent, or a near ancestor when the headline opens its parent, or a little further
+/// when only a line stands before it there; never the page's `<body>`, whose top lines
+/// are the site's header ("Mittwoch, 9. Februar 2022").
 fn headline_container(dom: &Dom, headline: usize) -> usize {
     let mut child = headline;
-    for _ in 0..CONTAINER_DEPTH {
+    for level in 0..CONTAINER_DEPTH + FAR_CONTAINER_DEPTH {
         let parent = dom.nodes[child].parent;
         if parent == usize::MAX || matches!(dom.tag(parent), "body" | "html" | "") {
             break;
         }
-        // Something with text before the headline inside this parent: it is the container.
-        let has_text_before = (parent + 1..headline)
-            .any(|i| matches!(&dom.nodes[i].kind, NodeKind::Text(t) if !t.trim().is_empty()));
-        if has_text_before {
-            return parent;
+        let mut text_before = (parent + 1..headline).filter_map(|i| match &dom.nodes[i].kind {
+            NodeKind::Text(t) => Some(t.chars().filter(|c| !c.is_whitespace()).count()),
+            _ => None,
+        });
+        if level < CONTAINER_DEPTH {
+            // Something with text before the headline inside this parent: the container.
+            if text_before.any(|chars| chars > 0) {
+                return parent;
+            }
+        } else {
+            let mut chars = 0;
+            let short = text_before.all(|n| {
+                chars += n;
+                chars <= FAR_CONTAINER_TEXT
+            });
+            if short && chars > 0 {
+                return parent;
+            }
         }
         child = parent;
     }
@@ -1208,6 +1230,34 @@ mod tests {
             found[0].date.time,
             chrono::NaiveTime::from_hms_opt(14, 3, 0)
         );
+    }
+
+    #[test]
+    fn the_day_a_blog_prints_over_its_posts() {
+        // Blogger: the day's header, then the post four levels down with its title.
+        let post = |day: &str| {
+            format!(
+                "<html><body><nav><a href=/>Home</a> <span>Mittwoch, 9. Februar 2022</span></nav>\
+                 <div class=blog-posts><div class=date-outer>{day}<div class=date-posts>\
+                 <div class=post-outer><div class=post><a name=1></a>\
+                 <h3 class=post-title>Socken aus Resten stricken</h3>\
+                 <div class=post-body>{BODY}</div></div></div></div></div></div></body></html>"
+            )
+        };
+        let title = Some("Socken aus Resten stricken");
+        let first = |html: &str| datelines(html, title).into_iter().next();
+        let html = post("<h2 class=date-header><span>Sonntag, 17. November 2013</span></h2>");
+        assert_eq!(
+            first(&html).map(|d| (d.0, d.2)),
+            Some(("2013-11-17".to_owned(), Place::Headline))
+        );
+        // So far up, more than a line before the post is a listing, not its dateline.
+        let listing = post(
+            "<table><tr><td>src</td><td>Fix the build on older compilers</td>\
+             <td>15 April 2022</td></tr><tr><td>docs</td><td>Describe the options</td>\
+             <td>30 September 2020</td></tr></table>",
+        );
+        assert_eq!(first(&listing), None);
     }
 
     #[test]
