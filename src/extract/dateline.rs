@@ -303,12 +303,31 @@ const EVENT_OPENERS: &[&str] = &[
     "od",
 ];
 
-/// The dateline that opens the story's first paragraph, as news agencies write it:
-/// "Karlsruhe, (12.11.2021). Traditionell …", "(21. November 2022) Energieverbraucher …",
-/// "BERLIN, 3. März 2024 – …". A place of up to three capitalised words may come first;
-/// a sentence about an event on a date ("Am 31.10.2023 kam es …") is not a dateline.
+/// Paragraphs read for an opening dateline: the story's first, and the one after a
+/// standfirst.
+const OPENING_PARAGRAPHS: usize = 2;
+
+/// The dateline that opens the story's first paragraph (or its second, after a
+/// standfirst), as news agencies and press releases write it: "Karlsruhe, (12.11.2021).
+/// Traditionell …", "(21. November 2022) Energieverbraucher …", "BERLIN, 3. März 2024 –
+/// …", "AUSTIN, Texas, Feb. 7, 2022 /PRNewswire/ -- …". A place of up to three
+/// capitalised words may come first; a sentence about an event on a date ("Am 31.10.2023
+/// kam es …") is not a dateline.
 fn opening_dateline(dom: &Dom, from: usize, to: usize, context: &DateContext) -> Option<Dateline> {
-    let paragraph = first_prose_in(dom, from, to.min(from + FIRST_PARAGRAPH_LOOKAHEAD))?;
+    let to = to.min(from + FIRST_PARAGRAPH_LOOKAHEAD);
+    let mut start = from;
+    for _ in 0..OPENING_PARAGRAPHS {
+        let paragraph = first_prose_in(dom, start, to)?;
+        if let Some(dateline) = paragraph_dateline(dom, paragraph, context) {
+            return Some(dateline);
+        }
+        start = dom.nodes[paragraph].end;
+    }
+    None
+}
+
+/// The dateline at the start of `paragraph`, if it opens with one.
+fn paragraph_dateline(dom: &Dom, paragraph: usize, context: &DateContext) -> Option<Dateline> {
     let text = text_of(dom, paragraph);
     let opening: String = text.chars().take(OPENING_CHARS).collect();
     let found = find_dates(&opening, context).next()?;
@@ -1590,6 +1609,37 @@ mod tests {
         );
         assert_eq!(opening("On 3 March 2024 the commission met."), None);
         assert_eq!(opening("The vote of 3 March 2024 was repeated."), None);
+        // After a standfirst, the story's first paragraph opens with it; a third
+        // paragraph is too far into the story.
+        let after = |paragraphs: &[&str]| {
+            let body: String = paragraphs
+                .iter()
+                .map(|p| format!("<p>{p} The commission approved the count and published figures for every region of the country.</p>"))
+                .collect();
+            let html = format!(
+                "<html><body><h1>Turnout confirmed</h1><div class=text>{body}{BODY}</div></body></html>"
+            );
+            datelines(&html, None)
+                .into_iter()
+                .find(|d| d.2 == Place::BodyStart)
+                .map(|d| d.0)
+        };
+        assert_eq!(
+            after(&[
+                "Turnout rose in every region, and the count was the fastest yet.",
+                "AUSTIN, Texas, Feb. 7, 2022 /PRNewswire/ --"
+            ])
+            .as_deref(),
+            Some("2022-02-07")
+        );
+        assert_eq!(
+            after(&[
+                "Turnout rose in every region, and the count was the fastest yet.",
+                "Observers agreed that the count had been open and orderly.",
+                "Ulm, 14. Februar 2023 –"
+            ]),
+            None
+        );
     }
 
     #[test]
