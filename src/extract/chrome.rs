@@ -978,6 +978,19 @@ static WEATHER_FIGURE: LazyLock<Regex> = LazyLock::new(|| {
         .expect("a valid pattern")
 });
 
+/// What only weather prints: a temperature with its sign ("+14°C", "−3 °С", "-2°"), or a
+/// wind speed or rainfall. An unsigned temperature is a reading only beside a place's name
+/// and a word ("Bakı 12°C, günəşli"); beside more words it is a specification ("Vorlauftemperatur: bis 75 °C
+/// ohne Heizstab", "bake at 180 °C").
+static WEATHER_ONLY_FIGURE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)[+\-−–]\s?\d+(?:[.,]\d+)?\s?°|\d\s?(?:м/с|m/s|km/h|км/ч|mph|kn|мм рт|mm hg)\b")
+        .expect("a valid pattern")
+});
+
+/// Most letter words in a weather informer's line with an unsigned temperature: a place's
+/// name, the unit's letter and a word of weather ("Moskau 14 °C, bewölkt").
+const UNSIGNED_WEATHER_WORDS: usize = 3;
+
 /// A time of day ("18:40"), as informers and news feeds print it.
 static TIME_OF_DAY: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"\b(?:[01]?\d|2[0-3]):[0-5]\d\b").expect("a valid pattern"));
@@ -1094,10 +1107,13 @@ pub fn is_rate_line(text: &str) -> bool {
 /// +14°C", "+14°C, облачно, ветер 3 м/с", "Today +31°C, tomorrow +29°C", "Wind: north, 8
 /// m/s"). A sentence about a heat wave has more words than an informer.
 pub fn is_weather_line(text: &str) -> bool {
-    !clean::more_chars_than(text, WIDGET_LINE_MAX_CHARS)
-        && has_digit(text)
-        && letter_words(text).count() <= 6
+    if clean::more_chars_than(text, WIDGET_LINE_MAX_CHARS) || !has_digit(text) {
+        return false;
+    }
+    let words = letter_words(text).count();
+    words <= 6
         && WEATHER_FIGURE.is_match(text)
+        && (words <= UNSIGNED_WEATHER_WORDS || WEATHER_ONLY_FIGURE.is_match(text))
 }
 
 /// A line of a prayer-times informer: prayers' names, each with its time, and nothing else
@@ -2145,10 +2161,15 @@ mod tests {
             "Wind: north, 8 m/s",
             "Bakı +12°C",
             "−3 °С",
+            "Bakı 12°C",
+            "Moskau 14 °C, bewölkt",
         ] {
             assert!(is_weather_line(line), "{line}");
         }
         for line in [
+            // A specification beside a temperature is no reading.
+            "Vorlauftemperatur: bis 75 °C ohne Heizstab",
+            "Bake at 180 °C for 25 minutes",
             "The temperature in Baku reached 45°C on Monday, the highest since records began in 1880.",
             "Ветер 3",
             "Температура воздуха днём поднимется до +30°, сообщили в гидрометцентре Заречья сегодня утром.",
