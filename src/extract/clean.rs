@@ -425,6 +425,16 @@ fn is_modifier(name: &str) -> bool {
         || lower.contains("template")
 }
 
+/// A BEM modifier beside its block's own name (`callout callout--info`): it names a variant
+/// of the block, so it never makes the block a small label (a tip box in a how-to is
+/// prose); what the block's name says still holds. Without the block's name beside it,
+/// `--` may part a block from its element (`article-detailed--date`), which is a label.
+fn is_variant(class_id: &str, name: &str) -> bool {
+    name.split_once("--").is_some_and(|(block, _)| {
+        !block.is_empty() && class_id.split_whitespace().any(|other| other == block)
+    })
+}
+
 /// WordPress's `post_class()` marks the post container with its taxonomy terms
 /// (`category-news`, `tag-elections`) beside `hentry` and `type-post`/`status-publish`: on
 /// such an element those names describe the story, they do not label a category box.
@@ -575,7 +585,11 @@ pub fn class_hints(class_id: &str) -> u8 {
         // Modifiers and post-class terms hint at nothing; most names hit no list, so this
         // is rarely asked.
         if name_bits != 0 && !is_modifier(name) && !is_post_class_term(class_id, name) {
-            bits |= name_bits;
+            bits |= if is_variant(class_id, name) {
+                name_bits & !SMALL_JUNK
+            } else {
+                name_bits
+            };
         }
     };
     if class_id.is_ascii() {
@@ -3124,6 +3138,18 @@ mod tests {
             }
         }
         assert!(!is_promo_line(&format!("{} subscribe", "word ".repeat(80))));
+    }
+
+    #[test]
+    fn a_variant_of_a_block_is_not_a_label() {
+        // A tip box in a how-to: the modifier beside its block names a variant.
+        assert!(!is_small_junk_by_class(&el("div", "callout callout--info")));
+        // The block's own name still counts, and so does `--` without the block beside it
+        // (a block's element written with two dashes).
+        assert!(is_small_junk_by_class(&el("div", "label label--info")));
+        assert!(is_small_junk_by_class(&el("div", "article-detailed--date")));
+        // Only the label hint goes: a variant still marks chrome.
+        assert!(is_junk_by_class(&el("div", "box box--related")));
     }
 
     #[test]
