@@ -14,7 +14,7 @@
 //! `--errors` lists every page that is not right; `--tsv FILE` writes one line per page
 //! (set, id, expected, got, source, verdict) to compare two runs; `--explain ID` prints the
 //! date evidence of one trafilatura-dev page (or readability folder, or a saved page given
-//! by its path) and what was chosen; with `--markup-free`, of the page as the markup-free set
+//! by its path, at the URL `--url` gives) and what was chosen; with `--markup-free`, of the page as the markup-free set
 //! reads it (its date markup removed, no URL).
 //!
 //! The corpus is looked up as the other harnesses do: `--corpus`, `$GLEANER_CORPUS`, else
@@ -81,6 +81,7 @@ fn main() -> ExitCode {
     let mut tsv: Option<PathBuf> = None;
     let mut explain: Vec<String> = Vec::new();
     let mut markup_free = false;
+    let mut page_url: Option<String> = None;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         match arg.as_str() {
@@ -89,9 +90,10 @@ fn main() -> ExitCode {
             "--tsv" => tsv = args.next().map(PathBuf::from),
             "--explain" => explain.extend(args.next()),
             "--markup-free" => markup_free = true,
+            "--url" => page_url = args.next(),
             "-h" | "--help" => {
                 println!(
-                    "usage: date_eval [--corpus DIR] [--errors] [--tsv FILE] [--markup-free] [--explain ID|PATH]..."
+                    "usage: date_eval [--corpus DIR] [--errors] [--tsv FILE] [--markup-free] [--explain ID|PATH]... [--url URL]"
                 );
                 return ExitCode::SUCCESS;
             }
@@ -124,7 +126,7 @@ fn main() -> ExitCode {
     };
     if !explain.is_empty() {
         for id in &explain {
-            if let Err(e) = explain_page(&corpus, id, markup_free) {
+            if let Err(e) = explain_page(&corpus, id, markup_free, page_url.as_deref()) {
                 eprintln!("date_eval: {id}: {e}");
             }
         }
@@ -207,14 +209,20 @@ fn main() -> ExitCode {
 }
 
 /// Prints the date evidence of one page and the choice made from it.
-fn explain_page(corpus: &std::path::Path, id: &str, markup_free: bool) -> Result<(), String> {
+fn explain_page(
+    corpus: &std::path::Path,
+    id: &str,
+    markup_free: bool,
+    page_url: Option<&str>,
+) -> Result<(), String> {
     use gleaner::extract::date_choice::{choose, evidence_for_page};
     use gleaner::extract::{ExtractOptions, ParsedPage, content, metadata};
 
     let file = std::path::Path::new(id);
     let (bytes, url) = if file.is_file() {
-        // A saved page of one's own (a probe, a page with its markup removed): no URL.
-        (scoring::read_maybe_gz(file)?, None)
+        // A saved page of one's own (a probe, a page with its markup removed), at the URL
+        // `--url` gives, if any.
+        (scoring::read_maybe_gz(file)?, page_url.map(str::to_owned))
     } else {
         let dev = corpus.join("trafilatura-dev");
         let annotations: serde_json::Value = serde_json::from_slice(
