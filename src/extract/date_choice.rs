@@ -202,9 +202,29 @@ pub fn evidence_for_page(
         headline_dateline(&evidence).is_some()
             && (has_strong_modified || datelines.iter().any(|d| d.cue == Some(Cue::Modified)))
     };
+    let mut datelines = dateline::find_until(dom, selection, title, &context, settled);
+    if let Some(url_month) = markup.url_month {
+        datelines
+            .iter_mut()
+            .for_each(|d| read_as_the_url_month(d, url_month));
+    }
     DateEvidence {
-        datelines: dateline::find_until(dom, selection, title, &context, settled),
+        datelines,
         ..markup.clone()
+    }
+}
+
+/// Reads an all-numeric dateline the other way when only that reading falls in the URL's
+/// month: "Posted: 6/5/2023" on a page under `/2023/06/` is the 5th of June, whatever the
+/// language says of the order (a bare `en` is read day first).
+fn read_as_the_url_month(dateline: &mut Dateline, (year, month): (i32, u32)) {
+    let in_month = |day: NaiveDate| day.year() == year && day.month() == month;
+    if let Some(other) = dateline.swapped
+        && in_month(other)
+        && !in_month(dateline.date.date)
+    {
+        dateline.swapped = Some(dateline.date.date);
+        dateline.date.date = other;
     }
 }
 
@@ -711,6 +731,43 @@ mod tests {
             None
         });
         assert!(!asked, "the search runs only as the last resort");
+    }
+
+    #[test]
+    fn an_ambiguous_dateline_is_read_in_the_url_month() {
+        let ambiguous = |day: &str, other: &str| Dateline {
+            swapped: Some(NaiveDate::parse_from_str(other, "%Y-%m-%d").unwrap()),
+            ..line(day, None, Place::Headline)
+        };
+        for (dateline, url_month, want) in [
+            // "6/5/2023" read day first is 6 May; the URL says June.
+            (
+                ambiguous("6 May 2023", "2023-06-05"),
+                (2023, 6),
+                "2023-06-05",
+            ),
+            // Read as it was when that reading is in the URL's month, or neither is.
+            (
+                ambiguous("6 May 2023", "2023-06-05"),
+                (2023, 5),
+                "2023-05-06",
+            ),
+            (
+                ambiguous("6 May 2023", "2023-06-05"),
+                (2022, 6),
+                "2023-05-06",
+            ),
+            // A date with its month in words has no other reading.
+            (
+                line("6 May 2023", None, Place::Headline),
+                (2023, 6),
+                "2023-05-06",
+            ),
+        ] {
+            let mut dateline = dateline;
+            read_as_the_url_month(&mut dateline, url_month);
+            assert_eq!(dateline.date.format(), want, "{url_month:?}");
+        }
     }
 
     #[test]

@@ -486,8 +486,9 @@ fn read_run(
     for m in find_dates(&run.text, context).take(MAX_DATES_PER_RUN) {
         let written = &run.text[m.range()];
         let letters = words(written);
-        // Only an all-numeric date has another reading.
-        let swapped = if letters == 0 {
+        // Only an all-numeric date with slashes or dashes has another reading: dots are
+        // day first wherever they are written ("10.11.2021"), slashes are not ("6/5/2023").
+        let swapped = if letters == 0 && written.contains(['/', '-']) {
             find_dates(written, &other_order)
                 .next()
                 .map(|other| other.date.date)
