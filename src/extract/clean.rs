@@ -191,6 +191,11 @@ const JUNK_WORDS: &[&str] = &[
     "gdpr",
     // the typo-report widget ("Orphus") and its prompt
     "orphus",
+    // a forum's furniture around its posts: the poster's panel (rank, posts, joined) and
+    // the board's statistics ("Who is online")
+    "postprofile",
+    "userinfo",
+    "statblock",
     // text for screen readers only
     "sronly",
     "visuallyhidden",
@@ -274,6 +279,8 @@ const WEAK_JUNK_WORDS: &[&str] = &[
     "donate",
     "donation",
     "petition",
+    // a forum poster's signature under each post; in news, the byline ("par …")
+    "signature",
 ];
 
 /// Words that mark chrome only when the element is small (a dateline, byline or
@@ -3138,6 +3145,19 @@ mod tests {
             }
         }
         assert!(!is_promo_line(&format!("{} subscribe", "word ".repeat(80))));
+    }
+
+    #[test]
+    fn a_forums_furniture_around_its_posts() {
+        // phpBB's poster panel and board statistics, vBulletin's user info: chrome.
+        assert!(is_junk_by_class(&el("dl", "postprofile")));
+        assert!(is_junk_by_class(&el("div", "stat-block online-list")));
+        assert!(is_junk_by_class(&el("td", "alt2 userinfo")));
+        // A signature is chrome only as a small box: the word is too plain to say more.
+        assert!(!is_junk_by_class(&el("div", "signature")));
+        assert!(is_weak_junk_by_class(&el("div", "signature")));
+        // The post itself is not.
+        assert!(!is_junk_by_class(&el("div", "postbody")));
     }
 
     #[test]
