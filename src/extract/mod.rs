@@ -506,8 +506,9 @@ const MAX_GALLERY_CAPTIONS: usize = 200;
 /// article otherwise. Captions are dropped from stories, where they describe an image
 /// beside the text; a gallery's captions are its text. Taken only when there are several,
 /// outside the page's chrome, not mostly links (a teaser card's caption is a headline), and
-/// together as long as an article must be; or, on a dated item its publisher declares an
-/// article (a photo of the day), when one of them is the line [`judge`] asks of such items.
+/// together as long as an article must be; or, on a dated item (a photo of the day), when
+/// one of them is what [`judge`] asks of a short story of that standing: a brief's sentence
+/// under a dated headline, a describing line when the publisher declares an article.
 fn gallery_body(dom: &dom::Dom, stats: &content::Stats, standing: Standing) -> Option<Vec<Block>> {
     let mut captions: Vec<Block> = Vec::new();
     let mut seen = 0;
@@ -543,7 +544,7 @@ fn gallery_body(dom: &dom::Dom, stats: &content::Stats, standing: Standing) -> O
     }
     let chars: usize = captions.iter().map(|b| b.text_len).sum();
     let gallery = captions.len() >= MIN_GALLERY_CAPTIONS && chars >= MIN_ARTICLE_CHARS;
-    let item = standing == Standing::DeclaredArticle && judge(&captions, standing).is_ok();
+    let item = standing != Standing::Unvouched && judge(&captions, standing).is_ok();
     (gallery || item).then_some(captions)
 }
 
@@ -953,6 +954,20 @@ mod tests {
         let article =
             extract(photo.as_bytes(), &ExtractOptions::default()).expect("a declared photo item");
         assert_eq!(article.text, "Снег на улицах столицы в пятницу");
+        // Undeclared under its dated headline, its caption must be a brief's sentence.
+        let sentence =
+            "Утром в субботу Ботанический сад укрыло мокрым снегом, кусты укрыли лапником.";
+        let photo = |caption: &str| {
+            video("", "").replace(
+                "<iframe src=/embed/1></iframe>",
+                &format!("<figure><img src=/1.jpg><figcaption>{caption}</figcaption></figure>"),
+            )
+        };
+        let article = extract(photo(sentence).as_bytes(), &ExtractOptions::default())
+            .expect("a dated photo item");
+        assert_eq!(article.text, sentence);
+        let line = photo("Снег на улицах столицы в пятницу");
+        assert!(extract(line.as_bytes(), &ExtractOptions::default()).is_err());
         // Undeclared, or with only a byline and date under the headline, it is no article.
         for (head, line) in [
             ("", "Встреча прошла в Баку"),
