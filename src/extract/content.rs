@@ -634,6 +634,11 @@ pub fn select(dom: &Dom, s: &Stats) -> Option<Selection> {
             }
         }
     }
+    if roots == [best]
+        && let Some(posts) = thread_posts(dom, s, best)
+    {
+        roots = posts;
+    }
     let mut leads = roots
         .first()
         .map_or_else(Vec::new, |&first| leads_before(dom, s, first));
@@ -642,6 +647,111 @@ pub fn select(dom: &Dom, s: &Stats) -> Option<Selection> {
         roots: leads,
         score: top_score,
     })
+}
+
+/// How many levels above the chosen block a forum's post is looked for.
+const POST_DEPTH: usize = 6;
+/// Most posts of a thread taken: a hostile page of a million costs no more.
+const MAX_THREAD_POSTS: usize = 500;
+/// Most children of a post's element searched for the next step down to its message.
+const MAX_PATH_CHILDREN: usize = 64;
+/// Fewest digits of a post's number in its class or id (`post_2210381`, `p48213`).
+const POST_NUMBER_DIGITS: usize = 3;
+
+/// The posts of a forum thread, when the chosen block is the text of one of them: an
+/// ancestor numbered like a post (`div#post_2210381`, `table#post48213`) among siblings
+/// named the same but for the number is one post of a thread, and each sibling's block at
+/// the same place (`td.t_f`, `div.postbody`) is a reply. Replies are short, so the sibling
+/// pass, which asks of each a score like the article's, leaves them out. Only blocks with
+/// text of their own are taken, in page order; none when no other post has one. A numbered
+/// ancestor alone under its parent (Discuz's `table#pid…` in `div#post_…`) is one level of
+/// the post, and the search goes on above it.
+fn thread_posts(dom: &Dom, s: &Stats, best: usize) -> Option<Vec<usize>> {
+    let numbered = |i: usize| -> Option<String> {
+        let el = dom.element(i)?;
+        let digits = el
+            .class_id
+            .split(|c: char| !c.is_ascii_digit())
+            .map(str::len)
+            .max()?;
+        (digits >= POST_NUMBER_DIGITS).then(|| {
+            el.class_id
+                .chars()
+                .filter(|c| !c.is_ascii_digit())
+                .collect()
+        })
+    };
+    let mut post = best;
+    for _ in 0..POST_DEPTH {
+        post = dom.nodes[post].parent;
+        if post == NO_PARENT || s.junk[post] {
+            return None;
+        }
+        let Some(name) = numbered(post) else {
+            continue;
+        };
+        let thread = dom.nodes[post].parent;
+        if thread == NO_PARENT {
+            return None;
+        }
+        let path = path_between(dom, post, best);
+        let mut blocks = Vec::new();
+        for sibling in dom.children(thread).take(MAX_THREAD_POSTS) {
+            if sibling == post {
+                blocks.push(best);
+            } else if !s.junk[sibling]
+                && numbered(sibling).as_deref() == Some(name.as_str())
+                && let Some(block) = follow_path(dom, sibling, &path)
+                && !s.junk[block]
+                && s.text[block] > 0
+            {
+                blocks.push(block);
+            }
+        }
+        if blocks.len() > 1 {
+            return Some(blocks);
+        }
+    }
+    None
+}
+
+/// The steps from `ancestor` down to `node`: each element's tag and class and id with
+/// the numbers taken out (a post's parts are numbered after it).
+fn path_between(dom: &Dom, ancestor: usize, node: usize) -> Vec<(String, String)> {
+    let mut steps = Vec::new();
+    let mut i = node;
+    while i != ancestor && i != NO_PARENT {
+        if let Some(el) = dom.element(i) {
+            let name: String = el
+                .class_id
+                .chars()
+                .filter(|c| !c.is_ascii_digit())
+                .collect();
+            steps.push((el.tag.to_string(), name));
+        }
+        i = dom.nodes[i].parent;
+    }
+    steps.reverse();
+    steps
+}
+
+/// The node below `ancestor` reached by `path`, taking at each step the first child with
+/// the step's tag and (numberless) class and id.
+fn follow_path(dom: &Dom, ancestor: usize, path: &[(String, String)]) -> Option<usize> {
+    let mut at = ancestor;
+    for (tag, name) in path {
+        at = dom.children(at).take(MAX_PATH_CHILDREN).find(|&c| {
+            dom.element(c).is_some_and(|el| {
+                &*el.tag == tag.as_str()
+                    && el
+                        .class_id
+                        .chars()
+                        .filter(|c| !c.is_ascii_digit())
+                        .eq(name.chars())
+            })
+        })?;
+    }
+    Some(at)
 }
 
 /// How many nodes before the article are searched for its headline and lead.
@@ -764,6 +874,52 @@ mod tests {
             }
         }
         (len, commas)
+    }
+
+    #[test]
+    fn a_forum_thread_is_its_posts() {
+        // Each post: a numbered wrapper, the poster's cell, the message cell.
+        let post = |n: u32, message: &str| {
+            format!(
+                "<div id=post_{n}><table id=pid{n} class=plhin><tr>\
+                 <td class=pls><div class=authi><a href=/u/{n}>member{n}</a></div><p>Posts: 12</p></td>\
+                 <td class=plc><div class=pi>#{n}</div><div class=pct><div class=t_f id=postmessage_{n}>{message}</div></div></td>\
+                 </tr></table></div>"
+            )
+        };
+        let opening = "We drove the high road over the pass last summer in a small car. The \
+            surface was good most of the way, the hairpins were narrow and the descent long, \
+            and petrol stations are rare after the second village, so fill the tank early. \
+            We stayed two nights in the valley and the guesthouse owners were very kind.";
+        let html = format!(
+            "<html><body><nav><a href=/>Forum</a> <a href=/travel>Travel</a></nav>\
+             <div class=postlist>{}{}{}</div><div class=ft><a href=/help>Help</a></div></body></html>",
+            post(2210381, opening),
+            post(
+                2210402,
+                "Is the road over the pass good for a small car right now?"
+            ),
+            post(
+                2210415,
+                "Only the bends are narrow; brake early on the way down."
+            ),
+        );
+        let text = extract(html.as_bytes(), &ExtractOptions::default())
+            .expect("a thread")
+            .text;
+        assert!(text.starts_with("We drove the high road"), "{text}");
+        assert!(text.contains("good for a small car right now?"), "{text}");
+        assert!(text.ends_with("brake early on the way down."), "{text}");
+        // The posters' cells are not the replies.
+        assert!(!text.contains("Posts: 12"), "{text}");
+        // Without numbers, blocks that look alike are not a thread's posts.
+        let unnumbered = html
+            .replace("id=post_", "data-n=")
+            .replace("id=pid", "data-p=");
+        let text = extract(unnumbered.as_bytes(), &ExtractOptions::default())
+            .expect("the opening post")
+            .text;
+        assert!(!text.contains("good for a small car right now?"), "{text}");
     }
 
     #[test]
