@@ -102,6 +102,7 @@ pub(super) fn tidy_blocks(blocks: &mut Vec<Block>, title: Option<&str>) {
             && !is_breadcrumb(b, &normalized_title)
             && !(matches!(b.kind, BlockKind::Paragraph)
                 && (is_rule_line(&b.text)
+                    || is_forum_signature(&b.text)
                     || clean::is_photo_credit(&b.text)
                     || clean::is_byline_with_role(&b.text)
                     || clean::is_script_placeholder(&b.text)
@@ -352,6 +353,26 @@ fn is_rule_line(text: &str) -> bool {
     marks >= 3
 }
 
+/// Fewest underscores of the rule a forum draws above a poster's signature.
+const SIGNATURE_RULE_MARKS: usize = 10;
+/// Longest signature under such a rule, in characters.
+const SIGNATURE_MAX_CHARS: usize = 400;
+
+/// Whether a paragraph is a forum poster's signature: a rule of underscores on its own
+/// first line ("__________________", as vBulletin draws it) and a short text under it
+/// ("Panda 1.2 Dynamic 2010 - Punto 1.3 MJ 2007"). A wire story's three-mark rule before
+/// its contributors' line is shorter.
+fn is_forum_signature(text: &str) -> bool {
+    let Some((rule, rest)) = text.trim_start().split_once('\n') else {
+        return false;
+    };
+    let rule = rule.trim();
+    rule.len() >= SIGNATURE_RULE_MARKS
+        && rule.bytes().all(|b| b == b'_')
+        && !rest.trim().is_empty()
+        && !clean::more_chars_than(rest, SIGNATURE_MAX_CHARS)
+}
+
 /// Whether a line is only an age rating ("18+", "16+"), which Russian law has sites print.
 fn is_age_mark(text: &str) -> bool {
     text.trim()
@@ -446,6 +467,22 @@ mod tests {
             ("** Note", false),
         ] {
             assert_eq!(is_rule_line(line), rule, "{line}");
+        }
+        for (block, signature) in [
+            (
+                "__________________\nPanda 1.2 Dynamic 2010 - Punto 1.3 MJ 2007",
+                true,
+            ),
+            // A wire story's rule and its contributors' line.
+            ("___\nAssociated Press writer Jane Roe contributed.", false),
+            // A rule with nothing under it is a rule line, judged above.
+            ("__________________", false),
+            (
+                &format!("__________________\n{}", "A story goes on. ".repeat(30)),
+                false,
+            ),
+        ] {
+            assert_eq!(is_forum_signature(block), signature, "{block}");
         }
     }
 
