@@ -892,6 +892,21 @@ const OTHER_LABELS: &[&str] = &[
     "дата печати",
     "распечатано",
     "дата друку",
+    // a forum poster's panel beside each post: the day the poster joined
+    "registriert:",
+    "registered:",
+    "joined:",
+    "join date",
+    "member since",
+    "mitglied seit",
+    "inscrit le",
+    "registrado:",
+    "iscritto il",
+    "dołączył",
+    "зарегистрирован",
+    "регистрация:",
+    "qeydiyyat:",
+    "kayıt tarihi",
 ];
 
 /// All labels as one leftmost-first Aho-Corasick automaton, longest labels first within a
@@ -1260,6 +1275,10 @@ mod tests {
             ("Posted by Jane Doe on", Some(Cue::Published)),
             ("Copyright", Some(Cue::Other)),
             ("Abgerufen am:", Some(Cue::Other)),
+            // A forum poster's panel: the day the poster joined, not the post's.
+            ("Registriert:", Some(Cue::Other)),
+            ("Join Date:", Some(Cue::Other)),
+            ("Dołączył:", Some(Cue::Other)),
             // A photo credit over the dateline is no copyright notice of the date.
             ("Foto: © GEPA", None),
             ("Фото: © ТАСС", None),
