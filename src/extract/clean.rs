@@ -592,7 +592,7 @@ pub fn class_hints(class_id: &str) -> u8 {
         // Modifiers and post-class terms hint at nothing; most names hit no list, so this
         // is rarely asked.
         if name_bits != 0 && !is_modifier(name) && !is_post_class_term(class_id, name) {
-            bits |= if is_variant(class_id, name) {
+            bits |= if name_bits & SMALL_JUNK != 0 && is_variant(class_id, name) {
                 name_bits & !SMALL_JUNK
             } else {
                 name_bits
