@@ -294,6 +294,13 @@ fn extract_dom(dom: &dom::Dom, opts: &ExtractOptions) -> Result<Extraction, Extr
         (true, false) => Standing::DatedHeadline,
         (true, true) => Standing::DeclaredArticle,
     };
+    if let Some(title) = title.as_deref()
+        && is_error_page(title, &blocks)
+    {
+        return Err(ExtractError::NotArticle {
+            reason: format!("an error page ({title})"),
+        });
+    }
     let blocks = match judge(&blocks, standing) {
         Ok(()) => blocks,
         Err(not_article) => noscript_body(dom, render_opts, title.as_deref())
@@ -597,6 +604,50 @@ fn is_item_line(block: &Block) -> bool {
             .filter(|w| w.chars().any(char::is_alphabetic))
             .nth(MIN_ITEM_WORDS - 1)
             .is_some()
+}
+
+/// What an error page's headline says, lower-case: a site's "page not found" in the
+/// languages gleaner reads, served with a 200 status as often as with a 404.
+const ERROR_PAGE_TITLES: &[&str] = &[
+    "page not found",
+    "not found",
+    "404",
+    "error 404",
+    "404 error",
+    "404 not found",
+    "страница не найдена",
+    "ошибка 404",
+    "сторінку не знайдено",
+    "сторінка не знайдена",
+    "səhifə tapılmadı",
+    "sayfa bulunamadı",
+    "seite nicht gefunden",
+    "seite wurde nicht gefunden",
+    "page introuvable",
+    "página no encontrada",
+    "pagina non trovata",
+    "nie znaleziono strony",
+    "strona nie została znaleziona",
+];
+
+/// Most text an error page holds: an apology and a few suggestions. A story about such
+/// pages ("How to fix a 404 page not found error") is longer, and its headline more.
+const ERROR_PAGE_MAX_CHARS: usize = 600;
+
+/// Whether the page is a site's error page: its headline is only an error's title
+/// ("Страница не найдена", "404 – Page not found") and little text stands under it.
+fn is_error_page(title: &str, blocks: &[Block]) -> bool {
+    let headline = title
+        .trim_matches(|c: char| !c.is_alphanumeric())
+        .to_lowercase();
+    let bare = headline
+        .trim_start_matches(|c: char| c.is_ascii_digit() || !c.is_alphanumeric())
+        .trim_start_matches("error")
+        .trim_matches(|c: char| c.is_ascii_digit() || !c.is_alphanumeric());
+    let is_error_title = ERROR_PAGE_TITLES
+        .iter()
+        .any(|t| headline == *t || bare == *t);
+    is_error_title && blocks.iter().map(|b| b.text_len).sum::<usize>() <= ERROR_PAGE_MAX_CHARS
 }
 
 /// What besides its text vouches for a page as a story, weakest first.
@@ -923,6 +974,42 @@ mod tests {
             assert!(
                 matches!(result, Err(ExtractError::NotArticle { .. })),
                 "{main}: {result:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_sites_error_page_is_no_article() {
+        let page = |title: &str, text: &str| {
+            format!(
+                "<html lang=ru><head><title>{title} - Вечерний Заречинск</title></head><body>\
+                 <nav><a href=/>Главная</a> <a href=/news>Новости</a></nav><main><h1>{title}</h1>\
+                 <p>{text}</p></main><aside><ul><li><a href=/n/1>Мост через Вятку закроют \
+                 для грузовиков с 15 февраля</a></li></ul></aside></body></html>"
+            )
+        };
+        let apology = "Возможно, она была удалена или перемещена, либо в адресе допущена \
+            ошибка. Попробуйте начать с главной страницы сайта или воспользуйтесь поиском.";
+        for title in ["Страница не найдена", "404 – Page not found", "Error 404"]
+        {
+            let result = extract(page(title, apology).as_bytes(), &ExtractOptions::default());
+            assert!(
+                matches!(&result, Err(ExtractError::NotArticle { reason }) if reason.contains("error page")),
+                "{title}: {result:?}"
+            );
+        }
+        // A story about such pages has a headline of its own, or much more text.
+        let story = "Сайт городской администрации три дня отвечал посетителям ошибкой, \
+            сообщили в мэрии. Причиной стал сбой при переносе сервера в новый центр обработки \
+            данных, работу восстановили в пятницу вечером. "
+            .repeat(4);
+        for (title, text) in [
+            ("Почему сайт мэрии показывал «Страница не найдена»", apology),
+            ("Страница не найдена", story.as_str()),
+        ] {
+            assert!(
+                extract(page(title, text).as_bytes(), &ExtractOptions::default()).is_ok(),
+                "{title}"
             );
         }
     }
