@@ -667,6 +667,7 @@ const POST_NUMBER_DIGITS: usize = 3;
 /// ancestor alone under its parent (Discuz's `table#pid…` in `div#post_…`) is one level of
 /// the post, and the search goes on above it.
 fn thread_posts(dom: &Dom, s: &Stats, best: usize) -> Option<Vec<usize>> {
+    // The class and id of a post without its number, if it has one.
     let numbered = |i: usize| -> Option<String> {
         let el = dom.element(i)?;
         let digits = el
@@ -674,12 +675,7 @@ fn thread_posts(dom: &Dom, s: &Stats, best: usize) -> Option<Vec<usize>> {
             .split(|c: char| !c.is_ascii_digit())
             .map(str::len)
             .max()?;
-        (digits >= POST_NUMBER_DIGITS).then(|| {
-            el.class_id
-                .chars()
-                .filter(|c| !c.is_ascii_digit())
-                .collect()
-        })
+        (digits >= POST_NUMBER_DIGITS).then(|| without_numbers(&el.class_id).collect())
     };
     let mut post = best;
     for _ in 0..POST_DEPTH {
@@ -722,12 +718,7 @@ fn path_between(dom: &Dom, ancestor: usize, node: usize) -> Vec<(String, String)
     let mut i = node;
     while i != ancestor && i != NO_PARENT {
         if let Some(el) = dom.element(i) {
-            let name: String = el
-                .class_id
-                .chars()
-                .filter(|c| !c.is_ascii_digit())
-                .collect();
-            steps.push((el.tag.to_string(), name));
+            steps.push((el.tag.to_string(), without_numbers(&el.class_id).collect()));
         }
         i = dom.nodes[i].parent;
     }
@@ -742,16 +733,17 @@ fn follow_path(dom: &Dom, ancestor: usize, path: &[(String, String)]) -> Option<
     for (tag, name) in path {
         at = dom.children(at).take(MAX_PATH_CHILDREN).find(|&c| {
             dom.element(c).is_some_and(|el| {
-                &*el.tag == tag.as_str()
-                    && el
-                        .class_id
-                        .chars()
-                        .filter(|c| !c.is_ascii_digit())
-                        .eq(name.chars())
+                &*el.tag == tag.as_str() && without_numbers(&el.class_id).eq(name.chars())
             })
         })?;
     }
     Some(at)
+}
+
+/// A class and id without their figures: the parts of one post are named like those of
+/// another but for its number (`postmessage_2210381`).
+fn without_numbers(class_id: &str) -> impl Iterator<Item = char> + '_ {
+    class_id.chars().filter(|c| !c.is_ascii_digit())
 }
 
 /// How many nodes before the article are searched for its headline and lead.

@@ -290,7 +290,7 @@ fn read_above_run(
     out.extend(read_run(dom, &above[k], label, None, context));
 }
 
-/// Nodes read for the story's first paragraph.
+/// Nodes read for the story's opening paragraphs (see [`OPENING_PARAGRAPHS`]).
 const FIRST_PARAGRAPH_LOOKAHEAD: usize = 400;
 /// Characters at the start of the first paragraph read for a dateline.
 const OPENING_CHARS: usize = 80;

@@ -110,8 +110,7 @@ fn unrelated_heading(title: &str, h1: &[String], sites: &[String]) -> Option<Str
         return None;
     }
     let significant = |text: &str| -> Vec<String> {
-        text.split_whitespace()
-            .map(comparable)
+        comparable_words(text)
             .filter(|word| word.chars().count() >= 3)
             .collect()
     };
@@ -122,6 +121,14 @@ fn unrelated_heading(title: &str, h1: &[String], sites: &[String]) -> Option<Str
     (!shares).then_some(heading)
 }
 
+/// The words of `text` as [`comparable`] makes them, without those it leaves empty (a dash
+/// between segments).
+fn comparable_words(text: &str) -> impl Iterator<Item = String> + '_ {
+    text.split_whitespace()
+        .map(comparable)
+        .filter(|word| !word.is_empty())
+}
+
 /// Fewest words of a `<title>` headline that an `<h1>` may spell out in full.
 const MIN_SHORTENED_WORDS: usize = 3;
 
@@ -130,18 +137,12 @@ const MIN_SHORTENED_WORDS: usize = 3;
 /// mətbuat katibinin açıqlaması" under the heading "Agentliyin mətbuat katibinin Xəzər
 /// sahillərində … açıqlaması").
 fn fuller_heading(headline: &str, h1: &[String]) -> Option<String> {
-    let words = |text: &str| -> Vec<String> {
-        text.split_whitespace()
-            .map(comparable)
-            .filter(|word| !word.is_empty())
-            .collect()
-    };
-    let short = words(headline);
+    let short: Vec<String> = comparable_words(headline).collect();
     if short.len() < MIN_SHORTENED_WORDS {
         return None;
     }
     h1.iter().map(|h| normalise_space(h)).find(|heading| {
-        let full = words(heading);
+        let full: Vec<String> = comparable_words(heading).collect();
         let mut rest = full.iter();
         full.len() > short.len() && short.iter().all(|word| rest.any(|w| w == word))
     })
