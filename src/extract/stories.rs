@@ -150,6 +150,23 @@ fn headline_element(dom: &Dom, s: &Stats, story: usize) -> Option<usize> {
     first("h1").or_else(|| first("h2"))
 }
 
+/// Whether `story` carries on the story before it: a whole story that opens with prose,
+/// under no heading of any rank (a teaser card's `<h3>` makes it a card, not a part).
+fn is_continuation(dom: &Dom, s: &Stats, story: usize) -> bool {
+    if !is_whole_story(s, story) {
+        return false;
+    }
+    let end = dom.nodes[story].end.min(story + HEADLINE_SCAN_NODES);
+    let heading = (story + 1..end)
+        .find(|&j| matches!(dom.tag(j), "h1" | "h2" | "h3" | "h4" | "h5" | "h6") && !s.junk[j]);
+    heading.is_none_or(|heading| prose_between(dom, s, story, heading))
+}
+
+/// Whether a paragraph of prose stands in `story` before its node `node`.
+fn prose_between(dom: &Dom, s: &Stats, story: usize, node: usize) -> bool {
+    (story + 1..node).any(|j| dom.tag(j) == "p" && s.prose[j] > 0)
+}
+
 /// The headline of `story` ([`headline_element`]), white space normalised and lower-cased.
 fn headline_of(dom: &Dom, s: &Stats, story: usize) -> Option<String> {
     let heading = headline_element(dom, s, story)?;
@@ -241,7 +258,8 @@ pub fn keep_page_story(
         return selection;
     };
     let mut whole: Vec<usize> = stories
-        .into_iter()
+        .iter()
+        .copied()
         .filter(|&story| is_whole_story(s, story))
         .collect();
     if whole.len() < 2 {
@@ -279,11 +297,43 @@ pub fn keep_page_story(
     };
     match titled.or_else(addressed) {
         Some(story) => Selection {
-            roots: vec![story],
+            roots: with_continuations(dom, s, &stories, story),
             score: selection.score,
         },
         None => selection,
     }
+}
+
+/// `story` and the story elements after it that carry it on ([`is_continuation`]): each a
+/// sibling of the part before it, with nothing of prose between them but chrome (the
+/// advertisement the template split the story around). Replies in `<article>`s of their
+/// own sit in a thread further down, not beside the story.
+fn with_continuations(dom: &Dom, s: &Stats, stories: &[usize], story: usize) -> Vec<usize> {
+    let mut roots = vec![story];
+    for &other in stories.iter().skip_while(|&&other| other <= story) {
+        let last = roots[roots.len() - 1];
+        if dom.nodes[other].parent != dom.nodes[last].parent
+            || !only_chrome_between(dom, s, last, other)
+            || !is_continuation(dom, s, other)
+        {
+            break;
+        }
+        roots.push(other);
+    }
+    roots
+}
+
+/// Whether the siblings between sibling elements `first` and `later` hold no prose but
+/// what is chrome.
+fn only_chrome_between(dom: &Dom, s: &Stats, first: usize, later: usize) -> bool {
+    let mut j = dom.nodes[first].end;
+    while j < later {
+        if s.prose[j] > 0 && !s.junk[j] {
+            return false;
+        }
+        j = dom.nodes[j].end;
+    }
+    true
 }
 
 /// The one item of `items`, if there is exactly one.
@@ -372,6 +422,63 @@ mod tests {
             assert!(!text.contains("central market"), "{text}");
             assert!(!text.contains("Council closes"), "{text}");
         }
+    }
+
+    #[test]
+    fn a_story_split_around_an_advertisement_is_kept_whole() {
+        // One story in two `<article>`s, the second without a headline of its own.
+        let first = story(
+            "<article>",
+            "</article>",
+            "Turnout reaches a record",
+            &FIRST[..2],
+        );
+        let rest = format!(
+            "<article class=story-rest><p>{}</p><p>{}</p></article>",
+            FIRST[2],
+            "Turnout was lowest in the rural precincts of the north, where several stations \
+             opened late because ballots had not arrived on time.",
+        );
+        let ad = "<div class=ad-slot>Advertisement</div>";
+        let next = story(
+            "<article>",
+            "</article>",
+            "Council closes the market",
+            &NEXT,
+        );
+        for main in [
+            format!("{first}{ad}{rest}"),
+            format!("{first}{ad}{rest}{next}"),
+        ] {
+            let text = text_of(&page("Turnout reaches a record", &main));
+            assert!(text.contains("highest level in twenty years"), "{text}");
+            assert!(text.contains("checked against the observers"), "{text}");
+            assert!(text.contains("rural precincts of the north"), "{text}");
+            assert!(!text.contains("central market"), "{text}");
+        }
+        // Headline-less `<article>`s further down, in a block of their own, are replies.
+        let replies = format!("<div class=thread>{rest}</div>")
+            .replace("rural precincts", "remote precincts");
+        let text = text_of(&page(
+            "Turnout reaches a record",
+            &format!("{first}{ad}{rest}{replies}{next}"),
+        ));
+        assert!(text.contains("rural precincts of the north"), "{text}");
+        assert!(!text.contains("remote precincts"), "{text}");
+        // A later story whose headline is an `<h3>` is a story, not the first one's part.
+        let card = story(
+            "<article>",
+            "</article>",
+            "Council closes the market",
+            &NEXT,
+        )
+        .replace("h1>", "h3>");
+        let text = text_of(&page(
+            "Turnout reaches a record",
+            &format!("{first}{ad}{rest}{next}{card}"),
+        ));
+        assert!(text.contains("rural precincts of the north"), "{text}");
+        assert!(!text.contains("central market"), "{text}");
     }
 
     #[test]
