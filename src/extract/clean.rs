@@ -709,8 +709,13 @@ fn joined_hints(index: &HintIndex, name: &str, joined: &mut String) -> u8 {
 /// Whether an element other than a heading or a link has a class or id naming a title
 /// (`<td class="eTitle">`, `<div class="t-title">`, `<div id="page-title">`): how page
 /// builders and old CMSs set a headline. Class and id are searched as one string ("etitle",
-/// "contentheading" are single words); most elements have neither and cost one test.
+/// "contentheading" are single words); most elements have neither and cost one test. Hand-
+/// written pages of the 1990s and 2000s set their headline in a large `<font>` instead
+/// ([`is_large_font`]).
 pub fn is_styled_title(element: &Element<'_>) -> bool {
+    if &*element.tag == "font" {
+        return is_large_font(element);
+    }
     !element.class_id.is_empty()
         && !matches!(
             &*element.tag,
@@ -719,6 +724,18 @@ pub fn is_styled_title(element: &Element<'_>) -> bool {
         && ["title", "heading", "headline"]
             .iter()
             .any(|word| element.class_id.contains(word))
+}
+
+/// Whether a `<font>` is set larger than the text around it could be set: `size` 4 to 7,
+/// or raised by one or more ("+1"). Body text is the default 3, small print 1 or 2.
+fn is_large_font(font: &Element<'_>) -> bool {
+    font.attr("size").is_some_and(|size| {
+        let size = size.trim();
+        match size.strip_prefix('+') {
+            Some(raised) => raised.parse::<u8>().is_ok_and(|n| n >= 1),
+            None => size.parse::<u8>().is_ok_and(|n| (4..=7).contains(&n)),
+        }
+    })
 }
 
 /// The elements of the page's body styled as titles ([`is_styled_title`]), in order.

@@ -1529,8 +1529,25 @@ mod tests {
             page("<td id=page-title> Выборы в местный совет </td>").as_deref(),
             Some("Выборы в местный совет")
         );
-        // Without it nothing says where the headline ends; an unstyled cell says nothing.
-        for shown in ["", "<td>Выборы в местный совет</td>"] {
+        // A hand-written page's large font.
+        for font in ["size=4", "size='+2'", "size=\"5\""] {
+            assert_eq!(
+                page(&format!(
+                    "<td><font {font} color=#003366><b>Выборы в местный совет</b></font></td>"
+                ))
+                .as_deref(),
+                Some("Выборы в местный совет"),
+                "{font}"
+            );
+        }
+        // Without it nothing says where the headline ends; an unstyled cell, or a font of
+        // body or small print size, says nothing.
+        for shown in [
+            "",
+            "<td>Выборы в местный совет</td>",
+            "<td><font size=3>Выборы в местный совет</font></td>",
+            "<td><font size=-1>Выборы в местный совет</font></td>",
+        ] {
             assert_eq!(
                 page(shown).as_deref(),
                 Some("Выборы в местный совет - Новости района"),
