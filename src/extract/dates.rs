@@ -453,6 +453,58 @@ pub fn find_dates<'t>(
     text: &'t str,
     context: &'t DateContext,
 ) -> impl Iterator<Item = DateMatch> + 't {
+    // Arabic and Persian pages write their figures with their own digits ("١٤ مايو ٢٠٢٣"):
+    // such a text is searched in Western digits, and each match mapped back to its place.
+    let eastern = text.chars().any(|c| eastern_digit(c).is_some());
+    let mapped: Vec<DateMatch> = if eastern {
+        let (western, origin) = western_digits(text);
+        western_matches(&western, context)
+            .map(|m| DateMatch {
+                start: origin[m.start],
+                end: origin[m.end],
+                date: m.date,
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    (!eastern)
+        .then(|| western_matches(text, context))
+        .into_iter()
+        .flatten()
+        .chain(mapped)
+}
+
+/// The value of an Arabic-Indic (U+0660–0669) or Persian (U+06F0–06F9) digit.
+fn eastern_digit(c: char) -> Option<u8> {
+    match c {
+        '\u{0660}'..='\u{0669}' => Some((c as u32 - 0x0660) as u8),
+        '\u{06F0}'..='\u{06F9}' => Some((c as u32 - 0x06F0) as u8),
+        _ => None,
+    }
+}
+
+/// `text` with its eastern digits written as ASCII ones, and for each byte offset of the
+/// result (and its end) the offset in `text` it came from.
+fn western_digits(text: &str) -> (String, Vec<usize>) {
+    let mut western = String::with_capacity(text.len());
+    let mut origin = Vec::with_capacity(text.len() + 1);
+    for (at, c) in text.char_indices() {
+        let c = eastern_digit(c).map_or(c, |d| char::from(b'0' + d));
+        for _ in 0..c.len_utf8() {
+            origin.push(at);
+        }
+        western.push(c);
+    }
+    origin.push(text.len());
+    (western, origin)
+}
+
+/// [`find_dates`] in a text whose digits are ASCII.
+fn western_matches<'t>(
+    text: &'t str,
+    context: &'t DateContext,
+) -> impl Iterator<Item = DateMatch> + 't {
     // Every shape has at least two runs of ASCII digits with something else between them
     // (day and year around a month name, or three numbers): most text runs have fewer
     // ("5 comments", "© 2024") and cost one byte scan, not a search with the large
@@ -1094,6 +1146,30 @@ mod tests {
         assert_eq!(find_dates(&digits, &DateContext::default()).count(), 0);
         let dots = "12.".repeat(500_000);
         assert_eq!(find_dates(&dots, &DateContext::default()).count(), 0);
+    }
+
+    #[test]
+    fn eastern_digits_are_read_and_placed_in_the_text() {
+        let context = DateContext::default();
+        for (text, want, shown) in [
+            (
+                "نُشر في: ١٤ مايو ٢٠٢٣ - ٠٠:٢٠ |",
+                "2023-05-14 00:20:00",
+                "١٤ مايو ٢٠٢٣ - ٠٠:٢٠",
+            ),
+            ("۱۴ مه ۲۰۲۳ / 2023-05-14", "2023-05-14", "2023-05-14"),
+        ] {
+            let found: Vec<DateMatch> = find_dates(text, &context).collect();
+            assert_eq!(found.len(), 1, "{text}");
+            let date = found[0].date;
+            let read = date
+                .local()
+                .map_or(date.date.to_string(), |t| t.to_string());
+            assert_eq!(read, want, "{text}");
+            assert_eq!(text[found[0].range()].trim_end(), shown, "{text}");
+        }
+        // A Solar Hijri year is no plausible Gregorian one.
+        assert_eq!(find_dates("۱۴۰۲/۰۲/۲۴", &context).count(), 0);
     }
 
     #[test]
