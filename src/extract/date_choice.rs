@@ -407,14 +407,39 @@ fn strong_markup(
         return Some((local, m.source));
     }
     // A lone markup value later than the day the page shows under its headline is taken
-    // for a template's modification stamp. A visible day later than the markup is more
-    // often a re-dating (an update, a re-promoted story) and does not overrule it.
+    // for a template's modification stamp, and so is one that is the modification's own
+    // instant however many fields repeat it (a CMS that stamps both with the last save,
+    // the migration to a new system, or the moment it served the page). A visible day later
+    // than the markup is more often a re-dating (an update, a re-promoted story) and does
+    // not overrule it.
     let local = localize(first.date, evidence);
-    if dateline.pure && dateline.date.date < local.date && corroboration(evidence, local.date) < 2 {
-        Some((dateline.date, DateSource::Dateline))
-    } else {
-        Some((local, first.source))
+    let stamped = |m: &MarkedDate| {
+        m.date.instant().is_some_and(|instant| {
+            marked(evidence, Role::Modified, Strength::Strong)
+                .any(|modified| modified.date.instant() == Some(instant))
+        })
+    };
+    if dateline.pure
+        && dateline.date.date < local.date
+        && (corroboration(evidence, local.date) < 2 || stamped(first))
+    {
+        return Some((dateline.date, DateSource::Dateline));
     }
+    // Markup that exchanged day and month (`2017-08-05` under "8 de mayo de 2017"): the
+    // day the reader sees, which no other reading makes the markup's.
+    if dateline.pure
+        && dateline.swapped.is_none()
+        && exchanged(local.date) == Some(dateline.date.date)
+    {
+        return Some((dateline.date, DateSource::Dateline));
+    }
+    Some((local, first.source))
+}
+
+/// `day` with its day and month exchanged, when that is a date and another one.
+fn exchanged(day: NaiveDate) -> Option<NaiveDate> {
+    let other = NaiveDate::from_ymd_opt(day.year(), day.day(), day.month())?;
+    (other != day).then_some(other)
 }
 
 /// The strong publication dates, without those that are the modification stamp itself (the
@@ -550,8 +575,15 @@ fn localize_as(date: FoundDate, role: Role, evidence: &DateEvidence) -> FoundDat
     }) else {
         return date;
     };
-    if dateline.date.offset.is_some() {
-        return date;
+    // A dateline that names its zone ("10:15 p.m. EST", "00:10 CET") moves the date to
+    // that zone when it shows the same instant, to the minute.
+    if let Some(offset) = dateline.date.offset {
+        return match dateline.date.instant() {
+            Some(shown) if (shown - instant).num_seconds().abs() < 60 => {
+                date.at_offset(offset).unwrap_or(date)
+            }
+            _ => date,
+        };
     }
     match dateline.date.local() {
         Some(local) => offset_between(utc, local, false)
@@ -937,6 +969,53 @@ mod tests {
                 None
             )
         );
+        // Markup whose publication is its modification's instant, in every field that
+        // states it, is a stamp of the last save or of serving the page: the story's day
+        // under the headline wins. A stamp later than a day it does not name, or earlier,
+        // is not overruled.
+        let stamp = |dateline: &str| DateEvidence {
+            markup: vec![
+                published("2014-05-20T10:00:00+02:00", DateSource::JsonLd),
+                modified("2014-05-20T10:00:00+02:00", DateSource::JsonLd),
+                published("2014-05-20T10:00:00+02:00", DateSource::Meta),
+                modified("2014-05-20T10:00:00+02:00", DateSource::Meta),
+            ],
+            datelines: vec![line(dateline, None, Place::Headline)],
+            ..DateEvidence::default()
+        };
+        assert_eq!(
+            chosen(&stamp("17.11.1999")).0.as_deref(),
+            Some("1999-11-17")
+        );
+        assert_eq!(
+            chosen(&stamp("21.05.2014")).0.as_deref(),
+            Some("2014-05-20T10:00:00+02:00")
+        );
+        let mut edited = stamp("17.11.1999");
+        edited.markup[1] = modified("2014-05-21T10:00:00+02:00", DateSource::JsonLd);
+        edited.markup[3] = modified("2014-05-21T10:00:00+02:00", DateSource::Meta);
+        assert_eq!(
+            chosen(&edited).0.as_deref(),
+            Some("2014-05-20T10:00:00+02:00"),
+            "two fields backing a publication of its own"
+        );
+        // Markup with day and month exchanged, against the day the page spells out.
+        let exchanged = |dateline: &str| DateEvidence {
+            markup: vec![
+                published("2017-08-05T10:30:00+02:00", DateSource::JsonLd),
+                published("2017-08-05T10:30:00+02:00", DateSource::Meta),
+            ],
+            datelines: vec![line(dateline, None, Place::Headline)],
+            ..DateEvidence::default()
+        };
+        assert_eq!(
+            chosen(&exchanged("8 de mayo de 2017")).0.as_deref(),
+            Some("2017-05-08")
+        );
+        assert_eq!(
+            chosen(&exchanged("9 de mayo de 2017")).0.as_deref(),
+            Some("2017-08-05T10:30:00+02:00")
+        );
         // A dateline away from the headline does not overrule markup.
         let far = DateEvidence {
             markup: vec![published("2022-11-17T10:33:13Z", DateSource::Meta)],
@@ -991,6 +1070,25 @@ mod tests {
                 vec![line("03/05/2022 21:44", None, Place::Headline)],
                 "2022-05-03T21:44:52-03:00",
             ),
+            // The visible time names its zone: the same instant (to the minute; markup
+            // has seconds) is given at that zone, backed by two markup sources or not.
+            (
+                vec![
+                    published("2020-11-18T03:15:04Z", DateSource::JsonLd),
+                    published("2020-11-18T03:15:04Z", DateSource::Meta),
+                ],
+                vec![line(
+                    "November 17, 2020 at 10:15 p.m. EST",
+                    None,
+                    Place::Headline,
+                )],
+                "2020-11-17T22:15:04-05:00",
+            ),
+            (
+                vec![published("2015-11-14T23:10:00Z", DateSource::Meta)],
+                vec![line("15 NOV 2015 - 00:10 CET", None, Place::Headline)],
+                "2015-11-15T00:10:00+01:00",
+            ),
             // The visible day alone, one day from the UTC day.
             (
                 vec![published("2018-12-31T23:11:59+00:00", DateSource::Meta)],
@@ -1035,6 +1133,20 @@ mod tests {
                 "{markup:?} {datelines:?}"
             );
         }
+        // A zoned dateline of another instant moves nothing.
+        let evidence = DateEvidence {
+            markup: vec![
+                published("2020-11-18T03:15:04Z", DateSource::JsonLd),
+                published("2020-11-18T03:15:04Z", DateSource::Meta),
+            ],
+            datelines: vec![line(
+                "November 17, 2020 at 9:15 p.m. EST",
+                None,
+                Place::Headline,
+            )],
+            ..DateEvidence::default()
+        };
+        assert_eq!(chosen(&evidence).0.as_deref(), Some("2020-11-18T03:15:04Z"));
         // Non-UTC markup is never moved, whatever clock the dateline shows.
         let evidence = DateEvidence {
             markup: vec![published("2022-05-03T22:46:08-03:00", DateSource::Meta)],
