@@ -279,6 +279,14 @@ const WEAK_JUNK_WORDS: &[&str] = &[
     "donate",
     "donation",
     "petition",
+    "support",
+    "contribute",
+    "contributions",
+    "membership",
+    // the Guardian's word for its appeal at the foot of a story, taken up by others
+    "epic",
+    // a call-to-action card (Ghost's `kg-cta-card`, page builders' `cta-box`)
+    "cta",
     // a forum poster's signature under each post; in news, the byline ("par …")
     "signature",
 ];
@@ -3175,6 +3183,26 @@ mod tests {
         assert!(is_weak_junk_by_class(&el("div", "signature")));
         // The post itself is not.
         assert!(!is_junk_by_class(&el("div", "postbody")));
+    }
+
+    #[test]
+    fn appeals_to_give_are_named_by_their_class() {
+        // Boxes of any language that ask readers to give, join or apply, by their names.
+        for class in [
+            "svd-support",
+            "rn-live__support",
+            "dg-epic",
+            "kg-card kg-cta-card",
+            "membership-box",
+            "contribute-banner",
+        ] {
+            assert!(is_weak_junk_by_class(&el("div", class)), "{class}");
+            // Only as a small box: the plain words also name a help centre's article.
+            assert!(!is_junk_by_class(&el("div", class)), "{class}");
+        }
+        for class in ["supporting-text", "epicentre", "contributor"] {
+            assert!(!is_weak_junk_by_class(&el("div", class)), "{class}");
+        }
     }
 
     #[test]

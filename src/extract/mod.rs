@@ -917,6 +917,37 @@ mod tests {
         );
     }
 
+    #[test]
+    fn an_appeal_to_give_inside_the_story_goes_in_any_language() {
+        let page = |class: &str| {
+            format!(
+                "<html lang=uk><head><title>Як документують свідчення</title></head><body>\
+                 <article><h1>Як документують свідчення</h1>\
+                 <p>Мобільна група працює в селах області з весни, записуючи свідчення людей, \
+                 які пережили окупацію, і передає їх до прокуратури.</p>\
+                 <p>Кожне свідчення записується за згодою, ми пояснюємо, де воно зберігатиметься \
+                 і хто матиме до нього доступ.</p>\
+                 <div class='{class}'><h3>Підтримайте нашу роботу</h3><p>Один виїзд мобільної \
+                 групи коштує близько 4 500 гривень.</p><a href=/donate>Зробити внесок</a></div>\
+                 <p>Частина справ уже дійшла до суду, і торік суд послався на свідчення, які \
+                 записала наша група, у вироку щодо катувань.</p></article></body></html>"
+            )
+        };
+        let text = |class: &str| {
+            extract(page(class).as_bytes(), &ExtractOptions::default())
+                .expect("article")
+                .text
+        };
+        for class in ["svd-support", "dg-epic", "kg-cta-card"] {
+            let text = text(class);
+            assert!(!text.contains("Підтримайте"), "{class}: {text}");
+            assert!(!text.contains("виїзд мобільної"), "{class}: {text}");
+            assert!(text.contains("дійшла до суду"), "{class}: {text}");
+        }
+        // An unnamed box is the story's, as far as its class tells.
+        assert!(text("box").contains("виїзд мобільної"));
+    }
+
     fn portal_page(main: &str) -> String {
         format!(
             "<html lang=ru><head><title>График работы участков | Портал</title></head><body>\
