@@ -74,7 +74,8 @@ pub(crate) fn choose_title(
             TitleSource::Metadata => {
                 let raw = normalise_space(raw);
                 let copies_title_tag = title_tag.as_deref() == Some(raw.as_str());
-                metadata_headline(&raw, &sites, h1, copies_title_tag).unwrap_or(raw)
+                let declared = metadata_headline(&raw, &sites, h1, copies_title_tag).unwrap_or(raw);
+                shown_form(&declared, h1).unwrap_or(declared)
             }
             TitleSource::TitleTag => {
                 let headline = strip_site_affixes(raw, &sites, &hints, shown);
@@ -146,6 +147,60 @@ fn fuller_heading(headline: &str, h1: &[String]) -> Option<String> {
         let mut rest = full.iter();
         full.len() > short.len() && short.iter().all(|word| rest.any(|w| w == word))
     })
+}
+
+/// The page's `<h1>` when a metadata title is a form of it made for sharing rather than
+/// the headline as the page shows it:
+/// - cut short with an ellipsis ("Warum die Gemeinde ihre Fußgängerbrücke…"), where the
+///   heading goes on from the same words;
+/// - set in capitals, where the heading has the same words in their case;
+/// - led by a section's label ("Мнение | …", "Opinion: …") the heading does not carry.
+///
+/// A heading that only has more words than the declaration is not taken: templates write a
+/// kicker into the `<h1>` ("Tunesien Große Aufgaben für die neue Regierung"), and a
+/// publisher's shorter title is as likely the one meant.
+fn shown_form(declared: &str, h1: &[String]) -> Option<String> {
+    let trimmed = declared.trim_end();
+    if let Some(cut) = trimmed
+        .strip_suffix('…')
+        .or_else(|| trimmed.strip_suffix("..."))
+    {
+        let cut: Vec<String> = comparable_words(cut).collect();
+        // The last word before the ellipsis may itself be cut.
+        let whole = &cut[..cut.len().saturating_sub(1)];
+        if whole.len() >= MIN_SHORTENED_WORDS - 1 {
+            let found = h1.iter().map(|h| normalise_space(h)).find(|heading| {
+                let words: Vec<String> = comparable_words(heading).collect();
+                words.len() > whole.len() && words.starts_with(whole)
+            });
+            if found.is_some() {
+                return found;
+            }
+        }
+    }
+    let letters = || declared.chars().filter(|c| c.is_alphabetic());
+    if letters().count() >= 3 && letters().all(|c| !c.is_lowercase()) {
+        let shown = comparable(declared);
+        if let Some(heading) = h1
+            .iter()
+            .map(|h| normalise_space(h))
+            .find(|h| comparable(h) == shown && h.chars().any(char::is_lowercase))
+        {
+            return Some(heading);
+        }
+    }
+    let parts = segments(declared);
+    if parts.len() == 2
+        && parts[0].text.split_whitespace().count() <= KICKER_WORDS
+        && parts[1].separator.trim() == "|"
+        && h1
+            .iter()
+            .any(|h| comparable(h) == comparable(parts[1].text))
+    {
+        return Some(parts[1].text.trim().to_owned());
+    }
+    let hints: Vec<&str> = h1.iter().map(String::as_str).collect();
+    without_kicker(declared, &hints)
 }
 
 /// The headline inside a metadata title that carries the site's name ("Headline — Site"
@@ -515,11 +570,15 @@ fn matches_site(segment: &str, sites: &[String]) -> bool {
     })
 }
 
-/// Lower-case letters and digits only: how titles and names are compared.
+/// Lower-case letters and digits only: how titles and names are compared. Turkish and
+/// Azerbaijani dotless `ı` is folded with `i`, since their capital `I` lower-cases to `i`
+/// outside a Turkish locale ("FINDIK" is "fındık"), and the dot that `İ` lower-cases with
+/// is dropped.
 fn comparable(text: &str) -> String {
     text.chars()
-        .filter(|c| c.is_alphanumeric())
         .flat_map(char::to_lowercase)
+        .filter(|c| c.is_alphanumeric())
+        .map(|c| if c == 'ı' { 'i' } else { c })
         .collect()
 }
 
@@ -893,6 +952,67 @@ mod tests {
             .as_deref(),
             Some("Neutral fact-checker asks a question")
         );
+    }
+
+    #[test]
+    fn a_metadata_title_made_for_sharing_gives_way_to_the_heading() {
+        for (og, h1) in [
+            // Cut short.
+            (
+                "Nach dem Hochwasser: Warum die Gemeinde Lindhorst ihre Fußgängerbrücke…",
+                "Nach dem Hochwasser: Warum die Gemeinde Lindhorst ihre Fußgängerbrücke nicht \
+                 wieder aufbauen will",
+            ),
+            (
+                "Turnout in the capital fell to its lowest lev...",
+                "Turnout in the capital fell to its lowest level since 1995",
+            ),
+            // In capitals.
+            (
+                "TRABZON'DA FINDIK ÜRETİCİLERİNE DON ZARARI İÇİN İKLİM DESTEĞİ",
+                "Trabzon'da fındık üreticilerine don zararı için iklim desteği",
+            ),
+            // Led by a section's label.
+            (
+                "Мнение | Почему малому бизнесу на Урале не хватает кредитов",
+                "Почему малому бизнесу на Урале не хватает кредитов",
+            ),
+            (
+                "Opinion: Why small firms cannot get loans",
+                "Why small firms cannot get loans",
+            ),
+        ] {
+            assert_eq!(
+                choose(&[(Metadata, og)], &[h1], &[]).as_deref(),
+                Some(h1),
+                "{og}"
+            );
+        }
+        // A heading of other words, or one that only starts like the cut title, leaves the
+        // declaration as it is; so does a heading in capitals too, and a label the heading
+        // carries as well.
+        for (og, h1) in [
+            (
+                "Nach dem Hochwasser: Warum die Gemeinde Lindhorst ihre Fußgängerbrücke…",
+                "Nach dem Hochwasser: Was die Gemeinde Lindhorst jetzt plant",
+            ),
+            (
+                "NATO SUMMIT OPENS IN VILNIUS",
+                "NATO SUMMIT OPENS IN VILNIUS",
+            ),
+            ("Видео | Как прошёл парад", "Видео | Как прошёл парад"),
+            ("Whale strandings | Eleanor Ainge Roy", "Whale strandings"),
+            (
+                "Córdoba aprueba el plan de sombra para 40 calles del centro",
+                "El Ayuntamiento de Córdoba aprueba el plan de sombra para 40 calles del centro",
+            ),
+        ] {
+            assert_eq!(
+                choose(&[(Metadata, og)], &[h1], &[]).as_deref(),
+                Some(og),
+                "{og}"
+            );
+        }
     }
 
     #[test]
