@@ -233,6 +233,7 @@ fn page_context(meta: &Metadata, reference: Option<DateTime<Utc>>) -> DateContex
         reference,
         order: meta.day_order,
         short_years: false,
+        url_month: meta.date_evidence.url_month,
     }
 }
 

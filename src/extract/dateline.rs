@@ -20,7 +20,7 @@ use super::date_words::{
 };
 use super::dates::{
     DateContext, DayOrder, FoundDate, find_dates, parse_dateline_in, parse_machine_date_in,
-    parse_time,
+    parse_time, yearless_dateline,
 };
 use super::dom::{Dom, NodeKind};
 
@@ -506,9 +506,15 @@ fn read_run(
         // an element a script was to write the date into.
         let unix =
             || unix_time_value(dom, run.node).and_then(|u| parse_machine_date_in(&u, context));
+        let yearless = || {
+            context
+                .url_month
+                .and_then(|month| yearless_dateline(&run.text, month, context.reference))
+        };
         match parse_dateline_in(&run.text, context)
             .or(machine)
             .or_else(unix)
+            .or_else(yearless)
         {
             Some(date) => found.push((date, "", None)),
             // Most runs hold no date: their classes and words are not read.

@@ -177,6 +177,9 @@ pub struct DateContext {
     /// Accept two-digit years (`19.10.19`, `am 26/10/13`, `14 Gennaio 20`). Only where the
     /// text is known to be a dateline: in running text they are too often something else.
     pub short_years: bool,
+    /// The year and month of the page's address (`/2013/06/`): a dateline that names that
+    /// month and a day but no year ("Mardi 18 juin") is read in that year.
+    pub url_month: Option<(i32, u32)>,
 }
 
 impl DateContext {
@@ -569,6 +572,47 @@ pub fn parse_dateline_in(text: &str, context: &DateContext) -> Option<FoundDate>
         })
 }
 
+/// Longest line read as a dateline without its year: a day badge or "Mardi 18 juin, 21:05",
+/// not a sentence that mentions a day.
+const MAX_YEARLESS_BYTES: usize = 48;
+
+/// A short dateline that names a day of `month` by its name but no year ("Mardi 18 juin,
+/// 21:05", "June 18", "18. Juni"), read in `year`: the year and month the page's address
+/// gives. A day of any other month is not read, since nothing says its year.
+pub fn yearless_dateline(
+    text: &str,
+    (year, month): (i32, u32),
+    reference: Option<DateTime<Utc>>,
+) -> Option<FoundDate> {
+    if text.len() > MAX_YEARLESS_BYTES {
+        return None;
+    }
+    let words: Vec<&str> = text
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect();
+    let day_beside_month = |i: usize| -> Option<u32> {
+        let day: u32 = words[i]
+            .trim_end_matches(|c: char| c.is_alphabetic())
+            .parse()
+            .ok()
+            .filter(|d| (1..=31).contains(d))?;
+        // "18th June", "June 18th": an ordinal's letters follow its digits.
+        if !words[i].starts_with(|c: char| c.is_ascii_digit()) {
+            return None;
+        }
+        let month_beside = [i.checked_sub(1), Some(i + 1)]
+            .into_iter()
+            .flatten()
+            .filter_map(|j| words.get(j))
+            .any(|w| month_number(w) == Some(month));
+        month_beside.then_some(day)
+    };
+    let day = (0..words.len()).find_map(day_beside_month)?;
+    let date = FoundDate::day(NaiveDate::from_ymd_opt(year, month, day)?);
+    date.is_plausible(reference).then_some(date)
+}
+
 /// A two-digit year in a dateline: 95–99 are the 1990s, the rest this century.
 fn full_year(year: u32) -> u32 {
     match year {
@@ -827,6 +871,7 @@ mod tests {
             reference: reference(),
             order,
             short_years,
+            url_month: None,
         }
     }
 
@@ -1170,6 +1215,35 @@ mod tests {
         }
         // A Solar Hijri year is no plausible Gregorian one.
         assert_eq!(find_dates("۱۴۰۲/۰۲/۲۴", &context).count(), 0);
+    }
+
+    #[test]
+    fn a_dateline_without_its_year_is_read_in_the_address_month() {
+        let june = (2013, 6);
+        for (text, want) in [
+            ("Mardi 18 juin, 21:05", Some("2013-06-18")),
+            ("June 18th", Some("2013-06-18")),
+            ("18. Juni", Some("2013-06-18")),
+            ("18 июня", Some("2013-06-18")),
+            // Another month, a line too long to be a dateline, no month at all.
+            ("Mardi 18 mai, 21:05", None),
+            (
+                "Les orages du 18 juin ont touché tous les vignobles du canton",
+                None,
+            ),
+            ("18 commentaires", None),
+            ("Juin 2013", None),
+        ] {
+            assert_eq!(
+                yearless_dateline(text, june, None)
+                    .map(|d| d.format())
+                    .as_deref(),
+                want,
+                "{text}"
+            );
+        }
+        // Not after the fetch.
+        assert_eq!(yearless_dateline("18 juin", (2030, 6), reference()), None);
     }
 
     #[test]

@@ -124,6 +124,7 @@ pub fn extract_metadata(
         reference,
         order: day_order,
         short_years: false,
+        url_month: None,
     };
     let date_evidence = page.date_evidence(article, host_url.as_ref(), &context);
     let dates = date_choice::choose(&date_evidence, || None);
