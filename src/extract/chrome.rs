@@ -781,50 +781,6 @@ const EXPAND_LABELS: &[&str] = &[
     "ampliar imagen",
 ];
 
-/// Labels of the links from a story to the one before or after it on the site
-/// ("Предыдущая статья: …", "Növbəti xəbər: …", "Next post: …"), at the start of a line,
-/// past an arrow.
-const NEIGHBOUR_LABELS: &[&str] = &[
-    "предыдущая статья",
-    "следующая статья",
-    "предыдущая новость",
-    "следующая новость",
-    "предыдущая запись",
-    "следующая запись",
-    "предыдущий материал",
-    "следующий материал",
-    "попередня стаття",
-    "наступна стаття",
-    "попередня новина",
-    "наступна новина",
-    "попередній запис",
-    "наступний запис",
-    "əvvəlki xəbər",
-    "növbəti xəbər",
-    "əvvəlki məqalə",
-    "növbəti məqalə",
-    "önceki haber",
-    "sonraki haber",
-    "önceki yazı",
-    "sonraki yazı",
-    "previous post",
-    "next post",
-    "previous article",
-    "next article",
-    "previous story",
-    "next story",
-    "vorheriger artikel",
-    "nächster artikel",
-    "vorheriger beitrag",
-    "nächster beitrag",
-    "article précédent",
-    "article suivant",
-    "artículo anterior",
-    "artículo siguiente",
-    "poprzedni artykuł",
-    "następny artykuł",
-];
-
 /// Longest line that links to the story before or after, in characters: its label and
 /// the other story's headline.
 const NEIGHBOUR_LINE_MAX_CHARS: usize = 200;
@@ -1385,7 +1341,7 @@ static TOOL_FIRST_WORDS: LazyLock<HashSet<&'static str, foldhash::fast::RandomSt
             SHARE_LABELS,
             CHANNEL_NAMES,
             SHARE_BUTTON_WORDS,
-            NEIGHBOUR_LABELS,
+            clean::NEIGHBOUR_LABELS,
         ]
         .into_iter()
         .flatten()
@@ -1409,7 +1365,7 @@ fn is_neighbour_link(text: &str, lower: &str) -> bool {
         return false;
     }
     let bare = lower.trim_matches(|c: char| !c.is_alphanumeric());
-    NEIGHBOUR_LABELS.iter().any(|label| {
+    clean::NEIGHBOUR_LABELS.iter().any(|label| {
         after_words(bare, label).is_some_and(|rest| {
             let rest = rest.trim_start();
             rest.is_empty() || rest.starts_with(':')

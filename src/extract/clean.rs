@@ -2173,6 +2173,64 @@ pub fn is_credit_line(text: &str) -> bool {
         .any(|p| lower.starts_with(p))
 }
 
+/// Labels of the links from a story to the one before or after it on the site
+/// ("Предыдущая статья: …", "Növbəti xəbər: …", "Next post: …"), at the start of a line,
+/// past an arrow.
+pub(super) const NEIGHBOUR_LABELS: &[&str] = &[
+    "предыдущая статья",
+    "следующая статья",
+    "предыдущая новость",
+    "следующая новость",
+    "предыдущая запись",
+    "следующая запись",
+    "предыдущий материал",
+    "следующий материал",
+    "попередня стаття",
+    "наступна стаття",
+    "попередня новина",
+    "наступна новина",
+    "попередній запис",
+    "наступний запис",
+    "əvvəlki xəbər",
+    "növbəti xəbər",
+    "əvvəlki məqalə",
+    "növbəti məqalə",
+    "önceki haber",
+    "sonraki haber",
+    "önceki yazı",
+    "sonraki yazı",
+    "previous post",
+    "next post",
+    "previous article",
+    "next article",
+    "previous story",
+    "next story",
+    "vorheriger artikel",
+    "nächster artikel",
+    "vorheriger beitrag",
+    "nächster beitrag",
+    "article précédent",
+    "article suivant",
+    "artículo anterior",
+    "artículo siguiente",
+    "poprzedni artykuł",
+    "następny artykuł",
+];
+
+/// Longest line read as a label of a neighbouring story's link.
+const NEIGHBOUR_LABEL_MAX_CHARS: usize = 40;
+
+/// Whether `text` is only a label of the link to the story before or after this one
+/// ("Növbəti xəbər", "Next article:", "← Следующая новость").
+pub(super) fn is_neighbour_label(text: &str) -> bool {
+    if more_chars_than(text, NEIGHBOUR_LABEL_MAX_CHARS) {
+        return false;
+    }
+    let lower = text.to_lowercase();
+    let bare = lower.trim_matches(|c: char| !c.is_alphanumeric());
+    NEIGHBOUR_LABELS.contains(&bare)
+}
+
 /// [`PROMO_PHRASES`] as one searcher: the test runs on every block of a story's last third,
 /// and one pass finds any of the phrases where a search per phrase made fifty passes.
 static PROMO_SEARCHER: LazyLock<regex::Regex> =

@@ -948,6 +948,39 @@ mod tests {
         assert!(text("box").contains("виїзд мобільної"));
     }
 
+    #[test]
+    fn the_next_storys_teaser_under_the_story_goes() {
+        let page = |next_heading: &str| {
+            format!(
+                "<html lang=az><head><title>Bakıda yeni velosiped zolaqları</title></head><body>\
+                 <main><div class=wrap><article><h1>Bakıda yeni velosiped zolaqları</h1>\
+                 <p>Paytaxtın mərkəzində ilk velosiped zolaqları bu həftə istifadəyə verilir, \
+                 layihənin birinci mərhələsi 12 kilometri əhatə edir.</p>\
+                 <p>İkinci mərhələdə, 2026-cı ilin sonunadək şəbəkənin uzunluğunun 45 \
+                 kilometrə çatdırılması və Bakı bulvarı ilə birləşdirilməsi planlaşdırılır.</p>\
+                 <p>Mütəxəssislər layihəni müsbət qiymətləndirsələr də, sürücülərin zolaqlarda \
+                 park etməsinin qarşısının alınmasının vacib olduğunu deyirlər.</p></article>\
+                 <section class=xb-next><div>Növbəti xəbər</div>{next_heading}\
+                 <div>15 aprel 2025, 13:55</div><div><p>Taksi operatorları üçün vahid tarif \
+                 qaydalarının layihəsi hazırlanır, qiymət artımı 50 faizlə məhdudlaşdırılacaq.</p>\
+                 <p>Sənədin may ayında ictimai müzakirəyə çıxarılması gözlənilir, sürücülər \
+                 assosiasiyası layihəni dəstəkləyir.</p></div></section></div></main></body></html>"
+            )
+        };
+        let text = |html: String| {
+            extract(html.as_bytes(), &ExtractOptions::default())
+                .expect("article")
+                .text
+        };
+        let teaser = text(page(
+            "<h2><a href=/az/iqtisadiyyat/taksi-2041861>Bakıda taksi tarifləri ilə bağlı \
+             yeni qaydalar</a></h2>",
+        ));
+        assert!(teaser.contains("park etməsinin"), "{teaser}");
+        assert!(!teaser.contains("vahid tarif"), "{teaser}");
+        assert!(!teaser.contains("ictimai müzakirəyə"), "{teaser}");
+    }
+
     fn portal_page(main: &str) -> String {
         format!(
             "<html lang=ru><head><title>График работы участков | Портал</title></head><body>\

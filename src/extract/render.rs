@@ -214,6 +214,36 @@ fn is_teaser_card(dom: &Dom, s: &Stats, i: usize) -> bool {
         && !text_before_heading
 }
 
+/// Most text of the teaser of a neighbouring story, in characters: its label, headline,
+/// date and a standfirst of a few paragraphs.
+const NEIGHBOUR_TEASER_MAX_CHARS: u32 = 1_500;
+
+/// Whether element `i` is the teaser of the story before or after this one that templates
+/// print under it: a label alone ("Növbəti xəbər", "Next article") over the other story's
+/// linked headline, and its date and standfirst paragraphs. The label decides, so the
+/// standfirst may be as long as a few paragraphs, more than a card's.
+fn is_neighbour_teaser(dom: &Dom, s: &Stats, i: usize) -> bool {
+    if s.headings[i] == 0 || s.text[i] > NEIGHBOUR_TEASER_MAX_CHARS {
+        return false;
+    }
+    let end = dom.nodes[i].end.min(i + 1 + TEASER_SCAN_NODES);
+    let Some(h) = (i + 1..end).find(|&j| heading_level(dom.tag(j)).is_some()) else {
+        return false;
+    };
+    let heading = s.text[h];
+    if heading == 0 || s.link[h] * 10 < heading * 6 {
+        return false;
+    }
+    let label: String = (i + 1..h)
+        .filter_map(|j| match &dom.nodes[j].kind {
+            NodeKind::Text(t) => Some(t.trim()),
+            _ => None,
+        })
+        .collect::<Vec<_>>()
+        .join(" ");
+    !label.is_empty() && clean::is_neighbour_label(&label)
+}
+
 /// Most link text in a heading, as a share of its text, that conditional cleaning keeps
 /// without asking whether it heads a section of the story.
 const HEADING_LINK_DENSITY_MAX: f64 = 0.33;
@@ -368,6 +398,13 @@ impl Renderer<'_> {
             return s.weight[i] < 0
                 || (ld > HEADING_LINK_DENSITY_MAX
                     && !heads_a_section(self.dom, s, i, self.opts.base));
+        }
+        // The teaser of the next story may hold as much prose as a short story's part,
+        // but its label says what it is.
+        if matches!(tag, "div" | "section" | "aside" | "footer" | "nav")
+            && is_neighbour_teaser(self.dom, s, i)
+        {
+            return true;
         }
         // A block holding a good part of the article's prose is the article, whatever
         // link lists sit inside it; those are judged on their own further down.
