@@ -302,7 +302,7 @@ fn extract_dom(dom: &dom::Dom, opts: &ExtractOptions) -> Result<Extraction, Extr
         });
     }
     let blocks = match judge(&blocks, standing) {
-        Ok(()) => blocks,
+        Ok(()) => with_photo_story_captions(dom, &stats, blocks),
         Err(not_article) => noscript_body(dom, render_opts, title.as_deref())
             .or_else(|| headline_body(dom, &stats, render_opts, title.as_deref(), standing))
             .or_else(|| gallery_body(dom, &stats, standing))
@@ -511,12 +511,52 @@ const MAX_GALLERY_CAPTIONS: usize = 200;
 
 /// The captions of a photo story ("In pictures: election day"), when the page has no
 /// article otherwise. Captions are dropped from stories, where they describe an image
-/// beside the text; a gallery's captions are its text. Taken only when there are several,
-/// outside the page's chrome, not mostly links (a teaser card's caption is a headline), and
-/// together as long as an article must be; or, on a dated item (a photo of the day), when
-/// one of them is what [`judge`] asks of a short story of that standing: a brief's sentence
-/// under a dated headline, a describing line when the publisher declares an article.
+/// beside the text; a gallery's captions are its text. Taken only when there are several
+/// ([`story_captions`]) together as long as an article must be; or, on a dated item (a
+/// photo of the day), when one of them is what [`judge`] asks of a short story of that
+/// standing: a brief's sentence under a dated headline, a describing line when the
+/// publisher declares an article.
 fn gallery_body(dom: &dom::Dom, stats: &content::Stats, standing: Standing) -> Option<Vec<Block>> {
+    let captions = story_captions(dom, stats);
+    let chars: usize = captions.iter().map(|b| b.text_len).sum();
+    let gallery = captions.len() >= MIN_GALLERY_CAPTIONS && chars >= MIN_ARTICLE_CHARS;
+    let item = standing != Standing::Unvouched && judge(&captions, standing).is_ok();
+    (gallery || item).then_some(captions)
+}
+
+/// Most text of a photo story's introduction, in characters: a few sentences over the
+/// pictures, not a story the pictures illustrate.
+const PHOTO_STORY_INTRO_MAX_CHARS: usize = 600;
+
+/// A photo story's introduction followed by its captions, when the captions tell the story:
+/// the text is an introduction's few sentences ([`PHOTO_STORY_INTRO_MAX_CHARS`]), and the
+/// captions are several and hold at least twice its text. A story with photographs has
+/// more text than its captions; otherwise `blocks` as they are.
+fn with_photo_story_captions(
+    dom: &dom::Dom,
+    stats: &content::Stats,
+    mut blocks: Vec<Block>,
+) -> Vec<Block> {
+    let intro: usize = blocks.iter().map(|b| b.text_len).sum();
+    if intro > PHOTO_STORY_INTRO_MAX_CHARS {
+        return blocks;
+    }
+    let captions = story_captions(dom, stats);
+    let chars: usize = captions.iter().map(|b| b.text_len).sum();
+    if captions.len() >= MIN_GALLERY_CAPTIONS && chars >= 2 * intro.max(MIN_ARTICLE_CHARS) {
+        let new: Vec<Block> = captions
+            .into_iter()
+            .filter(|c| blocks.iter().all(|b| b.text != c.text))
+            .collect();
+        blocks.extend(new);
+    }
+    blocks
+}
+
+/// The page's figure captions that may tell a story, in order: outside the page's chrome,
+/// not mostly links (a teaser card's caption is a headline), not a photo credit, each once.
+/// At most [`MAX_GALLERY_CAPTIONS`] are read.
+fn story_captions(dom: &dom::Dom, stats: &content::Stats) -> Vec<Block> {
     let mut captions: Vec<Block> = Vec::new();
     let mut seen = 0;
     let mut i = 0;
@@ -549,10 +589,7 @@ fn gallery_body(dom: &dom::Dom, stats: &content::Stats, standing: Standing) -> O
         }
         i = end;
     }
-    let chars: usize = captions.iter().map(|b| b.text_len).sum();
-    let gallery = captions.len() >= MIN_GALLERY_CAPTIONS && chars >= MIN_ARTICLE_CHARS;
-    let item = standing != Standing::Unvouched && judge(&captions, standing).is_ok();
-    (gallery || item).then_some(captions)
+    captions
 }
 
 /// The first `<h1>` with text, when the metadata has no title.
@@ -1142,6 +1179,49 @@ mod tests {
              mountains, a week of sunshine</figcaption></figure></aside>\
              <footer>© 2024 Monitor</footer></body></html>"
         )
+    }
+
+    #[test]
+    fn a_photo_story_with_an_introduction_keeps_its_captions() {
+        let captions = [
+            "Rəna xala 62 yaşındadır və 40 ildən çoxdur ki, barama açır. Qaynar suya atılan \
+             baramalardan o, bir neçə saniyəyə nazik sap tapıb çəkməyə başlayır.",
+            "Bir kəlağayı üçün təxminən 500 barama lazımdır. Açılmış xam ipək çiləyə sarınır \
+             və bir neçə gün kölgədə qurudulur.",
+            "Boyaqxanada rənglər hələ də təbii üsulla alınır: qırmızı rəng boyaqotunun \
+             kökündən, sarı rəng zəfərandan, qara rəng isə qoz qabığından hazırlanır.",
+            "Taxta qəliblər armud ağacından oyulur. Hər naxış üçün ayrıca qəlib lazımdır və \
+             ustalar onları nəsildən-nəslə ötürür.",
+        ];
+        let figures: String = captions
+            .iter()
+            .map(|c| format!("<figure><img src=/1.jpg><figcaption>{c}</figcaption></figure>"))
+            .collect();
+        let page = |intro: &str| {
+            format!(
+                "<html lang=az><head><title>Şəkinin son kəlağayı ustaları</title></head><body>\
+                 <nav><a href=/>Ana səhifə</a></nav><article><h1>Şəkinin son kəlağayı \
+                 ustaları</h1>{intro}{figures}</article><footer>© 2024</footer></body></html>"
+            )
+        };
+        let text = |html: String| {
+            extract(html.as_bytes(), &ExtractOptions::default())
+                .expect("article")
+                .text
+        };
+        let intro = "<p>Şəki kəlağayısı yüz illərdir Azərbaycan qadınlarının geyiminin bir \
+                     hissəsidir. Bu gün onu əl ilə hazırlayan ustaların sayı bir neçə ailəyə \
+                     qədər azalıb.</p>";
+        let story = text(page(intro));
+        assert!(story.starts_with("Şəki kəlağayısı"), "{story}");
+        assert!(story.contains("40 ildən çoxdur"), "{story}");
+        assert!(story.contains("armud ağacından"), "{story}");
+        // A story the photographs illustrate has more text than their captions.
+        let long: String = (1..=5)
+            .map(|n| intro.replace("</p>", &format!(" Bu, {n}-ci hissədir.</p>")))
+            .collect();
+        let story = text(page(&long));
+        assert!(!story.contains("40 ildən çoxdur"), "{story}");
     }
 
     #[test]
