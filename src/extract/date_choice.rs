@@ -160,6 +160,9 @@ pub struct PublicationDates {
     pub published_source: Option<DateSource>,
     pub modified: Option<FoundDate>,
     pub modified_source: Option<DateSource>,
+    /// The publication date is one of several unlabelled days shown by the headline: a
+    /// list's (search results, an index of galleries), which dates no one story.
+    pub one_of_a_list: bool,
 }
 
 /// The dates of a page: the markup's evidence in `meta`, the visible datelines around the
@@ -288,11 +291,21 @@ pub fn choose(
             None => (None, None),
         }
     };
+    let one_of_a_list = published_source == Some(DateSource::Dateline) && {
+        let mut days = evidence
+            .datelines
+            .iter()
+            .filter(|d| d.place == Place::Headline && d.cue.is_none())
+            .map(|d| d.date.date);
+        days.next()
+            .is_some_and(|first| days.any(|day| day != first))
+    };
     PublicationDates {
         published,
         published_source,
         modified,
         modified_source,
+        one_of_a_list,
     }
 }
 
@@ -1024,6 +1037,38 @@ mod tests {
             ..DateEvidence::default()
         };
         assert_eq!(chosen(&far).0.as_deref(), Some("2022-11-17T10:33:13Z"));
+    }
+
+    #[test]
+    fn a_day_among_several_by_the_headline_is_a_lists() {
+        let list = |lines: &[&str], markup: Vec<MarkedDate>| {
+            choose(
+                &DateEvidence {
+                    markup,
+                    datelines: lines
+                        .iter()
+                        .map(|l| line(l, None, Place::Headline))
+                        .collect(),
+                    ..DateEvidence::default()
+                },
+                || None,
+            )
+        };
+        let results = list(&["12.03.2024", "27.02.2024", "19.02.2024"], vec![]);
+        assert_eq!(
+            results.published.map(|d| d.format()).as_deref(),
+            Some("2024-03-12")
+        );
+        assert!(results.one_of_a_list);
+        // One day, however often shown, or a day the markup states, dates the story.
+        assert!(!list(&["12.03.2024", "12.03.2024"], vec![]).one_of_a_list);
+        assert!(
+            !list(
+                &["12.03.2024", "27.02.2024"],
+                vec![published("2024-03-12T10:00:00+01:00", DateSource::Meta)]
+            )
+            .one_of_a_list
+        );
     }
 
     #[test]

@@ -287,7 +287,7 @@ fn extract_dom(dom: &dom::Dom, opts: &ExtractOptions) -> Result<Extraction, Extr
         opts.reference_time,
     );
     let standing = match (
-        title.is_some() && dates.published.is_some(),
+        title.is_some() && dates.published.is_some() && !dates.one_of_a_list,
         meta.declares_article,
     ) {
         (false, _) => Standing::Unvouched,
