@@ -80,6 +80,7 @@ pub(crate) fn choose_title(
             TitleSource::TitleTag => {
                 let headline = strip_site_affixes(raw, &sites, &hints, shown);
                 fuller_heading(&headline, h1)
+                    .or_else(|| fuller_heading_of_a_trailing_run(&headline, h1))
                     .or_else(|| unrelated_heading(raw, h1, &sites))
                     .unwrap_or(headline)
             }
@@ -201,6 +202,24 @@ fn shown_form(declared: &str, h1: &[String]) -> Option<String> {
     }
     let hints: Vec<&str> = h1.iter().map(String::as_str).collect();
     without_kicker(declared, &hints)
+}
+
+/// [`fuller_heading`] for the trailing segments of a tab title that still has a name in
+/// front ("Houbařův zápisník - Hřiby v Brdech a jak je správně sušit" over the heading
+/// "Houbařská sezóna 2023: hřiby v Brdech a jak je správně sušit"): when the `<h1>` spells
+/// out a trailing run that outweighs what stands before it, the heading is the headline.
+fn fuller_heading_of_a_trailing_run(headline: &str, h1: &[String]) -> Option<String> {
+    let parts = segments(headline);
+    if parts.len() < 2 || parts.len() > MAX_SEGMENTS {
+        return None;
+    }
+    (1..=AFFIX_SEGMENTS.min(parts.len() - 1)).find_map(|start| {
+        let run = join(&parts[start..]);
+        let before = join(&parts[..start]).split_whitespace().count();
+        (run.split_whitespace().count() > before)
+            .then(|| fuller_heading(&run, h1))
+            .flatten()
+    })
 }
 
 /// The headline inside a metadata title that carries the site's name ("Headline — Site"
@@ -408,7 +427,7 @@ fn pinned_headline<'h>(
         }
         for end in (parts.len() - cut..parts.len()).rev() {
             let candidate = join(&parts[..end]);
-            if comparable(&candidate) == hint && candidate.split_whitespace().count() >= 2 {
+            if comparable(&candidate) == hint && has_words_enough(&candidate) {
                 return Some(candidate);
             }
         }
@@ -425,6 +444,18 @@ fn pinned_headline<'h>(
         }
     }
     None
+}
+
+/// Fewest characters of a headline in a script written without spaces (Chinese, Japanese)
+/// that stands for the two words a pinned headline needs.
+const MIN_UNSPACED_HEADLINE_CHARS: usize = 4;
+
+/// Whether a pinned headline is more than a name: two words or more, or in Chinese and
+/// Japanese, which put no spaces between words, a few characters.
+fn has_words_enough(candidate: &str) -> bool {
+    let unspaced = |c: char| matches!(c, '\u{3040}'..='\u{30FF}' | '\u{3400}'..='\u{9FFF}' | '\u{F900}'..='\u{FAFF}');
+    candidate.split_whitespace().count() >= 2
+        || candidate.chars().filter(|&c| unspaced(c)).count() >= MIN_UNSPACED_HEADLINE_CHARS
 }
 
 /// Fewest words of a headline that a trailing run of `<title>` pins.
@@ -1013,6 +1044,47 @@ mod tests {
                 "{og}"
             );
         }
+    }
+
+    #[test]
+    fn a_heading_spelling_out_the_tabs_headline_behind_a_name_wins() {
+        let h1 = "Houbařská sezóna 2023: hřiby v Brdech a jak je správně sušit";
+        assert_eq!(
+            choose(
+                &[(
+                    TitleTag,
+                    "Houbařův zápisník - Hřiby v Brdech a jak je správně sušit"
+                )],
+                &[h1],
+                &[]
+            )
+            .as_deref(),
+            Some(h1)
+        );
+        // A heading that does not hold the whole run says nothing of it.
+        let title = "Houbařův zápisník - Hřiby v Brdech a jak je správně sušit";
+        assert_eq!(
+            choose(&[(TitleTag, title)], &["Hřiby v Brdech letos rostou"], &[]).as_deref(),
+            Some(title)
+        );
+    }
+
+    #[test]
+    fn a_chinese_heading_pins_the_tab_title() {
+        assert_eq!(
+            choose(
+                &[(
+                    TitleTag,
+                    "自驾川西小环线七天攻略（附油耗和住宿花费） - 游记攻略 - 驴友之家 - Powered by Discuz!"
+                )],
+                &["自驾川西小环线七天攻略（附油耗和住宿花费）"],
+                &[]
+            )
+            .as_deref(),
+            Some("自驾川西小环线七天攻略（附油耗和住宿花费）")
+        );
+        assert!(!has_words_enough("新闻"));
+        assert!(!has_words_enough("Nachrichten"));
     }
 
     #[test]
