@@ -427,15 +427,9 @@ fn strong_markup(
     // than the markup is more often a re-dating (an update, a re-promoted story) and does
     // not overrule it.
     let local = localize(first.date, evidence);
-    let stamped = |m: &MarkedDate| {
-        m.date.instant().is_some_and(|instant| {
-            marked(evidence, Role::Modified, Strength::Strong)
-                .any(|modified| modified.date.instant() == Some(instant))
-        })
-    };
     if dateline.pure
         && dateline.date.date < local.date
-        && (corroboration(evidence, local.date) < 2 || stamped(first))
+        && (corroboration(evidence, local.date) < 2 || is_modification_stamp(evidence, first))
     {
         return Some((dateline.date, DateSource::Dateline));
     }
@@ -461,21 +455,24 @@ fn exchanged(day: NaiveDate) -> Option<NaiveDate> {
 /// some CMSs fill `DC.date.issued` with the last edit.
 fn strong_published(evidence: &DateEvidence) -> Vec<&MarkedDate> {
     let all: Vec<&MarkedDate> = marked(evidence, Role::Published, Strength::Strong).collect();
-    let modified: Vec<_> = marked(evidence, Role::Modified, Strength::Strong)
-        .filter_map(|m| m.date.instant())
-        .collect();
-    let is_stamp = |m: &MarkedDate| {
-        m.date
-            .instant()
-            .is_some_and(|instant| modified.contains(&instant))
-    };
     let earliest = all.iter().map(|m| m.date.date).min();
     let kept: Vec<&MarkedDate> = all
         .iter()
         .copied()
-        .filter(|m| !(is_stamp(m) && earliest.is_some_and(|e| e < m.date.date)))
+        .filter(|m| {
+            !(is_modification_stamp(evidence, m) && earliest.is_some_and(|e| e < m.date.date))
+        })
         .collect();
     if kept.is_empty() { all } else { kept }
+}
+
+/// Whether markup date `m` is the very instant of a strong modification date: a stamp of
+/// the last save (or of a migration, or of serving the page), not a day of its own.
+fn is_modification_stamp(evidence: &DateEvidence, m: &MarkedDate) -> bool {
+    m.date.instant().is_some_and(|instant| {
+        marked(evidence, Role::Modified, Strength::Strong)
+            .any(|modified| modified.date.instant() == Some(instant))
+    })
 }
 
 /// How many different sources (markup vocabularies, the URL) state `day` as the
