@@ -114,7 +114,8 @@ pub fn text_len(s: &str) -> (u32, u32) {
     (len, commas)
 }
 
-fn is_heading(tag: &str) -> bool {
+/// Whether `tag` is a heading, `<h1>` to `<h6>`.
+pub(super) fn is_heading(tag: &str) -> bool {
     matches!(tag, "h1" | "h2" | "h3" | "h4" | "h5" | "h6")
 }
 

@@ -19,7 +19,7 @@
 
 use url::Url;
 
-use super::content::{Selection, Stats};
+use super::content::{Selection, Stats, is_heading};
 use super::dates;
 use super::dom::{Dom, NO_PARENT, NodeKind};
 use super::tidy::normalized;
@@ -157,8 +157,7 @@ fn is_continuation(dom: &Dom, s: &Stats, story: usize) -> bool {
         return false;
     }
     let end = dom.nodes[story].end.min(story + HEADLINE_SCAN_NODES);
-    let heading = (story + 1..end)
-        .find(|&j| matches!(dom.tag(j), "h1" | "h2" | "h3" | "h4" | "h5" | "h6") && !s.junk[j]);
+    let heading = (story + 1..end).find(|&j| is_heading(dom.tag(j)) && !s.junk[j]);
     heading.is_none_or(|heading| prose_between(dom, s, story, heading))
 }
 
@@ -475,7 +474,7 @@ mod tests {
         .replace("h1>", "h3>");
         let text = text_of(&page(
             "Turnout reaches a record",
-            &format!("{first}{ad}{rest}{next}{card}"),
+            &format!("{first}{ad}{rest}{card}"),
         ));
         assert!(text.contains("rural precincts of the north"), "{text}");
         assert!(!text.contains("central market"), "{text}");
