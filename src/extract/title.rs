@@ -75,7 +75,12 @@ pub(crate) fn choose_title(
                 let raw = normalise_space(raw);
                 let copies_title_tag = title_tag.as_deref() == Some(raw.as_str());
                 let declared = metadata_headline(&raw, &sites, h1, copies_title_tag).unwrap_or(raw);
-                shown_form(&declared, h1).unwrap_or(declared)
+                shown_form(&declared, h1)
+                    .or_else(|| {
+                        let tab = title_tag.as_deref()?;
+                        heading_the_tab_confirms(&declared, h1, tab, &sites, shown)
+                    })
+                    .unwrap_or(declared)
             }
             TitleSource::TitleTag => {
                 let headline = strip_site_affixes(raw, &sites, &hints, shown);
@@ -202,6 +207,33 @@ fn shown_form(declared: &str, h1: &[String]) -> Option<String> {
     }
     let hints: Vec<&str> = h1.iter().map(String::as_str).collect();
     without_kicker(declared, &hints)
+}
+
+/// The `<h1>` that goes on after a shorter metadata title when `<title>` carries the
+/// heading's words, not the metadata's: og:title "«Роботи завершимо до жовтня»: у Житомирі
+/// відновили ремонт мосту" made for sharing, while the tab and the heading both add "— після
+/// дворічної перерви". A heading with more words alone is not enough (see [`shown_form`]);
+/// two of the page's own declarations agreeing on it are.
+fn heading_the_tab_confirms(
+    declared: &str,
+    h1: &[String],
+    title_tag: &str,
+    sites: &[String],
+    shown: &dyn Fn() -> Vec<String>,
+) -> Option<String> {
+    let short: Vec<String> = comparable_words(declared).collect();
+    let heading = fuller_heading(declared, h1)?;
+    // Only a heading that goes on after the declaration's words: one that adds words in
+    // front is a kicker ("Deutschlandtakt: …"), which tabs copy as often as headings.
+    if !comparable_words(&heading)
+        .take(short.len())
+        .eq(short.iter().cloned())
+    {
+        return None;
+    }
+    // Split the tab by the heading alone: the metadata title would pin its own shorter run.
+    let tab_headline = strip_site_affixes(title_tag, sites, &[heading.as_str()], shown);
+    (comparable(&tab_headline) == comparable(&heading)).then_some(heading)
 }
 
 /// [`fuller_heading`] for the trailing segments of a tab title that still has a name in
@@ -1042,6 +1074,49 @@ mod tests {
                 choose(&[(Metadata, og)], &[h1], &[]).as_deref(),
                 Some(og),
                 "{og}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_shorter_metadata_title_gives_way_to_the_heading_the_tab_shows() {
+        let heading = "Können Fische Schmerzen spüren / empfinden?";
+        let og = "Können Fische Schmerzen spüren?";
+        let tab = format!("{heading} - Angelwissen");
+        assert_eq!(
+            choose(&[(Metadata, og), (TitleTag, &tab)], &[heading], &[]).as_deref(),
+            Some(heading)
+        );
+        // The tab's own dash inside the headline, and other quotation marks.
+        let heading = "«Роботи завершимо до жовтня»: у Житомирі відновили ремонт мосту через \
+                       Тетерів — після дворічної перерви";
+        let og = "\"Роботи завершимо до жовтня\": у Житомирі відновили ремонт мосту через Тетерів";
+        let tab = format!("{heading} — Полісся Онлайн");
+        assert_eq!(
+            choose(&[(Metadata, og), (TitleTag, &tab)], &[heading], &[]).as_deref(),
+            Some(heading)
+        );
+        // A tab that says what og:title says keeps the declaration, however long the
+        // heading; so does a heading with words in front, even when the tab has them too.
+        let og = "Flixbus attackiert Deutsche Bahn";
+        for (heading, tab) in [
+            (
+                "Flixbus attackiert Deutsche Bahn mit neuen Preisen",
+                "Flixbus attackiert Deutsche Bahn | Tagesblatt",
+            ),
+            (
+                "Deutschlandtakt: Flixbus attackiert Deutsche Bahn",
+                "Deutschlandtakt: Flixbus attackiert Deutsche Bahn | Tagesblatt",
+            ),
+            (
+                "Heute Flixbus attackiert Deutsche Bahn",
+                "Heute Flixbus attackiert Deutsche Bahn",
+            ),
+        ] {
+            assert_eq!(
+                choose(&[(Metadata, og), (TitleTag, tab)], &[heading], &[]).as_deref(),
+                Some(og),
+                "{heading}"
             );
         }
     }
