@@ -99,6 +99,9 @@ pub fn find_until(
         return out;
     }
     if let Some((first, last)) = body {
+        if headline.is_none() {
+            read_post_header(dom, first, &context, &mut out);
+        }
         let headline_in_body = headline.is_some_and(|h| dom.contains(first, h));
         if !headline_in_body {
             let start = runs(dom, first, dom.nodes[last].end, RUNS_BODY);
@@ -144,6 +147,40 @@ pub fn find_until(
         }
     }
     out
+}
+
+/// How many levels above the body a post's header is looked for: a forum's post is a
+/// table whose first row holds the date, the body a cell of a later row
+/// (`table > tbody > tr > td`).
+const POST_DEPTH: usize = 4;
+
+/// The lines above the body in its post, when the page shows no headline to read around:
+/// a forum's post header ("03-17-2019, 02:22 PM" in the row over the first post), whose
+/// title is only in `<title>` and a breadcrumb.
+/// Read as the body's first lines, so only a pure dateline counts, and never above the
+/// post: the page's header and the thread's other posts are outside it.
+fn read_post_header(dom: &Dom, first: usize, context: &DateContext, out: &mut Vec<Dateline>) {
+    let mut post = first;
+    for _ in 0..POST_DEPTH {
+        let parent = dom.nodes[post].parent;
+        if parent == usize::MAX || matches!(dom.tag(parent), "body" | "html" | "main" | "") {
+            break;
+        }
+        post = parent;
+    }
+    if post == first {
+        return;
+    }
+    let above = runs_above(dom, post.max(first.saturating_sub(ABOVE_LOOKBACK)), first);
+    for k in 0..above.len() {
+        let label = above.get(k + 1).map(|r| r.text.as_str());
+        for d in read_run(dom, &above[k], label, None, context) {
+            out.push(Dateline {
+                place: Place::BodyStart,
+                ..d
+            });
+        }
+    }
 }
 
 /// The datelines around `headline`, nearest first.
@@ -1191,6 +1228,27 @@ mod tests {
             "",
         );
         assert_eq!(first(&shown).map(|d| d.0).as_deref(), Some("2019-03-04"));
+    }
+
+    #[test]
+    fn a_forum_posts_header_without_a_headline() {
+        let thread = |header: &str| {
+            format!(
+                "<html><body><div class=top>Wednesday, 9 February 2022 · Welcome, guest</div>\
+                 <div id=posts><table class=post><tr><td class=thead>{header}</td>\
+                 <td class=thead>#1</td></tr><tr><td class=author><a href=/u/1>Walt</a>\
+                 <div>Senior Member</div><div>Posts: 3,412</div></td>\
+                 <td class=message>{BODY}</td></tr></table></div></body></html>"
+            )
+        };
+        let found = datelines(&thread("03-17-2019, 02:22 PM"), None);
+        assert_eq!(
+            found.first(),
+            Some(&("2019-03-17".to_owned(), None, Place::BodyStart)),
+            "{found:?}"
+        );
+        // Without it, the site's header above the post is not the post's date.
+        assert_eq!(datelines(&thread("&nbsp;"), None), Vec::new());
     }
 
     #[test]
