@@ -597,9 +597,11 @@ fn read_run(
                         .and_then(cue_of_label_line)
                 })
                 .or(if single { class } else { None });
+            // A byline's names beside a date the markup wraps in `<time>` leave it a
+            // dateline: the page states the date as such.
             let pure = words_beside <= MAX_WORDS_BESIDE
                 || cue == Some(Cue::Published)
-                || (single && class == Some(Cue::Published));
+                || (single && (class == Some(Cue::Published) || machine.is_some()));
             (cue != Some(Cue::Other)).then_some(Dateline {
                 date,
                 cue,
@@ -1228,6 +1230,35 @@ mod tests {
             "",
         );
         assert_eq!(first(&shown).map(|d| d.0).as_deref(), Some("2019-03-04"));
+    }
+
+    #[test]
+    fn a_byline_with_a_time_element_is_a_dateline() {
+        let pure = |byline: &str| {
+            let html = page(
+                &format!("<h1>Turnout confirmed</h1><div>{byline}</div>"),
+                "",
+            );
+            Dom::parse_with(&html, |dom| {
+                let stats = content::compute(dom);
+                let selection = content::select(dom, &stats);
+                find(dom, selection.as_ref(), None, &DateContext::default())
+                    .first()
+                    .map(|d| (d.date.date.to_string(), d.pure))
+            })
+        };
+        let names = "Analitik qrup, Demokratik Seçkilər Təşəbbüsü";
+        assert_eq!(
+            pure(&format!(
+                "<span>{names}</span> <time datetime=\"2020-02-10T20:30:00Z\">11.02.2020</time>"
+            )),
+            Some(("2020-02-11".to_owned(), true))
+        );
+        // The same words beside a date in plain text are a phrase that mentions it.
+        assert_eq!(
+            pure(&format!("<span>{names}</span> <span>11.02.2020</span>")),
+            Some(("2020-02-11".to_owned(), false))
+        );
     }
 
     #[test]
