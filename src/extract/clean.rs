@@ -913,6 +913,15 @@ const TAIL_SECTION_LABELS: &[&str] = &[
     "czytaj też",
     "zobacz także",
     "kontakt dla mediów",
+    "media inquiries",
+    "media enquiries",
+    "press inquiries",
+    "press enquiries",
+    "контакты для сми",
+    "контакт для сми",
+    "контакти для змі",
+    "media üçün əlaqə",
+    "mətbuat üçün əlaqə",
     "lea también",
     "te puede interesar",
     "neueste artikel",
@@ -2686,6 +2695,12 @@ mod tests {
     #[test]
     fn tail_furniture() {
         assert!(is_tail_section_label("Kontakt:"));
+        assert!(is_tail_section_label(
+            "Media üçün əlaqə: Leyla Nəsirova, +994 55 781 02 36, media@dst-monitor.az"
+        ));
+        assert!(is_tail_section_label(
+            "Контакты для СМИ: Асель Нурланова, пресс-секретарь, тел. +7 701 552 18 09"
+        ));
         assert!(is_tail_section_label("Weitere Informationen"));
         assert!(is_tail_section_label("Читайте также:"));
         assert!(is_tail_section_label("Related content"));
