@@ -44,7 +44,7 @@ const HTML_LANG_SEARCH_LIMIT: usize = 64 * 1024;
 /// language (or has only an empty part for it) yields the declared language's part, else its
 /// first non-empty part, so text is never lost because a translation is missing.
 pub fn select_language<'a>(html: &'a str, preferred: Option<&str>) -> Cow<'a, str> {
-    if !MARKER.is_match(html) {
+    if !has_opener(html) {
         return Cow::Borrowed(html);
     }
     let wanted = [
@@ -112,6 +112,19 @@ pub fn select_language<'a>(html: &'a str, preferred: Option<&str>) -> Cow<'a, st
         selector.out.push_str(&html[last..]);
     }
     Cow::Owned(selector.out)
+}
+
+/// Whether `html` opens a language part with a two-letter code (`[:en]`, `{:ru}`,
+/// `<!--:az-->`, `[:pt-br]`). Closers alone are no qTranslate page: `[:]` is a Python slice
+/// (`tablero[:]` in a code block) or an emoticon, and three letters are more often a slice's
+/// bound (`text[:end]`) than a language, which qTranslate names by ISO 639-1 codes.
+fn has_opener(html: &str) -> bool {
+    MARKER.captures_iter(html).any(|captures| {
+        (1..=3).filter_map(|group| captures.get(group)).any(|lang| {
+            let code = lang.as_str().split(['-', '_']).next().unwrap_or("");
+            code.len() == 2
+        })
+    })
 }
 
 /// State of the single pass in [`select_language`].
@@ -289,6 +302,16 @@ mod tests {
     }
 
     #[test]
+    fn slices_in_code_are_not_markers() {
+        for html in [
+            "<pre><code>tablero_copia = tablero[:]\ncopia = [fila[:] for fila in tablero]</code></pre>",
+            "<pre>head = text[:end]; rest = text[end:]; all = text[:]</pre>",
+        ] {
+            assert_eq!(select(html, None), html);
+        }
+    }
+
+    #[test]
     fn stray_and_mixed_markers_never_leak() {
         let html = "a[:]b{:}c<!--:-->d[:en]e{:ru}f[:]g[:xx]";
         let out = select(html, Some("ru"));
@@ -310,12 +333,14 @@ mod tests {
 
     #[test]
     fn marker_lookalikes_are_kept() {
-        let html = "JSON {:} is a closer but {\"a\":1} and [:-)] and [: en] are text";
-        // `{:}` is a real closer and goes; the rest is not marker syntax.
+        let html = "[:en]JSON {:} is a closer but {\"a\":1} and [:-)] and [: en] are text";
+        // On a page with a language part, `{:}` is a real closer and goes; the rest is not
+        // marker syntax. Without one, a closer is text too.
         assert_eq!(
             select(html, None),
             "JSON  is a closer but {\"a\":1} and [:-)] and [: en] are text"
         );
+        assert_eq!(select(&html[5..], None), &html[5..]);
     }
 
     #[test]
