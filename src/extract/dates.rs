@@ -412,6 +412,8 @@ static DATELINE: LazyLock<Regex> = LazyLock::new(|| {
             (?-u:\b)(?P<d1>[0-9]{{1,2}})(?:\.|st|nd|rd|th|er|º|°)?(?:,?\s*|-)(?:de\s+)?(?P<m1>{months})(?:\.?,?\s*|-)(?:de\s+|del\s+|'\s*)?(?P<y1>[0-9]{{4}}|[0-9]{{2}})(?-u:\b)
           | # September 2, 2024, Sep. 2nd 2024, mayo 11, 2022
             (?:^|[^\p{{L}}])(?P<m2>{months})\.?\s+(?P<d2>[0-9]{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y2>[0-9]{{4}})(?-u:\b)
+          | # Thu Nov 14 23:41:07 PST 2002 (a mail archive's `asctime` with its zone)
+            (?:^|[^\p{{L}}])(?P<m7>{months})\s+(?P<d7>[0-9]{{1,2}})\s+(?P<t3>{time})\s+(?:[A-Z]{{2,5}}\s+)?(?P<y7>(?:19|20)[0-9]{{2}})(?-u:\b)
           | # 2024-09-02, 2024/09/02, 2024.09.02, 2024. 9. 2. (Korean), 2024-09-02T14:12
             (?-u:\b)(?P<y3>(?:19|20)[0-9]{{2}})(?:[\-/]|\.\s?)(?P<m3>[0-9]{{1,2}})(?:[\-/]|\.\s?)(?P<d3>[0-9]{{1,2}})(?:(?-u:\b)|T)
           | # 2024年9月2日 (Chinese, Japanese), 2024년 9월 2일 (Korean)
@@ -661,6 +663,8 @@ fn dateline_from_captures(
         (year, number("m5")?, number("d5")?)
     } else if let Some(year) = number("y6") {
         (year, month_number(text("m6")?)?, number("d6")?)
+    } else if let Some(year) = number("y7") {
+        (year, month_number(text("m7")?)?, number("d7")?)
     } else {
         // The two separators of a numeric date are the same: "4.2/2022" is not a date.
         if text("s4") != text("s4b") {
@@ -692,7 +696,7 @@ fn dateline_from_captures(
     };
     let date = NaiveDate::from_ymd_opt(i32::try_from(year).ok()?, month, day)?;
     let mut found = FoundDate::day(date);
-    let time_text = text("t2").or_else(|| text("t1"));
+    let time_text = text("t2").or_else(|| text("t1")).or_else(|| text("t3"));
     if let Some((time, offset)) = time_text.and_then(parse_time) {
         found.time = Some(time);
         found.offset = offset;
@@ -937,6 +941,18 @@ mod tests {
                 (
                     "Last updated 04 Jun 2020, originally created 17 Jun 2019",
                     Some("2020-06-04"),
+                ),
+                // A mail archive's header, with a known zone and with an ambiguous one.
+                (
+                    "Thu Nov 14 23:41:07 PST 2002",
+                    Some("2002-11-14T23:41:07-08:00"),
+                ),
+                ("Mon Mar  3 09:02:11 CST 2008", Some("2008-03-03")),
+                ("Nov 14 23:41 2002", Some("2002-11-14")),
+                // A log line's time with no year is no date.
+                (
+                    "Nov 14 23:41:07 fileserver kernel: nfs: server not responding",
+                    None,
                 ),
             ],
         );
