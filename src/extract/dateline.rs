@@ -517,7 +517,14 @@ fn read_run(
         },
         ..*context
     };
+    let long_years = DateContext {
+        short_years: false,
+        ..*context
+    };
     let mut found: Vec<(FoundDate, &str, Option<chrono::NaiveDate>)> = Vec::new();
+    // Whether a date was read with a two-digit year ("19.10.19"), which only a run that is a
+    // dateline makes a date: "upgrade to 2.4.19" is a version.
+    let mut short_year = false;
     let mut previous_end = 0;
     let mut words_in_dates = 0;
     for m in find_dates(&run.text, context).take(MAX_DATES_PER_RUN) {
@@ -533,6 +540,7 @@ fn read_run(
         } else {
             None
         };
+        short_year |= context.short_years && find_dates(written, &long_years).next().is_none();
         // Each date's label is the text between it and the date before it.
         found.push((m.date, &run.text[previous_end..m.start], swapped));
         previous_end = m.end;
@@ -602,6 +610,9 @@ fn read_run(
             let pure = words_beside <= MAX_WORDS_BESIDE
                 || cue == Some(Cue::Published)
                 || (single && (class == Some(Cue::Published) || machine.is_some()));
+            if short_year && !pure {
+                return None;
+            }
             (cue != Some(Cue::Other)).then_some(Dateline {
                 date,
                 cue,
@@ -1258,6 +1269,27 @@ mod tests {
         assert_eq!(
             pure(&format!("<span>{names}</span> <span>11.02.2020</span>")),
             Some(("2020-02-11".to_owned(), false))
+        );
+    }
+
+    #[test]
+    fn a_two_digit_year_only_in_a_dateline() {
+        let read = |line: &str| {
+            let html = page(&format!("<h1>Turnout confirmed</h1><p>{line}</p>"), "");
+            first(&html).map(|d| d.0)
+        };
+        assert_eq!(read("19.10.19, 14:35").as_deref(), Some("2019-10-19"));
+        assert_eq!(read("Von Anna Berg, 2.4.19").as_deref(), Some("2019-04-02"));
+        // A version in a line of other words is no date; a four-digit year still is.
+        assert_eq!(read("Re: NFS locks hanging after upgrade to 2.4.19"), None);
+        assert_eq!(
+            read("Re: NFS locks hanging after upgrade on 2.4.2019").as_deref(),
+            Some("2019-04-02")
+        );
+        // A mail archive's header under the subject.
+        assert_eq!(
+            read("Thu Nov 14 23:41:07 PST 2002").as_deref(),
+            Some("2002-11-14T23:41:07-08:00")
         );
     }
 
