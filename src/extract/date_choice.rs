@@ -40,7 +40,7 @@ use chrono::{DateTime, Datelike, Duration, FixedOffset, NaiveDate, NaiveDateTime
 
 use super::content::Selection;
 use super::date_words::Cue;
-use super::dates::{DateContext, FoundDate};
+use super::dates::{DateContext, DayOrder, FoundDate};
 use super::dom::Dom;
 use super::metadata::Metadata;
 use super::{date_search, dateline};
@@ -210,6 +210,23 @@ pub fn evidence_for_page(
         datelines
             .iter_mut()
             .for_each(|d| read_as_the_url_month(d, url_month));
+    } else if context.order == DayOrder::DayFirst
+        && meta
+            .declared_lang
+            .as_deref()
+            .is_none_or(|tag| tag.split(['-', '_']).next() == Some("en"))
+        && datelines.iter().any(|d| d.swapped.is_some())
+        && date_search::page_writes_month_first(dom)
+    {
+        // An English page that declares no region, whose other numeric dates can only be
+        // read month first ("04/11/2015 – 05/10/2015" in its events): its "Posted
+        // 04/07/2015" is April's.
+        for dateline in &mut datelines {
+            if let Some(other) = dateline.swapped {
+                dateline.swapped = Some(dateline.date.date);
+                dateline.date.date = other;
+            }
+        }
     }
     DateEvidence {
         datelines,

@@ -13,11 +13,18 @@
 //! its node, the short text node before it ("Datum" / "31.01.2022"). Dates next to a copyright
 //! sign or an access label ("abgerufen am") are never taken.
 //!
+//! The same walk over the text tells which way a page writes its numeric dates when it does
+//! not declare it ([`page_writes_month_first`]).
+//!
 //! The search is bounded for any input: it reads at most [`MAX_SEARCH_BYTES`] of text and
 //! looks at most at [`MAX_DATES`] dates, and the date regex runs in linear time.
 
 use super::date_words::{Cue, cue_of};
 use super::dates::{DateContext, FoundDate, find_dates};
+use std::sync::LazyLock;
+
+use regex::Regex;
+
 use super::dom::{Dom, NodeKind};
 
 /// Most text read, in bytes.
@@ -106,6 +113,55 @@ pub fn search(dom: &Dom, context: &DateContext) -> Option<Labelled> {
     first_modified
 }
 
+/// Most text read for [`page_writes_month_first`], in bytes.
+const ORDER_SEARCH_BYTES: usize = 64 * 1024;
+
+/// An all-numeric date with slashes: two numbers and a year.
+static SLASHED_DATE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?-u:\b)([0-9]{1,2})/([0-9]{1,2})/(?:19|20)[0-9]{2}(?-u:\b)")
+        .expect("slashed date regex is valid")
+});
+
+/// Whether the page's own slashed dates show it writes the month first: at least one of
+/// them can only be read so ("05/17/2015") and none only day first ("17/05/2015"). Reads
+/// at most [`ORDER_SEARCH_BYTES`] of the body's text.
+pub fn page_writes_month_first(dom: &Dom) -> bool {
+    let mut budget = ORDER_SEARCH_BYTES;
+    let (mut month_first, mut day_first) = (0, 0);
+    let mut i = dom.body();
+    let end = dom.nodes[i].end;
+    while i < end && budget > 0 {
+        if let Some(el) = dom.element(i)
+            && matches!(&*el.tag, "script" | "style" | "noscript" | "template")
+        {
+            i = dom.nodes[i].end;
+            continue;
+        }
+        if let NodeKind::Text(text) = &dom.nodes[i].kind {
+            let text = super::dates::prefix_bytes(text, budget);
+            budget -= text.len();
+            if text.contains('/') {
+                for captures in SLASHED_DATE.captures_iter(text) {
+                    let number = |k: usize| -> u32 {
+                        captures
+                            .get(k)
+                            .and_then(|m| m.as_str().parse().ok())
+                            .unwrap_or(0)
+                    };
+                    let (first, second) = (number(1), number(2));
+                    if first > 12 && (1..=12).contains(&second) {
+                        day_first += 1;
+                    } else if second > 12 && second <= 31 && (1..=12).contains(&first) {
+                        month_first += 1;
+                    }
+                }
+            }
+        }
+        i += 1;
+    }
+    month_first > 0 && day_first == 0
+}
+
 fn tail_chars(text: &str, n: usize) -> &str {
     match text.char_indices().rev().nth(n.saturating_sub(1)) {
         Some((at, _)) => &text[at..],
@@ -137,6 +193,24 @@ mod tests {
         // Unlabelled dates are no evidence.
         assert_eq!(searched("<p>1 May 2020 and 2 May 2020</p>"), None);
         assert_eq!(searched("<p>Event: 1 May 2020</p>"), None);
+    }
+
+    #[test]
+    fn the_order_a_page_writes_its_numbers_in() {
+        let order = |html: &str| Dom::parse_with(html, page_writes_month_first);
+        assert!(order(
+            "<p>Posted 04/07/2015</p><ul><li>Easter Vigil 04/04/2015</li>\
+             <li>Picnic 05/17/2015</li></ul>"
+        ));
+        // One date only a day first can be, and the page is not read month first.
+        assert!(!order(
+            "<p>Posted 04/07/2015</p><p>05/17/2015 and 17/05/2015</p>"
+        ));
+        // Dates valid both ways, scripts, and figures that are no dates say nothing.
+        assert!(!order(
+            "<p>04/07/2015, 1/2/2020</p><script>var d = '05/17/2015';</script>\
+             <p>Score 3/45/2015</p>"
+        ));
     }
 
     #[test]
