@@ -151,6 +151,8 @@ pub struct DateEvidence {
     pub url_month: Option<(i32, u32)>,
     /// Visible datelines, nearest the headline first.
     pub datelines: Vec<Dateline>,
+    /// The days of the events the page announces (`startDate`, `endDate`).
+    pub event_days: Vec<NaiveDate>,
 }
 
 /// The chosen dates and where each came from.
@@ -331,10 +333,12 @@ fn marked(
     role: Role,
     strength: Strength,
 ) -> impl Iterator<Item = &MarkedDate> {
-    evidence
-        .markup
-        .iter()
-        .filter(move |m| m.role == role && m.strength == strength)
+    // A weak field (a plain `<time>`) of an event's day marks the event.
+    evidence.markup.iter().filter(move |m| {
+        m.role == role
+            && m.strength == strength
+            && !(strength == Strength::Weak && evidence.event_days.contains(&m.date.date))
+    })
 }
 
 /// The visible datelines that may date the story, nearest first: not labelled as something
@@ -349,7 +353,9 @@ fn publication_datelines(evidence: &DateEvidence) -> impl Iterator<Item = &Datel
         .map(|m| m.date.date)
         .collect();
     evidence.datelines.iter().filter(move |d| {
-        d.cue.is_none_or(|cue| cue == Cue::Published)
+        // An event's day is not the page's, unless a label says it is the publication's.
+        (d.cue == Some(Cue::Published) || !evidence.event_days.iter().any(|&day| d.names(day)))
+            && d.cue.is_none_or(|cue| cue == Cue::Published)
             && evidence.url_month.is_none_or(|(year, month)| {
                 d.date.date.year() == year && d.date.date.month() == month
             })
@@ -375,7 +381,21 @@ fn story_dateline(evidence: &DateEvidence) -> Option<&Dateline> {
         .find(|d| d.pure)
 }
 
+/// The publication date; an event's day (see [`DateEvidence::event_days`]) only when
+/// nothing else dates the page: a match report is published on the match's day.
 fn choose_published(evidence: &DateEvidence) -> Option<(FoundDate, DateSource)> {
+    published_apart_from_events(evidence).or_else(|| {
+        if evidence.event_days.is_empty() {
+            return None;
+        }
+        published_apart_from_events(&DateEvidence {
+            event_days: Vec::new(),
+            ..evidence.clone()
+        })
+    })
+}
+
+fn published_apart_from_events(evidence: &DateEvidence) -> Option<(FoundDate, DateSource)> {
     let dateline = headline_dateline(evidence);
     if let Some(chosen) = strong_markup(evidence, dateline) {
         return Some(chosen);
@@ -680,6 +700,51 @@ mod tests {
     }
 
     #[test]
+    fn an_events_day_is_not_the_pages() {
+        let event = NaiveDate::from_ymd_opt(2024, 7, 13).expect("a day");
+        let weak_time = mark(
+            "2024-07-13T15:00:00Z",
+            DateSource::TimeElement,
+            Role::Published,
+            Strength::Weak,
+        );
+        let evidence = DateEvidence {
+            markup: vec![weak_time],
+            datelines: vec![
+                line("Samstag, 13. Juli 2024", None, Place::Headline),
+                line("28.05.2024", None, Place::AfterBody),
+            ],
+            event_days: vec![event],
+            ..DateEvidence::default()
+        };
+        assert_eq!(chosen(&evidence).0.as_deref(), Some("2024-05-28"));
+        // A label that says the day is the publication's keeps it.
+        let evidence = DateEvidence {
+            datelines: vec![line("13. Juli 2024", Some(Cue::Published), Place::Headline)],
+            event_days: vec![event],
+            ..DateEvidence::default()
+        };
+        assert_eq!(chosen(&evidence).0.as_deref(), Some("2024-07-13"));
+        // An event's day is the page's when nothing else dates it (a match report).
+        let evidence = DateEvidence {
+            datelines: vec![line("13. Juli 2024", None, Place::Headline)],
+            event_days: vec![event],
+            ..DateEvidence::default()
+        };
+        assert_eq!(chosen(&evidence).0.as_deref(), Some("2024-07-13"));
+        // Without an event, the day by the headline is the page's.
+        let evidence = DateEvidence {
+            markup: vec![weak_time],
+            datelines: vec![
+                line("Samstag, 13. Juli 2024", None, Place::Headline),
+                line("28.05.2024", None, Place::AfterBody),
+            ],
+            ..DateEvidence::default()
+        };
+        assert_eq!(chosen(&evidence).0.as_deref(), Some("2024-07-13T15:00:00Z"));
+    }
+
+    #[test]
     fn markup_first_and_modified_kept_apart() {
         let evidence = DateEvidence {
             markup: vec![
@@ -726,6 +791,7 @@ mod tests {
             url: Some(date("2015-10-12")),
             url_month: Some((2015, 10)),
             datelines: vec![dateline],
+            event_days: Vec::new(),
         };
         let dates = choose(&evidence, || None);
         assert_eq!(dates.published_source, Some(DateSource::Url));

@@ -802,6 +802,8 @@ const PUBLISHED_LABELS: &[&str] = &[
     "pubblicato",
     "opublikowano",
     "data publikacji",
+    "data udostępnienia",
+    "udostępniono",
     "dodano",
     "publikacja",
     "gepubliceerd",
@@ -1300,6 +1302,7 @@ mod tests {
             ("Registrován:", Some(Cue::Other)),
             ("Rejestracja:", Some(Cue::Other)),
             ("Vloženo:", Some(Cue::Published)),
+            ("Data udostępnienia", Some(Cue::Published)),
             ("Poslední úprava:", Some(Cue::Modified)),
             // A photo credit over the dateline is no copyright notice of the date.
             ("Foto: © GEPA", None),

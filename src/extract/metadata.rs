@@ -13,7 +13,7 @@
 
 use std::collections::HashMap;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use serde_json::{Map, Value};
 use url::Url;
 
@@ -346,7 +346,12 @@ impl<'d, 'a> PageFacts<'d, 'a> {
         let itemprop = value
             .attr("itemprop")
             .map(str::to_ascii_lowercase)
-            .filter(|p| p == "datepublished" || p == "datemodified" || p == "datecreated");
+            .filter(|p| {
+                matches!(
+                    p.as_str(),
+                    "datepublished" | "datemodified" | "datecreated" | "startdate" | "enddate"
+                )
+            });
         let machine = if &*value.tag == "time" {
             value.attr("datetime").map(str::to_owned)
         } else if &*value.tag == "abbr" && itemprop.is_none() {
@@ -701,6 +706,7 @@ impl<'d, 'a> PageFacts<'d, 'a> {
                 (Some("datemodified"), _) => {
                     (DateSource::Microdata, Role::Modified, Strength::Strong)
                 }
+                (Some(prop), _) if EVENT_DATE_KEYS.contains(&prop) => continue,
                 (Some(_), _) => (DateSource::Microdata, Role::Published, Strength::Weak),
                 (None, _) if time.pubdate => {
                     (DateSource::TimeElement, Role::Published, Strength::Strong)
@@ -769,7 +775,50 @@ impl<'d, 'a> PageFacts<'d, 'a> {
             url: path.and_then(|path| date_from_url_path(path, context.reference)),
             url_month: path.and_then(month_from_url_path),
             datelines: Vec::new(),
+            event_days: self.event_days(context),
         }
+    }
+
+    /// The days of the events the page announces: `startDate` and `endDate` of its JSON-LD
+    /// objects, meta tags and microdata. A date of one of those days by the headline is the
+    /// event's, not the page's.
+    fn event_days(&self, context: &DateContext) -> Vec<NaiveDate> {
+        let jsonld = self
+            .jsonld
+            .iter()
+            .take(MAX_JSONLD_OBJECTS)
+            .flat_map(|object| {
+                EVENT_DATE_JSONLD_KEYS
+                    .iter()
+                    .filter_map(|key| object.get(*key).and_then(jsonld::text_of))
+            });
+        let meta = EVENT_DATE_KEYS.iter().flat_map(|key| {
+            self.meta
+                .get(*key)
+                .into_iter()
+                .flatten()
+                .take(MAX_VALUES_PER_KEY)
+                .cloned()
+        });
+        let microdata = self
+            .times
+            .iter()
+            .filter(|t| {
+                t.itemprop
+                    .as_deref()
+                    .is_some_and(|p| EVENT_DATE_KEYS.contains(&p))
+            })
+            .map(|t| t.value.clone());
+        let mut days: Vec<NaiveDate> = jsonld
+            .chain(meta)
+            .chain(microdata)
+            .take(MAX_EVENT_DAYS)
+            .filter_map(|value| parse_machine_date_in(&value, context))
+            .map(|date| date.date)
+            .collect();
+        days.sort();
+        days.dedup();
+        days
     }
 
     fn description(&self, article: Option<&Map<String, Value>>) -> Option<String> {
@@ -921,6 +970,12 @@ fn is_in_comment(dom: &Dom, i: usize) -> bool {
 const MAX_VALUES_PER_KEY: usize = 8;
 const MAX_OTHER_KEYS: usize = 16;
 const MAX_JSONLD_OBJECTS: usize = 64;
+/// Most event dates read.
+const MAX_EVENT_DAYS: usize = 32;
+/// JSON-LD keys of an event's days.
+const EVENT_DATE_JSONLD_KEYS: &[&str] = &["startDate", "endDate"];
+/// The same as meta and microdata keys, lower-cased as those are kept.
+const EVENT_DATE_KEYS: &[&str] = &["startdate", "enddate"];
 
 /// Longest meta value read as a JSON object (Parse.ly's page object is a few hundred bytes).
 const MAX_META_JSON_BYTES: usize = 16 * 1024;
@@ -1354,6 +1409,29 @@ mod tests {
         Dom::parse_with(html, |dom| {
             extract_metadata(dom, url.as_ref(), Some(reference))
         })
+    }
+
+    #[test]
+    fn event_days_are_kept_apart() {
+        let html = r#"<html><head><script type="application/ld+json">
+            {"@type": "Event", "name": "Sommerfest", "startDate": "2024-07-13T14:00:00+02:00",
+             "endDate": "2024-07-14"}</script></head><body>
+            <p>Am <time itemprop="startDate" datetime="2024-07-13">13. Juli</time> feiern wir.</p>
+            </body></html>"#;
+        let m = meta(html, None);
+        let days: Vec<String> = m
+            .date_evidence
+            .event_days
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        assert_eq!(days, ["2024-07-13", "2024-07-14"]);
+        // The microdata start date is not a weak publication date.
+        assert!(
+            m.date_evidence.markup.is_empty(),
+            "{:?}",
+            m.date_evidence.markup
+        );
     }
 
     #[test]
