@@ -788,6 +788,7 @@ const PUBLISHED_LABELS: &[&str] = &[
     "veröffentlicht",
     "erschienen",
     "erstellt",
+    "eingestellt am",
     "publiziert",
     "eingetragen am",
     "datum",
@@ -1303,6 +1304,7 @@ mod tests {
             ("Rejestracja:", Some(Cue::Other)),
             ("Vloženo:", Some(Cue::Published)),
             ("Data udostępnienia", Some(Cue::Published)),
+            ("Eingestellt am", Some(Cue::Published)),
             ("Poslední úprava:", Some(Cue::Modified)),
             // A photo credit over the dateline is no copyright notice of the date.
             ("Foto: © GEPA", None),
