@@ -41,6 +41,9 @@ const MAX_BYLINE_CHARS: usize = 200;
 
 /// `h1` elements considered as headline candidates.
 const MAX_H1: usize = 8;
+/// Elements with `itemprop="headline"` read, and the most of each one's text.
+const MAX_MICRODATA_HEADLINES: usize = 2;
+const MAX_HEADLINE_BYTES: usize = 1024;
 
 /// `<a rel="home">` links whose text is read as one of the site's names.
 const MAX_HOME_LINKS: usize = 4;
@@ -160,6 +163,9 @@ struct PageFacts<'d, 'a> {
     jsonld: Vec<Map<String, Value>>,
     title_tag: Option<String>,
     h1: Vec<String>,
+    /// Texts of other elements the microdata names the headline (`<h2
+    /// itemprop="headline">`), which pin it in `<title>` as an `<h1>` does.
+    microdata_headlines: Vec<String>,
     /// Texts of `<a rel="home">`: themes write the site's name there (the logo's link).
     home_links: Vec<String>,
     /// Elements with an RDFa date read so far (see [`MAX_RDFA_DATE_ELEMENTS`]).
@@ -192,6 +198,7 @@ impl<'d, 'a> PageFacts<'d, 'a> {
             jsonld: Vec::new(),
             title_tag: None,
             h1: Vec::new(),
+            microdata_headlines: Vec::new(),
             home_links: Vec::new(),
             rdfa_dates: 0,
             html_lang: None,
@@ -245,6 +252,17 @@ impl<'d, 'a> PageFacts<'d, 'a> {
                     let text = normalise_space(&dom.texts(i).collect::<String>());
                     if !text.is_empty() {
                         facts.h1.push(text);
+                    }
+                }
+                "h2" | "h3" | "div" | "span" | "p"
+                    if facts.microdata_headlines.len() < MAX_MICRODATA_HEADLINES
+                        && value
+                            .attr("itemprop")
+                            .is_some_and(|p| p.eq_ignore_ascii_case("headline")) =>
+                {
+                    let text = normalise_space(&bounded_text(dom, i, MAX_HEADLINE_BYTES));
+                    if !text.is_empty() {
+                        facts.microdata_headlines.push(text);
                     }
                 }
                 "a" if facts.home_links.len() < MAX_HOME_LINKS && is_home_link(dom, i, value) => {
@@ -537,7 +555,12 @@ impl<'d, 'a> PageFacts<'d, 'a> {
                 }
             }
         }
-        let h1: Vec<String> = self.h1.iter().map(|h| strip_markers(h)).collect();
+        let h1: Vec<String> = self
+            .h1
+            .iter()
+            .chain(&self.microdata_headlines)
+            .map(|h| strip_markers(h))
+            .collect();
         choose_title(&sources, &h1, &|| styled_titles(self.dom), site_names)
     }
 
@@ -1534,6 +1557,19 @@ mod tests {
         assert_eq!(m.image.as_deref(), Some("https://ngo.example/a.jpg"));
         assert_eq!(m.categories, ["human rights", "torture"]);
         assert_eq!(m.declared_lang.as_deref(), Some("en"));
+    }
+
+    #[test]
+    fn a_microdata_headline_pins_the_tab_title() {
+        let m = meta(
+            r#"<html><head><title>Совместное заявление: журналисты должны быть освобождены - Свободное слово — Центральная Азия</title></head>
+            <body><div class="page-header"><h2 itemprop="headline">Совместное заявление: журналисты должны быть освобождены</h2></div></body></html>"#,
+            None,
+        );
+        assert_eq!(
+            m.title.as_deref(),
+            Some("Совместное заявление: журналисты должны быть освобождены")
+        );
     }
 
     #[test]

@@ -468,8 +468,8 @@ fn pinned_headline<'h>(
         // headline does not.
         for start in 1..=cut {
             let candidate = join(&parts[start..]);
-            let words = candidate.split_whitespace().count();
-            let before = join(&parts[..start]).split_whitespace().count();
+            let words = heft(&candidate);
+            let before = heft(&join(&parts[..start]));
             if comparable(&candidate) == hint && words >= MIN_TRAILING_PIN_WORDS && words > before {
                 return Some(candidate);
             }
@@ -482,12 +482,22 @@ fn pinned_headline<'h>(
 /// that stands for the two words a pinned headline needs.
 const MIN_UNSPACED_HEADLINE_CHARS: usize = 4;
 
+/// How many words `text` weighs: its space-separated words, and in Chinese and Japanese,
+/// which put no spaces between words, one more for each two characters.
+fn heft(text: &str) -> usize {
+    text.split_whitespace().count() + text.chars().filter(|&c| is_unspaced(c)).count() / 2
+}
+
+/// A character of a script written without spaces between words (Chinese, Japanese kana).
+fn is_unspaced(c: char) -> bool {
+    matches!(c, '\u{3040}'..='\u{30FF}' | '\u{3400}'..='\u{9FFF}' | '\u{F900}'..='\u{FAFF}')
+}
+
 /// Whether a pinned headline is more than a name: two words or more, or in Chinese and
 /// Japanese, which put no spaces between words, a few characters.
 fn has_words_enough(candidate: &str) -> bool {
-    let unspaced = |c: char| matches!(c, '\u{3040}'..='\u{30FF}' | '\u{3400}'..='\u{9FFF}' | '\u{F900}'..='\u{FAFF}');
     candidate.split_whitespace().count() >= 2
-        || candidate.chars().filter(|&c| unspaced(c)).count() >= MIN_UNSPACED_HEADLINE_CHARS
+        || candidate.chars().filter(|&c| is_unspaced(c)).count() >= MIN_UNSPACED_HEADLINE_CHARS
 }
 
 /// Fewest words of a headline that a trailing run of `<title>` pins.
@@ -1160,6 +1170,16 @@ mod tests {
         );
         assert!(!has_words_enough("新闻"));
         assert!(!has_words_enough("Nachrichten"));
+        // A Japanese headline after the site's name outweighs it.
+        assert_eq!(
+            choose(
+                &[(TitleTag, "風の音工房 - バックロードホーン製作記 その1")],
+                &["バックロードホーン製作記 その1"],
+                &[]
+            )
+            .as_deref(),
+            Some("バックロードホーン製作記 その1")
+        );
     }
 
     #[test]
