@@ -22,6 +22,9 @@ pub fn detect_language(text: &str, declared: Option<&str>) -> Option<String> {
     let declared = declared.and_then(normalise_tag);
     let sample = prefix_chars(text, SAMPLE_CHARS);
     let letters = sample.chars().filter(|c| c.is_alphabetic()).count();
+    if is_cyrillic_azerbaijani(sample) {
+        return Some("az".to_owned());
+    }
     let detected = if letters == 0 {
         None
     } else {
@@ -70,6 +73,25 @@ pub fn detect_language(text: &str, declared: Option<&str>) -> Option<String> {
             }
         }
     }
+}
+
+/// Fewest of each kind of letter below that make a text Azerbaijani in Cyrillic.
+const MIN_AZERBAIJANI_LETTERS: usize = 2;
+
+/// Whether `text` is Azerbaijani in the Cyrillic alphabet it was written in until the
+/// 1990s, which the model does not know and reads as Serbian. Its schwa `ә` is not Serbian,
+/// and its `ј`, `ҹ` and `ҝ` are not Kazakh, Tatar or Bashkir, which have the schwa; both
+/// kinds together are Azerbaijani.
+fn is_cyrillic_azerbaijani(text: &str) -> bool {
+    let (mut schwa, mut others) = (0, 0);
+    for c in text.chars() {
+        match c {
+            'ә' | 'Ә' => schwa += 1,
+            'ј' | 'Ј' | 'ҹ' | 'Ҹ' | 'ҝ' | 'Ҝ' => others += 1,
+            _ => {}
+        }
+    }
+    schwa >= MIN_AZERBAIJANI_LETTERS && others >= MIN_AZERBAIJANI_LETTERS
 }
 
 /// Whether the language model can name the language `code` at all.
@@ -286,6 +308,21 @@ mod tests {
         assert_eq!(detect_language(kk, Some("kk")).as_deref(), Some("kk"));
         // Russian under a Kazakh declaration is Russian.
         assert_eq!(detect_language(RU, Some("kk")).as_deref(), Some("ru"));
+    }
+
+    #[test]
+    fn azerbaijani_in_cyrillic() {
+        let az = "Мүшаһидәчиләр сечки ҝүнү 200-дән чох позунту гејдә алыблар. Мәркәзи сечки \
+                  комиссијасы шикајәтләрә бахачағыны билдириб.";
+        assert_eq!(detect_language(az, None).as_deref(), Some("az"));
+        assert_eq!(detect_language(az, Some("ru")).as_deref(), Some("az"));
+        // Serbian has `ј` but no schwa; Kazakh has the schwa but no `ј`.
+        let sr = "Посматрачи су на дан избора забележили више од двеста неправилности, \
+                  саопштила је Републичка изборна комисија у својој изјави.";
+        assert_eq!(detect_language(sr, None).as_deref(), Some("sr"));
+        let kk = "Құқық қорғау орталығы бейбіт жиналыстар туралы заңға енгізілген \
+                  түзетулерге қатысты мәлімдеме жасады.";
+        assert_ne!(detect_language(kk, None).as_deref(), Some("az"));
     }
 
     #[test]
