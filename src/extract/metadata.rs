@@ -271,6 +271,11 @@ impl<'d, 'a> PageFacts<'d, 'a> {
                         facts.home_links.push(text);
                     }
                 }
+                "a" if facts.home_links.len() < MAX_HOME_LINKS => {
+                    if let Some(name) = logo_name(dom, i, value) {
+                        facts.home_links.push(name);
+                    }
+                }
                 "base" if facts.base_href.is_none() => {
                     facts.base_href = value.attr("href").map(str::to_owned);
                 }
@@ -970,14 +975,38 @@ fn is_home_link(dom: &Dom, i: usize, link: &Element<'_>) -> bool {
     // other node, so a hostile heading of a million links costs a step for each.
     let blank = |j: usize| matches!(&dom.nodes[j].kind, NodeKind::Text(t) if t.trim().is_empty());
     let alone = (parent + 1..i).all(blank) && (dom.nodes[i].end..dom.nodes[parent].end).all(blank);
-    alone
-        && link.attr("href").is_some_and(|href| {
-            let href = href.trim();
-            href == "/"
-                || Url::parse(href).is_ok_and(|url| {
-                    url.path() == "/" && url.query().is_none() && url.host_str().is_some()
-                })
-        })
+    alone && link.attr("href").is_some_and(is_root_href)
+}
+
+/// The site's name a logo gives: the `alt` of the image that is all a link to the site's
+/// root holds (`<a href="/"><img src="/img/logo.gif" alt="Јени Дөвран"></a>`). Only a
+/// relative link is surely this site's: an absolute one may be a parent company's logo
+/// ("Google" over a book it publishes). Read from the link's first element only, so a
+/// hostile link costs a step or two.
+fn logo_name(dom: &Dom, i: usize, link: &Element<'_>) -> Option<String> {
+    if !link
+        .attr("href")
+        .is_some_and(|href| matches!(href.trim(), "/" | "./"))
+    {
+        return None;
+    }
+    let blank = |j: usize| matches!(&dom.nodes[j].kind, NodeKind::Text(t) if t.trim().is_empty());
+    let image = (i + 1..dom.nodes[i].end).find(|&j| !blank(j))?;
+    let img = dom.element(image).filter(|el| &*el.tag == "img")?;
+    if !(dom.nodes[image].end..dom.nodes[i].end).all(blank) {
+        return None;
+    }
+    let alt = normalise_space(img.attr("alt")?);
+    (alt.chars().count() >= 2 && alt.len() <= MAX_HOME_LINK_BYTES).then_some(alt)
+}
+
+/// Whether a link's `href` is the site's root: `/`, or an absolute address with the root
+/// path and no query.
+fn is_root_href(href: &str) -> bool {
+    let href = href.trim();
+    href == "/"
+        || Url::parse(href)
+            .is_ok_and(|url| url.path() == "/" && url.query().is_none() && url.host_str().is_some())
 }
 
 /// Whether element `i` sits in a comment (an ancestor's class or id names one).
@@ -1655,6 +1684,19 @@ mod tests {
                 "{font}"
             );
         }
+        // The site's name set large in the header pins nothing when the logo names the
+        // site.
+        let header = meta(
+            "<html><head><title>Јени Дөвран :: Сијасәт :: Мүшаһидәчиләр: сечки ҝүнү 200-дән чох \
+             позунту гејдә алыныб</title></head><body><table><tr><td><a href=\"/\"><img \
+             src=\"/img/logo.gif\" alt=\"Јени Дөвран\"></a></td><td><font size=5><b>ЈЕНИ \
+             ДӨВРАН</b></font></td></tr></table><p>Мәтн</p></body></html>",
+            None,
+        );
+        assert_eq!(
+            header.title.as_deref(),
+            Some("Мүшаһидәчиләр: сечки ҝүнү 200-дән чох позунту гејдә алыныб")
+        );
         // Without it nothing says where the headline ends; an unstyled cell, or a font of
         // body or small print size, says nothing.
         for shown in [

@@ -419,6 +419,16 @@ fn strip_site_affixes(
     {
         end -= 1;
     }
+    // "Site :: Section :: Headline", as old CMSs write every tab: once the site's name is
+    // off the front, a word or two before a headline of several words is its section,
+    // whatever the section is called.
+    if start > 0
+        && end - start == 2
+        && words(&parts[start..start + 1]) <= 2
+        && words(&parts[start + 1..end]) >= 4
+    {
+        start += 1;
+    }
     let headline = join(&parts[start..end]);
     let headline = without_site_label(&headline, sites).unwrap_or(headline);
     without_kicker(&headline, hints).unwrap_or(headline)
