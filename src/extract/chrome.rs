@@ -814,6 +814,10 @@ const OTHER_LANGUAGE_OPENINGS: &[&str] = &[
     "this article is also available in",
     "this page is also available in",
     "this story is also available in",
+    "this statement is also available in",
+    "this report is also available in",
+    "this document is also available in",
+    "this release is also available in",
     "also available in",
     "available in",
     "read in",
@@ -859,6 +863,8 @@ const LANGUAGE_NAMES: &[&str] = &[
     "french",
     "spanish",
     "kazakh",
+    "kyrgyz",
+    "tajik",
     "uzbek",
     "arabic",
     "persian",
@@ -901,6 +907,9 @@ const LANGUAGE_NAMES: &[&str] = &[
     "ქართული",
     "հայերեն",
     "қазақша",
+    "кыргызча",
+    "o'zbekcha",
+    "тоҷикӣ",
 ];
 
 /// Words that may stand between the languages' names in such a line.
@@ -1373,6 +1382,136 @@ fn is_neighbour_link(text: &str, lower: &str) -> bool {
     })
 }
 
+/// Longest gallery counter or video duration line, in characters.
+const MEDIA_LINE_MAX_CHARS: usize = 80;
+
+/// Stems of the words for a photograph or a video in a gallery's or a player's line.
+const MEDIA_STEMS: &[&str] = &[
+    "фото",
+    "снимок",
+    "видео",
+    "photo",
+    "foto",
+    "image",
+    "picture",
+    "slide",
+    "bild",
+    "video",
+    "şəkil",
+    "görüntü",
+    "zdjęcie",
+    "відео",
+];
+
+/// Words between a gallery's position and its count ("1 из 12", "3 of 20", "2 von 9").
+const COUNT_JOINERS: &[&str] = &["из", "of", "von", "de", "di", "sur", "з", "dan", "z"];
+
+/// Stems of the words for a video's length ("Длительность видео: 03:41", "Duration 3:41").
+const DURATION_STEMS: &[&str] = &[
+    "длительн",
+    "продолжительн",
+    "тривалість",
+    "duration",
+    "dauer",
+    "durée",
+    "müddət",
+    "süre",
+];
+
+/// A gallery's counter or a player's duration, wherever a story embeds them ("Фото 1 из
+/// 12 · Все фото заседания", "Photo 3 of 20", "Длительность видео: 03:41"). `lower` is
+/// `text` lower-cased. A sentence about photographs or videos has more words and a full
+/// stop.
+fn is_media_line(text: &str, lower: &str) -> bool {
+    if clean::more_chars_than(text, MEDIA_LINE_MAX_CHARS) || ends_sentence(text) || !has_digit(text)
+    {
+        return false;
+    }
+    let tokens: Vec<&str> = lower
+        .split(|c: char| c.is_whitespace() || "·|•:,".contains(c))
+        .filter(|t| !t.is_empty())
+        .collect();
+    let is_number = |t: &str| !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit());
+    let media = tokens
+        .iter()
+        .any(|t| MEDIA_STEMS.iter().any(|stem| t.starts_with(stem)));
+    let counted = tokens
+        .windows(3)
+        .any(|w| is_number(w[0]) && COUNT_JOINERS.contains(&w[1]) && is_number(w[2]))
+        || tokens.iter().any(|t| {
+            t.split_once('/')
+                .is_some_and(|(a, b)| is_number(a) && is_number(b))
+        });
+    // The length is a clock reading ("03:41"), which the split above took apart.
+    let timed = tokens
+        .iter()
+        .any(|t| DURATION_STEMS.iter().any(|stem| t.starts_with(stem)))
+        && lower.split_whitespace().any(|t| {
+            let t = t.trim_matches(|c: char| !c.is_ascii_digit());
+            t.split_once(':')
+                .is_some_and(|(a, b)| is_number(a) && is_number(b) && b.len() == 2)
+        });
+    (media && counted) || timed
+}
+
+/// Longest "read also" line inside a story, in characters.
+const READ_ALSO_LINE_MAX_CHARS: usize = 220;
+
+/// Labels of a link to another story set inside the story's text, lower-cased.
+const READ_ALSO_LINE_LABELS: &[&str] = &[
+    "читайте также",
+    "читайте еще",
+    "читайте ещё",
+    "смотрите также",
+    "читайте також",
+    "дивіться також",
+    "oxuyun",
+    "həmçinin oxuyun",
+    "həmçinin bax",
+    "əlaqəli xəbər",
+    "read also",
+    "also read",
+    "read more",
+    "see also",
+    "related",
+    "lire aussi",
+    "à lire aussi",
+    "lesen sie auch",
+    "auch interessant",
+    "czytaj także",
+    "czytaj też",
+    "zobacz także",
+    "lea también",
+    "leia também",
+    "leggi anche",
+    "ayrıca okuyun",
+    "ilgili haber",
+];
+
+/// A link to another story set as a line of the story's text: a "read also" label, a colon
+/// or dash, and a headline ("Читайте также: Родственники задержанных пожаловались на запрет
+/// передач"), as a print version or a feed leaves it with its link gone. `lower` is `text`
+/// lower-cased. A sentence that goes on after the label ends with a full stop, a headline
+/// does not.
+fn is_read_also_line(text: &str, lower: &str) -> bool {
+    if clean::more_chars_than(text, READ_ALSO_LINE_MAX_CHARS) {
+        return false;
+    }
+    let bare = lower.trim_start_matches(|c: char| !c.is_alphanumeric());
+    READ_ALSO_LINE_LABELS.iter().any(|label| {
+        after_words(bare, label).is_some_and(|rest| {
+            let Some(headline) = rest
+                .trim_start()
+                .strip_prefix([':', '—', '–', '-', '→', '»'])
+                .map(str::trim)
+            else {
+                return false;
+            };
+            headline.split_whitespace().count() >= 3 && !headline.ends_with('.')
+        })
+    })
+}
+
 /// The typo-report prompt, in lower-cased text: the key combination readers press ("Ctrl+Enter",
 /// "Ctrl + Enter", "Ctrl-Enter") or one of [`TYPO_PHRASES`], found in one pass.
 static TYPO_SEARCHER: LazyLock<Regex> = LazyLock::new(|| {
@@ -1454,6 +1593,8 @@ impl PollRole {
 #[derive(Debug, Default)]
 struct Shape {
     typo: bool,
+    /// A "read also" line with another story's headline.
+    read_also: bool,
     /// A line of view and comment counters.
     counter: bool,
     /// An advertisement's label or marking.
@@ -1481,6 +1622,8 @@ impl Shape {
         let label = is_label(text) && !clean::is_tail_section_label(text);
         Shape {
             typo: TYPO_SEARCHER.is_match(&lower),
+            read_also: matches!(block.kind, BlockKind::Paragraph)
+                && is_read_also_line(text, &lower),
             // A bold line is a section's heading set as a paragraph ("Advertising" in a
             // privacy policy), not a slot's label.
             advert: matches!(block.kind, BlockKind::Paragraph)
@@ -1489,7 +1632,7 @@ impl Shape {
             counter: !matches!(
                 block.kind,
                 BlockKind::Pre | BlockKind::Quote | BlockKind::TableRow { .. }
-            ) && is_counter_line(text, &lower),
+            ) && (is_counter_line(text, &lower) || is_media_line(text, &lower)),
             channel: is_channel_promo(text, &lower),
             tool: !matches!(
                 block.kind,
@@ -1506,7 +1649,8 @@ impl Shape {
     }
 }
 
-/// Removes the widgets among the blocks: typo prompts, counter lines, advertisements'
+/// Removes the widgets among the blocks: typo prompts, "read also" lines, counter lines,
+/// advertisements'
 /// markings, calls to follow the site on a channel and the story's print, rating and
 /// share buttons wherever they are; reader polls (a
 /// run of a poll's label, question, answers, buttons and vote count, with labels between
@@ -1516,7 +1660,7 @@ pub(super) fn strip_widgets(blocks: &mut Vec<Block>) {
     let shapes: Vec<Shape> = blocks.iter().map(Shape::of).collect();
     let mut drop: Vec<bool> = shapes
         .iter()
-        .map(|s| s.typo || s.channel || s.counter || s.advert || s.tool)
+        .map(|s| s.typo || s.read_also || s.channel || s.counter || s.advert || s.tool)
         .collect();
     let polls: Vec<PollRole> = shapes.iter().map(|s| s.poll).collect();
     let labels: Vec<bool> = shapes.iter().map(|s| s.label).collect();
@@ -2171,6 +2315,7 @@ mod tests {
             "A- A A+",
             "Размер шрифта: A A A",
             "This post is also available in: Русский Azərbaycan",
+            "This statement is also available in Kyrgyz and Russian: Кыргызча | Русский",
             "Read in Russian",
             "Читать на азербайджанском",
             "Rus dilində oxu",
@@ -2447,6 +2592,50 @@ mod tests {
              a complaint, and it corrected the figures of three polling stations on Monday, \
              days after the results had been published and certified by the regional body."
         ));
+    }
+
+    #[test]
+    fn gallery_counters_and_video_lengths() {
+        let media = |line: &str| is_media_line(line, &line.to_lowercase());
+        for line in [
+            "Фото 1 из 12 · Все фото заседания",
+            "Photo 3 of 20",
+            "Foto 2/9",
+            "Длительность видео: 03:41",
+            "Video duration 12:05",
+        ] {
+            assert!(media(line), "{line}");
+        }
+        for line in [
+            "Фото из зала суда",
+            "The court released 3 of the 20 photos.",
+            "Длительность заседания составила 3 часа",
+            "2 из 12 депутатов проголосовали против",
+        ] {
+            assert!(!media(line), "{line}");
+        }
+    }
+
+    #[test]
+    fn read_also_lines() {
+        let read_also = |line: &str| is_read_also_line(line, &line.to_lowercase());
+        for line in [
+            "Читайте также: Родственники задержанных активистов пожаловались на запрет передач",
+            "Oxuyun: Bakıda iki rayonda su kəsiləcək",
+            "Read also — Turnout falls to a record low in the capital",
+            "ЧИТАЙТЕ ТАКЖЕ: Суд продлил арест журналисту",
+        ] {
+            assert!(read_also(line), "{line}");
+        }
+        for line in [
+            // A sentence that goes on after the label, and a label alone.
+            "Читайте также: в прошлом году суд уже рассматривал подобную жалобу.",
+            "Читайте также:",
+            "Read also the commission's statement, which lists every polling station",
+            "Related: two",
+        ] {
+            assert!(!read_also(line), "{line}");
+        }
     }
 
     #[test]

@@ -182,6 +182,7 @@ const JUNK_WORDS: &[&str] = &[
     "werbung",
     "anzeige",
     "reklama",
+    "reklam",
     "publicite",
     "publicidad",
     "newsletter",
