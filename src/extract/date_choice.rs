@@ -374,11 +374,14 @@ fn headline_dateline(evidence: &DateEvidence) -> Option<&Dateline> {
         .or_else(|| by_headline().next())
 }
 
-/// A dateline elsewhere by the story: the body's first lines, or after it.
+/// A dateline elsewhere by the story: the body's first lines, or after it; one labelled as
+/// the publication before the nearest unlabelled one ("Posted 04/07/2015" under a column
+/// of coming events' days).
 fn story_dateline(evidence: &DateEvidence) -> Option<&Dateline> {
-    publication_datelines(evidence)
-        .filter(|d| d.place != Place::Headline)
-        .find(|d| d.pure)
+    let elsewhere = || publication_datelines(evidence).filter(|d| d.place != Place::Headline);
+    elsewhere()
+        .find(|d| d.pure && d.cue == Some(Cue::Published))
+        .or_else(|| elsewhere().find(|d| d.pure))
 }
 
 /// The publication date; an event's day (see [`DateEvidence::event_days`]) only when
@@ -697,6 +700,27 @@ mod tests {
             dates.published_source,
             dates.modified.map(|d| d.format()),
         )
+    }
+
+    #[test]
+    fn a_labelled_line_by_the_body_before_an_unlabelled_one() {
+        let evidence = DateEvidence {
+            datelines: vec![
+                line("04.04.2015", None, Place::BodyStart),
+                line("07.04.2015", Some(Cue::Published), Place::BodyStart),
+            ],
+            ..DateEvidence::default()
+        };
+        assert_eq!(chosen(&evidence).0.as_deref(), Some("2015-04-07"));
+        // Unlabelled only: the nearest.
+        let evidence = DateEvidence {
+            datelines: vec![
+                line("04.04.2015", None, Place::BodyStart),
+                line("07.04.2015", None, Place::BodyStart),
+            ],
+            ..DateEvidence::default()
+        };
+        assert_eq!(chosen(&evidence).0.as_deref(), Some("2015-04-04"));
     }
 
     #[test]
