@@ -521,10 +521,10 @@ fn read_run(
         short_years: false,
         ..*context
     };
-    let mut found: Vec<(FoundDate, &str, Option<chrono::NaiveDate>)> = Vec::new();
-    // Whether a date was read with a two-digit year ("19.10.19"), which only a run that is a
-    // dateline makes a date: "upgrade to 2.4.19" is a version.
-    let mut short_year = false;
+    // Each date with its label, its other reading, and whether it was read with a two-digit
+    // year ("19.10.19"), which only a run that is a dateline makes a date: "upgrade to
+    // 2.4.19" is a version.
+    let mut found: Vec<(FoundDate, &str, Option<chrono::NaiveDate>, bool)> = Vec::new();
     let mut previous_end = 0;
     let mut words_in_dates = 0;
     for m in find_dates(&run.text, context).take(MAX_DATES_PER_RUN) {
@@ -540,9 +540,14 @@ fn read_run(
         } else {
             None
         };
-        short_year |= context.short_years && find_dates(written, &long_years).next().is_none();
+        let short_year = context.short_years && find_dates(written, &long_years).next().is_none();
         // Each date's label is the text between it and the date before it.
-        found.push((m.date, &run.text[previous_end..m.start], swapped));
+        found.push((
+            m.date,
+            &run.text[previous_end..m.start],
+            swapped,
+            short_year,
+        ));
         previous_end = m.end;
         words_in_dates += letters;
     }
@@ -561,7 +566,7 @@ fn read_run(
             .or_else(unix)
             .or_else(yearless)
         {
-            Some(date) => found.push((date, "", None)),
+            Some(date) => found.push((date, "", None, false)),
             // Most runs hold no date: their classes and words are not read.
             None => return Vec::new(),
         }
@@ -572,7 +577,7 @@ fn read_run(
     found
         .into_iter()
         .enumerate()
-        .filter_map(|(n, (mut date, prefix, swapped))| {
+        .filter_map(|(n, (mut date, prefix, swapped, short_year))| {
             // The machine value of a <time> of the same day is more precise.
             if let Some(machine) = machine
                 && machine.date == date.date
