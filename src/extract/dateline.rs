@@ -517,10 +517,6 @@ fn read_run(
         },
         ..*context
     };
-    let long_years = DateContext {
-        short_years: false,
-        ..*context
-    };
     // Each date with its label, its other reading, and whether it was read with a two-digit
     // year ("19.10.19"), which only a run that is a dateline makes a date: "upgrade to
     // 2.4.19" is a version.
@@ -540,7 +536,9 @@ fn read_run(
         } else {
             None
         };
-        let short_year = context.short_years && find_dates(written, &long_years).next().is_none();
+        // A date is written with a four-digit year or a two-digit one: without a run of
+        // four digits (Western or Arabic-Indic), its year had two.
+        let short_year = context.short_years && !has_four_digit_run(written);
         // Each date's label is the text between it and the date before it.
         found.push((
             m.date,
@@ -627,6 +625,15 @@ fn read_run(
             })
         })
         .collect()
+}
+
+/// Whether `text` holds four digits in a row, in any script.
+fn has_four_digit_run(text: &str) -> bool {
+    let mut run = 0;
+    text.chars().any(|c| {
+        run = if c.is_numeric() { run + 1 } else { 0 };
+        run == 4
+    })
 }
 
 /// Most words beside the date in a pure dateline: a label, a name, a place
