@@ -412,8 +412,6 @@ static DATELINE: LazyLock<Regex> = LazyLock::new(|| {
             (?-u:\b)(?P<d1>[0-9]{{1,2}})(?:\.|st|nd|rd|th|er|º|°)?(?:,?\s*|-)(?:de\s+)?(?P<m1>{months})(?:\.?,?\s*|-)(?:de\s+|del\s+|'\s*)?(?P<y1>[0-9]{{4}}|[0-9]{{2}})(?-u:\b)
           | # September 2, 2024, Sep. 2nd 2024, mayo 11, 2022
             (?:^|[^\p{{L}}])(?P<m2>{months})\.?\s+(?P<d2>[0-9]{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y2>[0-9]{{4}})(?-u:\b)
-          | # Thu Nov 14 23:41:07 PST 2002 (a mail archive's `asctime` with its zone)
-            (?:^|[^\p{{L}}])(?P<m7>{months})\s+(?P<d7>[0-9]{{1,2}})\s+(?P<t3>{time})\s+(?:[A-Z]{{2,5}}\s+)?(?P<y7>(?:19|20)[0-9]{{2}})(?-u:\b)
           | # 2024-09-02, 2024/09/02, 2024.09.02, 2024. 9. 2. (Korean), 2024-09-02T14:12
             (?-u:\b)(?P<y3>(?:19|20)[0-9]{{2}})(?:[\-/]|\.\s?)(?P<m3>[0-9]{{1,2}})(?:[\-/]|\.\s?)(?P<d3>[0-9]{{1,2}})(?:(?-u:\b)|T)
           | # 2024年9月2日 (Chinese, Japanese), 2024년 9월 2일 (Korean)
@@ -580,6 +578,9 @@ pub fn parse_dateline_in(text: &str, context: &DateContext) -> Option<FoundDate>
                 .reference
                 .and_then(|reference| relative_dateline(text, reference))
         })
+        // A line that is a mail archive's `asctime` header ("Thu Nov 14 23:41:07 PST 2002"),
+        // whose time and zone stand between the day and the year.
+        .or_else(|| parse_asctime(text.trim()).filter(|d| d.is_plausible(context.reference)))
 }
 
 /// Longest line read as a dateline without its year: a day badge or "Mardi 18 juin, 21:05",
@@ -663,8 +664,6 @@ fn dateline_from_captures(
         (year, number("m5")?, number("d5")?)
     } else if let Some(year) = number("y6") {
         (year, month_number(text("m6")?)?, number("d6")?)
-    } else if let Some(year) = number("y7") {
-        (year, month_number(text("m7")?)?, number("d7")?)
     } else {
         // The two separators of a numeric date are the same: "4.2/2022" is not a date.
         if text("s4") != text("s4b") {
@@ -696,7 +695,7 @@ fn dateline_from_captures(
     };
     let date = NaiveDate::from_ymd_opt(i32::try_from(year).ok()?, month, day)?;
     let mut found = FoundDate::day(date);
-    let time_text = text("t2").or_else(|| text("t1")).or_else(|| text("t3"));
+    let time_text = text("t2").or_else(|| text("t1"));
     if let Some((time, offset)) = time_text.and_then(parse_time) {
         found.time = Some(time);
         found.offset = offset;
