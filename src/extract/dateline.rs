@@ -19,8 +19,8 @@ use super::date_words::{
     Cue, class_says_modified, class_says_published, cue_of, cue_of_label_line,
 };
 use super::dates::{
-    DateContext, DayOrder, FoundDate, find_dates, parse_dateline_in, parse_machine_date_in,
-    parse_time, yearless_dateline,
+    DateContext, DayOrder, FoundDate, dateline_without_a_date_shape, find_dates,
+    parse_machine_date_in, parse_time, yearless_dateline,
 };
 use super::dom::{Dom, NodeKind};
 
@@ -171,16 +171,8 @@ fn read_post_header(dom: &Dom, first: usize, context: &DateContext, out: &mut Ve
     if post == first {
         return;
     }
-    let above = runs_above(dom, post.max(first.saturating_sub(ABOVE_LOOKBACK)), first);
-    for k in 0..above.len() {
-        let label = above.get(k + 1).map(|r| r.text.as_str());
-        for d in read_run(dom, &above[k], label, None, context) {
-            out.push(Dateline {
-                place: Place::BodyStart,
-                ..d
-            });
-        }
-    }
+    let from = post.max(first.saturating_sub(ABOVE_LOOKBACK));
+    read_above(dom, from, first, Place::BodyStart, context, out);
 }
 
 /// The datelines around `headline`, nearest first.
@@ -199,7 +191,7 @@ fn read_around_headline(
         let wider = headline_container(dom, container);
         if wider != container {
             let start = wider.max(container.saturating_sub(ABOVE_LOOKBACK));
-            read_above(dom, start, container, context, out);
+            read_above(dom, start, container, Place::Headline, context, out);
         }
     }
 }
@@ -307,10 +299,19 @@ fn runs_above(dom: &Dom, from: usize, to: usize) -> Vec<Run> {
 }
 
 /// The datelines of the runs in `from..to`, above the headline, nearest first.
-fn read_above(dom: &Dom, from: usize, to: usize, context: &DateContext, out: &mut Vec<Dateline>) {
+fn read_above(
+    dom: &Dom,
+    from: usize,
+    to: usize,
+    place: Place,
+    context: &DateContext,
+    out: &mut Vec<Dateline>,
+) {
     let above = runs_above(dom, from, to);
     for k in 0..above.len() {
+        let start = out.len();
         read_above_run(dom, &above, k, context, out);
+        out[start..].iter_mut().for_each(|d| d.place = place);
     }
 }
 
@@ -559,7 +560,8 @@ fn read_run(
                 .url_month
                 .and_then(|month| yearless_dateline(&run.text, month, context.reference))
         };
-        match parse_dateline_in(&run.text, context)
+        // The date shapes were searched for above: only the other forms are left.
+        match dateline_without_a_date_shape(&run.text, context)
             .or(machine)
             .or_else(unix)
             .or_else(yearless)

@@ -573,13 +573,18 @@ pub fn parse_dateline_in(text: &str, context: &DateContext) -> Option<FoundDate>
     find_dates(text, context)
         .next()
         .map(|m| m.date)
-        .or_else(|| {
-            context
-                .reference
-                .and_then(|reference| relative_dateline(text, reference))
-        })
-        // A line that is a mail archive's `asctime` header ("Thu Nov 14 23:41:07 PST 2002"),
-        // whose time and zone stand between the day and the year.
+        .or_else(|| dateline_without_a_date_shape(text, context))
+}
+
+/// The dateline forms [`find_dates`] does not search for, for a line in which it found
+/// none: a relative one ("vor 2 Stunden", with the reference time), and a mail archive's
+/// `asctime` header ("Thu Nov 14 23:41:07 PST 2002"), whose time and zone stand between
+/// the day and the year.
+pub fn dateline_without_a_date_shape(text: &str, context: &DateContext) -> Option<FoundDate> {
+    let text = prefix_bytes(text, MAX_DATELINE_BYTES);
+    context
+        .reference
+        .and_then(|reference| relative_dateline(text, reference))
         .or_else(|| parse_asctime(text.trim()).filter(|d| d.is_plausible(context.reference)))
 }
 
