@@ -973,7 +973,7 @@ fn is_home_link(dom: &Dom, i: usize, link: &Element<'_>) -> bool {
     }
     // The link is all the heading holds but blank text. Each side's scan stops at the first
     // other node, so a hostile heading of a million links costs a step for each.
-    let blank = |j: usize| matches!(&dom.nodes[j].kind, NodeKind::Text(t) if t.trim().is_empty());
+    let blank = |j: usize| is_blank_text(dom, j);
     let alone = (parent + 1..i).all(blank) && (dom.nodes[i].end..dom.nodes[parent].end).all(blank);
     alone && link.attr("href").is_some_and(is_root_href)
 }
@@ -990,7 +990,7 @@ fn logo_name(dom: &Dom, i: usize, link: &Element<'_>) -> Option<String> {
     {
         return None;
     }
-    let blank = |j: usize| matches!(&dom.nodes[j].kind, NodeKind::Text(t) if t.trim().is_empty());
+    let blank = |j: usize| is_blank_text(dom, j);
     let image = (i + 1..dom.nodes[i].end).find(|&j| !blank(j))?;
     let img = dom.element(image).filter(|el| &*el.tag == "img")?;
     if !(dom.nodes[image].end..dom.nodes[i].end).all(blank) {
@@ -998,6 +998,11 @@ fn logo_name(dom: &Dom, i: usize, link: &Element<'_>) -> Option<String> {
     }
     let alt = normalise_space(img.attr("alt")?);
     (alt.chars().count() >= 2 && alt.len() <= MAX_HOME_LINK_BYTES).then_some(alt)
+}
+
+/// Whether node `j` is a text node of white space only.
+fn is_blank_text(dom: &Dom, j: usize) -> bool {
+    matches!(&dom.nodes[j].kind, NodeKind::Text(t) if t.trim().is_empty())
 }
 
 /// Whether a link's `href` is the site's root: `/`, or an absolute address with the root
