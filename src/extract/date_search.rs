@@ -122,9 +122,20 @@ static SLASHED_DATE: LazyLock<Regex> = LazyLock::new(|| {
         .expect("slashed date regex is valid")
 });
 
+/// Drupal's default "medium" date format, `D, m/d/Y - H:i` ("Wed, 08/02/2023 - 14:30"): an
+/// English weekday's abbreviation, a slashed date, a spaced dash and a time. A site that
+/// kept the default writes the month first; one that changed it rarely keeps the shape.
+static DRUPAL_MEDIUM_DATE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?-u:\b)(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), [0-9]{2}/[0-9]{2}/(?:19|20)[0-9]{2} - [0-9]{2}:[0-9]{2}(?-u:\b)",
+    )
+    .expect("Drupal date regex is valid")
+});
+
 /// Whether the page's own slashed dates show it writes the month first: at least one of
-/// them can only be read so ("05/17/2015") and none only day first ("17/05/2015"). Reads
-/// at most [`ORDER_SEARCH_BYTES`] of the body's text.
+/// them can only be read so ("05/17/2015"), or is written in Drupal's default format
+/// ([`DRUPAL_MEDIUM_DATE`]), and none only day first ("17/05/2015"). Reads at most
+/// [`ORDER_SEARCH_BYTES`] of the body's text.
 pub fn page_writes_month_first(dom: &Dom) -> bool {
     let mut budget = ORDER_SEARCH_BYTES;
     let (mut month_first, mut day_first) = (0, 0);
@@ -155,6 +166,7 @@ pub fn page_writes_month_first(dom: &Dom) -> bool {
                         month_first += 1;
                     }
                 }
+                month_first += DRUPAL_MEDIUM_DATE.find_iter(text).count();
             }
         }
         i += 1;
@@ -205,6 +217,16 @@ mod tests {
         // One date only a day first can be, and the page is not read month first.
         assert!(!order(
             "<p>Posted 04/07/2015</p><p>05/17/2015 and 17/05/2015</p>"
+        ));
+        // Drupal's default format is month first, unless the page shows otherwise.
+        assert!(order(
+            "<p>Submitted by admin on Wed, 08/02/2023 - 14:30</p>"
+        ));
+        assert!(!order(
+            "<p>Wed, 08/02/2023 - 14:30</p><p>Sat, 25/02/2023 - 09:00</p>"
+        ));
+        assert!(!order(
+            "<p>08/02/2023 - 14:30</p><p>Wed 08/02/2023, 14:30</p>"
         ));
         // Dates valid both ways, scripts, and figures that are no dates say nothing.
         assert!(!order(
