@@ -241,17 +241,14 @@ fn comparable(name: &str) -> String {
         .collect()
 }
 
-/// Collapses all whitespace (including NBSP and zero-width characters) into single spaces.
+/// Collapses all whitespace (including NBSP and zero-width spaces) into single spaces.
+/// The zero-width joiners stay inside words, as in the text (see
+/// [`super::render::is_joiner`]); at a word's edge they go.
 pub(crate) fn normalise_space(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for word in text
-        .split(|c: char| {
-            c.is_whitespace()
-                || matches!(
-                    c,
-                    '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{FEFF}' | '\u{2060}'
-                )
-        })
+        .split(|c: char| c.is_whitespace() || matches!(c, '\u{200B}' | '\u{FEFF}' | '\u{2060}'))
+        .map(|w| w.trim_matches(super::render::is_joiner))
         .filter(|w| !w.is_empty())
     {
         if !out.is_empty() {
@@ -265,6 +262,15 @@ pub(crate) fn normalise_space(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn spaces_collapse_and_joiners_stay_inside_words() {
+        assert_eq!(
+            normalise_space(" گروه\u{200c}های \u{200b}پرخطر\u{200c} \n\u{a0}x\u{feff}y "),
+            "گروه\u{200c}های پرخطر x y"
+        );
+        assert_eq!(normalise_space("\u{200d} \u{200c}"), "");
+    }
 
     #[test]
     fn english_bylines() {

@@ -734,7 +734,8 @@ impl Renderer<'_> {
     }
 
     /// Appends `word` to the text and the Markdown without its zero-width characters (soft
-    /// hyphens; the others split words); returns the number of characters appended.
+    /// hyphens; the others split words, but the joiners, which stay); returns the number of
+    /// characters appended.
     fn push_word(&mut self, word: &str) -> usize {
         // Zero-width characters are all outside ASCII, and most words have none.
         if word.is_ascii() {
@@ -812,6 +813,14 @@ impl Renderer<'_> {
             }
         };
         for ((t, m), link_chars) in texts.into_iter().zip(mds).zip(link_shares) {
+            let (t, m) = if t.contains(is_joiner) {
+                (drop_stray_joiners(&t), drop_stray_joiners(&m))
+            } else {
+                (t, m)
+            };
+            if t.is_empty() {
+                continue;
+            }
             // Rendered text has no whitespace but single spaces and line breaks between
             // words, so its length as the scorer counts it is its number of characters.
             let text_len = t.chars().count();
@@ -1018,10 +1027,41 @@ fn skip_separators(raw: &str, mut i: usize) -> usize {
 }
 
 fn is_zero_width(c: char) -> bool {
-    matches!(
-        c,
-        '\u{200b}' | '\u{200c}' | '\u{200d}' | '\u{2060}' | '\u{feff}' | '\u{ad}'
-    )
+    matches!(c, '\u{200b}' | '\u{2060}' | '\u{feff}' | '\u{ad}')
+}
+
+/// The zero-width joiners, ZWNJ and ZWJ, are letters' business, not spacing: Persian writes
+/// "می‌ایستند" with a non-joiner inside the word (a space there is a spelling error), Indic
+/// scripts and emoji sequences use the joiner. They stay inside words; one beside a space,
+/// at a line's edge or alone (a skeleton placeholder's only text) is dropped
+/// ([`drop_stray_joiners`]).
+pub(crate) fn is_joiner(c: char) -> bool {
+    matches!(c, '\u{200c}' | '\u{200d}')
+}
+
+/// `text` without the joiners that do not sit between two visible characters, and
+/// without the spaces such a joiner stood between.
+pub(crate) fn drop_stray_joiners(text: &str) -> String {
+    let visible = |c: Option<char>| c.is_some_and(|c| !c.is_whitespace() && !is_joiner(c));
+    let mut kept = String::with_capacity(text.len());
+    let mut previous = None;
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if !is_joiner(c) || (visible(previous) && visible(chars.peek().copied())) {
+            kept.push(c);
+        }
+        previous = Some(c);
+    }
+    kept.split('\n')
+        .map(|line| {
+            line.split(' ')
+                .filter(|w| !w.is_empty())
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .filter(|line| !line.is_empty())
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 fn is_invisible_space(c: char) -> bool {
@@ -1213,6 +1253,39 @@ pub fn to_markdown(blocks: &[Block]) -> String {
 
 #[cfg(test)]
 mod tests {
+    /// The text `extract` gives for `body`, a story long enough to be one.
+    fn extracted(body: &str) -> String {
+        let story = "Это длинный абзац о событиях недели, написанный для проверки вывода текста. "
+            .repeat(4);
+        let html = format!("<html><body><article><p>{story}</p>{body}</article></body></html>");
+        crate::extract::extract(html.as_bytes(), &crate::extract::ExtractOptions::default())
+            .expect("an article")
+            .text
+    }
+
+    #[test]
+    fn joiners_stay_inside_words_and_go_elsewhere() {
+        // Persian's non-joiner inside a word, an emoji's joiner, a joiner beside a space
+        // and at a paragraph's edges, and a placeholder with nothing but a non-joiner.
+        let text = extracted(
+            "<p>خانواده\u{200c}ها ساعت\u{200c}ها در صف آب می\u{200c}ایستند</p>\
+             <p>Struktur 💁🏻\u{200d}♀️ und \u{200c} mehr\u{200d}</p>\
+             <p><span>\u{200c}</span></p><p>\u{200d}Ende</p>",
+        );
+        let paragraphs: Vec<&str> = text.split("\n\n").skip(1).collect();
+        assert_eq!(
+            paragraphs,
+            [
+                "خانواده\u{200c}ها ساعت\u{200c}ها در صف آب می\u{200c}ایستند",
+                "Struktur 💁🏻\u{200d}♀️ und mehr",
+                "Ende"
+            ],
+            "{text:?}"
+        );
+        assert_eq!(super::drop_stray_joiners("\u{200c}\n\u{200d}"), "");
+        assert_eq!(super::drop_stray_joiners("a\u{200c}\u{200c}b"), "ab");
+    }
+
     #[test]
     fn link_runs_are_shared_out_to_the_spans_they_start_in() {
         let spans = [0..10, 12..20, 25..30];
