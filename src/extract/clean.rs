@@ -586,6 +586,9 @@ impl Hasher for Fnv {
     }
 }
 
+/// The prefix of the names of Elementor's building blocks; see [`class_hints`].
+const ELEMENTOR_WIDGET: &str = "elementor-widget";
+
 /// The hint lists that a word or the compound of a (non-modifier) name of `class_id` is in.
 /// Computed once per element, into [`Element::hints`].
 pub fn class_hints(class_id: &str) -> u8 {
@@ -593,6 +596,16 @@ pub fn class_hints(class_id: &str) -> u8 {
     let mut joined = String::new();
     let mut bits = 0;
     let mut add_name = |name: &str| {
+        // Elementor builds every page of every kind from "widgets" (`elementor-widget
+        // elementor-widget-text-editor`, `elementor-widget-container`): there the word names
+        // a building block, not a sidebar's box; the rest of the name still tells
+        // (`elementor-widget-nav-menu`, `elementor-widget-share-buttons`).
+        let name = name
+            .strip_prefix(ELEMENTOR_WIDGET)
+            .map_or(name, |rest| rest.trim_start_matches('-'));
+        if name.is_empty() {
+            return;
+        }
         let name_bits = if name.is_ascii() {
             ascii_name_hints(index, name, &mut joined)
         } else {
@@ -2691,6 +2704,28 @@ mod tests {
         )));
         assert!(is_junk_by_class(&el("div", "entry-author-info")));
         assert!(!is_junk_by_class(&el("div", "author-name")));
+    }
+
+    #[test]
+    fn elementors_building_blocks_are_no_widgets() {
+        for class in [
+            "elementor-element elementor-widget elementor-widget-text-editor",
+            "elementor-widget-container",
+            "elementor-widget elementor-widget-html",
+        ] {
+            assert!(!is_weak_junk_by_class(&el("div", class)), "{class}");
+            assert!(!is_junk_by_class(&el("div", class)), "{class}");
+        }
+        // What the rest of the name says still holds, and a sidebar's widget is one.
+        assert!(is_junk_by_class(&el(
+            "div",
+            "elementor-widget elementor-widget-nav-menu"
+        )));
+        assert!(is_junk_by_class(&el(
+            "div",
+            "elementor-widget-share-buttons"
+        )));
+        assert!(is_weak_junk_by_class(&el("div", "widget widget_text")));
     }
 
     #[test]
