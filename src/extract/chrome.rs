@@ -1190,6 +1190,7 @@ fn is_channel_promo(text: &str, lower: &str) -> bool {
     let mut german_verb = false;
     let mut ours = false;
     let mut ours_de = false;
+    let mut own_word = false;
     for (k, w) in letter_words(lower).enumerate() {
         call |= CHANNEL_CALL_WORDS.contains(&w);
         if CHANNEL_CALL_VERBS_EN.contains(&w) {
@@ -1199,6 +1200,11 @@ fn is_channel_promo(text: &str, lower: &str) -> bool {
         german_verb |= CHANNEL_CALL_VERBS_DE.contains(&w);
         ours |= w == "us" || w == "our";
         ours_de |= w == "uns" || w.starts_with("unser");
+        // "Все новости — в нашем Telegram-канале @…", "bizim Telegram kanalı": the site
+        // names its own channel, with or without a verb. A report names someone else's
+        // ("в своём Telegram-канале"), or "our" stands for people ("Наш корреспондент").
+        call |= own_word && CHANNEL_NAMES.contains(&w);
+        own_word = w.starts_with("наш") || w == "bizim";
     }
     call || (english_verb && ours) || (german_verb && ours_de)
 }
@@ -2559,6 +2565,8 @@ mod tests {
             "Folge uns auf Instagram",
             "Suivez-nous sur Facebook",
             "Підписуйтесь на наш Telegram-канал",
+            "Все новости о выборах в Дагестане — в нашем Telegram-канале @kaspiyinfo",
+            "Bütün xəbərlər bizim Telegram kanalımızda",
         ] {
             assert!(promo(line), "{line}");
         }
@@ -2571,6 +2579,7 @@ mod tests {
             "Жители пишут в Telegram-канал администрации о ямах на дорогах.",
             "She said voters were sent messages on WhatsApp the night before.",
             "Die Folge zeigt, wie der Minister auf Telegram reagierte.",
+            "Наш корреспондент узнал о задержании из Telegram-канала суда.",
         ] {
             assert!(!promo(line), "{line}");
         }
