@@ -16,10 +16,11 @@ const TRAFILATURA_F1_FLOOR: f64 = 0.950;
 const TRAFILATURA_PRECISION_FLOOR: f64 = 0.952;
 const TRAFILATURA_RECALL_FLOOR: f64 = 0.948;
 /// readability test pages.
-/// Readability's expected titles keep og:title whole ("Headline | eHow"); gleaner drops the
-/// site's name when the `<h1>` shows the headline alone, which cost 5 of the 130 pages
+/// Readability's expected titles keep og:title whole ("Headline | eHow") and Chinese tabs
+/// whole ("标题_科技_腾讯网"); gleaner drops the site's name when the `<h1>` shows the
+/// headline alone, and a Chinese tab's column and site, which cost 7 of the 130 pages
 /// (docs/quality-and-speed.md, "Titles").
-const READABILITY_TITLE_EXACT_FLOOR: f64 = 0.89;
+const READABILITY_TITLE_EXACT_FLOOR: f64 = 0.88;
 const READABILITY_BODY_F1_MEDIAN_FLOOR: f64 = 0.975;
 const READABILITY_LANG_FLOOR: f64 = 0.99;
 

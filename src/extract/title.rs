@@ -34,6 +34,11 @@ const SEPARATORS: &[&str] = &[
     " || ",
 ];
 
+/// Chinese portals' and government sites' CMSs write every tab "标题_栏目_站点" (headline,
+/// column, site) with underscores: one between two characters of a script without spaces
+/// is a separator; elsewhere it belongs to a name (`snake_case`).
+const UNSPACED_UNDERSCORE: &str = "_";
+
 /// A title with more separated pieces than this is a list, not a headline with affixes.
 const MAX_SEGMENTS: usize = 12;
 
@@ -305,10 +310,17 @@ fn segments(title: &str) -> Vec<Segment<'_>> {
     let mut position = 0;
     while position < title.len() {
         let rest = &title[position..];
+        let unspaced_underscore = rest.starts_with(UNSPACED_UNDERSCORE)
+            && title[..position]
+                .chars()
+                .next_back()
+                .is_some_and(is_unspaced)
+            && rest[1..].chars().next().is_some_and(is_unspaced);
         let found = SEPARATORS
             .iter()
             .filter(|sep| rest.starts_with(**sep))
-            .max_by_key(|sep| sep.len());
+            .max_by_key(|sep| sep.len())
+            .or(unspaced_underscore.then_some(&UNSPACED_UNDERSCORE));
         match found {
             Some(sep) => {
                 out.push(Segment {
@@ -369,15 +381,29 @@ fn strip_site_affixes(
     if let Some(headline) = pinned {
         return headline;
     }
+    if parts[1..]
+        .iter()
+        .all(|part| part.separator == UNSPACED_UNDERSCORE)
+        && parts[1..]
+            .iter()
+            .all(|part| heft(part.text) < heft(parts[0].text))
+    {
+        // "标题_栏目_站点": the headline first, then the column and the site.
+        return parts[0].text.trim().to_owned();
+    }
     let mut start = 0;
     let mut end = parts.len();
+    // A generator's credit ends a forum's tabs ("… - Forum - Powered by Discuz!").
+    while end > 1 && is_generator_credit(parts[end - 1].text) {
+        end -= 1;
+    }
     // A date beside the headline is furniture, and so is all that follows it: "Headline -
     // 12 Марта 2024 - Section - Site", as uCoz writes every title.
     if let Some(date) = date_segment(&parts) {
         if date == 0 {
             start = 1;
         } else {
-            end = date;
+            end = end.min(date);
         }
     }
     let mut stripped = false;
@@ -498,9 +524,26 @@ fn heft(text: &str) -> usize {
     text.split_whitespace().count() + text.chars().filter(|&c| is_unspaced(c)).count() / 2
 }
 
-/// A character of a script written without spaces between words (Chinese, Japanese kana).
+/// A character of a script written without spaces between words: Chinese, Japanese kana,
+/// and Thai, Lao, Khmer and Burmese, which space only between phrases.
 fn is_unspaced(c: char) -> bool {
-    matches!(c, '\u{3040}'..='\u{30FF}' | '\u{3400}'..='\u{9FFF}' | '\u{F900}'..='\u{FAFF}')
+    matches!(
+        c,
+        '\u{0E00}'..='\u{0EFF}'
+            | '\u{1000}'..='\u{109F}'
+            | '\u{1780}'..='\u{17FF}'
+            | '\u{3040}'..='\u{30FF}'
+            | '\u{3400}'..='\u{9FFF}'
+            | '\u{F900}'..='\u{FAFF}'
+    )
+}
+
+/// A software's credit in a tab: "Powered by Discuz!", "powered by phpBB".
+fn is_generator_credit(segment: &str) -> bool {
+    let segment = segment.trim();
+    segment
+        .get(..11)
+        .is_some_and(|head| head.eq_ignore_ascii_case("powered by "))
 }
 
 /// Whether a pinned headline is more than a name: two words or more, or in Chinese and
@@ -705,6 +748,53 @@ mod tests {
             } else {
                 assert_eq!(got.as_deref(), Some(expected), "{raw}");
             }
+        }
+    }
+
+    #[test]
+    fn chinese_underscore_tabs_generator_credits_and_thai_pins() {
+        for (raw, h1, want) in [
+            // "标题_栏目_站点", with and without the heading.
+            (
+                "青禾县召开“三夏”生产工作推进会_工作动态_青禾县人民政府",
+                None,
+                "青禾县召开“三夏”生产工作推进会",
+            ),
+            (
+                "关于开展2023年全市节约用水宣传周活动的通知_通知公告_青屿市人民政府",
+                Some("关于开展2023年全市节约用水宣传周活动的通知"),
+                "关于开展2023年全市节约用水宣传周活动的通知",
+            ),
+            // An underscore in a name, and a heavier last piece, stay.
+            (
+                "Using snake_case in Python APIs",
+                None,
+                "Using snake_case in Python APIs",
+            ),
+            (
+                "通知_关于开展全市节约用水宣传周活动的通知",
+                None,
+                "通知_关于开展全市节约用水宣传周活动的通知",
+            ),
+            // A software's credit goes; then the site's short name.
+            (
+                "Fuite sous l'évier après changement de siphon - Bricoleurs - Powered by phpBB",
+                None,
+                "Fuite sous l'évier après changement de siphon",
+            ),
+            // Thai writes no spaces between words: its heading pins the tab like any other.
+            (
+                "คณะวิทยาศาสตร์จัดอบรมการเขียนโปรแกรมไพทอน | มหาวิทยาลัยราชภัฏนครเหนือ",
+                Some("คณะวิทยาศาสตร์จัดอบรมการเขียนโปรแกรมไพทอน"),
+                "คณะวิทยาศาสตร์จัดอบรมการเขียนโปรแกรมไพทอน",
+            ),
+        ] {
+            let h1: Vec<&str> = h1.into_iter().collect();
+            assert_eq!(
+                choose(&[(TitleTag, raw)], &h1, &[]).as_deref(),
+                Some(want),
+                "{raw}"
+            );
         }
     }
 
