@@ -1149,7 +1149,7 @@ fn is_ad_marking(text: &str, lower: &str) -> bool {
         return false;
     }
     let bare = lower.trim_matches(|c: char| !c.is_alphanumeric());
-    if AD_LABELS.contains(&bare) {
+    if AD_LABELS.contains(&bare) || is_affiliate_disclosure(lower) {
         return true;
     }
     // "erid: 2VtzqxYbT7a", "erid 2Vtzqx…", "?erid=…": the word, then a token of eight
@@ -1165,6 +1165,47 @@ fn is_ad_marking(text: &str, lower: &str) -> bool {
         }
     }
     false
+}
+
+/// Names of links that pay the site when a reader buys ("affiliate links", "Partnerlinks").
+const AFFILIATE_LINK_NAMES: &[&str] = &[
+    "affiliate link",
+    "affiliate-link",
+    "affiliatelink",
+    "partnerlink",
+    "partner-link",
+    "amazon associate",
+    "enlaces de afiliados",
+    "liens affiliés",
+    "link di affiliazione",
+];
+
+/// What a reader does for the site to earn its commission ("when you buy through links on
+/// our site", "qualifying purchases").
+const COMMISSION_PURCHASES: &[&str] = &[
+    "when you buy",
+    "if you buy",
+    "if you click",
+    "through links",
+    "through our links",
+    "via links",
+    "from links",
+    "purchases made",
+    "qualifying purchases",
+    "you make a purchase",
+];
+
+/// A publisher's disclosure that its links pay it: "StarWatch may receive a commission when
+/// you buy through links on our site", "Bei den Verlinkungen handelt es sich um Affiliate
+/// Links". `lower` is a short line, lower-cased; a story about commissions names no
+/// purchase through links.
+fn is_affiliate_disclosure(lower: &str) -> bool {
+    AFFILIATE_LINK_NAMES.iter().any(|name| lower.contains(name))
+        || (lower.contains("commission")
+            && lower.contains("link")
+            && COMMISSION_PURCHASES
+                .iter()
+                .any(|phrase| lower.contains(phrase)))
 }
 
 /// Whether a word of `lower` (lower-cased) names a widget.
@@ -2701,6 +2742,11 @@ mod tests {
             "Story continues below advertisement",
             "Continue reading the main story",
             "Продолжение ниже",
+            "StarWatch may receive a commission when you buy through links on our site.",
+            "We may earn a commission from links on this page.",
+            "As an Amazon Associate I earn from qualifying purchases.",
+            "Letzte Aktualisierung am 2.02.2022 / Bei den Verlinkungen handelt es sich um \
+             Affiliate Links / Bilder von der Amazon Product Advertising API",
         ] {
             assert!(is_ad(line), "{line}");
         }
@@ -2710,6 +2756,8 @@ mod tests {
             "Реклама. ООО «Строймаркет»",
             "Комиссия попросила указать erid в отчёте.",
             "The story continues below the fold, the editor said.",
+            "The commission will decide on the merger by March.",
+            "Agents earn a commission when you buy a home through them.",
         ] {
             assert!(!is_ad(line), "{line}");
         }
@@ -2908,6 +2956,38 @@ mod tests {
         ]));
         strip_calls_to_action(&mut blocks);
         assert_eq!(texts(&blocks), ["The coalition will publish its findings."]);
+    }
+
+    #[test]
+    fn tip_boxes_and_appeals_to_support_the_sites_journalism_go() {
+        let heading = |t: &str| Block::new(BlockKind::Heading(3), t.to_owned(), t.to_owned());
+        let story = "A spokesperson declined to answer further questions, citing the ongoing \
+            investigation, and the company did not say how long the attackers had access.";
+        for (call, line) in [
+            (
+                "Got a tip?",
+                "Contact us securely. Signal: +1 415-555-0199 or email tips@techbyte.io",
+            ),
+            (
+                "Support Signal's explanatory journalism",
+                "Every day, our team explains the news that shapes your life. Will you help?",
+            ),
+            (
+                "I hope you appreciated this article.",
+                "Before you move on, I wonder if you would consider supporting us.",
+            ),
+        ] {
+            let mut blocks = paragraphs(&[story]);
+            blocks.push(heading(call));
+            blocks.extend(paragraphs(&[line, story]));
+            strip_calls_to_action(&mut blocks);
+            assert_eq!(texts(&blocks), [story, story], "{call}");
+        }
+        // A story's sentence about support for a newsroom opens otherwise.
+        let report = "Support for local journalism grew in the county last year.";
+        let mut blocks = paragraphs(&[story, report]);
+        strip_calls_to_action(&mut blocks);
+        assert_eq!(texts(&blocks), [story, report]);
     }
 
     #[test]
