@@ -282,6 +282,7 @@ const WEAK_JUNK_WORDS: &[&str] = &[
     "petition",
     "support",
     "contribute",
+    "contribution",
     "contributions",
     "membership",
     // the Guardian's word for its appeal at the foot of a story, taken up by others
@@ -2290,6 +2291,17 @@ const CALL_OPENERS: &[&str] = &[
     "stay updated",
     "get our newsletter",
     "get our updates",
+    // a tip box ("Got a tip? Contact us securely …")
+    "got a tip",
+    "got a news tip",
+    "got a sensitive tip",
+    "have a tip",
+    "have a news tip",
+    // the appeal at a story's foot ("I hope you appreciated this article. Before you move
+    // on, …", "If you value our journalism …")
+    "i hope you appreciated",
+    "if you value our",
+    "if you value what we",
     "подпишитесь",
     "подписывайтесь",
     "подписаться",
@@ -2369,7 +2381,16 @@ pub fn opens_with_call(lower: &str) -> bool {
     .find_map(|p| start.strip_prefix(p))
     .unwrap_or(start);
     CALL_OPENERS.iter().any(|call| start.starts_with(call))
+        // "Support Signal's explanatory journalism": the site's own name after the verb.
+        // "Support for local journalism grew …" reports.
+        || (start.starts_with("support ")
+            && (start.contains("'s ") || start.contains("’s "))
+            && SUPPORTED_WORK.iter().any(|work| start.contains(work)))
 }
+
+/// What an appeal asks the reader to support, after the site's name ("Support The
+/// Sentinel's journalism").
+const SUPPORTED_WORK: &[&str] = &["journalism", "reporting", "newsroom"];
 
 /// Whether `lower` (lower-cased) speaks to the reader in the second person.
 pub fn addresses_reader(lower: &str) -> bool {
