@@ -1405,11 +1405,54 @@ static TOOL_FIRST_WORDS: LazyLock<HashSet<&'static str, foldhash::fast::RandomSt
         .collect()
     });
 
-/// A line of the story's tools ([`is_tool_line`]) or a link to the story before or after
-/// it ([`is_neighbour_link`]).
+/// A line of the story's tools ([`is_tool_line`]), a link to the story before or after
+/// it ([`is_neighbour_link`]) or the frame around an embedded post ([`is_embed_frame`]).
 fn is_story_tool(text: &str, lower: &str) -> bool {
-    TOOL_FIRST_WORDS.contains(first_word(lower))
-        && (is_tool_line(text, lower) || is_neighbour_link(text, lower))
+    (TOOL_FIRST_WORDS.contains(first_word(lower))
+        && (is_tool_line(text, lower) || is_neighbour_link(text, lower)))
+        || is_embed_frame(text, lower)
+}
+
+/// Longest line of an embedded post's frame, in characters.
+const EMBED_FRAME_MAX_CHARS: usize = 120;
+
+/// Where an embedded post comes from, in its frame's lines.
+const EMBED_SOURCES: &[&str] = &[
+    "twitter",
+    "x",
+    "instagram",
+    "facebook",
+    "youtube",
+    "tiktok",
+    "bluesky",
+    "threads",
+    "linkedin",
+    "spotify",
+    "soundcloud",
+    "telegram",
+];
+
+/// The frame a site puts around an embedded post for screen readers and for readers who
+/// refuse its cookies: the skip link before it, the line after it ("Skip twitter post by
+/// Environment Agency", "End of twitter post by Environment Agency", "End of Instagram
+/// content") and the disclaimer under it ("The BBC is not responsible for the content of
+/// external sites."). The post itself stays.
+fn is_embed_frame(text: &str, lower: &str) -> bool {
+    if clean::more_chars_than(text, EMBED_FRAME_MAX_CHARS) {
+        return false;
+    }
+    let mut words = letter_words(lower);
+    let opening = match words.next() {
+        Some("skip") => true,
+        Some("end") => words.next() == Some("of"),
+        _ => false,
+    };
+    let framed = opening
+        && words.next().is_some_and(|w| EMBED_SOURCES.contains(&w))
+        && words
+            .next()
+            .is_some_and(|w| matches!(w, "post" | "content" | "video" | "tweet" | "audio"));
+    framed || lower.contains("not responsible for the content of external")
 }
 
 /// A link to the story before or after this one on the site: a label, alone or with a
@@ -2956,6 +2999,27 @@ mod tests {
         ]));
         strip_calls_to_action(&mut blocks);
         assert_eq!(texts(&blocks), ["The coalition will publish its findings."]);
+    }
+
+    #[test]
+    fn an_embedded_posts_frame_goes_and_the_post_stays() {
+        let frame = |line: &str| is_embed_frame(line, &line.to_lowercase());
+        for line in [
+            "Skip twitter post by Environment Agency",
+            "End of twitter post by Environment Agency",
+            "Skip Instagram content, 2",
+            "End of YouTube video",
+            "The BCN is not responsible for the content of external sites.",
+        ] {
+            assert!(frame(line), "{line}");
+        }
+        for line in [
+            "End of an era: the last Twitter post of the agency went out on Friday.",
+            "Skip the queue and book online.",
+            "Severe Flood Warnings are in force for the River Severn at Shrewsbury.",
+        ] {
+            assert!(!frame(line), "{line}");
+        }
     }
 
     #[test]
