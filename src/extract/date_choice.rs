@@ -620,11 +620,23 @@ fn localize_as(date: FoundDate, role: Role, evidence: &DateEvidence) -> FoundDat
     if role != Role::Published {
         return date;
     }
+    // A day shown one off the UTC instant's, within a real offset's reach: the local day.
+    let local_day = |shown: NaiveDate| {
+        let reachable = |minutes: i64| (utc + Duration::minutes(minutes)).date() == shown;
+        shown != utc.date()
+            && (shown - utc.date()).num_days().abs() == 1
+            && (reachable(MIN_OFFSET_MINUTES) || reachable(MAX_OFFSET_MINUTES))
+    };
     // The visible dateline at the headline.
     let Some(dateline) = evidence.datelines.iter().find(|d| {
         d.place == Place::Headline && d.pure && d.cue.is_none_or(|c| c == Cue::Published)
     }) else {
-        return date;
+        // Without one, the address's day: CMSs write the local day into it
+        // ("/2023/08/18/…" over "2023-08-19T01:40:00Z", 22:40 in São Paulo).
+        return match evidence.url {
+            Some(url) if local_day(url.date) => FoundDate::day(url.date),
+            _ => date,
+        };
     };
     // A dateline that names its zone ("10:15 p.m. EST", "00:10 CET") moves the date to
     // that zone when it shows the same instant, to the minute.
@@ -640,18 +652,8 @@ fn localize_as(date: FoundDate, role: Role, evidence: &DateEvidence) -> FoundDat
         Some(local) => offset_between(utc, local, false)
             .and_then(|offset| date.at_offset(offset))
             .unwrap_or(date),
-        None => {
-            let shown = dateline.date.date;
-            let reachable = |minutes: i64| (utc + Duration::minutes(minutes)).date() == shown;
-            if shown != utc.date()
-                && (shown - utc.date()).num_days().abs() == 1
-                && (reachable(MIN_OFFSET_MINUTES) || reachable(MAX_OFFSET_MINUTES))
-            {
-                FoundDate::day(shown)
-            } else {
-                date
-            }
-        }
+        None if local_day(dateline.date.date) => FoundDate::day(dateline.date.date),
+        None => date,
     }
 }
 
@@ -1307,6 +1309,41 @@ mod tests {
             chosen(&evidence).0.as_deref(),
             Some("2022-05-03T22:46:08-03:00")
         );
+    }
+
+    #[test]
+    fn utc_markup_a_day_off_the_address_takes_the_addresss_day() {
+        let with_url = |url: &str, datelines: Vec<Dateline>| DateEvidence {
+            markup: vec![published("2023-08-19T01:40:00.000Z", DateSource::Meta)],
+            url: Some(date(url)),
+            datelines,
+            ..DateEvidence::default()
+        };
+        // No dateline, or only an update's by the headline: the address's day.
+        assert_eq!(
+            chosen(&with_url("2023-08-18", vec![])).0.as_deref(),
+            Some("2023-08-18")
+        );
+        let updated = line("18/08/2023", Some(Cue::Modified), Place::Headline);
+        assert_eq!(
+            chosen(&with_url("2023-08-18", vec![updated])).0.as_deref(),
+            Some("2023-08-18")
+        );
+        // The address on the UTC day, or days away from it, moves nothing.
+        for url in ["2023-08-19", "2023-08-16"] {
+            assert_eq!(
+                chosen(&with_url(url, vec![])).0.as_deref(),
+                Some("2023-08-19T01:40:00Z"),
+                "{url}"
+            );
+        }
+        // An instant at midday is the same day in every zone.
+        let evidence = DateEvidence {
+            markup: vec![published("2023-08-19T12:00:00Z", DateSource::Meta)],
+            url: Some(date("2023-08-18")),
+            ..DateEvidence::default()
+        };
+        assert_eq!(chosen(&evidence).0.as_deref(), Some("2023-08-19T12:00:00Z"));
     }
 
     #[test]
