@@ -587,6 +587,20 @@ impl Hasher for Fnv {
     }
 }
 
+/// Blocks of a page's content that have a head of their own: an accordion's or an FAQ's
+/// item, a card, a panel.
+const HEADED_BLOCKS: &[&str] = &["accordion", "card", "panel", "collapse", "faq", "toggle"];
+
+/// The head of such a block (`accordion-header`, `card-header`, `panel-heading`): it holds
+/// the block's title, an FAQ's question, not the page's header.
+fn is_block_head(name: &str) -> bool {
+    HEADED_BLOCKS.iter().any(|block| {
+        name.strip_prefix(block)
+            .map(|rest| rest.trim_start_matches(['-', '_']))
+            .is_some_and(|rest| matches!(rest, "header" | "heading"))
+    })
+}
+
 /// The prefix of the names of Elementor's building blocks; see [`class_hints`].
 const ELEMENTOR_WIDGET: &str = "elementor-widget";
 
@@ -604,7 +618,7 @@ pub fn class_hints(class_id: &str) -> u8 {
         let name = name
             .strip_prefix(ELEMENTOR_WIDGET)
             .map_or(name, |rest| rest.trim_start_matches('-'));
-        if name.is_empty() {
+        if name.is_empty() || is_block_head(name) {
             return;
         }
         let name_bits = if name.is_ascii() {
@@ -2747,6 +2761,20 @@ mod tests {
             "elementor-widget-share-buttons"
         )));
         assert!(is_weak_junk_by_class(&el("div", "widget widget_text")));
+    }
+
+    #[test]
+    fn the_head_of_an_accordions_item_is_no_page_header() {
+        for class in [
+            "accordion-header",
+            "card-header",
+            "panel-heading",
+            "faq__header",
+        ] {
+            assert_eq!(class_hints(class), 0, "{class}");
+        }
+        assert_ne!(class_hints("site-header"), 0);
+        assert_ne!(class_hints("card-header-nav"), 0);
     }
 
     #[test]

@@ -155,7 +155,13 @@ pub fn compute(dom: &Dom) -> Stats {
     for i in 0..n {
         let p = dom.nodes[i].parent;
         let inherited = p != NO_PARENT && hard[p];
-        hard[i] = inherited || dom.element(i).is_some_and(clean::is_junk_by_tag);
+        // A button inside a heading is an accordion's toggle, and its text the heading's:
+        // an FAQ's question (`<h3><button>Wer ist zuständig?</button></h3>`).
+        hard[i] = inherited
+            || dom.element(i).is_some_and(|el| {
+                clean::is_junk_by_tag(el)
+                    && !(&*el.tag == "button" && p != NO_PARENT && is_heading(dom.tag(p)))
+            });
     }
     // "Prose": text runs long enough to be sentences, outside links — what a
     // wrapper of the article holds most of, and a comment box or menu does not.
@@ -944,6 +950,44 @@ mod tests {
         extract(page.as_bytes(), &ExtractOptions::default())
             .expect("article")
             .text
+    }
+
+    #[test]
+    fn an_faqs_questions_in_accordion_toggles_stay() {
+        let item = |question: &str, answer: &str| {
+            format!(
+                "<div class=accordion-item><h3 class=accordion-header><button \
+                 class='accordion-button collapsed' type=button>{question}</button></h3>\
+                 <div class='accordion-collapse collapse'><div class=accordion-body>\
+                 <p>{answer}</p></div></div></div>"
+            )
+        };
+        let page = format!(
+            "<html><body><header class=site-header><a href=/>Stadtwerke</a></header>\
+             <main><h1>Häufige Fragen zum Hausanschluss</h1><div class=accordion>{}{}</div>\
+             </main><form><button type=submit>Suchen</button></form></body></html>",
+            item(
+                "Wer ist für den Hausanschluss zuständig?",
+                "Für die Herstellung, Änderung und Trennung von Hausanschlüssen ist die \
+                 Netzbetreiberin zuständig, die Leitung bis zum Hausanschlusskasten gehört ihr."
+            ),
+            item(
+                "Wie beantrage ich einen neuen Hausanschluss?",
+                "Den Antrag stellen Sie am einfachsten über das Online-Portal, mit einem \
+                 amtlichen Lageplan und den Leistungsangaben Ihres Installateurs."
+            ),
+        );
+        let text = text_of(&page);
+        assert!(
+            text.contains("Wer ist für den Hausanschluss zuständig?"),
+            "{text}"
+        );
+        assert!(
+            text.contains("Wie beantrage ich einen neuen Hausanschluss?"),
+            "{text}"
+        );
+        assert!(text.contains("über das Online-Portal"), "{text}");
+        assert!(!text.contains("Suchen"), "{text}");
     }
 
     #[test]
