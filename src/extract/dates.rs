@@ -420,6 +420,9 @@ static DATELINE: LazyLock<Regex> = LazyLock::new(|| {
             # after every year in running text, and Hungarian's own letters for the month
             # keep the regex small)
             (?-u:\b)(?P<y6>(?:19|20)[0-9]{{2}})\.\s+(?P<m6>[a-zA-ZáéíóöőúüűÁÉÍÓÖŐÚÜŰ]{{3,10}})\.?\s+(?P<d6>[0-9]{{1,2}})(?-u:\b)\.?
+          | # 2024-yil 15-fevral (Uzbek), 2024 йил 15 феврал, 2024-жылы 15-февралда (Kyrgyz),
+            # 2024 жылғы 15 ақпан (Kazakh): the year first, with the word for a year
+            (?-u:\b)(?P<y7>(?:19|20)[0-9]{{2}})[\s-]?(?:yil|y\.|йил|жыл\p{{L}}{{0,4}}),?\s+(?P<d7>[0-9]{{1,2}})(?:-|\s+)(?P<m7>{months})
           | # 03.09.2024, 26-12-2023, 02/09/2024, 4. 2. 2022, 26 | 01 | 2022, 19.10.19
             (?-u:\b)(?P<d4>[0-9]{{1,2}})\s?(?P<s4>[.\-/|])\s?(?P<m4>[0-9]{{1,2}})\s?(?P<s4b>[.\-/|])\s?(?P<y4>(?:19|20)[0-9]{{2}}|[0-9]{{2}})(?-u:\b)
         )
@@ -669,6 +672,8 @@ fn dateline_from_captures(
         (year, number("m5")?, number("d5")?)
     } else if let Some(year) = number("y6") {
         (year, month_number(text("m6")?)?, number("d6")?)
+    } else if let Some(year) = number("y7") {
+        (year, month_number(text("m7")?)?, number("d7")?)
     } else {
         // The two separators of a numeric date are the same: "4.2/2022" is not a date.
         if text("s4") != text("s4b") {
@@ -981,6 +986,11 @@ mod tests {
                 ("12 грудня 2024 року, 09:15", Some("2024-12-12")),
                 ("7 fevral 2024", Some("2024-02-07")),
                 ("07 Fevral 2024, 14:12", Some("2024-02-07")),
+                ("2024-yil 15-fevral", Some("2024-02-15")),
+                ("2024 y. 4-mart, 10:30", Some("2024-03-04")),
+                ("2024 йил 15 феврал", Some("2024-02-15")),
+                ("2023 жылғы 5 қыркүйек", Some("2023-09-05")),
+                ("2024-yil 15-ta fermer", None),
                 ("12 Şubat 2024", Some("2024-02-12")),
                 ("12 SUBAT 2024", Some("2024-02-12")),
                 ("1 Ağustos 2023 Salı", Some("2023-08-01")),
