@@ -414,8 +414,9 @@ static DATELINE: LazyLock<Regex> = LazyLock::new(|| {
             (?:^|[^\p{{L}}])(?P<m2>{months})\.?\s+(?P<d2>[0-9]{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y2>[0-9]{{4}})(?-u:\b)
           | # 2024-09-02, 2024/09/02, 2024.09.02, 2024. 9. 2. (Korean), 2024-09-02T14:12
             (?-u:\b)(?P<y3>(?:19|20)[0-9]{{2}})(?:[\-/]|\.\s?)(?P<m3>[0-9]{{1,2}})(?:[\-/]|\.\s?)(?P<d3>[0-9]{{1,2}})(?:(?-u:\b)|T)
-          | # 2024年9月2日 (Chinese, Japanese), 2024년 9월 2일 (Korean)
-            (?-u:\b)(?P<y5>(?:19|20)[0-9]{{2}})\s?[年년]\s?(?P<m5>[0-9]{{1,2}})\s?[月월]\s?(?P<d5>[0-9]{{1,2}})\s?[日일]?
+          | # 2024年9月2日 (Chinese, Japanese), 2024년 9월 2일 (Korean), and in an era's years:
+            # 令和6年2月9日 (Japan's Reiwa, from 2019; Heisei, 1989), 民國112年10月5日 (Taiwan)
+            (?:(?-u:\b)(?P<y5>(?:19|20)[0-9]{{2}})|(?P<era>令和|平成|民國|民国)\s?(?P<ey>[0-9]{{1,3}}|元))\s?[年년]\s?(?P<m5>[0-9]{{1,2}})\s?[月월]\s?(?P<d5>[0-9]{{1,2}})\s?[日일]?
           | # 2024. szeptember 2. (Hungarian: the year's dot keeps this shape from being tried
             # after every year in running text, and Hungarian's own letters for the month
             # keep the regex small)
@@ -668,6 +669,17 @@ fn dateline_from_captures(
         (year, month_number(text("m2")?)?, number("d2")?)
     } else if let Some(year) = number("y3") {
         (year, number("m3")?, number("d3")?)
+    } else if let Some(era) = text("era") {
+        let first_year = match era {
+            "令和" => 2019,
+            "平成" => 1989,
+            _ => 1912,
+        };
+        let year_of_era = match text("ey")? {
+            "元" => 1,
+            written => written.parse::<u32>().ok()?,
+        };
+        (first_year + year_of_era - 1, number("m5")?, number("d5")?)
     } else if let Some(year) = number("y5") {
         (year, number("m5")?, number("d5")?)
     } else if let Some(year) = number("y6") {
@@ -987,6 +999,11 @@ mod tests {
                 ("7 fevral 2024", Some("2024-02-07")),
                 ("07 Fevral 2024, 14:12", Some("2024-02-07")),
                 ("2024-yil 15-fevral", Some("2024-02-15")),
+                ("更新日：令和6年2月9日", Some("2024-02-09")),
+                ("令和元年5月1日", Some("2019-05-01")),
+                ("平成31年4月30日", Some("2019-04-30")),
+                ("發布日期：民國112年10月5日", Some("2023-10-05")),
+                ("令和6年度の予算", None),
                 ("2024 y. 4-mart, 10:30", Some("2024-03-04")),
                 ("2024 йил 15 феврал", Some("2024-02-15")),
                 ("2023 жылғы 5 қыркүйек", Some("2023-09-05")),
