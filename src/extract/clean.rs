@@ -601,6 +601,9 @@ fn is_block_head(name: &str) -> bool {
     })
 }
 
+/// The prefix of SmartEditor's (Naver's blog editor's) section names; see [`class_hints`].
+const SMART_EDITOR_SECTION: &str = "se-section";
+
 /// The prefix of the names of Elementor's building blocks; see [`class_hints`].
 const ELEMENTOR_WIDGET: &str = "elementor-widget";
 
@@ -618,7 +621,9 @@ pub fn class_hints(class_id: &str) -> u8 {
         let name = name
             .strip_prefix(ELEMENTOR_WIDGET)
             .map_or(name, |rest| rest.trim_start_matches('-'));
-        if name.is_empty() || is_block_head(name) {
+        // Naver's SmartEditor wraps each paragraph in `se-section se-section-text`: a
+        // building block, not a section's label.
+        if name.is_empty() || is_block_head(name) || name.starts_with(SMART_EDITOR_SECTION) {
             return;
         }
         let name_bits = if name.is_ascii() {
@@ -2764,7 +2769,7 @@ mod tests {
     }
 
     #[test]
-    fn the_head_of_an_accordions_item_is_no_page_header() {
+    fn an_accordions_heads_and_smarteditors_sections_are_no_labels() {
         for class in [
             "accordion-header",
             "card-header",
@@ -2774,6 +2779,8 @@ mod tests {
             assert_eq!(class_hints(class), 0, "{class}");
         }
         assert_ne!(class_hints("site-header"), 0);
+        assert_eq!(class_hints("se-section se-section-text se-l-default"), 0);
+        assert_ne!(class_hints("article-section"), 0);
         assert_ne!(class_hints("card-header-nav"), 0);
     }
 
