@@ -591,14 +591,25 @@ impl Hasher for Fnv {
 /// item, a card, a panel.
 const HEADED_BLOCKS: &[&str] = &["accordion", "card", "panel", "collapse", "faq", "toggle"];
 
-/// The head of such a block (`accordion-header`, `card-header`, `panel-heading`): it holds
-/// the block's title, an FAQ's question, not the page's header.
+/// Blocks that fold their text under a title of their own: an accordion's or an FAQ's item.
+const FOLDING_BLOCKS: &[&str] = &["accordion", "collapse", "faq", "toggle"];
+
+/// The head of such a block (`accordion-header`, `card-header`, `panel-heading`), or the
+/// title of a folding one (`accordion-title`): it holds the block's title, an FAQ's
+/// question, not the page's header or a widget's label.
 fn is_block_head(name: &str) -> bool {
-    HEADED_BLOCKS.iter().any(|block| {
-        name.strip_prefix(block)
+    let rest_of = |block: &&str| {
+        name.strip_prefix(*block)
             .map(|rest| rest.trim_start_matches(['-', '_']))
-            .is_some_and(|rest| matches!(rest, "header" | "heading"))
-    })
+    };
+    HEADED_BLOCKS
+        .iter()
+        .filter_map(rest_of)
+        .any(|rest| matches!(rest, "header" | "heading"))
+        || FOLDING_BLOCKS
+            .iter()
+            .filter_map(rest_of)
+            .any(|rest| matches!(rest, "title" | "question"))
 }
 
 /// The prefix of SmartEditor's (Naver's blog editor's) section names; see [`class_hints`].
@@ -2775,12 +2786,15 @@ mod tests {
             "card-header",
             "panel-heading",
             "faq__header",
+            "accordion-title",
+            "faq-question",
         ] {
             assert_eq!(class_hints(class), 0, "{class}");
         }
         assert_ne!(class_hints("site-header"), 0);
         assert_eq!(class_hints("se-section se-section-text se-l-default"), 0);
         assert_ne!(class_hints("article-section"), 0);
+        assert_ne!(class_hints("card-title"), 0);
         assert_ne!(class_hints("card-header-nav"), 0);
     }
 

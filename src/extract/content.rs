@@ -957,7 +957,8 @@ mod tests {
         let item = |question: &str, answer: &str| {
             format!(
                 "<div class=accordion-item><h3 class=accordion-header><button \
-                 class='accordion-button collapsed' type=button>{question}</button></h3>\
+                 class='accordion-button collapsed' type=button><span \
+                 class=accordion-title>{question}</span></button></h3>\
                  <div class='accordion-collapse collapse'><div class=accordion-body>\
                  <p>{answer}</p></div></div></div>"
             )
