@@ -20,7 +20,7 @@ mod scoring;
 fn snippet_fixtures_score_fully() {
     let (report, fixtures) = scoring::run_snippet_fixtures().expect("snippet fixtures readable");
     assert!(
-        fixtures.len() >= 31,
+        fixtures.len() >= 34,
         "expected the twenty-seven snippet fixtures, found {}",
         fixtures.len()
     );
