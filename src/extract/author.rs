@@ -248,7 +248,13 @@ pub(crate) fn normalise_space(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for word in text
         .split(|c: char| c.is_whitespace() || matches!(c, '\u{200B}' | '\u{FEFF}' | '\u{2060}'))
-        .map(|w| w.trim_matches(super::render::is_joiner))
+        .map(|w| {
+            if w.is_ascii() {
+                w
+            } else {
+                w.trim_matches(super::render::is_joiner)
+            }
+        })
         .filter(|w| !w.is_empty())
     {
         if !out.is_empty() {

@@ -1180,6 +1180,16 @@ const AFFILIATE_LINK_NAMES: &[&str] = &[
     "link di affiliazione",
 ];
 
+/// [`AFFILIATE_LINK_NAMES`] and "commission", as one searcher.
+static AFFILIATE_SEARCHER: LazyLock<Regex> = LazyLock::new(|| {
+    let phrases: Vec<String> = AFFILIATE_LINK_NAMES
+        .iter()
+        .chain(&["commission"])
+        .map(|p| regex::escape(p))
+        .collect();
+    Regex::new(&phrases.join("|")).expect("escaped literals form a valid pattern")
+});
+
 /// What a reader does for the site to earn its commission ("when you buy through links on
 /// our site", "qualifying purchases").
 const COMMISSION_PURCHASES: &[&str] = &[
@@ -1200,7 +1210,12 @@ const COMMISSION_PURCHASES: &[&str] = &[
 /// Links". `lower` is a short line, lower-cased; a story about commissions names no
 /// purchase through links.
 fn is_affiliate_disclosure(lower: &str) -> bool {
-    AFFILIATE_LINK_NAMES.iter().any(|name| lower.contains(name))
+    // One search finds any of the names or the word "commission": the test runs on every
+    // short paragraph of every story.
+    let Some(found) = AFFILIATE_SEARCHER.find(lower) else {
+        return false;
+    };
+    found.as_str() != "commission"
         || (lower.contains("commission")
             && lower.contains("link")
             && COMMISSION_PURCHASES
@@ -1416,6 +1431,15 @@ fn is_story_tool(text: &str, lower: &str) -> bool {
 /// Longest line of an embedded post's frame, in characters.
 const EMBED_FRAME_MAX_CHARS: usize = 120;
 
+/// The disclaimer under an embedded post ("The BBC is not responsible for the content of
+/// external sites.").
+const EXTERNAL_CONTENT_DISCLAIMER: &str = "not responsible for the content of external";
+
+/// [`EXTERNAL_CONTENT_DISCLAIMER`]'s searcher, built once: the test runs on every short
+/// block of every story.
+static EXTERNAL_CONTENT_FINDER: LazyLock<memchr::memmem::Finder<'static>> =
+    LazyLock::new(|| memchr::memmem::Finder::new(EXTERNAL_CONTENT_DISCLAIMER));
+
 /// Where an embedded post comes from, in its frame's lines.
 const EMBED_SOURCES: &[&str] = &[
     "twitter",
@@ -1452,7 +1476,7 @@ fn is_embed_frame(text: &str, lower: &str) -> bool {
         && words
             .next()
             .is_some_and(|w| matches!(w, "post" | "content" | "video" | "tweet" | "audio"));
-    framed || lower.contains("not responsible for the content of external")
+    framed || EXTERNAL_CONTENT_FINDER.find(lower.as_bytes()).is_some()
 }
 
 /// A link to the story before or after this one on the site: a label, alone or with a

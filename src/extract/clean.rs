@@ -598,6 +598,9 @@ const FOLDING_BLOCKS: &[&str] = &["accordion", "collapse", "faq", "toggle"];
 /// title of a folding one (`accordion-title`): it holds the block's title, an FAQ's
 /// question, not the page's header or a widget's label.
 fn is_block_head(name: &str) -> bool {
+    if !matches!(name.as_bytes().last(), Some(b'r' | b'g' | b'e' | b'n')) {
+        return false;
+    }
     let rest_of = |block: &&str| {
         name.strip_prefix(*block)
             .map(|rest| rest.trim_start_matches(['-', '_']))
@@ -629,12 +632,19 @@ pub fn class_hints(class_id: &str) -> u8 {
         // elementor-widget-text-editor`, `elementor-widget-container`): there the word names
         // a building block, not a sidebar's box; the rest of the name still tells
         // (`elementor-widget-nav-menu`, `elementor-widget-share-buttons`).
-        let name = name
-            .strip_prefix(ELEMENTOR_WIDGET)
-            .map_or(name, |rest| rest.trim_start_matches('-'));
+        // The first byte rules out most names before any comparison: every class name of
+        // every page passes here.
+        let name = match name.as_bytes().first() {
+            Some(b'e') => name
+                .strip_prefix(ELEMENTOR_WIDGET)
+                .map_or(name, |rest| rest.trim_start_matches('-')),
+            _ => name,
+        };
         // Naver's SmartEditor wraps each paragraph in `se-section se-section-text`: a
         // building block, not a section's label.
-        if name.is_empty() || is_block_head(name) || name.starts_with(SMART_EDITOR_SECTION) {
+        let smart_editor_section =
+            name.as_bytes().first() == Some(&b's') && name.starts_with(SMART_EDITOR_SECTION);
+        if name.is_empty() || smart_editor_section || is_block_head(name) {
             return;
         }
         let name_bits = if name.is_ascii() {

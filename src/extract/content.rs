@@ -160,7 +160,7 @@ pub fn compute(dom: &Dom) -> Stats {
         hard[i] = inherited
             || dom.element(i).is_some_and(|el| {
                 clean::is_junk_by_tag(el)
-                    && !(&*el.tag == "button" && p != NO_PARENT && is_heading(dom.tag(p)))
+                    && !(p != NO_PARENT && is_heading(dom.tag(p)) && &*el.tag == "button")
             });
     }
     // "Prose": text runs long enough to be sentences, outside links — what a
