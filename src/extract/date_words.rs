@@ -625,6 +625,31 @@ pub const WEEKDAYS: &[(&str, u32)] = &[
 static WEEKDAY_INDEX: LazyLock<HashMap<&'static str, u32>> =
     LazyLock::new(|| WEEKDAYS.iter().copied().collect());
 
+/// The months of Iran's Solar Hijri calendar, as Persian writes them ("۱۷ مهر ۱۴۰۳").
+const SOLAR_HIJRI_MONTHS: &[(&str, u32)] = &[
+    ("فروردین", 1),
+    ("اردیبهشت", 2),
+    ("خرداد", 3),
+    ("تیر", 4),
+    ("مرداد", 5),
+    ("امرداد", 5),
+    ("شهریور", 6),
+    ("مهر", 7),
+    ("آبان", 8),
+    ("آذر", 9),
+    ("دی", 10),
+    ("بهمن", 11),
+    ("اسفند", 12),
+];
+
+/// The Solar Hijri month (1 = Farvardin) a Persian month name stands for.
+pub fn solar_hijri_month(word: &str) -> Option<u32> {
+    SOLAR_HIJRI_MONTHS
+        .iter()
+        .find(|(name, _)| *name == word)
+        .map(|&(_, month)| month)
+}
+
 /// The weekday (0 = Monday) a name or abbreviation stands for, in any case, with or without
 /// a final dot.
 pub fn weekday_number(word: &str) -> Option<u32> {

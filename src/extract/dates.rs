@@ -35,7 +35,9 @@ use chrono::{
 };
 use regex::Regex;
 
-use super::date_words::{month_number, weekday_number, zone_alternation, zone_minutes};
+use super::date_words::{
+    month_number, solar_hijri_month, weekday_number, zone_alternation, zone_minutes,
+};
 
 /// The earliest year accepted as a publication date.
 pub const MIN_YEAR: i32 = 1995;
@@ -642,6 +644,52 @@ fn full_year(year: u32) -> u32 {
     }
 }
 
+/// Years of the Solar Hijri calendar at which its 33-year cycles of leap years change
+/// (the arithmetic of Borkowski's "The Persian calendar for 3000 years", as the jalaali
+/// libraries use it; right for the years 1–3177).
+const SOLAR_HIJRI_BREAKS: [i64; 20] = [
+    -61, 9, 38, 199, 426, 686, 756, 818, 1111, 1181, 1210, 1635, 2060, 2097, 2192, 2262, 2324,
+    2394, 2456, 3178,
+];
+
+/// The Gregorian day of a Solar Hijri date: the year's first day (Nowruz) falls on 19–22
+/// March of the year 621 later, and the first six months have 31 days, the next five 30.
+/// Hand-written: no maintained crate in the dependency tree converts it, and the
+/// conversion is these few lines of integer arithmetic.
+fn solar_hijri_to_gregorian(year: u32, month: u32, day: u32) -> Option<NaiveDate> {
+    let month_days = if month <= 6 { 31 } else { 30 };
+    if !(1..=12).contains(&month) || day == 0 || day > month_days {
+        return None;
+    }
+    let jy = i64::from(year);
+    let gy = jy + 621;
+    let mut leap_j = -14;
+    let mut jp = SOLAR_HIJRI_BREAKS[0];
+    let mut jump = 0;
+    for &jm in &SOLAR_HIJRI_BREAKS[1..] {
+        jump = jm - jp;
+        if jy < jm {
+            break;
+        }
+        leap_j += jump / 33 * 8 + jump % 33 / 4;
+        jp = jm;
+    }
+    let n = jy - jp;
+    leap_j += n / 33 * 8 + (n % 33 + 3) / 4;
+    if jump % 33 == 4 && jump - n == 4 {
+        leap_j += 1;
+    }
+    let leap_g = gy / 4 - (gy / 100 + 1) * 3 / 4 - 150;
+    let nowruz = NaiveDate::from_ymd_opt(
+        i32::try_from(gy).ok()?,
+        3,
+        u32::try_from(20 + leap_j - leap_g).ok()?,
+    )?;
+    let (month, day) = (i64::from(month), i64::from(day));
+    let offset = (month - 1) * 31 - month / 7 * (month - 7) + day - 1;
+    nowruz.checked_add_signed(Duration::days(offset))
+}
+
 /// The date a [`DATELINE`] match in `haystack` reads as, in the page's context.
 fn dateline_from_captures(
     haystack: &str,
@@ -664,7 +712,15 @@ fn dateline_from_captures(
         }
     };
     let (year, month, day) = if text("y1").is_some() {
-        (year_of("y1")?, month_number(text("m1")?)?, number("d1")?)
+        let (year, day) = (year_of("y1")?, number("d1")?);
+        match solar_hijri_month(text("m1")?) {
+            // "۱۷ مهر ۱۴۰۳": Iran's calendar, its years 1300–1500 (1921–2121).
+            Some(month) if (1300..=1500).contains(&year) => {
+                let date = solar_hijri_to_gregorian(year, month, day)?;
+                (date.year_ce().1, date.month(), date.day())
+            }
+            _ => (year, month_number(text("m1")?)?, day),
+        }
     } else if let Some(year) = number("y2") {
         (year, month_number(text("m2")?)?, number("d2")?)
     } else if let Some(year) = number("y3") {
@@ -921,6 +977,32 @@ mod tests {
         parse_machine_date(text, reference()).map(|d| d.format())
     }
 
+    #[test]
+    fn solar_hijri_days_in_the_gregorian_calendar() {
+        for (solar, gregorian) in [
+            ((1403, 1, 1), "2024-03-20"),
+            ((1403, 7, 17), "2024-10-08"),
+            ((1403, 12, 30), "2025-03-20"),
+            ((1404, 1, 1), "2025-03-21"),
+            ((1402, 1, 1), "2023-03-21"),
+            ((1401, 10, 1), "2022-12-22"),
+            ((1399, 1, 1), "2020-03-20"),
+            ((1357, 11, 22), "1979-02-11"),
+        ] {
+            let (y, m, d) = solar;
+            assert_eq!(
+                solar_hijri_to_gregorian(y, m, d)
+                    .map(|date| date.to_string())
+                    .as_deref(),
+                Some(gregorian),
+                "{solar:?}"
+            );
+        }
+        for (y, m, d) in [(1403, 7, 31), (1403, 13, 1), (1403, 1, 0)] {
+            assert_eq!(solar_hijri_to_gregorian(y, m, d), None, "{y} {m} {d}");
+        }
+    }
+
     /// Table check: every text reads as the expected date (`None`: no date).
     fn table(read: impl Fn(&str) -> Option<String>, cases: &[(&str, Option<&str>)]) {
         let failures: Vec<String> = cases
@@ -1000,6 +1082,10 @@ mod tests {
                 ("07 Fevral 2024, 14:12", Some("2024-02-07")),
                 ("2024-yil 15-fevral", Some("2024-02-15")),
                 ("更新日：令和6年2月9日", Some("2024-02-09")),
+                ("۱۷ مهر ۱۴۰۳ - ۱۵:۲۰", Some("2024-10-08")),
+                ("۱ فروردین ۱۴۰۳", Some("2024-03-20")),
+                ("29 اسفند 1402", Some("2024-03-19")),
+                ("22 بهمن 1357", None),
                 ("令和元年5月1日", Some("2019-05-01")),
                 ("平成31年4月30日", Some("2019-04-30")),
                 ("發布日期：民國112年10月5日", Some("2023-10-05")),
