@@ -653,14 +653,23 @@ const SOLAR_HIJRI_BREAKS: [i64; 20] = [
 ];
 
 /// The Gregorian day of a Solar Hijri date: the year's first day (Nowruz) falls on 19–22
-/// March of the year 621 later, and the first six months have 31 days, the next five 30.
-/// Hand-written: no maintained crate in the dependency tree converts it, and the
-/// conversion is these few lines of integer arithmetic.
+/// March of the year 621 later, the first six months have 31 days, the next five 30 and
+/// the last 29, or 30 in a leap year (a day the next Nowruz has not reached).
+/// Hand-written: no crate in the dependency tree converts it (icu_calendar would, with its
+/// calendar data, for these few lines of integer arithmetic).
 fn solar_hijri_to_gregorian(year: u32, month: u32, day: u32) -> Option<NaiveDate> {
     let month_days = if month <= 6 { 31 } else { 30 };
     if !(1..=12).contains(&month) || day == 0 || day > month_days {
         return None;
     }
+    let (month, day) = (i64::from(month), i64::from(day));
+    let offset = (month - 1) * 31 - month / 7 * (month - 7) + day - 1;
+    let date = nowruz(year)?.checked_add_signed(Duration::days(offset))?;
+    (date < nowruz(year + 1)?).then_some(date)
+}
+
+/// The Gregorian day of the first day of a Solar Hijri year.
+fn nowruz(year: u32) -> Option<NaiveDate> {
     let jy = i64::from(year);
     let gy = jy + 621;
     let mut leap_j = -14;
@@ -680,14 +689,11 @@ fn solar_hijri_to_gregorian(year: u32, month: u32, day: u32) -> Option<NaiveDate
         leap_j += 1;
     }
     let leap_g = gy / 4 - (gy / 100 + 1) * 3 / 4 - 150;
-    let nowruz = NaiveDate::from_ymd_opt(
+    NaiveDate::from_ymd_opt(
         i32::try_from(gy).ok()?,
         3,
         u32::try_from(20 + leap_j - leap_g).ok()?,
-    )?;
-    let (month, day) = (i64::from(month), i64::from(day));
-    let offset = (month - 1) * 31 - month / 7 * (month - 7) + day - 1;
-    nowruz.checked_add_signed(Duration::days(offset))
+    )
 }
 
 /// The date a [`DATELINE`] match in `haystack` reads as, in the page's context.
@@ -713,13 +719,18 @@ fn dateline_from_captures(
     };
     let (year, month, day) = if text("y1").is_some() {
         let (year, day) = (year_of("y1")?, number("d1")?);
-        match solar_hijri_month(text("m1")?) {
-            // "۱۷ مهر ۱۴۰۳": Iran's calendar, its years 1300–1500 (1921–2121).
-            Some(month) if (1300..=1500).contains(&year) => {
+        // "۱۷ مهر ۱۴۰۳": Iran's calendar, its years 1300–1500 (1921–2121). Only such a
+        // year asks for its months: most matches are Gregorian.
+        let solar_month = (1300..=1500)
+            .contains(&year)
+            .then(|| solar_hijri_month(text("m1")?))
+            .flatten();
+        match solar_month {
+            Some(month) => {
                 let date = solar_hijri_to_gregorian(year, month, day)?;
                 (date.year_ce().1, date.month(), date.day())
             }
-            _ => (year, month_number(text("m1")?)?, day),
+            None => (year, month_number(text("m1")?)?, day),
         }
     } else if let Some(year) = number("y2") {
         (year, month_number(text("m2")?)?, number("d2")?)
@@ -998,7 +1009,8 @@ mod tests {
                 "{solar:?}"
             );
         }
-        for (y, m, d) in [(1403, 7, 31), (1403, 13, 1), (1403, 1, 0)] {
+        // 1402 is no leap year: its Esfand has 29 days.
+        for (y, m, d) in [(1403, 7, 31), (1403, 13, 1), (1403, 1, 0), (1402, 12, 30)] {
             assert_eq!(solar_hijri_to_gregorian(y, m, d), None, "{y} {m} {d}");
         }
     }
