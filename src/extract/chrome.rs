@@ -1211,16 +1211,19 @@ const COMMISSION_PURCHASES: &[&str] = &[
 /// purchase through links.
 fn is_affiliate_disclosure(lower: &str) -> bool {
     // One search finds any of the names or the word "commission": the test runs on every
-    // short paragraph of every story.
-    let Some(found) = AFFILIATE_SEARCHER.find(lower) else {
-        return false;
-    };
-    found.as_str() != "commission"
-        || (lower.contains("commission")
-            && lower.contains("link")
-            && COMMISSION_PURCHASES
-                .iter()
-                .any(|phrase| lower.contains(phrase)))
+    // short paragraph of every story. A name anywhere decides, whatever stands before it.
+    let mut commission = false;
+    for found in AFFILIATE_SEARCHER.find_iter(lower) {
+        if found.as_str() != "commission" {
+            return true;
+        }
+        commission = true;
+    }
+    commission
+        && lower.contains("link")
+        && COMMISSION_PURCHASES
+            .iter()
+            .any(|phrase| lower.contains(phrase))
 }
 
 /// Whether a word of `lower` (lower-cased) names a widget.
@@ -2812,6 +2815,7 @@ mod tests {
             "StarWatch may receive a commission when you buy through links on our site.",
             "We may earn a commission from links on this page.",
             "As an Amazon Associate I earn from qualifying purchases.",
+            "No commission for us: this post holds no affiliate links.",
             "Letzte Aktualisierung am 2.02.2022 / Bei den Verlinkungen handelt es sich um \
              Affiliate Links / Bilder von der Amazon Product Advertising API",
         ] {
