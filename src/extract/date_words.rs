@@ -5,10 +5,12 @@
 //! here. Languages: English, Russian, Ukrainian, Azerbaijani, Turkish, German, French,
 //! Spanish, Portuguese, Italian, Polish, Dutch, Czech, Slovak, Hungarian, Romanian, Finnish,
 //! the Scandinavian languages, Indonesian, Serbian and Bosnian (Latin), Bulgarian, Greek,
-//! the region's Kazakh, Uzbek, Tajik, Turkmen, Belarusian, Georgian and Armenian, and
-//! Arabic month names (Mashriq, Maghreb and Levantine sets): what gleaner's sources
-//! write, and the languages of the web pages the evaluation draws on. Chinese, Japanese and
-//! Korean write months as numbers ("2021年3月3日") and need no names.
+//! the region's Kazakh, Uzbek, Tajik, Turkmen, Belarusian, Georgian and Armenian, Arabic
+//! month names (Mashriq, Maghreb and Levantine sets), Hindi and Bengali, and the months of
+//! two other calendars: Iran's Solar Hijri and Thailand's, whose years count the Buddhist
+//! era. That is what gleaner's sources write, and the languages of the web pages the
+//! evaluation draws on. Chinese, Japanese and Korean write months as numbers ("2021年3月3日")
+//! and need no names.
 
 use std::collections::HashMap;
 use std::sync::LazyLock;
@@ -518,6 +520,47 @@ pub const MONTHS: &[(&str, u32)] = &[
     ("اكتوبر", 10),
     ("نوفمبر", 11),
     ("ديسمبر", 12),
+    // Hindi, with the spellings of the nasal (सितंबर, सितम्बर) and of the nukta (फ़रवरी as
+    // one letter or two) that pages use
+    ("जनवरी", 1),
+    ("फ़रवरी", 2),
+    ("\u{95E}रवरी", 2),
+    ("फरवरी", 2),
+    ("मार्च", 3),
+    ("अप्रैल", 4),
+    ("अप्रेल", 4),
+    ("मई", 5),
+    ("जून", 6),
+    ("जुलाई", 7),
+    ("अगस्त", 8),
+    ("सितंबर", 9),
+    ("सितम्बर", 9),
+    ("अक्टूबर", 10),
+    ("अक्तूबर", 10),
+    ("नवंबर", 11),
+    ("नवम्बर", 11),
+    ("दिसंबर", 12),
+    ("दिसम्बर", 12),
+    // Bengali, with য় as one letter (U+09DF) or two, and both long and short final vowels
+    ("জানুয়ারি", 1),
+    ("জানুয়ারী", 1),
+    ("জানু\u{9DF}ারি", 1),
+    ("জানু\u{9DF}ারী", 1),
+    ("ফেব্রুয়ারি", 2),
+    ("ফেব্রুয়ারী", 2),
+    ("ফেব্রু\u{9DF}ারি", 2),
+    ("ফেব্রু\u{9DF}ারী", 2),
+    ("মার্চ", 3),
+    ("এপ্রিল", 4),
+    ("মে", 5),
+    ("জুন", 6),
+    ("জুলাই", 7),
+    ("আগস্ট", 8),
+    ("অগাস্ট", 8),
+    ("সেপ্টেম্বর", 9),
+    ("অক্টোবর", 10),
+    ("নভেম্বর", 11),
+    ("ডিসেম্বর", 12),
 ];
 
 static MONTH_INDEX: LazyLock<HashMap<&'static str, u32>> =
@@ -641,6 +684,44 @@ const SOLAR_HIJRI_MONTHS: &[(&str, u32)] = &[
     ("بهمن", 11),
     ("اسفند", 12),
 ];
+
+/// The months of the Thai calendar, in full ("ตุลาคม") and abbreviated ("ต.ค."). Its years
+/// count the Buddhist era, 543 ahead of the Common Era: "25 ตุลาคม พ.ศ. 2565" is 2022.
+const THAI_MONTHS: &[(&str, u32)] = &[
+    ("มกราคม", 1),
+    ("ม.ค", 1),
+    ("กุมภาพันธ์", 2),
+    ("ก.พ", 2),
+    ("มีนาคม", 3),
+    ("มี.ค", 3),
+    ("เมษายน", 4),
+    ("เม.ย", 4),
+    ("พฤษภาคม", 5),
+    ("พ.ค", 5),
+    ("มิถุนายน", 6),
+    ("มิ.ย", 6),
+    ("กรกฎาคม", 7),
+    ("ก.ค", 7),
+    ("สิงหาคม", 8),
+    ("ส.ค", 8),
+    ("กันยายน", 9),
+    ("ก.ย", 9),
+    ("ตุลาคม", 10),
+    ("ต.ค", 10),
+    ("พฤศจิกายน", 11),
+    ("พ.ย", 11),
+    ("ธันวาคม", 12),
+    ("ธ.ค", 12),
+];
+
+/// The month a Thai month name or abbreviation stands for, with or without a final dot.
+pub fn thai_month(word: &str) -> Option<u32> {
+    let word = word.trim_end_matches('.');
+    THAI_MONTHS
+        .iter()
+        .find(|(name, _)| *name == word)
+        .map(|&(_, month)| month)
+}
 
 /// The Solar Hijri month (1 = Farvardin) a Persian month name stands for.
 pub fn solar_hijri_month(word: &str) -> Option<u32> {

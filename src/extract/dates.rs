@@ -36,7 +36,7 @@ use chrono::{
 use regex::Regex;
 
 use super::date_words::{
-    month_number, solar_hijri_month, weekday_number, zone_alternation, zone_minutes,
+    month_number, solar_hijri_month, thai_month, weekday_number, zone_alternation, zone_minutes,
 };
 
 /// The earliest year accepted as a publication date.
@@ -403,17 +403,21 @@ static DATELINE: LazyLock<Regex> = LazyLock::new(|| {
     // A month name is any word here, checked against the month table when a match is
     // read: a list of some three hundred names, twice, made the regex large and every
     // match slow to read, and a word that is no month only costs that match.
-    let months = r"\p{L}{2,12}";
+    // Letters and marks: the vowel signs of Devanagari, Bengali and Thai are marks
+    // ("सितम्बर", "กุมภาพันธ์"). Thai abbreviates with a dot inside ("ม.ค.").
+    let months = r"[\p{L}\p{M}]{2,12}";
+    let thai_abbreviation = r"\p{Thai}{1,3}\.\p{Thai}{1,2}";
     let time = &*TIME;
     let pattern = format!(
         r"(?xi)
         (?:(?P<t1>{time})\s*[,|/\-–—]?\s*)?      # optional time before the date
         (?:
             # 2 September 2024, 3 сентября 2024 г., 2. März 2024, 3 de mayo de 2022,
-            # 26, Abril, 2022, 1er août 2021, 14 Gennaio 20, 03-Mar-2021
-            (?-u:\b)(?P<d1>[0-9]{{1,2}})(?:\.|st|nd|rd|th|er|º|°)?(?:,?\s*|-)(?:de\s+)?(?P<m1>{months})(?:\.?,?\s*|-)(?:de\s+|del\s+|'\s*)?(?P<y1>[0-9]{{4}}|[0-9]{{2}})(?-u:\b)
+            # 26, Abril, 2022, 1er août 2021, 14 Gennaio 20, 03-Mar-2021, and in Thai's
+            # Buddhist era: 25 ตุลาคม พ.ศ. 2565, 14 ม.ค. 67
+            (?-u:\b)(?P<d1>[0-9]{{1,2}})(?:\.|st|nd|rd|th|er|º|°)?(?:,?\s*|-)(?:de\s+)?(?P<m1>{months}|{thai_abbreviation})(?:\.?,?\s*|-)(?:de\s+|del\s+|'\s*|พ\.ศ\.?\s*)?(?P<y1>[0-9]{{4}}|[0-9]{{2}})(?-u:\b)
           | # September 2, 2024, Sep. 2nd 2024, mayo 11, 2022
-            (?:^|[^\p{{L}}])(?P<m2>{months})\.?\s+(?P<d2>[0-9]{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y2>[0-9]{{4}})(?-u:\b)
+            (?:^|[^\p{{L}}\p{{M}}])(?P<m2>{months})\.?\s+(?P<d2>[0-9]{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y2>[0-9]{{4}})(?-u:\b)
           | # 2024-09-02, 2024/09/02, 2024.09.02, 2024. 9. 2. (Korean), 2024-09-02T14:12
             (?-u:\b)(?P<y3>(?:19|20)[0-9]{{2}})(?:[\-/]|\.\s?)(?P<m3>[0-9]{{1,2}})(?:[\-/]|\.\s?)(?P<d3>[0-9]{{1,2}})(?:(?-u:\b)|T)
           | # 2024年9月2日 (Chinese, Japanese), 2024년 9월 2일 (Korean), and in an era's years:
@@ -426,6 +430,8 @@ static DATELINE: LazyLock<Regex> = LazyLock::new(|| {
           | # 2024-yil 15-fevral (Uzbek), 2024 йил 15 феврал, 2024-жылы 15-февралда (Kyrgyz),
             # 2024 жылғы 15 ақпан (Kazakh): the year first, with the word for a year
             (?-u:\b)(?P<y7>(?:19|20)[0-9]{{2}})[\s-]?(?:yil|y\.|йил|жыл\p{{L}}{{0,4}}),?\s+(?P<d7>[0-9]{{1,2}})(?:-|\s+)(?P<m7>{months})
+          | # 發布日期：112-10-05 (Taiwan's Minguo years, 1912 the first, after a date's label)
+            (?:日期|時間|时间)\s?[：:]\s?(?P<y8>1[0-4][0-9])(?P<s8>[\-/.])(?P<m8>[0-9]{{1,2}})(?P<s8b>[\-/.])(?P<d8>[0-9]{{1,2}})(?-u:\b)
           | # 03.09.2024, 26-12-2023, 02/09/2024, 4. 2. 2022, 26 | 01 | 2022, 19.10.19
             (?-u:\b)(?P<d4>[0-9]{{1,2}})\s?(?P<s4>[.\-/|])\s?(?P<m4>[0-9]{{1,2}})\s?(?P<s4b>[.\-/|])\s?(?P<y4>(?:19|20)[0-9]{{2}}|[0-9]{{2}})(?-u:\b)
         )
@@ -462,8 +468,9 @@ pub fn find_dates<'t>(
     text: &'t str,
     context: &'t DateContext,
 ) -> impl Iterator<Item = DateMatch> + 't {
-    // Arabic and Persian pages write their figures with their own digits ("١٤ مايو ٢٠٢٣"):
-    // such a text is searched in Western digits, and each match mapped back to its place.
+    // Arabic, Persian, Hindi, Bengali and Thai pages may write their figures with their own
+    // digits ("١٤ مايو ٢٠٢٣", "१४ सितम्बर २०२२"): such a text is searched in Western digits,
+    // and each match mapped back to its place.
     let eastern = has_eastern_digits(text);
     let mapped: Vec<DateMatch> = if eastern {
         let (western, origin) = western_digits(text);
@@ -484,21 +491,35 @@ pub fn find_dates<'t>(
         .chain(mapped)
 }
 
-/// Whether `text` has an Arabic-Indic or Persian digit: their UTF-8 forms are `D9 A0`–`D9 A9`
-/// and `DB B0`–`DB B9`. A byte scan, since every text run searched for a date pays for it.
+/// Whether `text` has an Arabic-Indic, Persian, Devanagari, Bengali or Thai digit: their
+/// UTF-8 forms are `D9 A0`–`D9 A9`, `DB B0`–`DB B9`, `E0 A5 A6`–`E0 A5 AF`, `E0 A7 A6`–
+/// `E0 A7 AF` and `E0 B9 90`–`E0 B9 99`. A scan for their lead bytes, since every text run
+/// searched for a date pays for it.
 fn has_eastern_digits(text: &str) -> bool {
-    text.as_bytes()
-        .windows(2)
-        .any(|pair| matches!(pair, [0xD9, 0xA0..=0xA9] | [0xDB, 0xB0..=0xB9]))
+    let bytes = text.as_bytes();
+    memchr::memchr3_iter(0xD9, 0xDB, 0xE0, bytes).any(|at| {
+        matches!(
+            (bytes[at], bytes.get(at + 1), bytes.get(at + 2)),
+            (0xD9, Some(0xA0..=0xA9), _)
+                | (0xDB, Some(0xB0..=0xB9), _)
+                | (0xE0, Some(0xA5 | 0xA7), Some(0xA6..=0xAF))
+                | (0xE0, Some(0xB9), Some(0x90..=0x99))
+        )
+    })
 }
 
-/// The value of an Arabic-Indic (U+0660–0669) or Persian (U+06F0–06F9) digit.
+/// The value of an Arabic-Indic (U+0660–0669), Persian (U+06F0–06F9), Devanagari
+/// (U+0966–096F), Bengali (U+09E6–09EF) or Thai (U+0E50–0E59) digit.
 fn eastern_digit(c: char) -> Option<u8> {
-    match c {
-        '\u{0660}'..='\u{0669}' => Some((c as u32 - 0x0660) as u8),
-        '\u{06F0}'..='\u{06F9}' => Some((c as u32 - 0x06F0) as u8),
-        _ => None,
-    }
+    let zero = match c {
+        '\u{0660}'..='\u{0669}' => 0x0660,
+        '\u{06F0}'..='\u{06F9}' => 0x06F0,
+        '\u{0966}'..='\u{096F}' => 0x0966,
+        '\u{09E6}'..='\u{09EF}' => 0x09E6,
+        '\u{0E50}'..='\u{0E59}' => 0x0E50,
+        _ => return None,
+    };
+    u8::try_from(c as u32 - zero).ok()
 }
 
 /// `text` with its eastern digits written as ASCII ones, and for each byte offset of the
@@ -534,10 +555,11 @@ fn western_matches<'t>(
     DATELINE.captures_iter(text).filter_map(move |captures| {
         let whole = captures.get(0)?;
         let date = dateline_from_captures(text, &captures, context)?;
-        // The character before a month name that `(?:^|[^\p{L}])` consumed is not part of
-        // the date.
-        let start = match (captures.name("t1"), captures.name("m2")) {
-            (None, Some(month)) => month.start(),
+        // The character before a month name that `(?:^|[^\p{L}\p{M}])` consumed is not
+        // part of the date, and neither is the label before a Minguo date.
+        let first = captures.name("m2").or_else(|| captures.name("y8"));
+        let start = match (captures.name("t1"), first) {
+            (None, Some(first)) => first.start(),
             _ => whole.start(),
         };
         date.is_plausible(context.reference).then_some(DateMatch {
@@ -717,7 +739,21 @@ fn dateline_from_captures(
             _ => None,
         }
     };
-    let (year, month, day) = if text("y1").is_some() {
+    let (year, month, day) = if let Some(month) = text("m1").and_then(thai_month) {
+        // The Buddhist era: 2565 is 2022, and "67" is 2567. A year before 2400 is the
+        // Common Era's, which some Thai pages write.
+        let written = captures.name("y1")?;
+        let year = written.as_str().parse::<u32>().ok()?;
+        let year = match written.len() {
+            4 if year >= 2400 => year - 543,
+            4 => year,
+            2 if context.short_years && !haystack[written.end()..].starts_with(':') => {
+                2500 + year - 543
+            }
+            _ => return None,
+        };
+        (year, month, number("d1")?)
+    } else if text("y1").is_some() {
         let (year, day) = (year_of("y1")?, number("d1")?);
         // "۱۷ مهر ۱۴۰۳": Iran's calendar, its years 1300–1500 (1921–2121). Only such a
         // year asks for its months: most matches are Gregorian.
@@ -753,6 +789,11 @@ fn dateline_from_captures(
         (year, month_number(text("m6")?)?, number("d6")?)
     } else if let Some(year) = number("y7") {
         (year, month_number(text("m7")?)?, number("d7")?)
+    } else if let Some(year_of_era) = number("y8") {
+        if text("s8") != text("s8b") {
+            return None;
+        }
+        (1911 + year_of_era, number("m8")?, number("d8")?)
     } else {
         // The two separators of a numeric date are the same: "4.2/2022" is not a date.
         if text("s4") != text("s4b") {
@@ -1013,6 +1054,40 @@ mod tests {
         for (y, m, d) in [(1403, 7, 31), (1403, 13, 1), (1403, 1, 0), (1402, 12, 30)] {
             assert_eq!(solar_hijri_to_gregorian(y, m, d), None, "{y} {m} {d}");
         }
+    }
+
+    #[test]
+    fn datelines_in_south_and_south_east_asian_scripts() {
+        table(
+            dateline,
+            &[
+                // Hindi and Bengali month names, in Western digits and in their own
+                ("प्रकाशित: बुध, 23 अगस्त 2023 07:10 PM", Some("2023-08-23")),
+                ("दिनांक: १४ सितम्बर २०२२", Some("2022-09-14")),
+                ("५ फ़रवरी २०२४", Some("2024-02-05")),
+                ("प्रकाश: ১৪ এপ্রিল ২০২৪", Some("2024-04-14")),
+                ("৩ জানুয়ারি ২০২৩", Some("2023-01-03")),
+                // Thai: the Buddhist era, with and without its abbreviation; a year before
+                // 2400 is the Common Era's; Thai digits
+                ("วันที่ 25 ตุลาคม พ.ศ. 2565", Some("2022-10-25")),
+                ("13 เม.ย. 2566 15:20 น.", Some("2023-04-13")),
+                ("3 มี.ค. 2024", Some("2024-03-03")),
+                ("๑๓ กุมภาพันธ์ ๒๕๖๗", Some("2024-02-13")),
+                // Taiwan: a Minguo year in figures after a date's label, and not without one
+                ("發布日期：112-10-05", Some("2023-10-05")),
+                ("更新日期:112/10/06", Some("2023-10-06")),
+                ("發布日期：112-10/05", None),
+                ("電話 112-10-05", None),
+            ],
+        );
+        // Two-digit Buddhist years ("67" for 2567) only where two-digit years are allowed.
+        assert_eq!(short("14 ม.ค. 67 21:04:11").as_deref(), Some("2024-01-14"));
+        assert_eq!(dateline("14 ม.ค. 67 21:04:11"), None);
+        // Where a Minguo date sits: after its label.
+        let text = "發布日期：112-10-05";
+        let found: Vec<DateMatch> = find_dates(text, &DateContext::default()).collect();
+        assert_eq!(found.len(), 1);
+        assert_eq!(&text[found[0].range()], "112-10-05");
     }
 
     /// Table check: every text reads as the expected date (`None`: no date).
@@ -1366,10 +1441,17 @@ mod tests {
             assert_eq!(read, want, "{text}");
             assert_eq!(text[found[0].range()].trim_end(), shown, "{text}");
         }
-        for c in ('\u{0660}'..='\u{0669}').chain('\u{06F0}'..='\u{06F9}') {
-            assert!(has_eastern_digits(&format!("a{c}b")), "{c}");
+        // Arabic-Indic, Persian, Devanagari, Bengali and Thai zeros, and the nine after each.
+        for zero in ['\u{0660}', '\u{06F0}', '\u{0966}', '\u{09E6}', '\u{0E50}'] {
+            for value in 0..10u8 {
+                let c = char::from_u32(zero as u32 + u32::from(value)).expect("a digit");
+                assert_eq!(eastern_digit(c), Some(value), "{c}");
+                assert!(has_eastern_digits(&format!("a{c}b")), "{c}");
+            }
         }
-        assert!(!has_eastern_digits("ف 2024 ۺ ٪"));
+        // Neighbours of the digits: Persian's ۺ, the Arabic percent sign, Devanagari's ॐ
+        // and abbreviation sign ॰, Bengali's rupee mark, Thai's baht sign and ๚.
+        assert!(!has_eastern_digits("ف 2024 ۺ ٪ ॐ ॰ ৳ ฿ ๚"));
         // A Solar Hijri year is no plausible Gregorian one.
         assert_eq!(find_dates("۱۴۰۲/۰۲/۲۴", &context).count(), 0);
     }
