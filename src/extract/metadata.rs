@@ -243,7 +243,7 @@ impl<'d, 'a> PageFacts<'d, 'a> {
                     }
                 }
                 "title" if dom.in_html_namespace(i) && facts.title_tag.is_none() => {
-                    let text = normalise_space(&dom.texts(i).collect::<String>());
+                    let text = title_tag_text(&dom.texts(i).collect::<String>());
                     if !text.is_empty() {
                         facts.title_tag = Some(text);
                     }
@@ -554,7 +554,10 @@ impl<'d, 'a> PageFacts<'d, 'a> {
             (TitleSource::TitleTag, self.title_tag.clone()),
         ] {
             if let Some(value) = value {
-                let value = strip_markers(&value);
+                let value = match source {
+                    TitleSource::TitleTag => title_tag_text(&select_language(&value, None)),
+                    TitleSource::Metadata => strip_markers(&value),
+                };
                 if !value.is_empty() {
                     sources.push((source, value));
                 }
@@ -1345,6 +1348,17 @@ fn is_block(name: &str) -> bool {
 /// The headline of a JSON-LD article. Some sites put the headline in `name` and a subtitle
 /// in `headline` (or the reverse); when both exist and differ, the one closer to `<title>` is
 /// the headline.
+/// The text of `<title>` with its spaces normalised, except an ideographic space (U+3000),
+/// which Japanese tabs put between the headline and the site's name: the title's choice
+/// reads it as a separator where a heading confirms the part before it.
+fn title_tag_text(raw: &str) -> String {
+    raw.split('\u{3000}')
+        .map(normalise_space)
+        .filter(|piece| !piece.is_empty())
+        .collect::<Vec<_>>()
+        .join("\u{3000}")
+}
+
 fn jsonld_headline(article: &Map<String, Value>, title_tag: Option<&str>) -> Option<String> {
     let headline = article.get("headline").and_then(jsonld::text_of);
     // Some CMSs put the site's name in the article's `name`: that is the publisher's name.

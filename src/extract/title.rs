@@ -366,6 +366,9 @@ fn strip_site_affixes(
     hints: &[&str],
     shown: &dyn Fn() -> Vec<String>,
 ) -> String {
+    if let Some(headline) = headline_before_ideographic_space(title, hints) {
+        return headline;
+    }
     let title = normalise_space(title);
     if let Some(headline) = headline_before_full_stop(&title, hints) {
         return headline;
@@ -458,6 +461,17 @@ fn strip_site_affixes(
     let headline = join(&parts[start..end]);
     let headline = without_site_label(&headline, sites).unwrap_or(headline);
     without_kicker(&headline, hints).unwrap_or(headline)
+}
+
+/// The headline that another candidate shows, when `<title>` goes on after it with an
+/// ideographic space and the site's name ("参加者募集\u{3000}南畑市"), as Japanese sites write
+/// their tabs. Such a space also stands between the phrases of a headline, so it separates
+/// only where a hint confirms the part before it.
+fn headline_before_ideographic_space(title: &str, hints: &[&str]) -> Option<String> {
+    let (head, _) = title.trim().split_once('\u{3000}')?;
+    let head = normalise_space(head);
+    let wanted = comparable(&head);
+    (has_words_enough(&head) && hints.iter().any(|hint| comparable(hint) == wanted)).then_some(head)
 }
 
 /// The headline that another candidate shows, when `<title>` goes on after it with a full
@@ -787,6 +801,23 @@ mod tests {
                 "คณะวิทยาศาสตร์จัดอบรมการเขียนโปรแกรมไพทอน | มหาวิทยาลัยราชภัฏนครเหนือ",
                 Some("คณะวิทยาศาสตร์จัดอบรมการเขียนโปรแกรมไพทอน"),
                 "คณะวิทยาศาสตร์จัดอบรมการเขียนโปรแกรมไพทอน",
+            ),
+            // Japanese tabs end with the site after an ideographic space; the heading
+            // confirms the part before it. Without one, the space is a headline's own.
+            (
+                "令和6年度「こどもプログラミング教室」参加者募集\u{3000}南畑市",
+                Some("令和6年度「こどもプログラミング教室」参加者募集"),
+                "令和6年度「こどもプログラミング教室」参加者募集",
+            ),
+            (
+                "大谷翔平\u{3000}今季50本塁打を達成",
+                None,
+                "大谷翔平 今季50本塁打を達成",
+            ),
+            (
+                "大谷翔平\u{3000}今季50本塁打を達成",
+                Some("大谷翔平　今季50本塁打を達成"),
+                "大谷翔平 今季50本塁打を達成",
             ),
         ] {
             let h1: Vec<&str> = h1.into_iter().collect();
