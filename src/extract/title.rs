@@ -83,7 +83,9 @@ pub(crate) fn choose_title(
                 shown_form(&declared, h1)
                     .or_else(|| {
                         let tab = title_tag.as_deref()?;
-                        heading_the_tab_confirms(&declared, h1, tab, &sites, shown)
+                        heading_the_tab_confirms(&declared, h1, tab, &sites, shown).or_else(|| {
+                            headline_the_tab_and_page_show(&declared, h1, tab, &sites, shown)
+                        })
                     })
                     .unwrap_or(declared)
             }
@@ -92,6 +94,7 @@ pub(crate) fn choose_title(
                 fuller_heading(&headline, h1)
                     .or_else(|| fuller_heading_of_a_trailing_run(&headline, h1))
                     .or_else(|| unrelated_heading(raw, h1, &sites))
+                    .or_else(|| heading_spelling(&headline, h1))
                     .unwrap_or(headline)
             }
         };
@@ -239,6 +242,71 @@ fn heading_the_tab_confirms(
     // Split the tab by the heading alone: the metadata title would pin its own shorter run.
     let tab_headline = strip_site_affixes(title_tag, sites, &[heading.as_str()], shown);
     (comparable(&tab_headline) == comparable(&heading)).then_some(heading)
+}
+
+/// The headline that `<title>` and the page both show when a metadata title says something
+/// else: og:title "Pavlodar heating bills to rise by a third", written for sharing, over a
+/// tab and an `<h1>` that both read "Pavlodar heating tariffs to rise 32% as residents
+/// question …". Two of the page's own declarations agreeing outweigh the one. The page
+/// shows the headline in its `<h1>`, or where there is none that agrees, in an element
+/// styled as a title (Tilda's `t-title`). A metadata title that the page shows stands.
+fn headline_the_tab_and_page_show(
+    declared: &str,
+    h1: &[String],
+    title_tag: &str,
+    sites: &[String],
+    shown: &dyn Fn() -> Vec<String>,
+) -> Option<String> {
+    let declared_words: Vec<String> = comparable_words(declared).collect();
+    let same_words = |text: &str| comparable_words(text).eq(declared_words.iter().cloned());
+    if h1.iter().any(|h| same_words(h)) {
+        return None;
+    }
+    let hints: Vec<&str> = h1.iter().map(String::as_str).collect();
+    let tab_headline = strip_site_affixes(title_tag, sites, &hints, shown);
+    let tab_words: Vec<String> = comparable_words(&tab_headline).collect();
+    // A tab that only puts a kicker before the metadata title ("Deutschlandtakt: Flixbus
+    // attackiert Deutsche Bahn") copies a heading that carries one: the publisher's own
+    // title is the headline there.
+    let kicker_before = tab_words.len() > declared_words.len()
+        && tab_words.len() - declared_words.len() <= KICKER_WORDS
+        && tab_words.ends_with(&declared_words);
+    // A metadata title that goes on after the headline ("… | Eleanor Ainge Roy") names its
+    // author or series by the publisher's choice (see `metadata_title_is_taken_as_declared`).
+    let goes_on_after = declared_words.starts_with(&tab_words);
+    if kicker_before
+        || goes_on_after
+        || tab_words.len() < MIN_SHORTENED_WORDS && !has_words_enough(&tab_headline)
+        || sites.contains(&comparable(&tab_headline))
+    {
+        return None;
+    }
+    let tab_says = |text: &str| comparable_words(text).eq(tab_words.iter().cloned());
+    if let Some(heading) = h1.iter().find(|h| tab_says(h)) {
+        return Some(normalise_space(heading));
+    }
+    let styled = shown();
+    if styled.iter().any(|t| same_words(t)) {
+        return None;
+    }
+    styled.into_iter().find(|t| tab_says(t))
+}
+
+/// The `<h1>` that is a tab headline in its own typography: curly quotes or guillemets for
+/// the tab's straight quotes (single or double), a dash for a hyphen, and nothing else
+/// different.
+fn heading_spelling(headline: &str, h1: &[String]) -> Option<String> {
+    let plain = |c: char| match c {
+        '\'' | '‘' | '’' | '‚' | '′' | '"' | '“' | '”' | '„' | '«' | '»' | '″' => {
+            '"'
+        }
+        '‐' | '‑' | '‒' | '–' | '—' | '―' => '-',
+        c => c,
+    };
+    let key: Vec<char> = headline.chars().map(plain).collect();
+    h1.iter()
+        .map(|h| normalise_space(h))
+        .find(|h| *h != headline && h.chars().map(plain).eq(key.iter().copied()))
 }
 
 /// [`fuller_heading`] for the trailing segments of a tab title that still has a name in
@@ -735,6 +803,93 @@ mod tests {
     }
 
     use TitleSource::{Metadata, TitleTag};
+
+    #[test]
+    fn a_sharing_title_yields_to_the_headline_the_tab_and_page_show() {
+        for (og, tab, h1, want) in [
+            // A rewritten social title: the tab and the heading agree on the headline.
+            (
+                "Pavlodar heating bills to rise by a third",
+                "Pavlodar heating tariffs to rise 32% as residents question plans | The Irtysh Observer",
+                Some("Pavlodar heating tariffs to rise 32% as residents question plans"),
+                "Pavlodar heating tariffs to rise 32% as residents question plans",
+            ),
+            (
+                "Silenced Online: prosecutions for social media posts in Central Asia",
+                "Silenced Online: 312 prosecutions for social media posts in Central Asia | Rights Monitor",
+                Some("Silenced Online: 312 prosecutions for social media posts in Central Asia"),
+                "Silenced Online: 312 prosecutions for social media posts in Central Asia",
+            ),
+            // A kicker that the tab copies from the heading is not the headline's.
+            (
+                "Flixbus attackiert Deutsche Bahn",
+                "Deutschlandtakt: Flixbus attackiert Deutsche Bahn",
+                Some("Deutschlandtakt: Flixbus attackiert Deutsche Bahn"),
+                "Flixbus attackiert Deutsche Bahn",
+            ),
+            // The heading shows the social title: it stands.
+            (
+                "Pavlodar heating bills to rise by a third",
+                "Pavlodar heating tariffs to rise 32% as residents question plans | The Irtysh Observer",
+                Some("Pavlodar heating bills to rise by a third"),
+                "Pavlodar heating bills to rise by a third",
+            ),
+            // The tab and the heading disagree: the publisher's title stands.
+            (
+                "Pavlodar heating bills to rise by a third",
+                "Pavlodar heating tariffs to rise 32% | The Irtysh Observer",
+                Some("Heating in Pavlodar"),
+                "Pavlodar heating bills to rise by a third",
+            ),
+            // A tab that is only the site's name confirms nothing.
+            (
+                "Pavlodar heating bills to rise by a third",
+                "The Irtysh Observer",
+                Some("The Irtysh Observer"),
+                "Pavlodar heating bills to rise by a third",
+            ),
+        ] {
+            let h1: Vec<&str> = h1.into_iter().collect();
+            assert_eq!(
+                choose(
+                    &[(Metadata, og), (TitleTag, tab)],
+                    &h1,
+                    &["The Irtysh Observer"]
+                )
+                .as_deref(),
+                Some(want),
+                "{og} / {tab}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_tab_headline_takes_the_headings_typography() {
+        for (tab, h1, want) in [
+            (
+                "Nurlan Asanov: 'Local newsrooms survive on small grants'",
+                "Nurlan Asanov: “Local newsrooms survive on small grants”",
+                "Nurlan Asanov: “Local newsrooms survive on small grants”",
+            ),
+            (
+                "Адвокат: \"Людям важно, чтобы их выслушали\" - Неман-Инфо",
+                "Адвокат: «Людям важно, чтобы их выслушали»",
+                "Адвокат: «Людям важно, чтобы их выслушали»",
+            ),
+            // A heading with a permalink's pilcrow is not the same words in other type.
+            (
+                "Evolve: Shared Mutable History",
+                "Evolve: Shared Mutable History¶",
+                "Evolve: Shared Mutable History",
+            ),
+        ] {
+            assert_eq!(
+                choose(&[(TitleTag, tab)], &[h1], &[]).as_deref(),
+                Some(want),
+                "{tab}"
+            );
+        }
+    }
 
     #[test]
     fn site_suffixes_and_prefixes_are_removed() {
