@@ -25,6 +25,7 @@ use std::collections::HashSet;
 use std::ops::Range;
 use std::sync::LazyLock;
 
+use aho_corasick::AhoCorasick;
 use regex::Regex;
 
 use super::clean;
@@ -1424,11 +1425,57 @@ static TOOL_FIRST_WORDS: LazyLock<HashSet<&'static str, foldhash::fast::RandomSt
     });
 
 /// A line of the story's tools ([`is_tool_line`]), a link to the story before or after
-/// it ([`is_neighbour_link`]) or the frame around an embedded post ([`is_embed_frame`]).
+/// it ([`is_neighbour_link`]), the frame around an embedded post ([`is_embed_frame`]) or
+/// the publisher's notice about the story ([`is_publisher_notice`]).
 fn is_story_tool(text: &str, lower: &str) -> bool {
     (TOOL_FIRST_WORDS.contains(first_word(lower))
         && (is_tool_line(text, lower) || is_neighbour_link(text, lower)))
         || is_embed_frame(text, lower)
+        || is_publisher_notice(text, lower)
+}
+
+/// Longest publisher's notice, in characters: a sentence or two.
+const PUBLISHER_NOTICE_MAX_CHARS: usize = 200;
+
+/// What a publisher says about the story rather than in it, in its own sentence: a gate
+/// ("Register to keep reading Cold Chain Review", "Subscribe to continue reading"), the
+/// terms of reuse ("You may republish this article for free under a Creative Commons
+/// license"), a health site's disclaimer ("… is not a substitute for professional medical
+/// advice, diagnosis or treatment") and its reviewer's credit ("Medically reviewed by Dr.
+/// …"). A story that reports on republishing or medical advice says more than the phrase.
+const PUBLISHER_NOTICES: &[&str] = &[
+    "to keep reading",
+    "to continue reading",
+    "republish this article",
+    "republish this story",
+    "republish our articles",
+    "under a creative commons license",
+    "substitute for professional medical advice",
+    "not intended as medical advice",
+];
+
+/// [`PUBLISHER_NOTICES`] and the reviewer's credit, as one searcher.
+static PUBLISHER_NOTICE_SEARCHER: LazyLock<AhoCorasick> = LazyLock::new(|| {
+    AhoCorasick::new(PUBLISHER_NOTICES).expect("publisher notices form an automaton")
+});
+
+/// Whether `text` is one of [`PUBLISHER_NOTICES`] or a reviewer's credit. A gate's prompt
+/// opens with the reader's step ("Register to keep reading", "Log in to continue
+/// reading"): "He stopped to keep reading" is a sentence of the story.
+fn is_publisher_notice(text: &str, lower: &str) -> bool {
+    if clean::more_chars_than(text, PUBLISHER_NOTICE_MAX_CHARS) {
+        return false;
+    }
+    if lower.starts_with("medically reviewed by ") {
+        return true;
+    }
+    PUBLISHER_NOTICE_SEARCHER.find_iter(lower).any(|found| {
+        !matches!(found.pattern().as_usize(), 0 | 1)
+            || matches!(
+                first_word(lower),
+                "register" | "subscribe" | "sign" | "log" | "login" | "signup" | "create" | "join"
+            )
+    })
 }
 
 /// Longest line of an embedded post's frame, in characters.
@@ -1462,11 +1509,16 @@ const EMBED_SOURCES: &[&str] = &[
 /// The frame a site puts around an embedded post for screen readers and for readers who
 /// refuse its cookies: the skip link before it, the line after it ("Skip twitter post by
 /// Environment Agency", "End of twitter post by Environment Agency", "End of Instagram
-/// content") and the disclaimer under it ("The BBC is not responsible for the content of
-/// external sites."). The post itself stays.
+/// content"), the disclaimer under it ("The BBC is not responsible for the content of
+/// external sites.") and Instagram's credit line ("A post shared by …"). The post itself
+/// stays.
 fn is_embed_frame(text: &str, lower: &str) -> bool {
     if clean::more_chars_than(text, EMBED_FRAME_MAX_CHARS) {
         return false;
+    }
+    // Instagram's own footer under an embedded post: "A post shared by Name (@handle)".
+    if lower.starts_with("a post shared by ") {
+        return true;
     }
     let mut words = letter_words(lower);
     let opening = match words.next() {
@@ -3038,6 +3090,7 @@ mod tests {
             "Skip Instagram content, 2",
             "End of YouTube video",
             "The BCN is not responsible for the content of external sites.",
+            "A post shared by talia.brandvold",
         ] {
             assert!(frame(line), "{line}");
         }
@@ -3047,6 +3100,36 @@ mod tests {
             "Severe Flood Warnings are in force for the River Severn at Shrewsbury.",
         ] {
             assert!(!frame(line), "{line}");
+        }
+    }
+
+    #[test]
+    fn the_publishers_notices_about_a_story_go() {
+        let notice = |line: &str| is_publisher_notice(line, &line.to_lowercase());
+        for line in [
+            "Register to keep reading Cold Chain Logistics Review",
+            "Subscribe to continue reading",
+            "Log in to continue reading this story.",
+            "You may republish this article for free under a Creative Commons license, with \
+             credit to the Gulf Bend Observer.",
+            "Republish this story",
+            "This article is for informational purposes only and is not a substitute for \
+             professional medical advice, diagnosis or treatment.",
+            "Medically reviewed by Dr. Samuel Oyinlola, MD, pediatric infectious disease",
+        ] {
+            assert!(notice(line), "{line}");
+        }
+        for line in [
+            "She stopped to keep reading the letter before the hearing resumed.",
+            "The agency refused to let other outlets republish the photographs.",
+            "Dr. Oyinlola said parents should seek medical advice if a rash appears.",
+            // A story's paragraph that goes on longer than a notice.
+            "Readers who register to keep reading the archive will be asked for an email \
+             address, the publisher said on Tuesday, adding that the change would apply to \
+             every title in the group from March and that older stories would stay free for \
+             students and libraries.",
+        ] {
+            assert!(!notice(line), "{line}");
         }
     }
 
