@@ -446,8 +446,13 @@ fn strip_site_affixes(
         return without_site_label(&title, sites).unwrap_or(title);
     }
     let pinned = pinned_headline(&parts, &title, sites, hints.iter().copied()).or_else(|| {
-        let shown = shown();
-        pinned_headline(&parts, &title, sites, shown.iter().map(String::as_str))
+        // Of the styled titles, a masthead (`<font size=6>` with the paper's name) may pin
+        // the tab's name as the headline's does its own piece: the heavier piece is the
+        // headline ("The Tri-Valley Sentinel - Old Mill Road bridge to close for repairs").
+        shown()
+            .iter()
+            .filter_map(|text| pinned_headline(&parts, &title, sites, [text.as_str()]))
+            .max_by_key(|pinned| heft(pinned))
     });
     if let Some(headline) = pinned {
         return headline;
@@ -861,6 +866,33 @@ mod tests {
                 "{og} / {tab}"
             );
         }
+    }
+
+    #[test]
+    fn of_two_styled_titles_that_pin_a_tab_the_heavier_is_the_headline() {
+        let tab = "The Tri-Valley Sentinel - Old Mill Road bridge to close for repairs";
+        let sources = [(TitleTag, tab.to_owned())];
+        let styled = || {
+            vec![
+                "The Tri-Valley Sentinel".to_owned(),
+                "Old Mill Road bridge to close for repairs".to_owned(),
+            ]
+        };
+        assert_eq!(
+            choose_title(&sources, &[], &styled, &[]).as_deref(),
+            Some("Old Mill Road bridge to close for repairs")
+        );
+        // In the other order too.
+        let styled = || {
+            vec![
+                "Old Mill Road bridge to close for repairs".to_owned(),
+                "The Tri-Valley Sentinel".to_owned(),
+            ]
+        };
+        assert_eq!(
+            choose_title(&sources, &[], &styled, &[]).as_deref(),
+            Some("Old Mill Road bridge to close for repairs")
+        );
     }
 
     #[test]
