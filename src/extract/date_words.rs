@@ -907,6 +907,7 @@ const PUBLISHED_LABELS: &[&str] = &[
     "fecha",
     "postado",
     "pubblicato",
+    "inserito il",
     "opublikowano",
     "data publikacji",
     "data udostępnienia",
@@ -999,6 +1000,11 @@ const OTHER_LABELS: &[&str] = &[
     "consulté",
     "consultado",
     "generated",
+    // the visit's own day in a page's header ("Today is Thursday, November 8, 2007")
+    "today is",
+    "oggi è",
+    "heute ist",
+    "hoy es",
     "copyright",
     "©",
     "дата печати",
@@ -1172,10 +1178,18 @@ fn tail_chars(text: &str, n: usize) -> &str {
 /// Most characters between a label and its date.
 const MAX_LABEL_GAP: usize = 20;
 
-/// Class or id words that mark an element as holding the modification date.
+/// Class or id words that mark an element as holding the modification date. hAtom's
+/// `updated` is one, except beside the post's own date class: WordPress themes write
+/// `entry-date published updated` on a post never edited, and `entry-date updated` on the
+/// one date they show, which is the publication's.
 pub fn class_says_modified(class_id: &str) -> bool {
+    if class_id.contains("updated")
+        && !class_id.contains("published")
+        && !class_id.contains("entry-date")
+    {
+        return true;
+    }
     [
-        "updated",
         "modified",
         "date-update",
         "lastmod",
@@ -1411,6 +1425,9 @@ mod tests {
             ("Vloženo:", Some(Cue::Published)),
             ("Data udostępnienia", Some(Cue::Published)),
             ("Eingestellt am", Some(Cue::Published)),
+            ("Inserito il", Some(Cue::Published)),
+            ("Today is", Some(Cue::Other)),
+            ("Oggi è", Some(Cue::Other)),
             ("Poslední úprava:", Some(Cue::Modified)),
             // A photo credit over the dateline is no copyright notice of the date.
             ("Foto: © GEPA", None),
@@ -1428,6 +1445,10 @@ mod tests {
     fn class_hints() {
         assert!(class_says_modified("entry-meta date-updated"));
         assert!(!class_says_modified("entry-date published"));
+        assert!(class_says_modified("updated"));
+        assert!(!class_says_modified("entry-date published updated"));
+        assert!(!class_says_modified("entry-date updated td-module-date"));
+        assert!(class_says_modified("entry-date modified"));
         assert!(class_says_published("entry-date published"));
         assert!(class_says_published("post-date"));
         assert!(!class_says_published("comment-meta"));

@@ -11,7 +11,7 @@
 //! collections, so the cost is linear in the document and independent of how many fields are
 //! asked for.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use chrono::{DateTime, NaiveDate, Utc};
 use serde_json::{Map, Value};
@@ -728,7 +728,16 @@ impl<'d, 'a> PageFacts<'d, 'a> {
                 add(value, DateSource::Meta, Role::Published, Strength::Strong);
             }
         }
-        // Microdata and <time> elements.
+        // Microdata and <time> elements. Publication times by class on several days are a
+        // list of posts (related posts, each an `<article>` with its "published" time), and
+        // each of them only weak.
+        let published_class_days: HashSet<&str> = self
+            .times
+            .iter()
+            .filter(|t| t.itemprop.is_none() && !t.pubdate && t.class_role == Some(Role::Published))
+            .map(|t| t.value.get(..10).unwrap_or(&t.value))
+            .collect();
+        let class_times_listed = published_class_days.len() >= 2;
         for time in &self.times {
             let (source, role, strength) = match (time.itemprop.as_deref(), time.class_role) {
                 (Some("datepublished"), _) => {
@@ -741,6 +750,9 @@ impl<'d, 'a> PageFacts<'d, 'a> {
                 (Some(_), _) => (DateSource::Microdata, Role::Published, Strength::Weak),
                 (None, _) if time.pubdate => {
                     (DateSource::TimeElement, Role::Published, Strength::Strong)
+                }
+                (None, Some(Role::Published)) if class_times_listed => {
+                    (DateSource::TimeElement, Role::Published, Strength::Weak)
                 }
                 (None, Some(role)) => (DateSource::TimeElement, role, Strength::Strong),
                 (None, None) => continue,
