@@ -20,8 +20,9 @@ const TRAFILATURA_RECALL_FLOOR: f64 = 0.948;
 /// whole ("标题_科技_腾讯网"); gleaner drops the site's name when the `<h1>` shows the
 /// headline alone, and a Chinese tab's column and site, which cost 7 of the 130 pages; and
 /// where og:title is a form made for sharing while the tab and the `<h1>` agree on the
-/// headline, gleaner gives the headline the page shows, which costs 2 more
-/// (docs/quality-and-speed.md, "Titles").
+/// headline, gleaner gives the headline the page shows, which costs 2 more, and a site's
+/// tag in brackets after the heading ("… [LWN.net]") 1 more (docs/quality-and-speed.md,
+/// "Titles").
 const READABILITY_TITLE_EXACT_FLOOR: f64 = 0.86;
 const READABILITY_BODY_F1_MEDIAN_FLOOR: f64 = 0.975;
 const READABILITY_LANG_FLOOR: f64 = 0.99;

@@ -81,6 +81,7 @@ pub(crate) fn choose_title(
                 let copies_title_tag = title_tag.as_deref() == Some(raw.as_str());
                 let declared = metadata_headline(&raw, &sites, h1, copies_title_tag).unwrap_or(raw);
                 shown_form(&declared, h1)
+                    .or_else(|| without_bracketed_tag(&declared, h1))
                     .or_else(|| {
                         let tab = title_tag.as_deref()?;
                         heading_the_tab_confirms(&declared, h1, tab, &sites, shown).or_else(|| {
@@ -94,6 +95,7 @@ pub(crate) fn choose_title(
                 fuller_heading(&headline, h1)
                     .or_else(|| fuller_heading_of_a_trailing_run(&headline, h1))
                     .or_else(|| unrelated_heading(raw, h1, &sites))
+                    .or_else(|| without_bracketed_tag(&headline, h1))
                     .or_else(|| heading_spelling(&headline, h1))
                     .unwrap_or(headline)
             }
@@ -290,6 +292,32 @@ fn headline_the_tab_and_page_show(
         return None;
     }
     styled.into_iter().find(|t| tab_says(t))
+}
+
+/// Most words of a tag in square brackets after a headline (a site's or wiki's name), and
+/// in parentheses, which also close a headline's own words ("Bhindi masala (okra stir
+/// fry)").
+const BRACKETED_TAG_WORDS: usize = 4;
+const PARENTHESISED_TAG_WORDS: usize = 2;
+
+/// The `<h1>` when a title is the heading with a tag in brackets after it: a review's
+/// "(İnceleme)", a wiki's name as DokuWiki writes every tab ("Zamek w Bystrzycy Górnej
+/// [Wiki Krainy Sudetów]"). The heading shows the headline without it.
+fn without_bracketed_tag(title: &str, h1: &[String]) -> Option<String> {
+    let trimmed = title.trim_end();
+    let (open, most_words) = match trimmed.chars().last()? {
+        ')' => ('(', PARENTHESISED_TAG_WORDS),
+        ']' => ('[', BRACKETED_TAG_WORDS),
+        _ => return None,
+    };
+    let (head, tag) = trimmed.split_at(trimmed.rfind(open)?);
+    if tag.split_whitespace().count() > most_words {
+        return None;
+    }
+    let key = comparable(head);
+    h1.iter()
+        .map(|h| normalise_space(h))
+        .find(|h| !key.is_empty() && comparable(h) == key && has_words_enough(h))
 }
 
 /// The `<h1>` that is a tab headline in its own typography: curly quotes or guillemets for
@@ -893,6 +921,50 @@ mod tests {
             choose_title(&sources, &[], &styled, &[]).as_deref(),
             Some("Old Mill Road bridge to close for repairs")
         );
+    }
+
+    #[test]
+    fn a_bracketed_tag_after_the_heading_goes() {
+        for (sources, h1, want) in [
+            (
+                vec![
+                    (
+                        Metadata,
+                        "Sessiz Liman: Bir balıkçı kasabasında yas üzerine (İnceleme)",
+                    ),
+                    (
+                        TitleTag,
+                        "Sessiz Liman: Bir balıkçı kasabasında yas üzerine (İnceleme) – Perde",
+                    ),
+                ],
+                "Sessiz Liman: Bir balıkçı kasabasında yas üzerine",
+                "Sessiz Liman: Bir balıkçı kasabasında yas üzerine",
+            ),
+            (
+                vec![(TitleTag, "Zamek w Bystrzycy Górnej [Wiki Krainy Sudetów]")],
+                "Zamek w Bystrzycy Górnej",
+                "Zamek w Bystrzycy Górnej",
+            ),
+            // A heading with the brackets keeps them; so does a title the heading does
+            // not show.
+            (
+                vec![(TitleTag, "Bhindi masala (okra stir fry)")],
+                "Bhindi masala",
+                "Bhindi masala (okra stir fry)",
+            ),
+            (
+                vec![(TitleTag, "Climate report (2023)")],
+                "Climate report (2023)",
+                "Climate report (2023)",
+            ),
+            (
+                vec![(TitleTag, "Mayor resigns after audit (Update)")],
+                "Mayor resigns after council audit",
+                "Mayor resigns after audit (Update)",
+            ),
+        ] {
+            assert_eq!(choose(&sources, &[h1], &[]).as_deref(), Some(want), "{h1}");
+        }
     }
 
     #[test]
