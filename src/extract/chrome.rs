@@ -1096,6 +1096,37 @@ fn is_prayer_times_line(text: &str) -> bool {
         })
 }
 
+/// Longest visitor counter's line, in characters.
+const VISIT_COUNTER_MAX_CHARS: usize = 100;
+
+/// How a hit counter names its reader ("You are visitor number 418,203 since March 2009").
+const VISIT_COUNTER_PHRASES: &[&str] = &[
+    "you are visitor",
+    "visitor number",
+    "visitor no.",
+    "bezoeker nummer",
+    "bezoeker nr",
+    "besucher nummer",
+    "besucher nr",
+    "sie sind besucher",
+    "visiteur numéro",
+    "visiteur n°",
+    "visitante número",
+    "visitatore numero",
+    "вы посетитель",
+    "посетитель №",
+    "odwiedzający nr",
+    "jesteś gościem nr",
+];
+
+/// The hit counter of an old site's sidebar: a short line with a counter's phrase
+/// ([`VISIT_COUNTER_PHRASES`]) and its figure. `lower` is `text` lower-cased.
+fn is_visit_counter(text: &str, lower: &str) -> bool {
+    !clean::more_chars_than(text, VISIT_COUNTER_MAX_CHARS)
+        && has_digit(text)
+        && VISIT_COUNTER_PHRASES.iter().any(|p| lower.contains(p))
+}
+
 /// A line of the counters a portal prints beside a story, alone or between its other
 /// short facts ("Просмотров: 1 284", "| Просмотров: 1 284 | admin | Комментариев: 3",
 /// "Oxunub: 2317 · 14:20", "1,204 views"): parts split by bars and dots, each of a few
@@ -1801,7 +1832,9 @@ impl Shape {
             counter: !matches!(
                 block.kind,
                 BlockKind::Pre | BlockKind::Quote | BlockKind::TableRow { .. }
-            ) && (is_counter_line(text, &lower) || is_media_line(text, &lower)),
+            ) && (is_counter_line(text, &lower)
+                || is_media_line(text, &lower)
+                || is_visit_counter(text, &lower)),
             channel: is_channel_promo(text, &lower),
             tool: !matches!(
                 block.kind,
@@ -3100,6 +3133,27 @@ mod tests {
             "Severe Flood Warnings are in force for the River Severn at Shrewsbury.",
         ] {
             assert!(!frame(line), "{line}");
+        }
+    }
+
+    #[test]
+    fn a_hit_counter_goes() {
+        let counter = |line: &str| is_visit_counter(line, &line.to_lowercase());
+        for line in [
+            "Je bent bezoeker nummer 418.203 sinds maart 2009.",
+            "You are visitor number 12,345",
+            "Sie sind Besucher Nr. 10234",
+            "Вы посетитель № 5123",
+        ] {
+            assert!(counter(line), "{line}");
+        }
+        for line in [
+            "The museum welcomed its millionth visitor on Friday.",
+            "Visitor numbers rose by a third in 2023, the council said, after the bridge \
+             reopened and the car park was extended.",
+            "You are visitor number one in our hearts",
+        ] {
+            assert!(!counter(line), "{line}");
         }
     }
 
