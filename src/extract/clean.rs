@@ -51,6 +51,8 @@ const JUNK_TAGS: &[&str] = &[
     "meter",
     "frameset",
     "frame",
+    // A scrolling ticker of the latest headlines, on sites of the table-layout era.
+    "marquee",
     // Captions and photo credits describe an image, they do not continue the story.
     "figcaption",
 ];
@@ -404,6 +406,13 @@ const NEGATIVE_WORDS: &[&str] = &[
     "bottom",
     "right",
     "left",
+    // "left" and "right" in the layout names of the region's and Europe's sites: Turkish
+    // and Azerbaijani, German and Dutch, French.
+    "sol",
+    "sag",
+    "rechts",
+    "gauche",
+    "droite",
     "col",
     "column",
     "box",
@@ -2680,6 +2689,15 @@ mod tests {
             class_id: class_id.into(),
             attrs: Box::new([]),
             hints: class_hints(class_id),
+        }
+    }
+
+    #[test]
+    fn layout_sides_in_other_languages_weigh_like_left_and_right() {
+        let left = class_hints("left");
+        assert_ne!(left, 0);
+        for class_id in ["sol", "sag", "rechts", "gauche", "colonne-droite", "td sol"] {
+            assert_eq!(class_hints(class_id), left, "{class_id}");
         }
     }
 

@@ -775,6 +775,31 @@ mod tests {
     }
 
     #[test]
+    fn a_table_layouts_ticker_stays_out_of_the_story() {
+        let page = "<html lang=az><head><title>Qubada yeni məktəb açılıb</title></head><body>\
+             <table><tr><td colspan=2><marquee><b>XƏBƏR LENTİ:</b> 10:42 Xaçmazda fındıq \
+             tədarükü başa çatıb &bull; 10:05 Qusarda məktəbə yeni idman zalı tikilir</marquee>\
+             </td></tr><tr><td class=orta><h1>Qubada yeni məktəb açılıb</h1>\
+             <p>Quba rayonunun Talabı kəndində 360 şagird yerlik yeni məktəb binası istifadəyə \
+             verilib. Binada 24 sinif otağı, kitabxana və idman zalı var.</p>\
+             <p>Rayon təhsil şöbəsinin müdiri bildirib ki, məktəbin tikintisi iki il çəkib və \
+             dövlət büdcəsindən maliyyələşdirilib. Dərslər sentyabrdan yeni binada keçiriləcək.</p>\
+             <p>Kənd sakinləri uzun illərdir ki, köhnə binanın təmirini gözləyirdilər.</p>\
+             </td></tr></table></body></html>";
+        let article = extract(page.as_bytes(), &ExtractOptions::default()).expect("article");
+        assert!(
+            article.text.contains("360 şagird yerlik"),
+            "{}",
+            article.text
+        );
+        assert!(
+            !article.text.contains("fındıq tədarükü"),
+            "{}",
+            article.text
+        );
+    }
+
+    #[test]
     fn teasers_of_other_stories_inside_the_story_container_are_left_out() {
         let body = "<p>The commission counted the last ballots on Sunday night, three days \
              after the polls closed, and published the results for every district.</p>\
