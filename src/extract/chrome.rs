@@ -1282,7 +1282,18 @@ fn is_channel_promo(text: &str, lower: &str) -> bool {
     let mut ours = false;
     let mut ours_de = false;
     let mut own_word = false;
+    // "Мы в Telegram", "Ми в Telegram: @…": the site's own presence, a line of a few words
+    // that opens so; a sentence that opens so goes on ("Мы в Telegram писали об этом …").
+    let mut we_are_in = [false; 3];
+    let mut words = 0;
     for (k, w) in letter_words(lower).enumerate() {
+        words = k + 1;
+        match k {
+            0 => we_are_in[0] = matches!(w, "мы" | "ми"),
+            1 => we_are_in[1] = we_are_in[0] && matches!(w, "в" | "у" | "на"),
+            2 => we_are_in[2] = we_are_in[1] && CHANNEL_NAMES.contains(&w),
+            _ => {}
+        }
         call |= CHANNEL_CALL_WORDS.contains(&w);
         if CHANNEL_CALL_VERBS_EN.contains(&w) {
             english_verb = true;
@@ -1297,7 +1308,7 @@ fn is_channel_promo(text: &str, lower: &str) -> bool {
         call |= own_word && CHANNEL_NAMES.contains(&w);
         own_word = w.starts_with("наш") || w == "bizim";
     }
-    call || (english_verb && ours) || (german_verb && ours_de)
+    call || (english_verb && ours) || (german_verb && ours_de) || (we_are_in[2] && words <= 6)
 }
 
 /// The rest of `lower` after `prefix` when the prefix ends at a word's end.
@@ -1473,7 +1484,9 @@ const PUBLISHER_NOTICE_MAX_CHARS: usize = 200;
 /// terms of reuse ("You may republish this article for free under a Creative Commons
 /// license"), a health site's disclaimer ("… is not a substitute for professional medical
 /// advice, diagnosis or treatment") and its reviewer's credit ("Medically reviewed by Dr.
-/// …"). A story that reports on republishing or medical advice says more than the phrase.
+/// …"), and who may comment ("You must be logged in to post a comment", "Добавлять
+/// комментарии могут только зарегистрированные пользователи"). A story that reports on
+/// republishing, medical advice or comments says more than the phrase.
 const PUBLISHER_NOTICES: &[&str] = &[
     "to keep reading",
     "to continue reading",
@@ -1483,6 +1496,13 @@ const PUBLISHER_NOTICES: &[&str] = &[
     "under a creative commons license",
     "substitute for professional medical advice",
     "not intended as medical advice",
+    "logged in to post a comment",
+    "logged in to comment",
+    "only registered users can",
+    "могут только зарегистрированные",
+    "можуть лише зареєстровані",
+    "şərh yazmaq üçün",
+    "um kommentieren zu können",
 ];
 
 /// [`PUBLISHER_NOTICES`] and the reviewer's credit, as one searcher.
@@ -2763,6 +2783,8 @@ mod tests {
             "Підписуйтесь на наш Telegram-канал",
             "Все новости о выборах в Дагестане — в нашем Telegram-канале @kaspiyinfo",
             "Bütün xəbərlər bizim Telegram kanalımızda",
+            "Ми в Telegram: @pravaporuch",
+            "Мы в VK и Telegram",
         ] {
             assert!(promo(line), "{line}");
         }
@@ -2776,6 +2798,7 @@ mod tests {
             "She said voters were sent messages on WhatsApp the night before.",
             "Die Folge zeigt, wie der Minister auf Telegram reagierte.",
             "Наш корреспондент узнал о задержании из Telegram-канала суда.",
+            "Мы в Telegram писали об этом ещё в марте, но ответа от мэрии так и не получили.",
         ] {
             assert!(!promo(line), "{line}");
         }
@@ -3170,6 +3193,8 @@ mod tests {
             "This article is for informational purposes only and is not a substitute for \
              professional medical advice, diagnosis or treatment.",
             "Medically reviewed by Dr. Samuel Oyinlola, MD, pediatric infectious disease",
+            "You must be logged in to post a comment.",
+            "Добавлять комментарии могут только зарегистрированные пользователи",
         ] {
             assert!(notice(line), "{line}");
         }
@@ -3177,6 +3202,7 @@ mod tests {
             "She stopped to keep reading the letter before the hearing resumed.",
             "The agency refused to let other outlets republish the photographs.",
             "Dr. Oyinlola said parents should seek medical advice if a rash appears.",
+            "Comments on the draft law were collected until Friday, the ministry said.",
             // A story's paragraph that goes on longer than a notice.
             "Readers who register to keep reading the archive will be asked for an email \
              address, the publisher said on Tuesday, adding that the change would apply to \
