@@ -2010,6 +2010,17 @@ mod tests {
                 Some("2019-07-25T08:30:53Z"),
                 Some("2019-07-26T09:10:50Z"),
             ),
+            // hAtom's "updated" beside the post's date class is the post's own date.
+            (
+                r#"<time class="entry-date updated td-module-date" datetime="2023-02-14T16:05:22+00:00">x</time>"#,
+                Some("2023-02-14T16:05:22Z"),
+                None,
+            ),
+            (
+                r#"<time class="entry-date published updated" datetime="2023-02-14T16:05:22+00:00">x</time>"#,
+                Some("2023-02-14T16:05:22Z"),
+                None,
+            ),
             // hAtom microformats in older blog templates; an abbreviation is no date.
             (
                 r#"<abbr class="published" title="2021-03-03T10:00:00+01:00">3 March</abbr><abbr class="updated" title="2021-03-05">5 March</abbr>"#,
@@ -2052,6 +2063,32 @@ mod tests {
                 "{head}"
             );
         }
+    }
+
+    #[test]
+    fn publication_times_by_class_on_several_days_are_a_list_of_posts() {
+        // Related posts, each an <article> with its "published updated" time: only weak, so
+        // the address's day stands.
+        let related = |day: &str| {
+            format!(
+                r#"<article><h4><a href="/{day}/">Another post</a></h4>
+                <time class="published updated" datetime="{day} 18:06:36">x</time></article>"#
+            )
+        };
+        let html = format!(
+            "<html><body><article><h1>Story</h1><p>Text.</p></article>{}{}</body></html>",
+            related("2009-04-11"),
+            related("2013-09-27")
+        );
+        let m = meta(&html, Some("https://www.example.de/2019/10/22/story/"));
+        assert_eq!(m.published.as_deref(), Some("2019-10-22"));
+        // One such time is the page's own, and strong.
+        let html = format!(
+            "<html><body><article><h1>Story</h1><p>Text.</p></article>{}</body></html>",
+            related("2019-10-21")
+        );
+        let m = meta(&html, Some("https://www.example.de/2019/10/22/story/"));
+        assert_eq!(m.published.as_deref(), Some("2019-10-21"));
     }
 
     #[test]
