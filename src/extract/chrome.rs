@@ -1474,6 +1474,63 @@ fn is_story_tool(text: &str, lower: &str) -> bool {
         && (is_tool_line(text, lower) || is_neighbour_link(text, lower)))
         || is_embed_frame(text, lower)
         || is_publisher_notice(text, lower)
+        || is_author_bio(text)
+}
+
+/// Longest line about the story's author, in characters.
+const AUTHOR_BIO_MAX_CHARS: usize = 160;
+
+/// What a journalist is, in the line that introduces the story's author.
+const JOURNALIST_ROLES: &[&str] = &[
+    "writer",
+    "reporter",
+    "correspondent",
+    "editor",
+    "columnist",
+    "journalist",
+    "contributor",
+];
+
+/// The one-sentence line about the story's author that English news puts under it
+/// ("Desmond Achebe-Larkin is a senior film writer at Marquee Weekly.", "Perry Bacon Jr. is
+/// a senior writer for FiveThirtyEight."): a name of two to four capitalised words, "is a"
+/// or "is an", at most three more words, a journalist's role, then "at", "for" or "with" the
+/// outlet. A story's sentence about someone else's job names another role, or goes on.
+fn is_author_bio(text: &str) -> bool {
+    if clean::more_chars_than(text, AUTHOR_BIO_MAX_CHARS) || !text.trim_end().ends_with('.') {
+        return false;
+    }
+    let words: Vec<&str> = text.split_whitespace().collect();
+    let Some(verb) = words.iter().position(|w| *w == "is") else {
+        return false;
+    };
+    let named = (2..=4).contains(&verb)
+        && words[..verb]
+            .iter()
+            .all(|w| w.chars().next().is_some_and(char::is_uppercase));
+    if !named || !matches!(words.get(verb + 1), Some(&"a" | &"an")) {
+        return false;
+    }
+    let rest = &words[verb + 2..];
+    rest.iter().take(4).enumerate().any(|(k, w)| {
+        JOURNALIST_ROLES.contains(&w.trim_end_matches([',', '.']))
+            && matches!(rest.get(k + 1), Some(&"at" | &"for" | &"with"))
+            && sentence_count(text) == 1
+    })
+}
+
+/// How many sentences `text` holds, by its full stops before a space and a capital.
+fn sentence_count(text: &str) -> usize {
+    1 + text
+        .match_indices(". ")
+        .filter(|(at, _)| {
+            text[at + 2..]
+                .chars()
+                .next()
+                .is_some_and(char::is_uppercase)
+                && !text[..*at].ends_with(|c: char| c.is_uppercase())
+        })
+        .count()
 }
 
 /// Longest publisher's notice, in characters: a sentence or two.
@@ -3156,6 +3213,26 @@ mod tests {
             "Severe Flood Warnings are in force for the River Severn at Shrewsbury.",
         ] {
             assert!(!frame(line), "{line}");
+        }
+    }
+
+    #[test]
+    fn the_line_about_the_storys_author_goes() {
+        for line in [
+            "Desmond Achebe-Larkin is a senior film writer at Marquee Weekly.",
+            "Perry Bacon Jr. is a senior writer for FiveThirtyEight.",
+            "Jane Doe is a staff reporter with the Valley Herald.",
+        ] {
+            assert!(is_author_bio(line), "{line}");
+        }
+        for line in [
+            "Maria Lopez is a teacher at the village school.",
+            "Jane Doe is a reporter for the Herald. She covered the trial from its first day.",
+            "The mayor said Jane Doe is a reporter for the Herald.",
+            "Jane Doe is a reporter who broke the story of the audit in 2019.",
+            "Desmond Achebe-Larkin is a senior film writer at Marquee Weekly",
+        ] {
+            assert!(!is_author_bio(line), "{line}");
         }
     }
 
