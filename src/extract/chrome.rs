@@ -1497,7 +1497,11 @@ const JOURNALIST_ROLES: &[&str] = &[
 /// or "is an", at most three more words, a journalist's role, then "at", "for" or "with" the
 /// outlet. A story's sentence about someone else's job names another role, or goes on.
 fn is_author_bio(text: &str) -> bool {
-    if clean::more_chars_than(text, AUTHOR_BIO_MAX_CHARS) || !text.trim_end().ends_with('.') {
+    // Every short block of every story is asked: most lack " is a" and cost one scan.
+    if clean::more_chars_than(text, AUTHOR_BIO_MAX_CHARS)
+        || !text.trim_end().ends_with('.')
+        || !text.contains(" is a")
+    {
         return false;
     }
     let words: Vec<&str> = text.split_whitespace().collect();
@@ -1512,11 +1516,11 @@ fn is_author_bio(text: &str) -> bool {
         return false;
     }
     let rest = &words[verb + 2..];
-    rest.iter().take(4).enumerate().any(|(k, w)| {
+    let role_at_outlet = rest.iter().take(4).enumerate().any(|(k, w)| {
         JOURNALIST_ROLES.contains(&w.trim_end_matches([',', '.']))
             && matches!(rest.get(k + 1), Some(&"at" | &"for" | &"with"))
-            && sentence_count(text) == 1
-    })
+    });
+    role_at_outlet && sentence_count(text) == 1
 }
 
 /// How many sentences `text` holds, by its full stops before a space and a capital.
@@ -1536,17 +1540,14 @@ fn sentence_count(text: &str) -> usize {
 /// Longest publisher's notice, in characters: a sentence or two.
 const PUBLISHER_NOTICE_MAX_CHARS: usize = 200;
 
-/// What a publisher says about the story rather than in it, in its own sentence: a gate
-/// ("Register to keep reading Cold Chain Review", "Subscribe to continue reading"), the
-/// terms of reuse ("You may republish this article for free under a Creative Commons
+/// What a publisher says about the story rather than in it, in its own sentence (besides a
+/// gate's prompt, [`GATE_PROMPTS`]): the terms of reuse ("You may republish this article for free under a Creative Commons
 /// license"), a health site's disclaimer ("… is not a substitute for professional medical
 /// advice, diagnosis or treatment") and its reviewer's credit ("Medically reviewed by Dr.
 /// …"), and who may comment ("You must be logged in to post a comment", "Добавлять
 /// комментарии могут только зарегистрированные пользователи"). A story that reports on
 /// republishing, medical advice or comments says more than the phrase.
 const PUBLISHER_NOTICES: &[&str] = &[
-    "to keep reading",
-    "to continue reading",
     "republish this article",
     "republish this story",
     "republish our articles",
@@ -1562,13 +1563,31 @@ const PUBLISHER_NOTICES: &[&str] = &[
     "um kommentieren zu können",
 ];
 
-/// [`PUBLISHER_NOTICES`] and the reviewer's credit, as one searcher.
+/// A gate's prompt, after the reader's step it asks for ([`GATE_STEPS`]).
+const GATE_PROMPTS: &[&str] = &["to keep reading", "to continue reading"];
+
+/// The first word of a gate's prompt: "Register to keep reading", "Log in to continue
+/// reading".
+const GATE_STEPS: &[&str] = &[
+    "register",
+    "subscribe",
+    "sign",
+    "log",
+    "login",
+    "signup",
+    "create",
+    "join",
+];
+
+/// [`GATE_PROMPTS`], then [`PUBLISHER_NOTICES`], as one searcher: a match's pattern number
+/// below the prompts' count is a prompt's.
 static PUBLISHER_NOTICE_SEARCHER: LazyLock<AhoCorasick> = LazyLock::new(|| {
-    AhoCorasick::new(PUBLISHER_NOTICES).expect("publisher notices form an automaton")
+    AhoCorasick::new(GATE_PROMPTS.iter().chain(PUBLISHER_NOTICES))
+        .expect("publisher notices form an automaton")
 });
 
-/// Whether `text` is one of [`PUBLISHER_NOTICES`] or a reviewer's credit. A gate's prompt
-/// opens with the reader's step ("Register to keep reading", "Log in to continue
+/// Whether `text` is a gate's prompt, one of [`PUBLISHER_NOTICES`] or a reviewer's credit.
+/// A prompt opens with the reader's step ("Register to keep reading", "Log in to continue
 /// reading"): "He stopped to keep reading" is a sentence of the story.
 fn is_publisher_notice(text: &str, lower: &str) -> bool {
     if clean::more_chars_than(text, PUBLISHER_NOTICE_MAX_CHARS) {
@@ -1578,11 +1597,7 @@ fn is_publisher_notice(text: &str, lower: &str) -> bool {
         return true;
     }
     PUBLISHER_NOTICE_SEARCHER.find_iter(lower).any(|found| {
-        !matches!(found.pattern().as_usize(), 0 | 1)
-            || matches!(
-                first_word(lower),
-                "register" | "subscribe" | "sign" | "log" | "login" | "signup" | "create" | "join"
-            )
+        found.pattern().as_usize() >= GATE_PROMPTS.len() || GATE_STEPS.contains(&first_word(lower))
     })
 }
 

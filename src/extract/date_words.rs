@@ -716,19 +716,20 @@ const THAI_MONTHS: &[(&str, u32)] = &[
 
 /// The month a Thai month name or abbreviation stands for, with or without a final dot.
 pub fn thai_month(word: &str) -> Option<u32> {
-    let word = word.trim_end_matches('.');
-    THAI_MONTHS
-        .iter()
-        .find(|(name, _)| *name == word)
-        .map(|&(_, month)| month)
+    number_in(THAI_MONTHS, word.trim_end_matches('.'))
 }
 
 /// The Solar Hijri month (1 = Farvardin) a Persian month name stands for.
 pub fn solar_hijri_month(word: &str) -> Option<u32> {
-    SOLAR_HIJRI_MONTHS
+    number_in(SOLAR_HIJRI_MONTHS, word)
+}
+
+/// A word's number in a short table of a script without case, spelled exactly.
+fn number_in(table: &[(&str, u32)], word: &str) -> Option<u32> {
+    table
         .iter()
         .find(|(name, _)| *name == word)
-        .map(|&(_, month)| month)
+        .map(|&(_, number)| number)
 }
 
 /// The weekday (0 = Monday) a name or abbreviation stands for, in any case, with or without

@@ -719,6 +719,12 @@ fn nowruz(year: u32) -> Option<NaiveDate> {
 }
 
 /// The date a [`DATELINE`] match in `haystack` reads as, in the page's context.
+/// How far the Buddhist era, which Thai dates count, runs ahead of the Common Era.
+const BUDDHIST_ERA_OFFSET: u32 = 543;
+
+/// The first year of Taiwan's Minguo era (民國元年).
+const MINGUO_FIRST_YEAR: u32 = 1912;
+
 fn dateline_from_captures(
     haystack: &str,
     captures: &regex::Captures<'_>,
@@ -742,15 +748,14 @@ fn dateline_from_captures(
     let (year, month, day) = if let Some(month) = text("m1").and_then(thai_month) {
         // The Buddhist era: 2565 is 2022, and "67" is 2567. A year before 2400 is the
         // Common Era's, which some Thai pages write.
-        let written = captures.name("y1")?;
-        let year = written.as_str().parse::<u32>().ok()?;
-        let year = match written.len() {
-            4 if year >= 2400 => year - 543,
-            4 => year,
-            2 if context.short_years && !haystack[written.end()..].starts_with(':') => {
-                2500 + year - 543
-            }
-            _ => return None,
+        // Two digits are read where `year_of` allows them, as the era's 25th century.
+        let year = year_of("y1")?;
+        let year = if text("y1")?.len() == 2 {
+            2500 + year % 100 - BUDDHIST_ERA_OFFSET
+        } else if year >= 2400 {
+            year - BUDDHIST_ERA_OFFSET
+        } else {
+            year
         };
         (year, month, number("d1")?)
     } else if text("y1").is_some() {
@@ -776,7 +781,7 @@ fn dateline_from_captures(
         let first_year = match era {
             "令和" => 2019,
             "平成" => 1989,
-            _ => 1912,
+            _ => MINGUO_FIRST_YEAR,
         };
         let year_of_era = match text("ey")? {
             "元" => 1,
@@ -793,7 +798,11 @@ fn dateline_from_captures(
         if text("s8") != text("s8b") {
             return None;
         }
-        (1911 + year_of_era, number("m8")?, number("d8")?)
+        (
+            MINGUO_FIRST_YEAR + year_of_era - 1,
+            number("m8")?,
+            number("d8")?,
+        )
     } else {
         // The two separators of a numeric date are the same: "4.2/2022" is not a date.
         if text("s4") != text("s4b") {

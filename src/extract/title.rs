@@ -900,27 +900,19 @@ mod tests {
     fn of_two_styled_titles_that_pin_a_tab_the_heavier_is_the_headline() {
         let tab = "The Tri-Valley Sentinel - Old Mill Road bridge to close for repairs";
         let sources = [(TitleTag, tab.to_owned())];
-        let styled = || {
-            vec![
-                "The Tri-Valley Sentinel".to_owned(),
-                "Old Mill Road bridge to close for repairs".to_owned(),
-            ]
-        };
-        assert_eq!(
-            choose_title(&sources, &[], &styled, &[]).as_deref(),
-            Some("Old Mill Road bridge to close for repairs")
+        let (masthead, headline) = (
+            "The Tri-Valley Sentinel",
+            "Old Mill Road bridge to close for repairs",
         );
-        // In the other order too.
-        let styled = || {
-            vec![
-                "Old Mill Road bridge to close for repairs".to_owned(),
-                "The Tri-Valley Sentinel".to_owned(),
-            ]
-        };
-        assert_eq!(
-            choose_title(&sources, &[], &styled, &[]).as_deref(),
-            Some("Old Mill Road bridge to close for repairs")
-        );
+        // In either order on the page.
+        for order in [[masthead, headline], [headline, masthead]] {
+            let styled = || order.iter().map(|t| (*t).to_owned()).collect();
+            assert_eq!(
+                choose_title(&sources, &[], &styled, &[]).as_deref(),
+                Some(headline),
+                "{order:?}"
+            );
+        }
     }
 
     #[test]
