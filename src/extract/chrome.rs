@@ -318,6 +318,43 @@ const TYPO_PHRASES: &[&str] = &[
     "report an error",
 ];
 
+/// The typo-report prompt in the other languages of the web, as the question it opens with
+/// ("Vous avez repéré une erreur ? Écrivez-nous", "Fehler gefunden? Schreiben Sie uns",
+/// "¿Has visto un error?"): only with its question mark, since a story may report that
+/// someone found an error.
+const TYPO_QUESTIONS: &[&str] = &[
+    "repéré une erreur",
+    "repéré une faute",
+    "vu une erreur",
+    "trouvé une erreur",
+    "une coquille",
+    "fehler gefunden",
+    "fehler entdeckt",
+    "tippfehler gefunden",
+    "visto un error",
+    "visto una errata",
+    "encontrado un error",
+    "detectado un error",
+    "trovato un errore",
+    "notato un errore",
+    "encontrou um erro",
+    "viu um erro",
+    "detetou um erro",
+    "zauważyłeś błąd",
+    "znalazłeś błąd",
+    "widzisz błąd",
+    "помітили помилку",
+    "знайшли помилку",
+    "hata mı buldunuz",
+    "hata buldunuz",
+    "yazım hatası mı",
+    "fout gezien",
+    "fout gevonden",
+    "fout ontdekt",
+    "hittat ett fel",
+    "sett ett fel",
+];
+
 /// Longest typo prompt, in characters.
 const TYPO_MAX_CHARS: usize = 200;
 
@@ -522,6 +559,7 @@ fn is_button_row(bare: &str) -> bool {
             .chain(SAVE_ROW_LABELS)
             .chain(LIKE_LABELS)
             .chain(COPY_LABELS)
+            .chain(SEND_LABELS)
             .chain(EXPAND_LABELS)
     };
     let mut rest = bare;
@@ -682,6 +720,30 @@ const SHARE_BUTTON_WORDS: &[&str] = &[
     "link",
     "print",
     "почта",
+];
+
+/// Labels of the button that sends the story by e-mail, as whole lines or in a row of
+/// buttons ("E-mail this story | Printer-friendly version").
+const SEND_LABELS: &[&str] = &[
+    "email this story",
+    "e-mail this story",
+    "email this article",
+    "e-mail this article",
+    "email this page",
+    "e-mail this page",
+    "email to a friend",
+    "e-mail to a friend",
+    "send to a friend",
+    "отправить другу",
+    "отправить по почте",
+    "artikel versenden",
+    "artikel per e-mail versenden",
+    "envoyer à un ami",
+    "envoyer par e-mail",
+    "enviar por correo",
+    "enviar por email",
+    "invia per email",
+    "wyślij znajomemu",
 ];
 
 /// Labels of the button that copies the story's link, and what it says once pressed, as
@@ -1210,6 +1272,14 @@ const AFFILIATE_LINK_NAMES: &[&str] = &[
     "enlaces de afiliados",
     "liens affiliés",
     "link di affiliazione",
+    // the publisher's part in such programmes ("Pantalla y Cable participa en programas de
+    // afiliación y puede recibir una comisión")
+    "affiliate programs",
+    "affiliate programmes",
+    "programas de afiliación",
+    "programas de afiliados",
+    "programmes d'affiliation",
+    "programmi di affiliazione",
 ];
 
 /// [`AFFILIATE_LINK_NAMES`] and "commission", as one searcher.
@@ -1311,6 +1381,79 @@ fn is_channel_promo(text: &str, lower: &str) -> bool {
     call || (english_verb && ours) || (german_verb && ours_de) || (we_are_in[2] && words <= 6)
 }
 
+/// Longest line read as a call to write to the newsroom, in characters.
+const NEWSROOM_CALL_MAX_CHARS: usize = 160;
+
+/// Mailboxes for readers' tips and corrections, as the part of an address before "@": a
+/// short line that gives one is the site's call ("Tipsa redaktionen: tips@…").
+const TIP_MAILBOXES: &[&str] = &[
+    "tips",
+    "tip",
+    "newstips",
+    "newstip",
+    "corrections",
+    "correction",
+];
+
+/// Mailboxes of a newsroom ("redakcja@…", "newsroom@…"): a short line that gives one is
+/// the site's call when it opens with a question ("Masz temat? Napisz do nas: redakcja@…").
+/// A blog's "oder via Email an redaktion@… bestellen" is its own text. "info" and "press"
+/// are left out: an organisation's release ends with its press contact.
+const NEWSROOM_MAILBOXES: &[&str] = &[
+    "newsroom",
+    "newsdesk",
+    "desk",
+    "letters",
+    "leserbriefe",
+    "redaktion",
+    "redaction",
+    "redaccion",
+    "redazione",
+    "redactie",
+    "redakcja",
+    "redakce",
+    "redakcia",
+    "redakciya",
+    "redaktsiya",
+    "redaksiya",
+    "redakcija",
+    "redaksjon",
+];
+
+/// Most words of the question a call to the newsroom opens with ("Masz temat?", "Got a
+/// story?", "Есть новость?").
+const NEWSROOM_QUESTION_MAX_WORDS: usize = 5;
+
+/// A short line that asks readers to write to the newsroom at its own address: the site's
+/// call, wherever it stands in a story ([`TIP_MAILBOXES`], [`NEWSROOM_MAILBOXES`]). `lower`
+/// is `text` lower-cased. A story that quotes an address gives a person's or an
+/// organisation's, or is longer.
+fn is_newsroom_call(text: &str, lower: &str) -> bool {
+    if clean::more_chars_than(text, NEWSROOM_CALL_MAX_CHARS) {
+        return false;
+    }
+    let asks = || {
+        lower.split_once('?').is_some_and(|(question, _)| {
+            (1..=NEWSROOM_QUESTION_MAX_WORDS).contains(&letter_words(question).count())
+        })
+    };
+    lower.match_indices('@').any(|(at, _)| {
+        let mailbox_start = lower[..at]
+            .char_indices()
+            .rev()
+            .find(|&(_, c)| !(c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-')))
+            .map_or(0, |(k, c)| k + c.len_utf8());
+        let domain = lower[at + 1..]
+            .split(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '.' | '-')))
+            .next()
+            .unwrap_or("");
+        let mailbox = &lower[mailbox_start..at];
+        domain.trim_end_matches('.').contains('.')
+            && (TIP_MAILBOXES.contains(&mailbox)
+                || (NEWSROOM_MAILBOXES.contains(&mailbox) && asks()))
+    })
+}
+
 /// The rest of `lower` after `prefix` when the prefix ends at a word's end.
 fn after_words<'a>(lower: &'a str, prefix: &str) -> Option<&'a str> {
     lower
@@ -1333,6 +1476,7 @@ fn is_tool_line(text: &str, lower: &str) -> bool {
     if PRINT_LABELS.contains(&bare)
         || LIKE_LABELS.contains(&bare)
         || COPY_LABELS.contains(&bare)
+        || SEND_LABELS.contains(&bare)
         || SAVE_LABELS.contains(&bare)
         || EXPAND_LABELS.contains(&bare)
         || is_button_row(bare)
@@ -1447,6 +1591,7 @@ static TOOL_FIRST_WORDS: LazyLock<HashSet<&'static str, foldhash::fast::RandomSt
             PRINT_LABELS,
             LIKE_LABELS,
             COPY_LABELS,
+            SEND_LABELS,
             SAVE_LABELS,
             EXPAND_LABELS,
             FONT_SIZE_LABELS,
@@ -1561,6 +1706,16 @@ const PUBLISHER_NOTICES: &[&str] = &[
     "можуть лише зареєстровані",
     "şərh yazmaq üçün",
     "um kommentieren zu können",
+    // when a reference page was last checked ("This page was last reviewed on 12 January
+    // 2024", "Page last reviewed: 12/01/2024")
+    "page was last reviewed",
+    "page last reviewed",
+    "content last reviewed",
+    // a story carried over from the paper's archive ("Esta noticia procede de nuestra
+    // hemeroteca y puede contener errores de formato")
+    "de nuestra hemeroteca",
+    "contain formatting errors",
+    "contener errores de formato",
 ];
 
 /// A gate's prompt, after the reader's step it asks for ([`GATE_STEPS`]).
@@ -1805,11 +1960,17 @@ fn is_read_also_line(text: &str, lower: &str) -> bool {
 }
 
 /// The typo-report prompt, in lower-cased text: the key combination readers press ("Ctrl+Enter",
-/// "Ctrl + Enter", "Ctrl-Enter") or one of [`TYPO_PHRASES`], found in one pass.
+/// "Ctrl + Enter", "Ctrl-Enter"), one of [`TYPO_PHRASES`], or one of [`TYPO_QUESTIONS`]
+/// with its question mark, found in one pass.
 static TYPO_SEARCHER: LazyLock<Regex> = LazyLock::new(|| {
     let phrases: Vec<String> = TYPO_PHRASES.iter().map(|p| regex::escape(p)).collect();
-    Regex::new(&format!(r"ctrl\s*[+-]\s*enter|{}", phrases.join("|")))
-        .expect("escaped literals form a valid pattern")
+    let questions: Vec<String> = TYPO_QUESTIONS.iter().map(|p| regex::escape(p)).collect();
+    Regex::new(&format!(
+        r"ctrl\s*[+-]\s*enter|{}|(?:{})\s*\?",
+        phrases.join("|"),
+        questions.join("|")
+    ))
+    .expect("escaped literals form a valid pattern")
 });
 
 /// How a line takes part in a reader poll.
@@ -1927,7 +2088,7 @@ impl Shape {
             ) && (is_counter_line(text, &lower)
                 || is_media_line(text, &lower)
                 || is_visit_counter(text, &lower)),
-            channel: is_channel_promo(text, &lower),
+            channel: is_channel_promo(text, &lower) || is_newsroom_call(text, &lower),
             tool: !matches!(
                 block.kind,
                 BlockKind::Pre | BlockKind::Quote | BlockKind::TableRow { .. }
@@ -2629,6 +2790,8 @@ mod tests {
             "Print Recipe Pin Recipe",
             "Drucken · Merken",
             "Pin it",
+            "E-mail this story | Printer-friendly version",
+            "Send to a friend",
         ] {
             let block = &paragraphs(&[line])[0];
             assert!(Shape::of(block).tool, "{line}");
@@ -2884,8 +3047,21 @@ mod tests {
             "Found a typo? Select it and press Ctrl + Enter",
             "Если вы заметили ошибку в тексте, выделите её и нажмите Ctrl+Enter",
             "Xəta tapmısınız? Bizə bildirin.",
+            "Vous avez repéré une erreur? Écrivez-nous à corrections@lefleuve.info",
+            "Fehler gefunden? Schreiben Sie uns.",
+            "¿Has encontrado un error ? Avísanos",
+            "Hai trovato un errore? Segnalacelo",
+            "Помітили помилку? Виділіть її та натисніть",
+            "Zauważyłeś błąd? Napisz do nas",
         ] {
             assert!(is_typo_prompt(line), "{line}");
+        }
+        // The other languages' phrases need their question mark.
+        for line in [
+            "Der Prüfer hat den Fehler gefunden und die Zahlen korrigiert.",
+            "Les observateurs ont repéré une erreur dans le décompte du bureau 12.",
+        ] {
+            assert!(!is_typo_prompt(line), "{line}");
         }
         assert!(!is_typo_prompt(
             "The commission said it found an error in the count only after observers filed \
@@ -2998,6 +3174,9 @@ mod tests {
             "No commission for us: this post holds no affiliate links.",
             "Letzte Aktualisierung am 2.02.2022 / Bei den Verlinkungen handelt es sich um \
              Affiliate Links / Bilder von der Amazon Product Advertising API",
+            "Pantalla y Cable participa en programas de afiliación y puede recibir una \
+             comisión por tus compras.",
+            "This site participates in affiliate programs and may be paid for purchases.",
         ] {
             assert!(is_ad(line), "{line}");
         }
@@ -3273,6 +3452,34 @@ mod tests {
     }
 
     #[test]
+    fn calls_to_write_to_the_newsroom_go() {
+        let call = |line: &str| Shape::of(&paragraphs(&[line])[0]).channel;
+        for line in [
+            "Tipsa redaktionen: tips@norrviks-tidning.se eller sms till 71 000",
+            "Masz temat? Napisz do nas: redakcja@kurierpodlaski24.pl",
+            "Got a story? Email newsroom@valleyherald.com",
+            "Spotted a mistake? corrections@dailyclarion.co.uk",
+        ] {
+            assert!(call(line), "{line}");
+        }
+        for line in [
+            // A newsroom's address without the question is the page's own text.
+            "oder via Email an redaktion@wakenews.net bestellen und Betrag überweisen",
+            // An organisation's press contact closes its release.
+            "Press contact: Leyla Mammadova, press@humanrights-az.org",
+            "Questions? Write to info@parish-hall.org.uk",
+            // No domain after the mailbox.
+            "The handle tips@ was taken, so the group posts as @tipsline.",
+            // A longer paragraph that quotes the address.
+            "The ministry said complaints about the count could be sent to \
+             tips@electionwatch.example, and that every one would be answered within ten \
+             working days by the commission's legal department.",
+        ] {
+            assert!(!call(line), "{line}");
+        }
+    }
+
+    #[test]
     fn the_publishers_notices_about_a_story_go() {
         let notice = |line: &str| is_publisher_notice(line, &line.to_lowercase());
         for line in [
@@ -3287,6 +3494,9 @@ mod tests {
             "Medically reviewed by Dr. Samuel Oyinlola, MD, pediatric infectious disease",
             "You must be logged in to post a comment.",
             "Добавлять комментарии могут только зарегистрированные пользователи",
+            "This page was last reviewed on 12 January 2024",
+            "Page last reviewed: 12/01/2024",
+            "Esta noticia procede de nuestra hemeroteca y puede contener errores de formato.",
         ] {
             assert!(notice(line), "{line}");
         }
@@ -3295,6 +3505,7 @@ mod tests {
             "The agency refused to let other outlets republish the photographs.",
             "Dr. Oyinlola said parents should seek medical advice if a rash appears.",
             "Comments on the draft law were collected until Friday, the ministry said.",
+            "The panel last reviewed the page's claims in 2019, the report says.",
             // A story's paragraph that goes on longer than a notice.
             "Readers who register to keep reading the archive will be asked for an email \
              address, the publisher said on Tuesday, adding that the change would apply to \

@@ -199,6 +199,8 @@ const JUNK_WORDS: &[&str] = &[
     "postprofile",
     "userinfo",
     "statblock",
+    // a wiki's banner over every page (MediaWiki's `siteNotice`)
+    "sitenotice",
     // text for screen readers only
     "sronly",
     "visuallyhidden",
@@ -293,6 +295,12 @@ const WEAK_JUNK_WORDS: &[&str] = &[
     "cta",
     // a forum poster's signature under each post; in news, the byline ("par …")
     "signature",
+    // a wiki's tagline under the heading (MediaWiki's "From …, the free encyclopedia" in
+    // `siteSub`) and its line of who changed the page last (DokuWiki's `docInfo`). Not
+    // MediaWiki's `noprint`: shops and papers mark whole columns so, and a page whose
+    // columns go loses what told its story from the boxes after it.
+    "sitesub",
+    "docinfo",
 ];
 
 /// Words that mark chrome only when the element is small (a dateline, byline or
@@ -1282,6 +1290,15 @@ const SITE_SELF_PHRASES: &[&str] = &[
     "deze site",
     "deze website",
     "gebruikt cookies",
+    "gebruik van cookies",
+    "uso de cookies",
+    "utilisation de cookies",
+    "utilise des cookies",
+    "uso dei cookie",
+    "använder cookies",
+    "bruger cookies",
+    "bruker cookies",
+    "používá cookies",
     "ta strona",
     "nasz serwis",
     "сайт",
@@ -3186,6 +3203,8 @@ mod tests {
             "Мы используем файлы cookie",
             "Biz cookie fayllarından istifadə edirik",
             "Çerez (cookie) kullanıyoruz.",
+            "Nieuwsplein maakt gebruik van cookies en vergelijkbare technieken om de site te \
+             verbeteren.",
             "Diese Cookies sind immer aktiviert, da sie für Grundfunktionen der Webseite \
              erforderlich sind.",
         ] {

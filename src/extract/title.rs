@@ -152,7 +152,10 @@ const MIN_SHORTENED_WORDS: usize = 3;
 /// The `<h1>` that spells out a headline `<title>` shortened for the browser tab: every
 /// word of the tab's headline, in order, with more between or after them ("Agentliyin
 /// mətbuat katibinin açıqlaması" under the heading "Agentliyin mətbuat katibinin Xəzər
-/// sahillərində … açıqlaması").
+/// sahillərində … açıqlaması"). A heading that only puts a one-word label in front of the
+/// tab's headline ("Тема: Зимняя рыбалка на Оби …" over a forum thread) adds no words of
+/// the headline: the tab's form stands. A longer kicker ("Houbařská sezóna 2023: …") is
+/// the heading's own.
 fn fuller_heading(headline: &str, h1: &[String]) -> Option<String> {
     let short: Vec<String> = comparable_words(headline).collect();
     if short.len() < MIN_SHORTENED_WORDS {
@@ -161,7 +164,9 @@ fn fuller_heading(headline: &str, h1: &[String]) -> Option<String> {
     h1.iter().map(|h| normalise_space(h)).find(|heading| {
         let full: Vec<String> = comparable_words(heading).collect();
         let mut rest = full.iter();
-        full.len() > short.len() && short.iter().all(|word| rest.any(|w| w == word))
+        full.len() > short.len()
+            && short.iter().all(|word| rest.any(|w| w == word))
+            && !is_labelled(heading, headline)
     })
 }
 
@@ -786,6 +791,13 @@ fn without_kicker(title: &str, hints: &[&str]) -> Option<String> {
         .then(|| rest.to_owned())
 }
 
+/// Whether `heading` is `headline` behind a one-word label and a colon ("Тема: …").
+fn is_labelled(heading: &str, headline: &str) -> bool {
+    heading.split_once(':').is_some_and(|(label, rest)| {
+        label.split_whitespace().count() == 1 && comparable(rest) == comparable(headline)
+    })
+}
+
 /// Whether a title segment is the site's name (or the site's name plus a little, like
 /// "BBC News" for the host label "bbc", or "Le Monde" for "Le Monde.fr").
 fn matches_site(segment: &str, sites: &[String]) -> bool {
@@ -1360,6 +1372,28 @@ mod tests {
             )
             .as_deref(),
             Some("Видео: Паводок в Оренбурге")
+        );
+        // A heading that only puts a label in front of the tab's headline (a forum's
+        // "Тема:") does not spell it out: the tab's headline stands. A heading with more
+        // words of its own does.
+        let tab = "Зимняя рыбалка на Оби под Новосибирском: где сейчас клюёт? - Форум рыбаков";
+        assert_eq!(
+            choose(
+                &[(TitleTag, tab)],
+                &["Тема: Зимняя рыбалка на Оби под Новосибирском: где сейчас клюёт?"],
+                &[]
+            )
+            .as_deref(),
+            Some("Зимняя рыбалка на Оби под Новосибирском: где сейчас клюёт?")
+        );
+        assert_eq!(
+            choose(
+                &[(TitleTag, "Рыбалка на Оби под Новосибирском - Форум рыбаков")],
+                &["Зимняя рыбалка на Оби под Новосибирском: где сейчас клюёт?"],
+                &[]
+            )
+            .as_deref(),
+            Some("Зимняя рыбалка на Оби под Новосибирском: где сейчас клюёт?")
         );
     }
 
