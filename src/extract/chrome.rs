@@ -1421,13 +1421,17 @@ const NEWSROOM_MAILBOXES: &[&str] = &[
 ];
 
 /// Most words of the question a call to the newsroom opens with ("Masz temat?", "Got a
-/// story?", "Есть новость?").
-const NEWSROOM_QUESTION_MAX_WORDS: usize = 5;
+/// story?", "Have you got a story for us?").
+const NEWSROOM_QUESTION_MAX_WORDS: usize = 7;
 
-/// A short line that asks readers to write to the newsroom at its own address: the site's
-/// call, wherever it stands in a story ([`TIP_MAILBOXES`], [`NEWSROOM_MAILBOXES`]). `lower`
-/// is `text` lower-cased. A story that quotes an address gives a person's or an
-/// organisation's, or is longer.
+/// The newsroom by name, in a call to phone it ("Have you got a story for us? Call the
+/// newsdesk on 01239 555 010").
+const NEWSDESK_NAMES: &[&str] = &["newsdesk", "news desk"];
+
+/// A short line that asks readers to write to the newsroom at its own address
+/// ([`TIP_MAILBOXES`], [`NEWSROOM_MAILBOXES`]) or to phone it ([`NEWSDESK_NAMES`]): the
+/// site's call, wherever it stands in a story. `lower` is `text` lower-cased. A story that
+/// quotes an address gives a person's or an organisation's, or is longer.
 fn is_newsroom_call(text: &str, lower: &str) -> bool {
     if clean::more_chars_than(text, NEWSROOM_CALL_MAX_CHARS) {
         return false;
@@ -1437,6 +1441,9 @@ fn is_newsroom_call(text: &str, lower: &str) -> bool {
             (1..=NEWSROOM_QUESTION_MAX_WORDS).contains(&letter_words(question).count())
         })
     };
+    if NEWSDESK_NAMES.iter().any(|name| lower.contains(name)) && has_digit(lower) && asks() {
+        return true;
+    }
     lower.match_indices('@').any(|(at, _)| {
         let mailbox_start = lower[..at]
             .char_indices()
@@ -1716,6 +1723,9 @@ const PUBLISHER_NOTICES: &[&str] = &[
     "de nuestra hemeroteca",
     "contain formatting errors",
     "contener errores de formato",
+    // a wire's or a paper's rights line under the story ("This material may not be
+    // published, broadcast, rewritten or redistributed.")
+    "rewritten or redistributed",
 ];
 
 /// A gate's prompt, after the reader's step it asks for ([`GATE_STEPS`]).
@@ -3459,6 +3469,7 @@ mod tests {
             "Masz temat? Napisz do nas: redakcja@kurierpodlaski24.pl",
             "Got a story? Email newsroom@valleyherald.com",
             "Spotted a mistake? corrections@dailyclarion.co.uk",
+            "Have you got a story for us? Call the newsdesk on 01239 555 010",
         ] {
             assert!(call(line), "{line}");
         }
@@ -3468,6 +3479,7 @@ mod tests {
             // An organisation's press contact closes its release.
             "Press contact: Leyla Mammadova, press@humanrights-az.org",
             "Questions? Write to info@parish-hall.org.uk",
+            "The news desk moved to the second floor in 2019.",
             // No domain after the mailbox.
             "The handle tips@ was taken, so the group posts as @tipsline.",
             // A longer paragraph that quotes the address.
@@ -3497,6 +3509,7 @@ mod tests {
             "This page was last reviewed on 12 January 2024",
             "Page last reviewed: 12/01/2024",
             "Esta noticia procede de nuestra hemeroteca y puede contener errores de formato.",
+            "This material may not be published, broadcast, rewritten or redistributed.",
         ] {
             assert!(notice(line), "{line}");
         }

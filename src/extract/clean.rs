@@ -341,6 +341,9 @@ const SMALL_JUNK_WORDS: &[&str] = &[
     "tools",
     "actions",
     "caption",
+    // a picture's caption named as one word (`imageCaption`, `photocaption`)
+    "imagecaption",
+    "photocaption",
     "credit",
     "credits",
     "photo",
@@ -463,9 +466,13 @@ fn is_modifier(name: &str) -> bool {
 /// of the block, so it never makes the block a small label (a tip box in a how-to is
 /// prose); what the block's name says still holds. Without the block's name beside it,
 /// `--` may part a block from its element (`article-detailed--date`), which is a label.
+/// Drupal names each field so (`field field--name-field-caption`): a modifier that opens
+/// with "name-" says what the field holds, not a variant of it.
 fn is_variant(class_id: &str, name: &str) -> bool {
-    name.split_once("--").is_some_and(|(block, _)| {
-        !block.is_empty() && class_id.split_whitespace().any(|other| other == block)
+    name.split_once("--").is_some_and(|(block, modifier)| {
+        !block.is_empty()
+            && !modifier.starts_with("name-")
+            && class_id.split_whitespace().any(|other| other == block)
     })
 }
 
@@ -787,8 +794,9 @@ fn joined_hints(index: &HintIndex, name: &str, joined: &mut String) -> u8 {
 }
 
 /// Whether an element other than a heading or a link has a class or id naming a title
-/// (`<td class="eTitle">`, `<div class="t-title">`, `<div id="page-title">`): how page
-/// builders and old CMSs set a headline. Class and id are searched as one string ("etitle",
+/// (`<td class="eTitle">`, `<div class="t-title">`, `<div id="page-title">`, a table
+/// layout's `<td class="head">`): how page builders and old CMSs set a headline. "head"
+/// counts only as a whole word: `header` and `masthead` hold the site's name. Class and id are searched as one string ("etitle",
 /// "contentheading" are single words); most elements have neither and cost one test. Hand-
 /// written pages of the 1990s and 2000s set their headline in a large `<font>` instead
 /// ([`is_large_font`]).
@@ -801,9 +809,13 @@ pub fn is_styled_title(element: &Element<'_>) -> bool {
             &*element.tag,
             "a" | "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "title" | "body" | "html"
         )
-        && ["title", "heading", "headline"]
+        && (["title", "heading", "headline"]
             .iter()
             .any(|word| element.class_id.contains(word))
+            || element
+                .class_id
+                .split(|c: char| !c.is_alphanumeric())
+                .any(|word| word == "head"))
 }
 
 /// Whether a `<font>` is set larger than the text around it could be set: `size` 4 to 7,
@@ -3439,6 +3451,15 @@ mod tests {
         // (a block's element written with two dashes).
         assert!(is_small_junk_by_class(&el("div", "label label--info")));
         assert!(is_small_junk_by_class(&el("div", "article-detailed--date")));
+        // Drupal's field name is the field's own, not a variant.
+        assert!(is_small_junk_by_class(&el(
+            "div",
+            "field field--name-field-caption"
+        )));
+        assert!(!is_small_junk_by_class(&el(
+            "div",
+            "field field--name-body field--type-text-with-summary"
+        )));
         // Only the label hint goes: a variant still marks chrome.
         assert!(is_junk_by_class(&el("div", "box box--related")));
     }

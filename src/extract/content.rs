@@ -811,7 +811,12 @@ fn leads_before(dom: &Dom, s: &Stats, first: usize) -> Vec<usize> {
             i += 1;
             continue;
         };
-        if matches!(&*el.tag, "figure" | "figcaption" | "table" | "ul" | "ol") {
+        // A lead photo's block, set in `<div>`s rather than a `<figure>` ("A bulk carrier is
+        // unloaded at a port …" under the picture): its text is the caption. One named a
+        // standfirst that holds a picture is searched inside.
+        if matches!(&*el.tag, "figure" | "figcaption" | "table" | "ul" | "ol")
+            || (holds_image(dom, i) && !is_named_standfirst(el))
+        {
             i = dom.nodes[i].end;
             continue;
         }
@@ -833,6 +838,11 @@ fn leads_before(dom: &Dom, s: &Stats, first: usize) -> Vec<usize> {
         i += 1;
     }
     leads
+}
+
+/// Whether the element at `i` holds an image.
+fn holds_image(dom: &Dom, i: usize) -> bool {
+    (i + 1..dom.nodes[i].end).any(|j| matches!(dom.tag(j), "img" | "picture" | "video"))
 }
 
 fn ends_sentence(dom: &Dom, i: usize) -> bool {
@@ -1112,6 +1122,40 @@ mod tests {
         // A short line under the headline with no such name is the site's, or a kicker.
         let text = text_of(&page("note"));
         assert!(!text.contains("Politically motivated"), "{text}");
+    }
+
+    #[test]
+    fn a_lead_photos_caption_set_in_divs_is_not_a_standfirst() {
+        let body: String = (1..=6)
+            .map(|n| {
+                format!(
+                    "<p>Freight rates on route {n} sank to their lowest in three years as \
+                     newly built vessels swamped a market already weakened by the holiday.</p>"
+                )
+            })
+            .collect();
+        let caption = "A bulk carrier is unloaded at a port in Qingdao, Shandong province, in \
+                       this file photo.";
+        let page = |lead: &str| {
+            format!(
+                "<html lang=en><body><main><div class=story>\
+                 <h1>Asian dry bulk rates slump as new ships flood market</h1>\
+                 {lead}<div class=text>{body}</div></div></main></body></html>"
+            )
+        };
+        let photo = format!(
+            "<div class=focus><div class=picture><img src=/ship.jpg></div>\
+             <div class=words>{caption}</div></div>"
+        );
+        let text = text_of(&page(&photo));
+        assert!(!text.contains("bulk carrier is unloaded"), "{text}");
+        assert!(text.starts_with("Freight rates on route 1"), "{text}");
+        // A block named a standfirst that holds a picture is searched inside.
+        let dek = "Owners say the glut of new ships will last well into next year.";
+        let text = text_of(&page(&format!(
+            "<div class=article-intro><img src=/ship.jpg><p>{dek}</p></div>"
+        )));
+        assert!(text.starts_with("Owners say the glut"), "{text}");
     }
 
     #[test]

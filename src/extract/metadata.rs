@@ -1685,6 +1685,31 @@ mod tests {
     }
 
     #[test]
+    fn a_table_layouts_head_cell_pins_the_headline_after_the_sites_name() {
+        let page = |shown: &str| {
+            meta(
+                &format!(
+                    "<html><head><title>Администрация Северозёрского района - О проведении \
+                     месячника по санитарной очистке и благоустройству</title></head><body>\
+                     <table><tr>{shown}</tr></table><p>Текст</p></body></html>"
+                ),
+                None,
+            )
+            .title
+        };
+        let headline = "О проведении месячника по санитарной очистке и благоустройству";
+        assert_eq!(
+            page(&format!("<td class=head>{headline}</td>")).as_deref(),
+            Some(headline)
+        );
+        // "head" inside another word names the page's header, not a headline.
+        assert_ne!(
+            page(&format!("<td class=masthead>{headline}</td>")).as_deref(),
+            Some(headline)
+        );
+    }
+
+    #[test]
     fn a_headline_styled_as_a_title_pins_it_in_title() {
         let page = |shown: &str| {
             meta(

@@ -508,7 +508,11 @@ fn strip_site_affixes(
     }
     // A date beside the headline is furniture, and so is all that follows it: "Headline -
     // 12 Марта 2024 - Section - Site", as uCoz writes every title.
-    if let Some(date) = date_segment(&parts) {
+    if let Some(mut date) = date_segment(&parts) {
+        // Its weekday may stand as a piece of its own: "Headline - Thursday | March 18, 2010".
+        if date > 0 && is_weekday(parts[date - 1].text) {
+            date -= 1;
+        }
         if date == 0 {
             start = 1;
         } else {
@@ -702,6 +706,12 @@ pub(crate) fn date_in_title(title: &str, context: &DateContext) -> Option<FoundD
 }
 
 /// Whether a title segment is only a date ("12 Марта 2024", "03.05.2024").
+/// Whether a title segment is a weekday's name alone ("Thursday", "Четверг").
+fn is_weekday(segment: &str) -> bool {
+    let segment = segment.trim().trim_end_matches(',');
+    !segment.contains(char::is_whitespace) && super::date_words::weekday_number(segment).is_some()
+}
+
 fn is_date_segment(segment: &str) -> bool {
     // Every date has a figure (its year or day): the parser is not asked about the rest.
     if !segment.bytes().any(|b| b.is_ascii_digit()) {
@@ -763,6 +773,21 @@ const SECTION_NAMES: &[&str] = &[
     "meldungen",
     "actualités",
     "noticias",
+    // a forum's page of one thread, as phpBB and vBulletin name it in the tab ("Board •
+    // View topic - Title", "Thema anzeigen - Title")
+    "view topic",
+    "view thread",
+    "thema anzeigen",
+    "voir le sujet",
+    "ver tema",
+    "visualizza argomento",
+    "zobacz temat",
+    "vezi subiectul",
+    "просмотр темы",
+    "перегляд теми",
+    "forum",
+    "forums",
+    "форум",
 ];
 
 /// Whether a title segment is only a section's generic name ("Новости", "News").
@@ -801,15 +826,16 @@ fn is_labelled(heading: &str, headline: &str) -> bool {
 /// Whether a title segment is the site's name (or the site's name plus a little, like
 /// "BBC News" for the host label "bbc", or "Le Monde" for "Le Monde.fr").
 fn matches_site(segment: &str, sites: &[String]) -> bool {
-    let segment = comparable(segment);
+    let segment = without_accents(&comparable(segment));
     let length = segment.chars().count();
     if length == 0 {
         return false;
     }
     sites.iter().any(|site| {
+        let site = without_accents(site);
         let site_length = site.chars().count();
         let close = |a: usize, b: usize| a.abs_diff(b) <= 4;
-        segment == *site
+        segment == site
             // "BBC News" for the host label "bbc", "Turan Information Agency" for "Turan".
             || (site_length >= 3
                 && length <= site_length + 20
@@ -827,6 +853,16 @@ fn matches_site(segment: &str, sites: &[String]) -> bool {
 /// Azerbaijani dotless `ı` is folded with `i`, since their capital `I` lower-cases to `i`
 /// outside a Turkish locale ("FINDIK" is "fındık"), and the dot that `İ` lower-cases with
 /// is dropped.
+/// `text` with its letters' accents taken off ("babičky" is "babicky"): a host spells a
+/// site's name in ASCII.
+fn without_accents(text: &str) -> String {
+    use unicode_normalization::{UnicodeNormalization, char::is_combining_mark};
+    if text.is_ascii() {
+        return text.to_owned();
+    }
+    text.nfd().filter(|&c| !is_combining_mark(c)).collect()
+}
+
 fn comparable(text: &str) -> String {
     text.chars()
         .flat_map(char::to_lowercase)
@@ -1025,6 +1061,31 @@ mod tests {
             } else {
                 assert_eq!(got.as_deref(), Some(expected), "{raw}");
             }
+        }
+    }
+
+    #[test]
+    fn a_sites_name_with_accents_matches_its_host_and_a_forums_page_label_goes() {
+        // The host spells the name without its accents.
+        assert_eq!(
+            choose(
+                &[(TitleTag, "Recepty babičky Marie - Svíčková na smetaně")],
+                &[],
+                &["receptybabickymarie"]
+            )
+            .as_deref(),
+            Some("Svíčková na smetaně")
+        );
+        // phpBB and vBulletin name the page of one thread in the tab.
+        for raw in [
+            "View topic - Restoring a 1972 Raleigh Twenty frame",
+            "Civic Watch • Thema anzeigen - Restoring a 1972 Raleigh Twenty frame",
+        ] {
+            assert_eq!(
+                choose(&[(TitleTag, raw)], &[], &["Civic Watch"]).as_deref(),
+                Some("Restoring a 1972 Raleigh Twenty frame"),
+                "{raw}"
+            );
         }
     }
 
@@ -1299,6 +1360,17 @@ mod tests {
             (
                 "Weekly report 14 - 20 January 2022",
                 "Weekly report 14 - 20 January 2022",
+            ),
+            // The date's weekday as a piece of its own goes with it; a weekday in the
+            // headline stays.
+            (
+                "Civic Watch - News - Farmers count losses as drought bites - Thursday | \
+                 March 18, 2010",
+                "Farmers count losses as drought bites",
+            ),
+            (
+                "Black Friday - 26 November 2021 - Civic Watch",
+                "Black Friday",
             ),
         ] {
             assert_eq!(
