@@ -795,8 +795,9 @@ fn joined_hints(index: &HintIndex, name: &str, joined: &mut String) -> u8 {
 
 /// Whether an element other than a heading or a link has a class or id naming a title
 /// (`<td class="eTitle">`, `<div class="t-title">`, `<div id="page-title">`, a table
-/// layout's `<td class="head">`): how page builders and old CMSs set a headline. "head"
-/// counts only as a whole word: `header` and `masthead` hold the site's name. Class and id are searched as one string ("etitle",
+/// layout's `<td class="head">`, a journal's `<span class="subject">`): how page builders,
+/// old CMSs and blogs set a headline. "head" and "subject" count only as whole words:
+/// `header` and `masthead` hold the site's name. Class and id are searched as one string ("etitle",
 /// "contentheading" are single words); most elements have neither and cost one test. Hand-
 /// written pages of the 1990s and 2000s set their headline in a large `<font>` instead
 /// ([`is_large_font`]).
@@ -815,7 +816,7 @@ pub fn is_styled_title(element: &Element<'_>) -> bool {
             || element
                 .class_id
                 .split(|c: char| !c.is_alphanumeric())
-                .any(|word| word == "head"))
+                .any(|word| word == "head" || word == "subject"))
 }
 
 /// Whether a `<font>` is set larger than the text around it could be set: `size` 4 to 7,

@@ -811,12 +811,7 @@ fn leads_before(dom: &Dom, s: &Stats, first: usize) -> Vec<usize> {
             i += 1;
             continue;
         };
-        // A lead photo's block, set in `<div>`s rather than a `<figure>` ("A bulk carrier is
-        // unloaded at a port …" under the picture): its text is the caption. One named a
-        // standfirst that holds a picture is searched inside.
-        if matches!(&*el.tag, "figure" | "figcaption" | "table" | "ul" | "ol")
-            || (holds_image(dom, i) && !is_named_standfirst(el))
-        {
+        if matches!(&*el.tag, "figure" | "figcaption" | "table" | "ul" | "ol") {
             i = dom.nodes[i].end;
             continue;
         }
@@ -838,11 +833,6 @@ fn leads_before(dom: &Dom, s: &Stats, first: usize) -> Vec<usize> {
         i += 1;
     }
     leads
-}
-
-/// Whether the element at `i` holds an image.
-fn holds_image(dom: &Dom, i: usize) -> bool {
-    (i + 1..dom.nodes[i].end).any(|j| matches!(dom.tag(j), "img" | "picture" | "video"))
 }
 
 fn ends_sentence(dom: &Dom, i: usize) -> bool {
@@ -1125,7 +1115,7 @@ mod tests {
     }
 
     #[test]
-    fn a_lead_photos_caption_set_in_divs_is_not_a_standfirst() {
+    fn a_lead_photos_caption_named_in_one_word_is_not_a_standfirst() {
         let body: String = (1..=6)
             .map(|n| {
                 format!(
@@ -1145,15 +1135,15 @@ mod tests {
         };
         let photo = format!(
             "<div class=focus><div class=picture><img src=/ship.jpg></div>\
-             <div class=words>{caption}</div></div>"
+             <div class=imageCaption>{caption}</div></div>"
         );
         let text = text_of(&page(&photo));
         assert!(!text.contains("bulk carrier is unloaded"), "{text}");
         assert!(text.starts_with("Freight rates on route 1"), "{text}");
-        // A block named a standfirst that holds a picture is searched inside.
+        // A standfirst beside the picture, in a block of its own, is still one.
         let dek = "Owners say the glut of new ships will last well into next year.";
         let text = text_of(&page(&format!(
-            "<div class=article-intro><img src=/ship.jpg><p>{dek}</p></div>"
+            "<div class=intro><img src=/ship.jpg><p>{dek}</p></div>"
         )));
         assert!(text.starts_with("Owners say the glut"), "{text}");
     }

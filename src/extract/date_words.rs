@@ -366,8 +366,31 @@ pub const MONTHS: &[(&str, u32)] = &[
     ("maret", 3),
     ("agustus", 8),
     // Serbian, Bosnian and Croatian in Latin script where they name months as English
-    // does; Croatian's own names are left out ("listopad" is October there, November in
-    // Polish and Czech)
+    // does, and Croatian's own names, genitive ("22. lipnja 2020.") and nominative, but for
+    // October's: "listopad" is November in Polish and Czech
+    ("siječnja", 1),
+    ("siječanj", 1),
+    ("veljače", 2),
+    ("veljača", 2),
+    ("ožujka", 3),
+    ("ožujak", 3),
+    ("travnja", 4),
+    ("travanj", 4),
+    ("svibnja", 5),
+    ("svibanj", 5),
+    ("lipnja", 6),
+    ("lipanj", 6),
+    ("srpnja", 7),
+    ("srpanj", 7),
+    ("kolovoza", 8),
+    ("kolovoz", 8),
+    ("rujna", 9),
+    ("rujan", 9),
+    ("studenoga", 11),
+    ("studenog", 11),
+    ("studeni", 11),
+    ("prosinca", 12),
+    ("prosinac", 12),
     ("avgust", 8),
     ("septembar", 9),
     ("oktobar", 10),
@@ -1006,6 +1029,12 @@ const OTHER_LABELS: &[&str] = &[
     "oggi è",
     "heute ist",
     "hoy es",
+    "dnes je",
+    "danas je",
+    "dziś jest",
+    "dzisiaj jest",
+    "vandaag is",
+    "hoje é",
     "copyright",
     "©",
     "дата печати",
@@ -1270,6 +1299,11 @@ mod tests {
             ("მარტი", 3),
             ("մարտի", 3),
             ("Սեպտեմբեր", 9),
+            ("lipnja", 6),
+            ("Ožujak", 3),
+            ("studenoga", 11),
+            // Polish and Czech November, never Croatian October.
+            ("listopada", 11),
         ] {
             assert_eq!(month_number(word), Some(month), "{word}");
         }

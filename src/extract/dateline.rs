@@ -521,7 +521,7 @@ fn read_run(
     // Each date with its label, its other reading, and whether it was read with a two-digit
     // year ("19.10.19"), which only a run that is a dateline makes a date: "upgrade to
     // 2.4.19" is a version.
-    let mut found: Vec<(FoundDate, &str, Option<chrono::NaiveDate>, bool)> = Vec::new();
+    let mut found: Vec<(FoundDate, &str, Option<chrono::NaiveDate>, bool, usize)> = Vec::new();
     let mut previous_end = 0;
     let mut words_in_dates = 0;
     for m in find_dates(&run.text, context).take(MAX_DATES_PER_RUN) {
@@ -540,12 +540,26 @@ fn read_run(
         // A date is written with a four-digit year or a two-digit one: without a run of
         // four digits (Western or Arabic-Indic), its year had two.
         let short_year = context.short_years && !has_four_digit_run(written);
+        // The words beside the date in its own piece of a line parted by bars or dots
+        // ("02.04.04 | Отдел по делам ЖКХ и благоустройству"): a piece that is only the
+        // date, or the date and a label, may hold a two-digit year.
+        let piece_start = run.text[..m.start]
+            .char_indices()
+            .rev()
+            .find(|&(_, c)| PIECE_SEPARATORS.contains(&c))
+            .map_or(0, |(k, c)| k + c.len_utf8());
+        let piece_end = run.text[m.end..]
+            .find(PIECE_SEPARATORS)
+            .map_or(run.text.len(), |k| m.end + k);
+        let beside_in_piece =
+            words(&run.text[piece_start..m.start]) + words(&run.text[m.end..piece_end]);
         // Each date's label is the text between it and the date before it.
         found.push((
             m.date,
             &run.text[previous_end..m.start],
             swapped,
             short_year,
+            beside_in_piece,
         ));
         previous_end = m.end;
         words_in_dates += letters;
@@ -566,7 +580,7 @@ fn read_run(
             .or_else(unix)
             .or_else(yearless)
         {
-            Some(date) => found.push((date, "", None, false)),
+            Some(date) => found.push((date, "", None, false, usize::MAX)),
             // Most runs hold no date: their classes and words are not read.
             None => return Vec::new(),
         }
@@ -577,55 +591,58 @@ fn read_run(
     found
         .into_iter()
         .enumerate()
-        .filter_map(|(n, (mut date, prefix, swapped, short_year))| {
-            // The machine value of a <time> of the same day is more precise.
-            if let Some(machine) = machine
-                && machine.date == date.date
-                && machine.has_time()
-                && (machine.offset.is_some() || !date.has_time())
-            {
-                date = machine;
-            }
-            // "6. November 2023" and "14:03 Uhr" in runs of their own.
-            if single
-                && !date.has_time()
-                && let Some((time, offset)) = next.and_then(bare_time)
-            {
-                date = FoundDate {
-                    time: Some(time),
-                    offset,
-                    ..date
-                };
-            }
-            let cue = cue_of(prefix)
-                .or_else(|| {
-                    (n == 0)
-                        .then_some(label)
-                        .flatten()
-                        // A label line holds no date of its own.
-                        .filter(|l| {
-                            l.chars().count() <= MAX_LABEL_CHARS
-                                && !l.chars().any(|c| c.is_ascii_digit())
-                        })
-                        .and_then(cue_of_label_line)
+        .filter_map(
+            |(n, (mut date, prefix, swapped, short_year, beside_in_piece))| {
+                // The machine value of a <time> of the same day is more precise.
+                if let Some(machine) = machine
+                    && machine.date == date.date
+                    && machine.has_time()
+                    && (machine.offset.is_some() || !date.has_time())
+                {
+                    date = machine;
+                }
+                // "6. November 2023" and "14:03 Uhr" in runs of their own.
+                if single
+                    && !date.has_time()
+                    && let Some((time, offset)) = next.and_then(bare_time)
+                {
+                    date = FoundDate {
+                        time: Some(time),
+                        offset,
+                        ..date
+                    };
+                }
+                let cue = cue_of(prefix)
+                    .or_else(|| {
+                        (n == 0)
+                            .then_some(label)
+                            .flatten()
+                            // A label line holds no date of its own.
+                            .filter(|l| {
+                                l.chars().count() <= MAX_LABEL_CHARS
+                                    && !l.chars().any(|c| c.is_ascii_digit())
+                            })
+                            .and_then(cue_of_label_line)
+                    })
+                    .or(if single { class } else { None });
+                // A byline's names beside a date the markup wraps in `<time>` leave it a
+                // dateline: the page states the date as such.
+                let pure = words_beside <= MAX_WORDS_BESIDE
+                    || cue == Some(Cue::Published)
+                    || (single && (class == Some(Cue::Published) || machine.is_some()));
+                // A two-digit year is read in a dateline, or in a piece of a line that is one.
+                if short_year && !pure && beside_in_piece > MAX_WORDS_BESIDE {
+                    return None;
+                }
+                (cue != Some(Cue::Other)).then_some(Dateline {
+                    date,
+                    cue,
+                    place: Place::Headline,
+                    pure,
+                    swapped,
                 })
-                .or(if single { class } else { None });
-            // A byline's names beside a date the markup wraps in `<time>` leave it a
-            // dateline: the page states the date as such.
-            let pure = words_beside <= MAX_WORDS_BESIDE
-                || cue == Some(Cue::Published)
-                || (single && (class == Some(Cue::Published) || machine.is_some()));
-            if short_year && !pure {
-                return None;
-            }
-            (cue != Some(Cue::Other)).then_some(Dateline {
-                date,
-                cue,
-                place: Place::Headline,
-                pure,
-                swapped,
-            })
-        })
+            },
+        )
         .collect()
 }
 
@@ -641,6 +658,9 @@ fn has_four_digit_run(text: &str) -> bool {
 /// Most words beside the date in a pure dateline: a label, a name, a place
 /// ("Por Ana Ruiz", "Hofheim am Taunus").
 const MAX_WORDS_BESIDE: usize = 4;
+
+/// What parts a dateline's pieces ("02.04.04 | Отдел ЖКХ", "Anna Berg · 12.03.2021").
+const PIECE_SEPARATORS: [char; 3] = ['|', '·', '•'];
 
 /// Words of two or more letters.
 fn words(text: &str) -> usize {
@@ -819,7 +839,8 @@ fn find_headline(dom: &Dom, body_start: Option<usize>, title: Option<&str>) -> O
     // An <h2> or <h3> after the story's first paragraph is one of its subheads ("Fazit –
     // Firmenwagen: Leasen oder Finanzieren?" may share more words with the title than the
     // headline does), never the headline.
-    if let Some(prose) = body_start.and_then(|first| first_prose_block(dom, first)) {
+    let prose = body_start.and_then(|first| first_prose_block(dom, first));
+    if let Some(prose) = prose {
         lower.retain(|&i| i < prose);
     }
     let title = title.map(word_set).filter(|t| !t.is_empty());
@@ -831,9 +852,12 @@ fn find_headline(dom: &Dom, body_start: Option<usize>, title: Option<&str>) -> O
         return Some(h);
     }
     // No heading element shows the title: a page builder's or an old CMS's headline is a
-    // `<div class="t-title">`, a `<td class="contentheading">`, always before its story (in
-    // the story, such elements title teasers and widgets).
-    let above_body = |i: usize| body_start.is_none_or(|b| i < b);
+    // `<div class="t-title">`, a `<td class="contentheading">`, always before its story's
+    // first paragraph (after it, such elements title teasers and widgets), whether or not
+    // the body's container holds it.
+    let above_body = |i: usize| {
+        body_start.is_none_or(|b| i < b || prose.is_some_and(|p| i < p && dom.contains(b, i)))
+    };
     if let Some((h, _)) = title.as_ref().and_then(|title| {
         let styled: Vec<usize> = super::clean::styled_titles(dom)
             .take_while(|&i| above_body(i))
@@ -1231,6 +1255,32 @@ mod tests {
     }
 
     #[test]
+    fn a_styled_headline_inside_the_bodys_container_has_its_dateline() {
+        // A table layout's headline cell sits in the container the story is selected from,
+        // above its first paragraph: the line under it is the headline's dateline.
+        let title = "Turnout confirmed in the north";
+        let html = page(
+            &format!("<div class=title>{title}</div><div>02.04.2004 | Department of housing</div>"),
+            "",
+        );
+        assert_eq!(
+            datelines(&html, Some(title)).first(),
+            Some(&("2004-04-02".to_owned(), None, Place::Headline))
+        );
+        // After the first paragraph, an element styled so titles a teaser.
+        let html = format!(
+            "<html><body><div class=main><div class=text>{BODY}\
+             <div class=title>{title}</div><div>02.04.2004 | Department of housing</div>\
+             </div></div></body></html>"
+        );
+        assert!(
+            datelines(&html, Some(title))
+                .iter()
+                .all(|(_, _, place)| *place != Place::Headline)
+        );
+    }
+
+    #[test]
     fn a_unix_time_for_a_script_to_write_out() {
         for (attrs, want) in [
             (
@@ -1296,6 +1346,19 @@ mod tests {
         assert_eq!(read("Von Anna Berg, 2.4.19").as_deref(), Some("2019-04-02"));
         // A version in a line of other words is no date; a four-digit year still is.
         assert_eq!(read("Re: NFS locks hanging after upgrade to 2.4.19"), None);
+        // A piece of its own in a line parted by bars is the line's date.
+        assert_eq!(
+            read("02.04.04 | Отдел по делам ЖКХ и благоустройству").as_deref(),
+            Some("2004-04-02")
+        );
+        assert_eq!(
+            read("Changelog | notes for the upgrade to 2.4.19 of the driver"),
+            None
+        );
+        assert_eq!(
+            read("Anna Berg · 12.03.21 · Отдел по делам ЖКХ и благоустройству").as_deref(),
+            Some("2021-03-12")
+        );
         assert_eq!(
             read("Re: NFS locks hanging after upgrade on 2.4.2019").as_deref(),
             Some("2019-04-02")
