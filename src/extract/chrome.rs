@@ -1726,6 +1726,26 @@ const PUBLISHER_NOTICES: &[&str] = &[
     // a wire's or a paper's rights line under the story ("This material may not be
     // published, broadcast, rewritten or redistributed.")
     "rewritten or redistributed",
+    // the paper's distance from a column's opinions ("Мнения авторов рубрики могут не
+    // совпадать с позицией редакции", "Redaksiyanın mövqeyi müəllifin fikirləri ilə
+    // üst-üstə düşməyə bilər", "… do not necessarily reflect the views of …")
+    "не совпадать с позицией редакции",
+    "не совпадать с мнением редакции",
+    "не збігатися з позицією редакції",
+    "не збігатися з думкою редакції",
+    "üst-üstə düşməyə bilər",
+    "do not necessarily reflect",
+    "does not necessarily reflect",
+    // the label Russian law puts on a foreign agent's material ("Материал произведён и
+    // (или) распространён иностранным агентом …")
+    "(или) распространен",
+    "(или) распространён",
+    "(или) распространено",
+    "(или) распространены",
+    // a blog's line about its comments' feed ("You can follow any responses to this entry
+    // through the RSS 2.0 feed", "Puoi seguire i commenti a questo articolo tramite il feed")
+    "responses to this entry through",
+    "commenti a questo articolo tramite",
 ];
 
 /// A gate's prompt, after the reader's step it asks for ([`GATE_STEPS`]).
@@ -3510,6 +3530,12 @@ mod tests {
             "Page last reviewed: 12/01/2024",
             "Esta noticia procede de nuestra hemeroteca y puede contener errores de formato.",
             "This material may not be published, broadcast, rewritten or redistributed.",
+            "Мнения авторов рубрики могут не совпадать с позицией редакции.",
+            "Redaksiyanın mövqeyi müəllifin fikirləri ilə üst-üstə düşməyə bilər.",
+            "The views expressed here do not necessarily reflect those of the Gazette.",
+            "Материал (информация) произведён и (или) распространён иностранным агентом или \
+             касается деятельности иностранного агента. 18+",
+            "You can follow any responses to this entry through the RSS 2.0 feed.",
         ] {
             assert!(notice(line), "{line}");
         }
@@ -3519,6 +3545,8 @@ mod tests {
             "Dr. Oyinlola said parents should seek medical advice if a rash appears.",
             "Comments on the draft law were collected until Friday, the ministry said.",
             "The panel last reviewed the page's claims in 2019, the report says.",
+            "Минюст признал организацию иностранным агентом в пятницу.",
+            "Позиция редакции по этому вопросу не изменилась.",
             // A story's paragraph that goes on longer than a notice.
             "Readers who register to keep reading the archive will be asked for an email \
              address, the publisher said on Tuesday, adding that the change would apply to \
