@@ -551,7 +551,9 @@ fn strip_site_affixes(
             .map(|p| p.text.split_whitespace().count())
             .sum()
     };
-    if end - start > 1 && is_section_name(parts[start].text) && words(&parts[start + 1..end]) >= 3 {
+    let named_section_first =
+        end - start > 1 && is_section_name(parts[start].text) && words(&parts[start + 1..end]) >= 3;
+    if named_section_first {
         start += 1;
     }
     if end - start > 1 && is_section_name(parts[end - 1].text) && words(&parts[start..end - 1]) >= 3
@@ -560,8 +562,10 @@ fn strip_site_affixes(
     }
     // "Site :: Section :: Headline", as old CMSs write every tab: once the site's name is
     // off the front, a word or two before a headline of several words is its section,
-    // whatever the section is called.
+    // whatever the section is called; once a section's name is off too, the rest is the
+    // headline ("Forum • Thema anzeigen - Tomaten vorziehen – ab wann …?").
     if start > 0
+        && !named_section_first
         && end - start == 2
         && words(&parts[start..start + 1]) <= 2
         && words(&parts[start + 1..end]) >= 4
@@ -1077,13 +1081,23 @@ mod tests {
             Some("Svíčková na smetaně")
         );
         // phpBB and vBulletin name the page of one thread in the tab.
-        for raw in [
-            "View topic - Restoring a 1972 Raleigh Twenty frame",
-            "Civic Watch • Thema anzeigen - Restoring a 1972 Raleigh Twenty frame",
+        for (raw, want) in [
+            (
+                "View topic - Restoring a 1972 Raleigh Twenty frame",
+                "Restoring a 1972 Raleigh Twenty frame",
+            ),
+            (
+                "Civic Watch • Thema anzeigen - Restoring a 1972 Raleigh Twenty frame",
+                "Restoring a 1972 Raleigh Twenty frame",
+            ),
+            (
+                "Civic Watch • Thema anzeigen - Tomaten vorziehen – ab wann auf die Fensterbank?",
+                "Tomaten vorziehen – ab wann auf die Fensterbank?",
+            ),
         ] {
             assert_eq!(
                 choose(&[(TitleTag, raw)], &[], &["Civic Watch"]).as_deref(),
-                Some("Restoring a 1972 Raleigh Twenty frame"),
+                Some(want),
                 "{raw}"
             );
         }
