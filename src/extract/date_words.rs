@@ -1476,6 +1476,9 @@ mod tests {
             ("Inserito il", Some(Cue::Published)),
             ("Today is", Some(Cue::Other)),
             ("Oggi è", Some(Cue::Other)),
+            ("Dnes je", Some(Cue::Other)),
+            ("It is currently", Some(Cue::Other)),
+            ("Acum este", Some(Cue::Other)),
             ("Poslední úprava:", Some(Cue::Modified)),
             // A photo credit over the dateline is no copyright notice of the date.
             ("Foto: © GEPA", None),
