@@ -805,18 +805,25 @@ pub fn is_styled_title(element: &Element<'_>) -> bool {
     if &*element.tag == "font" {
         return is_large_font(element);
     }
-    !element.class_id.is_empty()
-        && !matches!(
+    if element.class_id.is_empty()
+        || matches!(
             &*element.tag,
             "a" | "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "title" | "body" | "html"
         )
-        && (["title", "heading", "headline"]
-            .iter()
-            .any(|word| element.class_id.contains(word))
-            || element
-                .class_id
-                .split(|c: char| !c.is_alphanumeric())
-                .any(|word| word == "head" || word == "subject"))
+    {
+        return false;
+    }
+    let names = &*element.class_id;
+    // Every element with a class asks: two substring searches answer most of them.
+    let whole_word = |wanted: &str| {
+        names
+            .split(|c: char| !c.is_alphanumeric())
+            .any(|word| word == wanted)
+    };
+    names.contains("title")
+        || (names.contains("head")
+            && (names.contains("heading") || names.contains("headline") || whole_word("head")))
+        || (names.contains("subject") && whole_word("subject"))
 }
 
 /// Whether a `<font>` is set larger than the text around it could be set: `size` 4 to 7,
