@@ -518,10 +518,10 @@ fn read_run(
         },
         ..*context
     };
-    // Each date with its label, its other reading, and whether it was read with a two-digit
-    // year ("19.10.19"), which only a run that is a dateline makes a date: "upgrade to
-    // 2.4.19" is a version.
-    let mut found: Vec<(FoundDate, &str, Option<chrono::NaiveDate>, bool, usize)> = Vec::new();
+    // Each date with its label, its other reading, and, when it was read with a two-digit
+    // year ("19.10.19"), the words beside it in its piece of the run: only a run that is a
+    // dateline, or such a piece, makes it a date ("upgrade to 2.4.19" is a version).
+    let mut found: Vec<(FoundDate, &str, Option<chrono::NaiveDate>, Option<usize>)> = Vec::new();
     let mut previous_end = 0;
     let mut words_in_dates = 0;
     for m in find_dates(&run.text, context).take(MAX_DATES_PER_RUN) {
@@ -539,27 +539,26 @@ fn read_run(
         };
         // A date is written with a four-digit year or a two-digit one: without a run of
         // four digits (Western or Arabic-Indic), its year had two.
-        let short_year = context.short_years && !has_four_digit_run(written);
-        // The words beside the date in its own piece of a line parted by bars or dots
+        // The words beside such a date in its own piece of a line parted by bars or dots
         // ("02.04.04 | Отдел по делам ЖКХ и благоустройству"): a piece that is only the
-        // date, or the date and a label, may hold a two-digit year.
-        let piece_start = run.text[..m.start]
-            .char_indices()
-            .rev()
-            .find(|&(_, c)| PIECE_SEPARATORS.contains(&c))
-            .map_or(0, |(k, c)| k + c.len_utf8());
-        let piece_end = run.text[m.end..]
-            .find(PIECE_SEPARATORS)
-            .map_or(run.text.len(), |k| m.end + k);
-        let beside_in_piece =
-            words(&run.text[piece_start..m.start]) + words(&run.text[m.end..piece_end]);
+        // date, or the date and a label, states it as a date.
+        let short_year = (context.short_years && !has_four_digit_run(written)).then(|| {
+            let piece_start = run.text[..m.start]
+                .char_indices()
+                .rev()
+                .find(|&(_, c)| PIECE_SEPARATORS.contains(&c))
+                .map_or(0, |(k, c)| k + c.len_utf8());
+            let piece_end = run.text[m.end..]
+                .find(PIECE_SEPARATORS)
+                .map_or(run.text.len(), |k| m.end + k);
+            words(&run.text[piece_start..m.start]) + words(&run.text[m.end..piece_end])
+        });
         // Each date's label is the text between it and the date before it.
         found.push((
             m.date,
             &run.text[previous_end..m.start],
             swapped,
             short_year,
-            beside_in_piece,
         ));
         previous_end = m.end;
         words_in_dates += letters;
@@ -580,7 +579,7 @@ fn read_run(
             .or_else(unix)
             .or_else(yearless)
         {
-            Some(date) => found.push((date, "", None, false, usize::MAX)),
+            Some(date) => found.push((date, "", None, None)),
             // Most runs hold no date: their classes and words are not read.
             None => return Vec::new(),
         }
@@ -591,58 +590,56 @@ fn read_run(
     found
         .into_iter()
         .enumerate()
-        .filter_map(
-            |(n, (mut date, prefix, swapped, short_year, beside_in_piece))| {
-                // The machine value of a <time> of the same day is more precise.
-                if let Some(machine) = machine
-                    && machine.date == date.date
-                    && machine.has_time()
-                    && (machine.offset.is_some() || !date.has_time())
-                {
-                    date = machine;
-                }
-                // "6. November 2023" and "14:03 Uhr" in runs of their own.
-                if single
-                    && !date.has_time()
-                    && let Some((time, offset)) = next.and_then(bare_time)
-                {
-                    date = FoundDate {
-                        time: Some(time),
-                        offset,
-                        ..date
-                    };
-                }
-                let cue = cue_of(prefix)
-                    .or_else(|| {
-                        (n == 0)
-                            .then_some(label)
-                            .flatten()
-                            // A label line holds no date of its own.
-                            .filter(|l| {
-                                l.chars().count() <= MAX_LABEL_CHARS
-                                    && !l.chars().any(|c| c.is_ascii_digit())
-                            })
-                            .and_then(cue_of_label_line)
-                    })
-                    .or(if single { class } else { None });
-                // A byline's names beside a date the markup wraps in `<time>` leave it a
-                // dateline: the page states the date as such.
-                let pure = words_beside <= MAX_WORDS_BESIDE
-                    || cue == Some(Cue::Published)
-                    || (single && (class == Some(Cue::Published) || machine.is_some()));
-                // A two-digit year is read in a dateline, or in a piece of a line that is one.
-                if short_year && !pure && beside_in_piece > MAX_WORDS_BESIDE {
-                    return None;
-                }
-                (cue != Some(Cue::Other)).then_some(Dateline {
-                    date,
-                    cue,
-                    place: Place::Headline,
-                    pure,
-                    swapped,
+        .filter_map(|(n, (mut date, prefix, swapped, short_year))| {
+            // The machine value of a <time> of the same day is more precise.
+            if let Some(machine) = machine
+                && machine.date == date.date
+                && machine.has_time()
+                && (machine.offset.is_some() || !date.has_time())
+            {
+                date = machine;
+            }
+            // "6. November 2023" and "14:03 Uhr" in runs of their own.
+            if single
+                && !date.has_time()
+                && let Some((time, offset)) = next.and_then(bare_time)
+            {
+                date = FoundDate {
+                    time: Some(time),
+                    offset,
+                    ..date
+                };
+            }
+            let cue = cue_of(prefix)
+                .or_else(|| {
+                    (n == 0)
+                        .then_some(label)
+                        .flatten()
+                        // A label line holds no date of its own.
+                        .filter(|l| {
+                            l.chars().count() <= MAX_LABEL_CHARS
+                                && !l.chars().any(|c| c.is_ascii_digit())
+                        })
+                        .and_then(cue_of_label_line)
                 })
-            },
-        )
+                .or(if single { class } else { None });
+            // A byline's names beside a date the markup wraps in `<time>` leave it a
+            // dateline: the page states the date as such.
+            let pure = words_beside <= MAX_WORDS_BESIDE
+                || cue == Some(Cue::Published)
+                || (single && (class == Some(Cue::Published) || machine.is_some()));
+            // A two-digit year is read in a dateline, or in a piece of a line that is one.
+            if !pure && short_year.is_some_and(|beside| beside > MAX_WORDS_BESIDE) {
+                return None;
+            }
+            (cue != Some(Cue::Other)).then_some(Dateline {
+                date,
+                cue,
+                place: Place::Headline,
+                pure,
+                swapped,
+            })
+        })
         .collect()
 }
 

@@ -569,7 +569,10 @@ impl<'d, 'a> PageFacts<'d, 'a> {
             .chain(&self.microdata_headlines)
             .map(|h| strip_markers(h))
             .collect();
-        choose_title(&sources, &h1, &|| styled_titles(self.dom), site_names)
+        // Several of the title's rules may ask for the styled titles; one pass finds them.
+        let styled = std::cell::OnceCell::new();
+        let shown = || styled.get_or_init(|| styled_titles(self.dom)).clone();
+        choose_title(&sources, &h1, &shown, site_names)
     }
 
     fn authors(&self, article: Option<&Map<String, Value>>) -> Vec<String> {

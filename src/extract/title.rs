@@ -16,6 +16,8 @@
 //! - An `<h1>` is often the headline but just as often the logo: it is used only when nothing
 //!   else exists or the others are just the site's name.
 
+use std::borrow::Cow;
+
 use super::author::normalise_space;
 use super::dates::{DateContext, FoundDate, parse_dateline_in};
 
@@ -809,28 +811,31 @@ const KICKER_WORDS: usize = 3;
 /// when another candidate shows the headline without it: a quoted speaker ("Minister:
 /// turnout was low") is part of the headline, and then every candidate has it.
 fn without_kicker(title: &str, hints: &[&str]) -> Option<String> {
-    let (kicker, rest) = title.split_once(':')?;
-    let words = kicker.split_whitespace().count();
-    if words == 0 || words > KICKER_WORDS {
-        return None;
-    }
-    let rest = rest.trim();
+    let rest = after_label(title, KICKER_WORDS)?;
     let wanted = comparable(rest);
     (rest.split_whitespace().count() >= 3 && hints.iter().any(|hint| comparable(hint) == wanted))
         .then(|| rest.to_owned())
 }
 
+/// What follows the label before `text`'s first colon, when that label has one to
+/// `most_words` words ("Тема: …", "Report: …").
+fn after_label(text: &str, most_words: usize) -> Option<&str> {
+    let (label, rest) = text.split_once(':')?;
+    (1..=most_words)
+        .contains(&label.split_whitespace().count())
+        .then(|| rest.trim())
+}
+
 /// Whether `heading` is `headline` behind a one-word label and a colon ("Тема: …").
 fn is_labelled(heading: &str, headline: &str) -> bool {
-    heading.split_once(':').is_some_and(|(label, rest)| {
-        label.split_whitespace().count() == 1 && comparable(rest) == comparable(headline)
-    })
+    after_label(heading, 1).is_some_and(|rest| comparable(rest) == comparable(headline))
 }
 
 /// Whether a title segment is the site's name (or the site's name plus a little, like
 /// "BBC News" for the host label "bbc", or "Le Monde" for "Le Monde.fr").
 fn matches_site(segment: &str, sites: &[String]) -> bool {
-    let segment = without_accents(&comparable(segment));
+    let segment = comparable(segment);
+    let segment = without_accents(&segment);
     let length = segment.chars().count();
     if length == 0 {
         return false;
@@ -843,11 +848,11 @@ fn matches_site(segment: &str, sites: &[String]) -> bool {
             // "BBC News" for the host label "bbc", "Turan Information Agency" for "Turan".
             || (site_length >= 3
                 && length <= site_length + 20
-                && segment.starts_with(site.as_str()))
+                && segment.starts_with(&*site))
             // "Le Monde" for "Le Monde.fr", "Aktuálně.cz" for a site name with a tagline.
-            || (length >= 4 && site.starts_with(segment.as_str()))
+            || (length >= 4 && site.starts_with(&*segment))
             // "The Guardian" for "Guardian".
-            || ((segment.ends_with(site.as_str()) || site.ends_with(segment.as_str()))
+            || ((segment.ends_with(&*site) || site.ends_with(&*segment))
                 && close(length, site_length)
                 && length.min(site_length) >= 4)
     })
@@ -859,12 +864,12 @@ fn matches_site(segment: &str, sites: &[String]) -> bool {
 /// is dropped.
 /// `text` with its letters' accents taken off ("babičky" is "babicky"): a host spells a
 /// site's name in ASCII.
-fn without_accents(text: &str) -> String {
+fn without_accents(text: &str) -> Cow<'_, str> {
     use unicode_normalization::{UnicodeNormalization, char::is_combining_mark};
     if text.is_ascii() {
-        return text.to_owned();
+        return Cow::Borrowed(text);
     }
-    text.nfd().filter(|&c| !is_combining_mark(c)).collect()
+    Cow::Owned(text.nfd().filter(|&c| !is_combining_mark(c)).collect())
 }
 
 fn comparable(text: &str) -> String {
