@@ -108,6 +108,26 @@ const WIDGET_HEADING_WORDS: &[&str] = &[
     "намаза",
 ];
 
+/// Names of a line the reader may phone to report something, which NGO and election
+/// monitors' sites box beside every story ("Горячая линия", "Qaynar xətt", "Hotline").
+const HOTLINE_NAMES: &[&str] = &[
+    "горячая линия",
+    "горячей линии",
+    "гаряча лінія",
+    "гарячої лінії",
+    "телефон доверия",
+    "qaynar xətt",
+    "hotline",
+    "helpline",
+];
+
+/// Fewest and most digits of a phone number, as sites print it.
+const PHONE_MIN_DIGITS: usize = 7;
+const PHONE_MAX_DIGITS: usize = 15;
+/// Longest line that gives a hotline's numbers, and most words beside the numbers.
+const PHONE_LINE_MAX_CHARS: usize = 160;
+const PHONE_LINE_MAX_WORDS: usize = 10;
+
 /// Names of the five daily prayers and of sunrise as prayer-times informers print them,
 /// each beside its time ("Sübh 05:42", "İmsak 05:42 Güneş 07:10", "Фаджр 05:42").
 const PRAYER_NAMES: &[&str] = &[
@@ -1328,6 +1348,40 @@ fn is_affiliate_disclosure(lower: &str) -> bool {
             .any(|phrase| lower.contains(phrase))
 }
 
+/// Whether `text` holds a phone number: a run of digits, spaces, dashes and
+/// brackets, maybe opened by "+", with 7 to 15 digits ("0 800 800 228",
+/// "+7 (423) 230-11-58", "(012) 555-01-02").
+fn holds_phone_number(text: &str) -> bool {
+    let mut digits = 0;
+    for c in text.chars().chain(['\n']) {
+        match c {
+            '0'..='9' => digits += 1,
+            ' ' | '\u{a0}' | '-' | '(' | ')' | '+' => {}
+            _ => {
+                if (PHONE_MIN_DIGITS..=PHONE_MAX_DIGITS).contains(&digits) {
+                    return true;
+                }
+                digits = 0;
+            }
+        }
+    }
+    false
+}
+
+/// A short line that gives phone numbers with a few words around them ("Сообщите о
+/// нарушении: 0 800 800 228 (бесплатно), WhatsApp +996 555 120 228"): beside a
+/// hotline's name, the rest of its box.
+fn is_phone_line(text: &str) -> bool {
+    !clean::more_chars_than(text, PHONE_LINE_MAX_CHARS)
+        && holds_phone_number(text)
+        && letter_words(text).count() <= PHONE_LINE_MAX_WORDS
+}
+
+/// Whether `lower` (lower-cased) names a hotline ([`HOTLINE_NAMES`]).
+fn names_hotline(lower: &str) -> bool {
+    HOTLINE_NAMES.iter().any(|name| lower.contains(name))
+}
+
 /// Whether a word of `lower` (lower-cased) names a widget.
 fn names_widget(lower: &str) -> bool {
     letter_words(lower).any(|w| WIDGET_HEADING_WORDS.contains(&w))
@@ -1774,7 +1828,7 @@ static PUBLISHER_NOTICE_SEARCHER: LazyLock<AhoCorasick> = LazyLock::new(|| {
 /// Whether `text` is a gate's prompt, one of [`PUBLISHER_NOTICES`] or a reviewer's credit.
 /// A prompt opens with the reader's step ("Register to keep reading", "Log in to continue
 /// reading"): "He stopped to keep reading" is a sentence of the story.
-fn is_publisher_notice(text: &str, lower: &str) -> bool {
+pub(super) fn is_publisher_notice(text: &str, lower: &str) -> bool {
     if clean::more_chars_than(text, PUBLISHER_NOTICE_MAX_CHARS) {
         return false;
     }
@@ -2089,6 +2143,10 @@ struct Shape {
     tool: bool,
     widget: bool,
     label: bool,
+    /// A hotline's name as a label, or with its number on one line.
+    hotline: bool,
+    /// A short line of phone numbers.
+    phone: bool,
     poll: PollRole,
 }
 
@@ -2129,6 +2187,8 @@ impl Shape {
                     || is_prayer_times_line(text)
                     || (label && names_widget(&lower))),
             label,
+            hotline: (label || is_phone_line(text)) && names_hotline(&lower),
+            phone: is_phone_line(text),
             poll: PollRole::of(text, &lower),
         }
     }
@@ -2164,6 +2224,13 @@ pub(super) fn strip_widgets(blocks: &mut Vec<Block>) {
     // Rates and weather: a run of their lines and labels with at least one of their lines.
     for run in runs(blocks.len(), |k| widgets[k] || labels[k]) {
         if widgets[run.clone()].iter().any(|&w| w) {
+            drop[run].iter_mut().for_each(|d| *d = true);
+        }
+    }
+    // A hotline's box: its name and the lines of numbers beside it. A story's contact
+    // lines ("Telefon: 07161 50 20") have no hotline's name over them.
+    for run in runs(blocks.len(), |k| shapes[k].hotline || shapes[k].phone) {
+        if shapes[run.clone()].iter().any(|s| s.hotline) {
             drop[run].iter_mut().for_each(|d| *d = true);
         }
     }
@@ -3231,6 +3298,70 @@ mod tests {
         blocks[1].emphasised = true;
         strip_widgets(&mut blocks);
         assert_eq!(texts(&blocks), [story, "Advertising", story]);
+    }
+
+    #[test]
+    fn a_hotlines_box_goes_with_its_numbers() {
+        let story = "Наблюдатели зафиксировали 412 нарушений в день голосования, больше всего — на участках при больницах.";
+        let mut blocks = paragraphs(&[
+            story,
+            "Горячая линия",
+            "Сообщите о нарушении: 0 800 800 228 (бесплатно), WhatsApp +996 555 120 228",
+            story,
+        ]);
+        strip_widgets(&mut blocks);
+        assert_eq!(texts(&blocks), [story, story]);
+        // The name and the number on one line.
+        let mut blocks = paragraphs(&[story, "Qaynar xətt: (012) 555-01-02"]);
+        strip_widgets(&mut blocks);
+        assert_eq!(texts(&blocks), [story]);
+        // A notice's contact lines have no hotline's name over them; a story that speaks of
+        // a hotline is a sentence, and the dates beside a hotline's name are no numbers.
+        let contact = [
+            "Kontakt",
+            "Telefon: 07161 50 20 41",
+            "E-Mail: buergerbuero@example.de",
+        ];
+        let mut blocks = paragraphs(&contact);
+        strip_widgets(&mut blocks);
+        assert_eq!(texts(&blocks), contact);
+        let reported = [
+            "В первый день горячая линия приняла 1 200 звонков, сообщили в штабе наблюдателей.",
+            "Горячая линия",
+            "12.03.2024",
+        ];
+        let mut blocks = paragraphs(&reported);
+        strip_widgets(&mut blocks);
+        assert_eq!(
+            texts(&blocks),
+            reported[..1]
+                .iter()
+                .chain(&reported[2..])
+                .copied()
+                .collect::<Vec<_>>()
+        );
+    }
+
+    #[test]
+    fn phone_numbers() {
+        for text in [
+            "0 800 800 228",
+            "+7 (423) 230-11-58",
+            "Tel. (012) 555-01-02",
+            "WhatsApp +996555120228",
+        ] {
+            assert!(holds_phone_number(text), "{text}");
+        }
+        for text in [
+            "12.03.2024",
+            "14:35",
+            "1 200 звонков",
+            "2019",
+            "+0,3400",
+            "1234567890123456789",
+        ] {
+            assert!(!holds_phone_number(text), "{text}");
+        }
     }
 
     #[test]

@@ -301,6 +301,10 @@ const WEAK_JUNK_WORDS: &[&str] = &[
     // columns go loses what told its story from the boxes after it.
     "sitesub",
     "docinfo",
+    // the line under a WordPress post of the Kubrick family ("This entry was posted on …
+    // You can follow any responses to this entry through the RSS 2.0 feed …"): translated
+    // themes make it longer than a label
+    "postmetadata",
 ];
 
 /// Words that mark chrome only when the element is small (a dateline, byline or
@@ -316,7 +320,6 @@ const SMALL_JUNK_WORDS: &[&str] = &[
     "authors",
     "meta",
     "postmeta",
-    "postmetadata",
     "entrymeta",
     "entryutility",
     "entryfooter",
@@ -1196,6 +1199,19 @@ const PROMO_PHRASES: &[&str] = &[
     "следите за новостями",
     "больше новостей в",
     "delivered to your inbox",
+    // a newsletter's promise of the news in the reader's mailbox
+    "straight to your inbox",
+    "dans votre boîte mail",
+    "dans votre boîte e-mail",
+    "dans votre boîte aux lettres électronique",
+    "in ihr postfach",
+    "in dein postfach",
+    "en tu bandeja de entrada",
+    "na sua caixa de entrada",
+    "nella tua casella",
+    "в ваш почтовый ящик",
+    "на вашу почту",
+    "на вашу пошту",
     "have a tip",
     "takip edin",
     "haberin devamı için",
@@ -2823,6 +2839,17 @@ mod tests {
     }
 
     #[test]
+    fn a_blogs_post_metadata_goes_longer_than_a_label() {
+        // Kubrick's line under a post, which translated themes make longer than a label:
+        // chrome while it holds little prose.
+        assert!(is_weak_junk_by_class(&el("p", "postmetadata alt")));
+        assert!(is_weak_junk_by_class(&el("div", "postmetadata")));
+        // The other meta lines are labels: chrome only while small.
+        assert!(!is_weak_junk_by_class(&el("div", "postmeta")));
+        assert!(is_small_junk_by_class(&el("div", "postmeta")));
+    }
+
+    #[test]
     fn elementors_building_blocks_are_no_widgets() {
         for class in [
             "elementor-element elementor-widget elementor-widget-text-editor",
@@ -3096,6 +3123,20 @@ mod tests {
         assert!(!is_promo_line(
             "The foundation said it had spent years supporting independent journalism in the \
              region, and would go on doing so."
+        ));
+        // A newsletter's promise of the news in the reader's mailbox.
+        for line in [
+            "Cet article vous a plu ? Recevez chaque matin l'essentiel de l'actualité du \
+             Morbihan dans votre boîte mail.",
+            "Die wichtigsten Nachrichten aus der Region jeden Morgen in Ihr Postfach.",
+            "Get the day's top stories sent straight to your inbox.",
+            "Получайте главные новости недели на вашу почту.",
+        ] {
+            assert!(is_promo_line(line), "{line}");
+        }
+        assert!(!is_promo_line(
+            "Les enquêteurs ont retrouvé des centaines de messages frauduleux arrivés dans les \
+             boîtes mail des employés de la mairie entre janvier et mars, selon le parquet."
         ));
         assert!(is_photo_credit("Фото: Иван Смирнов"));
         assert!(is_photo_credit("Photo by Jane Doe / Reuters"));

@@ -96,6 +96,7 @@ pub(super) fn tidy_blocks(blocks: &mut Vec<Block>, title: Option<&str>) {
         };
         !link_heavy
             && !is_notice_line(&b.text)
+            && !is_notice_block(&b.text)
             && !clean::is_consent_notice(&b.text)
             // A table's cell may be a label with its value in the next cell.
             && (matches!(b.kind, BlockKind::TableRow { .. }) || !clean::is_bare_label(&b.text))
@@ -338,6 +339,23 @@ fn is_notice_line(text: &str) -> bool {
             .all(|c| c.is_alphanumeric() || c.is_whitespace() || "+()-./:,;".contains(c))
 }
 
+/// Longest block of notice lines, in characters.
+const NOTICE_BLOCK_MAX_CHARS: usize = 600;
+
+/// A footer's block of lines that are each a notice: the copyright line, the publisher's
+/// notices ([`chrome::is_publisher_notice`]), a phone number or the age mark, one under the
+/// other ("© 2016–2022 АНО «…». Владивосток, …" over the foreign-agent label and "18+").
+/// One line of the story among them keeps the block.
+fn is_notice_block(text: &str) -> bool {
+    if !text.contains('\n') || clean::more_chars_than(text, NOTICE_BLOCK_MAX_CHARS) {
+        return false;
+    }
+    text.lines()
+        .map(str::trim)
+        .filter(|line| !line.is_empty())
+        .all(|line| is_notice_line(line) || chrome::is_publisher_notice(line, &line.to_lowercase()))
+}
+
 /// Whether a paragraph is a rule drawn with characters ("___", "* * *", "-----") between a
 /// wire story and its contributors' line, or a scene break: three or more of them and
 /// nothing else. (A lone "." or "—" may stand for something in the text around it.)
@@ -442,6 +460,21 @@ mod tests {
         trim_tail(&mut blocks);
         let texts: Vec<&str> = blocks.iter().map(|b| b.text.as_str()).collect();
         assert_eq!(texts, story);
+    }
+
+    #[test]
+    fn a_footers_block_of_notices_goes() {
+        assert!(is_notice_block(
+            "© 2016–2022 АНО «Открытая дверь». Владивосток, ул. Светланская, 83, оф. 7.\n\
+             Материал (информация) произведён и (или) распространён иностранным агентом или \
+             касается деятельности иностранного агента. 18+"
+        ));
+        assert!(is_notice_block("© 2024 Портал\n+994 12 555 55 55\n18+"));
+        // One line of the story keeps the block; one line is a notice line's to judge.
+        assert!(!is_notice_block(
+            "© 2024 Портал\nНаблюдатели зафиксировали 412 нарушений в день голосования."
+        ));
+        assert!(!is_notice_block("© 2024 Портал"));
     }
 
     #[test]
