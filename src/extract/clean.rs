@@ -798,9 +798,10 @@ fn joined_hints(index: &HintIndex, name: &str, joined: &mut String) -> u8 {
 
 /// Whether an element other than a heading or a link has a class or id naming a title
 /// (`<td class="eTitle">`, `<div class="t-title">`, `<div id="page-title">`, a table
-/// layout's `<td class="head">`, a journal's `<span class="subject">`): how page builders,
-/// old CMSs and blogs set a headline. "head" and "subject" count only as whole words:
-/// `header` and `masthead` hold the site's name. Class and id are searched as one string ("etitle",
+/// layout's `<td class="head">`, a journal's `<span class="subject">`, a Russian site's
+/// `<p class="zag">` for "заголовок", a Turkish or Azerbaijani one's `haber-baslik`): how
+/// page builders, old CMSs and blogs set a headline. "head", "subject" and "zag" count only
+/// as whole words: `header` and `masthead` hold the site's name. Class and id are searched as one string ("etitle",
 /// "contentheading" are single words); most elements have neither and cost one test. Hand-
 /// written pages of the 1990s and 2000s set their headline in a large `<font>` instead
 /// ([`is_large_font`]).
@@ -827,7 +828,14 @@ pub fn is_styled_title(element: &Element<'_>) -> bool {
         || (names.contains("head")
             && (names.contains("heading") || names.contains("headline") || whole_word("head")))
         || (names.contains("subject") && whole_word("subject"))
+        || (names.contains("zag") && TRANSLITERATED_TITLE_WORDS.iter().any(|w| whole_word(w)))
+        || names.contains("baslik")
+        || names.contains("basliq")
 }
+
+/// Transliterated Russian names of a headline's class ("заголовок", "загл."), as whole
+/// words of a class or id.
+const TRANSLITERATED_TITLE_WORDS: &[&str] = &["zag", "zagl", "zagolovok", "zagolovki"];
 
 /// Whether a `<font>` is set larger than the text around it could be set: `size` 4 to 7,
 /// or raised by one or more ("+1"). Body text is the default 3, small print 1 or 2.

@@ -28,7 +28,7 @@ use super::dom::{Dom, Element, NodeKind};
 use super::jsonld;
 use super::lang::normalise_tag;
 use super::markers::select_language;
-use super::title::{TitleSource, choose_title};
+use super::title::{ChosenTitle, TitleSource, choose_title};
 
 /// Longest description kept, in characters; meta descriptions are meant to be short.
 const MAX_DESCRIPTION_CHARS: usize = 1_000;
@@ -60,6 +60,9 @@ const MAX_RDFA_DATE_ELEMENTS: usize = 16;
 pub struct Metadata {
     /// Headline, without site-name affixes and language markers.
     pub title: Option<String>,
+    /// The headline as the page's declarations give it (see [`ChosenTitle::declared`]): the
+    /// title the story's selection and the text's clean-up look for.
+    pub declared_title: Option<String>,
     pub authors: Vec<String>,
     /// RFC 3339 when the time and offset are known, else `YYYY-MM-DD`.
     pub published: Option<String>,
@@ -132,8 +135,13 @@ pub fn extract_metadata(
     let date_evidence = page.date_evidence(article, host_url.as_ref(), &context);
     let dates = date_choice::choose(&date_evidence, || None);
 
+    let (title, declared_title) = match title {
+        Some(ChosenTitle { headline, declared }) => (Some(headline), Some(declared)),
+        None => (None, None),
+    };
     Metadata {
         title,
+        declared_title,
         authors,
         published: dates.published.map(|date| date.format()),
         modified: dates.modified.map(|date| date.format()),
@@ -248,8 +256,19 @@ impl<'d, 'a> PageFacts<'d, 'a> {
                         facts.title_tag = Some(text);
                     }
                 }
-                "h1" if facts.h1.len() < MAX_H1 => {
-                    let text = normalise_space(&dom.texts(i).collect::<String>());
+                "h1" if facts.home_links.len() < MAX_HOME_LINKS && is_logo_heading(value) => {
+                    // The logo's text and its image's `alt` are the site's names.
+                    let text = normalise_space(&bounded_text(dom, i, MAX_HOME_LINK_BYTES));
+                    let alt = logo_heading_alt(dom, i);
+                    facts.home_links.extend(
+                        [text]
+                            .into_iter()
+                            .chain(alt)
+                            .filter(|name| !name.is_empty()),
+                    );
+                }
+                "h1" if facts.h1.len() < MAX_H1 && !is_logo_heading(value) => {
+                    let text = normalise_space(&shown_text(dom, i));
                     if !text.is_empty() {
                         facts.h1.push(text);
                     }
@@ -530,7 +549,11 @@ impl<'d, 'a> PageFacts<'d, 'a> {
             .filter(|name| !name.is_empty() && name.chars().count() <= 200)
     }
 
-    fn title(&self, article: Option<&Map<String, Value>>, site_names: &[String]) -> Option<String> {
+    fn title(
+        &self,
+        article: Option<&Map<String, Value>>,
+        site_names: &[String],
+    ) -> Option<ChosenTitle> {
         let jsonld_headline = article
             .and_then(|a| jsonld_headline(a, self.title_tag.as_deref()))
             .map(|headline| normalise_space(&decode_entities(&headline)));
@@ -973,6 +996,64 @@ fn styled_titles(dom: &Dom) -> Vec<String> {
         .filter(|text| !text.is_empty())
         .take(MAX_STYLED_TITLES)
         .collect()
+}
+
+/// Words of a class or id name that make an `<h1>` the site's logo (`<h1 id="logo">`,
+/// `<h1 class="navbar-brand">`), and names that do as one word (`site-name`): older
+/// templates set the site's name and tagline as the page's first heading, and the story's
+/// headline in an `<h2>`. Not `site-title`: themes name the story's heading so too
+/// (`<h1 class="site__title">` over a magazine's story).
+const LOGO_HEADING_WORDS: &[&str] = &["logo", "brand", "branding"];
+const LOGO_HEADING_NAMES: &[&str] = &["sitelogo", "sitename"];
+
+/// Whether an `<h1>` is the site's logo by its class or id ([`LOGO_HEADING_WORDS`],
+/// [`LOGO_HEADING_NAMES`]).
+fn is_logo_heading(heading: &Element<'_>) -> bool {
+    if heading.class_id.is_empty() {
+        return false;
+    }
+    let names = heading.class_id.to_lowercase();
+    names.split_whitespace().any(|name| {
+        let words = || super::clean::words(name);
+        words().any(|word| LOGO_HEADING_WORDS.contains(&word))
+            || LOGO_HEADING_NAMES.contains(&words().collect::<String>().as_str())
+    })
+}
+
+/// The text of `i`'s subtree that a reader sees: without what a `<style>`, `<script>`,
+/// `<noscript>` or `<template>` inside it holds (a logo's CSS set inside the `<h1>`).
+fn shown_text(dom: &Dom, i: usize) -> String {
+    let mut text = String::new();
+    let mut j = i + 1;
+    while j < dom.nodes[i].end {
+        match &dom.nodes[j].kind {
+            NodeKind::Text(piece) => text.push_str(piece),
+            NodeKind::Element(el)
+                if matches!(&*el.tag, "style" | "script" | "noscript" | "template") =>
+            {
+                j = dom.nodes[j].end;
+                continue;
+            }
+            _ => {}
+        }
+        j += 1;
+    }
+    text
+}
+
+/// Nodes of a logo's `<h1>` searched for its image.
+const LOGO_HEADING_SCAN: usize = 8;
+
+/// The `alt` of the image among the first nodes of the logo's `<h1>` at `i` (`<h1
+/// id="logo"><img alt="Таза шайлоо"><span>tagline</span></h1>`).
+fn logo_heading_alt(dom: &Dom, i: usize) -> Option<String> {
+    (i + 1..dom.nodes[i].end)
+        .take(LOGO_HEADING_SCAN)
+        .filter_map(|j| dom.element(j))
+        .find(|el| &*el.tag == "img")
+        .and_then(|img| img.attr("alt"))
+        .map(normalise_space)
+        .filter(|alt| alt.chars().count() >= 2 && alt.len() <= MAX_HOME_LINK_BYTES)
 }
 
 /// Whether link `i` is the site's home link, whose text is the site's name: `rel="home"`
@@ -1713,6 +1794,41 @@ mod tests {
     }
 
     #[test]
+    fn a_logos_heading_names_the_site_and_is_no_headline() {
+        // `<h1 id="logo">` holds the site's image and tagline; the tab's headline is cut
+        // from the site's name the image gives.
+        let m = meta(
+            "<html><head><title>Таза шайлоо - Предварительное заявление по итогам наблюдения\
+             </title></head><body><div class=logoheader><h1 id=logo><img src=/logo.png \
+             alt='Таза шайлоо'><span>Независимое наблюдение за выборами в Кыргызстане</span>\
+             </h1></div><div class=item-page><h2>Предварительное заявление по итогам \
+             наблюдения</h2><p>Текст</p></div></body></html>",
+            None,
+        );
+        assert_eq!(
+            m.title.as_deref(),
+            Some("Предварительное заявление по итогам наблюдения")
+        );
+        // A heading whose class only names a title is the story's (`site__title` on a
+        // magazine), and what a `<style>` inside a heading holds is not its text.
+        let m = meta(
+            "<html><head><title>Interabled Sex Education - Missy Magazine</title></head><body>\
+             <h1 class=site__title>Interabled Sex Education</h1><p>Text</p></body></html>",
+            None,
+        );
+        assert_eq!(m.title.as_deref(), Some("Interabled Sex Education"));
+        let m = meta(
+            "<html><body><h1><style>.alogo{display:block}</style>Sesiona el Pleno del Comité \
+             Central</h1><p>Texto</p></body></html>",
+            None,
+        );
+        assert_eq!(
+            m.title.as_deref(),
+            Some("Sesiona el Pleno del Comité Central")
+        );
+    }
+
+    #[test]
     fn a_headline_styled_as_a_title_pins_it_in_title() {
         let page = |shown: &str| {
             meta(
@@ -1732,6 +1848,18 @@ mod tests {
             page("<td id=page-title> Выборы в местный совет </td>").as_deref(),
             Some("Выборы в местный совет")
         );
+        // A Russian site's transliterated class for "заголовок", a Turkish one's "başlık".
+        for shown in [
+            "<td><p class=zag>Выборы в местный совет</p></td>",
+            "<td><div class='news_zagolovok'>Выборы в местный совет</div></td>",
+            "<td><div class=haberBaslik>Выборы в местный совет</div></td>",
+        ] {
+            assert_eq!(
+                page(shown).as_deref(),
+                Some("Выборы в местный совет"),
+                "{shown}"
+            );
+        }
         // A hand-written page's large font.
         for font in ["size=4", "size='+2'", "size=\"5\""] {
             assert_eq!(

@@ -254,8 +254,13 @@ fn extract_dom(dom: &dom::Dom, opts: &ExtractOptions) -> Result<Extraction, Extr
     let meta = metadata::extract_metadata(dom, opts.url.as_ref(), opts.reference_time);
 
     let stats = content::compute(dom);
+    // The story's selection and the text's clean-up look for the declared title; the
+    // article is given the reader's headline, and its datelines are looked for under it.
     let selection = content::select(dom, &stats).map(|sel| {
-        let (title, canonical) = (meta.title.as_deref(), meta.canonical_url.as_deref());
+        let (title, canonical) = (
+            meta.declared_title.as_deref(),
+            meta.canonical_url.as_deref(),
+        );
         let story = stories::keep_page_story(dom, &stats, sel, title, opts.url.as_ref(), canonical);
         declared_body::end_at_declared_body(dom, &stats, story)
     });
@@ -269,8 +274,12 @@ fn extract_dom(dom: &dom::Dom, opts: &ExtractOptions) -> Result<Extraction, Extr
         .as_ref()
         .map(|sel| render::render(dom, &stats, &sel.roots, render_opts))
         .unwrap_or_default();
-    let title = meta.title.clone().or_else(|| first_heading(dom, &stats));
-    tidy::tidy_blocks(&mut blocks, title.as_deref());
+    let declared_title = meta
+        .declared_title
+        .clone()
+        .or_else(|| first_heading(dom, &stats));
+    let title = meta.title.clone().or_else(|| declared_title.clone());
+    tidy::tidy_blocks(&mut blocks, declared_title.as_deref());
     // Script-rendered pages carry the story only in their JSON-LD: use it when the
     // markup yields much less.
     let rendered: usize = blocks.iter().map(|b| b.text_len).sum();
@@ -294,7 +303,7 @@ fn extract_dom(dom: &dom::Dom, opts: &ExtractOptions) -> Result<Extraction, Extr
         (true, false) => Standing::DatedHeadline,
         (true, true) => Standing::DeclaredArticle,
     };
-    if let Some(title) = title.as_deref()
+    if let Some(title) = declared_title.as_deref()
         && is_error_page(title, &blocks)
     {
         return Err(ExtractError::NotArticle {
@@ -303,8 +312,16 @@ fn extract_dom(dom: &dom::Dom, opts: &ExtractOptions) -> Result<Extraction, Extr
     }
     let blocks = match judge(&blocks, standing) {
         Ok(()) => with_photo_story_captions(dom, &stats, blocks),
-        Err(not_article) => noscript_body(dom, render_opts, title.as_deref())
-            .or_else(|| headline_body(dom, &stats, render_opts, title.as_deref(), standing))
+        Err(not_article) => noscript_body(dom, render_opts, declared_title.as_deref())
+            .or_else(|| {
+                headline_body(
+                    dom,
+                    &stats,
+                    render_opts,
+                    declared_title.as_deref(),
+                    standing,
+                )
+            })
             .or_else(|| gallery_body(dom, &stats, standing))
             .ok_or(not_article)?,
     };

@@ -57,7 +57,7 @@ pub(crate) fn choose_title(
     h1: &[String],
     shown: &dyn Fn() -> Vec<String>,
     site_names: &[String],
-) -> Option<String> {
+) -> Option<ChosenTitle> {
     let sites: Vec<String> = site_names
         .iter()
         .map(|name| comparable(name.trim_start_matches('@')))
@@ -103,12 +103,36 @@ pub(crate) fn choose_title(
             }
         };
         if !is_site_name(&cleaned) {
-            return Some(cleaned);
+            let headline = match source {
+                TitleSource::Metadata => heading_over_a_sharing_title(&cleaned, h1, &sites),
+                TitleSource::TitleTag => None,
+            };
+            return Some(ChosenTitle {
+                headline: headline.unwrap_or_else(|| cleaned.clone()),
+                declared: cleaned,
+            });
         }
     }
     h1.iter()
         .map(|h| normalise_space(h))
         .find(|h| !is_site_name(h))
+        .map(|heading| ChosenTitle {
+            headline: heading.clone(),
+            declared: heading,
+        })
+}
+
+/// A page's title in the two forms the extractor needs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct ChosenTitle {
+    /// The reader's headline: the title the article is given.
+    pub headline: String,
+    /// The headline as the page's declarations give it, before the page's `<h1>` is taken
+    /// over a metadata title written in other words ([`heading_over_a_sharing_title`]).
+    /// The story's selection and the text's clean-up look for this one: a heading the
+    /// declared title does not name stays in the text, as it did before the `<h1>` was
+    /// preferred, so the choice of a title never changes the text.
+    pub declared: String,
 }
 
 /// Fewest words of an `<h1>` preferred to a `<title>` it has nothing in common with.
@@ -165,10 +189,7 @@ fn fuller_heading(headline: &str, h1: &[String]) -> Option<String> {
     }
     h1.iter().map(|h| normalise_space(h)).find(|heading| {
         let full: Vec<String> = comparable_words(heading).collect();
-        let mut rest = full.iter();
-        full.len() > short.len()
-            && short.iter().all(|word| rest.any(|w| w == word))
-            && !is_labelled(heading, headline)
+        full.len() > short.len() && holds_in_order(&full, &short) && !is_labelled(heading, headline)
     })
 }
 
@@ -299,6 +320,42 @@ fn headline_the_tab_and_page_show(
         return None;
     }
     styled.into_iter().find(|t| tab_says(t))
+}
+
+/// Fewest words of an `<h1>` taken over a metadata title that says something else.
+const MIN_SHOWN_HEADLINE_WORDS: usize = 4;
+
+/// The page's one `<h1>` over a metadata title written for sharing in other words: og:title
+/// "Суд над экоактивистом: заседание 7" over the heading "Дело эколога Руслана Хачатурова:
+/// в суде допросили полицейских …". The reader's headline is the one the page shows.
+///
+/// Not taken:
+/// - a heading that is a known name of the site (its logo), or a short label;
+/// - a heading that holds all the declaration's words and more, in order: templates glue a
+///   kicker or a date into the `<h1>` ("Tunesien Große Aufgaben für die neue Regierung"),
+///   and the publisher's title is the headline without it (see [`shown_form`]);
+/// - a heading whose words the declaration holds, in order: the declaration names the
+///   same story more fully.
+fn heading_over_a_sharing_title(declared: &str, h1: &[String], sites: &[String]) -> Option<String> {
+    let [heading] = h1 else {
+        return None;
+    };
+    let heading = normalise_space(heading);
+    let key = comparable(&heading);
+    if heading.split_whitespace().count() < MIN_SHOWN_HEADLINE_WORDS || sites.contains(&key) {
+        return None;
+    }
+    let heading_words: Vec<String> = comparable_words(&heading).collect();
+    let declared_words: Vec<String> = comparable_words(declared).collect();
+    let different = !holds_in_order(&heading_words, &declared_words)
+        && !holds_in_order(&declared_words, &heading_words);
+    different.then_some(heading)
+}
+
+/// Whether `longer` holds every word of `shorter`, in order, maybe with others between.
+fn holds_in_order(longer: &[String], shorter: &[String]) -> bool {
+    let mut rest = longer.iter();
+    shorter.iter().all(|word| rest.any(|w| w == word))
 }
 
 /// Most words of a tag in square brackets after a headline (a site's or wiki's name), and
@@ -889,7 +946,7 @@ mod tests {
             sources.iter().map(|(s, t)| (*s, (*t).to_owned())).collect();
         let h1: Vec<String> = h1.iter().map(|h| (*h).to_owned()).collect();
         let sites: Vec<String> = sites.iter().map(|s| (*s).to_owned()).collect();
-        choose_title(&sources, &h1, &Vec::new, &sites)
+        choose_title(&sources, &h1, &Vec::new, &sites).map(|title| title.headline)
     }
 
     use TitleSource::{Metadata, TitleTag};
@@ -965,7 +1022,9 @@ mod tests {
         for order in [[masthead, headline], [headline, masthead]] {
             let styled = || order.iter().map(|t| (*t).to_owned()).collect();
             assert_eq!(
-                choose_title(&sources, &[], &styled, &[]).as_deref(),
+                choose_title(&sources, &[], &styled, &[])
+                    .map(|title| title.headline)
+                    .as_deref(),
                 Some(headline),
                 "{order:?}"
             );
@@ -1568,14 +1627,9 @@ mod tests {
                 "{og}"
             );
         }
-        // A heading of other words, or one that only starts like the cut title, leaves the
-        // declaration as it is; so does a heading in capitals too, and a label the heading
-        // carries as well.
+        // A heading in capitals too, and a label the heading carries as well, leave the
+        // declaration as it is; so does a heading that only adds words to it.
         for (og, h1) in [
-            (
-                "Nach dem Hochwasser: Warum die Gemeinde Lindhorst ihre Fußgängerbrücke…",
-                "Nach dem Hochwasser: Was die Gemeinde Lindhorst jetzt plant",
-            ),
             (
                 "NATO SUMMIT OPENS IN VILNIUS",
                 "NATO SUMMIT OPENS IN VILNIUS",
@@ -1593,6 +1647,87 @@ mod tests {
                 "{og}"
             );
         }
+    }
+
+    #[test]
+    fn a_heading_in_other_words_is_the_readers_headline() {
+        let sharing = |og: &str, h1: &[&str], sites: &[&str]| {
+            let sources = [(Metadata, og.to_owned())];
+            let h1: Vec<String> = h1.iter().map(|h| (*h).to_owned()).collect();
+            let sites: Vec<String> = sites.iter().map(|s| (*s).to_owned()).collect();
+            choose_title(&sources, &h1, &Vec::new, &sites)
+        };
+        // The page's one heading says it in other words: the reader's headline is the
+        // heading, and the declaration is kept for the text's clean-up.
+        for (og, h1) in [
+            (
+                "Суд над экоактивистом: заседание 7",
+                "Дело эколога Руслана Хачатурова: в суде допросили полицейских",
+            ),
+            (
+                "Nach dem Hochwasser: Warum die Gemeinde Lindhorst ihre Fußgängerbrücke…",
+                "Nach dem Hochwasser: Was die Gemeinde Lindhorst jetzt plant",
+            ),
+            (
+                "Bakıda velosiped zolaqları: hansı küçələrdə?",
+                "Bakıda beş küçədə ayrılmış velosiped zolaqları çəkiləcək",
+            ),
+        ] {
+            assert_eq!(
+                sharing(og, &[h1], &[]),
+                Some(ChosenTitle {
+                    headline: h1.to_owned(),
+                    declared: og.to_owned(),
+                }),
+                "{og}"
+            );
+        }
+        // Not taken: a heading that glues a kicker to the declaration's words, one whose
+        // words the declaration holds, a short label, the site's name, or one of two
+        // headings.
+        for (og, h1, sites) in [
+            (
+                "Große Aufgaben für die neue Regierung",
+                &["Tunesien Große Aufgaben für die neue Regierung"][..],
+                &[][..],
+            ),
+            (
+                "20% Rabatt auf EAT SMALL Hundefutter",
+                &["20% Rabatt auf EAT SMALL"],
+                &[],
+            ),
+            (
+                "Суд над экоактивистом: заседание 7",
+                &["Судебная хроника"],
+                &[],
+            ),
+            (
+                "Суд над экоактивистом: заседание 7",
+                &["Волжская правозащитная сеть Онлайн"],
+                &["Волжская правозащитная сеть Онлайн"],
+            ),
+            (
+                "Суд над экоактивистом: заседание 7",
+                &[
+                    "Дело эколога Руслана Хачатурова: в суде допросили полицейских",
+                    "Другие новости нашего региона за неделю",
+                ],
+                &[],
+            ),
+        ] {
+            let chosen = sharing(og, h1, sites).expect("a title");
+            assert_eq!(chosen.headline, og, "{og} / {h1:?}");
+            assert_eq!(chosen.declared, og, "{og} / {h1:?}");
+        }
+        // A tab's title has its own rule for a heading of other words (`unrelated_heading`).
+        let tab = choose_title(
+            &[(TitleTag, "Заседание 7 - Новости".to_owned())],
+            &["Дело эколога Хачатурова: в суде допросили полицейских".to_owned()],
+            &Vec::new,
+            &[],
+        )
+        .expect("a title");
+        assert_eq!(tab.headline, tab.declared);
     }
 
     #[test]
