@@ -1800,6 +1800,9 @@ const PUBLISHER_NOTICES: &[&str] = &[
     // through the RSS 2.0 feed", "Puoi seguire i commenti a questo articolo tramite il feed")
     "responses to this entry through",
     "commenti a questo articolo tramite",
+    // phpBB's stamp of a post's last edit ("Last edited by Mihai on 21.01.10, edited 1 time
+    // in total.")
+    "edited 1 time in total",
 ];
 
 /// A gate's prompt, after the reader's step it asks for ([`GATE_STEPS`]).

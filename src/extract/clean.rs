@@ -85,6 +85,13 @@ const COMMENT_WORDS: &[&str] = &[
     "commentaire",
     "komentarze",
     "komentarz",
+    "komentari",
+    "commenti",
+    "kommentarii",
+    "yorum",
+    "yorumlar",
+    // uCoz writes a comment as `comEnt`, one word once its case is gone
+    "coment",
 ];
 
 /// Whole words (after splitting class/id names) that mark chrome outright, whatever
@@ -301,6 +308,8 @@ const WEAK_JUNK_WORDS: &[&str] = &[
     // columns go loses what told its story from the boxes after it.
     "sitesub",
     "docinfo",
+    // Discuz!'s stamp of a post's last edit ("本帖最后由 小鱼 于 2015-4-19 09:12 编辑")
+    "pstatus",
     // the line under a WordPress post of the Kubrick family ("This entry was posted on …
     // You can follow any responses to this entry through the RSS 2.0 feed …"): translated
     // themes make it longer than a label
@@ -2844,6 +2853,18 @@ mod tests {
         )));
         assert!(is_junk_by_class(&el("div", "entry-author-info")));
         assert!(!is_junk_by_class(&el("div", "author-name")));
+    }
+
+    #[test]
+    fn comment_threads_by_their_names() {
+        // uCoz's comment (`comEnt`, lower-cased as the page's class names are), Turkish
+        // and Russian names of a thread.
+        for class in ["coment", "yorumlar", "kommentarii-list", "blog-commenti"] {
+            assert!(is_comments_by_class(&el("div", class)), "{class}");
+        }
+        assert!(!is_comments_by_class(&el("div", "content")));
+        // Discuz!'s edit stamp in a post is chrome while small.
+        assert!(is_weak_junk_by_class(&el("i", "pstatus")));
     }
 
     #[test]

@@ -382,6 +382,17 @@ impl Renderer<'_> {
         self.in_ctx(|c| *c == Ctx::Pre)
     }
 
+    /// Whether inline element `i` holds most of the text of the heading it sits in: a
+    /// heading's own words in a span named for them (MediaWiki's `<h2><span
+    /// class="mw-headline">`), not a box's label. A kicker's span before the headline
+    /// ("Corona-Pandemie" in `<h1><span class="kicker">`) holds less.
+    fn holds_its_headings_text(&self, i: usize, tag: &str) -> bool {
+        let parent = self.dom.nodes[i].parent;
+        clean::is_inline(tag)
+            && heading_level(self.dom.tag(parent)).is_some()
+            && self.stats.text[i] * 2 > self.stats.text[parent]
+    }
+
     /// Conditional cleaning inside the article, after Readability's `_cleanConditionally`.
     fn skip(&self, i: usize) -> bool {
         let Some(el) = self.dom.element(i) else {
@@ -391,7 +402,11 @@ impl Renderer<'_> {
         let tag = &*el.tag;
         let text = s.text[i];
         let ld = s.link_density(i);
-        if clean::is_small_junk_by_class(el) && text < 200 && s.paragraphs[i] <= 1 {
+        if clean::is_small_junk_by_class(el)
+            && text < 200
+            && s.paragraphs[i] <= 1
+            && !self.holds_its_headings_text(i, tag)
+        {
             return true;
         }
         if heading_level(tag).is_some() {
@@ -1267,6 +1282,24 @@ mod tests {
         crate::extract::extract(html.as_bytes(), &crate::extract::ExtractOptions::default())
             .expect("an article")
             .text
+    }
+
+    #[test]
+    fn a_headings_text_in_a_span_named_for_it_stays() {
+        let story = "Второй абзац тоже достаточно длинный, чтобы статья оставалась статьёй.";
+        // MediaWiki's section heading, with its edit link.
+        let text = extracted(&format!(
+            "<h2><span class=\"mw-headline\" id=\"Tools\">Что понадобится</span><span \
+             class=\"mw-editsection\">[<a href=\"/w?action=edit\">edit</a>]</span></h2><p>{story}</p>"
+        ));
+        assert!(text.contains("\n\nЧто понадобится\n\n"), "{text:?}");
+        // A kicker's span holds less than the heading: it goes, the headline stays.
+        let text = extracted(&format!(
+            "<h2><span class=\"kicker\">Выборы</span> Комиссия подвела итоги голосования в \
+             районе</h2><p>{story}</p>"
+        ));
+        assert!(!text.contains("Выборы"), "{text:?}");
+        assert!(text.contains("Комиссия подвела итоги"), "{text:?}");
     }
 
     #[test]

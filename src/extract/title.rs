@@ -93,8 +93,10 @@ pub(crate) fn choose_title(
                     .unwrap_or(declared)
             }
             TitleSource::TitleTag => {
+                let raw = without_trailing_tag(raw).unwrap_or(raw);
                 let headline = strip_site_affixes(raw, &sites, &hints, shown);
-                fuller_heading(&headline, h1)
+                heading_over_a_page_name(&headline, h1, &sites)
+                    .or_else(|| fuller_heading(&headline, h1))
                     .or_else(|| fuller_heading_of_a_trailing_run(&headline, h1))
                     .or_else(|| unrelated_heading(raw, h1, &sites))
                     .or_else(|| without_bracketed_tag(&headline, h1))
@@ -356,6 +358,43 @@ fn heading_over_a_sharing_title(declared: &str, h1: &[String], sites: &[String])
 fn holds_in_order(longer: &[String], shorter: &[String]) -> bool {
     let mut rest = longer.iter();
     shorter.iter().all(|word| rest.any(|w| w == word))
+}
+
+/// A tab's title without the tag in square brackets that closes it, when the tag has
+/// [`BRACKETED_TAG_WORDS`] words or fewer ("Zamek w Bystrzycy Górnej [Wiki Krainy
+/// Sudetów]", "navody:voskovanie_bezkiek [Bežkársky klub Trnava – wiki]"): a wiki's or a
+/// site's name, read as one piece, whatever separators it holds. A title that is only a
+/// bracketed tag stays.
+fn without_trailing_tag(title: &str) -> Option<&str> {
+    let trimmed = title.trim_end();
+    let inner = trimmed.strip_suffix(']')?;
+    let open = inner.rfind('[')?;
+    let (head, tag) = (inner[..open].trim_end(), &inner[open + 1..]);
+    let tag_words = tag
+        .split_whitespace()
+        .filter(|w| w.chars().any(char::is_alphanumeric));
+    (!head.is_empty() && tag_words.count() <= BRACKETED_TAG_WORDS).then_some(head)
+}
+
+/// Fewest characters of a page's name read as one.
+const MIN_PAGE_NAME_CHARS: usize = 3;
+
+/// The page's one `<h1>` when the tab's headline is the name of the page's file rather than
+/// a headline: one word of letters joined by underscores or colons, as a wiki writes its
+/// page ids into the tab ("navody:voskovanie_bezkiek" over the heading "Voskovanie
+/// klasických bežiek").
+fn heading_over_a_page_name(headline: &str, h1: &[String], sites: &[String]) -> Option<String> {
+    let name = headline.trim();
+    let is_page_name = name.chars().count() >= MIN_PAGE_NAME_CHARS
+        && !name.contains(char::is_whitespace)
+        && name.contains(['_', ':'])
+        && name.chars().any(char::is_alphabetic);
+    let [heading] = h1 else {
+        return None;
+    };
+    let heading = normalise_space(heading);
+    (is_page_name && heading.contains(' ') && !sites.contains(&comparable(&heading)))
+        .then_some(heading)
 }
 
 /// Most words of a tag in square brackets after a headline (a site's or wiki's name), and
@@ -1647,6 +1686,61 @@ mod tests {
                 "{og}"
             );
         }
+    }
+
+    #[test]
+    fn a_wikis_page_name_in_the_tab_gives_way_to_the_heading() {
+        // DokuWiki's tab: the page's id, then the wiki's name in brackets with a dash.
+        assert_eq!(
+            choose(
+                &[(
+                    TitleTag,
+                    "navody:voskovanie_bezkiek [Bežkársky klub Trnava – wiki]"
+                )],
+                &["Voskovanie klasických bežiek"],
+                &[]
+            )
+            .as_deref(),
+            Some("Voskovanie klasických bežiek")
+        );
+        // The bracketed tag goes as one piece when the tab names the headline.
+        assert_eq!(
+            choose(
+                &[(
+                    TitleTag,
+                    "Zamek w Bystrzycy Górnej [Wiki Krainy Sudetów – wiki]"
+                )],
+                &[],
+                &[]
+            )
+            .as_deref(),
+            Some("Zamek w Bystrzycy Górnej")
+        );
+        // A headline with an underscore or a colon and spaces is a headline; a page name
+        // with no heading to give way to stays; a tab that is only a tag stays.
+        for (tab, h1, want) in [
+            (
+                "Wahlen: Ergebnis steht fest",
+                &["Wahlbeteiligung sinkt"][..],
+                "Wahlen: Ergebnis steht fest",
+            ),
+            (
+                "navody:voskovanie_bezkiek",
+                &[][..],
+                "navody:voskovanie_bezkiek",
+            ),
+            ("[Archiv]", &[][..], "[Archiv]"),
+        ] {
+            assert_eq!(
+                choose(&[(TitleTag, tab)], h1, &[]).as_deref(),
+                Some(want),
+                "{tab}"
+            );
+        }
+        assert_eq!(
+            without_trailing_tag("Headline [a tag of far too many words here]"),
+            None
+        );
     }
 
     #[test]
