@@ -1800,6 +1800,11 @@ const PUBLISHER_NOTICES: &[&str] = &[
     // through the RSS 2.0 feed", "Puoi seguire i commenti a questo articolo tramite il feed")
     "responses to this entry through",
     "commenti a questo articolo tramite",
+    // DataLife Engine's line under a story closed to guests ("Посетители, находящиеся в
+    // группе Гости, не могут оставлять комментарии к данной публикации.")
+    "не могут оставлять комментарии к данной публикации",
+    "не можуть залишати коментарі до цієї публікації",
+    "cannot leave comments on this publication",
     // phpBB's stamp of a post's last edit ("Last edited by Mihai on 21.01.10, edited 1 time
     // in total.")
     "edited 1 time in total",
@@ -3670,6 +3675,10 @@ mod tests {
             "Материал (информация) произведён и (или) распространён иностранным агентом или \
              касается деятельности иностранного агента. 18+",
             "You can follow any responses to this entry through the RSS 2.0 feed.",
+            "Посетители, находящиеся в группе Гости, не могут оставлять комментарии к данной \
+             публикации.",
+            "Visitors in the group Guests cannot leave comments on this publication.",
+            "Last edited by Mihai_C on 21.01.10, edited 1 time in total.",
         ] {
             assert!(notice(line), "{line}");
         }

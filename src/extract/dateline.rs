@@ -864,6 +864,16 @@ fn find_headline(dom: &Dom, body_start: Option<usize>, title: Option<&str>) -> O
     }) {
         return Some(h);
     }
+    // A styled title that is the title itself is the headline wherever the page's first
+    // paragraph stands: a table layout's side column may put a module's paragraph (a
+    // hotline's appeal) before the story's `<td class="contentheading">` in the page.
+    if let Some(h) = title.as_ref().and_then(|title| {
+        super::clean::styled_titles(dom)
+            .take(MAX_HEADLINES)
+            .find(|&i| title_likeness(dom, i, title) >= CLEAR_TITLE_LIKENESS)
+    }) {
+        return Some(h);
+    }
     if let Some(first) = body_start {
         if nearest_before_body.is_some() {
             return nearest_before_body;
