@@ -472,6 +472,12 @@ const PROSE_LOOKAHEAD: usize = 3_000;
 
 /// The story's first paragraph, read from the start of the body's first root — unless that
 /// root is the whole page, whose first long text may be a cookie notice above the headline.
+/// Whether no paragraph stands before `heading` inside its parent.
+fn opens_its_block(dom: &Dom, heading: usize) -> bool {
+    let parent = dom.nodes[heading].parent;
+    parent != usize::MAX && first_prose_in(dom, parent, heading).is_none()
+}
+
 fn first_prose_block(dom: &Dom, body_start: usize) -> Option<usize> {
     if matches!(dom.tag(body_start), "body" | "html") {
         return None;
@@ -864,13 +870,16 @@ fn find_headline(dom: &Dom, body_start: Option<usize>, title: Option<&str>) -> O
     }) {
         return Some(h);
     }
-    // A styled title that is the title itself is the headline wherever the page's first
-    // paragraph stands: a table layout's side column may put a module's paragraph (a
-    // hotline's appeal) before the story's `<td class="contentheading">` in the page.
+    // A styled title that is the title itself, with no paragraph before it in its own
+    // block: a table layout's side column may put a module's paragraph (a hotline's appeal)
+    // before the story's `<td class="contentheading">` in the page. One that follows a
+    // paragraph in its block titles a teaser.
     if let Some(h) = title.as_ref().and_then(|title| {
         super::clean::styled_titles(dom)
             .take(MAX_HEADLINES)
-            .find(|&i| title_likeness(dom, i, title) >= CLEAR_TITLE_LIKENESS)
+            .find(|&i| {
+                title_likeness(dom, i, title) >= CLEAR_TITLE_LIKENESS && opens_its_block(dom, i)
+            })
     }) {
         return Some(h);
     }

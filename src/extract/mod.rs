@@ -572,13 +572,20 @@ fn with_photo_story_captions(
 
 /// The page's figure captions that may tell a story, in order: outside the page's chrome,
 /// not mostly links (a teaser card's caption is a headline), not a photo credit, each once.
+/// A caption is a `<figcaption>`, or a block named for one (a photo report's `<div
+/// class="photo-report__caption">` under each picture, as CMS templates build galleries).
 /// At most [`MAX_GALLERY_CAPTIONS`] are read.
 fn story_captions(dom: &dom::Dom, stats: &content::Stats) -> Vec<Block> {
     let mut captions: Vec<Block> = Vec::new();
     let mut seen = 0;
     let mut i = 0;
     while i < dom.len() && seen < MAX_GALLERY_CAPTIONS {
-        if dom.tag(i) != "figcaption" {
+        let is_caption = dom.element(i).is_some_and(|el| {
+            &*el.tag == "figcaption"
+                || (matches!(&*el.tag, "div" | "p")
+                    && clean::words(&el.class_id).any(|word| word == "caption"))
+        });
+        if !is_caption {
             i += 1;
             continue;
         }
@@ -1264,6 +1271,19 @@ mod tests {
             .collect();
         let story = text(page(&long));
         assert!(!story.contains("40 ildən çoxdur"), "{story}");
+        // A template's gallery: each picture's caption in a block named for one.
+        let items: String = captions
+            .iter()
+            .map(|c| {
+                format!(
+                    "<div class=photo-report__item><a href=/1.jpg><img src=/1.jpg></a>\
+                     <div class=photo-report__caption>{c}</div></div>"
+                )
+            })
+            .collect();
+        let story = text(page(intro).replace(&figures, &items));
+        assert!(story.contains("40 ildən çoxdur"), "{story}");
+        assert!(story.contains("armud ağacından"), "{story}");
     }
 
     #[test]
