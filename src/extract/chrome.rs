@@ -2169,6 +2169,7 @@ impl Shape {
         // for the read-also and tail passes, which take the box with it: as a widget's
         // label it would go alone, and the box under it would stay.
         let label = is_label(text) && !clean::is_tail_section_label(text);
+        let phone = is_phone_line(text);
         Shape {
             typo: TYPO_SEARCHER.is_match(&lower),
             read_also: matches!(block.kind, BlockKind::Paragraph)
@@ -2195,8 +2196,8 @@ impl Shape {
                     || is_prayer_times_line(text)
                     || (label && names_widget(&lower))),
             label,
-            hotline: (label || is_phone_line(text)) && names_hotline(&lower),
-            phone: is_phone_line(text),
+            hotline: (label || phone) && names_hotline(&lower),
+            phone,
             poll: PollRole::of(text, &lower),
         }
     }
