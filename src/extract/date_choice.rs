@@ -179,9 +179,35 @@ pub fn for_page(
 ) -> PublicationDates {
     let context = page_context(meta, reference);
     let evidence = evidence_for_page(dom, meta, selection, title, reference);
+    if meta.declares_listing {
+        return listing_dates(&evidence);
+    }
     choose(&evidence, || {
         date_search::search(dom, &context).map(|found| (found.date, found.cue))
     })
+}
+
+/// The dates of a page its publisher calls a list of others (a section's or a tag's page):
+/// no publication date, since its teasers' times (under their `<time>`s and in datelines)
+/// date other stories and its own `datePublished` is the section's creation; the last
+/// change its own metadata declares is kept as the modification.
+fn listing_dates(evidence: &DateEvidence) -> PublicationDates {
+    let own = DateEvidence {
+        markup: evidence
+            .markup
+            .iter()
+            .filter(|marked| marked.source != DateSource::TimeElement)
+            .cloned()
+            .collect(),
+        datelines: Vec::new(),
+        ..evidence.clone()
+    };
+    let (modified, modified_source) = choose_modified(&own).unzip();
+    PublicationDates {
+        modified,
+        modified_source,
+        ..PublicationDates::default()
+    }
 }
 
 /// All the evidence [`for_page`] decides on, for tools that show it.
@@ -723,6 +749,35 @@ mod tests {
             ..DateEvidence::default()
         };
         assert_eq!(chosen(&evidence).0.as_deref(), Some("2015-04-04"));
+    }
+
+    #[test]
+    fn a_listing_has_no_publication_date() {
+        // A section's page: its own JSON-LD creation and change, its newest teaser's
+        // `<time>` and the teasers' datelines.
+        let evidence = DateEvidence {
+            markup: vec![
+                published("2014-03-01T00:00:00+04:00", DateSource::JsonLd),
+                modified("2024-02-26T17:10:00+04:00", DateSource::JsonLd),
+                mark(
+                    "2024-02-27T09:00:00+04:00",
+                    DateSource::TimeElement,
+                    Role::Modified,
+                    Strength::Strong,
+                ),
+            ],
+            datelines: vec![line("26.02.2024", None, Place::Headline)],
+            ..DateEvidence::default()
+        };
+        let dates = listing_dates(&evidence);
+        assert_eq!(dates.published, None);
+        assert_eq!(
+            dates.modified.map(|d| d.format()).as_deref(),
+            Some("2024-02-26T17:10:00+04:00")
+        );
+        assert_eq!(dates.modified_source, Some(DateSource::JsonLd));
+        // The same evidence on an article dates it.
+        assert!(choose(&evidence, || None).published.is_some());
     }
 
     #[test]

@@ -87,6 +87,10 @@ pub struct Metadata {
     /// The publisher calls the page an article: a JSON-LD article type (`NewsArticle`,
     /// `BlogPosting`, …) or `og:type` `article`.
     pub declares_article: bool,
+    /// The publisher calls the page a list of other pages and not an article: a JSON-LD
+    /// `CollectionPage` or `SearchResultsPage` (a section's or a tag's page), with no
+    /// article type beside it.
+    pub declares_listing: bool,
 }
 
 /// Reads the metadata of a parsed page.
@@ -154,6 +158,7 @@ pub fn extract_metadata(
         day_order,
         date_evidence,
         declares_article: page.declares_article(),
+        declares_listing: !page.declares_article() && page.declares_listing(),
     }
 }
 
@@ -513,6 +518,14 @@ impl<'d, 'a> PageFacts<'d, 'a> {
         }) || self
             .meta_first(&["og:type"])
             .is_some_and(|kind| kind.eq_ignore_ascii_case("article"))
+    }
+
+    fn declares_listing(&self) -> bool {
+        self.jsonld.iter().any(|object| {
+            jsonld::types(object)
+                .into_iter()
+                .any(|kind| matches!(kind, "CollectionPage" | "SearchResultsPage"))
+        })
     }
 
     fn jsonld_site_names(&self) -> Vec<String> {
@@ -1791,6 +1804,25 @@ mod tests {
             page(&format!("<td class=masthead>{headline}</td>")).as_deref(),
             Some(headline)
         );
+    }
+
+    #[test]
+    fn a_section_page_declares_a_listing() {
+        let page = |types: &str| {
+            meta(
+                &format!(
+                    "<html><head><script type=application/ld+json>[{types}]</script></head>\
+                     <body><p>Text</p></body></html>"
+                ),
+                None,
+            )
+        };
+        assert!(page(r#"{"@type":"CollectionPage","name":"Economy"}"#).declares_listing);
+        assert!(page(r#"{"@type":"SearchResultsPage"}"#).declares_listing);
+        // An article on a page that also calls itself a collection is an article.
+        let both = page(r#"{"@type":"CollectionPage"},{"@type":"NewsArticle","headline":"x"}"#);
+        assert!(!both.declares_listing && both.declares_article);
+        assert!(!page(r#"{"@type":"WebPage"}"#).declares_listing);
     }
 
     #[test]
