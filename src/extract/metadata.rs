@@ -139,6 +139,7 @@ pub fn extract_metadata(
     let date_evidence = page.date_evidence(article, host_url.as_ref(), &context);
     let dates = date_choice::choose(&date_evidence, || None);
 
+    let declares_article = page.declares_article();
     let (title, declared_title) = match title {
         Some(ChosenTitle { headline, declared }) => (Some(headline), Some(declared)),
         None => (None, None),
@@ -157,8 +158,8 @@ pub fn extract_metadata(
         declared_lang: page.declared_lang(article),
         day_order,
         date_evidence,
-        declares_article: page.declares_article(),
-        declares_listing: !page.declares_article() && page.declares_listing(),
+        declares_article,
+        declares_listing: !declares_article && page.declares_listing(),
     }
 }
 
