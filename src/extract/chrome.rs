@@ -2231,19 +2231,29 @@ pub(super) fn strip_widgets(blocks: &mut Vec<Block>) {
     }
     mark_unlabelled_polls(blocks, &polls, &mut drop);
     // Rates and weather: a run of their lines and labels with at least one of their lines.
-    for run in runs(blocks.len(), |k| widgets[k] || labels[k]) {
-        if widgets[run.clone()].iter().any(|&w| w) {
-            drop[run].iter_mut().for_each(|d| *d = true);
-        }
-    }
+    mark_runs_holding(&mut drop, |k| widgets[k] || labels[k], |k| widgets[k]);
     // A hotline's box: its name and the lines of numbers beside it. A story's contact
     // lines ("Telefon: 07161 50 20") have no hotline's name over them.
-    for run in runs(blocks.len(), |k| shapes[k].hotline || shapes[k].phone) {
-        if shapes[run.clone()].iter().any(|s| s.hotline) {
+    mark_runs_holding(
+        &mut drop,
+        |k| shapes[k].hotline || shapes[k].phone,
+        |k| shapes[k].hotline,
+    );
+    remove_marked(blocks, &drop);
+}
+
+/// Marks in `drop` each longest run of blocks that are `inside` a widget and hold at least
+/// one block that makes it one (`anchor`): a label or a number goes only with its widget.
+fn mark_runs_holding(
+    drop: &mut [bool],
+    inside: impl Fn(usize) -> bool,
+    anchor: impl Fn(usize) -> bool,
+) {
+    for run in runs(drop.len(), inside) {
+        if run.clone().any(&anchor) {
             drop[run].iter_mut().for_each(|d| *d = true);
         }
     }
-    remove_marked(blocks, &drop);
 }
 
 /// The longest runs of consecutive indexes below `len` at which `inside` holds, in order.

@@ -861,12 +861,16 @@ fn find_headline(dom: &Dom, body_start: Option<usize>, title: Option<&str>) -> O
     let above_body = |i: usize| {
         body_start.is_none_or(|b| i < b || prose.is_some_and(|p| i < p && dom.contains(b, i)))
     };
-    if let Some((h, _)) = title.as_ref().and_then(|title| {
-        let styled: Vec<usize> = super::clean::styled_titles(dom)
-            .take_while(|&i| above_body(i))
+    // The page's styled titles, found in one pass for both searches below.
+    let styled: Vec<usize> = match &title {
+        Some(_) => super::clean::styled_titles(dom)
             .take(MAX_HEADLINES)
-            .collect();
-        best_heading(dom, &styled, title, above_body)
+            .collect(),
+        None => Vec::new(),
+    };
+    if let Some((h, _)) = title.as_ref().and_then(|title| {
+        let above = styled.iter().take_while(|&&i| above_body(i)).count();
+        best_heading(dom, &styled[..above], title, above_body)
     }) {
         return Some(h);
     }
@@ -874,12 +878,10 @@ fn find_headline(dom: &Dom, body_start: Option<usize>, title: Option<&str>) -> O
     // block: a table layout's side column may put a module's paragraph (a hotline's appeal)
     // before the story's `<td class="contentheading">` in the page. One that follows a
     // paragraph in its block titles a teaser.
-    if let Some(h) = title.as_ref().and_then(|title| {
-        super::clean::styled_titles(dom)
-            .take(MAX_HEADLINES)
-            .find(|&i| {
-                title_likeness(dom, i, title) >= CLEAR_TITLE_LIKENESS && opens_its_block(dom, i)
-            })
+    if let Some(&h) = title.as_ref().and_then(|title| {
+        styled.iter().find(|&&i| {
+            title_likeness(dom, i, title) >= CLEAR_TITLE_LIKENESS && opens_its_block(dom, i)
+        })
     }) {
         return Some(h);
     }

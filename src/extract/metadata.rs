@@ -262,21 +262,25 @@ impl<'d, 'a> PageFacts<'d, 'a> {
                         facts.title_tag = Some(text);
                     }
                 }
-                "h1" if facts.home_links.len() < MAX_HOME_LINKS && is_logo_heading(value) => {
-                    // The logo's text and its image's `alt` are the site's names.
-                    let text = normalise_space(&bounded_text(dom, i, MAX_HOME_LINK_BYTES));
-                    let alt = logo_heading_alt(dom, i);
-                    facts.home_links.extend(
-                        [text]
-                            .into_iter()
-                            .chain(alt)
-                            .filter(|name| !name.is_empty()),
-                    );
-                }
-                "h1" if facts.h1.len() < MAX_H1 && !is_logo_heading(value) => {
-                    let text = normalise_space(&shown_text(dom, i));
-                    if !text.is_empty() {
-                        facts.h1.push(text);
+                "h1" => {
+                    if is_logo_heading(value) {
+                        // The logo's text and its image's `alt` are the site's names, never
+                        // a headline.
+                        if facts.home_links.len() < MAX_HOME_LINKS {
+                            let text = normalise_space(&bounded_text(dom, i, MAX_HOME_LINK_BYTES));
+                            let alt = logo_heading_alt(dom, i);
+                            facts.home_links.extend(
+                                [text]
+                                    .into_iter()
+                                    .chain(alt)
+                                    .filter(|name| !name.is_empty()),
+                            );
+                        }
+                    } else if facts.h1.len() < MAX_H1 {
+                        let text = normalise_space(&shown_text(dom, i));
+                        if !text.is_empty() {
+                            facts.h1.push(text);
+                        }
                     }
                 }
                 "h2" | "h3" | "div" | "span" | "p"
@@ -1026,8 +1030,8 @@ fn is_logo_heading(heading: &Element<'_>) -> bool {
     if heading.class_id.is_empty() {
         return false;
     }
-    let names = heading.class_id.to_lowercase();
-    names.split_whitespace().any(|name| {
+    // The page's class names are lower-cased already.
+    heading.class_id.split_whitespace().any(|name| {
         let words = || super::clean::words(name);
         words().any(|word| LOGO_HEADING_WORDS.contains(&word))
             || LOGO_HEADING_NAMES.contains(&words().collect::<String>().as_str())

@@ -145,13 +145,8 @@ const MIN_UNRELATED_HEADING_WORDS: usize = 4;
 /// headline into the heading. Words of fewer than three letters do not count as shared;
 /// a heading that is a known name of the site (its logo) is never taken.
 fn unrelated_heading(title: &str, h1: &[String], sites: &[String]) -> Option<String> {
-    let [heading] = h1 else {
-        return None;
-    };
-    let heading = normalise_space(heading);
-    if heading.split_whitespace().count() < MIN_UNRELATED_HEADING_WORDS
-        || sites.contains(&comparable(&heading))
-    {
+    let heading = the_one_heading(h1, sites)?;
+    if heading.split_whitespace().count() < MIN_UNRELATED_HEADING_WORDS {
         return None;
     }
     let significant = |text: &str| -> Vec<String> {
@@ -164,6 +159,16 @@ fn unrelated_heading(title: &str, h1: &[String], sites: &[String]) -> Option<Str
         .iter()
         .any(|word| heading_words.contains(word));
     (!shares).then_some(heading)
+}
+
+/// The page's `<h1>` when it has only one, spaces normalised, unless it is a known name of
+/// the site (its logo): the heading the rules that prefer a heading to `<title>` may take.
+fn the_one_heading(h1: &[String], sites: &[String]) -> Option<String> {
+    let [heading] = h1 else {
+        return None;
+    };
+    let heading = normalise_space(heading);
+    (!sites.contains(&comparable(&heading))).then_some(heading)
 }
 
 /// The words of `text` as [`comparable`] makes them, without those it leaves empty (a dash
@@ -339,12 +344,8 @@ const MIN_SHOWN_HEADLINE_WORDS: usize = 4;
 /// - a heading whose words the declaration holds, in order: the declaration names the
 ///   same story more fully.
 fn heading_over_a_sharing_title(declared: &str, h1: &[String], sites: &[String]) -> Option<String> {
-    let [heading] = h1 else {
-        return None;
-    };
-    let heading = normalise_space(heading);
-    let key = comparable(&heading);
-    if heading.split_whitespace().count() < MIN_SHOWN_HEADLINE_WORDS || sites.contains(&key) {
+    let heading = the_one_heading(h1, sites)?;
+    if heading.split_whitespace().count() < MIN_SHOWN_HEADLINE_WORDS {
         return None;
     }
     let heading_words: Vec<String> = comparable_words(&heading).collect();
@@ -389,12 +390,10 @@ fn heading_over_a_page_name(headline: &str, h1: &[String], sites: &[String]) -> 
         && !name.contains(char::is_whitespace)
         && name.contains(['_', ':'])
         && name.chars().any(char::is_alphabetic);
-    let [heading] = h1 else {
+    if !is_page_name {
         return None;
-    };
-    let heading = normalise_space(heading);
-    (is_page_name && heading.contains(' ') && !sites.contains(&comparable(&heading)))
-        .then_some(heading)
+    }
+    the_one_heading(h1, sites).filter(|heading| heading.contains(' '))
 }
 
 /// Most words of a tag in square brackets after a headline (a site's or wiki's name), and
