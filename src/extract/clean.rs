@@ -362,6 +362,11 @@ const SMALL_JUNK_WORDS: &[&str] = &[
     "subscribe",
 ];
 
+/// Words of small labels that are chrome only as blocks: a meta line's dateline
+/// (`<p class="content__dateline">Thu 3 May 2018 06.00 BST …`), where a `<span
+/// class="dateline">` opens the story's first sentence ("CAIRO — Gunmen opened fire …").
+const BLOCK_LABEL_WORDS: &[&str] = &["dateline"];
+
 /// Words that name a title: chrome when they label a small box (a widget's or a teaser's
 /// title), but on a heading element they say only that it is a heading
 /// (`wp-block-heading`, `heading--small`, `entry-title`).
@@ -503,15 +508,18 @@ fn is_post_class_term(class_id: &str, name: &str) -> bool {
 /// these names are glossary and annotation pop-ups on words of the story.
 const DIALOG_WORDS: &[&str] = &["popup", "modal"];
 
-/// One bit per hint list: a single pass over a class/id value answers all of them.
-const JUNK: u8 = 1;
-const WEAK_JUNK: u8 = 1 << 1;
-const SMALL_JUNK: u8 = 1 << 2;
-const POSITIVE: u8 = 1 << 3;
-const NEGATIVE: u8 = 1 << 4;
-const TITLE: u8 = 1 << 5;
-const DIALOG: u8 = 1 << 6;
-const COMMENTS: u8 = 1 << 7;
+/// The hint lists an element's class and id names are in, one bit per list: a single pass
+/// over a class/id value answers all of them.
+pub type Hints = u16;
+const JUNK: Hints = 1;
+const WEAK_JUNK: Hints = 1 << 1;
+const SMALL_JUNK: Hints = 1 << 2;
+const POSITIVE: Hints = 1 << 3;
+const NEGATIVE: Hints = 1 << 4;
+const TITLE: Hints = 1 << 5;
+const DIALOG: Hints = 1 << 6;
+const COMMENTS: Hints = 1 << 7;
+const BLOCK_LABEL: Hints = 1 << 8;
 
 /// Every hint word with the bits of the lists it is in, and a filter that rules out most
 /// other words before they are hashed. Class tests run several times on every element of
@@ -519,7 +527,7 @@ const COMMENTS: u8 = 1 << 7;
 /// parsing, and hashing every word and compound of every distinct class still cost 6 % of
 /// an extraction over the dev corpus when nearly all of them are in no list.
 struct HintIndex {
-    words: HashMap<&'static str, u8, BuildHasherDefault<Fnv>>,
+    words: HashMap<&'static str, Hints, BuildHasherDefault<Fnv>>,
     /// Length in bytes of the longest hint word.
     max_len: usize,
     /// Bit [`length_bit`] of a length is set in `by_first[b]` when a hint word of that
@@ -544,13 +552,14 @@ impl HintIndex {
         };
         for (list, bit) in [
             (JUNK_WORDS, JUNK),
-            (COMMENT_WORDS, JUNK | COMMENTS),
+            (COMMENT_WORDS, COMMENTS),
             (WEAK_JUNK_WORDS, WEAK_JUNK),
             (SMALL_JUNK_WORDS, SMALL_JUNK),
             (POSITIVE_WORDS, POSITIVE),
             (NEGATIVE_WORDS, NEGATIVE),
             (TITLE_WORDS, TITLE),
             (DIALOG_WORDS, DIALOG),
+            (BLOCK_LABEL_WORDS, BLOCK_LABEL),
         ] {
             for word in list {
                 *index.words.entry(*word).or_insert(0) |= bit;
@@ -574,7 +583,7 @@ impl HintIndex {
     }
 
     /// The bits of the lists `word` is in.
-    fn lookup(&self, word: &str) -> u8 {
+    fn lookup(&self, word: &str) -> Hints {
         match (word.as_bytes().first(), word.as_bytes().last()) {
             (Some(&first), Some(&last)) if self.may_hold(first, last, word.len()) => {
                 self.words.get(word).copied().unwrap_or(0)
@@ -585,7 +594,7 @@ impl HintIndex {
 
     /// The bits of the lists the compound `head` + `tail` is in, written out only when the
     /// filter lets it through.
-    fn lookup_joined(&self, head: &str, tail: &str, joined: &mut String) -> u8 {
+    fn lookup_joined(&self, head: &str, tail: &str, joined: &mut String) -> Hints {
         match (head.as_bytes().first(), tail.as_bytes().last()) {
             (Some(&first), Some(&last)) if self.may_hold(first, last, head.len() + tail.len()) => {
                 joined.clear();
@@ -659,7 +668,7 @@ const ELEMENTOR_WIDGET: &str = "elementor-widget";
 
 /// The hint lists that a word or the compound of a (non-modifier) name of `class_id` is in.
 /// Computed once per element, into [`Element::hints`].
-pub fn class_hints(class_id: &str) -> u8 {
+pub fn class_hints(class_id: &str) -> Hints {
     let index = &*HINT_INDEX;
     let mut joined = String::new();
     let mut bits = 0;
@@ -723,7 +732,7 @@ pub fn class_hints(class_id: &str) -> u8 {
 /// The hint lists that a word of `name` is in, or the compound of its words, or of two
 /// adjacent words: `bmg-author-box` → `authorbox`, `entry-author-info` → `authorinfo`, so a
 /// compound in a list is found inside a longer prefixed name. `joined` is scratch space.
-fn name_hints(index: &HintIndex, name: &str, joined: &mut String) -> u8 {
+fn name_hints(index: &HintIndex, name: &str, joined: &mut String) -> Hints {
     let mut name_bits = words(name).fold(0, |acc, w| acc | index.lookup(w));
     // A name of one word is its own compound, already looked up.
     if name.contains(|c: char| !c.is_alphanumeric()) {
@@ -741,7 +750,7 @@ fn name_hints(index: &HintIndex, name: &str, joined: &mut String) -> u8 {
 
 /// [`name_hints`] of an ASCII name, in one pass over its bytes: every class of every page
 /// goes through here, and decoding characters to split words took most of the time.
-fn ascii_name_hints(index: &HintIndex, name: &str, joined: &mut String) -> u8 {
+fn ascii_name_hints(index: &HintIndex, name: &str, joined: &mut String) -> Hints {
     let bytes = name.as_bytes();
     let mut name_bits = 0;
     let mut previous: Option<&str> = None;
@@ -778,7 +787,7 @@ fn ascii_name_hints(index: &HintIndex, name: &str, joined: &mut String) -> u8 {
 
 /// The hint lists that the letters and digits of `name`, i.e. its words joined, are in.
 /// Their first and last bytes and their length are known before they are written out.
-fn all_words_hints(index: &HintIndex, name: &str, joined: &mut String) -> u8 {
+fn all_words_hints(index: &HintIndex, name: &str, joined: &mut String) -> Hints {
     let (mut first, mut last, mut len) = ("", "", 0);
     for word in words(name) {
         if first.is_empty() {
@@ -799,7 +808,7 @@ fn all_words_hints(index: &HintIndex, name: &str, joined: &mut String) -> u8 {
 }
 
 /// The hint lists that the words of `name` joined are in, looked up without the filter.
-fn joined_hints(index: &HintIndex, name: &str, joined: &mut String) -> u8 {
+fn joined_hints(index: &HintIndex, name: &str, joined: &mut String) -> Hints {
     joined.clear();
     words(name).for_each(|word| joined.push_str(word));
     index.words.get(joined.as_str()).copied().unwrap_or(0)
@@ -863,15 +872,39 @@ pub fn styled_titles<'d>(dom: &'d super::dom::Dom<'_>) -> impl Iterator<Item = u
     (dom.body()..dom.len()).filter(|&i| dom.element(i).is_some_and(is_styled_title))
 }
 
-fn has_word(el: &Element, list: u8) -> bool {
+fn has_word(el: &Element, list: Hints) -> bool {
     el.hints & list != 0
+}
+
+/// What the blocks named for comments are on a page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CommentBlocks {
+    /// Readers' comments under a story: chrome, like a share bar.
+    Chrome,
+    /// The posts of a forum thread the page declares itself to be (JSON-LD
+    /// `DiscussionForumPosting`): Invision Community names every post `ipsComment`, so
+    /// there they are the content.
+    Posts,
 }
 
 /// Words in a class list that show an element is page chrome *about* comments,
 /// sharing etc. but also contain content words, e.g. `comment-content`: the chrome
 /// word wins, since a comment's content is still a comment.
 pub fn is_junk_by_class(el: &Element) -> bool {
-    !el.class_id.is_empty() && has_word(el, JUNK)
+    is_junk_by_class_where(el, CommentBlocks::Chrome)
+}
+
+/// [`is_junk_by_class`], with comment words chrome or not as `comments` says.
+pub fn is_junk_by_class_where(el: &Element, comments: CommentBlocks) -> bool {
+    !el.class_id.is_empty() && has_word(el, chrome_bits(comments))
+}
+
+/// The hint lists that make an element chrome outright.
+fn chrome_bits(comments: CommentBlocks) -> Hints {
+    match comments {
+        CommentBlocks::Chrome => JUNK | COMMENTS,
+        CommentBlocks::Posts => JUNK,
+    }
 }
 
 /// A readers' comment thread, or a comment in one, by class or id ([`COMMENT_WORDS`]).
@@ -894,6 +927,7 @@ pub fn is_dialog_by_class(el: &Element) -> bool {
 pub fn is_small_junk_by_class(el: &Element) -> bool {
     !el.class_id.is_empty()
         && (has_word(el, SMALL_JUNK)
+            || (has_word(el, BLOCK_LABEL) && !is_inline(&el.tag))
             || (has_word(el, TITLE)
                 && !matches!(&*el.tag, "h1" | "h2" | "h3" | "h4" | "h5" | "h6")))
 }
@@ -937,14 +971,15 @@ pub fn is_hidden(el: &Element) -> bool {
     false
 }
 
-/// Readability-style class weight: +25 for content hints, -25 for chrome hints.
-pub fn class_weight(el: &Element) -> i32 {
+/// Readability-style class weight: +25 for content hints, -25 for chrome hints (comment
+/// words among them unless `comments` are a thread's posts).
+pub fn class_weight(el: &Element, comments: CommentBlocks) -> i32 {
     if el.class_id.is_empty() {
         return 0;
     }
     let mut weight = 0;
     let hints = el.hints;
-    if hints & (JUNK | WEAK_JUNK) != 0 {
+    if hints & (chrome_bits(comments) | WEAK_JUNK) != 0 {
         weight -= 25;
     } else if hints & NEGATIVE != 0 {
         weight -= 10;
@@ -1684,6 +1719,29 @@ const COMMENT_GATE_PHRASES: &[&str] = &[
 
 /// Longest block read as a comment system's notice.
 const COMMENT_GATE_MAX_CHARS: usize = 200;
+
+/// Prefixes forum software writes before a reply's subject, the thread's title: phpBB,
+/// SMF and Invision write "Re:" in every language, Discuz "回复：".
+const REPLY_PREFIXES: &[&str] = &[
+    "re:",
+    "re :",
+    "aw:",
+    "odp:",
+    "отв:",
+    "ответ:",
+    "回复：",
+    "回复:",
+];
+
+/// Whether a heading is a forum reply's subject ("Re: Fuite sous l'évier …"): the head of
+/// a post of the thread, not a teaser's headline.
+pub fn is_reply_subject(text: &str) -> bool {
+    let text = text.trim_start();
+    REPLY_PREFIXES.iter().any(|prefix| {
+        text.get(..prefix.len())
+            .is_some_and(|head| head.to_lowercase() == *prefix)
+    })
+}
 
 /// A comment system's notice that a visitor may not comment ([`COMMENT_GATE_PHRASES`]):
 /// like [`is_comments_label`], it opens the comment section.
@@ -3564,7 +3622,61 @@ mod tests {
 
     #[test]
     fn weights() {
-        assert!(class_weight(&el("div", "entry-content")) > 0);
-        assert!(class_weight(&el("div", "related-posts")) < 0);
+        let chrome = CommentBlocks::Chrome;
+        assert!(class_weight(&el("div", "entry-content"), chrome) > 0);
+        assert!(class_weight(&el("div", "related-posts"), chrome) < 0);
+        // A comment weighs against its block, but not as a thread's post.
+        let post = el("article", "comment");
+        assert!(class_weight(&post, chrome) < 0);
+        assert_eq!(class_weight(&post, CommentBlocks::Posts), 0);
+    }
+
+    #[test]
+    fn comment_words_are_chrome_except_on_a_thread() {
+        // Invision Community's thread, which it names `comments`.
+        for class in ["comment-content", "ctopic ipsclear comments", "commentlist"] {
+            let e = el("div", class);
+            assert!(is_junk_by_class(&e), "{class}");
+            assert!(is_comments_by_class(&e), "{class}");
+            assert!(!is_junk_by_class_where(&e, CommentBlocks::Posts), "{class}");
+        }
+        // Chrome of any other kind stays chrome on a thread.
+        for class in ["post-share-bar", "postprofile", "comments-share"] {
+            assert!(
+                is_junk_by_class_where(&el("div", class), CommentBlocks::Posts),
+                "{class}"
+            );
+        }
+    }
+
+    #[test]
+    fn reply_subjects() {
+        for subject in [
+            "Re: [Résolu] Fuite sous l'évier",
+            "RE: Luft-vatten eller luft-luft?",
+            "  Aw: Tomaten vorziehen",
+            "Odp: Rozrząd w 1.9 TDI",
+            "Ответ: Зимняя рыбалка",
+            "回复：颜色还是粉的",
+        ] {
+            assert!(is_reply_subject(subject), "{subject}");
+        }
+        for heading in [
+            "Renters deserve better",
+            "Re-election campaign opens",
+            "Rezultate",
+            "",
+        ] {
+            assert!(!is_reply_subject(heading), "{heading}");
+        }
+    }
+
+    #[test]
+    fn a_dateline_is_a_label_as_a_block_only() {
+        // A meta line's dateline goes; an AP-style dateline opening the first paragraph
+        // ("CAIRO —") is part of its sentence.
+        assert!(is_small_junk_by_class(&el("p", "content__dateline")));
+        assert!(is_small_junk_by_class(&el("div", "grid-item-dateline")));
+        assert!(!is_small_junk_by_class(&el("span", "dateline")));
     }
 }

@@ -12,7 +12,7 @@
 //! sit side by side (a story split into blocks), to a parent that scores higher, and to
 //! siblings that continue the article.
 
-use super::clean;
+use super::clean::{self, CommentBlocks};
 use super::dom::{Dom, Element, NO_PARENT, NodeKind};
 
 /// Paragraphs shorter than this (in characters) carry no score.
@@ -126,7 +126,14 @@ fn is_wrapper_sensitive_junk(tag: &str) -> bool {
     matches!(tag, "form" | "header" | "aside")
 }
 
+/// The statistics of a page whose comment-named blocks are readers' comments.
 pub fn compute(dom: &Dom) -> Stats {
+    compute_where(dom, CommentBlocks::Chrome)
+}
+
+/// The statistics of a page, with its comment-named blocks chrome or its content as
+/// `comments` says.
+pub fn compute_where(dom: &Dom, comments: CommentBlocks) -> Stats {
     let n = dom.len();
     let mut s = Stats {
         text: vec![0; n],
@@ -212,14 +219,14 @@ pub fn compute(dom: &Dom) -> Stats {
             }
             continue;
         };
-        s.weight[i] = clean::class_weight(el);
+        s.weight[i] = clean::class_weight(el, comments);
         if hard[i] {
             s.junk[i] = true;
             continue;
         }
         if &*el.tag == "header"
             && in_story[i]
-            && !clean::is_junk_by_class(el)
+            && !clean::is_junk_by_class_where(el, comments)
             && (holds_headline(dom, i) || raw[i] >= WEAK_JUNK_MAX_PROSE)
         {
             s.article_header[i] = true;
@@ -227,7 +234,7 @@ pub fn compute(dom: &Dom) -> Stats {
         }
         if &*el.tag == "header"
             && in_story[i]
-            && !clean::is_junk_by_class(el)
+            && !clean::is_junk_by_class_where(el, comments)
             && holds_subheading(dom, i)
         {
             // The head of a section or an accordion panel inside the story: its heading
@@ -245,7 +252,7 @@ pub fn compute(dom: &Dom) -> Stats {
         // class go.
         if is_wrapper_sensitive_junk(&el.tag)
             || clean::is_junk_by_role(el)
-            || clean::is_junk_by_class(el)
+            || clean::is_junk_by_class_where(el, comments)
             || clean::is_dialog_by_class(el)
             || (raw[i] < WEAK_JUNK_MAX_PROSE
                 && !clean::is_inline(&el.tag)
@@ -919,6 +926,124 @@ mod tests {
             .expect("the opening post")
             .text;
         assert!(!text.contains("good for a small car right now?"), "{text}");
+    }
+
+    /// A thread of four posts as Invision Community prints it: every post's text in a
+    /// `div#comment-…_wrap`, the page declaring a forum posting when `declared`.
+    fn invision_thread(declared: bool) -> String {
+        let declaration = if declared {
+            r#"<script type="application/ld+json">{"@context":"http://schema.org",
+               "@type":"DiscussionForumPosting","headline":"Timing belt at 238,000 km",
+               "datePublished":"2022-02-14T17:22:05+0000"}</script>"#
+        } else {
+            ""
+        };
+        let post = |n: u32, message: &str| {
+            format!(
+                "<article id=elComment_{n} class='cPost ipsBox ipsComment ipsComment_parent'>\
+                 <aside class=ipsComment_author><h3><a href=/u/{n}>member{n}</a></h3>\
+                 <p>Posts: 1,204</p></aside><div id=comment-{n}_wrap class=ipsComment_content>\
+                 <div data-role=commentContent class=ipsType_richText><p>{message}</p></div>\
+                 </div></article>"
+            )
+        };
+        format!(
+            "<html><head><title>Timing belt at 238,000 km - Garage Forum</title>{declaration}\
+             </head><body><nav><a href=/>Forums</a> <a href=/cars>Cars</a></nav>\
+             <h1>Timing belt at 238,000 km</h1><div id=comments class=cTopic>{}{}{}{}</div>\
+             <form action=/reply method=post><h2>Join the conversation</h2><p>You can post \
+             now and register later. If you have an account, sign in now to post with your \
+             account.</p><textarea name=content></textarea></form></body></html>",
+            post(
+                412230,
+                "Hi, my car has done 238,000 km and the previous owner said the timing belt \
+                 was changed at 150,000 km, but there are no papers. Should I change it now \
+                 or can I keep driving for a while? It runs smoothly and nothing knocks."
+            ),
+            post(
+                412233,
+                "Without papers, assume it was never done and change it this month."
+            ),
+            post(
+                412236,
+                "Always the full kit: belt, tensioner, idlers and the water pump together."
+            ),
+            post(
+                412240,
+                "Thanks all, it is booked in for Friday and I will report back."
+            ),
+        )
+    }
+
+    #[test]
+    fn a_declared_threads_posts_named_comments_are_its_text() {
+        let html = invision_thread(true);
+        let text = extract(html.as_bytes(), &ExtractOptions::default())
+            .expect("a thread")
+            .text;
+        assert!(text.starts_with("Hi, my car has done 238,000 km"), "{text}");
+        assert!(text.contains("assume it was never done"), "{text}");
+        assert!(text.ends_with("I will report back."), "{text}");
+        assert!(!text.contains("Posts: 1,204"), "{text}");
+        // Undeclared, blocks named comments are readers' comments under something else.
+        let html = invision_thread(false);
+        let text = extract(html.as_bytes(), &ExtractOptions::default()).map(|a| a.text);
+        assert!(
+            !text
+                .as_deref()
+                .is_ok_and(|t| t.contains("assume it was never done")),
+            "{text:?}"
+        );
+    }
+
+    #[test]
+    fn a_short_reply_under_its_linked_subject_stays() {
+        // phpBB: each post opens with its linked subject, "Re: " and the thread's title,
+        // which outweighs the words of a short reply.
+        let post = |n: u32, subject: &str, message: &str| {
+            format!(
+                "<div id=p{n} class='post bg{}'><div class=inner><dl class=postprofile>\
+                 <dt><a href=/u/{n}>member{n}</a></dt><dd>Posts: 5412</dd></dl>\
+                 <div class=postbody><div id=post_content{n}><h3>\
+                 <a href='./viewtopic.php?p={n}#p{n}'>{subject}</a></h3><p class=author>by \
+                 <a href=/u/{n}>member{n}</a> » Sun 7 Nov 2021 20:05</p>\
+                 <div class=content>{message}</div></div></div></div></div>",
+                n % 2 + 1
+            )
+        };
+        let title = "A leak under the sink after changing the trap";
+        let reply = format!("Re: {title}");
+        let html = format!(
+            "<html><head><title>{title}</title></head><body><h2>{title}</h2>\
+             <div class=topic>{}{}{}</div></body></html>",
+            post(
+                88123,
+                title,
+                "Hello all, yesterday I changed the trap under the kitchen sink because the \
+                 old one was full of scale. Since then a small drip comes from the nut at the \
+                 top, even after I tightened it by hand and then a quarter turn with pliers."
+            ),
+            post(
+                88127,
+                &reply,
+                "Did you put the cone washer in the right way round?"
+            ),
+            post(
+                88131,
+                &reply,
+                "It was upside down! Turned over, the nut no longer leaks, thanks to everyone \
+                 who answered; I will mark the topic solved."
+            ),
+        );
+        let text = extract(html.as_bytes(), &ExtractOptions::default())
+            .expect("a thread")
+            .text;
+        assert!(
+            text.contains("cone washer in the right way round?"),
+            "{text}"
+        );
+        assert!(text.contains("It was upside down!"), "{text}");
+        assert!(!text.contains("Re: "), "{text}");
     }
 
     #[test]

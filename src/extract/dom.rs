@@ -44,7 +44,7 @@ pub struct Element<'a> {
     pub attrs: Box<[(&'a str, &'a str)]>,
     /// Which of [`clean`]'s class/id hint lists the names in `class_id` hit, one bit per
     /// list: worked out once here, asked several times per element.
-    pub hints: u8,
+    pub hints: super::clean::Hints,
 }
 
 /// A string of the document, read as a `str` (`&*el.tag`, `el.class_id.contains(…)`): the
@@ -352,7 +352,7 @@ mod tests {
         Element {
             tag: String,
             class_id: String,
-            hints: u8,
+            hints: crate::extract::clean::Hints,
             attrs: BTreeSet<(String, String)>,
         },
         Text(String),

@@ -91,6 +91,9 @@ pub struct Metadata {
     /// `CollectionPage` or `SearchResultsPage` (a section's or a tag's page), with no
     /// article type beside it.
     pub declares_listing: bool,
+    /// The publisher calls the page a forum thread (a JSON-LD `DiscussionForumPosting`):
+    /// its posts are the content, whatever their class calls them.
+    pub declares_thread: bool,
 }
 
 /// Reads the metadata of a parsed page.
@@ -160,6 +163,7 @@ pub fn extract_metadata(
         date_evidence,
         declares_article,
         declares_listing: !declares_article && page.declares_listing(),
+        declares_thread: page.declares_thread(),
     }
 }
 
@@ -523,6 +527,14 @@ impl<'d, 'a> PageFacts<'d, 'a> {
         }) || self
             .meta_first(&["og:type"])
             .is_some_and(|kind| kind.eq_ignore_ascii_case("article"))
+    }
+
+    fn declares_thread(&self) -> bool {
+        self.jsonld.iter().any(|object| {
+            jsonld::types(object)
+                .into_iter()
+                .any(|kind| kind == "DiscussionForumPosting")
+        })
     }
 
     fn declares_listing(&self) -> bool {

@@ -253,7 +253,12 @@ fn parse_source(decoded: Cow<'_, str>, opts: &ExtractOptions) -> parse::Document
 fn extract_dom(dom: &dom::Dom, opts: &ExtractOptions) -> Result<Extraction, ExtractError> {
     let meta = metadata::extract_metadata(dom, opts.url.as_ref(), opts.reference_time);
 
-    let stats = content::compute(dom);
+    let comments = if meta.declares_thread {
+        clean::CommentBlocks::Posts
+    } else {
+        clean::CommentBlocks::Chrome
+    };
+    let stats = content::compute_where(dom, comments);
     // The story's selection and the text's clean-up look for the declared title; the
     // article is given the reader's headline, and its datelines are looked for under it.
     let selection = content::select(dom, &stats).map(|sel| {

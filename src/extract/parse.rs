@@ -132,7 +132,7 @@ pub(super) struct DocElement {
     /// `class` and `id` as written.
     pub(super) class: Option<Span>,
     pub(super) id: Option<Span>,
-    pub(super) hints: u8,
+    pub(super) hints: clean::Hints,
     /// Range of [`Document::attrs`].
     pub(super) attrs: (usize, usize),
     /// In the SVG or MathML namespace.
@@ -721,7 +721,12 @@ impl Document {
     /// `class` and `id` as the extractor compares them (lower-cased, joined by a space) and
     /// their class hints: written and worked out once per distinct pair on the page, since
     /// most elements repeat a few class names.
-    fn class_id(&mut self, class: Option<Span>, id: Option<Span>, names: &mut Names) -> (Span, u8) {
+    fn class_id(
+        &mut self,
+        class: Option<Span>,
+        id: Option<Span>,
+        names: &mut Names,
+    ) -> (Span, clean::Hints) {
         if class.is_none() && id.is_none() {
             return (
                 Span::default(),
@@ -768,8 +773,8 @@ impl Document {
 struct Names {
     tags: HashMap<LocalName, Span, foldhash::fast::RandomState>,
     /// Raw `class`, NUL, then NUL and `id` when there is one → lower-cased class_id, hints.
-    class_ids: HashMap<String, (Span, u8), foldhash::fast::RandomState>,
-    no_class_hints: Option<u8>,
+    class_ids: HashMap<String, (Span, clean::Hints), foldhash::fast::RandomState>,
+    no_class_hints: Option<clean::Hints>,
     key: String,
     lowered: String,
 }

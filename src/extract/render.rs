@@ -188,6 +188,10 @@ fn in_paragraph(dom: &Dom, i: usize) -> bool {
 /// Nodes at the start of a box looked at for a teaser's heading.
 const TEASER_SCAN_NODES: usize = 24;
 
+/// Nodes at the start of a forum post looked at for its subject: the poster's panel
+/// (name, rank, count of posts, date joined) may come first.
+const REPLY_SUBJECT_SCAN_NODES: usize = 64;
+
 /// Longest text of a teaser besides its heading, in characters.
 const TEASER_MAX_CHARS: u32 = 300;
 
@@ -212,6 +216,20 @@ fn is_teaser_card(dom: &Dom, s: &Stats, i: usize) -> bool {
         && s.link[h] * 10 >= heading * 6
         && s.text[i] - heading <= TEASER_MAX_CHARS
         && !text_before_heading
+        && !is_reply_post(dom, h)
+}
+
+/// Whether heading `h` is a forum reply's linked subject ("Re: …"): its box is a short
+/// post of the thread, not a teaser card.
+fn is_reply_post(dom: &Dom, h: usize) -> bool {
+    let mut subject = String::new();
+    for text in dom.texts(h) {
+        subject.push_str(text);
+        if subject.trim_start().chars().nth(7).is_some() {
+            break;
+        }
+    }
+    clean::is_reply_subject(&subject)
 }
 
 /// Most text of the teaser of a neighbouring story, in characters: its label, headline,
@@ -352,11 +370,13 @@ impl Renderer<'_> {
 
     /// Remembers that `i`, skipped by conditional cleaning, was a heading made mostly of
     /// links, when no text waits to be stored before it (text before the heading would
-    /// otherwise carry the mark into the block after it).
+    /// otherwise carry the mark into the block after it). A forum reply's linked subject
+    /// heads a post of the thread, not a teaser.
     fn note_dropped_heading(&mut self, i: usize) {
         if heading_level(self.dom.tag(i)).is_some()
             && self.stats.link_density(i) > HEADING_LINK_DENSITY_MAX
             && self.text.trim().is_empty()
+            && !is_reply_post(self.dom, i)
         {
             self.after_linked_heading = true;
         }
@@ -442,7 +462,8 @@ impl Renderer<'_> {
                 if s.images[i] > 1 && s.paragraphs[i] * 2 < s.images[i] && text < 200 {
                     return true;
                 }
-                if (weight < 25 && ld > 0.33) || (weight >= 25 && ld > 0.5) {
+                let link_heavy = |ld: f64| (weight < 25 && ld > 0.33) || (weight >= 25 && ld > 0.5);
+                if link_heavy(ld) && link_heavy(self.link_density_besides_reply_subject(i)) {
                     return true;
                 }
                 if tag != "span" && is_teaser_card(self.dom, s, i) {
@@ -463,6 +484,29 @@ impl Renderer<'_> {
                 false
             }
             _ => false,
+        }
+    }
+
+    /// The link density of block `i` without the forum reply's linked subject that heads
+    /// it ("Re: …", see [`is_reply_post`]): in a short post, that link may outweigh the
+    /// post's words.
+    fn link_density_besides_reply_subject(&self, i: usize) -> f64 {
+        let (dom, s) = (self.dom, self.stats);
+        if s.headings[i] != 1 {
+            return s.link_density(i);
+        }
+        let end = dom.nodes[i].end.min(i + 1 + REPLY_SUBJECT_SCAN_NODES);
+        match (i + 1..end).find(|&j| heading_level(dom.tag(j)).is_some()) {
+            Some(h) if is_reply_post(dom, h) => {
+                let text = s.text[i] - s.text[h];
+                let link = s.link[i].saturating_sub(s.link[h]);
+                if text == 0 {
+                    0.0
+                } else {
+                    f64::from(link) / f64::from(text)
+                }
+            }
+            _ => s.link_density(i),
         }
     }
 
