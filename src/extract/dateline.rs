@@ -1022,19 +1022,26 @@ fn collect_runs(
                         break;
                     }
                 } else {
-                    let text = text_of(dom, i);
                     let machine = time_value(dom, i);
-                    // An element a script was to write the date into is empty.
-                    if (has_word_or_number(&text)
-                        || machine.is_some()
-                        || unix_time_value(dom, i).is_some())
-                        && text.chars().count() <= MAX_DATELINE_CHARS
-                    {
-                        out.push(Run {
-                            text,
-                            node: i,
-                            machine,
-                        });
+                    // A block of lines broken by `<br>` ("Press office<br>Baku, 5 May
+                    // 2021") is a run per line, as a reader sees it; one holding a `<time>`
+                    // stays whole, the run its value belongs to.
+                    let lines = match machine {
+                        None => lines_of(dom, i),
+                        Some(_) => vec![text_of(dom, i)],
+                    };
+                    let empty_with_date = unix_time_value(dom, i).is_some();
+                    for text in lines {
+                        // An element a script was to write the date into is empty.
+                        if (has_word_or_number(&text) || machine.is_some() || empty_with_date)
+                            && text.chars().count() <= MAX_DATELINE_CHARS
+                        {
+                            out.push(Run {
+                                text,
+                                node: i,
+                                machine: machine.clone(),
+                            });
+                        }
                     }
                 }
                 i = dom.nodes[i].end;
@@ -1225,6 +1232,34 @@ fn more_non_space_chars_than(dom: &Dom, i: usize, n: usize) -> bool {
         }
     }
     false
+}
+
+/// The lines of element `i`'s text, as its `<br>`s break it (whitespace collapsed, empty
+/// lines left out); the whole text when it has no break, empty or not.
+fn lines_of(dom: &Dom, i: usize) -> Vec<String> {
+    let mut lines = Vec::new();
+    let mut line = String::new();
+    for j in i..dom.nodes[i].end {
+        match &dom.nodes[j].kind {
+            NodeKind::Text(t) => {
+                line.push_str(t);
+                line.push(' ');
+            }
+            NodeKind::Element(el) if &*el.tag == "br" => {
+                let text = line.split_whitespace().collect::<Vec<_>>().join(" ");
+                if !text.is_empty() {
+                    lines.push(text);
+                }
+                line.clear();
+            }
+            _ => {}
+        }
+    }
+    let text = line.split_whitespace().collect::<Vec<_>>().join(" ");
+    if !text.is_empty() || lines.is_empty() {
+        lines.push(text);
+    }
+    lines
 }
 
 fn text_of(dom: &Dom, i: usize) -> String {
@@ -1686,6 +1721,30 @@ mod tests {
         assert_eq!(
             first(&html),
             Some(("2021-05-12".into(), None, Place::AfterBody))
+        );
+    }
+
+    #[test]
+    fn a_signature_line_after_a_break() {
+        // A press release signed by its office, the place and day on the next line: that
+        // line is a dateline of its own, not words around a date.
+        let signed = |signature: &str| {
+            let html = page("<h1>Turnout confirmed</h1>", signature);
+            Dom::parse_with(&html, |dom| {
+                let stats = content::compute(dom);
+                let selection = content::select(dom, &stats);
+                find(dom, selection.as_ref(), None, &DateContext::default())
+                    .first()
+                    .map(|d| (d.date.format(), d.place, d.pure))
+            })
+        };
+        assert_eq!(
+            signed("<p><em>Birliyin mətbuat xidməti</em><br><em>Bakı, 5 may 2021-ci il</em></p>"),
+            Some(("2021-05-05".into(), Place::AfterBody, true))
+        );
+        assert_eq!(
+            signed("<p><em>Birliyin mətbuat xidməti Bakı, 5 may 2021-ci il</em></p>"),
+            Some(("2021-05-05".into(), Place::AfterBody, false))
         );
     }
 
