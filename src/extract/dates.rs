@@ -423,13 +423,15 @@ static DATELINE: LazyLock<Regex> = LazyLock::new(|| {
           | # 2024年9月2日 (Chinese, Japanese), 2024년 9월 2일 (Korean), and in an era's years:
             # 令和6年2月9日 (Japan's Reiwa, from 2019; Heisei, 1989), 民國112年10月5日 (Taiwan)
             (?:(?-u:\b)(?P<y5>(?:19|20)[0-9]{{2}})|(?P<era>令和|平成|民國|民国)\s?(?P<ey>[0-9]{{1,3}}|元))\s?[年년]\s?(?P<m5>[0-9]{{1,2}})\s?[月월]\s?(?P<d5>[0-9]{{1,2}})\s?[日일]?
-          | # 2024. szeptember 2. (Hungarian: the year's dot keeps this shape from being tried
-            # after every year in running text, and Hungarian's own letters for the month
-            # keep the regex small)
-            (?-u:\b)(?P<y6>(?:19|20)[0-9]{{2}})\.\s+(?P<m6>[a-zA-ZáéíóöőúüűÁÉÍÓÖŐÚÜŰ]{{3,10}})\.?\s+(?P<d6>[0-9]{{1,2}})(?-u:\b)\.?
           | # 2024-yil 15-fevral (Uzbek), 2024 йил 15 феврал, 2024-жылы 15-февралда (Kyrgyz),
-            # 2024 жылғы 15 ақпан (Kazakh): the year first, with the word for a year
-            (?-u:\b)(?P<y7>(?:19|20)[0-9]{{2}})[\s-]?(?:yil|y\.|йил|жыл\p{{L}}{{0,4}}),?\s+(?P<d7>[0-9]{{1,2}})(?:-|\s+)(?P<m7>{months})
+            # 2024 жылғы 15 ақпан (Kazakh), 2012. gada 17. aprīlī (Latvian): the year first,
+            # with the word for a year (before the Hungarian shape, which would take
+            # 2012. gada for a year and a month)
+            (?-u:\b)(?P<y7>(?:19|20)[0-9]{{2}})(?:[\s-]?(?:yil|y\.|йил|жыл\p{{L}}{{0,4}})|\.\s?gada),?\s+(?P<d7>[0-9]{{1,2}})\.?(?:-|\s+)(?P<m7>{months})
+          | # 2024. szeptember 2. (Hungarian), 2004 m. kovo 14 d. (Lithuanian): the year's dot
+            # keeps this shape from being tried after every year in running text, and the
+            # two languages' own letters for the month keep the regex small
+            (?-u:\b)(?P<y6>(?:19|20)[0-9]{{2}})(?:\.|\s+m\.)\s+(?P<m6>[a-zA-ZáéíóöőúüűÁÉÍÓÖŐÚÜŰąčęėįšųūžĄČĘĖĮŠŲŪŽ]{{3,10}})\.?\s+(?P<d6>[0-9]{{1,2}})(?-u:\b)(?:\.|\s+d\.)?
           | # 發布日期：112-10-05 (Taiwan's Minguo years, 1912 the first, after a date's label)
             (?:日期|時間|时间)\s?[：:]\s?(?P<y8>1[0-4][0-9])(?P<s8>[\-/.])(?P<m8>[0-9]{{1,2}})(?P<s8b>[\-/.])(?P<d8>[0-9]{{1,2}})(?-u:\b)
           | # 03.09.2024, 26-12-2023, 02/09/2024, 4. 2. 2022, 26 | 01 | 2022, 19.10.19
@@ -1263,6 +1265,16 @@ mod tests {
                 ("12. septembra 2023", Some("2023-09-12")),
                 ("2021. március 3.", Some("2021-03-03")),
                 ("2023. szept. 14. 08:15", Some("2023-09-14")),
+                ("2004 m. kovo 14 d.", Some("2004-03-14")),
+                ("2021 m. rugsėjo 3 d. 10:15", Some("2021-09-03")),
+                ("2012. gada 17. aprīlī", Some("2012-04-17")),
+                ("Otrdiena, 17 Aprīlis, 2012 - 14:05", Some("2012-04-17")),
+                ("28. nóvember 2023", Some("2023-11-28")),
+                ("14. märts 2024", Some("2024-03-14")),
+                ("12. marca 2024", Some("2024-03-12")),
+                ("3 de maig de 2022", Some("2022-05-03")),
+                ("5 de xullo de 2021", Some("2021-07-05")),
+                ("12 nëntor 2023", Some("2023-11-12")),
                 ("3 martie 2021", Some("2021-03-03")),
                 ("3. maaliskuuta 2021", Some("2021-03-03")),
                 ("3. marts 2021", Some("2021-03-03")),

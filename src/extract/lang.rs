@@ -169,6 +169,10 @@ fn script_of(code: &str) -> Option<Script> {
         "en" | "de" | "fr" | "es" | "pt" | "it" | "nl" | "pl" | "cs" | "sk" | "tr" | "az"
         | "ro" | "hu" | "sv" | "da" | "nb" | "no" | "fi" | "et" | "lv" | "lt" | "hr" | "sl"
         | "id" | "vi" | "ca" => Script::Latin,
+        // Latin-script languages the model does not know: their text reads to it as a
+        // neighbour (Malay as Indonesian, Bosnian as Croatian), and the declaration stands.
+        "ms" | "bs" | "gl" | "eu" | "ga" | "cy" | "is" | "sq" | "mt" | "lb" | "fy" | "br"
+        | "oc" | "sw" | "ha" | "so" | "yo" | "ig" | "mi" => Script::Latin,
         "ka" => Script::Georgian,
         "hy" => Script::Armenian,
         "el" => Script::Greek,
@@ -308,6 +312,12 @@ mod tests {
         assert_eq!(detect_language(kk, Some("kk")).as_deref(), Some("kk"));
         // Russian under a Kazakh declaration is Russian.
         assert_eq!(detect_language(RU, Some("kk")).as_deref(), Some("ru"));
+        // Malay, which the model reads as Indonesian.
+        let ms = "Syarikat Air Negeri memaklumkan bahawa bekalan air di beberapa kawasan akan \
+                  terganggu selama dua belas jam bagi membolehkan kerja-kerja penyelenggaraan \
+                  paip utama dijalankan. Pengguna dinasihatkan menyimpan air secukupnya.";
+        assert_eq!(detect_language(ms, None).as_deref(), Some("id"));
+        assert_eq!(detect_language(ms, Some("ms")).as_deref(), Some("ms"));
     }
 
     #[test]
