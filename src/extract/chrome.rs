@@ -1371,7 +1371,7 @@ fn holds_phone_number(text: &str) -> bool {
 /// A short line that gives phone numbers with a few words around them ("Сообщите о
 /// нарушении: 0 800 800 228 (бесплатно), WhatsApp +996 555 120 228"): beside a
 /// hotline's name, the rest of its box.
-fn is_phone_line(text: &str) -> bool {
+pub(super) fn is_phone_line(text: &str) -> bool {
     !clean::more_chars_than(text, PHONE_LINE_MAX_CHARS)
         && holds_phone_number(text)
         && letter_words(text).count() <= PHONE_LINE_MAX_WORDS

@@ -1783,6 +1783,9 @@ pub fn is_dateline_block(text: &str) -> bool {
     if words(text) <= 3 {
         return super::dates::parse_dateline(text, None).is_some();
     }
+    if is_meta_line(text) {
+        return true;
+    }
     // A byline with its date ("Posted by Jane Doe on 5 March 2024", "Submitted by admin on
     // Tue, 03/05/2024 - 10:00"): a publication or update label leads to the date, and at
     // most a word ("Uhr", "pm") follows it.
@@ -1796,6 +1799,35 @@ pub fn is_dateline_block(text: &str) -> bool {
                     Some(super::date_words::Cue::Published | super::date_words::Cue::Modified)
                 )
         })
+}
+
+/// Most words of each part of a story's meta line besides its date.
+const META_PART_MAX_WORDS: usize = 4;
+
+/// A story's meta line: short parts set apart by bars or dots, one of them a date
+/// ("Политика | 10.10.2006 | Автор: Руслан Алиев", "News · 12 March 2024 · 4 min read").
+fn is_meta_line(text: &str) -> bool {
+    let parts: Vec<&str> = text
+        .split(['|', '·', '•'])
+        .map(str::trim)
+        .filter(|part| !part.is_empty())
+        .collect();
+    if parts.len() < 2 {
+        return false;
+    }
+    let mut dated = false;
+    for part in parts {
+        let words = part
+            .split(|c: char| !c.is_alphabetic())
+            .filter(|w| !w.is_empty())
+            .count();
+        if !dated && words <= 3 && super::dates::parse_dateline(part, None).is_some() {
+            dated = true;
+        } else if words > META_PART_MAX_WORDS {
+            return false;
+        }
+    }
+    dated
 }
 
 /// A publication or update label with nothing after it ("Last Modified:", "Опубликовано:"):
@@ -3086,6 +3118,10 @@ mod tests {
             "Last Modified:",
             "Опубликовано:",
             "Yayın tarihi:",
+            "Last Updated ( Monday, 29 December 2014 10:05 )",
+            "Sonuncu yenilənmə ( Bazar ertəsi, 29 Dekabr 2014 10:05 )",
+            "Политика | 10.10.2006 | Автор: Руслан Алиев",
+            "News · 12 March 2024 · 4 min read",
         ] {
             assert!(is_dateline_block(dateline), "{dateline}");
         }
@@ -3100,6 +3136,7 @@ mod tests {
             "Chapter 3:45 p.m.",
             "Last Modified",
             "The report was published:",
+            "Turnout | 12 March 2024 | The commission counted every ballot twice",
         ] {
             assert!(!is_dateline_block(text), "{text}");
         }

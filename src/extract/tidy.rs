@@ -161,6 +161,15 @@ pub(super) fn tidy_blocks(blocks: &mut Vec<Block>, title: Option<&str>) {
                 || (k == 1 && clean::is_promo_line(&b.text))))
     });
     trim_tail(blocks);
+    // What trailed the story is gone now: a dateline it kept from the edge goes too
+    // (Joomla's "Last Updated ( … )" over a side column's modules).
+    while blocks.len() > 1
+        && blocks.last().is_some_and(|b| {
+            matches!(b.kind, BlockKind::Paragraph) && clean::is_dateline_block(&b.text)
+        })
+    {
+        blocks.pop();
+    }
 }
 
 /// Removes a tag or category label on a line of its own with the list under it ("Topic" /
@@ -344,16 +353,63 @@ const NOTICE_BLOCK_MAX_CHARS: usize = 600;
 
 /// A footer's block of lines that are each a notice: the copyright line, the publisher's
 /// notices ([`chrome::is_publisher_notice`]), a phone number or the age mark, one under the
-/// other ("© 2016–2022 АНО «…». Владивосток, …" over the foreign-agent label and "18+").
-/// One line of the story among them keeps the block.
+/// other ("© 2016–2022 АНО «…». Владивосток, …" over the foreign-agent label and "18+"),
+/// with the details of the imprint beside them ([`is_imprint_detail`]), as a print
+/// version's foot has them. One line of the story among them keeps the block, and so does
+/// a block of details without a notice (a story's list of sources).
 fn is_notice_block(text: &str) -> bool {
     if !text.contains('\n') || clean::more_chars_than(text, NOTICE_BLOCK_MAX_CHARS) {
         return false;
     }
-    text.lines()
-        .map(str::trim)
-        .filter(|line| !line.is_empty())
-        .all(|line| is_notice_line(line) || chrome::is_publisher_notice(line, &line.to_lowercase()))
+    let mut notices = 0;
+    for line in text.lines().map(str::trim).filter(|line| !line.is_empty()) {
+        if is_notice_line(line) || chrome::is_publisher_notice(line, &line.to_lowercase()) {
+            notices += 1;
+        } else if !is_imprint_detail(line) {
+            return false;
+        }
+    }
+    notices > 0
+}
+
+/// Most words of a label beside the page's address in a print version's foot ("Printed
+/// from caspiancourier.az —", "Адрес материала:").
+const ADDRESS_LABEL_MAX_WORDS: usize = 5;
+
+/// Titles of the editor-in-chief, whom an imprint names: en, ru, uk, az, tr, de, fr, es.
+const EDITOR_IN_CHIEF: &[&str] = &[
+    "editor-in-chief",
+    "editor in chief",
+    "главный редактор",
+    "головний редактор",
+    "baş redaktor",
+    "genel yayın yönetmeni",
+    "chefredakteur",
+    "rédacteur en chef",
+    "rédactrice en chef",
+    "redactor jefe",
+    "directora editorial",
+];
+
+/// Whether a short line is a detail of the publisher's imprint: an address of a page with a
+/// short label ("Адрес материала: http://…/article.php?id=4471"), a phone or contact line
+/// ("Телефон редакции: (87240) 4-33-12, e-mail: …"), or the editor-in-chief's name.
+fn is_imprint_detail(line: &str) -> bool {
+    if clean::more_chars_than(line, 200) {
+        return false;
+    }
+    let is_address = |w: &&str| w.contains("://") || w.starts_with("www.");
+    let addressed = line.split_whitespace().any(|w| is_address(&w))
+        && line
+            .split_whitespace()
+            .filter(|w| !is_address(w) && w.chars().any(char::is_alphabetic))
+            .count()
+            <= ADDRESS_LABEL_MAX_WORDS;
+    if addressed || chrome::is_phone_line(line) {
+        return true;
+    }
+    let lower = line.to_lowercase();
+    EDITOR_IN_CHIEF.iter().any(|title| lower.contains(title))
 }
 
 /// Whether a paragraph is a rule drawn with characters ("___", "* * *", "-----") between a
@@ -475,6 +531,27 @@ mod tests {
             "© 2024 Портал\nНаблюдатели зафиксировали 412 нарушений в день голосования."
         ));
         assert!(!is_notice_block("© 2024 Портал"));
+        // A print version's foot: the page's address, the notices, the imprint.
+        assert!(is_notice_block(
+            "Printed from caspiancourier.az — https://caspiancourier.az/en/news/18842.html\n\
+             © 2023 Caspian Courier. When using materials, a hyperlink is required.\n\
+             Caspian Courier is an independent news agency. Editor-in-chief: Tural Nasirov."
+        ));
+        assert!(is_notice_block(
+            "Адрес материала: http://www.vesti-prikaspiya.ru/article.php?id=4471\n\
+             © 2001-2006 Газета «Вести Прикаспия». Перепечатка только с разрешения редакции.\n\
+             Телефон редакции: (87240) 4-33-12, e-mail: vesti@vesti-prikaspiya.ru"
+        ));
+        // Details without a notice are the story's: its sources, its contact.
+        assert!(!is_notice_block(
+            "Source: https://www.cec.gov.az/report-2024.pdf\n\
+             Hotline of the commission: +994 12 555 55 55"
+        ));
+        // A sentence that cites an address is no detail of an imprint.
+        assert!(!is_notice_block(
+            "© 2024 Портал\nПолный текст доклада наблюдателей о нарушениях на участках \
+             опубликован на сайте https://example.org/report вчера вечером."
+        ));
     }
 
     #[test]
