@@ -574,13 +574,16 @@ fn read_run(
         // an element a script was to write the date into.
         let unix =
             || unix_time_value(dom, run.node).and_then(|u| parse_machine_date_in(&u, context));
+        let tooltip = || tooltip_date(dom, run.node, context);
         let yearless = || {
             context
                 .url_month
                 .and_then(|month| yearless_dateline(&run.text, month, context.reference))
         };
         // The date shapes were searched for above: only the other forms are left.
-        match dateline_without_a_date_shape(&run.text, context)
+        // The tooltip's day is exact where a relative dateline counts back from the fetch.
+        match tooltip()
+            .or_else(|| dateline_without_a_date_shape(&run.text, context))
             .or(machine)
             .or_else(unix)
             .or_else(yearless)
@@ -1067,12 +1070,23 @@ fn collect_runs(
 /// Whether element `i` is readers' comments, or one comment, by its class: their dates are
 /// when readers wrote, later than the story, and on a page that states no date of its own
 /// they were taken for it. A meta line whose class names comments (`date-comments`, the
-/// story's date beside its "3 Kommentare" link) is no longer than a dateline and is read.
+/// story's date beside its "3 Kommentare" link) is no longer than a dateline and holds no
+/// heading, and is read. A thread of one short comment under its heading ("Şərhlər (1)")
+/// may be as short.
 fn is_comment_thread(dom: &Dom, i: usize) -> bool {
     dom.element(i)
         .is_some_and(|el| super::clean::is_comments_by_class(el))
         && !is_leaf_block(dom, i)
-        && more_non_space_chars_than(dom, i, MAX_DATELINE_CHARS)
+        && (more_non_space_chars_than(dom, i, MAX_DATELINE_CHARS) || holds_heading(dom, i))
+}
+
+/// Nodes of an element searched for a heading.
+const SECTION_SCAN_NODES: usize = 200;
+
+/// Whether element `i` holds a heading within its first nodes.
+fn holds_heading(dom: &Dom, i: usize) -> bool {
+    let end = dom.nodes[i].end.min(i + 1 + SECTION_SCAN_NODES);
+    (i + 1..end).any(|j| matches!(dom.tag(j), "h1" | "h2" | "h3" | "h4" | "h5" | "h6"))
 }
 
 /// How many ancestors of a `<footer>` are looked at for its `<article>`.
@@ -1164,6 +1178,28 @@ fn time_value(dom: &Dom, i: usize) -> Option<String> {
             .then(|| el.attr("datetime").or_else(|| el.attr("content")))
             .flatten()
             .map(str::to_owned)
+    })
+}
+
+/// Elements of a run searched for a `title` holding its date.
+const TOOLTIP_SCAN_NODES: usize = 16;
+
+/// Most words beside the date in a tooltip: a date with its weekday and a label.
+const TOOLTIP_MAX_OTHER_WORDS: usize = 3;
+
+/// The date in the tooltip of a run's element or an element in it, as themes title a
+/// relative dateline ("vor 3 Tagen" titled "Montag, 14. November 2022, 08:05", "2 часа
+/// назад" titled "17.11.2022 14:35"): a title that is a date and little else.
+fn tooltip_date(dom: &Dom, i: usize, context: &DateContext) -> Option<FoundDate> {
+    let end = dom.nodes[i].end.min(i + TOOLTIP_SCAN_NODES);
+    (i..end).find_map(|j| {
+        let title = dom.element(j)?.attr("title")?;
+        if title.chars().count() > MAX_DATELINE_CHARS {
+            return None;
+        }
+        let found = find_dates(title, context).next()?;
+        let beside = words(&title[..found.start]) + words(&title[found.end..]);
+        (beside <= TOOLTIP_MAX_OTHER_WORDS).then_some(found.date)
     })
 }
 
@@ -1725,6 +1761,28 @@ mod tests {
     }
 
     #[test]
+    fn a_relative_datelines_tooltip() {
+        for meta in [
+            "<span class=posted title='Montag, 14. November 2022, 08:05'>vor 3 Tagen</span>",
+            "<div class=meta><abbr title='17.11.2022 14:35'>2 часа назад</abbr></div>",
+        ] {
+            let html = page(&format!("<h1>Turnout confirmed</h1>{meta}"), "");
+            let found = first(&html).map(|(date, _, _)| date);
+            assert!(
+                matches!(found.as_deref(), Some("2022-11-14" | "2022-11-17")),
+                "{meta}: {found:?}"
+            );
+        }
+        // A title that says more than a date is a link's or an image's.
+        let html = page(
+            "<h1>Turnout confirmed</h1><span title='Photos of the count in Ganja on \
+             14 November 2022 by our reporters'>vor 3 Tagen</span>",
+            "",
+        );
+        assert_eq!(first(&html), None);
+    }
+
+    #[test]
     fn a_signature_line_after_a_break() {
         // A press release signed by its office, the place and day on the next line: that
         // line is a dateline of its own, not words around a date.
@@ -1778,6 +1836,13 @@ mod tests {
                  <span>11/02/2026 20:15</span><p>Totally agree, the bridge is dark at night \
                  and nobody has fixed the lamps since the storm in the autumn.</p></div>\
                  </section>",
+                None,
+            ),
+            // A thread of one short comment under its heading.
+            (
+                "<div id=comments class=comment-list><h3>Şərhlər (1)</h3><div class=comment>\
+                 <span>Nərmin</span> <span>14 aprel 2023, 21:10</span><p>Çox faydalı yazıdır!\
+                 </p></div></div>",
                 None,
             ),
             // A meta line whose class names the comments beside the story's date.

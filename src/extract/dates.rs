@@ -374,6 +374,20 @@ pub fn date_from_url_path(path: &str, reference: Option<DateTime<Utc>>) -> Optio
     })
 }
 
+/// The day a page's address dates it to: its path's ([`date_from_url_path`]), else a query
+/// parameter named for a date (`news.php?date=2023-06-02&id=4417`, `?pubdate=20230602`).
+pub fn date_from_url(url: &url::Url, reference: Option<DateTime<Utc>>) -> Option<FoundDate> {
+    date_from_url_path(url.path(), reference).or_else(|| {
+        url.query_pairs()
+            .take(MAX_QUERY_PAIRS)
+            .filter(|(key, _)| key.to_ascii_lowercase().contains("date"))
+            .find_map(|(_, value)| date_from_url_path(&format!("/{value}"), reference))
+    })
+}
+
+/// Most query parameters of an address read for its date.
+const MAX_QUERY_PAIRS: usize = 16;
+
 /// The year and month of a URL path (`/2024/09/slug`, also given by a full date), which
 /// dates the page to that month without giving its day.
 pub fn month_from_url_path(path: &str) -> Option<(i32, u32)> {
@@ -1659,6 +1673,33 @@ mod tests {
         let local = parse_dateline("16 January 2023, 16:30", None).expect("date");
         assert!(!local.is_utc());
         assert_eq!(local.at_offset(pacific), None);
+    }
+
+    #[test]
+    fn url_query_dates() {
+        let found = |url: &str| {
+            let url = url::Url::parse(url).expect("a URL");
+            date_from_url(&url, reference()).map(|d| d.format())
+        };
+        table(
+            found,
+            &[
+                (
+                    "https://oster.example/news.php?date=2023-06-02&id=4417",
+                    Some("2023-06-02"),
+                ),
+                (
+                    "https://a.example/item?id=7&pubDate=20230602",
+                    Some("2023-06-02"),
+                ),
+                (
+                    "https://a.example/2024/09/02/story?date=2023-06-02",
+                    Some("2024-09-02"),
+                ),
+                ("https://a.example/news.php?id=20230602", None),
+                ("https://a.example/calendar?date=2023-13-02", None),
+            ],
+        );
     }
 
     #[test]

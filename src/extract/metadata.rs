@@ -21,8 +21,7 @@ use super::author::{clean_author, normalise_space, parse_byline, push_unique};
 use super::date_choice::{self, DateEvidence, DateSource, MarkedDate, Role, Strength};
 use super::date_words::{class_says_modified, class_says_published};
 use super::dates::{
-    DateContext, DayOrder, date_from_url_path, month_from_url_path, parse_machine_date_in,
-    region_subtag,
+    DateContext, DayOrder, date_from_url, month_from_url_path, parse_machine_date_in, region_subtag,
 };
 use super::dom::{Dom, Element, NodeKind};
 use super::jsonld;
@@ -871,7 +870,7 @@ impl<'d, 'a> PageFacts<'d, 'a> {
         let path = page_url.map(Url::path);
         DateEvidence {
             markup,
-            url: path.and_then(|path| date_from_url_path(path, context.reference)),
+            url: page_url.and_then(|url| date_from_url(url, context.reference)),
             url_month: path.and_then(month_from_url_path),
             datelines: Vec::new(),
             event_days: self.event_days(context),
