@@ -1877,6 +1877,51 @@ mod tests {
     }
 
     #[test]
+    fn a_styled_headline_under_a_tab_of_the_site_and_a_section() {
+        let page = |tab: &str, column: &str| {
+            meta(
+                &format!(
+                    "<html><head><title>{tab}</title><meta property=og:site_name \
+                     content='Brackenfold Farm'></head><body><table><tr><td>\
+                     <table><tr><td class=boxtitle>Flock this spring</td></tr></table></td>\
+                     <td>{column}<p>We finished lambing on Sunday night with the last of \
+                     the Swaledale ewes.</p></td></tr></table></body></html>"
+                ),
+                None,
+            )
+            .title
+        };
+        let headline = "<p class=title>Lambing is over at last for another year</p>";
+        // The heaviest styled title, not the side box's.
+        assert_eq!(
+            page("Brackenfold Farm - Diary", headline).as_deref(),
+            Some("Lambing is over at last for another year")
+        );
+        // A tab that reads as a headline keeps it; so does a short name the page shows
+        // styled, and a page with an <h1>.
+        assert_eq!(
+            page("Lambing is over - Brackenfold Farm", headline).as_deref(),
+            Some("Lambing is over")
+        );
+        assert_eq!(
+            page(
+                "Brackenfold Farm - Diary",
+                "<p class=title>3:59 PM Diary</p><p class=title>Older entries of the farm</p>"
+            )
+            .as_deref(),
+            Some("Diary")
+        );
+        assert_ne!(
+            page(
+                "Brackenfold Farm - Diary",
+                &format!("<h1>Diary of the farm</h1>{headline}")
+            )
+            .as_deref(),
+            Some("Lambing is over at last for another year")
+        );
+    }
+
+    #[test]
     fn a_headline_styled_as_a_title_pins_it_in_title() {
         let page = |shown: &str| {
             meta(

@@ -50,7 +50,8 @@ const AFFIX_SEGMENTS: usize = 3;
 /// Picks and cleans the title. `sources` are in order of preference; `h1` are the page's
 /// `<h1>` texts; `shown` gives the texts of other elements styled as titles (`<td
 /// class="eTitle">`), asked for only when `<title>` is read and the other candidates do not
-/// pin its headline, and never titles themselves; `site_names` are names the site goes by
+/// pin its headline, and titles themselves only under a tab that names no more than the
+/// site and a section ([`styled_headline_under_a_section_name`]); `site_names` are names the site goes by
 /// (og:site_name, publisher, host label).
 pub(crate) fn choose_title(
     sources: &[(TitleSource, String)],
@@ -101,6 +102,7 @@ pub(crate) fn choose_title(
                     .or_else(|| unrelated_heading(raw, h1, &sites))
                     .or_else(|| without_bracketed_tag(&headline, h1))
                     .or_else(|| heading_spelling(&headline, h1))
+                    .or_else(|| styled_headline_under_a_section_name(raw, &headline, h1, shown))
                     .unwrap_or(headline)
             }
         };
@@ -490,6 +492,48 @@ fn metadata_headline(
     h1.iter()
         .any(|h| comparable(h) == shown)
         .then_some(headline)
+}
+
+/// Most words of a section's name in a tab ("Noticias", "Xəbərlər", "Diary", "Статьи").
+const SECTION_NAME_MAX_WORDS: usize = 2;
+
+/// Fewest words of a styled title taken over a tab of the site's and a section's names.
+const MIN_STYLED_HEADLINE_WORDS: usize = 3;
+
+/// The headline of an old template's page that has no `<h1>` and whose tab names only the
+/// site and a section ("Brackenfold Farm - Diary"), so that what is read from it is the
+/// section's name: the heaviest title-styled element of three words or more that is no
+/// piece of the tab (`<p class="title">Lambing is over at last</p>` beside boxes titled
+/// "Shop" and "Flock this spring"). The tab's pieces rule out a masthead styled with the
+/// site's name. A headline read from a tab is longer than a section's name.
+fn styled_headline_under_a_section_name(
+    tab: &str,
+    headline: &str,
+    h1: &[String],
+    shown: &dyn Fn() -> Vec<String>,
+) -> Option<String> {
+    let parts = segments(tab);
+    if !h1.is_empty() || parts.len() < 2 {
+        return None;
+    }
+    let pieces: Vec<String> = parts.iter().map(|part| comparable(part.text)).collect();
+    let read = comparable(headline);
+    if !pieces.contains(&read) || headline.split_whitespace().count() > SECTION_NAME_MAX_WORDS {
+        return None;
+    }
+    let styled = shown();
+    // A short name the page shows in a styled title is its headline ("Briefe" over a blog's
+    // post, its time beside it).
+    if styled.iter().any(|text| comparable(text).contains(&read)) {
+        return None;
+    }
+    styled
+        .into_iter()
+        .filter(|text| {
+            text.split_whitespace().count() >= MIN_STYLED_HEADLINE_WORDS
+                && !pieces.contains(&comparable(text))
+        })
+        .max_by_key(|text| heft(text))
 }
 
 /// A piece of a title between separators, with the separator that preceded it.
