@@ -288,8 +288,6 @@ const WEAK_JUNK_WORDS: &[&str] = &[
     "voting",
     "golosovanie",
     "sesverme",
-    "donate",
-    "donation",
     "petition",
     "support",
     "contribute",
@@ -361,6 +359,10 @@ const SMALL_JUNK_WORDS: &[&str] = &[
     "photo",
     "subscribe",
 ];
+
+/// Words that name a box asking readers to give money: chrome up to a few paragraphs of
+/// pitch ([`is_appeal_by_class`]), more than a weak word's box may hold.
+const APPEAL_WORDS: &[&str] = &["donate", "donation", "donations"];
 
 /// Words of small labels that are chrome only as blocks: a meta line's dateline
 /// (`<p class="content__dateline">Thu 3 May 2018 06.00 BST …`), where a `<span
@@ -520,6 +522,7 @@ const TITLE: Hints = 1 << 5;
 const DIALOG: Hints = 1 << 6;
 const COMMENTS: Hints = 1 << 7;
 const BLOCK_LABEL: Hints = 1 << 8;
+const APPEAL: Hints = 1 << 9;
 
 /// Every hint word with the bits of the lists it is in, and a filter that rules out most
 /// other words before they are hashed. Class tests run several times on every element of
@@ -560,6 +563,7 @@ impl HintIndex {
             (TITLE_WORDS, TITLE),
             (DIALOG_WORDS, DIALOG),
             (BLOCK_LABEL_WORDS, BLOCK_LABEL),
+            (APPEAL_WORDS, APPEAL),
         ] {
             for word in list {
                 *index.words.entry(*word).or_insert(0) |= bit;
@@ -917,6 +921,13 @@ pub fn is_weak_junk_by_class(el: &Element) -> bool {
     !el.class_id.is_empty() && has_word(el, WEAK_JUNK)
 }
 
+/// A box asking readers to give, by class ([`APPEAL_WORDS`]): the caller takes it only
+/// while it holds a few paragraphs of prose at most ("Наблюдение — это работа сотен
+/// волонтеров" over a paragraph of pitch in `section.donate-box`).
+pub fn is_appeal_by_class(el: &Element) -> bool {
+    !el.class_id.is_empty() && has_word(el, APPEAL)
+}
+
 /// A block dialog by class ([`DIALOG_WORDS`]); the caller spares the wrapper of most of
 /// the page's prose (a story shown in a modal).
 pub fn is_dialog_by_class(el: &Element) -> bool {
@@ -979,7 +990,7 @@ pub fn class_weight(el: &Element, comments: CommentBlocks) -> i32 {
     }
     let mut weight = 0;
     let hints = el.hints;
-    if hints & (chrome_bits(comments) | WEAK_JUNK) != 0 {
+    if hints & (chrome_bits(comments) | WEAK_JUNK | APPEAL) != 0 {
         weight -= 25;
     } else if hints & NEGATIVE != 0 {
         weight -= 10;
@@ -1330,6 +1341,8 @@ const CONSENT_WORDS: &[&str] = &[
     "używa",
     "zgod",
     "согла",
+    "kabul",
+    "qəbul",
 ];
 
 /// Phrases in which a site speaks of itself and its cookies ("This website uses cookies",
@@ -1405,7 +1418,7 @@ pub fn is_consent_notice(text: &str) -> bool {
     if more_chars_than(text, 600) {
         return false;
     }
-    if !mentions_cookies(text) {
+    if !mentions_cookies(text) && !mentions_cookies_by_a_local_word(text) {
         return is_privacy_pledge(text);
     }
     let lower = text.to_lowercase();
@@ -1531,6 +1544,19 @@ fn is_privacy_pledge(text: &str) -> bool {
 /// only from themselves in either case and from the Kelvin sign (`k`); `İ` gives an `i`
 /// followed by a combining dot, never by the `e` of "cookie" (a test checks this against
 /// every character). So folding just those characters finds the same words.
+/// The words for cookies of languages that do not borrow "cookie": Azerbaijani "kuki" and
+/// "çərəz", Turkish "çerez".
+const LOCAL_COOKIE_WORDS: &[&str] = &["kuki", "çərəz", "çerez"];
+
+/// Whether `text` names cookies by a word of [`LOCAL_COOKIE_WORDS`]. Every short block is
+/// asked: the endings the words share are looked for first, without lower-casing.
+fn mentions_cookies_by_a_local_word(text: &str) -> bool {
+    (text.contains("uki") || text.contains("rəz") || text.contains("erez")) && {
+        let lower = text.to_lowercase();
+        LOCAL_COOKIE_WORDS.iter().any(|word| lower.contains(word))
+    }
+}
+
 fn mentions_cookies(text: &str) -> bool {
     fn fold(c: char) -> char {
         match c {
@@ -2071,6 +2097,11 @@ const PLACEHOLDER_PHRASES: &[&str] = &[
     "javascript deaktiviert",
     "включите javascript",
     "javascript отключен",
+    // a player's words where its video would be
+    "this video can not be played",
+    "this video cannot be played",
+    "dieses video kann nicht abgespielt werden",
+    "это видео не может быть воспроизведено",
 ];
 
 /// Words a page shows, alone on a line, while a script loads what should stand there.
@@ -2103,8 +2134,25 @@ pub fn is_script_placeholder(text: &str) -> bool {
     let lower = text.to_lowercase();
     let bare = lower.trim_matches(|c: char| !c.is_alphanumeric());
     LOADING_WORDS.contains(&bare)
+        || is_running_time(bare)
         || PLACEHOLDER_PHRASES.iter().any(|p| lower.contains(p))
         || (is_short_enough_for_notice(text) && names_browser_in_notice(&lower))
+}
+
+/// Whether `text` is only a clip's running time ("3:12", "1:02:45"), which a player shows
+/// over its still.
+fn is_running_time(text: &str) -> bool {
+    let mut parts = text.split(':');
+    let Some(first) = parts.next() else {
+        return false;
+    };
+    let rest: Vec<&str> = parts.collect();
+    (1..=2).contains(&first.len())
+        && first.bytes().all(|b| b.is_ascii_digit())
+        && (1..=2).contains(&rest.len())
+        && rest
+            .iter()
+            .all(|part| part.len() == 2 && part.bytes().all(|b| b.is_ascii_digit()))
 }
 
 /// Words for the reader's web browser.
@@ -3209,6 +3257,9 @@ mod tests {
             "Um die Website korrekt anzuzeigen, verwende bitte einen der folgenden Browser:\
              Achtung:Bitte aktualisiere deinen Browser, wenn du mit diesem Browser \
              fortfährst, könnte dein Einkaufserlebnis nicht zufriedenstellend sein!",
+            "This video can not be played",
+            "3:12",
+            "1:02:45",
         ] {
             assert!(is_script_placeholder(placeholder), "{placeholder}");
         }
@@ -3216,6 +3267,9 @@ mod tests {
             "Loading the ballots took the commission three hours.",
             "Write your own JavaScript loader",
             "The portal stopped loading on election night.",
+            "2:1",
+            "John 3:16",
+            "123:45",
             // A story's sentences about browsers, and an instruction that is no notice.
             "No other browser gives you so much choice and flexibility.",
             "Please open your browser and go to the settings page of the router.",
@@ -3379,6 +3433,10 @@ mod tests {
         assert!(!is_consent_notice(
             "Cookies mit Schokolade: 200 g Butter, 2 Eier."
         ));
+        // A story that speaks of a word like one for cookies is no notice.
+        assert!(!is_consent_notice(
+            "Kukinin qayınanası bazarda çörək satır, qonşular ona kömək edir."
+        ));
         for notice in [
             "This website uses cookies to ensure you get the best experience.",
             "We use cookies to improve your experience on our website.",
@@ -3388,6 +3446,8 @@ mod tests {
             "Мы используем файлы cookie",
             "Biz cookie fayllarından istifadə edirik",
             "Çerez (cookie) kullanıyoruz.",
+            "Bu sayt kukilərdən istifadə edir. Ətraflı məlumat üçün məxfilik siyasətinə baxın.",
+            "Sitemizde çerezler kullanılmaktadır. Siteyi kullanarak kabul etmiş olursunuz.",
             "Nieuwsplein maakt gebruik van cookies en vergelijkbare technieken om de site te \
              verbeteren.",
             "Diese Cookies sind immer aktiviert, da sie für Grundfunktionen der Webseite \
@@ -3614,6 +3674,13 @@ mod tests {
         for class in ["supporting-text", "epicentre", "contributor"] {
             assert!(!is_weak_junk_by_class(&el("div", class)), "{class}");
         }
+        // A box asking for money may hold a few paragraphs of pitch: its own test.
+        for class in ["donate-box", "block-donation", "wp-block-donations"] {
+            assert!(is_appeal_by_class(&el("section", class)), "{class}");
+            assert!(!is_junk_by_class(&el("section", class)), "{class}");
+            assert!(class_weight(&el("section", class), CommentBlocks::Chrome) < 0);
+        }
+        assert!(!is_appeal_by_class(&el("section", "donor-stories")));
     }
 
     #[test]

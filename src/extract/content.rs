@@ -29,6 +29,9 @@ const CHROME_PENALTY: f64 = 2.0;
 const LIST_CREDIT: f64 = 0.5;
 /// Shortest link text taken for a headline in teaser detection.
 const TEASER_MIN_HEADLINE: u32 = 15;
+/// Boxes named for donations are dropped only below this much prose: a heading and a
+/// paragraph or two of pitch, not a story about giving.
+const APPEAL_MAX_PROSE: u32 = 600;
 /// Elements with an ambiguous chrome class are dropped only below this much prose.
 const WEAK_JUNK_MAX_PROSE: u32 = 200;
 /// Text runs at least this long count as prose when finding wrappers.
@@ -257,6 +260,9 @@ pub fn compute_where(dom: &Dom, comments: CommentBlocks) -> Stats {
             || (raw[i] < WEAK_JUNK_MAX_PROSE
                 && !clean::is_inline(&el.tag)
                 && clean::is_weak_junk_by_class(el))
+            || (raw[i] < APPEAL_MAX_PROSE
+                && !clean::is_inline(&el.tag)
+                && clean::is_appeal_by_class(el))
         {
             s.junk[i] = true;
         }
