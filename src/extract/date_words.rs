@@ -707,8 +707,20 @@ pub fn month_number(word: &str) -> Option<u32> {
 }
 
 /// A word's number in one of the tables above, in any case, with or without a final dot.
+/// Turkish and Azerbaijani capital `İ` lower-cases to `i` and a combining dot in Unicode's
+/// default mapping; here it is the `i` their words are listed with ("04 İyun 2024").
 fn number_of(index: &HashMap<&'static str, u32>, word: &str) -> Option<u32> {
-    let lower = word.trim_end_matches('.').to_lowercase();
+    let word = word.trim_end_matches('.');
+    let lower: String = if word.contains('İ') {
+        word.chars()
+            .flat_map(|c| match c {
+                'İ' => 'i'.to_lowercase(),
+                c => c.to_lowercase(),
+            })
+            .collect()
+    } else {
+        word.to_lowercase()
+    };
     index.get(lower.as_str()).copied()
 }
 
@@ -1417,6 +1429,8 @@ mod tests {
             ("março", 3),
             ("gennaio", 1),
             ("kwietnia", 4),
+            ("İyun", 6),
+            ("İYUL", 7),
             ("Paź", 10),
             ("Gru", 12),
             ("mei", 5),

@@ -252,8 +252,54 @@ fn shown_form(declared: &str, h1: &[String]) -> Option<String> {
     {
         return Some(parts[1].text.trim().to_owned());
     }
+    // A tag in capitals after the headline ("… - VİDEO", "… | ФОТО") that the heading
+    // does not carry.
+    if parts.len() == 2
+        && is_capitals_tag(parts[1].text)
+        && h1
+            .iter()
+            .any(|h| comparable(h) == comparable(parts[0].text))
+    {
+        return Some(parts[0].text.trim().to_owned());
+    }
     let hints: Vec<&str> = h1.iter().map(String::as_str).collect();
     without_kicker(declared, &hints)
+}
+
+/// Tags a sharing title sets in capitals after the headline for what the page holds
+/// besides text: videos, photos, a live feed (az, tr, ru, uk, en, de, fr, es).
+const MEDIA_TAGS: &[&str] = &[
+    "video",
+    "vi̇deo",
+    "videolar",
+    "видео",
+    "відео",
+    "foto",
+    "fotolar",
+    "fotoğraf",
+    "fotoğraflar",
+    "фото",
+    "фоторепортаж",
+    "photo",
+    "photos",
+    "fotos",
+    "live",
+    "canlı",
+    "онлайн",
+    "audio",
+    "аудио",
+];
+
+/// Whether a title's piece is a media tag set in capitals ("VİDEO", "ФОТО", "LIVE"), or
+/// two of them ("FOTO, VİDEO").
+fn is_capitals_tag(text: &str) -> bool {
+    let letters = || text.chars().filter(|c| c.is_alphabetic());
+    letters().next().is_some()
+        && letters().all(|c| !c.is_lowercase())
+        && text
+            .split(|c: char| !c.is_alphabetic() && c != '\u{307}')
+            .filter(|w| !w.is_empty())
+            .all(|w| MEDIA_TAGS.contains(&w.to_lowercase().as_str()))
 }
 
 /// The `<h1>` that goes on after a shorter metadata title when `<title>` carries the
@@ -1701,6 +1747,15 @@ mod tests {
             (
                 "Opinion: Why small firms cannot get loans",
                 "Why small firms cannot get loans",
+            ),
+            // Tagged in capitals.
+            (
+                "Gəncənin Səməd Vurğun küçəsində sakinlər üç həftədir susuz qalıb - VİDEO",
+                "Gəncənin Səməd Vurğun küçəsində sakinlər üç həftədir susuz qalıb",
+            ),
+            (
+                "В Ставрополе открыли новый мост | ФОТО",
+                "В Ставрополе открыли новый мост",
             ),
         ] {
             assert_eq!(
