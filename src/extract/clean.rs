@@ -8,6 +8,7 @@
 //! (en/de/fr/pl/ru/az transliterated), because the sites we crawl name their
 //! blocks in their own language.
 
+use aho_corasick::AhoCorasick;
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::LazyLock;
@@ -1548,13 +1549,25 @@ fn is_privacy_pledge(text: &str) -> bool {
 /// "çərəz", Turkish "çerez".
 const LOCAL_COOKIE_WORDS: &[&str] = &["kuki", "çərəz", "çerez"];
 
-/// Whether `text` names cookies by a word of [`LOCAL_COOKIE_WORDS`]. Every short block is
-/// asked: the endings the words share are looked for first, without lower-casing.
+/// [`LOCAL_COOKIE_WORDS`] in one automaton, each also with a capital first letter and in
+/// capitals: every short block of every page is asked, before it is lower-cased.
+static LOCAL_COOKIE_SEARCHER: LazyLock<AhoCorasick> = LazyLock::new(|| {
+    let forms = LOCAL_COOKIE_WORDS.iter().flat_map(|word| {
+        let mut chars = word.chars();
+        let capital: String = chars
+            .next()
+            .into_iter()
+            .flat_map(char::to_uppercase)
+            .chain(chars)
+            .collect();
+        [word.to_string(), capital, word.to_uppercase()]
+    });
+    AhoCorasick::new(forms).expect("cookie words form an automaton")
+});
+
+/// Whether `text` names cookies by a word of [`LOCAL_COOKIE_WORDS`].
 fn mentions_cookies_by_a_local_word(text: &str) -> bool {
-    (text.contains("uki") || text.contains("rəz") || text.contains("erez")) && {
-        let lower = text.to_lowercase();
-        LOCAL_COOKIE_WORDS.iter().any(|word| lower.contains(word))
-    }
+    LOCAL_COOKIE_SEARCHER.is_match(text)
 }
 
 fn mentions_cookies(text: &str) -> bool {
@@ -2104,6 +2117,11 @@ const PLACEHOLDER_PHRASES: &[&str] = &[
     "это видео не может быть воспроизведено",
 ];
 
+/// [`PLACEHOLDER_PHRASES`] in one automaton: every short block of every page is asked.
+static PLACEHOLDER_SEARCHER: LazyLock<AhoCorasick> = LazyLock::new(|| {
+    AhoCorasick::new(PLACEHOLDER_PHRASES).expect("placeholder phrases form an automaton")
+});
+
 /// Words a page shows, alone on a line, while a script loads what should stand there.
 const LOADING_WORDS: &[&str] = &[
     "loading",
@@ -2135,7 +2153,7 @@ pub fn is_script_placeholder(text: &str) -> bool {
     let bare = lower.trim_matches(|c: char| !c.is_alphanumeric());
     LOADING_WORDS.contains(&bare)
         || is_running_time(bare)
-        || PLACEHOLDER_PHRASES.iter().any(|p| lower.contains(p))
+        || PLACEHOLDER_SEARCHER.is_match(&lower)
         || (is_short_enough_for_notice(text) && names_browser_in_notice(&lower))
 }
 

@@ -1029,9 +1029,10 @@ fn collect_runs(
                     // A block of lines broken by `<br>` ("Press office<br>Baku, 5 May
                     // 2021") is a run per line, as a reader sees it; one holding a `<time>`
                     // stays whole, the run its value belongs to.
-                    let lines = match machine {
-                        None => lines_of(dom, i),
-                        Some(_) => vec![text_of(dom, i)],
+                    let lines = if machine.is_none() && has_break(dom, i) {
+                        lines_of(dom, i)
+                    } else {
+                        vec![text_of(dom, i)]
                     };
                     let empty_with_date = unix_time_value(dom, i).is_some();
                     for text in lines {
@@ -1194,7 +1195,8 @@ fn tooltip_date(dom: &Dom, i: usize, context: &DateContext) -> Option<FoundDate>
     let end = dom.nodes[i].end.min(i + TOOLTIP_SCAN_NODES);
     (i..end).find_map(|j| {
         let title = dom.element(j)?.attr("title")?;
-        if title.chars().count() > MAX_DATELINE_CHARS {
+        // Links' titles are many and rarely hold a figure: those go before the search.
+        if title.chars().count() > MAX_DATELINE_CHARS || !title.chars().any(char::is_numeric) {
             return None;
         }
         let found = find_dates(title, context).next()?;
@@ -1268,6 +1270,11 @@ fn more_non_space_chars_than(dom: &Dom, i: usize, n: usize) -> bool {
         }
     }
     false
+}
+
+/// Whether element `i` holds a `<br>`.
+fn has_break(dom: &Dom, i: usize) -> bool {
+    (i + 1..dom.nodes[i].end).any(|j| dom.tag(j) == "br")
 }
 
 /// The lines of element `i`'s text, as its `<br>`s break it (whitespace collapsed, empty
