@@ -1276,6 +1276,14 @@ const PROMO_PHRASES: &[&str] = &[
     "в ваш почтовый ящик",
     "на вашу почту",
     "на вашу пошту",
+    "in your inbox every",
+    // a newsletter's promise to send nothing else
+    "no spam",
+    "без спама",
+    "kein spam",
+    "pas de spam",
+    "sin spam",
+    "spam yok",
     "have a tip",
     "takip edin",
     "haberin devamı için",
@@ -3326,6 +3334,8 @@ mod tests {
              Morbihan dans votre boîte mail.",
             "Die wichtigsten Nachrichten aus der Region jeden Morgen in Ihr Postfach.",
             "Get the day's top stories sent straight to your inbox.",
+            "Get the week's most important stories in your inbox every Friday",
+            "Получайте главные новости недели на почту — без спама, раз в неделю",
             "Получайте главные новости недели на вашу почту.",
         ] {
             assert!(is_promo_line(line), "{line}");
