@@ -1305,6 +1305,9 @@ const PROMO_PHRASES: &[&str] = &[
     "bizi dəstəkləyin",
     "donate",
     "make a donation",
+    "any amount helps",
+    "любая сумма поможет",
+    "istənilən məbləğ",
     "stand with us",
     "join us",
     "sign the petition",
@@ -3335,6 +3338,8 @@ mod tests {
             "Die wichtigsten Nachrichten aus der Region jeden Morgen in Ihr Postfach.",
             "Get the day's top stories sent straight to your inbox.",
             "Get the week's most important stories in your inbox every Friday",
+            "Мы собираем деньги на аренду грузовой машины и коробки для переезда. Любая сумма \
+             поможет.",
             "Получайте главные новости недели на почту — без спама, раз в неделю",
             "Получайте главные новости недели на вашу почту.",
         ] {

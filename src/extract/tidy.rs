@@ -363,7 +363,10 @@ fn is_notice_block(text: &str) -> bool {
     }
     let mut notices = 0;
     for line in text.lines().map(str::trim).filter(|line| !line.is_empty()) {
-        if is_notice_line(line) || chrome::is_publisher_notice(line, &line.to_lowercase()) {
+        if is_notice_line(line)
+            || chrome::is_publisher_notice(line, &line.to_lowercase())
+            || names_a_registration(line)
+        {
             notices += 1;
         } else if !is_imprint_detail(line) {
             return false;
@@ -390,6 +393,48 @@ const EDITOR_IN_CHIEF: &[&str] = &[
     "redactor jefe",
     "directora editorial",
 ];
+
+/// Labels of an organisation's registration numbers that imprints print: Russian tax and
+/// state registration numbers, Azerbaijan's tax number, Germany's VAT id, France's SIRET,
+/// the United Kingdom's company and charity numbers, the US employer number.
+const REGISTRATION_LABELS: &[&str] = &[
+    "инн",
+    "огрн",
+    "кпп",
+    "vöen",
+    "ust-idnr",
+    "siret",
+    "company number",
+    "registered charity",
+    "charity number",
+    "ein",
+];
+
+/// Fewest digits of a registration number.
+const REGISTRATION_MIN_DIGITS: usize = 6;
+
+/// Whether a short line gives an organisation's registration number with its label ("АНО
+/// «Волонтёрский центр …», ИНН 2901234567"): the imprint of the organisation's site.
+fn names_a_registration(line: &str) -> bool {
+    if clean::more_chars_than(line, 200) {
+        return false;
+    }
+    let lower = line.to_lowercase();
+    let words: Vec<&str> = lower
+        .split(|c: char| !c.is_alphanumeric() && c != '-')
+        .filter(|w| !w.is_empty())
+        .collect();
+    let labelled = REGISTRATION_LABELS.iter().any(|label| {
+        let label_words: Vec<&str> = label.split(' ').collect();
+        words
+            .windows(label_words.len())
+            .any(|w| w == label_words.as_slice())
+    });
+    labelled
+        && words
+            .iter()
+            .any(|w| w.bytes().filter(u8::is_ascii_digit).count() >= REGISTRATION_MIN_DIGITS)
+}
 
 /// Whether a short line is a detail of the publisher's imprint: an address of a page with a
 /// short label ("Адрес материала: http://…/article.php?id=4471"), a phone or contact line
@@ -541,6 +586,14 @@ mod tests {
             "Адрес материала: http://www.vesti-prikaspiya.ru/article.php?id=4471\n\
              © 2001-2006 Газета «Вести Прикаспия». Перепечатка только с разрешения редакции.\n\
              Телефон редакции: (87240) 4-33-12, e-mail: vesti@vesti-prikaspiya.ru"
+        ));
+        // An organisation's registration number over its address and phone.
+        assert!(is_notice_block(
+            "АНО «Волонтёрский центр „Северный берег“», ИНН 2901234567\n\
+             г. Северодвинск, ул. Портовая, 11, телефон +7 (8184) 50-22-31"
+        ));
+        assert!(!is_notice_block(
+            "Фонд получил ИНН только в марте.\nг. Северодвинск, телефон +7 (8184) 50-22-31"
         ));
         // Details without a notice are the story's: its sources, its contact.
         assert!(!is_notice_block(
