@@ -607,6 +607,11 @@ pub fn select(dom: &Dom, s: &Stats) -> Option<Selection> {
     let mut balance = prose_balance(s, best);
     let mut ancestor = dom.nodes[best].parent;
     while ancestor != NO_PARENT && !s.junk[ancestor] && dom.tag(ancestor) != "html" {
+        // A table layout's row holds the side columns beside the story's cell: their boxes'
+        // sentences would pay for the widening.
+        if is_layout_row_of(dom, s, ancestor, widest) {
+            break;
+        }
         let b = prose_balance(s, ancestor);
         if b > balance {
             balance = b;
@@ -667,6 +672,27 @@ pub fn select(dom: &Dom, s: &Stats) -> Option<Selection> {
         roots: leads,
         score: top_score,
     })
+}
+
+/// Share of a layout row's prose, in percent, that its story cell holds.
+const STORY_CELL_SHARE: u64 = 80;
+
+/// Whether `row` is a table layout's row whose cell holding `story` is the story's column:
+/// a `<tr>` of several cells, the story's with most of the row's prose, the others the
+/// site's side columns (boxes of a line or two each).
+fn is_layout_row_of(dom: &Dom, s: &Stats, row: usize, story: usize) -> bool {
+    if dom.tag(row) != "tr" {
+        return false;
+    }
+    let Some(cell) = dom.children(row).find(|&c| dom.contains(c, story)) else {
+        return false;
+    };
+    let cells_with_text = dom
+        .children(row)
+        .filter(|&c| matches!(dom.tag(c), "td" | "th") && s.text[c] > 0)
+        .count();
+    cells_with_text >= 2
+        && u64::from(s.prose[cell]) * 100 >= u64::from(s.prose[row]) * STORY_CELL_SHARE
 }
 
 /// How many levels above the chosen block a forum's post is looked for.
@@ -1050,6 +1076,28 @@ mod tests {
         );
         assert!(text.contains("It was upside down!"), "{text}");
         assert!(!text.contains("Re: "), "{text}");
+    }
+
+    #[test]
+    fn a_table_layouts_side_column_stays_out_of_the_story() {
+        let paragraph = "<p>The last of the ewes lambed this morning, a big old Swaledale who \
+            had kept us waiting for nearly a week and then produced twins in the ten minutes \
+            it took me to fetch the tea.</p>";
+        let html = format!(
+            "<html><body><table><tr><td width=160><table class=box><tr><td class=boxtitle>\
+             Shop</td></tr><tr><td>Fleeces and lamb boxes available to order - ring Jean on \
+             01539 623 111</td></tr></table></td><td width=619><table><tr><td>\
+             <p class=title>Lambing is over at last</p>{}</td></tr></table></td></tr>\
+             <tr><td colspan=2>Please do not copy our photos without asking</td></tr>\
+             </table></body></html>",
+            paragraph.repeat(5)
+        );
+        let text = extract(html.as_bytes(), &ExtractOptions::default())
+            .expect("a story")
+            .text;
+        assert!(text.contains("fetch the tea."), "{text}");
+        assert!(!text.contains("Fleeces and lamb boxes"), "{text}");
+        assert!(!text.contains("do not copy our photos"), "{text}");
     }
 
     #[test]
