@@ -257,12 +257,9 @@ pub fn compute_where(dom: &Dom, comments: CommentBlocks) -> Stats {
             || clean::is_junk_by_role(el)
             || clean::is_junk_by_class_where(el, comments)
             || clean::is_dialog_by_class(el)
-            || (raw[i] < WEAK_JUNK_MAX_PROSE
-                && !clean::is_inline(&el.tag)
-                && clean::is_weak_junk_by_class(el))
-            || (raw[i] < APPEAL_MAX_PROSE
-                && !clean::is_inline(&el.tag)
-                && clean::is_appeal_by_class(el))
+            || (!clean::is_inline(&el.tag)
+                && ((raw[i] < WEAK_JUNK_MAX_PROSE && clean::is_weak_junk_by_class(el))
+                    || (raw[i] < APPEAL_MAX_PROSE && clean::is_appeal_by_class(el))))
         {
             s.junk[i] = true;
         }

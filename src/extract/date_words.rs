@@ -707,20 +707,9 @@ pub fn month_number(word: &str) -> Option<u32> {
 }
 
 /// A word's number in one of the tables above, in any case, with or without a final dot.
-/// Turkish and Azerbaijani capital `İ` lower-cases to `i` and a combining dot in Unicode's
-/// default mapping; here it is the `i` their words are listed with ("04 İyun 2024").
+/// Turkish and Azerbaijani capital `İ` is the plain `i` the tables list ("04 İyun 2024").
 fn number_of(index: &HashMap<&'static str, u32>, word: &str) -> Option<u32> {
-    let word = word.trim_end_matches('.');
-    let lower: String = if word.contains('İ') {
-        word.chars()
-            .flat_map(|c| match c {
-                'İ' => 'i'.to_lowercase(),
-                c => c.to_lowercase(),
-            })
-            .collect()
-    } else {
-        word.to_lowercase()
-    };
+    let lower = super::clean::lower_for_lists(word.trim_end_matches('.'));
     index.get(lower.as_str()).copied()
 }
 

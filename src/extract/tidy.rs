@@ -155,21 +155,22 @@ pub(super) fn tidy_blocks(blocks: &mut Vec<Block>, title: Option<&str>) {
         let edge = k <= 2 || k + 2 > count;
         !(edge
             && count > 1
-            && matches!(b.kind, BlockKind::Paragraph)
-            && (clean::is_dateline_block(&b.text)
-                || clean::is_disclosure(&b.text)
-                || (k == 1 && clean::is_promo_line(&b.text))))
+            && (is_dateline_paragraph(b)
+                || (matches!(b.kind, BlockKind::Paragraph)
+                    && (clean::is_disclosure(&b.text)
+                        || (k == 1 && clean::is_promo_line(&b.text))))))
     });
     trim_tail(blocks);
     // What trailed the story is gone now: a dateline it kept from the edge goes too
     // (Joomla's "Last Updated ( … )" over a side column's modules).
-    while blocks.len() > 1
-        && blocks.last().is_some_and(|b| {
-            matches!(b.kind, BlockKind::Paragraph) && clean::is_dateline_block(&b.text)
-        })
-    {
+    while blocks.len() > 1 && blocks.last().is_some_and(is_dateline_paragraph) {
         blocks.pop();
     }
+}
+
+/// Whether a block is a paragraph that is only a dateline ([`clean::is_dateline_block`]).
+fn is_dateline_paragraph(block: &Block) -> bool {
+    matches!(block.kind, BlockKind::Paragraph) && clean::is_dateline_block(&block.text)
 }
 
 /// Removes a tag or category label on a line of its own with the list under it ("Topic" /
@@ -363,12 +364,13 @@ fn is_notice_block(text: &str) -> bool {
     }
     let mut notices = 0;
     for line in text.lines().map(str::trim).filter(|line| !line.is_empty()) {
+        let lower = line.to_lowercase();
         if is_notice_line(line)
-            || chrome::is_publisher_notice(line, &line.to_lowercase())
-            || names_a_registration(line)
+            || chrome::is_publisher_notice(line, &lower)
+            || names_a_registration(line, &lower)
         {
             notices += 1;
-        } else if !is_imprint_detail(line) {
+        } else if !is_imprint_detail(line, &lower) {
             return false;
         }
     }
@@ -413,13 +415,13 @@ const REGISTRATION_LABELS: &[&str] = &[
 /// Fewest digits of a registration number.
 const REGISTRATION_MIN_DIGITS: usize = 6;
 
-/// Whether a short line gives an organisation's registration number with its label ("АНО
-/// «Волонтёрский центр …», ИНН 2901234567"): the imprint of the organisation's site.
-fn names_a_registration(line: &str) -> bool {
+/// Whether a short line (`lower` lower-cased) gives an organisation's registration number
+/// with its label ("АНО «Волонтёрский центр …», ИНН 2901234567"): the imprint of the
+/// organisation's site.
+fn names_a_registration(line: &str, lower: &str) -> bool {
     if clean::more_chars_than(line, 200) {
         return false;
     }
-    let lower = line.to_lowercase();
     let words: Vec<&str> = lower
         .split(|c: char| !c.is_alphanumeric() && c != '-')
         .filter(|w| !w.is_empty())
@@ -438,8 +440,9 @@ fn names_a_registration(line: &str) -> bool {
 
 /// Whether a short line is a detail of the publisher's imprint: an address of a page with a
 /// short label ("Адрес материала: http://…/article.php?id=4471"), a phone or contact line
-/// ("Телефон редакции: (87240) 4-33-12, e-mail: …"), or the editor-in-chief's name.
-fn is_imprint_detail(line: &str) -> bool {
+/// ("Телефон редакции: (87240) 4-33-12, e-mail: …"), or the editor-in-chief's name
+/// (`lower` is the line lower-cased).
+fn is_imprint_detail(line: &str, lower: &str) -> bool {
     if clean::more_chars_than(line, 200) {
         return false;
     }
@@ -453,7 +456,6 @@ fn is_imprint_detail(line: &str) -> bool {
     if addressed || chrome::is_phone_line(line) {
         return true;
     }
-    let lower = line.to_lowercase();
     EDITOR_IN_CHIEF.iter().any(|title| lower.contains(title))
 }
 

@@ -270,7 +270,6 @@ fn shown_form(declared: &str, h1: &[String]) -> Option<String> {
 /// besides text: videos, photos, a live feed (az, tr, ru, uk, en, de, fr, es).
 const MEDIA_TAGS: &[&str] = &[
     "video",
-    "vi̇deo",
     "videolar",
     "видео",
     "відео",
@@ -297,9 +296,9 @@ fn is_capitals_tag(text: &str) -> bool {
     letters().next().is_some()
         && letters().all(|c| !c.is_lowercase())
         && text
-            .split(|c: char| !c.is_alphabetic() && c != '\u{307}')
+            .split(|c: char| !c.is_alphabetic())
             .filter(|w| !w.is_empty())
-            .all(|w| MEDIA_TAGS.contains(&w.to_lowercase().as_str()))
+            .all(|w| MEDIA_TAGS.contains(&super::clean::lower_for_lists(w).as_str()))
 }
 
 /// The `<h1>` that goes on after a shorter metadata title when `<title>` carries the
