@@ -2168,6 +2168,46 @@ pub fn is_script_placeholder(text: &str) -> bool {
         || (is_short_enough_for_notice(text) && names_browser_in_notice(&lower))
 }
 
+/// The levels PHP names when it prints a diagnostic into the page it is serving.
+const PHP_DIAGNOSTIC_LEVELS: &[&str] = &[
+    "warning",
+    "notice",
+    "deprecated",
+    "strict standards",
+    "fatal error",
+    "parse error",
+    "catchable fatal error",
+    "recoverable fatal error",
+    "user warning",
+    "user notice",
+    "user deprecated",
+];
+
+/// Longest line read as a server's diagnostic.
+const DIAGNOSTIC_MAX_CHARS: usize = 600;
+
+/// Whether `text` is a diagnostic that PHP printed into the page instead of logging it
+/// ("Warning: mysql_connect(): Access denied for user … in /www/htdocs/wp-content/plugins/
+/// tags.php on line 299"): old WordPress and Joomla sites serve dozens above their markup.
+/// PHP writes them in English with the file and line last, whatever the site's language.
+pub fn is_server_diagnostic(text: &str) -> bool {
+    let text = text.trim();
+    if more_chars_than(text, DIAGNOSTIC_MAX_CHARS) {
+        return false;
+    }
+    let Some((before_line, line)) = text.rsplit_once(" on line ") else {
+        return false;
+    };
+    let Some((level, message)) = text.split_once(':') else {
+        return false;
+    };
+    !line.is_empty()
+        && line.bytes().all(|b| b.is_ascii_digit())
+        && before_line.contains(".php")
+        && message.contains(" in ")
+        && PHP_DIAGNOSTIC_LEVELS.contains(&level.trim().to_ascii_lowercase().as_str())
+}
+
 /// Whether `text` is only a clip's running time ("3:12", "1:02:45"), which a player shows
 /// over its still.
 fn is_running_time(text: &str) -> bool {
@@ -3307,6 +3347,28 @@ mod tests {
              after complaints from developers and users who rely on it.",
         ] {
             assert!(!is_script_placeholder(text), "{text}");
+        }
+        for diagnostic in [
+            "Warning: mysql_get_server_info(): Access denied for user ''@'localhost' (using \
+             password: NO) in /www/htdocs/w008b8b5/wordpress/wp-content/plugins/tags/tags.php \
+             on line 299",
+            "Strict Standards: Redefining already defined constructor for class wpdb in \
+             /www/htdocs/wp-includes/wp-db.php on line 56",
+            "Deprecated:  Assigning the return value of new by reference is deprecated in \
+             C:\\inetpub\\wwwroot\\includes\\cache.php on line 36",
+            "Fatal error: Allowed memory size of 134217728 bytes exhausted in \
+             /var/www/index.php on line 12",
+        ] {
+            assert!(is_server_diagnostic(diagnostic), "{diagnostic}");
+        }
+        for text in [
+            // A story's sentences that read like one in part.
+            "Warning: the storm will reach the coast in the evening, the service said on line 3.",
+            "Notice: the meeting in room 4 is moved to index.php on line 12 of the agenda",
+            "The site showed a warning in /var/www/index.php on line 12 for hours.",
+            "Warning: errors in /var/www/index.php on line twelve",
+        ] {
+            assert!(!is_server_diagnostic(text), "{text}");
         }
         assert!(is_media_insert(
             "WATCH: Norvex CEO on AI networking demand: Cloud customers are building faster"
