@@ -465,7 +465,9 @@ pub fn words(class_id: &str) -> impl Iterator<Item = &str> {
 }
 
 /// Class names that describe a page layout or state rather than what the element is:
-/// `has-sidebar`, `no-print`, `with-comments`, `sidebar-left` on a wrapper.
+/// `has-sidebar`, `no-print`, `with-comments`, `sidebar-left` on a wrapper, and where a
+/// Drupal field shows its label (`field-label-hidden`, `field--label-inline`: the label is
+/// hidden, not the field, which is often the story's body).
 fn is_modifier(name: &str) -> bool {
     let lower = name.trim_start_matches(['-', '_']);
     [
@@ -480,6 +482,9 @@ fn is_modifier(name: &str) -> bool {
         || lower.contains(':')
         || lower.contains("layout")
         || lower.contains("template")
+        || ["label-hidden", "label-above", "label-inline"]
+            .iter()
+            .any(|placement| lower.ends_with(placement))
 }
 
 /// A BEM modifier beside its block's own name (`callout callout--info`): it names a variant
@@ -2976,6 +2981,24 @@ mod tests {
         for class_id in ["sol", "sag", "rechts", "gauche", "colonne-droite", "td sol"] {
             assert_eq!(class_hints(class_id), left, "{class_id}");
         }
+    }
+
+    #[test]
+    fn a_drupal_fields_label_placement_hides_nothing() {
+        let hidden = class_hints("element-hidden");
+        assert_ne!(hidden & WEAK_JUNK, 0);
+        for class_id in [
+            "field field-name-body field-type-text-with-summary field-label-hidden",
+            "field field--name-body field--type-text-with-summary field--label-hidden",
+            "field field-name-field-photos field-label-above",
+            "field--label-inline",
+        ] {
+            assert_eq!(class_hints(class_id) & WEAK_JUNK, 0, "{class_id}");
+        }
+        assert_ne!(
+            class_hints("field-label-hidden visually-hidden") & WEAK_JUNK,
+            0
+        );
     }
 
     #[test]
