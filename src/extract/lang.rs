@@ -12,8 +12,10 @@ use whatlang::{Lang, Script};
 /// Below this many letters a detection is too noisy to overrule a declaration.
 const MIN_LETTERS_TO_OVERRULE: usize = 40;
 
-/// Detection cost grows with the text; a few thousand characters decide any language.
-const SAMPLE_CHARS: usize = 4_000;
+/// Detection cost grows with the text; two thousand characters decide any language. (4 000
+/// gave the same language on every dev, readability and blind probe page, at 0.23 G more
+/// instructions over the dev corpus: a tenth of the detector's cost.)
+const SAMPLE_CHARS: usize = 2_000;
 
 /// Returns the ISO 639-1 code (`en`, `ru`, `az`, …) of `text`, using the page's declared
 /// language (`<html lang>`, `Content-Language`, any BCP 47 tag such as `ru-RU`) as the
