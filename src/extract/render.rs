@@ -426,6 +426,7 @@ impl Renderer<'_> {
             && text < 200
             && s.paragraphs[i] <= 1
             && !self.holds_its_headings_text(i, tag)
+            && !heads_prose_between(self.dom, s, i)
         {
             return true;
         }
@@ -478,6 +479,7 @@ impl Renderer<'_> {
                     && s.headings[i] == 0
                     && !ends_with_sentence(self.dom, i)
                     && !holds_choice(self.dom, i)
+                    && !heads_prose_between(self.dom, s, i)
                 {
                     return true;
                 }
@@ -1206,6 +1208,68 @@ fn split_paragraphs(s: &str) -> Vec<String> {
     out
 }
 
+/// Fewest and most characters of a subheading set as a plain block.
+const SUBHEADING_CHARS: std::ops::RangeInclusive<u32> = 8..=80;
+/// Most nodes of a subheading's wrapper: a line and the elements around it.
+const SUBHEADING_WRAPPER_NODES: usize = 48;
+/// Least prose of each block around a subheading set as a plain block.
+const SUBHEADING_NEIGHBOUR_PROSE: u32 = 80;
+
+/// Whether the short block at `i` is a subheading set as a plain block: page builders
+/// (Tilda's `t-title` records, a `<div>` typed into a WYSIWYG editor) write "Чего мы
+/// требуем" as a `<div>` between the story's paragraphs. A few words, no link, image or
+/// heading, not a sentence, and the block's wrapper (climbing through wrappers that hold
+/// only its text, and no picture, map or player: a caption's does) has prose right before
+/// it and right after it. The small labels and short divs
+/// that cleaning drops elsewhere stand beside a headline, under a picture or at a box's
+/// top, not between two paragraphs; widget labels that do ("Advertisement") go in tidy.
+fn heads_prose_between(dom: &Dom, s: &Stats, i: usize) -> bool {
+    if !SUBHEADING_CHARS.contains(&s.text[i])
+        || s.link[i] > 0
+        || s.images[i] > 0
+        || s.headings[i] > 0
+        || ends_with_sentence(dom, i)
+    {
+        return false;
+    }
+    let mut wrapper = i;
+    loop {
+        let parent = dom.nodes[wrapper].parent;
+        if parent >= dom.len() || s.text[parent] != s.text[i] {
+            break;
+        }
+        wrapper = parent;
+    }
+    // A caption's wrapper holds its picture, map or player.
+    let end = dom.nodes[wrapper]
+        .end
+        .min(wrapper + SUBHEADING_WRAPPER_NODES);
+    if dom.nodes[wrapper].end > end
+        || (wrapper..end).any(|j| {
+            matches!(
+                dom.tag(j),
+                "img" | "picture" | "figure" | "iframe" | "video" | "audio" | "object" | "embed"
+            )
+        })
+    {
+        return false;
+    }
+    let prose_beside = |step: &dyn Fn(usize) -> Option<usize>| {
+        let mut at = step(wrapper);
+        while let Some(j) = at {
+            if dom.element(j).is_some() {
+                return !s.junk[j] && s.prose[j] + s.list_text[j] >= SUBHEADING_NEIGHBOUR_PROSE;
+            }
+            if s.text[j] > 0 {
+                return false;
+            }
+            at = step(j);
+        }
+        false
+    };
+    prose_beside(&|j| dom.previous_sibling(j)) && prose_beside(&|j| dom.next_sibling(j))
+}
+
 fn ends_with_sentence(dom: &Dom, i: usize) -> bool {
     let end = dom.nodes[i].end;
     for j in (i..end).rev() {
@@ -1344,6 +1408,46 @@ mod tests {
         ));
         assert!(!text.contains("Выборы"), "{text:?}");
         assert!(text.contains("Комиссия подвела итоги"), "{text:?}");
+    }
+
+    #[test]
+    fn a_subheading_set_as_a_plain_block_between_paragraphs_stays() {
+        let story = "Второй абзац тоже достаточно длинный, чтобы статья оставалась статьёй, и \
+                     рассказывает о суде.";
+        let third = "Третий абзац рассказывает, что можно сделать прямо сейчас, и тоже \
+                     достаточно длинный.";
+        // A page builder's record of a title between two records of text, and a bare div.
+        for subheading in [
+            "<div class=\"t-rec\"><div class=\"t030\"><div class=\"t-container\"><div \
+             class=\"t030__title t-title t-title_xs\">Чего мы требуем</div></div></div></div>",
+            "<div>Чего мы требуем</div>",
+        ] {
+            let text = extracted(&format!(
+                "<div class=\"t-rec\"><div class=\"t-text\"><p>{story}</p></div></div>\
+                 {subheading}<div class=\"t-rec\"><div class=\"t-text\"><p>{third}</p></div></div>"
+            ));
+            assert!(text.contains("\n\nЧего мы требуем\n\n"), "{text:?}");
+        }
+        // Not between prose: a label over a list of links, a line at the story's end.
+        let text = extracted(&format!(
+            "<p>{story}</p><div>Читайте также</div><ul><li><a href=/a>Первая новость \
+             недели</a></li><li><a href=/b>Вторая новость недели</a></li></ul>"
+        ));
+        assert!(!text.contains("Читайте также"), "{text:?}");
+        let text = extracted(&format!("<p>{story}</p><div>Фоторепортаж</div>"));
+        assert!(!text.contains("Фоторепортаж"), "{text:?}");
+        // A caption, whose wrapper holds its picture or map, and a link.
+        for caption in [
+            "<div><img src=/1.jpg><div class=\"credit\">Фото пресс-службы</div></div>",
+            "<div><iframe src=/map></iframe><p class=\"caption\">Карта объезда моста</p></div>",
+            "<div><a href=/more>Все новости района</a></div>",
+        ] {
+            let text = extracted(&format!("<p>{story}</p>{caption}<p>{third}</p>"));
+            assert!(text.contains(third), "{text:?}");
+            for line in ["Фото пресс-службы", "Карта объезда", "Все новости"] {
+                assert!(!text.contains(line), "{text:?}");
+            }
+        }
     }
 
     #[test]
