@@ -476,7 +476,10 @@ fn strong_markup(
     let strong = strong_published(evidence);
     let first = *strong.first()?;
     let Some(dateline) = dateline else {
-        return Some((localize(first.date, evidence), first.source));
+        return Some(
+            publication_under_an_update(evidence, first)
+                .unwrap_or_else(|| (localize(first.date, evidence), first.source)),
+        );
     };
     // Markup fields sometimes disagree among themselves; the one the reader sees wins.
     let agreeing = strong
@@ -508,6 +511,32 @@ fn strong_markup(
         return Some((dateline.date, DateSource::Dateline));
     }
     Some((local, first.source))
+}
+
+/// The day a line labels as the publication, when the markup's publication date is the
+/// last save and the page says so: `datePublished` is the instant of `dateModified`, the
+/// line by the headline labels that day as an update ("Son Güncelleme: 21 Ekim 2021
+/// 16:02"), and another line labels an earlier day as the publication ("Haber Giriş
+/// Tarihi: 19.10.2021 10:30" under the story). A CMS that re-stamps both fields on every
+/// save; a page without the update label keeps its markup.
+fn publication_under_an_update(
+    evidence: &DateEvidence,
+    first: &MarkedDate,
+) -> Option<(FoundDate, DateSource)> {
+    if !is_modification_stamp(evidence, first) {
+        return None;
+    }
+    let saved = localize(first.date, evidence).date;
+    let shown_as_update = evidence
+        .datelines
+        .iter()
+        .any(|d| d.cue == Some(Cue::Modified) && d.place == Place::Headline && d.names(saved));
+    if !shown_as_update {
+        return None;
+    }
+    publication_datelines(evidence)
+        .find(|d| d.pure && d.cue == Some(Cue::Published) && d.date.date < saved)
+        .map(|d| (d.date, DateSource::Dateline))
 }
 
 /// `day` with its day and month exchanged, when that is a date and another one.
@@ -728,6 +757,69 @@ mod tests {
             dates.published_source,
             dates.modified.map(|d| d.format()),
         )
+    }
+
+    #[test]
+    fn a_publication_stamped_with_the_last_save_under_an_update_label() {
+        // datePublished and dateModified hold the last save; the byline says "updated"
+        // that day, and the story's foot gives the entry's day.
+        let stamped = || {
+            vec![
+                published("2021-10-21T16:02:00+03:00", DateSource::JsonLd),
+                modified("2021-10-21T16:02:00+03:00", DateSource::JsonLd),
+            ]
+        };
+        let evidence = DateEvidence {
+            markup: stamped(),
+            datelines: vec![
+                line("21.10.2021 16:02", Some(Cue::Modified), Place::Headline),
+                line("19.10.2021 10:30", Some(Cue::Published), Place::AfterBody),
+                line("21.10.2021 16:02", Some(Cue::Modified), Place::AfterBody),
+            ],
+            ..DateEvidence::default()
+        };
+        let (entered, source, last_save) = chosen(&evidence);
+        assert_eq!(entered.as_deref(), Some("2021-10-19"));
+        assert_eq!(source, Some(DateSource::Dateline));
+        assert_eq!(last_save.as_deref(), Some("2021-10-21T16:02:00+03:00"));
+        // Without the update label by the headline, or with markup of its own day, or with
+        // only an unlabelled day under the story, the markup stands.
+        for datelines in [
+            vec![line(
+                "19.10.2021 10:30",
+                Some(Cue::Published),
+                Place::AfterBody,
+            )],
+            vec![
+                line("21.10.2021 16:02", Some(Cue::Modified), Place::Headline),
+                line("19.10.2021 10:30", None, Place::AfterBody),
+            ],
+        ] {
+            let evidence = DateEvidence {
+                markup: stamped(),
+                datelines,
+                ..DateEvidence::default()
+            };
+            assert_eq!(
+                chosen(&evidence).0.as_deref(),
+                Some("2021-10-21T16:02:00+03:00")
+            );
+        }
+        let evidence = DateEvidence {
+            markup: vec![
+                published("2021-10-19T10:30:00+03:00", DateSource::JsonLd),
+                modified("2021-10-21T16:02:00+03:00", DateSource::JsonLd),
+            ],
+            datelines: vec![
+                line("21.10.2021 16:02", Some(Cue::Modified), Place::Headline),
+                line("18.10.2021 09:00", Some(Cue::Published), Place::AfterBody),
+            ],
+            ..DateEvidence::default()
+        };
+        assert_eq!(
+            chosen(&evidence).0.as_deref(),
+            Some("2021-10-19T10:30:00+03:00")
+        );
     }
 
     #[test]
