@@ -2823,11 +2823,39 @@ const DISCLOSURE_PHRASES: &[&str] = &[
     "reklam hüququnda",
 ];
 
+/// Labels that open a site's disclaimer ("Disclaimer: The views and investment tips
+/// expressed by experts are their own …"), lower-case.
+const DISCLAIMER_LABELS: &[&str] = &[
+    "disclaimer",
+    "haftungsausschluss",
+    "avertissement",
+    "aviso legal",
+    "descargo de responsabilidad",
+    "отказ от ответственности",
+    "дисклеймер",
+    "sorumluluk reddi",
+    "məsuliyyətdən imtina",
+];
+
+/// Longest disclosure or disclaimer, in characters.
+const DISCLOSURE_MAX_CHARS: usize = 400;
+
 /// A short note that the post advertises or earns from its links ("*Werbung. Dieser
-/// Beitrag enthält Werbung für …", "We may receive compensation if you …"): furniture
-/// above or below the story.
+/// Beitrag enthält Werbung für …", "We may receive compensation if you …"), or a
+/// disclaimer under its label: furniture above or below the story.
 pub fn is_disclosure(text: &str) -> bool {
-    is_short_with_phrase(text, 400, DISCLOSURE_PHRASES)
+    is_short_with_phrase(text, DISCLOSURE_MAX_CHARS, DISCLOSURE_PHRASES)
+        || (!more_chars_than(text, DISCLOSURE_MAX_CHARS) && opens_with_disclaimer_label(text))
+}
+
+/// Whether `text` opens with a disclaimer's label followed by a colon or a dash.
+fn opens_with_disclaimer_label(text: &str) -> bool {
+    let text = text.trim_start_matches(|c: char| !c.is_alphanumeric());
+    let head: String = text.chars().take(40).collect::<String>().to_lowercase();
+    DISCLAIMER_LABELS.iter().any(|label| {
+        head.strip_prefix(label)
+            .is_some_and(|rest| rest.trim_start().starts_with([':', '-', '–', '—']))
+    })
 }
 
 /// Phrases of an editor's note about where a story first ran or who wrote it.
@@ -3287,6 +3315,23 @@ mod tests {
             "We may receive compensation if you visit partners we recommend."
         ));
         assert!(is_disclosure("На правах рекламы"));
+        assert!(is_disclosure(
+            "Disclaimer: The views and investment tips expressed by investment experts on \
+             this site are their own and not those of the website or its management."
+        ));
+        assert!(is_disclosure(
+            "*Haftungsausschluss: Die Inhalte dieses Ratgebers ersetzen keine Beratung."
+        ));
+        assert!(is_disclosure(
+            "Отказ от ответственности — материал не является инвестиционной рекомендацией."
+        ));
+        // A story's sentence about a disclaimer, and a disclaimer without its label.
+        assert!(!is_disclosure(
+            "Disclaimers on the ballot were printed in three languages, the commission said."
+        ));
+        assert!(!is_disclosure(
+            "The disclaimer: a line the court said the paper should have printed."
+        ));
         assert!(!is_disclosure(
             "The commission banned political advertising on election day."
         ));
