@@ -511,6 +511,11 @@ fn is_post_class_term(class_id: &str, name: &str) -> bool {
             .any(|n| n == "hentry" || n.starts_with("type-") || n.starts_with("status-"))
 }
 
+/// A title by class ([`TITLE_WORDS`]: `article__title`, `headline`), of any element.
+pub fn is_title_by_class(el: &Element) -> bool {
+    !el.class_id.is_empty() && has_word(el, TITLE)
+}
+
 /// Dialogs the page shows over itself on demand (a contact flyout, a newsletter or
 /// account prompt): chrome whatever their prose, when they are blocks. Inline elements with
 /// these names are glossary and annotation pop-ups on words of the story.
@@ -2540,6 +2545,8 @@ pub(super) const NEIGHBOUR_LABELS: &[&str] = &[
     "следующая запись",
     "предыдущий материал",
     "следующий материал",
+    "попередній матеріал",
+    "наступний матеріал",
     "попередня стаття",
     "наступна стаття",
     "попередня новина",
@@ -2548,6 +2555,8 @@ pub(super) const NEIGHBOUR_LABELS: &[&str] = &[
     "наступний запис",
     "əvvəlki xəbər",
     "növbəti xəbər",
+    "əvvəlki material",
+    "növbəti material",
     "əvvəlki məqalə",
     "növbəti məqalə",
     "önceki haber",

@@ -1072,6 +1072,42 @@ mod tests {
         assert!(!teaser.contains("ictimai müzakirəyə"), "{teaser}");
     }
 
+    #[test]
+    fn the_next_story_an_endless_page_printed_after_a_divider_goes() {
+        // The divider's label stands before the next story's box; the box holds its date,
+        // its linked headline in a block named for a title, and its text.
+        let page = |divider: &str| {
+            format!(
+                "<html lang=az><head><title>Avtobuslarda kartla ödəniş</title></head><body>\
+                 <div class=endless><div class=article><h1>Avtobuslarda kartla ödəniş</h1>\
+                 <div class=article__body><p>Bakı avtobuslarında gediş haqqını bank kartı ilə \
+                 ödəmək mümkün olacaq, agentlik yeni validatorları quraşdırıb.</p>\
+                 <p>Sistem ilk mərhələdə mərkəzi küçələrdən keçən marşrutlarda tətbiq edilir, il \
+                 ərzində bütün marşrutlar yeni sistemə keçəcək.</p><p>Agentlik sərnişinlərdən \
+                 BakıKart-ı da özləri ilə götürmələrini xahiş edir.</p></div></div>\
+                 <div class=divider>{divider}</div><div class=\"article article--next\">\
+                 <div class=article__meta>08:47 21.01.2025</div><div class=article__title><a \
+                 href=/az/20250121/sabah-qar.html>Sabah Bakıda qar yağacaq</a></div>\
+                 <div class=article__body><p>Yanvarın 22-də Bakıda hava şəraitinin kəskin \
+                 dəyişəcəyi gözlənilir, axşam yağışın qara keçəcəyi ehtimalı var.</p>\
+                 <p>Sürücülərə yollarda diqqətli olmaları tövsiyə olunur.</p></div></div>\
+                 </div></body></html>"
+            )
+        };
+        let text = |html: String| {
+            extract(html.as_bytes(), &ExtractOptions::default())
+                .expect("article")
+                .text
+        };
+        let story = text(page("Növbəti material"));
+        assert!(story.contains("BakıKart-ı"), "{story}");
+        assert!(!story.contains("qara keçəcəyi"), "{story}");
+        assert!(!story.contains("Növbəti material"), "{story}");
+        // A divider that says something else leaves the box to the story.
+        let story = text(page("Foto"));
+        assert!(story.contains("qara keçəcəyi"), "{story}");
+    }
+
     fn portal_page(main: &str) -> String {
         format!(
             "<html lang=ru><head><title>График работы участков | Портал</title></head><body>\

@@ -238,18 +238,45 @@ const NEIGHBOUR_TEASER_MAX_CHARS: u32 = 1_500;
 
 /// Whether element `i` is the teaser of the story before or after this one that templates
 /// print under it: a label alone ("Növbəti xəbər", "Next article") over the other story's
-/// linked headline, and its date and standfirst paragraphs. The label decides, so the
-/// standfirst may be as long as a few paragraphs, more than a card's.
+/// linked headline (a heading, or a block named for a title), and its date and standfirst
+/// paragraphs. The label decides, so the standfirst may be as long as a few paragraphs,
+/// more than a card's. An endless-scroll page prints the label as a divider before the next
+/// story's whole box ("Növbəti material", then `div.article--next` with its headline and
+/// text); there the label stands alone before the box.
 fn is_neighbour_teaser(dom: &Dom, s: &Stats, i: usize) -> bool {
-    if s.headings[i] == 0 || s.text[i] > NEIGHBOUR_TEASER_MAX_CHARS {
+    if s.text[i] > NEIGHBOUR_TEASER_MAX_CHARS {
+        return false;
+    }
+    let after_divider = || {
+        divider_before(dom, s, i).is_some_and(|d| {
+            let text: Vec<&str> = dom.texts(d).map(str::trim).collect();
+            clean::is_neighbour_label(&text.join(" "))
+        })
+    };
+    if s.headings[i] == 0 && !after_divider() {
         return false;
     }
     let end = dom.nodes[i].end.min(i + 1 + TEASER_SCAN_NODES);
-    let Some(h) = (i + 1..end).find(|&j| heading_level(dom.tag(j)).is_some()) else {
+    let Some(h) = (i + 1..end).find(|&j| {
+        heading_level(dom.tag(j)).is_some()
+            || dom
+                .element(j)
+                .is_some_and(|el| !clean::is_inline(&el.tag) && clean::is_title_by_class(el))
+    }) else {
         return false;
     };
-    let heading = s.text[h];
-    if heading == 0 || s.link[h] * 10 < heading * 6 {
+    // Read from the tree: cleaning may have marked a title block as a small label.
+    let chars = |j: usize| {
+        dom.texts(j)
+            .map(|t| t.trim().chars().count())
+            .sum::<usize>()
+    };
+    let heading = chars(h);
+    let linked: usize = (h..dom.nodes[h].end)
+        .filter(|&j| dom.is_link(j))
+        .map(chars)
+        .sum();
+    if heading == 0 || linked * 10 < heading * 6 {
         return false;
     }
     let label: String = (i + 1..h)
@@ -259,7 +286,38 @@ fn is_neighbour_teaser(dom: &Dom, s: &Stats, i: usize) -> bool {
         })
         .collect::<Vec<_>>()
         .join(" ");
-    !label.is_empty() && clean::is_neighbour_label(&label)
+    (!label.is_empty() && clean::is_neighbour_label(&label)) || after_divider()
+}
+
+/// Longest text of a divider's label, in characters.
+const DIVIDER_MAX_CHARS: u32 = 40;
+
+/// Most nodes of a divider: an element or two around its label.
+const DIVIDER_MAX_NODES: usize = 6;
+
+/// The element right before `i` under the same parent, past white space, when it is a
+/// few nodes around a short text and no link or heading: a divider's label. Cleaning may
+/// have marked it already (a class named "next"), so its text is read from the tree.
+fn divider_before(dom: &Dom, s: &Stats, i: usize) -> Option<usize> {
+    let mut at = dom.previous_sibling(i);
+    while let Some(j) = at {
+        if dom.element(j).is_some() {
+            let end = dom.nodes[j].end;
+            let shows_a_label = end - j <= DIVIDER_MAX_NODES
+                && (j..end).all(|k| !dom.is_link(k) && heading_level(dom.tag(k)).is_none())
+                && (1..=DIVIDER_MAX_CHARS as usize).contains(
+                    &dom.texts(j)
+                        .map(|t| t.trim().chars().count())
+                        .sum::<usize>(),
+                );
+            return shows_a_label.then_some(j);
+        }
+        if s.text[j] > 0 {
+            return None;
+        }
+        at = dom.previous_sibling(j);
+    }
+    None
 }
 
 /// Most link text in a heading, as a share of its text, that conditional cleaning keeps
@@ -1444,7 +1502,8 @@ mod tests {
         ] {
             let text = extracted(&format!("<p>{story}</p>{caption}<p>{third}</p>"));
             assert!(text.contains(third), "{text:?}");
-            for line in ["Фото пресс-службы", "Карта объезда", "Все новости"] {
+            for line in ["Фото пресс-службы", "Карта объезда", "Все новости"]
+            {
                 assert!(!text.contains(line), "{text:?}");
             }
         }
