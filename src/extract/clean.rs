@@ -2832,6 +2832,42 @@ const DISCLOSURE_PHRASES: &[&str] = &[
     "reklam hüququnda",
 ];
 
+/// Labels that open a breadcrumb trail ("Sie sind hier: Startseite » Artikel » …"),
+/// lower-case.
+const TRAIL_LABELS: &[&str] = &[
+    "you are here",
+    "sie sind hier",
+    "sie befinden sich hier",
+    "vous êtes ici",
+    "usted está aquí",
+    "estás aquí",
+    "sei qui",
+    "jesteś tutaj",
+    "u bent hier",
+    "вы здесь",
+    "вы находитесь здесь",
+    "ви тут",
+    "siz buradasınız",
+    "buradasınız",
+];
+
+/// Longest breadcrumb trail under its label, in characters.
+const TRAIL_MAX_CHARS: usize = 200;
+
+/// Whether `text` is a breadcrumb trail under its label ("You are here: Home » News »
+/// …"), whatever the trail ends with.
+pub fn is_labelled_trail(text: &str) -> bool {
+    if more_chars_than(text, TRAIL_MAX_CHARS) {
+        return false;
+    }
+    let lower = text.trim_start().to_lowercase();
+    TRAIL_LABELS.iter().any(|label| {
+        lower
+            .strip_prefix(label)
+            .is_some_and(|rest| rest.trim_start().starts_with([':', '»', '›', '>', '|']))
+    })
+}
+
 /// Labels that open a site's disclaimer ("Disclaimer: The views and investment tips
 /// expressed by experts are their own …"), lower-case.
 const DISCLAIMER_LABELS: &[&str] = &[
@@ -3324,6 +3360,15 @@ mod tests {
             "We may receive compensation if you visit partners we recommend."
         ));
         assert!(is_disclosure("На правах рекламы"));
+        assert!(is_labelled_trail(
+            "Sie sind hier: Startseite » Artikel » Umstieg auf Linux"
+        ));
+        assert!(is_labelled_trail("You are here: Home > News"));
+        assert!(is_labelled_trail("Вы здесь: Главная / Новости"));
+        assert!(!is_labelled_trail("While you are here, sign the petition."));
+        assert!(!is_labelled_trail(
+            "You are here because the court summoned you."
+        ));
         assert!(is_disclosure(
             "Disclaimer: The views and investment tips expressed by investment experts on \
              this site are their own and not those of the website or its management."

@@ -109,6 +109,7 @@ pub(super) fn tidy_blocks(blocks: &mut Vec<Block>, title: Option<&str>) {
                     || clean::is_script_placeholder(&b.text)
                     || clean::is_server_diagnostic(&b.text)
                     || clean::is_neighbour_label(&b.text)
+                    || clean::is_labelled_trail(&b.text)
                     || clean::is_media_insert(&b.text)
                     || clean::is_legal_label(&b.text)
                     || clean::is_tag_line(&b.text, b.link_chars)))
