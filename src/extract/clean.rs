@@ -79,6 +79,10 @@ const COMMENT_WORDS: &[&str] = &[
     "comments",
     "commentlist",
     "commentform",
+    // a table layout's comment rows (`td.commenthead`, `td.commenttext`)
+    "commenthead",
+    "commenttext",
+    "commentbody",
     "disqus",
     "kommentar",
     "kommentare",
@@ -3072,6 +3076,14 @@ mod tests {
             class_hints("field-label-hidden visually-hidden") & WEAK_JUNK,
             0
         );
+    }
+
+    #[test]
+    fn a_table_layouts_comment_rows_are_comments() {
+        for class_id in ["commenthead", "commenttext", "commentbody", "comment-text"] {
+            assert_ne!(class_hints(class_id) & COMMENTS, 0, "{class_id}");
+        }
+        assert_eq!(class_hints("commentary-text") & COMMENTS, 0);
     }
 
     #[test]
