@@ -1250,6 +1250,16 @@ const PROMO_PHRASES: &[&str] = &[
     "us on facebook",
     "us on instagram",
     "us on telegram",
+    // a channel of the site's own on a messenger
+    "our whatsapp channel",
+    "our telegram channel",
+    "our whatsapp community",
+    "наш telegram-канал",
+    "наш телеграм-канал",
+    "нашем telegram-канале",
+    "нашем телеграм-канале",
+    "telegram kanalımız",
+    "whatsapp kanalımız",
     "newsletter",
     "subscribe",
     "sign up for",
@@ -3634,9 +3644,17 @@ mod tests {
             "Have a tip? Contact us securely.",
             "Bizi Google News'ten takip edin",
             "Haberin devamı için tıklayın",
+            "Stay updated on African tech and business news. Join our WhatsApp channel for \
+             daily briefings",
+            "Самые важные новости — в нашем Telegram-канале",
+            "Ən son xəbərlər Telegram kanalımızda",
         ] {
             assert!(is_promo_line(line), "{line}");
         }
+        // A story's line about a channel that is not the site's.
+        assert!(!is_promo_line(
+            "The governor wrote in his Telegram channel that the bridge would reopen."
+        ));
         assert!(is_promo_line(
             "If you enjoyed reading this post – would you consider supporting our work?"
         ));
