@@ -868,6 +868,7 @@ pub fn is_styled_title(element: &Element<'_>) -> bool {
         || (names.contains("zag") && TRANSLITERATED_TITLE_WORDS.iter().any(|w| whole_word(w)))
         || names.contains("baslik")
         || names.contains("basliq")
+        || names.contains("baslig")
 }
 
 /// Transliterated Russian names of a headline's class ("заголовок", "загл."), as whole
@@ -2809,15 +2810,6 @@ fn phrase_searcher(phrases: &[&str], any_case: bool) -> regex::Regex {
         .expect("escaped literals form a valid regex")
 }
 
-/// Whether `text` is at most `max_chars` long and contains one of `phrases` (lower case).
-fn is_short_with_phrase(text: &str, max_chars: usize, phrases: &[&str]) -> bool {
-    if more_chars_than(text, max_chars) {
-        return false;
-    }
-    let lower = text.to_lowercase();
-    phrases.iter().any(|p| lower.contains(p))
-}
-
 /// Whether `text` has more than `n` characters. Its length in bytes often decides without
 /// counting (a character is one to four bytes); otherwise the count is std's, which
 /// reads the text a word at a time.
@@ -2896,15 +2888,44 @@ const DISCLAIMER_LABELS: &[&str] = &[
     "məsuliyyətdən imtina",
 ];
 
+/// Phrases of a note on who funds the site or the project behind a page ("This monitoring
+/// programme is supported by a grant from …", "Материал подготовлен при финансовой
+/// поддержке …", the EU's "… do not necessarily reflect the views of …"), lower-case.
+const FUNDING_PHRASES: &[&str] = &[
+    "supported by a grant",
+    "with the financial support of",
+    "with financial support from",
+    "do not necessarily reflect the views",
+    "does not necessarily reflect the views",
+    "при финансовой поддержке",
+    "реализуется при поддержке",
+    "подготовлен при поддержке",
+    "подготовлена при поддержке",
+    "не обязательно отражает",
+    "qrantı ilə",
+    "maliyyə dəstəyi ilə",
+    "mit finanzieller unterstützung",
+    "avec le soutien financier",
+    "con el apoyo financiero",
+];
+
 /// Longest disclosure or disclaimer, in characters.
 const DISCLOSURE_MAX_CHARS: usize = 400;
 
 /// A short note that the post advertises or earns from its links ("*Werbung. Dieser
-/// Beitrag enthält Werbung für …", "We may receive compensation if you …"), or a
-/// disclaimer under its label: furniture above or below the story.
+/// Beitrag enthält Werbung für …", "We may receive compensation if you …"), a disclaimer
+/// under its label, or a note of who funds the work ([`FUNDING_PHRASES`]): furniture above
+/// or below the story.
 pub fn is_disclosure(text: &str) -> bool {
-    is_short_with_phrase(text, DISCLOSURE_MAX_CHARS, DISCLOSURE_PHRASES)
-        || (!more_chars_than(text, DISCLOSURE_MAX_CHARS) && opens_with_disclaimer_label(text))
+    if more_chars_than(text, DISCLOSURE_MAX_CHARS) {
+        return false;
+    }
+    let lower = text.to_lowercase();
+    DISCLOSURE_PHRASES
+        .iter()
+        .chain(FUNDING_PHRASES)
+        .any(|p| lower.contains(p))
+        || opens_with_disclaimer_label(text)
 }
 
 /// Whether `text` opens with a disclaimer's label followed by a colon or a dash.
@@ -3400,6 +3421,19 @@ mod tests {
         ));
         assert!(is_disclosure(
             "Отказ от ответственности — материал не является инвестиционной рекомендацией."
+        ));
+        for funding in [
+            "This monitoring programme is supported by a grant from the Foundation for Open \
+             Institutions.",
+            "Layihə Media Təşəbbüsləri Proqramının kiçik qrantı ilə həyata keçirilir.",
+            "Материал подготовлен при финансовой поддержке Фонда президентских грантов.",
+            "This publication was produced with the financial support of the European \
+             Union. Its contents do not necessarily reflect the views of the European Union.",
+        ] {
+            assert!(is_disclosure(funding), "{funding}");
+        }
+        assert!(!is_disclosure(
+            "The new bridge is supported by a steel frame, the engineers said."
         ));
         // A story's sentence about a disclaimer, and a disclaimer without its label.
         assert!(!is_disclosure(
