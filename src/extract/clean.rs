@@ -836,15 +836,15 @@ fn joined_hints(index: &HintIndex, name: &str, joined: &mut String) -> Hints {
 /// Whether an element other than a heading or a link has a class or id naming a title
 /// (`<td class="eTitle">`, `<div class="t-title">`, `<div id="page-title">`, a table
 /// layout's `<td class="head">`, a journal's `<span class="subject">`, a Russian site's
-/// `<p class="zag">` for "заголовок", a Turkish or Azerbaijani one's `haber-baslik`): how
-/// page builders, old CMSs and blogs set a headline. "head", "subject" and "zag" count only
-/// as whole words: `header` and `masthead` hold the site's name. Class and id are searched as one string ("etitle",
-/// "contentheading" are single words); most elements have neither and cost one test. Hand-
-/// written pages of the 1990s and 2000s set their headline in a large `<font>` instead
-/// ([`is_large_font`]).
+/// `<p class="zag">` or `<font class="zag">` for "заголовок", a Turkish or Azerbaijani
+/// one's `haber-baslik` or `baslig`): how page builders, old CMSs and blogs set a headline.
+/// "head", "subject" and "zag" count only as whole words: `header` and `masthead` hold the
+/// site's name. Class and id are searched as one string ("etitle", "contentheading" are
+/// single words); most elements have neither and cost one test. Hand-written pages of the
+/// 1990s and 2000s set their headline in a large `<font>` instead ([`is_large_font`]).
 pub fn is_styled_title(element: &Element<'_>) -> bool {
-    if &*element.tag == "font" {
-        return is_large_font(element);
+    if &*element.tag == "font" && is_large_font(element) {
+        return true;
     }
     if element.class_id.is_empty()
         || matches!(

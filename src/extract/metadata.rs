@@ -1019,12 +1019,39 @@ const MAX_STYLED_TITLE_BYTES: usize = 200;
 /// The texts of the first elements styled as titles (see
 /// [`super::clean::is_styled_title`]), at most [`MAX_STYLED_TITLES`] of
 /// [`MAX_STYLED_TITLE_BYTES`] each: one pass over the page, made only when `<title>` needs it.
+/// A styled title that is mostly a link heads another page (a side column's `<td
+/// class="ntitle"><a>…</a></td>` list of other news): it is passed over, so that the
+/// column does not use up the count before the story's headline.
 fn styled_titles(dom: &Dom) -> Vec<String> {
     super::clean::styled_titles(dom)
+        .filter(|&i| !is_mostly_link(dom, i))
         .map(|i| normalise_space(&bounded_text(dom, i, MAX_STYLED_TITLE_BYTES)))
         .filter(|text| !text.is_empty())
         .take(MAX_STYLED_TITLES)
         .collect()
+}
+
+/// Most nodes of a styled title looked through for its links.
+const STYLED_TITLE_SCAN_NODES: usize = 32;
+
+/// Whether most of the text of element `i` (within its first nodes) is link text.
+fn is_mostly_link(dom: &Dom, i: usize) -> bool {
+    let end = dom.nodes[i].end.min(i + STYLED_TITLE_SCAN_NODES);
+    let (mut text, mut linked) = (0, 0);
+    let mut link_end = 0;
+    for j in i..end {
+        if dom.is_link(j) {
+            link_end = link_end.max(dom.nodes[j].end);
+        }
+        if let NodeKind::Text(t) = &dom.nodes[j].kind {
+            let chars = t.trim().chars().count();
+            text += chars;
+            if j < link_end {
+                linked += chars;
+            }
+        }
+    }
+    linked * 2 > text
 }
 
 /// Words of a class or id name that make an `<h1>` the site's logo (`<h1 id="logo">`,
@@ -1919,6 +1946,28 @@ mod tests {
             .as_deref(),
             Some("Lambing is over at last for another year")
         );
+        // A tab of two names that the site's declared name does not part, so that it is
+        // read whole, is the same tab; one that reads as a headline is not.
+        assert_eq!(
+            page("Swaledale Notes :: Diary", headline).as_deref(),
+            Some("Lambing is over at last for another year")
+        );
+        assert_eq!(
+            page("Lambing over :: Swaledale farm diary", headline).as_deref(),
+            Some("Lambing over :: Swaledale farm diary")
+        );
+        // A side column of other news styled as titles, each a link, before the story.
+        let column: String = (1..=10)
+            .map(|n| {
+                format!(
+                    "<p class=ntitle><a href=/news/{n}>Other news of the valley number {n}</a></p>"
+                )
+            })
+            .collect();
+        assert_eq!(
+            page("Swaledale Notes :: Diary", &format!("{column}{headline}")).as_deref(),
+            Some("Lambing is over at last for another year")
+        );
     }
 
     #[test]
@@ -1941,11 +1990,14 @@ mod tests {
             page("<td id=page-title> Выборы в местный совет </td>").as_deref(),
             Some("Выборы в местный совет")
         );
-        // A Russian site's transliterated class for "заголовок", a Turkish one's "başlık".
+        // A Russian site's transliterated class for "заголовок" (on a `<font>` too), a
+        // Turkish one's "başlık", an Azerbaijani one's "başlıq".
         for shown in [
             "<td><p class=zag>Выборы в местный совет</p></td>",
             "<td><div class='news_zagolovok'>Выборы в местный совет</div></td>",
             "<td><div class=haberBaslik>Выборы в местный совет</div></td>",
+            "<td><span class=baslig>Выборы в местный совет</span></td>",
+            "<td><font class=zag>Выборы в местный совет</font></td>",
         ] {
             assert_eq!(
                 page(shown).as_deref(),

@@ -550,7 +550,8 @@ const MIN_STYLED_HEADLINE_WORDS: usize = 3;
 /// section's name: the heaviest title-styled element of three words or more that is no
 /// piece of the tab (`<p class="title">Lambing is over at last</p>` beside boxes titled
 /// "Shop" and "Flock this spring"). The tab's pieces rule out a masthead styled with the
-/// site's name. A headline read from a tab is longer than a section's name.
+/// site's name. A headline read from a tab is longer than a section's name. A tab read
+/// whole whose every piece is as short as a name is the same tab.
 fn styled_headline_under_a_section_name(
     tab: &str,
     headline: &str,
@@ -563,7 +564,15 @@ fn styled_headline_under_a_section_name(
     }
     let pieces: Vec<String> = parts.iter().map(|part| comparable(part.text)).collect();
     let read = comparable(headline);
-    if !pieces.contains(&read) || headline.split_whitespace().count() > SECTION_NAME_MAX_WORDS {
+    let a_section_name =
+        pieces.contains(&read) && headline.split_whitespace().count() <= SECTION_NAME_MAX_WORDS;
+    // Read whole, a tab of names only ("XƏZƏR İNFO - Xəbərlər", "Тамбовские вести ::
+    // Новости") says no more than its pieces do.
+    let names_only = read == comparable(tab)
+        && parts
+            .iter()
+            .all(|part| part.text.split_whitespace().count() <= SECTION_NAME_MAX_WORDS);
+    if !(a_section_name || names_only) {
         return None;
     }
     let styled = shown();
