@@ -550,10 +550,15 @@ fn gallery_body(dom: &dom::Dom, stats: &content::Stats, standing: Standing) -> O
 /// pictures, not a story the pictures illustrate.
 const PHOTO_STORY_INTRO_MAX_CHARS: usize = 600;
 
+/// Captions that make a photo story of a short text by their number alone: a report of
+/// this many pictures is told by them once they hold as much text as the introduction.
+const PHOTO_STORY_MANY_CAPTIONS: usize = 5;
+
 /// A photo story's introduction followed by its captions, when the captions tell the story:
 /// the text is an introduction's few sentences ([`PHOTO_STORY_INTRO_MAX_CHARS`]), and the
-/// captions are several and hold at least twice its text. A story with photographs has
-/// more text than its captions; otherwise `blocks` as they are.
+/// captions are several and hold at least twice its text, or are many
+/// ([`PHOTO_STORY_MANY_CAPTIONS`]) and hold as much. A story with photographs has more text
+/// than its captions; otherwise `blocks` as they are.
 fn with_photo_story_captions(
     dom: &dom::Dom,
     stats: &content::Stats,
@@ -565,7 +570,10 @@ fn with_photo_story_captions(
     }
     let captions = story_captions(dom, stats);
     let chars: usize = captions.iter().map(|b| b.text_len).sum();
-    if captions.len() >= MIN_GALLERY_CAPTIONS && chars >= 2 * intro.max(MIN_ARTICLE_CHARS) {
+    let floor = intro.max(MIN_ARTICLE_CHARS);
+    let tells_the_story = (captions.len() >= MIN_GALLERY_CAPTIONS && chars >= 2 * floor)
+        || (captions.len() >= PHOTO_STORY_MANY_CAPTIONS && chars >= floor);
+    if tells_the_story {
         let new: Vec<Block> = captions
             .into_iter()
             .filter(|c| blocks.iter().all(|b| b.text != c.text))
@@ -1325,6 +1333,42 @@ mod tests {
         let story = text(page(intro).replace(&figures, &items));
         assert!(story.contains("40 ildən çoxdur"), "{story}");
         assert!(story.contains("armud ağacından"), "{story}");
+    }
+
+    #[test]
+    fn many_captions_tell_a_photo_story_once_they_hold_as_much_as_its_text() {
+        let captions = [
+            "Праздник открыли шествием районных делегаций по главной аллее",
+            "На подворье Лаишевского района гостей угощали горячим чак-чаком",
+            "Финал борьбы корэш: батыр праздника укладывает соперника на лопатки",
+            "Бой мешками на бревне — одно из самых зрелищных состязаний дня",
+            "Юные наездники выводят лошадей на старт скачек у трибуны",
+            "Праздник завершился концертом и общим хороводом у сцены",
+        ];
+        let page = |count: usize| {
+            let figures: String = captions[..count]
+                .iter()
+                .map(|c| format!("<figure><img src=/1.jpg><figcaption>{c}</figcaption></figure>"))
+                .collect();
+            format!(
+                "<html lang=ru><head><title>Сабантуй в Казани</title></head><body><article>\
+                 <h1>Сабантуй в Казани</h1><p>В субботу в Казани прошёл главный летний \
+                 праздник республики, куда за день пришли около шестидесяти тысяч человек.</p>\
+                 <p>Мы собрали самые яркие моменты праздника в фоторепортаже нашего \
+                 фотографа.</p>{figures}</article></body></html>"
+            )
+        };
+        let text = |html: String| {
+            extract(html.as_bytes(), &ExtractOptions::default())
+                .expect("article")
+                .text
+        };
+        let story = text(page(6));
+        assert!(story.contains("горячим чак-чаком"), "{story}");
+        assert!(story.contains("общим хороводом"), "{story}");
+        // Three captions holding less than twice the text illustrate it.
+        let story = text(page(3));
+        assert!(!story.contains("горячим чак-чаком"), "{story}");
     }
 
     #[test]
