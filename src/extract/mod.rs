@@ -32,6 +32,7 @@ pub mod metadata;
 pub mod nesting;
 pub mod parse;
 pub mod render;
+mod site_page;
 mod stories;
 mod tidy;
 mod title;
@@ -308,12 +309,17 @@ fn extract_dom(dom: &dom::Dom, opts: &ExtractOptions) -> Result<Extraction, Extr
         (true, false) => Standing::DatedHeadline,
         (true, true) => Standing::DeclaredArticle,
     };
-    if let Some(title) = declared_title.as_deref()
-        && is_error_page(title, &blocks)
+    // The declared title, or the headline the page shows (a consent page served at a
+    // story's address keeps the site's name in its tab).
+    for title in [declared_title.as_deref(), title.as_deref()]
+        .into_iter()
+        .flatten()
     {
-        return Err(ExtractError::NotArticle {
-            reason: format!("an error page ({title})"),
-        });
+        if let Some(kind) = site_page::site_page(title, &blocks) {
+            return Err(ExtractError::NotArticle {
+                reason: format!("{} ({title})", kind.describe()),
+            });
+        }
     }
     let blocks = match judge(&blocks, standing) {
         Ok(()) => with_photo_story_captions(dom, &stats, blocks),
@@ -678,50 +684,6 @@ fn is_item_line(block: &Block) -> bool {
             .filter(|w| w.chars().any(char::is_alphabetic))
             .nth(MIN_ITEM_WORDS - 1)
             .is_some()
-}
-
-/// What an error page's headline says, lower-case: a site's "page not found" in the
-/// languages gleaner reads, served with a 200 status as often as with a 404.
-const ERROR_PAGE_TITLES: &[&str] = &[
-    "page not found",
-    "not found",
-    "404",
-    "error 404",
-    "404 error",
-    "404 not found",
-    "страница не найдена",
-    "ошибка 404",
-    "сторінку не знайдено",
-    "сторінка не знайдена",
-    "səhifə tapılmadı",
-    "sayfa bulunamadı",
-    "seite nicht gefunden",
-    "seite wurde nicht gefunden",
-    "page introuvable",
-    "página no encontrada",
-    "pagina non trovata",
-    "nie znaleziono strony",
-    "strona nie została znaleziona",
-];
-
-/// Most text an error page holds: an apology and a few suggestions. A story about such
-/// pages ("How to fix a 404 page not found error") is longer, and its headline more.
-const ERROR_PAGE_MAX_CHARS: usize = 600;
-
-/// Whether the page is a site's error page: its headline is only an error's title
-/// ("Страница не найдена", "404 – Page not found") and little text stands under it.
-fn is_error_page(title: &str, blocks: &[Block]) -> bool {
-    let headline = title
-        .trim_matches(|c: char| !c.is_alphanumeric())
-        .to_lowercase();
-    let bare = headline
-        .trim_start_matches(|c: char| c.is_ascii_digit() || !c.is_alphanumeric())
-        .trim_start_matches("error")
-        .trim_matches(|c: char| c.is_ascii_digit() || !c.is_alphanumeric());
-    let is_error_title = ERROR_PAGE_TITLES
-        .iter()
-        .any(|t| headline == *t || bare == *t);
-    is_error_title && blocks.iter().map(|b| b.text_len).sum::<usize>() <= ERROR_PAGE_MAX_CHARS
 }
 
 /// What besides its text vouches for a page as a story, weakest first.
