@@ -1127,6 +1127,13 @@ const OTHER_LABELS: &[&str] = &[
     "дата мероприятия",
     "срок подачи",
     "tədbir",
+    // how long a broadcaster keeps a video online ("Video verfügbar bis 09.10.2024")
+    "verfügbar bis",
+    "abrufbar bis",
+    "available until",
+    "available till",
+    "disponible jusqu'au",
+    "доступно до",
     "printed",
     "print date",
     "wydrukowano",
@@ -1614,6 +1621,9 @@ mod tests {
         }
         // In the same line the label may stand a few words from its date.
         assert_eq!(cue_of("Foto: © GEPA"), Some(Cue::Other));
+        // How long a video stays online is no date of the page.
+        assert_eq!(cue_of("Video verfügbar bis "), Some(Cue::Other));
+        assert_eq!(cue_of("Available until "), Some(Cue::Other));
     }
 
     #[test]
