@@ -429,6 +429,16 @@ fn published_apart_from_events(evidence: &DateEvidence) -> Option<(FoundDate, Da
     if let Some(chosen) = strong_markup(evidence, dateline) {
         return Some(chosen);
     }
+    // A line by the headline that says it is the publication's ("Опубліковано: 11.02.2024")
+    // outweighs a day in the address, which may name what the story announces
+    // (".../2024-02-12-viter-ozheledytsia/", a warning for the 12th).
+    if let Some(labelled) = dateline.filter(|d| d.pure && d.cue == Some(Cue::Published))
+        && evidence
+            .url
+            .is_some_and(|url| url.date != labelled.date.date)
+    {
+        return Some((labelled.date, DateSource::Dateline));
+    }
     if let Some(url) = evidence.url {
         // The dateline of the same day gives the time the URL lacks.
         let date = dateline
@@ -1456,6 +1466,22 @@ mod tests {
             chosen(&evidence).0.as_deref(),
             Some("2022-05-03T22:46:08-03:00")
         );
+    }
+
+    #[test]
+    fn a_labelled_publication_by_the_headline_outweighs_the_address() {
+        // A warning's address names the day it warns of; the page says when it was out.
+        let evidence = |cue: Option<Cue>| DateEvidence {
+            url: Some(date("2024-02-12")),
+            datelines: vec![line("11.02.2024", cue, Place::Headline)],
+            ..DateEvidence::default()
+        };
+        assert_eq!(
+            chosen(&evidence(Some(Cue::Published))).0.as_deref(),
+            Some("2024-02-11")
+        );
+        // An unlabelled line does not.
+        assert_eq!(chosen(&evidence(None)).0.as_deref(), Some("2024-02-12"));
     }
 
     #[test]
