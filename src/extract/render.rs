@@ -528,6 +528,9 @@ impl Renderer<'_> {
                 if tag != "span" && is_teaser_card(self.dom, s, i) {
                     return true;
                 }
+                if !is_list && tag != "li" && is_form_box(self.dom, s, i) {
+                    return true;
+                }
                 if !is_list
                     && tag != "li"
                     && tag != "span"
@@ -1266,6 +1269,23 @@ fn split_paragraphs(s: &str) -> Vec<String> {
     out
 }
 
+/// Most text of a form's box besides the form: a heading and a line asking for an address.
+const FORM_BOX_MAX_CHARS: u32 = 200;
+/// Nodes of a box looked through for its form.
+const FORM_BOX_SCAN_NODES: usize = 64;
+
+/// Whether block `i` is the box of a form: a subscription, contact or comment form with the
+/// line that asks for it ("Оставьте e-mail, и мы напишем, когда понадобится ваша помощь",
+/// "E-poçtunuzu qeyd edin"). Cleaning drops the form; the prompt beside it, at most a
+/// heading and a line, would stay. A story's paragraphs do not share a small box with a
+/// form.
+fn is_form_box(dom: &Dom, s: &Stats, i: usize) -> bool {
+    s.text[i] > 0
+        && s.text[i] <= FORM_BOX_MAX_CHARS
+        && s.paragraphs[i] <= 2
+        && (i + 1..dom.nodes[i].end.min(i + FORM_BOX_SCAN_NODES)).any(|j| dom.tag(j) == "form")
+}
+
 /// Fewest and most characters of a subheading set as a plain block.
 const SUBHEADING_CHARS: std::ops::RangeInclusive<u32> = 8..=80;
 /// Most nodes of a subheading's wrapper: a line and the elements around it.
@@ -1507,6 +1527,27 @@ mod tests {
                 assert!(!text.contains(line), "{text:?}");
             }
         }
+    }
+
+    #[test]
+    fn a_forms_box_goes_with_its_prompt() {
+        let story = "Второй абзац тоже достаточно длинный, чтобы статья оставалась статьёй, и \
+                     рассказывает о суде.";
+        let text = extracted(&format!(
+            "<p>{story}</p><div class=t678><div class=t678__title>Не пропустите новые \
+             кампании</div><div class=t678__descr>Оставьте e-mail, и мы напишем, когда \
+             понадобится ваша помощь.</div><form action=/subscribe><input type=email \
+             name=email><button>Подписаться</button></form></div>"
+        ));
+        assert!(text.contains("рассказывает о суде"), "{text:?}");
+        assert!(!text.contains("Оставьте e-mail"), "{text:?}");
+        assert!(!text.contains("Не пропустите"), "{text:?}");
+        // A box without a form keeps its line.
+        let text = extracted(&format!(
+            "<p>{story}</p><div><div>Адвокат намерен обжаловать приговор в апелляционном \
+             суде.</div></div>"
+        ));
+        assert!(text.contains("обжаловать приговор"), "{text:?}");
     }
 
     #[test]
