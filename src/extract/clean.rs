@@ -2146,6 +2146,13 @@ const PLACEHOLDER_PHRASES: &[&str] = &[
     "javascript deaktiviert",
     "включите javascript",
     "javascript отключен",
+    // a live page's note that it reloads itself
+    "page refreshes automatically",
+    "page updates automatically",
+    "страница обновляется автоматически",
+    "avtomatik yenilənir",
+    "otomatik olarak yenilenir",
+    "seite wird automatisch aktualisiert",
     // a player's words where its video would be
     "this video can not be played",
     "this video cannot be played",
@@ -3505,6 +3512,8 @@ mod tests {
              Achtung:Bitte aktualisiere deinen Browser, wenn du mit diesem Browser \
              fortfährst, könnte dein Einkaufserlebnis nicht zufriedenstellend sein!",
             "This video can not be played",
+            "Səhifə hər 60 saniyədən bir avtomatik yenilənir",
+            "Страница обновляется автоматически каждую минуту",
             "3:12",
             "1:02:45",
         ] {
