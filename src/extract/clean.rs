@@ -2870,14 +2870,18 @@ const TRAIL_MAX_CHARS: usize = 200;
 /// Whether `text` is a breadcrumb trail under its label ("You are here: Home » News »
 /// …"), whatever the trail ends with.
 pub fn is_labelled_trail(text: &str) -> bool {
-    if more_chars_than(text, TRAIL_MAX_CHARS) {
-        return false;
-    }
-    let lower = text.trim_start().to_lowercase();
-    TRAIL_LABELS.iter().any(|label| {
-        lower
-            .strip_prefix(label)
-            .is_some_and(|rest| rest.trim_start().starts_with([':', '»', '›', '>', '|']))
+    !more_chars_than(text, TRAIL_MAX_CHARS)
+        && opens_with_label(text, TRAIL_LABELS, &[':', '»', '›', '>', '|'])
+}
+
+/// Whether `text` opens with one of `labels` (lower-case, past any leading marks) followed
+/// by one of `separators`: "Disclaimer: …", "Sie sind hier: …".
+fn opens_with_label(text: &str, labels: &[&str], separators: &[char]) -> bool {
+    let text = text.trim_start_matches(|c: char| !c.is_alphanumeric());
+    let head = text.chars().take(48).collect::<String>().to_lowercase();
+    labels.iter().any(|label| {
+        head.strip_prefix(label)
+            .is_some_and(|rest| rest.trim_start().starts_with(separators))
     })
 }
 
@@ -2932,17 +2936,7 @@ pub fn is_disclosure(text: &str) -> bool {
         .iter()
         .chain(FUNDING_PHRASES)
         .any(|p| lower.contains(p))
-        || opens_with_disclaimer_label(text)
-}
-
-/// Whether `text` opens with a disclaimer's label followed by a colon or a dash.
-fn opens_with_disclaimer_label(text: &str) -> bool {
-    let text = text.trim_start_matches(|c: char| !c.is_alphanumeric());
-    let head: String = text.chars().take(40).collect::<String>().to_lowercase();
-    DISCLAIMER_LABELS.iter().any(|label| {
-        head.strip_prefix(label)
-            .is_some_and(|rest| rest.trim_start().starts_with([':', '-', '–', '—']))
-    })
+        || opens_with_label(text, DISCLAIMER_LABELS, &[':', '-', '–', '—'])
 }
 
 /// Phrases of an editor's note about where a story first ran or who wrote it.

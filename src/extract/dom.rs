@@ -275,6 +275,21 @@ impl<'a> Dom<'a> {
             })
     }
 
+    /// Characters of the subtree's text, each text node trimmed: what the page shows, read
+    /// from the tree (for elements that cleaning has already marked, whose statistics are
+    /// not kept).
+    pub fn text_chars(&self, i: usize) -> usize {
+        self.texts(i).map(|t| t.trim().chars().count()).sum()
+    }
+
+    /// Characters of the subtree's text inside links, counted as [`Dom::text_chars`].
+    pub fn link_chars(&self, i: usize) -> usize {
+        (i..self.nodes[i].end)
+            .filter(|&j| self.is_link(j))
+            .map(|j| self.text_chars(j))
+            .sum()
+    }
+
     /// The ancestors of `i`, nearest first, not `i` itself.
     pub fn ancestors(&self, i: usize) -> impl Iterator<Item = usize> + '_ {
         let parent = |p: usize| Some(self.nodes.get(p)?.parent).filter(|&p| p != NO_PARENT);

@@ -614,14 +614,7 @@ fn story_captions(dom: &dom::Dom, stats: &content::Stats) -> Vec<Block> {
         let parent = dom.nodes[i].parent;
         let in_chrome = parent != usize::MAX && stats.junk[parent];
         let text = author::normalise_space(&dom.texts(i).collect::<Vec<_>>().join(" "));
-        let link_text: usize = (i..end)
-            .filter(|&j| dom.is_link(j))
-            .map(|j| {
-                dom.texts(j)
-                    .map(|t| t.trim().chars().count())
-                    .sum::<usize>()
-            })
-            .sum();
+        let link_text = dom.link_chars(i);
         if !in_chrome
             && !text.is_empty()
             && link_text * 2 < text.chars().count()

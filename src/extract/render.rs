@@ -266,17 +266,8 @@ fn is_neighbour_teaser(dom: &Dom, s: &Stats, i: usize) -> bool {
         return false;
     };
     // Read from the tree: cleaning may have marked a title block as a small label.
-    let chars = |j: usize| {
-        dom.texts(j)
-            .map(|t| t.trim().chars().count())
-            .sum::<usize>()
-    };
-    let heading = chars(h);
-    let linked: usize = (h..dom.nodes[h].end)
-        .filter(|&j| dom.is_link(j))
-        .map(chars)
-        .sum();
-    if heading == 0 || linked * 10 < heading * 6 {
+    let heading = dom.text_chars(h);
+    if heading == 0 || dom.link_chars(h) * 10 < heading * 6 {
         return false;
     }
     let label: String = (i + 1..h)
@@ -305,11 +296,7 @@ fn divider_before(dom: &Dom, s: &Stats, i: usize) -> Option<usize> {
             let end = dom.nodes[j].end;
             let shows_a_label = end - j <= DIVIDER_MAX_NODES
                 && (j..end).all(|k| !dom.is_link(k) && heading_level(dom.tag(k)).is_none())
-                && (1..=DIVIDER_MAX_CHARS as usize).contains(
-                    &dom.texts(j)
-                        .map(|t| t.trim().chars().count())
-                        .sum::<usize>(),
-                );
+                && (1..=DIVIDER_MAX_CHARS as usize).contains(&dom.text_chars(j));
             return shows_a_label.then_some(j);
         }
         if s.text[j] > 0 {
