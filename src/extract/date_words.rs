@@ -1015,6 +1015,14 @@ const MODIFIED_LABELS: &[&str] = &[
     "更新時間",
     "最終更新",
     "수정",
+    // Arabic, Persian and Hebrew
+    "آخر تحديث",
+    "تم التحديث",
+    "آخرین به‌روزرسانی",
+    "به‌روزرسانی",
+    "بروزرسانی",
+    "עודכן",
+    "עדכון אחרון",
 ];
 
 /// Labels of a publication, lower-case.
@@ -1098,6 +1106,14 @@ const PUBLISHED_LABELS: &[&str] = &[
     "發布時間",
     "发表于",
     "입력",
+    // Arabic, Persian and Hebrew
+    "تاريخ النشر",
+    "نشر في",
+    "نُشر في",
+    "تاریخ انتشار",
+    "منتشر شده",
+    "פורסם",
+    "תאריך פרסום",
 ];
 
 /// Publication labels that are only the word "date": after another label they name that
@@ -1542,6 +1558,12 @@ mod tests {
             ("Published 2 May 2024, updated", Some(Cue::Modified)),
             ("Updated 3 May, first published", Some(Cue::Published)),
             ("Publikováno", Some(Cue::Published)),
+            ("تاريخ النشر: ", Some(Cue::Published)),
+            ("آخر تحديث: ", Some(Cue::Modified)),
+            ("تاریخ انتشار: ", Some(Cue::Published)),
+            ("آخرین به‌روزرسانی: ", Some(Cue::Modified)),
+            ("פורסם: ", Some(Cue::Published)),
+            ("עודכן: ", Some(Cue::Modified)),
             ("Aktualizováno:", Some(Cue::Modified)),
             ("Frissítve:", Some(Cue::Modified)),
             ("Közzétéve:", Some(Cue::Published)),
