@@ -1282,8 +1282,10 @@ const SUBHEADING_NEIGHBOUR_PROSE: u32 = 80;
 
 /// Whether the short block at `i` is a subheading set as a plain block: page builders
 /// (Tilda's `t-title` records, a `<div>` typed into a WYSIWYG editor) write "Чего мы
-/// требуем" as a `<div>` between the story's paragraphs. A few words, no link, image or
-/// heading, not a sentence, and the block's wrapper (climbing through wrappers that hold
+/// требуем" as a `<div>` between the story's paragraphs; block editors (Notion's
+/// `notion-header-block`) wrap a real heading in a block named like a header or title,
+/// which cleaning takes for a small label. A few words, no link, image or second heading,
+/// not a sentence, and the block's wrapper (climbing through wrappers that hold
 /// only its text, and no picture, map or player: a caption's does) has prose right before
 /// it and right after it. The small labels and short divs
 /// that cleaning drops elsewhere stand beside a headline, under a picture or at a box's
@@ -1292,7 +1294,7 @@ fn heads_prose_between(dom: &Dom, s: &Stats, i: usize) -> bool {
     if !SUBHEADING_CHARS.contains(&s.text[i])
         || s.link[i] > 0
         || s.images[i] > 0
-        || s.headings[i] > 0
+        || s.headings[i] > 1
         || ends_with_sentence(dom, i)
     {
         return false;
@@ -1486,6 +1488,8 @@ mod tests {
             "<div class=\"t-rec\"><div class=\"t030\"><div class=\"t-container\"><div \
              class=\"t030__title t-title t-title_xs\">Чего мы требуем</div></div></div></div>",
             "<div>Чего мы требуем</div>",
+            // A block editor's heading block, named like a header, around the heading.
+            "<div class=\"editor-header-block\"><div><h2>Чего мы требуем</h2></div></div>",
         ] {
             let text = extracted(&format!(
                 "<div class=\"t-rec\"><div class=\"t-text\"><p>{story}</p></div></div>\
