@@ -2623,7 +2623,7 @@ fn opening_date_in_words(kind: &BlockKind, text: &str) -> Option<FeedLine> {
     // before the longest month name is over: a line without a figure that early costs a
     // short scan, not the date search (the search on every short line cost 0.65 % of the
     // extractor's instructions on the dev corpus).
-    let opening = super::dates::prefix_bytes(text, OPENING_DATE_MAX_BYTES);
+    let opening = super::chars::prefix_bytes(text, OPENING_DATE_MAX_BYTES);
     let first_figure = opening.bytes().position(|b| b.is_ascii_digit());
     if first_figure.is_none_or(|at| at > FIRST_FIGURE_MAX_BYTE) {
         return None;

@@ -182,9 +182,37 @@ pub fn for_page(
     if meta.declares_listing {
         return listing_dates(&evidence);
     }
-    choose(&evidence, || {
+    let dates = choose(&evidence, || {
         date_search::search(dom, &context).map(|found| (found.date, found.cue))
-    })
+    });
+    with_first_publication(dates, date_search::first_publication(dom, &context))
+}
+
+/// The dates with the day the page says it was first published ("This essay was originally
+/// published on 3 June 2014"; see [`date_search::first_publication`]), when that is earlier
+/// than the publication chosen, or none was: the chosen day is then the republication or
+/// the last update, and stays as the modification if no other is known.
+fn with_first_publication(dates: PublicationDates, first: Option<FoundDate>) -> PublicationDates {
+    match first {
+        Some(first)
+            if dates
+                .published
+                .is_none_or(|chosen| first.date < chosen.date) =>
+        {
+            let (modified, modified_source) = match dates.modified {
+                Some(_) => (dates.modified, dates.modified_source),
+                None => (dates.published, dates.published_source),
+            };
+            PublicationDates {
+                published: Some(first),
+                published_source: Some(DateSource::TextSearch),
+                modified,
+                modified_source,
+                ..dates
+            }
+        }
+        _ => dates,
+    }
 }
 
 /// The dates of a page its publisher calls a list of others (a section's or a tag's page):
@@ -767,6 +795,67 @@ mod tests {
             dates.published_source,
             dates.modified.map(|d| d.format()),
         )
+    }
+
+    #[test]
+    fn a_first_publication_the_page_states() {
+        let dates = |published: Option<&str>, modified: Option<&str>| PublicationDates {
+            published: published.map(date),
+            published_source: published.map(|_| DateSource::JsonLd),
+            modified: modified.map(date),
+            modified_source: modified.map(|_| DateSource::Meta),
+            one_of_a_list: false,
+        };
+        let shown = |d: PublicationDates| {
+            (
+                d.published.map(|d| d.format()),
+                d.published_source,
+                d.modified.map(|d| d.format()),
+            )
+        };
+        let first = Some(date("2019-12-02"));
+        let text = Some(DateSource::TextSearch);
+        // (chosen published, chosen modified) -> (published, its source, modified)
+        for (before, after) in [
+            // Re-stamped: the chosen day becomes, or stays, the modification.
+            (
+                (Some("2024-01-20"), Some("2024-01-21")),
+                (Some("2019-12-02"), text, Some("2024-01-21")),
+            ),
+            (
+                (Some("2024-01-20"), None),
+                (Some("2019-12-02"), text, Some("2024-01-20")),
+            ),
+            ((None, None), (Some("2019-12-02"), text, None)),
+            // Not earlier: the statement changes nothing.
+            (
+                (Some("2019-12-02"), None),
+                (Some("2019-12-02"), Some(DateSource::JsonLd), None),
+            ),
+            (
+                (Some("2018-05-01"), None),
+                (Some("2018-05-01"), Some(DateSource::JsonLd), None),
+            ),
+        ] {
+            let (published, modified) = before;
+            let (p, source, m) = after;
+            assert_eq!(
+                shown(with_first_publication(dates(published, modified), first)),
+                (p.map(str::to_owned), source, m.map(str::to_owned)),
+                "{before:?}"
+            );
+        }
+        assert_eq!(
+            shown(with_first_publication(
+                dates(Some("2024-01-20"), None),
+                None
+            )),
+            (
+                Some("2024-01-20".to_owned()),
+                Some(DateSource::JsonLd),
+                None
+            )
+        );
     }
 
     #[test]

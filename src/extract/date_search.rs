@@ -19,12 +19,15 @@
 //! The search is bounded for any input: it reads at most [`MAX_SEARCH_BYTES`] of text and
 //! looks at most at [`MAX_DATES`] dates, and the date regex runs in linear time.
 
-use super::date_words::{Cue, cue_of};
+use super::date_words::{Cue, FIRST_PUBLICATION_LABELS, SELF_REFERENCES, cue_of};
 use super::dates::{DateContext, FoundDate, find_dates};
 use std::sync::LazyLock;
 
+use aho_corasick::AhoCorasick;
 use regex::Regex;
 
+use super::chars::{prefix_bytes, prefix_chars, tail_chars};
+use super::clean::is_inline;
 use super::dom::{Dom, NodeKind};
 
 /// Most text read, in bytes.
@@ -71,7 +74,7 @@ pub fn search(dom: &Dom, context: &DateContext) -> Option<Labelled> {
                 continue;
             }
             NodeKind::Text(text) if !text.trim().is_empty() => {
-                let text = super::dates::prefix_bytes(text, budget);
+                let text = prefix_bytes(text, budget);
                 budget -= text.len();
                 for found in find_dates(text, &context) {
                     looked += 1;
@@ -113,6 +116,139 @@ pub fn search(dom: &Dom, context: &DateContext) -> Option<Labelled> {
     first_modified
 }
 
+/// Longest block read as a first-publication statement, in characters: a note under the
+/// story, or a paragraph that says it.
+const MAX_NOTE_CHARS: usize = 600;
+/// Characters after a first-publication label in which its date is looked for ("… on The
+/// Conversation on 3 June 2024").
+const NOTE_DATE_CHARS: usize = 100;
+/// Characters after the date in which a label that wraps it closes ("… dərc olunub").
+const NOTE_CLOSER_CHARS: usize = 30;
+/// Most words between a first-publication label and its date.
+const MAX_NOTE_GAP_WORDS: usize = 2;
+/// Characters of the sentence before a label read for the page's word for itself.
+const NOTE_SUBJECT_CHARS: usize = 60;
+
+/// [`FIRST_PUBLICATION_LABELS`] as written in text: lower-case, and capitalised to open a
+/// sentence (ASCII case is ignored; "Впервые", "İlk dəfə" are listed).
+static FIRST_PUBLICATION_SEARCHER: LazyLock<AhoCorasick> = LazyLock::new(|| {
+    let mut patterns: Vec<String> = Vec::new();
+    for (label, _) in FIRST_PUBLICATION_LABELS {
+        patterns.push((*label).to_string());
+        let mut chars = label.chars();
+        if let Some(first) = chars.next().filter(|c| !c.is_ascii()) {
+            patterns.push(first.to_uppercase().chain(chars).collect());
+        } else if let Some(rest) = label.strip_prefix('i') {
+            patterns.push(format!("İ{rest}"));
+        }
+    }
+    AhoCorasick::builder()
+        .ascii_case_insensitive(true)
+        .build(&patterns)
+        .expect("first-publication labels build an automaton")
+});
+
+/// The day a page says it was first published: a statement such as "This essay was
+/// originally published on 3 June 2014", "Впервые опубликовано 2 декабря 2019 года" or "Bu
+/// məqalə ilk dəfə 8 may 2019-cu ildə dərc olunub", in a block of at most
+/// [`MAX_NOTE_CHARS`] anywhere in the page's text, its label opening its sentence or
+/// following the page's word for itself ([`SELF_REFERENCES`]), its date right after the
+/// label: a copy that names the site that published it first keeps its own day. A
+/// re-dated blog post, a
+/// resurfaced archive piece or a migrated story keeps its new day in its markup and byline
+/// and the first one only there. Reads at most [`MAX_SEARCH_BYTES`] of text.
+pub fn first_publication(dom: &Dom, context: &DateContext) -> Option<FoundDate> {
+    if dom.is_empty() {
+        return None;
+    }
+    let context = DateContext {
+        short_years: false,
+        ..*context
+    };
+    let mut budget = MAX_SEARCH_BYTES;
+    let mut i = dom.body();
+    let end = dom.nodes[i].end;
+    // The block last read, so that its other text nodes do not read it again.
+    let mut read_until = 0;
+    while i < end && budget > 0 {
+        match &dom.nodes[i].kind {
+            NodeKind::Element(el)
+                if matches!(
+                    &*el.tag,
+                    "script" | "style" | "noscript" | "template" | "head" | "select" | "textarea"
+                ) =>
+            {
+                i = dom.nodes[i].end;
+                continue;
+            }
+            NodeKind::Text(text) if i >= read_until => {
+                let text = prefix_bytes(text, budget);
+                budget -= text.len();
+                if FIRST_PUBLICATION_SEARCHER.is_match(text) {
+                    let block = dom
+                        .ancestors(i)
+                        .find(|&a| dom.element(a).is_some_and(|el| !is_inline(&el.tag)))
+                        .unwrap_or(i);
+                    read_until = dom.nodes[block].end;
+                    if let Some(date) = note_date(dom, block, &context) {
+                        return Some(date);
+                    }
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    None
+}
+
+/// The first-publication date stated in block `block` (see [`first_publication`]).
+fn note_date(dom: &Dom, block: usize, context: &DateContext) -> Option<FoundDate> {
+    if dom.text_chars(block) > MAX_NOTE_CHARS {
+        return None;
+    }
+    let joined: Vec<&str> = dom.texts(block).flat_map(str::split_whitespace).collect();
+    // Turkish and Azerbaijani capital İ lower-cases to two characters elsewhere.
+    let lower = joined.join(" ").replace('İ', "i").to_lowercase();
+    for (label, closers) in FIRST_PUBLICATION_LABELS {
+        for (at, _) in lower.match_indices(label) {
+            let before = &lower[..at];
+            let sentence = before
+                .rfind(['.', '!', '?', '(', '['])
+                .map_or(before, |stop| &before[stop + 1..]);
+            let sentence = tail_chars(sentence, NOTE_SUBJECT_CHARS);
+            let speaks_of_itself = sentence.trim().is_empty()
+                || sentence
+                    .split(|c: char| !c.is_alphanumeric())
+                    .any(|word| SELF_REFERENCES.contains(&word));
+            if !speaks_of_itself {
+                continue;
+            }
+            let after = prefix_chars(&lower[at + label.len()..], NOTE_DATE_CHARS);
+            let Some(found) = find_dates(after, context).next() else {
+                continue;
+            };
+            // The date follows its label ("on", "le", "am"): one after a place is the
+            // day another site published the text ("Originally published at
+            // www.example.com on November 18, 2011"), not this page's first day.
+            let gap = after[..found.start].split_whitespace();
+            if gap.clone().count() > MAX_NOTE_GAP_WORDS
+                || gap.clone().any(|w| w.contains(['.', '/']))
+            {
+                continue;
+            }
+            let closes = closers.is_empty() || {
+                let rest = prefix_chars(&after[found.end..], NOTE_CLOSER_CHARS);
+                closers.iter().any(|closer| rest.contains(closer))
+            };
+            if closes {
+                return Some(found.date);
+            }
+        }
+    }
+    None
+}
+
 /// Most text read for [`page_writes_month_first`], in bytes.
 const ORDER_SEARCH_BYTES: usize = 64 * 1024;
 
@@ -149,7 +285,7 @@ pub fn page_writes_month_first(dom: &Dom) -> bool {
             continue;
         }
         if let NodeKind::Text(text) = &dom.nodes[i].kind {
-            let text = super::dates::prefix_bytes(text, budget);
+            let text = prefix_bytes(text, budget);
             budget -= text.len();
             if text.contains('/') {
                 for captures in SLASHED_DATE.captures_iter(text) {
@@ -172,13 +308,6 @@ pub fn page_writes_month_first(dom: &Dom) -> bool {
         i += 1;
     }
     month_first > 0 && day_first == 0
-}
-
-fn tail_chars(text: &str, n: usize) -> &str {
-    match text.char_indices().rev().nth(n.saturating_sub(1)) {
-        Some((at, _)) => &text[at..],
-        None => text,
-    }
 }
 
 #[cfg(test)]
@@ -205,6 +334,64 @@ mod tests {
         // Unlabelled dates are no evidence.
         assert_eq!(searched("<p>1 May 2020 and 2 May 2020</p>"), None);
         assert_eq!(searched("<p>Event: 1 May 2020</p>"), None);
+    }
+
+    #[test]
+    fn the_day_a_page_says_it_was_first_published() {
+        let first = |body: &str| {
+            let html = format!(
+                "<html><body><article><p>Text of the story as it stands today.</p>{body}\
+                 </article></body></html>"
+            );
+            Dom::parse_with(&html, |dom| {
+                first_publication(dom, &DateContext::default()).map(|d| d.format())
+            })
+        };
+        for (body, day) in [
+            (
+                "<p><em>From the archive. This essay was originally published on 3 June 2014. \
+                 We are resurfacing it this week.</em></p>",
+                "2014-06-03",
+            ),
+            (
+                "<p>Впервые опубликовано 2 декабря 2019 года.</p>",
+                "2019-12-02",
+            ),
+            (
+                "<p>Матеріал уперше опубліковано 24 червня 2016 року.</p>",
+                "2016-06-24",
+            ),
+            (
+                "<div class=note><p>Bu məqalə ilk dəfə 8 may 2019-cu ildə dərc olunub.</p></div>",
+                "2019-05-08",
+            ),
+            // Split by inline markup.
+            (
+                "<p><em>Article publié initialement le <strong>2 février 2017</strong> et mis à \
+                 jour.</em></p>",
+                "2017-02-02",
+            ),
+            (
+                "<p>Dieser Beitrag ist erstmals am 3. Juni 2014 erschienen.</p>",
+                "2014-06-03",
+            ),
+        ] {
+            assert_eq!(first(body).as_deref(), Some(day), "{body}");
+        }
+        for body in [
+            // Another document's first publication, told in a story's sentence.
+            "<p>The report, first published on 3 March 2021 by the agency, found delays.</p>",
+            // The day another site published it.
+            "<p>Originally published at www.example.com on November 18, 2011.</p>",
+            "<p>This article was originally published in The Guardian on 3 June 2014.</p>",
+            // "For the first time", not a publication.
+            "<p>Lahıca ilk dəfə 12 may 2009-cu ildə getmişdim.</p>",
+            "<p>Bu məqalə ilk dəfə 8 may 2019-cu ildə oxucuların görüşündə müzakirə edildi.</p>",
+            // No day.
+            "<p>This essay was first published in 2014.</p>",
+        ] {
+            assert_eq!(first(body), None, "{body}");
+        }
     }
 
     #[test]

@@ -17,6 +17,8 @@ use std::sync::LazyLock;
 
 use aho_corasick::{AhoCorasick, MatchKind};
 
+use super::chars::tail_chars;
+
 /// Month names and abbreviations, lower-case, with their month number. Inflected forms
 /// (Russian, Ukrainian and Polish genitive: "3 сентября", "5 травня", "28 kwietnia") are
 /// listed as words of their own. Abbreviations that are common words of another language
@@ -1116,6 +1118,114 @@ const PUBLISHED_LABELS: &[&str] = &[
     "תאריך פרסום",
 ];
 
+/// Statements of a page's first publication, lower-case, each with the words of which one
+/// must follow its date: a label the date follows ("originally published on 3 June 2014",
+/// "Впервые опубликовано 2 декабря 2019 года", "publié initialement le 2 février 2017"), or
+/// a label the date sits inside ("ilk dəfə 8 may 2019-cu ildə dərc olunub", "erstmals am 3.
+/// Juni 2014 erschienen"). A re-dated, republished or migrated story says so under its text
+/// while its markup and byline show the new day.
+pub const FIRST_PUBLICATION_LABELS: &[(&str, &[&str])] = &[
+    ("originally published", &[]),
+    ("first published", &[]),
+    ("originally appeared", &[]),
+    ("first appeared", &[]),
+    ("originally posted", &[]),
+    ("first posted", &[]),
+    ("впервые опубликован", &[]),
+    ("впервые был опубликован", &[]),
+    ("впервые была опубликована", &[]),
+    ("впервые было опубликовано", &[]),
+    ("первоначально опубликован", &[]),
+    ("вперше опублікован", &[]),
+    ("уперше опублікован", &[]),
+    ("вперше був опублікован", &[]),
+    ("вперше була опублікована", &[]),
+    ("publié initialement", &[]),
+    ("publiée initialement", &[]),
+    ("initialement publié", &[]),
+    ("publié pour la première fois", &[]),
+    ("publiée pour la première fois", &[]),
+    ("paru initialement", &[]),
+    ("initialement paru", &[]),
+    ("publié à l'origine", &[]),
+    ("erschien zuerst", &[]),
+    ("erschien ursprünglich", &[]),
+    ("erschien erstmals", &[]),
+    ("ursprünglich", &["erschienen", "veröffentlicht"]),
+    ("erstmals", &["erschienen", "veröffentlicht"]),
+    ("zuerst", &["erschienen", "veröffentlicht"]),
+    ("publicado originalmente", &[]),
+    ("publicada originalmente", &[]),
+    ("originalmente publicado", &[]),
+    ("originalmente publicada", &[]),
+    ("publicado por primera vez", &[]),
+    ("publicada por primera vez", &[]),
+    ("publicado pela primeira vez", &[]),
+    ("publicada pela primeira vez", &[]),
+    ("pubblicato originariamente", &[]),
+    ("pubblicata originariamente", &[]),
+    ("originariamente pubblicat", &[]),
+    ("pubblicato per la prima volta", &[]),
+    ("pubblicata per la prima volta", &[]),
+    ("pierwotnie opublikowan", &[]),
+    ("po raz pierwszy opublikowan", &[]),
+    ("oorspronkelijk gepubliceerd", &[]),
+    ("oorspronkelijk verschenen", &[]),
+    ("ilk dəfə", &["dərc", "yayım"]),
+    ("ilk olaraq", &["dərc", "yayım"]),
+    ("ilk kez", &["yayım"]),
+    ("ilk olarak", &["yayım"]),
+];
+
+/// Nouns by which a page speaks of itself in the sentence of a first-publication statement
+/// ("This essay was originally published", "Bu məqalə ilk dəfə", "Cet article a été publié
+/// initialement"), lower-case: "The report, first published on 3 March" in a story is the
+/// report's. A statement that opens its sentence needs none ("Впервые опубликовано …").
+pub const SELF_REFERENCES: &[&str] = &[
+    "article",
+    "essay",
+    "post",
+    "story",
+    "piece",
+    "column",
+    "interview",
+    "review",
+    "text",
+    "blog",
+    "entry",
+    "статья",
+    "статью",
+    "материал",
+    "текст",
+    "пост",
+    "запись",
+    "интервью",
+    "стаття",
+    "статтю",
+    "матеріал",
+    "məqalə",
+    "material",
+    "yazı",
+    "müsahibə",
+    "makale",
+    "haber",
+    "röportaj",
+    "artikel",
+    "beitrag",
+    "billet",
+    "texte",
+    "chronique",
+    "artículo",
+    "nota",
+    "entrada",
+    "artigo",
+    "texto",
+    "articolo",
+    "artykuł",
+    "tekst",
+    "wpis",
+];
+
 /// Publication labels that are only the word "date": after another label they name that
 /// label's date ("Güncelleme tarihi" is the update's).
 const DATE_NOUNS: &[&str] = &["date:", "datum", "fecha", "tarix", "tarih"];
@@ -1352,13 +1462,6 @@ fn is_byline_label(lower: &str) -> bool {
     BYLINE_OPENERS.contains(opener)
         && BYLINE_JOINERS.contains(joiner)
         && (1..=MAX_BYLINE_NAME_WORDS).contains(&name.len())
-}
-
-fn tail_chars(text: &str, n: usize) -> &str {
-    match text.char_indices().rev().nth(n.saturating_sub(1)) {
-        Some((at, _)) => &text[at..],
-        None => text,
-    }
 }
 
 /// Most characters between a label and its date.

@@ -35,6 +35,7 @@ use chrono::{
 };
 use regex::Regex;
 
+use super::chars::prefix_bytes;
 use super::date_words::{
     month_number, solar_hijri_month, thai_month, weekday_number, zone_alternation, zone_minutes,
 };
@@ -1007,18 +1008,6 @@ fn relative_dateline(text: &str, reference: DateTime<Utc>) -> Option<FoundDate> 
         offset: Some(utc),
     };
     found.is_plausible(Some(reference)).then_some(found)
-}
-
-/// The longest prefix of `text` of at most `max` bytes that ends on a character boundary.
-pub fn prefix_bytes(text: &str, max: usize) -> &str {
-    if text.len() <= max {
-        return text;
-    }
-    let mut end = max;
-    while !text.is_char_boundary(end) {
-        end -= 1;
-    }
-    &text[..end]
 }
 
 #[cfg(test)]

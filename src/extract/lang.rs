@@ -9,6 +9,8 @@
 
 use whatlang::{Lang, Script};
 
+use super::chars::prefix_chars;
+
 /// Below this many letters a detection is too noisy to overrule a declaration.
 const MIN_LETTERS_TO_OVERRULE: usize = 40;
 
@@ -155,13 +157,6 @@ pub fn normalise_tag(tag: &str) -> Option<String> {
         other => other,
     };
     Some(code.to_owned())
-}
-
-fn prefix_chars(text: &str, max_chars: usize) -> &str {
-    match text.char_indices().nth(max_chars) {
-        Some((end, _)) => &text[..end],
-        None => text,
-    }
 }
 
 /// The script a language is normally written in, for the languages where a mismatch is a

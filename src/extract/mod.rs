@@ -13,6 +13,7 @@
 
 pub mod article;
 pub mod author;
+mod chars;
 mod chrome;
 pub mod clean;
 pub mod content;
