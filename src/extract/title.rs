@@ -33,7 +33,7 @@ pub(crate) enum TitleSource {
 /// Separators between a headline and the site or section names around it.
 const SEPARATORS: &[&str] = &[
     " | ", " - ", " – ", " — ", " :: ", " · ", " » ", " « ", " • ", " / ", " ~ ", " ｜ ", "｜",
-    " || ",
+    " || ", "--",
 ];
 
 /// Chinese portals' and government sites' CMSs write every tab "标题_栏目_站点" (headline,
@@ -170,7 +170,25 @@ fn the_one_heading(h1: &[String], sites: &[String]) -> Option<String> {
         return None;
     };
     let heading = normalise_space(heading);
-    (!sites.contains(&comparable(&heading))).then_some(heading)
+    (!is_logo(&heading, sites)).then_some(heading)
+}
+
+/// Whether a heading is a known name of the site: the name itself, or the name with a word
+/// more or less in front ("Le Fournil du Dimanche" on `fournil-du-dimanche.fr`, "The
+/// Guardian" for "Guardian"). Not a heading that only opens with the name ("BBC to cut 500
+/// jobs"), which [`matches_site`] allows for a tab's piece.
+fn is_logo(heading: &str, sites: &[String]) -> bool {
+    let heading = comparable(heading);
+    let heading = without_accents(&heading);
+    let length = heading.chars().count();
+    sites.iter().any(|site| {
+        let site = without_accents(site);
+        let site_length = site.chars().count();
+        *heading == *site
+            || ((heading.ends_with(&*site) || site.ends_with(&*heading))
+                && length.abs_diff(site_length) <= 4
+                && length.min(site_length) >= 4)
+    })
 }
 
 /// The words of `text` as [`comparable`] makes them, without those it leaves empty (a dash
@@ -1165,6 +1183,45 @@ mod tests {
                 "{order:?}"
             );
         }
+    }
+
+    #[test]
+    fn a_logo_heading_with_a_word_more_than_the_host_is_not_the_headline() {
+        let declared = "Pain au levain : ce que trois ans d’échecs m’ont appris";
+        let tab = format!("{declared} - Le Fournil du Dimanche");
+        // The host's label, a word short of the logo's name.
+        let sites = ["fournil du dimanche"];
+        let sources = [
+            (TitleSource::Metadata, declared),
+            (TitleSource::TitleTag, tab.as_str()),
+        ];
+        assert_eq!(
+            choose(&sources, &["Le Fournil du Dimanche"], &sites).as_deref(),
+            Some(declared)
+        );
+        // A headline that only opens with the site's name is a headline.
+        let h1 = "Fournil du Dimanche wins the regional bread prize again";
+        assert_eq!(
+            choose(
+                &[(TitleSource::Metadata, "Local bakery honoured")],
+                &[h1],
+                &sites
+            )
+            .as_deref(),
+            Some(h1)
+        );
+    }
+
+    #[test]
+    fn a_double_hyphen_parts_the_site_from_the_headline() {
+        let sources = [(
+            TitleSource::TitleTag,
+            "南都新聞網--台南老街騎樓整修 還給行人通行空間",
+        )];
+        assert_eq!(
+            choose(&sources, &[], &["南都新聞網"]).as_deref(),
+            Some("台南老街騎樓整修 還給行人通行空間")
+        );
     }
 
     #[test]
