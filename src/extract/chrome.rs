@@ -2149,7 +2149,10 @@ struct Shape {
     /// A print, rating, like or share button's line, or a link to the story before or
     /// after.
     tool: bool,
+    /// A line of an informer: rates, the weather, prayer times.
     widget: bool,
+    /// A short label that names an informer ("Курсы валют ЦБ РФ", "Weather in Baku").
+    widget_heading: bool,
     label: bool,
     /// A hotline's name as a label, or with its number on one line.
     hotline: bool,
@@ -2191,10 +2194,8 @@ impl Shape {
                 BlockKind::Pre | BlockKind::Quote | BlockKind::TableRow { .. }
             ) && is_story_tool(text, &lower),
             widget: !matches!(block.kind, BlockKind::Pre | BlockKind::Quote)
-                && (is_rate_line(text)
-                    || is_weather_line(text)
-                    || is_prayer_times_line(text)
-                    || (label && names_widget(&lower))),
+                && (is_rate_line(text) || is_weather_line(text) || is_prayer_times_line(text)),
+            widget_heading: label && names_widget(&lower),
             label,
             hotline: (label || phone) && names_hotline(&lower),
             phone,
@@ -2219,8 +2220,11 @@ pub(super) fn strip_widgets(blocks: &mut Vec<Block>) {
     let polls: Vec<PollRole> = shapes.iter().map(|s| s.poll).collect();
     let labels: Vec<bool> = shapes.iter().map(|s| s.label).collect();
     let widgets: Vec<bool> = shapes.iter().map(|s| s.widget).collect();
+    let headings: Vec<bool> = shapes.iter().map(|s| s.widget_heading).collect();
     // Polls: a run with the poll's label, or with something to vote with and a question.
-    for run in runs(blocks.len(), |k| polls[k].any() || labels[k] || widgets[k]) {
+    for run in runs(blocks.len(), |k| {
+        polls[k].any() || labels[k] || widgets[k] || headings[k]
+    }) {
         let roles = &polls[run.clone()];
         let labelled = roles.iter().any(|p| p.label);
         let voted = roles.iter().any(|p| p.vote);
@@ -2231,7 +2235,13 @@ pub(super) fn strip_widgets(blocks: &mut Vec<Block>) {
     }
     mark_unlabelled_polls(blocks, &polls, &mut drop);
     // Rates and weather: a run of their lines and labels with at least one of their lines.
-    mark_runs_holding(&mut drop, |k| widgets[k] || labels[k], |k| widgets[k]);
+    // A heading alone names no informer: "1. They forecast weekly, not quarterly" heads a
+    // part of a story.
+    mark_runs_holding(
+        &mut drop,
+        |k| widgets[k] || headings[k] || labels[k],
+        |k| widgets[k],
+    );
     // A hotline's box: its name and the lines of numbers beside it. A story's contact
     // lines ("Telefon: 07161 50 20") have no hotline's name over them.
     mark_runs_holding(
@@ -3494,6 +3504,15 @@ mod tests {
             "Выборы депутатов районного совета прошли 6–8 сентября.",
             "Правление ассоциации",
             "Погода не помешала избирателям прийти на участки, сообщили в комиссии в понедельник.",
+        ];
+        let mut blocks = paragraphs(&story);
+        strip_widgets(&mut blocks);
+        assert_eq!(texts(&blocks), story);
+        // Nor does a subheading that names what an informer shows.
+        let story = [
+            "We asked several small-business owners and advisers what they changed.",
+            "1. They forecast weekly, not quarterly",
+            "Many owners used to look at cash once a month or less, and now do so every week.",
         ];
         let mut blocks = paragraphs(&story);
         strip_widgets(&mut blocks);
