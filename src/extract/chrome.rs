@@ -268,7 +268,7 @@ const READING_STEMS: &[&str] = &[
 const MINUTE_STEMS: &[&str] = &["min", "мин", "хв", "dəq", "dak"];
 
 /// Labels an advertising slot carries on a line of its own ("Реклама", "Advertisement",
-/// "Anzeige"), compared with the whole line without its punctuation.
+/// "Anzeige"), compared with the whole line's words, single-spaced.
 const AD_LABELS: &[&str] = &[
     "реклама",
     "партнерский материал",
@@ -291,7 +291,7 @@ const AD_LABELS: &[&str] = &[
     "article continues below",
     "continue reading the main story",
     "continue reading below",
-    "advertisement - scroll to continue",
+    "advertisement scroll to continue",
     "scroll to continue with content",
     "продолжение ниже",
     "продолжение после рекламы",
@@ -1262,8 +1262,14 @@ fn is_ad_marking(text: &str, lower: &str) -> bool {
     if clean::more_chars_than(text, AD_MARKING_MAX_CHARS) {
         return false;
     }
-    let bare = lower.trim_matches(|c: char| !c.is_alphanumeric());
-    if AD_LABELS.contains(&bare) || is_affiliate_disclosure(lower) {
+    // Words only: the slot's label may join its parts with any mark ("Advertisement ·
+    // Scroll to continue", "Advertisement - Scroll to continue").
+    let bare = lower
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ");
+    if AD_LABELS.contains(&bare.as_str()) || is_affiliate_disclosure(lower) {
         return true;
     }
     // "erid: 2VtzqxYbT7a", "erid 2Vtzqx…", "?erid=…": the word, then a token of eight
@@ -3292,6 +3298,8 @@ mod tests {
             "Реклама. ООО «Строймаркет», ИНН 5902123456, erid: 2VtzqxYbT7a",
             "Реклама. ИП Петров А. А. Erid 4CQwVszH9pWvbDHNhGU",
             "Story continues below advertisement",
+            "Advertisement · Scroll to continue",
+            "Advertisement - Scroll to continue",
             "Continue reading the main story",
             "Продолжение ниже",
             "StarWatch may receive a commission when you buy through links on our site.",
