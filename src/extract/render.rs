@@ -1321,10 +1321,13 @@ fn heads_prose_between(dom: &Dom, s: &Stats, i: usize) -> bool {
     {
         return false;
     }
+    // The block right before (after) the wrapper: its sibling, past empty separators and
+    // spacers (WPBakery's `vc_separator` between a text column and a heading's).
     let prose_beside = |step: &dyn Fn(usize) -> Option<usize>| {
         let mut at = step(wrapper);
         while let Some(j) = at {
-            if dom.element(j).is_some() {
+            let empty = s.text[j] == 0 && s.images[j] == 0;
+            if dom.element(j).is_some() && !empty {
                 return !s.junk[j] && s.prose[j] + s.list_text[j] >= SUBHEADING_NEIGHBOUR_PROSE;
             }
             if s.text[j] > 0 {
@@ -1490,6 +1493,9 @@ mod tests {
             "<div>Чего мы требуем</div>",
             // A block editor's heading block, named like a header, around the heading.
             "<div class=\"editor-header-block\"><div><h2>Чего мы требуем</h2></div></div>",
+            // A page builder's heading element after an empty separator.
+            "<div class=\"vc_separator\"><span class=\"vc_sep_line\"></span></div><div \
+             class=\"vc_custom_heading\"><h2>Чего мы требуем</h2></div>",
         ] {
             let text = extracted(&format!(
                 "<div class=\"t-rec\"><div class=\"t-text\"><p>{story}</p></div></div>\
