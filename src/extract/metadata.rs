@@ -727,6 +727,8 @@ impl<'d, 'a> PageFacts<'d, 'a> {
                 ("datePublished", Role::Published, Strength::Strong),
                 ("dateModified", Role::Modified, Strength::Strong),
                 ("dateCreated", Role::Published, Strength::Weak),
+                // A job posting's (schema.org `JobPosting`).
+                ("datePosted", Role::Published, Strength::Weak),
             ] {
                 if let Some(value) = jsonld_value(article, key) {
                     add(&value, DateSource::JsonLd, role, strength);
@@ -848,6 +850,7 @@ impl<'d, 'a> PageFacts<'d, 'a> {
             for (key, role) in [
                 ("datePublished", Role::Published),
                 ("dateModified", Role::Modified),
+                ("datePosted", Role::Published),
             ] {
                 if let Some(value) = jsonld_value(object, key) {
                     add(&value, DateSource::JsonLd, role, Strength::Weak);
@@ -1757,6 +1760,23 @@ mod tests {
         assert_eq!(m.image.as_deref(), Some("https://ngo.example/a.jpg"));
         assert_eq!(m.categories, ["human rights", "torture"]);
         assert_eq!(m.declared_lang.as_deref(), Some("en"));
+    }
+
+    #[test]
+    fn a_job_postings_date() {
+        let html = r#"<html><head><title>Senior Field Hydrologist</title>
+            <script type="application/ld+json">{"@context":"https://schema.org",
+              "@type":"JobPosting","title":"Senior Field Hydrologist",
+              "datePosted":"2024-07-28","validThrough":"2024-09-15"}</script>
+            </head><body></body></html>"#;
+        let m = meta(html, None);
+        let posted: Vec<(String, Role)> = m
+            .date_evidence
+            .markup
+            .iter()
+            .map(|marked| (marked.date.format(), marked.role))
+            .collect();
+        assert_eq!(posted, [("2024-07-28".to_owned(), Role::Published)]);
     }
 
     #[test]
