@@ -1199,6 +1199,17 @@ const VISIT_COUNTER_PHRASES: &[&str] = &[
     "посетитель №",
     "odwiedzający nr",
     "jesteś gościem nr",
+    // Joomla's "who is online" module ("We have 3 guests online", "Abbiamo 3 visitatori
+    // online", "Сейчас на сайте 3 гостя")
+    "guests online",
+    "visitors online",
+    "visitatori online",
+    "gäste online",
+    "invités en ligne",
+    "visitantes en línea",
+    "invitados en línea",
+    "на сайте находятся",
+    "сейчас на сайте",
 ];
 
 /// The hit counter of an old site's sidebar: a short line with a counter's phrase
@@ -1811,6 +1822,44 @@ const PUBLISHER_NOTICES: &[&str] = &[
     "не могут оставлять комментарии к данной публикации",
     "не можуть залишати коментарі до цієї публікації",
     "cannot leave comments on this publication",
+    // and its line to a guest ("Уважаемый посетитель, Вы зашли на сайт как
+    // незарегистрированный пользователь.", "Hörmətli ziyarətçi, siz sayta qeydiyyatdan
+    // keçməmiş istifadəçi kimi daxil olmusunuz.")
+    "как незарегистрированный пользователь",
+    "як незареєстрований користувач",
+    "qeydiyyatdan keçməmiş istifadəçi kimi",
+    "as an unregistered user",
+    // a reference page's feedback question over its Yes / No buttons ("Was this page
+    // helpful?", "Oliko sivun tieto hyödyllistä?")
+    "was this page helpful",
+    "was this information helpful",
+    "was this article helpful",
+    "war diese seite hilfreich",
+    "war dieser artikel hilfreich",
+    "waren diese informationen hilfreich",
+    "oliko sivun tieto hyödyllistä",
+    "oliko tästä sivusta apua",
+    "var denna sida till hjälp",
+    "var informationen till hjälp",
+    "var denne siden nyttig",
+    "var siden nyttig",
+    "was deze pagina nuttig",
+    "was deze informatie nuttig",
+    "cette page vous a-t-elle été utile",
+    "cette information vous a-t-elle été utile",
+    "questa pagina ti è stata utile",
+    "le ha resultado útil esta página",
+    "te ha resultado útil esta página",
+    "esta página foi útil",
+    "czy ta strona była pomocna",
+    "czy informacje były pomocne",
+    "byla tato stránka užitečná",
+    "была ли эта информация полезной",
+    "была ли эта страница полезной",
+    "чи була ця інформація корисною",
+    "bu məlumat faydalı oldu",
+    "bu sayfa yardımcı oldu mu",
+    "bu bilgi faydalı oldu mu",
     // phpBB's stamp of a post's last edit ("Last edited by Mihai on 21.01.10, edited 1 time
     // in total.")
     "edited 1 time in total",
@@ -3645,6 +3694,8 @@ mod tests {
             "You are visitor number 12,345",
             "Sie sind Besucher Nr. 10234",
             "Вы посетитель № 5123",
+            "Abbiamo 3 visitatori online",
+            "We have 12 guests online",
         ] {
             assert!(counter(line), "{line}");
         }
@@ -3717,6 +3768,11 @@ mod tests {
              публикации.",
             "Visitors in the group Guests cannot leave comments on this publication.",
             "Last edited by Mihai_C on 21.01.10, edited 1 time in total.",
+            "Уважаемый посетитель, Вы зашли на сайт как незарегистрированный пользователь.",
+            "Hörmətli ziyarətçi, siz sayta qeydiyyatdan keçməmiş istifadəçi kimi daxil \
+             olmusunuz.",
+            "Was this page helpful?",
+            "Oliko sivun tieto hyödyllistä?",
         ] {
             assert!(notice(line), "{line}");
         }
@@ -3728,6 +3784,7 @@ mod tests {
             "The panel last reviewed the page's claims in 2019, the report says.",
             "Минюст признал организацию иностранным агентом в пятницу.",
             "Позиция редакции по этому вопросу не изменилась.",
+            "The survey asked whether the new timetable was helpful to commuters.",
             // A story's paragraph that goes on longer than a notice.
             "Readers who register to keep reading the archive will be asked for an email \
              address, the publisher said on Tuesday, adding that the change would apply to \
