@@ -1807,6 +1807,15 @@ const PUBLISHER_NOTICES: &[&str] = &[
     "üst-üstə düşməyə bilər",
     "do not necessarily reflect",
     "does not necessarily reflect",
+    // and from its readers' ("Názory čtenářů nevyjadřují stanovisko redakce", "التعليقات
+    // المنشورة تعبر عن آراء أصحابها ولا تعبر بالضرورة عن رأي الصحيفة"), and its disclaimer
+    // over what it reprints ("免责声明：本网转载其他媒体之稿件…")
+    "nevyjadřují stanovisko redakce",
+    "nemusí vyjadřovat stanovisko redakce",
+    "nie odzwierciedlają stanowiska redakcji",
+    "لا تعبر بالضرورة عن",
+    "免责声明",
+    "免責聲明",
     // the label Russian law puts on a foreign agent's material ("Материал произведён и
     // (или) распространён иностранным агентом …")
     "(или) распространен",
@@ -3767,6 +3776,9 @@ mod tests {
             "Посетители, находящиеся в группе Гости, не могут оставлять комментарии к данной \
              публикации.",
             "Visitors in the group Guests cannot leave comments on this publication.",
+            "Názory čtenářů nevyjadřují stanovisko redakce.",
+            "التعليقات المنشورة تعبر عن آراء أصحابها ولا تعبر بالضرورة عن رأي الصحيفة.",
+            "免责声明：本网转载其他媒体之稿件，意在为公众提供免费服务。",
             "Last edited by Mihai_C on 21.01.10, edited 1 time in total.",
             "Уважаемый посетитель, Вы зашли на сайт как незарегистрированный пользователь.",
             "Hörmətli ziyarətçi, siz sayta qeydiyyatdan keçməmiş istifadəçi kimi daxil \

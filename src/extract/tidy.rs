@@ -324,6 +324,25 @@ const RIGHTS_PHRASES: &[&str] = &[
     "tous droits réservés",
     "wszelkie prawa zastrzeżone",
     "tüm hakları saklıdır",
+    // the terms of reuse ("При использовании материалов ссылка обязательна", "Перепечатка
+    // … без разрешения автора запрещена", "[ⓒ 한내일보 · 무단전재 및 재배포 금지]", "未經
+    // 同意，請勿轉載或重製")
+    "ссылка обязательна",
+    "ссылка на источник обязательна",
+    "гиперссылка обязательна",
+    "без разрешения автора запрещ",
+    "без письменного разрешения",
+    "посилання обов'язкове",
+    "посилання обов’язкове",
+    "istinad mütləqdir",
+    "istinad zəruridir",
+    "무단전재",
+    "무단 전재",
+    "재배포 금지",
+    "請勿轉載",
+    "请勿转载",
+    "版權所有",
+    "版权所有",
 ];
 
 /// Short lines that are page furniture wherever they appear: copyright notices, bare
@@ -334,7 +353,7 @@ fn is_notice_line(text: &str) -> bool {
         return false;
     }
     let lower = text.to_lowercase();
-    if text.contains('©')
+    if text.contains(['©', 'ⓒ'])
         || lower.starts_with("copyright")
         || RIGHTS_PHRASES.iter().any(|p| lower.contains(p))
     {
@@ -614,7 +633,16 @@ mod tests {
 
     #[test]
     fn furniture_lines() {
-        for line in ["© 2024 Портал", "+994 12 555 55 55", "18+", " 16+ "] {
+        for line in [
+            "© 2024 Портал",
+            "+994 12 555 55 55",
+            "18+",
+            " 16+ ",
+            "[ⓒ 한내일보 · 무단전재 및 재배포 금지]",
+            "Перепечатка текстов и фотографий без разрешения автора запрещена.",
+            "При использовании материалов ссылка обязательна",
+            "本網站所刊載之新聞內容，未經南都新聞網同意，請勿轉載或重製。",
+        ] {
             assert!(is_notice_line(line), "{line}");
         }
         for line in [
