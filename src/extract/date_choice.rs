@@ -185,7 +185,15 @@ pub fn for_page(
     let dates = choose(&evidence, || {
         date_search::search(dom, &context).map(|found| (found.date, found.cue))
     });
-    with_first_publication(dates, date_search::first_publication(dom, &context))
+    // A page re-dated or republished states a modification too (or no publication): the
+    // search for its first day is spared the pages that state one day only.
+    let first = (dates.published.is_none() || dates.modified.is_some())
+        .then(|| {
+            let story = selection.map(|selection| selection.roots.as_slice());
+            date_search::first_publication(dom, story, &context)
+        })
+        .flatten();
+    with_first_publication(dates, first)
 }
 
 /// The dates with the day the page says it was first published ("This essay was originally

@@ -130,34 +130,49 @@ const MAX_NOTE_GAP_WORDS: usize = 2;
 const NOTE_SUBJECT_CHARS: usize = 60;
 
 /// [`FIRST_PUBLICATION_LABELS`] as written in text: lower-case, and capitalised to open a
-/// sentence (ASCII case is ignored; "Впервые", "İlk dəfə" are listed).
+/// sentence ("Originally", "Впервые", "İlk dəfə"). Exact bytes, not ASCII case folding, so
+/// that the automaton can skip ahead to the bytes its labels start with.
 static FIRST_PUBLICATION_SEARCHER: LazyLock<AhoCorasick> = LazyLock::new(|| {
-    let mut patterns: Vec<String> = Vec::new();
-    for (label, _) in FIRST_PUBLICATION_LABELS {
-        patterns.push((*label).to_string());
+    AhoCorasick::new(FIRST_PUBLICATION_LABELS.iter().flat_map(|(label, _)| {
         let mut chars = label.chars();
-        if let Some(first) = chars.next().filter(|c| !c.is_ascii()) {
-            patterns.push(first.to_uppercase().chain(chars).collect());
-        } else if let Some(rest) = label.strip_prefix('i') {
-            patterns.push(format!("İ{rest}"));
-        }
-    }
-    AhoCorasick::builder()
-        .ascii_case_insensitive(true)
-        .build(&patterns)
+        let capitalised: String = match chars.next() {
+            Some('i') => format!("İ{}", chars.as_str()),
+            Some(first) => first.to_uppercase().chain(chars).collect(),
+            None => String::new(),
+        };
+        [(*label).to_string(), capitalised]
+    }))
+    .expect("first-publication labels build an automaton")
+});
+
+/// The same labels, lower-case only, for the block a statement is read from.
+static FIRST_PUBLICATION_LOWER: LazyLock<AhoCorasick> = LazyLock::new(|| {
+    AhoCorasick::new(FIRST_PUBLICATION_LABELS.iter().map(|(label, _)| label))
         .expect("first-publication labels build an automaton")
 });
+
+/// Nodes after the story's end read for a note under it.
+const NOTE_AFTER_STORY_NODES: usize = 300;
+/// Bytes of the story's text at its top and at its foot searched for a note: a note opens
+/// or closes the story, and the search costs as much as the text it reads.
+const NOTE_HEAD_BYTES: usize = 2 * 1024;
+const NOTE_TAIL_BYTES: usize = 3 * 1024;
 
 /// The day a page says it was first published: a statement such as "This essay was
 /// originally published on 3 June 2014", "Впервые опубликовано 2 декабря 2019 года" or "Bu
 /// məqalə ilk dəfə 8 may 2019-cu ildə dərc olunub", in a block of at most
-/// [`MAX_NOTE_CHARS`] anywhere in the page's text, its label opening its sentence or
-/// following the page's word for itself ([`SELF_REFERENCES`]), its date right after the
+/// [`MAX_NOTE_CHARS`] at the story's top or foot (the first [`NOTE_HEAD_BYTES`] and last
+/// [`NOTE_TAIL_BYTES`] of the text of the subtrees `story` and of what follows each for
+/// [`NOTE_AFTER_STORY_NODES`]; of the whole body without them), its label opening its sentence
+/// or following the page's word for itself ([`SELF_REFERENCES`]), its date right after the
 /// label: a copy that names the site that published it first keeps its own day. A
-/// re-dated blog post, a
-/// resurfaced archive piece or a migrated story keeps its new day in its markup and byline
-/// and the first one only there. Reads at most [`MAX_SEARCH_BYTES`] of text.
-pub fn first_publication(dom: &Dom, context: &DateContext) -> Option<FoundDate> {
+/// re-dated blog post, a resurfaced archive piece or a migrated story keeps its new day in
+/// its markup and byline and the first one only there.
+pub fn first_publication(
+    dom: &Dom,
+    story: Option<&[usize]>,
+    context: &DateContext,
+) -> Option<FoundDate> {
     if dom.is_empty() {
         return None;
     }
@@ -165,39 +180,69 @@ pub fn first_publication(dom: &Dom, context: &DateContext) -> Option<FoundDate> 
         short_years: false,
         ..*context
     };
-    let mut budget = MAX_SEARCH_BYTES;
-    let mut i = dom.body();
-    let end = dom.nodes[i].end;
-    // The block last read, so that its other text nodes do not read it again.
-    let mut read_until = 0;
-    while i < end && budget > 0 {
-        match &dom.nodes[i].kind {
-            NodeKind::Element(el)
-                if matches!(
-                    &*el.tag,
-                    "script" | "style" | "noscript" | "template" | "head" | "select" | "textarea"
-                ) =>
-            {
-                i = dom.nodes[i].end;
-                continue;
-            }
-            NodeKind::Text(text) if i >= read_until => {
-                let text = prefix_bytes(text, budget);
-                budget -= text.len();
-                if FIRST_PUBLICATION_SEARCHER.is_match(text) {
-                    let block = dom
-                        .ancestors(i)
-                        .find(|&a| dom.element(a).is_some_and(|el| !is_inline(&el.tag)))
-                        .unwrap_or(i);
-                    read_until = dom.nodes[block].end;
-                    if let Some(date) = note_date(dom, block, &context) {
-                        return Some(date);
-                    }
+    let body = dom.body();
+    let body_end = dom.nodes[body].end;
+    let scopes: Vec<std::ops::Range<usize>> = match story {
+        Some(roots) if !roots.is_empty() => roots
+            .iter()
+            .map(|&root| root..(dom.nodes[root].end + NOTE_AFTER_STORY_NODES).min(body_end))
+            .collect(),
+        _ => std::iter::once(body..body_end).collect(),
+    };
+    // The story's text nodes, in order, with their sizes: a note stands at the story's
+    // top or foot, so only the first and last stretches of its text are searched.
+    let mut texts: Vec<(usize, usize)> = Vec::new();
+    let mut next = 0;
+    for scope in scopes {
+        let mut i = scope.start.max(next);
+        while i < scope.end {
+            match &dom.nodes[i].kind {
+                NodeKind::Element(el)
+                    if matches!(
+                        &*el.tag,
+                        "script"
+                            | "style"
+                            | "noscript"
+                            | "template"
+                            | "head"
+                            | "select"
+                            | "textarea"
+                    ) =>
+                {
+                    i = dom.nodes[i].end;
+                    continue;
                 }
+                NodeKind::Text(text) if !text.trim().is_empty() => texts.push((i, text.len())),
+                _ => {}
             }
-            _ => {}
+            i += 1;
         }
-        i += 1;
+        next = next.max(scope.end);
+    }
+    let total: usize = texts.iter().map(|&(_, len)| len).sum();
+    let mut offset = 0;
+    // The block last read, so that its other text nodes are not read again.
+    let mut read_until = 0;
+    for (i, len) in texts {
+        let (start, end) = (offset, offset + len);
+        offset = end;
+        let in_reach = start < NOTE_HEAD_BYTES || end + NOTE_TAIL_BYTES > total;
+        if i < read_until || !in_reach {
+            continue;
+        }
+        let NodeKind::Text(text) = &dom.nodes[i].kind else {
+            continue;
+        };
+        if FIRST_PUBLICATION_SEARCHER.is_match(prefix_bytes(text, MAX_SEARCH_BYTES)) {
+            let block = dom
+                .ancestors(i)
+                .find(|&a| dom.element(a).is_some_and(|el| !is_inline(&el.tag)))
+                .unwrap_or(i);
+            if let Some(date) = note_date(dom, block, &context) {
+                return Some(date);
+            }
+            read_until = dom.nodes[block].end;
+        }
     }
     None
 }
@@ -210,40 +255,38 @@ fn note_date(dom: &Dom, block: usize, context: &DateContext) -> Option<FoundDate
     let joined: Vec<&str> = dom.texts(block).flat_map(str::split_whitespace).collect();
     // Turkish and Azerbaijani capital İ lower-cases to two characters elsewhere.
     let lower = joined.join(" ").replace('İ', "i").to_lowercase();
-    for (label, closers) in FIRST_PUBLICATION_LABELS {
-        for (at, _) in lower.match_indices(label) {
-            let before = &lower[..at];
-            let sentence = before
-                .rfind(['.', '!', '?', '(', '['])
-                .map_or(before, |stop| &before[stop + 1..]);
-            let sentence = tail_chars(sentence, NOTE_SUBJECT_CHARS);
-            let speaks_of_itself = sentence.trim().is_empty()
-                || sentence
-                    .split(|c: char| !c.is_alphanumeric())
-                    .any(|word| SELF_REFERENCES.contains(&word));
-            if !speaks_of_itself {
-                continue;
-            }
-            let after = prefix_chars(&lower[at + label.len()..], NOTE_DATE_CHARS);
-            let Some(found) = find_dates(after, context).next() else {
-                continue;
-            };
-            // The date follows its label ("on", "le", "am"): one after a place is the
-            // day another site published the text ("Originally published at
-            // www.example.com on November 18, 2011"), not this page's first day.
-            let gap = after[..found.start].split_whitespace();
-            if gap.clone().count() > MAX_NOTE_GAP_WORDS
-                || gap.clone().any(|w| w.contains(['.', '/']))
-            {
-                continue;
-            }
-            let closes = closers.is_empty() || {
-                let rest = prefix_chars(&after[found.end..], NOTE_CLOSER_CHARS);
-                closers.iter().any(|closer| rest.contains(closer))
-            };
-            if closes {
-                return Some(found.date);
-            }
+    for found_label in FIRST_PUBLICATION_LOWER.find_overlapping_iter(&lower) {
+        let (_, closers) = FIRST_PUBLICATION_LABELS[found_label.pattern().as_usize()];
+        let at = found_label.start();
+        let before = &lower[..at];
+        let sentence = before
+            .rfind(['.', '!', '?', '(', '['])
+            .map_or(before, |stop| &before[stop + 1..]);
+        let sentence = tail_chars(sentence, NOTE_SUBJECT_CHARS);
+        let speaks_of_itself = sentence.trim().is_empty()
+            || sentence
+                .split(|c: char| !c.is_alphanumeric())
+                .any(|word| SELF_REFERENCES.contains(&word));
+        if !speaks_of_itself {
+            continue;
+        }
+        let after = prefix_chars(&lower[found_label.end()..], NOTE_DATE_CHARS);
+        let Some(found) = find_dates(after, context).next() else {
+            continue;
+        };
+        // The date follows its label ("on", "le", "am"): one after a place is the
+        // day another site published the text ("Originally published at
+        // www.example.com on November 18, 2011"), not this page's first day.
+        let gap = after[..found.start].split_whitespace();
+        if gap.clone().count() > MAX_NOTE_GAP_WORDS || gap.clone().any(|w| w.contains(['.', '/'])) {
+            continue;
+        }
+        let closes = closers.is_empty() || {
+            let rest = prefix_chars(&after[found.end..], NOTE_CLOSER_CHARS);
+            closers.iter().any(|closer| rest.contains(closer))
+        };
+        if closes {
+            return Some(found.date);
         }
     }
     None
@@ -344,7 +387,7 @@ mod tests {
                  </article></body></html>"
             );
             Dom::parse_with(&html, |dom| {
-                first_publication(dom, &DateContext::default()).map(|d| d.format())
+                first_publication(dom, None, &DateContext::default()).map(|d| d.format())
             })
         };
         for (body, day) in [

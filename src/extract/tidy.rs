@@ -6,6 +6,10 @@
 //! notices that open them, calls to subscribe, other stories' headlines), and the portal's
 //! widgets ([`super::chrome`]).
 
+use std::sync::LazyLock;
+
+use aho_corasick::AhoCorasick;
+
 use super::chrome;
 use super::clean;
 use super::render::{Block, BlockKind};
@@ -345,6 +349,10 @@ const RIGHTS_PHRASES: &[&str] = &[
     "版权所有",
 ];
 
+/// [`RIGHTS_PHRASES`] as one searcher: every short line of every story is asked.
+static RIGHTS_SEARCHER: LazyLock<AhoCorasick> =
+    LazyLock::new(|| AhoCorasick::new(RIGHTS_PHRASES).expect("rights phrases build an automaton"));
+
 /// Short lines that are page furniture wherever they appear: copyright notices, bare
 /// phone numbers and age ratings (share buttons are [`chrome`]'s).
 fn is_notice_line(text: &str) -> bool {
@@ -355,7 +363,7 @@ fn is_notice_line(text: &str) -> bool {
     let lower = text.to_lowercase();
     if text.contains(['©', 'ⓒ'])
         || lower.starts_with("copyright")
-        || RIGHTS_PHRASES.iter().any(|p| lower.contains(p))
+        || RIGHTS_SEARCHER.is_match(&lower)
     {
         return true;
     }
