@@ -46,6 +46,15 @@ pub struct Labelled {
     pub cue: Cue,
 }
 
+/// Elements whose text is not the page's to read: scripts, styles, templates, the head and
+/// form controls' options.
+fn is_unread(tag: &str) -> bool {
+    matches!(
+        tag,
+        "script" | "style" | "noscript" | "template" | "head" | "select" | "textarea"
+    )
+}
+
 /// The page's labelled date (see the module documentation).
 pub fn search(dom: &Dom, context: &DateContext) -> Option<Labelled> {
     let context = DateContext {
@@ -64,12 +73,7 @@ pub fn search(dom: &Dom, context: &DateContext) -> Option<Labelled> {
     let end = dom.nodes[i].end;
     while i < end && budget > 0 && looked < MAX_DATES {
         match &dom.nodes[i].kind {
-            NodeKind::Element(el)
-                if matches!(
-                    &*el.tag,
-                    "script" | "style" | "noscript" | "template" | "head" | "select" | "textarea"
-                ) =>
-            {
+            NodeKind::Element(el) if is_unread(&el.tag) => {
                 i = dom.nodes[i].end;
                 continue;
             }
@@ -197,18 +201,7 @@ pub fn first_publication(
         let mut i = scope.start.max(next);
         while i < scope.end {
             match &dom.nodes[i].kind {
-                NodeKind::Element(el)
-                    if matches!(
-                        &*el.tag,
-                        "script"
-                            | "style"
-                            | "noscript"
-                            | "template"
-                            | "head"
-                            | "select"
-                            | "textarea"
-                    ) =>
-                {
+                NodeKind::Element(el) if is_unread(&el.tag) => {
                     i = dom.nodes[i].end;
                     continue;
                 }
