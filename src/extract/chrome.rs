@@ -1274,13 +1274,15 @@ fn is_ad_marking(text: &str, lower: &str) -> bool {
         return false;
     }
     // Words only: the slot's label may join its parts with any mark ("Advertisement ·
-    // Scroll to continue", "Advertisement - Scroll to continue").
-    let bare = lower
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .collect::<Vec<_>>()
-        .join(" ");
-    if AD_LABELS.contains(&bare.as_str()) || is_affiliate_disclosure(lower) {
+    // Scroll to continue", "Advertisement - Scroll to continue"). Compared word by word,
+    // without building the line again: every short block of every story is asked.
+    let words = || {
+        lower
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+    };
+    if AD_LABELS.iter().any(|label| words().eq(label.split(' '))) || is_affiliate_disclosure(lower)
+    {
         return true;
     }
     // "erid: 2VtzqxYbT7a", "erid 2Vtzqx…", "?erid=…": the word, then a token of eight

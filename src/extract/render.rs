@@ -247,10 +247,14 @@ fn is_neighbour_teaser(dom: &Dom, s: &Stats, i: usize) -> bool {
     if s.text[i] > NEIGHBOUR_TEASER_MAX_CHARS {
         return false;
     }
+    // Asked at most once, whichever test needs it first.
+    let divided = std::cell::OnceCell::new();
     let after_divider = || {
-        divider_before(dom, s, i).is_some_and(|d| {
-            let text: Vec<&str> = dom.texts(d).map(str::trim).collect();
-            clean::is_neighbour_label(&text.join(" "))
+        *divided.get_or_init(|| {
+            divider_before(dom, s, i).is_some_and(|d| {
+                let text: Vec<&str> = dom.texts(d).map(str::trim).collect();
+                clean::is_neighbour_label(&text.join(" "))
+            })
         })
     };
     if s.headings[i] == 0 && !after_divider() {

@@ -180,15 +180,20 @@ fn the_one_heading(h1: &[String], sites: &[String]) -> Option<String> {
 fn is_logo(heading: &str, sites: &[String]) -> bool {
     let heading = comparable(heading);
     let heading = without_accents(&heading);
-    let length = heading.chars().count();
-    sites.iter().any(|site| {
-        let site = without_accents(site);
-        let site_length = site.chars().count();
-        *heading == *site
-            || ((heading.ends_with(&*site) || site.ends_with(&*heading))
-                && length.abs_diff(site_length) <= 4
-                && length.min(site_length) >= 4)
-    })
+    sites
+        .iter()
+        .any(|site| is_form_of_site_name(&heading, &without_accents(site)))
+}
+
+/// Whether `name` is the site's name `site` (both [`comparable`], without accents) itself,
+/// or with a word more or less in front: "The Guardian" for "Guardian", "Le Fournil du
+/// Dimanche" for `fournil-du-dimanche`.
+fn is_form_of_site_name(name: &str, site: &str) -> bool {
+    let (length, site_length) = (name.chars().count(), site.chars().count());
+    name == site
+        || ((name.ends_with(site) || site.ends_with(name))
+            && length.abs_diff(site_length) <= 4
+            && length.min(site_length) >= 4)
 }
 
 /// The words of `text` as [`comparable`] makes them, without those it leaves empty (a dash
@@ -1054,18 +1059,13 @@ fn matches_site(segment: &str, sites: &[String]) -> bool {
     sites.iter().any(|site| {
         let site = without_accents(site);
         let site_length = site.chars().count();
-        let close = |a: usize, b: usize| a.abs_diff(b) <= 4;
-        segment == site
+        is_form_of_site_name(&segment, &site)
             // "BBC News" for the host label "bbc", "Turan Information Agency" for "Turan".
             || (site_length >= 3
                 && length <= site_length + 20
                 && segment.starts_with(&*site))
             // "Le Monde" for "Le Monde.fr", "Aktuálně.cz" for a site name with a tagline.
             || (length >= 4 && site.starts_with(&*segment))
-            // "The Guardian" for "Guardian".
-            || ((segment.ends_with(&*site) || site.ends_with(&*segment))
-                && close(length, site_length)
-                && length.min(site_length) >= 4)
     })
 }
 
