@@ -300,6 +300,10 @@ const AD_LABELS: &[&str] = &[
     "reklamdan sonra devam ediyor",
 ];
 
+/// Longest line compared with [`AD_LABELS`], in bytes: their longest, in Cyrillic, with
+/// marks and spaces around it.
+const AD_LABEL_MAX_BYTES: usize = 80;
+
 /// Longest block read as an advertisement's marking.
 const AD_MARKING_MAX_CHARS: usize = 300;
 
@@ -1274,15 +1278,16 @@ fn is_ad_marking(text: &str, lower: &str) -> bool {
         return false;
     }
     // Words only: the slot's label may join its parts with any mark ("Advertisement ·
-    // Scroll to continue", "Advertisement - Scroll to continue"). Compared word by word,
-    // without building the line again: every short block of every story is asked.
+    // Scroll to continue", "Advertisement - Scroll to continue"). Every short block of
+    // every story is asked: only a line as short as a label is compared word by word.
     let words = || {
         lower
             .split(|c: char| !c.is_alphanumeric())
             .filter(|w| !w.is_empty())
     };
-    if AD_LABELS.iter().any(|label| words().eq(label.split(' '))) || is_affiliate_disclosure(lower)
-    {
+    let is_label = lower.len() <= AD_LABEL_MAX_BYTES
+        && AD_LABELS.iter().any(|label| words().eq(label.split(' ')));
+    if is_label || is_affiliate_disclosure(lower) {
         return true;
     }
     // "erid: 2VtzqxYbT7a", "erid 2Vtzqx…", "?erid=…": the word, then a token of eight
