@@ -250,3 +250,52 @@ fn home_links_and_rdfa_dates_by_the_hundred_thousand_are_read_a_bounded_few() {
         started.elapsed()
     );
 }
+
+#[test]
+fn a_story_held_only_in_script_state_is_read_within_the_bounds() {
+    let _one_at_a_time = one_test_at_a_time();
+    const INTRO: &str = "The story of a script-built page lives in its state, as markup, and \
+                         the page's own markup shows only a spinner where the story will be.";
+    // Markup nested 100 000 deep in a `__NEXT_DATA__` body string goes through the capped
+    // parse path, as JSON-LD's does.
+    let levels = 100_000;
+    let body = format!(
+        "<p>{INTRO}</p>{}<p>{SENTENCE}</p>{}",
+        "<div>".repeat(levels),
+        "</div>".repeat(levels)
+    );
+    let state =
+        serde_json::json!({"props": {"pageProps": {"post": {"title": "Deep", "html": body}}}});
+    let html = format!(
+        "<html><head><title>Deep</title></head><body><div id=app>Loading…</div>\
+         <script id=__NEXT_DATA__ type=application/json>{state}</script></body></html>"
+    );
+    let (article, peak) = extract_measured(html.as_bytes());
+    let article = article.expect("the state's body is the article");
+    assert_eq!(article.text, format!("{INTRO}\n\n{SENTENCE}"));
+    assert_bounded("state markup nesting", html.as_bytes(), peak);
+
+    // 30 000 blocks of Editor.js, 3.3 MB: every block read once.
+    let blocks: Vec<_> = (0..30_000)
+        .map(|_| serde_json::json!({"type": "paragraph", "data": {"text": SENTENCE}}))
+        .collect();
+    let state = serde_json::json!({"post": {"title": "Many", "content": {"blocks": blocks}}});
+    let html = format!(
+        "<html><head><title>Many</title></head><body><div id=app></div>\
+         <script>window.__INITIAL_STATE__ = {state};</script></body></html>"
+    );
+    let (article, peak) = extract_measured(html.as_bytes());
+    let article = article.expect("the blocks are the article");
+    assert_eq!(article.text.matches(SENTENCE).count(), 30_000);
+    assert_bounded("state blocks", html.as_bytes(), peak);
+
+    // Nesting past any parser's limit, assigned and as a literal: refused, not followed.
+    let deep = format!("{}{}", "[".repeat(1_000_000), "]".repeat(1_000_000));
+    let html = format!(
+        "<html><head><title>Deep</title></head><body><div id=app></div>\
+         <script>window.__STATE__ = {deep}; var s = \"{deep}\";</script></body></html>"
+    );
+    let (article, peak) = extract_measured(html.as_bytes());
+    assert!(article.is_err(), "{:?}", article.map(|a| a.text.len()));
+    assert_bounded("state nesting", html.as_bytes(), peak);
+}

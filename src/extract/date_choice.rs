@@ -64,6 +64,9 @@ pub enum DateSource {
     Dateline,
     /// The search of the whole text, the last resort.
     TextSearch,
+    /// The state a script-built page's framework holds its story in (`__NEXT_DATA__`, …),
+    /// read when the markup has no date.
+    ScriptState,
 }
 
 impl DateSource {
@@ -77,6 +80,7 @@ impl DateSource {
             DateSource::Url => "url",
             DateSource::Dateline => "dateline",
             DateSource::TextSearch => "text search",
+            DateSource::ScriptState => "script state",
         }
     }
 }

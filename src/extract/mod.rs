@@ -33,6 +33,7 @@ pub mod metadata;
 pub mod nesting;
 pub mod parse;
 pub mod render;
+mod script_state;
 mod site_page;
 mod stories;
 mod tidy;
@@ -105,6 +106,8 @@ pub struct Extraction {
 
 /// Least text an article may have, in characters.
 const MIN_ARTICLE_CHARS: usize = 80;
+/// Markup that shows less text than this may hold its story in a script's state only.
+const STATE_LOOKUP_BELOW_CHARS: usize = 2000;
 
 /// Recorded as `extractor_version` in every article's provenance, by the crawler and by
 /// `gleaner reextract`; changes with the gleaner release that carries the extractor, so
@@ -285,7 +288,7 @@ fn extract_dom(dom: &dom::Dom, opts: &ExtractOptions) -> Result<Extraction, Extr
         .declared_title
         .clone()
         .or_else(|| first_heading(dom, &stats));
-    let title = meta.title.clone().or_else(|| declared_title.clone());
+    let mut title = meta.title.clone().or_else(|| declared_title.clone());
     tidy::tidy_blocks(&mut blocks, declared_title.as_deref());
     // Script-rendered pages carry the story only in their JSON-LD: use it when the
     // markup yields much less.
@@ -295,13 +298,37 @@ fn extract_dom(dom: &dom::Dom, opts: &ExtractOptions) -> Result<Extraction, Extr
     {
         blocks = body;
     }
-    let dates = date_choice::for_page(
+    // Others hold it only in their framework's state (`__NEXT_DATA__`, `__NUXT__`, …),
+    // read only when the markup shows less than a story.
+    let rendered: usize = blocks.iter().map(|b| b.text_len).sum();
+    let mut state = None;
+    if rendered < STATE_LOOKUP_BELOW_CHARS
+        && let Some(mut story) =
+            script_state::state_story(dom, declared_title.as_deref(), opts.url.as_ref())
+        && rendered
+            < MIN_ARTICLE_CHARS.max(story.blocks.iter().map(|b| b.text_len).sum::<usize>() * 2 / 5)
+    {
+        blocks = std::mem::take(&mut story.blocks);
+        // The page's address showed the story, its title did not: the tab is the site's.
+        if story.headline.is_some() {
+            title.clone_from(&story.headline);
+        }
+        state = Some(story);
+    }
+    let mut dates = date_choice::for_page(
         dom,
         &meta,
         selection.as_ref(),
         title.as_deref(),
         opts.reference_time,
     );
+    if dates.published.is_none()
+        && let Some(published) = state.as_ref().and_then(|story| story.published.as_deref())
+        && let Some(date) = dates::parse_machine_date(published, opts.reference_time)
+    {
+        dates.published = Some(date);
+        dates.published_source = Some(date_choice::DateSource::ScriptState);
+    }
     let standing = match (
         title.is_some() && dates.published.is_some() && !dates.one_of_a_list,
         meta.declares_article,

@@ -74,6 +74,11 @@ pub const KEPT_ATTRS: &[&str] = &[
     "data-timestamp",
     "data-time",
     "data-publish-time",
+    // A component's state, which may hold the story (see `script_state`).
+    "props",
+    "data-props",
+    "data-page",
+    "data-react-props",
 ];
 
 /// A byte range of [`Document::text`].
@@ -435,6 +440,10 @@ fn kept_name(name: &LocalName) -> Option<&'static str> {
             "data-timestamp" => "data-timestamp",
             "data-time" => "data-time",
             "data-publish-time" => "data-publish-time",
+            "props" => "props",
+            "data-props" => "data-props",
+            "data-page" => "data-page",
+            "data-react-props" => "data-react-props",
             _ => return None,
         },
     })
