@@ -87,7 +87,14 @@ pub fn select_language<'a>(html: &'a str, preferred: Option<&str>) -> Cow<'a, st
         }
         match lang {
             Some(lang) => {
-                selector.close_part(whole.start());
+                if selector.repeats(lang) {
+                    // A language the group has already: a new field starts, and the open
+                    // part was never closed (a theme appended " | Site" and `</title>` to
+                    // it). It ends where its markup does; the rest is page text.
+                    selector.close_unclosed_part(whole.start());
+                } else {
+                    selector.close_part(whole.start());
+                }
                 selector.awaiting_comment_part = false;
                 selector.open_part = Some((lang, whole.end()));
             }
@@ -105,10 +112,12 @@ pub fn select_language<'a>(html: &'a str, preferred: Option<&str>) -> Cow<'a, st
             }
         }
     }
-    // A part left open (qTranslate-X allows omitting the final `[:]`) runs to the end.
-    let trailing_is_part = selector.close_part(html.len());
-    selector.flush_group();
-    if !trailing_is_part {
+    // A part left open (qTranslate-X allows omitting the final `[:]`) runs to the end of
+    // its markup.
+    if selector.open_part.is_some() {
+        selector.close_unclosed_part(html.len());
+    } else {
+        selector.flush_group();
         selector.out.push_str(&html[last..]);
     }
     Cow::Owned(selector.out)
@@ -153,6 +162,24 @@ impl Selector<'_> {
         }
     }
 
+    /// Whether the group being read has a part in `lang` already.
+    fn repeats(&self, lang: &str) -> bool {
+        self.open_part.is_some_and(|(open, _)| open == lang)
+            || self.group.iter().any(|(part, _)| *part == lang)
+    }
+
+    /// Ends the open part, left unclosed before `limit`, where its markup ends (see
+    /// [`unclosed_part_end`]), writes its group, and then the page text up to `limit`.
+    fn close_unclosed_part(&mut self, limit: usize) {
+        let end = match self.open_part {
+            Some((_, start)) => unclosed_part_end(self.html, start, limit),
+            None => limit,
+        };
+        self.close_part(end);
+        self.flush_group();
+        self.out.push_str(&self.html[end..limit]);
+    }
+
     /// Writes the chosen part of the current group to the output.
     fn flush_group(&mut self) {
         self.awaiting_comment_part = false;
@@ -179,6 +206,49 @@ impl Selector<'_> {
         self.group.clear();
     }
 }
+
+/// Where a part left unclosed ends: at the first end tag of an element it did not open
+/// (`</title>` after "[:ru]Заголовок | Site"), else at `limit`. A part's own markup
+/// (`<p>…</p>`) stays in it.
+fn unclosed_part_end(html: &str, start: usize, limit: usize) -> usize {
+    let part = &html[start..limit];
+    let mut open: Vec<&str> = Vec::new();
+    for (at, _) in part.match_indices('<') {
+        let tag = &part[at + 1..];
+        let closing = tag.starts_with('/');
+        let name = tag.trim_start_matches('/');
+        let name_len = name
+            .find(|c: char| !c.is_ascii_alphanumeric())
+            .unwrap_or(name.len());
+        let name = &name[..name_len];
+        if name.is_empty() {
+            continue;
+        }
+        if !closing {
+            if !VOID_ELEMENTS
+                .iter()
+                .any(|void| void.eq_ignore_ascii_case(name))
+            {
+                open.push(name);
+            }
+            continue;
+        }
+        match open
+            .iter()
+            .rposition(|opened| opened.eq_ignore_ascii_case(name))
+        {
+            Some(opened) => open.truncate(opened),
+            None => return start + at,
+        }
+    }
+    limit
+}
+
+/// Elements that have no end tag.
+const VOID_ELEMENTS: &[&str] = &[
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track",
+    "wbr",
+];
 
 /// The primary language subtag, lower-cased: `en-GB` → `en`, `pt_BR` → `pt`.
 fn primary_subtag(tag: &str) -> String {
@@ -278,6 +348,28 @@ mod tests {
     }
 
     #[test]
+    fn an_unclosed_group_ends_where_its_markup_does() {
+        // The theme appended the site's name and closed the title; the next field's group
+        // starts with a language the title's had.
+        let html = "<title>[:az]Icmal[:en]Digest[:ru]Обзор | Site</title></head><body>\
+                    <h2>[:az]Monitorinq[:en]Monitoring[:]</h2><p>Mətn</p>";
+        assert_eq!(
+            select(html, Some("az")),
+            "<title>Icmal</title></head><body><h2>Monitorinq</h2><p>Mətn</p>"
+        );
+        assert_eq!(
+            select(html, Some("ru")),
+            "<title>Обзор | Site</title></head><body><h2>Monitorinq</h2><p>Mətn</p>"
+        );
+        // Left open at the end: the part's own markup stays in it, the page's does not.
+        let html = "<div class=entry>[:en]<p>One</p>[:ru]<p>Раз</p></div><footer>F</footer>";
+        assert_eq!(
+            select(html, Some("en")),
+            "<div class=entry><p>One</p></div><footer>F</footer>"
+        );
+    }
+
+    #[test]
     fn brace_markers() {
         let html = r#"<meta property="og:title" content="{:en}Report{:ru}Отчёт{:}">"#;
         assert_eq!(
@@ -325,10 +417,10 @@ mod tests {
         let html = unit.repeat(100_000);
         let out = select(&html, Some("ru"));
         assert_eq!(out, "<p>Русский абзац.</p>\n".repeat(100_000));
-        // One huge unclosed group with many parts.
+        // A hundred thousand unclosed groups: each repeated language starts the next.
         let parts = "[:en]e[:ru]r".repeat(100_000);
         let out = select(&parts, Some("ru"));
-        assert_eq!(out, "r");
+        assert_eq!(out, "r".repeat(100_000));
     }
 
     #[test]
