@@ -1804,6 +1804,10 @@ const PUBLISHER_NOTICES: &[&str] = &[
     // a wire's or a paper's rights line under the story ("This material may not be
     // published, broadcast, rewritten or redistributed.")
     "rewritten or redistributed",
+    // the print edition's note ("A version of this article appears in print on Jan. 14,
+    // 2025, Section B, Page 11 …")
+    "appears in print on",
+    "appeared in print on",
     // the paper's distance from a column's opinions ("Мнения авторов рубрики могут не
     // совпадать с позицией редакции", "Redaksiyanın mövqeyi müəllifin fikirləri ilə
     // üst-üstə düşməyə bilər", "… do not necessarily reflect the views of …")
@@ -3774,6 +3778,8 @@ mod tests {
             "Page last reviewed: 12/01/2024",
             "Esta noticia procede de nuestra hemeroteca y puede contener errores de formato.",
             "This material may not be published, broadcast, rewritten or redistributed.",
+            "A version of this article appears in print on Jan. 14, 2025, Section B, Page 11 \
+             of the National edition.",
             "Мнения авторов рубрики могут не совпадать с позицией редакции.",
             "Redaksiyanın mövqeyi müəllifin fikirləri ilə üst-üstə düşməyə bilər.",
             "The views expressed here do not necessarily reflect those of the Gazette.",

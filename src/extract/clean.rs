@@ -2953,7 +2953,6 @@ const END_NOTE_PHRASES: &[&str] = &[
     "zuerst erschienen",
     "publié initialement",
     "publicado originalmente",
-    "publicado originalmente",
     "opublikowany pierwotnie",
     "впервые опубликован",
 ];
