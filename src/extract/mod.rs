@@ -107,7 +107,7 @@ pub struct Extraction {
 /// Least text an article may have, in characters.
 const MIN_ARTICLE_CHARS: usize = 80;
 /// Markup that shows less text than this may hold its story in a script's state only.
-const STATE_LOOKUP_BELOW_CHARS: usize = 2000;
+const STATE_LOOKUP_BELOW_CHARS: usize = 1000;
 
 /// Recorded as `extractor_version` in every article's provenance, by the crawler and by
 /// `gleaner reextract`; changes with the gleaner release that carries the extractor, so
@@ -302,18 +302,20 @@ fn extract_dom(dom: &dom::Dom, opts: &ExtractOptions) -> Result<Extraction, Extr
     // read only when the markup shows less than a story.
     let rendered: usize = blocks.iter().map(|b| b.text_len).sum();
     let mut state = None;
-    if rendered < STATE_LOOKUP_BELOW_CHARS
-        && let Some(mut story) =
-            script_state::state_story(dom, declared_title.as_deref(), opts.url.as_ref())
-        && rendered
-            < MIN_ARTICLE_CHARS.max(story.blocks.iter().map(|b| b.text_len).sum::<usize>() * 2 / 5)
-    {
-        blocks = std::mem::take(&mut story.blocks);
-        // The page's address showed the story, its title did not: the tab is the site's.
-        if story.headline.is_some() {
-            title.clone_from(&story.headline);
+    if rendered < STATE_LOOKUP_BELOW_CHARS {
+        state = script_state::state_story(dom, declared_title.as_deref(), opts.url.as_ref());
+        if let Some(story) = state.as_mut()
+            && !story.blocks.is_empty()
+            && rendered
+                < MIN_ARTICLE_CHARS
+                    .max(story.blocks.iter().map(|b| b.text_len).sum::<usize>() * 2 / 5)
+        {
+            blocks = std::mem::take(&mut story.blocks);
+            // The page's address showed the story, its title did not: the tab is the site's.
+            if story.headline.is_some() {
+                title.clone_from(&story.headline);
+            }
         }
-        state = Some(story);
     }
     let mut dates = date_choice::for_page(
         dom,
@@ -322,9 +324,14 @@ fn extract_dom(dom: &dom::Dom, opts: &ExtractOptions) -> Result<Extraction, Extr
         title.as_deref(),
         opts.reference_time,
     );
+    // A script-built page may date its story only in its state ("вчера в 14:20" shown).
     if dates.published.is_none()
-        && let Some(published) = state.as_ref().and_then(|story| story.published.as_deref())
-        && let Some(date) = dates::parse_machine_date(published, opts.reference_time)
+        && let Some(published) = state
+            .or_else(|| {
+                script_state::state_story(dom, declared_title.as_deref(), opts.url.as_ref())
+            })
+            .and_then(|story| story.published)
+        && let Some(date) = dates::parse_machine_date(&published, opts.reference_time)
     {
         dates.published = Some(date);
         dates.published_source = Some(date_choice::DateSource::ScriptState);

@@ -56,6 +56,24 @@ const MIN_SLUG_CHARS: usize = 8;
 const TITLE_KEYS: &[&str] = &["title", "headline", "heading", "name"];
 /// Keys under which a block holds its text, in the order they are read.
 const TEXT_KEYS: &[&str] = &["text", "value", "html", "children", "content", "data"];
+/// Keys whose string value is a story's address or slug.
+const SLUG_KEYS: &[&str] = &[
+    "slug",
+    "url",
+    "path",
+    "_path",
+    "href",
+    "link",
+    "permalink",
+    "canonical",
+    "canonicalUrl",
+    "canonical_url",
+    "uri",
+    "pathname",
+    "routePath",
+    "fullUrl",
+    "alias",
+];
 /// Keys of a story's publication date, most telling first.
 const DATE_KEYS: &[&str] = &[
     "datePublished",
@@ -72,16 +90,20 @@ const DATE_KEYS: &[&str] = &[
     "createdAt",
     "created_at",
 ];
+/// Keys only a product has (a shop's item, not a story).
+const PRODUCT_KEYS: &[&str] = &["price", "variants", "sku", "offers", "vendor"];
 /// Keys that name a block's type.
 const TYPE_KEYS: &[&str] = &["type", "_type", "nodeType", "blockType", "__typename"];
 
 /// The longest story among the page's inline states: the one under the page's
-/// `title` when there is one.
+/// `title` when there is one. Without a body, the date of the object the page's title or
+/// address names.
 pub fn state_story(dom: &Dom, title: Option<&str>, url: Option<&Url>) -> Option<StateStory> {
     let mut walk = Walk {
         title: title.map(words).filter(|t| !t.is_empty()),
         slug: url.and_then(slug),
         nested_json: 0,
+        own_published: None,
         found: None,
         visits: 0,
     };
@@ -117,17 +139,24 @@ pub fn state_story(dom: &Dom, title: Option<&str>, url: Option<&Url>) -> Option<
             walk.json(&source, None);
         } else if source.contains("__next_f") {
             // Server-component chunks, however short: one row can span several.
-            string_literals(&source, 1, |_, literal| rsc.push_str(&literal));
+            string_literals(&source, 1, |_, raw| rsc.push_str(&decode_literal(raw)));
         } else if source.len() >= MIN_LITERAL_BYTES {
             walk.script(&source);
         }
     }
     walk.server_components(&rsc);
-    walk.found.map(|found| StateStory {
-        blocks: found.blocks,
-        headline: found.headline,
-        published: found.published,
-    })
+    match walk.found {
+        Some(found) => Some(StateStory {
+            blocks: found.blocks,
+            headline: found.headline,
+            published: found.published.or(walk.own_published),
+        }),
+        None => walk.own_published.map(|published| StateStory {
+            blocks: Vec::new(),
+            headline: None,
+            published: Some(published),
+        }),
+    }
 }
 
 /// One page's search: the best body so far.
@@ -139,6 +168,8 @@ struct Walk {
     /// How many strings of JSON are being read inside one another.
     nested_json: usize,
     found: Option<Found>,
+    /// The publication date of the first object found to be the page's story.
+    own_published: Option<String>,
     visits: usize,
 }
 
@@ -164,6 +195,7 @@ struct Found {
 
 /// A story read from a page's inline state.
 pub struct StateStory {
+    /// Its body; empty when only its date was found.
     pub blocks: Vec<Block>,
     /// The story's title, when the page's address showed the story and its title did not.
     pub headline: Option<String>,
@@ -218,8 +250,9 @@ impl Walk {
         // together read as one story's paragraphs (an object literal of blocks: `{type:a,
         // text:"…"}`, the literal under a key that holds a block's text).
         let mut run = Run::default();
-        string_literals(source, 1, |span, literal| {
-            if literal.len() >= MIN_LITERAL_BYTES {
+        string_literals(source, 1, |span, raw| {
+            if raw.len() >= MIN_LITERAL_BYTES {
+                let literal = decode_literal(raw);
                 let trimmed = literal.trim_start();
                 if trimmed.starts_with('{') || trimmed.starts_with('[') {
                     self.json(trimmed, None);
@@ -234,7 +267,10 @@ impl Walk {
                 Place::NextItem => run.in_items,
                 Place::Other => false,
             };
-            let text = clean_text(&literal).filter(|text| holds_text && is_texty(text));
+            let text = holds_text
+                .then(|| clean_text(&decode_literal(raw)))
+                .flatten()
+                .filter(|text| is_texty(text));
             let Some(text) = text else {
                 run.others += 1;
                 run.in_items = false;
@@ -320,7 +356,17 @@ impl Walk {
                 }
             }
             Value::Object(object) => {
-                let owner = self.owner(object).or(owner);
+                let own = self.owner(object);
+                if let Some(Owner {
+                    ours: true,
+                    published: Some(published),
+                    ..
+                }) = own
+                {
+                    self.own_published
+                        .get_or_insert_with(|| published.to_owned());
+                }
+                let owner = own.or(owner);
                 for item in object.values() {
                     self.value(item, owner, depth + 1);
                 }
@@ -373,9 +419,10 @@ impl Walk {
         }
         let title = own_title(object);
         let slugged = self.slug.as_deref().is_some_and(|slug| {
-            object.values().any(|value| {
-                value
-                    .as_str()
+            SLUG_KEYS.iter().any(|key| {
+                object
+                    .get(*key)
+                    .and_then(Value::as_str)
                     .is_some_and(|text| text.len() <= 400 && text.contains(slug))
             })
         });
@@ -386,7 +433,12 @@ impl Walk {
             (Some(ours), Some(title)) => same_title(ours, &words(title)),
             _ => false,
         };
-        let published = DATE_KEYS.iter().find_map(|key| object.get(*key)?.as_str());
+        // A product's listing date is no publication (a shop's state names the product).
+        let product = PRODUCT_KEYS.iter().any(|key| object.contains_key(*key));
+        let published = DATE_KEYS
+            .iter()
+            .find_map(|key| object.get(*key)?.as_str())
+            .filter(|_| !product);
         Some(Owner {
             ours: titled || slugged,
             headline: title.filter(|_| !titled),
@@ -625,6 +677,18 @@ fn block_array(items: &[Value]) -> Option<Vec<Block>> {
         }
         return None;
     }
+    // Most arrays of objects (menus, teasers, ads) hold too little text to be a story:
+    // counted before any is copied.
+    let mut text_bytes = 0;
+    for item in items {
+        text_bytes += inline_text_bytes(item, 0);
+        if text_bytes >= MIN_BODY_CHARS {
+            break;
+        }
+    }
+    if text_bytes < MIN_BODY_CHARS {
+        return None;
+    }
     let mut blocks = Vec::new();
     for item in items {
         let Value::Object(block) = item else { continue };
@@ -740,6 +804,28 @@ fn inline_text(value: &Value, out: &mut String, depth: usize) {
             }
         }
         _ => {}
+    }
+}
+
+/// How many bytes [`inline_text`] would read from a value under its text keys (lists'
+/// items included).
+fn inline_text_bytes(value: &Value, depth: usize) -> usize {
+    if depth > 16 {
+        return 0;
+    }
+    match value {
+        Value::String(text) => text.len(),
+        Value::Array(items) => items
+            .iter()
+            .map(|item| inline_text_bytes(item, depth + 1))
+            .sum(),
+        Value::Object(object) => TEXT_KEYS
+            .iter()
+            .chain(&["items"])
+            .filter_map(|key| object.get(*key))
+            .map(|value| inline_text_bytes(value, depth + 1))
+            .sum(),
+        _ => 0,
     }
 }
 
@@ -877,10 +963,10 @@ fn assignments(source: &str) -> impl Iterator<Item = usize> + '_ {
     })
 }
 
-/// Calls `each` with every string literal of a script at least `min` bytes long as
-/// written, decoded. Comments are passed over; a regular expression holding a quote can
+/// Calls `each` with every string literal of a script at least `min` bytes long, as
+/// written (see [`decode_literal`]). Comments are passed over; a regular expression holding a quote can
 /// throw the reading off, which costs only the literals after it.
-fn string_literals(source: &str, min: usize, mut each: impl FnMut(Range<usize>, String)) {
+fn string_literals<'s>(source: &'s str, min: usize, mut each: impl FnMut(Range<usize>, &'s str)) {
     let bytes = source.as_bytes();
     let mut i = 0;
     while i < bytes.len() {
@@ -893,7 +979,7 @@ fn string_literals(source: &str, min: usize, mut each: impl FnMut(Range<usize>, 
                 }
                 let end = end.min(bytes.len());
                 if end - start >= min {
-                    each(start..end, decode_literal(&source[start..end]));
+                    each(start..end, &source[start..end]);
                 }
                 i = end + 1;
             }
@@ -1147,6 +1233,34 @@ mod tests {
             "x".repeat(300)
         ));
         assert_eq!(body(&html, Some("Trams")), None);
+    }
+
+    #[test]
+    fn the_pages_story_gives_its_date_without_a_body() {
+        let json = serde_json::json!({"news": {"item": {
+            "title": "Tram line to reach the north", "publishedAt": "2023-11-20T14:20:00+05:00",
+            "updatedAt": "2023-11-21T09:02:41+05:00"}},
+            "feed": [{"title": "Another story", "publishedAt": "2023-11-22T10:12:00+05:00"}]});
+        let html = page(&format!(
+            "<script>window.__INITIAL_STATE__ = {json};</script>"
+        ));
+        let document = Document::parse(&html);
+        let dom = Dom::new(&document);
+        let story = state_story(&dom, Some("Tram line to reach the north"), None).unwrap();
+        assert!(story.blocks.is_empty());
+        assert_eq!(
+            story.published.as_deref(),
+            Some("2023-11-20T14:20:00+05:00")
+        );
+        // Another story's date is not the page's.
+        assert!(state_story(&dom, Some("Something else"), None).is_none());
+        // Nor is a product's listing date.
+        let json = serde_json::json!({"product": {"title": "Sidamo beans, 1 kg",
+            "published_at": "2019-03-02T10:00:00+01:00", "variants": [{"price": "12.90"}]}});
+        let html = page(&format!("<script>var meta = {json};</script>"));
+        let document = Document::parse(&html);
+        let dom = Dom::new(&document);
+        assert!(state_story(&dom, Some("Sidamo beans, 1 kg"), None).is_none());
     }
 
     #[test]
