@@ -183,6 +183,9 @@ struct PageFacts<'d, 'a> {
     /// Texts of other elements the microdata names the headline (`<h2
     /// itemprop="headline">`), which pin it in `<title>` as an `<h1>` does.
     microdata_headlines: Vec<String>,
+    /// `<h2>`s whose class names the story's title (`itemTitle`, `entry-title`): the
+    /// headline on a page with no `<h1>` (Joomla's K2, many themes).
+    story_title_headings: Vec<String>,
     /// Texts of `<a rel="home">`: themes write the site's name there (the logo's link).
     home_links: Vec<String>,
     /// Elements with an RDFa date read so far (see [`MAX_RDFA_DATE_ELEMENTS`]).
@@ -216,6 +219,7 @@ impl<'d, 'a> PageFacts<'d, 'a> {
             title_tag: None,
             h1: Vec::new(),
             microdata_headlines: Vec::new(),
+            story_title_headings: Vec::new(),
             home_links: Vec::new(),
             rdfa_dates: 0,
             html_lang: None,
@@ -295,6 +299,14 @@ impl<'d, 'a> PageFacts<'d, 'a> {
                     let text = normalise_space(&bounded_text(dom, i, MAX_HEADLINE_BYTES));
                     if !text.is_empty() {
                         facts.microdata_headlines.push(text);
+                    }
+                }
+                "h2" if facts.story_title_headings.len() < MAX_MICRODATA_HEADLINES
+                    && names_story_title(&value.class_id) =>
+                {
+                    let text = normalise_space(&bounded_text(dom, i, MAX_HEADLINE_BYTES));
+                    if !text.is_empty() {
+                        facts.story_title_headings.push(text);
                     }
                 }
                 "a" if facts.home_links.len() < MAX_HOME_LINKS && is_home_link(dom, i, value) => {
@@ -615,10 +627,12 @@ impl<'d, 'a> PageFacts<'d, 'a> {
                 }
             }
         }
+        let titled_h2 = self.h1.is_empty().then_some(&self.story_title_headings);
         let h1: Vec<String> = self
             .h1
             .iter()
             .chain(&self.microdata_headlines)
+            .chain(titled_h2.into_iter().flatten())
             .map(|h| strip_markers(h))
             .collect();
         // Several of the title's rules may ask for the styled titles; one pass finds them.
@@ -1032,6 +1046,18 @@ fn styled_titles(dom: &Dom) -> Vec<String> {
         .filter(|text| !text.is_empty())
         .take(MAX_STYLED_TITLES)
         .collect()
+}
+
+/// Whether an element's class and id (lower-cased, joined) name a story's own title: a
+/// title word joined to a word for the story ("itemtitle", "entry-title", "post__title"),
+/// not a widget's or a section's.
+fn names_story_title(class_id: &str) -> bool {
+    class_id.split_whitespace().any(|name| {
+        name.contains("title")
+            && ["item", "entry", "post", "article", "news", "story"]
+                .iter()
+                .any(|story| name.contains(story))
+    })
 }
 
 /// Most nodes of a styled title looked through for its links.
@@ -1804,6 +1830,28 @@ mod tests {
 
         let m = meta("<html><body><h1> Only a heading </h1></body></html>", None);
         assert_eq!(m.title.as_deref(), Some("Only a heading"));
+    }
+
+    #[test]
+    fn an_h2_named_the_storys_title_stands_for_a_missing_h1() {
+        let page = |heading: &str| {
+            meta(
+                &format!(
+                    "<html><head><title>Third hearing held - Centre for the Monitoring of \
+                     Justice in Kazakhstan</title></head><body>{heading}\
+                     <p>The court sat again.</p></body></html>"
+                ),
+                None,
+            )
+        };
+        let k2 = page("<h2 class=itemTitle>Third hearing held</h2>");
+        assert_eq!(k2.title.as_deref(), Some("Third hearing held"));
+        // A widget's heading names no story: the tab is left whole.
+        let widget = page("<h2 class=widget-title>Third hearing held</h2>");
+        assert_eq!(
+            widget.title.as_deref(),
+            Some("Third hearing held - Centre for the Monitoring of Justice in Kazakhstan")
+        );
     }
 
     #[test]
