@@ -1804,6 +1804,12 @@ const PUBLISHER_NOTICES: &[&str] = &[
     // a wire's or a paper's rights line under the story ("This material may not be
     // published, broadcast, rewritten or redistributed.")
     "rewritten or redistributed",
+    // a multilingual plugin's stand-in for a missing translation ("Sorry, this entry is
+    // only available in Georgian", "Эта запись доступна только на грузинском языке")
+    "entry is only available in",
+    "запись доступна только на",
+    "запис доступний лише",
+    "запис доступний тільки",
     // the print edition's note ("A version of this article appears in print on Jan. 14,
     // 2025, Section B, Page 11 …")
     "appears in print on",
@@ -3780,6 +3786,8 @@ mod tests {
             "This material may not be published, broadcast, rewritten or redistributed.",
             "A version of this article appears in print on Jan. 14, 2025, Section B, Page 11 \
              of the National edition.",
+            "Sorry, this entry is only available in Georgian.",
+            "Эта запись доступна только на грузинском языке. Русская версия готовится.",
             "Мнения авторов рубрики могут не совпадать с позицией редакции.",
             "Redaksiyanın mövqeyi müəllifin fikirləri ilə üst-üstə düşməyə bilər.",
             "The views expressed here do not necessarily reflect those of the Gazette.",
