@@ -42,6 +42,8 @@ const MAX_BYLINE_CHARS: usize = 200;
 const MAX_H1: usize = 8;
 /// Elements with `itemprop="headline"` read, and the most of each one's text.
 const MAX_MICRODATA_HEADLINES: usize = 2;
+/// Most `<h2>`s named as the story's title kept.
+const MAX_STORY_TITLE_HEADINGS: usize = 2;
 const MAX_HEADLINE_BYTES: usize = 1024;
 
 /// `<a rel="home">` links whose text is read as one of the site's names.
@@ -301,7 +303,7 @@ impl<'d, 'a> PageFacts<'d, 'a> {
                         facts.microdata_headlines.push(text);
                     }
                 }
-                "h2" if facts.story_title_headings.len() < MAX_MICRODATA_HEADLINES
+                "h2" if facts.story_title_headings.len() < MAX_STORY_TITLE_HEADINGS
                     && names_story_title(&value.class_id) =>
                 {
                     let text = normalise_space(&bounded_text(dom, i, MAX_HEADLINE_BYTES));

@@ -292,29 +292,26 @@ fn extract_dom(dom: &dom::Dom, opts: &ExtractOptions) -> Result<Extraction, Extr
     tidy::tidy_blocks(&mut blocks, declared_title.as_deref());
     // Script-rendered pages carry the story only in their JSON-LD: use it when the
     // markup yields much less.
-    let rendered: usize = blocks.iter().map(|b| b.text_len).sum();
     if let Some(body) = jsonld_article_body(dom)
-        && rendered < MIN_ARTICLE_CHARS.max(body.iter().map(|b| b.text_len).sum::<usize>() * 2 / 5)
+        && shows_much_less(&blocks, &body)
     {
         blocks = body;
     }
     // Others hold it only in their framework's state (`__NEXT_DATA__`, `__NUXT__`, …),
     // read only when the markup shows less than a story.
-    let rendered: usize = blocks.iter().map(|b| b.text_len).sum();
-    let mut state = None;
-    if rendered < STATE_LOOKUP_BELOW_CHARS {
-        state = script_state::state_story(dom, declared_title.as_deref(), opts.url.as_ref());
-        if let Some(story) = state.as_mut()
-            && !story.blocks.is_empty()
-            && rendered
-                < MIN_ARTICLE_CHARS
-                    .max(story.blocks.iter().map(|b| b.text_len).sum::<usize>() * 2 / 5)
-        {
-            blocks = std::mem::take(&mut story.blocks);
-            // The page's address showed the story, its title did not: the tab is the site's.
-            if story.headline.is_some() {
-                title.clone_from(&story.headline);
-            }
+    let read_state =
+        || script_state::state_story(dom, declared_title.as_deref(), opts.url.as_ref());
+    // Read at most once a page: here for a page showing little, below for an undated one.
+    let state_read = text_chars(&blocks) < STATE_LOOKUP_BELOW_CHARS;
+    let mut state = if state_read { read_state() } else { None };
+    if let Some(story) = state.as_mut()
+        && !story.blocks.is_empty()
+        && shows_much_less(&blocks, &story.blocks)
+    {
+        blocks = std::mem::take(&mut story.blocks);
+        // The page's address showed the story, its title did not: the tab is the site's.
+        if story.headline.is_some() {
+            title.clone_from(&story.headline);
         }
     }
     let mut dates = date_choice::for_page(
@@ -326,11 +323,8 @@ fn extract_dom(dom: &dom::Dom, opts: &ExtractOptions) -> Result<Extraction, Extr
     );
     // A script-built page may date its story only in its state ("вчера в 14:20" shown).
     if dates.published.is_none()
-        && let Some(published) = state
-            .or_else(|| {
-                script_state::state_story(dom, declared_title.as_deref(), opts.url.as_ref())
-            })
-            .and_then(|story| story.published)
+        && let Some(published) =
+            if state_read { state } else { read_state() }.and_then(|story| story.published)
         && let Some(date) = dates::parse_machine_date(&published, opts.reference_time)
     {
         dates.published = Some(date);
@@ -398,6 +392,18 @@ fn extract_dom(dom: &dom::Dom, opts: &ExtractOptions) -> Result<Extraction, Extr
     })
 }
 
+/// The characters of the text in `blocks`.
+fn text_chars(blocks: &[Block]) -> usize {
+    blocks.iter().map(|b| b.text_len).sum()
+}
+
+/// Whether the markup's text shows much less than a `body` read elsewhere (a JSON-LD
+/// `articleBody`, a script's state): under two fifths of it, or under a story's least. A
+/// stale or truncated copy then never wins over a page that shows its story.
+fn shows_much_less(rendered: &[Block], body: &[Block]) -> bool {
+    text_chars(rendered) < MIN_ARTICLE_CHARS.max(text_chars(body) * 2 / 5)
+}
+
 /// Rejects binary data: text has few control characters. Counted in one pass over the
 /// first 4096 characters, without collecting them (the collected sample cost about 1 % of
 /// an extraction over the dev corpus).
@@ -458,7 +464,7 @@ fn jsonld_article_body(dom: &dom::Dom) -> Option<Vec<Block>> {
         .split('\n')
         .map(|line| line.split_whitespace().collect::<Vec<_>>().join(" "))
         .filter(|line| !line.is_empty())
-        .map(|line| Block::new(BlockKind::Paragraph, line.clone(), line))
+        .map(|line| Block::plain(BlockKind::Paragraph, line))
         .collect();
     (!blocks.is_empty()).then_some(blocks)
 }
@@ -656,7 +662,7 @@ fn story_captions(dom: &dom::Dom, stats: &content::Stats) -> Vec<Block> {
             && !clean::is_photo_credit(&text)
             && captions.iter().all(|c| c.text != text)
         {
-            captions.push(Block::new(BlockKind::Paragraph, text.clone(), text));
+            captions.push(Block::plain(BlockKind::Paragraph, text));
         }
         i = end;
     }

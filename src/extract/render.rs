@@ -67,6 +67,12 @@ impl Block {
             under_linked_heading: false,
         }
     }
+
+    /// A block of `kind` whose Markdown is its text: a line read from a string, not from
+    /// markup with links or emphasis.
+    pub fn plain(kind: BlockKind, text: String) -> Block {
+        Block::new(kind, text.clone(), text)
+    }
 }
 
 /// What to keep while rendering.
@@ -725,7 +731,7 @@ impl Renderer<'_> {
                     self.after_linked_heading = false;
                     self.blocks.push(Block {
                         cells,
-                        ..Block::new(kind, text.clone(), text)
+                        ..Block::plain(kind, text)
                     });
                     self.rows_in_table += 1;
                 }

@@ -7,10 +7,13 @@
 //! The body is found by its shape, not by its framework:
 //! - a string of HTML with paragraphs (`bodyHtml`, `content`), or of plain paragraphs;
 //! - an array of blocks (Editor.js, Sanity Portable Text, Contentful rich text, Strapi) whose
-//!   text fields hold prose, each block read with its kind (heading, list item, quote).
+//!   text fields hold prose, each block read with its kind (heading, list item, quote);
+//! - React element rows (`["$","p",null,{"children":…}]`);
+//! - in a JavaScript object literal, a run of literals under a block's text key.
 //!
-//! A state often holds other stories too ("most read" with whole texts): a body under an
-//! object whose title is the page's headline wins over a longer one elsewhere.
+//! A state often holds other stories too ("most read" with whole texts): a body under
+//! another story's object is refused, and the page's title or its address's last segment
+//! names its own. That object's date is the page's when the markup gives none.
 //!
 //! JSON is read by serde_json, whose recursion limit bounds a hostile nesting. JavaScript is
 //! not JSON: its string literals are read by the small lexer here ([`string_literals`]),
@@ -24,6 +27,7 @@ use serde_json::{Map, Value};
 
 use url::Url;
 
+use super::author::normalise_space;
 use super::dom::Dom;
 use super::render::{Block, BlockKind};
 
@@ -130,11 +134,12 @@ pub fn state_story(dom: &Dom, title: Option<&str>, url: Option<&Url>) -> Option<
             None | Some("" | "text/javascript" | "application/javascript" | "module") => false,
             Some(_) => continue,
         };
-        let source: String = dom.texts(i).collect();
-        if source.len() > MAX_SCRIPT_BYTES.min(budget) {
+        let bytes: usize = dom.texts(i).map(str::len).sum();
+        if bytes > MAX_SCRIPT_BYTES.min(budget) {
             continue;
         }
-        budget -= source.len();
+        budget -= bytes;
+        let source: String = dom.texts(i).collect();
         if json {
             walk.json(&source, None);
         } else if source.contains("__next_f") {
@@ -252,13 +257,7 @@ impl Walk {
         let mut run = Run::default();
         string_literals(source, 1, |span, raw| {
             if raw.len() >= MIN_LITERAL_BYTES {
-                let literal = decode_literal(raw);
-                let trimmed = literal.trim_start();
-                if trimmed.starts_with('{') || trimmed.starts_with('[') {
-                    self.json(trimmed, None);
-                } else {
-                    self.string(&literal, None);
-                }
+                self.string(&decode_literal(raw), None);
             }
             let place = place_of(source, span.start - 1);
             let holds_text = match place {
@@ -291,7 +290,7 @@ impl Walk {
         if texts.len() >= 2 {
             let blocks = texts
                 .into_iter()
-                .map(|text| Block::new(BlockKind::Paragraph, text.clone(), text))
+                .map(|text| Block::plain(BlockKind::Paragraph, text))
                 .collect();
             self.consider(blocks, None);
         }
@@ -535,7 +534,7 @@ fn react_blocks(node: &Value, out: &mut Vec<Block>, depth: usize) {
     let mut text = String::new();
     react_text(props.get("children").unwrap_or(&Value::Null), &mut text, 0);
     if let Some(text) = clean_text(&text) {
-        out.push(Block::new(kind, text.clone(), text));
+        out.push(Block::plain(kind, text));
     }
 }
 
@@ -648,15 +647,11 @@ fn key_at_end(before: &str) -> Option<&str> {
 /// Whether a literal reads as text: words with spaces (or CJK letters), not a name, an
 /// address or code.
 fn is_texty(text: &str) -> bool {
-    let (mut letters, mut spaces, mut all) = (0usize, 0usize, 0usize);
-    for c in text.chars() {
-        all += 1;
-        if c.is_alphabetic() {
-            letters += 1;
-        } else if c == ' ' {
-            spaces += 1;
-        }
-    }
+    let Letters {
+        letters,
+        spaces,
+        all,
+    } = Letters::of(text);
     !text.starts_with("http")
         && letters >= 3
         && (letters + spaces) * 5 >= all * 4
@@ -731,7 +726,7 @@ fn push_blocks(block: &Map<String, Value>, out: &mut Vec<Block>) {
                         number,
                         depth: 0,
                     };
-                    out.push(Block::new(kind, text.clone(), text));
+                    out.push(Block::plain(kind, text));
                 }
             }
         }
@@ -772,7 +767,7 @@ fn push_blocks(block: &Map<String, Value>, out: &mut Vec<Block>) {
     } else {
         BlockKind::Paragraph
     };
-    out.push(Block::new(kind, text.clone(), text));
+    out.push(Block::plain(kind, text));
 }
 
 /// A block's type, lower-cased ("paragraph", "heading-2", "unordered-list").
@@ -836,16 +831,17 @@ fn clean_text(text: &str) -> Option<String> {
     } else {
         text.to_owned()
     };
-    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let text = normalise_space(&text);
     (!text.is_empty()).then_some(text)
 }
 
-/// A line of text as a block: Markdown's heading and list marks read when `markdown`.
+/// A line of text as a block, Markdown's heading and list marks read; its inline markup
+/// and entities read too when `inline_markup`.
 fn text_block(line: &str, inline_markup: bool) -> Option<Block> {
     let line = if inline_markup {
         clean_text(line)?
     } else {
-        line.split_whitespace().collect::<Vec<_>>().join(" ")
+        normalise_space(line)
     };
     if line.is_empty() {
         return None;
@@ -864,7 +860,7 @@ fn text_block(line: &str, inline_markup: bool) -> Option<Block> {
         (BlockKind::Paragraph, line.as_str())
     };
     let text = text.replace("**", "");
-    Some(Block::new(kind, text.clone(), text))
+    Some(Block::plain(kind, text))
 }
 
 /// Whether the blocks read as a story: mostly sentences (not a menu's labels), and those
@@ -873,15 +869,11 @@ fn is_prose(blocks: &[Block]) -> bool {
     let (mut sentences, mut letters, mut spaces, mut all) = (0usize, 0, 0, 0);
     let mut sentence_chars = 0;
     for block in blocks {
-        let (mut block_letters, mut block_spaces, mut block_all) = (0usize, 0usize, 0usize);
-        for c in block.text.chars() {
-            block_all += 1;
-            if c.is_alphabetic() {
-                block_letters += 1;
-            } else if c == ' ' {
-                block_spaces += 1;
-            }
-        }
+        let Letters {
+            letters: block_letters,
+            spaces: block_spaces,
+            all: block_all,
+        } = Letters::of(&block.text);
         // CJK prose has few spaces: letters alone then carry it.
         if block_all >= MIN_SENTENCE_CHARS
             && !(block.text.contains('<') && block.text.contains('>'))
@@ -898,6 +890,33 @@ fn is_prose(blocks: &[Block]) -> bool {
         );
     }
     sentences >= 2 && sentence_chars * 2 >= all && (letters + spaces) * 4 >= all * 3
+}
+
+/// A text's letters, spaces and characters in all: how prose is told from labels, code
+/// and addresses.
+struct Letters {
+    letters: usize,
+    spaces: usize,
+    all: usize,
+}
+
+impl Letters {
+    fn of(text: &str) -> Letters {
+        let mut counts = Letters {
+            letters: 0,
+            spaces: 0,
+            all: 0,
+        };
+        for c in text.chars() {
+            counts.all += 1;
+            if c.is_alphabetic() {
+                counts.letters += 1;
+            } else if c == ' ' {
+                counts.spaces += 1;
+            }
+        }
+        counts
+    }
 }
 
 /// Whether a string is markup with block elements.
@@ -927,12 +946,10 @@ fn slug(url: &Url) -> Option<String> {
         .then(|| stem.into_owned())
 }
 
-/// A title as its lower-case words, joined by single spaces.
+/// A title as its words compared the way the title module compares them, joined by
+/// single spaces.
 fn words(title: &str) -> String {
-    title
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .map(str::to_lowercase)
+    super::title::comparable_words(title)
         .collect::<Vec<_>>()
         .join(" ")
 }
@@ -964,8 +981,8 @@ fn assignments(source: &str) -> impl Iterator<Item = usize> + '_ {
 }
 
 /// Calls `each` with every string literal of a script at least `min` bytes long, as
-/// written (see [`decode_literal`]). Comments are passed over; a regular expression holding a quote can
-/// throw the reading off, which costs only the literals after it.
+/// written (see [`decode_literal`]). Comments are passed over; a regular expression
+/// holding a quote can throw the reading off, which costs only the literals after it.
 fn string_literals<'s>(source: &'s str, min: usize, mut each: impl FnMut(Range<usize>, &'s str)) {
     let bytes = source.as_bytes();
     let mut i = 0;

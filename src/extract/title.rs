@@ -198,7 +198,7 @@ fn is_form_of_site_name(name: &str, site: &str) -> bool {
 
 /// The words of `text` as [`comparable`] makes them, without those it leaves empty (a dash
 /// between segments).
-fn comparable_words(text: &str) -> impl Iterator<Item = String> + '_ {
+pub(super) fn comparable_words(text: &str) -> impl Iterator<Item = String> + '_ {
     text.split_whitespace()
         .map(comparable)
         .filter(|word| !word.is_empty())
