@@ -3378,6 +3378,8 @@ mod tests {
             "Sonuncu yenilənmə ( Bazar ertəsi, 29 Dekabr 2014 10:05 )",
             "Политика | 10.10.2006 | Автор: Руслан Алиев",
             "News · 12 March 2024 · 4 min read",
+            "Updated May 18, 2022 12:52 AM EDT",
+            "Published May 17, 2022 7:45 PM EDT",
         ] {
             assert!(is_dateline_block(dateline), "{dateline}");
         }

@@ -154,18 +154,21 @@ pub(super) fn tidy_blocks(blocks: &mut Vec<Block>, title: Option<&str>) {
     }
     blocks.dedup_by(|b, a| a.text == b.text && a.kind == b.kind);
     // A dateline, an advertising disclosure or (on top) a call to write in or follow the
-    // site, right above or below the story.
+    // site, right above or below the story. Datelines come in runs ("Published …" over
+    // "Updated …"): one that follows a dateline taken from the edge is at the edge too.
     let count = blocks.len();
     let mut k = 0;
+    let mut after_dateline = false;
     blocks.retain(|b| {
         k += 1;
-        let edge = k <= 2 || k + 2 > count;
-        !(edge
-            && count > 1
-            && (is_dateline_paragraph(b)
-                || (matches!(b.kind, BlockKind::Paragraph)
-                    && (clean::is_disclosure(&b.text)
-                        || (k == 1 && clean::is_promo_line(&b.text))))))
+        let edge = k <= 2 || k + 2 > count || after_dateline;
+        let dateline = edge && count > 1 && is_dateline_paragraph(b);
+        after_dateline = dateline;
+        !(dateline
+            || (edge
+                && count > 1
+                && matches!(b.kind, BlockKind::Paragraph)
+                && (clean::is_disclosure(&b.text) || (k == 1 && clean::is_promo_line(&b.text)))))
     });
     trim_tail(blocks);
     // What trailed the story is gone now: a dateline it kept from the edge goes too
@@ -567,6 +570,32 @@ mod tests {
         let mut blocks = kept.clone();
         strip_tag_lists(&mut blocks);
         assert_eq!(texts(&blocks), texts(&kept));
+    }
+
+    #[test]
+    fn a_run_of_datelines_at_the_top_goes_whole() {
+        let story = [
+            "With about 94% of the expected vote counted, the challenger leads by 612 votes.",
+            "Officials said they would resume counting at 9 a.m. with 2,100 ballots left.",
+            "Turnout was the highest for a primary in the district since 1994.",
+            "Both campaigns said they expected the result to be known by the afternoon.",
+        ];
+        let dek = "Our reporters are following the results across the state.";
+        let mut blocks = vec![
+            paragraph(dek, 0),
+            paragraph("Published May 17, 2022 7:45 PM EDT", 0),
+            paragraph("Updated May 18, 2022 12:52 AM EDT", 0),
+        ];
+        blocks.extend(story.iter().map(|t| paragraph(t, 0)));
+        tidy_blocks(&mut blocks, None);
+        let texts: Vec<&str> = blocks.iter().map(|b| b.text.as_str()).collect();
+        assert_eq!(texts[0], dek);
+        assert_eq!(texts[1..], story);
+        // A date in the story's third paragraph is the story's, not a dateline run.
+        let mut blocks: Vec<Block> = story.iter().map(|t| paragraph(t, 0)).collect();
+        blocks.insert(2, paragraph("May 18, 2022", 0));
+        tidy_blocks(&mut blocks, None);
+        assert_eq!(blocks.len(), story.len() + 1);
     }
 
     #[test]
