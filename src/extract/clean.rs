@@ -869,7 +869,20 @@ pub fn is_styled_title(element: &Element<'_>) -> bool {
         || names.contains("baslik")
         || names.contains("basliq")
         || names.contains("baslig")
+        || TITLE_WORDS_ELSEWHERE.iter().any(|w| names.contains(w))
 }
+
+/// A title's class named in other languages, as hand-written templates name it:
+/// German `ueberschrift`, French `titre`, Spanish and Portuguese `titulo`, Italian `titolo`,
+/// Polish `tytul`, Czech and Slovak `nadpis`.
+const TITLE_WORDS_ELSEWHERE: &[&str] = &[
+    "ueberschrift",
+    "titre",
+    "titulo",
+    "titolo",
+    "tytul",
+    "nadpis",
+];
 
 /// Transliterated Russian names of a headline's class ("заголовок", "загл."), as whole
 /// words of a class or id.

@@ -2026,6 +2026,25 @@ mod tests {
             page("Lambing over :: Swaledale farm diary", headline).as_deref(),
             Some("Lambing over :: Swaledale farm diary")
         );
+        // The site's full name and a section's generic name ("News"), the name read from
+        // it; German templates call the class `ueberschrift`. A tab of the site and another
+        // piece that is no section's name is read as it was.
+        assert_eq!(
+            page("Brackenfold Hill Farm Trust - News", headline).as_deref(),
+            Some("Lambing is over at last for another year")
+        );
+        assert_eq!(
+            page(
+                "Brackenfold Hill Farm Trust - Aktuelles",
+                "<p class=ueberschrift>Die Lammzeit ist endlich vorbei</p>"
+            )
+            .as_deref(),
+            Some("Die Lammzeit ist endlich vorbei")
+        );
+        assert_ne!(
+            page("Brackenfold Hill Farm Trust - Spring lambing", headline).as_deref(),
+            Some("Lambing is over at last for another year")
+        );
         // A side column of other news styled as titles, each a link, before the story.
         let column: String = (1..=10)
             .map(|n| {

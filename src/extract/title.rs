@@ -570,7 +570,7 @@ const MIN_STYLED_HEADLINE_WORDS: usize = 3;
 
 /// The headline of an old template's page that has no `<h1>` and whose tab names only the
 /// site and a section ("Brackenfold Farm - Diary"), so that what is read from it is the
-/// section's name: the heaviest title-styled element of three words or more that is no
+/// section's name or the site's: the heaviest title-styled element of three words or more that is no
 /// piece of the tab (`<p class="title">Lambing is over at last</p>` beside boxes titled
 /// "Shop" and "Flock this spring"). The tab's pieces rule out a masthead styled with the
 /// site's name. A headline read from a tab is longer than a section's name. A tab read
@@ -595,7 +595,16 @@ fn styled_headline_under_a_section_name(
         && parts
             .iter()
             .all(|part| part.text.split_whitespace().count() <= SECTION_NAME_MAX_WORDS);
-    if !(a_section_name || names_only) {
+    // Or the tab is the site's name and a section's generic name ("Şəki Diyarşünaslıq
+    // Portalı - Xəbərlər"), so that what was read from it is the site's name.
+    let the_site_and_a_section = pieces.contains(&read)
+        && parts
+            .iter()
+            .any(|part| comparable(part.text) != read && is_section_name(part.text))
+        && parts
+            .iter()
+            .all(|part| comparable(part.text) == read || is_section_name(part.text));
+    if !(a_section_name || names_only || the_site_and_a_section) {
         return None;
     }
     let styled = shown();
