@@ -1386,7 +1386,9 @@ static LABELS: LazyLock<(AhoCorasick, Vec<Cue>)> = LazyLock::new(|| {
 /// What the label just before a date in the same line says it is: the text in front of
 /// the date.
 pub fn cue_of(label: &str) -> Option<Cue> {
-    cue_within(label, |gap| gap.chars().count() <= MAX_LABEL_GAP)
+    cue_within(label, |gap| {
+        gap.chars().count() <= MAX_LABEL_GAP || is_byline_label(gap.trim())
+    })
 }
 
 /// What the line before a date says it is, when that line is only a label: it ends with
@@ -1469,18 +1471,24 @@ const BYLINE_JOINERS: &[&str] = &["on", "am", "le", "el", "il", "op", "den", "dn
 const MAX_BYLINE_NAME_WORDS: usize = 4;
 
 /// Whether `lower` (a lower-case label) is a byline leading to its date: "by Jane Doe on",
-/// "Von R. R. am", "par Marie Dupont le" — who wrote the story and when.
+/// "Von R. R. am", "par Marie Dupont le" — who wrote the story and when; or a signature
+/// whose comma leads to it ("by Alison Reid, Secretary,").
 fn is_byline_label(lower: &str) -> bool {
     let words: Vec<&str> = lower
         .split(|c: char| !c.is_alphanumeric() && c != '.' && c != '\'')
         .filter(|w| !w.is_empty())
         .collect();
-    let [opener, name @ .., joiner] = words.as_slice() else {
+    let [opener, name @ .., last] = words.as_slice() else {
         return false;
     };
-    BYLINE_OPENERS.contains(opener)
-        && BYLINE_JOINERS.contains(joiner)
-        && (1..=MAX_BYLINE_NAME_WORDS).contains(&name.len())
+    if !BYLINE_OPENERS.contains(opener) {
+        return false;
+    }
+    if BYLINE_JOINERS.contains(last) {
+        (1..=MAX_BYLINE_NAME_WORDS).contains(&name.len())
+    } else {
+        lower.trim_end().ends_with(',') && name.len() < MAX_BYLINE_NAME_WORDS
+    }
 }
 
 /// Most characters between a label and its date.
@@ -1725,6 +1733,11 @@ mod tests {
             ("Von R. R. am", Some(Cue::Published)),
             ("by Jane Doe on", Some(Cue::Published)),
             ("par Marie Dupont le", Some(Cue::Published)),
+            // A signature: name and role, then the date after a comma.
+            ("Posted by Alison Reid, Secretary,", Some(Cue::Published)),
+            ("by Alison Reid,", Some(Cue::Published)),
+            ("Photo by Alison Reid,", None),
+            ("by the committee of the regional parliament,", None),
             ("Flüge von Berlin am", None),
             ("by the committee of the regional parliament on", None),
             ("by on", None),

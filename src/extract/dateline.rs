@@ -122,11 +122,14 @@ pub fn find_until(
         let after_end = dom.nodes[last].end;
         // The story's own footer inside the selected root, which may enclose it whole
         // (an `<article>` ending in "4 марта 2019, 10:15" inside the selected `<main>`).
-        if let Some(headline) = headline {
-            let end_runs = story_end_runs(dom, headline, after_end);
-            for k in 0..end_runs.len() {
-                push_dateline(dom, &end_runs, k, Place::AfterBody, &context, &mut out);
-            }
+        // Without a headline to bound the story, the body's own roots do: a sign-off after
+        // its last paragraph ("Posted by Alison Reid, Secretary, 14 February 2006").
+        let end_runs = match headline {
+            Some(headline) => story_end_runs(dom, headline, after_end),
+            None => runs_after_last_prose(dom, first, after_end),
+        };
+        for k in 0..end_runs.len() {
+            push_dateline(dom, &end_runs, k, Place::AfterBody, &context, &mut out);
         }
         // The lines after the body follow its last root: their reach is that root's
         // grandparent (a selection led by a standfirst in its own wrapper ends far later).
@@ -430,7 +433,11 @@ fn story_end_runs(dom: &Dom, headline: usize, to: usize) -> Vec<Run> {
     if matches!(dom.tag(story), "body" | "html") {
         return Vec::new();
     }
-    let end = dom.nodes[story].end.min(to);
+    runs_after_last_prose(dom, first, dom.nodes[story].end.min(to))
+}
+
+/// The runs after the last paragraph of prose in `first..end`, when it is not `first`.
+fn runs_after_last_prose(dom: &Dom, first: usize, end: usize) -> Vec<Run> {
     let last = last_prose_in(dom, first, end);
     if last == first {
         return Vec::new();
