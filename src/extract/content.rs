@@ -674,9 +674,19 @@ pub fn select(dom: &Dom, s: &Stats) -> Option<Selection> {
 /// Share of a layout row's prose, in percent, that its story cell holds.
 const STORY_CELL_SHARE: u64 = 80;
 
+/// Share of the row's prose, in percent, that a story cell holds when it also holds more
+/// than [`STORY_CELL_LEAD`] times the prose of every other cell.
+const LEADING_STORY_CELL_SHARE: u64 = 50;
+
+/// How many times the prose of any other cell of its row the story cell holds, at least,
+/// when it holds under [`STORY_CELL_SHARE`] of the row.
+const STORY_CELL_LEAD: u64 = 2;
+
 /// Whether `row` is a table layout's row whose cell holding `story` is the story's column:
 /// a `<tr>` of several cells, the story's with most of the row's prose, the others the
-/// site's side columns (boxes of a line or two each).
+/// site's side columns (boxes of a line or two each). Side columns of `<br>`-separated
+/// items (a community calendar, classified ads) read as a run of text each, as prose: a
+/// story cell between two of them holds far more than either, if not four fifths of all.
 fn is_layout_row_of(dom: &Dom, s: &Stats, row: usize, story: usize) -> bool {
     if dom.tag(row) != "tr" {
         return false;
@@ -688,8 +698,17 @@ fn is_layout_row_of(dom: &Dom, s: &Stats, row: usize, story: usize) -> bool {
         .children(row)
         .filter(|&c| matches!(dom.tag(c), "td" | "th") && s.text[c] > 0)
         .count();
+    let story_prose = u64::from(s.prose[cell]);
+    let row_prose = u64::from(s.prose[row]);
+    let leads_every_other_cell = || {
+        dom.children(row)
+            .filter(|&c| c != cell)
+            .all(|c| u64::from(s.prose[c]) * STORY_CELL_LEAD < story_prose)
+    };
     cells_with_text >= 2
-        && u64::from(s.prose[cell]) * 100 >= u64::from(s.prose[row]) * STORY_CELL_SHARE
+        && (story_prose * 100 >= row_prose * STORY_CELL_SHARE
+            || (story_prose * 100 >= row_prose * LEADING_STORY_CELL_SHARE
+                && leads_every_other_cell()))
 }
 
 /// How many levels above the chosen block a forum's post is looked for.
@@ -1095,6 +1114,35 @@ mod tests {
         assert!(text.contains("fetch the tea."), "{text}");
         assert!(!text.contains("Fleeces and lamb boxes"), "{text}");
         assert!(!text.contains("do not copy our photos"), "{text}");
+    }
+
+    #[test]
+    fn side_columns_of_br_separated_items_stay_out_of_the_story() {
+        let paragraph = "<p>The mill's remaining workers were called into the cafeteria at the \
+            end of the first shift and told that production would move to another plant, \
+            a decision made far from the valley.</p>";
+        let items = |label: &str| {
+            (1..=9)
+                .map(|n| format!("{label} {n} - a notice of the week at the town hall 6 p.m."))
+                .collect::<Vec<_>>()
+                .join("<br><br>")
+        };
+        let html = format!(
+            "<html><body><table><tr><td width=150><font size=1><b>CALENDAR</b><br><br>{}\
+             </font></td><td width=460><table><tr><td><b>Mill to close</b>{}</td></tr>\
+             </table></td><td width=150><font size=1><b>CLASSIFIEDS</b><br><br>{}</font>\
+             </td></tr><tr><td colspan=3>Send your news tips to the editor, and your \
+             letters, by Thursday noon.</td></tr></table></body></html>",
+            items("Mar."),
+            paragraph.repeat(8),
+            items("FOR SALE:")
+        );
+        let text = extract(html.as_bytes(), &ExtractOptions::default())
+            .expect("a story")
+            .text;
+        assert!(text.contains("far from the valley."), "{text}");
+        assert!(!text.contains("notice of the week"), "{text}");
+        assert!(!text.contains("news tips"), "{text}");
     }
 
     #[test]
