@@ -17,8 +17,6 @@ use std::sync::LazyLock;
 
 use aho_corasick::{AhoCorasick, MatchKind};
 
-use super::chars::tail_chars;
-
 /// Month names and abbreviations, lower-case, with their month number. Inflected forms
 /// (Russian, Ukrainian and Polish genitive: "3 сентября", "5 травня", "28 kwietnia") are
 /// listed as words of their own. Abbreviations that are common words of another language
@@ -1413,10 +1411,14 @@ const LABEL_JOINERS: &[&str] = &[
     "at", "the", "um", "vom", "du", "del", "de", "día", "em", "в", "от",
 ];
 
+/// Longest text read for a label, in characters: a label and a byline's name and role
+/// ("Posted by Dana Whitfield, Communications Coordinator, on").
+const MAX_LABEL_CHARS: usize = 60;
+
 /// The cue of the last label in `label`, if the text after that label passes `gap_fits`.
 fn cue_within(label: &str, gap_fits: impl Fn(&str) -> bool) -> Option<Cue> {
     let label = label.trim();
-    if label.is_empty() || label.chars().count() > 60 {
+    if label.is_empty() || label.chars().count() > MAX_LABEL_CHARS {
         return None;
     }
     let lower = label.to_lowercase();
@@ -1426,9 +1428,8 @@ fn cue_within(label: &str, gap_fits: impl Fn(&str) -> bool) -> Option<Cue> {
     }
     // The label nearest the date is at the end of the text before it: the last one found
     // ("Published 2 May, updated 3 May": the second date is the update).
-    let tail = tail_chars(&lower, 40);
     let (automaton, cues) = &*LABELS;
-    let mut found = automaton.find_iter(tail);
+    let mut found = automaton.find_iter(&lower);
     let Some(mut last) = found.next() else {
         return is_byline_label(&lower).then_some(Cue::Published);
     };
@@ -1436,8 +1437,8 @@ fn cue_within(label: &str, gap_fits: impl Fn(&str) -> bool) -> Option<Cue> {
     for next in found {
         // A word for "date" after a label names that label's date: "Son güncelleme
         // tarihi", "yenilənmə tarixi", "Last update date:" are updates.
-        let names_the_date = tail[last.end()..next.start()].trim().is_empty()
-            && DATE_NOUNS.contains(&&tail[next.start()..next.end()]);
+        let names_the_date = lower[last.end()..next.start()].trim().is_empty()
+            && DATE_NOUNS.contains(&&lower[next.start()..next.end()]);
         if !names_the_date {
             cue = cues[next.pattern().as_usize()];
         }
@@ -1446,7 +1447,7 @@ fn cue_within(label: &str, gap_fits: impl Fn(&str) -> bool) -> Option<Cue> {
     let end = last.end();
     // A label is next to its date ("Posted by Jane Doe on"): a word further back is part
     // of something else ("Besinnung: Vom Umgang mit der Corona…").
-    gap_fits(&tail[end..]).then_some(cue)
+    gap_fits(&lower[end..]).then_some(cue)
 }
 
 /// Words that open a byline ("By", "Von", "Par", …), lower-case.
@@ -1736,6 +1737,10 @@ mod tests {
             // A signature: name and role, then the date after a comma.
             ("Posted by Alison Reid, Secretary,", Some(Cue::Published)),
             ("by Alison Reid,", Some(Cue::Published)),
+            (
+                "Posted by Dana Whitfield, Communications Coordinator, on",
+                Some(Cue::Published),
+            ),
             ("Photo by Alison Reid,", None),
             ("by the committee of the regional parliament,", None),
             ("Flüge von Berlin am", None),
