@@ -987,8 +987,16 @@ pub fn is_junk_by_role(el: &Element) -> bool {
     })
 }
 
-/// `hidden`, `aria-hidden="true"`, inline `display:none` / `visibility:hidden`.
+/// `hidden`, `aria-hidden="true"`, inline `display:none` / `visibility:hidden`; except an
+/// accordion's panel (`role="region"`), which the page folds, not hides: an FAQ's answer
+/// under its question, opened by a click.
 pub fn is_hidden(el: &Element) -> bool {
+    if el
+        .attr("role")
+        .is_some_and(|role| role.trim().eq_ignore_ascii_case("region"))
+    {
+        return false;
+    }
     if el.attr("hidden").is_some() {
         return true;
     }

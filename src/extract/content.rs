@@ -166,11 +166,14 @@ pub fn compute_where(dom: &Dom, comments: CommentBlocks) -> Stats {
         let p = dom.nodes[i].parent;
         let inherited = p != NO_PARENT && hard[p];
         // A button inside a heading is an accordion's toggle, and its text the heading's:
-        // an FAQ's question (`<h3><button>Wer ist zuständig?</button></h3>`).
+        // an FAQ's question (`<h3><button>Wer ist zuständig?</button></h3>`); so is a
+        // toggle (`aria-expanded`) that asks a question.
         hard[i] = inherited
             || dom.element(i).is_some_and(|el| {
                 clean::is_junk_by_tag(el)
-                    && !(p != NO_PARENT && is_heading(dom.tag(p)) && &*el.tag == "button")
+                    && !(&*el.tag == "button"
+                        && ((p != NO_PARENT && is_heading(dom.tag(p)))
+                            || (el.attr("aria-expanded").is_some() && asks_a_question(dom, i))))
             });
     }
     // "Prose": text runs long enough to be sentences, outside links — what a
@@ -392,6 +395,24 @@ pub fn compute_where(dom: &Dom, comments: CommentBlocks) -> Stats {
         }
     }
     s
+}
+
+/// Longest question read on a toggle, in nodes: a few spans around its words.
+const QUESTION_TOGGLE_NODES: usize = 16;
+
+/// Whether the text of element `i` (a few nodes at most) ends with a question mark.
+pub(super) fn asks_a_question(dom: &Dom, i: usize) -> bool {
+    let end = dom.nodes[i].end;
+    if end - i > QUESTION_TOGGLE_NODES {
+        return false;
+    }
+    (i..end)
+        .rev()
+        .find_map(|j| match &dom.nodes[j].kind {
+            NodeKind::Text(t) if !t.trim_end().is_empty() => Some(t.trim_end()),
+            _ => None,
+        })
+        .is_some_and(|t| t.ends_with(['?', '？', '؟']))
 }
 
 /// Most nodes searched for a headline inside a `<header>`.
@@ -1114,6 +1135,35 @@ mod tests {
         assert!(text.contains("fetch the tea."), "{text}");
         assert!(!text.contains("Fleeces and lamb boxes"), "{text}");
         assert!(!text.contains("do not copy our photos"), "{text}");
+    }
+
+    #[test]
+    fn an_faq_folded_into_toggles_and_regions_is_read() {
+        let intro = "<p>Orders paid before two in the afternoon on a working day leave our \
+            warehouse the same day and usually arrive within one or two days.</p>";
+        let item = |n: usize, question: &str| {
+            format!(
+                "<li><button type=button aria-expanded=false aria-controls=a{n}><span>Q</span>\
+                 <span>{question}</span></button><div id=a{n} role=region aria-hidden=true>\
+                 <p>Answer {n}: returns are free within seven days of delivery, and we collect \
+                 the parcel from your door at a time you choose.</p></div></li>"
+            )
+        };
+        let html = format!(
+            "<html><body><header><button aria-expanded=false aria-controls=menu>Menu</button>\
+             <nav id=menu hidden><a href=/>Home</a></nav></header><main><h1>Delivery and \
+             returns</h1>{}<ul class=faq>{}{}</ul></main></body></html>",
+            intro.repeat(2),
+            item(1, "When will my order arrive?"),
+            item(2, "Who pays for a return?")
+        );
+        let text = extract(html.as_bytes(), &ExtractOptions::default())
+            .expect("a story")
+            .text;
+        assert!(text.contains("When will my order arrive?"), "{text}");
+        assert!(text.contains("Answer 2: returns are free"), "{text}");
+        // A toggle that asks nothing is a button still.
+        assert!(!text.contains("Menu"), "{text}");
     }
 
     #[test]

@@ -53,6 +53,8 @@ pub const KEPT_ATTRS: &[&str] = &[
     "style",
     "hidden",
     "aria-hidden",
+    // A disclosure's toggle: an FAQ's question in a `<button>` (see `content`).
+    "aria-expanded",
     "role",
     "itemprop",
     "itemtype",
@@ -440,6 +442,7 @@ fn kept_name(name: &LocalName) -> Option<&'static str> {
             "data-timestamp" => "data-timestamp",
             "data-time" => "data-time",
             "data-publish-time" => "data-publish-time",
+            "aria-expanded" => "aria-expanded",
             "props" => "props",
             "data-props" => "data-props",
             "data-page" => "data-page",

@@ -482,6 +482,7 @@ impl Renderer<'_> {
             && s.paragraphs[i] <= 1
             && !self.holds_its_headings_text(i, tag)
             && !heads_prose_between(self.dom, s, i)
+            && !asks_what_follows(self.dom, s, i)
         {
             return true;
         }
@@ -1350,6 +1351,48 @@ fn heads_prose_between(dom: &Dom, s: &Stats, i: usize) -> bool {
     prose_beside(&|j| dom.previous_sibling(j)) && prose_beside(&|j| dom.next_sibling(j))
 }
 
+/// Whether the short element at `i` is a question that the prose right after it answers:
+/// an FAQ's question in an accordion's title bar (Elementor's `elementor-tab-title` and
+/// its `elementor-accordion-title` link), which cleaning takes for a small label by its
+/// class. A label is
+/// no question, and a teaser's title is followed by its link's lead, not by an answer in
+/// its own block.
+fn asks_what_follows(dom: &Dom, s: &Stats, i: usize) -> bool {
+    if !SUBHEADING_CHARS.contains(&s.text[i])
+        || s.link[i] * 2 > s.text[i]
+        || s.images[i] > 0
+        || dom.tag(i) == "label"
+        || !super::content::asks_a_question(dom, i)
+    {
+        return false;
+    }
+    // The question's own box: climbing through wrappers that hold only its text (the
+    // title bar around a linked question).
+    let mut wrapper = i;
+    loop {
+        let parent = dom.nodes[wrapper].parent;
+        if parent >= dom.len() || s.text[parent] != s.text[i] {
+            break;
+        }
+        wrapper = parent;
+    }
+    // The answer comes next, past empty spacers; a form's field after a question makes
+    // it the form's (a captcha's "What is the first letter of …?").
+    let mut next = dom.next_sibling(wrapper);
+    while let Some(j) = next {
+        if dom.element(j).is_some() {
+            if s.junk[j] {
+                return false;
+            }
+            if s.text[j] > 0 || s.images[j] > 0 {
+                return s.prose[j] + s.list_text[j] >= SUBHEADING_NEIGHBOUR_PROSE;
+            }
+        }
+        next = dom.next_sibling(j);
+    }
+    false
+}
+
 fn ends_with_sentence(dom: &Dom, i: usize) -> bool {
     let end = dom.nodes[i].end;
     for j in (i..end).rev() {
@@ -1488,6 +1531,49 @@ mod tests {
         ));
         assert!(!text.contains("Выборы"), "{text:?}");
         assert!(text.contains("Комиссия подвела итоги"), "{text:?}");
+    }
+
+    #[test]
+    fn an_faqs_questions_stay_over_their_answers() {
+        let story = "Purgar los radiadores es una tarea sencilla que cualquiera puede hacer en \
+                     casa con una llave y un trapo, y mejora mucho la calefacción.";
+        let answer = "Lo normal es hacerlo una vez al año, al principio de la temporada de \
+                      calefacción, y cada vez que se oigan ruidos de agua.";
+        // Elementor's accordion: the question is a link named for a title, in a title bar
+        // named for one, and its answer a region after the bar.
+        let item = |n: usize, question: &str| {
+            format!(
+                "<div class=\"elementor-accordion-item\"><div id=\"t{n}\" \
+                 class=\"elementor-tab-title\" role=\"button\" aria-controls=\"c{n}\" \
+                 aria-expanded=\"false\"><span class=\"elementor-accordion-icon\" \
+                 aria-hidden=\"true\"></span><a class=\"elementor-accordion-title\" \
+                 tabindex=\"0\">{question}</a></div><div id=\"c{n}\" \
+                 class=\"elementor-tab-content\" role=\"region\"><p>{answer} ({n})</p></div>\
+                 </div>"
+            )
+        };
+        let text = extracted(&format!(
+            "<p>{story}</p><p>{story}</p><div class=\"elementor-accordion\">{}{}</div>",
+            item(1, "¿Cada cuánto hay que purgar los radiadores?"),
+            item(2, "¿Se puede purgar con la caldera encendida?")
+        ));
+        assert!(
+            text.contains("¿Cada cuánto hay que purgar los radiadores?\n\nLo normal"),
+            "{text:?}"
+        );
+        assert!(
+            text.contains("¿Se puede purgar con la caldera encendida?"),
+            "{text:?}"
+        );
+        // A form's question over its field (a captcha) is the form's, whatever prose
+        // follows the field.
+        let text = extracted(&format!(
+            "<p>{story}</p><div><div class=\"field-title\">¿Cuál es la primera letra de la \
+             palabra radiador?</div><input name=c><div class=\"note\"><p>{answer}</p></div>\
+             </div>"
+        ));
+        assert!(text.contains(answer), "{text:?}");
+        assert!(!text.contains("primera letra"), "{text:?}");
     }
 
     #[test]
