@@ -242,6 +242,8 @@ const WEAK_JUNK_WORDS: &[&str] = &[
     "overlay",
     "widget",
     "widgets",
+    // Joomla's module boxes (`div.moduletable` in a template's side position): its widgets.
+    "moduletable",
     "toc",
     "skip",
     "print",

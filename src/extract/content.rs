@@ -1167,6 +1167,28 @@ mod tests {
     }
 
     #[test]
+    fn a_joomla_modules_list_beside_the_story_stays_out() {
+        let paragraph = "<p>Villagers have raised more than sixty thousand pounds in under a \
+            year to buy their community centre from the county council, which had planned \
+            to sell it.</p>";
+        let events: String = (1..=3)
+            .map(|n| format!("<li>Choir concert number {n}, Friday at 7pm, Market Hall</li>"))
+            .collect();
+        let html = format!(
+            "<html><body><div id=contentarea><div id=wrapper2><div id=main>\
+             <h2 class=contentheading>Village buys its hall</h2>{}</div></div>\
+             <div id=right><div class=moduletable><h3>What's On</h3><ul>{events}</ul></div>\
+             </div></div></body></html>",
+            paragraph.repeat(6)
+        );
+        let text = extract(html.as_bytes(), &ExtractOptions::default())
+            .expect("a story")
+            .text;
+        assert!(text.contains("planned to sell it."), "{text}");
+        assert!(!text.contains("Choir concert"), "{text}");
+    }
+
+    #[test]
     fn side_columns_of_br_separated_items_stay_out_of_the_story() {
         let paragraph = "<p>The mill's remaining workers were called into the cafeteria at the \
             end of the first shift and told that production would move to another plant, \
