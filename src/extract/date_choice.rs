@@ -736,8 +736,14 @@ fn localize_as(date: FoundDate, role: Role, evidence: &DateEvidence) -> FoundDat
     let Some(dateline) = evidence.datelines.iter().find(|d| {
         d.place == Place::Headline && d.pure && d.cue.is_none_or(|c| c == Cue::Published)
     }) else {
-        // Without one, the address's day: CMSs write the local day into it
-        // ("/2023/08/18/…" over "2023-08-19T01:40:00Z", 22:40 in São Paulo).
+        // Without one, the update's pair: its visible time and its UTC instant in the
+        // markup show the page's offset ("Stand: 03.07.2024 09:12 Uhr" over a dateModified
+        // of 07:12Z puts a datePublished of 22:30Z on 3 July, 00:30 in Hamburg).
+        if let Some(offset) = offset_of_the_update(evidence) {
+            return date.at_offset(offset).unwrap_or(date);
+        }
+        // Else the address's day: CMSs write the local day into it ("/2023/08/18/…" over
+        // "2023-08-19T01:40:00Z", 22:40 in São Paulo).
         return match evidence.url {
             Some(url) if local_day(url.date) => FoundDate::day(url.date),
             _ => date,
@@ -760,6 +766,21 @@ fn localize_as(date: FoundDate, role: Role, evidence: &DateEvidence) -> FoundDat
         None if local_day(dateline.date.date) => FoundDate::day(dateline.date.date),
         None => date,
     }
+}
+
+/// The page's UTC offset as its update shows it: a visible modification dateline's local
+/// time, to the minute, against the markup's UTC modification instant.
+fn offset_of_the_update(evidence: &DateEvidence) -> Option<FixedOffset> {
+    let shown = evidence
+        .datelines
+        .iter()
+        .filter(|d| d.cue == Some(Cue::Modified) && d.date.offset.is_none())
+        .find_map(|d| d.date.local())?;
+    evidence
+        .markup
+        .iter()
+        .filter(|m| m.role == Role::Modified && m.date.is_utc())
+        .find_map(|m| offset_between(m.date.local()?, shown, false))
 }
 
 #[cfg(test)]
@@ -1618,6 +1639,25 @@ mod tests {
             ..DateEvidence::default()
         };
         assert_eq!(chosen(&evidence).0.as_deref(), Some("2023-08-19T12:00:00Z"));
+    }
+
+    #[test]
+    fn utc_markup_takes_the_offset_the_update_shows() {
+        let evidence = |shown: &str| DateEvidence {
+            markup: vec![
+                published("2024-07-02T22:30:00Z", DateSource::JsonLd),
+                modified("2024-07-03T07:12:00Z", DateSource::JsonLd),
+            ],
+            datelines: vec![line(shown, Some(Cue::Modified), Place::Headline)],
+            ..DateEvidence::default()
+        };
+        // "Stand: 03.07.2024 09:12 Uhr" over 07:12Z: the page is at +02:00.
+        let (published, _, modified) = chosen(&evidence("03.07.2024 09:12"));
+        assert_eq!(published.as_deref(), Some("2024-07-03T00:30:00+02:00"));
+        assert_eq!(modified.as_deref(), Some("2024-07-03T09:12:00+02:00"));
+        // A visible time that no real offset joins to the instant moves nothing.
+        let (published, _, _) = chosen(&evidence("03.07.2024 09:05"));
+        assert_eq!(published.as_deref(), Some("2024-07-02T22:30:00Z"));
     }
 
     #[test]
