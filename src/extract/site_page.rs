@@ -111,6 +111,19 @@ const HEADLINES: &[(SitePage, &[&str])] = &[
             "suscríbete para seguir leyendo",
             "okumaya devam etmek için giriş yapın",
             "oxumağa davam etmək üçün daxil olun",
+            // A login page itself (not "Вход" or "Giriş" alone: an entrance, an introduction).
+            "sign in",
+            "log in",
+            "login",
+            "вход на сайт",
+            "авторизация",
+            "вхід на сайт",
+            "giriş yap",
+            "daxil ol",
+            "sayta daxil ol",
+            "anmelden",
+            "connexion",
+            "iniciar sesión",
         ],
     ),
     (
@@ -220,12 +233,30 @@ pub(super) fn site_page(title: &str, blocks: &[Block]) -> Option<SitePage> {
         .trim_start_matches(|c: char| c.is_ascii_digit() || !c.is_alphanumeric())
         .trim_start_matches("error")
         .trim_matches(|c: char| c.is_ascii_digit() || !c.is_alphanumeric());
+    // "Упс! Страница не найдена", "Oops! Page not found": an interjection before the words.
+    let after_interjection = headline
+        .split_once(['!', '.'])
+        .filter(|(interjection, _)| interjection.split_whitespace().count() <= INTERJECTION_WORDS)
+        .map(|(_, rest)| rest.trim_matches(|c: char| !c.is_alphanumeric()));
+    // "Берёзовка — наше село - Вход на сайт": the words as the tab's last piece, after the
+    // site's name.
+    let last_piece = [" - ", " | ", " — ", " :: "]
+        .iter()
+        .filter_map(|separator| headline.rfind(separator).map(|at| at + separator.len()))
+        .max()
+        .map(|start| headline[start..].trim_matches(|c: char| !c.is_alphanumeric()));
+    let says = |h: &str| {
+        headline == h || bare == h || after_interjection == Some(h) || last_piece == Some(h)
+    };
     HEADLINES
         .iter()
-        .find(|(_, headlines)| headlines.iter().any(|h| headline == *h || bare == *h))
+        .find(|(_, headlines)| headlines.iter().any(|h| says(h)))
         .map(|(kind, _)| *kind)
         .filter(|kind| chars <= kind.max_chars())
 }
+
+/// Most words of an interjection before a site page's words ("Упс!", "Oh no!").
+const INTERJECTION_WORDS: usize = 2;
 
 #[cfg(test)]
 mod tests {
@@ -253,6 +284,9 @@ mod tests {
             ("Contacto", SitePage::SiteInfo),
             ("Impressum", SitePage::SiteInfo),
             ("Əlaqə", SitePage::SiteInfo),
+            ("Упс! Страница не найдена", SitePage::Error),
+            ("Берёзовка — наше село - Вход на сайт", SitePage::Wall),
+            ("Kəndimiz | Əlaqə", SitePage::SiteInfo),
         ] {
             assert_eq!(site_page(title, &short), Some(kind), "{title}");
         }
@@ -262,6 +296,13 @@ mod tests {
             None
         );
         assert_eq!(site_page("Contact tracing app launched", &short), None);
+        // Words in a piece that is not the last, or after a sentence of more than an
+        // interjection, are a story's.
+        assert_eq!(site_page("Вход на сайт - как это было", &short), None);
+        assert_eq!(
+            site_page("Мэрия объяснила сбой. Страница не найдена", &short),
+            None
+        );
         let long = note(&"Сайт городской администрации три дня отвечал ошибкой. ".repeat(14));
         assert_eq!(site_page("Страница не найдена", &long), None);
         // A consent page lists purposes: more text than an error page's.
