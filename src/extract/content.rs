@@ -1129,9 +1129,7 @@ mod tests {
              </table></body></html>",
             paragraph.repeat(5)
         );
-        let text = extract(html.as_bytes(), &ExtractOptions::default())
-            .expect("a story")
-            .text;
+        let text = text_of(&html);
         assert!(text.contains("fetch the tea."), "{text}");
         assert!(!text.contains("Fleeces and lamb boxes"), "{text}");
         assert!(!text.contains("do not copy our photos"), "{text}");
@@ -1157,9 +1155,7 @@ mod tests {
             item(1, "When will my order arrive?"),
             item(2, "Who pays for a return?")
         );
-        let text = extract(html.as_bytes(), &ExtractOptions::default())
-            .expect("a story")
-            .text;
+        let text = text_of(&html);
         assert!(text.contains("When will my order arrive?"), "{text}");
         assert!(text.contains("Answer 2: returns are free"), "{text}");
         // A toggle that asks nothing is a button still.
@@ -1181,9 +1177,7 @@ mod tests {
              </div></div></body></html>",
             paragraph.repeat(6)
         );
-        let text = extract(html.as_bytes(), &ExtractOptions::default())
-            .expect("a story")
-            .text;
+        let text = text_of(&html);
         assert!(text.contains("planned to sell it."), "{text}");
         assert!(!text.contains("Choir concert"), "{text}");
     }
@@ -1209,9 +1203,7 @@ mod tests {
             paragraph.repeat(8),
             items("FOR SALE:")
         );
-        let text = extract(html.as_bytes(), &ExtractOptions::default())
-            .expect("a story")
-            .text;
+        let text = text_of(&html);
         assert!(text.contains("far from the valley."), "{text}");
         assert!(!text.contains("notice of the week"), "{text}");
         assert!(!text.contains("news tips"), "{text}");

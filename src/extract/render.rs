@@ -1310,14 +1310,7 @@ fn heads_prose_between(dom: &Dom, s: &Stats, i: usize) -> bool {
     {
         return false;
     }
-    let mut wrapper = i;
-    loop {
-        let parent = dom.nodes[wrapper].parent;
-        if parent >= dom.len() || s.text[parent] != s.text[i] {
-            break;
-        }
-        wrapper = parent;
-    }
+    let wrapper = own_box(dom, s, i);
     // A caption's wrapper holds its picture, map or player.
     let end = dom.nodes[wrapper]
         .end
@@ -1351,6 +1344,19 @@ fn heads_prose_between(dom: &Dom, s: &Stats, i: usize) -> bool {
     prose_beside(&|j| dom.previous_sibling(j)) && prose_beside(&|j| dom.next_sibling(j))
 }
 
+/// The outermost element around `i` that holds no text but `i`'s: climbing through
+/// wrappers that hold only its text.
+fn own_box(dom: &Dom, s: &Stats, i: usize) -> usize {
+    let mut wrapper = i;
+    loop {
+        let parent = dom.nodes[wrapper].parent;
+        if parent >= dom.len() || s.text[parent] != s.text[i] {
+            return wrapper;
+        }
+        wrapper = parent;
+    }
+}
+
 /// Whether the short element at `i` is a question that the prose right after it answers:
 /// an FAQ's question in an accordion's title bar (Elementor's `elementor-tab-title` and
 /// its `elementor-accordion-title` link), which cleaning takes for a small label by its
@@ -1366,16 +1372,8 @@ fn asks_what_follows(dom: &Dom, s: &Stats, i: usize) -> bool {
     {
         return false;
     }
-    // The question's own box: climbing through wrappers that hold only its text (the
-    // title bar around a linked question).
-    let mut wrapper = i;
-    loop {
-        let parent = dom.nodes[wrapper].parent;
-        if parent >= dom.len() || s.text[parent] != s.text[i] {
-            break;
-        }
-        wrapper = parent;
-    }
+    // The question's own box (the title bar around a linked question).
+    let wrapper = own_box(dom, s, i);
     // The answer comes next, past empty spacers; a form's field after a question makes
     // it the form's (a captcha's "What is the first letter of …?").
     let mut next = dom.next_sibling(wrapper);
