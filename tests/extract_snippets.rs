@@ -20,8 +20,8 @@ mod scoring;
 fn snippet_fixtures_score_fully() {
     let (report, fixtures) = scoring::run_snippet_fixtures().expect("snippet fixtures readable");
     assert!(
-        fixtures.len() >= 67,
-        "expected at least 67 snippet fixtures, found {}",
+        fixtures.len() >= 70,
+        "expected at least 70 snippet fixtures, found {}",
         fixtures.len()
     );
     let mut problems = Vec::new();
