@@ -542,7 +542,11 @@ fn read_run(
         let letters = words(written);
         // Only an all-numeric date with slashes or dashes has another reading: dots are
         // day first wherever they are written ("10.11.2021"), slashes are not ("6/5/2023").
-        let swapped = if letters == 0 && written.contains(['/', '-']) {
+        // Except on a page that declares US English: Engadget writes "11.03.17" month
+        // first, a Kazakh site whose WordPress locale is `en_US` "12.01.2024" day first.
+        let other_reading = written.contains(['/', '-'])
+            || (context.order == DayOrder::MonthFirst && written.contains('.'));
+        let swapped = if letters == 0 && other_reading {
             find_dates(written, &other_order)
                 .next()
                 .map(|other| other.date.date)

@@ -1569,6 +1569,37 @@ mod tests {
     }
 
     #[test]
+    fn a_dotted_date_on_a_us_english_page_is_read_by_the_markup() {
+        let page = |markup: &str, shown: &str| {
+            format!(
+                "<html lang=en-US><head><title>Smog returns to the city</title>\
+                 <script type=application/ld+json>{{\"@type\":\"NewsArticle\",\
+                 \"headline\":\"Smog returns to the city\",\"datePublished\":\"{markup}\"}}\
+                 </script></head><body><article><h1>Smog returns to the city</h1>\
+                 <div class=meta><time class=entry-date>{shown}</time></div>\
+                 <p>{}</p></article></body></html>",
+                "Air quality fell to very unhealthy levels on Friday as temperatures dropped \
+                 and thousands of homes lit coal stoves, the monitoring service said. "
+                    .repeat(3)
+            )
+        };
+        // A site outside the US whose template declares US English writes the day first;
+        // Engadget writes the month first. The markup's day settles which.
+        for (markup, shown, published) in [
+            (
+                "2024-01-12T14:20:00+06:00",
+                "12.01.2024",
+                "2024-01-12T14:20:00+06:00",
+            ),
+            ("2017-11-03", "11.03.17", "2017-11-03"),
+        ] {
+            let article = extract(page(markup, shown).as_bytes(), &ExtractOptions::default())
+                .expect("an article");
+            assert_eq!(article.published.as_deref(), Some(published), "{shown}");
+        }
+    }
+
+    #[test]
     fn markup_in_a_json_ld_body_is_read_as_text_by_blocks() {
         let body = "<p>First <b>bold</b> line.</p><script>var x = '<p>';</script>\
             <div><div>Second &amp; last</div></div><noscript>No script</noscript>";
