@@ -102,6 +102,7 @@ pub(crate) fn choose_title(
                     .or_else(|| unrelated_heading(raw, h1, &sites))
                     .or_else(|| without_bracketed_tag(&headline, h1))
                     .or_else(|| heading_spelling(&headline, h1))
+                    .or_else(|| heading_under_a_section_tab(raw, &headline, h1, &sites))
                     .or_else(|| styled_headline_under_a_section_name(raw, &headline, h1, shown))
                     .unwrap_or(headline)
             }
@@ -445,6 +446,42 @@ fn without_trailing_tag(title: &str) -> Option<&str> {
         .split_whitespace()
         .filter(|w| w.chars().any(char::is_alphanumeric));
     (!head.is_empty() && tag_words.count() <= BRACKETED_TAG_WORDS).then_some(head)
+}
+
+/// Fewest words of a heading taken over a tab of a section's and the site's names.
+const MIN_HEADING_OVER_SECTION_TAB_WORDS: usize = 3;
+
+/// The page's one `<h1>` when the tab is a section's generic name and one other piece
+/// ("Notícias - Município de Serra d'Arga"), which was read as the headline: old CMSs title
+/// every story of a section so, and that other piece is the site's name, known or not. A
+/// heading of a few words that is no piece of the tab is the story's.
+fn heading_under_a_section_tab(
+    tab: &str,
+    headline: &str,
+    h1: &[String],
+    sites: &[String],
+) -> Option<String> {
+    let parts = segments(tab);
+    let [first, second] = parts.as_slice() else {
+        return None;
+    };
+    let read = comparable(headline);
+    let other = if is_section_name(first.text) {
+        second
+    } else if is_section_name(second.text) {
+        first
+    } else {
+        return None;
+    };
+    if comparable(other.text) != read {
+        return None;
+    }
+    the_one_heading(h1, sites).filter(|heading| {
+        let words = comparable(heading);
+        heading.split_whitespace().count() >= MIN_HEADING_OVER_SECTION_TAB_WORDS
+            && words != read
+            && parts.iter().all(|part| comparable(part.text) != words)
+    })
 }
 
 /// Fewest characters of a page's name read as one.
@@ -1004,6 +1041,17 @@ const SECTION_NAMES: &[&str] = &[
     "meldungen",
     "actualités",
     "noticias",
+    "notícias",
+    "notizie",
+    "nieuws",
+    "aktualności",
+    "wiadomości",
+    "aktuality",
+    "novinky",
+    "uutiset",
+    "nyheter",
+    "hírek",
+    "știri",
     // a forum's page of one thread, as phpBB and vBulletin name it in the tab ("Board •
     // View topic - Title", "Thema anzeigen - Title")
     "view topic",
@@ -1502,6 +1550,37 @@ mod tests {
             )
             .as_deref(),
             Some("Turnout low in Baku")
+        );
+        // A tab of a section's and the site's names over the story's one heading.
+        let headline = "Município lança programa de apoio a painéis solares";
+        assert_eq!(
+            choose(
+                &[(TitleTag, "Notícias - Município de Serra d'Arga")],
+                &[headline],
+                &[]
+            )
+            .as_deref(),
+            Some(headline)
+        );
+        // The site's name as the heading is its logo; a tab that is no section's keeps
+        // what it reads.
+        assert_ne!(
+            choose(
+                &[(TitleTag, "Notícias - Município de Serra d'Arga")],
+                &["Município de Serra d'Arga"],
+                &[]
+            )
+            .as_deref(),
+            Some(headline)
+        );
+        assert_ne!(
+            choose(
+                &[(TitleTag, "Painéis solares - Município de Serra d'Arga")],
+                &[headline],
+                &[]
+            )
+            .as_deref(),
+            Some(headline)
         );
         // A metadata title of its own is the publisher's declaration and is not cut by the
         // h1 alone, even when the h1 is shorter (a copy of `<title>` is: see below).
