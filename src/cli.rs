@@ -294,6 +294,11 @@ pub struct ExtractArgs {
     /// Language to keep from multilingual pages (qTranslate markers), e.g. `en`.
     #[arg(long, value_name = "CODE")]
     pub lang: Option<String>,
+    /// When the page was fetched (RFC 3339, e.g. `2024-05-21T09:00:00+04:00`): relative
+    /// dates ("2 hours ago", "Bu gün, 00:15") count back from it, and later dates are
+    /// implausible. A crawl gives each page its fetch time; a saved page has none.
+    #[arg(long, value_name = "RFC3339", value_parser = parse_rfc3339)]
+    pub fetched_at: Option<chrono::DateTime<chrono::Utc>>,
     /// Output format.
     #[arg(long, value_enum, default_value_t = ExtractFormat::Text)]
     pub format: ExtractFormat,

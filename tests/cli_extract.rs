@@ -207,3 +207,40 @@ fn the_parsers_notes_on_markup_are_not_logged_as_warnings() {
     );
     assert!(String::from_utf8_lossy(&out.stderr).contains("foster parenting"));
 }
+
+#[test]
+fn a_fetch_time_dates_a_page_that_shows_only_a_relative_day() {
+    let page = "<html lang=ru><head><title>Водоснабжение восстановлено</title></head><body>\
+        <article><h1>Водоснабжение восстановлено</h1><div class=date>Вчера, 18:40</div>\
+        <p>Подача воды в северные кварталы города возобновлена после ремонта магистрального \
+        водопровода, сообщили в коммунальной службе.</p><p>Ремонтные работы продолжались \
+        почти двое суток, жителям подвозили питьевую воду в цистернах.</p></article>\
+        </body></html>";
+    let published = |args: &[&str]| {
+        let out = gleaner(args, Some(page.as_bytes()));
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let record: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+        record["published"].as_str().map(str::to_owned)
+    };
+    assert_eq!(published(&["extract", "--format", "json", "-"]), None);
+    let dated = published(&[
+        "extract",
+        "--format",
+        "json",
+        "--fetched-at",
+        "2024-05-21T09:00:00+03:00",
+        "-",
+    ]);
+    assert_eq!(dated.as_deref().map(|d| &d[..10]), Some("2024-05-20"));
+    // A time that is no RFC 3339 is a usage error that says how to write one.
+    let out = gleaner(
+        &["extract", "--fetched-at", "yesterday", "-"],
+        Some(page.as_bytes()),
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("RFC 3339"));
+}

@@ -28,6 +28,7 @@ pub fn run(args: ExtractArgs) -> anyhow::Result<u8> {
     let opts = ExtractOptions {
         url: args.url.clone(),
         preferred_lang: args.lang.clone(),
+        reference_time: args.fetched_at,
         keep_tables: !args.no_tables,
         keep_images: args.images,
         keep_links: args.links,
