@@ -1325,23 +1325,35 @@ fn heads_prose_between(dom: &Dom, s: &Stats, i: usize) -> bool {
     {
         return false;
     }
-    // The block right before (after) the wrapper: its sibling, past empty separators and
-    // spacers (WPBakery's `vc_separator` between a text column and a heading's).
-    let prose_beside = |step: &dyn Fn(usize) -> Option<usize>| {
-        let mut at = step(wrapper);
-        while let Some(j) = at {
-            let empty = s.text[j] == 0 && s.images[j] == 0;
-            if dom.element(j).is_some() && !empty {
+    prose_beside(dom, s, wrapper, &|j| dom.previous_sibling(j))
+        && prose_beside(dom, s, wrapper, &|j| dom.next_sibling(j))
+}
+
+/// Whether the block right before (after, as `step` goes) `wrapper` is prose: its sibling,
+/// past empty separators and spacers (WPBakery's `vc_separator` between a text column and
+/// a heading's). A form's field there makes the line beside it the form's (a captcha's
+/// "What is the first letter of …?").
+fn prose_beside(
+    dom: &Dom,
+    s: &Stats,
+    wrapper: usize,
+    step: &dyn Fn(usize) -> Option<usize>,
+) -> bool {
+    let mut at = step(wrapper);
+    while let Some(j) = at {
+        if let Some(el) = dom.element(j) {
+            if s.text[j] > 0 || s.images[j] > 0 {
                 return !s.junk[j] && s.prose[j] + s.list_text[j] >= SUBHEADING_NEIGHBOUR_PROSE;
             }
-            if s.text[j] > 0 {
+            if matches!(&*el.tag, "input" | "select" | "textarea" | "button") {
                 return false;
             }
-            at = step(j);
+        } else if s.text[j] > 0 {
+            return false;
         }
-        false
-    };
-    prose_beside(&|j| dom.previous_sibling(j)) && prose_beside(&|j| dom.next_sibling(j))
+        at = step(j);
+    }
+    false
 }
 
 /// The outermost element around `i` that holds no text but `i`'s: climbing through
@@ -1372,23 +1384,9 @@ fn asks_what_follows(dom: &Dom, s: &Stats, i: usize) -> bool {
     {
         return false;
     }
-    // The question's own box (the title bar around a linked question).
-    let wrapper = own_box(dom, s, i);
-    // The answer comes next, past empty spacers; a form's field after a question makes
-    // it the form's (a captcha's "What is the first letter of …?").
-    let mut next = dom.next_sibling(wrapper);
-    while let Some(j) = next {
-        if dom.element(j).is_some() {
-            if s.junk[j] {
-                return false;
-            }
-            if s.text[j] > 0 || s.images[j] > 0 {
-                return s.prose[j] + s.list_text[j] >= SUBHEADING_NEIGHBOUR_PROSE;
-            }
-        }
-        next = dom.next_sibling(j);
-    }
-    false
+    // The answer comes next, after the question's own box (the title bar around a linked
+    // question).
+    prose_beside(dom, s, own_box(dom, s, i), &|j| dom.next_sibling(j))
 }
 
 fn ends_with_sentence(dom: &Dom, i: usize) -> bool {

@@ -240,11 +240,8 @@ pub(super) fn site_page(title: &str, blocks: &[Block]) -> Option<SitePage> {
         .map(|(_, rest)| rest.trim_matches(|c: char| !c.is_alphanumeric()));
     // "Берёзовка — наше село - Вход на сайт": the words as the tab's last piece, after the
     // site's name.
-    let last_piece = [" - ", " | ", " — ", " :: "]
-        .iter()
-        .filter_map(|separator| headline.rfind(separator).map(|at| at + separator.len()))
-        .max()
-        .map(|start| headline[start..].trim_matches(|c: char| !c.is_alphanumeric()));
+    let last_piece = super::title::last_piece(&headline)
+        .map(|piece| piece.trim_matches(|c: char| !c.is_alphanumeric()));
     let says = |h: &str| {
         headline == h || bare == h || after_interjection == Some(h) || last_piece == Some(h)
     };

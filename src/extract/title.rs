@@ -462,18 +462,8 @@ fn heading_under_a_section_tab(
     sites: &[String],
 ) -> Option<String> {
     let parts = segments(tab);
-    let [first, second] = parts.as_slice() else {
-        return None;
-    };
     let read = comparable(headline);
-    let other = if is_section_name(first.text) {
-        second
-    } else if is_section_name(second.text) {
-        first
-    } else {
-        return None;
-    };
-    if comparable(other.text) != read {
+    if parts.len() != 2 || !is_read_piece_and_sections(&parts, &read) {
         return None;
     }
     the_one_heading(h1, sites).filter(|heading| {
@@ -634,14 +624,7 @@ fn styled_headline_under_a_section_name(
             .all(|part| part.text.split_whitespace().count() <= SECTION_NAME_MAX_WORDS);
     // Or the tab is the site's name and a section's generic name ("Şəki Diyarşünaslıq
     // Portalı - Xəbərlər"), so that what was read from it is the site's name.
-    let the_site_and_a_section = pieces.contains(&read)
-        && parts
-            .iter()
-            .any(|part| comparable(part.text) != read && is_section_name(part.text))
-        && parts
-            .iter()
-            .all(|part| comparable(part.text) == read || is_section_name(part.text));
-    if !(a_section_name || names_only || the_site_and_a_section) {
+    if !(a_section_name || names_only || is_read_piece_and_sections(&parts, &read)) {
         return None;
     }
     let styled = shown();
@@ -657,6 +640,33 @@ fn styled_headline_under_a_section_name(
                 && !pieces.contains(&comparable(text))
         })
         .max_by_key(|text| heft(text))
+}
+
+/// Whether the tab's pieces are the one `read` from it (comparable) and generic section
+/// names beside it ("Notícias - Município de Serra d'Arga" read as the site's name): the
+/// tab names no headline.
+fn is_read_piece_and_sections(parts: &[Segment<'_>], read: &str) -> bool {
+    let mut sections = 0;
+    let mut read_pieces = 0;
+    for part in parts {
+        if comparable(part.text) == read {
+            read_pieces += 1;
+        } else if is_section_name(part.text) {
+            sections += 1;
+        } else {
+            return false;
+        }
+    }
+    read_pieces > 0 && sections > 0
+}
+
+/// The last piece of a title split at its separators, when it has two or more ("Вход на
+/// сайт" of "Берёзовка — наше село - Вход на сайт").
+pub(super) fn last_piece(title: &str) -> Option<&str> {
+    match segments(title).as_slice() {
+        [_, .., last] => Some(last.text),
+        _ => None,
+    }
 }
 
 /// A piece of a title between separators, with the separator that preceded it.
