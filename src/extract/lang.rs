@@ -30,6 +30,9 @@ pub fn detect_language(text: &str, declared: Option<&str>) -> Option<String> {
     if is_cyrillic_azerbaijani(sample) {
         return Some("az".to_owned());
     }
+    if is_kazakh(sample) {
+        return Some("kk".to_owned());
+    }
     let detected = if letters == 0 {
         None
     } else {
@@ -97,6 +100,41 @@ fn is_cyrillic_azerbaijani(text: &str) -> bool {
         }
     }
     schwa >= MIN_AZERBAIJANI_LETTERS && others >= MIN_AZERBAIJANI_LETTERS
+}
+
+/// Least share, in per mille of a text's letters, of the letters Kazakh adds to the Russian
+/// alphabet (`ә ғ қ ң ө ұ ү һ`, `і` aside, which Belarusian and Ukrainian share): about
+/// one letter in eight in Kazakh prose, and a stray name's worth in a Russian story
+/// (Тоқаев, Нұр-Сұлтан) stays far below.
+const MIN_KAZAKH_LETTERS_PER_MILLE: usize = 40;
+
+/// Whether `text` is Kazakh, which the model does not know and reads as Belarusian or
+/// Mongolian. Its added letters make a share of the text no Russian, Ukrainian or
+/// Belarusian story reaches; `қ ғ` with `ә ө ұ ң` tell it from Tatar and Bashkir (which
+/// write `ҡ` and have no `қ`), and from Uzbek and Tajik (`қ ғ` and `ў ҳ ӯ ҷ`, without
+/// the schwa or `ұ`).
+fn is_kazakh(text: &str) -> bool {
+    let (mut letters, mut added, mut velar, mut vowel, mut foreign) = (0, 0, 0, 0, 0);
+    for c in text.chars().filter(|c| c.is_alphabetic()) {
+        letters += 1;
+        match c.to_lowercase().next().unwrap_or(c) {
+            'қ' | 'ғ' => {
+                added += 1;
+                velar += 1;
+            }
+            'ә' | 'ө' | 'ұ' | 'ң' => {
+                added += 1;
+                vowel += 1;
+            }
+            'ү' | 'һ' => added += 1,
+            'ў' | 'ҳ' | 'ӯ' | 'ҷ' | 'ҡ' | 'ј' => foreign += 1,
+            _ => {}
+        }
+    }
+    velar >= 2
+        && vowel >= 2
+        && foreign == 0
+        && added * 1000 >= letters * MIN_KAZAKH_LETTERS_PER_MILLE
 }
 
 /// Whether the language model can name the language `code` at all.
@@ -308,6 +346,14 @@ mod tests {
                   түзетулерге қатысты мәлімдеме жасады. Жаңа талаптар бойынша жиналысты \
                   ұйымдастырушылар әкімдікке он күн бұрын хабарлауы тиіс.";
         assert_eq!(detect_language(kk, Some("kk")).as_deref(), Some("kk"));
+        // Declared or not, its letters name it.
+        assert_eq!(detect_language(kk, None).as_deref(), Some("kk"));
+        assert_eq!(detect_language(kk, Some("ru")).as_deref(), Some("kk"));
+        // A Russian story naming Kazakh places in their own spelling stays Russian.
+        let ru_names = "Президент Тоқаев провёл совещание в Нұр-Сұлтане, где обсуждались \
+                        вопросы энергетики, строительства новых школ и ремонта дорог в \
+                        северных областях страны, а также подготовка к отопительному сезону.";
+        assert_eq!(detect_language(ru_names, None).as_deref(), Some("ru"));
         // Russian under a Kazakh declaration is Russian.
         assert_eq!(detect_language(RU, Some("kk")).as_deref(), Some("ru"));
         // Malay, which the model reads as Indonesian.
