@@ -456,7 +456,7 @@ fn mark_teasers(dom: &Dom, s: &mut Stats) {
                     && u64::from(s.link[c]) * 100 >= u64::from(s.text[c]) * 15
                     && s.paragraphs[c] <= 3
                     && s.text[c] > s.link[c];
-            let key = (&*el.tag, &*el.class_id);
+            let key = (&*el.tag, item_kind(&el.tag, &el.class_id));
             match groups.iter_mut().find(|g| (g.0, g.1) == key) {
                 Some(g) => {
                     g.2 += usize::from(qualifies);
@@ -475,13 +475,27 @@ fn mark_teasers(dom: &Dom, s: &mut Stats) {
         }
         for c in dom.children(p) {
             let Some(el) = dom.element(c) else { continue };
-            if teaser_groups.contains(&(&*el.tag, &*el.class_id)) {
+            if teaser_groups.contains(&(&*el.tag, item_kind(&el.tag, &el.class_id))) {
                 for j in c..dom.nodes[c].end {
                     s.junk[j] = true;
                 }
             }
         }
     }
+}
+
+/// The kind of item an element is, for grouping a list's items: its class and id names,
+/// and a lone name without its trailing number. The blocks of a list with no class differ
+/// only in their ids (uCoz's `entryID1187`, `entryID1186`). Nothing more is dropped:
+/// grouping by the first class alone joins an Elementor story's paragraphs into one "list",
+/// and a forum's posts, whose ids are numbered beside their classes, are not teasers.
+fn item_kind<'a>(tag: &str, class_id: &'a str) -> &'a str {
+    // A list's items numbered by id are its notes (Wikipedia's `cite_note-12`): they stay
+    // apart.
+    if tag == "li" || class_id.contains(' ') {
+        return class_id;
+    }
+    class_id.trim_end_matches(|c: char| c.is_ascii_digit() || c == '-' || c == '_')
 }
 
 /// Prose (and half of the link-free list items) minus a share of everything else (links,

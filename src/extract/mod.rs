@@ -833,6 +833,52 @@ mod tests {
     }
 
     #[test]
+    fn teasers_told_apart_only_by_numbered_ids_are_a_list() {
+        // uCoz prints each story of a news list in a `<div id="entryID…">` with no class:
+        // the page is the list, not an article.
+        let entry = |n: u32, title: &str, lead: &str| {
+            format!(
+                "<div id=entryID{n}><table class=eBlock><tr><td><div class=eTitle>\
+                 <a href=/news/{n}>{title}</a></div><div class=eMessage>{lead}</div>\
+                 <div class=eDetails>Просмотров: 287 | Дата: 17.07.2023</div>\
+                 </td></tr></table></div>"
+            )
+        };
+        let page = format!(
+            "<html lang=ru><head><title>Новости - Котельнич</title></head><body>\
+             <div id=content><h1>Новости</h1>{}{}{}{}</div></body></html>",
+            entry(
+                1187,
+                "В Котельниче завершили ремонт дороги",
+                "Работы велись на участке от улицы Ленина до железнодорожного переезда \
+                 протяженностью около 900 метров."
+            ),
+            entry(
+                1186,
+                "В городском парке установят новую детскую площадку",
+                "Площадку с горками, качелями и песочницей смонтируют до конца августа \
+                 за счет средств областного бюджета."
+            ),
+            entry(
+                1185,
+                "На реке спасли двух рыбаков",
+                "Лодка перевернулась из-за сильного ветра. Мужчин вытащили из воды \
+                 сотрудники МЧС и местные жители."
+            ),
+            entry(
+                1184,
+                "Баня на улице Свердлова закроется на ремонт",
+                "Баня не будет работать с 17 по 30 июля. Жителей просят учесть изменения."
+            ),
+        );
+        let result = extract(page.as_bytes(), &ExtractOptions::default());
+        assert!(
+            matches!(result, Err(ExtractError::NotArticle { .. })),
+            "{result:?}"
+        );
+    }
+
+    #[test]
     fn teasers_of_other_stories_inside_the_story_container_are_left_out() {
         let body = "<p>The commission counted the last ballots on Sunday night, three days \
              after the polls closed, and published the results for every district.</p>\
