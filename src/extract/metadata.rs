@@ -107,7 +107,7 @@ pub fn extract_metadata(
     page_url: Option<&Url>,
     reference: Option<DateTime<Utc>>,
 ) -> Metadata {
-    let page = PageFacts::collect(dom);
+    let page = PageFacts::collect(dom, page_url);
     let base = page.base_url(page_url);
     let article = page.jsonld_article();
 
@@ -211,7 +211,7 @@ struct TimeElement {
 }
 
 impl<'d, 'a> PageFacts<'d, 'a> {
-    fn collect(dom: &'d Dom<'a>) -> PageFacts<'d, 'a> {
+    fn collect(dom: &'d Dom<'a>, page_url: Option<&Url>) -> PageFacts<'d, 'a> {
         let mut facts = PageFacts {
             dom,
             meta: HashMap::new(),
@@ -311,7 +311,9 @@ impl<'d, 'a> PageFacts<'d, 'a> {
                         facts.story_title_headings.push(text);
                     }
                 }
-                "a" if facts.home_links.len() < MAX_HOME_LINKS && is_home_link(dom, i, value) => {
+                "a" if facts.home_links.len() < MAX_HOME_LINKS
+                    && is_home_link(dom, i, value, page_url) =>
+                {
                     let text = normalise_space(&bounded_text(dom, i, MAX_HOME_LINK_BYTES));
                     if !text.is_empty() {
                         facts.home_links.push(text);
@@ -1146,7 +1148,7 @@ fn logo_heading_alt(dom: &Dom, i: usize) -> Option<String> {
 /// Whether link `i` is the site's home link, whose text is the site's name: `rel="home"`
 /// (WordPress and most blog themes), or a link to the site's root that is an `<h1>`'s whole
 /// text (the logo heading of older themes, which then take `<h2>` for the post's title).
-fn is_home_link(dom: &Dom, i: usize, link: &Element<'_>) -> bool {
+fn is_home_link(dom: &Dom, i: usize, link: &Element<'_>, page_url: Option<&Url>) -> bool {
     if link.attr("rel").is_some_and(|rel| {
         rel.split_ascii_whitespace()
             .any(|t| t.eq_ignore_ascii_case("home"))
@@ -1161,7 +1163,25 @@ fn is_home_link(dom: &Dom, i: usize, link: &Element<'_>) -> bool {
     // other node, so a hostile heading of a million links costs a step for each.
     let blank = |j: usize| is_blank_text(dom, j);
     let alone = (parent + 1..i).all(blank) && (dom.nodes[i].end..dom.nodes[parent].end).all(blank);
-    alone && link.attr("href").is_some_and(is_root_href)
+    alone
+        && link
+            .attr("href")
+            .is_some_and(|href| is_root_href(href) || is_home_above(href, page_url))
+}
+
+/// Whether `href` is the home of a site that lives under a path, above the page:
+/// `http://example.net/blog/` over `http://example.net/blog/?p=123` or
+/// `http://example.net/blog/2005/05/post/`. A link to the page itself is its permalink.
+fn is_home_above(href: &str, page_url: Option<&Url>) -> bool {
+    let Some(page) = page_url else { return false };
+    let Ok(home) = page.join(href.trim()) else {
+        return false;
+    };
+    home.host_str() == page.host_str()
+        && home.query().is_none()
+        && home.path().ends_with('/')
+        && page.path().starts_with(home.path())
+        && (home.path() != page.path() || page.query().is_some())
 }
 
 /// The site's name a logo gives: the `alt` of the image that is all a link to the site's
@@ -2178,6 +2198,50 @@ mod tests {
         ];
         for (header, title, want) in cases {
             assert_eq!(post(header, title).as_deref(), Some(want), "{header}");
+        }
+    }
+
+    #[test]
+    fn a_blog_under_a_path_is_named_by_its_home_link() {
+        let post = |url: &str, href: &str| {
+            meta(
+                &format!(
+                    "<html><head><title>Mike's Notebook » Quick note</title>\
+                     </head><body><h1><a href='{href}'>Mike's Notebook</a></h1>\
+                     <div class=post><h2>Quick note</h2><p>Back from the conference.</p></div>\
+                     </body></html>"
+                ),
+                Some(url),
+            )
+            .title
+        };
+        // The blog's home, above the post.
+        for (url, href) in [
+            ("http://example.net/blog/?p=123", "http://example.net/blog/"),
+            ("http://example.net/blog/2005/05/quick-note/", "/blog/"),
+        ] {
+            assert_eq!(
+                post(url, href).as_deref(),
+                Some("Quick note"),
+                "{url} {href}"
+            );
+        }
+        // The post's own address is its permalink, not a home: the heading is the post's.
+        for (url, href) in [
+            (
+                "http://example.net/quick-note/",
+                "http://example.net/quick-note/",
+            ),
+            (
+                "http://example.net/blog/?p=123",
+                "http://other.example/blog/",
+            ),
+        ] {
+            assert_eq!(
+                post(url, href).as_deref(),
+                Some("Mike's Notebook"),
+                "{url} {href}"
+            );
         }
     }
 
