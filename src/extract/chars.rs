@@ -17,6 +17,24 @@ pub fn tail_chars(text: &str, n: usize) -> &str {
     }
 }
 
+/// The last `n` characters of `text` as a browser shows them, a run of white space
+/// counting as one: a template's indentation does not push a label out of reach.
+pub fn tail_visible_chars(text: &str, n: usize) -> &str {
+    let mut count = 0;
+    let mut after_space = false;
+    for (at, c) in text.char_indices().rev() {
+        let space = c.is_whitespace();
+        if !(space && after_space) {
+            count += 1;
+            if count > n {
+                return &text[at + c.len_utf8()..];
+            }
+        }
+        after_space = space;
+    }
+    text
+}
+
 /// The longest prefix of `text` of at most `max` bytes that ends on a character boundary.
 pub fn prefix_bytes(text: &str, max: usize) -> &str {
     if text.len() <= max {
@@ -39,6 +57,16 @@ mod tests {
         assert_eq!(prefix_chars("abc", 5), "abc");
         assert_eq!(tail_chars("ilk dəfə", 4), "dəfə");
         assert_eq!(tail_chars("ab", 5), "ab");
+        // White space runs count once.
+        assert_eq!(
+            tail_visible_chars("posted\n\t\t\t\t on ", 10),
+            "posted\n\t\t\t\t on "
+        );
+        assert_eq!(
+            tail_visible_chars("was posted\n\t\t on ", 10),
+            "posted\n\t\t on "
+        );
+        assert_eq!(tail_visible_chars("ilk dəfə", 4), "dəfə");
         // "ə" is two bytes: a cut inside it steps back.
         assert_eq!(prefix_bytes("dəfə", 2), "d");
         assert_eq!(prefix_bytes("dəfə", 3), "də");

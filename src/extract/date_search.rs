@@ -26,7 +26,7 @@ use std::sync::LazyLock;
 use aho_corasick::AhoCorasick;
 use regex::Regex;
 
-use super::chars::{prefix_bytes, prefix_chars, tail_chars};
+use super::chars::{prefix_bytes, prefix_chars, tail_chars, tail_visible_chars};
 use super::clean::is_inline;
 use super::dom::{Dom, NodeKind};
 
@@ -82,7 +82,7 @@ pub fn search(dom: &Dom, context: &DateContext) -> Option<Labelled> {
                 budget -= text.len();
                 for found in find_dates(text, &context) {
                     looked += 1;
-                    let before = tail_chars(&text[..found.start], LABEL_CHARS);
+                    let before = tail_visible_chars(&text[..found.start], LABEL_CHARS);
                     let opens_node = !before.chars().any(char::is_alphanumeric);
                     let cue = if opens_node {
                         previous_label.and_then(cue_of)

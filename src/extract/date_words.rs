@@ -1091,6 +1091,8 @@ const PUBLISHED_LABELS: &[&str] = &[
     "közzétéve",
     "megjelent",
     "publicat",
+    "postat",
+    "geplaatst",
     "julkaistu",
     "publiceret",
     "publisert",
@@ -1385,8 +1387,23 @@ static LABELS: LazyLock<(AhoCorasick, Vec<Cue>)> = LazyLock::new(|| {
 /// the date.
 pub fn cue_of(label: &str) -> Option<Cue> {
     cue_within(label, |gap| {
-        gap.chars().count() <= MAX_LABEL_GAP || is_byline_label(gap.trim())
+        visible_chars(gap) <= MAX_LABEL_GAP || is_byline_label(gap.trim())
     })
+}
+
+/// Characters of `text` as a browser shows them: a run of white space is one space (a
+/// template's indentation between "posted" and "on Tuesday" is not a gap).
+fn visible_chars(text: &str) -> usize {
+    let mut count = 0;
+    let mut in_space = false;
+    for c in text.chars() {
+        let space = c.is_whitespace();
+        if !(space && in_space) {
+            count += 1;
+        }
+        in_space = space;
+    }
+    count
 }
 
 /// What the line before a date says it is, when that line is only a label: it ends with
@@ -1418,7 +1435,7 @@ const MAX_LABEL_CHARS: usize = 60;
 /// The cue of the last label in `label`, if the text after that label passes `gap_fits`.
 fn cue_within(label: &str, gap_fits: impl Fn(&str) -> bool) -> Option<Cue> {
     let label = label.trim();
-    if label.is_empty() || label.chars().count() > MAX_LABEL_CHARS {
+    if label.is_empty() || visible_chars(label) > MAX_LABEL_CHARS {
         return None;
     }
     let lower = label.to_lowercase();
@@ -1730,6 +1747,13 @@ mod tests {
             ("Preventive care published", Some(Cue::Published)),
             ("By Jane Doe", None),
             ("Posted by Jane Doe on", Some(Cue::Published)),
+            ("Postat de Andrei la", Some(Cue::Published)),
+            // A template's indentation is one space.
+            (
+                "This entry was posted\n\t\t\t\t\t\t\t\t\t\t\t\t on Tuesday, ",
+                Some(Cue::Published),
+            ),
+            ("Geplaatst op", Some(Cue::Published)),
             // A byline leading to its date is the story's.
             ("Von R. R. am", Some(Cue::Published)),
             ("by Jane Doe on", Some(Cue::Published)),

@@ -934,7 +934,7 @@ const MAX_RELATIVE_DATELINE: usize = 48;
 /// the reference day.
 static RELATIVE_DAY: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
-        r"(?i)^\W*(?:(?P<today>today|сегодня|сьогодні|bugün|heute|aujourd'hui|hoy|hoje|oggi|dzisiaj|dziś|vandaag|bu\s+gün)|(?P<yesterday>yesterday|вчера|вчора|dünən|dün|gestern|hier|ayer|ontem|ieri|wczoraj|gisteren))\W*(?:(?:at|в|о|um|à|a\s+las|às|alle|o|om|saat)\s*)?(?P<time>{})?\W*$",
+        r"(?i)^\W*(?:(?P<today>today|сегодня|сьогодні|bugün|heute|aujourd'hui|hoy|hoje|oggi|dzisiaj|dziś|vandaag|bu\s+gün|бүгін)|(?P<yesterday>yesterday|вчера|вчора|dünən|dün|gestern|hier|ayer|ontem|ieri|wczoraj|gisteren|кеше))\W*(?:(?:at|в|о|um|à|a\s+las|às|alle|o|om|saat)\s*)?(?P<time>{})?\W*$",
         &*TIME
     ))
     .expect("relative day regex is valid")
@@ -959,6 +959,37 @@ fn relative_dateline(text: &str, reference: DateTime<Utc>) -> Option<FoundDate> 
     if text.is_empty() || text.chars().count() > MAX_RELATIVE_DATELINE {
         return None;
     }
+    relative_time(text, reference)
+        .or_else(|| {
+            // "di Lorenzo Cappelli · 3 ore fa", "Newsroom | 2 hours ago": a byline or a desk
+            // before the time, after a separator.
+            let (_, last) = text.rsplit_once(RELATIVE_SEPARATORS)?;
+            relative_time(last.trim(), reference)
+        })
+        .or_else(|| {
+            // "Вчера, 14:30 1 847": a view counter (its icon an empty element) after the
+            // time of day.
+            let counter = VIEW_COUNTER.find(text)?;
+            let before = &text[..counter.start()];
+            before
+                .contains(':')
+                .then(|| relative_time(before, reference))
+                .flatten()
+        })
+}
+
+/// A count at the end of a line, digits grouped by spaces, dots or commas ("1 847",
+/// "12,301").
+static VIEW_COUNTER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\s+[0-9]{1,3}(?:[\s.,\u{a0}\u{202f}][0-9]{3})*$")
+        .expect("view counter regex is valid")
+});
+
+/// Separators between a byline and a relative time on one line.
+const RELATIVE_SEPARATORS: [char; 3] = ['·', '•', '|'];
+
+/// A line that is only a relative time.
+fn relative_time(text: &str, reference: DateTime<Utc>) -> Option<FoundDate> {
     if let Some(captures) = RELATIVE_DAY.captures(text) {
         let days_back = if captures.name("today").is_some() {
             0
@@ -1539,6 +1570,14 @@ mod tests {
                 ("dünən", Some("2025-01-14")),
                 ("ayer", Some("2025-01-14")),
                 ("3 hours ago", Some("2025-01-15T09:00:00Z")),
+                (
+                    "di Lorenzo Cappelli · 3 ore fa",
+                    Some("2025-01-15T09:00:00Z"),
+                ),
+                ("Кеше, 14:30", Some("2025-01-14")),
+                ("Вчера, 14:30 1 847", Some("2025-01-14")),
+                // A count after a relative day with no time is not taken for one.
+                ("Вчера 1 847", None),
                 ("an hour ago", Some("2025-01-15T11:00:00Z")),
                 ("2 часа назад", Some("2025-01-15T10:00:00Z")),
                 ("2 години тому", Some("2025-01-15T10:00:00Z")),
