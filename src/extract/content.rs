@@ -74,7 +74,15 @@ pub struct Stats {
     /// and dateline go as they go anywhere else (the title is not repeated, datelines at
     /// the edges go): dropping every short block in it also dropped short standfirsts.
     pub article_header: Vec<bool>,
+    /// Teasers dropped as the items of lists of stories ([`mark_teasers`]).
+    pub list_teasers: u32,
+    /// The first [`MAX_TEASER_LISTS`] of those lists: the element holding each, and the
+    /// text of its teasers.
+    pub teaser_lists: Vec<(usize, u32)>,
 }
+
+/// Most lists of teasers remembered on a page.
+pub const MAX_TEASER_LISTS: usize = 32;
 
 impl Stats {
     pub fn link_density(&self, i: usize) -> f64 {
@@ -157,6 +165,8 @@ pub fn compute_where(dom: &Dom, comments: CommentBlocks) -> Stats {
         list_text: vec![0; n],
         longest_link: vec![0; n],
         article_header: vec![false; n],
+        list_teasers: 0,
+        teaser_lists: Vec::new(),
     };
 
     // Pass 1: raw text per subtree with only the unconditional removals, to know
@@ -473,13 +483,19 @@ fn mark_teasers(dom: &Dom, s: &mut Stats) {
         if teaser_groups.is_empty() {
             continue;
         }
+        let mut list_text = 0u32;
         for c in dom.children(p) {
             let Some(el) = dom.element(c) else { continue };
             if teaser_groups.contains(&(&*el.tag, item_kind(&el.tag, &el.class_id))) {
+                s.list_teasers = s.list_teasers.saturating_add(1);
+                list_text = list_text.saturating_add(s.text[c]);
                 for j in c..dom.nodes[c].end {
                     s.junk[j] = true;
                 }
             }
+        }
+        if s.teaser_lists.len() < MAX_TEASER_LISTS {
+            s.teaser_lists.push((p, list_text));
         }
     }
 }

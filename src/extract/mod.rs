@@ -258,6 +258,11 @@ fn parse_source(decoded: Cow<'_, str>, opts: &ExtractOptions) -> parse::Document
 fn extract_dom(dom: &dom::Dom, opts: &ExtractOptions) -> Result<Extraction, ExtractError> {
     let meta = metadata::extract_metadata(dom, opts.url.as_ref(), opts.reference_time);
 
+    if let Some(kind) = list_named_by_body_class(dom) {
+        return Err(ExtractError::NotArticle {
+            reason: format!("a list of stories (the page's classes say {kind})"),
+        });
+    }
     let comments = if meta.declares_thread {
         clean::CommentBlocks::Posts
     } else {
@@ -284,6 +289,10 @@ fn extract_dom(dom: &dom::Dom, opts: &ExtractOptions) -> Result<Extraction, Extr
         .as_ref()
         .map(|sel| render::render(dom, &stats, &sel.roots, render_opts))
         .unwrap_or_default();
+    let mut replaced_by_declared_text = false;
+    let mut one_teaser_of_a_list = selection
+        .as_ref()
+        .is_some_and(|sel| is_one_teaser_of_a_list(dom, &stats, sel, opts.url.as_ref()));
     let declared_title = meta
         .declared_title
         .clone()
@@ -296,6 +305,8 @@ fn extract_dom(dom: &dom::Dom, opts: &ExtractOptions) -> Result<Extraction, Extr
         && shows_much_less(&blocks, &body)
     {
         blocks = body;
+        one_teaser_of_a_list = false;
+        replaced_by_declared_text = true;
     }
     // Others hold it only in their framework's state (`__NEXT_DATA__`, `__NUXT__`, …),
     // read only when the markup shows less than a story.
@@ -309,6 +320,8 @@ fn extract_dom(dom: &dom::Dom, opts: &ExtractOptions) -> Result<Extraction, Extr
         && shows_much_less(&blocks, &story.blocks)
     {
         blocks = std::mem::take(&mut story.blocks);
+        one_teaser_of_a_list = false;
+        replaced_by_declared_text = true;
         // The page's address showed the story, its title did not: the tab is the site's.
         if story.headline.is_some() {
             title.clone_from(&story.headline);
@@ -338,6 +351,19 @@ fn extract_dom(dom: &dom::Dom, opts: &ExtractOptions) -> Result<Extraction, Extr
         (true, false) => Standing::DatedHeadline,
         (true, true) => Standing::DeclaredArticle,
     };
+    if !replaced_by_declared_text
+        && let Some(sel) = &selection
+        && is_a_list_under_its_name(dom, &stats, sel, &blocks, title.as_deref())
+    {
+        return Err(ExtractError::NotArticle {
+            reason: "a list of stories (its text is the list's description)".to_owned(),
+        });
+    }
+    if one_teaser_of_a_list {
+        return Err(ExtractError::NotArticle {
+            reason: "a list of stories (its text is one teaser of several)".to_owned(),
+        });
+    }
     // The declared title, or the headline the page shows (a consent page served at a
     // story's address keeps the site's name in its tab).
     for title in [declared_title.as_deref(), title.as_deref()]
@@ -720,6 +746,116 @@ fn is_item_line(block: &Block) -> bool {
             .is_some()
 }
 
+/// The kinds of list WordPress names beside `archive` in a list page's `<body>` classes.
+const ARCHIVE_KINDS: &[&str] = &["tag", "category", "author", "date", "post-type-archive"];
+
+/// What list the page's `<body>` classes say it is, when they say so the way WordPress
+/// (and the themes and builders on it) writes them on every page: `archive` beside the
+/// list's kind (`archive tag tag-portugal`, `archive category category-14`) or
+/// `search-results`. A post is `single`, a page `page`; an archive's posts are set out
+/// like a story's teasers, with classes of their own each, so no list of teasers is seen.
+fn list_named_by_body_class(dom: &dom::Dom) -> Option<&'static str> {
+    let body = dom.element(dom.body()).filter(|el| &*el.tag == "body")?;
+    let names = || body.class_id.split_ascii_whitespace();
+    if names().any(|name| name == "search-results") {
+        return Some("search results");
+    }
+    if names().any(|name| name == "archive") {
+        return ARCHIVE_KINDS
+            .iter()
+            .find(|kind| names().any(|name| name == **kind))
+            .map(|_| "an archive");
+    }
+    None
+}
+
+/// Fewest teasers of other stories dropped as lists ([`content::Stats::list_teasers`]) on
+/// a page whose selection is one more teaser.
+const MIN_LIST_TEASERS: u32 = 3;
+
+/// Nodes of a teaser card searched for its headline's link.
+const TEASER_LINK_SCAN_NODES: usize = 64;
+
+/// Whether the selection is one teaser of a list of stories: a card (a linked headline over
+/// a standfirst, [`render::is_teaser_card`]) whose link leads to another page, on a page
+/// whose other teasers were dropped as lists. A section front's lead story and a tag
+/// page's first post are such; a story's own headline links, if anywhere, to the story.
+/// Asked only when the page's address is known, which a crawl always knows.
+fn is_one_teaser_of_a_list(
+    dom: &dom::Dom,
+    stats: &content::Stats,
+    selection: &content::Selection,
+    page_url: Option<&Url>,
+) -> bool {
+    let (Some(page_url), [root]) = (page_url, selection.roots.as_slice()) else {
+        return false;
+    };
+    if stats.list_teasers < MIN_LIST_TEASERS {
+        return false;
+    }
+    let parent = dom.nodes[*root].parent;
+    let Some(card) = [*root, parent].into_iter().find(|&i| {
+        i != dom::NO_PARENT && dom.element(i).is_some() && render::is_teaser_card(dom, stats, i)
+    }) else {
+        return false;
+    };
+    let end = dom.nodes[card].end.min(card + TEASER_LINK_SCAN_NODES);
+    (card..end)
+        .filter_map(|j| dom.element(j))
+        .filter(|el| &*el.tag == "a")
+        .find_map(|el| el.attr("href"))
+        .and_then(|href| page_url.join(href.trim()).ok())
+        .is_some_and(|target| !stories::same_page(&target, page_url))
+}
+
+/// Most text of a list's description taken for no story: a tag's or a section's line, a
+/// search's count.
+const LIST_DESCRIPTION_MAX_CHARS: usize = 300;
+
+/// Most words of a list's name: "Wildfire", "Publications", "Portugal Archives".
+const LIST_NAME_MAX_WORDS: usize = 3;
+
+/// Whether the selection is the description at the head of a list of stories (a tag's,
+/// a section's or a search's): a short text under a headline of a few words (the list's
+/// name, not a story's headline), followed in its own container by a list of teasers
+/// with more text than it. A brief over a feed of other news has a headline of its own.
+fn is_a_list_under_its_name(
+    dom: &dom::Dom,
+    stats: &content::Stats,
+    selection: &content::Selection,
+    blocks: &[Block],
+    title: Option<&str>,
+) -> bool {
+    let [root] = selection.roots.as_slice() else {
+        return false;
+    };
+    let chars: usize = blocks.iter().map(|b| b.text_len).sum();
+    if stats.teaser_lists.is_empty()
+        || chars > LIST_DESCRIPTION_MAX_CHARS
+        || title.is_none_or(|t| t.split_whitespace().nth(LIST_NAME_MAX_WORDS).is_some())
+    {
+        return false;
+    }
+    // The list follows the description inside the description's parent or grandparent.
+    let root_end = dom.nodes[*root].end;
+    let parent = dom.nodes[*root].parent;
+    let container = [
+        parent,
+        dom.nodes.get(parent).map_or(dom::NO_PARENT, |n| n.parent),
+    ]
+    .into_iter()
+    .filter(|&c| c != dom::NO_PARENT)
+    .last();
+    let Some(container) = container else {
+        return false;
+    };
+    let container_end = dom.nodes[container].end;
+    stats
+        .teaser_lists
+        .iter()
+        .any(|&(list, text)| list >= root_end && list < container_end && text as usize >= 2 * chars)
+}
+
 /// What besides its text vouches for a page as a story, weakest first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Standing {
@@ -876,6 +1012,122 @@ mod tests {
             matches!(result, Err(ExtractError::NotArticle { .. })),
             "{result:?}"
         );
+    }
+
+    /// A list of `n` teasers of other stories, each a linked headline over a standfirst.
+    fn teaser_list(n: usize) -> String {
+        (0..n)
+            .map(|i| {
+                format!(
+                    "<div class=news-item><h3><a href=/society/story-{i}/>Council votes on \
+                     the new bus route number {i}</a></h3><p>The route would link the \
+                     eastern districts with the hospital from next month.</p></div>"
+                )
+            })
+            .collect()
+    }
+
+    fn with_url(url: &str) -> ExtractOptions {
+        ExtractOptions {
+            url: Some(Url::parse(url).expect("test URL")),
+            ..ExtractOptions::default()
+        }
+    }
+
+    #[test]
+    fn a_section_front_whose_text_is_its_lead_teaser_is_no_article() {
+        let page = |href: &str, name: &str| {
+            format!(
+                "<html lang=en><head><title>{name} - City News</title></head><body><main>\
+                 <h1>{name}</h1><article class=lead-news><a href={href}><img src=/a.jpg></a>\
+                 <div class=lead-news__body><h2><a href={href}>Hot water to be switched off \
+                 in two districts for pipe tests</a></h2><p>From 26 May to 8 June homes in \
+                 the two districts will have no hot water. The heating company published the \
+                 schedule and will update it every week.</p></div></article>\
+                 <div class=news-list>{}</div></main></body></html>",
+                teaser_list(5)
+            )
+        };
+        let url = "https://news.example/society/";
+        let lead = "/society/hot-water/";
+        let result = extract(
+            page(lead, "News of the city's society").as_bytes(),
+            &with_url(url),
+        );
+        assert!(
+            matches!(&result, Err(ExtractError::NotArticle { reason }) if reason.contains("teaser")),
+            "{result:?}"
+        );
+        // A post whose headline links to itself (a blog's permalink) stays a story.
+        let own = "https://news.example/society/hot-water/";
+        let headline = "Hot water to be switched off in two districts for pipe tests";
+        let story = extract(page(own, headline).as_bytes(), &with_url(own));
+        assert!(story.is_ok(), "{story:?}");
+        // Without the page's address nothing tells where the headline leads.
+        let unknown = extract(page(lead, headline).as_bytes(), &ExtractOptions::default());
+        assert!(unknown.is_ok(), "{unknown:?}");
+    }
+
+    #[test]
+    fn a_tag_page_whose_text_is_its_description_is_no_article() {
+        let page = |headline: &str| {
+            format!(
+                "<html lang=en><head><title>{headline} - Valley News</title>\
+                 <meta property=og:site_name content='Valley News'></head><body>\
+                 <main><div class=page-above><h1>{headline}</h1><div class=description>\
+                 Latest news, evacuation updates and analysis about the wildfires in the \
+                 county and the foothills above it.</div></div><div class=page-content>{}</div></main></body></html>",
+                teaser_list(5)
+            )
+        };
+        let opts = with_url("https://news.example/tag/wildfire/");
+        let result = extract(page("Wildfire").as_bytes(), &opts);
+        assert!(
+            matches!(&result, Err(ExtractError::NotArticle { reason }) if reason.contains("list")),
+            "{result:?}"
+        );
+        // A brief under a headline of its own, over a feed of other news, is a story.
+        let brief = extract(
+            page("Evacuation lifted in three villages near the river").as_bytes(),
+            &opts,
+        );
+        assert!(brief.is_ok(), "{brief:?}");
+    }
+
+    #[test]
+    fn a_wordpress_archive_or_search_page_is_no_article() {
+        let page = |classes: &str| {
+            format!(
+                "<html lang=en><head><title>Portugal Archives - Two Slow Backpacks</title>\
+                 </head><body class='{classes}'><main><h1>Tag: Portugal</h1>\
+                 <p>Everything we have written about Portugal: walking the Rota Vicentina and \
+                 the Portuguese Camino, eating our way through Porto, and the trains.</p>\
+                 <article class='post-1844 post type-post category-walks tag-portugal'>\
+                 <h2><a href=/rota/>Walking the Rota Vicentina</a></h2><p>Ten days on the \
+                 fishermen's trail from Porto Covo to Odeceixe.</p></article></main>\
+                 </body></html>"
+            )
+        };
+        for classes in [
+            "archive tag tag-portugal tag-23 wp-custom-logo",
+            "archive category category-travel category-5",
+            "search search-results et_fixed_nav",
+        ] {
+            let result = extract(page(classes).as_bytes(), &ExtractOptions::default());
+            assert!(
+                matches!(&result, Err(ExtractError::NotArticle { reason }) if reason.contains("list")),
+                "{classes}: {result:?}"
+            );
+        }
+        // A post, a page, and "archive" alone (a newspaper's archived story).
+        for classes in [
+            "post-template-default single single-post postid-64457 tag-portugal",
+            "page-template-default page page-id-7950",
+            "archive article-page",
+        ] {
+            let result = extract(page(classes).as_bytes(), &ExtractOptions::default());
+            assert!(result.is_ok(), "{classes}: {result:?}");
+        }
     }
 
     #[test]

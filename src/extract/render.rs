@@ -205,7 +205,7 @@ const TEASER_MAX_CHARS: u32 = 300;
 /// with a heading made (mostly) of one link, and holds at most one paragraph, its
 /// standfirst ("more from the section" cards, a column's other pieces). A section of the
 /// story under a heading holds prose, not one short paragraph under a link.
-fn is_teaser_card(dom: &Dom, s: &Stats, i: usize) -> bool {
+pub(super) fn is_teaser_card(dom: &Dom, s: &Stats, i: usize) -> bool {
     if s.headings[i] != 1 {
         return false;
     }

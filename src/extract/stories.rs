@@ -231,7 +231,7 @@ fn story_urls(dom: &Dom, s: &Stats, story: usize, base: &Url) -> Vec<Url> {
 
 /// Whether two addresses name the same page: the same but for the scheme, a fragment and
 /// a trailing slash.
-fn same_page(a: &Url, b: &Url) -> bool {
+pub(super) fn same_page(a: &Url, b: &Url) -> bool {
     a.host_str() == b.host_str()
         && a.path().trim_end_matches('/') == b.path().trim_end_matches('/')
         && a.query() == b.query()
