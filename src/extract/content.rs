@@ -338,6 +338,7 @@ pub fn compute_where(dom: &Dom, comments: CommentBlocks) -> Stats {
     }
 
     mark_teasers(dom, &mut s);
+    mark_player_boxes(dom, &mut s);
 
     // Pass 4: paragraph scores credited to containers.
     for i in 0..n {
@@ -498,6 +499,65 @@ fn mark_teasers(dom: &Dom, s: &mut Stats) {
             s.teaser_lists.push((p, list_text));
         }
     }
+}
+
+/// Most text of a player's box: a clip's title, its duration and a show's name.
+const PLAYER_BOX_MAX_CHARS: u32 = 200;
+
+/// Levels climbed from a player to the box that holds its text.
+const PLAYER_BOX_LEVELS: usize = 4;
+
+/// Nodes of a player's box searched for the clip's duration.
+const PLAYER_BOX_SCAN_NODES: usize = 64;
+
+/// Marks the boxes of video and audio players embedded in a story as boilerplate: the
+/// player (a `<video>` or `<audio>`, or an element named for a player, a play button, a
+/// video or audio)
+/// beside a line that is only the clip's duration ("1:06", "12:41") and its title ("Watch:
+/// Riders describe long waits…"). The title is another piece's, not the story's; a
+/// duration tells a player's box from a photo's caption.
+fn mark_player_boxes(dom: &Dom, s: &mut Stats) {
+    for i in 0..dom.len() {
+        let Some(el) = dom.element(i) else { continue };
+        // The player itself is dropped already (`<video>`, a `<button>`): its box is not.
+        let is_player = matches!(&*el.tag, "video" | "audio")
+            || (s.text[i] == 0
+                && ["play", "video", "audio"]
+                    .iter()
+                    .any(|word| el.class_id.contains(word)));
+        if !is_player {
+            continue;
+        }
+        let Some(holder) = dom
+            .ancestors(i)
+            .take(PLAYER_BOX_LEVELS)
+            .find(|&a| s.text[a] > 0)
+        else {
+            continue;
+        };
+        if s.text[holder] > PLAYER_BOX_MAX_CHARS || s.junk[holder] {
+            continue;
+        }
+        let end = dom.nodes[holder].end.min(holder + PLAYER_BOX_SCAN_NODES);
+        let has_duration = (holder..end)
+            .any(|j| matches!(&dom.nodes[j].kind, NodeKind::Text(t) if is_duration(t.trim())));
+        if has_duration {
+            for j in holder..dom.nodes[holder].end {
+                s.junk[j] = true;
+            }
+        }
+    }
+}
+
+/// Whether `text` is a clip's duration: minutes and seconds, or hours, minutes and seconds.
+fn is_duration(text: &str) -> bool {
+    let parts: Vec<&str> = text.split(':').collect();
+    (2..=3).contains(&parts.len())
+        && parts[0].len() <= 2
+        && parts[1..].iter().all(|p| p.len() == 2)
+        && parts
+            .iter()
+            .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
 }
 
 /// The kind of item an element is, for grouping a list's items: its class and id names,
@@ -957,7 +1017,18 @@ fn ends_sentence(dom: &Dom, i: usize) -> bool {
 
 #[cfg(test)]
 mod tests {
+    use super::is_duration;
     use crate::extract::{ExtractOptions, extract};
+
+    #[test]
+    fn durations() {
+        for text in ["1:06", "12:41", "1:02:03", "0:59"] {
+            assert!(is_duration(text), "{text}");
+        }
+        for text in ["", "1:6", "123:45", "12:345", "a:bc", "12", "1:02:03:04", ":30"] {
+            assert!(!is_duration(text), "{text}");
+        }
+    }
 
     /// What `text_len` computes, written the plain way: one decoded character at a time.
     fn text_len_by_chars(s: &str) -> (u32, u32) {

@@ -1131,6 +1131,50 @@ mod tests {
     }
 
     #[test]
+    fn a_players_box_inside_the_story_goes_with_its_clips_title() {
+        let paragraph = |n: u32| {
+            format!(
+                "<p>Paragraph {n} of the story: paramedics treated dozens of people for \
+                 heat-related illness across the state on Monday, officials said.</p>"
+            )
+        };
+        let page = |player: &str| {
+            format!(
+                "<html lang=en><head><title>Heat forces speed limits</title></head><body>\
+                 <article><h1>Heat forces speed limits</h1>{}{}{player}{}</article>\
+                 </body></html>",
+                paragraph(1),
+                paragraph(2),
+                paragraph(3)
+            )
+        };
+        for player in [
+            "<div data-testid=video-player><div><video preload=none></video></div>\
+             <div><h3>Western suburbs bake as heatwave hits</h3><span>1:06</span></div></div>",
+            "<div class=b-video-player><div class=c-video><div class=powa></div></div>\
+             <div class=meta><h2>Watch: Western suburbs bake as heatwave hits</h2>\
+             <span>12:41</span></div></div>",
+            "<figure class=audio-placeholder><button class=play-button></button><div>\
+             <span>Morning Radio</span><span>8:12</span><span>Western suburbs bake as \
+             heatwave hits</span></div></figure>",
+        ] {
+            let article =
+                extract(page(player).as_bytes(), &ExtractOptions::default()).expect("article");
+            assert!(article.text.contains("Paragraph 3"), "{}", article.text);
+            assert!(
+                !article.text.contains("Western suburbs"),
+                "{player}: {}",
+                article.text
+            );
+        }
+        // A time of day in a box without a player is not a clip's duration.
+        let event = "<div class=box><h3>Western suburbs bake as heatwave hits</h3>\
+                     <span>14:30</span></div>";
+        let article = extract(page(event).as_bytes(), &ExtractOptions::default()).expect("article");
+        assert!(article.text.contains("Western suburbs"), "{}", article.text);
+    }
+
+    #[test]
     fn teasers_of_other_stories_inside_the_story_container_are_left_out() {
         let body = "<p>The commission counted the last ballots on Sunday night, three days \
              after the polls closed, and published the results for every district.</p>\
