@@ -839,15 +839,13 @@ fn is_a_list_under_its_name(
     // The list follows the description inside the description's parent or grandparent.
     let root_end = dom.nodes[*root].end;
     let parent = dom.nodes[*root].parent;
-    let container = [
-        parent,
-        dom.nodes.get(parent).map_or(dom::NO_PARENT, |n| n.parent),
-    ]
-    .into_iter()
-    .filter(|&c| c != dom::NO_PARENT)
-    .last();
-    let Some(container) = container else {
+    let Some(parent_node) = dom.nodes.get(parent) else {
         return false;
+    };
+    let container = if parent_node.parent == dom::NO_PARENT {
+        parent
+    } else {
+        parent_node.parent
     };
     let container_end = dom.nodes[container].end;
     stats
