@@ -507,7 +507,7 @@ const PLAYER_BOX_MAX_CHARS: u32 = 200;
 /// Levels climbed from a player to the box that holds its text.
 const PLAYER_BOX_LEVELS: usize = 4;
 
-/// Nodes of a player's box searched for the clip's duration.
+/// Nodes of a player's box searched for the player.
 const PLAYER_BOX_SCAN_NODES: usize = 64;
 
 /// Marks the boxes of video and audio players embedded in a story as boilerplate: the
@@ -517,36 +517,51 @@ const PLAYER_BOX_SCAN_NODES: usize = 64;
 /// Riders describe long waits…"). The title is another piece's, not the story's; a
 /// duration tells a player's box from a photo's caption.
 fn mark_player_boxes(dom: &Dom, s: &mut Stats) {
+    // From each duration up: durations are rare, elements named for a video many.
     for i in 0..dom.len() {
-        let Some(el) = dom.element(i) else { continue };
-        // The player itself is dropped already (`<video>`, a `<button>`): its box is not.
-        let is_player = matches!(&*el.tag, "video" | "audio")
-            || (s.text[i] == 0
-                && ["play", "video", "audio"]
-                    .iter()
-                    .any(|word| el.class_id.contains(word)));
-        if !is_player {
+        let NodeKind::Text(text) = &dom.nodes[i].kind else {
+            continue;
+        };
+        if !is_duration(text.trim()) || s.junk[i] {
             continue;
         }
         let Some(holder) = dom
             .ancestors(i)
             .take(PLAYER_BOX_LEVELS)
-            .find(|&a| s.text[a] > 0)
+            .find(|&a| dom.element(a).is_some_and(|el| !clean::is_inline(&el.tag)))
         else {
             continue;
         };
-        if s.text[holder] > PLAYER_BOX_MAX_CHARS || s.junk[holder] {
+        // The box that holds the line and the player, within a few levels of the line.
+        let Some(player_box) = dom
+            .ancestors(holder)
+            .take(PLAYER_BOX_LEVELS)
+            .take_while(|&a| s.text[a] <= PLAYER_BOX_MAX_CHARS)
+            .find(|&a| holds_a_player(dom, s, a))
+        else {
             continue;
-        }
-        let end = dom.nodes[holder].end.min(holder + PLAYER_BOX_SCAN_NODES);
-        let has_duration = (holder..end)
-            .any(|j| matches!(&dom.nodes[j].kind, NodeKind::Text(t) if is_duration(t.trim())));
-        if has_duration {
-            for j in holder..dom.nodes[holder].end {
+        };
+        if !s.junk[player_box] {
+            for j in player_box..dom.nodes[player_box].end {
                 s.junk[j] = true;
             }
         }
     }
+}
+
+/// Whether element `i` holds a player within its first nodes: a `<video>` or `<audio>`, or
+/// an element without text named for a player, a play button, a video or audio.
+fn holds_a_player(dom: &Dom, s: &Stats, i: usize) -> bool {
+    let end = dom.nodes[i].end.min(i + PLAYER_BOX_SCAN_NODES);
+    (i..end).any(|j| {
+        dom.element(j).is_some_and(|el| {
+            matches!(&*el.tag, "video" | "audio")
+                || (s.text[j] == 0
+                    && ["play", "video", "audio"]
+                        .iter()
+                        .any(|word| el.class_id.contains(word)))
+        })
+    })
 }
 
 /// Whether `text` is a clip's duration: minutes and seconds, or hours, minutes and seconds.

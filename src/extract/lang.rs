@@ -30,9 +30,6 @@ pub fn detect_language(text: &str, declared: Option<&str>) -> Option<String> {
     if is_cyrillic_azerbaijani(sample) {
         return Some("az".to_owned());
     }
-    if is_kazakh(sample) {
-        return Some("kk".to_owned());
-    }
     let detected = if letters == 0 {
         None
     } else {
@@ -41,6 +38,14 @@ pub fn detect_language(text: &str, declared: Option<&str>) -> Option<String> {
     let Some(info) = detected else {
         return declared;
     };
+    // Kazakh reads to the model as Belarusian, Mongolian or another Cyrillic neighbour;
+    // its letters are counted only then.
+    if info.script() == Script::Cyrillic
+        && !matches!(info.lang(), Lang::Rus | Lang::Ukr)
+        && is_kazakh(sample)
+    {
+        return Some("kk".to_owned());
+    }
     let Some(code) = iso_639_1(info.lang()) else {
         return declared;
     };
@@ -117,17 +122,19 @@ fn is_kazakh(text: &str) -> bool {
     let (mut letters, mut added, mut velar, mut vowel, mut foreign) = (0, 0, 0, 0, 0);
     for c in text.chars().filter(|c| c.is_alphabetic()) {
         letters += 1;
-        match c.to_lowercase().next().unwrap_or(c) {
-            'қ' | 'ғ' => {
+        match c {
+            'қ' | 'Қ' | 'ғ' | 'Ғ' => {
                 added += 1;
                 velar += 1;
             }
-            'ә' | 'ө' | 'ұ' | 'ң' => {
+            'ә' | 'Ә' | 'ө' | 'Ө' | 'ұ' | 'Ұ' | 'ң' | 'Ң' => {
                 added += 1;
                 vowel += 1;
             }
-            'ү' | 'һ' => added += 1,
-            'ў' | 'ҳ' | 'ӯ' | 'ҷ' | 'ҡ' | 'ј' => foreign += 1,
+            'ү' | 'Ү' | 'һ' | 'Һ' => added += 1,
+            'ў' | 'Ў' | 'ҳ' | 'Ҳ' | 'ӯ' | 'Ӯ' | 'ҷ' | 'Ҷ' | 'ҡ' | 'Ҡ' | 'ј' | 'Ј' => {
+                foreign += 1
+            }
             _ => {}
         }
     }
