@@ -566,13 +566,20 @@ fn holds_a_player(dom: &Dom, s: &Stats, i: usize) -> bool {
 
 /// Whether `text` is a clip's duration: minutes and seconds, or hours, minutes and seconds.
 fn is_duration(text: &str) -> bool {
-    let parts: Vec<&str> = text.split(':').collect();
-    (2..=3).contains(&parts.len())
-        && parts[0].len() <= 2
-        && parts[1..].iter().all(|p| p.len() == 2)
-        && parts
-            .iter()
-            .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
+    // Most text nodes are turned away by their length or first byte, unsplit.
+    if !(4..=8).contains(&text.len()) || !text.as_bytes()[0].is_ascii_digit() {
+        return false;
+    }
+    let mut parts = text.split(':');
+    let lead = parts.next().unwrap_or("");
+    let mut rest = 0;
+    for part in parts {
+        if part.len() != 2 || !part.bytes().all(|b| b.is_ascii_digit()) {
+            return false;
+        }
+        rest += 1;
+    }
+    (1..=2).contains(&rest) && lead.len() <= 2 && lead.bytes().all(|b| b.is_ascii_digit())
 }
 
 /// The kind of item an element is, for grouping a list's items: its class and id names,
