@@ -17,22 +17,31 @@ pub fn tail_chars(text: &str, n: usize) -> &str {
     }
 }
 
-/// The last `n` characters of `text` as a browser shows them, a run of white space
-/// counting as one: a template's indentation does not push a label out of reach.
-pub fn tail_visible_chars(text: &str, n: usize) -> &str {
-    let mut count = 0;
+/// Where each character of `text` a browser shows starts, from the end: a run of white
+/// space is one character (its last).
+fn visible_from_end(text: &str) -> impl Iterator<Item = (usize, char)> + '_ {
     let mut after_space = false;
-    for (at, c) in text.char_indices().rev() {
+    text.char_indices().rev().filter(move |&(_, c)| {
         let space = c.is_whitespace();
-        if !(space && after_space) {
-            count += 1;
-            if count > n {
-                return &text[at + c.len_utf8()..];
-            }
-        }
+        let shown = !(space && after_space);
         after_space = space;
+        shown
+    })
+}
+
+/// Characters of `text` as a browser shows them, a run of white space counting as one: a
+/// template's indentation between "posted" and "on Tuesday" is not a gap.
+pub fn visible_chars(text: &str) -> usize {
+    visible_from_end(text).count()
+}
+
+/// The last `n` characters of `text` as a browser shows them (see [`visible_chars`]): a
+/// template's indentation does not push a label out of reach.
+pub fn tail_visible_chars(text: &str, n: usize) -> &str {
+    match visible_from_end(text).nth(n) {
+        Some((at, c)) => &text[at + c.len_utf8()..],
+        None => text,
     }
-    text
 }
 
 /// The longest prefix of `text` of at most `max` bytes that ends on a character boundary.
@@ -67,6 +76,8 @@ mod tests {
             "posted\n\t\t on "
         );
         assert_eq!(tail_visible_chars("ilk dəfə", 4), "dəfə");
+        assert_eq!(visible_chars("posted\n\t\t\t\t on "), 10);
+        assert_eq!(visible_chars(""), 0);
         // "ə" is two bytes: a cut inside it steps back.
         assert_eq!(prefix_bytes("dəfə", 2), "d");
         assert_eq!(prefix_bytes("dəfə", 3), "də");

@@ -17,6 +17,8 @@ use std::sync::LazyLock;
 
 use aho_corasick::{AhoCorasick, MatchKind};
 
+use super::chars::visible_chars;
+
 /// Month names and abbreviations, lower-case, with their month number. Inflected forms
 /// (Russian, Ukrainian and Polish genitive: "3 сентября", "5 травня", "28 kwietnia") are
 /// listed as words of their own. Abbreviations that are common words of another language
@@ -1389,21 +1391,6 @@ pub fn cue_of(label: &str) -> Option<Cue> {
     cue_within(label, |gap| {
         visible_chars(gap) <= MAX_LABEL_GAP || is_byline_label(gap.trim())
     })
-}
-
-/// Characters of `text` as a browser shows them: a run of white space is one space (a
-/// template's indentation between "posted" and "on Tuesday" is not a gap).
-fn visible_chars(text: &str) -> usize {
-    let mut count = 0;
-    let mut in_space = false;
-    for c in text.chars() {
-        let space = c.is_whitespace();
-        if !(space && in_space) {
-            count += 1;
-        }
-        in_space = space;
-    }
-    count
 }
 
 /// What the line before a date says it is, when that line is only a label: it ends with
